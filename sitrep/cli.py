@@ -1,0 +1,182 @@
+"""The `sitrep` command line: parse options, call one library function, map errors to exit codes.
+
+Heavy libraries (pandas, WeasyPrint) are imported inside the commands, so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from sitrep.errors import SitrepError, ValidationFailed
+
+EXIT_PROBLEMS = 1  # the inputs or the request are wrong: the message says how to fix them
+EXIT_INTERNAL = 2  # a bug in sitrep
+
+
+class Context:
+    def __init__(self, workspace: Path, debug: bool) -> None:
+        self.workspace = workspace
+        self.debug = debug
+
+
+def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2021-08-24") from None
+
+
+def parse_inputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict:
+    from sitrep.config import TABLES, InputSource
+
+    inputs = {}
+    for value in values:
+        table, sep, path = value.partition("=")
+        if not sep or not path:
+            raise click.BadParameter(f"{value!r}: expected TABLE=PATH or TABLE=PATH#SHEET")
+        if table not in TABLES:
+            raise click.BadParameter(f"{table!r} is not a table; tables: {', '.join(TABLES)}")
+        inputs[table] = InputSource.parse(path, Path.cwd())
+    return inputs
+
+
+date_option = click.option(
+    "--date",
+    "day",
+    callback=parse_date,
+    metavar="YYYY-MM-DD",
+    help="Report date (default: the latest date in the data).",
+)
+input_option = click.option(
+    "--input",
+    "inputs",
+    multiple=True,
+    callback=parse_inputs,
+    metavar="TABLE=PATH[#SHEET]",
+    help="Read a table from another file (repeatable).",
+)
+strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
+
+
+def print_problems(problems: list, stream=None) -> None:
+    """Problems grouped by table, then 'N errors, M warnings'."""
+    stream = stream or sys.stderr
+    tables: dict[str, list] = {}
+    for problem in problems:
+        tables.setdefault(problem.table, []).append(problem)
+    for table, items in tables.items():
+        click.echo(f"{table}:", file=stream)
+        for problem in items:
+            click.echo(f"  {problem}", file=stream)
+    errors = sum(p.severity == "error" for p in problems)
+    click.echo(f"{errors} errors, {len(problems) - errors} warnings", file=stream)
+
+
+def fail(ctx: Context, exc: BaseException) -> NoReturn:
+    """Turn an exception into a message and an exit code (a traceback only with --debug)."""
+    if ctx.debug:
+        raise exc
+    if isinstance(exc, ValidationFailed):
+        print_problems(exc.problems)
+        click.secho(
+            "Nothing was written. Fix the errors above and run the command again.",
+            fg="red",
+            err=True,
+        )
+        sys.exit(exc.exit_code)
+    if isinstance(exc, SitrepError):
+        click.secho(f"Error: {exc}", fg="red", err=True)
+        sys.exit(exc.exit_code)
+    click.secho(
+        f"Internal error: {type(exc).__name__}: {exc}\nRun again with --debug for the "
+        "details, and report it with them.",
+        fg="red",
+        err=True,
+    )
+    sys.exit(EXIT_INTERNAL)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="The workspace folder (default: the current folder).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="sitrep")
+@click.pass_context
+def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
+    """Turn the workspace's spreadsheets into a dated, numbered PDF situation report."""
+    ctx.obj = Context(workspace, debug)
+
+
+@main.command()
+@date_option
+@input_option
+@strict_option
+@click.option("--revise", is_flag=True, help="Issue a revision of a report already issued.")
+@click.option("--draft", is_flag=True, help="Write a draft under output/DATE/draft/ (not issued).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+@click.option(
+    "--number",
+    type=click.IntRange(min=1),
+    help="The report number, when the date falls before reports already issued.",
+)
+@click.pass_obj
+def build(ctx: Context, day, inputs, strict, revise, draft, force, number) -> None:
+    """Build the report: load, validate, figures, HTML, PDF in output/DATE/."""
+    from sitrep.report import BuildOptions, build_report
+
+    try:
+        result = build_report(
+            BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
+        )
+    except Exception as exc:
+        fail(ctx, exc)
+    if result.problems:
+        print_problems(result.problems)
+    for warning in result.render_warnings:
+        click.secho(f"warning: renderer: {warning}", fg="yellow", err=True)
+    how = "the latest date in the data" if result.date_was_chosen else "as asked"
+    kind = "unchanged since issued" if result.reused else ("draft" if draft else "built")
+    rev = f", revision {result.revision}" if result.revision else ""
+    click.echo(f"Report No. {result.number}{rev} for {result.date} ({how}), {kind}:", err=True)
+    click.echo(result.pdf)
+
+
+@main.command()
+@date_option
+@input_option
+@strict_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_obj
+def validate(ctx: Context, day, inputs, strict, fmt) -> None:
+    """Check the inputs; print every problem. Exit 1 on errors (or warnings with --strict)."""
+    from sitrep.report import check_inputs
+
+    try:
+        checked = check_inputs(ctx.workspace, day, inputs)
+    except Exception as exc:
+        fail(ctx, exc)
+    problems = checked.problems
+    errors = sum(p.severity == "error" for p in problems)
+    if fmt == "json":
+        summary = {
+            "errors": errors,
+            "warnings": len(problems) - errors,
+            "problems": [p.as_dict() for p in problems],
+        }
+        click.echo(json.dumps(summary, indent=2, default=str))
+    else:
+        print_problems(problems, sys.stdout)
+    sys.exit(EXIT_PROBLEMS if errors or (strict and problems) else 0)

@@ -1,0 +1,213 @@
+"""Read and check `sitrep.toml`: every bad key is reported at once, named with its section."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitrep.errors import ConfigError, WorkspaceError
+from sitrep.schema import SCHEMAS
+
+CONFIG_NAME = "sitrep.toml"
+CADENCES = {"daily": 1, "weekly": 7}
+TABLES = tuple(SCHEMAS)
+REQUIRED_TABLES = ("displacement", "blockades", "routes")
+DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class InputSource:
+    """Where one table comes from: a CSV file, or a sheet of a workbook."""
+
+    path: Path
+    sheet: str | None = None
+
+    @classmethod
+    def parse(cls, text: str, base: Path) -> InputSource:
+        """'inputs/data.xlsx#blockades' -> the workbook and its sheet; relative to `base`."""
+        path_text, _, sheet = text.partition("#")
+        path = Path(path_text).expanduser()
+        return cls(path if path.is_absolute() else base / path, sheet or None)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The workspace settings, with defaults filled in."""
+
+    workspace: Path
+    country: str
+    crisis: str
+    slug: str
+    issuing_office: str
+    household_size: int
+    period_start: dt.date
+    first_report: dt.date
+    cadence_days: int
+    first_number: int
+    locale: str
+    page_size: str
+    illustrative: bool
+    stale_days: int
+    inputs: dict[str, InputSource]
+    narrative_dir: Path
+    email: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.workspace / "output"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.workspace / "templates"
+
+
+def template_dirs(workspace_templates: Path) -> list[Path]:
+    """Workspace templates first, then sitrep's defaults (once, if they are the same folder)."""
+    dirs = [workspace_templates] if workspace_templates.is_dir() else []
+    if not dirs or dirs[0].resolve() != DEFAULT_TEMPLATES.resolve():
+        dirs.append(DEFAULT_TEMPLATES)
+    return dirs
+
+
+def slugify(text: str) -> str:
+    """'North-east Afghanistan: Panjshir' -> 'north-east-afghanistan-panjshir'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "sitrep"
+
+
+def find_workspace(directory: Path) -> Path:
+    """The workspace folder, or a WorkspaceError that says how to make one."""
+    directory = directory.resolve()
+    if not (directory / CONFIG_NAME).is_file():
+        raise WorkspaceError(
+            f"{directory} is not a sitrep workspace: it has no {CONFIG_NAME}.\n"
+            f"Run the command inside a workspace, pass --workspace DIR, "
+            f"or create one with: sitrep init DIR"
+        )
+    return directory
+
+
+class _Checker:
+    """Collects every problem with the settings instead of stopping at the first."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.problems: list[str] = []
+
+    def get(self, section: str, key: str, kind: type, default: Any = None) -> Any:
+        value = self.data.get(section, {}).get(key, default)
+        name = f"{section}.{key}"
+        if value is None:
+            self.problems.append(f"{name}: missing (expected a {kind.__name__})")
+            return default
+        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
+            self.problems.append(
+                f"{name}: {value!r} is a {type(value).__name__}, expected a {kind.__name__}"
+            )
+            return default
+        return value
+
+
+def load_config(workspace: Path) -> Config:
+    """Read `workspace/sitrep.toml`; raise ConfigError listing every problem."""
+    workspace = find_workspace(workspace)
+    path = workspace / CONFIG_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+    check = _Checker(data)
+    known = {"report", "inputs", "email", "limits"}
+    for section in sorted(set(data) - known):
+        check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
+    report_keys = {
+        "country",
+        "crisis",
+        "slug",
+        "issuing_office",
+        "household_size",
+        "period_start",
+        "first_report",
+        "cadence",
+        "first_number",
+        "locale",
+        "page_size",
+        "illustrative",
+        "stale_days",
+    }
+    for key in sorted(set(data.get("report", {})) - report_keys):
+        check.problems.append(f"report.{key}: unknown key")
+
+    country = check.get("report", "country", str, "")
+    crisis = check.get("report", "crisis", str, "")
+    office = check.get("report", "issuing_office", str, "")
+    household = check.get("report", "household_size", int, 7)
+    if household is not None and not 1 <= household <= 30:
+        check.problems.append(f"report.household_size: {household} is not between 1 and 30")
+    period_start = check.get("report", "period_start", dt.date, dt.date(1970, 1, 1))
+    first_report = data.get("report", {}).get("first_report", period_start)
+    if not isinstance(first_report, dt.date):
+        check.problems.append(f"report.first_report: {first_report!r} is not a date (YYYY-MM-DD)")
+        first_report = period_start
+    cadence = data.get("report", {}).get("cadence", "daily")
+    if isinstance(cadence, int) and not isinstance(cadence, bool) and cadence > 0:
+        cadence_days = cadence
+    elif cadence in CADENCES:
+        cadence_days = CADENCES[cadence]
+    else:
+        check.problems.append(
+            f"report.cadence: {cadence!r} is not 'daily', 'weekly' or a number of days"
+        )
+        cadence_days = 1
+    first_number = check.get("report", "first_number", int, 1)
+    locale = check.get("report", "locale", str, "en")
+    page_size = check.get("report", "page_size", str, "A4")
+    if page_size not in ("A4", "Letter"):
+        check.problems.append(f"report.page_size: {page_size!r} is not 'A4' or 'Letter'")
+    illustrative = check.get("report", "illustrative", bool, False)
+    stale_days = check.get("report", "stale_days", int, 3)
+    slug = data.get("report", {}).get("slug") or slugify(f"{country} {crisis}")
+
+    inputs: dict[str, InputSource] = {}
+    raw_inputs = data.get("inputs", {})
+    for key in sorted(set(raw_inputs) - set(TABLES) - {"narrative"}):
+        check.problems.append(f"inputs.{key}: unknown table (known: {', '.join(TABLES)})")
+    for table in TABLES:
+        value = raw_inputs.get(table)
+        if value is None:
+            if table in REQUIRED_TABLES:
+                check.problems.append(f"inputs.{table}: missing (expected 'path' or 'path#sheet')")
+            continue
+        if not isinstance(value, str):
+            check.problems.append(f"inputs.{table}: {value!r} is not a path")
+            continue
+        inputs[table] = InputSource.parse(value, workspace)
+    narrative = raw_inputs.get("narrative", "inputs/narrative")
+
+    if check.problems:
+        raise ConfigError(
+            f"{path} has {len(check.problems)} problem(s):\n  " + "\n  ".join(check.problems)
+        )
+    return Config(
+        workspace=workspace,
+        country=country,
+        crisis=crisis,
+        slug=slug,
+        issuing_office=office,
+        household_size=household,
+        period_start=period_start,
+        first_report=first_report,
+        cadence_days=cadence_days,
+        first_number=first_number,
+        locale=locale,
+        page_size=page_size,
+        illustrative=illustrative,
+        stale_days=stale_days,
+        inputs=inputs,
+        narrative_dir=workspace / narrative,
+        email=dict(data.get("email", {})),
+    )

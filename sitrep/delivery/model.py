@@ -1,0 +1,204 @@
+"""What the delivery stage works on: the report as an email sees it, partners, and settings.
+
+Everything here is plain data. `parse_email_settings` checks the `[email]` table of sitrep.toml in
+one pass and returns every problem, each naming its key, so the user fixes them all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+DeliveryFormat = Literal["attach", "link"]
+
+# Deliberately loose: the SMTP server is the judge of deliverability; this only catches typos
+# such as a missing "@" or a name pasted into the address column.
+_EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+def is_email_address(text: str) -> bool:
+    """True for 'name@example.org' (a bare address, no display name)."""
+    return bool(_EMAIL_RE.match(text))
+
+
+@dataclass(frozen=True)
+class KeyFigureLine:
+    """One key figure, already formatted: ('People displaced', '12,600', '+3,500 since 23 Aug')."""
+
+    caption: str
+    value: str
+    change: str
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    """A person partners can write to about the report."""
+
+    name: str
+    title: str
+    organisation: str
+    email: str
+
+
+@dataclass(frozen=True)
+class ReportEmail:
+    """The parts of an issued report that an email needs. Built by the report stage."""
+
+    country: str
+    crisis: str
+    issuing_office: str
+    number: int
+    revision: int  # 0 = the original issue
+    report_date: date
+    period_start: date
+    period_end: date
+    next_report: date | None
+    pdf_path: Path
+    pdf_sha256: str
+    highlights: list[str]
+    key_figures: list[KeyFigureLine]
+    contacts: list[ContactLine]
+    report_url: str | None  # where the PDF is published, if anywhere
+    illustrative: bool  # sample data: the body says so
+
+
+@dataclass(frozen=True)
+class Partner:
+    """One person on the distribution list."""
+
+    name: str
+    email: str
+    organisation: str
+    lists: tuple[str, ...]
+    format: DeliveryFormat
+    language: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """The `[email]` table of sitrep.toml. The SMTP password is never part of it."""
+
+    from_addr: str  # 'OCHA Afghanistan <ocha-afg@example.org>' or a bare address
+    reply_to: str | None = None
+    unsubscribe: str | None = None  # mailto: or https: URL, sent as List-Unsubscribe
+    max_attempts: int = 4  # per recipient, for temporary failures (4xx, dropped connection)
+    backoff_seconds: float = 1.0  # first wait; doubles after each attempt
+    max_backoff_seconds: float = 60.0  # cap on one wait
+    smtp: str | None = None  # smtp://, smtp+starttls:// or smtps:// URL; None = write an outbox
+    timeout_seconds: float = 60.0  # SMTP socket timeout
+
+
+_KEYS = {
+    "from": "an email address, e.g. 'OCHA Afghanistan <ocha-afg@example.org>'",
+    "reply_to": "an email address",
+    "unsubscribe": "a mailto: or https: URL",
+    "max_attempts": "a whole number from 1 to 20",
+    "backoff_seconds": "a number of seconds from 0 to 600",
+    "max_backoff_seconds": "a number of seconds from 0 to 3600",
+    "smtp": "an smtp://, smtp+starttls:// or smtps:// URL",
+    "timeout_seconds": "a number of seconds from 1 to 600",
+}
+
+
+def address_part(text: str) -> str:
+    """'OCHA <a@b.org>' -> 'a@b.org'; a bare address is returned unchanged."""
+    from email.utils import parseaddr
+
+    return parseaddr(text)[1] if "<" in text else text.strip()
+
+
+def _check_address(key: str, value: object, problems: list[str]) -> str | None:
+    if not isinstance(value, str) or not is_email_address(address_part(value)):
+        problems.append(f"email.{key}: {value!r} is not an email address")
+        return None
+    return value.strip()
+
+
+def _check_number(
+    key: str, value: object, low: float, high: float, whole: bool, problems: list[str]
+) -> float | None:
+    # bool is an int in Python; `max_attempts = true` is a mistake, not 1.
+    ok_type = isinstance(value, int) if whole else isinstance(value, (int, float))
+    if isinstance(value, bool) or not ok_type or not low <= value <= high:  # type: ignore[operator]
+        problems.append(f"email.{key}: {value!r} is not {_KEYS[key]}")
+        return None
+    return value  # type: ignore[return-value]
+
+
+def _check_unsubscribe(value: object, problems: list[str]) -> str | None:
+    if isinstance(value, str):
+        parts = urlsplit(value.strip())
+        if parts.scheme == "mailto" and is_email_address(parts.path):
+            return value.strip()
+        if parts.scheme == "https" and parts.netloc:
+            return value.strip()
+    problems.append(f"email.unsubscribe: {value!r} is not {_KEYS['unsubscribe']}")
+    return None
+
+
+def _check_smtp(value: object, problems: list[str]) -> str | None:
+    from sitrep.delivery.transport import parse_smtp_url  # late: transport imports this module
+    from sitrep.errors import SitrepError
+
+    if not isinstance(value, str):
+        problems.append(f"email.smtp: {value!r} is not {_KEYS['smtp']}")
+        return None
+    try:
+        target = parse_smtp_url(value, None)
+    except SitrepError as exc:
+        problems.append(f"email.smtp: {exc}")
+        return None
+    if target.password:
+        # sitrep.toml is shared and often committed; the password belongs in the environment.
+        problems.append(
+            "email.smtp: the URL contains a password; remove it and set SITREP_SMTP_PASSWORD"
+        )
+        return None
+    return value.strip()
+
+
+def parse_email_settings(table: dict) -> tuple[EmailSettings | None, list[str]]:
+    """Check the `[email]` table; return the settings, or None and every problem found."""
+    problems: list[str] = []
+    for key in table:
+        if key not in _KEYS:
+            if key in ("password", "smtp_password", "pass"):
+                problems.append(
+                    f"email.{key}: do not put the password in sitrep.toml; "
+                    "set the SITREP_SMTP_PASSWORD environment variable instead"
+                )
+            else:
+                known = ", ".join(sorted(_KEYS))
+                problems.append(f"email.{key}: unknown key (known keys: {known})")
+    values: dict[str, object] = {}
+    if "from" not in table:
+        problems.append(f"email.from: missing; set it to {_KEYS['from']}")
+    else:
+        values["from_addr"] = _check_address("from", table["from"], problems)
+    if "reply_to" in table:
+        values["reply_to"] = _check_address("reply_to", table["reply_to"], problems)
+    if "unsubscribe" in table:
+        values["unsubscribe"] = _check_unsubscribe(table["unsubscribe"], problems)
+    if "smtp" in table:
+        values["smtp"] = _check_smtp(table["smtp"], problems)
+    limits = {
+        "max_attempts": (1, 20, True),
+        "backoff_seconds": (0, 600, False),
+        "max_backoff_seconds": (0, 3600, False),
+        "timeout_seconds": (1, 600, False),
+    }
+    for key, (low, high, whole) in limits.items():
+        if key in table:
+            number = _check_number(key, table[key], low, high, whole, problems)
+            values[key] = number
+    if problems:
+        return None, problems
+    for key in ("backoff_seconds", "max_backoff_seconds", "timeout_seconds"):
+        if key in values:
+            values[key] = float(values[key])  # type: ignore[arg-type]
+    return EmailSettings(**values), []  # type: ignore[arg-type]

@@ -1,0 +1,106 @@
+"""Who gets the report: partners read from the distribution list, filtered and de-duplicated."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from sitrep.delivery.model import Partner, is_email_address
+from sitrep.errors import SitrepError
+
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def _blank(value: object) -> bool:
+    # Spreadsheet readers give NaN (pandas) or None for an empty cell.
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _text(value: object) -> str:
+    return "" if _blank(value) else str(value).strip()
+
+
+def _split_lists(value: object) -> tuple[str, ...]:
+    names = (part.strip() for part in re.split(r"[;,]", _text(value)))
+    return tuple(name for name in names if name)
+
+
+def partners_from_records(records: list[dict]) -> list[Partner]:
+    """Build partners from distribution-list rows; raise SitrepError naming every bad record.
+
+    Record keys: name, email, organisation, lists ('WASH; Health'), format (attach/link, blank =
+    attach), language, active (bool or yes/no, blank = yes). Records are numbered from 1 in
+    messages; the caller knows how that maps to spreadsheet rows.
+    """
+    partners: list[Partner] = []
+    problems: list[str] = []
+    for number, record in enumerate(records, start=1):
+        where = f"partner record {number}"
+        email = _text(record.get("email"))
+        if not is_email_address(email):
+            problems.append(f"{where}: email {email!r} is not an email address")
+        fmt = _text(record.get("format")).lower() or "attach"
+        if fmt not in ("attach", "link"):
+            problems.append(f"{where} ({email}): format {fmt!r} must be 'attach' or 'link'")
+        active_value = record.get("active")
+        if isinstance(active_value, bool):
+            active = active_value
+        elif _blank(active_value) or _text(active_value).lower() in _YES:
+            active = True
+        elif _text(active_value).lower() in _NO:
+            active = False
+        else:
+            problems.append(f"{where} ({email}): active {active_value!r} must be 'yes' or 'no'")
+            active = False
+        partners.append(
+            Partner(
+                name=_text(record.get("name")),
+                email=email,
+                organisation=_text(record.get("organisation")),
+                lists=_split_lists(record.get("lists")),
+                format="link" if fmt == "link" else "attach",
+                language=_text(record.get("language")) or None,
+                active=active,
+            )
+        )
+    if problems:
+        raise SitrepError("The distribution list has problems:\n  " + "\n  ".join(problems))
+    return partners
+
+
+def select_recipients(partners: list[Partner], lists: list[str] | None) -> list[Partner]:
+    """Active partners on any of `lists` (all lists when None), one per email address.
+
+    List names match case-insensitively. The first record for an address wins, so a person on
+    two lists gets one email. An address marked inactive in any record is left out: someone who
+    unsubscribed must not keep receiving the report through a duplicate row. An unknown list
+    name raises SitrepError naming the known lists.
+    """
+    known = {name.casefold(): name for p in partners for name in p.lists}
+    wanted: set[str] | None = None
+    if lists is not None:
+        unknown = [name for name in lists if name.strip().casefold() not in known]
+        if unknown:
+            shown = ", ".join(sorted(known.values(), key=str.casefold)) or "(none)"
+            raise SitrepError(
+                f"Unknown distribution list {', '.join(map(repr, unknown))}; "
+                f"the partner list has: {shown}"
+            )
+        wanted = {name.strip().casefold() for name in lists}
+    unsubscribed = {p.email.strip().casefold() for p in partners if not p.active}
+    chosen: list[Partner] = []
+    seen: set[str] = set(unsubscribed)
+    for partner in partners:
+        if wanted is not None and not wanted & {name.casefold() for name in partner.lists}:
+            continue
+        key = partner.email.strip().casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen.append(partner)
+    return chosen

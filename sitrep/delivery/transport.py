@@ -1,0 +1,304 @@
+"""How messages leave over SMTP: one connection kept open for the whole run.
+
+SMTP replies are sorted into three kinds because each needs a different response:
+temporary (4xx, dropped connection) is retried by the caller with backoff, permanent (5xx for one
+recipient) is recorded and the run goes on, and fatal (authentication, TLS, sender refused) stops
+the run with a DeliveryError. No message or error text ever contains the password: server replies
+are scrubbed in case a server echoes what it was sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Literal, Protocol, Self
+from urllib.parse import quote, unquote, urlsplit
+
+from sitrep.errors import DeliveryError, SitrepError
+
+Security = Literal["starttls-if-offered", "starttls", "tls"]
+
+_SCHEMES: dict[str, tuple[Security, int]] = {
+    "smtp": ("starttls-if-offered", 25),
+    "smtp+starttls": ("starttls", 587),
+    "smtps": ("tls", 465),
+}
+_AUTH_CODES = (530, 534, 535)
+
+
+class TemporaryFailure(Exception):
+    """A 4xx reply or a lost connection: worth trying again later."""
+
+    def __init__(self, code: int | None, text: str, *, connecting: bool = False) -> None:
+        self.code = code
+        self.text = text
+        self.connecting = connecting  # True when no connection could be made at all
+        super().__init__(f"{code} {text}" if code else text)
+
+
+class PermanentFailure(Exception):
+    """A 5xx reply for one recipient: do not retry, carry on with the others."""
+
+    def __init__(self, code: int, text: str) -> None:
+        self.code = code
+        self.text = text
+        super().__init__(f"{code} {text}")
+
+
+class Transport(Protocol):
+    """What send_report needs. `send` returns the file written, or None when sent over SMTP."""
+
+    records_delivery: bool  # False for the outbox: writing a file reaches nobody
+
+    def send(self, message: EmailMessage, sender: str, recipient: str) -> Path | None: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+
+@dataclass(frozen=True, repr=False)
+class SmtpTarget:
+    """Where and how to connect. repr() and display() never show the password."""
+
+    host: str
+    port: int
+    security: Security
+    username: str | None = None
+    password: str | None = None
+    ssl_context: ssl.SSLContext | None = field(default=None, compare=False)
+    timeout: float = 60.0
+
+    def display(self) -> str:
+        """'smtps://user@host:465' (no password)."""
+        scheme = {v[0]: k for k, v in _SCHEMES.items()}[self.security]
+        user = f"{quote(self.username, safe='')}@" if self.username else ""
+        return f"{scheme}://{user}{self.host}:{self.port}"
+
+    def __repr__(self) -> str:
+        password = "'***'" if self.password else "None"
+        return (
+            f"SmtpTarget(host={self.host!r}, port={self.port}, security={self.security!r}, "
+            f"username={self.username!r}, password={password}, timeout={self.timeout})"
+        )
+
+    __str__ = display
+
+
+def parse_smtp_url(
+    url: str,
+    password_env: str | None,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    timeout: float = 60.0,
+) -> SmtpTarget:
+    """Parse smtp://, smtp+starttls:// or smtps:// [user[:password]@]host[:port].
+
+    `password_env` is the value of SITREP_SMTP_PASSWORD (the caller reads the environment); it
+    wins over a password in the URL. `ssl_context` lets tests trust a self-signed certificate.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        # The message from urllib may quote the URL, password included; do not pass it on.
+        raise SitrepError("the SMTP URL is malformed (check the port number)") from None
+    shown = _display_url(url)
+    if parts.scheme not in _SCHEMES:
+        raise SitrepError(f"{shown!r}: the scheme must be smtp://, smtp+starttls:// or smtps://")
+    if not parts.hostname:
+        raise SitrepError(f"{shown!r}: no host name, e.g. smtp+starttls://relay.example.org")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SitrepError(f"{shown!r}: only user, host and port are allowed in the URL")
+    security, default_port = _SCHEMES[parts.scheme]
+    username = unquote(parts.username) if parts.username else None
+    password = password_env or (unquote(parts.password) if parts.password else None)
+    return SmtpTarget(
+        host=parts.hostname,
+        port=port or default_port,
+        security=security,
+        username=username,
+        password=password,
+        ssl_context=ssl_context,
+        timeout=timeout,
+    )
+
+
+def _display_url(url: str) -> str:
+    # Remove 'user:password@' -> 'user@' before a URL goes into any message.
+    return re.sub(r"(//[^/@:]*):[^/]*@", r"\1:***@", url.strip())
+
+
+def scrub(text: str, password: str | None, username: str | None = None) -> str:
+    """Remove the password, and the base64 forms AUTH sends it in, from server text."""
+    if not password:
+        return text
+    user = username or ""
+    secrets = {
+        password,
+        quote(password, safe=""),
+        base64.b64encode(password.encode()).decode(),
+        base64.b64encode(f"\0{user}\0{password}".encode()).decode(),
+    }
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _reply_text(raw: bytes | str) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+
+
+class SmtpTransport:
+    """One SMTP connection reused for every message; reconnects after the server drops it."""
+
+    records_delivery = True
+
+    def __init__(self, target: SmtpTarget) -> None:
+        self.target = target
+        self._conn: smtplib.SMTP | None = None
+        self.connections = 0  # how many times we connected; tests and the bench read it
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _scrub(self, text: str) -> str:
+        return scrub(text, self.target.password, self.target.username)
+
+    def _drop(self) -> None:
+        # After a dropped connection or 421 the socket is useless; the next send reconnects.
+        if self._conn is not None:
+            with contextlib.suppress(OSError):
+                self._conn.close()
+        self._conn = None
+
+    def close(self) -> None:
+        """Say QUIT politely; ignore a server that has already gone."""
+        if self._conn is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self._conn.quit()
+        self._drop()
+
+    def _connect(self) -> smtplib.SMTP:
+        t = self.target
+        context = t.ssl_context or ssl.create_default_context()
+        conn: smtplib.SMTP | None = None
+        try:
+            if t.security == "tls":
+                conn = smtplib.SMTP_SSL(t.host, t.port, timeout=t.timeout, context=context)
+            else:
+                conn = smtplib.SMTP(t.host, t.port, timeout=t.timeout)
+            conn.ehlo()
+            if t.security != "tls":
+                if conn.has_extn("starttls"):
+                    conn.starttls(context=context)
+                    conn.ehlo()
+                elif t.security == "starttls":
+                    raise DeliveryError(
+                        f"{t.display()} does not offer STARTTLS, which smtp+starttls:// "
+                        "requires; use smtps:// if the server expects TLS from the start"
+                    )
+                elif t.password:
+                    raise DeliveryError(
+                        f"{t.display()} does not offer STARTTLS; refusing to send the password "
+                        "unencrypted. Use smtps:// or smtp+starttls:// on a port with TLS"
+                    )
+            if t.username:
+                if not conn.has_extn("auth"):
+                    raise DeliveryError(
+                        f"{t.display()} does not offer authentication (AUTH); "
+                        "remove the user from the URL or use the submission port (587)"
+                    )
+                conn.login(t.username, t.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            self._close_quietly(conn)
+            raise DeliveryError(
+                f"{t.display()} refused the login for user {t.username!r} "
+                f"({exc.smtp_code} {self._scrub(_reply_text(exc.smtp_error))}). Check the user "
+                "in the SMTP URL and the SITREP_SMTP_PASSWORD environment variable"
+            ) from None
+        except ssl.SSLError as exc:
+            self._close_quietly(conn)
+            reason = getattr(exc, "verify_message", None) or exc.reason or type(exc).__name__
+            raise DeliveryError(
+                f"TLS with {t.display()} failed: {reason}. Check the host name and port "
+                "(smtps:// is usually 465, smtp+starttls:// 587)"
+            ) from None
+        except DeliveryError:
+            self._close_quietly(conn)
+            raise
+        except smtplib.SMTPResponseException as exc:
+            self._close_quietly(conn)
+            text = self._scrub(_reply_text(exc.smtp_error))
+            if 400 <= exc.smtp_code < 500:
+                raise TemporaryFailure(exc.smtp_code, text, connecting=True) from None
+            raise DeliveryError(
+                f"{t.display()} refused the session: {exc.smtp_code} {text}"
+            ) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            self._close_quietly(conn)
+            raise TemporaryFailure(
+                None, f"cannot connect to {t.display()}: {self._scrub(str(exc))}", connecting=True
+            ) from None
+        self.connections += 1
+        return conn
+
+    @staticmethod
+    def _close_quietly(conn: smtplib.SMTP | None) -> None:
+        if conn is not None:
+            with contextlib.suppress(OSError):
+                conn.close()
+
+    def send(self, message: EmailMessage, sender: str, recipient: str) -> Path | None:
+        """Send one message to one recipient; raise TemporaryFailure/PermanentFailure."""
+        if self._conn is None:
+            self._conn = self._connect()
+        try:
+            self._conn.send_message(message, from_addr=sender, to_addrs=[recipient])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, raw = next(iter(exc.recipients.values()))
+            self._classify(code, _reply_text(raw), sender_refused=False)
+        except smtplib.SMTPSenderRefused as exc:
+            self._classify(exc.smtp_code, _reply_text(exc.smtp_error), sender_refused=True)
+        except smtplib.SMTPServerDisconnected:
+            self._drop()
+            raise TemporaryFailure(None, "the server closed the connection") from None
+        except smtplib.SMTPResponseException as exc:
+            self._classify(exc.smtp_code, _reply_text(exc.smtp_error), sender_refused=False)
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise TemporaryFailure(None, f"connection error: {self._scrub(str(exc))}") from None
+        return None
+
+    def _classify(self, code: int, raw: str, *, sender_refused: bool) -> None:
+        text = self._scrub(raw)
+        if code in _AUTH_CODES:
+            self._drop()
+            raise DeliveryError(
+                f"{self.target.display()} requires authentication ({code} {text}); "
+                "put the user in the SMTP URL and set SITREP_SMTP_PASSWORD"
+            )
+        if code == 421 or not 400 <= code < 600:
+            # 421: the server is closing the channel; smtplib has closed its side already.
+            self._drop()
+            raise TemporaryFailure(code, text)
+        if code < 500:
+            raise TemporaryFailure(code, text)
+        if sender_refused and code != 552:
+            # Refusing the sender refuses every message; 552 at MAIL is about size instead.
+            raise DeliveryError(
+                f"{self.target.display()} refused the sender address: {code} {text}. "
+                "Check email.from in sitrep.toml"
+            )
+        raise PermanentFailure(code, text)

@@ -1,0 +1,65 @@
+"""The workspace's record of issued reports: numbers, revisions and what each was built from.
+
+Kept in `output/issued.json` beside the reports it describes. A date keeps its number for good;
+an issued PDF is never overwritten: different inputs make a revision, on request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sitrep.fsutil import atomic_write
+
+RECORD_NAME = "issued.json"
+
+
+@dataclass(frozen=True)
+class Issued:
+    date: str  # ISO date of the report
+    number: int
+    revision: int  # 0 for the original
+    pdf: str  # relative to the output folder
+    html: str
+    pdf_sha256: str
+    fingerprint: str  # hash of every input, template, setting and sitrep's version
+    data_latest: str  # the newest date in the data when it was built
+
+    @property
+    def day(self) -> dt.date:
+        return dt.date.fromisoformat(self.date)
+
+
+def load_record(output_dir: Path) -> list[Issued]:
+    path = output_dir / RECORD_NAME
+    if not path.is_file():
+        return []
+    return [Issued(**entry) for entry in json.loads(path.read_text("utf-8"))["reports"]]
+
+
+def save_record(output_dir: Path, record: list[Issued]) -> None:
+    entries = sorted(record, key=lambda e: (e.date, e.revision))
+    text = json.dumps({"reports": [asdict(e) for e in entries]}, indent=2) + "\n"
+    atomic_write(output_dir / RECORD_NAME, text.encode("utf-8"))
+
+
+def latest_issue(record: list[Issued], day: dt.date) -> Issued | None:
+    """The newest revision issued for `day`."""
+    entries = [e for e in record if e.date == day.isoformat()]
+    return max(entries, key=lambda e: e.revision, default=None)
+
+
+def number_for(record: list[Issued], day: dt.date, seed: int) -> int | None:
+    """The number a report for `day` takes: its own if issued, else the next in the series.
+
+    `seed` is the number for an empty record. None means `day` falls before a report that was
+    already issued and has no number of its own: the caller asks for an explicit --number.
+    """
+    if issued := latest_issue(record, day):
+        return issued.number
+    if not record:
+        return seed
+    last = max(record, key=lambda e: e.date)
+    return last.number + 1 if day > last.day else None

@@ -1,0 +1,272 @@
+"""The whole pipeline, in the order it runs: load -> validate -> figures -> HTML -> PDF -> write.
+
+`build_report` is what `sitrep build` calls; `check_inputs` is what `sitrep validate` calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitrep import __version__
+from sitrep.config import Config, InputSource, load_config, template_dirs
+from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
+from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
+from sitrep.problems import Problem, count_errors
+from sitrep.record import Issued, latest_issue, load_record, number_for, save_record
+
+if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
+    from sitrep.figures import Figures
+    from sitrep.narrative import Narrative
+    from sitrep.validate import Table
+
+
+@dataclass
+class BuildOptions:
+    workspace: Path
+    date: dt.date | None = None
+    inputs: dict[str, InputSource] = field(default_factory=dict)  # --input TABLE=PATH
+    strict: bool = False  # warnings stop the build too
+    revise: bool = False  # issue a revision when the inputs changed since issue
+    draft: bool = False  # a draft: not numbered for good, never recorded
+    force: bool = False  # rebuild even when nothing changed
+    number: int | None = None  # the number, for a date before already issued reports
+
+
+@dataclass
+class BuildResult:
+    pdf: Path
+    html: Path
+    date: dt.date
+    number: int
+    revision: int
+    date_was_chosen: bool  # no --date: the latest date in the data
+    reused: bool  # nothing changed: the issued report was returned as it is
+    problems: list[Problem]
+    render_warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Checked:
+    """What validation produced: typed tables and every problem."""
+
+    config: Config
+    tables: dict[str, Table]
+    problems: list[Problem]
+    date: dt.date | None
+
+
+def check_inputs(
+    workspace: Path, day: dt.date | None = None, inputs: dict[str, InputSource] | None = None
+) -> Checked:
+    """Load and validate every table; the problems, and the report date they imply."""
+    from sitrep.figures import latest_data_date
+    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.load import load_tables
+    from sitrep.validate import freshness_warnings, validate_tables
+
+    config = load_config(workspace)
+    raw, problems = load_tables(config, inputs)
+    tables, more = validate_tables(raw, builtin_gazetteer(), config.household_size)
+    problems += more
+    day = day or latest_data_date(tables)
+    if day and not count_errors(problems):
+        problems += freshness_warnings(tables, day, config.stale_days)
+    return Checked(config, tables, problems, day)
+
+
+def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]) -> str:
+    """A hash of everything a report is made from: the rebuild cache's key."""
+    digest = hashlib.sha256(f"sitrep {__version__}\n".encode())
+    root = config.workspace
+    files = [config.workspace / "sitrep.toml"]
+    files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
+    if config.narrative_dir.is_dir():
+        files += sorted(config.narrative_dir.rglob("*.md"))
+    for folder in dirs:
+        files += sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in files:
+        # Relative names: the same workspace in another folder has the same fingerprint.
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        digest.update(f"{name}\n".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    for name, source in sorted(inputs.items()):
+        digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
+    return digest.hexdigest()
+
+
+def report_name(config: Config, day: dt.date, number: int, revision: int, draft: bool) -> str:
+    name = f"{config.slug}_sitrep_{day.isoformat()}_no{number:02d}"
+    if revision:
+        name += f"_rev{revision}"
+    return name + ("_DRAFT" if draft else "")
+
+
+def _reuse(config: Config, options: BuildOptions, fp: str) -> BuildResult | None:
+    """The issued report, if nothing it was made from has changed (and --force is not set)."""
+    if options.force or options.draft or options.revise:
+        return None
+    record = load_record(config.output_dir)
+    if options.date:
+        issued = latest_issue(record, options.date)
+    else:
+        issued = max(record, key=lambda e: (e.date, e.revision), default=None)
+        if issued and issued.date != issued.data_latest:
+            issued = None
+    if not issued or issued.fingerprint != fp:
+        return None
+    pdf = config.output_dir / issued.pdf
+    if not pdf.is_file() or sha256_file(pdf) != issued.pdf_sha256:
+        return None
+    return BuildResult(
+        pdf,
+        config.output_dir / issued.html,
+        issued.day,
+        issued.number,
+        issued.revision,
+        options.date is None,
+        True,
+        [],
+    )
+
+
+def _context(
+    config: Config,
+    figures: Figures,
+    narrative: Narrative,
+    tables: dict[str, Table],
+    number: int,
+    revision: int,
+    draft: bool,
+) -> dict:
+    contacts = tables["contacts"].frame.to_dict("records") if "contacts" in tables else []
+    return {
+        "config": config,
+        "title": f"{config.country}: {config.crisis}",
+        "number": number,
+        "revision": revision,
+        "draft": draft,
+        "fig": figures,
+        "narrative": narrative,
+        "contacts": contacts,
+        "generator": f"sitrep {__version__}",
+    }
+
+
+def build_report(options: BuildOptions) -> BuildResult:
+    """Build the report for one date, or return the issued one if nothing changed."""
+    config = load_config(options.workspace)
+    dirs = template_dirs(config.templates_dir)
+    fp = fingerprint(config, options.inputs, dirs)
+    if reused := _reuse(config, options, fp):
+        return reused
+
+    # 1-2. load and validate every table; stop on errors (or warnings with --strict)
+    checked = check_inputs(options.workspace, options.date, options.inputs)
+    problems, tables = checked.problems, checked.tables
+    if count_errors(problems) or (options.strict and problems):
+        raise ValidationFailed(problems)
+    from sitrep.figures import latest_data_date
+
+    data_latest = latest_data_date(tables)
+    if data_latest is None:
+        raise NoDataError("the inputs have no dated rows: there is nothing to report")
+    day = options.date or data_latest
+    first = min(
+        d
+        for t in tables.values()
+        for c in ("date", "start_date", "since")
+        if c in t.frame
+        for d in t.frame[c]
+        if d
+    )
+    if not first <= day <= data_latest:
+        raise NoDataError(
+            f"no data for {day}: the inputs cover {first} to {data_latest}. "
+            f"Choose a date in that range with --date, or add rows dated {day}."
+        )
+
+    # 3. figures, and the narrative written for the day
+    from sitrep.figures import compute_figures
+    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.narrative import load_narrative
+    from sitrep.render import render_html
+
+    figures = compute_figures(tables, config, builtin_gazetteer(), day)
+    narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
+    problems += narrative_problems
+    if options.strict and narrative_problems:
+        raise ValidationFailed(problems)
+
+    # numbering: a date keeps its number; an issued report changes only as a revision
+    record = load_record(config.output_dir)
+    issued = latest_issue(record, day)
+    number = options.number or number_for(
+        record, day, config.first_number + (day - config.first_report).days // config.cadence_days
+    )
+    if number is None:
+        raise ReportExistsError(
+            f"reports after {day} are already issued, so {day} has no number of its own. "
+            f"Give one with --number N."
+        )
+    revision = 0
+    if issued and not options.draft:
+        if issued.fingerprint != fp and not options.revise:
+            raise ReportExistsError(
+                f"Situation Report No. {issued.number} for {day} was already issued from "
+                f"different inputs ({config.output_dir / issued.pdf}). Nothing was written.\n"
+                f"To issue a corrected version, run: sitrep build --date {day} --revise"
+            )
+        revision = issued.revision + 1 if options.revise else issued.revision
+
+    # 4-5. HTML, then PDF
+    html = render_html(
+        _context(config, figures, narrative, tables, number, revision, options.draft),
+        dirs,
+        config.locale,
+    )
+    from sitrep.pdf import html_to_pdf  # WeasyPrint is heavy: imported only to build
+
+    result = html_to_pdf(html, dirs, identifier=sha256_bytes(html.encode())[:32].encode())
+
+    # 6. write atomically, then record what was issued
+    name = report_name(config, day, number, revision, options.draft)
+    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
+    pdf, html_path = folder / f"{name}.pdf", folder / f"{name}.html"
+    unchanged = not pdf.is_file() or sha256_file(pdf) == sha256_bytes(result.data)
+    if issued and not options.draft and not options.revise and not unchanged:
+        raise ReportExistsError(
+            f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
+            f"Nothing was written. To issue it again, run: sitrep build --date {day} --revise"
+        )
+    atomic_write(pdf, result.data)
+    atomic_write(html_path, html.encode("utf-8"))
+    if not options.draft:
+        record = [e for e in record if not (e.date == day.isoformat() and e.revision == revision)]
+        record.append(
+            Issued(
+                day.isoformat(),
+                number,
+                revision,
+                str(pdf.relative_to(config.output_dir)),
+                str(html_path.relative_to(config.output_dir)),
+                sha256_bytes(result.data),
+                fp,
+                data_latest.isoformat(),
+            )
+        )
+        save_record(config.output_dir, record)
+    return BuildResult(
+        pdf,
+        html_path,
+        day,
+        number,
+        revision,
+        options.date is None,
+        False,
+        problems,
+        result.warnings,
+    )

@@ -1,0 +1,271 @@
+"""What each input table holds: its columns, their types, header aliases and HXL hashtags.
+
+A column is found by its HXL hashtag when the sheet has a hashtag row, otherwise by its header
+(case, spaces and punctuation ignored) or one of its aliases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["text", "people", "number", "date", "pcode", "vocab", "email", "lists", "bool"]
+
+# Controlled vocabularies: canonical word -> accepted spellings (compared case/space-insensitively).
+VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "route_status": {
+        "open": ("open",),
+        "open with restrictions": (
+            "open with restrictions",
+            "open (restrictions)",
+            "partially open",
+        ),
+        "restricted": ("restricted", "restricted access"),
+        "closed": ("closed", "blocked"),
+        "unknown": ("unknown", "not known"),
+    },
+    "constraint": {
+        "none": ("none", "no constraint"),
+        "checkpoint": ("checkpoint", "checkpoints"),
+        "closure by armed group": ("closure by armed group", "armed group", "closure"),
+        "insecurity/hostilities": (
+            "insecurity/hostilities",
+            "insecurity",
+            "hostilities",
+            "fighting",
+        ),
+        "mines/IEDs": ("mines/ieds", "mines", "ieds", "uxo"),
+        "damage/landslide/snow": ("damage/landslide/snow", "damage", "landslide", "snow"),
+        "administrative": ("administrative", "permission", "permits"),
+    },
+    "blockade_status": {
+        "ongoing": ("ongoing", "active", "in effect"),
+        "partially lifted": ("partially lifted", "partial"),
+        "lifted": ("lifted", "ended"),
+    },
+    "commodity": {
+        "food": ("food", "food items", "wheat flour"),
+        "fuel": ("fuel", "diesel", "petrol"),
+        "medicine": ("medicine", "medicines", "medical supplies"),
+        "cash": ("cash",),
+        "all goods": ("all goods", "all", "goods"),
+    },
+    "format": {"attach": ("attach", "attachment", "pdf"), "link": ("link", "url")},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = False  # the column must be in the sheet
+    not_blank: bool = False  # each row must have a value
+    aliases: tuple[str, ...] = ()
+    hxl: str | None = None  # the hashtag that identifies it, e.g. "#affected+ind"
+    vocab: str | None = None  # for kind == "vocab"
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    title: str  # what the report and messages call it
+    columns: tuple[Column, ...]
+    date_column: str | None = None  # the column that says how recent the table is
+    stale_check: bool = True  # False for stocks assessed in rounds (IDPs present)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+SCHEMAS: dict[str, TableSchema] = {
+    s.name: s
+    for s in (
+        TableSchema(
+            "displacement",
+            "New displacement (flow)",
+            (
+                Column("id", "text", unique=True, hxl="#event+id"),
+                Column(
+                    "date",
+                    "date",
+                    True,
+                    True,
+                    ("date displaced", "displacement date"),
+                    "#date+occurred",
+                ),
+                Column(
+                    "district",
+                    "pcode",
+                    True,
+                    True,
+                    ("district pcode", "district p-code", "pcode", "admin2", "origin district"),
+                    "#adm2+code",
+                ),
+                Column("origin", "text", aliases=("origin place", "from"), hxl="#loc+name+origin"),
+                Column(
+                    "destination", "text", aliases=("destination place", "to"), hxl="#loc+name+dest"
+                ),
+                Column(
+                    "destination_pcode",
+                    "pcode",
+                    aliases=("destination p-code",),
+                    hxl="#adm2+code+dest",
+                ),
+                Column(
+                    "families", "people", aliases=("households", "hh"), hxl="#affected+displaced+hh"
+                ),
+                Column(
+                    "people",
+                    "people",
+                    aliases=("individuals", "persons", "ind"),
+                    hxl="#affected+displaced+ind",
+                ),
+                Column("cause", "text", aliases=("reason",), hxl="#cause+type"),
+                Column("source", "text", True, True, ("sources",), "#meta+source"),
+            ),
+            date_column="date",
+        ),
+        TableSchema(
+            "blockades",
+            "Blockades",
+            (
+                Column("id", "text", True, True, unique=True, hxl="#event+code"),
+                Column(
+                    "commodity",
+                    "vocab",
+                    True,
+                    True,
+                    ("item", "goods"),
+                    "#item+name",
+                    vocab="commodity",
+                ),
+                Column(
+                    "area", "pcode", True, True, ("area pcode", "pcode", "district"), "#adm2+code"
+                ),
+                Column("place", "text", aliases=("location",), hxl="#loc+name"),
+                Column("imposed_by", "text", aliases=("imposed by", "actor"), hxl="#group+name"),
+                Column("start_date", "date", True, True, ("start", "since"), "#date+start"),
+                Column("end_date", "date", aliases=("end", "lifted on"), hxl="#date+end"),
+                Column(
+                    "people_affected", "people", aliases=("affected", "people"), hxl="#affected+ind"
+                ),
+                Column("status", "vocab", True, True, hxl="#status+code", vocab="blockade_status"),
+                Column("source", "text", True, True, ("sources",), "#meta+source"),
+            ),
+            date_column="start_date",
+        ),
+        TableSchema(
+            "routes",
+            "Access routes",
+            (
+                Column("route_id", "text", True, True, ("id", "route code"), "#loc+code+route"),
+                Column("route", "text", True, True, ("route name", "name"), "#loc+name+route"),
+                Column("from", "text", aliases=("origin",), hxl="#loc+name+origin"),
+                Column("to", "text", aliases=("destination",), hxl="#loc+name+dest"),
+                Column("via", "text", aliases=("through",), hxl="#loc+name+via"),
+                Column("status", "vocab", True, True, hxl="#status+code", vocab="route_status"),
+                Column(
+                    "constraint",
+                    "vocab",
+                    aliases=("constraint type",),
+                    hxl="#operations+type",
+                    vocab="constraint",
+                ),
+                Column("since", "date", True, True, ("status since",), "#date+start"),
+                Column("verified", "date", aliases=("last verified",), hxl="#date+reported"),
+                Column("source", "text", True, True, ("sources",), "#meta+source"),
+            ),
+            date_column="since",
+        ),
+        TableSchema(
+            "idps",
+            "IDPs present (stock)",
+            (
+                Column("date", "date", True, True, ("reporting date", "as of"), "#date+reported"),
+                Column(
+                    "area", "pcode", True, True, ("pcode", "district", "province"), "#adm2+code"
+                ),
+                Column(
+                    "idps", "people", True, True, ("idps present", "individuals"), "#affected+idps"
+                ),
+                Column("round", "text", aliases=("round number",), hxl="#round+code"),
+                Column("reason", "text", aliases=("displacement reason",), hxl="#cause+type"),
+                Column("source", "text", True, True, ("sources",), "#meta+source"),
+            ),
+            date_column="date",
+            stale_check=False,
+        ),
+        TableSchema(
+            "prices",
+            "Market prices",
+            (
+                Column("date", "date", True, True, hxl="#date+reported"),
+                Column("market", "text", True, True, ("location",), "#loc+name"),
+                Column("area", "pcode", aliases=("pcode",), hxl="#adm2+code"),
+                Column(
+                    "commodity", "vocab", True, True, ("item",), "#item+name", vocab="commodity"
+                ),
+                Column("item", "text", aliases=("product",), hxl="#item+name+detail"),
+                Column("unit", "text", True, True, hxl="#item+unit"),
+                Column("price", "number", True, True, hxl="#value"),
+                Column("currency", "text", True, True, hxl="#currency+code"),
+                Column("source", "text", True, True, ("sources",), "#meta+source"),
+            ),
+            date_column="date",
+        ),
+        TableSchema(
+            "places",
+            "Places",
+            (
+                Column("name", "text", True, True, hxl="#loc+name"),
+                Column("pcode", "text", aliases=("p-code",), hxl="#loc+code"),
+                Column("lat", "number", True, True, ("latitude",), "#geo+lat"),
+                Column("lon", "number", True, True, ("longitude",), "#geo+lon"),
+                Column("type", "text", aliases=("kind",), hxl="#loc+type"),
+                Column(
+                    "name_local",
+                    "text",
+                    aliases=("local name", "name (dari)"),
+                    hxl="#loc+name+i_fa",
+                ),
+                Column("aliases", "text", hxl="#loc+name+alt"),
+            ),
+        ),
+        TableSchema(
+            "contacts",
+            "Contacts",
+            (
+                Column("name", "text", True, True, hxl="#contact+name"),
+                Column("title", "text", aliases=("position",), hxl="#contact+title"),
+                Column("organisation", "text", aliases=("organization", "org"), hxl="#org+name"),
+                Column("email", "email", True, True, hxl="#contact+email"),
+                Column("phone", "text", hxl="#contact+phone"),
+            ),
+        ),
+        TableSchema(
+            "partners",
+            "Distribution list",
+            (
+                Column("name", "text", True, True, hxl="#contact+name"),
+                Column("email", "email", True, True, unique=True, hxl="#contact+email"),
+                Column(
+                    "organisation", "text", True, aliases=("organization", "org"), hxl="#org+name"
+                ),
+                Column("lists", "lists", True, True, ("list", "distribution lists")),
+                Column("format", "vocab", vocab="format"),
+                Column("language", "text"),
+                Column("active", "bool"),
+            ),
+        ),
+    )
+}
+
+
+def canonical_words(vocab: str) -> dict[str, str]:
+    """Every accepted spelling (lower case, single spaces) -> its canonical word."""
+    return {
+        " ".join(spelling.lower().split()): word
+        for word, spellings in VOCABULARIES[vocab].items()
+        for spelling in (word, *spellings)
+    }

@@ -1,0 +1,299 @@
+"""A real local SMTP server (aiosmtpd) for the delivery tests and the send benchmark.
+
+It listens on 127.0.0.1 on a free port, optionally with STARTTLS or implicit TLS using a
+self-signed certificate made at test time (openssl, as `cryptography` is not installed), and
+optionally AUTH LOGIN/PLAIN with a known user. Its handler can be scripted to answer RCPT with
+given replies, to drop the connection at the Nth DATA, or to hold the Nth message until the client
+is killed. It records every message it accepts.
+
+Use it as a context manager:
+
+    with SmtpTestServer(tls="starttls", auth=("sitrep", "pw")) as server:
+        url = server.url("smtp+starttls", user="sitrep")
+        context = server.client_context()   # trusts the self-signed certificate
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import functools
+import shutil
+import socket
+import ssl
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Literal
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+TlsMode = Literal["none", "starttls", "implicit"]
+
+
+@functools.cache
+def certificate() -> tuple[Path, Path]:
+    """(cert.pem, key.pem) for 127.0.0.1/localhost, made once per process, removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="sitrep-smtp-cert-"))
+    atexit.register(shutil.rmtree, folder, True)
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec",
+            "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", str(key), "-out", str(cert), "-days", "2",
+            "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Received:
+    """One message the server accepted."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+    message: EmailMessage
+    session: int  # which connection it came on (1-based, in order of first MAIL)
+    tls: bool
+    login: str | None
+
+
+class ScriptedHandler:
+    """aiosmtpd handler: records messages; replies as scripted."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.rcpt_script: dict[str, list[str]] = {}  # address -> next replies, then 250
+        self.rcpt_always: dict[str, str] = {}  # address -> reply to every RCPT
+        self.drop_at_data: set[int] = set()  # Nth DATA command (1-based, all attempts)
+        self.hold_at_data: int | None = None  # Nth DATA waits until the client goes away
+        self.held = threading.Event()  # set once a message is being held
+        self.data_count = 0
+        self._sessions: dict[int, int] = {}
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+
+    def script_rcpt(self, address: str, *replies: str) -> None:
+        self.rcpt_script[address.casefold()] = list(replies)
+
+    @property
+    def sessions(self) -> int:
+        return len(self._sessions)
+
+    def wait_for(self, count: int, timeout: float = 10) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self.received) >= count, timeout)
+
+    def recipients(self) -> list[str]:
+        return [to for r in self.received for to in r.rcpt_tos]
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        key = address.casefold()
+        if key in self.rcpt_always:
+            return self.rcpt_always[key]
+        if self.rcpt_script.get(key):
+            return self.rcpt_script[key].pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.data_count += 1
+            number = self.data_count
+        if number in self.drop_at_data:
+            server.transport.close()  # connection_lost then cancels this coroutine
+            await asyncio.sleep(5)
+            return "451 not reached"
+        if self.hold_at_data == number:
+            self.held.set()
+            await asyncio.Event().wait()  # cancelled when the killed client's socket closes
+        raw = bytes(envelope.original_content or envelope.content)
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        with self._changed:
+            session_number = self._sessions.setdefault(id(session), len(self._sessions) + 1)
+            self.received.append(
+                Received(
+                    mail_from=envelope.mail_from,
+                    rcpt_tos=list(envelope.rcpt_tos),
+                    raw=raw,
+                    message=message,
+                    session=session_number,
+                    # session.ssl is only set by STARTTLS; implicit TLS shows on the transport.
+                    tls=session.ssl is not None
+                    or server.transport.get_extra_info("ssl_object") is not None,
+                    login=_login(session.auth_data),
+                )
+            )
+            self._changed.notify_all()
+        return "250 Message accepted for delivery"
+
+
+def _login(auth_data: object) -> str | None:
+    return auth_data.login.decode() if isinstance(auth_data, LoginPassword) else None
+
+
+class SmtpTestServer:
+    """aiosmtpd Controller on 127.0.0.1; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        tls: TlsMode = "none",
+        require_starttls: bool = False,
+        auth: tuple[str, str] | None = None,
+        auth_required: bool = False,
+        auth_require_tls: bool = True,
+        auth_failure_reply: str | None = None,  # e.g. a reply that echoes the password
+    ) -> None:
+        self.handler = ScriptedHandler()
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.tls = tls
+        self.auth = auth
+        self._auth_failure_reply = auth_failure_reply
+        kwargs: dict[str, object] = {
+            "server_hostname": "sitrep-test.invalid",  # avoids a slow getfqdn()
+            # aiosmtpd only counts STARTTLS as TLS; on an implicit-TLS port the whole session is
+            # encrypted, so AUTH must be allowed "before TLS" or it is never offered.
+            "auth_require_tls": auth_require_tls and tls != "implicit",
+            "auth_required": auth_required,
+            "authenticator": self._authenticate,
+            "ready_timeout": 10,
+        }
+        if tls != "none":
+            cert, key = certificate()
+            server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            server_context.load_cert_chain(cert, key)
+            if tls == "starttls":
+                kwargs["tls_context"] = server_context
+                kwargs["require_starttls"] = require_starttls
+            else:
+                kwargs["ssl_context"] = server_context
+        self.controller = Controller(self.handler, hostname=self.host, port=self.port, **kwargs)
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        if (
+            self.auth is not None
+            and isinstance(auth_data, LoginPassword)
+            and (auth_data.login.decode(), auth_data.password.decode()) == self.auth
+        ):
+            return AuthResult(success=True, auth_data=auth_data)
+        return AuthResult(success=False, handled=False, message=self._auth_failure_reply)
+
+    def url(
+        self, scheme: str = "smtp", user: str | None = None, password: str | None = None
+    ) -> str:
+        cred = ""
+        if user:
+            cred = user + (f":{password}" if password else "") + "@"
+        return f"{scheme}://{cred}{self.host}:{self.port}"
+
+    @staticmethod
+    def client_context() -> ssl.SSLContext:
+        """A client TLS context that trusts this server's self-signed certificate."""
+        return ssl.create_default_context(cafile=str(certificate()[0]))
+
+    def __enter__(self) -> SmtpTestServer:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.controller.stop()
+
+
+# --- sample data shared by the delivery tests and the benchmark -----------------------------
+
+
+def minimal_pdf() -> bytes:
+    """A small valid one-page PDF (xref offsets computed, so strict readers accept it)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def sample_report(folder: Path, **changes: object):
+    """A ReportEmail for Afghanistan No. 9 with its PDF written into `folder`."""
+    import dataclasses
+    import hashlib
+    from datetime import date
+
+    from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
+
+    pdf = folder / "afghanistan-sitrep-2021-08-24-no9.pdf"
+    pdf.write_bytes(minimal_pdf())
+    report = ReportEmail(
+        country="Afghanistan",
+        crisis="North-east",
+        issuing_office="OCHA Afghanistan",
+        number=9,
+        revision=0,
+        report_date=date(2021, 8, 24),
+        period_start=date(2021, 8, 18),
+        period_end=date(2021, 8, 24),
+        next_report=date(2021, 8, 31),
+        pdf_path=pdf,
+        pdf_sha256=hashlib.sha256(pdf.read_bytes()).hexdigest(),
+        highlights=[
+            "12,600 people displaced in Kunduz since 10 Aug",
+            "Water trucking reaches 4 sites <1 km apart",
+        ],
+        key_figures=[
+            KeyFigureLine("people displaced", "12,600", "+3,500 since 23 Aug"),
+            KeyFigureLine("sites with water trucking", "4", "new"),
+        ],
+        contacts=[ContactLine("Amina Yusuf", "Head of Office", "OCHA", "amina@example.org")],
+        report_url="https://reports.example.org/afg/sitrep-9.pdf",
+        illustrative=True,
+    )
+    return dataclasses.replace(report, **changes) if changes else report
+
+
+def sample_partners(count: int, domain: str = "partners.example.org") -> list:
+    """`count` active partners on the WASH list, p001@domain, p002@domain, ..."""
+    from sitrep.delivery.model import Partner
+
+    return [
+        Partner(
+            name=f"Partner {i}",
+            email=f"p{i:03d}@{domain}",
+            organisation="NGO",
+            lists=("WASH",),
+            format="attach",
+            language=None,
+            active=True,
+        )
+        for i in range(1, count + 1)
+    ]

@@ -1,0 +1,500 @@
+"""Write the sample workbook `inputs/sample-data.xlsx` (illustrative data, north-east Afghanistan,
+15-24 August 2021) from the rows below. Run it after editing them: `python tools/make_sample.py`.
+
+Figures from public reporting (the 23-24 Aug closures, the Andarab blockade, about 500 people
+displaced to the Arzangan mountain area) are used as reported; every other figure is invented,
+plausible and consistent across the tables. The report says the data is illustrative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sitrep.workbook import write_workbook
+
+D = dt.date
+KI = "Illustrative: partner key informants"
+OCHA = "Illustrative, after OCHA Afghanistan weekly update 16-22 Aug 2021"
+NEWS = "Illustrative, after AFP and A. Saleh statements, 23-24 Aug 2021"
+
+
+def displacement() -> list[dict]:
+    rows = [
+        # date, district, origin, destination, destination P-code, families, people, cause, source
+        (
+            D(2021, 8, 15),
+            "AF0101",
+            "Kabul city",
+            "Bazarak",
+            "AF0801",
+            120,
+            None,
+            "Fear of reprisals after the fall of Kabul",
+            KI,
+        ),
+        (
+            D(2021, 8, 16),
+            "AF0305",
+            "Jabal Saraj",
+            "Rukha",
+            "AF0802",
+            60,
+            420,
+            "Fear of reprisals",
+            KI,
+        ),
+        (
+            D(2021, 8, 17),
+            "AF0301",
+            "Charikar",
+            "Bazarak",
+            "AF0801",
+            45,
+            315,
+            "Fear of reprisals",
+            KI,
+        ),
+        (
+            D(2021, 8, 18),
+            "AF0912",
+            "Pul-e-Hisar centre",
+            "Pul-e-Khumri",
+            "AF0901",
+            150,
+            1050,
+            "Armed clashes",
+            OCHA,
+        ),
+        (
+            D(2021, 8, 19),
+            "AF0908",
+            "Deh Salah villages",
+            "Pul-e-Khumri",
+            "AF0901",
+            90,
+            630,
+            "Armed clashes",
+            OCHA,
+        ),
+        (D(2021, 8, 20), "AF0907", "Banu", "Khinjan", "AF0906", 200, 1400, "Armed clashes", OCHA),
+        (
+            D(2021, 8, 21),
+            "AF0907",
+            "Banu and nearby villages",
+            "Side valleys of Andarab",
+            None,
+            300,
+            2100,
+            "Armed clashes",
+            OCHA,
+        ),
+        (
+            D(2021, 8, 21),
+            "AF0908",
+            "Deh Salah villages",
+            "Pul-e-Khumri",
+            "AF0901",
+            80,
+            560,
+            "Armed clashes",
+            OCHA,
+        ),
+        (
+            D(2021, 8, 22),
+            "AF0907",
+            "Andarab villages",
+            "Mountains around the valley",
+            None,
+            350,
+            2450,
+            "House searches and blockade",
+            KI,
+        ),
+        (
+            D(2021, 8, 22),
+            "AF0912",
+            "Pul-e-Hisar villages",
+            "Pul-e-Khumri",
+            "AF0901",
+            110,
+            None,
+            "Armed clashes",
+            KI,
+        ),
+        (
+            D(2021, 8, 23),
+            "AF0907",
+            "Andarab villages",
+            "Mountains around the valley",
+            None,
+            450,
+            3150,
+            "House searches and blockade",
+            NEWS,
+        ),
+        (
+            D(2021, 8, 23),
+            "AF0908",
+            "Deh Salah villages",
+            "Arzangan mountain area",
+            None,
+            70,
+            500,
+            "Armed clashes",
+            "Illustrative, after OCHA Afghanistan weekly update 23-29 Aug 2021",
+        ),
+        (
+            D(2021, 8, 23),
+            "AF0802",
+            "Rukha",
+            "Bazarak",
+            "AF0801",
+            100,
+            700,
+            "Forces massing at the valley entrance",
+            KI,
+        ),
+        (
+            D(2021, 8, 24),
+            "AF0907",
+            "Andarab villages",
+            "Mountains around the valley",
+            None,
+            500,
+            3500,
+            "House searches and blockade",
+            NEWS,
+        ),
+        (
+            D(2021, 8, 24),
+            "AF0802",
+            "Rukha",
+            "Khenj",
+            "AF0804",
+            150,
+            1050,
+            "Forces massing at the valley entrance",
+            KI,
+        ),
+    ]
+    keys = (
+        "date",
+        "district",
+        "origin",
+        "destination",
+        "destination_pcode",
+        "families",
+        "people",
+        "cause",
+        "source",
+    )
+    return [{"id": f"D{i:03d}", **dict(zip(keys, r, strict=True))} for i, r in enumerate(rows, 1)]
+
+
+def blockades() -> list[dict]:
+    rows = [
+        (
+            "B01",
+            "food",
+            "AF0907",
+            "Andarab valley (Banu)",
+            "Taliban",
+            D(2021, 8, 21),
+            None,
+            65000,
+            "ongoing",
+            NEWS,
+        ),
+        (
+            "B02",
+            "fuel",
+            "AF0907",
+            "Andarab valley (Banu)",
+            "Taliban",
+            D(2021, 8, 21),
+            None,
+            65000,
+            "ongoing",
+            NEWS,
+        ),
+        (
+            "B03",
+            "fuel",
+            "AF0901",
+            "Pul-e-Khumri fuel depots",
+            "Taliban checkpoint",
+            D(2021, 8, 16),
+            D(2021, 8, 19),
+            20000,
+            "lifted",
+            KI,
+        ),
+        (
+            "B04",
+            "fuel",
+            "AF08",
+            "Panjshir valley, from Gulbahar",
+            "Taliban",
+            D(2021, 8, 23),
+            None,
+            170000,
+            "ongoing",
+            NEWS,
+        ),
+        (
+            "B05",
+            "food",
+            "AF0908",
+            "Deh Salah",
+            "Taliban",
+            D(2021, 8, 24),
+            None,
+            30000,
+            "ongoing",
+            KI,
+        ),
+    ]
+    keys = (
+        "id",
+        "commodity",
+        "area",
+        "place",
+        "imposed_by",
+        "start_date",
+        "end_date",
+        "people_affected",
+        "status",
+        "source",
+    )
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def routes() -> list[dict]:
+    kabul = ("R01", "Salang highway, south", "Kabul", "Jabal Saraj", "Charikar")
+    salang = (
+        "R02",
+        "Salang highway, pass and tunnel",
+        "Jabal Saraj",
+        "Pul-e-Khumri",
+        "Salang pass; Khinjan; Doshi",
+    )
+    andarab = ("R03", "Andarab road", "Doshi", "Pul-e-Hisar", "Banu; Deh Salah")
+    panjshir = ("R04", "Panjshir valley road", "Gulbahar", "Paryan", "Rukha; Bazarak; Khenj")
+    anjuman = ("R05", "Anjuman pass road", "Paryan", "Badakhshan", "Kotal-e Anjuman")
+    rows = [
+        (*kabul, "open with restrictions", "checkpoint", D(2021, 8, 15), KI),
+        (*salang, "open with restrictions", "checkpoint", D(2021, 8, 15), KI),
+        (*salang, "closed", "closure by armed group", D(2021, 8, 23), NEWS),
+        (*andarab, "open", "none", D(2021, 8, 15), KI),
+        (*andarab, "restricted", "insecurity/hostilities", D(2021, 8, 17), OCHA),
+        (*andarab, "closed", "closure by armed group", D(2021, 8, 21), NEWS),
+        (*panjshir, "open", "none", D(2021, 8, 15), KI),
+        (*panjshir, "restricted", "checkpoint", D(2021, 8, 23), NEWS),
+        (*panjshir, "closed", "closure by armed group", D(2021, 8, 24), NEWS),
+        (*anjuman, "open with restrictions", "damage/landslide/snow", D(2021, 8, 15), KI),
+        (*anjuman, "unknown", None, D(2021, 8, 22), KI),
+    ]
+    keys = ("route_id", "route", "from", "to", "via", "status", "constraint", "since", "source")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def idps() -> list[dict]:
+    """IDPs present (a stock), as a DTM-style baseline assessment would give them."""
+    source = "Illustrative, DTM-style baseline assessment"
+    rows = [
+        ("AF0901", 18500),
+        ("AF0907", 2300),
+        ("AF0908", 1100),
+        ("AF0912", 900),
+        ("AF0801", 1200),
+        ("AF0802", 600),
+        ("AF0301", 4200),
+    ]
+    return [
+        {
+            "date": D(2021, 6, 30),
+            "area": pcode,
+            "idps": n,
+            "round": "13",
+            "reason": "Conflict",
+            "source": source,
+        }
+        for pcode, n in rows
+    ]
+
+
+def prices() -> list[dict]:
+    """Retail prices in two markets: Banu (inside the blockade) and Pul-e-Khumri."""
+    source = "Illustrative market monitoring"
+    series = {
+        ("Banu", "AF0907", "food", "Wheat flour", "49 kg bag"): [
+            (15, 2000),
+            (18, 2050),
+            (21, 2100),
+            (22, 2250),
+            (23, 2400),
+            (24, 2700),
+        ],
+        ("Banu", "AF0907", "fuel", "Diesel", "litre"): [
+            (15, 55),
+            (18, 56),
+            (21, 60),
+            (22, 68),
+            (23, 75),
+            (24, 90),
+        ],
+        ("Pul-e-Khumri", "AF0901", "food", "Wheat flour", "49 kg bag"): [
+            (15, 1950),
+            (18, 1950),
+            (21, 1980),
+            (24, 2050),
+        ],
+        ("Pul-e-Khumri", "AF0901", "fuel", "Diesel", "litre"): [
+            (15, 56),
+            (16, 64),
+            (18, 70),
+            (20, 58),
+            (23, 60),
+            (24, 62),
+        ],
+    }
+    return [
+        {
+            "date": D(2021, 8, day),
+            "market": market,
+            "area": area,
+            "commodity": commodity,
+            "item": item,
+            "unit": unit,
+            "price": price,
+            "currency": "AFN",
+            "source": source,
+        }
+        for (market, area, commodity, item, unit), points in series.items()
+        for day, price in points
+    ]
+
+
+def places() -> list[dict]:
+    """Places for the schematic access map (approximate coordinates, Dari names)."""
+    rows = [
+        ("Kabul", "AF01", 34.53, 69.17, "city", "کابل"),
+        ("Charikar", "AF0301", 35.01, 69.17, "town", "چاریکار"),
+        ("Jabal Saraj", "AF0305", 35.12, 69.24, "town", "جبل السراج"),
+        ("Gulbahar", None, 35.16, 69.29, "checkpoint", "گلبهار"),
+        ("Salang pass", "AF0306", 35.32, 69.03, "pass", "کتل سالنگ"),
+        ("Khinjan", "AF0906", 35.59, 68.90, "town", "خنجان"),
+        ("Doshi", "AF0903", 35.62, 68.68, "town", "دوشی"),
+        ("Pul-e-Khumri", "AF0901", 35.94, 68.71, "city", "پل خمری"),
+        ("Banu", "AF0907", 35.64, 69.26, "town", "بانو"),
+        ("Deh Salah", "AF0908", 35.69, 69.36, "town", "ده صلاح"),
+        ("Pul-e-Hisar", "AF0912", 35.64, 69.55, "town", "پل حصار"),
+        ("Bazarak", "AF0801", 35.31, 69.52, "town", "بازارک"),
+        ("Rukha", "AF0802", 35.20, 69.45, "town", "رخه"),
+        ("Anawa", "AF0805", 35.25, 69.45, "town", "عنابه"),
+        ("Khenj", "AF0804", 35.43, 69.73, "town", "خنج"),
+        ("Paryan", "AF0807", 35.55, 70.00, "town", "پریان"),
+        ("Kotal-e Anjuman", "AF0807", 35.95, 70.40, "pass", "کتل انجمن"),
+        ("Badakhshan", "AF17", 36.10, 70.60, "province", "بدخشان"),
+    ]
+    keys = ("name", "pcode", "lat", "lon", "type", "name_local")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def contacts() -> list[dict]:
+    return [
+        {
+            "name": "Sample Head of Office",
+            "title": "Head of Office",
+            "organisation": "Illustrative IM office",
+            "email": "head.office@example.org",
+            "phone": "+93 700 000 001",
+        },
+        {
+            "name": "Sample IM Officer",
+            "title": "Information Management Officer",
+            "organisation": "Illustrative IM office",
+            "email": "imo@example.org",
+            "phone": None,
+        },
+    ]
+
+
+def partners() -> list[dict]:
+    rows = [
+        (
+            "Food Security Cluster focal point",
+            "fsc@example.org",
+            "FSC (illustrative)",
+            "cluster-leads; baghlan",
+            "attach",
+            "en",
+            "yes",
+        ),
+        (
+            "Logistics Cluster focal point",
+            "logs@example.org",
+            "Logistics Cluster (illustrative)",
+            "cluster-leads",
+            "attach",
+            "en",
+            "yes",
+        ),
+        (
+            "Protection Cluster focal point",
+            "protection@example.org",
+            "Protection (illustrative)",
+            "cluster-leads, panjshir",
+            "link",
+            "en",
+            "yes",
+        ),
+        (
+            "Baghlan NGO forum",
+            "baghlan.forum@example.org",
+            "NGO forum (illustrative)",
+            "baghlan",
+            "attach",
+            "en",
+            "yes",
+        ),
+        (
+            "Panjshir area team",
+            "panjshir.team@example.org",
+            "Area team (illustrative)",
+            "panjshir",
+            "attach",
+            "en",
+            "yes",
+        ),
+        (
+            "Donor liaison",
+            "donors@example.org",
+            "Donor group (illustrative)",
+            "donors",
+            "attach",
+            "en",
+            "no",
+        ),
+    ]
+    keys = ("name", "email", "organisation", "lists", "format", "language", "active")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+if __name__ == "__main__":
+    target = Path(__file__).resolve().parent.parent / "inputs" / "sample-data.xlsx"
+    write_workbook(
+        target,
+        {
+            "displacement": displacement(),
+            "blockades": blockades(),
+            "routes": routes(),
+            "idps": idps(),
+            "prices": prices(),
+            "places": places(),
+            "contacts": contacts(),
+            "partners": partners(),
+        },
+    )
+    print(target)
