@@ -157,6 +157,15 @@ def latest_data_date(tables: dict[str, Table]) -> dt.date | None:
     return max(dates, default=None)
 
 
+def data_date_range(tables: dict[str, Table]) -> tuple[dt.date | None, dt.date | None]:
+    """(the oldest event date, the newest date anywhere in the data)."""
+    starts = {"displacement": "date", "blockades": "start_date", "routes": "since"}
+    firsts = [
+        d for name, col in starts.items() if name in tables for d in tables[name].frame[col] if d
+    ]
+    return min(firsts, default=None), latest_data_date(tables)
+
+
 def _people(frame: pd.DataFrame, household_size: int) -> pd.Series:
     """People per row: as given, else families x household size."""
     estimate = frame["families"].map(lambda f: None if f is None else f * household_size)

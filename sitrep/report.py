@@ -140,15 +140,16 @@ def _context(
     tables: dict[str, Table],
     number: int,
     revision: int,
-    draft: bool,
+    options: BuildOptions,
 ) -> dict:
+    """What the templates see."""
     contacts = tables["contacts"].frame.to_dict("records") if "contacts" in tables else []
     return {
         "config": config,
         "title": f"{config.country}: {config.crisis}",
         "number": number,
         "revision": revision,
-        "draft": draft,
+        "draft": options.draft,
         "fig": figures,
         "narrative": narrative,
         "contacts": contacts,
@@ -166,99 +167,37 @@ def build_report(options: BuildOptions) -> BuildResult:
 
     # 1-2. load and validate every table; stop on errors (or warnings with --strict)
     checked = check_inputs(options.workspace, options.date, options.inputs)
-    problems, tables = checked.problems, checked.tables
-    if count_errors(problems) or (options.strict and problems):
-        raise ValidationFailed(problems)
-    from sitrep.figures import latest_data_date
-
-    data_latest = latest_data_date(tables)
-    if data_latest is None:
-        raise NoDataError("the inputs have no dated rows: there is nothing to report")
-    day = options.date or data_latest
-    first = min(
-        d
-        for t in tables.values()
-        for c in ("date", "start_date", "since")
-        if c in t.frame
-        for d in t.frame[c]
-        if d
-    )
-    if not first <= day <= data_latest:
-        raise NoDataError(
-            f"no data for {day}: the inputs cover {first} to {data_latest}. "
-            f"Choose a date in that range with --date, or add rows dated {day}."
-        )
+    if count_errors(checked.problems) or (options.strict and checked.problems):
+        raise ValidationFailed(checked.problems)
+    day, data_latest = _report_date(checked.tables, options.date)
 
     # 3. figures, and the narrative written for the day
     from sitrep.figures import compute_figures
     from sitrep.gazetteer import builtin_gazetteer
     from sitrep.narrative import load_narrative
-    from sitrep.render import render_html
 
-    figures = compute_figures(tables, config, builtin_gazetteer(), day)
+    figures = compute_figures(checked.tables, config, builtin_gazetteer(), day)
     narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
-    problems += narrative_problems
+    problems = checked.problems + narrative_problems
     if options.strict and narrative_problems:
         raise ValidationFailed(problems)
+    number, revision = _number_and_revision(config, options, day, fp)
 
-    # numbering: a date keeps its number; an issued report changes only as a revision
-    record = load_record(config.output_dir)
-    issued = latest_issue(record, day)
-    number = options.number or number_for(
-        record, day, config.first_number + (day - config.first_report).days // config.cadence_days
-    )
-    if number is None:
-        raise ReportExistsError(
-            f"reports after {day} are already issued, so {day} has no number of its own. "
-            f"Give one with --number N."
-        )
-    revision = 0
-    if issued and not options.draft:
-        if issued.fingerprint != fp and not options.revise:
-            raise ReportExistsError(
-                f"Situation Report No. {issued.number} for {day} was already issued from "
-                f"different inputs ({config.output_dir / issued.pdf}). Nothing was written.\n"
-                f"To issue a corrected version, run: sitrep build --date {day} --revise"
-            )
-        revision = issued.revision + 1 if options.revise else issued.revision
+    # 4. HTML
+    from sitrep.render import render_html
 
-    # 4-5. HTML, then PDF
-    html = render_html(
-        _context(config, figures, narrative, tables, number, revision, options.draft),
-        dirs,
-        config.locale,
-    )
-    from sitrep.pdf import html_to_pdf  # WeasyPrint is heavy: imported only to build
+    context = _context(config, figures, narrative, checked.tables, number, revision, options)
+    html = render_html(context, dirs, config.locale)
+
+    # 5. PDF (WeasyPrint is heavy: imported only to build)
+    from sitrep.pdf import html_to_pdf
 
     result = html_to_pdf(html, dirs, identifier=sha256_bytes(html.encode())[:32].encode())
 
     # 6. write atomically, then record what was issued
-    name = report_name(config, day, number, revision, options.draft)
-    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
-    pdf, html_path = folder / f"{name}.pdf", folder / f"{name}.html"
-    unchanged = not pdf.is_file() or sha256_file(pdf) == sha256_bytes(result.data)
-    if issued and not options.draft and not options.revise and not unchanged:
-        raise ReportExistsError(
-            f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
-            f"Nothing was written. To issue it again, run: sitrep build --date {day} --revise"
-        )
-    atomic_write(pdf, result.data)
-    atomic_write(html_path, html.encode("utf-8"))
+    pdf, html_path = _write(config, options, day, number, revision, result.data, html)
     if not options.draft:
-        record = [e for e in record if not (e.date == day.isoformat() and e.revision == revision)]
-        record.append(
-            Issued(
-                day.isoformat(),
-                number,
-                revision,
-                str(pdf.relative_to(config.output_dir)),
-                str(html_path.relative_to(config.output_dir)),
-                sha256_bytes(result.data),
-                fp,
-                data_latest.isoformat(),
-            )
-        )
-        save_record(config.output_dir, record)
+        _record(config, day, number, revision, pdf, html_path, result.data, fp, data_latest)
     return BuildResult(
         pdf,
         html_path,
@@ -270,3 +209,95 @@ def build_report(options: BuildOptions) -> BuildResult:
         problems,
         result.warnings,
     )
+
+
+def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.date, dt.date]:
+    """(the report date, the newest date in the data); NoDataError when there is nothing."""
+    from sitrep.figures import data_date_range
+
+    first, last = data_date_range(tables)
+    if first is None or last is None:
+        raise NoDataError("the inputs have no dated rows: there is nothing to report")
+    day = asked or last
+    if not first <= day <= last:
+        raise NoDataError(
+            f"no data for {day}: the inputs cover {first} to {last}. "
+            f"Choose a date in that range with --date, or add rows dated {day}."
+        )
+    return day, last
+
+
+def _number_and_revision(
+    config: Config, options: BuildOptions, day: dt.date, fp: str
+) -> tuple[int, int]:
+    """A date keeps its number; an issued report changes only as a revision, on request."""
+    record = load_record(config.output_dir)
+    issued = latest_issue(record, day)
+    seed = config.first_number + (day - config.first_report).days // config.cadence_days
+    number = options.number or number_for(record, day, seed)
+    if number is None:
+        raise ReportExistsError(
+            f"reports after {day} are already issued, so {day} has no number of its own. "
+            f"Give one with --number N."
+        )
+    if not issued or options.draft:
+        return number, 0
+    if issued.fingerprint != fp and not options.revise:
+        raise ReportExistsError(
+            f"Situation Report No. {issued.number} for {day} was already issued from "
+            f"different inputs ({config.output_dir / issued.pdf}). Nothing was written.\n"
+            f"To issue a corrected version, run: sitrep build --date {day} --revise"
+        )
+    return number, issued.revision + 1 if options.revise else issued.revision
+
+
+def _write(
+    config: Config,
+    options: BuildOptions,
+    day: dt.date,
+    number: int,
+    revision: int,
+    data: bytes,
+    html: str,
+) -> tuple[Path, Path]:
+    """Write the PDF and its HTML; refuse to replace an issued PDF with different bytes."""
+    name = report_name(config, day, number, revision, options.draft)
+    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
+    pdf, html_path = folder / f"{name}.pdf", folder / f"{name}.html"
+    if not options.draft and pdf.is_file() and sha256_file(pdf) != sha256_bytes(data):
+        raise ReportExistsError(
+            f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
+            f"Nothing was written. To issue it again, run: sitrep build --date {day} --revise"
+        )
+    atomic_write(pdf, data)
+    atomic_write(html_path, html.encode("utf-8"))
+    return pdf, html_path
+
+
+def _record(
+    config: Config,
+    day: dt.date,
+    number: int,
+    revision: int,
+    pdf: Path,
+    html: Path,
+    data: bytes,
+    fp: str,
+    data_latest: dt.date,
+) -> None:
+    record = load_record(config.output_dir)
+    record = [e for e in record if not (e.date == day.isoformat() and e.revision == revision)]
+    out = config.output_dir
+    record.append(
+        Issued(
+            day.isoformat(),
+            number,
+            revision,
+            str(pdf.relative_to(out)),
+            str(html.relative_to(out)),
+            sha256_bytes(data),
+            fp,
+            data_latest.isoformat(),
+        )
+    )
+    save_record(out, record)
