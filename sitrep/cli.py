@@ -180,3 +180,56 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     else:
         print_problems(problems, sys.stdout)
     sys.exit(EXIT_PROBLEMS if errors or (strict and problems) else 0)
+
+
+@main.command()
+@date_option
+@input_option
+@click.option(
+    "--list",
+    "lists",
+    multiple=True,
+    metavar="NAME",
+    help="Send to this distribution list only (repeatable; default: every list).",
+)
+@click.option(
+    "--skip-checks",
+    is_flag=True,
+    help="Send even if the pre-send check finds problems (stale data, placeholders).",
+)
+@click.option("--status", is_flag=True, help="Show the send ledger for the report; send nothing.")
+@click.pass_obj
+def send(ctx: Context, day, inputs, lists, skip_checks, status) -> None:
+    """Email the report to the partners (an outbox of .eml files unless SITREP_SMTP_URL is set)."""
+    import os
+
+    from sitrep.distribute import SendOptions, send_status
+    from sitrep.distribute import send as send_report
+
+    try:
+        if status:
+            report, rows = send_status(ctx.workspace, day)
+            click.echo(
+                f"Situation Report No. {report.number} ({report.report_date}), "
+                f"revision {report.revision}: {len(rows)} recipient(s) in the ledger"
+            )
+            for row in rows:
+                error = f"  ({row.last_error})" if row.last_error else ""
+                click.echo(f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{error}")
+            return
+        progress = sys.stderr.isatty() and not os.environ.get("CI")
+        outcome = send_report(
+            SendOptions(ctx.workspace, day, list(lists), inputs, skip_checks, progress)
+        )
+    except Exception as exc:
+        fail(ctx, exc)
+    summary = outcome.summary
+    click.echo(
+        f"Situation Report No. {outcome.report.number} ({outcome.report.report_date}) "
+        f"via {outcome.transport}:"
+    )
+    for line in summary.lines():
+        click.echo(f"  {line}")
+    for path in summary.files:
+        click.echo(f"  {path}")
+    sys.exit(0 if summary.ok else EXIT_PROBLEMS)

@@ -23,3 +23,28 @@ def copy_workspace(target: Path) -> Path:
 def workspace(tmp_path: Path) -> Path:
     """A fresh copy of the sample workspace, for a test that changes or builds it."""
     return copy_workspace(tmp_path / "ws")
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF, as poppler's pdftotext reads it (whitespace folded)."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory):
+    """The sample workspace built once for the whole session: (workspace, BuildResult).
+
+    Tests that only read the sample report share it; do not modify this workspace.
+    """
+    from sitrep.report import BuildOptions, build_report
+
+    ws = copy_workspace(tmp_path_factory.mktemp("sample") / "ws")
+    return ws, build_report(BuildOptions(workspace=ws))
+
+
+@pytest.fixture(scope="session")
+def sample_text(built_sample) -> str:
+    return pdf_text(built_sample[1].pdf)

@@ -151,7 +151,7 @@ def test_partners_from_records_parses_spreadsheet_values():
             "name": "Amina",
             "email": " amina@example.org ",
             "organisation": "OCHA",
-            "lists": "WASH; Health,Shelter",
+            "lists": "WASH; Health,Shelter",  # as typed; validated tables hold a tuple
             "format": None,
             "language": math.nan,
             "active": None,
@@ -160,8 +160,8 @@ def test_partners_from_records_parses_spreadsheet_values():
             "name": "Bo",
             "email": "bo@example.org",
             "organisation": "NGO",
-            "lists": math.nan,
-            "format": "Link",
+            "lists": (),
+            "format": "URL",
             "language": "fr",
             "active": "No",
         },
@@ -189,3 +189,8 @@ def test_partners_from_records_reports_every_bad_record():
     assert "partner record 1: email 'not-an-address'" in message
     assert "partner record 2 (y@example.org): format 'fax'" in message
     assert "partner record 2 (y@example.org): active 'maybe'" in message
+
+
+def test_partners_from_records_accepts_validated_tuples():
+    (partner,) = partners_from_records([{"email": "z@example.org", "lists": ("WASH", " Health ")}])
+    assert partner.lists == ("WASH", "Health")

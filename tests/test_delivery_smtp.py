@@ -345,3 +345,23 @@ def test_progress_bar_goes_to_stderr_only_when_asked(server, report, tmp_path, c
         )
     out, err = capsys.readouterr()
     assert out == "" and "Sending" in err
+
+
+def test_a_traceback_of_a_refusal_holds_no_password(report, tmp_path):
+    import traceback
+
+    from sitrep.delivery.message import build_message
+    from sitrep.delivery.transport import PermanentFailure
+
+    partner = sample_partners(1)[0]
+    with SmtpTestServer(tls="starttls", auth=("sitrep", PASSWORD)) as srv:
+        srv.handler.rcpt_always[partner.email] = f"550 5.7.1 denied {PASSWORD}"
+        target = parse_smtp_url(
+            srv.url("smtp+starttls", user="sitrep"), PASSWORD, ssl_context=srv.client_context()
+        )
+        message = build_message(report, partner, SETTINGS, NOW)
+        with SmtpTransport(target) as transport, pytest.raises(PermanentFailure) as info:
+            transport.send(message, "ocha-afg@example.org", partner.email)
+    text = "".join(traceback.format_exception(info.value))
+    assert "550 5.7.1 denied ***" in text
+    assert PASSWORD not in text

@@ -91,6 +91,7 @@ class EmailSettings:
     max_backoff_seconds: float = 60.0  # cap on one wait
     smtp: str | None = None  # smtp://, smtp+starttls:// or smtps:// URL; None = write an outbox
     timeout_seconds: float = 60.0  # SMTP socket timeout
+    report_url: str | None = None  # where reports are published; {file} is the PDF's name
 
 
 _KEYS = {
@@ -102,6 +103,7 @@ _KEYS = {
     "max_backoff_seconds": "a number of seconds from 0 to 3600",
     "smtp": "an smtp://, smtp+starttls:// or smtps:// URL",
     "timeout_seconds": "a number of seconds from 1 to 600",
+    "report_url": "an https:// URL where reports are published; {file} is the PDF's file name",
 }
 
 
@@ -186,6 +188,12 @@ def parse_email_settings(table: dict) -> tuple[EmailSettings | None, list[str]]:
         values["unsubscribe"] = _check_unsubscribe(table["unsubscribe"], problems)
     if "smtp" in table:
         values["smtp"] = _check_smtp(table["smtp"], problems)
+    if "report_url" in table:
+        url = table["report_url"]
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            problems.append(f"email.report_url: {url!r} is not {_KEYS['report_url']}")
+        else:
+            values["report_url"] = url
     limits = {
         "max_attempts": (1, 20, True),
         "backoff_seconds": (0, 600, False),

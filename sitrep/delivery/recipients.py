@@ -8,6 +8,14 @@ import re
 from sitrep.delivery.model import Partner, is_email_address
 from sitrep.errors import SitrepError
 
+# The spellings the distribution-list sheet accepts (see the `format` vocabulary in schema.py).
+_FORMATS = {
+    "attach": "attach",
+    "attachment": "attach",
+    "pdf": "attach",
+    "link": "link",
+    "url": "link",
+}
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -26,7 +34,9 @@ def _text(value: object) -> str:
 
 
 def _split_lists(value: object) -> tuple[str, ...]:
-    names = (part.strip() for part in re.split(r"[;,]", _text(value)))
+    # Validated tables already hold a tuple of names; raw cells hold 'WASH; Health'.
+    parts = value if isinstance(value, (list, tuple)) else re.split(r"[;,]", _text(value))
+    names = (_text(part) for part in parts)
     return tuple(name for name in names if name)
 
 
@@ -44,9 +54,10 @@ def partners_from_records(records: list[dict]) -> list[Partner]:
         email = _text(record.get("email"))
         if not is_email_address(email):
             problems.append(f"{where}: email {email!r} is not an email address")
-        fmt = _text(record.get("format")).lower() or "attach"
-        if fmt not in ("attach", "link"):
-            problems.append(f"{where} ({email}): format {fmt!r} must be 'attach' or 'link'")
+        fmt_text = _text(record.get("format")).lower() or "attach"
+        fmt = _FORMATS.get(fmt_text)
+        if fmt is None:
+            problems.append(f"{where} ({email}): format {fmt_text!r} must be 'attach' or 'link'")
         active_value = record.get("active")
         if isinstance(active_value, bool):
             active = active_value

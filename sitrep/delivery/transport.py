@@ -268,37 +268,41 @@ class SmtpTransport:
             self._conn.send_message(message, from_addr=sender, to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             code, raw = next(iter(exc.recipients.values()))
-            self._classify(code, _reply_text(raw), sender_refused=False)
+            raise self._classify(code, _reply_text(raw), sender_refused=False) from None
         except smtplib.SMTPSenderRefused as exc:
-            self._classify(exc.smtp_code, _reply_text(exc.smtp_error), sender_refused=True)
+            error = _reply_text(exc.smtp_error)
+            raise self._classify(exc.smtp_code, error, sender_refused=True) from None
         except smtplib.SMTPServerDisconnected:
             self._drop()
             raise TemporaryFailure(None, "the server closed the connection") from None
         except smtplib.SMTPResponseException as exc:
-            self._classify(exc.smtp_code, _reply_text(exc.smtp_error), sender_refused=False)
+            error = _reply_text(exc.smtp_error)
+            raise self._classify(exc.smtp_code, error, sender_refused=False) from None
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise TemporaryFailure(None, f"connection error: {self._scrub(str(exc))}") from None
         return None
 
-    def _classify(self, code: int, raw: str, *, sender_refused: bool) -> None:
+    def _classify(self, code: int, raw: str, *, sender_refused: bool) -> Exception:
+        """The exception for an SMTP error reply; the caller raises it `from None` so the
+        original smtplib exception, which may hold an unscrubbed reply, is not chained."""
         text = self._scrub(raw)
         if code in _AUTH_CODES:
             self._drop()
-            raise DeliveryError(
+            return DeliveryError(
                 f"{self.target.display()} requires authentication ({code} {text}); "
                 "put the user in the SMTP URL and set SITREP_SMTP_PASSWORD"
             )
         if code == 421 or not 400 <= code < 600:
             # 421: the server is closing the channel; smtplib has closed its side already.
             self._drop()
-            raise TemporaryFailure(code, text)
+            return TemporaryFailure(code, text)
         if code < 500:
-            raise TemporaryFailure(code, text)
+            return TemporaryFailure(code, text)
         if sender_refused and code != 552:
             # Refusing the sender refuses every message; 552 at MAIL is about size instead.
-            raise DeliveryError(
+            return DeliveryError(
                 f"{self.target.display()} refused the sender address: {code} {text}. "
                 "Check email.from in sitrep.toml"
             )
-        raise PermanentFailure(code, text)
+        return PermanentFailure(code, text)

@@ -1,0 +1,220 @@
+"""Stage 6, deliver: email the issued report to the partners' lists, exactly once.
+
+`send` builds the report if needed (or takes the issued one), checks it is fit to send, picks
+the recipients from the partners table, and hands over to `sitrep.delivery`, which keeps the
+send ledger. With no SMTP server configured, messages go to an outbox folder of .eml files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from babel.numbers import format_decimal
+
+from sitrep.config import Config, InputSource, load_config
+from sitrep.delivery import (
+    ContactLine,
+    EmailSettings,
+    KeyFigureLine,
+    LedgerRow,
+    ReportEmail,
+    SendSummary,
+    ledger_report,
+    make_transport,
+    parse_email_settings,
+    partners_from_records,
+    select_recipients,
+    send_report,
+)
+from sitrep.errors import ConfigError, SitrepError
+from sitrep.fsutil import sha256_file
+from sitrep.report import BuildOptions, BuildResult, build_report, check_inputs
+
+if TYPE_CHECKING:
+    from sitrep.report import Checked
+
+SMTP_URL_ENV = "SITREP_SMTP_URL"
+PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
+LEDGER_NAME = "send-ledger.sqlite"  # in the workspace, beside sitrep.toml: never in output/
+PLACEHOLDER_RE = re.compile(
+    r"\b(TODO|TBC|TBD|FIXME|XXX+|lorem ipsum)\b|\[\s*(insert|add|placeholder)[^\]]*\]|\{\{|\}\}",
+    re.IGNORECASE,
+)
+REQUIRED_SECTIONS = {"highlights": "Highlights", "overview": "Situation overview"}
+
+
+class NotFitToSend(SitrepError):
+    """The pre-send check found problems; --skip-checks sends anyway."""
+
+
+@dataclass
+class SendOptions:
+    workspace: Path
+    date: dt.date | None = None
+    lists: list[str] = field(default_factory=list)  # empty: every list
+    inputs: dict[str, InputSource] = field(default_factory=dict)
+    skip_checks: bool = False
+    progress: bool = False
+
+
+@dataclass
+class SendOutcome:
+    report: ReportEmail
+    summary: SendSummary
+    transport: str  # "outbox" or the SMTP server (never with a password)
+
+
+def email_settings(config: Config) -> EmailSettings:
+    """The [email] settings; SITREP_SMTP_URL, when set, chooses the SMTP server."""
+    settings, problems = parse_email_settings(config.email)
+    if problems or settings is None:
+        raise ConfigError(
+            f"{config.workspace / 'sitrep.toml'} has {len(problems)} problem(s):\n  "
+            + "\n  ".join(problems)
+        )
+    if url := os.environ.get(SMTP_URL_ENV):
+        settings = dataclasses.replace(settings, smtp=url)
+    return settings
+
+
+def ledger_path(config: Config) -> Path:
+    return config.workspace / LEDGER_NAME
+
+
+def _report_email(
+    config: Config, result: BuildResult, inputs: dict[str, InputSource], settings: EmailSettings
+) -> tuple[ReportEmail, list[str], Checked]:
+    """What the email says, the pre-send problems of its report, and the checked tables."""
+    from sitrep.figures import compute_figures
+    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.narrative import load_narrative
+
+    checked = check_inputs(config.workspace, result.date, inputs)
+    figures = compute_figures(checked.tables, config, builtin_gazetteer(), result.date)
+    narrative, narrative_problems = load_narrative(
+        config.narrative_dir, result.date, config.workspace
+    )
+
+    def number(value: int | None) -> str:
+        return "--" if value is None else format_decimal(value, locale=config.locale)
+
+    def change(value: int | None) -> str:
+        if figures.previous_date is None or value is None:
+            return "new"
+        since = f"since {figures.previous_date:%-d %b}"
+        return f"no change {since}" if value == 0 else f"{value:+,} {since}"
+
+    contacts = []
+    if "contacts" in checked.tables:
+        for c in checked.tables["contacts"].frame.to_dict("records"):
+            contacts.append(
+                ContactLine(
+                    c["name"], c.get("title") or "", c.get("organisation") or "", c["email"]
+                )
+            )
+    url = settings.report_url.format(file=result.pdf.name) if settings.report_url else None
+    email = ReportEmail(
+        country=config.country,
+        crisis=config.crisis,
+        issuing_office=config.issuing_office,
+        number=result.number,
+        revision=result.revision,
+        report_date=result.date,
+        period_start=config.period_start,
+        period_end=result.date,
+        next_report=figures.next_date,
+        pdf_path=result.pdf,
+        pdf_sha256=sha256_file(result.pdf),
+        highlights=narrative.highlights_text,
+        key_figures=[
+            KeyFigureLine(k.caption, number(k.value), change(k.change)) for k in figures.key_figures
+        ],
+        contacts=contacts,
+        report_url=url,
+        illustrative=config.illustrative,
+    )
+    problems = [str(p) for p in checked.problems if p.severity == "error" or "stale" in p.message]
+    for key, title in REQUIRED_SECTIONS.items():
+        empty = not narrative.highlights if key == "highlights" else not narrative.sections.get(key)
+        if empty:
+            problems.append(
+                f"the {title} section is empty (write it in "
+                f"{config.narrative_dir / (result.date.isoformat() + '.md')})"
+            )
+    text = html.unescape(re.sub(r"<[^>]+>", " ", result.html.read_text("utf-8")))
+    for match in PLACEHOLDER_RE.finditer(text):
+        context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
+        problems.append(f"leftover placeholder {match.group(0)!r} in the report: ...{context}...")
+    problems += [str(p) for p in narrative_problems if "no narrative" in p.message]
+    return email, problems, checked
+
+
+def send(options: SendOptions) -> SendOutcome:
+    """Send the report for the date to the chosen lists; every partner gets it once."""
+    config = load_config(options.workspace)
+    settings = email_settings(config)
+    result = build_report(BuildOptions(options.workspace, options.date, options.inputs))
+    report, problems, checked = _report_email(config, result, options.inputs, settings)
+    if problems and not options.skip_checks:
+        raise NotFitToSend(
+            f"Situation Report No. {report.number} ({report.report_date}) is not fit to send:\n  "
+            + "\n  ".join(problems)
+            + "\nFix these and build again, or send anyway with --skip-checks."
+        )
+    if "partners" not in checked.tables:
+        raise ConfigError(
+            "no distribution list: set inputs.partners in sitrep.toml or pass --input partners=PATH"
+        )
+    records = checked.tables["partners"].frame.to_dict("records")
+    recipients = select_recipients(partners_from_records(records), options.lists or None)
+    outbox = config.output_dir / result.date.isoformat() / "outbox"
+    with make_transport(settings, os.environ.get(PASSWORD_ENV), outbox) as transport:
+        summary = send_report(
+            report,
+            recipients,
+            settings=settings,
+            transport=transport,
+            ledger_path=ledger_path(config),
+            now=dt.datetime.now(dt.UTC),
+            progress=options.progress,
+        )
+    where = "outbox" if settings.smtp is None else str(getattr(transport, "target", "SMTP"))
+    return SendOutcome(report, summary, where)
+
+
+def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail | None, list[LedgerRow]]:
+    """The ledger's rows for the issued report of `day` (default: the latest issued)."""
+    from sitrep.record import latest_issue, load_record
+
+    config = load_config(workspace)
+    record = load_record(config.output_dir)
+    issued = latest_issue(record, day) if day else max(record, key=lambda e: e.date, default=None)
+    if issued is None:
+        raise SitrepError(f"no report issued for {day or 'any date'}: run sitrep build first")
+    pdf = config.output_dir / issued.pdf
+    report = ReportEmail(
+        config.country,
+        config.crisis,
+        config.issuing_office,
+        issued.number,
+        issued.revision,
+        issued.day,
+        config.period_start,
+        issued.day,
+        None,
+        pdf,
+        issued.pdf_sha256,
+        [],
+        [],
+        [],
+        None,
+        config.illustrative,
+    )
+    return report, ledger_report(ledger_path(config), report)
