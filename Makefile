@@ -6,15 +6,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system-packages
-# Debian packages: Pango for WeasyPrint; poppler-utils (pdftotext, pdftoppm) for the tests.
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils openssl
+TEST_SYSTEM_STAMP := $(VENV)/.test-system-packages
+# Debian packages sitrep needs: Pango and HarfBuzz (font subsetting) for WeasyPrint.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# ...and those the tests need: pdftotext/pdftoppm, openssl (a TLS certificate for the test
+# SMTP server), LibreOffice without a GUI (workbooks must open in it).
+DEBIAN_TEST_PACKAGES := poppler-utils openssl libreoffice-calc-nogui
+
+# Installs the Debian packages in $(1) that are missing (as root, or with sudo), then stamps $(2).
+define install_debian
+	@missing=""; for p in $(1); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	$(PYTHON) -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@mkdir -p $(VENV) && touch $(2)
+endef
 
 .PHONY: report test lint format bench clean system-packages
 
 report: $(STAMP)
 	$(BIN)/sitrep build
 
-test: $(STAMP)
+test: $(STAMP) $(TEST_SYSTEM_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -30,21 +47,15 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-system-packages: $(SYSTEM_STAMP)
+system-packages: $(SYSTEM_STAMP) $(TEST_SYSTEM_STAMP)
 
-# Installs the Debian packages when one is missing (as root, or with sudo when available).
 $(SYSTEM_STAMP):
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	$(PYTHON) -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
-	fi
-	@mkdir -p $(VENV) && touch $@
+	$(call install_debian,$(DEBIAN_PACKAGES),$@)
 
-$(VENV)/bin/python:
+$(TEST_SYSTEM_STAMP):
+	$(call install_debian,$(DEBIAN_TEST_PACKAGES),$@)
+
+$(VENV)/bin/python: | $(SYSTEM_STAMP)
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml $(SYSTEM_STAMP) | $(VENV)/bin/python

@@ -80,10 +80,33 @@ def print_problems(problems: list, stream=None) -> None:
     click.echo(f"{errors} errors, {len(problems) - errors} warnings", file=stream)
 
 
+def secrets_in_environment() -> set[str]:
+    """Every form of the SMTP password (SITREP_SMTP_PASSWORD, or inside SITREP_SMTP_URL)."""
+    import os
+    from urllib.parse import urlsplit
+
+    from sitrep.safety import secret_forms
+
+    forms = secret_forms(os.environ.get("SITREP_SMTP_PASSWORD"))
+    try:
+        url = urlsplit(os.environ.get("SITREP_SMTP_URL", ""))
+        forms |= secret_forms(url.password, url.username)
+    except ValueError:
+        pass  # a malformed URL is reported by the sender; its text is redacted below anyway
+    return forms
+
+
 def fail(ctx: Context, exc: BaseException) -> NoReturn:
-    """Turn an exception into a message and an exit code (a traceback only with --debug)."""
+    """Turn an exception into a message and an exit code (a traceback only with --debug).
+
+    Whatever is printed passes through redaction: no form of the SMTP password is ever shown.
+    """
+    from sitrep.safety import format_exception_redacted, redact
+
+    secrets = secrets_in_environment()
     if ctx.debug:
-        raise exc
+        click.echo(format_exception_redacted(exc, secrets), err=True)
+        sys.exit(exc.exit_code if isinstance(exc, SitrepError) else EXIT_INTERNAL)
     if isinstance(exc, ValidationFailed):
         print_problems(exc.problems)
         click.secho(
@@ -93,10 +116,11 @@ def fail(ctx: Context, exc: BaseException) -> NoReturn:
         )
         sys.exit(exc.exit_code)
     if isinstance(exc, SitrepError):
-        click.secho(f"Error: {exc}", fg="red", err=True)
+        click.secho(redact(f"Error: {exc}", secrets), fg="red", err=True)
         sys.exit(exc.exit_code)
     click.secho(
-        f"Internal error: {type(exc).__name__}: {exc}\nRun again with --debug for the "
+        redact(f"Internal error: {type(exc).__name__}: {exc}", secrets) + "\nRun again with "
+        "--debug for the "
         "details, and report it with them.",
         fg="red",
         err=True,
@@ -132,15 +156,27 @@ def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
     type=click.IntRange(min=1),
     help="The report number, when the date falls before reports already issued.",
 )
+@click.option(
+    "--each",
+    type=click.Choice(["province"]),
+    help="One report per province in the data, in output/DATE/PROVINCE/.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="With --each: processes building reports at once (default: the CPUs).",
+)
 @click.pass_obj
-def build(ctx: Context, day, inputs, strict, revise, draft, force, number) -> None:
+def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each, workers) -> None:
     """Build the report: load, validate, figures, HTML, PDF in output/DATE/."""
     from sitrep.report import BuildOptions, build_report
 
+    options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
+    if each:
+        build_each(ctx, options, workers)
+        return
     try:
-        result = build_report(
-            BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
-        )
+        result = build_report(options)
     except Exception as exc:
         fail(ctx, exc)
     if result.problems:
@@ -152,6 +188,28 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number) -> No
     rev = f", revision {result.revision}" if result.revision else ""
     click.echo(f"Report No. {result.number}{rev} for {result.date} ({how}), {kind}:", err=True)
     click.echo(result.pdf)
+
+
+def build_each(ctx: Context, options, workers: int | None) -> None:
+    """`build --each province`: one report per province (sitrep.batch)."""
+    from sitrep.batch import build_each_province
+
+    try:
+        batch = build_each_province(options, workers)
+    except Exception as exc:
+        fail(ctx, exc)
+    if batch.problems:
+        print_problems(batch.problems)
+    for report in batch.reports:
+        for warning in report.render_warnings:
+            click.secho(f"warning: renderer: {report.name}: {warning}", fg="yellow", err=True)
+        click.echo(report.pdf)
+    reused = sum(r.reused for r in batch.reports)
+    click.echo(
+        f"Report No. {batch.number} for {batch.date}: {len(batch.reports)} province reports, "
+        f"{len(batch.reports) - reused} built, {reused} unchanged since issued.",
+        err=True,
+    )
 
 
 @main.command()
@@ -233,3 +291,21 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status) -> None:
     for path in summary.files:
         click.echo(f"  {path}")
     sys.exit(0 if summary.ok else EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--country", default="Afghanistan", show_default=True, help="report.country")
+@click.option("--crisis", default="Crisis name", show_default=True, help="report.crisis")
+@click.pass_obj
+def init(ctx: Context, directory: Path, country: str, crisis: str) -> None:
+    """Create a new workspace in DIRECTORY: settings, a blank workbook, templates, narrative."""
+    from sitrep.init import create_workspace
+
+    try:
+        created = create_workspace(directory, country, crisis)
+    except Exception as exc:
+        fail(ctx, exc)
+    for path in created:
+        click.echo(path)
+    click.echo(f"Ready. Fill in {created[1]}, then run: sitrep -w {directory} build", err=True)

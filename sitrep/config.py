@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.errors import ConfigError, WorkspaceError
+from sitrep.limits import Limits, parse_limits
 from sitrep.schema import SCHEMAS
 
 CONFIG_NAME = "sitrep.toml"
@@ -17,6 +18,7 @@ CADENCES = {"daily": 1, "weekly": 7}
 TABLES = tuple(SCHEMAS)
 REQUIRED_TABLES = ("displacement", "blockades", "routes")
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
+PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "none")  # "none": a plain PDF
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ class Config:
     inputs: dict[str, InputSource]
     narrative_dir: Path
     email: dict[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
+    attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
+    boundaries: Path | None = None  # a GeoJSON drawn under the access map
 
     @property
     def output_dir(self) -> Path:
@@ -138,6 +144,9 @@ def load_config(workspace: Path) -> Config:
         "page_size",
         "illustrative",
         "stale_days",
+        "pdf_variant",
+        "attach_data",
+        "boundaries",
     }
     for key in sorted(set(data.get("report", {})) - report_keys):
         check.problems.append(f"report.{key}: unknown key")
@@ -171,6 +180,19 @@ def load_config(workspace: Path) -> Config:
     illustrative = check.get("report", "illustrative", bool, False)
     stale_days = check.get("report", "stale_days", int, 3)
     slug = data.get("report", {}).get("slug") or slugify(f"{country} {crisis}")
+    pdf_variant = check.get("report", "pdf_variant", str, "pdf/a-3b")
+    if pdf_variant not in PDF_VARIANTS:
+        check.problems.append(
+            f"report.pdf_variant: {pdf_variant!r} is not one of: {', '.join(PDF_VARIANTS)}"
+        )
+    attach_data = check.get("report", "attach_data", bool, True)
+    boundaries_text = data.get("report", {}).get("boundaries")
+    boundaries = None
+    if boundaries_text is not None:
+        if not isinstance(boundaries_text, str):
+            check.problems.append(f"report.boundaries: {boundaries_text!r} is not a path")
+        else:
+            boundaries = InputSource.parse(boundaries_text, workspace).path
 
     inputs: dict[str, InputSource] = {}
     raw_inputs = data.get("inputs", {})
@@ -187,6 +209,8 @@ def load_config(workspace: Path) -> Config:
             continue
         inputs[table] = InputSource.parse(value, workspace)
     narrative = raw_inputs.get("narrative", "inputs/narrative")
+    limits, limit_problems = parse_limits(data.get("limits", {}))
+    check.problems += limit_problems
 
     if check.problems:
         raise ConfigError(
@@ -210,4 +234,8 @@ def load_config(workspace: Path) -> Config:
         inputs=inputs,
         narrative_dir=workspace / narrative,
         email=dict(data.get("email", {})),
+        pdf_variant=None if pdf_variant == "none" else pdf_variant,
+        attach_data=attach_data,
+        boundaries=boundaries,
+        limits=limits,
     )

@@ -102,14 +102,25 @@ def _report_email(
         config.narrative_dir, result.date, config.workspace
     )
 
+    from babel.dates import format_date
+
+    from sitrep.config import template_dirs
+    from sitrep.render import load_messages, make_translator
+
+    t = make_translator(load_messages(template_dirs(config.templates_dir), config.locale))
+
+    def short(day: dt.date) -> str:
+        return format_date(day, "d MMM", locale=config.locale)
+
     def number(value: int | None) -> str:
         return "--" if value is None else format_decimal(value, locale=config.locale)
 
     def change(value: int | None) -> str:
         if figures.previous_date is None or value is None:
-            return "new"
-        since = f"since {figures.previous_date:%-d %b}"
-        return f"no change {since}" if value == 0 else f"{value:+,} {since}"
+            return t("change.new")
+        since = t("kf.since", date=short(figures.previous_date))
+        sign = "+" if value > 0 else ""
+        return f"{sign}{number(value)} {since}" if value else f"{t('change.none')} {since}"
 
     contacts = []
     if "contacts" in checked.tables:
@@ -134,7 +145,12 @@ def _report_email(
         pdf_sha256=sha256_file(result.pdf),
         highlights=narrative.highlights_text,
         key_figures=[
-            KeyFigureLine(k.caption, number(k.value), change(k.change)) for k in figures.key_figures
+            KeyFigureLine(
+                t(f"kf.{k.key}", start=short(config.period_start)),
+                number(k.value),
+                t("kf.as_of", date=short(k.as_of)) if k.stock and k.as_of else change(k.change),
+            )
+            for k in figures.key_figures
         ],
         contacts=contacts,
         report_url=url,

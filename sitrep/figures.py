@@ -3,6 +3,9 @@
 Nothing is typed in. The change since the previous report compares the same computation run as
 of the previous report date in the cadence (not "yesterday's file"). Rows dated after the
 report date are not counted, so an old report can be rebuilt from today's workbook.
+
+No words live here: captions and headings come from the templates' message catalogue, keyed by
+`KeyFigure.key`, so a French report says the same things in French.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pandas as pd
 
 from sitrep.config import Config
 from sitrep.gazetteer import Gazetteer
+from sitrep.indicators import IdpStock, PriceSeries, idp_stock, price_series
 from sitrep.validate import ROW, Table
 
 ROUTE_STATUSES = ("open", "open with restrictions", "restricted", "closed", "unknown")
@@ -22,12 +26,21 @@ ROUTE_STATUSES = ("open", "open with restrictions", "restricted", "closed", "unk
 
 @dataclass(frozen=True)
 class KeyFigure:
-    key: str
-    caption: str
+    key: str  # names its caption in the message catalogue ("kf.<key>")
     value: int | None
     previous: int | None  # as of the previous report; None when there is none
     as_of: dt.date | None
-    source: str
+    sources: tuple[str, ...]
+    stock: bool = False  # a count present on a date (IDPs), not a flow in the period
+    since: dt.date | None = None  # the start of the period, for the caption of a flow
+
+    @property
+    def caption(self) -> str:
+        """The English caption, for callers without the report's catalogue (the email)."""
+        from sitrep.render import english_message
+
+        start = f"{self.since:%-d %b}" if self.since else "--"
+        return english_message(f"kf.{self.key}", start=start)
 
     @property
     def change(self) -> int | None:
@@ -80,6 +93,8 @@ class Route:
 
 @dataclass(frozen=True)
 class SourceUse:
+    """The rows of one table, from one source, that the report used."""
+
     table: str
     file: str
     sheet: str | None
@@ -87,6 +102,7 @@ class SourceUse:
     first: dt.date | None
     last: dt.date | None
     rows: int
+    row_numbers: tuple[int, ...] = ()  # spreadsheet rows, for the attached CSV files
 
 
 @dataclass
@@ -110,6 +126,14 @@ class Figures:
     routes_by_status: dict[str, int] = field(default_factory=dict)
     key_figures: list[KeyFigure] = field(default_factory=list)
     sources: list[SourceUse] = field(default_factory=list)
+    idps: IdpStock | None = None  # IDPs present: a stock with its own date
+    prices: list[PriceSeries] = field(default_factory=list)
+
+    def sources_of(self, table: str) -> list[str]:
+        return sorted({s.source for s in self.sources if s.table == table and s.source})
+
+    def rows_used(self, table: str) -> set[int]:
+        return {n for s in self.sources if s.table == table for n in s.row_numbers}
 
     @property
     def routes_changed(self) -> list[Route]:
@@ -122,6 +146,10 @@ class Figures:
     @property
     def routes_closed(self) -> int:
         return self.routes_by_status.get("closed", 0)
+
+    @property
+    def idps_present(self) -> int | None:
+        return self.idps.total if self.idps else None
 
 
 def previous_report_date(config: Config, day: dt.date) -> dt.date | None:
@@ -172,10 +200,6 @@ def _people(frame: pd.DataFrame, household_size: int) -> pd.Series:
     return frame["people"].where(frame["people"].notna(), estimate).fillna(0).astype("int64")
 
 
-def _sources(frame: pd.DataFrame) -> str:
-    return "; ".join(sorted({s for s in frame["source"] if s}))
-
-
 def _displacement(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> None:
     frame = table.frame
     frame = frame[frame["date"].map(lambda d: fig.period_start <= d <= fig.report_date)].copy()
@@ -213,7 +237,7 @@ def _displacement(fig: Figures, table: Table, gazetteer: Gazetteer, config: Conf
         districts.sort(key=lambda a: (-a.people, a.pcode))
         provinces.append(area(province, rows, districts))
     fig.provinces = sorted(provinces, key=lambda a: (-a.people, a.pcode))
-    fig.sources.append(_source_use(table, frame, "date"))
+    fig.sources += source_uses(table, frame, "date")
 
 
 def _blockades(fig: Figures, table: Table, gazetteer: Gazetteer) -> None:
@@ -252,7 +276,7 @@ def _blockades(fig: Figures, table: Table, gazetteer: Gazetteer) -> None:
     for b in fig.blockades:
         by_area[b.area_pcode] = max(by_area[b.area_pcode], b.people_affected or 0)
     fig.people_blockaded = sum(by_area.values())
-    fig.sources.append(_source_use(table, frame[frame[ROW].isin(used)], "start_date"))
+    fig.sources += source_uses(table, frame[frame[ROW].isin(used)], "start_date")
 
 
 def route_status_on(frame: pd.DataFrame, day: dt.date) -> dict[str, dict]:
@@ -286,20 +310,28 @@ def _routes(fig: Figures, table: Table) -> None:
         )
     fig.routes_by_status = {s: sum(r.status == s for r in fig.routes) for s in ROUTE_STATUSES}
     rows = [r[ROW] for r in now.values()]
-    fig.sources.append(_source_use(table, table.frame[table.frame[ROW].isin(rows)], "since"))
+    fig.sources += source_uses(table, table.frame[table.frame[ROW].isin(rows)], "since")
 
 
-def _source_use(table: Table, frame: pd.DataFrame, date_column: str) -> SourceUse:
-    dates = [d for d in frame[date_column] if d is not None]
-    return SourceUse(
-        table.name,
-        table.file,
-        table.sheet,
-        _sources(frame),
-        min(dates, default=None),
-        max(dates, default=None),
-        len(frame),
-    )
+def source_uses(table: Table, frame: pd.DataFrame, date_column: str | None) -> list[SourceUse]:
+    """One entry per source of the rows used: the sources annex and the attached CSV files."""
+    uses = []
+    sources = frame["source"].fillna("") if "source" in frame else pd.Series("", frame.index)
+    for source, rows in frame.groupby(sources, sort=True):
+        dates = [d for d in rows[date_column] if d is not None] if date_column else []
+        uses.append(
+            SourceUse(
+                table.name,
+                table.file,
+                table.sheet,
+                str(source),
+                min(dates, default=None),
+                max(dates, default=None),
+                len(rows),
+                tuple(int(n) for n in rows[ROW]),
+            )
+        )
+    return uses
 
 
 def _snapshot(
@@ -318,6 +350,13 @@ def _snapshot(
         _blockades(fig, tables["blockades"], gazetteer)
     if "routes" in tables:
         _routes(fig, tables["routes"])
+    if "idps" in tables:
+        fig.idps, used = idp_stock(tables["idps"], gazetteer, day)
+        fig.sources += source_uses(tables["idps"], used, "date")
+    if "prices" in tables:
+        blockades = [(b.area_pcode, b.commodity, b.start) for b in fig.blockades + fig.lifted]
+        fig.prices, used = price_series(tables["prices"], fig.period_start, day, blockades)
+        fig.sources += source_uses(tables["prices"], used, "date")
     return fig
 
 
@@ -329,48 +368,26 @@ def compute_figures(
     fig = _snapshot(tables, config, gazetteer, report_date, previous_date)
     before = _snapshot(tables, config, gazetteer, previous_date, None) if previous_date else None
 
+    def key(k: str, table: str, as_of: dt.date | None, stock: bool = False) -> KeyFigure:
+        value = getattr(fig, k)
+        prev = getattr(before, k) if before else None
+        sources = tuple(fig.sources_of(table))
+        return KeyFigure(k, value, prev, as_of, sources, stock, fig.period_start)
+
     def latest(dates: list[dt.date | None]) -> dt.date | None:
         return max((d for d in dates if d), default=None)
 
-    source = {s.table: s for s in fig.sources}
-
-    def key(k: str, caption: str, value: int, table: str, as_of: dt.date | None) -> KeyFigure:
-        prev = getattr(before, k) if before else None
-        names = source[table].source.split("; ") if table in source else []
-        short = (
-            names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "") if names else ""
-        )
-        return KeyFigure(k, caption, value, prev, as_of, short)
-
-    disp_as_of = latest([d for d, n in fig.daily if n])
-    fig.key_figures = [
-        key(
-            "displaced_period",
-            f"people newly displaced since {config.period_start:%-d %B}",
-            fig.displaced_period,
-            "displacement",
-            disp_as_of,
-        ),
-        key(
-            "people_blockaded",
-            "people cut off from food or fuel by blockades",
-            fig.people_blockaded,
-            "blockades",
-            latest([b.start for b in fig.blockades]),
-        ),
-        key(
-            "blockades_count",
-            "blockades in effect",
-            len(fig.blockades),
-            "blockades",
-            latest([b.start for b in fig.blockades]),
-        ),
-        key(
-            "routes_closed",
-            "key routes closed",
-            fig.routes_by_status.get("closed", 0),
-            "routes",
-            latest([r.since for r in fig.routes]),
-        ),
-    ]
+    blockades_as_of = latest([b.start for b in fig.blockades])
+    fig.key_figures = []
+    if "displacement" in tables:
+        as_of = latest([d for d, n in fig.daily if n])
+        fig.key_figures.append(key("displaced_period", "displacement", as_of))
+    if "blockades" in tables:
+        fig.key_figures.append(key("people_blockaded", "blockades", blockades_as_of))
+        fig.key_figures.append(key("blockades_count", "blockades", blockades_as_of))
+    if "routes" in tables:
+        as_of = latest([r.since for r in fig.routes])
+        fig.key_figures.append(key("routes_closed", "routes", as_of))
+    if fig.idps is not None:
+        fig.key_figures.append(key("idps_present", "idps", fig.idps.as_of, stock=True))
     return fig

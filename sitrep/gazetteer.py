@@ -1,7 +1,12 @@
 """Place names and P-codes: "Banu" -> AF0907, "Panjshir" -> AF08, with suggestions for near misses.
 
 The built-in gazetteer covers Afghanistan's provinces and the districts of the sample area
-(admin boundaries valid from 2019-10-22). A workspace's `places` table adds to it.
+(admin boundaries valid from 2019-10-22). A workspace's `places` table adds to it: a place whose
+P-code is an admin P-code (AF09, AF0907) adds its name and aliases to that area (a new area when
+the P-code is unknown); places with other codes (sites, checkpoints) are not areas.
+
+P-codes are matched without regard to case or spaces, and a P-code written with the ISO3
+country prefix that DTM and HDX use (AFG0907) is the same as the COD P-code (AF0907).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from functools import cache
 from importlib import resources
 
 PCODE_RE = re.compile(r"^[A-Z]{2}\d{2}(\d{2})?$")
+ISO3_PCODE_RE = re.compile(r"^([A-Z]{3})(\d{2}|\d{4})$")
+ISO3 = {"AF": "AFG"}  # COD P-code prefix -> ISO3 country code, for the built-in gazetteer
 
 
 @dataclass(frozen=True)
@@ -51,11 +58,15 @@ class Gazetteer:
             self.by_name.setdefault(normalise_name(alias), pcode)
 
     def resolve(self, text: str) -> Area | None:
-        """The area for a P-code or a name, or None."""
-        key = text.strip()
-        if key.upper() in self.areas:
-            return self.areas[key.upper()]
-        pcode = self.by_name.get(normalise_name(key))
+        """The area for a P-code (AF0907, af0907, AFG0907) or a name, or None."""
+        code = "".join(text.split()).upper()
+        if code in self.areas:
+            return self.areas[code]
+        if (match := ISO3_PCODE_RE.match(code)) and match.group(1) in ISO3.values():
+            prefix = next(p for p, iso3 in ISO3.items() if iso3 == match.group(1))
+            if (prefix + match.group(2)) in self.areas:
+                return self.areas[prefix + match.group(2)]
+        pcode = self.by_name.get(normalise_name(text))
         return self.areas[pcode] if pcode else None
 
     def suggest(self, text: str) -> str | None:
@@ -64,6 +75,20 @@ class Gazetteer:
         if not matches:
             return None
         return self.areas[self.by_name[matches[0]]].name
+
+    def extended(self, places: list[tuple[str, str, list[str]]]) -> Gazetteer:
+        """A copy with the workspace's places (pcode, name, aliases) that are admin areas."""
+        new = self.copy()
+        for pcode, name, aliases in places:
+            code = "".join(pcode.split()).upper()
+            if not PCODE_RE.match(code):
+                continue
+            if code not in new.areas:
+                new.areas[code] = Area(code, name)
+            for alias in (name, *aliases):
+                # The workspace's own names win over the built-in ones.
+                new.by_name[normalise_name(alias)] = code
+        return new
 
     def name(self, pcode: str) -> str:
         area = self.areas.get(pcode)

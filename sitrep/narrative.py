@@ -2,8 +2,9 @@
 
 One file per report date, `inputs/narrative/YYYY-MM-DD.md`, with level-1 or level-2 headings
 naming sections ("Highlights", "Situation overview", "Response", ...). The narrative may come
-from partners, so it is untrusted: raw HTML is shown as text, images are not loaded, and the
-rendered HTML passes an allow-list (nh3) before it reaches a template.
+from partners, so it is untrusted: raw HTML is shown as text, images and links to anything but
+http(s)/mailto are shown as the Markdown that was written (never fetched or followed), and the
+rendered HTML passes an allow-list (nh3) before it reaches a template. See SECURITY.md.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from pathlib import Path
 
 import markdown
 import nh3
+from markdown.inlinepatterns import InlineProcessor
 
 from sitrep.problems import Problem
+from sitrep.safety import LINK_SCHEMES, is_allowed_link
 
 SECTION_KEYS = {
     "highlights": "highlights",
@@ -54,7 +57,19 @@ ALLOWED_TAGS = {
     "hr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"align"}, "th": {"align"}}
-URL_SCHEMES = {"http", "https", "mailto"}
+# Never in the output, not even their text (the allow-list above already drops the tags).
+DROPPED_WITH_CONTENT = {"script", "style"}
+# Markdown processors that make a link or an image: each is guarded by _LiteralUnlessSafe.
+GUARDED_PATTERNS = (
+    "reference",
+    "link",
+    "image_link",
+    "image_reference",
+    "short_reference",
+    "short_image_ref",
+    "autolink",
+    "automail",
+)
 HEADING_RE = re.compile(r"^#{1,2}\s+(.+?)\s*#*\s*$")
 
 
@@ -66,21 +81,60 @@ class Narrative:
     file: str | None = None
 
 
-def _markdown_to_safe_html(text: str) -> str:
-    # Raw HTML from a partner is shown, not interpreted: escape it before Markdown sees it.
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    escaped = re.sub(r"^(\s*)&gt;", r"\1>", escaped, flags=re.MULTILINE)  # keep blockquotes
+class _LiteralUnlessSafe(InlineProcessor):
+    """Wraps a link or image processor: a refused result is shown as its Markdown source.
+
+    An image (any source) or a link to anything but http(s)/mailto would be an action (a fetch,
+    a script, a local file), so the reader sees what was written instead, e.g. `![x](http://...)`.
+    """
+
+    def __init__(self, inner: InlineProcessor) -> None:
+        super().__init__(inner.pattern, inner.md)
+        self.inner = inner
+        self.ANCESTOR_EXCLUDES = inner.ANCESTOR_EXCLUDES
+
+    def handleMatch(self, m: re.Match[str], data: str):
+        element, start, end = self.inner.handleMatch(m, data)
+        if element is None or start is None or end is None or isinstance(element, str):
+            return element, start, end
+        if element.tag == "a" and is_allowed_link(element.get("href", "")):
+            return element, start, end
+        # unescape: code spans and the like inside the source are placeholders at this point.
+        return self.unescape(data[start:end]), start, end
+
+
+def _markdown() -> markdown.Markdown:
+    """Python-Markdown with raw HTML shown as text and every link or image guarded."""
     md = markdown.Markdown(extensions=["sane_lists", "tables"])
-    # Images would make the renderer fetch a URL: leave ![alt](url) as text instead.
-    for pattern in ("image_link", "image_reference", "short_image_ref"):
-        if pattern in md.inlinePatterns:
-            md.inlinePatterns.deregister(pattern)
-    rendered = md.convert(escaped)
+    # Raw HTML is text: without these two, `<b>` and `<div>` reach the output as characters and
+    # the serializer escapes them once (entities like &amp; still work, code spans stay right).
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    for name in GUARDED_PATTERNS:
+        if name in md.inlinePatterns:
+            index = md.inlinePatterns.get_index_for_name(name)
+            priority = md.inlinePatterns._priority[index].priority
+            md.inlinePatterns.register(_LiteralUnlessSafe(md.inlinePatterns[name]), name, priority)
+    return md
+
+
+def _keep_safe_links(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 attribute filter: the second line of defence for hrefs (relative URLs are files)."""
+    if tag == "a" and attribute == "href":
+        return value if is_allowed_link(value) else None
+    return value
+
+
+def _markdown_to_safe_html(text: str) -> str:
+    rendered = _markdown().convert(text)
     return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
+        attribute_filter=_keep_safe_links,
+        url_schemes=set(LINK_SCHEMES),
+        url_relative="deny",
         link_rel="noopener noreferrer",
     )
 

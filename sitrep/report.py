@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,7 +70,9 @@ def check_inputs(
 
     config = load_config(workspace)
     raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(raw, builtin_gazetteer(), config.household_size)
+    tables, more = validate_tables(
+        raw, builtin_gazetteer(), config.household_size, lead_days=max(7, config.cadence_days)
+    )
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
@@ -142,17 +144,59 @@ def _context(
     revision: int,
     options: BuildOptions,
 ) -> dict:
-    """What the templates see."""
+    """What the templates see: figures, narrative, inline SVG charts and map, data files.
+
+    `attachments` (the input rows used, as CSV files) is for the PDF stage, not the templates.
+    """
+    from markupsafe import Markup
+
+    from sitrep.accessmap import access_map, load_places
+    from sitrep.attachments import NEVER_ATTACHED, table_file
+    from sitrep.charts import displacement_chart, price_chart
+    from sitrep.figures import source_uses
+    from sitrep.render import load_messages, make_translator
+
+    dirs = template_dirs(config.templates_dir)
+    t = make_translator(load_messages(dirs, config.locale))
+    charts = {
+        "displacement": displacement_chart(figures, t, config.locale, dirs)
+        if figures.provinces
+        else None,
+        "prices": price_chart(figures.prices, t, config.locale, dirs),
+    }
+    places = load_places(tables["places"].frame) if "places" in tables else {}
+    vias = {}
+    if "routes" in tables:
+        used_routes = {r.route_id: r.since for r in figures.routes}
+        for r in tables["routes"].frame.to_dict("records"):
+            if used_routes.get(r["route_id"]) == r["since"]:
+                vias[r["route_id"]] = r["via"]
+    the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries)
+    if the_map.places:
+        frame = tables["places"].frame
+        rows = {p.row for p in the_map.places}
+        figures.sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
     contacts = tables["contacts"].frame.to_dict("records") if "contacts" in tables else []
+    if contacts:
+        figures.sources += source_uses(tables["contacts"], tables["contacts"].frame, None)
+    attachments = []
+    if config.attach_data:
+        for name in sorted({s.table for s in figures.sources} - NEVER_ATTACHED):
+            rows = figures.rows_used(name)
+            attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
     return {
         "config": config,
-        "title": f"{config.country}: {config.crisis}",
+        "title": t("report.title", country=config.country, crisis=config.crisis),
         "number": number,
         "revision": revision,
         "draft": options.draft,
         "fig": figures,
         "narrative": narrative,
         "contacts": contacts,
+        # matplotlib escapes the cell text it draws; the SVG is markup sitrep made, not input
+        "charts": {k: Markup(v) if v else None for k, v in charts.items()},
+        "access_map": replace(the_map, svg=Markup(the_map.svg) if the_map.svg else None),
+        "attachments": attachments,
         "generator": f"sitrep {__version__}",
     }
 
@@ -192,7 +236,8 @@ def build_report(options: BuildOptions) -> BuildResult:
     # 5. PDF (WeasyPrint is heavy: imported only to build)
     from sitrep.pdf import html_to_pdf
 
-    result = html_to_pdf(html, dirs, identifier=sha256_bytes(html.encode())[:32].encode())
+    identifier = sha256_bytes(html.encode())[:32].encode()
+    result = html_to_pdf(html, dirs, identifier, config.pdf_variant, context["attachments"], day)
 
     # 6. write atomically, then record what was issued
     pdf, html_path = _write(config, options, day, number, revision, result.data, html)

@@ -1,24 +1,41 @@
 """Stage 2, validate: turn raw cells into typed tables, and report every problem at once.
 
 Each problem names the file, sheet, the row number the spreadsheet shows, the column header as
-written, the value, and what was expected. Errors stop a build; warnings are shown.
+written, the value, and what was expected. Errors stop a build; warnings are shown. Columns are
+parsed once per distinct value (see `sitrep.parse.parse_column`) and the row rules are pandas
+operations, so a million rows validate in seconds. When one rule fails on very many rows, the
+first MAX_PER_RULE are listed and one more problem gives the count of the rest.
+
+The typed frame keeps the shape the later stages rely on: object columns holding Python values
+(int, float, str, datetime.date, tuple, bool) with None for missing, plus `_row`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from sitrep import parse
+from sitrep import parse, rules
+from sitrep.cells import cell_parser
 from sitrep.gazetteer import Gazetteer
 from sitrep.load import RawTable
 from sitrep.problems import Problem
-from sitrep.schema import SCHEMAS, VOCABULARIES, Column, canonical_words
+from sitrep.schema import SCHEMAS, Column
 
 ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
+MAX_PER_RULE = 50
+
+__all__ = [
+    "ROW",
+    "Table",
+    "freshness_warnings",
+    "household_warnings",
+    "validate_table",
+    "validate_tables",
+]
 
 
 @dataclass
@@ -29,211 +46,211 @@ class Table:
     file: str
     sheet: str | None
     frame: pd.DataFrame
+    headers: dict[str, str] = field(default_factory=dict)  # column -> header as written
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
 
 
-def _cell_parser(column: Column, gazetteer: Gazetteer) -> Callable[[object], tuple]:
-    if column.kind == "people":
-        return parse.parse_people
-    if column.kind == "number":
-        return parse.parse_number
-    if column.kind == "email":
-        return parse.parse_email
-    if column.kind == "lists":
-        return parse.parse_lists
-    if column.kind == "bool":
-        return parse.parse_bool
+class Reporter:
+    """Collects one table's problems; caps each (column, message) at MAX_PER_RULE rows."""
+
+    def __init__(self, raw: RawTable) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+        self.counts: dict[tuple[str | None, str, str], int] = {}
+        self.bad: dict[str, np.ndarray] = {}  # column -> positions of rows with a bad cell
+
+    def header(self, column: str | None) -> str | None:
+        return self.raw.headers.get(column, column) if column else None
+
+    def __call__(
+        self,
+        row: int | None,
+        column: str | None,
+        value: object,
+        message: str,
+        severity: str = "error",
+    ) -> None:
+        key = (column, message, severity)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if self.counts[key] > MAX_PER_RULE:
+            return
+        shown = None if value is None else parse.as_text(value)
+        raw = self.raw
+        self.problems.append(
+            Problem(
+                severity, raw.name, raw.file, raw.sheet, row, self.header(column), shown, message
+            )  # type: ignore[arg-type]
+        )
+
+    def rows(
+        self,
+        positions: np.ndarray,
+        column: str | None,
+        values,
+        message: str,
+        severity: str = "error",
+    ) -> None:
+        """Report `message` for the rows at `positions` (values: a per-row array or one value)."""
+        for position in positions[: MAX_PER_RULE + 1]:
+            value = values[position] if isinstance(values, np.ndarray | pd.Series) else values
+            self(int(self.raw.rows[position]), column, value, message, severity)
+        key = (column, message, severity)
+        self.counts[key] = self.counts.get(key, 0) + max(0, len(positions) - MAX_PER_RULE - 1)
+
+    def finish(self) -> list[Problem]:
+        """The problems, plus one 'and N more' problem for each rule over the cap."""
+        raw = self.raw
+        for (column, message, severity), count in self.counts.items():
+            if count > MAX_PER_RULE:
+                self.problems.append(
+                    Problem(
+                        severity,  # type: ignore[arg-type]
+                        raw.name,
+                        raw.file,
+                        raw.sheet,
+                        None,
+                        self.header(column),
+                        None,
+                        f"{count - MAX_PER_RULE:,} more rows like the above: {message}",
+                    )
+                )
+        return self.problems
+
+
+def _validate_column(
+    raw: RawTable, column: Column, gazetteer: Gazetteer, report: Reporter
+) -> parse.ParsedColumn:
+    cells = raw.frame[column.name]
+    parsed = parse.parse_column(cells, cell_parser(column, gazetteer))
+    cell_values = cells.to_numpy(dtype=object)
+    bad = parsed.error_rows()
+    report.bad[column.name] = bad
+    by_message: dict[str, list[int]] = {}
+    for position in bad:
+        by_message.setdefault(parsed.error(position) or "", []).append(position)
+    for message, positions in by_message.items():
+        report.rows(np.array(positions), column.name, cell_values, message)
+    if column.not_blank:
+        missing = parsed.mapped(lambda v: v is None, bool)
+        missing[bad] = False
+        report.rows(np.flatnonzero(missing), column.name, cell_values, "a value is required here")
     if column.kind == "date":
-        return lambda v: parse.parse_date(v)[:2]
-    if column.kind == "vocab":
-        words = canonical_words(column.vocab or "")
-        allowed = ", ".join(VOCABULARIES[column.vocab or ""])
+        _flag_ambiguous_dates(parsed, raw, column.name, report)
+    if column.unique:
+        _flag_duplicates(parsed.values, raw, column.name, report)
+    return parsed
 
-        def parse_word(value: object) -> tuple:
-            if value is None or (isinstance(value, str) and not value.strip()):
-                return None, None
-            word = words.get(" ".join(parse.as_text(value).lower().split()))
-            return (word, None) if word else (None, f"expected one of: {allowed}")
 
-        return parse_word
-    if column.kind == "pcode":
+def _flag_ambiguous_dates(
+    parsed: parse.ParsedColumn, raw: RawTable, column: str, report: Reporter
+) -> None:
+    """Day-first is the rule; warn once per column when no cell proves it (all are ambiguous)."""
+    slashed = [
+        i
+        for i, cell in enumerate(parsed.uniques)
+        if isinstance(cell, str)
+        and parse.DAY_FIRST_RE.match(cell.strip())
+        and parsed.results[i][0] is not None
+    ]
+    if slashed and all(parse.parse_date(parsed.uniques[i])[2] for i in slashed):
+        position = int(np.flatnonzero(np.isin(parsed.codes, slashed))[0])
+        report(
+            int(raw.rows[position]),
+            column,
+            parsed.uniques[parsed.codes[position]],
+            "ambiguous date: read day first (DD/MM/YYYY) as every date of this column could be "
+            "either; if the column is month first, write dates as YYYY-MM-DD",
+            "warning",
+        )
 
-        def parse_area(value: object) -> tuple:
-            if parse.is_missing(value):
-                return None, None
-            area = gazetteer.resolve(parse.as_text(value))
-            if area:
-                return area.pcode, None
-            hint = gazetteer.suggest(parse.as_text(value))
-            return None, (
-                f"unknown place or P-code; did you mean {hint}?"
-                if hint
-                else "expected a P-code like AF0907 or a known place name"
-            )
 
-        return parse_area
-    return parse.parse_text
+def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Reporter) -> None:
+    keys = pd.Series(values, dtype=object).map(lambda v: v.lower() if isinstance(v, str) else v)
+    present = keys.notna().to_numpy()
+    duplicated = keys.duplicated(keep="first").to_numpy() & present
+    if not duplicated.any():
+        return
+    first_row = dict(zip(keys[present & ~duplicated], raw.rows[present & ~duplicated], strict=True))
+    for position in np.flatnonzero(duplicated)[: MAX_PER_RULE + 1]:
+        first = first_row[keys.iat[position]]
+        report(
+            int(raw.rows[position]),
+            column,
+            values[position],
+            f"duplicate; already used in row {first}",
+        )
 
 
 def validate_table(raw: RawTable, gazetteer: Gazetteer) -> tuple[Table, list[Problem]]:
     """Parse every column of one table; problems for every bad cell and row rule."""
     schema = SCHEMAS[raw.name]
-    problems: list[Problem] = []
-    rows = pd.Series(raw.rows, dtype="int64")
-    typed = pd.DataFrame({ROW: rows})
-
-    def report(
-        row: int | None, column: str | None, value: object, message: str, severity: str = "error"
-    ) -> None:
-        header = raw.headers.get(column, column) if column else None
-        shown = None if value is None else parse.as_text(value)
-        problems.append(
-            Problem(severity, raw.name, raw.file, raw.sheet, row, header, shown, message)  # type: ignore[arg-type]
-        )
-
+    report = Reporter(raw)
+    columns: dict[str, object] = {ROW: pd.Series(np.asarray(raw.rows, dtype=np.int64))}
     for column in schema.columns:
-        if column.name not in raw.frame:
-            typed[column.name] = None
-            continue
-        cells = raw.frame[column.name]
-        parser = _cell_parser(column, gazetteer)
-        cache: dict[object, tuple] = {}
-        values = []
-        for row, cell in zip(raw.rows, cells, strict=True):
-            key = (type(cell), cell) if cell.__hash__ else repr(cell)
-            if key not in cache:
-                cache[key] = parser(cell)
-            value, error = cache[key]
-            if error:
-                report(row, column.name, cell, error)
-            elif value is None and column.not_blank:
-                report(row, column.name, cell, "a value is required here")
-            values.append(value)
-        typed[column.name] = pd.Series(values, dtype=object)
-        if column.kind == "date":
-            _flag_ambiguous_dates(cells, raw, column.name, report)
-        if column.unique:
-            seen: dict[object, int] = {}
-            for row, value in zip(raw.rows, values, strict=True):
-                if value is None:
-                    continue
-                key = value.lower() if isinstance(value, str) else value
-                if key in seen:
-                    report(row, column.name, value, f"duplicate; already used in row {seen[key]}")
-                else:
-                    seen[key] = row
-
-    _check_rows(raw.name, typed, report)
-    return Table(raw.name, raw.file, raw.sheet, typed), problems
-
-
-def _flag_ambiguous_dates(cells: pd.Series, raw: RawTable, column: str, report) -> None:
-    """Day-first is the rule; warn once per column when no cell proves it (all are ambiguous)."""
-    texts = [(r, c) for r, c in zip(raw.rows, cells, strict=True) if isinstance(c, str)]
-    parsed = [(r, c, parse.parse_date(c)) for r, c in texts]
-    slashed = [(r, c, p) for r, c, p in parsed if p[0] and parse.DAY_FIRST_RE.match(c.strip())]
-    if slashed and all(p[2] for _, _, p in slashed):
-        row, cell, _ = slashed[0]
-        report(
-            row,
-            column,
-            cell,
-            "ambiguous date: read day-first (DD/MM/YYYY); if the column "
-            "is month-first, write dates as YYYY-MM-DD",
-            "warning",
-        )
-
-
-def _check_rows(name: str, frame: pd.DataFrame, report) -> None:
-    """Rules that involve more than one cell of a row."""
-    for record in frame.to_dict("records"):
-        row = record[ROW]
-        if name == "displacement" and record["families"] is None and record["people"] is None:
-            report(row, "people", None, "give the number of people or of families (or both)")
-        if name == "blockades":
-            start, end = record["start_date"], record["end_date"]
-            if start and end and end < start:
-                report(row, "end_date", end, f"the end date is before the start date {start}")
-            if record["status"] == "lifted" and end is None:
-                report(row, "end_date", None, "status is 'lifted': give the date it was lifted")
-            if record["status"] == "ongoing" and end is not None:
-                report(
-                    row,
-                    "status",
-                    "ongoing",
-                    "the blockade has an end date: status should be 'lifted'",
-                    "warning",
-                )
-    if name == "routes":
-        keys = frame[["route_id", "since"]].astype(str).agg("|".join, axis=1)
-        for row, dup in zip(frame[ROW], keys.duplicated(), strict=True):
-            if dup:
-                report(row, "since", None, "this route already has a status from this date")
+        if column.name in raw.frame:
+            values = _validate_column(raw, column, gazetteer, report).values
+        else:
+            values = np.full(len(raw.frame), None, dtype=object)
+        columns[column.name] = pd.Series(values, dtype=object)
+    typed = pd.DataFrame(columns)
+    rules.check_rows(raw.name, typed, report)
+    return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
 
 
 def household_warnings(table: Table, household_size: int) -> list[Problem]:
     """Warn where families x household size is far from the people given."""
-    problems = []
-    frame = table.frame
-    both = frame[frame["families"].notna() & frame["people"].notna()]
-    for record in both.to_dict("records"):
-        expected = record["families"] * household_size
-        if expected and not 0.5 <= record["people"] / expected <= 2:
-            problems.append(
-                Problem(
-                    "warning",
-                    table.name,
-                    table.file,
-                    table.sheet,
-                    record[ROW],
-                    "people",
-                    str(record["people"]),
-                    f"far from {record['families']} families x "
-                    f"{household_size} = {expected}; check both figures",
-                )
-            )
-    return problems
+    return rules.household_warnings(table, household_size)
 
 
 def freshness_warnings(
     tables: dict[str, Table], report_date: dt.date, stale_days: int
 ) -> list[Problem]:
     """Warn about a table whose newest row is more than `stale_days` older than the report."""
-    problems = []
-    for table in tables.values():
-        column = SCHEMAS[table.name].date_column
-        if not column or not SCHEMAS[table.name].stale_check:
-            continue
-        dates = [d for d in table.frame[column] if d is not None and d <= report_date]
-        if not dates:
-            continue
-        age = (report_date - max(dates)).days
-        if age > stale_days:
-            problems.append(
-                Problem(
-                    "warning",
-                    table.name,
-                    table.file,
-                    table.sheet,
-                    None,
-                    None,
-                    None,
-                    f"stale: the newest row is dated {max(dates)}, {age} days before the report "
-                    f"date (more than report.stale_days = {stale_days})",
-                )
-            )
-    return problems
+    return rules.freshness_warnings(tables, report_date, stale_days)
+
+
+def _places_gazetteer(
+    raw: RawTable, gazetteer: Gazetteer
+) -> tuple[Table, list[Problem], Gazetteer]:
+    """The places table validated, and the gazetteer extended with its admin areas."""
+    table, problems = validate_table(raw, gazetteer)
+    frame = table.frame
+    places = [
+        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()])
+        for pcode, name, aliases in zip(
+            frame["pcode"], frame["name"], frame["aliases"], strict=True
+        )
+        if pcode and name
+    ]
+    return table, problems, gazetteer.extended(places)
 
 
 def validate_tables(
-    raw_tables: dict[str, RawTable], gazetteer: Gazetteer, household_size: int
+    raw_tables: dict[str, RawTable],
+    gazetteer: Gazetteer,
+    household_size: int,
+    *,
+    lead_days: int = rules.DEFAULT_LEAD_DAYS,
 ) -> tuple[dict[str, Table], list[Problem]]:
-    """Validate every table; the problems of all tables together."""
+    """Validate every table; the problems of all tables together.
+
+    The workspace's `places` table is validated first and extends the gazetteer for the others.
+    `lead_days`: see `sitrep.rules.future_date_errors`.
+    """
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
+    if "places" in raw_tables:
+        tables["places"], problems, gazetteer = _places_gazetteer(raw_tables["places"], gazetteer)
     for name, raw in raw_tables.items():
+        if name == "places":
+            continue
         table, table_problems = validate_table(raw, gazetteer)
         tables[name] = table
         problems += table_problems
         if name == "displacement":
             problems += household_warnings(table, household_size)
+        problems += rules.jump_warnings(table, household_size)
+    problems += rules.future_date_errors(tables, lead_days)
     return tables, problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import os
+import shutil
 import subprocess
 import sys
 from email import policy
@@ -18,19 +19,27 @@ SUBJECT = ("Afghanistan: North-east (Panjshir, Andarab, Salang) - Situation Repo
            "(as of 24 August 2021)")  # fmt: skip
 
 
+@pytest.fixture
+def issued(workspace: Path, built_sample) -> Path:
+    """A copy of the sample workspace whose report is already issued (as the session built it),
+    so `send` takes the issued PDF instead of building it again."""
+    shutil.copytree(built_sample[0] / "output", workspace / "output")
+    return workspace
+
+
 def sitrep(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_")}
     return subprocess.run([sys.executable, "-m", "sitrep", "-w", str(workspace), *args],
                           capture_output=True, text=True, env={**clean, **env})  # fmt: skip
 
 
-def test_without_smtp_the_outbox_gets_one_eml_per_partner(workspace: Path):
-    run = sitrep(workspace, "send")
+def test_without_smtp_the_outbox_gets_one_eml_per_partner(issued: Path):
+    run = sitrep(issued, "send")
     assert run.returncode == 0, run.stderr
-    outbox = workspace / "output/2021-08-24/outbox"
+    outbox = issued / "output/2021-08-24/outbox"
     files = sorted(outbox.glob("*.eml"))
     assert {f.stem for f in files} == ACTIVE  # the inactive donor list member gets nothing
-    pdf = next((workspace / "output/2021-08-24").glob("*.pdf")).read_bytes()
+    pdf = next((issued / "output/2021-08-24").glob("*.pdf")).read_bytes()
     for file in files:  # a partner preferring a link gets the PDF too: no report_url is set
         message = email.message_from_bytes(file.read_bytes(), policy=policy.default)
         assert message["Subject"] == SUBJECT
@@ -38,53 +47,63 @@ def test_without_smtp_the_outbox_gets_one_eml_per_partner(workspace: Path):
     assert "outbox" in run.stdout and "5 written" in run.stdout
 
 
-def test_smtp_delivers_once_per_partner_and_a_rerun_sends_nothing(workspace: Path):
+def test_smtp_delivers_once_per_partner_and_a_rerun_sends_nothing(issued: Path):
     with SmtpTestServer() as server:
-        run = sitrep(workspace, "send", SITREP_SMTP_URL=server.url())
+        run = sitrep(issued, "send", SITREP_SMTP_URL=server.url())
         assert run.returncode == 0, run.stderr
-        assert sorted(server.handler.recipients) == sorted(ACTIVE)
-        pdf = next((workspace / "output/2021-08-24").glob("*.pdf")).read_bytes()
+        assert sorted(server.handler.recipients()) == sorted(ACTIVE)
+        pdf = next((issued / "output/2021-08-24").glob("*.pdf")).read_bytes()
         for received in server.handler.received:
             (attachment,) = received.message.iter_attachments()
             assert attachment.get_content() == pdf
             assert received.message["Subject"] == SUBJECT
-        again = sitrep(workspace, "send", SITREP_SMTP_URL=server.url())
+        again = sitrep(issued, "send", SITREP_SMTP_URL=server.url())
         assert again.returncode == 0 and "5 already sent" in again.stdout
         assert len(server.handler.received) == 5
-    status = sitrep(workspace, "send", "--status")
+    status = sitrep(issued, "send", "--status")
     assert status.returncode == 0
     assert status.stdout.count(" sent ") == 5 and "fsc@example.org" in status.stdout
 
 
-def test_a_list_selects_its_members_once(workspace: Path):
+def test_a_list_selects_its_members_once(issued: Path):
     with SmtpTestServer() as server:
-        run = sitrep(workspace, "send", "--list", "baghlan", "--list", "cluster-leads",
+        run = sitrep(issued, "send", "--list", "baghlan", "--list", "cluster-leads",
                      SITREP_SMTP_URL=server.url())  # fmt: skip
         assert run.returncode == 0, run.stderr
-        assert sorted(server.handler.recipients) == sorted(ACTIVE - {"panjshir.team@example.org"})
-    unknown = sitrep(workspace, "send", "--list", "nobody")
+        assert sorted(server.handler.recipients()) == sorted(ACTIVE - {"panjshir.team@example.org"})
+    unknown = sitrep(issued, "send", "--list", "nobody")
     assert unknown.returncode == 1 and "nobody" in unknown.stderr
 
 
-def test_starttls_and_auth_with_the_password_from_the_environment(workspace: Path):
+def test_starttls_and_auth_with_the_password_from_the_environment(issued: Path):
     password = "s3cret-Pa55-word"
     with SmtpTestServer(tls="starttls", require_starttls=True, auth=("imo", password),
                         auth_required=True) as server:  # fmt: skip
-        run = sitrep(workspace, "--debug", "send",
-                     SITREP_SMTP_URL=server.url("smtp+starttls", user="imo"),
-                     SITREP_SMTP_PASSWORD=password, SSL_CERT_FILE=str(certificate()[0]))
+        run = sitrep(
+            issued,
+            "--debug",
+            "send",
+            SITREP_SMTP_URL=server.url("smtp+starttls", user="imo"),
+            SITREP_SMTP_PASSWORD=password,
+            SSL_CERT_FILE=str(certificate()[0]),
+        )
         assert run.returncode == 0, run.stderr
         assert len(server.handler.received) == 5
         assert all(r.tls and r.login == "imo" for r in server.handler.received)
-    wrong = None
+    for ledger in issued.glob("send-ledger.sqlite*"):  # as if never sent: it must log in
+        ledger.unlink()
     with SmtpTestServer(tls="starttls", auth=("imo", password), auth_required=True) as server:
-        wrong = sitrep(workspace, "send", SITREP_SMTP_URL=server.url("smtp", user="imo"),
-                       SITREP_SMTP_PASSWORD="wrong-" + password,
-                       SSL_CERT_FILE=str(certificate()[0]))
+        wrong = sitrep(
+            issued,
+            "send",
+            SITREP_SMTP_URL=server.url("smtp", user="imo"),
+            SITREP_SMTP_PASSWORD="wrong-" + password,
+            SSL_CERT_FILE=str(certificate()[0]),
+        )
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
     for output in (run.stdout, run.stderr, wrong.stdout, wrong.stderr):
         assert password not in output
-    for path in workspace.rglob("*"):
+    for path in issued.rglob("*"):
         if path.is_file():
             assert password.encode() not in path.read_bytes(), path
 

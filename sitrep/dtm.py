@@ -1,0 +1,230 @@
+"""An IOM DTM export, as downloaded, turned into the `idps` table (IDPs present: a stock).
+
+A DTM file (HXL-tagged CSV from the DTM API or HDX) is recognised by its admin-level column
+(`adminLevel`, `#adm+level`). The rules:
+- country: only rows of the report's country are used: `report.country` in sitrep.toml is
+  matched with the country name column (admin0Name) or, as an ISO3 code, with the country code
+  column (admin0Pcode, e.g. AFG). Rows of other countries are ignored, with a note saying so.
+- one level: rows at admin levels 0, 1 and 2 are mixed in one file and each level repeats the
+  same people. For each reporting date the finest level present is used (districts, else
+  provinces); rows at the other levels of that date are not used (a note gives the count), so
+  nothing is counted twice. National rows (level 0) are never used: the report needs areas.
+- reasons: one row per displacement reason; the figures of an area, date and round are summed,
+  and the reasons (compared ignoring case) are listed. "Not available" counts as missing; an
+  area whose figures are all missing is left out, with a note.
+- dates: each figure keeps the export's own reporting date (`reportingDate`).
+- source: the `#meta+source` column if present, else "IOM DTM" and the operation's name.
+A summed row is located at the first file row of its group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sitrep import parse
+from sitrep.hxl import Layout, match_headers, normalise_header, row_cells, tag_matches
+
+# field -> (hashtag, header); the hashtag pattern is matched exactly first (see `find`).
+FIELDS = {
+    "level": ("#adm+level", "adminlevel"),
+    "country_code": ("#country+code", "admin0pcode"),
+    "country_name": ("#country+name", "admin0name"),
+    "adm1": ("#adm1+code", "admin1pcode"),
+    "adm2": ("#adm2+code", "admin2pcode"),
+    "idps": ("#affected+idps", "numpresentidpind"),
+    "date": ("#date+reported", "reportingdate"),
+    "round": ("#round+code", "roundnumber"),
+    "reason": ("#cause+type", "displacementreason"),
+    "operation": ("#operation+name", "operation"),
+    "source": ("#meta+source", "source"),
+}
+REQUIRED = ("level", "adm1", "idps", "date")
+
+
+@dataclass
+class DtmResult:
+    frame: pd.DataFrame  # the idps table's columns, one row per area, date and round
+    rows: np.ndarray  # the file row each summed row is located at
+    headers: dict[str, str]  # idps column -> the DTM header it came from
+    notes: list[str]  # what was left out, and why
+    errors: list[tuple[int, str, str, str]]  # (row, header, value, message)
+
+
+def is_dtm(layout: Layout, grid: pd.DataFrame) -> bool:
+    """A DTM export has an admin-level column."""
+    return find(layout, grid, "level") is not None
+
+
+def find(layout: Layout, grid: pd.DataFrame, field: str) -> int | None:
+    """The grid column of a DTM field: by hashtag (fewest extra attributes), else by header."""
+    tag, header = FIELDS[field]
+    tagged = [(len(t.split("+")), i) for i, t in layout.tags.items() if tag_matches(t, tag)]
+    if tagged:
+        return min(tagged)[1]
+    if layout.header_row is None:
+        return None
+    found = match_headers(row_cells(grid, layout.header_row), {header: field}, {})
+    return found.get(field)
+
+
+def header_of(layout: Layout, grid: pd.DataFrame, index: int) -> str:
+    if layout.header_row is not None:
+        text = str(row_cells(grid, layout.header_row)[index]).strip()
+        if text:
+            return text
+    return layout.tags.get(index, f"column {index + 1}")
+
+
+def select_country(
+    body: pd.DataFrame, code: pd.Series, name: pd.Series | None, country: str
+) -> tuple[np.ndarray, list[str]]:
+    """Rows of `country` (a name or an ISO3 code), and a note on the other countries' rows."""
+    codes = code.map(lambda v: parse.as_text(v).upper())
+    wanted = {country.strip().upper()}
+    if name is not None:
+        names = name.map(lambda v: normalise_header(parse.as_text(v)))
+        wanted |= set(codes[names == normalise_header(country)])
+    keep = codes.isin(wanted).to_numpy()
+    others = sorted(set(codes[~keep]) - {""})
+    notes = []
+    if others:
+        notes.append(
+            f"note: {int((~keep).sum()):,} rows of other countries ({', '.join(others[:8])}"
+            f"{', ...' if len(others) > 8 else ''}) ignored: the report covers {country} "
+            "(report.country in sitrep.toml)"
+        )
+    return keep, notes
+
+
+def collapse(
+    grid: pd.DataFrame, layout: Layout, country: str, file_rows: np.ndarray
+) -> DtmResult | str:
+    """The idps table from a DTM grid's data rows; a message when the file cannot be used."""
+    index = {field: find(layout, grid, field) for field in FIELDS}
+    missing = [FIELDS[f][1] for f in REQUIRED if index[f] is None]
+    if missing:
+        return f"DTM export without the column(s) {', '.join(missing)}"
+    body = grid.iloc[layout.first_data_row :].reset_index(drop=True)
+    headers = {f: header_of(layout, grid, i) for f, i in index.items() if i is not None}
+    notes: list[str] = []
+    keep = np.ones(len(body), dtype=bool)
+    if index["country_code"] is not None:
+        name = body[index["country_name"]] if index["country_name"] is not None else None
+        keep, notes = select_country(body, body[index["country_code"]], name, country)
+        if not keep.any():
+            return f"no rows for {country} (report.country in sitrep.toml); " + notes[0][6:]
+    errors: list[tuple[int, str, str, str]] = []
+
+    def column(field: str, parser: parse.Parser) -> np.ndarray:
+        parsed = parse.parse_column(body[index[field]], parser)
+        for position in parsed.error_rows():
+            if keep[position]:
+                value = parse.as_text(body.iat[position, index[field]])
+                errors.append(
+                    (int(file_rows[position]), headers[field], value, parsed.error(position) or "")
+                )
+        return parsed.values
+
+    levels = column("level", _parse_level)
+    dates = column("date", lambda v: parse.parse_date(v)[:2])
+    people = column("idps", parse.parse_people)
+    frame = pd.DataFrame(
+        {
+            "row": file_rows,
+            "level": levels,
+            "date": dates,
+            "adm1": body[index["adm1"]].map(parse.as_text),
+            "adm2": body[index["adm2"]].map(parse.as_text) if index["adm2"] is not None else "",
+            "idps": people,
+            "round": _text(body, index["round"]),
+            "reason": _text(body, index["reason"]).map(lambda r: " ".join(r.lower().split())),
+            "source": _source(body, index),
+        }
+    )[keep]
+    frame = frame[frame["level"].notna() & frame["date"].notna()]
+    frame, level_notes = _one_level_per_date(frame)
+    summed, empty = _sum_reasons(frame)
+    notes += level_notes
+    if empty:
+        notes.append(f"note: {empty:,} area figures are all 'Not available' and are left out")
+    result = pd.DataFrame(
+        {
+            "date": summed["date"],
+            "area": summed["area"],
+            "idps": summed["idps"],
+            "round": summed["round"],
+            "reason": summed["reason"],
+            "source": summed["source"],
+        }
+    ).astype(object)
+    names = {"date": "date", "area": "adm2", "idps": "idps", "round": "round", "reason": "reason"}
+    shown = {k: headers[v] for k, v in names.items() if v in headers}
+    shown.setdefault("area", headers["adm1"])
+    return DtmResult(result.reset_index(drop=True), summed["row"].to_numpy(), shown, notes, errors)
+
+
+def _parse_level(value: object) -> parse.Parsed:
+    match = re.search(r"\d", parse.as_text(value))
+    if parse.is_missing(value) or not match or int(match.group()) > 2:
+        return None, "expected an admin level: 0, 1 or 2"
+    return int(match.group()), None
+
+
+def _text(body: pd.DataFrame, index: int | None) -> pd.Series:
+    if index is None:
+        return pd.Series([""] * len(body), dtype=object)
+    return body[index].map(lambda v: parse.parse_text(v)[0] or "")
+
+
+def _source(body: pd.DataFrame, index: dict[str, int | None]) -> pd.Series:
+    if index["source"] is not None:
+        return _text(body, index["source"]).replace("", "IOM DTM")
+    operation = _text(body, index["operation"])
+    return operation.map(lambda op: f"IOM DTM, {op}" if op else "IOM DTM")
+
+
+def _one_level_per_date(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Keep, for each reporting date, the rows at the finest admin level (1 or 2) present."""
+    areas = frame[frame["level"] > 0]
+    finest = areas.groupby("date")["level"].transform("max")
+    chosen = areas[areas["level"] == finest].copy()
+    chosen["area"] = np.where(chosen["level"] == 2, chosen["adm2"], chosen["adm1"])
+    dropped = len(frame) - len(chosen)
+    notes = []
+    if dropped:
+        notes.append(
+            f"note: {dropped:,} rows at other admin levels (national totals, or provinces where "
+            "districts are given) not used, so no one is counted twice"
+        )
+    return chosen, notes
+
+
+def _sum_reasons(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """One row per date, area and round: figures summed, reasons listed. (rows, groups left out)."""
+    if frame.empty:
+        empty = pd.DataFrame(columns=["row", "date", "area", "round", "idps", "reason", "source"])
+        return empty, 0
+    frame = frame.assign(idps=pd.to_numeric(frame["idps"], errors="coerce"))
+    # A reason whose figure is 'Not available' is not among the reasons of the sum.
+    frame = frame.assign(reason=frame["reason"].where(frame["idps"].notna(), ""))
+    summed = frame.groupby(["date", "area", "round"], sort=True, dropna=False).agg(
+        row=("row", "min"),
+        idps=("idps", lambda s: s.sum(min_count=1)),
+        reason=("reason", lambda s: "; ".join(sorted({r for r in s if r}))),
+        source=("source", "first"),
+    )
+    summed = summed.reset_index()
+    available = summed["idps"].notna()
+    summed = summed[available].sort_values("row")
+    summed["idps"] = summed["idps"].astype("int64").astype(object)
+    summed["date"] = summed["date"].map(_as_date)
+    return summed, int((~available).sum())
+
+
+def _as_date(value: object) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime | pd.Timestamp) else value  # type: ignore[return-value]

@@ -1,0 +1,147 @@
+"""Read a CSV file or a workbook sheet into a grid: every cell from A1, blank rows kept.
+
+A grid is a DataFrame with columns 0..n-1 and index 0..m-1, so grid row i is the row the
+spreadsheet program shows as i + 1 (for a CSV file: line i + 1). Cells are kept as the reader
+gives them: strings for a CSV file; numbers, dates, text and booleans for a workbook ("" for an
+empty cell). Workbooks are read with python-calamine, which gives the cached value of a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from sitrep.config import InputSource
+from sitrep.errors import InputError
+from sitrep.limits import Limits, check_file_size, check_zip, exceeded
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+DELIMITERS = (",", ";", "\t")
+SNIFF_LINES = 50
+
+
+def read_grid(source: InputSource, limits: Limits) -> pd.DataFrame:
+    """The cells of a CSV file or of a workbook sheet; InputError says what is wrong."""
+    path = source.path
+    if not path.is_file():
+        raise InputError("file not found")
+    if message := check_file_size(path, limits):
+        raise InputError(message)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return read_sheet_grid(path, source.sheet, limits)
+    if suffix in CSV_SUFFIXES:
+        return read_csv_grid(path, limits)
+    raise InputError(
+        f"cannot read {suffix or 'a file without an extension'}: use .xlsx, .xlsm, .ods or .csv"
+    )
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 with or without a BOM, else Windows-1252 (what Excel writes)."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the first lines into the same number of fields most often.
+
+    ',' inside "1,200" or a title line of one field do not fool it: the count that most lines
+    share decides, and more fields win a tie (',' first when nothing splits).
+    """
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        counts = [
+            len(r) for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)
+        ]
+        if not counts:
+            continue
+        modal = max(set(counts), key=lambda n: (counts.count(n), n))
+        score = (counts.count(modal), modal) if modal > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_csv_grid(path: Path, limits: Limits) -> pd.DataFrame:
+    """A CSV file as a grid of strings ("" for an empty or missing field)."""
+    data = path.read_bytes()
+    text, encoding = decode(data)
+    head = text[:65536].splitlines()[:SNIFF_LINES]
+    delimiter = sniff_delimiter(head)
+    width = max((len(r) for r in csv.reader(head, delimiter=delimiter)), default=1)
+    try:
+        grid = pd.read_csv(
+            io.BytesIO(data),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            encoding=encoding,
+            encoding_errors="replace",
+            nrows=limits.max_rows + 1,
+        )
+    except pd.errors.ParserError:
+        # A line further down has more fields than the first lines: the slow, tolerant way.
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        width = max((len(r) for r in rows), default=1)
+        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+    if len(grid) > limits.max_rows:
+        raise InputError(exceeded("the file has too many rows", "max_rows", limits.max_rows))
+    return grid
+
+
+def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFrame:
+    """One sheet of a workbook as a grid; a merged cell's value fills every cell it covers."""
+    from python_calamine import CalamineWorkbook  # imported here: only workbook users pay
+
+    if message := check_zip(path, limits):
+        raise InputError(message)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for corrupt files
+        raise InputError(f"not a readable workbook: {exc}") from None
+    names = workbook.sheet_names
+    if len(names) > limits.max_sheets:
+        raise InputError(
+            exceeded(f"the workbook has {len(names)} sheets", "max_sheets", limits.max_sheets)
+        )
+    name = find_sheet(names, sheet)
+    if name is None:
+        raise InputError(f"no sheet named {sheet!r} (the workbook has: {', '.join(names)})")
+    worksheet = workbook.get_sheet_by_name(name)
+    if worksheet.total_height + 1 > limits.max_rows:  # total_height is the last row's index
+        raise InputError(exceeded(f"sheet {name} has too many rows", "max_rows", limits.max_rows))
+    cells = worksheet.to_python(skip_empty_area=False)
+    width = max((len(r) for r in cells), default=0)
+    grid = pd.DataFrame(cells, columns=range(width), dtype=object)
+    fill_merged(grid, worksheet.merged_cell_ranges or [])
+    return grid
+
+
+def find_sheet(names: list[str], wanted: str | None) -> str | None:
+    """The sheet asked for: its exact name, else the one name equal ignoring case and spaces."""
+    if wanted is None:
+        return names[0] if names else None
+    if wanted in names:
+        return wanted
+    key = " ".join(wanted.lower().split())
+    matches = [n for n in names if " ".join(n.lower().split()) == key]
+    return matches[0] if len(matches) == 1 else None
+
+
+def fill_merged(grid: pd.DataFrame, ranges: list) -> None:
+    """Give every cell of a merged range the value of its top-left cell (in place)."""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(grid) or left >= grid.shape[1]:
+            continue
+        value = grid.iat[top, left]
+        grid.iloc[top : bottom + 1, left : right + 1] = value

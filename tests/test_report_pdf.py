@@ -1,0 +1,127 @@
+"""The sample report as a PDF: sections, fonts, outline, metadata, attachments, determinism."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+import pytest
+
+from tests.conftest import copy_workspace
+
+SECTIONS = [
+    "Situation Report No. 10",
+    "as of 24 August 2021",
+    "It covers the period from 15 August 2021 to 24 August 2021",
+    "next report will be issued on or around 25 August 2021",
+    "Illustrative data.",
+    "Highlights",
+    "Key figures",
+    "people newly displaced since 15 Aug",
+    "IDPs present (stock)",
+    "Situation overview",
+    "Displacement: 19,435 people newly displaced since 15 Aug",
+    "New displacement per day, 15 Aug to 24 Aug",
+    "Blockades: 4 in effect, 265,000 people cut off",
+    "Lifted in the period",
+    "Food and fuel prices",
+    "Since the blockade began",
+    "Access: 3 of 5 key routes closed, 1 changed since 23 Aug",
+    "Schematic access map, as of 24 August 2021",
+    "do not imply official endorsement or acceptance",
+    "Humanitarian response",
+    "Food security",
+    "Contacts",
+    "Sources",
+    "Places on the map",
+    "Notes and disclaimers",
+    "7 people per family",
+    "Page 1 of",
+]
+
+
+@pytest.fixture(scope="module")
+def reader(built_sample) -> pypdf.PdfReader:
+    return pypdf.PdfReader(built_sample[1].pdf)
+
+
+@pytest.mark.parametrize("words", SECTIONS)
+def test_every_section_is_in_the_pdf(sample_text: str, words: str) -> None:
+    assert words in sample_text
+
+
+def test_key_figures_have_values_change_and_provenance(sample_text: str) -> None:
+    # pdftotext reads the tiles side by side, so check each piece rather than one sentence
+    for piece in ("19,435", "+4,550 since 23 Aug", "+1 since 23 Aug", "28,800"):
+        assert piece in sample_text
+    assert "no change since 23" in sample_text  # the IDP stock: same assessment round
+    assert "as of 30 Jun" in sample_text  # the stock carries its own date
+    assert "--" in sample_text  # missing values are dashes, not zeros
+
+
+def test_prices_show_change_since_the_blockade(sample_text: str) -> None:
+    assert "+29%" in sample_text  # Banu wheat flour: 2,100 AFN on 21 Aug -> 2,700 AFN
+
+
+def test_no_renderer_warnings(built_sample) -> None:
+    assert built_sample[1].render_warnings == []
+
+
+def test_fonts_are_bundled_embedded_and_cover_arabic(reader: pypdf.PdfReader) -> None:
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            fonts[font["/BaseFont"].split("+")[-1]] = "/FontFile2" in descriptor
+    assert all(fonts.values()), fonts  # every font embedded (and subset, by WeasyPrint)
+    assert "Noto-Sans-Arabic" in fonts  # the Dari place names
+    assert set(fonts) <= {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Italic", "Noto-Sans-Arabic"}
+
+
+def test_an_arabic_script_place_name_renders(reader: pypdf.PdfReader) -> None:
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert re.search(r"[\u0600-\u06ff]{3,}", text)
+
+
+def test_outline_by_section(reader: pypdf.PdfReader) -> None:
+    titles = [o["/Title"] for o in reader.outline if not isinstance(o, list)]
+    for start in ("Highlights", "Key figures", "Displacement", "Blockades", "Access", "Sources"):
+        assert any(t.startswith(start) for t in titles), titles
+
+
+def test_metadata_and_pdfa_identification(reader: pypdf.PdfReader) -> None:
+    info = reader.metadata
+    assert info.title.startswith("Afghanistan: North-east")
+    assert "Situation Report No. 10" in info.title
+    assert info.author.startswith("the Illustrative IM Office")
+    assert info.subject and "keywords" not in info.subject
+    assert "displacement" in info["/Keywords"]
+    assert info["/CreationDate"].startswith("D:20210824")
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert "/OutputIntents" in reader.trailer["/Root"]
+
+
+def test_input_tables_are_attached_as_csv(reader: pypdf.PdfReader) -> None:
+    names = set(reader.attachments)
+    assert {"displacement.csv", "blockades.csv", "routes.csv", "prices.csv"} <= names
+    assert "partners.csv" not in names  # the distribution list is never attached
+    data = reader.attachments["places.csv"][0].decode("utf-8-sig")
+    assert data.startswith("source_row,name,pcode,lat,lon")
+    assert "بانو" in data
+    rows = list(io.StringIO(reader.attachments["displacement.csv"][0].decode("utf-8-sig")))
+    assert len(rows) == 1 + 15  # header + the rows of the period
+
+
+def test_small_enough_to_email(built_sample) -> None:
+    assert built_sample[1].pdf.stat().st_size < 2 * 1024 * 1024
+
+
+def test_same_inputs_give_identical_bytes(built_sample, tmp_path) -> None:
+    """Another copy of the workspace, in another folder, built again: the same bytes."""
+    from sitrep.report import BuildOptions, build_report
+
+    again = build_report(BuildOptions(workspace=copy_workspace(tmp_path / "elsewhere")))
+    assert again.pdf.read_bytes() == built_sample[1].pdf.read_bytes()
