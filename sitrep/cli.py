@@ -76,8 +76,9 @@ def print_problems(problems: list, stream=None) -> None:
         click.echo(f"{table}:", file=stream)
         for problem in items:
             click.echo(f"  {problem}", file=stream)
-    errors = sum(p.severity == "error" for p in problems)
-    click.echo(f"{errors} errors, {len(problems) - errors} warnings", file=stream)
+    counts = {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "note")}
+    notes = f" ({counts['note']} notes)" if counts["note"] else ""
+    click.echo(f"{counts['error']} errors, {counts['warning']} warnings{notes}", file=stream)
 
 
 def secrets_in_environment() -> set[str]:
@@ -228,16 +229,18 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
         fail(ctx, exc)
     problems = checked.problems
     errors = sum(p.severity == "error" for p in problems)
+    warnings = sum(p.severity == "warning" for p in problems)
     if fmt == "json":
         summary = {
             "errors": errors,
-            "warnings": len(problems) - errors,
+            "warnings": warnings,
+            "notes": len(problems) - errors - warnings,
             "problems": [p.as_dict() for p in problems],
         }
         click.echo(json.dumps(summary, indent=2, default=str))
     else:
         print_problems(problems, sys.stdout)
-    sys.exit(EXIT_PROBLEMS if errors or (strict and problems) else 0)
+    sys.exit(EXIT_PROBLEMS if errors or (strict and warnings) else 0)
 
 
 @main.command()

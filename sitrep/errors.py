@@ -27,7 +27,7 @@ class ValidationFailed(SitrepError):
     def __init__(self, problems: list) -> None:  # list[Problem]; untyped to avoid an import cycle
         self.problems = problems
         errors = sum(1 for p in problems if p.severity == "error")
-        warnings = len(problems) - errors
+        warnings = sum(1 for p in problems if p.severity == "warning")
         super().__init__(f"{errors} errors, {warnings} warnings")
 
 

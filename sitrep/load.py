@@ -139,7 +139,7 @@ def _load_dtm(
     result = dtm.collapse(grid, layout, country, rows)
     if isinstance(result, str):
         return None, [problem(f"cannot use this DTM export as the idps table: {result}")]
-    problems = [problem(note, severity="warning") for note in result.notes]
+    problems = [problem(note.removeprefix("note: "), severity="note") for note in result.notes]
     problems += [
         problem(message, header, row, value=value) for row, header, value, message in result.errors
     ]

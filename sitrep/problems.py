@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]  # a note informs; it never fails a build
 
 
 @dataclass(frozen=True)
@@ -46,3 +46,7 @@ class Problem:
 
 def count_errors(problems: list[Problem]) -> int:
     return sum(1 for p in problems if p.severity == "error")
+
+
+def count_warnings(problems: list[Problem]) -> int:
+    return sum(1 for p in problems if p.severity == "warning")

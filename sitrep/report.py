@@ -15,7 +15,7 @@ from sitrep import __version__
 from sitrep.config import Config, InputSource, load_config, template_dirs
 from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
-from sitrep.problems import Problem, count_errors
+from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.record import Issued, latest_issue, load_record, number_for, save_record
 
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
@@ -211,7 +211,7 @@ def build_report(options: BuildOptions) -> BuildResult:
 
     # 1-2. load and validate every table; stop on errors (or warnings with --strict)
     checked = check_inputs(options.workspace, options.date, options.inputs)
-    if count_errors(checked.problems) or (options.strict and checked.problems):
+    if count_errors(checked.problems) or (options.strict and count_warnings(checked.problems)):
         raise ValidationFailed(checked.problems)
     day, data_latest = _report_date(checked.tables, options.date)
 

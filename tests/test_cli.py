@@ -120,3 +120,11 @@ def test_debug_shows_the_traceback(tmp_path: Path):
                            text=True)  # fmt: skip
     assert plain.returncode == 1 and "Traceback" not in plain.stderr
     assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_a_dtm_download_is_noted_but_does_not_fail_strict_validation(workspace: Path):
+    dtm = ROOT / "tests/fixtures/inputs/dtm-afg-idps.csv"
+    code, out, _ = run("-w", str(workspace), "validate", "--strict", "--input", f"idps={dtm}")
+    assert code == 0, out
+    assert re.search(r"^0 errors, 0 warnings \(3 notes\)$", out, re.M)
+    assert "note: " in out and "rows of other countries" in out
