@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 import atexit
 import functools
+import os
 import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from pathlib import Path
 from typing import Literal
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 TlsMode = Literal["none", "starttls", "implicit"]
 
@@ -226,6 +228,113 @@ class SmtpTestServer:
         self.controller.stop()
 
 
+class _SinkSMTP(SMTP):
+    """aiosmtpd's SMTP session, except that DATA is read in blocks, counted and thrown away.
+
+    aiosmtpd reads DATA a line at a time in Python (about 2,000 awaits for a 100 KB PDF in
+    base64), which makes it slower than the sender it is meant to measure. Everything before DATA
+    (EHLO, MAIL, RCPT and their checks) is aiosmtpd's own.
+    """
+
+    accepted = 0  # messages accepted by this process
+
+    async def smtp_DATA(self, arg: str) -> None:
+        if not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        # The client waits for our reply after the terminating dot, so it ends what we have read
+        # (a lone dot inside the message is sent as '..', never as '.').
+        tail = b"\r\n"  # as if a line had just ended, so an empty message ('.') is seen too
+        while not tail.endswith(b"\r\n.\r\n"):
+            block = await self._reader.read(1 << 16)
+            if not block:
+                return  # the client went away
+            tail = (tail + block)[-5:]
+        _SinkSMTP.accepted += 1
+        self._set_post_data_state()
+        await self.push("250 Message accepted for delivery")
+
+
+class _SinkController(Controller):
+    def factory(self) -> SMTP:
+        return _SinkSMTP(self.handler, **self.SMTP_kwargs)
+
+
+def _serve_sink(port: int) -> None:
+    """The sink process: 'ready' on stdout once listening; answers 'count' on stdin with the
+    number of messages accepted; stops when stdin closes."""
+    controller = _SinkController(
+        object(),  # no handler hooks: _SinkSMTP answers DATA itself
+        hostname="127.0.0.1",
+        port=port,
+        server_hostname="sitrep-test.invalid",
+        ready_timeout=10,
+    )
+    controller.start()
+    try:
+        print("ready", flush=True)
+        for line in sys.stdin:
+            if line.strip() == "count":
+                print(_SinkSMTP.accepted, flush=True)
+    finally:
+        controller.stop()
+
+
+class SinkServerProcess:
+    """A plain SMTP server (aiosmtpd, no TLS, no AUTH) in a separate process, for the benchmark.
+
+    In the same process the server's work (reading DATA, parsing) competes with the sender for
+    the GIL, so the benchmark would partly measure the server. This one reads each message in
+    blocks and only counts it (see _SinkSMTP).
+    """
+
+    def __init__(self) -> None:
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self._process: subprocess.Popen[str] | None = None
+
+    def url(self) -> str:
+        return f"smtp://{self.host}:{self.port}"
+
+    @property
+    def accepted(self) -> int:
+        """How many messages the server has accepted so far."""
+        assert self._process is not None and self._process.stdin and self._process.stdout
+        self._process.stdin.write("count\n")
+        self._process.stdin.flush()
+        return int(self._process.stdout.readline())
+
+    def __enter__(self) -> SinkServerProcess:
+        root = Path(__file__).resolve().parents[1]
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tests.smtp_server", "sink", str(self.port)],
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        if self._process.stdout.readline().strip() != "ready":
+            self.__exit__()
+            raise RuntimeError("the SMTP sink process did not start")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._process is None:
+            return
+        try:
+            self._process.communicate(timeout=10)  # closes stdin: the sink stops
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+        self._process = None
+
+
 # --- sample data shared by the delivery tests and the benchmark -----------------------------
 
 
@@ -304,3 +413,10 @@ def sample_partners(count: int, domain: str = "partners.example.org") -> list:
         )
         for i in range(1, count + 1)
     ]
+
+
+if __name__ == "__main__":
+    # `python -m tests.smtp_server sink PORT`: the benchmark's server (SinkServerProcess).
+    if sys.argv[1:2] != ["sink"] or len(sys.argv) != 3:
+        sys.exit("usage: python -m tests.smtp_server sink PORT")
+    _serve_sink(int(sys.argv[2]))

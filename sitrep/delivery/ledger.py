@@ -14,6 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+# FULL: a commit survives power loss too, not only a killed process, so after a power cut at
+# most the message in flight is sent again. With NORMAL (in WAL mode) a commit still survives a
+# killed process, but after a power cut the last few commits may roll back (never more than a
+# tail: nobody is skipped, some get a duplicate). Field offices lose power; FULL stays.
+# Cost: one fsync per state change, two per message. Measured for 1,000 messages: 0.6-0.9 s on
+# a quiet disk, against about 2-3 s for the rest of sending to a local server; 3-6 s while other
+# processes load the same disk. Next to a real relay's round trips it is noise.
+SYNCHRONOUS = "FULL"
+
 State = Literal["pending", "sent", "failed_temporary", "failed_permanent"]
 
 _SCHEMA = """
@@ -61,9 +70,7 @@ def open_ledger(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we commit explicitly per statement, never batch state changes.
     conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
-    # FULL: a commit survives power loss too, not only a killed process. One fsync per state
-    # change is cheap next to an SMTP round trip.
-    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
     conn.execute(_SCHEMA)
     return conn
 

@@ -8,9 +8,13 @@ bandwidth and many clients block them anyway.
 from __future__ import annotations
 
 import hashlib
+import io
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email import policy
+from email.generator import BytesGenerator
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime
 from html import escape
 
@@ -202,3 +206,97 @@ def _to_header(partner: Partner) -> str:
         username, _, domain = partner.email.strip().rpartition("@")
         return str(Address(display_name=partner.name, username=username, domain=domain))
     return partner.email.strip()
+
+
+# --- the per-run fast path -------------------------------------------------------------------
+
+SMTP_LINESEP = "\r\n"  # RFC 5321/5322 line ends, which smtplib.sendmail() sends unchanged
+# Only these two headers depend on the partner; the format (PDF or link) picks the template.
+_PER_PARTNER = ("to", "message-id")
+
+
+@dataclass(frozen=True)
+class _Template:
+    """One format's message, serialised once and cut around To and Message-ID."""
+
+    policy: EmailPolicy  # _SEND_POLICY with the template's line ends
+    before_to: bytes  # folded headers before To
+    between: bytes  # folded headers between To and Message-ID
+    after: bytes  # the remaining headers, the blank line and the whole MIME body
+
+    def render(self, report: ReportEmail, partner: Partner, settings: EmailSettings) -> bytes:
+        return b"".join(
+            (
+                self.before_to,
+                _folded(self.policy, "To", _to_header(partner)),
+                self.between,
+                _folded(
+                    self.policy, "Message-ID", message_id(report, partner.email, settings.from_addr)
+                ),
+                self.after,
+            )
+        )
+
+
+def _folded(pol: EmailPolicy, name: str, value: str) -> bytes:
+    # What `msg[name] = value` followed by BytesGenerator does for one header.
+    name, header = pol.header_store_parse(name, value)
+    return pol.fold_binary(name, header)
+
+
+class MessageFactory:
+    """Every partner's message for one run, with the shared work done once per format.
+
+    Partners in one run differ only in To and Message-ID, and in getting the PDF or a link.
+    So the first partner of each format gets a message from build_message, serialised once by the
+    email package (base64 of the PDF, bodies, MIME boundary); every partner after that costs two
+    folded header lines and one join. The result is the same message build_message() would give,
+    headers in the same order, except that all partners of a format share one MIME boundary.
+    """
+
+    def __init__(self, report: ReportEmail, settings: EmailSettings, now: datetime) -> None:
+        self.report = report
+        self.settings = settings
+        self.now = now
+        self._templates: dict[tuple[bool, str], _Template] = {}
+
+    def build(self, partner: Partner) -> EmailMessage:
+        """The plain EmailMessage, for a transport that serialises messages itself."""
+        return build_message(self.report, partner, self.settings, self.now)
+
+    def as_bytes(self, partner: Partner, linesep: str = SMTP_LINESEP) -> bytes:
+        """The serialised message for `partner`, every line ending in `linesep`."""
+        key = (_uses_link(self.report, partner), linesep)
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = self._template(partner, linesep)
+        return template.render(self.report, partner, self.settings)
+
+    def _template(self, partner: Partner, linesep: str) -> _Template:
+        msg = self.build(partner)
+        pol = msg.policy.clone(linesep=linesep)
+        buffer = io.BytesIO()
+        BytesGenerator(buffer, policy=pol).flatten(msg)
+        raw = buffer.getvalue()
+        # Flattening fixed the MIME boundaries in `msg`, so folding its headers again gives the
+        # bytes just written; the body is everything after them.
+        items = list(msg.raw_items())
+        folded = [pol.fold_binary(name, value) for name, value in items]
+        names = [name.lower() for name, _ in items]
+        head = b"".join(folded)
+        if not raw.startswith(head) or any(names.count(n) != 1 for n in _PER_PARTNER):
+            raise AssertionError("the message layout is not what MessageFactory expects")
+        to, mid = names.index("to"), names.index("message-id")
+        if to > mid:
+            raise AssertionError("MessageFactory expects To before Message-ID")
+        template = _Template(
+            policy=pol,
+            before_to=b"".join(folded[:to]),
+            between=b"".join(folded[to + 1 : mid]),
+            after=b"".join(folded[mid + 1 :]) + raw[len(head) :],
+        )
+        if template.render(self.report, partner, self.settings) != raw:
+            raise AssertionError("MessageFactory does not reproduce the generator's output")
+        if raw.count(b"\n") != raw.count(linesep.encode()):
+            raise AssertionError(f"the serialised message has line ends other than {linesep!r}")
+        return template

@@ -5,12 +5,12 @@ Used when no SMTP server is configured. Nothing is delivered, so the ledger is n
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Self
+
+from sitrep.fsutil import atomic_write
 
 
 def _file_name(recipient: str) -> str:
@@ -22,6 +22,9 @@ class OutboxTransport:
     """Write one .eml per recipient into a folder, each file replaced atomically."""
 
     records_delivery = False
+    # Files keep the local convention, as message.as_bytes() writes them; mail programs and
+    # Python's parser read either.
+    linesep = "\n"
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -33,19 +36,16 @@ class OutboxTransport:
         self.close()
 
     def send(self, message: EmailMessage, sender: str, recipient: str) -> Path | None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        return self.send_bytes(message.as_bytes(), sender, recipient)
+
+    def can_send_bytes(self, sender: str, recipient: str) -> bool:
+        return True
+
+    def send_bytes(self, data: bytes, sender: str, recipient: str) -> Path | None:
+        """Write `data` (a serialised message) as the recipient's .eml; a reader never sees
+        half a file."""
         target = self.directory / _file_name(recipient)
-        # Temp file in the same folder, then os.replace: a reader never sees half a message.
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".eml.tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(message.as_bytes())
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(target, data)
         return target
 
     def close(self) -> None:

@@ -25,10 +25,11 @@ import click
 
 from sitrep.delivery import ledger
 from sitrep.delivery.ledger import LedgerRow
-from sitrep.delivery.message import build_message
+from sitrep.delivery.message import MessageFactory
 from sitrep.delivery.model import EmailSettings, Partner, ReportEmail, address_part
 from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.transport import (
+    BytesTransport,
     PermanentFailure,
     SmtpTransport,
     TemporaryFailure,
@@ -173,7 +174,9 @@ def send_report(
         raise DeliveryError(
             f"{report.pdf_path} has changed since the report was built; rebuild it before sending"
         )
-    job = _Job(report, settings, transport, None, report_key(report), now, sleep)
+    messages = MessageFactory(report, settings, now)
+    fast = transport if isinstance(transport, BytesTransport) else None
+    job = _Job(report, settings, transport, None, report_key(report), now, sleep, messages, fast)
     if not transport.records_delivery:
         # An outbox file reaches nobody: keeping it out of the ledger means a later SMTP run
         # still sends to everyone. Rewriting the same files is harmless.
@@ -202,6 +205,8 @@ class _Job:
     key: str
     now: datetime
     sleep: Callable[[float], None]
+    messages: MessageFactory  # builds each message; shared parts are encoded once per run
+    bytes_transport: BytesTransport | None  # `transport`, when it also takes serialised messages
 
 
 def _run(job: _Job, recipients: list[Partner], progress: bool) -> list[RecipientResult]:
@@ -214,18 +219,28 @@ def _run(job: _Job, recipients: list[Partner], progress: bool) -> list[Recipient
         return [_deliver(job, partner) for partner in items]
 
 
+def _sender(job: _Job, sender: str, partner: Partner) -> Callable[[], Path | None]:
+    """Build the partner's message once; the result sends it (again, on a retry)."""
+    fast = job.bytes_transport
+    if fast is not None and fast.can_send_bytes(sender, partner.email):
+        data = job.messages.as_bytes(partner, fast.linesep)
+        return lambda: fast.send_bytes(data, sender, partner.email)
+    message = job.messages.build(partner)
+    return lambda: job.transport.send(message, sender, partner.email)
+
+
 def _deliver(job: _Job, partner: Partner) -> RecipientResult:
     report, settings, conn = job.report, job.settings, job.conn
     ids = (job.key, report.revision, partner.email, report.pdf_sha256)
     if conn is not None and ledger.already_sent(conn, *ids):
         return RecipientResult(partner.email, partner.name, "already_sent")
-    message = build_message(report, partner, settings, job.now)
     sender = address_part(settings.from_addr)
+    send = _sender(job, sender, partner)
     for attempt in range(1, settings.max_attempts + 1):
         if conn is not None:
             ledger.record_pending(conn, *ids)
         try:
-            path = job.transport.send(message, sender, partner.email)
+            path = send()
         except PermanentFailure as exc:
             if conn is not None:
                 ledger.mark_failed(conn, *ids, permanent=True, error=str(exc))

@@ -14,10 +14,11 @@ import contextlib
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Literal, Protocol, Self
+from typing import Literal, Protocol, Self, runtime_checkable
 from urllib.parse import quote, unquote, urlsplit
 
 from sitrep.errors import DeliveryError, SitrepError
@@ -157,10 +158,56 @@ def _reply_text(raw: bytes | str) -> str:
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
 
+@runtime_checkable
+class BytesTransport(Transport, Protocol):
+    """A transport that also takes a message already serialised (see MessageFactory), which
+    spares serialising the shared parts of every message again. send_report uses it when
+    can_send_bytes() says yes, and send() otherwise."""
+
+    linesep: str  # the line ends `send_bytes` expects
+
+    def can_send_bytes(self, sender: str, recipient: str) -> bool: ...
+
+    def send_bytes(self, data: bytes, sender: str, recipient: str) -> Path | None: ...
+
+
+def quote_periods(data: bytes) -> bytes:
+    """RFC 5321 4.5.2 dot-stuffing: a line that starts with '.' gets a second one.
+
+    The same bytes as smtplib's multiline regex substitution, which takes over a millisecond
+    for a message with a 100 KB attachment; bytes.replace takes a few microseconds.
+    """
+    stuffed = data.replace(b"\n.", b"\n..")
+    return b"." + stuffed if stuffed.startswith(b".") else stuffed
+
+
+class _Smtp(smtplib.SMTP):
+    """smtplib.SMTP whose DATA stuffs dots with quote_periods, not a regex: the same wire bytes."""
+
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+        if not isinstance(msg, bytes):
+            return super().data(msg)
+        # smtplib.SMTP.data for bytes, minus its debug output.
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        stuffed = quote_periods(msg)
+        if not stuffed.endswith(b"\r\n"):
+            stuffed += b"\r\n"
+        self.send(stuffed + b".\r\n")
+        return self.getreply()
+
+
+class _SmtpSsl(_Smtp, smtplib.SMTP_SSL):
+    """smtplib.SMTP_SSL with the same DATA."""
+
+
 class SmtpTransport:
     """One SMTP connection reused for every message; reconnects after the server drops it."""
 
     records_delivery = True
+    linesep = "\r\n"
 
     def __init__(self, target: SmtpTarget) -> None:
         self.target = target
@@ -196,9 +243,9 @@ class SmtpTransport:
         conn: smtplib.SMTP | None = None
         try:
             if t.security == "tls":
-                conn = smtplib.SMTP_SSL(t.host, t.port, timeout=t.timeout, context=context)
+                conn = _SmtpSsl(t.host, t.port, timeout=t.timeout, context=context)
             else:
-                conn = smtplib.SMTP(t.host, t.port, timeout=t.timeout)
+                conn = _Smtp(t.host, t.port, timeout=t.timeout)
             conn.ehlo()
             if t.security != "tls":
                 if conn.has_extn("starttls"):
@@ -262,10 +309,25 @@ class SmtpTransport:
 
     def send(self, message: EmailMessage, sender: str, recipient: str) -> Path | None:
         """Send one message to one recipient; raise TemporaryFailure/PermanentFailure."""
+        # send_message also covers non-ASCII addresses (SMTPUTF8, with UTF-8 headers).
+        return self._submit(
+            lambda conn: conn.send_message(message, from_addr=sender, to_addrs=[recipient])
+        )
+
+    def can_send_bytes(self, sender: str, recipient: str) -> bool:
+        """False for a non-ASCII address: only send() knows how to write it for SMTPUTF8."""
+        return sender.isascii() and recipient.isascii()
+
+    def send_bytes(self, data: bytes, sender: str, recipient: str) -> Path | None:
+        """Like send() for a message already serialised with CRLF line ends (MessageFactory
+        makes them so). smtplib sends bytes as they are: a bare LF would reach the server."""
+        return self._submit(lambda conn: conn.sendmail(sender, [recipient], data))
+
+    def _submit(self, submit: Callable[[smtplib.SMTP], object]) -> None:
         if self._conn is None:
             self._conn = self._connect()
         try:
-            self._conn.send_message(message, from_addr=sender, to_addrs=[recipient])
+            submit(self._conn)
         except smtplib.SMTPRecipientsRefused as exc:
             code, raw = next(iter(exc.recipients.values()))
             raise self._classify(code, _reply_text(raw), sender_refused=False) from None
