@@ -59,9 +59,9 @@ def test_a_broken_sheet_names_file_sheet_row_and_column_and_writes_nothing(works
     set_cell(book, "blockades", "C4", "Andrab")  # area: a near miss
     code, _, err = run("-w", str(workspace), "build")
     assert code == 1
-    assert ('inputs/sample-data.xlsx, sheet displacement, row 5, column "people": '
+    assert ('inputs/sample-data.xlsx, sheet displacement, row 5, column "People": '
             "'lots': expected a whole number of people") in err  # fmt: skip
-    assert 'sheet blockades, row 4, column "area"' in err and "did you mean Andarab?" in err
+    assert 'sheet blockades, row 4, column "Area"' in err and "did you mean Andarab?" in err
     assert re.search(r"^2 errors, \d+ warnings$", err, re.M)
     assert "Nothing was written" in err and "Traceback" not in err
     assert not (workspace / "output").exists()
@@ -95,7 +95,7 @@ def test_validate_prints_a_summary_and_json(workspace: Path):
     report = json.loads(out)
     assert report["errors"] == 1
     (problem,) = report["problems"]
-    assert problem["sheet"] == "routes" and problem["row"] == 3 and problem["column"] == "status"
+    assert problem["sheet"] == "routes" and problem["row"] == 3 and problem["column"] == "Status"
     assert problem["value"] == "half open"
 
 

@@ -128,7 +128,8 @@ def fill_cells(workbook: Path, cases: list[dict[str, str]]) -> None:
     for index, (sheet, header) in enumerate(CELL_SLOTS):
         text = SEPARATOR.join(c["value"] for c in ordered[index :: len(CELL_SLOTS)])
         ws = book[sheet]
-        column = next(c for c in ws[1] if c.value == header).column
+        # headers are written for people ("Imposed by"); compare as column names
+        column = next(c for c in ws[1] if str(c.value).lower().replace(" ", "_") == header).column
         for row in range(3, ws.max_row + 1):  # row 1 headers, row 2 HXL hashtags
             if any(ws.cell(row, c).value is not None for c in range(1, ws.max_column + 1)):
                 cell = ws.cell(row, column)

@@ -1,0 +1,145 @@
+"""Build benchmarks: sitrep against WeasyPrint's floor, the rebuild cache, --help, --each province.
+
+Every figure is a fresh process (`sitrep ...` or `python bench/floor.py ...`), repeated and
+reduced to the median; sitrep and the floor alternate, so a change in the machine's load touches
+both. Each function takes a workspace it may write in (the caller makes a temporary copy).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from measure import Run, checked, median, run
+
+BENCH = Path(__file__).resolve().parent
+
+
+def sitrep_cmd(*args: str) -> list[str]:
+    """The installed `sitrep` script beside this Python (as a user runs it), else `-m sitrep`."""
+    script = Path(sys.executable).parent / "sitrep"
+    return [str(script), *args] if script.is_file() else [sys.executable, "-m", "sitrep", *args]
+
+
+def _floor(workspace: Path, html: list[Path], repeat: int = 1) -> tuple[Run, dict]:
+    """WeasyPrint alone on `html` (fresh process), with the variant and data files sitrep used."""
+    from floor import attachments_of
+
+    from sitrep.config import load_config
+
+    variant = getattr(load_config(workspace), "pdf_variant", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, str(BENCH / "floor.py"), str(workspace), *map(str, html)]
+        cmd += ["--repeat", str(repeat), "--out", f"{tmp}/floor.pdf"]
+        if variant:
+            cmd += ["--variant", variant]
+        for path in html:
+            attachments_of(path.with_suffix(".pdf"), Path(tmp) / "data" / path.stem)
+        cmd += ["--attach", f"{tmp}/data"]
+        result = checked(run(cmd), "floor")
+    return result, json.loads(result.stdout)
+
+
+def _summary(runs: list[Run]) -> dict:
+    return {
+        "median_s": median([r.seconds for r in runs]),
+        "runs_s": [round(r.seconds, 3) for r in runs],
+        "peak_mb": max(r.peak_mb for r in runs),
+        "tree_peak_mb": max(r.tree_peak_mb for r in runs),
+    }
+
+
+def bench_sample(workspace: Path, repeat: int = 5) -> dict:
+    """`sitrep build --force` on the sample vs WeasyPrint alone on the HTML it wrote."""
+    checked(run(sitrep_cmd("-w", str(workspace), "build", "--force")), "sitrep build")
+    html = sorted((workspace / "output").glob("*/*.html"))[-1]
+    builds, floors = [], []
+    for _ in range(repeat):
+        builds.append(checked(run(sitrep_cmd("-w", str(workspace), "build", "--force")), "build"))
+        floors.append(_floor(workspace, [html])[0])
+    sitrep, floor = _summary(builds), _summary(floors)
+    return {"sitrep": sitrep, "floor": floor, "ratio": sitrep["median_s"] / floor["median_s"]}
+
+
+def bench_rebuild(workspace: Path, repeat: int = 5) -> dict:
+    """`sitrep build` with nothing changed: the cache returns the issued PDF."""
+    runs = [
+        checked(run(sitrep_cmd("-w", str(workspace), "build")), "rebuild") for _ in range(repeat)
+    ]
+    if not all("unchanged" in r.stderr for r in runs):
+        raise RuntimeError(f"the rebuild did not reuse the issued report:\n{runs[-1].stderr}")
+    return _summary(runs)
+
+
+def bench_help(repeat: int = 5) -> dict:
+    return _summary([checked(run(sitrep_cmd("--help")), "--help") for _ in range(repeat)])
+
+
+def bench_each(workspace: Path, repeat: int = 2) -> dict:
+    """`sitrep build --each province --force` with 1 and with 2 worker processes."""
+    checked(run(sitrep_cmd("-w", str(workspace), "build", "--each", "province")), "--each")
+    runs: dict[int, list[Run]] = {1: [], 2: []}
+    for _ in range(repeat):
+        for workers in (1, 2):
+            cmd = sitrep_cmd(
+                "-w", str(workspace), "build", "--each", "province", "--force", "--workers"
+            )
+            runs[workers].append(checked(run([*cmd, str(workers)]), f"--workers {workers}"))
+    reports = sum(1 for line in runs[1][-1].stdout.splitlines() if line.endswith(".pdf"))
+    one, two = _summary(runs[1]), _summary(runs[2])
+    return {
+        "reports": reports,
+        "workers_1": one,
+        "workers_2": two,
+        "speedup": one["median_s"] / two["median_s"],
+    }
+
+
+def bench_each_per_report(workspace: Path, repeat: int = 2) -> dict:
+    """Each province report's cost in a worker (figures, HTML, PDF) vs the warm floor of its HTML.
+
+    Both in warm processes (WeasyPrint imported, first report done), the best of `repeat`.
+    """
+    cmd = [sys.executable, __file__, "per-report", str(workspace), str(repeat)]
+    costs = json.loads(checked(run(cmd), "batch per report").stdout)
+    html = [Path(p) for p in costs]
+    _, floor = _floor(workspace, html, repeat + 1)
+    ratios = {}
+    for path in html:
+        floor_s = min(floor["files"][str(path)][1:])  # the first pass warms up, as above
+        ratios[path.parent.name] = (costs[str(path)], floor_s, costs[str(path)] / floor_s)
+    worst = max(ratios.items(), key=lambda kv: kv[1][2])
+    total_cost = sum(c for c, _, _ in ratios.values())
+    total_floor = sum(f for _, f, _ in ratios.values())
+    return {
+        "reports": len(ratios),
+        "max_ratio": worst[1][2],
+        "max_province": worst[0],
+        "median_ratio": median([r for _, _, r in ratios.values()]),
+        "total_ratio": total_cost / total_floor,
+        "mean_cost_s": total_cost / len(ratios),
+        "mean_floor_s": total_floor / len(ratios),
+    }
+
+
+def _per_report_costs(workspace: Path, repeat: int) -> dict[str, float]:
+    """In this process: HTML path -> the best of `repeat` worker costs, after one warm-up pass."""
+    from sitrep.batch import build_each_province
+    from sitrep.report import BuildOptions
+
+    best: dict[str, float] = {}
+    for attempt in range(repeat + 1):
+        result = build_each_province(BuildOptions(workspace, force=True), workers=1)
+        if attempt == 0:
+            continue  # the first pass warms up fonts and caches, as a batch's first report does
+        for report in result.reports:
+            cost = report.seconds_html + report.seconds_pdf
+            best[str(report.html)] = min(best.get(str(report.html), cost), cost)
+    return best
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["per-report"]:
+        print(json.dumps(_per_report_costs(Path(sys.argv[2]), int(sys.argv[3]))))

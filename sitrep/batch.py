@@ -1,0 +1,579 @@
+"""Per-province reports: the same report restricted to one province's rows, built in parallel.
+
+`sitrep build --each province` writes one report per province that has displacement or blockade
+rows dated on or before the report date:
+
+    output/2021-08-24/panjsher/afg-northeast_sitrep_2021-08-24_no10_panjsher.pdf
+
+Numbering: a province report carries the number of the workspace's report for the same date
+(No. 10 for 24 August in every province), with the province in its title and file name. An IMO
+cites "Situation Report No. 10" and the province; a separate series per province would drift
+apart as provinces enter and leave the data. Province reports are recorded in
+`output/issued-provinces.json`, apart from `issued.json`, so they never move the main series.
+As for the main report, an issued province report is never overwritten: different content makes
+a revision, with --revise.
+
+A province's rows: displacement by the district P-code's province prefix (a province P-code is
+accepted as the district), blockades, IDPs and prices by the area P-code's prefix, and the routes
+of which a `from`, `to` or `via` place lies in the province, the places resolved through the
+workspace's `places` table, then the gazetteer. Without a places table every route is kept: we
+cannot tell where a route runs. Contacts, partners and the narrative are the workspace's.
+
+Work is shared, not repeated: the main process loads and validates the inputs once; each worker
+process (spawn-safe) receives the validated tables once, imports WeasyPrint and compiles the
+templates once, then computes figures, HTML and PDF for many provinces. The main process alone
+writes files and the record.
+
+Cache, two levels. (1) Nothing changed (inputs, templates, settings, sitrep's version: the same
+`fingerprint` as the main report's) and every province report of the date is intact: all are
+returned without loading the inputs. (2) Otherwise each province's HTML is rendered and compared,
+with the templates' assets, to what was issued: an unchanged province is not laid out again, so
+fixing one province's numbers re-lays-out that province only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitrep.config import Config, load_config, slugify, template_dirs
+from sitrep.errors import ReportExistsError, ValidationFailed
+from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
+from sitrep.problems import Problem, count_errors
+from sitrep.record import Issued, load_record, number_for
+from sitrep.report import BuildOptions, fingerprint, report_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sitrep.gazetteer import Gazetteer
+    from sitrep.narrative import Narrative
+    from sitrep.validate import Table
+
+PROVINCE_RECORD = "issued-provinces.json"
+BY_AREA = {"blockades": "area", "idps": "area", "prices": "area"}  # table -> P-code column
+# figures/indicators fail on an empty displacement or prices table (`frame[mask]` with an empty
+# mask selects no columns): a province without such rows gets the report without that table.
+DROP_WHEN_EMPTY = {"displacement", "prices", "idps"}
+
+
+# --- which rows belong to a province ------------------------------------------------------------
+
+
+def provinces_in(tables: dict[str, Table], day: dt.date) -> list[str]:
+    """Province P-codes with displacement or blockade rows dated on or before `day`."""
+    found: set[str] = set()
+    for name, pcode_col, date_col in (
+        ("displacement", "district", "date"),
+        ("blockades", "area", "start_date"),
+    ):
+        if name in tables:
+            frame = tables[name].frame
+            for pcode, date in zip(frame[pcode_col], frame[date_col], strict=True):
+                if isinstance(pcode, str) and date is not None and date <= day:
+                    found.add(pcode[:4])
+    return sorted(found)
+
+
+def _place_pcodes(tables: dict[str, Table], gazetteer: Gazetteer) -> dict[str, str] | None:
+    """Normalised place name -> P-code, from the places table; None without one."""
+    from sitrep.gazetteer import normalise_name
+
+    if "places" not in tables:
+        return None
+    names: dict[str, str] = {}
+    for record in tables["places"].frame.to_dict("records"):
+        pcode = record.get("pcode")
+        if not isinstance(pcode, str) or not pcode:
+            continue
+        aliases = str(record.get("aliases") or "").split(";")
+        for name in (record.get("name"), *aliases):
+            if isinstance(name, str) and name.strip():
+                names.setdefault(normalise_name(name), pcode.strip().upper())
+    for pcode, area in gazetteer.areas.items():
+        names.setdefault(normalise_name(area.name), pcode)
+    return names
+
+
+def _route_places(record: dict) -> Iterator[str]:
+    for column in ("from", "to"):
+        if isinstance(record.get(column), str):
+            yield record[column]
+    for place in str(record.get("via") or "").split(";"):
+        if place.strip():
+            yield place
+
+
+def _route_provinces(frame: pd.DataFrame, places: dict[str, str]) -> dict[str, set[str]]:
+    """Route id -> the provinces its `from`, `to` and `via` places lie in."""
+    from sitrep.gazetteer import normalise_name
+
+    provinces: dict[str, set[str]] = {}
+    for record in frame.to_dict("records"):
+        found = provinces.setdefault(record["route_id"], set())
+        found.update(
+            places[n][:4] for p in _route_places(record) if (n := normalise_name(p)) in places
+        )
+    return provinces
+
+
+class ProvinceSplit:
+    """The tables cut by province once, so that each province's report only looks its rows up."""
+
+    def __init__(self, tables: dict[str, Table], places: dict[str, str] | None) -> None:
+        self.tables = tables
+        self.parts: dict[str, dict[str, pd.DataFrame]] = {}
+        for name, table in tables.items():
+            column = "district" if name == "displacement" else BY_AREA.get(name)
+            if column:
+                frame = table.frame
+                keys = frame[column].map(lambda v: v[:4] if isinstance(v, str) else "")
+                self.parts[name] = {str(k): rows for k, rows in frame.groupby(keys, sort=False)}
+        routes = tables.get("routes")
+        self.routes = _route_provinces(routes.frame, places) if routes and places else None
+
+    def _routes_in(self, pcode: str) -> set[str]:
+        return {route for route, provinces in (self.routes or {}).items() if pcode in provinces}
+
+    def __call__(self, pcode: str) -> dict[str, Table]:
+        """The tables restricted to one province's rows; tables without places are kept whole."""
+        out: dict[str, Table] = {}
+        for name, table in self.tables.items():
+            frame = table.frame
+            if name in self.parts:
+                frame = self.parts[name].get(pcode, frame.iloc[:0])
+            elif name == "routes" and self.routes is not None:  # else: every route
+                frame = frame[frame["route_id"].isin(self._routes_in(pcode))]
+            if frame.empty and name in DROP_WHEN_EMPTY:
+                continue
+            out[name] = dataclasses.replace(table, frame=frame.reset_index(drop=True))
+        return out
+
+
+def province_tables(
+    tables: dict[str, Table], pcode: str, places: dict[str, str] | None
+) -> dict[str, Table]:
+    """The tables restricted to one province's rows (see ProvinceSplit, for many provinces)."""
+    return ProvinceSplit(tables, places)(pcode)
+
+
+# --- the record of issued province reports -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProvinceIssued(Issued):
+    province: str = ""  # P-code
+    content_sha256: str = ""  # the HTML and the templates' assets it was laid out with
+
+
+def load_province_record(output_dir: Path) -> list[ProvinceIssued]:
+    path = output_dir / PROVINCE_RECORD
+    if not path.is_file():
+        return []
+    return [ProvinceIssued(**e) for e in json.loads(path.read_text("utf-8"))["reports"]]
+
+
+def save_province_record(output_dir: Path, record: list[ProvinceIssued]) -> None:
+    entries = sorted(record, key=lambda e: (e.date, e.province, e.revision))
+    text = json.dumps({"reports": [asdict(e) for e in entries]}, indent=2) + "\n"
+    atomic_write(output_dir / PROVINCE_RECORD, text.encode("utf-8"))
+
+
+def _latest(record: list[ProvinceIssued], day: str) -> dict[str, ProvinceIssued]:
+    """Province P-code -> its newest revision issued for `day` (ISO)."""
+    latest: dict[str, ProvinceIssued] = {}
+    for entry in sorted(record, key=lambda e: e.revision):
+        if entry.date == day:
+            latest[entry.province] = entry
+    return latest
+
+
+def _province_key(fp: str, pcode: str) -> str:
+    return sha256_bytes(f"{fp}\nprovince {pcode}".encode())
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProvinceReport:
+    province: str  # P-code
+    name: str
+    pdf: Path
+    html: Path
+    revision: int
+    reused: bool  # unchanged: the issued PDF is returned as it is
+    render_warnings: list[str] = field(default_factory=list)
+    seconds_html: float = 0.0  # filter + figures + HTML, in the worker
+    seconds_pdf: float = 0.0  # WeasyPrint, in the worker (0 when reused)
+
+
+@dataclass
+class BatchResult:
+    date: dt.date
+    number: int
+    reports: list[ProvinceReport]
+    problems: list[Problem]
+    reused: bool  # every report was unchanged and nothing was loaded
+
+
+# --- the work of one worker ----------------------------------------------------------------------
+
+
+@dataclass
+class Shared:
+    """What every province report needs; sent once to each worker process."""
+
+    config: Config
+    options: BuildOptions
+    tables: dict[str, Table]
+    narrative: Narrative
+    day: dt.date  # the report date
+    data_latest: dt.date  # the newest date in the data
+    number: int
+    dirs: list[Path]
+    assets_sha256: str  # every template file: the HTML alone does not name the fonts' bytes
+
+
+@dataclass
+class Job:
+    province: str
+    issued: ProvinceIssued | None  # the newest revision issued for the date
+
+
+@dataclass
+class Outcome:
+    province: str
+    name: str
+    status: str  # "built", "reused" or "conflict"
+    revision: int
+    html: str = ""
+    pdf: bytes = b""
+    content_sha256: str = ""
+    warnings: list[str] = field(default_factory=list)
+    seconds_html: float = 0.0
+    seconds_pdf: float = 0.0
+
+
+class Worker:
+    """Builds province reports from tables validated once; one per process."""
+
+    def __init__(self, shared: Shared) -> None:
+        from sitrep.gazetteer import builtin_gazetteer
+        from sitrep.render import make_environment
+
+        self.shared = shared
+        self.gazetteer = builtin_gazetteer()
+        self.split = ProvinceSplit(shared.tables, _place_pcodes(shared.tables, self.gazetteer))
+        # Compiled once: render_html would compile every template again for each province.
+        self.env = make_environment(shared.dirs, shared.config.locale)
+
+    def html(self, pcode: str, revision: int) -> tuple[str, dict]:
+        from sitrep.figures import compute_figures
+        from sitrep.render import render_html
+        from sitrep.report import _context
+
+        s = self.shared
+        name = self.gazetteer.name(pcode)
+        config = dataclasses.replace(s.config, crisis=f"{s.config.crisis} \u2013 {name} province")
+        tables = self.split(pcode)
+        figures = compute_figures(tables, config, self.gazetteer, s.day)
+        context = _context(config, figures, s.narrative, tables, s.number, revision, s.options)
+        try:
+            return self.env.get_template("report.html").render(**context), context
+        except Exception:
+            # render_html turns a template error into a RenderError that names it.
+            return render_html(context, s.dirs, config.locale), context
+
+    def content_key(self, html: str) -> str:
+        return sha256_bytes(html.encode() + self.shared.assets_sha256.encode())
+
+    def build(self, job: Job) -> Outcome:
+        from sitrep.pdf import html_to_pdf
+
+        s, issued = self.shared, job.issued
+        start = time.perf_counter()
+        name = self.gazetteer.name(job.province)
+        revision = issued.revision if issued and not s.options.draft else 0
+        html, context = self.html(job.province, revision)
+        key = self.content_key(html)
+        if issued and not s.options.draft and key != issued.content_sha256:
+            if not s.options.revise:
+                return Outcome(job.province, name, "conflict", revision)
+            revision += 1
+            html, context = self.html(job.province, revision)
+            key = self.content_key(html)
+        elif issued and not s.options.draft and not s.options.force and _intact(s.config, issued):
+            return Outcome(job.province, name, "reused", revision, html, b"", key)
+        seconds_html = time.perf_counter() - start
+        identifier = sha256_bytes(html.encode())[:32].encode()
+        # As build_report calls it: keep the two in step.
+        attachments = context.get("attachments", ())
+        result = html_to_pdf(html, s.dirs, identifier, s.config.pdf_variant, attachments, s.day)
+        seconds_pdf = time.perf_counter() - start - seconds_html
+        return Outcome(
+            job.province,
+            name,
+            "built",
+            revision,
+            html,
+            result.data,
+            key,
+            result.warnings,
+            seconds_html,
+            seconds_pdf,
+        )
+
+
+_WORKER: Worker | None = None  # this process's worker, for the shared state in _WORKER_STATE
+_WORKER_STATE: Path | None = None
+
+
+def _warm_up() -> None:
+    """Pool initializer: the heavy imports, while the main process validates the inputs."""
+    import weasyprint  # noqa: F401
+
+    import sitrep.figures
+    import sitrep.render  # noqa: F401  (Jinja, Babel)
+
+
+def _ready() -> None:
+    """A task that does nothing: submitting it starts a worker process."""
+
+
+def _build_in_worker(state: Path, job: Job) -> Outcome:
+    """One job in a pool process; the shared state is read from `state` once per process."""
+    global _WORKER, _WORKER_STATE
+    if _WORKER is None or state != _WORKER_STATE:
+        _WORKER = Worker(pickle.loads(state.read_bytes()))
+        _WORKER_STATE = state
+    return _WORKER.build(job)
+
+
+def _intact(config: Config, issued: Issued) -> bool:
+    pdf = config.output_dir / issued.pdf
+    return pdf.is_file() and sha256_file(pdf) == issued.pdf_sha256
+
+
+# --- the batch -----------------------------------------------------------------------------------
+
+
+def _assets_sha256(dirs: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for folder in dirs:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(f"{path.relative_to(folder)}\n".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _reuse_all(config: Config, options: BuildOptions, fp: str) -> BatchResult | None:
+    """Every province report of the date, if nothing they were made from has changed."""
+    if options.force or options.draft or options.revise:
+        return None
+    record = load_province_record(config.output_dir)
+    if options.date:
+        day = options.date.isoformat()
+    else:
+        newest = max(record, key=lambda e: e.date, default=None)
+        if newest is None or newest.date != newest.data_latest:
+            return None
+        day = newest.date
+    latest = _latest(record, day)
+    if not latest or any(
+        e.fingerprint != _province_key(fp, p) or not _intact(config, e) for p, e in latest.items()
+    ):
+        return None
+    from sitrep.gazetteer import builtin_gazetteer
+
+    out, names = config.output_dir, builtin_gazetteer()
+    reports = [
+        ProvinceReport(p, names.name(p), out / e.pdf, out / e.html, e.revision, True)
+        for p, e in sorted(latest.items())
+    ]
+    entry = next(iter(latest.values()))
+    return BatchResult(entry.day, entry.number, reports, [], True)
+
+
+def _number(config: Config, options: BuildOptions, day: dt.date) -> int:
+    """The main series' number for `day`: the same as the workspace's report of that date."""
+    seed = config.first_number + (day - config.first_report).days // config.cadence_days
+    number = options.number or number_for(load_record(config.output_dir), day, seed)
+    if number is None:
+        raise ReportExistsError(
+            f"reports after {day} are already issued, so {day} has no number of its own. "
+            f"Give one with --number N."
+        )
+    return number
+
+
+def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Shared, list]:
+    """Load and validate once; the shared state, and the problems to show."""
+    from sitrep.narrative import load_narrative
+    from sitrep.report import _report_date, check_inputs
+
+    checked = check_inputs(options.workspace, options.date, options.inputs)
+    if count_errors(checked.problems) or (options.strict and checked.problems):
+        raise ValidationFailed(checked.problems)
+    day, data_latest = _report_date(checked.tables, options.date)
+    narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
+    problems = checked.problems + narrative_problems
+    if options.strict and narrative_problems:
+        raise ValidationFailed(problems)
+    number = _number(config, options, day)
+    assets = _assets_sha256(dirs)
+    shared = Shared(
+        config, options, checked.tables, narrative, day, data_latest, number, dirs, assets
+    )
+    return shared, problems
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """`workers` processes, started now: they import WeasyPrint while this one validates."""
+    import multiprocessing
+
+    # spawn: the same on every platform, and safe with the threads pandas and Pango start
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _warm_up)
+    for _ in range(workers):
+        pool.submit(_ready)  # a pool starts a process per submitted task, up to `workers`
+    return pool
+
+
+def _outcomes(
+    shared: Shared, jobs: list[Job], pool: ProcessPoolExecutor | None
+) -> Iterator[Outcome]:
+    """Each job's outcome, in order: in this process, or in the pool's."""
+    if pool is None:
+        worker = Worker(shared)
+        yield from (worker.build(job) for job in jobs)
+        return
+    # The tables go to each worker once, through a file, not pickled again with every job.
+    fd, name = tempfile.mkstemp(prefix="sitrep-batch-", suffix=".pickle")
+    state = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(shared, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        futures: list[Future] = [pool.submit(_build_in_worker, state, job) for job in jobs]
+        for future in futures:
+            yield future.result()
+    finally:
+        state.unlink(missing_ok=True)
+
+
+def _write_report(shared: Shared, outcome: Outcome) -> tuple[ProvinceReport, ProvinceIssued | None]:
+    """Write one built report atomically; its record entry (None for a draft)."""
+    config, options, day = shared.config, shared.options, shared.day
+    slug = slugify(outcome.name)
+    name = report_name(config, day, shared.number, outcome.revision, options.draft)
+    name = name.replace("_DRAFT", "") + f"_{slug}" + ("_DRAFT" if options.draft else "")
+    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "") / slug
+    pdf, html = folder / f"{name}.pdf", folder / f"{name}.html"
+    if not options.draft and pdf.is_file() and sha256_file(pdf) != sha256_bytes(outcome.pdf):
+        raise ReportExistsError(
+            f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
+            f"To issue it again, run: sitrep build --each province --date {day} --revise"
+        )
+    atomic_write(pdf, outcome.pdf)
+    atomic_write(html, outcome.html.encode("utf-8"))
+    report = ProvinceReport(
+        outcome.province,
+        outcome.name,
+        pdf,
+        html,
+        outcome.revision,
+        False,
+        outcome.warnings,
+        outcome.seconds_html,
+        outcome.seconds_pdf,
+    )
+    if options.draft:
+        return report, None
+    out = config.output_dir
+    entry = ProvinceIssued(
+        day.isoformat(),
+        shared.number,
+        outcome.revision,
+        str(pdf.relative_to(out)),
+        str(html.relative_to(out)),
+        sha256_bytes(outcome.pdf),
+        "",  # the input fingerprint, filled in by the caller
+        shared.data_latest.isoformat(),
+        outcome.province,
+        outcome.content_sha256,
+    )
+    return report, entry
+
+
+def build_each_province(options: BuildOptions, workers: int | None = None) -> BatchResult:
+    """One report per province in the data, `workers` processes at a time (default: CPUs)."""
+    config = load_config(options.workspace)
+    dirs = template_dirs(config.templates_dir)
+    fp = fingerprint(config, options.inputs, dirs)
+    if reused := _reuse_all(config, options, fp):
+        return reused
+
+    workers = workers or os.cpu_count() or 1
+    pool = _start_pool(workers) if workers > 1 else None
+    try:
+        shared, problems = _shared(options, config, dirs)
+        return _build_all(shared, problems, fp, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _build_all(
+    shared: Shared, problems: list[Problem], fp: str, pool: ProcessPoolExecutor | None
+) -> BatchResult:
+    """Every province's report: built, or reused when unchanged; written and recorded."""
+    config = shared.config
+    record = load_province_record(config.output_dir)
+    latest = _latest(record, shared.day.isoformat())
+    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day)]
+    reports: list[ProvinceReport] = []
+    entries: dict[tuple[str, int], ProvinceIssued] = {}
+    conflicts: list[str] = []
+    for outcome in _outcomes(shared, jobs, pool):
+        if outcome.status == "conflict":
+            conflicts.append(outcome.name)
+            continue
+        if outcome.status == "reused":
+            entry = latest[outcome.province]
+            out = config.output_dir
+            report = ProvinceReport(
+                outcome.province,
+                outcome.name,
+                out / entry.pdf,
+                out / entry.html,
+                entry.revision,
+                True,
+                seconds_html=outcome.seconds_html,
+            )
+        else:
+            report, entry = _write_report(shared, outcome)
+        reports.append(report)
+        if entry is not None:
+            entry = dataclasses.replace(entry, fingerprint=_province_key(fp, outcome.province))
+            entries[(entry.province, entry.revision)] = entry
+    if entries:
+        day = shared.day.isoformat()
+        kept = [e for e in record if e.date != day or (e.province, e.revision) not in entries]
+        save_province_record(config.output_dir, kept + list(entries.values()))
+    if conflicts:
+        raise ReportExistsError(
+            f"the province reports for {shared.day} of {', '.join(conflicts)} were already "
+            f"issued from different inputs; nothing was written for them.\n"
+            f"To issue corrected versions, run: sitrep build --each province "
+            f"--date {shared.day} --revise"
+        )
+    return BatchResult(shared.day, shared.number, reports, problems, False)

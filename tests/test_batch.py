@@ -1,0 +1,145 @@
+"""`sitrep build --each province`: one report per province, restricted to its rows, numbered
+like the workspace's report of the date, reused when unchanged. A small case: 2 provinces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sitrep.batch import (
+    PROVINCE_RECORD,
+    build_each_province,
+    province_tables,
+    provinces_in,
+)
+from sitrep.cli import main
+from sitrep.errors import ReportExistsError
+from sitrep.report import BuildOptions
+from sitrep.validate import ROW, Table
+from tests.conftest import pdf_text
+
+DAY = dt.date(2021, 8, 24)
+DISPLACEMENT = """id,date,district,families,people,source
+D1,2021-08-20,AF0301,10,70,Test source
+D2,2021-08-23,AF0305,5,,Test source
+D3,2021-08-24,AF0801,20,140,Test source
+"""
+BLOCKADES = """id,commodity,area,place,imposed_by,start_date,end_date,people_affected,status,source
+B1,food,AF0807,Paryan,Armed group,2021-08-21,,3000,ongoing,Test source
+"""
+
+
+def _table(name: str, rows: list[dict]) -> Table:
+    frame = pd.DataFrame(rows, dtype=object)
+    frame[ROW] = range(2, len(rows) + 2)
+    return Table(name, f"{name}.csv", None, frame)
+
+
+def test_rows_are_cut_by_the_province_prefix_of_their_pcode():
+    tables = {
+        "displacement": _table(
+            "displacement",
+            [{"district": "AF0301", "date": DAY}, {"district": "AF08", "date": DAY}],
+        ),
+        "blockades": _table(
+            "blockades",
+            [{"area": "AF0807", "start_date": DAY}, {"area": "AF0301", "start_date": DAY}],
+        ),
+        "contacts": _table("contacts", [{"name": "A"}, {"name": "B"}]),
+    }
+    parwan = province_tables(tables, "AF03", None)
+    assert list(parwan["displacement"].frame["district"]) == ["AF0301"]
+    assert list(parwan["blockades"].frame["area"]) == ["AF0301"]
+    assert len(parwan["contacts"].frame) == 2  # tables without places are kept whole
+    panjsher = province_tables(tables, "AF08", None)
+    assert list(panjsher["displacement"].frame["district"]) == ["AF08"]  # a province P-code
+    assert provinces_in(tables, DAY) == ["AF03", "AF08"]
+    assert provinces_in(tables, DAY - dt.timedelta(days=1)) == []  # rows after the day
+
+
+def test_routes_are_kept_where_a_place_of_them_lies_in_the_province():
+    routes = _table(
+        "routes",
+        [
+            {"route_id": "R1", "from": "Kabul", "to": "Jabal Saraj", "via": None},
+            {"route_id": "R2", "from": "Bazarak", "to": "Rokha", "via": None},
+            {"route_id": "R3", "from": "Nowhere", "to": "Elsewhere", "via": "Charikar; Salang"},
+        ],
+    )
+    places = {"jabal saraj": "AF0305", "charikar": "AF0301", "bazarak": "AF0801"}
+    kept = province_tables({"routes": routes}, "AF03", places)["routes"].frame
+    assert list(kept["route_id"]) == ["R1", "R3"]
+    # Without a places table we cannot tell where a route runs: every route is kept.
+    assert len(province_tables({"routes": routes}, "AF03", None)["routes"].frame) == 3
+
+
+@pytest.fixture
+def two_provinces(workspace: Path) -> Path:
+    """The sample with displacement in Parwan and Panjsher and one blockade in Panjsher."""
+    (workspace / "inputs" / "displacement.csv").write_text(DISPLACEMENT, "utf-8")
+    (workspace / "inputs" / "blockades.csv").write_text(BLOCKADES, "utf-8")
+    toml = workspace / "sitrep.toml"
+    text = toml.read_text("utf-8")
+    text = text.replace('"inputs/sample-data.xlsx#displacement"', '"inputs/displacement.csv"')
+    text = text.replace('"inputs/sample-data.xlsx#blockades"', '"inputs/blockades.csv"')
+    toml.write_text(text, "utf-8")
+    return workspace
+
+
+def test_each_province_gets_its_own_report_numbered_like_the_days_report(two_provinces):
+    result = build_each_province(BuildOptions(two_provinces), workers=1)
+    assert [r.name for r in result.reports] == ["Parwan", "Panjsher"]
+    assert result.number == 10 and result.date == DAY and not result.reused
+    parwan, panjsher = result.reports
+    out = two_provinces / "output"
+    assert parwan.pdf == out / "2021-08-24/parwan/afg-northeast_sitrep_2021-08-24_no10_parwan.pdf"
+    text = pdf_text(parwan.pdf)
+    assert "Parwan province" in text and "Situation Report No. 10" in text
+    assert "105 people" in text  # 70, and 5 families x 7
+    assert "AF0801" not in text and "AF0807" not in text  # no other province's rows
+    assert "3,000" in pdf_text(panjsher.pdf)  # Panjsher's blockade
+    record = json.loads((out / PROVINCE_RECORD).read_text())["reports"]
+    assert sorted(e["province"] for e in record) == ["AF03", "AF08"]
+    assert not (out / "issued.json").exists()  # the main series is not touched
+
+
+def test_unchanged_provinces_are_reused_and_a_changed_one_needs_a_revision(two_provinces):
+    first = build_each_province(BuildOptions(two_provinces), workers=1)
+    again = build_each_province(BuildOptions(two_provinces), workers=1)
+    assert again.reused and all(r.reused for r in again.reports)
+    assert [r.pdf for r in again.reports] == [r.pdf for r in first.reports]
+
+    csv = two_provinces / "inputs" / "displacement.csv"
+    csv.write_text(DISPLACEMENT.replace("10,70", "12,84"), "utf-8")  # a Parwan row
+    with pytest.raises(ReportExistsError, match="Parwan"):
+        build_each_province(BuildOptions(two_provinces), workers=1)
+    revised = build_each_province(BuildOptions(two_provinces, revise=True), workers=1)
+    parwan, panjsher = revised.reports
+    assert (parwan.revision, parwan.reused) == (1, False)
+    assert (panjsher.revision, panjsher.reused) == (0, True)  # its rows did not change
+    assert panjsher.seconds_pdf == 0  # ... so it was not laid out again
+    assert "84" in pdf_text(parwan.pdf)
+    assert build_each_province(BuildOptions(two_provinces), workers=1).reused
+
+
+def test_two_worker_processes_give_the_same_bytes_as_one(two_provinces):
+    one = build_each_province(BuildOptions(two_provinces, draft=True), workers=1)
+    data = [r.pdf.read_bytes() for r in one.reports]
+    two = build_each_province(BuildOptions(two_provinces, draft=True), workers=2)
+    assert [r.pdf.read_bytes() for r in two.reports] == data
+    assert "/draft/" in str(two.reports[0].pdf)
+    assert not (two_provinces / "output" / PROVINCE_RECORD).exists()  # drafts are not issued
+
+
+def test_the_cli_builds_each_province(two_provinces):
+    result = CliRunner().invoke(
+        main, ["-w", str(two_provinces), "build", "--each", "province", "--workers", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(".pdf") == 2
+    assert "2 province reports, 2 built" in result.stderr

@@ -1,0 +1,114 @@
+"""The rebuild cache: the fingerprint names everything a report is made from, and only an
+unchanged, intact issued report is reused. (Speed is measured by `make bench`, not here.)"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitrep import report
+from sitrep.config import InputSource, load_config, template_dirs
+from sitrep.report import BuildOptions, build_report, fingerprint
+
+
+def _fp(workspace: Path, inputs: dict | None = None) -> str:
+    config = load_config(workspace)
+    return fingerprint(config, inputs or {}, template_dirs(config.templates_dir))
+
+
+def _append(path: Path, data: bytes) -> None:
+    path.write_bytes(path.read_bytes() + data)
+
+
+def test_the_fingerprint_is_stable_and_independent_of_the_folder(workspace: Path, tmp_path):
+    other = tmp_path / "elsewhere"
+    shutil.copytree(workspace, other)
+    assert _fp(workspace) == _fp(workspace) == _fp(other)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "inputs/sample-data.xlsx",
+        "sitrep.toml",
+        "inputs/narrative/2021-08-24.md",
+        "templates/style.css",
+        "templates/report.html",
+        "templates/fonts/OFL.txt",
+    ],
+)
+def test_any_input_setting_narrative_or_template_changes_the_fingerprint(workspace, change):
+    before = _fp(workspace)
+    _append(workspace / change, b"\n")
+    assert _fp(workspace) != before
+
+
+def test_a_new_template_file_changes_the_fingerprint(workspace: Path):
+    before = _fp(workspace)
+    (workspace / "templates" / "partials" / "extra.html").write_text("<p>x</p>")
+    assert _fp(workspace) != before
+
+
+def test_sitreps_version_changes_the_fingerprint(workspace: Path, monkeypatch):
+    before = _fp(workspace)
+    monkeypatch.setattr(report, "__version__", "99.0.0")
+    assert _fp(workspace) != before
+
+
+def test_an_input_override_changes_the_fingerprint(workspace: Path, tmp_path: Path):
+    copy = tmp_path / "other.xlsx"
+    shutil.copy2(workspace / "inputs" / "sample-data.xlsx", copy)
+    override = {"displacement": InputSource(copy, "displacement")}
+    assert _fp(workspace, override) != _fp(workspace)
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory) -> tuple[Path, report.BuildResult]:
+    """The sample built once, for the tests that only ask whether it would be reused."""
+    from tests.conftest import copy_workspace
+
+    workspace = copy_workspace(tmp_path_factory.mktemp("cache") / "ws")
+    return workspace, build_report(BuildOptions(workspace))
+
+
+def _would_reuse(workspace: Path, **options) -> bool:
+    config = load_config(workspace)
+    fp = fingerprint(config, {}, template_dirs(config.templates_dir))
+    return report._reuse(config, BuildOptions(workspace, **options), fp) is not None
+
+
+def test_unchanged_inputs_reuse_the_issued_report(issued):
+    workspace, first = issued
+    again = build_report(BuildOptions(workspace))
+    assert again.reused and again.pdf == first.pdf and again.number == first.number
+    assert _would_reuse(workspace)
+    assert _would_reuse(workspace, date=first.date)
+
+
+@pytest.mark.parametrize("flag", ["force", "draft", "revise"])
+def test_force_draft_and_revise_never_reuse(issued, flag):
+    assert not _would_reuse(issued[0], **{flag: True})
+
+
+def test_a_damaged_issued_pdf_is_not_reused(issued, tmp_path: Path):
+    workspace = tmp_path / "ws"
+    shutil.copytree(issued[0], workspace)
+    pdf = workspace / "output" / issued[1].pdf.relative_to(issued[0] / "output")
+    _append(pdf, b"%")
+    assert not _would_reuse(workspace)
+    pdf.unlink()
+    assert not _would_reuse(workspace)
+
+
+def test_a_changed_input_is_rebuilt_as_a_revision(issued, tmp_path: Path):
+    workspace = tmp_path / "ws"
+    shutil.copytree(issued[0], workspace)
+    narrative = workspace / "inputs" / "narrative" / f"{issued[1].date}.md"
+    narrative.write_text(narrative.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    assert not _would_reuse(workspace)
+    revised = build_report(BuildOptions(workspace, revise=True))
+    assert not revised.reused and revised.revision == 1
+    assert "One more sentence." in revised.html.read_text("utf-8")
+    assert build_report(BuildOptions(workspace)).reused  # and that revision is reused in turn
