@@ -11,6 +11,7 @@ from email import policy
 from pathlib import Path
 
 import pytest
+
 from tests.smtp_server import SmtpTestServer, certificate
 
 ACTIVE = {"fsc@example.org", "logs@example.org", "protection@example.org",
