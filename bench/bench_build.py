@@ -39,6 +39,9 @@ def _floor(workspace: Path, html: list[Path], repeat: int = 1) -> tuple[Run, dic
             attachments_of(path.with_suffix(".pdf"), Path(tmp) / "data" / path.stem)
         cmd += ["--attach", f"{tmp}/data"]
         result = checked(run(cmd), "floor")
+        # The floor renders with sitrep's own function and options: it must give sitrep's bytes.
+        if Path(f"{tmp}/floor.pdf").read_bytes() != html[-1].with_suffix(".pdf").read_bytes():
+            raise RuntimeError(f"the floor's PDF differs from sitrep's for {html[-1]}")
     return result, json.loads(result.stdout)
 
 

@@ -63,9 +63,6 @@ if TYPE_CHECKING:
 
 PROVINCE_RECORD = "issued-provinces.json"
 BY_AREA = {"blockades": "area", "idps": "area", "prices": "area"}  # table -> P-code column
-# figures/indicators fail on an empty displacement or prices table (`frame[mask]` with an empty
-# mask selects no columns): a province without such rows gets the report without that table.
-DROP_WHEN_EMPTY = {"displacement", "prices", "idps"}
 
 
 # --- which rows belong to a province ------------------------------------------------------------
@@ -155,8 +152,6 @@ class ProvinceSplit:
                 frame = self.parts[name].get(pcode, frame.iloc[:0])
             elif name == "routes" and self.routes is not None:  # else: every route
                 frame = frame[frame["route_id"].isin(self._routes_in(pcode))]
-            if frame.empty and name in DROP_WHEN_EMPTY:
-                continue
             out[name] = dataclasses.replace(table, frame=frame.reset_index(drop=True))
         return out
 
@@ -300,7 +295,7 @@ class Worker:
         return sha256_bytes(html.encode() + self.shared.assets_sha256.encode())
 
     def build(self, job: Job) -> Outcome:
-        from sitrep.pdf import html_to_pdf
+        from sitrep.pdf import report_pdf
 
         s, issued = self.shared, job.issued
         start = time.perf_counter()
@@ -317,10 +312,8 @@ class Worker:
         elif issued and not s.options.draft and not s.options.force and _intact(s.config, issued):
             return Outcome(job.province, name, "reused", revision, html, b"", key)
         seconds_html = time.perf_counter() - start
-        identifier = sha256_bytes(html.encode())[:32].encode()
-        # As build_report calls it: keep the two in step.
         attachments = context.get("attachments", ())
-        result = html_to_pdf(html, s.dirs, identifier, s.config.pdf_variant, attachments, s.day)
+        result = report_pdf(html, s.dirs, s.config.pdf_variant, attachments, s.day)
         seconds_pdf = time.perf_counter() - start - seconds_html
         return Outcome(
             job.province,
@@ -342,6 +335,8 @@ _WORKER_STATE: Path | None = None
 
 def _warm_up() -> None:
     """Pool initializer: the heavy imports, while the main process validates the inputs."""
+    import matplotlib.backends.backend_svg  # the charts and the map
+    import matplotlib.figure  # noqa: F401
     import weasyprint  # noqa: F401
 
     import sitrep.figures

@@ -1,4 +1,4 @@
-"""Charts as inline SVG: matplotlib (Agg), text kept as text, the same bytes for the same data.
+"""Charts as inline SVG: matplotlib, text kept as text, the same bytes for the same data.
 
 matplotlib is imported only when a report is built. Every chart uses one palette (the
 stylesheet's colours) and the bundled Noto fonts, so the PDF embeds the glyphs it shows. Cell
@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,48 +45,67 @@ ARABIC_FONT = "Noto Sans Arabic"
 Translate = Callable[..., str]
 
 
-def pyplot(font_dirs: list[Path]):
-    """pyplot, set up once: Agg, bundled fonts, deterministic SVG with text as text."""
-    import matplotlib
+# What every chart and the map are drawn with, set for the drawing only (rc_context): the
+# process's matplotlib settings are left as they were.
+STYLE = {
+    "svg.fonttype": "none",  # text stays text: searchable, and in the PDF's own fonts
+    "svg.hashsalt": "sitrep",  # ids from a fixed salt: the same bytes every build
+    "font.family": [FONT, ARABIC_FONT],
+    "font.size": 8,
+    "axes.edgecolor": PALETTE["rule"],
+    "axes.labelcolor": PALETTE["muted"],
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": PALETTE["muted"],
+    "ytick.color": PALETTE["muted"],
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#e4e6e9",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+}
 
-    matplotlib.use("Agg")
+
+def _add_fonts(font_dirs: list[Path]) -> None:
+    """The bundled fonts, known to matplotlib's font manager (once per process and file)."""
     from matplotlib import font_manager
-    from matplotlib import pyplot as plt
 
     known = {f.fname for f in font_manager.fontManager.ttflist}
     for folder in font_dirs:
         for path in sorted((folder / "fonts").glob("*.ttf")):
             if str(path) not in known:
                 font_manager.fontManager.addfont(str(path))
-    plt.rcParams.update(
-        {
-            "svg.fonttype": "none",  # text stays text: searchable, and in the PDF's own fonts
-            "svg.hashsalt": "sitrep",  # ids from a fixed salt: the same bytes every build
-            "font.family": [FONT, ARABIC_FONT],
-            "font.size": 8,
-            "axes.edgecolor": PALETTE["rule"],
-            "axes.labelcolor": PALETTE["muted"],
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "xtick.color": PALETTE["muted"],
-            "ytick.color": PALETTE["muted"],
-            "axes.grid": True,
-            "axes.grid.axis": "y",
-            "grid.color": "#e4e6e9",
-            "grid.linewidth": 0.6,
-            "axes.axisbelow": True,
-        }
-    )
-    return plt
+
+
+@contextmanager
+def drawing(font_dirs: list[Path]) -> Iterator[None]:
+    """matplotlib set up for sitrep's charts, for the duration of one drawing.
+
+    No pyplot (its import and figure registry are not needed): figures are made with
+    `matplotlib.figure.Figure` on the SVG canvas, and `STYLE` applies inside this block only.
+    Create the figure, draw and call `to_svg` inside it.
+    """
+    import matplotlib
+
+    _add_fonts(font_dirs)
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def new_figure(height_in: float) -> tuple[MplFigure, Axes]:
+    """A figure the width of the text column, on matplotlib's SVG canvas, with one Axes."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH_IN, height_in))
+    FigureCanvasSVG(figure)
+    return figure, figure.subplots()
 
 
 def to_svg(figure: MplFigure, prefix: str) -> str:
     """The figure as an <svg> element for inline HTML, its ids prefixed to stay unique."""
-    from matplotlib import pyplot as plt
-
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
@@ -118,12 +138,16 @@ def _number_axis(ax: Axes, locale: str) -> None:
 
 def displacement_chart(fig: Figures, t: Translate, locale: str, font_dirs: list[Path]) -> str:
     """New displacement per day over the period, the days since the last report darker."""
-    plt = pyplot(font_dirs)
+    with drawing(font_dirs):
+        return _displacement_svg(fig, t, locale)
+
+
+def _displacement_svg(fig: Figures, t: Translate, locale: str) -> str:
     days = [d for d, _ in fig.daily]
     counts = [n for _, n in fig.daily]
     recent = [fig.previous_date is None or d > fig.previous_date for d in days]
     colours = [PALETTE["accent"] if r else PALETTE["accent2"] for r in recent]
-    figure, ax = plt.subplots(figsize=(WIDTH_IN, 2.1))
+    figure, ax = new_figure(2.1)
     x = list(range(len(days)))
     ax.bar(x, counts, color=colours, width=0.7)
     for i, n in enumerate(counts):
@@ -155,8 +179,14 @@ def price_chart(
     """% change of each price since the start of the period; blockade starts marked."""
     if not prices:
         return None
-    plt = pyplot(font_dirs)
-    figure, ax = plt.subplots(figsize=(WIDTH_IN, 2.4))
+    with drawing(font_dirs):
+        return _price_svg(prices, t, locale)
+
+
+def _price_svg(prices: list[PriceSeries], t: Translate, locale: str) -> str:
+    from matplotlib.ticker import FuncFormatter
+
+    figure, ax = new_figure(2.4)
     ends: list[tuple[dt.date, float, str, str]] = []
     for s in prices:
         xs = [d for d, _ in s.points]
@@ -181,7 +211,7 @@ def price_chart(
     ax.axhline(0, color=PALETTE["muted"], linewidth=0.6)
     _date_axis(ax, [d for s in prices for d, _ in s.points], locale)
     _label_line_ends(ax, ends)
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: format_percent(v, locale=locale)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(v, locale=locale)))
     since = format_date(prices[0].baseline_date, "d MMM", locale=locale)
     ax.set_ylabel(t("chart.price_change", date=since))
     return to_svg(figure, "chart-prices")

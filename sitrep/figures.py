@@ -202,12 +202,14 @@ def _people(frame: pd.DataFrame, household_size: int) -> pd.Series:
 
 def _displacement(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> None:
     frame = table.frame
-    frame = frame[frame["date"].map(lambda d: fig.period_start <= d <= fig.report_date)].copy()
+    # to_numpy(bool): on an empty frame the mask would be object-typed, read as column labels
+    in_period = frame["date"].map(lambda d: fig.period_start <= d <= fig.report_date)
+    frame = frame[in_period.to_numpy(dtype=bool)].copy()
     frame["n"] = _people(frame, config.household_size)
     frame["est"] = frame["people"].isna()
     frame["province"] = frame["district"].str[:4]
     prev = fig.previous_date
-    frame["new"] = frame["date"].map(lambda d: prev is None or d > prev)
+    frame["new"] = frame["date"].map(lambda d: prev is None or d > prev).astype(bool)
     fig.displaced_period = int(frame["n"].sum())
     fig.displaced_since_previous = int(frame.loc[frame["new"], "n"].sum()) if prev else None
     fig.displaced_today = int(frame.loc[frame["date"] == fig.report_date, "n"].sum())

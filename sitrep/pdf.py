@@ -10,7 +10,10 @@ the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,8 @@ from sitrep.errors import RenderError
 from sitrep.fetcher import ASSET_BASE, LOG, make_fetcher
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from sitrep.attachments import DataFile
 
 
@@ -90,3 +95,123 @@ def html_to_pdf(
         for logger in loggers:
             logger.removeHandler(collect)
     return PdfResult(data, collect.messages)
+
+
+def report_identifier(html: str) -> bytes:
+    """The PDF identifier of a report: from its HTML, so the same report has the same bytes."""
+    return hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+
+
+def report_pdf(
+    html: str,
+    roots: list[Path],
+    variant: str | None,
+    attachments: Sequence[DataFile] = (),
+    created: dt.date | None = None,
+) -> PdfResult:
+    """A report's PDF, exactly as `sitrep build` makes it (and the batch, and bench/floor.py).
+
+    The one place that says how a report's HTML becomes its PDF: the identifier from the HTML,
+    the workspace's PDF variant, the data files attached and dated at the report date.
+    """
+    return html_to_pdf(html, roots, report_identifier(html), variant, attachments, created)
+
+
+IN_PROCESS = "SITREP_PDF_IN_PROCESS"  # set: never a helper process (profiling, debugging)
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _serve(conn: Connection) -> None:
+    """In the helper process: import WeasyPrint at once, then lay out the one report sent."""
+    import weasyprint  # noqa: F401
+
+    try:
+        job = conn.recv()
+    except EOFError:  # the build stopped before its PDF stage
+        return
+    try:
+        reply = ("ok", report_pdf(*job))
+    except Exception as exc:  # sent back to be raised in the build
+        reply = ("error", exc if isinstance(exc, RenderError) else RenderError(str(exc)))
+    conn.send(reply)
+
+
+class PdfProcess:
+    """`report_pdf` in a second process, started at once so that WeasyPrint's import (a quarter
+    of the floor) overlaps the build's own work (pandas, figures, charts, HTML).
+
+    Used only where it can gain: a fresh process (WeasyPrint not imported yet) on a machine with
+    two CPUs or more, and not when `SITREP_PDF_IN_PROCESS` is set (to profile the PDF stage);
+    otherwise, or if the helper cannot start or dies, the PDF is made here.
+    The helper runs the same `report_pdf` on the same arguments: the same bytes. `close` ends
+    it if it was not used (a build stopped by its inputs does not wait for WeasyPrint).
+    """
+
+    def __init__(self, helper: bool | None = None) -> None:
+        """`helper`: None to decide as above, True for a helper in any case (tests), False none."""
+        self._process = self._conn = None
+        self._replied = False  # the helper sent its report: it is ending by itself
+        if helper is None:
+            helper = not (
+                "weasyprint" in sys.modules or _usable_cpus() < 2 or os.environ.get(IN_PROCESS)
+            )
+        if not helper:
+            return
+        try:
+            import multiprocessing
+
+            context = multiprocessing.get_context("spawn")  # no state of this process copied
+            self._conn, child = context.Pipe()
+            self._process = context.Process(target=_serve, args=(child,), daemon=True)
+            self._process.start()
+            child.close()
+        except Exception:  # no second process here (a sandbox, an embedding): do it in this one
+            self._process = self._conn = None
+
+    def report_pdf(
+        self,
+        html: str,
+        roots: list[Path],
+        variant: str | None,
+        attachments: Sequence[DataFile] = (),
+        created: dt.date | None = None,
+    ) -> PdfResult:
+        job = (html, roots, variant, list(attachments), created)
+        if self._conn is not None:
+            try:
+                self._conn.send(job)
+                status, value = self._conn.recv()
+                self._replied = True
+            except (EOFError, OSError):  # the helper died: lay the report out here
+                pass
+            else:
+                if status == "error":
+                    raise value
+                return value
+            finally:
+                self.close()
+        return report_pdf(*job)
+
+    def close(self) -> None:
+        """End the helper: at once unless it has just sent its report (then it is ending)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._process is not None:
+            self._process.join(timeout=5 if self._replied else 0)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join()
+            self._process = None
+
+    def __enter__(self) -> PdfProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

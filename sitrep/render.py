@@ -13,6 +13,8 @@ formatted by Babel for the report's locale: a French report reads "1 200" and "2
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -72,9 +74,55 @@ def make_translator(messages: dict[str, str]):
     return t
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, its keys also naming this environment's kind and Jinja's version.
+
+    Jinja keys compiled code by template name and file only; the key here also says which
+    environment compiled it, so code compiled with other settings is never loaded here.
+    """
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"sitrep-sandboxed {jinja2.__version__}\n{name}", filename)
+
+
+def _private_folder(path: Path) -> bool:
+    """`path` exists or is created as a folder only this user can read or write (0700)."""
+    try:
+        path.mkdir(mode=stat.S_IRWXU, parents=True, exist_ok=True)
+        info = os.lstat(path)
+    except OSError:
+        return False
+    owner_only = not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISDIR(info.st_mode) and owner_only and mine
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs, in the user's own cache folder; None if unusable.
+
+    Compiling the templates is most of rendering's cost in a fresh process. The cache lives in
+    `$SITREP_CACHE_DIR`, else `$XDG_CACHE_HOME/sitrep`, else `~/.cache/sitrep` (`jinja2/`), never
+    in a workspace: loaded bytecode runs as Python, outside the sandbox, so it must come only
+    from a folder this user alone can write. An entry is used only while its template's source
+    is unchanged (Jinja checks a checksum of the source), and by the same Python version.
+    """
+    try:
+        if custom := os.environ.get("SITREP_CACHE_DIR"):
+            root = Path(custom)
+        else:
+            root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitrep"
+    except RuntimeError:  # no home folder
+        return None
+    folder = root / "jinja2"
+    if not (_private_folder(root) and _private_folder(folder)):
+        return None
+    return _BytecodeCache(str(folder))
+
+
 def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
     # Sandboxed: a workspace's template must not reach Python internals (os.environ).
     env = jinja2.sandbox.SandboxedEnvironment(
+        bytecode_cache=bytecode_cache(),
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml")),
         undefined=jinja2.StrictUndefined,

@@ -21,6 +21,7 @@ from sitrep.record import Issued, latest_issue, load_record, number_for, save_re
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
     from sitrep.figures import Figures
     from sitrep.narrative import Narrative
+    from sitrep.pdf import PdfProcess
     from sitrep.validate import Table
 
 
@@ -208,7 +209,16 @@ def build_report(options: BuildOptions) -> BuildResult:
     fp = fingerprint(config, options.inputs, dirs)
     if reused := _reuse(config, options, fp):
         return reused
+    # WeasyPrint's import starts now, in a second process, while this one does steps 1-4.
+    from sitrep.pdf import PdfProcess
 
+    with PdfProcess() as pdf_process:
+        return _build(config, options, dirs, fp, pdf_process)
+
+
+def _build(
+    config: Config, options: BuildOptions, dirs: list[Path], fp: str, pdf_process: PdfProcess
+) -> BuildResult:
     # 1-2. load and validate every table; stop on errors (or warnings with --strict)
     checked = check_inputs(options.workspace, options.date, options.inputs)
     if count_errors(checked.problems) or (options.strict and count_warnings(checked.problems)):
@@ -233,11 +243,8 @@ def build_report(options: BuildOptions) -> BuildResult:
     context = _context(config, figures, narrative, checked.tables, number, revision, options)
     html = render_html(context, dirs, config.locale)
 
-    # 5. PDF (WeasyPrint is heavy: imported only to build)
-    from sitrep.pdf import html_to_pdf
-
-    identifier = sha256_bytes(html.encode())[:32].encode()
-    result = html_to_pdf(html, dirs, identifier, config.pdf_variant, context["attachments"], day)
+    # 5. PDF (WeasyPrint is heavy: imported only to build, by the helper process if there is one)
+    result = pdf_process.report_pdf(html, dirs, config.pdf_variant, context["attachments"], day)
 
     # 6. write atomically, then record what was issued
     pdf, html_path = _write(config, options, day, number, revision, result.data, html)

@@ -143,3 +143,16 @@ def test_the_cli_builds_each_province(two_provinces):
     assert result.exit_code == 0, result.output
     assert result.stdout.count(".pdf") == 2
     assert "2 province reports, 2 built" in result.stderr
+
+
+def test_a_province_with_blockades_and_no_displacement_rows_gets_its_report(two_provinces):
+    # Bamyan (AF10): a blockade, and no displacement, price or IDP rows at all. Its tables are
+    # empty, not left out: the figures give zero displaced people rather than failing.
+    blockades = two_provinces / "inputs" / "blockades.csv"
+    extra = "B2,fuel,AF10,,Armed group,2021-08-22,,2500,ongoing,Test source\n"
+    blockades.write_text(BLOCKADES + extra, "utf-8")
+    result = build_each_province(BuildOptions(two_provinces, draft=True), workers=1)
+    assert [r.name for r in result.reports] == ["Parwan", "Panjsher", "Bamyan"]
+    text = pdf_text(result.reports[-1].pdf)
+    assert "Bamyan province" in text and "2,500" in text
+    assert "AF0301" not in text and "AF0801" not in text  # no other province's rows

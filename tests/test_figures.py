@@ -136,3 +136,27 @@ def test_household_size_comes_from_the_settings(size, expected):
     disp = displacement((D(2021, 8, 20), "AF0907", 5, None, "S"))
     fig = figures(D(2021, 8, 20), replace(CONFIG, household_size=size), displacement=disp)
     assert fig.displaced_period == expected
+
+
+def _empty(t: Table) -> Table:
+    """The table with its columns and no rows, as a province without such rows gets it."""
+    return replace(t, frame=t.frame.iloc[:0])
+
+
+def test_an_empty_displacement_table_gives_zero_not_an_error():
+    disp = _empty(displacement((D(2021, 8, 20), "AF0907", 5, None, "S")))
+    fig = figures(D(2021, 8, 20), displacement=disp)
+    assert (fig.displaced_period, fig.displaced_today, fig.families_period) == (0, 0, 0)
+    assert fig.provinces == [] and fig.sources == []
+    assert [n for _, n in fig.daily] == [0] * 6  # 15 to 20 August, every day 0
+    assert {k.key: k.value for k in fig.key_figures} == {"displaced_period": 0}
+
+
+def test_empty_price_and_idp_tables_give_no_series_and_no_stock():
+    price = {"date": D(2021, 8, 20), "market": "M", "area": "AF0907", "commodity": "food",
+             "item": "wheat", "unit": "kg", "currency": "AFN", "price": 10.0,
+             "source": "S"}  # fmt: skip
+    idp = {"date": D(2021, 8, 20), "area": "AF0907", "idps": 10, "round": "1", "source": "S"}
+    prices, idps = _empty(table("prices", [price])), _empty(table("idps", [idp]))
+    fig = figures(D(2021, 8, 20), prices=prices, idps=idps)
+    assert fig.prices == [] and fig.idps is None and fig.sources == []

@@ -125,3 +125,32 @@ def test_same_inputs_give_identical_bytes(built_sample, tmp_path) -> None:
 
     again = build_report(BuildOptions(workspace=copy_workspace(tmp_path / "elsewhere")))
     assert again.pdf.read_bytes() == built_sample[1].pdf.read_bytes()
+
+
+def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) -> None:
+    """`sitrep build` lays the PDF out in a helper process: the same bytes as in this one."""
+    import datetime as dt
+
+    from sitrep.attachments import DataFile
+    from sitrep.config import load_config, template_dirs
+    from sitrep.pdf import PdfProcess, report_pdf
+
+    html = built_sample[1].html.read_text("utf-8")
+    dirs = template_dirs(load_config(built_sample[0]).templates_dir)
+    files = [DataFile("rows.csv", b"a,b\n1,2\n", "Rows")]
+    day = dt.date(2021, 8, 24)
+    here = report_pdf(html + '<img src="https://example.org/x.png">', dirs, "pdf/a-3b", files, day)
+    with PdfProcess(helper=True) as helper:
+        there = helper.report_pdf(
+            html + '<img src="https://example.org/x.png">', dirs, "pdf/a-3b", files, day
+        )
+    assert there.data == here.data and there.warnings == here.warnings and here.warnings
+
+
+def test_an_unused_pdf_helper_ends_at_once() -> None:
+    from sitrep.pdf import PdfProcess
+
+    helper = PdfProcess(helper=True)
+    process = helper._process
+    helper.close()  # e.g. the inputs had errors: no PDF to make
+    assert process is not None and not process.is_alive()
