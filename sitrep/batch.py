@@ -13,11 +13,7 @@ apart as provinces enter and leave the data. Province reports are recorded in
 As for the main report, an issued province report is never overwritten: different content makes
 a revision, with --revise.
 
-A province's rows: displacement by the district P-code's province prefix (a province P-code is
-accepted as the district), blockades, IDPs and prices by the area P-code's prefix, and the routes
-of which a `from`, `to` or `via` place lies in the province, the places resolved through the
-workspace's `places` table, then the gazetteer. Without a places table every route is kept: we
-cannot tell where a route runs. Contacts, partners and the narrative are the workspace's.
+A province's rows are chosen by `sitrep.provinces`.
 
 Work is shared, not repeated: the main process loads and validates the inputs once; each worker
 process (spawn-safe) receives the validated tables once, imports WeasyPrint and compiles the
@@ -51,118 +47,15 @@ from sitrep.config import Config, load_config, slugify, template_dirs
 from sitrep.errors import ReportExistsError, ValidationFailed
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors
+from sitrep.provinces import ProvinceSplit, place_pcodes, provinces_in
 from sitrep.record import Issued, load_record, number_for
 from sitrep.report import BuildOptions, fingerprint, report_name
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from sitrep.gazetteer import Gazetteer
     from sitrep.narrative import Narrative
     from sitrep.validate import Table
 
 PROVINCE_RECORD = "issued-provinces.json"
-BY_AREA = {"blockades": "area", "idps": "area", "prices": "area"}  # table -> P-code column
-
-
-# --- which rows belong to a province ------------------------------------------------------------
-
-
-def provinces_in(tables: dict[str, Table], day: dt.date) -> list[str]:
-    """Province P-codes with displacement or blockade rows dated on or before `day`."""
-    found: set[str] = set()
-    for name, pcode_col, date_col in (
-        ("displacement", "district", "date"),
-        ("blockades", "area", "start_date"),
-    ):
-        if name in tables:
-            frame = tables[name].frame
-            for pcode, date in zip(frame[pcode_col], frame[date_col], strict=True):
-                if isinstance(pcode, str) and date is not None and date <= day:
-                    found.add(pcode[:4])
-    return sorted(found)
-
-
-def _place_pcodes(tables: dict[str, Table], gazetteer: Gazetteer) -> dict[str, str] | None:
-    """Normalised place name -> P-code, from the places table; None without one."""
-    from sitrep.gazetteer import normalise_name
-
-    if "places" not in tables:
-        return None
-    names: dict[str, str] = {}
-    for record in tables["places"].frame.to_dict("records"):
-        pcode = record.get("pcode")
-        if not isinstance(pcode, str) or not pcode:
-            continue
-        aliases = str(record.get("aliases") or "").split(";")
-        for name in (record.get("name"), *aliases):
-            if isinstance(name, str) and name.strip():
-                names.setdefault(normalise_name(name), pcode.strip().upper())
-    for pcode, area in gazetteer.areas.items():
-        names.setdefault(normalise_name(area.name), pcode)
-    return names
-
-
-def _route_places(record: dict) -> Iterator[str]:
-    for column in ("from", "to"):
-        if isinstance(record.get(column), str):
-            yield record[column]
-    for place in str(record.get("via") or "").split(";"):
-        if place.strip():
-            yield place
-
-
-def _route_provinces(frame: pd.DataFrame, places: dict[str, str]) -> dict[str, set[str]]:
-    """Route id -> the provinces its `from`, `to` and `via` places lie in."""
-    from sitrep.gazetteer import normalise_name
-
-    provinces: dict[str, set[str]] = {}
-    for record in frame.to_dict("records"):
-        found = provinces.setdefault(record["route_id"], set())
-        found.update(
-            places[n][:4] for p in _route_places(record) if (n := normalise_name(p)) in places
-        )
-    return provinces
-
-
-class ProvinceSplit:
-    """The tables cut by province once, so that each province's report only looks its rows up."""
-
-    def __init__(self, tables: dict[str, Table], places: dict[str, str] | None) -> None:
-        self.tables = tables
-        self.parts: dict[str, dict[str, pd.DataFrame]] = {}
-        for name, table in tables.items():
-            column = "district" if name == "displacement" else BY_AREA.get(name)
-            if column:
-                frame = table.frame
-                keys = frame[column].map(lambda v: v[:4] if isinstance(v, str) else "")
-                self.parts[name] = {str(k): rows for k, rows in frame.groupby(keys, sort=False)}
-        routes = tables.get("routes")
-        self.routes = _route_provinces(routes.frame, places) if routes and places else None
-
-    def _routes_in(self, pcode: str) -> set[str]:
-        return {route for route, provinces in (self.routes or {}).items() if pcode in provinces}
-
-    def __call__(self, pcode: str) -> dict[str, Table]:
-        """The tables restricted to one province's rows; tables without places are kept whole."""
-        out: dict[str, Table] = {}
-        for name, table in self.tables.items():
-            frame = table.frame
-            if name in self.parts:
-                frame = self.parts[name].get(pcode, frame.iloc[:0])
-            elif name == "routes" and self.routes is not None:  # else: every route
-                frame = frame[frame["route_id"].isin(self._routes_in(pcode))]
-            out[name] = dataclasses.replace(table, frame=frame.reset_index(drop=True))
-        return out
-
-
-def province_tables(
-    tables: dict[str, Table], pcode: str, places: dict[str, str] | None
-) -> dict[str, Table]:
-    """The tables restricted to one province's rows (see ProvinceSplit, for many provinces)."""
-    return ProvinceSplit(tables, places)(pcode)
-
-
 # --- the record of issued province reports -------------------------------------------------------
 
 
@@ -270,7 +163,7 @@ class Worker:
 
         self.shared = shared
         self.gazetteer = builtin_gazetteer()
-        self.split = ProvinceSplit(shared.tables, _place_pcodes(shared.tables, self.gazetteer))
+        self.split = ProvinceSplit(shared.tables, place_pcodes(shared.tables, self.gazetteer))
         # Compiled once: render_html would compile every template again for each province.
         self.env = make_environment(shared.dirs, shared.config.locale)
 

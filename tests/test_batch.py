@@ -11,14 +11,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sitrep.batch import (
-    PROVINCE_RECORD,
-    build_each_province,
-    province_tables,
-    provinces_in,
-)
+from sitrep.batch import PROVINCE_RECORD, build_each_province
 from sitrep.cli import main
 from sitrep.errors import ReportExistsError
+from sitrep.provinces import province_tables, provinces_in
 from sitrep.report import BuildOptions
 from sitrep.validate import ROW, Table
 from tests.conftest import pdf_text
