@@ -21,22 +21,13 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from sitrep.schema import SCHEMAS
+
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_DAY = dt.date(2021, 8, 15)
 DAYS = 10  # 15 to 24 August 2021, the sample's period
 DISPLACEMENT_HEADER = ["id", "date", "district", "families", "people", "cause", "source"]
-BLOCKADE_HEADER = [
-    "id",
-    "commodity",
-    "area",
-    "place",
-    "imposed_by",
-    "start_date",
-    "end_date",
-    "people_affected",
-    "status",
-    "source",
-]
+BLOCKADE_HEADER = [c.name for c in SCHEMAS["blockades"].columns]
 
 
 def make_workspace(target: Path) -> Path:

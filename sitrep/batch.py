@@ -160,9 +160,10 @@ class Worker:
     def __init__(self, shared: Shared) -> None:
         from sitrep.gazetteer import builtin_gazetteer
         from sitrep.render import make_environment
+        from sitrep.validate import workspace_gazetteer
 
         self.shared = shared
-        self.gazetteer = builtin_gazetteer()
+        self.gazetteer = workspace_gazetteer(shared.tables, builtin_gazetteer())
         self.split = ProvinceSplit(shared.tables, place_pcodes(shared.tables, self.gazetteer))
         # Compiled once: render_html would compile every template again for each province.
         self.env = make_environment(shared.dirs, shared.config.locale)

@@ -95,9 +95,11 @@ def _report_email(
     from sitrep.figures import compute_figures
     from sitrep.gazetteer import builtin_gazetteer
     from sitrep.narrative import load_narrative
+    from sitrep.validate import workspace_gazetteer
 
     checked = check_inputs(config.workspace, result.date, inputs)
-    figures = compute_figures(checked.tables, config, builtin_gazetteer(), result.date)
+    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    figures = compute_figures(checked.tables, config, gazetteer, result.date)
     narrative, narrative_problems = load_narrative(
         config.narrative_dir, result.date, config.workspace
     )

@@ -229,8 +229,10 @@ def _build(
     from sitrep.figures import compute_figures
     from sitrep.gazetteer import builtin_gazetteer
     from sitrep.narrative import load_narrative
+    from sitrep.validate import workspace_gazetteer
 
-    figures = compute_figures(checked.tables, config, builtin_gazetteer(), day)
+    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    figures = compute_figures(checked.tables, config, gazetteer, day)
     narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
     problems = checked.problems + narrative_problems
     if options.strict and narrative_problems:

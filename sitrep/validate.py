@@ -211,12 +211,15 @@ def freshness_warnings(
     return rules.freshness_warnings(tables, report_date, stale_days)
 
 
-def _places_gazetteer(
-    raw: RawTable, gazetteer: Gazetteer
-) -> tuple[Table, list[Problem], Gazetteer]:
-    """The places table validated, and the gazetteer extended with its admin areas."""
-    table, problems = validate_table(raw, gazetteer)
-    frame = table.frame
+def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
+    """`base` extended with the admin areas of the workspace's validated `places` table.
+
+    Validation reads names through it, and the figures print names from it: a district the
+    workspace adds is named, not shown as a bare P-code.
+    """
+    if "places" not in tables:
+        return base
+    frame = tables["places"].frame
     places = [
         (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()])
         for pcode, name, aliases in zip(
@@ -224,7 +227,15 @@ def _places_gazetteer(
         )
         if pcode and name
     ]
-    return table, problems, gazetteer.extended(places)
+    return base.extended(places)
+
+
+def _places_gazetteer(
+    raw: RawTable, gazetteer: Gazetteer
+) -> tuple[Table, list[Problem], Gazetteer]:
+    """The places table validated, and the gazetteer extended with its admin areas."""
+    table, problems = validate_table(raw, gazetteer)
+    return table, problems, workspace_gazetteer({"places": table}, gazetteer)
 
 
 def validate_tables(

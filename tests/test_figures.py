@@ -160,3 +160,16 @@ def test_empty_price_and_idp_tables_give_no_series_and_no_stock():
     prices, idps = _empty(table("prices", [price])), _empty(table("idps", [idp]))
     fig = figures(D(2021, 8, 20), prices=prices, idps=idps)
     assert fig.prices == [] and fig.idps is None and fig.sources == []
+
+
+def test_a_district_added_by_the_places_table_is_named_in_the_figures():
+    from sitrep.validate import workspace_gazetteer
+
+    places = table("places", [{"name": "New camp district", "pcode": "AF0999", "lat": 35.0,
+                               "lon": 69.0, "type": None, "name_local": None,
+                               "aliases": "Camp"}])  # fmt: skip
+    disp = displacement((D(2021, 8, 20), "AF0999", None, 50, "S"))
+    gazetteer = workspace_gazetteer({"places": places}, builtin_gazetteer())
+    fig = compute_figures({"displacement": disp}, CONFIG, gazetteer, D(2021, 8, 20))
+    assert fig.provinces[0].districts[0].name == "New camp district"
+    assert workspace_gazetteer({}, builtin_gazetteer()).name("AF0999") == "AF0999"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from sitrep.schema import SCHEMAS
 from sitrep.workbook import write_workbook
 
 D = dt.date
@@ -255,18 +256,7 @@ def blockades() -> list[dict]:
             KI,
         ),
     ]
-    keys = (
-        "id",
-        "commodity",
-        "area",
-        "place",
-        "imposed_by",
-        "start_date",
-        "end_date",
-        "people_affected",
-        "status",
-        "source",
-    )
+    keys = tuple(c.name for c in SCHEMAS["blockades"].columns)
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
