@@ -10,8 +10,9 @@ TEST_SYSTEM_STAMP := $(VENV)/.test-system-packages
 # Debian packages sitrep needs: Pango and HarfBuzz (font subsetting) for WeasyPrint.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 # ...and those the tests need: pdftotext/pdftoppm, openssl (a TLS certificate for the test
-# SMTP server), LibreOffice without a GUI (workbooks must open in it).
-DEBIAN_TEST_PACKAGES := poppler-utils openssl libreoffice-calc-nogui
+# SMTP server), LibreOffice without a GUI (workbooks must open in it), Chromium (the preview
+# and the HTML edition are tested in a real browser, driven by Playwright).
+DEBIAN_TEST_PACKAGES := poppler-utils openssl libreoffice-calc-nogui chromium
 
 # Installs the Debian packages in $(1) that are missing (as root, or with sudo), then stamps $(2).
 define install_debian

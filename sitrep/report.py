@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -216,9 +217,32 @@ def build_report(options: BuildOptions) -> BuildResult:
         return _build(config, options, dirs, fp, pdf_process)
 
 
-def _build(
-    config: Config, options: BuildOptions, dirs: list[Path], fp: str, pdf_process: PdfProcess
-) -> BuildResult:
+@dataclass
+class Rendered:
+    """A report as HTML, before its PDF: what `build` lays out and `preview` shows."""
+
+    html: str
+    day: dt.date
+    data_latest: dt.date  # the newest date in the data
+    number: int
+    revision: int
+    problems: list[Problem]  # warnings and notes (errors stop before anything is rendered)
+    attachments: list  # the input rows used, as CSV files for the PDF
+    tables: dict[str, Table]
+
+
+Numbering = Callable[[dt.date], tuple[int, int]]  # report date -> (number, revision)
+
+
+def render_report(
+    config: Config, options: BuildOptions, dirs: list[Path], numbering: Numbering
+) -> Rendered:
+    """Steps 1-4: load and validate every table, compute the figures, render the HTML.
+
+    Raises ValidationFailed on errors (or on warnings with --strict) and NoDataError when the
+    date has no data. `numbering` gives the report's number: `build` reserves it for good,
+    `preview` only looks it up.
+    """
     # 1-2. load and validate every table; stop on errors (or warnings with --strict)
     checked = check_inputs(options.workspace, options.date, options.inputs)
     if count_errors(checked.problems) or (options.strict and count_warnings(checked.problems)):
@@ -237,21 +261,37 @@ def _build(
     problems = checked.problems + narrative_problems
     if options.strict and narrative_problems:
         raise ValidationFailed(problems)
-    number, revision = _number_and_revision(config, options, day, fp)
+    number, revision = numbering(day)
 
     # 4. HTML
     from sitrep.render import render_html
 
     context = _context(config, figures, narrative, checked.tables, number, revision, options)
     html = render_html(context, dirs, config.locale)
+    return Rendered(
+        html, day, data_latest, number, revision, problems, context["attachments"], checked.tables
+    )
+
+
+def _build(
+    config: Config, options: BuildOptions, dirs: list[Path], fp: str, pdf_process: PdfProcess
+) -> BuildResult:
+    # 1-4. the report as HTML, its number reserved for good
+    rendered = render_report(
+        config, options, dirs, lambda day: _number_and_revision(config, options, day, fp)
+    )
+    day, number, revision = rendered.day, rendered.number, rendered.revision
 
     # 5. PDF (WeasyPrint is heavy: imported only to build, by the helper process if there is one)
-    result = pdf_process.report_pdf(html, dirs, config.pdf_variant, context["attachments"], day)
+    html = rendered.html
+    result = pdf_process.report_pdf(html, dirs, config.pdf_variant, rendered.attachments, day)
 
     # 6. write atomically, then record what was issued
     pdf, html_path = _write(config, options, day, number, revision, result.data, html)
     if not options.draft:
-        _record(config, day, number, revision, pdf, html_path, result.data, fp, data_latest)
+        _record(
+            config, day, number, revision, pdf, html_path, result.data, fp, rendered.data_latest
+        )
     return BuildResult(
         pdf,
         html_path,
@@ -260,7 +300,7 @@ def _build(
         revision,
         options.date is None,
         False,
-        problems,
+        rendered.problems,
         result.warnings,
     )
 

@@ -48,3 +48,35 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def sample_text(built_sample) -> str:
     return pdf_text(built_sample[1].pdf)
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make test`
+# Without these, Chromium tries Google's services at start and this machine refuses them.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (the system's), driven by Playwright; one for the whole session.
+
+    No skip when it is missing: `make test` installs it, and a browser test that silently
+    skips would let a broken preview pass.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
