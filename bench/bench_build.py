@@ -23,26 +23,70 @@ def sitrep_cmd(*args: str) -> list[str]:
     return [str(script), *args] if script.is_file() else [sys.executable, "-m", "sitrep", *args]
 
 
-def _floor(workspace: Path, html: list[Path], repeat: int = 1) -> tuple[Run, dict]:
-    """WeasyPrint alone on `html` (fresh process), with the variant and data files sitrep used."""
+def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
+    """The HTML each issued report's PDF was laid out from: PDF path -> that HTML, in `out`.
+
+    `build` writes the HTML edition beside the PDF (assets inline, for browsers); the floor needs
+    the HTML WeasyPrint was given. It is rendered again here, before any timing, with the very
+    functions `build` and the batch's workers use, and the issued number; `_floor` checks that
+    WeasyPrint on it gives the issued PDF byte for byte, so it cannot be another HTML.
+    """
+    from sitrep.batch import Worker, _shared, load_province_record
+    from sitrep.config import load_config, template_dirs
+    from sitrep.record import load_record
+    from sitrep.report import BuildOptions, render_report
+
+    config = load_config(workspace)
+    dirs = template_dirs(config.templates_dir)
+    output = config.output_dir
+    pages: dict[Path, str] = {}
+    for issued in load_record(output):
+        options = BuildOptions(workspace, issued.day)
+        fixed = (issued.number, issued.revision)
+        numbering = lambda _, fixed=fixed: fixed  # noqa: E731
+        pages[output / issued.pdf] = render_report(config, options, dirs, numbering).html
+    provinces = load_province_record(output)
+    for day in sorted({e.day for e in provinces}):
+        shared, _ = _shared(BuildOptions(workspace, day), config, dirs)
+        worker = Worker(shared)
+        for e in provinces:
+            if e.day == day:
+                pages[output / e.pdf] = worker.html(e.province, e.revision)[0]
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for pdf, html in pages.items():
+        path = out / f"{pdf.stem}.html"  # floor.py finds each file's attachments by its stem
+        path.write_text(html, "utf-8")
+        written[pdf] = path
+    return written
+
+
+def _floor(workspace: Path, pdfs: list[Path], repeat: int = 1) -> tuple[Run, dict]:
+    """WeasyPrint alone on the HTML of each of `pdfs` (fresh process), with the variant and data
+    files sitrep used. The JSON's "files" are keyed by PDF path."""
     from floor import attachments_of
 
     from sitrep.config import load_config
 
     variant = getattr(load_config(workspace), "pdf_variant", None)
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, str(BENCH / "floor.py"), str(workspace), *map(str, html)]
+        html = print_html(workspace, Path(tmp) / "html")
+        pages = [html[pdf] for pdf in pdfs]
+        cmd = [sys.executable, str(BENCH / "floor.py"), str(workspace), *map(str, pages)]
         cmd += ["--repeat", str(repeat), "--out", f"{tmp}/floor.pdf"]
         if variant:
             cmd += ["--variant", variant]
-        for path in html:
-            attachments_of(path.with_suffix(".pdf"), Path(tmp) / "data" / path.stem)
+        for pdf in pdfs:
+            attachments_of(pdf, Path(tmp) / "data" / pdf.stem)
         cmd += ["--attach", f"{tmp}/data"]
         result = checked(run(cmd), "floor")
         # The floor renders with sitrep's own function and options: it must give sitrep's bytes.
-        if Path(f"{tmp}/floor.pdf").read_bytes() != html[-1].with_suffix(".pdf").read_bytes():
-            raise RuntimeError(f"the floor's PDF differs from sitrep's for {html[-1]}")
-    return result, json.loads(result.stdout)
+        if Path(f"{tmp}/floor.pdf").read_bytes() != pdfs[-1].read_bytes():
+            raise RuntimeError(f"the floor's PDF differs from sitrep's for {pdfs[-1]}")
+    timings = json.loads(result.stdout)
+    by_page = {str(page): pdf for pdf, page in zip(pdfs, pages, strict=True)}
+    timings["files"] = {str(by_page[k]): v for k, v in timings["files"].items()}
+    return result, timings
 
 
 def _summary(runs: list[Run]) -> dict:
@@ -57,11 +101,11 @@ def _summary(runs: list[Run]) -> dict:
 def bench_sample(workspace: Path, repeat: int = 5) -> dict:
     """`sitrep build --force` on the sample vs WeasyPrint alone on the HTML it wrote."""
     checked(run(sitrep_cmd("-w", str(workspace), "build", "--force")), "sitrep build")
-    html = sorted((workspace / "output").glob("*/*.html"))[-1]
+    pdf = sorted((workspace / "output").glob("*/*.pdf"))[-1]
     builds, floors = [], []
     for _ in range(repeat):
         builds.append(checked(run(sitrep_cmd("-w", str(workspace), "build", "--force")), "build"))
-        floors.append(_floor(workspace, [html])[0])
+        floors.append(_floor(workspace, [pdf])[0])
     sitrep, floor = _summary(builds), _summary(floors)
     return {"sitrep": sitrep, "floor": floor, "ratio": sitrep["median_s"] / floor["median_s"]}
 
@@ -107,10 +151,10 @@ def bench_each_per_report(workspace: Path, repeat: int = 2) -> dict:
     """
     cmd = [sys.executable, __file__, "per-report", str(workspace), str(repeat)]
     costs = json.loads(checked(run(cmd), "batch per report").stdout)
-    html = [Path(p) for p in costs]
-    _, floor = _floor(workspace, html, repeat + 1)
+    pdfs = [Path(p) for p in costs]
+    _, floor = _floor(workspace, pdfs, repeat + 1)
     ratios = {}
-    for path in html:
+    for path in pdfs:
         floor_s = min(floor["files"][str(path)][1:])  # the first pass warms up, as above
         ratios[path.parent.name] = (costs[str(path)], floor_s, costs[str(path)] / floor_s)
     worst = max(ratios.items(), key=lambda kv: kv[1][2])
@@ -128,18 +172,20 @@ def bench_each_per_report(workspace: Path, repeat: int = 2) -> dict:
 
 
 def _per_report_costs(workspace: Path, repeat: int) -> dict[str, float]:
-    """In this process: HTML path -> the best of `repeat` worker costs, after one warm-up pass."""
+    """In this process: PDF path -> the best of `repeat` worker costs, after one warm-up pass."""
     from sitrep.batch import build_each_province
+    from sitrep.charts import forget_drawings
     from sitrep.report import BuildOptions
 
     best: dict[str, float] = {}
     for attempt in range(repeat + 1):
+        forget_drawings()  # each pass draws its charts, as a batch's single pass does
         result = build_each_province(BuildOptions(workspace, force=True), workers=1)
         if attempt == 0:
             continue  # the first pass warms up fonts and caches, as a batch's first report does
         for report in result.reports:
             cost = report.seconds_html + report.seconds_pdf
-            best[str(report.html)] = min(best.get(str(report.html), cost), cost)
+            best[str(report.pdf)] = min(best.get(str(report.pdf), cost), cost)
     return best
 
 

@@ -1,4 +1,7 @@
-"""The floor: WeasyPrint alone laying out HTML that sitrep wrote, with sitrep's own options.
+"""The floor: WeasyPrint alone laying out the HTML sitrep laid out, with sitrep's own options.
+
+The HTML is the one WeasyPrint was given, rendered again by `bench_build.print_html` (what
+`build` writes beside the PDF is the HTML edition, with its assets inline, for browsers).
 
     python bench/floor.py WORKSPACE HTML [HTML ...] [--repeat N] [--variant V] [--attach DIR]
 

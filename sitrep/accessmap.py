@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep.charts import ARABIC_FONT, PALETTE, Translate, drawing, new_figure, to_svg
+from sitrep.charts import (
+    ARABIC_FONT,
+    PALETTE,
+    Translate,
+    drawing,
+    file_state,
+    memoised,
+    new_figure,
+    to_svg,
+)
 from sitrep.gazetteer import normalise_name
 
 if TYPE_CHECKING:
@@ -228,8 +237,12 @@ def access_map(
     if not drawn:
         return AccessMap(None, [], not_drawn)
     used = sorted({p for _, pts in drawn for p in pts}, key=lambda p: p.row)
-    with drawing(font_dirs):
-        svg = _map_svg(drawn, used, t, boundaries)
+
+    def draw() -> str:
+        with drawing(font_dirs):
+            return _map_svg(drawn, used, t, boundaries)
+
+    svg = memoised("map", draw, drawn, used, t, font_dirs, file_state(boundaries))
     return AccessMap(svg, used, not_drawn)
 
 

@@ -360,8 +360,11 @@ def _outcomes(
 
 
 def _write_report(shared: Shared, outcome: Outcome) -> tuple[ProvinceReport, ProvinceIssued | None]:
-    """Write one built report atomically; its record entry (None for a draft)."""
+    """Write one built report and its HTML edition atomically; its record entry (None: a draft)."""
+    from sitrep.edition import html_edition
+
     config, options, day = shared.config, shared.options, shared.day
+    edition = html_edition(outcome.html, shared.dirs)
     slug = slugify(outcome.name)
     name = report_name(config, day, shared.number, outcome.revision, options.draft)
     name = name.replace("_DRAFT", "") + f"_{slug}" + ("_DRAFT" if options.draft else "")
@@ -373,7 +376,7 @@ def _write_report(shared: Shared, outcome: Outcome) -> tuple[ProvinceReport, Pro
             f"To issue it again, run: sitrep build --each province --date {day} --revise"
         )
     atomic_write(pdf, outcome.pdf)
-    atomic_write(html, outcome.html.encode("utf-8"))
+    atomic_write(html, edition.encode("utf-8"))
     report = ProvinceReport(
         outcome.province,
         outcome.name,

@@ -9,8 +9,11 @@ mathtext, and matplotlib escapes it in the SVG. Words come from the caller (the 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import pickle
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,6 +80,46 @@ def _add_fonts(font_dirs: list[Path]) -> None:
                 font_manager.fontManager.addfont(str(path))
 
 
+_DRAWN: OrderedDict[str, str | None] = OrderedDict()  # recent drawings, by what they show
+MEMO_SIZE = 32
+
+
+def memoised(kind: str, draw: Callable[[], str | None], *inputs: object) -> str | None:
+    """`draw()`, or the SVG drawn earlier in this process from the same `inputs`.
+
+    A drawing costs about 0.1 s; `sitrep preview` re-renders on every save, and most saves
+    change one table, so the other charts come from here. `inputs` must be everything the
+    drawing depends on (data, words, locale, files' state); they are compared by their pickle.
+    """
+    try:
+        key = kind + hashlib.sha256(pickle.dumps(inputs, protocol=5)).hexdigest()
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return draw()  # something unhashable: draw, never guess
+    if key in _DRAWN:
+        _DRAWN.move_to_end(key)
+        return _DRAWN[key]
+    svg = _DRAWN[key] = draw()
+    while len(_DRAWN) > MEMO_SIZE:
+        _DRAWN.popitem(last=False)
+    return svg
+
+
+def forget_drawings() -> None:
+    """Empty `memoised`'s store (a benchmark's repeated passes must draw, not remember)."""
+    _DRAWN.clear()
+
+
+def file_state(path: Path | None) -> tuple | None:
+    """What identifies a file's content for `memoised`: its path, size and modification time."""
+    if path is None:
+        return None
+    try:
+        info = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), info.st_size, info.st_mtime_ns)
+
+
 @contextmanager
 def drawing(font_dirs: list[Path]) -> Iterator[None]:
     """matplotlib set up for sitrep's charts, for the duration of one drawing.
@@ -138,14 +181,20 @@ def _number_axis(ax: Axes, locale: str) -> None:
 
 def displacement_chart(fig: Figures, t: Translate, locale: str, font_dirs: list[Path]) -> str:
     """New displacement per day over the period, the days since the last report darker."""
-    with drawing(font_dirs):
-        return _displacement_svg(fig, t, locale)
+
+    def draw() -> str:
+        with drawing(font_dirs):
+            return _displacement_svg(fig.daily, fig.previous_date, t, locale)
+
+    return memoised("displacement", draw, fig.daily, fig.previous_date, t, locale, font_dirs)
 
 
-def _displacement_svg(fig: Figures, t: Translate, locale: str) -> str:
-    days = [d for d, _ in fig.daily]
-    counts = [n for _, n in fig.daily]
-    recent = [fig.previous_date is None or d > fig.previous_date for d in days]
+def _displacement_svg(
+    daily: list[tuple[dt.date, int]], previous: dt.date | None, t: Translate, locale: str
+) -> str:
+    days = [d for d, _ in daily]
+    counts = [n for _, n in daily]
+    recent = [previous is None or d > previous for d in days]
     colours = [PALETTE["accent"] if r else PALETTE["accent2"] for r in recent]
     figure, ax = new_figure(2.1)
     x = list(range(len(days)))
@@ -179,8 +228,12 @@ def price_chart(
     """% change of each price since the start of the period; blockade starts marked."""
     if not prices:
         return None
-    with drawing(font_dirs):
-        return _price_svg(prices, t, locale)
+
+    def draw() -> str:
+        with drawing(font_dirs):
+            return _price_svg(prices, t, locale)
+
+    return memoised("prices", draw, prices, t, locale, font_dirs)
 
 
 def _price_svg(prices: list[PriceSeries], t: Translate, locale: str) -> str:

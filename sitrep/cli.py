@@ -297,6 +297,49 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status) -> None:
 
 
 @main.command()
+@date_option
+@input_option
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free."
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on. Beyond this machine only on a network you trust.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@click.pass_obj
+def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
+    """Serve the report as a web page that updates itself whenever a file is saved."""
+    import logging
+
+    from sitrep.preview import PreviewOptions, run_preview
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("sitrep.preview")
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if ctx.debug else logging.INFO)
+
+    def ready(running) -> None:
+        click.echo(f"Previewing {ctx.workspace.resolve()} at {running.url}", err=True)
+        click.echo(
+            "It updates when a table, the narrative, a template or sitrep.toml is saved.", err=True
+        )
+        click.echo("Press Ctrl+C to stop.", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(running.url)
+
+    try:
+        run_preview(PreviewOptions(ctx.workspace, day, inputs, host, port), ready)
+    except Exception as exc:
+        fail(ctx, exc)
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--country", default="Afghanistan", show_default=True, help="report.country")
 @click.option("--crisis", default="Crisis name", show_default=True, help="report.crisis")

@@ -166,7 +166,11 @@ def _report_email(
                 f"the {title} section is empty (write it in "
                 f"{config.narrative_dir / (result.date.isoformat() + '.md')})"
             )
-    text = html.unescape(re.sub(r"<[^>]+>", " ", result.html.read_text("utf-8")))
+    # Text only: the edition's <style> holds base64 fonts, which must never read as a placeholder.
+    page = re.sub(
+        r"<(style|script)\b.*?</\1\s*>", " ", result.html.read_text("utf-8"), flags=re.S | re.I
+    )
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     for match in PLACEHOLDER_RE.finditer(text):
         context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
         problems.append(f"leftover placeholder {match.group(0)!r} in the report: ...{context}...")

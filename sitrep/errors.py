@@ -45,3 +45,7 @@ class RenderError(SitrepError):
 
 class DeliveryError(SitrepError):
     """Sending failed in a way that stops the whole run (authentication, no connection)."""
+
+
+class PreviewError(SitrepError):
+    """The preview cannot start (the port is in use, the address cannot be used)."""

@@ -167,22 +167,28 @@ def next_report_date(config: Config, day: dt.date) -> dt.date:
     return day + dt.timedelta(days=config.cadence_days)
 
 
-def latest_data_date(tables: dict[str, Table]) -> dt.date | None:
-    """The newest date anywhere in the data: the default report date."""
-    columns = {
-        "displacement": ("date",),
-        "blockades": ("start_date", "end_date"),
-        "routes": ("since", "verified"),
-    }
-    dates = [
+DATE_COLUMNS = {
+    "displacement": ("date",),
+    "blockades": ("start_date", "end_date"),
+    "routes": ("since", "verified"),
+}
+
+
+def data_dates(tables: dict[str, Table]) -> set[dt.date]:
+    """Every date the data speaks of: the dates a report can be made for."""
+    return {
         d
-        for name, cols in columns.items()
+        for name, cols in DATE_COLUMNS.items()
         if name in tables
         for col in cols
         for d in tables[name].frame[col]
         if isinstance(d, dt.date)
-    ]
-    return max(dates, default=None)
+    }
+
+
+def latest_data_date(tables: dict[str, Table]) -> dt.date | None:
+    """The newest date anywhere in the data: the default report date."""
+    return max(data_dates(tables), default=None)
 
 
 def data_date_range(tables: dict[str, Table]) -> tuple[dt.date | None, dt.date | None]:

@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import stat
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,19 +60,28 @@ def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
     return messages
 
 
-def make_translator(messages: dict[str, str]):
-    """t("kf.routes_closed", n=3): the message with its {placeholders} filled in."""
+@dataclass(frozen=True)
+class Translator:
+    """t("kf.routes_closed", n=3): the message with its {placeholders} filled in.
 
-    def t(key: str, /, **values: object) -> str:
-        if key not in messages:
+    A plain object (not a closure) so that what a chart was drawn with, words included, can
+    be hashed: `sitrep.charts.memoised` keeps a drawing while its inputs are unchanged.
+    """
+
+    messages: dict[str, str]
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        if key not in self.messages:
             raise RenderError(f"no message {key!r} in the templates' i18n catalogue")
         try:
             # only {name} placeholders: a catalogue must not walk attributes to the environment
-            return format_message(messages[key], values)
+            return format_message(self.messages[key], values)
         except (KeyError, IndexError, ValueError) as exc:
             raise RenderError(f"message {key!r}: bad placeholder {exc}") from None
 
-    return t
+
+def make_translator(messages: dict[str, str]) -> Translator:
+    return Translator(messages)
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):

@@ -287,7 +287,7 @@ def _build(
     result = pdf_process.report_pdf(html, dirs, config.pdf_variant, rendered.attachments, day)
 
     # 6. write atomically, then record what was issued
-    pdf, html_path = _write(config, options, day, number, revision, result.data, html)
+    pdf, html_path = _write(config, options, dirs, day, number, revision, result.data, html)
     if not options.draft:
         _record(
             config, day, number, revision, pdf, html_path, result.data, fp, rendered.data_latest
@@ -321,14 +321,18 @@ def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.da
     return day, last
 
 
+def planned_number(config: Config, day: dt.date) -> int:
+    """The number the series gives `day` when nothing is issued: No. 1 on the first report."""
+    return config.first_number + (day - config.first_report).days // config.cadence_days
+
+
 def _number_and_revision(
     config: Config, options: BuildOptions, day: dt.date, fp: str
 ) -> tuple[int, int]:
     """A date keeps its number; an issued report changes only as a revision, on request."""
     record = load_record(config.output_dir)
     issued = latest_issue(record, day)
-    seed = config.first_number + (day - config.first_report).days // config.cadence_days
-    number = options.number or number_for(record, day, seed)
+    number = options.number or number_for(record, day, planned_number(config, day))
     if number is None:
         raise ReportExistsError(
             f"reports after {day} are already issued, so {day} has no number of its own. "
@@ -348,13 +352,17 @@ def _number_and_revision(
 def _write(
     config: Config,
     options: BuildOptions,
+    dirs: list[Path],
     day: dt.date,
     number: int,
     revision: int,
     data: bytes,
     html: str,
 ) -> tuple[Path, Path]:
-    """Write the PDF and its HTML; refuse to replace an issued PDF with different bytes."""
+    """Write the PDF and its HTML edition; refuse to replace an issued PDF with different bytes."""
+    from sitrep.edition import html_edition
+
+    edition = html_edition(html, dirs)  # before writing anything: a broken template stops here
     name = report_name(config, day, number, revision, options.draft)
     folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
     pdf, html_path = folder / f"{name}.pdf", folder / f"{name}.html"
@@ -364,7 +372,7 @@ def _write(
             f"Nothing was written. To issue it again, run: sitrep build --date {day} --revise"
         )
     atomic_write(pdf, data)
-    atomic_write(html_path, html.encode("utf-8"))
+    atomic_write(html_path, edition.encode("utf-8"))
     return pdf, html_path
 
 

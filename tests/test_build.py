@@ -78,6 +78,7 @@ def test_same_inputs_in_another_folder_give_identical_bytes(built_sample, tmp_pa
     other = copy_workspace(tmp_path / "elsewhere")
     result = build_report(BuildOptions(workspace=other))
     assert result.pdf.read_bytes() == built_sample[1].pdf.read_bytes()
+    assert result.html.read_bytes() == built_sample[1].html.read_bytes()  # the HTML edition too
 
 
 def test_changed_inputs_never_overwrite_an_issued_report(workspace: Path):

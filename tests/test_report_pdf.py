@@ -135,8 +135,15 @@ def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) 
     from sitrep.config import load_config, template_dirs
     from sitrep.pdf import PdfProcess, report_pdf
 
-    html = built_sample[1].html.read_text("utf-8")
-    dirs = template_dirs(load_config(built_sample[0]).templates_dir)
+    from sitrep.report import BuildOptions, render_report
+
+    # the HTML WeasyPrint was given (the .html beside the PDF is the edition, for browsers)
+    workspace, built = built_sample
+    config = load_config(workspace)
+    dirs = template_dirs(config.templates_dir)
+    issued = (built.number, built.revision)
+    html = render_report(config, BuildOptions(workspace), dirs, lambda _: issued).html
+    assert "url(fonts/NotoSans-Regular.ttf)" in html
     files = [DataFile("rows.csv", b"a,b\n1,2\n", "Rows")]
     day = dt.date(2021, 8, 24)
     here = report_pdf(html + '<img src="https://example.org/x.png">', dirs, "pdf/a-3b", files, day)

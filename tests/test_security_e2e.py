@@ -290,19 +290,32 @@ URL_ATTRIBUTES = {"href", "src", "xlink:href", "data", "action", "srcset", "post
 
 def test_the_html_holds_no_active_markup(hostile):
     """Structure, not text: escaped injection strings are fine, elements and URLs are not."""
+    from sitrep.edition import CSP
+
     parser = _Elements()
     parser.feed(hostile.html)
+    # The HTML edition's own policy, which forbids loading anything, is the one http-equiv.
+    policy = {"http-equiv": "Content-Security-Policy", "content": CSP}
+    assert parser.elements.count(("meta", policy)) == 1
     for tag, attrs in parser.elements:
         assert tag not in FORBIDDEN_ELEMENTS, (tag, attrs)
-        assert not (tag == "meta" and "http-equiv" in attrs), attrs
+        assert not (tag == "meta" and "http-equiv" in attrs and attrs != policy), attrs
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
         assert "url(" not in attrs.get("style", "").lower(), (tag, attrs)
         for name in URL_ATTRIBUTES & set(attrs):
             url = attrs[name].strip()
             if tag == "a" and name == "href" and is_allowed_link(url):
                 continue
-            # Otherwise only the workspace's own assets (relative) or a fragment.
+            # Otherwise only the templates' own assets (embedded by the HTML edition), nothing
+            # (refused) or a fragment.
+            if tag == "img" and name == "src" and url.startswith("data:image/"):
+                continue
             assert not re.match(r"^([a-z][a-z0-9+.-]*:|/|\\\\)", url, re.I), (tag, name, url)
+    # The theme's URLs: refused in the edition's styles as in the PDF.
+    styles = " ".join(re.findall(r"<style[^>]*>(.*?)</style>", hostile.html, re.S))
+    assert "@import" not in styles
+    for url in re.findall(r"url\(\s*['\"]?([^)'\"]*)", styles):
+        assert url.startswith(("data:", "#")) or url == "about:invalid", url
     # Injection strings are in the document only as text.
     for case in hostile.cells:
         if "<" in case["value"]:

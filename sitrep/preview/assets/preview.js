@@ -1,0 +1,193 @@
+// sitrep preview: follows the server's renders (server-sent events) and swaps each new one into
+// the page without reloading it; lists the problems when the inputs stop validating; builds
+// the PDF on request. Text from the data is set with textContent; the report body is the
+// sanitized markup the report templates made (the same as the PDF and the HTML edition).
+"use strict";
+
+(() => {
+  const body = document.body;
+  const date = body.dataset.date;
+  const token = document.querySelector('meta[name="sitrep-token"]').content;
+  const report = document.getElementById("sitrep-report");
+  const panel = document.getElementById("sitrep-problems");
+  const list = document.getElementById("sitrep-problem-list");
+  const count = document.getElementById("sitrep-problem-count");
+  const status = document.getElementById("sitrep-status");
+  const select = document.getElementById("sitrep-date");
+  const button = document.getElementById("sitrep-build");
+  const built = document.getElementById("sitrep-build-result");
+  const offline = document.getElementById("sitrep-connection");
+  const warnings = document.getElementById("sitrep-warnings");
+  let version = Number(body.dataset.version);
+  let contentVersion = Number(body.dataset.contentVersion);
+  let fetching = false;
+  let wanted = version;
+
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+  function problemItem(p) {
+    const li = document.createElement("li");
+    li.className = `sitrep-${p.severity}`;
+    const severity = document.createElement("span");
+    severity.className = "sitrep-severity";
+    severity.textContent = p.severity;
+    li.append(severity, " ");
+    if (p.location) {
+      const where = document.createElement("span");
+      where.className = "sitrep-location";
+      where.textContent = p.location;
+      li.append(where);
+      if (p.value !== null && p.value !== "") {
+        const value = document.createElement("code");
+        value.textContent = p.value;
+        li.append(": ", value);
+      }
+      li.append(": ");
+    }
+    const message = document.createElement("span");
+    message.className = "sitrep-message";
+    message.textContent = p.message;
+    li.append(message);
+    return li;
+  }
+
+  function showProblems(state) {
+    const errors = state.problems.filter((p) => p.severity === "error");
+    const others = state.problems.filter((p) => p.severity !== "error");
+    list.replaceChildren(...(errors.length ? state.problems : []).map(problemItem));
+    count.textContent = plural(errors.length, "error");
+    panel.hidden = errors.length === 0;
+    warnings.hidden = errors.length > 0 || others.length === 0;
+    warnings.querySelector("summary").textContent = plural(others.length, "warning");
+    warnings.querySelector("ol").replaceChildren(...others.map(problemItem));
+  }
+
+  function showStatus(state) {
+    const c = state.content;
+    let text = "";
+    if (c) {
+      text = `No. ${c.number}${c.revision ? ` rev. ${c.revision}` : ""} for ${c.day}`;
+      text += c.issued ? " (issued)" : " (not issued yet)";
+      text += " \u00b7 ";
+    }
+    status.textContent = `${text}rendered ${state.renderedAt} in ${state.seconds.toFixed(2)} s`;
+    button.disabled = !c || state.errors > 0;
+    const known = new Set([...select.options].map((o) => o.value));
+    for (const d of state.dates) {
+      if (!known.has(d)) select.add(new Option(d, d));
+    }
+  }
+
+  // The texts of the report's figures, in order: what changed is marked after a swap.
+  const FIGURES = ".value, .change, td, li, .as-of, .report-number";
+  const texts = () => [...report.querySelectorAll(FIGURES)].map((e) => e.textContent);
+
+  function showContent(c) {
+    const styles = [...document.querySelectorAll("style[data-report-style]")];
+    const same =
+      styles.length === c.styles.length &&
+      styles.every((s, i) => s.textContent === c.styles[i].css && s.media === c.styles[i].media);
+    if (!same) {
+      // only when the stylesheet changed: fonts are not loaded again on every save
+      styles.forEach((s) => s.remove());
+      const anchor = document.querySelector('link[href="/_preview/preview.css"]');
+      for (const { media, css } of c.styles) {
+        const style = document.createElement("style");
+        style.dataset.reportStyle = "";
+        style.media = media;
+        style.textContent = css;
+        anchor.before(style);
+      }
+    }
+    const before = texts();
+    report.innerHTML = c.body;
+    const after = [...report.querySelectorAll(FIGURES)];
+    if (after.length === before.length) {
+      after.forEach((e, i) => {
+        if (e.textContent !== before[i]) e.classList.add("sitrep-changed");
+      });
+    }
+    body.className = `${c.bodyClass} sitrep-preview`;
+    document.documentElement.lang = c.lang;
+    document.title = `${c.title} \u00b7 preview`;
+    contentVersion = c.version;
+    body.dataset.contentVersion = String(c.version);
+    body.dataset.day = c.day;
+  }
+
+  function apply(state) {
+    version = state.version;
+    body.dataset.version = String(version);
+    if (state.content && state.content.version !== contentVersion) showContent(state.content);
+    showProblems(state);
+    showStatus(state);
+  }
+
+  async function refresh() {
+    if (fetching) return;
+    fetching = true;
+    try {
+      while (wanted > version) {
+        const response = await fetch(`/api/report?date=${encodeURIComponent(date)}`, {
+          cache: "no-store",
+        });
+        if (!response.ok) break;
+        apply(await response.json());
+      }
+    } finally {
+      fetching = false;
+    }
+  }
+
+  const events = new EventSource(`/events?date=${encodeURIComponent(date)}`);
+  events.addEventListener("state", (event) => {
+    offline.hidden = true;
+    wanted = Math.max(wanted, JSON.parse(event.data).version);
+    refresh();
+  });
+  events.addEventListener("open", () => {
+    offline.hidden = true;
+  });
+  events.addEventListener("error", () => {
+    offline.hidden = false;
+  });
+
+  select.addEventListener("change", () => {
+    location.href = select.value === "latest" ? "/" : `/report/${select.value}`;
+  });
+
+  button.addEventListener("click", async () => {
+    const target = date === "latest" ? body.dataset.day : date;
+    button.disabled = true;
+    built.textContent = "Building the PDF\u2026";
+    try {
+      const response = await fetch(`/api/build?date=${encodeURIComponent(target)}`, {
+        method: "POST",
+        headers: { "X-Sitrep-Token": token },
+      });
+      const result = await response.json();
+      built.replaceChildren();
+      if (result.ok) {
+        const link = document.createElement("a");
+        link.href = result.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.id = "sitrep-pdf-link";
+        link.textContent = result.name;
+        built.append(result.reused ? "Unchanged since issued: " : "Built: ", link);
+      } else {
+        const error = document.createElement("span");
+        error.className = "sitrep-build-error";
+        error.textContent = result.error;
+        built.append(error);
+        if (result.problems.length) {
+          showProblems({ problems: result.problems });
+        }
+      }
+    } catch (error) {
+      built.textContent = `The build did not answer: ${error}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+})();

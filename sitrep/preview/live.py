@@ -1,0 +1,340 @@
+"""The preview's reports: rendered on demand, rendered again after every save, the last good
+render kept while the inputs are broken.
+
+One `LiveReports` serves every page of a `sitrep preview`. A report is identified by its date,
+or by None for "the latest date in the data" (the page an IMO keeps open while adding today's
+rows). Each render runs the build's own steps 1-4 (`report.render_report`) and turns the HTML
+into the HTML edition (`edition.html_edition`), so the page shows exactly what `build` writes.
+Nothing is written and no number is reserved: the number shown is the one the record gives.
+
+Threads: HTTP handlers read snapshots; one render thread re-renders after a change; pandas,
+matplotlib and the PDF build run one at a time under `pipeline` (matplotlib's settings are
+process-wide).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+import threading
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sitrep.errors import SitrepError, ValidationFailed
+
+if TYPE_CHECKING:
+    from sitrep.config import Config, InputSource
+    from sitrep.report import BuildResult, Numbering
+    from sitrep.validate import Table
+
+LOG = logging.getLogger("sitrep.preview")
+Key = dt.date | None  # a report date, or None: the latest date in the data
+RECENT = 2  # reports kept up to date after their last page closed (going back and forth)
+
+
+@dataclass(frozen=True)
+class Content:
+    """A good render, split the way the preview page uses it."""
+
+    version: int
+    day: dt.date
+    title: str  # plain text
+    lang: str
+    body_class: str
+    styles: list[tuple[str, str]]  # (media, css), in document order
+    body: str  # the report's <body> content: sanitized markup made by the templates
+    number: int
+    revision: int
+    issued: bool  # the record holds a report for this date
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a page shows: the last good render, and what stops the report now (if anything)."""
+
+    version: int
+    key: Key
+    content: Content | None
+    problems: list[dict[str, Any]]  # every problem of the last render; errors stop the report
+    dates: list[dt.date] = field(default_factory=list)  # the dates in the data, newest first
+    rendered_at: str = ""  # the local time of the render, for the status line
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p["severity"] == "error")
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.content
+        return {
+            "version": self.version,
+            "date": self.key.isoformat() if self.key else "latest",
+            "errors": self.errors,
+            "problems": self.problems,
+            "dates": [d.isoformat() for d in self.dates],
+            "renderedAt": self.rendered_at,
+            "seconds": round(self.seconds, 3),
+            "content": None
+            if c is None
+            else {
+                "version": c.version,
+                "day": c.day.isoformat(),
+                "title": c.title,
+                "lang": c.lang,
+                "bodyClass": c.body_class,
+                "styles": [{"media": m, "css": css} for m, css in c.styles],
+                "body": c.body,
+                "number": c.number,
+                "revision": c.revision,
+                "issued": c.issued,
+            },
+        }
+
+
+def problem_json(problem: Any) -> dict[str, Any]:
+    """A validation Problem, or any other SitrepError, as the page's problem panel lists it."""
+    if isinstance(problem, BaseException):
+        return {
+            "severity": "error",
+            "table": None,
+            "file": None,
+            "sheet": None,
+            "row": None,
+            "column": None,
+            "value": None,
+            "message": str(problem),
+            "location": "",
+        }
+    return {**problem.as_dict(), "location": problem.location()}
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_LANG = re.compile(r"<html[^>]*\blang=\"([^\"]*)\"")
+_STYLE = re.compile(r"<style([^>]*)>(.*?)</style>", re.S)
+_MEDIA = re.compile(r"\bmedia=\"([^\"]*)\"")
+_BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.S)
+_CLASS = re.compile(r"\bclass=\"([^\"]*)\"")
+
+
+def split_document(document: str) -> tuple[str, str, list[tuple[str, str]], str, str]:
+    """(title, lang, styles, body class, body) of the edition, for the preview page."""
+    head, _, _ = document.partition("<body")
+    body = _BODY.search(document)
+    if body is None:
+        raise SitrepError("the report template gives no <body>: check templates/report.html")
+    title = _TITLE.search(head)
+    lang = _LANG.search(head)
+    styles = [
+        ((m.group(1) if (m := _MEDIA.search(attrs)) else "all"), css)
+        for attrs, css in _STYLE.findall(head)
+    ]
+    body_class = _CLASS.search(body.group(1))
+    return (
+        html.unescape(title.group(1)).strip() if title else "",
+        lang.group(1) if lang else "en",
+        styles,
+        body_class.group(1) if body_class else "",
+        body.group(2),
+    )
+
+
+def preview_numbering(config: Config) -> Numbering:
+    """The number a report would carry, from the record, reserving nothing."""
+    from sitrep.record import latest_issue, load_record, number_for
+    from sitrep.report import planned_number
+
+    record = load_record(config.output_dir)
+
+    def numbering(day: dt.date) -> tuple[int, int]:
+        if issued := latest_issue(record, day):
+            return issued.number, issued.revision
+        seed = planned_number(config, day)
+        return number_for(record, day, seed) or seed, 0
+
+    return numbering
+
+
+def report_dates(tables: dict[str, Table]) -> list[dt.date]:
+    """The dates the data speaks of, newest first: the dates a report can be made for."""
+    from sitrep.figures import data_date_range, data_dates
+
+    first, last = data_date_range(tables)
+    if first is None or last is None:
+        return []
+    return sorted((d for d in data_dates(tables) if first <= d <= last), reverse=True)
+
+
+class LiveReports:
+    """Every report a preview shows, each kept rendered from the files as they are now."""
+
+    def __init__(self, workspace: Path, inputs: dict[str, InputSource] | None = None) -> None:
+        self.workspace = workspace
+        self.inputs = dict(inputs or {})
+        self.pipeline = threading.Lock()  # one render or build at a time
+        self._changed = threading.Condition()  # guards the fields below; notified per render
+        self._snapshots: dict[Key, Snapshot] = {}
+        self._viewers: Counter[Key] = Counter()  # open event streams per report
+        self._recent: OrderedDict[Key, None] = OrderedDict()
+        self._version = 0
+        self._dirty = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sitrep-render", daemon=True)
+
+    # --- what the HTTP handlers call ----------------------------------------------------------
+
+    def start(self, key: Key = None) -> None:
+        """Start the render thread, the first render (of `key`) at once."""
+        self._touch(key)
+        self._dirty.set()
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._dirty.set()
+        with self._changed:
+            self._changed.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    @property
+    def closed(self) -> bool:
+        return self._stop.is_set()
+
+    def changed(self) -> None:
+        """A watched file changed: render again every report a page shows."""
+        self._dirty.set()
+
+    def snapshot(self, key: Key) -> Snapshot:
+        """The report as it is now: rendered here if no page has asked for it yet."""
+        self._touch(key)
+        with self._changed:
+            snap = self._snapshots.get(key)
+        if snap is None:
+            snap = self._render(key)
+        return snap
+
+    def wait(self, key: Key, after: int, timeout: float) -> Snapshot | None:
+        """The report's snapshot once its version is above `after`; None after `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not self._stop.is_set():
+                snap = self._snapshots.get(key)
+                if snap is not None and snap.version > after:
+                    return snap
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._changed.wait(left)
+        return None
+
+    def watching(self, key: Key, delta: int) -> None:
+        """A page opened (+1) or closed (-1) its event stream for `key`."""
+        with self._changed:
+            self._viewers[key] += delta
+            if self._viewers[key] <= 0:
+                del self._viewers[key]
+        self._touch(key)
+
+    def build_pdf(self, day: dt.date) -> BuildResult:
+        """`sitrep build --date DAY`, exactly: numbered, recorded, never overwriting."""
+        from sitrep.report import BuildOptions, build_report
+
+        with self.pipeline:
+            result = build_report(BuildOptions(self.workspace, day, self.inputs))
+        self._dirty.set()  # the record changed: "issued" and the number may change on the page
+        return result
+
+    # --- rendering ------------------------------------------------------------------------------
+
+    def _touch(self, key: Key) -> None:
+        with self._changed:
+            self._recent[key] = None
+            self._recent.move_to_end(key)
+            while len(self._recent) > RECENT:
+                oldest = next(iter(self._recent))
+                if oldest in self._viewers:
+                    break
+                del self._recent[oldest]
+                self._snapshots.pop(oldest, None)
+
+    def _run(self) -> None:
+        while True:
+            self._dirty.wait()
+            if self._stop.is_set():
+                return
+            self._dirty.clear()
+            with self._changed:
+                keys = list(dict.fromkeys([*self._viewers, *self._recent]))
+            for key in keys:
+                if self._stop.is_set():
+                    return
+                self._render(key)
+
+    def _render(self, key: Key) -> Snapshot:
+        start = time.perf_counter()
+        with self.pipeline:
+            with self._changed:
+                self._version += 1
+                version = self._version
+                previous = self._snapshots.get(key)
+            content, problems, dates = self._render_content(key, version)
+        seconds = time.perf_counter() - start
+        if content is None:  # keep the last good render beneath the problems
+            content = previous.content if previous else None
+            dates = dates or (previous.dates if previous else [])
+        snap = Snapshot(version, key, content, problems, dates, time.strftime("%H:%M:%S"), seconds)
+        with self._changed:
+            self._snapshots[key] = snap
+            self._changed.notify_all()
+        what = key.isoformat() if key else "the latest date"
+        LOG.info(
+            "rendered %s in %.2f s: %s",
+            what,
+            seconds,
+            f"{snap.errors} errors" if snap.errors else "ok",
+        )
+        return snap
+
+    def _render_content(
+        self, key: Key, version: int
+    ) -> tuple[Content | None, list[dict[str, Any]], list[dt.date]]:
+        from sitrep.config import load_config, template_dirs
+        from sitrep.edition import html_edition
+        from sitrep.record import latest_issue, load_record
+        from sitrep.report import BuildOptions, render_report
+
+        try:
+            config = load_config(self.workspace)
+            dirs = template_dirs(config.templates_dir)
+            options = BuildOptions(self.workspace, key, self.inputs)
+            rendered = render_report(config, options, dirs, preview_numbering(config))
+            title, lang, styles, body_class, body = split_document(
+                html_edition(rendered.html, dirs)
+            )
+            issued = latest_issue(load_record(config.output_dir), rendered.day) is not None
+        except ValidationFailed as exc:
+            return None, [problem_json(p) for p in exc.problems], []
+        except SitrepError as exc:
+            return None, [problem_json(exc)], []
+        except Exception as exc:  # a bug: shown in the page, the preview keeps running
+            LOG.exception("internal error while rendering")
+            return None, [problem_json(SitrepError(f"internal error: {exc!r}"))], []
+        content = Content(
+            version,
+            rendered.day,
+            title,
+            lang,
+            body_class,
+            styles,
+            body,
+            rendered.number,
+            rendered.revision,
+            issued,
+        )
+        problems = [problem_json(p) for p in rendered.problems]
+        return content, problems, report_dates(rendered.tables)

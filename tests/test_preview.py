@@ -1,0 +1,293 @@
+"""`sitrep preview` over HTTP: what it serves, what it refuses, and what it watches."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from sitrep.errors import PreviewError
+from sitrep.preview import PreviewOptions, start_preview
+from sitrep.preview.watch import watch_targets
+from tests.conftest import copy_workspace
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory):
+    """A preview of a copy of the sample, on a free port; read-only tests share it."""
+    ws = copy_workspace(tmp_path_factory.mktemp("preview") / "ws")
+    with start_preview(PreviewOptions(ws, port=0)) as running:
+        yield running
+
+
+def request(preview, method: str, path: str, headers: dict | None = None):
+    """(status, headers, body) of one raw request: the path is sent exactly as given."""
+    url = urlsplit(preview.server.url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        all_headers = {"Host": url.netloc, **(headers or {})}
+        for name, value in all_headers.items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def test_page_is_the_report_with_its_toolbar(preview):
+    status, headers, body = request(preview, "GET", "/")
+    page = body.decode()
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    assert "Situation Report No. 10" in page
+    assert 'id="sitrep-toolbar"' in page and 'id="sitrep-problems"' in page
+    assert "Illustrative" in page  # the sample says so, in the page too
+    # the same markup as the HTML edition: fonts inline, subset
+    assert "data:font/ttf;base64," in page
+
+
+def test_every_response_forbids_remote_resources(preview):
+    for path in ("/", "/api/report?date=latest", "/_preview/preview.js", "/nowhere"):
+        _, headers, _ = request(preview, "GET", path)
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy
+        assert "script-src 'self'" in policy and "connect-src 'self'" in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_page_loads_nothing_from_elsewhere(preview):
+    _, _, body = request(preview, "GET", "/")
+    page = body.decode()
+    resources = re.findall(r'(?:src|href)="([^"]*)"', page) + re.findall(r"url\(([^)]*)\)", page)
+    loaded = [r for r in resources if r and not r.startswith(("data:", "/_preview/", "#"))]
+    # links in the narrative may point anywhere; they are <a>, not loaded resources
+    assert all(
+        r.startswith(("http://", "https://", "mailto:"))
+        and re.search(rf'<a [^>]*href="{re.escape(r)}"', page)
+        for r in loaded
+    ), loaded
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../sitrep.toml",
+        "/%2e%2e/sitrep.toml",
+        "/report/../../sitrep.toml",
+        "/_preview/../live.py",
+        "/_preview/%2e%2e/live.py",
+        "/_preview/page.html",  # the page's template is not an asset
+        "/_preview/",
+        "/inputs/",
+        "/inputs/sample-data.xlsx",
+        "/output/",
+        "/templates/style.css",
+        "/sitrep.toml",
+        "/pdf/2021-08-24/afg-northeast_sitrep_2021-08-24_no10.pdf",  # not built by the preview
+        "/pdf/2021-08-24/..%2f..%2fsitrep.toml",
+        "/report/2021-13-45",
+        "/api/report?date=yesterday",
+        "/events?date=../../etc",
+    ],
+)
+def test_nothing_but_the_report_is_served(preview, path):
+    status, _, body = request(preview, "GET", path)
+    assert status == 404, (path, body[:200])
+    assert b"[report]" not in body and b"PK" not in body[:2]
+
+
+def test_other_hosts_are_refused(preview):
+    """A page on another site that rebinds its DNS name to 127.0.0.1 gets nothing."""
+    status, _, body = request(preview, "GET", "/", {"Host": "attacker.example:80"})
+    assert status == 421
+    assert b"Situation Report" not in body
+
+
+def test_build_needs_the_pages_token(preview):
+    for headers in ({}, {"X-Sitrep-Token": "guess"}):
+        status, _, _ = request(preview, "POST", "/api/build?date=2021-08-24", headers)
+        assert status == 403
+    assert not (preview.options.workspace / "output").exists()  # nothing was built
+
+
+def test_methods_other_than_get_and_post_are_refused(preview):
+    for method in ("PUT", "DELETE", "OPTIONS", "HEAD"):
+        status, _, _ = request(preview, method, "/")
+        assert status == 405
+
+
+def test_report_json_lists_the_dates_in_the_data(preview):
+    status, _, body = request(preview, "GET", "/api/report?date=latest")
+    state = json.loads(body)
+    assert status == 200 and state["errors"] == 0
+    assert state["dates"][0] == "2021-08-24" and state["dates"][-1] == "2021-08-15"
+    assert state["content"]["day"] == "2021-08-24" and state["content"]["number"] == 10
+    assert not state["content"]["issued"]
+
+
+def test_a_date_of_its_own(preview):
+    status, _, body = request(preview, "GET", "/report/2021-08-20")
+    page = body.decode()
+    assert status == 200
+    assert "Situation Report No. 6" in page and "20 August 2021" in page
+    assert '<option value="2021-08-20" selected>' in page
+
+
+def test_a_date_without_data_says_so_in_the_panel(preview):
+    status, _, body = request(preview, "GET", "/report/2030-01-01")
+    page = body.decode()
+    assert status == 200
+    assert "no data for 2030-01-01" in page
+    assert re.search(r'<section id="sitrep-problems"[^>]*>', page).group(0).find("hidden") < 0
+
+
+def test_events_announce_the_current_render(preview):
+    url = urlsplit(preview.server.url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    conn.request("GET", "/events?date=latest")
+    response = conn.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Type").startswith("text/event-stream")
+    assert response.readline() == b"event: state\n"
+    data = json.loads(response.readline().decode().removeprefix("data: "))
+    assert data["version"] >= 1 and data["errors"] == 0
+    conn.close()
+
+
+def test_a_port_in_use_is_a_clear_error(preview):
+    port = urlsplit(preview.server.url).port
+    with pytest.raises(PreviewError, match=f"port {port} .* is in use.*--port"):
+        start_preview(PreviewOptions(preview.options.workspace, port=port))
+
+
+def test_not_a_workspace_is_said_before_serving(tmp_path):
+    from sitrep.errors import WorkspaceError
+
+    with pytest.raises(WorkspaceError):
+        start_preview(PreviewOptions(tmp_path, port=0))
+
+
+def test_watched_files_are_the_reports_sources(workspace: Path):
+    from sitrep.config import load_config
+
+    config = load_config(workspace)
+    targets = watch_targets(workspace, config, {})
+    root = workspace.resolve()
+    book = root / "inputs" / "sample-data.xlsx"
+    assert targets.counts(book)
+    assert targets.counts(root / "sitrep.toml")
+    assert targets.counts(root / "inputs" / "narrative" / "2021-08-24.md")
+    assert targets.counts(root / "templates" / "partials" / "header.html")
+    # what spreadsheet programs and editors write while saving, and the reports themselves
+    for name in ("~$sample-data.xlsx", ".~lock.sample-data.xlsx#", ".sample-data.xlsx.x1.tmp"):
+        assert not targets.counts(root / "inputs" / name), name
+    assert not targets.counts(root / "output" / "2021-08-24" / "report.pdf")
+    assert not targets.counts(root / "inputs" / "other.xlsx")  # not a table of this workspace
+    # folders one level each; never the whole workspace tree (output/, .venv/ live there)
+    assert root in targets.folders and root / "inputs" in targets.folders
+    assert root / "output" not in targets.folders
+
+
+def test_watching_follows_the_input_option(workspace: Path, tmp_path: Path):
+    from sitrep.config import InputSource, load_config
+
+    elsewhere = tmp_path / "elsewhere" / "routes.csv"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("x\n")
+    source = InputSource.parse(str(elsewhere), tmp_path)
+    targets = watch_targets(workspace, load_config(workspace), {"routes": source})
+    assert targets.counts(elsewhere.resolve())
+    assert elsewhere.parent.resolve() in targets.folders
+
+
+def test_the_command_serves_until_ctrl_c(workspace: Path):
+    """`sitrep preview --port 0`: says where, serves the page, stops cleanly on Ctrl+C."""
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    cmd = [sys.executable, "-m", "sitrep", "-w", str(workspace), "preview", "--port", "0"]
+    process = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stderr.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        with urllib.request.urlopen(url, timeout=60) as response:
+            assert "Situation Report No. 10" in response.read().decode()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_the_number_shown_is_the_records(workspace: Path):
+    """The preview reserves nothing: it shows the number the record gives, issued or not."""
+    from sitrep.config import load_config
+    from sitrep.preview.live import preview_numbering
+    from sitrep.record import Issued, save_record
+
+    config = load_config(workspace)
+    day = __import__("datetime").date
+    assert preview_numbering(config)(day(2021, 8, 24)) == (10, 0)
+    save_record(
+        config.output_dir,
+        [Issued("2021-08-20", 6, 1, "a.pdf", "a.html", "x", "fp", "2021-08-20")],
+    )
+    numbering = preview_numbering(config)
+    assert numbering(day(2021, 8, 20)) == (6, 1)  # issued: its number and revision
+    assert numbering(day(2021, 8, 24)) == (7, 0)  # the next in the series
+    assert numbering(day(2021, 8, 18)) == (4, 0)  # before an issued one: the planned number
+    assert not (config.output_dir / "2021-08-24").exists()
+
+
+def test_split_document_takes_the_editions_parts():
+    from sitrep.preview.live import split_document
+
+    title, lang, styles, body_class, body = split_document(
+        '<!DOCTYPE html><html lang="fr"><head><title>A &amp; B</title>'
+        '<style>p{}</style><style media="screen">q{}</style></head>'
+        '<body class="page-a4 draft"><p>x</p></body></html>'
+    )
+    assert (title, lang, body_class, body) == ("A & B", "fr", "page-a4 draft", "<p>x</p>")
+    assert styles == [("all", "p{}"), ("screen", "q{}")]
+
+
+def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path):
+    """Broken settings or cells: every problem listed, the last good render kept; then fixed."""
+    from sitrep.preview.live import LiveReports
+    from tests.preview_helpers import set_cell
+
+    live = LiveReports(workspace)
+    good = live.snapshot(None)
+    assert good.errors == 0 and good.content is not None
+    assert good.content.day.isoformat() == "2021-08-24"
+
+    row, old = set_cell(workspace, "displacement", "People", "lots")
+    _, old_families = set_cell(workspace, "displacement", "Families", "many", row)
+    broken = live._render(None)
+    assert broken.version > good.version
+    assert broken.content == good.content  # still shown, beneath the panel
+    cells = {(p["row"], p["value"]) for p in broken.problems if p["severity"] == "error"}
+    assert {(row, "lots"), (row, "many")} <= cells  # every problem, not the first
+    assert all(p["sheet"] == "displacement" for p in broken.problems if p["row"] == row)
+
+    toml = workspace / "sitrep.toml"
+    settings = toml.read_text()
+    toml.write_text(settings.replace("household_size", "household_size = 'seven'\n#", 1))
+    unreadable = live._render(None)
+    assert unreadable.errors == 1 and "household_size" in unreadable.problems[0]["message"]
+    assert unreadable.content == good.content
+
+    toml.write_text(settings)
+    set_cell(workspace, "displacement", "People", old, row)
+    set_cell(workspace, "displacement", "Families", old_families, row)
+    fixed = live._render(None)
+    assert fixed.errors == 0 and fixed.content.version == fixed.version
+    assert fixed.content.body == good.content.body

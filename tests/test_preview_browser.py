@@ -1,0 +1,129 @@
+"""`sitrep preview` in a real browser (Debian's Chromium, driven by Playwright): the page
+follows the workbook as it is saved, lists problems with their locations, and builds the PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sitrep.preview import PreviewOptions, start_preview
+from tests.conftest import copy_workspace
+from tests.preview_helpers import set_cell
+
+WAIT_MS = 15_000  # generous for a loaded CI machine; the speed itself is measured in bench/
+
+
+@pytest.fixture
+def live(tmp_path: Path, browser):
+    """(preview, page) on a fresh copy of the sample: these tests change the workspace."""
+    ws = copy_workspace(tmp_path / "ws")
+    with start_preview(PreviewOptions(ws, port=0)) as preview:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(preview.url)
+        page.wait_for_function("() => document.body.dataset.version >= 1")
+        # the event stream is open: a save from now on reaches the page
+        page.wait_for_function("() => document.getElementById('sitrep-connection').hidden")
+        page.requests = requests
+        yield preview, page
+        page.close()
+
+
+def tile(page, caption: str) -> str:
+    """The value of the key-figure tile whose caption starts with `caption`."""
+    return page.evaluate(
+        """caption => [...document.querySelectorAll('.tile')]
+             .find(t => t.querySelector('.caption').textContent.trim().startsWith(caption))
+             .querySelector('.value').textContent.trim()""",
+        caption,
+    )
+
+
+def test_a_saved_cell_shows_then_a_broken_one_then_the_fix(live):
+    preview, page = live
+    ws = preview.options.workspace
+    assert tile(page, "people newly displaced") == "19,435"
+    page.evaluate("() => { window.sitrepNotReloaded = true; }")
+
+    # 1. a new figure in the workbook: the page shows it, without reloading
+    row, old = set_cell(ws, "displacement", "People", 2050)  # was 1,050
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.tile .value')]
+             .some(v => v.textContent.trim() === '20,435')""",
+        timeout=WAIT_MS,
+    )
+    assert page.evaluate("() => window.sitrepNotReloaded") is True
+    assert page.locator(".tile .value.sitrep-changed").count() >= 1  # the eye is led to it
+    assert page.locator("#sitrep-problems").is_hidden()
+
+    # 2. a broken cell: the panel lists it with its location; the last good render stays
+    set_cell(ws, "displacement", "People", "lots", row)
+    panel = page.locator("#sitrep-problems")
+    panel.wait_for(state="visible", timeout=WAIT_MS)
+    text = panel.inner_text()
+    assert "sample-data.xlsx" in text and "sheet displacement" in text
+    assert f"row {row}" in text and "lots" in text
+    assert re.search(r"column \"?people\"?", text, re.I)
+    assert tile(page, "people newly displaced") == "20,435"  # the last good render, beneath
+    assert page.locator("#sitrep-build").is_disabled()
+    assert page.evaluate("() => window.sitrepNotReloaded") is True
+
+    # 3. fixed: the panel goes, the figure follows
+    set_cell(ws, "displacement", "People", old, row)
+    panel.wait_for(state="hidden", timeout=WAIT_MS)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.tile .value')]
+             .some(v => v.textContent.trim() === '19,435')""",
+        timeout=WAIT_MS,
+    )
+    assert page.evaluate("() => window.sitrepNotReloaded") is True
+    # the page asked nothing of anyone but the preview itself
+    origin = preview.server.url
+    assert all(u.startswith((origin, "data:")) for u in page.requests), page.requests
+
+
+def test_the_narrative_and_templates_are_followed_too(live):
+    preview, page = live
+    ws = preview.options.workspace
+    narrative = ws / "inputs" / "narrative" / "2021-08-24.md"
+    text = narrative.read_text(encoding="utf-8")
+    first = re.search(r"^- (.+)$", text, re.M).group(1)
+    narrative.write_text(
+        text.replace(first, "Checkpoint at Dosi <b>reopened</b> this morning."), encoding="utf-8"
+    )
+    highlights = page.locator(".highlights")
+    highlights.get_by_text("Checkpoint at Dosi").wait_for(timeout=WAIT_MS)
+    assert "<b>reopened</b>" in highlights.inner_text()  # partners' markup stays text
+    assert highlights.locator("b").count() == 0
+
+    style = ws / "templates" / "screen.css"
+    style.write_text(style.read_text() + "\n.highlights { outline: 7px solid rgb(1, 2, 3); }\n")
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.highlights')).outlineColor"
+        " === 'rgb(1, 2, 3)'",
+        timeout=WAIT_MS,
+    )
+
+
+def test_choose_a_date_then_build_its_pdf(live):
+    preview, page = live
+    page.select_option("#sitrep-date", "2021-08-20")
+    page.wait_for_url(re.compile(r"/report/2021-08-20$"))
+    assert "Situation Report No. 6" in page.locator("#sitrep-report").inner_text()
+    assert "not issued yet" in page.locator("#sitrep-status").inner_text()
+
+    page.click("#sitrep-build")
+    link = page.locator("#sitrep-pdf-link")
+    link.wait_for(timeout=60_000)
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    built = preview.options.workspace / "output" / "2021-08-20"
+    assert [p.name for p in built.glob("*.pdf")] == [link.inner_text()]
+    assert (built / link.inner_text()).with_suffix(".html").is_file()  # the HTML edition
+    # the record now holds it: the page says so after its next render
+    page.locator("#sitrep-status").get_by_text("(issued)").wait_for(timeout=WAIT_MS)
