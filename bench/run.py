@@ -1,6 +1,7 @@
-"""`make bench`: every performance figure of issue 7 in one run, each next to its target.
+"""`make bench`: every performance figure of issues 7 and 8 in one run, each next to its target.
 
-    .venv/bin/python bench/run.py [--quick] [--skip-inputs] [--skip-send] [--record]
+    .venv/bin/python bench/run.py [--quick] [--skip-inputs] [--skip-send] [--skip-preview]
+                                  [--record]
 
 Measures, on copies of the sample workspace in a temporary folder (nothing in the repository is
 written unless --record):
@@ -9,7 +10,8 @@ written unless --record):
   - validate + figures on a 1,000,000-row CSV and a 200,000-row workbook, at several sizes;
   - `build --each province` on the sample scaled to 34 provinces: 2 workers vs 1, and each
     report's cost vs the floor of its own HTML;
-  - peak memory of each; bench_send (the email engineer's) when bench/bench_send.py exists.
+  - peak memory of each; bench_send (the email engineer's) when bench/bench_send.py exists;
+  - `sitrep preview`: from a save to the open page showing it, in Chromium (bench_preview).
 --record writes the table and the machine into bench/README.md (between the results markers).
 """
 
@@ -183,6 +185,24 @@ def send_figures(table: Table) -> None:
         table.add(f"bench_send (1,000 messages): {key}", str(value))
 
 
+def preview_figures(table: Table, repeat: int) -> None:
+    """How soon the open preview page shows a save (issue 8: within 0.5 s), in a real browser."""
+    print("sitrep preview: save -> page ...", flush=True)
+    from bench_preview import bench_preview
+
+    for kind, value in bench_preview(repeat).items():
+        if "median_s" not in value:
+            table.add(f"preview: {kind}", f"{value['seconds']:.2f} s")
+            continue
+        table.add(
+            f"preview: save -> page shows it, {kind}",
+            f"median {value['median_s']:.2f} s, worst {value['max_s']:.2f} s of "
+            f"{value['saves']} (render {value['render_median_s']:.2f} s)",
+            "< 0.5 s",
+            value["max_s"] < 0.5,
+        )
+
+
 def record(table: Table, info: dict[str, str], seconds: float) -> None:
     """Replace the results section of bench/README.md."""
     text = README.read_text("utf-8") if README.is_file() else f"{START}\n{END}\n"
@@ -201,6 +221,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, smaller inputs")
     parser.add_argument("--skip-inputs", action="store_true")
     parser.add_argument("--skip-send", action="store_true")
+    parser.add_argument("--skip-preview", action="store_true")
     parser.add_argument("--provinces", type=int, default=34)
     parser.add_argument("--record", action="store_true", help="write the table to README.md")
     args = parser.parse_args()
@@ -217,6 +238,8 @@ def main() -> None:
         inputs_figures(table, args.quick)
     if not args.skip_send:
         send_figures(table)
+    if not args.skip_preview:
+        preview_figures(table, 5 if args.quick else 10)
     info["load at the end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print("\n" + table.markdown())
     if args.record:
