@@ -45,7 +45,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP)
+bench: $(STAMP) $(TEST_SYSTEM_STAMP)
 	$(BIN)/python bench/run.py
 
 system-packages: $(SYSTEM_STAMP) $(TEST_SYSTEM_STAMP)

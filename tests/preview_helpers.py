@@ -35,3 +35,16 @@ def set_cell(workspace: Path, sheet: str, header: str, value: object, row: int |
     book.save(tmp)
     os.replace(tmp, path)
     return row, old
+
+
+def row_where(workspace: Path, sheet: str, header: str, value: object) -> int:
+    """The first row whose `header` cell equals `value`."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(workspace / WORKBOOK, read_only=True)[sheet]
+    rows = ws.iter_rows(values_only=True)
+    column = list(next(rows)).index(header)
+    for number, row in enumerate(rows, start=2):
+        if row[column] == value:
+            return number
+    raise LookupError(f"no {header} = {value!r} in {sheet}")

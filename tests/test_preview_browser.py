@@ -4,6 +4,7 @@ follows the workbook as it is saved, lists problems with their locations, and bu
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from sitrep.preview import PreviewOptions, start_preview
 from tests.conftest import copy_workspace
-from tests.preview_helpers import set_cell
+from tests.preview_helpers import row_where, set_cell
 
 WAIT_MS = 15_000  # generous for a loaded CI machine; the speed itself is measured in bench/
 
@@ -123,7 +124,21 @@ def test_choose_a_date_then_build_its_pdf(live):
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
     built = preview.options.workspace / "output" / "2021-08-20"
-    assert [p.name for p in built.glob("*.pdf")] == [link.inner_text()]
-    assert (built / link.inner_text()).with_suffix(".html").is_file()  # the HTML edition
+    name = link.inner_text()
+    assert [p.name for p in built.glob("*.pdf")] == [name]
+    assert (built / name).with_suffix(".html").is_file()  # the HTML edition
     # the record now holds it: the page says so after its next render
     page.locator("#sitrep-status").get_by_text("(issued)").wait_for(timeout=WAIT_MS)
+
+    # a correction to that date's data: the page says so, and a build asks for a revision
+    row = row_where(preview.options.workspace, "displacement", "Date", dt.datetime(2021, 8, 20))
+    set_cell(preview.options.workspace, "displacement", "People", 9999, row)
+    page.locator("#sitrep-status").get_by_text("(changed since issued)").wait_for(timeout=WAIT_MS)
+    page.click("#sitrep-build")
+    revise = page.locator("#sitrep-revise")
+    revise.wait_for(timeout=60_000)
+    assert "already issued" in page.locator("#sitrep-build-result").inner_text()
+    assert [p.name for p in built.glob("*.pdf")] == [name]  # nothing overwritten
+    revise.click()
+    page.locator("#sitrep-pdf-link").get_by_text("_rev1.pdf").wait_for(timeout=60_000)
+    assert len(list(built.glob("*_rev1.pdf"))) == 1

@@ -134,7 +134,6 @@ def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) 
     from sitrep.attachments import DataFile
     from sitrep.config import load_config, template_dirs
     from sitrep.pdf import PdfProcess, report_pdf
-
     from sitrep.report import BuildOptions, render_report
 
     # the HTML WeasyPrint was given (the .html beside the PDF is the edition, for browsers)

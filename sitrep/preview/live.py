@@ -51,6 +51,7 @@ class Content:
     number: int
     revision: int
     issued: bool  # the record holds a report for this date
+    changed: bool  # ...made from other files than these (building it needs a revision)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Snapshot:
                 "number": c.number,
                 "revision": c.revision,
                 "issued": c.issued,
+                "changed": c.changed,
             },
         }
 
@@ -240,12 +242,12 @@ class LiveReports:
                 del self._viewers[key]
         self._touch(key)
 
-    def build_pdf(self, day: dt.date) -> BuildResult:
-        """`sitrep build --date DAY`, exactly: numbered, recorded, never overwriting."""
+    def build_pdf(self, day: dt.date, revise: bool = False) -> BuildResult:
+        """`sitrep build --date DAY [--revise]`, exactly: numbered, recorded, never overwriting."""
         from sitrep.report import BuildOptions, build_report
 
         with self.pipeline:
-            result = build_report(BuildOptions(self.workspace, day, self.inputs))
+            result = build_report(BuildOptions(self.workspace, day, self.inputs, revise=revise))
         self._dirty.set()  # the record changed: "issued" and the number may change on the page
         return result
 
@@ -306,7 +308,7 @@ class LiveReports:
         from sitrep.config import load_config, template_dirs
         from sitrep.edition import html_edition
         from sitrep.record import latest_issue, load_record
-        from sitrep.report import BuildOptions, render_report
+        from sitrep.report import BuildOptions, fingerprint, render_report
 
         try:
             config = load_config(self.workspace)
@@ -316,7 +318,8 @@ class LiveReports:
             title, lang, styles, body_class, body = split_document(
                 html_edition(rendered.html, dirs)
             )
-            issued = latest_issue(load_record(config.output_dir), rendered.day) is not None
+            issued = latest_issue(load_record(config.output_dir), rendered.day)
+            changed = bool(issued) and issued.fingerprint != fingerprint(config, self.inputs, dirs)
         except ValidationFailed as exc:
             return None, [problem_json(p) for p in exc.problems], []
         except SitrepError as exc:
@@ -334,7 +337,8 @@ class LiveReports:
             body,
             rendered.number,
             rendered.revision,
-            issued,
+            issued is not None,
+            changed,
         )
         problems = [problem_json(p) for p in rendered.problems]
         return content, problems, report_dates(rendered.tables)

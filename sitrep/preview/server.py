@@ -6,7 +6,7 @@ Routes (every other path is a 404; there is no directory listing and no file loo
     GET  /report/YYYY-MM-DD     the report for a date
     GET  /events?date=D         server-sent events: a new render (or new problems) of D
     GET  /api/report?date=D     that render, as JSON, for the page to swap in
-    POST /api/build?date=D      `sitrep build --date D`; answers with the PDF's link
+    POST /api/build?date=D      `sitrep build --date D` (&revise=1: --revise); the PDF's link
     GET  /pdf/D/NAME.pdf        a PDF this preview built
     GET  /_preview/NAME         the page's own script and stylesheet (a fixed list)
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sitrep.errors import SitrepError, ValidationFailed
+from sitrep.errors import ReportExistsError, SitrepError, ValidationFailed
 from sitrep.preview.live import Key, LiveReports, Snapshot, problem_json
 
 LOG = logging.getLogger("sitrep.preview")
@@ -134,14 +134,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         elif not hmac.compare_digest(token.encode(), self.server.token.encode()):
             self._error(HTTPStatus.FORBIDDEN, "Only the preview page may build a report")
         else:
+            query = parse_qs(url.query)
             try:
-                day = parse_key(_one(parse_qs(url.query), "date"))
+                day = parse_key(_one(query, "date"))
             except ValueError:
                 day = None
             if day is None:
                 self._error(HTTPStatus.BAD_REQUEST, "Give the date: /api/build?date=YYYY-MM-DD")
             else:
-                self._build(day)
+                self._build(day, revise=_one(query, "revise") == "1")
 
     def do_PUT(self) -> None:
         self._error(HTTPStatus.METHOD_NOT_ALLOWED, "Not allowed")
@@ -180,13 +181,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
         extra = {"Content-Disposition": f'inline; filename="{path.name}"'}
         self._send(HTTPStatus.OK, "application/pdf", data, extra)
 
-    def _build(self, day: dt.date) -> None:
+    def _build(self, day: dt.date, revise: bool) -> None:
         live = self.server.live
         try:
-            result = live.build_pdf(day)
+            result = live.build_pdf(day, revise)
         except ValidationFailed as exc:
             problems = [problem_json(p) for p in exc.problems]
             self._json({"ok": False, "error": str(exc), "problems": problems})
+            return
+        except ReportExistsError as exc:  # the page offers the revision the message suggests
+            revisable = "--revise" in str(exc) and not revise
+            self._json({"ok": False, "error": str(exc), "problems": [], "revisable": revisable})
             return
         except SitrepError as exc:
             self._json({"ok": False, "error": str(exc), "problems": []})

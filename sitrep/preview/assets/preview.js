@@ -21,6 +21,7 @@
   let version = Number(body.dataset.version);
   let contentVersion = Number(body.dataset.contentVersion);
   let fetching = false;
+  let errors = 0;
   let wanted = version;
 
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -67,11 +68,12 @@
     let text = "";
     if (c) {
       text = `No. ${c.number}${c.revision ? ` rev. ${c.revision}` : ""} for ${c.day}`;
-      text += c.issued ? " (issued)" : " (not issued yet)";
+      text += c.changed ? " (changed since issued)" : c.issued ? " (issued)" : " (not issued yet)";
       text += " \u00b7 ";
     }
     status.textContent = `${text}rendered ${state.renderedAt} in ${state.seconds.toFixed(2)} s`;
-    button.disabled = !c || state.errors > 0;
+    errors = state.errors;
+    button.disabled = !c || errors > 0;
     const known = new Set([...select.options].map((o) => o.value));
     for (const d of state.dates) {
       if (!known.has(d)) select.add(new Option(d, d));
@@ -156,12 +158,13 @@
     location.href = select.value === "latest" ? "/" : `/report/${select.value}`;
   });
 
-  button.addEventListener("click", async () => {
+  async function build(revise) {
     const target = date === "latest" ? body.dataset.day : date;
     button.disabled = true;
-    built.textContent = "Building the PDF\u2026";
+    built.textContent = revise ? "Issuing a revision\u2026" : "Building the PDF\u2026";
+    const query = `date=${encodeURIComponent(target)}${revise ? "&revise=1" : ""}`;
     try {
-      const response = await fetch(`/api/build?date=${encodeURIComponent(target)}`, {
+      const response = await fetch(`/api/build?${query}`, {
         method: "POST",
         headers: { "X-Sitrep-Token": token },
       });
@@ -183,11 +186,22 @@
         if (result.problems.length) {
           showProblems({ problems: result.problems });
         }
+        if (result.revisable) {
+          // the report was issued from other inputs: a correction is a revision, on request
+          const revise = document.createElement("button");
+          revise.type = "button";
+          revise.id = "sitrep-revise";
+          revise.textContent = "Issue a revision";
+          revise.addEventListener("click", () => build(true));
+          built.append(" ", revise);
+        }
       }
     } catch (error) {
       built.textContent = `The build did not answer: ${error}`;
     } finally {
-      button.disabled = false;
+      button.disabled = errors > 0;
     }
-  });
+  }
+
+  button.addEventListener("click", () => build(false));
 })();
