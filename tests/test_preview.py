@@ -291,3 +291,43 @@ def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path):
     fixed = live._render(None)
     assert fixed.errors == 0 and fixed.content.version == fixed.version
     assert fixed.content.body == good.content.body
+
+
+def test_a_slow_save_in_place_ends_in_the_saved_report(workspace: Path):
+    """A program that rewrites the file in place, slowly: whatever is read half-way, the
+    preview ends on the saved file's report, with no problem left."""
+    import io
+    import time
+    import urllib.request
+
+    import openpyxl
+
+    book = workspace / "inputs" / "sample-data.xlsx"
+    wb = openpyxl.load_workbook(book)
+    sheet = wb["displacement"]
+    sheet.cell(17, 8).value = 2050  # D015, People: the total becomes 20,435
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+
+    def state(url: str) -> dict:
+        with urllib.request.urlopen(url + "api/report?date=latest", timeout=60) as response:
+            return json.loads(response.read())
+
+    with start_preview(PreviewOptions(workspace, port=0)) as running:
+        first = state(running.server.url)
+        assert "19,435" in first["content"]["body"]
+        with book.open("r+b") as handle:  # in place: truncated, then written in pieces
+            handle.truncate(0)
+            for start in range(0, len(data), len(data) // 4 + 1):
+                handle.write(data[start : start + len(data) // 4 + 1])
+                handle.flush()
+                time.sleep(0.15)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            now = state(running.server.url)
+            if now["errors"] == 0 and "20,435" in now["content"]["body"]:
+                break
+            time.sleep(0.1)
+        assert now["errors"] == 0, now["problems"]
+        assert "20,435" in now["content"]["body"]
