@@ -61,6 +61,14 @@ def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
     return written
 
 
+def _print_html_apart(workspace: Path, out: Path) -> dict[Path, Path]:
+    """`print_html` in a fresh process: importing sitrep here would enlarge this process, and
+    Linux reports a child's peak memory as at least its parent's size when it was forked."""
+    cmd = [sys.executable, __file__, "print-html", str(workspace), str(out)]
+    pages = json.loads(checked(run(cmd), "print_html").stdout)
+    return {Path(pdf): Path(html) for pdf, html in pages.items()}
+
+
 def _floor(workspace: Path, pdfs: list[Path], repeat: int = 1) -> tuple[Run, dict]:
     """WeasyPrint alone on the HTML of each of `pdfs` (fresh process), with the variant and data
     files sitrep used. The JSON's "files" are keyed by PDF path."""
@@ -70,7 +78,7 @@ def _floor(workspace: Path, pdfs: list[Path], repeat: int = 1) -> tuple[Run, dic
 
     variant = getattr(load_config(workspace), "pdf_variant", None)
     with tempfile.TemporaryDirectory() as tmp:
-        html = print_html(workspace, Path(tmp) / "html")
+        html = _print_html_apart(workspace, Path(tmp) / "html")
         pages = [html[pdf] for pdf in pdfs]
         cmd = [sys.executable, str(BENCH / "floor.py"), str(workspace), *map(str, pages)]
         cmd += ["--repeat", str(repeat), "--out", f"{tmp}/floor.pdf"]
@@ -190,5 +198,8 @@ def _per_report_costs(workspace: Path, repeat: int) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["per-report"]:
+    if sys.argv[1:2] == ["print-html"]:
+        pages = print_html(Path(sys.argv[2]), Path(sys.argv[3]))
+        print(json.dumps({str(k): str(v) for k, v in pages.items()}))
+    elif sys.argv[1:2] == ["per-report"]:
         print(json.dumps(_per_report_costs(Path(sys.argv[2]), int(sys.argv[3]))))

@@ -4,8 +4,8 @@ The print HTML names its assets relatively (fonts in `<style>`, the logo's `<img
 to read through `sitrep.fetcher`. Here every asset a template names is embedded as a `data:` URI,
 found with the PDF's own guard (`asset_path`: the template folders only, no `..`, no links out);
 every other URL (http:, https:, file:, data:, absolute, unknown) is made inert. Fonts are subset
-to the document's characters with HarfBuzz, every layout feature kept (Dari place names must still
-join). A Content-Security-Policy then stops the browser loading anything at all from elsewhere,
+to the document's characters with HarfBuzz, their shaping features kept (Dari place names must
+still join). A Content-Security-Policy then stops the browser loading anything at all from elsewhere,
 whatever a workspace's template says. The screen layout is templates/screen.css, already in the
 report's `<style media="screen">`. Same HTML and assets, same bytes.
 """
