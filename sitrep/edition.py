@@ -5,9 +5,9 @@ to read through `sitrep.fetcher`. Here every asset a template names is embedded 
 found with the PDF's own guard (`asset_path`: the template folders only, no `..`, no links out);
 every other URL (http:, https:, file:, data:, absolute, unknown) is made inert. Fonts are subset
 to the document's characters with HarfBuzz, their shaping features kept (Dari place names must
-still join). A Content-Security-Policy then stops the browser loading anything at all from elsewhere,
-whatever a workspace's template says. The screen layout is templates/screen.css, already in the
-report's `<style media="screen">`. Same HTML and assets, same bytes.
+still join). A Content-Security-Policy then stops the browser loading anything at all from
+elsewhere, whatever a workspace's template says. The screen layout is templates/screen.css,
+already in the report's `<style media="screen">`. Same HTML and assets, same bytes.
 """
 
 from __future__ import annotations
