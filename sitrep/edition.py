@@ -61,6 +61,7 @@ CSS_REFERENCE = re.compile(
 HEAD = re.compile(r"<head\b(?:\"[^\"]*\"|'[^']*'|[^'\">])*>(\s*<meta\s+charset\s*=[^>]*>)?", re.I)
 URL_HINT = re.compile(r"url\(|src|href|poster|data|background", re.I)
 SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+SCREEN_STYLE = re.compile(r"""<style\b[^>]*\bmedia\s*=\s*["']?screen""", re.I)
 
 
 def html_edition(html: str, dirs: list[Path]) -> str:
@@ -76,7 +77,21 @@ def html_edition(html: str, dirs: list[Path]) -> str:
             "the report's HTML has no <head>: the HTML edition cannot be made. "
             "Check templates/report.html (a workspace's copy included) for its <head> element."
         )
-    return edition[: head.end()] + "\n" + CSP_META + edition[head.end() :]
+    edition = edition[: head.end()] + "\n" + CSP_META + edition[head.end() :]
+    return _with_screen_sheet(edition, assets)
+
+
+def _with_screen_sheet(edition: str, assets: _Assets) -> str:
+    """A workspace's own report.html from before the edition has no screen stylesheet: add
+    the templates' screen.css, so its edition reads on a phone too."""
+    if SCREEN_STYLE.search(edition) or "</head>" not in edition:
+        return edition
+    path = assets.path("screen.css", "")
+    if path is None or path.stat().st_size > MAX_ASSET_BYTES:
+        return edition
+    css = assets.css(path.read_text("utf-8", errors="replace"), "", 0).replace("</", "<\\/")
+    head, _, rest = edition.partition("</head>")
+    return f'{head}<style media="screen">\n{css}</style>\n</head>{rest}'
 
 
 def _characters(html: str) -> set[int]:

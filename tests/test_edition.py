@@ -188,6 +188,22 @@ def test_imports_of_template_stylesheets_are_inlined(tmp_path: Path) -> None:
     assert_self_contained(edition)
 
 
+def test_a_report_html_without_the_screen_sheet_gets_it() -> None:
+    """Workspaces made by `sitrep init` before the edition have their own report.html without
+    the screen stylesheet: their edition still reads on a phone."""
+    screen = (DEFAULT_TEMPLATES / "screen.css").read_text("utf-8")
+    rule = ".running { display: none; }"
+    assert rule in screen
+    edition = html_edition(document(), [DEFAULT_TEMPLATES])
+    assert re.search(r'<style media="screen">[^<]*' + re.escape(rule), edition)
+    assert edition.index('<style media="screen">') < edition.index("</head>")
+    assert_self_contained(edition)
+    # a document that has one keeps it, and gets no second
+    own = document().replace("</head>", '<style media="screen">p { color: red; }</style></head>')
+    edition = html_edition(own, [DEFAULT_TEMPLATES])
+    assert edition.count('media="screen"') == 1 and rule not in edition
+
+
 def test_a_document_without_head_is_refused() -> None:
     with pytest.raises(RenderError, match="no <head>"):
         html_edition("<html><body><p>x</p></body></html>", [DEFAULT_TEMPLATES])
