@@ -71,6 +71,9 @@ def test_a_saved_cell_shows_then_a_broken_one_then_the_fix(live):
     assert re.search(r"column \"?people\"?", text, re.I)
     assert tile(page, "people newly displaced") == "20,435"  # the last good render, beneath
     assert page.locator("#sitrep-build").is_disabled()
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone, panel and all
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert page.evaluate("() => window.sitrepNotReloaded") is True
 
     # 3. fixed: the panel goes, the figure follows
