@@ -89,8 +89,10 @@ def test_page_loads_nothing_from_elsewhere(preview):
         "/output/",
         "/templates/style.css",
         "/sitrep.toml",
-        "/pdf/2021-08-24/afg-northeast_sitrep_2021-08-24_no10.pdf",  # not built by the preview
-        "/pdf/2021-08-24/..%2f..%2fsitrep.toml",
+        "/built/2021-08-24/afg-northeast_sitrep_2021-08-24_no10.pdf",  # not built by the preview
+        "/built/2021-08-24/afg-northeast_sitrep_2021-08-24_no10.html",
+        "/pdf/2021-08-24/afg-northeast_sitrep_2021-08-24_no10.pdf",
+        "/built/2021-08-24/..%2f..%2fsitrep.toml",
         "/report/2021-13-45",
         "/api/report?date=yesterday",
         "/events?date=../../etc",

@@ -130,6 +130,9 @@ def test_choose_a_date_then_build_its_pdf(live):
     name = link.inner_text()
     assert [p.name for p in built.glob("*.pdf")] == [name]
     assert (built / name).with_suffix(".html").is_file()  # the HTML edition
+    edition = page.request.get(page.locator("#sitrep-edition-link").evaluate("a => a.href"))
+    assert edition.headers["content-type"].startswith("text/html")
+    assert "Situation Report No. 6" in edition.text()
     # the record now holds it: the page says so after its next render
     page.locator("#sitrep-status").get_by_text("(issued)").wait_for(timeout=WAIT_MS)
 
@@ -145,3 +148,29 @@ def test_choose_a_date_then_build_its_pdf(live):
     revise.click()
     page.locator("#sitrep-pdf-link").get_by_text("_rev1.pdf").wait_for(timeout=60_000)
     assert len(list(built.glob("*_rev1.pdf"))) == 1
+
+
+def test_a_page_left_open_follows_a_restarted_preview(tmp_path: Path, browser):
+    """Stop `sitrep preview`, start it again: the open page says so, then reloads itself."""
+    from urllib.parse import urlsplit
+
+    ws = copy_workspace(tmp_path / "ws")
+    first = start_preview(PreviewOptions(ws, port=0))
+    port = urlsplit(first.server.url).port
+    page = browser.new_page()
+    try:
+        page.goto(first.url)
+        page.wait_for_function("() => document.getElementById('sitrep-connection').hidden")
+        old = page.evaluate("() => document.body.dataset.instance")
+        page.evaluate("() => { window.sitrepNotReloaded = true; }")
+        first.close()
+        page.locator("#sitrep-connection").wait_for(state="visible", timeout=WAIT_MS)
+        with start_preview(PreviewOptions(ws, port=port)) as second:
+            page.wait_for_function(
+                "old => document.body.dataset.instance !== old", arg=old, timeout=30_000
+            )
+            assert page.evaluate("() => window.sitrepNotReloaded") is None
+            assert page.evaluate("() => document.body.dataset.instance") == second.server.instance
+            assert "Situation Report No. 10" in page.locator("#sitrep-report").inner_text()
+    finally:
+        page.close()

@@ -27,7 +27,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_page(snap: Snapshot, token: str) -> str:
+def render_page(snap: Snapshot, token: str, instance: str) -> str:
     content = snap.content
     return (
         _environment()
@@ -38,6 +38,7 @@ def render_page(snap: Snapshot, token: str) -> str:
             body=Markup(content.body) if content else "",
             styles=[(m, Markup(css)) for m, css in content.styles] if content else [],
             token=token,
+            instance=instance,
             date=snap.key.isoformat() if snap.key else "latest",
             warnings=[p for p in snap.problems if p["severity"] != "error"],
         )

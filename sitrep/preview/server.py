@@ -7,7 +7,7 @@ Routes (every other path is a 404; there is no directory listing and no file loo
     GET  /events?date=D         server-sent events: a new render (or new problems) of D
     GET  /api/report?date=D     that render, as JSON, for the page to swap in
     POST /api/build?date=D      `sitrep build --date D` (&revise=1: --revise); the PDF's link
-    GET  /pdf/D/NAME.pdf        a PDF this preview built
+    GET  /built/D/NAME          a PDF this preview built, or its HTML edition
     GET  /_preview/NAME         the page's own script and stylesheet (a fixed list)
 
 Served on 127.0.0.1 by default. Requests must name this server in `Host` (a web page elsewhere
@@ -43,7 +43,8 @@ POLICY = (
 )
 KEEPALIVE_S = 15.0
 DATE_PATH = re.compile(r"/report/(\d{4}-\d{2}-\d{2})")
-PDF_PATH = re.compile(r"/pdf/(\d{4}-\d{2}-\d{2})/([A-Za-z0-9._-]+\.pdf)")
+BUILT_PATH = re.compile(r"/built/(\d{4}-\d{2}-\d{2})/([A-Za-z0-9._-]+\.(?:pdf|html))")
+BUILT_TYPES = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8"}
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -62,7 +63,8 @@ class PreviewServer(ThreadingHTTPServer):
         super().__init__(address, PreviewHandler)
         self.live = live
         self.token = secrets.token_urlsafe(24)
-        self.built: dict[tuple[str, str], Path] = {}  # the PDFs this preview built, by URL
+        self.instance = secrets.token_hex(8)  # a page from an earlier run reloads
+        self.built: dict[tuple[str, str], Path] = {}  # the files this preview built, by URL
         host, port = self.server_address[:2]
         self.url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
         names = LOOPBACK | {host}
@@ -83,7 +85,7 @@ class PreviewServer(ThreadingHTTPServer):
     def page(self, snap: Snapshot) -> bytes:
         from sitrep.preview.page import render_page
 
-        return render_page(snap, self.token).encode("utf-8")
+        return render_page(snap, self.token, self.instance).encode("utf-8")
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -110,8 +112,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             elif path == "/api/report":
                 snap = self.server.live.snapshot(parse_key(_one(query, "date")))
                 self._json(snap.as_json())
-            elif (match := PDF_PATH.fullmatch(path)) and match.groups() in self.server.built:
-                self._pdf(self.server.built[match.groups()])
+            elif (match := BUILT_PATH.fullmatch(path)) and match.groups() in self.server.built:
+                self._built(self.server.built[match.groups()])
             elif path.startswith("/_preview/") and path[10:] in ASSETS:
                 self._asset(path[10:])
             elif path == "/favicon.ico":
@@ -172,14 +174,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
         data = resources.files("sitrep.preview").joinpath("assets", name).read_bytes()
         self._send(HTTPStatus.OK, f"{ASSETS[name]}; charset=utf-8", data)
 
-    def _pdf(self, path: Path) -> None:
+    def _built(self, path: Path) -> None:
         try:
             data = path.read_bytes()
         except OSError:
-            self._error(HTTPStatus.NOT_FOUND, "That PDF is no longer there")
+            self._error(HTTPStatus.NOT_FOUND, "That file is no longer there")
             return
         extra = {"Content-Disposition": f'inline; filename="{path.name}"'}
-        self._send(HTTPStatus.OK, "application/pdf", data, extra)
+        self._send(HTTPStatus.OK, BUILT_TYPES[path.suffix], data, extra)
 
     def _build(self, day: dt.date, revise: bool) -> None:
         live = self.server.live
@@ -200,13 +202,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
             LOG.exception("internal error while building")
             self._json({"ok": False, "error": f"internal error: {exc!r}", "problems": []})
             return
-        url_key = (result.date.isoformat(), result.pdf.name)
-        self.server.built[url_key] = result.pdf
+        day_ = result.date.isoformat()
+        for path in (result.pdf, result.html):
+            self.server.built[(day_, path.name)] = path
         LOG.info("built %s", result.pdf)
         self._json(
             {
                 "ok": True,
-                "url": f"/pdf/{url_key[0]}/{url_key[1]}",
+                "url": f"/built/{day_}/{result.pdf.name}",
+                "edition": f"/built/{day_}/{result.html.name}",
                 "name": result.pdf.name,
                 "path": str(result.pdf),
                 "number": result.number,
@@ -235,7 +239,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     self.wfile.write(b": still here\n\n")
                 else:
                     seen = snap.version
-                    state = {"version": snap.version, "errors": snap.errors}
+                    state = {
+                        "version": snap.version,
+                        "errors": snap.errors,
+                        "instance": self.server.instance,
+                    }
                     self.wfile.write(f"event: state\ndata: {json.dumps(state)}\n\n".encode())
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, TimeoutError):

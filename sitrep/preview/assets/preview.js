@@ -144,7 +144,13 @@
   const events = new EventSource(`/events?date=${encodeURIComponent(date)}`);
   events.addEventListener("state", (event) => {
     offline.hidden = true;
-    wanted = Math.max(wanted, JSON.parse(event.data).version);
+    const state = JSON.parse(event.data);
+    if (state.instance !== body.dataset.instance) {
+      // sitrep preview was started again: its versions and its token are new
+      location.reload();
+      return;
+    }
+    wanted = Math.max(wanted, state.version);
     refresh();
   });
   events.addEventListener("open", () => {
@@ -177,7 +183,13 @@
         link.rel = "noopener";
         link.id = "sitrep-pdf-link";
         link.textContent = result.name;
-        built.append(result.reused ? "Unchanged since issued: " : "Built: ", link);
+        const edition = document.createElement("a");
+        edition.href = result.edition;
+        edition.target = "_blank";
+        edition.rel = "noopener";
+        edition.id = "sitrep-edition-link";
+        edition.textContent = "HTML edition";
+        built.append(result.reused ? "Unchanged since issued: " : "Built: ", link, " \u00b7 ", edition);
       } else {
         const error = document.createElement("span");
         error.className = "sitrep-build-error";
