@@ -61,6 +61,8 @@ CSS_REFERENCE = re.compile(
 HEAD = re.compile(r"<head\b(?:\"[^\"]*\"|'[^']*'|[^'\">])*>(\s*<meta\s+charset\s*=[^>]*>)?", re.I)
 URL_HINT = re.compile(r"url\(|src|href|poster|data|background", re.I)
 SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+VIEWPORT = re.compile(r"""<meta\b[^>]*\bname\s*=\s*["']?viewport""", re.I)
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 SCREEN_STYLE = re.compile(r"""<style\b[^>]*\bmedia\s*=\s*["']?screen""", re.I)
 
 
@@ -78,13 +80,18 @@ def html_edition(html: str, dirs: list[Path]) -> str:
             "Check templates/report.html (a workspace's copy included) for its <head> element."
         )
     edition = edition[: head.end()] + "\n" + CSP_META + edition[head.end() :]
-    return _with_screen_sheet(edition, assets)
+    return _for_screens(edition, assets)
 
 
-def _with_screen_sheet(edition: str, assets: _Assets) -> str:
-    """A workspace's own report.html from before the edition has no screen stylesheet: add
-    the templates' screen.css, so its edition reads on a phone too."""
-    if SCREEN_STYLE.search(edition) or "</head>" not in edition:
+def _for_screens(edition: str, assets: _Assets) -> str:
+    """A workspace's own report.html from before the edition has no viewport and no screen
+    stylesheet: add them (the templates' screen.css), so its edition reads on a phone too."""
+    if "</head>" not in edition:
+        return edition
+    if not VIEWPORT.search(edition):
+        head, _, rest = edition.partition("</head>")
+        edition = f"{head}{VIEWPORT_META}\n</head>{rest}"
+    if SCREEN_STYLE.search(edition):
         return edition
     path = assets.path("screen.css", "")
     if path is None or path.stat().st_size > MAX_ASSET_BYTES:

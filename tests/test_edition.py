@@ -197,6 +197,7 @@ def test_a_report_html_without_the_screen_sheet_gets_it() -> None:
     edition = html_edition(document(), [DEFAULT_TEMPLATES])
     assert re.search(r'<style media="screen">[^<]*' + re.escape(rule), edition)
     assert edition.index('<style media="screen">') < edition.index("</head>")
+    assert edition.count('<meta name="viewport"') == 1  # a phone lays it out at its own width
     assert_self_contained(edition)
     # a document that has one keeps it, and gets no second
     own = document().replace("</head>", '<style media="screen">p { color: red; }</style></head>')
@@ -242,9 +243,15 @@ def test_a_hostile_workspace_template_gives_an_edition_without_it(workspace: Pat
 # --- in a browser ---------------------------------------------------------------------------
 
 
-def open_edition(browser, path: Path, width: int, height: int):
-    """The edition in a fresh page; every request it made, in order."""
-    page = browser.new_page(viewport={"width": width, "height": height})
+def open_edition(browser, path: Path, width: int, height: int, phone: bool = False):
+    """The edition in a fresh page (a phone: a touch screen that honours <meta viewport>, as
+    real phones do); every request it made, in order."""
+    page = browser.new_page(
+        viewport={"width": width, "height": height},
+        is_mobile=phone,
+        has_touch=phone,
+        device_scale_factor=3 if phone else 1,
+    )
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(path.as_uri())
@@ -269,8 +276,10 @@ def no_horizontal_scroll(page) -> bool:
 
 def test_the_edition_reads_on_a_phone_and_loads_nothing(built_sample, browser) -> None:
     path = built_sample[1].html
-    page, requests = open_edition(browser, path, 390, 844)
+    page, requests = open_edition(browser, path, 390, 844, phone=True)
     try:
+        # without <meta name="viewport"> a phone lays the page out 980 px wide, then shrinks it
+        assert page.evaluate("window.innerWidth") == 390
         assert no_horizontal_scroll(page)
         assert page.locator("h1.report-title").is_visible()
         assert "North-east" in page.locator("h1.report-title").inner_text()
