@@ -49,7 +49,7 @@ from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors
 from sitrep.provinces import ProvinceSplit, place_pcodes, provinces_in
 from sitrep.record import Issued, load_record, number_for
-from sitrep.report import BuildOptions, fingerprint, report_name
+from sitrep.report import BuildOptions, fingerprint, planned_number, report_name
 
 if TYPE_CHECKING:
     from sitrep.narrative import Narrative
@@ -296,7 +296,7 @@ def _reuse_all(config: Config, options: BuildOptions, fp: str) -> BatchResult | 
 
 def _number(config: Config, options: BuildOptions, day: dt.date) -> int:
     """The main series' number for `day`: the same as the workspace's report of that date."""
-    seed = config.first_number + (day - config.first_report).days // config.cadence_days
+    seed = planned_number(config, day)
     number = options.number or number_for(load_record(config.output_dir), day, seed)
     if number is None:
         raise ReportExistsError(

@@ -45,6 +45,14 @@ def save_record(output_dir: Path, record: list[Issued]) -> None:
     atomic_write(output_dir / RECORD_NAME, text.encode("utf-8"))
 
 
+def record_issue(output_dir: Path, issued: Issued) -> None:
+    """Add `issued` to the record, replacing an entry of the same date and revision."""
+    record = [
+        e for e in load_record(output_dir) if (e.date, e.revision) != (issued.date, issued.revision)
+    ]
+    save_record(output_dir, [*record, issued])
+
+
 def latest_issue(record: list[Issued], day: dt.date) -> Issued | None:
     """The newest revision issued for `day`."""
     entries = [e for e in record if e.date == day.isoformat()]

@@ -17,7 +17,7 @@ from sitrep.config import Config, InputSource, load_config, template_dirs
 from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors, count_warnings
-from sitrep.record import Issued, latest_issue, load_record, number_for, save_record
+from sitrep.record import Issued, latest_issue, load_record, number_for, record_issue
 
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
     from sitrep.figures import Figures
@@ -289,9 +289,18 @@ def _build(
     # 6. write atomically, then record what was issued
     pdf, html_path = _write(config, options, dirs, day, number, revision, result.data, html)
     if not options.draft:
-        _record(
-            config, day, number, revision, pdf, html_path, result.data, fp, rendered.data_latest
+        out = config.output_dir
+        issued = Issued(
+            day.isoformat(),
+            number,
+            revision,
+            str(pdf.relative_to(out)),
+            str(html_path.relative_to(out)),
+            sha256_bytes(result.data),
+            fp,
+            rendered.data_latest.isoformat(),
         )
+        record_issue(out, issued)
     return BuildResult(
         pdf,
         html_path,
@@ -374,32 +383,3 @@ def _write(
     atomic_write(pdf, data)
     atomic_write(html_path, edition.encode("utf-8"))
     return pdf, html_path
-
-
-def _record(
-    config: Config,
-    day: dt.date,
-    number: int,
-    revision: int,
-    pdf: Path,
-    html: Path,
-    data: bytes,
-    fp: str,
-    data_latest: dt.date,
-) -> None:
-    record = load_record(config.output_dir)
-    record = [e for e in record if not (e.date == day.isoformat() and e.revision == revision)]
-    out = config.output_dir
-    record.append(
-        Issued(
-            day.isoformat(),
-            number,
-            revision,
-            str(pdf.relative_to(out)),
-            str(html.relative_to(out)),
-            sha256_bytes(data),
-            fp,
-            data_latest.isoformat(),
-        )
-    )
-    save_record(out, record)
