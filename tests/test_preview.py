@@ -333,3 +333,13 @@ def test_a_slow_save_in_place_ends_in_the_saved_report(workspace: Path):
             time.sleep(0.1)
         assert now["errors"] == 0, now["problems"]
         assert "20,435" in now["content"]["body"]
+
+
+def test_its_own_names_are_answered(preview):
+    port = urlsplit(preview.server.url).port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        status, _, _ = request(preview, "GET", "/api/report?date=latest", {"Host": host})
+        assert status == 200, host
+    for host in ("localhost", f"localhost:{port + 1}", f"127.0.0.1.attacker.example:{port}"):
+        status, _, _ = request(preview, "GET", "/api/report?date=latest", {"Host": host})
+        assert status == 421, host
