@@ -31,9 +31,10 @@ def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
     functions `build` and the batch's workers use, and the issued number; `_floor` checks that
     WeasyPrint on it gives the issued PDF byte for byte, so it cannot be another HTML.
     """
-    from sitrep.batch import Worker, _shared, load_province_record
+    from sitrep.batch import _shared
     from sitrep.config import load_config, template_dirs
-    from sitrep.record import load_record
+    from sitrep.province_worker import Worker
+    from sitrep.record import load_province_record, load_record
     from sitrep.report import BuildOptions, render_report
 
     config = load_config(workspace)

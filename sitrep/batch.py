@@ -13,7 +13,7 @@ apart as provinces enter and leave the data. Province reports are recorded in
 As for the main report, an issued province report is never overwritten: different content makes
 a revision, with --revise.
 
-A province's rows are chosen by `sitrep.provinces`.
+A province's rows are chosen by `sitrep.provinces`; each worker is `sitrep.province_worker`.
 
 Work is shared, not repeated: the main process loads and validates the inputs once; each worker
 process (spawn-safe) receives the validated tables once, imports WeasyPrint and compiles the
@@ -32,14 +32,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import os
 import pickle
 import tempfile
-import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,49 +45,30 @@ from sitrep.config import Config, load_config, slugify, template_dirs
 from sitrep.errors import ReportExistsError, ValidationFailed
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors
-from sitrep.provinces import ProvinceSplit, place_pcodes, provinces_in
-from sitrep.record import Issued, load_record, number_for
+from sitrep.province_worker import (
+    Job,
+    Outcome,
+    Shared,
+    Worker,
+    build_in_worker,
+    intact,
+    ready,
+    warm_up,
+)
+from sitrep.provinces import provinces_in
+from sitrep.record import (
+    ProvinceIssued,
+    latest_by_province,
+    load_province_record,
+    load_record,
+    number_for,
+    province_key,
+    save_province_record,
+)
 from sitrep.report import BuildOptions, fingerprint, planned_number, report_name
 
 if TYPE_CHECKING:
-    from sitrep.narrative import Narrative
-    from sitrep.validate import Table
-
-PROVINCE_RECORD = "issued-provinces.json"
-# --- the record of issued province reports -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProvinceIssued(Issued):
-    province: str = ""  # P-code
-    content_sha256: str = ""  # the HTML and the templates' assets it was laid out with
-
-
-def load_province_record(output_dir: Path) -> list[ProvinceIssued]:
-    path = output_dir / PROVINCE_RECORD
-    if not path.is_file():
-        return []
-    return [ProvinceIssued(**e) for e in json.loads(path.read_text("utf-8"))["reports"]]
-
-
-def save_province_record(output_dir: Path, record: list[ProvinceIssued]) -> None:
-    entries = sorted(record, key=lambda e: (e.date, e.province, e.revision))
-    text = json.dumps({"reports": [asdict(e) for e in entries]}, indent=2) + "\n"
-    atomic_write(output_dir / PROVINCE_RECORD, text.encode("utf-8"))
-
-
-def _latest(record: list[ProvinceIssued], day: str) -> dict[str, ProvinceIssued]:
-    """Province P-code -> its newest revision issued for `day` (ISO)."""
-    latest: dict[str, ProvinceIssued] = {}
-    for entry in sorted(record, key=lambda e: e.revision):
-        if entry.date == day:
-            latest[entry.province] = entry
-    return latest
-
-
-def _province_key(fp: str, pcode: str) -> str:
-    return sha256_bytes(f"{fp}\nprovince {pcode}".encode())
-
+    pass
 
 # --- results -------------------------------------------------------------------------------------
 
@@ -116,145 +95,6 @@ class BatchResult:
     reused: bool  # every report was unchanged and nothing was loaded
 
 
-# --- the work of one worker ----------------------------------------------------------------------
-
-
-@dataclass
-class Shared:
-    """What every province report needs; sent once to each worker process."""
-
-    config: Config
-    options: BuildOptions
-    tables: dict[str, Table]
-    narrative: Narrative
-    day: dt.date  # the report date
-    data_latest: dt.date  # the newest date in the data
-    number: int
-    dirs: list[Path]
-    assets_sha256: str  # every template file: the HTML alone does not name the fonts' bytes
-
-
-@dataclass
-class Job:
-    province: str
-    issued: ProvinceIssued | None  # the newest revision issued for the date
-
-
-@dataclass
-class Outcome:
-    province: str
-    name: str
-    status: str  # "built", "reused" or "conflict"
-    revision: int
-    html: str = ""
-    pdf: bytes = b""
-    content_sha256: str = ""
-    warnings: list[str] = field(default_factory=list)
-    seconds_html: float = 0.0
-    seconds_pdf: float = 0.0
-
-
-class Worker:
-    """Builds province reports from tables validated once; one per process."""
-
-    def __init__(self, shared: Shared) -> None:
-        from sitrep.gazetteer import builtin_gazetteer
-        from sitrep.render import make_environment
-        from sitrep.validate import workspace_gazetteer
-
-        self.shared = shared
-        self.gazetteer = workspace_gazetteer(shared.tables, builtin_gazetteer())
-        self.split = ProvinceSplit(shared.tables, place_pcodes(shared.tables, self.gazetteer))
-        # Compiled once: render_html would compile every template again for each province.
-        self.env = make_environment(shared.dirs, shared.config.locale)
-
-    def html(self, pcode: str, revision: int) -> tuple[str, dict]:
-        from sitrep.figures import compute_figures
-        from sitrep.render import render_html
-        from sitrep.report import _context
-
-        s = self.shared
-        name = self.gazetteer.name(pcode)
-        config = dataclasses.replace(s.config, crisis=f"{s.config.crisis} \u2013 {name} province")
-        tables = self.split(pcode)
-        figures = compute_figures(tables, config, self.gazetteer, s.day)
-        context = _context(config, figures, s.narrative, tables, s.number, revision, s.options)
-        try:
-            return self.env.get_template("report.html").render(**context), context
-        except Exception:
-            # render_html turns a template error into a RenderError that names it.
-            return render_html(context, s.dirs, config.locale), context
-
-    def content_key(self, html: str) -> str:
-        return sha256_bytes(html.encode() + self.shared.assets_sha256.encode())
-
-    def build(self, job: Job) -> Outcome:
-        from sitrep.pdf import report_pdf
-
-        s, issued = self.shared, job.issued
-        start = time.perf_counter()
-        name = self.gazetteer.name(job.province)
-        revision = issued.revision if issued and not s.options.draft else 0
-        html, context = self.html(job.province, revision)
-        key = self.content_key(html)
-        if issued and not s.options.draft and key != issued.content_sha256:
-            if not s.options.revise:
-                return Outcome(job.province, name, "conflict", revision)
-            revision += 1
-            html, context = self.html(job.province, revision)
-            key = self.content_key(html)
-        elif issued and not s.options.draft and not s.options.force and _intact(s.config, issued):
-            return Outcome(job.province, name, "reused", revision, html, b"", key)
-        seconds_html = time.perf_counter() - start
-        attachments = context.get("attachments", ())
-        result = report_pdf(html, s.dirs, s.config.pdf_variant, attachments, s.day)
-        seconds_pdf = time.perf_counter() - start - seconds_html
-        return Outcome(
-            job.province,
-            name,
-            "built",
-            revision,
-            html,
-            result.data,
-            key,
-            result.warnings,
-            seconds_html,
-            seconds_pdf,
-        )
-
-
-_WORKER: Worker | None = None  # this process's worker, for the shared state in _WORKER_STATE
-_WORKER_STATE: Path | None = None
-
-
-def _warm_up() -> None:
-    """Pool initializer: the heavy imports, while the main process validates the inputs."""
-    import matplotlib.backends.backend_svg  # the charts and the map
-    import matplotlib.figure  # noqa: F401
-    import weasyprint  # noqa: F401
-
-    import sitrep.figures
-    import sitrep.render  # noqa: F401  (Jinja, Babel)
-
-
-def _ready() -> None:
-    """A task that does nothing: submitting it starts a worker process."""
-
-
-def _build_in_worker(state: Path, job: Job) -> Outcome:
-    """One job in a pool process; the shared state is read from `state` once per process."""
-    global _WORKER, _WORKER_STATE
-    if _WORKER is None or state != _WORKER_STATE:
-        _WORKER = Worker(pickle.loads(state.read_bytes()))
-        _WORKER_STATE = state
-    return _WORKER.build(job)
-
-
-def _intact(config: Config, issued: Issued) -> bool:
-    pdf = config.output_dir / issued.pdf
-    return pdf.is_file() and sha256_file(pdf) == issued.pdf_sha256
-
-
 # --- the batch -----------------------------------------------------------------------------------
 
 
@@ -278,9 +118,9 @@ def _reuse_all(config: Config, options: BuildOptions, fp: str) -> BatchResult | 
         if newest is None or newest.date != newest.data_latest:
             return None
         day = newest.date
-    latest = _latest(record, day)
+    latest = latest_by_province(record, day)
     if not latest or any(
-        e.fingerprint != _province_key(fp, p) or not _intact(config, e) for p, e in latest.items()
+        e.fingerprint != province_key(fp, p) or not intact(config, e) for p, e in latest.items()
     ):
         return None
     from sitrep.gazetteer import builtin_gazetteer
@@ -332,9 +172,9 @@ def _start_pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     # spawn: the same on every platform, and safe with the threads pandas and Pango start
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), _warm_up)
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), warm_up)
     for _ in range(workers):
-        pool.submit(_ready)  # a pool starts a process per submitted task, up to `workers`
+        pool.submit(ready)  # a pool starts a process per submitted task, up to `workers`
     return pool
 
 
@@ -352,7 +192,7 @@ def _outcomes(
     try:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(shared, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        futures: list[Future] = [pool.submit(_build_in_worker, state, job) for job in jobs]
+        futures: list[Future] = [pool.submit(build_in_worker, state, job) for job in jobs]
         for future in futures:
             yield future.result()
     finally:
@@ -430,7 +270,7 @@ def _build_all(
     """Every province's report: built, or reused when unchanged; written and recorded."""
     config = shared.config
     record = load_province_record(config.output_dir)
-    latest = _latest(record, shared.day.isoformat())
+    latest = latest_by_province(record, shared.day.isoformat())
     jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day)]
     reports: list[ProvinceReport] = []
     entries: dict[tuple[str, int], ProvinceIssued] = {}
@@ -455,7 +295,7 @@ def _build_all(
             report, entry = _write_report(shared, outcome)
         reports.append(report)
         if entry is not None:
-            entry = dataclasses.replace(entry, fingerprint=_province_key(fp, outcome.province))
+            entry = dataclasses.replace(entry, fingerprint=province_key(fp, outcome.province))
             entries[(entry.province, entry.revision)] = entry
     if entries:
         day = shared.day.isoformat()

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sitrep.fsutil import atomic_write
+from sitrep.fsutil import atomic_write, sha256_bytes
 
 RECORD_NAME = "issued.json"
 
@@ -71,3 +71,40 @@ def number_for(record: list[Issued], day: dt.date, seed: int) -> int | None:
         return seed
     last = max(record, key=lambda e: e.date)
     return last.number + 1 if day > last.day else None
+
+
+# The record of issued province reports (`build --each province`), apart from the main series.
+PROVINCE_RECORD = "issued-provinces.json"
+
+
+@dataclass(frozen=True)
+class ProvinceIssued(Issued):
+    province: str = ""  # P-code
+    content_sha256: str = ""  # the HTML and the templates' assets it was laid out with
+
+
+def load_province_record(output_dir: Path) -> list[ProvinceIssued]:
+    path = output_dir / PROVINCE_RECORD
+    if not path.is_file():
+        return []
+    return [ProvinceIssued(**e) for e in json.loads(path.read_text("utf-8"))["reports"]]
+
+
+def save_province_record(output_dir: Path, record: list[ProvinceIssued]) -> None:
+    entries = sorted(record, key=lambda e: (e.date, e.province, e.revision))
+    text = json.dumps({"reports": [asdict(e) for e in entries]}, indent=2) + "\n"
+    atomic_write(output_dir / PROVINCE_RECORD, text.encode("utf-8"))
+
+
+def latest_by_province(record: list[ProvinceIssued], day: str) -> dict[str, ProvinceIssued]:
+    """Province P-code -> its newest revision issued for `day` (ISO)."""
+    latest: dict[str, ProvinceIssued] = {}
+    for entry in sorted(record, key=lambda e: e.revision):
+        if entry.date == day:
+            latest[entry.province] = entry
+    return latest
+
+
+def province_key(fp: str, pcode: str) -> str:
+    """A province report's fingerprint: the inputs' fingerprint and its P-code."""
+    return sha256_bytes(f"{fp}\nprovince {pcode}".encode())

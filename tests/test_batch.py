@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sitrep.batch import PROVINCE_RECORD, build_each_province
+from sitrep.batch import build_each_province
 from sitrep.cli import main
 from sitrep.errors import ReportExistsError
 from sitrep.provinces import province_tables, provinces_in
+from sitrep.record import PROVINCE_RECORD
 from sitrep.report import BuildOptions
 from sitrep.validate import ROW, Table
 from tests.conftest import pdf_text
