@@ -343,3 +343,42 @@ def test_its_own_names_are_answered(preview):
     for host in ("localhost", f"localhost:{port + 1}", f"127.0.0.1.attacker.example:{port}"):
         status, _, _ = request(preview, "GET", "/api/report?date=latest", {"Host": host})
         assert status == 421, host
+
+
+def test_a_workbook_saved_by_libreoffice_is_followed(workspace: Path, tmp_path: Path):
+    """LibreOffice writes the workbook (its own xlsx, its own way of saving): the preview shows
+    the new figure, from LibreOffice's file."""
+    import shutil
+    import subprocess
+    import time
+    import urllib.request
+
+    import openpyxl
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    assert office, "LibreOffice is missing: run `make test`, which installs it"
+    edited = tmp_path / "edit" / "sample-data.xlsx"
+    edited.parent.mkdir()
+    book = openpyxl.load_workbook(workspace / "inputs" / "sample-data.xlsx")
+    book["displacement"].cell(17, 8).value = 2050  # D015, People: the total becomes 20,435
+    book.save(edited)
+
+    with start_preview(PreviewOptions(workspace, port=0)) as running:
+        url = running.server.url + "api/report?date=latest"
+        with urllib.request.urlopen(url, timeout=60) as response:
+            assert "19,435" in json.loads(response.read())["content"]["body"]
+        profile = (tmp_path / "profile").as_uri()  # its own: no lock on the user's profile
+        subprocess.run(
+            [office, f"-env:UserInstallation={profile}", "--headless", "--calc",
+             "--convert-to", "xlsx", "--outdir", str(workspace / "inputs"), str(edited)],
+            capture_output=True, timeout=120, check=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                state = json.loads(response.read())
+            if state["errors"] == 0 and "20,435" in state["content"]["body"]:
+                break
+            time.sleep(0.1)
+        assert state["errors"] == 0, state["problems"]
+        assert "20,435" in state["content"]["body"]
