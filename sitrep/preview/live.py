@@ -29,6 +29,7 @@ from sitrep.errors import SitrepError, ValidationFailed
 
 if TYPE_CHECKING:
     from sitrep.config import Config, InputSource
+    from sitrep.record import Issued
     from sitrep.report import BuildResult, Numbering
     from sitrep.validate import Table
 
@@ -145,12 +146,12 @@ def split_document(document: str) -> tuple[str, str, list[tuple[str, str]], str,
     )
 
 
-def preview_numbering(config: Config) -> Numbering:
+def preview_numbering(config: Config, record: list[Issued] | None = None) -> Numbering:
     """The number a report would carry, from the record, reserving nothing."""
     from sitrep.record import latest_issue, load_record, number_for
     from sitrep.report import planned_number
 
-    record = load_record(config.output_dir)
+    record = load_record(config.output_dir) if record is None else record
 
     def numbering(day: dt.date) -> tuple[int, int]:
         if issued := latest_issue(record, day):
@@ -314,11 +315,12 @@ class LiveReports:
             config = load_config(self.workspace)
             dirs = template_dirs(config.templates_dir)
             options = BuildOptions(self.workspace, key, self.inputs)
-            rendered = render_report(config, options, dirs, preview_numbering(config))
+            record = load_record(config.output_dir)
+            rendered = render_report(config, options, dirs, preview_numbering(config, record))
             title, lang, styles, body_class, body = split_document(
                 html_edition(rendered.html, dirs)
             )
-            issued = latest_issue(load_record(config.output_dir), rendered.day)
+            issued = latest_issue(record, rendered.day)
             changed = bool(issued) and issued.fingerprint != fingerprint(config, self.inputs, dirs)
         except ValidationFailed as exc:
             return None, [problem_json(p) for p in exc.problems], []
