@@ -10,10 +10,12 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sitrep.fsutil import atomic_write, sha256_bytes
 
 RECORD_NAME = "issued.json"
+E = TypeVar("E", bound="Issued")
 
 
 @dataclass(frozen=True)
@@ -32,17 +34,23 @@ class Issued:
         return dt.date.fromisoformat(self.date)
 
 
-def load_record(output_dir: Path) -> list[Issued]:
-    path = output_dir / RECORD_NAME
+def _read(path: Path, kind: type[E]) -> list[E]:
     if not path.is_file():
         return []
-    return [Issued(**entry) for entry in json.loads(path.read_text("utf-8"))["reports"]]
+    return [kind(**entry) for entry in json.loads(path.read_text("utf-8"))["reports"]]
+
+
+def _write(path: Path, entries: list[E]) -> None:
+    text = json.dumps({"reports": [asdict(e) for e in entries]}, indent=2) + "\n"
+    atomic_write(path, text.encode("utf-8"))
+
+
+def load_record(output_dir: Path) -> list[Issued]:
+    return _read(output_dir / RECORD_NAME, Issued)
 
 
 def save_record(output_dir: Path, record: list[Issued]) -> None:
-    entries = sorted(record, key=lambda e: (e.date, e.revision))
-    text = json.dumps({"reports": [asdict(e) for e in entries]}, indent=2) + "\n"
-    atomic_write(output_dir / RECORD_NAME, text.encode("utf-8"))
+    _write(output_dir / RECORD_NAME, sorted(record, key=lambda e: (e.date, e.revision)))
 
 
 def record_issue(output_dir: Path, issued: Issued) -> None:
@@ -84,16 +92,12 @@ class ProvinceIssued(Issued):
 
 
 def load_province_record(output_dir: Path) -> list[ProvinceIssued]:
-    path = output_dir / PROVINCE_RECORD
-    if not path.is_file():
-        return []
-    return [ProvinceIssued(**e) for e in json.loads(path.read_text("utf-8"))["reports"]]
+    return _read(output_dir / PROVINCE_RECORD, ProvinceIssued)
 
 
 def save_province_record(output_dir: Path, record: list[ProvinceIssued]) -> None:
-    entries = sorted(record, key=lambda e: (e.date, e.province, e.revision))
-    text = json.dumps({"reports": [asdict(e) for e in entries]}, indent=2) + "\n"
-    atomic_write(output_dir / PROVINCE_RECORD, text.encode("utf-8"))
+    key = lambda e: (e.date, e.province, e.revision)  # noqa: E731
+    _write(output_dir / PROVINCE_RECORD, sorted(record, key=key))
 
 
 def latest_by_province(record: list[ProvinceIssued], day: str) -> dict[str, ProvinceIssued]:

@@ -161,10 +161,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return False
 
     def _page(self, key: Key) -> None:
-        self._send(HTTPStatus.OK, "text/html; charset=utf-8", self.server.page(self._snap(key)))
-
-    def _snap(self, key: Key) -> Snapshot:
-        return self.server.live.snapshot(key)
+        page = self.server.page(self.server.live.snapshot(key))
+        self._send(HTTPStatus.OK, "text/html; charset=utf-8", page)
 
     def _json(self, data: Any, status: HTTPStatus = HTTPStatus.OK) -> None:
         body = json.dumps(data, ensure_ascii=False).encode("utf-8")

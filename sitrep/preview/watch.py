@@ -46,8 +46,6 @@ class Targets:
         name = path.name
         if name.startswith(TEMPORARY_PREFIXES) or name.endswith(TEMPORARY_SUFFIXES):
             return False
-        if name.startswith(".") and name.endswith(".tmp"):
-            return False
         return path in self.files or any(path.is_relative_to(tree) for tree in self.trees)
 
 
