@@ -178,6 +178,7 @@ def test_outbox_files_are_what_as_bytes_wrote_and_parse_back(tmp_path):
     assert summary.count("written") == len(partners)
     assert sorted(outbox.iterdir()) == sorted(summary.files)  # no temporary files left
     for partner, path in zip(partners, summary.files, strict=True):
-        raw = path.read_bytes()
+        unsent, raw = path.read_bytes().split(b"\n", 1)
+        assert unsent == b"X-Unsent: 1"  # Outlook and Thunderbird open it ready to send
         assert b"\r" not in raw  # local line ends, as message.as_bytes() writes them
         _assert_same_message(raw, build_message(report, partner, SETTINGS, NOW).as_bytes())

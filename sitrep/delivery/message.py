@@ -2,13 +2,20 @@
 
 The bodies carry the highlights, key figures, period and contacts, so a partner reading on a
 phone over a poor line learns the essentials without opening the PDF. No remote images: they cost
-bandwidth and many clients block them anyway.
+bandwidth and many clients block them anyway. The logo travels inside the message as a
+`cid:` part of a multipart/related HTML body.
+
+Unsubscribing: `[email] unsubscribe` may hold `{email}` (the recipient's address, URL-quoted)
+or `{token}` (a random per-recipient token kept in the send ledger). Such a link is per
+recipient, and only then, when it is https, is RFC 8058's one-click List-Unsubscribe-Post
+header added: a one-click POST to a list-wide URL would unsubscribe nobody in particular.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email import policy
@@ -17,8 +24,17 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime
 from html import escape
+from urllib.parse import quote
 
-from sitrep.delivery.model import EmailSettings, Partner, ReportEmail, address_part
+from sitrep.delivery.model import (
+    EmailSettings,
+    Partner,
+    ReportEmail,
+    address_part,
+    mailbox_key,
+    unsafe_character,
+    unsubscribe_fields,
+)
 
 # Month names spelled out here: strftime('%B') follows the locale, and the subject format is fixed.
 _MONTHS = (
@@ -52,7 +68,7 @@ def subject_line(report: ReportEmail) -> str:
 
 def message_id(report: ReportEmail, recipient: str, from_addr: str) -> str:
     """Stable for (report date, number, revision, recipient), so a resend is recognisable."""
-    digest = hashlib.sha1(recipient.strip().casefold().encode()).hexdigest()[:16]
+    digest = hashlib.sha1(mailbox_key(recipient).encode()).hexdigest()[:16]
     domain = address_part(from_addr).rpartition("@")[2] or "sitrep.invalid"
     day = report.report_date.isoformat()
     return f"<sitrep-{day}-no{report.number}-r{report.revision}-{digest}@{domain}>"
@@ -77,7 +93,35 @@ def _size(num_bytes: int) -> str:
     return f"{max(1, round(num_bytes / 1024))} KB"
 
 
-def text_body(report: ReportEmail, partner: Partner, settings: EmailSettings, size: int) -> str:
+def unsubscribe_link(settings: EmailSettings, recipient: str, token: str | None) -> str | None:
+    """The recipient's unsubscribe URL: `{email}` and `{token}` filled in (None: no setting)."""
+    template = settings.unsubscribe
+    if template is None:
+        return None
+    fields = unsubscribe_fields(template)
+    if "token" in fields and not token:
+        raise ValueError("the unsubscribe setting uses {token}: pass the recipient's token")
+    link = template.replace("{email}", quote(recipient.strip(), safe="@"))
+    return link.replace("{token}", quote(token or "", safe=""))
+
+
+def per_recipient_unsubscribe(settings: EmailSettings) -> bool:
+    return bool(settings.unsubscribe and unsubscribe_fields(settings.unsubscribe))
+
+
+def logo_cid(report: ReportEmail) -> str:
+    """A Content-ID that depends on the logo's bytes only, so messages stay reproducible."""
+    digest = hashlib.sha256(report.logo or b"").hexdigest()[:16]
+    return f"logo-{digest}@sitrep.invalid"
+
+
+def text_body(
+    report: ReportEmail,
+    partner: Partner,
+    settings: EmailSettings,
+    size: int,
+    unsubscribe: str | None = None,
+) -> str:
     lines = [
         f"{report.country}: {report.crisis}",
         f"Situation Report No. {report.number} (as of {long_date(report.report_date)})",
@@ -102,18 +146,31 @@ def text_body(report: ReportEmail, partner: Partner, settings: EmailSettings, si
     if report.contacts:
         lines += ["", "CONTACTS"]
         lines += [f"- {c.name}, {c.title}, {c.organisation}, {c.email}" for c in report.contacts]
-    if settings.unsubscribe:
-        lines += ["", f"To stop receiving these reports: {settings.unsubscribe}"]
+    if unsubscribe:
+        lines += ["", f"To stop receiving these reports: {unsubscribe}"]
     return "\n".join(lines) + "\n"
 
 
-def html_body(report: ReportEmail, partner: Partner, settings: EmailSettings, size: int) -> str:
+def html_body(
+    report: ReportEmail,
+    partner: Partner,
+    settings: EmailSettings,
+    size: int,
+    unsubscribe: str | None = None,
+) -> str:
     e = escape  # quote=True by default, so values are safe inside attributes too
+    logo = (
+        f'<p><img src="cid:{logo_cid(report)}" alt="{e(report.issuing_office)}" height="48" '
+        'style="height: 48px; width: auto;"></p>'
+        if report.logo
+        else ""
+    )
     parts = [
         '<!DOCTYPE html><html><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(subject_line(report))}</title></head>",
         '<body style="font-family: sans-serif; max-width: 40em; line-height: 1.4;">',
+        logo,
         (
             f'<h1 style="font-size: 1.2em;">{e(report.country)}: {e(report.crisis)}<br>'
             f"Situation Report No. {report.number} "
@@ -158,8 +215,8 @@ def html_body(report: ReportEmail, partner: Partner, settings: EmailSettings, si
             for c in report.contacts
         )
         parts.append(f'<h2 style="font-size: 1.1em;">Contacts</h2><ul>{items}</ul>')
-    if settings.unsubscribe:
-        link = e(settings.unsubscribe)
+    if unsubscribe:
+        link = e(unsubscribe)
         parts.append(
             f'<p style="font-size: 0.9em;"><a href="{link}">Stop receiving these reports</a></p>'
         )
@@ -168,9 +225,20 @@ def html_body(report: ReportEmail, partner: Partner, settings: EmailSettings, si
 
 
 def build_message(
-    report: ReportEmail, partner: Partner, settings: EmailSettings, now: datetime
+    report: ReportEmail,
+    partner: Partner,
+    settings: EmailSettings,
+    now: datetime,
+    token: str | None = None,
 ) -> EmailMessage:
-    """The email for one partner. Reads the PDF only when it is attached; `now` sets Date."""
+    """The email for one partner. Reads the PDF only when it is attached; `now` sets Date.
+
+    `token` is the partner's unsubscribe token, needed when the unsubscribe setting has {token}.
+    """
+    for text in (partner.email, partner.name):
+        if bad := unsafe_character(text):
+            # The partners table is validated before this; a NUL must never reach a header.
+            raise ValueError(f"partner {partner.email!r}: {bad} in {text!r}")
     link = _uses_link(report, partner)
     pdf = b"" if link else report.pdf_path.read_bytes()
     size = report.pdf_path.stat().st_size if link else len(pdf)
@@ -183,13 +251,22 @@ def build_message(
     # A naive datetime is taken as UTC rather than the machine's zone, so output is reproducible.
     msg["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=UTC))
     msg["Message-ID"] = message_id(report, partner.email, settings.from_addr)
-    if settings.unsubscribe:
-        msg["List-Unsubscribe"] = f"<{settings.unsubscribe}>"
-        if settings.unsubscribe.startswith("https:"):
-            # RFC 8058 one-click unsubscribe; only meaningful for an https endpoint.
+    unsubscribe = unsubscribe_link(settings, partner.email, token)
+    if unsubscribe:
+        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+        if unsubscribe.startswith("https:") and per_recipient_unsubscribe(settings):
+            # RFC 8058 one-click: a POST to this URL unsubscribes this recipient, so the URL
+            # must name them and be https.
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg.set_content(text_body(report, partner, settings, size))
-    msg.add_alternative(html_body(report, partner, settings, size), subtype="html")
+    msg.set_content(text_body(report, partner, settings, size, unsubscribe))
+    msg.add_alternative(html_body(report, partner, settings, size, unsubscribe), subtype="html")
+    if report.logo:
+        html_part = msg.get_payload()[1]
+        maintype, _, subtype = report.logo_type.partition("/")
+        html_part.add_related(
+            report.logo, maintype=maintype, subtype=subtype, cid=f"<{logo_cid(report)}>",
+            filename=f"logo.{'svg' if subtype == 'svg+xml' else subtype}",
+        )  # fmt: skip
     if not link:
         # Adding an attachment turns multipart/alternative into multipart/mixed around it.
         msg.add_attachment(
@@ -254,18 +331,37 @@ class MessageFactory:
     headers in the same order, except that all partners of a format share one MIME boundary.
     """
 
-    def __init__(self, report: ReportEmail, settings: EmailSettings, now: datetime) -> None:
+    def __init__(
+        self,
+        report: ReportEmail,
+        settings: EmailSettings,
+        now: datetime,
+        token_for: Callable[[str], str] | None = None,
+    ) -> None:
         self.report = report
         self.settings = settings
         self.now = now
+        self.token_for = token_for  # recipient -> unsubscribe token, for {token}
         self._templates: dict[tuple[bool, str], _Template] = {}
 
     def build(self, partner: Partner) -> EmailMessage:
         """The plain EmailMessage, for a transport that serialises messages itself."""
-        return build_message(self.report, partner, self.settings, self.now)
+        token = None
+        if self.settings.unsubscribe and "token" in unsubscribe_fields(self.settings.unsubscribe):
+            if self.token_for is None:
+                raise ValueError("the unsubscribe setting uses {token}: MessageFactory needs one")
+            token = self.token_for(partner.email)
+        return build_message(self.report, partner, self.settings, self.now, token)
 
     def as_bytes(self, partner: Partner, linesep: str = SMTP_LINESEP) -> bytes:
         """The serialised message for `partner`, every line ending in `linesep`."""
+        if per_recipient_unsubscribe(self.settings):
+            # The unsubscribe link is in both bodies too, so no two messages share a body:
+            # each is serialised whole (about 1 ms more per message with a 100 KB PDF).
+            msg = self.build(partner)
+            buffer = io.BytesIO()
+            BytesGenerator(buffer, policy=msg.policy.clone(linesep=linesep)).flatten(msg)
+            return buffer.getvalue()
         key = (_uses_link(self.report, partner), linesep)
         template = self._templates.get(key)
         if template is None:

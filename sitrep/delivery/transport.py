@@ -1,10 +1,17 @@
 """How messages leave over SMTP: one connection kept open for the whole run.
 
-SMTP replies are sorted into three kinds because each needs a different response:
-temporary (4xx, dropped connection) is retried by the caller with backoff, permanent (5xx for one
-recipient) is recorded and the run goes on, and fatal (authentication, TLS, sender refused) stops
-the run with a DeliveryError. No message or error text ever contains the password: server replies
-are scrubbed in case a server echoes what it was sent.
+SMTP replies are sorted into four kinds because each needs a different response:
+temporary (4xx, dropped connection before the message was handed over) is retried by the caller
+with backoff, permanent (5xx for one recipient) is recorded and the run goes on, unknown (the
+message was handed over, then no reply came to the final ".") is never retried, and fatal
+(authentication, TLS, sender refused) stops the run with a DeliveryError.
+
+"Handed over" starts when the final "." is written: a server may not deliver a message whose
+end it never saw (RFC 5321 4.1.1.4), so a failure while the body is still being written is
+temporary. The caller is told just before the body goes out (`on_data`), to record it first.
+
+No message or error text ever contains the password: server replies are scrubbed in case a
+server echoes what it was sent.
 """
 
 from __future__ import annotations
@@ -43,6 +50,10 @@ class TemporaryFailure(Exception):
         super().__init__(f"{code} {text}" if code else text)
 
 
+class UnknownOutcome(Exception):
+    """The whole message went out but no reply came: the server may have delivered it."""
+
+
 class PermanentFailure(Exception):
     """A 5xx reply for one recipient: do not retry, carry on with the others."""
 
@@ -52,12 +63,17 @@ class PermanentFailure(Exception):
         super().__init__(f"{code} {text}")
 
 
+OnData = Callable[[], None]  # called once the server is ready for the message, before any byte
+
+
 class Transport(Protocol):
     """What send_report needs. `send` returns the file written, or None when sent over SMTP."""
 
     records_delivery: bool  # False for the outbox: writing a file reaches nobody
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> Path | None: ...
+    def send(
+        self, message: EmailMessage, sender: str, recipient: str, on_data: OnData | None = None
+    ) -> Path | None: ...
 
     def close(self) -> None: ...
 
@@ -77,6 +93,7 @@ class SmtpTarget:
     password: str | None = None
     ssl_context: ssl.SSLContext | None = field(default=None, compare=False)
     timeout: float = 60.0
+    data_timeout: float = 600.0  # the wait for the reply to the final "."
 
     def display(self) -> str:
         """'smtps://user@host:465' (no password)."""
@@ -88,7 +105,8 @@ class SmtpTarget:
         password = "'***'" if self.password else "None"
         return (
             f"SmtpTarget(host={self.host!r}, port={self.port}, security={self.security!r}, "
-            f"username={self.username!r}, password={password}, timeout={self.timeout})"
+            f"username={self.username!r}, password={password}, timeout={self.timeout}, "
+            f"data_timeout={self.data_timeout})"
         )
 
     __str__ = display
@@ -100,6 +118,7 @@ def parse_smtp_url(
     *,
     ssl_context: ssl.SSLContext | None = None,
     timeout: float = 60.0,
+    data_timeout: float = 600.0,
 ) -> SmtpTarget:
     """Parse smtp://, smtp+starttls:// or smtps:// [user[:password]@]host[:port].
 
@@ -130,6 +149,7 @@ def parse_smtp_url(
         password=password,
         ssl_context=ssl_context,
         timeout=timeout,
+        data_timeout=data_timeout,
     )
 
 
@@ -168,7 +188,9 @@ class BytesTransport(Transport, Protocol):
 
     def can_send_bytes(self, sender: str, recipient: str) -> bool: ...
 
-    def send_bytes(self, data: bytes, sender: str, recipient: str) -> Path | None: ...
+    def send_bytes(
+        self, data: bytes, sender: str, recipient: str, on_data: OnData | None = None
+    ) -> Path | None: ...
 
 
 def quote_periods(data: bytes) -> bytes:
@@ -182,21 +204,50 @@ def quote_periods(data: bytes) -> bytes:
 
 
 class _Smtp(smtplib.SMTP):
-    """smtplib.SMTP whose DATA stuffs dots with quote_periods, not a regex: the same wire bytes."""
+    """smtplib.SMTP whose DATA tells the caller before the message goes out, waits
+    `data_timeout` for the reply to the final ".", and raises UnknownOutcome when that reply
+    never comes. Dots are stuffed with quote_periods, not a regex: the same wire bytes."""
+
+    on_data: OnData | None = None
+    data_timeout: float = 600.0
 
     def data(self, msg: bytes | str) -> tuple[int, bytes]:
-        if not isinstance(msg, bytes):
-            return super().data(msg)
+        if isinstance(msg, str):
+            msg = smtplib._fix_eols(msg).encode("ascii")  # as smtplib does for a str
         # smtplib.SMTP.data for bytes, minus its debug output.
         self.putcmd("data")
         code, reply = self.getreply()
         if code != 354:
             raise smtplib.SMTPDataError(code, reply)
+        if self.on_data is not None:
+            self.on_data()  # the ledger says 'sending' before the first byte of the message
         stuffed = quote_periods(msg)
         if not stuffed.endswith(b"\r\n"):
             stuffed += b"\r\n"
-        self.send(stuffed + b".\r\n")
-        return self.getreply()
+        self.send(stuffed)  # a failure here: the server never saw the end, nothing delivered
+        sock = self.sock
+        try:
+            if sock is not None:
+                sock.settimeout(self.data_timeout)  # RFC 5321 4.5.3.2: 10 minutes for "."
+            self.send(b".\r\n")
+            code, reply = self.getreply()
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise UnknownOutcome(_ended_how(exc, self.data_timeout)) from None
+        if sock is not None and self.sock is sock:
+            sock.settimeout(self.timeout)
+        if 200 <= code < 300:
+            return 250, reply  # 250 is what sendmail() takes for success
+        if not 400 <= code < 600:
+            self.close()
+            raise UnknownOutcome(f"the reply to the end of the message was garbled ({code})")
+        return code, reply
+
+
+def _ended_how(exc: BaseException, data_timeout: float) -> str:
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+        return f"no reply to the end of the message within {data_timeout:g} s"
+    return "the connection was lost after the whole message was sent, before the reply"
 
 
 class _SmtpSsl(_Smtp, smtplib.SMTP_SSL):
@@ -211,7 +262,7 @@ class SmtpTransport:
 
     def __init__(self, target: SmtpTarget) -> None:
         self.target = target
-        self._conn: smtplib.SMTP | None = None
+        self._conn: _Smtp | None = None
         self.connections = 0  # how many times we connected; tests and the bench read it
 
     def __enter__(self) -> Self:
@@ -237,15 +288,16 @@ class SmtpTransport:
                 self._conn.quit()
         self._drop()
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _Smtp:
         t = self.target
         context = t.ssl_context or ssl.create_default_context()
-        conn: smtplib.SMTP | None = None
+        conn: _Smtp | None = None
         try:
             if t.security == "tls":
                 conn = _SmtpSsl(t.host, t.port, timeout=t.timeout, context=context)
             else:
                 conn = _Smtp(t.host, t.port, timeout=t.timeout)
+            conn.data_timeout = t.data_timeout
             conn.ehlo()
             if t.security != "tls":
                 if conn.has_extn("starttls"):
@@ -307,27 +359,38 @@ class SmtpTransport:
             with contextlib.suppress(OSError):
                 conn.close()
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> Path | None:
-        """Send one message to one recipient; raise TemporaryFailure/PermanentFailure."""
+    def send(
+        self, message: EmailMessage, sender: str, recipient: str, on_data: OnData | None = None
+    ) -> Path | None:
+        """Send one message to one recipient; raise TemporaryFailure, PermanentFailure or
+        UnknownOutcome. `on_data` runs once the server is ready for the message."""
         # send_message also covers non-ASCII addresses (SMTPUTF8, with UTF-8 headers).
         return self._submit(
-            lambda conn: conn.send_message(message, from_addr=sender, to_addrs=[recipient])
+            lambda conn: conn.send_message(message, from_addr=sender, to_addrs=[recipient]),
+            on_data,
         )
 
     def can_send_bytes(self, sender: str, recipient: str) -> bool:
         """False for a non-ASCII address: only send() knows how to write it for SMTPUTF8."""
         return sender.isascii() and recipient.isascii()
 
-    def send_bytes(self, data: bytes, sender: str, recipient: str) -> Path | None:
+    def send_bytes(
+        self, data: bytes, sender: str, recipient: str, on_data: OnData | None = None
+    ) -> Path | None:
         """Like send() for a message already serialised with CRLF line ends (MessageFactory
         makes them so). smtplib sends bytes as they are: a bare LF would reach the server."""
-        return self._submit(lambda conn: conn.sendmail(sender, [recipient], data))
+        return self._submit(lambda conn: conn.sendmail(sender, [recipient], data), on_data)
 
-    def _submit(self, submit: Callable[[smtplib.SMTP], object]) -> None:
+    def _submit(self, submit: Callable[[_Smtp], object], on_data: OnData | None) -> None:
         if self._conn is None:
             self._conn = self._connect()
+        conn = self._conn
+        conn.on_data = on_data
         try:
-            submit(self._conn)
+            submit(conn)
+        except UnknownOutcome:
+            self._drop()  # the session is in an unknown state: the next message reconnects
+            raise
         except smtplib.SMTPRecipientsRefused as exc:
             code, raw = next(iter(exc.recipients.values()))
             raise self._classify(code, _reply_text(raw), sender_refused=False) from None
@@ -343,6 +406,8 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise TemporaryFailure(None, f"connection error: {self._scrub(str(exc))}") from None
+        finally:
+            conn.on_data = None
         return None
 
     def _classify(self, code: int, raw: str, *, sender_refused: bool) -> Exception:
