@@ -259,8 +259,13 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     help="Send even if the pre-send check finds problems (stale data, placeholders).",
 )
 @click.option("--status", is_flag=True, help="Show the send ledger for the report; send nothing.")
+@click.option(
+    "--resend-unknown",
+    is_flag=True,
+    help="Send again to recipients whose delivery is unknown (they may have it already).",
+)
 @click.pass_obj
-def send(ctx: Context, day, inputs, lists, skip_checks, status) -> None:
+def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) -> None:
     """Email the report to the partners (an outbox of .eml files unless SITREP_SMTP_URL is set)."""
     import os
 
@@ -277,10 +282,18 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status) -> None:
             for row in rows:
                 error = f"  ({row.last_error})" if row.last_error else ""
                 click.echo(f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{error}")
+            unknown = [r.recipient for r in rows if r.state in ("unknown", "sending")]
+            if unknown:
+                click.echo(
+                    f"{len(unknown)} recipient(s) may or may not have it: {', '.join(unknown)}. "
+                    "'sitrep send --resend-unknown' sends to them again."
+                )
             return
         progress = sys.stderr.isatty() and not os.environ.get("CI")
         outcome = send_report(
-            SendOptions(ctx.workspace, day, list(lists), inputs, skip_checks, progress)
+            SendOptions(
+                ctx.workspace, day, list(lists), inputs, skip_checks, progress, resend_unknown
+            )
         )
     except Exception as exc:
         fail(ctx, exc)
@@ -293,6 +306,12 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status) -> None:
         click.echo(f"  {line}")
     for path in summary.files:
         click.echo(f"  {path}")
+    if summary.unknown:
+        click.echo(
+            f"  Not confirmed: {len(summary.unknown)} recipient(s) may have been sent the report "
+            f"but the server did not confirm it: {', '.join(summary.unknown)}. They are not sent "
+            "to again; check with them, then 'sitrep send --resend-unknown' if needed."
+        )
     sys.exit(0 if summary.ok else EXIT_PROBLEMS)
 
 

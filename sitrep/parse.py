@@ -175,10 +175,34 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
     return None, "expected a date like 2021-08-24, 24/08/2021 or 24 Aug 2021", False
 
 
+# In an address or a display name: control characters (NUL, CR, LF ...) would reach a mail
+# header, zero-width ones make two addresses look the same (the delivery stage checks again).
+UNSAFE_IN_ADDRESS_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+
+
+def _unsafe_in_address(text: str) -> str | None:
+    if match := UNSAFE_IN_ADDRESS_RE.search(text):
+        kind = "a control" if match.group() <= "\x9f" else "a zero-width"
+        return (
+            f"contains U+{ord(match.group()):04X} ({kind} character) at position "
+            f"{match.start() + 1}: retype the value"
+        )
+    return None
+
+
+def parse_display_name(value: object) -> Parsed:
+    """A name that goes into a mail header (the partners' names): text, minus unsafe characters."""
+    if not is_missing(value) and (problem := _unsafe_in_address(as_text(value))):
+        return None, problem
+    return parse_text(value)
+
+
 def parse_email(value: object) -> Parsed:
     if is_missing(value):
         return None, None
     text = str(value).strip()
+    if problem := _unsafe_in_address(text):
+        return None, problem
     if text.lower().startswith("mailto:"):
         text = text[7:]
     if not EMAIL_RE.match(text):

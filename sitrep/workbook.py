@@ -24,6 +24,7 @@ ABOUT = {
     "pcode": "A P-code (AF0907) or a place name sitrep knows (Andarab, Banu).",
     "vocab": "One of the words in the dropdown.",
     "email": "An email address.",
+    "display_name": "A person's name, as it will appear in the email's To: line.",
     "lists": "Distribution list names, separated by ; or ,",
     "bool": "yes or no.",
 }
