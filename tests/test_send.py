@@ -170,3 +170,19 @@ def test_the_pre_send_check_refuses_a_report_without_highlights(workspace: Path)
     narrative.write_text(narrative.read_text().replace("# Highlights", "# Notes"))
     refused = sitrep(workspace, "send")
     assert refused.returncode == 1 and "Highlights section is empty" in refused.stderr
+
+
+def test_validate_refuses_unsafe_characters_in_partners_with_the_row(workspace: Path):
+    (workspace / "p.csv").write_bytes(
+        "name,email,organisation,lists\n"
+        "Ann,ann@example.org,NGO,WASH\n"
+        "Bo\x00b,bo@example.org,NGO,WASH\n"
+        "Dup,dup\u200b@example.org,NGO,WASH\n"
+        "Cy\u2060,cy@example.org,NGO,WASH\n".encode()
+    )
+    run = sitrep(workspace, "validate", "--input", f"partners={workspace / 'p.csv'}")
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    assert any('row 3, column "name"' in line for line in lines), run.stdout
+    assert any('row 4, column "email"' in line and "U+200B" in line for line in lines)
+    assert any('row 5, column "name"' in line and "U+2060" in line for line in lines)
