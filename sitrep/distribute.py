@@ -115,6 +115,20 @@ def email_logo(config: Config) -> tuple[bytes, str] | None:
     return None
 
 
+def email_accent(config: Config) -> str | None:
+    """The first templates folder's `--accent: #rrggbb` (style.css), for the email's title band."""
+    from sitrep.config import template_dirs
+
+    for folder in template_dirs(config.templates_dir):
+        css = folder / "style.css"
+        if not css.is_file() or css.stat().st_size > 1_000_000:
+            continue
+        text = css.read_text("utf-8", "replace")
+        if match := re.search(r"--accent:\s*(#[0-9a-fA-F]{6})\b", text):
+            return match.group(1)
+    return None
+
+
 def outbox_dir(config: Config, result: BuildResult) -> Path:
     """One folder per issue and revision, so no earlier issue's messages lie beside these."""
     return (
@@ -197,6 +211,8 @@ def _report_email(
     )
     if logo := email_logo(config):
         email = dataclasses.replace(email, logo=logo[0], logo_type=logo[1])
+    if accent := email_accent(config):
+        email = dataclasses.replace(email, accent=accent)
     problems = [str(p) for p in checked.problems if p.severity == "error" or "stale" in p.message]
     for key, title in REQUIRED_SECTIONS.items():
         empty = not narrative.highlights if key == "highlights" else not narrative.sections.get(key)

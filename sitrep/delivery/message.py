@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -160,21 +161,25 @@ def html_body(
 ) -> str:
     e = escape  # quote=True by default, so values are safe inside attributes too
     logo = (
-        f'<p><img src="cid:{logo_cid(report)}" alt="{e(report.issuing_office)}" height="48" '
-        'style="height: 48px; width: auto;"></p>'
+        f'<img src="cid:{logo_cid(report)}" alt="{e(report.issuing_office)}" width="48" '
+        'height="48" style="float: right; width: 48px; height: 48px; margin-left: 12px;">'
         if report.logo
         else ""
     )
+    # The report's title band: the accent colour behind white text and the (white) logo.
+    accent = report.accent if re.fullmatch(r"#[0-9a-fA-F]{6}", report.accent) else "#0b5ea8"
     parts = [
         '<!DOCTYPE html><html><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(subject_line(report))}</title></head>",
         '<body style="font-family: sans-serif; max-width: 40em; line-height: 1.4;">',
-        logo,
         (
-            f'<h1 style="font-size: 1.2em;">{e(report.country)}: {e(report.crisis)}<br>'
+            f'<div style="background: {accent}; color: #ffffff; padding: 12px 14px;">{logo}'
+            f'<h1 style="font-size: 1.2em; margin: 0; color: #ffffff;">'
+            f"{e(report.country)}: {e(report.crisis)}<br>"
             f"Situation Report No. {report.number} "
             f"(as of {e(long_date(report.report_date))})</h1>"
+            '<div style="clear: both;"></div></div>'
         ),
     ]
     if report.revision > 0:

@@ -111,6 +111,7 @@ class ReportEmail:
     illustrative: bool  # sample data: the body says so
     logo: bytes | None = None  # the template's logo, carried inline in the HTML body
     logo_type: str = "image/svg+xml"
+    accent: str = "#0b5ea8"  # the title band's colour (a #rrggbb), as in the report's style.css
 
 
 @dataclass(frozen=True)
