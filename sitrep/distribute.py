@@ -252,6 +252,10 @@ def send(options: SendOptions) -> SendOutcome:
     records = checked.tables["partners"].frame.to_dict("records")
     recipients = select_recipients(partners_from_records(records), options.lists or None)
     outbox = outbox_dir(config, result)
+    if settings.smtp is None:
+        # An older sitrep wrote every issue's .eml straight into outbox/: not this issue's.
+        for stale in outbox.parent.glob("*.eml"):
+            stale.unlink(missing_ok=True)
     with make_transport(settings, os.environ.get(PASSWORD_ENV), outbox) as transport:
         summary = send_report(
             report,

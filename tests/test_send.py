@@ -35,7 +35,11 @@ def sitrep(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProce
 
 
 def test_without_smtp_the_outbox_gets_one_eml_per_partner(issued: Path):
+    old_layout = issued / "output/2021-08-24/outbox/fsc@example.org.eml"  # an older sitrep's
+    old_layout.parent.mkdir(parents=True)
+    old_layout.write_bytes(b"Subject: an earlier issue\n\n")
     run = sitrep(issued, "send")
+    assert not old_layout.exists()
     assert run.returncode == 0, run.stderr
     outbox = issued / "output/2021-08-24/outbox/no10-r0"  # one folder per issue and revision
     files = sorted(outbox.glob("*.eml"))
