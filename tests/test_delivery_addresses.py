@@ -15,7 +15,8 @@ from urllib.parse import quote
 import pytest
 
 from sitrep.delivery import ledger
-from sitrep.delivery.message import MessageFactory, build_message
+from sitrep.delivery.factory import MessageFactory
+from sitrep.delivery.message import build_message
 from sitrep.delivery.model import EmailSettings, Partner, mailbox_key, parse_email_settings
 from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.recipients import partners_from_records, select_recipients

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitrep.delivery.message import MessageFactory, build_message
+from sitrep.delivery.factory import MessageFactory
+from sitrep.delivery.message import build_message
 from sitrep.delivery.model import EmailSettings, Partner
 from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.send import send_report
@@ -110,7 +111,7 @@ def test_fast_path_matches_for_other_reports_and_settings(tmp_path, changes, set
 
 
 def test_pdf_is_encoded_once_per_format(tmp_path, monkeypatch):
-    import sitrep.delivery.message as message_module
+    import sitrep.delivery.factory as message_module
 
     calls = []
     real = message_module.build_message

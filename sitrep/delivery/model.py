@@ -214,7 +214,7 @@ def _check_unsubscribe(value: object, problems: list[str]) -> str | None:
 
 
 def _check_smtp(value: object, problems: list[str]) -> str | None:
-    from sitrep.delivery.transport import parse_smtp_url  # late: transport imports this module
+    from sitrep.delivery.smtp_url import parse_smtp_url  # late: keeps model.py import-light
     from sitrep.errors import SitrepError
 
     if not isinstance(value, str):

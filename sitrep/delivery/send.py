@@ -29,8 +29,8 @@ from typing import Literal
 import click
 
 from sitrep.delivery import ledger
+from sitrep.delivery.factory import MessageFactory
 from sitrep.delivery.ledger import LedgerRow
-from sitrep.delivery.message import MessageFactory
 from sitrep.delivery.model import (
     EmailSettings,
     Partner,
