@@ -40,7 +40,7 @@ _MONTHS = (
 
 
 # Headers are written with a 998-character limit (RFC 5322's hard limit) instead of 78. The
-# stdlib folds a subject of 70-78 characters as "Subject:" CRLF " Afghanistan: ...", and its own
+# stdlib folds a subject of 70-78 characters as "Subject:" CRLF " Country: ...", and its own
 # parser then returns the subject with a leading space. Bodies are encoded before this policy is
 # set, so base64 and quoted-printable lines keep their 76-character limit.
 _SEND_POLICY = policy.default.clone(max_line_length=998)
@@ -52,7 +52,7 @@ def long_date(day: date) -> str:
 
 
 def subject_line(report: ReportEmail) -> str:
-    """'Afghanistan: North-east - Situation Report No. 9 (as of 24 August 2021)'."""
+    """'Mozambique: Cabo Delgado - Situation Report No. 9 (as of 24 March 2024)'."""
     subject = (
         f"{report.country}: {report.crisis} - Situation Report No. {report.number} "
         f"(as of {long_date(report.report_date)})"

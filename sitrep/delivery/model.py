@@ -131,7 +131,7 @@ class Partner:
 class EmailSettings:
     """The `[email]` table of sitrep.toml. The SMTP password is never part of it."""
 
-    from_addr: str  # 'OCHA Afghanistan <ocha-afg@example.org>' or a bare address
+    from_addr: str  # 'Field Office <office@example.org>' or a bare address
     reply_to: str | None = None
     # mailto: or https: URL, sent as List-Unsubscribe; {email} or {token} make it per recipient
     unsubscribe: str | None = None
@@ -147,7 +147,7 @@ class EmailSettings:
 
 
 _KEYS = {
-    "from": "an email address, e.g. 'OCHA Afghanistan <ocha-afg@example.org>'",
+    "from": "an email address, e.g. 'Field Office <office@example.org>'",
     "reply_to": "an email address",
     "unsubscribe": "a mailto: or https: URL; {email} or {token} make it per recipient",
     "max_attempts": "a whole number from 1 to 20",

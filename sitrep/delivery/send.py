@@ -117,7 +117,7 @@ def _slug(text: str) -> str:
 
 
 def report_key(report: ReportEmail) -> str:
-    """'afghanistan-north-east-2021-08-24-no9': one report, all its revisions."""
+    """'mozambique-cabo-delgado-2024-03-24-no9': one report, all its revisions."""
     return (
         f"{_slug(report.country)}-{_slug(report.crisis)}-"
         f"{report.report_date.isoformat()}-no{report.number}"
