@@ -187,7 +187,7 @@ def _context(
             rows = figures.rows_used(name)
             attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
     return {
-        "config": replace(config, email={}),  # the mail settings are not the report's
+        "config": config,
         "title": t("report.title", country=config.country, crisis=config.crisis),
         "number": number,
         "revision": revision,

@@ -23,7 +23,6 @@ import numbers
 import os
 import re
 import threading
-import traceback
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -40,7 +39,7 @@ from sitrep.plain import PlainView, plain_fields, to_plain
 
 MAX_CHARS = 64 * 1024 * 1024  # a report is well under 5 MB of HTML, charts and map included
 MAX_ARGUMENT = 10_000  # a width, a repeat count, an exponent
-RENDER_SECONDS = 20.0  # a report renders in well under a second
+RENDER_SECONDS = 20.0  # a report renders in well under a second; SITREP_RENDER_SECONDS=N
 MEMORY_HEADROOM = 1024**3  # more address space a render may take
 
 _STR = frozenset(
@@ -166,14 +165,21 @@ class SitrepSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return _check_size(super().call(context, obj, *args, **kwargs))
 
 
-def _where(exc: BaseException, dirs: list[Path]) -> str:
-    """'partials/x.html, line 3: ' for the innermost template frame of `exc`, or ''."""
+def _where(exc: BaseException, dirs: list[Path], name: str) -> str:
+    """'partials/x.html, line 3: ' for the innermost template frame of `exc`, else `name`."""
     roots = [str(d) for d in dirs]
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+    found = f"{name}: "
+    tb = exc.__traceback__
+    while tb is not None:
+        filename, lineno = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None:  # a frame Jinja did not rewrite (RenderTimeout)
+            filename, lineno = template.filename or "", template.get_corresponding_lineno(lineno)
         for root in roots:
-            if frame.filename.startswith(root + os.sep):
-                return f"{frame.filename[len(root) + 1 :]}, line {frame.lineno}: "
-    return ""
+            if filename.startswith(root + os.sep):
+                found = f"{filename[len(root) + 1 :]}, line {lineno}: "
+        tb = tb.tb_next
+    return found
 
 
 def _thread_interrupt(ident: int) -> None:
@@ -237,6 +243,15 @@ def _memory_bound(headroom: int) -> Iterator[None]:
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def render_seconds() -> float:
+    """The render's time bound: `RENDER_SECONDS`, or `$SITREP_RENDER_SECONDS` if a number > 0."""
+    try:
+        seconds = float(os.environ.get("SITREP_RENDER_SECONDS") or RENDER_SECONDS)
+    except ValueError:
+        return RENDER_SECONDS
+    return seconds if 0 < seconds < 1e6 else RENDER_SECONDS
+
+
 def render_template(
     env: jinja2.Environment, name: str, context: Mapping[str, Any], dirs: list[Path]
 ) -> str:
@@ -249,7 +264,7 @@ def render_template(
         template = env.get_template(name)
         parts: list[str] = []
         size = 0
-        with _memory_bound(MEMORY_HEADROOM), _deadline(RENDER_SECONDS):
+        with _memory_bound(MEMORY_HEADROOM), _deadline(seconds := render_seconds()):
             for chunk in template.generate(**plain):
                 size += len(chunk)
                 if size > MAX_CHARS:
@@ -262,25 +277,25 @@ def render_template(
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from None
     except jinja2.UndefinedError as exc:
-        where = _where(exc, dirs)
+        where = _where(exc, dirs, name)
         raise RenderError(f"{where}a template uses an undefined name: {exc.message}") from None
     except TemplateLimit as exc:
-        raise RenderError(f"{_where(exc, dirs)}the template went too far: {exc}") from None
+        raise RenderError(f"{_where(exc, dirs, name)}the template went too far: {exc}") from None
     except jinja2.sandbox.SecurityError as exc:
-        raise RenderError(f"{_where(exc, dirs)}a template tried something unsafe: {exc}") from None
+        raise RenderError(f"{_where(exc, dirs, name)}a template tried something unsafe: {exc}") from None
     except RenderTimeout as exc:
-        where = _where(exc, dirs)
+        where = _where(exc, dirs, name)
         raise RenderError(
-            f"{where}the templates took more than {RENDER_SECONDS:g} s to render: a loop "
+            f"{where}the templates took more than {seconds:g} s to render: a loop "
             f"that never ends, or loops inside loops?"
         ) from None
     except RecursionError as exc:
-        where = _where(exc, dirs)
+        where = _where(exc, dirs, name)
         raise RenderError(f"{where}a template calls itself too deeply (a recursive macro?)") from None
     except MemoryError as exc:
-        where = _where(exc, dirs)
+        where = _where(exc, dirs, name)
         raise RenderError(f"{where}the templates took too much memory to render") from None
     except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
-        where = _where(exc, dirs)
+        where = _where(exc, dirs, name)
         raise RenderError(f"{where}a template failed: {type(exc).__name__}: {exc}") from None
 
