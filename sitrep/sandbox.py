@@ -129,13 +129,27 @@ class SafeLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+_OUTPUT = threading.local()  # characters the current render of this thread may still output
+
+
+def _count_output(value: Any) -> Any:
+    """Jinja's finalize: every `{{ value }}` is counted, in macros too, where it is output."""
+    left = getattr(_OUTPUT, "left", None)
+    if left is not None:  # None: Jinja folding a constant while compiling
+        left -= len(value) if isinstance(value, str) else len(str(value))
+        if left < 0:
+            raise TemplateLimit(f"the templates output more than {MAX_CHARS} characters")
+        _OUTPUT.left = left
+    return value
+
+
 class SitrepSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, refusing every attribute not on a short list per type."""
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
+        super().__init__(finalize=_count_output, **options)
         self.globals.pop("lipsum", None)  # lipsum(n=10**9): a way to a huge output, unused
         for name in (*_GROWING_FILTERS, "format"):
             self.filters[name] = _bounded_filter(name, self.filters[name])
@@ -264,12 +278,16 @@ def render_template(
         template = env.get_template(name)
         parts: list[str] = []
         size = 0
-        with _memory_bound(MEMORY_HEADROOM), _deadline(seconds := render_seconds()):
-            for chunk in template.generate(**plain):
-                size += len(chunk)
-                if size > MAX_CHARS:
-                    raise TemplateLimit(f"the output passed {MAX_CHARS} characters")
-                parts.append(chunk)
+        _OUTPUT.left = MAX_CHARS
+        try:
+            with _memory_bound(MEMORY_HEADROOM), _deadline(seconds := render_seconds()):
+                for chunk in template.generate(**plain):
+                    size += len(chunk)
+                    if size > 2 * MAX_CHARS:  # values are counted above; this adds the text
+                        raise TemplateLimit(f"the output passed {2 * MAX_CHARS} characters")
+                    parts.append(chunk)
+        finally:
+            _OUTPUT.left = None
         return "".join(parts)
     except jinja2.TemplateNotFound as exc:
         looked = ", ".join(map(str, dirs))
