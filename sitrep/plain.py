@@ -29,7 +29,7 @@ _EXACT = frozenset({type(None), bool, int, float, str, Decimal, dt.date, dt.date
 class PlainView:
     """A dataclass's fields and properties, by attribute only; nothing can be set or called."""
 
-    __slots__ = ("_sitrep_kind", "_sitrep_fields")
+    __slots__ = ("_sitrep_fields", "_sitrep_kind")
 
     def __init__(self, kind: str, fields: dict[str, Any]) -> None:
         object.__setattr__(self, "_sitrep_kind", kind)

@@ -13,6 +13,7 @@ formatted by Babel for the report's locale: a French report reads "1 200" and "2
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import stat
 import tomllib
@@ -222,6 +223,12 @@ def render_html(
 
 def english_message(key: str, **values: object) -> str:
     """A message from sitrep's default English catalogue, for callers outside the report."""
+    return _english()(key, **values)
+
+
+@functools.cache
+def _english() -> Translator:
+    """sitrep's own English catalogue, read once (a key figure's caption asks for it)."""
     from sitrep.config import DEFAULT_TEMPLATES
 
-    return make_translator(load_messages([DEFAULT_TEMPLATES], FALLBACK_LANGUAGE))(key, **values)
+    return make_translator(load_messages([DEFAULT_TEMPLATES], FALLBACK_LANGUAGE))

@@ -23,6 +23,7 @@ import numbers
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -43,12 +44,21 @@ RENDER_SECONDS = 20.0  # a report renders in well under a second; SITREP_RENDER_
 MEMORY_HEADROOM = 1024**3  # more address space a render may take
 
 _STR = frozenset(
-    "capitalize casefold count endswith find index isalnum isalpha isdecimal isdigit islower "
-    "isnumeric isspace istitle isupper join lower lstrip partition removeprefix removesuffix "
-    "replace rfind rindex rpartition rsplit rstrip split splitlines startswith strip swapcase "
-    "title upper".split()
+    {
+        *("capitalize", "casefold", "count", "endswith", "find", "index", "isalnum", "isalpha"),
+        *("isdecimal", "isdigit", "islower", "isnumeric", "isspace", "istitle", "isupper"),
+        *("join", "lower", "lstrip", "partition", "removeprefix", "removesuffix", "replace"),
+        *("rfind", "rindex", "rpartition", "rsplit", "rstrip", "split", "splitlines"),
+        *("startswith", "strip", "swapcase", "title", "upper"),
+    }
 )
-_DATE = frozenset("year month day isoformat weekday isoweekday strftime".split())
+_DATE = frozenset({"year", "month", "day", "isoformat", "weekday", "isoweekday", "strftime"})
+_LOOP = frozenset(
+    {
+        *("index", "index0", "revindex", "revindex0", "first", "last", "length", "depth"),
+        *("depth0", "previtem", "nextitem", "cycle", "changed"),
+    }
+)
 _SAFE: list[tuple[type | tuple[type, ...], frozenset[str]]] = [
     (Markup, _STR | {"striptags", "unescape"}),
     (str, _STR),
@@ -56,13 +66,14 @@ _SAFE: list[tuple[type | tuple[type, ...], frozenset[str]]] = [
     ((list, tuple), frozenset({"count", "index"})),
     (dt.datetime, _DATE | {"hour", "minute", "second", "microsecond", "date"}),
     (dt.date, _DATE),
-    (jinja2.runtime.LoopContext, frozenset(
-        "index index0 revindex revindex0 first last length depth depth0 previtem nextitem "
-        "cycle changed".split()
-    )),  # fmt: skip
+    (jinja2.runtime.LoopContext, _LOOP),
     (jinja2.utils.Cycler, frozenset({"current", "next", "reset"})),
     (jinja2.runtime.BlockReference, frozenset({"super"})),
 ]
+_SAFE_BY_TYPE = {  # the same, by exact type: the common case, without isinstance
+    kind: next(n for types, n in _SAFE if issubclass(kind, types))
+    for kind in (Markup, str, dict, list, tuple, dt.datetime, dt.date, jinja2.runtime.LoopContext)
+}
 _WIDTHS = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _GROWING_FILTERS = ("center", "indent", "wordwrap", "truncate", "batch", "slice")
 
@@ -83,9 +94,9 @@ def _check_size(value: Any) -> Any:
 
 
 def _check_argument(value: Any) -> None:
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
-        if abs(value) > MAX_ARGUMENT:  # type: ignore[arg-type]
-            raise TemplateLimit(f"{value} is more than the {MAX_ARGUMENT} allowed here")
+    number = isinstance(value, numbers.Number) and not isinstance(value, bool)
+    if number and abs(value) > MAX_ARGUMENT:  # type: ignore[arg-type]
+        raise TemplateLimit(f"{value} is more than the {MAX_ARGUMENT} allowed here")
 
 
 def _check_format(text: Any) -> None:
@@ -155,22 +166,24 @@ class SitrepSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
             self.filters[name] = _bounded_filter(name, self.filters[name])
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if not super().is_safe_attribute(obj, attr, value):
-            return False
-        if isinstance(obj, PlainView):
+        kind = type(obj)
+        if kind is PlainView:  # its fields: never a name with "_" in front
             return attr in plain_fields(obj)
-        if isinstance(obj, jinja2.utils.Namespace):
-            return True  # {% set ns.x = ... %}: what the template stored itself
-        return any(attr in names for types, names in _SAFE if isinstance(obj, types))
+        names = _SAFE_BY_TYPE.get(kind)
+        if names is None:
+            if isinstance(obj, jinja2.utils.Namespace):  # what the template stored itself
+                return super().is_safe_attribute(obj, attr, value)
+            names = next((n for types, n in _SAFE if isinstance(obj, types)), frozenset())
+        return attr in names and super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and not isinstance(left, Decimal):
             _check_argument(right)
         elif operator == "*":
             for count, other in ((left, right), (right, left)):
-                if isinstance(count, int) and isinstance(other, str | list | tuple):
-                    if len(other) * count > MAX_CHARS:
-                        raise TemplateLimit(f"{len(other)} x {count} is too long a value")
+                sequence = isinstance(other, str | list | tuple)
+                if isinstance(count, int) and sequence and len(other) * count > MAX_CHARS:
+                    raise TemplateLimit(f"{len(other)} x {count} is too long a value")
         elif operator == "%":
             _check_format(left)
         return _check_size(super().call_binop(context, operator, left, right))
@@ -202,24 +215,51 @@ def _thread_interrupt(ident: int) -> None:
     set_async(ctypes.c_ulong(ident), ctypes.py_object(RenderTimeout))
 
 
+class _Watchdog:
+    """One thread for the process, interrupting each render that passes its deadline."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._armed: dict[object, tuple[float, int]] = {}  # token -> (deadline, thread)
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float) -> object:
+        token = object()
+        with self._cond:
+            self._armed[token] = (time.monotonic() + seconds, threading.get_ident())
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="sitrep-render-watch")
+                self._thread.daemon = True
+                self._thread.start()
+            self._cond.notify()
+        return token
+
+    def disarm(self, token: object) -> None:
+        with self._cond:  # once this returns, the token's thread is never interrupted
+            self._armed.pop(token, None)
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for token, (deadline, ident) in list(self._armed.items()):
+                    if deadline <= now:
+                        del self._armed[token]
+                        _thread_interrupt(ident)
+                nearest = min((d for d, _ in self._armed.values()), default=None)
+                self._cond.wait(None if nearest is None else max(0.0, nearest - now))
+
+
+_WATCHDOG = _Watchdog()
+
+
 @contextlib.contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
-    ident, lock, state = threading.get_ident(), threading.Lock(), {"done": False}
-
-    def expire() -> None:
-        with lock:
-            if not state["done"]:
-                _thread_interrupt(ident)
-
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
+    token = _WATCHDOG.arm(seconds)
     try:
         yield
     finally:
-        with lock:  # after this, the timer can no longer interrupt
-            state["done"] = True
-        timer.cancel()
+        _WATCHDOG.disarm(token)
 
 
 def _address_space() -> int | None:
@@ -300,7 +340,9 @@ def render_template(
     except TemplateLimit as exc:
         raise RenderError(f"{_where(exc, dirs, name)}the template went too far: {exc}") from None
     except jinja2.sandbox.SecurityError as exc:
-        raise RenderError(f"{_where(exc, dirs, name)}a template tried something unsafe: {exc}") from None
+        raise RenderError(
+            f"{_where(exc, dirs, name)}a template tried something unsafe: {exc}"
+        ) from None
     except RenderTimeout as exc:
         where = _where(exc, dirs, name)
         raise RenderError(
@@ -309,11 +351,12 @@ def render_template(
         ) from None
     except RecursionError as exc:
         where = _where(exc, dirs, name)
-        raise RenderError(f"{where}a template calls itself too deeply (a recursive macro?)") from None
+        raise RenderError(
+            f"{where}a template calls itself too deeply (a recursive macro?)"
+        ) from None
     except MemoryError as exc:
         where = _where(exc, dirs, name)
         raise RenderError(f"{where}the templates took too much memory to render") from None
     except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
         where = _where(exc, dirs, name)
         raise RenderError(f"{where}a template failed: {type(exc).__name__}: {exc}") from None
-

@@ -46,7 +46,9 @@ def inner(netloc: str) -> bytes:
 
 
 def statuses(received: bytes) -> list[str]:
-    return [line.split(b" ")[1].decode() for line in received.split(b"\r\n") if line[:7] == b"HTTP/1."]
+    return [
+        line.split(b" ")[1].decode() for line in received.split(b"\r\n") if line[:7] == b"HTTP/1."
+    ]
 
 
 def test_a_request_inside_a_refused_posts_body_is_never_answered(preview):
