@@ -21,11 +21,11 @@ import jinja2.sandbox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sitrep.render  # noqa: E402
-from sitrep.config import load_config, template_dirs  # noqa: E402
-from sitrep.plain import to_plain  # noqa: E402
-from sitrep.report import BuildOptions, render_report  # noqa: E402
-from tests.conftest import copy_workspace  # noqa: E402
+import sitrep.render
+from sitrep.config import load_config, template_dirs
+from sitrep.plain import to_plain
+from sitrep.report import BuildOptions, render_report
+from tests.conftest import copy_workspace
 
 
 def context_of(ws: Path) -> tuple[dict, list[Path], str]:

@@ -130,6 +130,10 @@ def _scalar(value: Any) -> Any:
         return dt.date(value.year, value.month, value.day)
     if isinstance(value, PurePath):
         return str(value)
+    if isinstance(value, dt.time | dt.timedelta):
+        return value
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):  # numpy.bool_, ...
+        return _scalar(value.item()) if not hasattr(value, "shape") or value.shape == () else _NOT
     return _NOT
 
 

@@ -66,6 +66,7 @@ _SAFE: list[tuple[type | tuple[type, ...], frozenset[str]]] = [
     ((list, tuple), frozenset({"count", "index"})),
     (dt.datetime, _DATE | {"hour", "minute", "second", "microsecond", "date"}),
     (dt.date, _DATE),
+    (dt.time, frozenset({"hour", "minute", "second", "microsecond", "isoformat", "strftime"})),
     (jinja2.runtime.LoopContext, _LOOP),
     (jinja2.utils.Cycler, frozenset({"current", "next", "reset"})),
     (jinja2.runtime.BlockReference, frozenset({"super"})),
