@@ -53,6 +53,9 @@ def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
             path = folder / "i18n" / f"{name}.toml"
             if not path.is_file():
                 continue
+            if not path.resolve().is_relative_to(folder.resolve().parent):
+                # template_dirs refused such a link already; one made since is refused here
+                raise RenderError(f"{path} is a symbolic link out of the workspace")
             try:
                 messages.update(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
             except tomllib.TOMLDecodeError as exc:

@@ -130,3 +130,13 @@ def test_the_fetcher_refuses_an_asset_linked_out_of_its_folder(tmp_path, outside
     (templates / "fonts" / "real.woff2").write_bytes(b"font")
     assert asset_path(ASSET_BASE + "fonts/x.woff2", [templates.resolve()]) is None
     assert asset_path(ASSET_BASE + "fonts/real.woff2", [templates.resolve()]) is not None
+
+
+def test_a_catalogue_linked_out_after_the_check_is_refused(tmp_path, outside):
+    from sitrep.render import load_messages
+
+    templates = tmp_path / "ws" / "templates"
+    (templates / "i18n").mkdir(parents=True)
+    (templates / "i18n" / "en.toml").symlink_to(outside)
+    with pytest.raises(RenderError, match=r"en\.toml is a symbolic link"):
+        load_messages([templates, DEFAULT_TEMPLATES], "en")
