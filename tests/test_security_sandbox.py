@@ -371,3 +371,25 @@ def test_the_preview_shows_an_attack_as_a_problem(tmp_path, monkeypatch):
     (ws / "templates" / "partials" / "header.html").unlink()
     live.changed()
     assert live._render(None).content is not None
+
+
+def test_the_preview_survives_a_render_that_never_ends(tmp_path, monkeypatch):
+    """The render thread is interrupted, says so in the panel, and renders the next save."""
+    from sitrep.preview.live import LiveReports
+
+    monkeypatch.setenv("SITREP_RENDER_SECONDS", "1")
+    ws = copy_workspace(tmp_path / "ws")
+    theme(ws / "templates", ATTACKS["nested_loops"], partial=True)
+    live = LiveReports(ws)
+    live.start()
+    try:
+        first = live.wait(None, 0, timeout=120)
+        assert first is not None and first.errors == 1
+        assert "partials/header.html, line 2" in first.problems[0]["message"]
+        assert "more than 1 s" in first.problems[0]["message"]
+        (ws / "templates" / "partials" / "header.html").unlink()
+        live.changed()
+        second = live.wait(None, first.version, timeout=120)
+        assert second is not None and second.errors == 0 and second.content is not None
+    finally:
+        live.close()
