@@ -123,9 +123,9 @@ def _reuse_all(config: Config, options: BuildOptions, fp: str) -> BatchResult | 
         e.fingerprint != province_key(fp, p) or not intact(config, e) for p, e in latest.items()
     ):
         return None
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
 
-    out, names = config.output_dir, builtin_gazetteer()
+    out, names = config.output_dir, base_gazetteer(config)
     reports = [
         ProvinceReport(p, names.name(p), out / e.pdf, out / e.html, e.revision, True)
         for p, e in sorted(latest.items())

@@ -61,6 +61,8 @@ class Config:
     pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
+    geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
 
     @property
     def output_dir(self) -> Path:
@@ -127,7 +129,7 @@ def load_config(workspace: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
     check = _Checker(data)
-    known = {"report", "inputs", "email", "limits"}
+    known = {"report", "inputs", "email", "limits", "geography"}
     for section in sorted(set(data) - known):
         check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
     report_keys = {
@@ -152,6 +154,7 @@ def load_config(workspace: Path) -> Config:
         check.problems.append(f"report.{key}: unknown key")
 
     country = check.get("report", "country", str, "")
+    country_code = _country_code(country, data.get("report", {}).get("locale", "en"), check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
     household = check.get("report", "household_size", int, 7)
@@ -209,6 +212,7 @@ def load_config(workspace: Path) -> Config:
             continue
         inputs[table] = InputSource.parse(value, workspace)
     narrative = raw_inputs.get("narrative", "inputs/narrative")
+    geography_pcodes = _geography_pcodes(data.get("geography", {}), workspace, check)
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
 
@@ -238,4 +242,33 @@ def load_config(workspace: Path) -> Config:
         attach_data=attach_data,
         boundaries=boundaries,
         limits=limits,
+        country_code=country_code,
+        geography_pcodes=geography_pcodes,
     )
+
+
+def _country_code(country: str, locale: object, check: _Checker) -> str:
+    """The ISO3 code of report.country (an ISO3 code or a name in English or `locale`)."""
+    if not country.strip():
+        return ""
+    from sitrep.geo.countries import UnknownCountry, resolve_country
+
+    try:
+        return resolve_country(country, locale if isinstance(locale, str) else "en").iso3
+    except UnknownCountry as exc:
+        check.problems.append(f"report.country: {exc}")
+        return ""
+
+
+def _geography_pcodes(section: object, workspace: Path, check: _Checker) -> InputSource | None:
+    """[geography] pcodes: 'PATH' or 'PATH#SHEET' of the country's COD-AB tabular file."""
+    if not isinstance(section, dict):
+        check.problems.append("[geography]: expected a table of settings")
+        return None
+    value = section.get("pcodes")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        check.problems.append(f"geography.pcodes: {value!r} is not a path ('PATH' or 'PATH#SHEET')")
+        return None
+    return InputSource.parse(value, workspace)
