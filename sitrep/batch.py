@@ -271,7 +271,11 @@ def _build_all(
     config = shared.config
     record = load_province_record(config.output_dir)
     latest = latest_by_province(record, shared.day.isoformat())
-    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day)]
+    from sitrep.gazetteer import base_gazetteer
+    from sitrep.validate import workspace_gazetteer
+
+    gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(config))
+    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day, gazetteer)]
     reports: list[ProvinceReport] = []
     entries: dict[tuple[str, int], ProvinceIssued] = {}
     conflicts: list[str] = []
