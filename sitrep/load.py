@@ -160,7 +160,8 @@ def load_tables(
     for name, source in sources.items():
         if name not in SCHEMAS:
             continue
-        table, table_problems = load_table(name, source, config.workspace, limits, config.country)
+        country = config.country_code or config.country  # DTM rows match by ISO3 code
+        table, table_problems = load_table(name, source, config.workspace, limits, country)
         problems += table_problems
         if table is not None:
             tables[name] = table
