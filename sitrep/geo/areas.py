@@ -26,6 +26,20 @@ GLOBAL_LIST = "global list"
 COD_FILE = "COD file"
 PLACES_TABLE = "places table"
 SUGGEST_CUTOFF = 80  # rapidfuzz ratio (0-100) a name must reach to be suggested
+# Place types that say a places row is an admin area itself (its name is the area's spelling).
+ADMIN_TYPES = {
+    "admin", "area", "adm", "region", "province", "district", "state", "county", "department",
+    "departement", "commune", "governorate", "oblast", "raion", "hromada", "locality",
+    "municipality", "prefecture", "subprefecture", "canton", "zone", "woreda", "division",
+}  # fmt: skip
+
+
+def is_admin_type(kind: object) -> bool:
+    """True for a blank type or an admin word ("Département", "admin2", "district")."""
+    if kind is None or not str(kind).strip():
+        return True
+    word = normalise_name(str(kind)).rstrip("0123456789")
+    return word in ADMIN_TYPES or word.removeprefix("sub") in ADMIN_TYPES
 
 
 @dataclass(frozen=True)
@@ -98,19 +112,22 @@ class Gazetteer:
         new.preferred = dict(self.preferred)
         return new
 
-    def extended(self, places: Iterable[tuple[str, str, list[str]]]) -> Gazetteer:
-        """A copy with the workspace's places (pcode, name, aliases).
+    def extended(self, places: Iterable[tuple]) -> Gazetteer:
+        """A copy with the workspace's places: (pcode, name, aliases[, type]) rows.
 
-        A place whose P-code is one of the country's areas gives that area its preferred
-        spelling (the first such row) and aliases, which win over the lists' names. Places
-        with other codes (sites, checkpoints) are not areas.
+        A place whose P-code is one of the country's areas adds its name and aliases to that
+        area (they win over the lists' names). When the row is the area itself (no type, or an
+        admin type: "district", "commune", "admin2", ...), its name is also the area's
+        preferred spelling, which the report prints (the first such row). A town or a pass
+        in the area only adds a name. Places with other codes (sites) are not areas.
         """
         new = self.copy()
-        for pcode, name, aliases in places:
+        for pcode, name, aliases, *kind in places:
             code = new.canonical(pcode)
             if code is None:
                 continue
-            new.preferred.setdefault(code, name.strip())
+            if is_admin_type(kind[0] if kind else None):
+                new.preferred.setdefault(code, name.strip())
             for alias in (name, *aliases):
                 new.add_name(alias, code, PLACES_TABLE, first=True)
         return new
