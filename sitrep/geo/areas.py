@@ -78,6 +78,7 @@ class Gazetteer:
         self.areas: dict[str, Area] = {}
         self.by_name: dict[str, list[str]] = {}  # normalised name -> P-codes, in order
         self.name_origin: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> where from
+        self.spelling: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> as written
         self.preferred: dict[str, str] = {}  # P-code -> the workspace's spelling
         self.list_name = list_name  # "OCHA Global P-Code List (HTI, valid from 1987-03-29)"
         self.language = language.replace("-", "_").split("_")[0].lower()
@@ -103,12 +104,14 @@ class Gazetteer:
                 return
         codes.insert(0, pcode) if first else codes.append(pcode)
         self.name_origin.setdefault((key, pcode), origin)
+        self.spelling.setdefault((key, pcode), name.strip())
 
     def copy(self) -> Gazetteer:
         new = Gazetteer(self.country, (), self.list_name, self.language)
         new.areas = dict(self.areas)
         new.by_name = {k: list(v) for k, v in self.by_name.items()}
         new.name_origin = dict(self.name_origin)
+        new.spelling = dict(self.spelling)
         new.preferred = dict(self.preferred)
         return new
 
@@ -311,7 +314,8 @@ class Gazetteer:
             for pcode in self.by_name[k]:
                 if pcode not in found:
                     origin = self.name_origin.get((k, pcode), self.areas[pcode].source)
-                    found[pcode] = Match(self.areas[pcode], k, origin)
+                    spelled = self.spelling.get((k, pcode), k)
+                    found[pcode] = Match(self.areas[pcode], spelled, origin)
         if not key and level is not None:
             found = {a.pcode: Match(a, a.name, a.source) for a in self.level(level)}
         matches = [m for m in found.values() if level is None or m.area.level == level]
@@ -319,7 +323,7 @@ class Gazetteer:
 
 
 def other_country(text: str, own: Country | None) -> str | None:
-    """'AF0907 is a P-code of Afghanistan (Andarab)' / 'Kabul is a place in Afghanistan' for a
+    """'HT0111 is a P-code of Haiti (Port-au-Prince)' / 'Fouli is a place in Chad' for a
     text that is not of the workspace's country; None when no other country has it."""
     from sitrep.geo.countries import country as country_of
 
