@@ -41,7 +41,7 @@ class Config:
     """The workspace settings, with defaults filled in."""
 
     workspace: Path
-    country: str
+    country: str  # the name printed, in the report's language ("Haïti" for HTI in French)
     crisis: str
     slug: str
     issuing_office: str
@@ -154,7 +154,7 @@ def load_config(workspace: Path) -> Config:
         check.problems.append(f"report.{key}: unknown key")
 
     country = check.get("report", "country", str, "")
-    country_code = _country_code(country, data.get("report", {}).get("locale", "en"), check)
+    country_code, country_name = _country(country, data.get("report", {}).get("locale"), check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
     household = check.get("report", "household_size", int, 7)
@@ -222,7 +222,7 @@ def load_config(workspace: Path) -> Config:
         )
     return Config(
         workspace=workspace,
-        country=country,
+        country=country_name or country,
         crisis=crisis,
         slug=slug,
         issuing_office=office,
@@ -247,17 +247,20 @@ def load_config(workspace: Path) -> Config:
     )
 
 
-def _country_code(country: str, locale: object, check: _Checker) -> str:
-    """The ISO3 code of report.country (an ISO3 code or a name in English or `locale`)."""
+def _country(country: str, locale: object, check: _Checker) -> tuple[str, str]:
+    """(ISO3 code, name in the report's language) of report.country, an ISO3 code or a name
+    in English or in the report's language ("HTI", "Haïti"); ("", "") when it is not set."""
     if not country.strip():
-        return ""
+        return "", ""
     from sitrep.geo.countries import UnknownCountry, resolve_country
 
+    language = locale if isinstance(locale, str) else "en"
     try:
-        return resolve_country(country, locale if isinstance(locale, str) else "en").iso3
+        found = resolve_country(country, language)
     except UnknownCountry as exc:
         check.problems.append(f"report.country: {exc}")
-        return ""
+        return "", ""
+    return found.iso3, found.name_in(language)
 
 
 def _geography_pcodes(section: object, workspace: Path, check: _Checker) -> InputSource | None:
