@@ -97,6 +97,8 @@ class Gazetteer:
         if not key:
             return
         codes = self.by_name.setdefault(key, [])
+        if self.name_origin.get((key, pcode)) == GLOBAL_LIST:  # a COD file's name is its own
+            self.name_origin[(key, pcode)] = origin
         if pcode in codes:
             if first:
                 codes.remove(pcode)
@@ -283,7 +285,7 @@ class Gazetteer:
 
     def ancestor(self, pcode: str, level: int = 1) -> str | None:
         """The P-code of the area's ancestor at `level` (itself at that level); None if none."""
-        area = self.areas.get(pcode)
+        area = self.areas.get(pcode) or self.areas.get(self.canonical(pcode) or "")
         while area is not None and area.level > level:
             area = self.areas.get(area.parent or "")
         return area.pcode if area is not None and area.level == level else None
