@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- the rows are a table: one row per line reads better than wrapped tuples
 """Files shaped like real downloads, made for the tests: IOM DTM exports for Haiti and Chad, HDX
 HAPI's IDPs table, and a COD-AB tabular workbook for Haiti.
 
@@ -14,18 +15,50 @@ import csv
 import io
 from pathlib import Path
 
-DTM_HEADER = (
-    "id,operation,admin0Name,admin0Pcode,admin1Name,admin1Pcode,admin2Name,admin2Pcode,"
-    "adminLevel,numPresentIdpInd,reportingDate,yearReportingDate,monthReportingDate,roundNumber,"
-    "displacementReason,numberMales,numberFemales,idpOriginAdmin1Name,assessmentType,"
-    "operationStatus"
-).split(",")
-DTM_TAGS = (
-    "#id+code,#operation+name,#country+name,#country+code,#adm1+name,#adm1+code,#adm2+name,"
-    "#adm2+code,#adm+level,#affected+idps,#date+reported,#date+year,#date+month,#round+code,"
-    "#cause+type,#affected+idps+m,#affected+idps+f,#adm1+name+origin,#assessment+type,"
-    "#operation+status"
-).split(",")
+DTM_HEADER = [
+    "id",
+    "operation",
+    "admin0Name",
+    "admin0Pcode",
+    "admin1Name",
+    "admin1Pcode",
+    "admin2Name",
+    "admin2Pcode",
+    "adminLevel",
+    "numPresentIdpInd",
+    "reportingDate",
+    "yearReportingDate",
+    "monthReportingDate",
+    "roundNumber",
+    "displacementReason",
+    "numberMales",
+    "numberFemales",
+    "idpOriginAdmin1Name",
+    "assessmentType",
+    "operationStatus",
+]
+DTM_TAGS = [
+    "#id+code",
+    "#operation+name",
+    "#country+name",
+    "#country+code",
+    "#adm1+name",
+    "#adm1+code",
+    "#adm2+name",
+    "#adm2+code",
+    "#adm+level",
+    "#affected+idps",
+    "#date+reported",
+    "#date+year",
+    "#date+month",
+    "#round+code",
+    "#cause+type",
+    "#affected+idps+m",
+    "#affected+idps+f",
+    "#adm1+name+origin",
+    "#assessment+type",
+    "#operation+status",
+]
 
 # (operation, country name, ISO3, adm1 name, adm1 code, adm2 name, adm2 code, level, idps,
 #  date, round, reason)
@@ -75,11 +108,21 @@ def write_dtm(path: Path, rows: list[tuple]) -> Path:
     return path
 
 
-HAPI_HEADER = (
-    "location_code,location_name,admin1_code,admin1_name,admin2_code,admin2_name,admin_level,"
-    "operation,population,reporting_round,assessment_type,reference_period_start,"
-    "reference_period_end"
-).split(",")
+HAPI_HEADER = [
+    "location_code",
+    "location_name",
+    "admin1_code",
+    "admin1_name",
+    "admin2_code",
+    "admin2_name",
+    "admin_level",
+    "operation",
+    "population",
+    "reporting_round",
+    "assessment_type",
+    "reference_period_start",
+    "reference_period_end",
+]
 
 
 def write_hapi(path: Path, rows: list[tuple]) -> Path:

@@ -34,7 +34,7 @@ def places_table(tmp_path: Path, text: str = PLACES):
 
 
 def test_a_place_needs_a_pcode_or_coordinates_not_both(tmp_path: Path) -> None:
-    table, problems = places_table(tmp_path)
+    _, problems = places_table(tmp_path)
     errors = [p for p in problems if p.severity == "error"]
     assert [(p.row, p.column) for p in errors] == [(5, "pcode")]
     assert "P-code or its coordinates" in errors[0].message
@@ -126,13 +126,13 @@ def test_a_list_with_the_global_lists_hxl_tags(tmp_path: Path) -> None:
 
 def test_a_missing_cod_file_names_the_setting(tmp_path: Path) -> None:
     ws = write_workspace(tmp_path / "ws", "HTI", "en", '\n[geography]\npcodes = "nope.xlsx"\n')
-    with pytest.raises(ConfigError, match="geography.pcodes"):
+    with pytest.raises(ConfigError, match=r"geography\.pcodes"):
         base_gazetteer(load_config(ws))
 
 
 def test_an_unknown_country_is_a_settings_problem(tmp_path: Path) -> None:
     ws = write_workspace(tmp_path / "ws", "Atlantis", "en")
-    with pytest.raises(ConfigError, match="report.country"):
+    with pytest.raises(ConfigError, match=r"report\.country"):
         load_config(ws)
 
 
