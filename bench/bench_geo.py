@@ -3,12 +3,11 @@ national DTM export.
 
     .venv/bin/python bench/bench_geo.py
 
-1. Loading one country. Two fresh processes, alternated, 7 times each: both import what a
-   build imports anyway before validating (pandas, sitrep's config and loaders, Babel with the
-   report's locale); one then finds the country by its name (`resolve_country`: CLDR's
-   territory names) and loads its gazetteer (`country_gazetteer`: rapidfuzz, and the
-   country's rows of the shipped list read through its index; Brazil is the largest, 5,599).
-   The figure is the difference of the medians (wall time) and of the peak resident memory.
+1. Loading one country, in a fresh process, 7 times (median): after what a build imports
+   anyway (pandas, calamine, Babel with the report's locale), the geography modules' import
+   (rapidfuzz included), the country found by its name (`resolve_country`: CLDR's territory
+   names) and its areas loaded (`country_gazetteer`: the country's rows of the shipped list,
+   read through its index; Brazil is the largest, 5,599 areas). Memory: the resident set added.
 2. A national DTM export: 11,377 rows like Afghanistan's (401 districts of the global list, 19
    rounds, national, province and district rows mixed, two reasons a district) read and
    validated as `--input idps` (`load_table` + `validate_table`), in one process after a
@@ -28,36 +27,46 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-# What a build does anyway before its places matter: pandas, sitrep's loaders, and Babel with
-# the report's locale (the report's dates and numbers are formatted with it).
-BASE = (
-    "import resource, time; t = time.perf_counter(); "
-    "import pandas, babel, sitrep.config, sitrep.load, sitrep.validate; "
-    "babel.Locale.parse('en').decimal_formats; "
-)
-END = "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+# What a build does anyway before its places matter: pandas, sitrep's loaders' own libraries,
+# and Babel with the report's locale (the report's dates and numbers are formatted with it).
+# Then, timed: the geography modules' import (rapidfuzz included), the country found by its
+# name, its areas loaded. Memory: resident set before and after (what the process keeps).
+PROBE = """
+import time, os
+def rss():
+    return int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20
+import pandas, babel, python_calamine
+babel.Locale.parse('en').decimal_formats
+m0, t0 = rss(), time.perf_counter()
+import sitrep.gazetteer
+t1 = time.perf_counter()
+country = sitrep.gazetteer.resolve_country(NAME)
+t2 = time.perf_counter()
+g = sitrep.gazetteer.country_gazetteer(country.iso3)
+t3 = time.perf_counter()
+assert g.country.iso3 == ISO3 and len(g.areas) > 10
+print(t1 - t0, t2 - t1, t3 - t2, rss() - m0)
+"""
 
 
-def _fresh(code: str) -> tuple[float, float]:
+def _fresh(code: str) -> list[float]:
     out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    seconds, mb = out.stdout.split()
-    return float(seconds), float(mb)
+    return [float(v) for v in out.stdout.split()]
 
 
 def country_cost(iso3: str, name: str, repeats: int = 7) -> dict:
-    """What `report.country = name` adds: the country found by name, its areas loaded."""
-    load = (
-        "from sitrep.gazetteer import country_gazetteer, resolve_country; "
-        f"g = country_gazetteer(resolve_country({name!r}).iso3); "
-        f"assert g.country.iso3 == {iso3!r} and len(g.areas) > 10; "
-    )
-    base, with_country = [], []
-    for _ in range(repeats):
-        base.append(_fresh(BASE + END))
-        with_country.append(_fresh(BASE + load + END))
-    seconds = statistics.median(s for s, _ in with_country) - statistics.median(s for s, _ in base)
-    mb = statistics.median(m for _, m in with_country) - statistics.median(m for _, m in base)
-    return {"country": name, "added_s": round(seconds, 3), "added_mb": round(mb, 1)}
+    """What `report.country = name` adds to a build, in a fresh process (median of repeats)."""
+    code = PROBE.replace("NAME", repr(name)).replace("ISO3", repr(iso3))
+    runs = [_fresh(code) for _ in range(repeats)]
+    imports, resolve, load, mb = (statistics.median(r[i] for r in runs) for i in range(4))
+    return {
+        "country": name,
+        "import_s": round(imports, 3),
+        "resolve_s": round(resolve, 3),
+        "load_s": round(load, 3),
+        "total_s": round(imports + resolve + load, 3),
+        "added_mb": round(mb, 1),
+    }
 
 
 def dtm_export(path: Path, rows: int = 11_377) -> Path:

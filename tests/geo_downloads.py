@@ -67,6 +67,8 @@ HAITI_ROWS = [
     ("Haiti Earthquake", "Haiti", "HTI", "West", "HT01", "", "", 1, "1200000", "2010-07-31", "1", "Natural disaster"),
     ("Haiti Earthquake", "Haiti", "HTI", "South-East", "HT02", "", "", 1, "95000", "2010-07-31", "1", "natural disaster"),
     ("Haiti Earthquake", "Haiti", "HTI", "West", "HT01", "", "", 1, "800000", "2011-01-31", "2", "Natural disaster"),
+    # The same day as round 9 of the other operation, at another level: kept apart.
+    ("Haiti Earthquake", "Haiti", "HTI", "South-East", "HT02", "", "", 1, "1200", "2024-12-31", "30", "Natural disaster"),
     # Countrywide monitoring, round 9: the national row, departments and communes.
     ("Countrywide monitoring", "Haiti", "HTI", "", "", "", "", 0, "700000", "2024-12-31", "9", "Violence"),
     ("Countrywide monitoring", "Haiti", "HTI", "West", "HT01", "", "", 1, "500000", "2024-12-31", "9", "Violence"),
