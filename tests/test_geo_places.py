@@ -150,3 +150,16 @@ def test_sitrep_places(haiti: Path) -> None:
     ]
     missing = runner.invoke(main, ["-w", str(haiti), "places", "Kabul"])
     assert missing.exit_code == 1 and "Afghanistan" in missing.output
+
+
+def test_the_country_is_printed_in_the_reports_language(tmp_path: Path) -> None:
+    config = load_config(write_workspace(tmp_path / "ws", "HTI", "fr"))
+    assert (config.country_code, config.country) == ("HTI", "Haïti")
+    assert load_config(write_workspace(tmp_path / "td", "Chad", "fr")).country == "Tchad"
+
+
+def test_the_sample_report_credits_the_pcode_list(sample_text: str) -> None:
+    assert (
+        "Place names and P-codes: OCHA Common Operational Datasets (COD-AB), via HDX: "
+        "OCHA Global P-Code List, AFG (2019-10-22)" in sample_text
+    )

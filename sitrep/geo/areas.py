@@ -81,6 +81,8 @@ class Gazetteer:
         self.spelling: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> as written
         self.preferred: dict[str, str] = {}  # P-code -> the workspace's spelling
         self.list_name = list_name  # "OCHA Global P-Code List (HTI, valid from 1987-03-29)"
+        # The lists, for the report's credit: (title, date), without words of any language.
+        self.lists: list[tuple[str, str]] = []
         self.language = language.replace("-", "_").split("_")[0].lower()
         for area in areas:
             self.add(area)
@@ -114,6 +116,7 @@ class Gazetteer:
         new.by_name = {k: list(v) for k, v in self.by_name.items()}
         new.name_origin = dict(self.name_origin)
         new.spelling = dict(self.spelling)
+        new.lists = list(self.lists)
         new.preferred = dict(self.preferred)
         return new
 
@@ -356,7 +359,9 @@ def _belongs(text: str, what: str, own: Country | None) -> str:
     return f"{text.strip()} is {what}, not of the report's country: {here} (report.country)"
 
 
-def with_areas(gazetteer: Gazetteer, areas: Iterable[Area], list_name: str) -> Gazetteer:
+def with_areas(
+    gazetteer: Gazetteer, areas: Iterable[Area], list_name: str, source: tuple[str, str]
+) -> Gazetteer:
     """A copy where `areas` (from a COD file) take precedence over the same codes' areas."""
     new = gazetteer.copy()
     for area in areas:
@@ -365,4 +370,5 @@ def with_areas(gazetteer: Gazetteer, areas: Iterable[Area], list_name: str) -> G
             area = dataclasses.replace(area, names={**old.names, **area.names})
         new.add(area)
     new.list_name = list_name
+    new.lists.insert(0, source)
     return new
