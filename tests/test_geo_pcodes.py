@@ -115,6 +115,7 @@ def test_a_place_of_another_country_says_which() -> None:
     assert "a P-code of Afghanistan" in haiti.lookup("AF0907")[1]
     assert "Haiti" in haiti.lookup("AF0907")[1]  # the workspace's country
     assert "a P-code of Haiti" in country_gazetteer("TCD").lookup("HT0111")[1]
+    assert "a P-code of Chad (Fouli)" in haiti.lookup("TD0704")[1]  # DTM's spelling too
 
 
 def test_a_name_shared_by_two_areas_at_one_level_is_ambiguous(global_list) -> None:

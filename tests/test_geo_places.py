@@ -163,3 +163,16 @@ def test_the_sample_report_credits_the_pcode_list(sample_text: str) -> None:
         "Place names and P-codes: OCHA Common Operational Datasets (COD-AB), via HDX: "
         "OCHA Global P-Code List, AFG (2019-10-22)" in sample_text
     )
+
+
+def test_a_places_code_that_is_no_area_is_said(tmp_path: Path) -> None:
+    from sitrep.validate import validate_tables
+
+    path = tmp_path / "places.csv"
+    path.write_text("name,pcode\nSite 9,HT0199\nAndarab,AF0907\nCamp,SITE-7\n", encoding="utf-8")
+    raw, _ = load_table("places", InputSource(path), tmp_path)
+    _, problems = validate_tables({"places": raw}, country_gazetteer("HTI"), 1)
+    found = [(p.severity, p.row, p.value) for p in problems]
+    assert found == [("note", 2, "HT0199"), ("warning", 3, "AF0907")]
+    assert "a site, not an admin area" in problems[0].message
+    assert "Afghanistan" in problems[1].message

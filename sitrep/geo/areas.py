@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -327,30 +328,34 @@ class Gazetteer:
         return matches if not key else matches[:limit]
 
 
+@cache
+def _world() -> tuple[dict[tuple[str, str], pcodelist.ListRow], dict[str, list]]:
+    """Every country's areas by (ISO3, digits) and by normalised name (built on first need:
+    only to say which country a foreign place belongs to)."""
+    codes: dict[tuple[str, str], pcodelist.ListRow] = {}
+    names: dict[str, list] = {}
+    for iso3, rows in pcodelist.all_rows().items():
+        for row in rows:
+            if parts := split_code(row.pcode):
+                codes.setdefault((iso3, parts[1]), row)
+            names.setdefault(normalise_name(row.name), []).append((iso3, row))
+    return codes, names
+
+
 def other_country(text: str, own: Country | None) -> str | None:
     """'HT0111 is a P-code of Haiti (Port-au-Prince)' / 'Fouli is a place in Chad' for a
     text that is not of the workspace's country; None when no other country has it."""
     from sitrep.geo.countries import country as country_of
 
+    codes, names = _world()
     parts = split_code(text)
     if parts and parts[0] and (own is None or parts[0] not in {own.iso2, own.iso3}):
         iso3 = iso3_of().get(parts[0]) if len(parts[0]) == 2 else parts[0]
-        if iso3 and iso3 in pcodelist.lengths():
-            for row in pcodelist.all_rows().get(iso3, []):
-                if (
-                    compact_code(row.pcode)[len(parts[0]) :] == parts[1]
-                    or row.pcode == parts[0] + parts[1]
-                ):
-                    return _belongs(text, f"a P-code of {country_of(iso3).name} ({row.name})", own)
-    key = normalise_name(text)
-    if not key:
-        return None
-    for iso3, rows in pcodelist.all_rows().items():
-        if own is not None and iso3 == own.iso3:
-            continue
-        for row in rows:
-            if normalise_name(row.name) == key:
-                return _belongs(text, f"a place in {country_of(iso3).name} ({row.pcode})", own)
+        if iso3 and (row := codes.get((iso3, parts[1]))):
+            return _belongs(text, f"a P-code of {country_of(iso3).name} ({row.name})", own)
+    for iso3, row in names.get(normalise_name(text), []) if normalise_name(text) else []:
+        if own is None or iso3 != own.iso3:
+            return _belongs(text, f"a place in {country_of(iso3).name} ({row.pcode})", own)
     return None
 
 
