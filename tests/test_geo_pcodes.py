@@ -151,3 +151,10 @@ def test_countries_by_code_or_name_in_any_language(text, locale, iso3, name) -> 
 def test_an_unknown_country_is_an_error() -> None:
     with pytest.raises(UnknownCountry, match="ISO3"):
         resolve_country("Atlantis")
+
+
+def test_a_country_whose_pcodes_are_digits_only() -> None:
+    tajikistan = country_gazetteer("TJK")  # the lengths file: no prefix letters
+    assert tajikistan.canonical_prefix() == ""
+    assert tajikistan.resolve("3501000").name == "Dushanbe"
+    assert "unknown P-code" in tajikistan.lookup("3599999")[1]

@@ -29,10 +29,28 @@ PLACES_TABLE = "places table"
 SUGGEST_CUTOFF = 80  # rapidfuzz ratio (0-100) a name must reach to be suggested
 # Place types that say a places row is an admin area itself (its name is the area's spelling).
 ADMIN_TYPES = {
-    "admin", "area", "adm", "region", "province", "district", "state", "county", "department",
-    "departement", "commune", "governorate", "oblast", "raion", "hromada", "locality",
-    "municipality", "prefecture", "subprefecture", "canton", "zone", "woreda", "division",
-}  # fmt: skip
+    "admin",
+    "area",
+    "adm",
+    "region",
+    "province",
+    "district",
+    "state",
+    "county",
+    "department",
+    "departement",
+    "commune",
+    "governorate",
+    "oblast",
+    "raion",
+    "hromada",
+    "municipality",
+    "prefecture",
+    "subprefecture",
+    "canton",
+    "woreda",
+    "division",
+}  # fmt: skip ("locality" and "zone" are left out: as often a village as Sudan's admin 2)
 
 
 def is_admin_type(kind: object) -> bool:
@@ -107,7 +125,10 @@ class Gazetteer:
                 codes.remove(pcode)
             else:
                 return
-        codes.insert(0, pcode) if first else codes.append(pcode)
+        if first:
+            codes.insert(0, pcode)
+        else:
+            codes.append(pcode)
         self.name_origin.setdefault((key, pcode), origin)
         self.spelling.setdefault((key, pcode), name.strip())
 
@@ -158,9 +179,9 @@ class Gazetteer:
         if self.country is None:
             return ""
         found = pcodelist.lengths().get(self.country.iso3)
-        if found is not None:
-            return self.country.iso3[: found.prefix] if found.prefix == 3 else self.country.iso2
-        return self.country.iso2
+        if found is None or found.prefix == 2:
+            return self.country.iso2
+        return self.country.iso3 if found.prefix == 3 else ""  # 0: digits only (Tajikistan)
 
     def canonical(self, text: str) -> str | None:
         """The canonical P-code for a code as written (AFG0907, af 0907, TD0704), or None."""
