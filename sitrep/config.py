@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.errors import ConfigError, WorkspaceError
+from sitrep.figure_settings import FigureSettings, parse_figure_settings
 from sitrep.limits import Limits, parse_limits
 from sitrep.schema import SCHEMAS
 
@@ -61,6 +62,7 @@ class Config:
     pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
 
     @property
     def output_dir(self) -> Path:
@@ -127,7 +129,7 @@ def load_config(workspace: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
     check = _Checker(data)
-    known = {"report", "inputs", "email", "limits"}
+    known = {"report", "inputs", "email", "limits", "figures"}
     for section in sorted(set(data) - known):
         check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
     report_keys = {
@@ -211,6 +213,8 @@ def load_config(workspace: Path) -> Config:
     narrative = raw_inputs.get("narrative", "inputs/narrative")
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
+    figure_settings, figure_problems = parse_figure_settings(data.get("figures", {}))
+    check.problems += figure_problems
 
     if check.problems:
         raise ConfigError(
@@ -238,4 +242,5 @@ def load_config(workspace: Path) -> Config:
         attach_data=attach_data,
         boundaries=boundaries,
         limits=limits,
+        figures=figure_settings,
     )

@@ -94,6 +94,15 @@ class Gazetteer:
         area = self.areas.get(pcode)
         return area.name if area else pcode
 
+    def level(self, pcode: str) -> int:
+        """The admin level of an area (1, 2, ...)."""
+        area = self.areas.get(pcode)
+        return area.level if area else (1 if len(pcode) == 4 else 2)
+
+    def parent(self, pcode: str) -> str | None:
+        """The P-code of the area an area lies in; None for an admin-1 area."""
+        return None if self.level(pcode) <= 1 else pcode[:4]
+
     def copy(self) -> Gazetteer:
         new = Gazetteer([])
         new.areas = dict(self.areas)
