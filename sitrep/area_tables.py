@@ -26,8 +26,8 @@ def shown_areas(values: dict[str, int], top: int, named: Iterable[str]) -> set[s
 
 
 def admin1_of(pcode: str, gazetteer: Gazetteer) -> str:
-    """The admin-1 area an area lies in (itself for an admin-1 area)."""
-    while (parent := gazetteer.parent(pcode)) is not None:
+    """The admin-1 area an area lies in (itself for an admin-1 or a national area)."""
+    while gazetteer.level(pcode) > 1 and (parent := gazetteer.parent(pcode)) not in (None, pcode):
         pcode = parent
     return pcode
 

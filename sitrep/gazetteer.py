@@ -95,13 +95,16 @@ class Gazetteer:
         return area.name if area else pcode
 
     def level(self, pcode: str) -> int:
-        """The admin level of an area (1, 2, ...)."""
+        """The admin level of an area (0 for a country, 1, 2, ...)."""
+        if len(pcode) == 2:
+            return 0
         area = self.areas.get(pcode)
         return area.level if area else (1 if len(pcode) == 4 else 2)
 
     def parent(self, pcode: str) -> str | None:
-        """The P-code of the area an area lies in; None for an admin-1 area."""
-        return None if self.level(pcode) <= 1 else pcode[:4]
+        """The P-code of the area an area lies in (the country's for an admin-1 area)."""
+        level = self.level(pcode)
+        return None if level == 0 else pcode[:2] if level == 1 else pcode[:4]
 
     def copy(self) -> Gazetteer:
         new = Gazetteer([])
