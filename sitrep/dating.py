@@ -107,7 +107,8 @@ def freshness_warnings(
                     problems.append(
                         Problem(
                             "warning", table.name, table.file, table.sheet, int(record[ROW]),
-                            table.header("verified"), str(last),
+                            table.header("verified"),
+                            str(record["verified"]) if record.get("verified") else None,
                             f"stale: this {what} was last confirmed on {last}, {age} days "
                             f"before the report date (more than report.stale_days = "
                             f"{stale_days}); confirm it and put the date in "

@@ -177,9 +177,10 @@ def latest_data_date(tables: dict[str, Table]) -> dt.date | None:
 
 
 def data_date_range(tables: dict[str, Table]) -> tuple[dt.date | None, dt.date | None]:
-    """(the oldest date a table starts at, the newest date anywhere in the data)."""
+    """(the oldest date the event tables start at, else any table; the newest date anywhere)."""
     starts = {"displacement": "date", "blockades": "start_date", "routes": "since"}
-    starts |= {"idps": "date", "prices": "date"}
+    if not any(name in tables and not tables[name].frame.empty for name in starts):
+        starts = {"idps": "date", "prices": "date"}
     firsts = [
         d for name, col in starts.items() if name in tables for d in tables[name].frame[col] if d
     ]
