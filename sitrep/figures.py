@@ -282,7 +282,10 @@ def _snapshot(
     gazetteer: Gazetteer,
     day: dt.date,
     previous: dt.date | None,
+    stocks: bool = True,
 ) -> Figures:
+    """The figures as of `day`; `stocks=False` leaves out IDPs present (compared by round, not
+    with the previous report)."""
     fig = Figures(
         day, previous, next_report_date(config, day), config.period_start, config.household_size
     )
@@ -298,7 +301,7 @@ def _snapshot(
     named = named_areas(fig)
     if "displacement" in tables:
         _displacement(fig, tables["displacement"], gazetteer, config, named)
-    if "idps" in tables:
+    if "idps" in tables and stocks:
         _idps(fig, tables["idps"], gazetteer, config)
         if fig.idps:
             fig.idp_groups = stock_groups(fig.idps, gazetteer, fig.top_areas, named)
@@ -312,7 +315,11 @@ def compute_figures(
     the previous report for flows and counts, the previous round for a stock."""
     previous_date = previous_report_date(config, report_date)
     fig = _snapshot(tables, config, gazetteer, report_date, previous_date)
-    before = _snapshot(tables, config, gazetteer, previous_date, None) if previous_date else None
+    before = (
+        _snapshot(tables, config, gazetteer, previous_date, None, stocks=False)
+        if previous_date
+        else None
+    )
 
     def key(k: str, table: str, as_of: dt.date | None) -> KeyFigure:
         value = getattr(fig, k)

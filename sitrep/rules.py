@@ -204,7 +204,8 @@ def _stock_jumps(table: Table) -> list[Problem]:
                 int(per["n"].iat[i]),
                 f"suspicious jump: {per['area'].iat[i]} has {times:.0f} times its figure in the "
                 f"previous round of {per['_op'].iat[i]} ({previous['key'].iat[i]}, "
-                f"{previous['day'].iat[i]}: {int(previous['n'].iat[i]):,}); "
+                f"{dt.date.fromordinal(int(previous['day'].iat[i]))}: "
+                f"{int(previous['n'].iat[i]):,}); "
                 "check for a typo (an extra zero?)",
             )
         )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sitrep.gazetteer import Gazetteer
@@ -79,7 +80,10 @@ class IdpStock:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: "" if v is None or pd.isna(v) else str(v).strip())
+    """Stripped text, "" for missing (each distinct value converted once)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+    table = np.array([str(v).strip() for v in uniques] + [""], dtype=object)
+    return pd.Series(table[codes], index=series.index)
 
 
 def _round_order(key: str) -> tuple[int, float, str]:
@@ -90,14 +94,18 @@ def _round_order(key: str) -> tuple[int, float, str]:
 
 
 def assessments(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with `_op` (operation) and `_key` (assessment) columns, and `_adate` (the
-    assessment's date: its newest row)."""
+    """The frame with `_op` (operation), `_key` (assessment) and `_adate` (the assessment's
+    date, its newest row, as a day number) columns."""
     op = _text(frame["operation"]) if "operation" in frame else pd.Series("", frame.index)
     op = op.where(op != "", _text(frame["source"]))
     rnd = _text(frame["round"]) if "round" in frame else pd.Series("", frame.index)
-    key = rnd.where(rnd != "", frame["date"].map(lambda d: d.isoformat()))
-    out = frame.assign(_op=op.to_numpy(), _key=key.to_numpy(), _has_round=(rnd != "").to_numpy())
-    out["_adate"] = out.groupby(["_op", "_key"])["date"].transform("max")
+    codes, uniques = pd.factorize(frame["date"].to_numpy(dtype=object))
+    days = np.array([d.toordinal() for d in uniques], dtype=np.int64)[codes]
+    key = rnd.where(rnd != "", pd.Series(days, index=frame.index).astype(str))
+    out = frame.assign(
+        _op=op.to_numpy(), _key=key.to_numpy(), _has_round=(rnd != "").to_numpy(), _day=days
+    )
+    out["_adate"] = out.groupby(["_op", "_key"])["_day"].transform("max")
     return out
 
 
@@ -123,9 +131,9 @@ def _covered(pcode: str, present: set[str], gazetteer: Gazetteer) -> bool:
 
 
 def _one_round(rows: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
-    """Per area: people summed (reasons), the newest date, the rows."""
+    """Per area: people summed (reasons), the newest day, the round; the finest level."""
     summed = rows.groupby("area", sort=True).agg(
-        idps=("idps", "sum"), date=("date", "max"), rows=(ROW, tuple), round=("_round", "first")
+        idps=("_n", "sum"), day=("_day", "max"), round=("_round", "first"), _key=("_key", "first")
     )
     return _finest(summed.reset_index(), gazetteer)
 
@@ -153,17 +161,29 @@ def _stock_of(
     return pd.concat([areas, old.assign(carried=True)], ignore_index=True)
 
 
+def _rows_of(op_rows: pd.DataFrame, areas: pd.DataFrame) -> tuple[int, ...]:
+    """The spreadsheet rows behind `areas`: each area's rows in the assessment it came from."""
+    wanted = set(zip(areas["area"].tolist(), areas["_key"].tolist(), strict=True))
+    pairs = zip(op_rows["area"].tolist(), op_rows["_key"].tolist(), op_rows[ROW].tolist())
+    return tuple(sorted(int(n) for area, key, n in pairs if (area, key) in wanted))
+
+
 def idp_stocks(
     table: Table, gazetteer: Gazetteer, day: dt.date, carry_forward: bool = False
 ) -> tuple[list[IdpStock], pd.DataFrame]:
     """Each operation's stock as of `day` (main first), and the rows counted."""
     frame = table.frame
-    mask = frame["date"].map(lambda d: d is not None and d <= day) & frame["idps"].notna()
+    mask = frame["date"].notna() & frame["idps"].notna()
     frame = frame[mask.to_numpy(dtype=bool)]
     if frame.empty:
         return [], frame
     frame = assessments(frame)
-    frame["_round"] = frame["round"].map(lambda r: str(r).strip() if r else None)
+    frame = frame[(frame["_day"] <= day.toordinal()).to_numpy()]
+    if frame.empty:
+        return [], frame
+    frame["_adate"] = frame.groupby(["_op", "_key"])["_day"].transform("max")
+    frame["_round"] = _text(frame["round"]).replace("", None) if "round" in frame else None
+    frame["_n"] = frame["idps"].astype("int64")
     stocks, used = [], []
     for op, op_rows in frame.groupby("_op", sort=True):
         order = (
@@ -180,14 +200,18 @@ def idp_stocks(
             before = op_rows[op_rows["_adate"] <= dates[-2]]
             prev_areas = _stock_of(before, keys[-2], gazetteer, carry_forward)
             has_round = bool(before.loc[before["_key"] == keys[-2], "_has_round"].iloc[0])
-            previous = Assessment(str(op), keys[-2] if has_round else None, dates[-2])
+            previous = Assessment(
+                str(op), keys[-2] if has_round else None, dt.date.fromordinal(int(dates[-2]))
+            )
             previous_total = int(prev_areas["idps"].sum())
         has_round = bool(op_rows.loc[op_rows["_key"] == keys[-1], "_has_round"].iloc[0])
-        rows = tuple(sorted(n for t in areas["rows"] for n in t))
+        rows = _rows_of(op_rows, areas)
         stock = IdpStock(
             str(op),
             tuple(sorted(set(_text(op_rows["source"])) - {""})),
-            Assessment(str(op), keys[-1] if has_round else None, dates[-1]),
+            Assessment(
+                str(op), keys[-1] if has_round else None, dt.date.fromordinal(int(dates[-1]))
+            ),
             int(areas["idps"].sum()),
             tuple(
                 sorted(
@@ -196,8 +220,8 @@ def idp_stocks(
                             r["area"],
                             gazetteer.name(r["area"]),
                             int(r["idps"]),
-                            r["date"],
-                            r["round"],
+                            dt.date.fromordinal(int(r["day"])),
+                            r["round"] if isinstance(r["round"], str) else None,
                             bool(r["carried"]),
                         )
                         for r in areas.to_dict("records")
