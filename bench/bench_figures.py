@@ -3,8 +3,8 @@ national report's pages and build time against the WeasyPrint floor of its own H
 
     python bench/bench_figures.py [--repeat N]          # prints JSON
 
-The workspace is the sample with every Afghan area of the global P-code list added to its
-places table (invented coordinates: only the routes' places are drawn), a DTM-like IDPs table
+The workspace is the sample (its country's gazetteer knows every Afghan area) with a DTM-like
+IDPs table
 (401 districts and 34 provinces, two operations, 19 rounds, a row per displacement reason:
 about 11,400 rows, figures invented) and new displacement in 150 districts.
 """
@@ -25,29 +25,18 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-PCODES = Path("/work/shared/data/global_pcodes_adm_1_2.csv")
+PCODES = ROOT / "sitrep" / "data" / "global_pcodes_adm_1_2.csv"
 sys.path.insert(0, str(BENCH))
 
 
 def national_workspace(target: Path) -> Path:
     """The sample copied to `target`, with national tables (see the top)."""
-    import openpyxl
-
     for name in ("sitrep.toml",):
         shutil.copy2(ROOT / name, target / name)
     shutil.copytree(ROOT / "inputs", target / "inputs")
     shutil.copytree(ROOT / "templates", target / "templates")
     with PCODES.open(encoding="utf-8-sig") as f:
         areas = [r for r in list(csv.DictReader(f))[1:] if r["Location"] == "AFG"]
-    book = openpyxl.load_workbook(target / "inputs/sample-data.xlsx", read_only=True)
-    sheet = list(book["places"].iter_rows(values_only=True))
-    with (target / "inputs/places.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerows([sheet[0], *sheet[2:]])  # headers, then rows (no hashtag row)
-        known = {row[1] for row in sheet[2:]}
-        for i, a in enumerate(areas):
-            if a["P-Code"] not in known:
-                writer.writerow([a["Name"], a["P-Code"], 31 + i % 7, 62 + i % 9, "admin", "", ""])
     districts = sorted(a["P-Code"] for a in areas if a["Admin Level"] == "2")
     rows = []
     for operation, rounds in (("Countrywide", range(1, 16)), ("Earlier response", range(1, 5))):
@@ -77,7 +66,7 @@ def national_workspace(target: Path) -> Path:
         for i, pcode in enumerate(districts[::2][:150]):
             writer.writerow([dt.date(2021, 8, 15 + i % 10), pcode, "", 40 + (i * 31) % 700, "KI"])
     toml = (target / "sitrep.toml").read_text()
-    for name in ("idps", "places", "displacement"):
+    for name in ("idps", "displacement"):
         toml = "\n".join(
             f'{name} = "inputs/{name}.csv"' if line.startswith(f"{name} = ") else line
             for line in toml.splitlines()

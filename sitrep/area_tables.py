@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitrep.gazetteer import Gazetteer
-from sitrep.stocks import AreaStock, IdpStock
+from sitrep.stocks import AreaStock, IdpStock, parent_of
+
+__all__ = ["parent_of"]
 
 
 def shown_areas(values: dict[str, int], top: int, named: Iterable[str]) -> set[str]:
@@ -26,10 +28,8 @@ def shown_areas(values: dict[str, int], top: int, named: Iterable[str]) -> set[s
 
 
 def admin1_of(pcode: str, gazetteer: Gazetteer) -> str:
-    """The admin-1 area an area lies in (itself for an admin-1 or a national area)."""
-    while gazetteer.level(pcode) > 1 and (parent := gazetteer.parent(pcode)) not in (None, pcode):
-        pcode = parent
-    return pcode
+    """The admin-1 area an area lies in (itself for an admin-1 area, or an unknown one)."""
+    return gazetteer.admin1(pcode) or pcode
 
 
 @dataclass(frozen=True)

@@ -73,13 +73,13 @@ def check_inputs(
     `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
     """
     from sitrep.figures import latest_data_date
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.load import load_tables
     from sitrep.validate import freshness_warnings, validate_tables
 
     config = load_config(workspace)
     raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(raw, builtin_gazetteer(), config.household_size, today=today)
+    tables, more = validate_tables(raw, base_gazetteer(config), config.household_size, today=today)
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
@@ -93,6 +93,8 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     root = config.workspace
     files = [config.workspace / "sitrep.toml"]
     files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
+    if config.geography_pcodes is not None:  # the COD file names and places the rows
+        files.append(config.geography_pcodes.path)
     if config.narrative_dir.is_dir():
         files += sorted(config.narrative_dir.rglob("*.md"))
     for folder in dirs:
@@ -204,8 +206,18 @@ def _context(
         "charts": {k: Markup(v) if v else None for k, v in charts.items()},
         "access_map": replace(the_map, svg=Markup(the_map.svg) if the_map.svg else None),
         "attachments": attachments,
+        "places_credit": _places_credit(config),
         "generator": f"sitrep {__version__}",
     }
+
+
+def _places_credit(config: Config) -> str | None:
+    """The credit the P-code lists ask for, with the lists and their dates; None without."""
+    if not config.country_code:
+        return None
+    from sitrep.gazetteer import CREDIT, base_gazetteer
+
+    return f"{CREDIT} ({base_gazetteer(config).list_name})"
 
 
 def build_report(options: BuildOptions) -> BuildResult:
@@ -256,11 +268,11 @@ def render_report(
 
     # 3. figures, and the narrative written for the day
     from sitrep.figures import compute_figures
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.narrative import load_narrative
     from sitrep.validate import workspace_gazetteer
 
-    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, day)
     narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
     problems = checked.problems + narrative_problems

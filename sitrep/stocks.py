@@ -109,15 +109,24 @@ def assessments(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def parent_of(pcode: str, gazetteer: Gazetteer) -> str | None:
+    """The area an area lies in, from the gazetteer's list (None at admin 1, or unknown)."""
+    area = gazetteer.areas.get(pcode)
+    return area.parent if area is not None else None
+
+
 def _finest(areas: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
     """Drop an area when an area inside it is present too (each level repeats the people)."""
     inside: set[str] = set()
-    for pcode in areas["area"]:
-        parent = gazetteer.parent(pcode)
-        while parent:
+    for pcode in areas["area"].tolist():
+        parent = parent_of(pcode, gazetteer)
+        while parent and parent not in inside:
             inside.add(parent)
-            parent = gazetteer.parent(parent)
-    return areas[~areas["area"].isin(inside)] if inside else areas
+            parent = parent_of(parent, gazetteer)
+    # a row of an area the list does not know (a national row) repeats the others' people
+    known = areas["area"].map(lambda a: a in gazetteer.areas).to_numpy(dtype=bool)
+    keep = ~areas["area"].isin(inside).to_numpy() & (known | (not known.any()))
+    return areas[keep]
 
 
 def _covered(pcode: str, present: set[str], gazetteer: Gazetteer) -> bool:
@@ -126,7 +135,7 @@ def _covered(pcode: str, present: set[str], gazetteer: Gazetteer) -> bool:
     while code:
         if code in present:
             return True
-        code = gazetteer.parent(code)
+        code = parent_of(code, gazetteer)
     return False
 
 
@@ -155,7 +164,7 @@ def _stock_of(
     picked = earlier[earlier["_key"].to_numpy() == latest_key.reindex(earlier["area"]).to_numpy()]
     old = _one_round(picked, gazetteer)
     present = set(areas["area"])
-    below = {gazetteer.parent(a) for a in present} - {None}
+    below = {parent_of(a, gazetteer) for a in present} - {None}
     old = old[[not _covered(a, present, gazetteer) and a not in below for a in old["area"]]]
     old = _finest(old, gazetteer)
     return pd.concat([areas, old.assign(carried=True)], ignore_index=True)
@@ -164,7 +173,9 @@ def _stock_of(
 def _rows_of(op_rows: pd.DataFrame, areas: pd.DataFrame) -> tuple[int, ...]:
     """The spreadsheet rows behind `areas`: each area's rows in the assessment it came from."""
     wanted = set(zip(areas["area"].tolist(), areas["_key"].tolist(), strict=True))
-    pairs = zip(op_rows["area"].tolist(), op_rows["_key"].tolist(), op_rows[ROW].tolist())
+    pairs = zip(
+        op_rows["area"].tolist(), op_rows["_key"].tolist(), op_rows[ROW].tolist(), strict=True
+    )
     return tuple(sorted(int(n) for area, key, n in pairs if (area, key) in wanted))
 
 

@@ -17,12 +17,11 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from sitrep import gazetteer as gazetteer_module
-from sitrep.gazetteer import Gazetteer
+import sitrep
 from sitrep.report import BuildOptions, build_report
 from tests.conftest import pdf_text
 
-PCODES = Path("/work/shared/data/global_pcodes_adm_1_2.csv")
+PCODES = Path(sitrep.__file__).parent / "data" / "global_pcodes_adm_1_2.csv"  # shipped
 ROUND_1, ROUND_2 = dt.date(2021, 3, 31), dt.date(2021, 6, 30)
 
 
@@ -32,18 +31,12 @@ def afghan_areas() -> pd.DataFrame:
 
 
 @pytest.fixture
-def national(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, pd.DataFrame]:
+def national(workspace: Path) -> tuple[Path, pd.DataFrame]:
     """The sample workspace with a national IDPs table (two rounds, district and province rows)
-    and new displacement in 150 districts; the gazetteer knows every Afghan area."""
+    and new displacement in 150 districts (the country's gazetteer knows every area)."""
     if not PCODES.is_file():
         pytest.skip("the global P-code list is not here")
     areas = afghan_areas()
-    gazetteer = Gazetteer([(r["P-Code"], r["Name"], []) for _, r in areas.iterrows()])
-    base = gazetteer_module.builtin_gazetteer()
-    for pcode, area in base.areas.items():  # the sample's own names and aliases
-        gazetteer.areas.setdefault(pcode, area)
-    gazetteer.by_name.update(base.by_name)
-    monkeypatch.setattr(gazetteer_module, "builtin_gazetteer", lambda: gazetteer)
     districts = sorted(areas.loc[areas["Admin Level"] == "2", "P-Code"])
     assert len(districts) == 401
     rows = []

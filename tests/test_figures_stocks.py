@@ -15,10 +15,10 @@ import pandas as pd
 from sitrep.config import DEFAULT_TEMPLATES
 from sitrep.figure_settings import FigureSettings
 from sitrep.figures import compute_figures
-from sitrep.gazetteer import builtin_gazetteer
 from sitrep.render import change_text, load_messages, make_translator
 from sitrep.rules import jump_warnings
 from sitrep.validate import ROW, Table
+from tests.geo_helpers import afg_gazetteer
 from tests.test_figures import CONFIG
 
 D = dt.date
@@ -75,7 +75,7 @@ def expected_stock(frame: pd.DataFrame, operation: str, day: dt.date) -> tuple[s
 
 def figures(day=REPORT, **settings):
     config = replace(CONFIG, figures=FigureSettings(**settings), first_report=D(2025, 1, 1))
-    return compute_figures({"idps": idps_table()}, config, builtin_gazetteer(), day)
+    return compute_figures({"idps": idps_table()}, config, afg_gazetteer(), day)
 
 
 def test_the_stock_is_one_round_of_one_operation_as_the_source_totals_it():
