@@ -80,12 +80,12 @@ def figures_cost(workspace: Path, repeat: int) -> dict:
     from dataclasses import replace
 
     from sitrep.figures import compute_figures
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.report import check_inputs
     from sitrep.validate import workspace_gazetteer
 
     checked = check_inputs(workspace)
-    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(checked.config))
     config, day = checked.config, checked.date
     without = {k: v for k, v in checked.tables.items() if k != "idps"}
     timings: dict[str, list[float]] = {"with": [], "without": []}
