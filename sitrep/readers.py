@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from sitrep import extent
 from sitrep.config import InputSource
 from sitrep.errors import InputError
-from sitrep.limits import Limits, check_file_size, check_zip, exceeded
+from sitrep.limits import Limits, check_extent, check_file_size, check_zip, exceeded
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -104,6 +105,12 @@ def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFra
     from python_calamine import CalamineWorkbook  # imported here: only workbook users pay
 
     if message := check_zip(path, limits):
+        raise InputError(message)
+    try:  # measured before calamine builds (or fails to allocate) the grid
+        measured = extent.measure(path, sheet, find_sheet)
+    except extent.ExtentError as exc:
+        raise InputError(f"not a readable workbook: {exc}") from None
+    if measured is not None and (message := check_extent(measured, limits)):
         raise InputError(message)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
