@@ -17,6 +17,7 @@ import pandas as pd
 
 from sitrep import dtm, hxl
 from sitrep.config import Config, InputSource
+from sitrep.confine import escape_message
 from sitrep.errors import InputError
 from sitrep.limits import Limits, exceeded
 from sitrep.parse import blank_rows
@@ -70,6 +71,8 @@ def load_table(
     schema = SCHEMAS[name]
     problem = _Located(name, display_path(source.path, workspace), source.sheet)
     limits = limits or Limits()
+    if escape := escape_message(source.path, workspace):
+        return None, [problem(escape)]
     if not source.path.is_file():
         return None, [problem(f"file not found (set inputs.{name} in sitrep.toml)")]
     try:
@@ -79,6 +82,20 @@ def load_table(
     except (OSError, ValueError, UnicodeError) as exc:  # a reader's own failure, still located
         return None, [problem(f"cannot read the {name} table: {exc}")]
 
+    notes = [problem(grid.attrs["warning"], severity="warning")] if "warning" in grid.attrs else []
+    table, problems = _load_grid(name, grid, schema, problem, limits, country, source.sheet)
+    return table, notes + problems
+
+
+def _load_grid(
+    name: str,
+    grid: pd.DataFrame,
+    schema,
+    problem: _Located,
+    limits: Limits,
+    country: str,
+    sheet: str | None,
+) -> tuple[RawTable | None, list[Problem]]:
     layout = hxl.locate(grid, schema)
     if name == "idps" and dtm.is_dtm(layout, grid):
         return _load_dtm(grid, layout, country, problem, limits)
@@ -106,7 +123,7 @@ def load_table(
         return None, [too_long]
     keep = ~np.logical_and.reduce([blank_rows(body[c]) for c in body.columns]) if len(body) else []
     body = body[keep].reset_index(drop=True)
-    return RawTable(name, problem.file, source.sheet, body, rows[keep], layout.headers), []
+    return RawTable(name, problem.file, sheet, body, rows[keep], layout.headers), []
 
 
 def _aliases_hint(aliases: tuple[str, ...]) -> str:
