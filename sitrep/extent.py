@@ -139,11 +139,13 @@ def _shared_string_sizes(archive: zipfile.ZipFile) -> list[int]:
     return sizes
 
 
-def _xlsx_extent(archive: zipfile.ZipFile, sheet: str | None, find_sheet) -> Extent:
+def _xlsx_extent(archive: zipfile.ZipFile, sheet: str | None, find_sheet) -> Extent | None:
     parts = _xlsx_sheet_parts(archive)
     name = find_sheet(list(parts), sheet)
-    if name is None or parts[name] not in archive.namelist():
-        raise ExtentError(f"no sheet {sheet!r}")
+    if name is None:
+        return None  # the reader says which sheets there are
+    if parts[name] not in archive.namelist():
+        raise ExtentError(f"sheet {name}: its part {parts[name]} is missing")
     sizes = _shared_string_sizes(archive)
     rows = columns = text = cells = referenced = 0
     with archive.open(parts[name]) as stream:
@@ -169,12 +171,10 @@ def _xlsx_extent(archive: zipfile.ZipFile, sheet: str | None, find_sheet) -> Ext
     return Extent(name, rows, columns, text)
 
 
-def _ods_extent(archive: zipfile.ZipFile, sheet: str | None, find_sheet) -> Extent:
+def _ods_extent(archive: zipfile.ZipFile, sheet: str | None, find_sheet) -> Extent | None:
     extents = _ods_extents(archive)
     name = find_sheet(list(extents), sheet)
-    if name is None:
-        raise ExtentError(f"no sheet {sheet!r}")
-    return extents[name]
+    return None if name is None else extents[name]  # None: the reader names the sheets
 
 
 def _count(value: str | None) -> int:
