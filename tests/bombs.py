@@ -94,11 +94,11 @@ def column_letters(index: int) -> str:
     return letters
 
 
-def far_cell_xlsx(path: Path, ref: str = "XFD1000000") -> Path:
+def far_cell_xlsx(path: Path, ref: str = "XFD1000000", sheet: str = "Sheet1") -> Path:
     """A header row, and one number far away: calamine's dense grid would be ~16,384 x 1e6."""
     cells = inline_row(1, ["a", "b"]) + f'<row r="{ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}">'
     cells += f'<c r="{ref}"><v>1</v></c></row>'
-    return write_xlsx(path, cells, dimension=f"A1:{ref}")
+    return write_xlsx(path, cells, dimension=f"A1:{ref}", sheet=sheet)
 
 
 def shared_string_xlsx(path: Path, cells: int = 40_000, length: int = 32_767) -> Path:
