@@ -77,15 +77,6 @@ def neutralise_cell(value: object) -> object:
     return value
 
 
-def escape_invisible(text: str) -> str:
-    """`text` with control and invisible characters written as escapes (\\x00, \\u200b), to
-    show a cell's value in a message exactly."""
-    return "".join(
-        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") if c in INVISIBLE else c
-        for c in text
-    )
-
-
 def neutralise_rows(rows: Iterable[Sequence[object]]) -> list[list[object]]:
     """Every cell of `rows` through `neutralise_cell` (headers included, if they are a row)."""
     return [[neutralise_cell(cell) for cell in row] for row in rows]

@@ -23,15 +23,13 @@ from sitrep.cells import cell_parser
 from sitrep.gazetteer import Gazetteer
 from sitrep.load import RawTable
 from sitrep.problems import Problem
-from sitrep.safety import escape_invisible
 from sitrep.schema import SCHEMAS, Column
 
 ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
 MAX_PER_RULE = 50
 NUL_MESSAGE = (
-    "the cell holds a NUL character (shown as \\x00), which spreadsheet programs drop without "
-    "a trace (a formula can hide behind it): retype the cell; expected text without control "
-    "characters"
+    "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
+    "formula can hide behind it): retype the cell; expected text without control characters"
 )
 
 __all__ = [
@@ -134,7 +132,7 @@ def _validate_column(
     bad = parsed.error_rows()
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
     if len(nul):
-        report.rows(nul, column.name, _escaped(cell_values, nul), NUL_MESSAGE)
+        report.rows(nul, column.name, cell_values, NUL_MESSAGE)  # shown escaped, by repr
         parsed.values[nul] = None
     report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
     by_message: dict[str, list[int]] = {}
@@ -157,13 +155,6 @@ def _nul_rows(parsed: parse.ParsedColumn) -> np.ndarray:
     """Positions of the rows whose cell holds a NUL character anywhere."""
     nul = np.array([isinstance(u, str) and "\x00" in u for u in parsed.uniques], dtype=bool)
     return np.flatnonzero(nul[parsed.codes]) if nul.any() else np.array([], dtype=np.int64)
-
-
-def _escaped(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """A copy of `values` whose cells at `positions` show their invisible characters."""
-    shown = values.copy()
-    shown[positions] = [escape_invisible(str(values[p])) for p in positions]
-    return shown
 
 
 def _flag_ambiguous_dates(
