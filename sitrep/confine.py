@@ -22,8 +22,10 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def escape_message(path: Path, workspace: Path) -> str | None:
-    """An error message when `path` lies in the workspace but resolves outside it, else None."""
+def escape_message(path: Path, workspace: Path, shown: str | None = None) -> str | None:
+    """An error message when `path` lies in the workspace but resolves outside it, else None.
+
+    `shown`: the path as the message should name it (default: as given)."""
     named = os.path.abspath(path)
     roots = {os.path.abspath(workspace), str(workspace.resolve())}
     if not any(_inside(named, root) for root in roots):
@@ -32,7 +34,7 @@ def escape_message(path: Path, workspace: Path) -> str | None:
     if _inside(target, str(workspace.resolve())):
         return None
     return (
-        f"{path} is a symbolic link (or inside a linked folder) that leads outside the "
+        f"{shown or path} is a symbolic link (or inside a linked folder) that leads outside the "
         f"workspace, to {target}; sitrep reads only what is really inside the workspace. Copy "
         "the file into the workspace, or name its real path in sitrep.toml [inputs] or with "
         "--input"

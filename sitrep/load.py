@@ -9,6 +9,7 @@ turns them into typed data. Reading is capped by `[limits]` (see `sitrep.limits`
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,10 +42,15 @@ class RawTable:
 
 
 def display_path(path: Path, workspace: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(workspace.resolve()))
-    except ValueError:
-        return str(path)
+    """The path as the user knows it: relative to the workspace when it lies inside (as named,
+    links not followed, so a link is shown by its own name)."""
+    for named, root in ((Path(os.path.abspath(path)), Path(os.path.abspath(workspace))),
+                        (path.resolve(), workspace.resolve())):  # fmt: skip
+        try:
+            return str(named.relative_to(root))
+        except ValueError:
+            continue
+    return str(path)
 
 
 class _Located:
@@ -71,7 +77,7 @@ def load_table(
     schema = SCHEMAS[name]
     problem = _Located(name, display_path(source.path, workspace), source.sheet)
     limits = limits or Limits()
-    if escape := escape_message(source.path, workspace):
+    if escape := escape_message(source.path, workspace, problem.file):
         return None, [problem(escape)]
     if not source.path.is_file():
         return None, [problem(f"file not found (set inputs.{name} in sitrep.toml)")]

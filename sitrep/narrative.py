@@ -191,7 +191,7 @@ def load_narrative(
                 f"no narrative for {day}: write the highlights and overview in {shown}",
             )
         ]
-    if escape := escape_message(path, workspace):
+    if escape := escape_message(path, workspace, shown):
         raise ValidationFailed([_problem("error", shown, None, escape)])
     text, _, encoding_warning = decode_text(path.read_bytes())
     if "\x00" in text:
