@@ -20,6 +20,7 @@ their format (65,536 x 256 cells) and are not measured.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -31,15 +32,20 @@ from typing import IO
 
 CHUNK = 4 * 1024 * 1024
 # ` r="B12"` in any tag is a cell reference: other tags' references are `ref=` or `sqref=`.
-CELL_REF_RE = re.compile(rb'\sr="([A-Z]{1,4})([0-9]{1,9})"')
+CELL_ROW_RE = re.compile(rb'\sr="[A-Z]{1,4}([0-9]{1,9})"')
+CELL_COLUMN_RE = re.compile(rb'\sr="([A-Z]{1,4})[0-9]')
+# The same with a literal space, several times faster; used when no tab or newline could
+# stand before an attribute instead (the XML declaration's line aside).
+FAST_ROW_RE = re.compile(rb' r="[A-Z]{1,4}([0-9]{1,9})"')
+FAST_COLUMN_RE = re.compile(rb' r="([A-Z]{1,4})[0-9]')
+FAST_SHARED_CELL_RE = re.compile(rb' t="s"[^>]*>\s*<v>\s*([0-9]{1,9})')
+CELL_TAG_RE = re.compile(rb"<c[\s/>]")
 ROW_REF_RE = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,9})"')
 SHARED_CELL_RE = re.compile(rb'\st="s"[^>]*>\s*<v>\s*([0-9]{1,9})')
 DIMENSION_RE = re.compile(
     rb'<dimension\b[^>]*?\bref="([A-Z]{1,4})?([0-9]{1,9})?(?::([A-Z]{1,4})([0-9]{1,9}))?"'
 )
 SHARED_ITEM_RE = re.compile(rb"<si\b[^>]*>(.*?)</si>", re.S)
-ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
 @dataclass(frozen=True)
@@ -69,20 +75,34 @@ def column_number(letters: bytes) -> int:
 
 
 def measure(path: Path, sheet: str | None, find_sheet) -> Extent | None:
-    """The extent of the sheet `find_sheet(names, sheet)` picks, or None for other formats.
+    """The extent of the sheet `find_sheet(names, sheet)` picks; None for other formats and when
+    there is no such sheet (nothing is built then).
 
     `find_sheet` is the reader's own lookup, so the sheet measured is the sheet read.
     """
     suffix = path.suffix.lower()
+    if suffix not in {".xlsx", ".xlsm", ".ods"}:
+        return None
     try:
         with zipfile.ZipFile(path) as archive:
-            if suffix in {".xlsx", ".xlsm"}:
-                return _xlsx_extent(archive, sheet, find_sheet)
+            # One look at the workbook's structure serves every table read from it.
+            stat = path.stat()
+            key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+            if key not in _STRUCTURES:
+                if len(_STRUCTURES) > 16:
+                    _STRUCTURES.clear()
+                reader = _xlsx_structure if suffix != ".ods" else _ods_extents
+                _STRUCTURES[key] = reader(archive)
+            structure = _STRUCTURES[key]
             if suffix == ".ods":
-                return _ods_extent(archive, sheet, find_sheet)
+                name = find_sheet(list(structure), sheet)
+                return None if name is None else structure[name]  # None: the reader says
+            return _xlsx_extent(archive, sheet, find_sheet, *structure)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as exc:
         raise ExtentError(str(exc)) from None
-    return None
+
+
+_STRUCTURES: dict[tuple, object] = {}
 
 
 def _chunks(stream: IO[bytes], cut: bytes) -> Iterator[bytes]:
@@ -139,14 +159,18 @@ def _shared_string_sizes(archive: zipfile.ZipFile) -> list[int]:
     return sizes
 
 
-def _xlsx_extent(archive: zipfile.ZipFile, sheet: str | None, find_sheet) -> Extent | None:
-    parts = _xlsx_sheet_parts(archive)
+def _xlsx_structure(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[int]]:
+    return _xlsx_sheet_parts(archive), _shared_string_sizes(archive)
+
+
+def _xlsx_extent(
+    archive: zipfile.ZipFile, sheet: str | None, find_sheet, parts: dict[str, str], sizes: list[int]
+) -> Extent | None:
     name = find_sheet(list(parts), sheet)
     if name is None:
         return None  # the reader says which sheets there are
     if parts[name] not in archive.namelist():
         raise ExtentError(f"sheet {name}: its part {parts[name]} is missing")
-    sizes = _shared_string_sizes(archive)
     rows = columns = text = cells = referenced = 0
     with archive.open(parts[name]) as stream:
         for number, chunk in enumerate(_chunks(stream, b"<c")):
@@ -155,82 +179,97 @@ def _xlsx_extent(archive: zipfile.ZipFile, sheet: str | None, find_sheet) -> Ext
                 first_col, first_row, last_col, last_row = match.groups()
                 columns = max(columns, column_number(last_col or first_col or b""))
                 rows = max(rows, int(last_row or first_row or 0))
-            refs = CELL_REF_RE.findall(chunk)
+            declared = number == 0 and chunk.startswith(b"<?xml")
+            body = chunk[chunk.find(b"?>") + 2 :] if declared else chunk
+            fast = b"\t" not in body and b"\n" not in body and b"\r" not in body
+            row_re, column_re, shared_re = (
+                (FAST_ROW_RE, FAST_COLUMN_RE, FAST_SHARED_CELL_RE)
+                if fast
+                else (CELL_ROW_RE, CELL_COLUMN_RE, SHARED_CELL_RE)
+            )
+            refs = row_re.findall(chunk)  # sets first: few distinct rows and columns
             referenced += len(refs)
-            cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/")
+            cells += (
+                chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/")
+                if fast
+                else len(CELL_TAG_RE.findall(chunk))
+            )
             if refs:
-                rows = max(rows, max(map(int, (r for _, r in refs))))
-                columns = max(columns, max(map(column_number, {c for c, _ in refs})))
+                rows = max(rows, max(map(int, set(refs))))
+                columns = max(columns, max(map(column_number, set(column_re.findall(chunk)))))
             if cells > referenced and (row_refs := ROW_REF_RE.findall(chunk)):
                 rows = max(rows, max(map(int, row_refs)))  # cells without r= take the row's
             if sizes:
                 count = len(sizes)
-                text += sum(sizes[i] for i in map(int, SHARED_CELL_RE.findall(chunk)) if i < count)
+                text += sum(sizes[i] for i in map(int, shared_re.findall(chunk)) if i < count)
     # A cell without a reference goes to the next column: bounded by how many there are.
     columns = max(columns, cells - referenced)
     return Extent(name, rows, columns, text)
 
 
-def _ods_extent(archive: zipfile.ZipFile, sheet: str | None, find_sheet) -> Extent | None:
-    extents = _ods_extents(archive)
-    name = find_sheet(list(extents), sheet)
-    return None if name is None else extents[name]  # None: the reader names the sheets
+# calamine matches these names literally (prefix included), so a scan over the same names
+# sees what calamine reads; `[\s/]` keeps table-row from matching table-row-group.
+ODS_TOKEN_RE = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)([\s/][^>]*)?>"
+)
+ODS_NAME_RE = re.compile(rb'\btable:name="([^"]*)"')
+ODS_ROWS_RE = re.compile(rb'\btable:number-rows-repeated="([0-9]+)"')
+ODS_COLUMNS_RE = re.compile(rb'\btable:number-columns-repeated="([0-9]+)"')
 
 
-def _count(value: str | None) -> int:
-    try:
-        return max(1, int(value)) if value else 1
-    except ValueError:
-        return 1
-
-
-ODS_CELLS = {ODS_TABLE + "table-cell", ODS_TABLE + "covered-table-cell"}
-ODS_ROW = ODS_TABLE + "table-row"
+def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
+    match = pattern.search(attributes)
+    return max(1, int(match.group(1))) if match else 1
 
 
 def _ods_extents(archive: zipfile.ZipFile) -> dict[str, Extent]:
-    """Every table of content.xml, measured in one streaming pass."""
+    """Every table of content.xml, measured in one streaming pass over its tags."""
     extents: dict[str, Extent] = {}
     name = ""
     row = max_row = max_columns = text = column = row_width = row_text = 0
-    parents: list[ET.Element] = []
+    cell_start = cell_repeat = 0
+    rows_repeat = 1
+    cell_value = False
+    offset = 0  # of the chunk, in the whole stream: a cell's text may span chunks
     with archive.open("content.xml") as stream:
-        for event, element in ET.iterparse(stream, events=("start", "end")):
-            tag = element.tag
-            if event == "start":
-                parents.append(element)
-                if tag == ODS_TABLE + "table":
-                    name, row, max_row, max_columns, text = (
-                        element.get(ODS_TABLE + "name", ""),
-                        0,
-                        0,
-                        0,
-                        0,
-                    )
-                elif tag == ODS_ROW:
-                    column = row_width = row_text = 0
-                continue
-            parents.pop()
-            if tag in ODS_CELLS:
-                repeat = _count(element.get(ODS_TABLE + "number-columns-repeated"))
-                column += repeat
-                if (
-                    element.get(ODS_OFFICE + "value-type") is not None
-                    or len(element)
-                    or element.text
-                ):
-                    row_width = column
-                    row_text += len("".join(element.itertext()).encode()) * repeat
-            elif tag == ODS_ROW:
-                repeat = _count(element.get(ODS_TABLE + "number-rows-repeated"))
-                row += repeat
-                if row_width:
-                    max_row, max_columns = row, max(max_columns, row_width)
-                    text += row_text * repeat
-            elif tag == ODS_TABLE + "table":
-                extents.setdefault(name, Extent(name, max_row, max_columns, text))
-            else:
-                continue
-            if parents:
-                parents[-1].remove(element)  # a measured cell or row: memory stays flat
+        for chunk in _chunks(stream, b"<table:"):
+            for match in ODS_TOKEN_RE.finditer(chunk):
+                closing, tag, attributes = match.groups()
+                attributes = attributes or b""
+                empty = attributes.endswith(b"/")
+                if tag == b"table-cell" or tag == b"covered-table-cell":
+                    if closing:  # the end of a cell with content (any child counts)
+                        size = offset + match.start() - cell_start
+                        column += cell_repeat
+                        if cell_value or size > 0:
+                            row_width = column
+                            row_text += size * cell_repeat
+                        continue
+                    repeat = _repeat(ODS_COLUMNS_RE, attributes)
+                    has_value = b"office:value-type=" in attributes
+                    if empty:
+                        column += repeat
+                        if has_value:
+                            row_width = column
+                    else:
+                        cell_start, cell_repeat = offset + match.end(), repeat
+                        cell_value = has_value
+                elif tag == b"table-row":
+                    if not closing:
+                        column = row_width = row_text = 0
+                        rows_repeat = _repeat(ODS_ROWS_RE, attributes)
+                        if not empty:
+                            continue
+                    row += rows_repeat
+                    if row_width:
+                        max_row, max_columns = row, max(max_columns, row_width)
+                        text += row_text * rows_repeat
+                    row_width = 0
+                elif closing:
+                    extents.setdefault(name, Extent(name, max_row, max_columns, text))
+                else:
+                    found = ODS_NAME_RE.search(attributes)
+                    name = html.unescape(found.group(1).decode("utf-8", "replace")) if found else ""
+                    row = max_row = max_columns = text = 0
+            offset += len(chunk)
     return extents
