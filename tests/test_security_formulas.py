@@ -10,6 +10,7 @@ from a CSV file or from an xlsx `_x0000_` escape, is a located validation error.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,8 +53,8 @@ def visible_start(text: str) -> str:
 @given(PREFIX, FORMULA)
 def test_a_formula_behind_any_invisible_prefix_is_quoted(prefix: str, formula: str) -> None:
     value = prefix + formula
-    if visible_start(value) == value.strip() and value.strip().lstrip("+-").isdigit():
-        return  # "-12" is a plain number
+    if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
+        return  # "-12" is a plain number, kept as a number
     safe = neutralise_cell(value)
     assert isinstance(safe, str) and safe.startswith(QUOTE_PREFIX)
     assert not any(c in INVISIBLE for c in safe[: len(safe) - len(formula)])
@@ -65,7 +66,7 @@ def test_any_text_is_unchanged_or_quoted_and_never_starts_a_formula(value: str) 
     safe = neutralise_cell(value)
     assert safe == value or safe.startswith(QUOTE_PREFIX)
     if safe == value and visible_start(value)[:1] in FORMULA_TRIGGERS:
-        assert value.lstrip(" ").lstrip("+-").replace(".", "", 1).isdigit()
+        assert re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value)
 
 
 def test_harmless_text_keeps_its_marks() -> None:
