@@ -20,6 +20,7 @@ their format (65,536 x 256 cells) and are not measured.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -32,15 +33,18 @@ from typing import IO
 
 CHUNK = 4 * 1024 * 1024
 # ` r="B12"` in any tag is a cell reference: other tags' references are `ref=` or `sqref=`.
-CELL_ROW_RE = re.compile(rb'\sr="[A-Z]{1,4}([0-9]{1,9})"')
-CELL_COLUMN_RE = re.compile(rb'\sr="([A-Z]{1,4})[0-9]')
+CELL_ROW_RE = re.compile(rb'\sr="[A-Z]+([0-9]+)"')
+CELL_COLUMN_RE = re.compile(rb'\sr="([A-Z]+)[0-9]')
 # The same with a literal space, several times faster; used when no tab or newline could
 # stand before an attribute instead (the XML declaration's line aside).
-FAST_ROW_RE = re.compile(rb' r="[A-Z]{1,4}([0-9]{1,9})"')
-FAST_COLUMN_RE = re.compile(rb' r="([A-Z]{1,4})[0-9]')
+FAST_ROW_RE = re.compile(rb' r="[A-Z]+([0-9]+)"')
+FAST_COLUMN_RE = re.compile(rb' r="([A-Z]+)[0-9]')
 FAST_SHARED_CELL_RE = re.compile(rb' t="s"[^>]*>\s*<v>\s*([0-9]{1,9})')
+ROW_NUMBER_RE = re.compile(rb' r="([0-9]+)"')
+LAST_ROW_RE = re.compile(rb'<row r="([0-9]+)"')
 CELL_TAG_RE = re.compile(rb"<c[\s/>]")
-ROW_REF_RE = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,9})"')
+REFERENCED_CELL_RE = re.compile(rb'<c\s[^>]*?(?<=\s)r="')
+ROW_REF_RE = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
 SHARED_CELL_RE = re.compile(rb'\st="s"[^>]*>\s*<v>\s*([0-9]{1,9})')
 DIMENSION_RE = re.compile(
     rb'<dimension\b[^>]*?\bref="([A-Z]{1,4})?([0-9]{1,9})?(?::([A-Z]{1,4})([0-9]{1,9}))?"'
@@ -74,11 +78,14 @@ def column_number(letters: bytes) -> int:
     return number
 
 
-def measure(path: Path, sheet: str | None, find_sheet) -> Extent | None:
+def measure(
+    path: Path, sheet: str | None, find_sheet, text_cap: int = 200 * 1024 * 1024
+) -> Extent | None:
     """The extent of the sheet `find_sheet(names, sheet)` picks; None for other formats and when
     there is no such sheet (nothing is built then).
 
-    `find_sheet` is the reader's own lookup, so the sheet measured is the sheet read.
+    `find_sheet` is the reader's own lookup, so the sheet measured is the sheet read. The text
+    is exact, or an upper bound while that stays under `text_cap` bytes.
     """
     suffix = path.suffix.lower()
     if suffix not in {".xlsx", ".xlsm", ".ods"}:
@@ -97,7 +104,7 @@ def measure(path: Path, sheet: str | None, find_sheet) -> Extent | None:
             if suffix == ".ods":
                 name = find_sheet(list(structure), sheet)
                 return None if name is None else structure[name]  # None: the reader says
-            return _xlsx_extent(archive, sheet, find_sheet, *structure)
+            return _xlsx_extent(archive, sheet, find_sheet, *structure, text_cap)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as exc:
         raise ExtentError(str(exc)) from None
 
@@ -164,47 +171,124 @@ def _xlsx_structure(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[int]
 
 
 def _xlsx_extent(
-    archive: zipfile.ZipFile, sheet: str | None, find_sheet, parts: dict[str, str], sizes: list[int]
+    archive: zipfile.ZipFile,
+    sheet: str | None,
+    find_sheet,
+    parts: dict[str, str],
+    sizes: list[int],
+    text_cap: int,
 ) -> Extent | None:
     name = find_sheet(list(parts), sheet)
     if name is None:
         return None  # the reader says which sheets there are
     if parts[name] not in archive.namelist():
         raise ExtentError(f"sheet {name}: its part {parts[name]} is missing")
-    rows = columns = text = cells = referenced = 0
+    scan = _Scan(sizes, max(sizes, default=0), text_cap)
     with archive.open(parts[name]) as stream:
         for number, chunk in enumerate(_chunks(stream, b"<c")):
-            head = chunk[: chunk.find(b"<sheetData")] if number == 0 else b""
-            if match := DIMENSION_RE.search(head):
-                first_col, first_row, last_col, last_row = match.groups()
-                columns = max(columns, column_number(last_col or first_col or b""))
-                rows = max(rows, int(last_row or first_row or 0))
-            declared = number == 0 and chunk.startswith(b"<?xml")
-            body = chunk[chunk.find(b"?>") + 2 :] if declared else chunk
-            fast = b"\t" not in body and b"\n" not in body and b"\r" not in body
-            row_re, column_re, shared_re = (
-                (FAST_ROW_RE, FAST_COLUMN_RE, FAST_SHARED_CELL_RE)
-                if fast
-                else (CELL_ROW_RE, CELL_COLUMN_RE, SHARED_CELL_RE)
-            )
-            refs = row_re.findall(chunk)  # sets first: few distinct rows and columns
-            referenced += len(refs)
-            cells += (
-                chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/")
-                if fast
-                else len(CELL_TAG_RE.findall(chunk))
-            )
-            if refs:
-                rows = max(rows, max(map(int, set(refs))))
-                columns = max(columns, max(map(column_number, set(column_re.findall(chunk)))))
-            if cells > referenced and (row_refs := ROW_REF_RE.findall(chunk)):
-                rows = max(rows, max(map(int, row_refs)))  # cells without r= take the row's
-            if sizes:
-                count = len(sizes)
-                text += sum(sizes[i] for i in map(int, shared_re.findall(chunk)) if i < count)
+            if number == 0:
+                scan.dimension(chunk[: chunk.find(b"<sheetData")])
+            scan.chunk(chunk, first=number == 0)
     # A cell without a reference goes to the next column: bounded by how many there are.
-    columns = max(columns, cells - referenced)
-    return Extent(name, rows, columns, text)
+    return Extent(name, scan.rows, max(scan.columns, scan.cells - scan.referenced), scan.text)
+
+
+class _Scan:
+    """The running measure of one sheet's XML, chunk by chunk.
+
+    Honest files (every reference after a plain space, rows in order) take the fast way: the
+    row tags give the last row, C-speed counts give the number of cells, and one search looks
+    for any reference beyond the rows and columns seen so far; only a chunk where one is found
+    (or the first) is read reference by reference. Shared-string text is bounded by the count
+    of such cells x the longest string while that stays under the cap, counted exactly after.
+    """
+
+    def __init__(self, sizes: list[int], biggest: int, text_cap: int) -> None:
+        self.sizes, self.biggest, self.text_cap = sizes, biggest, text_cap
+        self.rows = self.columns = self.text = self.cells = self.referenced = 0
+
+    def dimension(self, head: bytes) -> None:
+        if match := DIMENSION_RE.search(head):
+            first_col, first_row, last_col, last_row = match.groups()
+            self.columns = max(self.columns, column_number(last_col or first_col or b""))
+            self.rows = max(self.rows, int(last_row or first_row or 0))
+
+    def chunk(self, chunk: bytes, first: bool) -> None:
+        declared = first and chunk.startswith(b"<?xml")
+        body = chunk[chunk.find(b"?>") + 2 :] if declared else chunk
+        if b"\t" in body or b"\n" in body or b"\r" in body:
+            return self._exact(chunk, CELL_ROW_RE, CELL_COLUMN_RE, SHARED_CELL_RE)
+        tags = chunk.count(b"<c ")
+        if tags != chunk.count(b'<c r="') or b"<c>" in chunk or b"<c/" in chunk:
+            # a cell whose reference is not its first attribute, or has none: the slow way
+            return self._exact(chunk, FAST_ROW_RE, FAST_COLUMN_RE, FAST_SHARED_CELL_RE)
+        self.cells += tags
+        self.referenced += tags
+        if last := LAST_ROW_RE.match(chunk, max(chunk.rfind(b"<row "), 0)):
+            self.rows = max(self.rows, int(last.group(1)))  # rows come in order, mostly
+        # Any row or cell beyond those, anywhere in the chunk, sends it the exact way.
+        if first or _beyond(self.rows, self.columns).search(chunk):
+            self._rows_and_columns(chunk, FAST_ROW_RE, FAST_COLUMN_RE)
+            self.rows = max([self.rows, *map(int, ROW_NUMBER_RE.findall(chunk))])
+        if self.sizes:
+            self._shared_text(chunk, FAST_SHARED_CELL_RE, chunk.count(b' t="s"'))
+
+    def _exact(self, chunk: bytes, row_re, column_re, shared_re) -> None:
+        self._rows_and_columns(chunk, row_re, column_re)
+        self.referenced += len(REFERENCED_CELL_RE.findall(chunk))
+        self.cells += len(CELL_TAG_RE.findall(chunk))
+        if self.cells > self.referenced and (row_refs := ROW_REF_RE.findall(chunk)):
+            self.rows = max(self.rows, max(map(int, row_refs)))  # cells without r= take it
+        self._shared_text(chunk, shared_re, None)
+
+    def _rows_and_columns(self, chunk: bytes, row_re, column_re) -> None:
+        refs = row_re.findall(chunk)  # sets first: few distinct rows and columns
+        if refs:
+            self.rows = max(self.rows, max(map(int, set(refs))))
+            self.columns = max(self.columns, max(map(column_number, set(column_re.findall(chunk)))))
+
+    def _shared_text(self, chunk: bytes, shared_re, count: int | None) -> None:
+        if not self.sizes:
+            return
+        if count is not None and self.text + count * self.biggest <= self.text_cap:
+            self.text += count * self.biggest  # an upper bound, under the cap: enough
+            return
+        known = len(self.sizes)
+        self.text += sum(self.sizes[i] for i in map(int, shared_re.findall(chunk)) if i < known)
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
+    """A pattern for a cell reference past `columns` or past `rows`, or a row tag past `rows`."""
+    past_column = _greater(column_number_text(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    past_row = _greater(str(rows) if rows else "", "0123456789")
+    return re.compile(f' r="(?:(?:{past_column})[0-9]|[A-Z]*(?:{past_row})")'.encode())
+
+
+def column_number_text(number: int) -> str:
+    """16384 -> 'XFD'; 0 -> ''."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _greater(text: str, alphabet: str) -> str:
+    """A regex for the strings over `alphabet` (in order) that sort after `text` as numbers do:
+    longer ones, and those of its length that are larger at the first difference."""
+    options = [f"[{alphabet[0]}-{alphabet[-1]}]{{{len(text) + 1},}}"]
+    for i, char in enumerate(text):
+        position = alphabet.index(char)
+        if position + 1 < len(alphabet):
+            rest = len(text) - i - 1
+            larger = f"[{alphabet[position + 1]}-{alphabet[-1]}]"
+            options.append(
+                re.escape(text[:i])
+                + larger
+                + (f"[{alphabet[0]}-{alphabet[-1]}]{{{rest}}}" if rest else "")
+            )
+    return "|".join(options)
 
 
 # calamine matches these names literally (prefix included), so a scan over the same names

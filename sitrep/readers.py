@@ -128,7 +128,7 @@ def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFra
     if message := check_zip(path, limits):
         raise InputError(message)
     try:  # measured before calamine builds (or fails to allocate) the grid
-        measured = extent.measure(path, sheet, find_sheet)
+        measured = extent.measure(path, sheet, find_sheet, limits.max_text_mb * 1024 * 1024)
     except extent.ExtentError as exc:
         raise InputError(f"not a readable workbook: {exc}") from None
     if measured is not None and (message := check_extent(measured, limits)):
