@@ -39,17 +39,18 @@ CELL_COLUMN_RE = re.compile(rb'\sr="([A-Z]+)[0-9]')
 # stand before an attribute instead (the XML declaration's line aside).
 FAST_ROW_RE = re.compile(rb' r="[A-Z]+([0-9]+)"')
 FAST_COLUMN_RE = re.compile(rb' r="([A-Z]+)[0-9]')
-FAST_SHARED_CELL_RE = re.compile(rb' t="s"[^>]*>\s*<v>\s*([0-9]{1,9})')
+FAST_SHARED_CELL_RE = re.compile(rb' t="s"[^>]*>(?:(?!</c>)[\s\S])*?<v>\s*([0-9]+)')
+SHARED_MARK_RE = re.compile(rb'\st="s"')
 ROW_NUMBER_RE = re.compile(rb' r="([0-9]+)"')
 LAST_ROW_RE = re.compile(rb'<row r="([0-9]+)"')
 CELL_TAG_RE = re.compile(rb"<c[\s/>]")
 REFERENCED_CELL_RE = re.compile(rb'<c\s[^>]*?(?<=\s)r="')
 ROW_REF_RE = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
-SHARED_CELL_RE = re.compile(rb'\st="s"[^>]*>\s*<v>\s*([0-9]{1,9})')
+SHARED_CELL_RE = re.compile(rb'\st="s"[^>]*>(?:(?!</c>)[\s\S])*?<v>\s*([0-9]+)')
 DIMENSION_RE = re.compile(
     rb'<dimension\b[^>]*?\bref="([A-Z]{1,4})?([0-9]{1,9})?(?::([A-Z]{1,4})([0-9]{1,9}))?"'
 )
-SHARED_ITEM_RE = re.compile(rb"<si\b[^>]*>(.*?)</si>", re.S)
+SHARED_TOKEN_RE = re.compile(rb"<(/?)si\b([^>]*)>")
 
 
 @dataclass(frozen=True)
@@ -155,14 +156,26 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _shared_string_sizes(archive: zipfile.ZipFile) -> list[int]:
-    """The stored size in bytes of each shared string (its XML: tags and entities over-count)."""
+    """The stored size in bytes of each shared string (its XML: tags and entities over-count).
+
+    Measured from the offsets of `<si>` and `</si>` in the whole stream, so a string longer
+    than a chunk is measured whole.
+    """
     name = next((n for n in archive.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
     if name is None:
         return []
     sizes: list[int] = []
+    start, offset = 0, 0
     with archive.open(name) as stream:
-        for chunk in _chunks(stream, b"<si"):
-            sizes += [len(item) for item in SHARED_ITEM_RE.findall(chunk)]
+        for chunk in _chunks(stream, b"<"):
+            for token in SHARED_TOKEN_RE.finditer(chunk):
+                if token.group(1):
+                    sizes.append(offset + token.start() - start)
+                elif token.group(2).endswith(b"/"):
+                    sizes.append(0)  # <si/>: an empty string, which still takes an index
+                else:
+                    start = offset + token.end()
+            offset += len(chunk)
     return sizes
 
 
@@ -227,7 +240,8 @@ class _Scan:
         if last := LAST_ROW_RE.match(chunk, max(chunk.rfind(b"<row "), 0)):
             self.rows = max(self.rows, int(last.group(1)))  # rows come in order, mostly
         # Any row or cell beyond those, anywhere in the chunk, sends it the exact way.
-        if first or _beyond(self.rows, self.columns).search(chunk):
+        # (The declared dimension, if any, starts what has been seen: it may only add.)
+        if (first and not self.columns) or _beyond(self.rows, self.columns).search(chunk):
             self._rows_and_columns(chunk, FAST_ROW_RE, FAST_COLUMN_RE)
             self.rows = max([self.rows, *map(int, ROW_NUMBER_RE.findall(chunk))])
         if self.sizes:
@@ -254,7 +268,11 @@ class _Scan:
             self.text += count * self.biggest  # an upper bound, under the cap: enough
             return
         known = len(self.sizes)
-        self.text += sum(self.sizes[i] for i in map(int, shared_re.findall(chunk)) if i < known)
+        indexes = shared_re.findall(chunk)
+        self.text += sum(self.sizes[i] for i in map(int, indexes) if i < known)
+        # A shared cell cut by the chunk's end, or odd: counted at the longest string.
+        unmatched = len(SHARED_MARK_RE.findall(chunk)) - len(indexes)
+        self.text += max(0, unmatched) * self.biggest
 
 
 @functools.lru_cache(maxsize=64)

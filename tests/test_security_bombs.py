@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import bombs
@@ -145,3 +146,47 @@ def test_the_sample_saved_by_libreoffice_as_ods_still_loads(workspace: Path) -> 
     assert not [p for p in from_ods.problems if p.severity == "error"]
     for name, table in from_xlsx.tables.items():
         assert len(from_ods.tables[name].frame) == len(table.frame), name
+
+
+def test_small_chunks_measure_the_same(tmp_path: Path, monkeypatch) -> None:
+    """A reference split across the stream's pieces, or past what earlier pieces saw, counts."""
+    from sitrep import extent
+
+    sample = Path(__file__).resolve().parent.parent / "inputs" / "sample-data.xlsx"
+    out_of_order = bombs.inline_row(1, ["a"]) + '<row r="900"><c r="B900"><v>1</v></c></row>'
+    out_of_order += "".join(bombs.inline_row(r, ["x", "y"]) for r in range(2, 40))
+    out_of_order += '<row r="41"><c r="A41"><v>1</v></c><c r="ZZ41"><v>2</v></c></row>'
+    cases = [
+        (sample, "displacement"),
+        (sample, "About"),
+        (bombs.far_cell_xlsx(tmp_path / "far.xlsx"), None),
+        (bombs.shared_string_xlsx(tmp_path / "s.xlsx", cells=500, length=300), None),
+        (bombs.write_xlsx(tmp_path / "o.xlsx", out_of_order), None),
+        (bombs.repeated_rows_ods(tmp_path / "r.ods", 5000, 3), None),
+    ]
+    whole = [measure(path, sheet, find_sheet, text_cap=0) for path, sheet in cases]
+    assert whole[4].rows == 900 and whole[4].columns == 702
+    for size in (97, 1000):
+        monkeypatch.setattr(extent, "CHUNK", size)
+        extent._STRUCTURES.clear()
+        pieces = [measure(path, sheet, find_sheet, text_cap=0) for path, sheet in cases]
+        assert pieces == whole, size
+
+
+def test_shared_cells_with_a_formula_or_shifted_indexes_still_count(tmp_path: Path) -> None:
+    cells = "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><f>"x"</f><v>1</v></c></row>' for r in range(1, 301)
+    )
+    path = bombs.write_xlsx(tmp_path / "f.xlsx", cells, shared=["", "y" * 1000])
+    assert measure(path, None, find_sheet, text_cap=0).text_bytes >= 300 * 1000
+    # An empty <si/> still takes an index: the long string is number 1, not 0.
+    path = bombs.write_xlsx(tmp_path / "e.xlsx", cells, shared=[])
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members["xl/sharedStrings.xml"] = members["xl/sharedStrings.xml"].replace(
+        b"</sst>", b"<si/><si><t>" + b"z" * 1000 + b"</t></si></sst>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    assert measure(path, None, find_sheet, text_cap=0).text_bytes >= 300 * 1000
