@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import bombs
+from tests import bombs
 
 
 def state(url: str) -> dict:

@@ -17,13 +17,13 @@ import sys
 import zipfile
 from pathlib import Path
 
-import bombs
 import pytest
 
 from sitrep.config import InputSource
 from sitrep.extent import measure
 from sitrep.load import load_table
 from sitrep.readers import find_sheet
+from tests import bombs
 
 ADDRESS_SPACE = 4 * 1024**3
 SOFFICE = shutil.which("soffice")

@@ -16,13 +16,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import bombs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sitrep.attachments import csv_bytes
 from sitrep.safety import FORMULA_TRIGGERS, INVISIBLE, QUOTE_PREFIX, neutralise_cell
+from tests import bombs
 
 SOFFICE = shutil.which("soffice")
 INVISIBLE_LIST = sorted(INVISIBLE)
