@@ -147,3 +147,11 @@ def test_implausible_counts_are_located_errors(workspace: Path, value: str) -> N
         for row in (2, 3, 4):
             assert f'inputs/d.csv, row {row}, column "people"' in out, out
         assert "Traceback" not in out and "Internal error" not in out
+
+
+def test_a_nul_in_the_narrative_is_a_located_error(workspace: Path) -> None:
+    (narrative_dir(workspace) / f"{DAY}.md").write_text("# Highlights\n\n- a\n- \x00=b\n")
+    with pytest.raises(ValidationFailed) as info:
+        load_narrative(narrative_dir(workspace), DAY, workspace)
+    problem = info.value.problems[0]
+    assert problem.file == f"inputs/narrative/{DAY}.md" and "line 4" in problem.message
