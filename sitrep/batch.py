@@ -3,10 +3,10 @@
 `sitrep build --each province` writes one report per province that has displacement or blockade
 rows dated on or before the report date:
 
-    output/2021-08-24/panjsher/afg-northeast_sitrep_2021-08-24_no10_panjsher.pdf
+    output/2025-06-30/ouest/hti-floods_sitrep_2025-06-30_no10_ouest.pdf
 
 Numbering: a province report carries the number of the workspace's report for the same date
-(No. 10 for 24 August in every province), with the province in its title and file name. An IMO
+(No. 10 for 30 June in every province), with the province in its title and file name. An IMO
 cites "Situation Report No. 10" and the province; a separate series per province would drift
 apart as provinces enter and leave the data. Province reports are recorded in
 `output/issued-provinces.json`, apart from `issued.json`, so they never move the main series.
@@ -167,6 +167,15 @@ def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Sh
     return shared, problems
 
 
+def _places(shared: Shared) -> dict[str, str] | None:
+    """Place name -> P-code (the workspace's places table, then the gazetteer), for routes."""
+    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.provinces import place_pcodes
+    from sitrep.validate import workspace_gazetteer
+
+    return place_pcodes(shared.tables, workspace_gazetteer(shared.tables, builtin_gazetteer()))
+
+
 def _start_pool(workers: int) -> ProcessPoolExecutor:
     """`workers` processes, started now: they import WeasyPrint while this one validates."""
     import multiprocessing
@@ -271,7 +280,7 @@ def _build_all(
     config = shared.config
     record = load_province_record(config.output_dir)
     latest = latest_by_province(record, shared.day.isoformat())
-    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day)]
+    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day, _places(shared))]
     reports: list[ProvinceReport] = []
     entries: dict[tuple[str, int], ProvinceIssued] = {}
     conflicts: list[str] = []

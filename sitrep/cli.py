@@ -31,7 +31,7 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2021-08-24") from None
+        raise click.BadParameter(f"{value!r} is not a date like 2025-06-30") from None
 
 
 def parse_inputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict:
@@ -159,8 +159,9 @@ def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
 )
 @click.option(
     "--each",
-    type=click.Choice(["province"]),
-    help="One report per province in the data, in output/DATE/PROVINCE/.",
+    type=click.Choice(["admin1", "province"]),
+    help="One report per admin-1 area with rows in the data (province is the same), in "
+    "output/DATE/AREA/.",
 )
 @click.option(
     "--workers",

@@ -45,7 +45,7 @@ class Config:
     crisis: str
     slug: str
     issuing_office: str
-    household_size: int
+    household_size: int | None  # people per family; None: not set, families alone are errors
     period_start: dt.date
     first_report: dt.date
     cadence_days: int
@@ -61,6 +61,9 @@ class Config:
     pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    # [geography] levels: the workspace's words for admin levels 1, 2, ... ("Département",
+    # "Commune"); () uses the catalogue's neutral words (`level_words`)
+    levels: tuple[str, ...] = ()
 
     @property
     def output_dir(self) -> Path:
@@ -80,7 +83,7 @@ def template_dirs(workspace_templates: Path) -> list[Path]:
 
 
 def slugify(text: str) -> str:
-    """'North-east Afghanistan: Panjshir' -> 'north-east-afghanistan-panjshir'."""
+    """'Haiti: Ouest floods' -> 'haiti-ouest-floods'."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "sitrep"
 
 
@@ -94,6 +97,28 @@ def find_workspace(directory: Path) -> Path:
             f"or create one with: sitrep init DIR"
         )
     return directory
+
+
+def _levels(geography: Any, problems: list[str]) -> tuple[str, ...]:
+    """`[geography] levels = ["Département", "Commune"]`: the words for admin 1, admin 2..."""
+    if not isinstance(geography, dict):
+        problems.append("[geography]: expected a table of settings")
+        return ()
+    for key in sorted(set(geography) - {"levels"}):
+        problems.append(f"geography.{key}: unknown key")
+    levels = geography.get("levels", [])
+    if not (isinstance(levels, list) and all(isinstance(w, str) and w.strip() for w in levels)):
+        problems.append(
+            f'geography.levels: {levels!r} is not a list of words, e.g. ["Province", "District"]'
+        )
+        return ()
+    return tuple(w.strip() for w in levels)
+
+
+def level_words(levels: tuple[str, ...], t: Any) -> tuple[str, str]:
+    """The words for admin levels 1 and 2: the workspace's, else the catalogue's neutral ones."""
+    defaults = (t("geography.admin1"), t("geography.admin2"))
+    return tuple((list(levels) + list(defaults[len(levels) :]))[:2])  # type: ignore[return-value]
 
 
 class _Checker:
@@ -127,7 +152,7 @@ def load_config(workspace: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
     check = _Checker(data)
-    known = {"report", "inputs", "email", "limits"}
+    known = {"report", "inputs", "email", "limits", "geography"}
     for section in sorted(set(data) - known):
         check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
     report_keys = {
@@ -154,7 +179,11 @@ def load_config(workspace: Path) -> Config:
     country = check.get("report", "country", str, "")
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
-    household = check.get("report", "household_size", int, 7)
+    # No default: a family's size differs by country, and a guessed one would be printed as fact.
+    # Unset, a row giving only families is a validation error (sitrep.rules.families_only_errors).
+    household = None
+    if "household_size" in data.get("report", {}):
+        household = check.get("report", "household_size", int, None)
     if household is not None and not 1 <= household <= 30:
         check.problems.append(f"report.household_size: {household} is not between 1 and 30")
     period_start = check.get("report", "period_start", dt.date, dt.date(1970, 1, 1))
@@ -209,6 +238,7 @@ def load_config(workspace: Path) -> Config:
             continue
         inputs[table] = InputSource.parse(value, workspace)
     narrative = raw_inputs.get("narrative", "inputs/narrative")
+    levels = _levels(data.get("geography", {}), check.problems)
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
 
@@ -238,4 +268,5 @@ def load_config(workspace: Path) -> Config:
         attach_data=attach_data,
         boundaries=boundaries,
         limits=limits,
+        levels=levels,
     )

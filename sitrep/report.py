@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep import __version__
-from sitrep.config import Config, InputSource, load_config, template_dirs
+from sitrep.config import Config, InputSource, level_words, load_config, template_dirs
 from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors, count_warnings
@@ -188,6 +188,7 @@ def _context(
             attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
     return {
         "config": config,
+        "levels": level_words(config.levels, t),
         "title": t("report.title", country=config.country, crisis=config.crisis),
         "number": number,
         "revision": revision,

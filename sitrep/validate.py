@@ -199,8 +199,9 @@ def validate_table(raw: RawTable, gazetteer: Gazetteer) -> tuple[Table, list[Pro
     return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
 
 
-def household_warnings(table: Table, household_size: int) -> list[Problem]:
-    """Warn where families x household size is far from the people given."""
+def household_warnings(table: Table, household_size: int | None) -> list[Problem]:
+    """Warn where families x household size is far from the people given (without a household
+    size, a row of families alone is an error)."""
     return rules.household_warnings(table, household_size)
 
 
@@ -241,7 +242,7 @@ def _places_gazetteer(
 def validate_tables(
     raw_tables: dict[str, RawTable],
     gazetteer: Gazetteer,
-    household_size: int,
+    household_size: int | None,
     *,
     lead_days: int = rules.DEFAULT_LEAD_DAYS,
 ) -> tuple[dict[str, Table], list[Problem]]:
