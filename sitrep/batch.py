@@ -123,9 +123,9 @@ def _reuse_all(config: Config, options: BuildOptions, fp: str) -> BatchResult | 
         e.fingerprint != province_key(fp, p) or not intact(config, e) for p, e in latest.items()
     ):
         return None
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
 
-    out, names = config.output_dir, builtin_gazetteer()
+    out, names = config.output_dir, base_gazetteer(config)
     reports = [
         ProvinceReport(p, names.name(p), out / e.pdf, out / e.html, e.revision, True)
         for p, e in sorted(latest.items())
@@ -169,11 +169,12 @@ def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Sh
 
 def _places(shared: Shared) -> dict[str, str] | None:
     """Place name -> P-code (the workspace's places table, then the gazetteer), for routes."""
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.provinces import place_pcodes
     from sitrep.validate import workspace_gazetteer
 
-    return place_pcodes(shared.tables, workspace_gazetteer(shared.tables, builtin_gazetteer()))
+    gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
+    return place_pcodes(shared.tables, gazetteer)
 
 
 def _start_pool(workers: int) -> ProcessPoolExecutor:

@@ -61,6 +61,8 @@ class Config:
     pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
+    geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
     # [geography] levels: the workspace's words for admin levels 1, 2, ... ("Département",
     # "Commune"); () uses the catalogue's neutral words (`level_words`)
     levels: tuple[str, ...] = ()
@@ -102,9 +104,8 @@ def find_workspace(directory: Path) -> Path:
 def _levels(geography: Any, problems: list[str]) -> tuple[str, ...]:
     """`[geography] levels = ["Département", "Commune"]`: the words for admin 1, admin 2..."""
     if not isinstance(geography, dict):
-        problems.append("[geography]: expected a table of settings")
-        return ()
-    for key in sorted(set(geography) - {"levels"}):
+        return ()  # said by _geography_pcodes
+    for key in sorted(set(geography) - {"levels", "pcodes"}):
         problems.append(f"geography.{key}: unknown key")
     levels = geography.get("levels", [])
     if not (isinstance(levels, list) and all(isinstance(w, str) and w.strip() for w in levels)):
@@ -177,6 +178,7 @@ def load_config(workspace: Path) -> Config:
         check.problems.append(f"report.{key}: unknown key")
 
     country = check.get("report", "country", str, "")
+    country_code = _country_code(country, data.get("report", {}).get("locale", "en"), check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
     # No default: a family's size differs by country, and a guessed one would be printed as fact.
@@ -238,6 +240,7 @@ def load_config(workspace: Path) -> Config:
             continue
         inputs[table] = InputSource.parse(value, workspace)
     narrative = raw_inputs.get("narrative", "inputs/narrative")
+    geography_pcodes = _geography_pcodes(data.get("geography", {}), workspace, check)
     levels = _levels(data.get("geography", {}), check.problems)
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
@@ -268,5 +271,34 @@ def load_config(workspace: Path) -> Config:
         attach_data=attach_data,
         boundaries=boundaries,
         limits=limits,
+        country_code=country_code,
+        geography_pcodes=geography_pcodes,
         levels=levels,
     )
+
+
+def _country_code(country: str, locale: object, check: _Checker) -> str:
+    """The ISO3 code of report.country (an ISO3 code or a name in English or `locale`)."""
+    if not country.strip():
+        return ""
+    from sitrep.geo.countries import UnknownCountry, resolve_country
+
+    try:
+        return resolve_country(country, locale if isinstance(locale, str) else "en").iso3
+    except UnknownCountry as exc:
+        check.problems.append(f"report.country: {exc}")
+        return ""
+
+
+def _geography_pcodes(section: object, workspace: Path, check: _Checker) -> InputSource | None:
+    """[geography] pcodes: 'PATH' or 'PATH#SHEET' of the country's COD-AB tabular file."""
+    if not isinstance(section, dict):
+        check.problems.append("[geography]: expected a table of settings")
+        return None
+    value = section.get("pcodes")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        check.problems.append(f"geography.pcodes: {value!r} is not a path ('PATH' or 'PATH#SHEET')")
+        return None
+    return InputSource.parse(value, workspace)

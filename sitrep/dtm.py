@@ -144,6 +144,7 @@ def collapse(
             "round": _text(body, index["round"]),
             "reason": _text(body, index["reason"]).map(lambda r: " ".join(r.lower().split())),
             "source": _source(body, index),
+            "operation": _text(body, index["operation"]),
         }
     )[keep]
     frame = frame[frame["level"].notna() & frame["date"].notna()]
@@ -160,9 +161,11 @@ def collapse(
             "round": summed["round"],
             "reason": summed["reason"],
             "source": summed["source"],
+            "operation": summed["operation"].replace("", None),
         }
     ).astype(object)
     names = {"date": "date", "area": "adm2", "idps": "idps", "round": "round", "reason": "reason"}
+    names["operation"] = "operation"
     shown = {k: headers[v] for k, v in names.items() if v in headers}
     shown.setdefault("area", headers["adm1"])
     return DtmResult(result.reset_index(drop=True), summed["row"].to_numpy(), shown, notes, errors)
@@ -205,14 +208,17 @@ def _one_level_per_date(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 
 def _sum_reasons(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """One row per date, area and round: figures summed, reasons listed. (rows, groups left out)."""
+    """One row per date, area, round and operation: figures summed, reasons listed.
+    (rows, groups left out)."""
     if frame.empty:
-        empty = pd.DataFrame(columns=["row", "date", "area", "round", "idps", "reason", "source"])
+        columns = ["row", "date", "area", "round", "operation", "idps", "reason", "source"]
+        empty = pd.DataFrame(columns=columns)
         return empty, 0
     frame = frame.assign(idps=pd.to_numeric(frame["idps"], errors="coerce"))
     # A reason whose figure is 'Not available' is not among the reasons of the sum.
     frame = frame.assign(reason=frame["reason"].where(frame["idps"].notna(), ""))
-    summed = frame.groupby(["date", "area", "round"], sort=True, dropna=False).agg(
+    keys = ["date", "area", "round", "operation"]
+    summed = frame.groupby(keys, sort=True, dropna=False).agg(
         row=("row", "min"),
         idps=("idps", lambda s: s.sum(min_count=1)),
         reason=("reason", lambda s: "; ".join(sorted({r for r in s if r}))),

@@ -66,12 +66,12 @@ class Worker:
     """Builds province reports from tables validated once; one per process."""
 
     def __init__(self, shared: Shared) -> None:
-        from sitrep.gazetteer import builtin_gazetteer
+        from sitrep.gazetteer import base_gazetteer
         from sitrep.render import load_messages, make_environment, make_translator
         from sitrep.validate import workspace_gazetteer
 
         self.shared = shared
-        self.gazetteer = workspace_gazetteer(shared.tables, builtin_gazetteer())
+        self.gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
         self.split = ProvinceSplit(shared.tables, place_pcodes(shared.tables, self.gazetteer))
         # Compiled once: render_html would compile every template again for each province.
         self.env = make_environment(shared.dirs, shared.config.locale)

@@ -66,14 +66,14 @@ def check_inputs(
 ) -> Checked:
     """Load and validate every table; the problems, and the report date they imply."""
     from sitrep.figures import latest_data_date
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.load import load_tables
     from sitrep.validate import freshness_warnings, validate_tables
 
     config = load_config(workspace)
     raw, problems = load_tables(config, inputs)
     tables, more = validate_tables(
-        raw, builtin_gazetteer(), config.household_size, lead_days=max(7, config.cadence_days)
+        raw, base_gazetteer(config), config.household_size, lead_days=max(7, config.cadence_days)
     )
     problems += more
     day = day or latest_data_date(tables)
@@ -252,11 +252,11 @@ def render_report(
 
     # 3. figures, and the narrative written for the day
     from sitrep.figures import compute_figures
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.narrative import load_narrative
     from sitrep.validate import workspace_gazetteer
 
-    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, day)
     narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
     problems = checked.problems + narrative_problems

@@ -192,6 +192,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column("round", "text", aliases=("round number",), hxl="#round+code"),
                 Column("reason", "text", aliases=("displacement reason",), hxl="#cause+type"),
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
+                Column("operation", "text", hxl="#operation+name"),
             ),
             date_column="date",
             stale_check=False,
