@@ -342,15 +342,26 @@ def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--country", default="Afghanistan", show_default=True, help="report.country")
-@click.option("--crisis", default="Crisis name", show_default=True, help="report.crisis")
+@click.option(
+    "--country",
+    required=True,
+    help="report.country: an ISO3 code (HTI) or the country's name (Haiti, Haïti).",
+)
+@click.option("--crisis", help="report.crisis (default: a placeholder to replace).")
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="report.locale: the report's and the workbook's language (en, fr, ...).",
+)
 @click.pass_obj
-def init(ctx: Context, directory: Path, country: str, crisis: str) -> None:
+def init(ctx: Context, directory: Path, country: str, crisis: str | None, language: str) -> None:
     """Create a new workspace in DIRECTORY: settings, a blank workbook, templates, narrative."""
     from sitrep.init import create_workspace
 
     try:
-        created = create_workspace(directory, country, crisis)
+        # The first report is today's: the clock is read here, at the command line, only.
+        created = create_workspace(directory, country, dt.date.today(), crisis, language)
     except Exception as exc:
         fail(ctx, exc)
     for path in created:

@@ -68,6 +68,26 @@ class Config:
     levels: tuple[str, ...] = ()
 
     @property
+    def country_name(self) -> str:
+        """The country as the report prints it, in the report's language.
+
+        An ISO3 code ("HTI") or an English name in a French report ("Haiti") print CLDR's name
+        in the language ("Haïti"); a name already in the report's language, or any name in an
+        English report, prints as the workspace writes it.
+        """
+        if not self.country_code:
+            return self.country
+        from sitrep.geo.countries import country
+        from sitrep.geo.names import normalise_name
+
+        local = country(self.country_code).name_in(self.locale)
+        written = self.country.strip()
+        if written.upper() == self.country_code:
+            return local
+        english = self.locale.replace("-", "_").split("_")[0] == "en"
+        return written if english or normalise_name(written) == normalise_name(local) else local
+
+    @property
     def output_dir(self) -> Path:
         return self.workspace / "output"
 

@@ -189,7 +189,7 @@ def _context(
     return {
         "config": config,
         "levels": level_words(config.levels, t),
-        "title": t("report.title", country=config.country, crisis=config.crisis),
+        "title": t("report.title", country=config.country_name, crisis=config.crisis),
         "number": number,
         "revision": revision,
         "draft": options.draft,
