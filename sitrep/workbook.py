@@ -163,7 +163,7 @@ def english_workbook_messages() -> dict[str, str]:
 
 def _example(column: Column, words: Words, n: int) -> str:
     """An example value for a column: the country's own places, the day init was run."""
-    admin2, admin1 = words.examples()
+    admin2, _ = words.examples()
     area = admin2[n % len(admin2)] if admin2 else None
     if column.kind == "pcode":
         return area.pcode if area else ""
