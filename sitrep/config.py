@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,9 @@ def template_dirs(workspace_templates: Path) -> list[Path]:
 
 def slugify(text: str) -> str:
     """'Haiti: Ouest floods' -> 'haiti-ouest-floods'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "sitrep"
+    # accents dropped, not the letters: "Violences armées" -> "violences-armees"
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "sitrep"
 
 
 def find_workspace(directory: Path) -> Path:
