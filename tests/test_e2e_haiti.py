@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from sitrep.config import DEFAULT_TEMPLATES
 from sitrep.render import load_messages
@@ -178,3 +179,6 @@ def test_each_department_gets_its_report_in_the_workspaces_words(haiti: Path) ->
     assert "Violences armées – Artibonite (Département)" in texts["artibonite"]
     for text in texts.values():
         assert not SAMPLE_WORDS.findall(text) and "province" not in text.lower()
+    # The watermark is the catalogue's word too: the title's "PROJET" and the mark's.
+    first_page = PdfReader(pdfs[0]).pages[0].extract_text()
+    assert first_page.count("PROJET") == 2 and "DRAFT" not in first_page
