@@ -167,16 +167,6 @@ def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Sh
     return shared, problems
 
 
-def _places(shared: Shared) -> dict[str, str] | None:
-    """Place name -> P-code (the workspace's places table, then the gazetteer), for routes."""
-    from sitrep.gazetteer import base_gazetteer
-    from sitrep.provinces import place_pcodes
-    from sitrep.validate import workspace_gazetteer
-
-    gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
-    return place_pcodes(shared.tables, gazetteer)
-
-
 def _start_pool(workers: int) -> ProcessPoolExecutor:
     """`workers` processes, started now: they import WeasyPrint while this one validates."""
     import multiprocessing
@@ -281,7 +271,11 @@ def _build_all(
     config = shared.config
     record = load_province_record(config.output_dir)
     latest = latest_by_province(record, shared.day.isoformat())
-    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day, _places(shared))]
+    from sitrep.gazetteer import base_gazetteer
+    from sitrep.validate import workspace_gazetteer
+
+    gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(config))
+    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day, gazetteer)]
     reports: list[ProvinceReport] = []
     entries: dict[tuple[str, int], ProvinceIssued] = {}
     conflicts: list[str] = []

@@ -42,7 +42,7 @@ class Config:
     """The workspace settings, with defaults filled in."""
 
     workspace: Path
-    country: str
+    country: str  # the name printed, in the report's language ("Haïti" for HTI in French)
     crisis: str
     slug: str
     issuing_office: str
@@ -67,26 +67,6 @@ class Config:
     # [geography] levels: the workspace's words for admin levels 1, 2, ... ("Département",
     # "Commune"); () uses the catalogue's neutral words (`level_words`)
     levels: tuple[str, ...] = ()
-
-    @property
-    def country_name(self) -> str:
-        """The country as the report prints it, in the report's language.
-
-        An ISO3 code ("HTI") or an English name in a French report ("Haiti") print CLDR's name
-        in the language ("Haïti"); a name already in the report's language, or any name in an
-        English report, prints as the workspace writes it.
-        """
-        if not self.country_code:
-            return self.country
-        from sitrep.geo.countries import country
-        from sitrep.geo.names import normalise_name
-
-        local = country(self.country_code).name_in(self.locale)
-        written = self.country.strip()
-        if written.upper() == self.country_code:
-            return local
-        english = self.locale.replace("-", "_").split("_")[0] == "en"
-        return written if english or normalise_name(written) == normalise_name(local) else local
 
     @property
     def output_dir(self) -> Path:
@@ -201,7 +181,7 @@ def load_config(workspace: Path) -> Config:
         check.problems.append(f"report.{key}: unknown key")
 
     country = check.get("report", "country", str, "")
-    country_code = _country_code(country, data.get("report", {}).get("locale", "en"), check)
+    country_code, country_name = _country(country, data.get("report", {}).get("locale"), check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
     # No default: a family's size differs by country, and a guessed one would be printed as fact.
@@ -274,7 +254,7 @@ def load_config(workspace: Path) -> Config:
         )
     return Config(
         workspace=workspace,
-        country=country,
+        country=country_name or country,
         crisis=crisis,
         slug=slug,
         issuing_office=office,
@@ -300,17 +280,20 @@ def load_config(workspace: Path) -> Config:
     )
 
 
-def _country_code(country: str, locale: object, check: _Checker) -> str:
-    """The ISO3 code of report.country (an ISO3 code or a name in English or `locale`)."""
+def _country(country: str, locale: object, check: _Checker) -> tuple[str, str]:
+    """(ISO3 code, name in the report's language) of report.country, an ISO3 code or a name
+    in English or in the report's language ("HTI", "Haïti"); ("", "") when it is not set."""
     if not country.strip():
-        return ""
+        return "", ""
     from sitrep.geo.countries import UnknownCountry, resolve_country
 
+    language = locale if isinstance(locale, str) else "en"
     try:
-        return resolve_country(country, locale if isinstance(locale, str) else "en").iso3
+        found = resolve_country(country, language)
     except UnknownCountry as exc:
         check.problems.append(f"report.country: {exc}")
-        return ""
+        return "", ""
+    return found.iso3, found.name_in(language)
 
 
 def _geography_pcodes(section: object, workspace: Path, check: _Checker) -> InputSource | None:

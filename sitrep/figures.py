@@ -213,7 +213,7 @@ def _displacement(fig: Figures, table: Table, gazetteer: Gazetteer, config: Conf
     frame = frame[in_period.to_numpy(dtype=bool)].copy()
     frame["n"] = _people(frame, config.household_size)
     frame["est"] = frame["people"].isna()
-    frame["province"] = frame["district"].str[:4]
+    frame["province"] = frame["district"].map(lambda p: gazetteer.admin1(p) or p)
     prev = fig.previous_date
     frame["new"] = frame["date"].map(lambda d: prev is None or d > prev).astype(bool)
     fig.displaced_period = int(frame["n"].sum())

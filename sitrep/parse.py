@@ -1,4 +1,4 @@
-"""Forgiving cell parsers: "1,200" -> 1200, "30/06/2025" -> 2025-06-30, "Delmas" -> HT0112.
+"""Forgiving cell parsers: "1,200" -> 1200, "30/06/2025" -> 2025-06-30, "Pétion-Ville" -> HT0114.
 
 Each parser takes one raw cell and returns (value, error message or None). Missing-value
 words ("n/a", "-", "unknown", "not available", ...) become None, which the report shows as

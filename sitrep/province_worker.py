@@ -72,7 +72,9 @@ class Worker:
 
         self.shared = shared
         self.gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
-        self.split = ProvinceSplit(shared.tables, place_pcodes(shared.tables, self.gazetteer))
+        self.split = ProvinceSplit(
+            shared.tables, place_pcodes(shared.tables, self.gazetteer), self.gazetteer
+        )
         # Compiled once: render_html would compile every template again for each province.
         self.env = make_environment(shared.dirs, shared.config.locale)
         self.t = make_translator(load_messages(shared.dirs, shared.config.locale))

@@ -88,6 +88,8 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     root = config.workspace
     files = [config.workspace / "sitrep.toml"]
     files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
+    if config.geography_pcodes is not None:  # the COD file names and places the rows
+        files.append(config.geography_pcodes.path)
     if config.narrative_dir.is_dir():
         files += sorted(config.narrative_dir.rglob("*.md"))
     for folder in dirs:
@@ -189,7 +191,7 @@ def _context(
     return {
         "config": config,
         "levels": level_words(config.levels, t),
-        "title": t("report.title", country=config.country_name, crisis=config.crisis),
+        "title": t("report.title", country=config.country, crisis=config.crisis),
         "number": number,
         "revision": revision,
         "draft": options.draft,
@@ -200,8 +202,18 @@ def _context(
         "charts": {k: Markup(v) if v else None for k, v in charts.items()},
         "access_map": replace(the_map, svg=Markup(the_map.svg) if the_map.svg else None),
         "attachments": attachments,
+        "places_credit": _places_credit(config),
         "generator": f"sitrep {__version__}",
     }
+
+
+def _places_credit(config: Config) -> str | None:
+    """The credit the P-code lists ask for, with the lists and their dates; None without."""
+    if not config.country_code:
+        return None
+    from sitrep.gazetteer import CREDIT, base_gazetteer
+
+    return f"{CREDIT} ({base_gazetteer(config).list_name})"
 
 
 def build_report(options: BuildOptions) -> BuildResult:

@@ -146,7 +146,7 @@ def test_a_workspace_for_haiti_in_french_has_haiti_places_and_french_words(tmp_p
     rules = french["displacement"].data_validations.dataValidation
     assert any(r.formula1 == "pcodes!$A$3:$A$152" and not r.showErrorMessage for r in rules)
     config = load_config(tmp_path / "fr")
-    assert (config.country_code, config.locale, config.country_name) == ("HTI", "fr", "Haïti")
+    assert (config.country_code, config.locale, config.country) == ("HTI", "fr", "Haïti")
     assert (config.period_start, config.first_report) == (day, day)
     assert config.household_size is None  # written commented out, to fill in
     assert "# household_size = " in (tmp_path / "fr" / "sitrep.toml").read_text()

@@ -26,6 +26,20 @@ GLOBAL_LIST = "global list"
 COD_FILE = "COD file"
 PLACES_TABLE = "places table"
 SUGGEST_CUTOFF = 80  # rapidfuzz ratio (0-100) a name must reach to be suggested
+# Place types that say a places row is an admin area itself (its name is the area's spelling).
+ADMIN_TYPES = {
+    "admin", "area", "adm", "region", "province", "district", "state", "county", "department",
+    "departement", "commune", "governorate", "oblast", "raion", "hromada", "locality",
+    "municipality", "prefecture", "subprefecture", "canton", "zone", "woreda", "division",
+}  # fmt: skip
+
+
+def is_admin_type(kind: object) -> bool:
+    """True for a blank type or an admin word ("Département", "admin2", "district")."""
+    if kind is None or not str(kind).strip():
+        return True
+    word = normalise_name(str(kind)).rstrip("0123456789")
+    return word in ADMIN_TYPES or word.removeprefix("sub") in ADMIN_TYPES
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,7 @@ class Gazetteer:
         self.areas: dict[str, Area] = {}
         self.by_name: dict[str, list[str]] = {}  # normalised name -> P-codes, in order
         self.name_origin: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> where from
+        self.spelling: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> as written
         self.preferred: dict[str, str] = {}  # P-code -> the workspace's spelling
         self.list_name = list_name  # "OCHA Global P-Code List (HTI, valid from 1987-03-29)"
         self.language = language.replace("-", "_").split("_")[0].lower()
@@ -82,6 +97,8 @@ class Gazetteer:
         if not key:
             return
         codes = self.by_name.setdefault(key, [])
+        if self.name_origin.get((key, pcode)) == GLOBAL_LIST:  # a COD file's name is its own
+            self.name_origin[(key, pcode)] = origin
         if pcode in codes:
             if first:
                 codes.remove(pcode)
@@ -89,28 +106,33 @@ class Gazetteer:
                 return
         codes.insert(0, pcode) if first else codes.append(pcode)
         self.name_origin.setdefault((key, pcode), origin)
+        self.spelling.setdefault((key, pcode), name.strip())
 
     def copy(self) -> Gazetteer:
         new = Gazetteer(self.country, (), self.list_name, self.language)
         new.areas = dict(self.areas)
         new.by_name = {k: list(v) for k, v in self.by_name.items()}
         new.name_origin = dict(self.name_origin)
+        new.spelling = dict(self.spelling)
         new.preferred = dict(self.preferred)
         return new
 
-    def extended(self, places: Iterable[tuple[str, str, list[str]]]) -> Gazetteer:
-        """A copy with the workspace's places (pcode, name, aliases).
+    def extended(self, places: Iterable[tuple]) -> Gazetteer:
+        """A copy with the workspace's places: (pcode, name, aliases[, type]) rows.
 
-        A place whose P-code is one of the country's areas gives that area its preferred
-        spelling (the first such row) and aliases, which win over the lists' names. Places
-        with other codes (sites, checkpoints) are not areas.
+        A place whose P-code is one of the country's areas adds its name and aliases to that
+        area (they win over the lists' names). When the row is the area itself (no type, or an
+        admin type: "district", "commune", "admin2", ...), its name is also the area's
+        preferred spelling, which the report prints (the first such row). A town or a pass
+        in the area only adds a name. Places with other codes (sites) are not areas.
         """
         new = self.copy()
-        for pcode, name, aliases in places:
+        for pcode, name, aliases, *kind in places:
             code = new.canonical(pcode)
             if code is None:
                 continue
-            new.preferred.setdefault(code, name.strip())
+            if is_admin_type(kind[0] if kind else None):
+                new.preferred.setdefault(code, name.strip())
             for alias in (name, *aliases):
                 new.add_name(alias, code, PLACES_TABLE, first=True)
         return new
@@ -263,7 +285,7 @@ class Gazetteer:
 
     def ancestor(self, pcode: str, level: int = 1) -> str | None:
         """The P-code of the area's ancestor at `level` (itself at that level); None if none."""
-        area = self.areas.get(pcode)
+        area = self.areas.get(pcode) or self.areas.get(self.canonical(pcode) or "")
         while area is not None and area.level > level:
             area = self.areas.get(area.parent or "")
         return area.pcode if area is not None and area.level == level else None
@@ -294,7 +316,8 @@ class Gazetteer:
             for pcode in self.by_name[k]:
                 if pcode not in found:
                     origin = self.name_origin.get((k, pcode), self.areas[pcode].source)
-                    found[pcode] = Match(self.areas[pcode], k, origin)
+                    spelled = self.spelling.get((k, pcode), k)
+                    found[pcode] = Match(self.areas[pcode], spelled, origin)
         if not key and level is not None:
             found = {a.pcode: Match(a, a.name, a.source) for a in self.level(level)}
         matches = [m for m in found.values() if level is None or m.area.level == level]
@@ -302,7 +325,7 @@ class Gazetteer:
 
 
 def other_country(text: str, own: Country | None) -> str | None:
-    """'AF0907 is a P-code of Afghanistan (Andarab)' / 'Kabul is a place in Afghanistan' for a
+    """'HT0111 is a P-code of Haiti (Port-au-Prince)' / 'Fouli is a place in Chad' for a
     text that is not of the workspace's country; None when no other country has it."""
     from sitrep.geo.countries import country as country_of
 

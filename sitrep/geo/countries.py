@@ -67,16 +67,15 @@ def country_name(iso2: str, locale: str) -> str | None:
 
 
 @cache
-def _names(locale: str) -> dict[str, str]:
-    """Normalised country name (in `locale` and NAME_LANGUAGES) -> ISO3."""
+def _names(language: str) -> dict[str, str]:
+    """Normalised country name in one language -> ISO3 (one locale's data: ~10 ms)."""
+    found = _locale(language)
+    if not found:
+        return {}
     out: dict[str, str] = {}
-    for language in (locale, *NAME_LANGUAGES):
-        found = _locale(language)
-        if not found:
-            continue
-        for iso3, iso2 in iso2_of().items():
-            if name := found.territories.get(iso2):
-                out.setdefault(normalise_name(name), iso3_of().get(iso2, iso3))
+    for iso3, iso2 in iso2_of().items():
+        if name := found.territories.get(iso2):
+            out.setdefault(normalise_name(name), iso3_of().get(iso2, iso3))
     return out
 
 
@@ -94,9 +93,10 @@ def resolve_country(text: str, locale: str = "en") -> Country:
     code = text.strip().upper()
     if len(code) == 3 and code in iso2_of():
         return country(code)
-    iso3 = _names(locale).get(normalise_name(text))
-    if iso3:
-        return country(iso3)
+    key = normalise_name(text)
+    for language in dict.fromkeys((locale, *NAME_LANGUAGES)):  # the report's language first
+        if iso3 := _names(language).get(key):
+            return country(iso3)
     raise UnknownCountry(
         f"{text!r} is not a country: write its ISO3 code (e.g. HTI, TCD) or its name"
         f" in English or in the report's language"

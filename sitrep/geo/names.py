@@ -2,7 +2,7 @@
 
 A name is compared without case, accents, punctuation or spacing: "Pétion-Ville", "Petion-Ville",
 "petion  ville" and "petionville" are one name. Letters of every script are kept.
-A P-code is compared without case, spaces or hyphens: "af 0907" and "AF-0907" are AF0907.
+A P-code is compared without case, spaces or hyphens: "ht 0111" and "HT-0111" are HT0111.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def normalise_name(text: str) -> str:
 
 
 def compact_code(text: str) -> str:
-    """A P-code as written, without case, spaces, hyphens or dots: 'af 09-07' -> 'AF0907'."""
+    """A P-code as written, without case, spaces, hyphens or dots: 'ht 01-11' -> 'HT0111'."""
     return re.sub(r"[\s\-._]+", "", str(text)).upper()
 
 
