@@ -184,3 +184,16 @@ def test_init_takes_today_from_the_command_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["init", str(tmp_path / "ws"), "--country", "TCD"])
     assert result.exit_code == 0, result.output
     assert load_config(tmp_path / "ws").first_report == dt.date.today()
+
+
+def test_every_column_with_a_hashtag_has_a_french_header() -> None:
+    from sitrep.render import load_messages
+
+    french = load_messages([DEFAULT_TEMPLATES], "fr")
+    missing = [
+        f"{name}.{c.name}"
+        for name, schema in SCHEMAS.items()
+        for c in schema.columns
+        if c.hxl and c.name != "district" and f"workbook.header.{c.name}" not in french
+    ]
+    assert not missing  # the district's header is the workspace's level-2 word
