@@ -37,7 +37,7 @@ def rss():
     return int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20
 import pandas, babel, python_calamine
 babel.Locale.parse('en').decimal_formats
-m0, t0 = rss(), time.perf_counter()
+m0, t0, c0 = rss(), time.perf_counter(), time.process_time()
 import sitrep.gazetteer
 t1 = time.perf_counter()
 country = sitrep.gazetteer.resolve_country(NAME)
@@ -45,7 +45,7 @@ t2 = time.perf_counter()
 g = sitrep.gazetteer.country_gazetteer(country.iso3)
 t3 = time.perf_counter()
 assert g.country.iso3 == ISO3 and len(g.areas) > 10
-print(t1 - t0, t2 - t1, t3 - t2, rss() - m0)
+print(t1 - t0, t2 - t1, t3 - t2, rss() - m0, time.process_time() - c0)
 """
 
 
@@ -58,13 +58,14 @@ def country_cost(iso3: str, name: str, repeats: int = 7) -> dict:
     """What `report.country = name` adds to a build, in a fresh process (median of repeats)."""
     code = PROBE.replace("NAME", repr(name)).replace("ISO3", repr(iso3))
     runs = [_fresh(code) for _ in range(repeats)]
-    imports, resolve, load, mb = (statistics.median(r[i] for r in runs) for i in range(4))
+    imports, resolve, load, mb, cpu = (statistics.median(r[i] for r in runs) for i in range(5))
     return {
         "country": name,
         "import_s": round(imports, 3),
         "resolve_s": round(resolve, 3),
         "load_s": round(load, 3),
         "total_s": round(imports + resolve + load, 3),
+        "total_cpu_s": round(cpu, 3),  # CPU time: what a loaded host's wall time inflates
         "added_mb": round(mb, 1),
     }
 
