@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sitrep import __version__
 from sitrep.config import Config, InputSource, level_words, load_config, template_dirs
-from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
+from sitrep.errors import ConfigError, NoDataError, ReportExistsError, ValidationFailed
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.record import Issued, latest_issue, load_record, number_for, record_issue
@@ -348,6 +348,17 @@ def planned_number(config: Config, day: dt.date) -> int:
     return config.first_number + (day - config.first_report).days // config.cadence_days
 
 
+def checked_number(config: Config, day: dt.date, number: int) -> int:
+    """`number`, unless the series would give `day` no number (a date before first_report)."""
+    if number < 1:
+        raise ConfigError(
+            f"{day} falls before the first report of the series: report.first_report is "
+            f"{config.first_report} in {config.workspace / 'sitrep.toml'}. Set first_report (and "
+            f"period_start) to the date of the workspace's first report, or give --number N."
+        )
+    return number
+
+
 def _number_and_revision(
     config: Config, options: BuildOptions, day: dt.date, fp: str
 ) -> tuple[int, int]:
@@ -360,6 +371,7 @@ def _number_and_revision(
             f"reports after {day} are already issued, so {day} has no number of its own. "
             f"Give one with --number N."
         )
+    checked_number(config, day, number)
     if not issued or options.draft:
         return number, 0
     if issued.fingerprint != fp and not options.revise:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +16,7 @@ from sitrep.cli import main
 from sitrep.config import DEFAULT_TEMPLATES, load_config
 from sitrep.report import BuildOptions, build_report
 from sitrep.schema import SCHEMAS
+from tests.conftest import pdf_text
 
 D = dt.date
 ROWS = {
@@ -94,9 +96,39 @@ def test_filled_workbook_validates_and_builds(new_workspace: Path) -> None:
     result = CliRunner().invoke(main, ["-w", str(new_workspace), "validate", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"errors": 0' in result.output
+    # init's first report is today: rows of an earlier date have no number in the series yet
+    from sitrep.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="before the first report of the series"):
+        build_report(BuildOptions(new_workspace))
+    toml = new_workspace / "sitrep.toml"
+    text = re.sub(
+        r"^(period_start|first_report) = \S+", r"\1 = 2021-08-20", toml.read_text(), flags=re.M
+    )
+    toml.write_text(text)
     built = build_report(BuildOptions(new_workspace))
-    assert built.date == D(2021, 8, 24)
+    assert built.date == D(2021, 8, 24) and built.number == 5
     assert built.pdf.is_file() and built.pdf.read_bytes().startswith(b"%PDF")
+    # No [geography] levels: the catalogue's neutral words, not the sample's
+    text = pdf_text(built.pdf)
+    assert "Admin 1 / Admin 2" in text and "Province" not in text
+    assert "illustrative" not in text.lower()  # the sample's notice stays in the sample
+    assert "None" not in text and "per family" not in text  # no household size, none printed
+
+
+def test_the_level_words_are_checked(new_workspace: Path) -> None:
+    from sitrep.errors import ConfigError
+
+    toml = new_workspace / "sitrep.toml"
+    text = toml.read_text()
+    toml.write_text(text.replace("# levels = [", "levels = ["))
+    assert load_config(new_workspace).levels == ("Département", "Commune")
+    toml.write_text(text.replace("# pcodes", "colour = 1\n# pcodes"))
+    with pytest.raises(ConfigError, match="geography.colour: unknown key"):
+        load_config(new_workspace)
+    toml.write_text(text.replace('# levels = ["Département", "Commune"]', 'levels = "Province"'))
+    with pytest.raises(ConfigError, match="geography.levels: 'Province' is not a list"):
+        load_config(new_workspace)
 
 
 def test_workspace_with_an_empty_prices_sheet_builds(new_workspace: Path) -> None:
