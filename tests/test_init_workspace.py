@@ -124,10 +124,10 @@ def test_the_level_words_are_checked(new_workspace: Path) -> None:
     toml.write_text(text.replace("# levels = [", "levels = ["))
     assert load_config(new_workspace).levels == ("Département", "Commune")
     toml.write_text(text.replace("# pcodes", "colour = 1\n# pcodes"))
-    with pytest.raises(ConfigError, match="geography.colour: unknown key"):
+    with pytest.raises(ConfigError, match=r"geography\.colour: unknown key"):
         load_config(new_workspace)
     toml.write_text(text.replace('# levels = ["Département", "Commune"]', 'levels = "Province"'))
-    with pytest.raises(ConfigError, match="geography.levels: 'Province' is not a list"):
+    with pytest.raises(ConfigError, match=r"geography\.levels: 'Province' is not a list"):
         load_config(new_workspace)
 
 
