@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 import unicodedata
@@ -67,6 +68,7 @@ class Config:
     # [geography] levels: the workspace's words for admin levels 1, 2, ... ("Département",
     # "Commune"); () uses the catalogue's neutral words (`level_words`)
     levels: tuple[str, ...] = ()
+    __template_hidden__ = ("email",)  # templates see the settings but the mail's (sitrep.plain)
 
     @property
     def output_dir(self) -> Path:
@@ -78,11 +80,38 @@ class Config:
 
 
 def template_dirs(workspace_templates: Path) -> list[Path]:
-    """Workspace templates first, then sitrep's defaults (once, if they are the same folder)."""
+    """Workspace templates first, then sitrep's defaults (once, if they are the same folder).
+
+    The workspace's folder, and every link in it, must stay inside the workspace (or lead into
+    sitrep's own templates): a WorkspaceError names the first that does not.
+    """
     dirs = [workspace_templates] if workspace_templates.is_dir() else []
+    if dirs:
+        _links_inside(workspace_templates, workspace_templates.parent)
     if not dirs or dirs[0].resolve() != DEFAULT_TEMPLATES.resolve():
         dirs.append(DEFAULT_TEMPLATES)
     return dirs
+
+
+def _links_inside(folder: Path, workspace: Path) -> None:
+    roots = [workspace.resolve(), DEFAULT_TEMPLATES.resolve()]
+
+    def check(path: Path) -> None:
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            raise WorkspaceError(f"{path} is a symbolic link that leads nowhere") from None
+        if not any(real.is_relative_to(root) for root in roots):
+            raise WorkspaceError(
+                f"{path} is a symbolic link to {real}, outside the workspace: sitrep reads "
+                f"templates only inside it. Copy the file in instead of linking to it."
+            )
+
+    check(folder)
+    for parent, subdirs, files in os.walk(folder):
+        for name in subdirs + files:
+            if (path := Path(parent, name)).is_symlink():
+                check(path)
 
 
 def slugify(text: str) -> str:

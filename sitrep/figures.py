@@ -129,6 +129,8 @@ class Figures:
     idps: IdpStock | None = None  # IDPs present: a stock with its own date
     prices: list[PriceSeries] = field(default_factory=list)
 
+    __template_methods__ = ("sources_of",)  # what templates may call (sitrep.plain)
+
     def sources_of(self, table: str) -> list[str]:
         return sorted({s.source for s in self.sources if s.table == table and s.source})
 

@@ -93,11 +93,7 @@ class Worker:
         tables = self.split(pcode)
         figures = compute_figures(tables, config, self.gazetteer, s.day)
         context = _context(config, figures, s.narrative, tables, s.number, revision, s.options)
-        try:
-            return self.env.get_template("report.html").render(**context), context
-        except Exception:
-            # render_html turns a template error into a RenderError that names it.
-            return render_html(context, s.dirs, config.locale), context
+        return render_html(context, s.dirs, config.locale, self.env), context
 
     def content_key(self, html: str) -> str:
         return sha256_bytes(html.encode() + self.shared.assets_sha256.encode())
