@@ -67,7 +67,9 @@ def _global(iso3: str) -> Gazetteer:
     ]
     date = pcodelist.list_date(found.iso3)
     title = f"{pcodelist.LIST_TITLE} ({found.iso3}" + (f", valid from {date})" if date else ")")
-    return Gazetteer(found, areas, title)
+    gazetteer = Gazetteer(found, areas, title)
+    gazetteer.lists = [(f"{pcodelist.LIST_TITLE}, {found.iso3}", date)]
+    return gazetteer
 
 
 def country_gazetteer(iso3: str, locale: str = "en") -> Gazetteer:

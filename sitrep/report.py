@@ -213,7 +213,10 @@ def _places_credit(config: Config) -> str | None:
         return None
     from sitrep.gazetteer import CREDIT, base_gazetteer
 
-    return f"{CREDIT} ({base_gazetteer(config).list_name})"
+    lists = "; ".join(
+        f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists
+    )
+    return f"{CREDIT}: {lists}"
 
 
 def build_report(options: BuildOptions) -> BuildResult:

@@ -257,8 +257,30 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
 def _places_gazetteer(
     raw: RawTable, gazetteer: Gazetteer
 ) -> tuple[Table, list[Problem], Gazetteer]:
-    """The places table validated, and the gazetteer extended with its admin areas."""
+    """The places table validated, and the gazetteer extended with its admin areas.
+
+    A place whose P-code is written like an area's but is not one of the lists' areas is kept
+    as a site, with a note (nearest codes), or a warning when it is another country's."""
     table, problems = validate_table(raw, gazetteer)
+    frame = table.frame
+    for code, row in zip(frame["pcode"], frame[ROW], strict=True):
+        if not code or gazetteer.canonical(code) is not None:
+            continue
+        area, message = gazetteer.lookup(code)
+        if area is None and message and ("P-code of" in message or "unknown P-code" in message):
+            foreign = "P-code of" in message
+            problems.append(
+                Problem(
+                    "warning" if foreign else "note",
+                    raw.name,
+                    raw.file,
+                    raw.sheet,
+                    int(row),
+                    table.header("pcode"),
+                    code,
+                    message + ("" if foreign else "; the place is a site, not an admin area"),
+                )
+            )
     return table, problems, workspace_gazetteer({"places": table}, gazetteer)
 
 

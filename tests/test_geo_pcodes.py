@@ -115,6 +115,7 @@ def test_a_place_of_another_country_says_which() -> None:
     assert "a P-code of Afghanistan" in haiti.lookup("AF0907")[1]
     assert "Haiti" in haiti.lookup("AF0907")[1]  # the workspace's country
     assert "a P-code of Haiti" in country_gazetteer("TCD").lookup("HT0111")[1]
+    assert "a P-code of Chad (Fouli)" in haiti.lookup("TD0704")[1]  # DTM's spelling too
 
 
 def test_a_name_shared_by_two_areas_at_one_level_is_ambiguous(global_list) -> None:
@@ -150,3 +151,10 @@ def test_countries_by_code_or_name_in_any_language(text, locale, iso3, name) -> 
 def test_an_unknown_country_is_an_error() -> None:
     with pytest.raises(UnknownCountry, match="ISO3"):
         resolve_country("Atlantis")
+
+
+def test_a_country_whose_pcodes_are_digits_only() -> None:
+    tajikistan = country_gazetteer("TJK")  # the lengths file: no prefix letters
+    assert tajikistan.canonical_prefix() == ""
+    assert tajikistan.resolve("3501000").name == "Dushanbe"
+    assert "unknown P-code" in tajikistan.lookup("3599999")[1]

@@ -150,3 +150,29 @@ def test_sitrep_places(haiti: Path) -> None:
     ]
     missing = runner.invoke(main, ["-w", str(haiti), "places", "Kabul"])
     assert missing.exit_code == 1 and "Afghanistan" in missing.output
+
+
+def test_the_country_is_printed_in_the_reports_language(tmp_path: Path) -> None:
+    config = load_config(write_workspace(tmp_path / "ws", "HTI", "fr"))
+    assert (config.country_code, config.country) == ("HTI", "Haïti")
+    assert load_config(write_workspace(tmp_path / "td", "Chad", "fr")).country == "Tchad"
+
+
+def test_the_sample_report_credits_the_pcode_list(sample_text: str) -> None:
+    assert (
+        "Place names and P-codes: OCHA Common Operational Datasets (COD-AB), via HDX: "
+        "OCHA Global P-Code List, AFG (2019-10-22)" in sample_text
+    )
+
+
+def test_a_places_code_that_is_no_area_is_said(tmp_path: Path) -> None:
+    from sitrep.validate import validate_tables
+
+    path = tmp_path / "places.csv"
+    path.write_text("name,pcode\nSite 9,HT0199\nAndarab,AF0907\nCamp,SITE-7\n", encoding="utf-8")
+    raw, _ = load_table("places", InputSource(path), tmp_path)
+    _, problems = validate_tables({"places": raw}, country_gazetteer("HTI"), 1)
+    found = [(p.severity, p.row, p.value) for p in problems]
+    assert found == [("note", 2, "HT0199"), ("warning", 3, "AF0907")]
+    assert "a site, not an admin area" in problems[0].message
+    assert "Afghanistan" in problems[1].message

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -28,10 +29,28 @@ PLACES_TABLE = "places table"
 SUGGEST_CUTOFF = 80  # rapidfuzz ratio (0-100) a name must reach to be suggested
 # Place types that say a places row is an admin area itself (its name is the area's spelling).
 ADMIN_TYPES = {
-    "admin", "area", "adm", "region", "province", "district", "state", "county", "department",
-    "departement", "commune", "governorate", "oblast", "raion", "hromada", "locality",
-    "municipality", "prefecture", "subprefecture", "canton", "zone", "woreda", "division",
-}  # fmt: skip
+    "admin",
+    "area",
+    "adm",
+    "region",
+    "province",
+    "district",
+    "state",
+    "county",
+    "department",
+    "departement",
+    "commune",
+    "governorate",
+    "oblast",
+    "raion",
+    "hromada",
+    "municipality",
+    "prefecture",
+    "subprefecture",
+    "canton",
+    "woreda",
+    "division",
+}  # fmt: skip ("locality" and "zone" are left out: as often a village as Sudan's admin 2)
 
 
 def is_admin_type(kind: object) -> bool:
@@ -81,6 +100,8 @@ class Gazetteer:
         self.spelling: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> as written
         self.preferred: dict[str, str] = {}  # P-code -> the workspace's spelling
         self.list_name = list_name  # "OCHA Global P-Code List (HTI, valid from 1987-03-29)"
+        # The lists, for the report's credit: (title, date), without words of any language.
+        self.lists: list[tuple[str, str]] = []
         self.language = language.replace("-", "_").split("_")[0].lower()
         for area in areas:
             self.add(area)
@@ -104,7 +125,10 @@ class Gazetteer:
                 codes.remove(pcode)
             else:
                 return
-        codes.insert(0, pcode) if first else codes.append(pcode)
+        if first:
+            codes.insert(0, pcode)
+        else:
+            codes.append(pcode)
         self.name_origin.setdefault((key, pcode), origin)
         self.spelling.setdefault((key, pcode), name.strip())
 
@@ -114,6 +138,7 @@ class Gazetteer:
         new.by_name = {k: list(v) for k, v in self.by_name.items()}
         new.name_origin = dict(self.name_origin)
         new.spelling = dict(self.spelling)
+        new.lists = list(self.lists)
         new.preferred = dict(self.preferred)
         return new
 
@@ -154,9 +179,9 @@ class Gazetteer:
         if self.country is None:
             return ""
         found = pcodelist.lengths().get(self.country.iso3)
-        if found is not None:
-            return self.country.iso3[: found.prefix] if found.prefix == 3 else self.country.iso2
-        return self.country.iso2
+        if found is None or found.prefix == 2:
+            return self.country.iso2
+        return self.country.iso3 if found.prefix == 3 else ""  # 0: digits only (Tajikistan)
 
     def canonical(self, text: str) -> str | None:
         """The canonical P-code for a code as written (AFG0907, af 0907, TD0704), or None."""
@@ -324,30 +349,34 @@ class Gazetteer:
         return matches if not key else matches[:limit]
 
 
+@cache
+def _world() -> tuple[dict[tuple[str, str], pcodelist.ListRow], dict[str, list]]:
+    """Every country's areas by (ISO3, digits) and by normalised name (built on first need:
+    only to say which country a foreign place belongs to)."""
+    codes: dict[tuple[str, str], pcodelist.ListRow] = {}
+    names: dict[str, list] = {}
+    for iso3, rows in pcodelist.all_rows().items():
+        for row in rows:
+            if parts := split_code(row.pcode):
+                codes.setdefault((iso3, parts[1]), row)
+            names.setdefault(normalise_name(row.name), []).append((iso3, row))
+    return codes, names
+
+
 def other_country(text: str, own: Country | None) -> str | None:
     """'HT0111 is a P-code of Haiti (Port-au-Prince)' / 'Fouli is a place in Chad' for a
     text that is not of the workspace's country; None when no other country has it."""
     from sitrep.geo.countries import country as country_of
 
+    codes, names = _world()
     parts = split_code(text)
     if parts and parts[0] and (own is None or parts[0] not in {own.iso2, own.iso3}):
         iso3 = iso3_of().get(parts[0]) if len(parts[0]) == 2 else parts[0]
-        if iso3 and iso3 in pcodelist.lengths():
-            for row in pcodelist.all_rows().get(iso3, []):
-                if (
-                    compact_code(row.pcode)[len(parts[0]) :] == parts[1]
-                    or row.pcode == parts[0] + parts[1]
-                ):
-                    return _belongs(text, f"a P-code of {country_of(iso3).name} ({row.name})", own)
-    key = normalise_name(text)
-    if not key:
-        return None
-    for iso3, rows in pcodelist.all_rows().items():
-        if own is not None and iso3 == own.iso3:
-            continue
-        for row in rows:
-            if normalise_name(row.name) == key:
-                return _belongs(text, f"a place in {country_of(iso3).name} ({row.pcode})", own)
+        if iso3 and (row := codes.get((iso3, parts[1]))):
+            return _belongs(text, f"a P-code of {country_of(iso3).name} ({row.name})", own)
+    for iso3, row in names.get(normalise_name(text), []) if normalise_name(text) else []:
+        if own is None or iso3 != own.iso3:
+            return _belongs(text, f"a place in {country_of(iso3).name} ({row.pcode})", own)
     return None
 
 
@@ -356,7 +385,9 @@ def _belongs(text: str, what: str, own: Country | None) -> str:
     return f"{text.strip()} is {what}, not of the report's country: {here} (report.country)"
 
 
-def with_areas(gazetteer: Gazetteer, areas: Iterable[Area], list_name: str) -> Gazetteer:
+def with_areas(
+    gazetteer: Gazetteer, areas: Iterable[Area], list_name: str, source: tuple[str, str]
+) -> Gazetteer:
     """A copy where `areas` (from a COD file) take precedence over the same codes' areas."""
     new = gazetteer.copy()
     for area in areas:
@@ -365,4 +396,5 @@ def with_areas(gazetteer: Gazetteer, areas: Iterable[Area], list_name: str) -> G
             area = dataclasses.replace(area, names={**old.names, **area.names})
         new.add(area)
     new.list_name = list_name
+    new.lists.insert(0, source)
     return new

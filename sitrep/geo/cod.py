@@ -180,6 +180,8 @@ def with_cod(
         shown = source.path.relative_to(workspace)
     except ValueError:
         shown = source.path
-    title = f"{shown}" + (f"#{source.sheet}" if source.sheet else "")
-    title += f" (valid from {dates[-1]})" if dates else ""
-    return with_areas(gazetteer, fixed, f"the COD file {title} and {gazetteer.list_name}")
+    name = f"{shown}" + (f"#{source.sheet}" if source.sheet else "")
+    date = dates[-1] if dates else ""
+    title = name + (f" (valid from {date})" if date else "")
+    listed = f"the COD file {title} and {gazetteer.list_name}"
+    return with_areas(gazetteer, fixed, listed, (name, date))
