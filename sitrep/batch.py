@@ -151,7 +151,7 @@ def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Sh
     from sitrep.narrative import load_narrative
     from sitrep.report import _report_date, check_inputs
 
-    checked = check_inputs(options.workspace, options.date, options.inputs)
+    checked = check_inputs(options.workspace, options.date, options.inputs, options.today)
     if count_errors(checked.problems) or (options.strict and checked.problems):
         raise ValidationFailed(checked.problems)
     day, data_latest = _report_date(checked.tables, options.date)

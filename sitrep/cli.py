@@ -174,6 +174,7 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     from sitrep.report import BuildOptions, build_report
 
     options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
+    options.today = dt.date.today()  # the only reading of the clock: dates after it are typos
     if each:
         build_each(ctx, options, workers)
         return
@@ -225,7 +226,7 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     from sitrep.report import check_inputs
 
     try:
-        checked = check_inputs(ctx.workspace, day, inputs)
+        checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today())
     except Exception as exc:
         fail(ctx, exc)
     problems = checked.problems

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.errors import ConfigError, WorkspaceError
+from sitrep.figure_settings import FigureSettings, parse_figure_settings
 from sitrep.limits import Limits, parse_limits
 from sitrep.schema import SCHEMAS
 
@@ -63,6 +64,7 @@ class Config:
     pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
     country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
     geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
     # [geography] levels: the workspace's words for admin levels 1, 2, ... ("Département",
@@ -185,7 +187,7 @@ def load_config(workspace: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
     check = _Checker(data)
-    known = {"report", "inputs", "email", "limits", "geography"}
+    known = {"report", "inputs", "email", "limits", "geography", "figures"}
     for section in sorted(set(data) - known):
         check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
     report_keys = {
@@ -276,6 +278,8 @@ def load_config(workspace: Path) -> Config:
     levels = _levels(data.get("geography", {}), check.problems)
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
+    figure_settings, figure_problems = parse_figure_settings(data.get("figures", {}))
+    check.problems += figure_problems
 
     if check.problems:
         raise ConfigError(
@@ -303,6 +307,7 @@ def load_config(workspace: Path) -> Config:
         attach_data=attach_data,
         boundaries=boundaries,
         limits=limits,
+        figures=figure_settings,
         country_code=country_code,
         geography_pcodes=geography_pcodes,
         levels=levels,

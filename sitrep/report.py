@@ -36,6 +36,7 @@ class BuildOptions:
     draft: bool = False  # a draft: not numbered for good, never recorded
     force: bool = False  # rebuild even when nothing changed
     number: int | None = None  # the number, for a date before already issued reports
+    today: dt.date | None = None  # the day sitrep runs (from the command line): later is a typo
 
 
 @dataclass
@@ -62,9 +63,15 @@ class Checked:
 
 
 def check_inputs(
-    workspace: Path, day: dt.date | None = None, inputs: dict[str, InputSource] | None = None
+    workspace: Path,
+    day: dt.date | None = None,
+    inputs: dict[str, InputSource] | None = None,
+    today: dt.date | None = None,
 ) -> Checked:
-    """Load and validate every table; the problems, and the report date they imply."""
+    """Load and validate every table; the problems, and the report date they imply.
+
+    `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
+    """
     from sitrep.figures import latest_data_date
     from sitrep.gazetteer import base_gazetteer
     from sitrep.load import load_tables
@@ -72,9 +79,7 @@ def check_inputs(
 
     config = load_config(workspace)
     raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(
-        raw, base_gazetteer(config), config.household_size, lead_days=max(7, config.cadence_days)
-    )
+    tables, more = validate_tables(raw, base_gazetteer(config), config.household_size, today=today)
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
@@ -161,7 +166,7 @@ def _context(
     from sitrep.render import load_messages, make_translator
 
     dirs = template_dirs(config.templates_dir)
-    t = make_translator(load_messages(dirs, config.locale))
+    t = make_translator(load_messages(dirs, config.locale), config.locale)
     charts = {
         "displacement": displacement_chart(figures, t, config.locale, dirs)
         if figures.provinces
@@ -260,7 +265,7 @@ def render_report(
     `preview` only looks it up.
     """
     # 1-2. load and validate every table; stop on errors (or warnings with --strict)
-    checked = check_inputs(options.workspace, options.date, options.inputs)
+    checked = check_inputs(options.workspace, options.date, options.inputs, options.today)
     if count_errors(checked.problems) or (options.strict and count_warnings(checked.problems)):
         raise ValidationFailed(checked.problems)
     day, data_latest = _report_date(checked.tables, options.date)

@@ -231,8 +231,10 @@ def household_warnings(table: Table, household_size: int | None) -> list[Problem
 def freshness_warnings(
     tables: dict[str, Table], report_date: dt.date, stale_days: int
 ) -> list[Problem]:
-    """Warn about a table whose newest row is more than `stale_days` older than the report."""
-    return rules.freshness_warnings(tables, report_date, stale_days)
+    """Warn about what nobody has confirmed for more than `stale_days` (`sitrep.dating`)."""
+    from sitrep.dating import freshness_warnings as stale
+
+    return stale(tables, report_date, stale_days)
 
 
 def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
@@ -289,12 +291,13 @@ def validate_tables(
     gazetteer: Gazetteer,
     household_size: int | None,
     *,
-    lead_days: int = rules.DEFAULT_LEAD_DAYS,
+    today: dt.date | None = None,
 ) -> tuple[dict[str, Table], list[Problem]]:
     """Validate every table; the problems of all tables together.
 
     The workspace's `places` table is validated first and extends the gazetteer for the others.
-    `lead_days`: see `sitrep.rules.future_date_errors`.
+    `today`: the day sitrep runs, from the command line; a date after it is an error
+    (`sitrep.dating.date_problems`; None: not checked).
     """
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
@@ -309,5 +312,7 @@ def validate_tables(
         if name == "displacement":
             problems += household_warnings(table, household_size)
         problems += rules.jump_warnings(table, household_size)
-    problems += rules.future_date_errors(tables, lead_days)
+    from sitrep.dating import date_problems
+
+    problems += date_problems(tables, today)
     return tables, problems
