@@ -116,6 +116,7 @@ def haiti(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace('crisis = "Nom de la crise"', 'crisis = "Violences armées"')
     for key in ("period_start", "first_report"):
         text = re.sub(rf"^{key} = \S+", f"{key} = {START.isoformat()}", text, flags=re.M)
+    text += "\n[figures]\nfull_tables = true             # the annex, with the level words too\n"
     toml.write_text(text, "utf-8")
     type_rows(ws / "inputs" / "data.xlsx")
     (ws / "inputs" / "narrative" / f"{DAY}.md").write_text(NARRATIVE, "utf-8")
@@ -148,7 +149,8 @@ def test_the_report_is_french_and_names_haiti_and_its_departments(built) -> None
     pdf, text = built
     assert pdf.name == "hti-violences-armees_sitrep_2025-06-30_no04.pdf"
     assert "Haïti : Violences armées" in text and "Rapport de situation n° 4" in text
-    assert "Département / Commune" in text
+    assert "Annexe : tableaux complets" in text  # the annex, its table in the level words too
+    assert text.count("Département / Commune") >= 2
     assert "Ouest" in text and "Pétion-Ville" in text  # the workspace's spellings
     assert "30 juin 2025" in text
 
