@@ -65,7 +65,7 @@ from sitrep.record import (
     province_key,
     save_province_record,
 )
-from sitrep.report import BuildOptions, checked_number, fingerprint, planned_number, report_name
+from sitrep.report import BuildOptions, fingerprint, planned_number, report_name
 
 if TYPE_CHECKING:
     pass
@@ -143,7 +143,7 @@ def _number(config: Config, options: BuildOptions, day: dt.date) -> int:
             f"reports after {day} are already issued, so {day} has no number of its own. "
             f"Give one with --number N."
         )
-    return checked_number(config, day, number)
+    return number
 
 
 def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Shared, list]:

@@ -379,7 +379,6 @@ def _number_and_revision(
             f"reports after {day} are already issued, so {day} has no number of its own. "
             f"Give one with --number N."
         )
-    checked_number(config, day, number)
     if not issued or options.draft:
         return number, 0
     if issued.fingerprint != fp and not options.revise:
