@@ -1,4 +1,4 @@
-"""Forgiving cell parsers: "1,200" -> 1200, "24/08/2021" -> 2021-08-24, "Pétion-Ville" -> HT0114.
+"""Forgiving cell parsers: "1,200" -> 1200, "30/06/2025" -> 2025-06-30, "Pétion-Ville" -> HT0114.
 
 Each parser takes one raw cell and returns (value, error message or None). Missing-value
 words ("n/a", "-", "unknown", "not available", ...) become None, which the report shows as
@@ -7,7 +7,7 @@ words ("n/a", "-", "unknown", "not available", ...) become None, which the repor
   error (a decimal comma or a misplaced separator? write 12.50);
 - dates are read day first: 05/08/2021 is 5 August 2021. A column whose every slashed date could
   be read either way is flagged by the validator; two-digit years are errors. Also accepted:
-  2021-08-24 (with or without a time), 24 Aug 2021, Aug 24 2021, 24-Aug-2021, workbook dates
+  2025-06-30 (with or without a time), 30 Jun 2025, Jun 30 2025, 30-Jun-2025, workbook dates
   and datetimes, and Excel serial numbers (44432, in a workbook or, as 5 digits, in a CSV file).
 
 `parse_column` applies a parser to each distinct value of a column once, which is what makes a
@@ -190,7 +190,7 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
             continue
     if text.isdigit() and len(text) == 5:
         return _serial_date(int(text))
-    return None, "expected a date like 2021-08-24, 24/08/2021 or 24 Aug 2021", False
+    return None, "expected a date like 2025-06-30, 30/06/2025 or 30 Jun 2025", False
 
 
 def parse_email(value: object) -> Parsed:
