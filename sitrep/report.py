@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep import __version__
-from sitrep.config import Config, InputSource, load_config, template_dirs
-from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
+from sitrep.config import Config, InputSource, level_words, load_config, template_dirs
+from sitrep.errors import ConfigError, NoDataError, ReportExistsError, ValidationFailed
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.record import Issued, latest_issue, load_record, number_for, record_issue
@@ -195,6 +195,7 @@ def _context(
             attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
     return {
         "config": config,
+        "levels": level_words(config.levels, t),
         "title": t("report.title", country=config.country, crisis=config.crisis),
         "number": number,
         "revision": revision,
@@ -353,6 +354,17 @@ def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.da
 def planned_number(config: Config, day: dt.date) -> int:
     """The number the series gives `day` when nothing is issued: No. 1 on the first report."""
     return config.first_number + (day - config.first_report).days // config.cadence_days
+
+
+def checked_number(config: Config, day: dt.date, number: int) -> int:
+    """`number`, unless the series would give `day` no number (a date before first_report)."""
+    if number < 1:
+        raise ConfigError(
+            f"{day} falls before the first report of the series: report.first_report is "
+            f"{config.first_report} in {config.workspace / 'sitrep.toml'}. Set first_report (and "
+            f"period_start) to the date of the workspace's first report, or give --number N."
+        )
+    return number
 
 
 def _number_and_revision(
