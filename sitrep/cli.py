@@ -184,6 +184,8 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
         print_problems(result.problems)
     for warning in result.render_warnings:
         click.secho(f"warning: renderer: {warning}", fg="yellow", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     how = "the latest date in the data" if result.date_was_chosen else "as asked"
     kind = "unchanged since issued" if result.reused else ("draft" if draft else "built")
     rev = f", revision {result.revision}" if result.revision else ""

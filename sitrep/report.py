@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,10 +13,23 @@ from typing import TYPE_CHECKING
 
 from sitrep import __version__
 from sitrep.config import Config, InputSource, load_config, template_dirs
-from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
+from sitrep.errors import ConfigError, NoDataError, ReportExistsError, ValidationFailed
+from sitrep.fingerprint import files_fingerprint, unchanged
+from sitrep.fingerprint import fingerprint as fingerprint  # re-exported: batch, preview
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors, count_warnings
-from sitrep.record import Issued, latest_issue, load_record, number_for, record_issue
+from sitrep.record import (
+    Issued,
+    abandon_issue,
+    begin_issue,
+    issue_lock,
+    issued_files,
+    latest_issue,
+    load_record,
+    number_for,
+    record_issue,
+    recover,
+)
 
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
     from sitrep.figures import Figures
@@ -49,6 +61,7 @@ class BuildResult:
     reused: bool  # nothing changed: the issued report was returned as it is
     problems: list[Problem]
     render_warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # an interrupted build finished or redone
 
 
 @dataclass
@@ -82,26 +95,6 @@ def check_inputs(
     return Checked(config, tables, problems, day)
 
 
-def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]) -> str:
-    """A hash of everything a report is made from: the rebuild cache's key."""
-    digest = hashlib.sha256(f"sitrep {__version__}\n".encode())
-    root = config.workspace
-    files = [config.workspace / "sitrep.toml"]
-    files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
-    if config.narrative_dir.is_dir():
-        files += sorted(config.narrative_dir.rglob("*.md"))
-    for folder in dirs:
-        files += sorted(p for p in folder.rglob("*") if p.is_file())
-    for path in files:
-        # Relative names: the same workspace in another folder has the same fingerprint.
-        name = path.relative_to(root) if path.is_relative_to(root) else path
-        digest.update(f"{name}\n".encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    for name, source in sorted(inputs.items()):
-        digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
-    return digest.hexdigest()
-
-
 def report_name(config: Config, day: dt.date, number: int, revision: int, draft: bool) -> str:
     name = f"{config.slug}_sitrep_{day.isoformat()}_no{number:02d}"
     if revision:
@@ -109,8 +102,13 @@ def report_name(config: Config, day: dt.date, number: int, revision: int, draft:
     return name + ("_DRAFT" if draft else "")
 
 
-def _reuse(config: Config, options: BuildOptions, fp: str) -> BuildResult | None:
-    """The issued report, if nothing it was made from has changed (and --force is not set)."""
+def _reuse(
+    config: Config, options: BuildOptions, files_fp: str, fp: str | None
+) -> BuildResult | None:
+    """The issued report, if nothing it was made from has changed (and --force is not set).
+
+    `fp` None: the quick check on the files' bytes only (no lock, no pandas).
+    """
     if options.force or options.draft or options.revise:
         return None
     record = load_record(config.output_dir)
@@ -120,7 +118,7 @@ def _reuse(config: Config, options: BuildOptions, fp: str) -> BuildResult | None
         issued = max(record, key=lambda e: (e.date, e.revision), default=None)
         if issued and issued.date != issued.data_latest:
             issued = None
-    if not issued or issued.fingerprint != fp:
+    if not issued or not unchanged(issued, files_fp, fp):
         return None
     pdf = config.output_dir / issued.pdf
     if not pdf.is_file() or sha256_file(pdf) != issued.pdf_sha256:
@@ -204,17 +202,33 @@ def _context(
 
 
 def build_report(options: BuildOptions) -> BuildResult:
-    """Build the report for one date, or return the issued one if nothing changed."""
+    """Build the report for one date, or return the issued one if nothing changed.
+
+    Everything from choosing the number to recording the issue runs under the workspace's issue
+    lock (`sitrep.record`): a second build waits, then finds what the first one issued.
+    """
     config = load_config(options.workspace)
     dirs = template_dirs(config.templates_dir)
-    fp = fingerprint(config, options.inputs, dirs)
-    if reused := _reuse(config, options, fp):
+    files_fp = files_fingerprint(config, options.inputs, dirs)
+    if reused := _reuse(config, options, files_fp, None):
         return reused
     # WeasyPrint's import starts now, in a second process, while this one does steps 1-4.
     from sitrep.pdf import PdfProcess
 
-    with PdfProcess() as pdf_process:
-        return _build(config, options, dirs, fp, pdf_process)
+    if options.draft:  # never numbered for good nor recorded: no lock
+        with PdfProcess() as pdf_process:
+            fp = fingerprint(config, options.inputs, dirs)
+            return _build(config, options, dirs, (files_fp, fp), pdf_process)
+    with issue_lock(config.output_dir):
+        notes = recover(config.output_dir)
+        with PdfProcess() as pdf_process:
+            fp = fingerprint(config, options.inputs, dirs)
+            if reused := _reuse(config, options, files_fp, fp):
+                reused.notes = notes
+                return reused
+            result = _build(config, options, dirs, (files_fp, fp), pdf_process)
+            result.notes = notes + result.notes
+            return result
 
 
 @dataclass
@@ -274,21 +288,33 @@ def render_report(
 
 
 def _build(
-    config: Config, options: BuildOptions, dirs: list[Path], fp: str, pdf_process: PdfProcess
+    config: Config,
+    options: BuildOptions,
+    dirs: list[Path],
+    fps: tuple[str, str],
+    pdf_process: PdfProcess,
 ) -> BuildResult:
+    from sitrep.edition import html_edition
+
     # 1-4. the report as HTML, its number reserved for good
     rendered = render_report(
-        config, options, dirs, lambda day: _number_and_revision(config, options, day, fp)
+        config, options, dirs, lambda day: _number_and_revision(config, options, day, fps)
     )
     day, number, revision = rendered.day, rendered.number, rendered.revision
 
     # 5. PDF (WeasyPrint is heavy: imported only to build, by the helper process if there is one)
     html = rendered.html
     result = pdf_process.report_pdf(html, dirs, config.pdf_variant, rendered.attachments, day)
+    edition = html_edition(html, dirs).encode("utf-8")  # a broken template stops here
 
-    # 6. write atomically, then record what was issued
-    pdf, html_path = _write(config, options, dirs, day, number, revision, result.data, html)
-    if not options.draft:
+    # 6. write atomically, recorded as pending first and as issued once the PDF is in place
+    pdf, html_path = _paths(config, options, day, number, revision)
+    notes = []
+    if options.draft:
+        atomic_write(html_path, edition)
+        atomic_write(pdf, result.data)
+    else:
+        notes = _check_replace(config, day, pdf, result.data)
         out = config.output_dir
         issued = Issued(
             day.isoformat(),
@@ -297,9 +323,17 @@ def _build(
             str(pdf.relative_to(out)),
             str(html_path.relative_to(out)),
             sha256_bytes(result.data),
-            fp,
+            fps[1],
             rendered.data_latest.isoformat(),
+            fps[0],
         )
+        begin_issue(out, issued)
+        try:
+            atomic_write(html_path, edition)
+            atomic_write(pdf, result.data)  # the commit point: `recover` finishes from here
+        except BaseException:
+            abandon_issue(out, issued)
+            raise
         record_issue(out, issued)
     return BuildResult(
         pdf,
@@ -311,6 +345,7 @@ def _build(
         False,
         rendered.problems,
         result.warnings,
+        notes,
     )
 
 
@@ -332,16 +367,25 @@ def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.da
 
 def planned_number(config: Config, day: dt.date) -> int:
     """The number the series gives `day` when nothing is issued: No. 1 on the first report."""
+    if day < config.first_report:
+        raise ConfigError(
+            f"report.first_report is {config.first_report}, after the report date {day}, so "
+            f"this report has no number in the series. Set first_report in sitrep.toml to the "
+            f"date of report No. {config.first_number} (on or before {day}), or give the "
+            f"number with --number N."
+        )
     return config.first_number + (day - config.first_report).days // config.cadence_days
 
 
 def _number_and_revision(
-    config: Config, options: BuildOptions, day: dt.date, fp: str
+    config: Config, options: BuildOptions, day: dt.date, fps: tuple[str, str]
 ) -> tuple[int, int]:
     """A date keeps its number; an issued report changes only as a revision, on request."""
     record = load_record(config.output_dir)
     issued = latest_issue(record, day)
-    number = options.number or number_for(record, day, planned_number(config, day))
+    number = options.number or number_for(
+        record, day, planned_number(config, day) if not record else 0
+    )
     if number is None:
         raise ReportExistsError(
             f"reports after {day} are already issued, so {day} has no number of its own. "
@@ -349,7 +393,7 @@ def _number_and_revision(
         )
     if not issued or options.draft:
         return number, 0
-    if issued.fingerprint != fp and not options.revise:
+    if not unchanged(issued, *fps) and not options.revise:
         raise ReportExistsError(
             f"Situation Report No. {issued.number} for {day} was already issued from "
             f"different inputs ({config.output_dir / issued.pdf}). Nothing was written.\n"
@@ -358,28 +402,25 @@ def _number_and_revision(
     return number, issued.revision + 1 if options.revise else issued.revision
 
 
-def _write(
-    config: Config,
-    options: BuildOptions,
-    dirs: list[Path],
-    day: dt.date,
-    number: int,
-    revision: int,
-    data: bytes,
-    html: str,
+def _paths(
+    config: Config, options: BuildOptions, day: dt.date, number: int, revision: int
 ) -> tuple[Path, Path]:
-    """Write the PDF and its HTML edition; refuse to replace an issued PDF with different bytes."""
-    from sitrep.edition import html_edition
-
-    edition = html_edition(html, dirs)  # before writing anything: a broken template stops here
+    """The PDF's and the HTML edition's paths."""
     name = report_name(config, day, number, revision, options.draft)
     folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
-    pdf, html_path = folder / f"{name}.pdf", folder / f"{name}.html"
-    if not options.draft and pdf.is_file() and sha256_file(pdf) != sha256_bytes(data):
+    return folder / f"{name}.pdf", folder / f"{name}.html"
+
+
+def _check_replace(config: Config, day: dt.date, pdf: Path, data: bytes) -> list[str]:
+    """Refuse to replace an issued PDF with different bytes; a PDF never recorded is replaced.
+
+    (A build killed after writing it and before recording it leaves such a PDF: not issued.)
+    """
+    if not pdf.is_file() or sha256_file(pdf) == sha256_bytes(data):
+        return []
+    if str(pdf.relative_to(config.output_dir)) in issued_files(load_record(config.output_dir)):
         raise ReportExistsError(
             f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
             f"Nothing was written. To issue it again, run: sitrep build --date {day} --revise"
         )
-    atomic_write(pdf, data)
-    atomic_write(html_path, edition.encode("utf-8"))
-    return pdf, html_path
+    return [f"{pdf.name} was never recorded as issued (an interrupted build?): replaced"]
