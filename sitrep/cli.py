@@ -142,7 +142,15 @@ def fail(ctx: Context, exc: BaseException) -> NoReturn:
 @click.pass_context
 def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
     """Turn the workspace's spreadsheets into a dated, numbered PDF situation report."""
+    import signal
+
+    # SIGTERM (kill, systemd, a scheduler's timeout) ends like Ctrl+C: temporary files removed.
+    signal.signal(signal.SIGTERM, _terminated)
     ctx.obj = Context(workspace, debug)
+
+
+def _terminated(signum: int, _frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 @main.command()

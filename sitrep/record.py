@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from sitrep.errors import DiskFullError
 from sitrep.fsutil import (
     FULL_DISK_ERRORS,
     atomic_write,
@@ -162,7 +163,7 @@ def abandon_issue(output_dir: Path, issued: Issued) -> None:
         with issue_lock(output_dir):
             pending = [e for e in load_pending(output_dir) if e != issued]
             save_record(output_dir, load_record(output_dir), pending)
-    except OSError:
+    except (OSError, DiskFullError):
         pass
 
 

@@ -316,11 +316,13 @@ def _build(
     else:
         notes = _check_replace(config, day, pdf, result.data)
         out = config.output_dir
+        rel = str(pdf.relative_to(out))
+        was_issued = rel in issued_files(load_record(out))  # --force: the same file again
         issued = Issued(
             day.isoformat(),
             number,
             revision,
-            str(pdf.relative_to(out)),
+            rel,
             str(html_path.relative_to(out)),
             sha256_bytes(result.data),
             fps[1],
@@ -330,11 +332,13 @@ def _build(
         begin_issue(out, issued)
         try:
             atomic_write(html_path, edition)
-            atomic_write(pdf, result.data)  # the commit point: `recover` finishes from here
-        except BaseException:
+            atomic_write(pdf, result.data)  # were the process killed now, `recover` finishes
+            record_issue(out, issued)
+        except BaseException:  # a full disk, Ctrl+C: nothing issued, nothing half-recorded
+            if not was_issued:
+                pdf.unlink(missing_ok=True)
             abandon_issue(out, issued)
             raise
-        record_issue(out, issued)
     return BuildResult(
         pdf,
         html_path,
