@@ -100,9 +100,21 @@ def test_a_build_killed_at_every_step_of_the_issue_is_finished_or_redone(workspa
         if (where, nth) == ("after", 3):  # the PDF was in place: that issue is finished
             assert "was finished" in after.stderr and "unchanged since issued" in after.stderr
         number += 1
-    # Everything issued is returned as it is, and --revise and --force are not refused.
-    assert _sitrep(workspace, "build", "--date", days[-1], "--force").returncode == 0
-    assert _sitrep(workspace, "build", "--date", days[-1], "--revise").returncode == 0
+    # A revision killed once its PDF is in place, then the inputs changed again (the wedge of
+    # old: build, --revise and --force all refused): that revision is issued, and the change
+    # is one more revision, on request.
+    day = days[-1]
+    narrative = workspace / "inputs" / "narrative" / f"{day}.md"
+    narrative.write_text(narrative.read_text("utf-8") + "\nA correction.\n", "utf-8")
+    assert _killed_build(workspace, "after", 3, "--date", day, "--revise") == -signal.SIGKILL
+    narrative.write_text(narrative.read_text("utf-8") + "\nAnother one.\n", "utf-8")
+    refused = _sitrep(workspace, "build", "--date", day)
+    assert refused.returncode == 1 and f"--date {day} --revise" in refused.stderr
+    assert [e.revision for e in load_record(out) if e.date == day] == [0, 1]  # finished
+    revised = _sitrep(workspace, "build", "--date", day, "--revise")
+    assert revised.returncode == 0, revised.stderr
+    assert [e.revision for e in load_record(out) if e.date == day] == [0, 1, 2]
+    assert _sitrep(workspace, "build", "--date", day, "--force").returncode == 0
     _assert_consistent(out)
 
 

@@ -26,9 +26,7 @@ def _record_many(output_dir: str, revision: int) -> None:
     for i in range(ENTRIES_EACH):
         day = (dt.date(2001, 1, 1) + dt.timedelta(days=i)).isoformat()
         name = f"{day}/r{revision}.pdf"
-        record_issue(
-            Path(output_dir), Issued(day, i + 1, revision, name, name, "sha", "fp", day)
-        )
+        record_issue(Path(output_dir), Issued(day, i + 1, revision, name, name, "sha", "fp", day))
 
 
 def test_two_processes_recording_at_once_keep_every_entry(tmp_path: Path):
@@ -81,9 +79,7 @@ def _assert_consistent(out: Path) -> list[Issued]:
 def test_builds_of_different_dates_at_once_get_consecutive_numbers(workspace: Path):
     (first,) = _finish(_start_builds(workspace, ["--date", "2021-08-20"]))
     assert first[0] == 0, first[2]  # No. 6
-    results = _finish(
-        _start_builds(workspace, *[["--date", f"2021-08-{d}"] for d in (22, 23, 24)])
-    )
+    results = _finish(_start_builds(workspace, *[["--date", f"2021-08-{d}"] for d in (22, 23, 24)]))
     record = _assert_consistent(workspace / "output")
     numbers = sorted(e.number for e in record)
     # The first to take the lock gets No. 7, the next later date No. 8, ...; a date that comes
