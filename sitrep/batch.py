@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 from sitrep.config import Config, load_config, slugify, template_dirs
 from sitrep.errors import ReportExistsError, ValidationFailed
 from sitrep.fingerprint import files_fingerprint, fingerprint
-from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
+from sitrep.fsutil import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors
 from sitrep.province_worker import (
     Job,
@@ -304,6 +304,7 @@ def _build_all(
 ) -> BatchResult:
     """Every province's report: built, or reused when unchanged; written and recorded."""
     config = shared.config
+    remove_stale_temporaries(config.output_dir / shared.day.isoformat(), recursive=True)
     record = load_province_record(config.output_dir)
     latest = latest_by_province(record, shared.day.isoformat())
     jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day)]

@@ -53,11 +53,13 @@ def file_mode(private: bool = False) -> int:
     return PRIVATE_MODE if private else 0o666 & ~current_umask()
 
 
-def atomic_write(path: Path, data: bytes, *, private: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, *, private: bool = False, durable: bool = True) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`.
 
-    The temporary file is removed on any error or exception; only SIGKILL or a power cut can
-    leave one, and `remove_stale_temporaries` clears those later.
+    `durable=False` skips the flush to disk (fsync): the rename is still atomic for every other
+    process, but a power cut may lose the write (for a file whose loss is safe, the record's
+    pending entry). The temporary file is removed on any error or exception; only SIGKILL or a
+    power cut can leave one, and `remove_stale_temporaries` clears those later.
     """
     tmp: str | None = None
     try:
@@ -68,7 +70,8 @@ def atomic_write(path: Path, data: bytes, *, private: bool = False) -> None:
             os.fchmod(handle.fileno(), file_mode(private))
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
@@ -119,16 +122,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Remove the temporary files under `folder` whose writer process is dead; those removed."""
-    removed = []
-    if not folder.is_dir():
-        return removed
-    for tmp in folder.rglob(f".*{TEMP_SUFFIX}"):
-        match = _TEMP_RE.match(tmp.name)
-        if match and tmp.is_file() and not _alive(int(match.group(1))):
-            tmp.unlink(missing_ok=True)
-            removed.append(tmp)
+def remove_stale_temporaries(folder: Path, recursive: bool = False) -> list[Path]:
+    """Remove the temporary files in `folder` (and below) whose writer process is dead."""
+    removed: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        for name in files:
+            match = _TEMP_RE.match(name) if name.endswith(TEMP_SUFFIX) else None
+            if match and not _alive(int(match.group(1))):
+                Path(root, name).unlink(missing_ok=True)
+                removed.append(Path(root, name))
+        if not recursive:
+            dirs.clear()
     return removed
 
 

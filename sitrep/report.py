@@ -16,7 +16,7 @@ from sitrep.config import Config, InputSource, load_config, template_dirs
 from sitrep.errors import ConfigError, NoDataError, ReportExistsError, ValidationFailed
 from sitrep.fingerprint import files_fingerprint, unchanged
 from sitrep.fingerprint import fingerprint as fingerprint  # re-exported: batch, preview
-from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
+from sitrep.fsutil import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.record import (
     Issued,
@@ -310,6 +310,7 @@ def _build(
     # 6. write atomically, recorded as pending first and as issued once the PDF is in place
     pdf, html_path = _paths(config, options, day, number, revision)
     notes = []
+    remove_stale_temporaries(config.output_dir / day.isoformat(), recursive=True)
     if options.draft:
         atomic_write(html_path, edition)
         atomic_write(pdf, result.data)

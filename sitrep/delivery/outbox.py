@@ -45,7 +45,7 @@ class OutboxTransport:
         """Write `data` (a serialised message) as the recipient's .eml; a reader never sees
         half a file."""
         target = self.directory / _file_name(recipient)
-        atomic_write(target, data)
+        atomic_write(target, data, private=True)  # it holds the partner's address
         return target
 
     def close(self) -> None:
