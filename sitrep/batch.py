@@ -35,9 +35,9 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,8 +166,13 @@ def _number(config: Config, options: BuildOptions, day: dt.date) -> int:
     return number
 
 
-def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Shared, list]:
-    """Load and validate once; the shared state, and the problems to show."""
+def _shared(
+    options: BuildOptions, config: Config, dirs: list[Path], lock: Callable[[], None]
+) -> tuple[Shared, list]:
+    """Load and validate once; the shared state, and the problems to show.
+
+    `lock` takes the issue lock, once the inputs are valid and before the number is read.
+    """
     from sitrep.narrative import load_narrative
     from sitrep.report import _report_date, check_inputs
 
@@ -179,6 +184,7 @@ def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Sh
     problems = checked.problems + narrative_problems
     if options.strict and narrative_problems:
         raise ValidationFailed(problems)
+    lock()
     number = _number(config, options, day)
     assets = _assets_sha256(dirs)
     shared = Shared(
@@ -282,17 +288,19 @@ def build_each_province(options: BuildOptions, workers: int | None = None) -> Ba
         return reused
 
     workers = workers or os.cpu_count() or 1
-    # The issue lock: the main series' number is read, the province record changed.
-    lock = nullcontext() if options.draft else issue_lock(config.output_dir)
-    with lock:
-        if not options.draft:
-            recover(config.output_dir)
-        fp = fingerprint(config, options.inputs, dirs)
-        if reused := _reuse_all(config, options, files_fp, fp):
-            return reused
-        pool = _start_pool(workers) if workers > 1 else None
+    fp = fingerprint(config, options.inputs, dirs)
+    if reused := _reuse_all(config, options, files_fp, fp):
+        return reused
+    pool = _start_pool(workers) if workers > 1 else None
+    with ExitStack() as held:
+
+        def lock() -> None:  # the main series' number is read, the province record changed
+            if not options.draft:
+                held.enter_context(issue_lock(config.output_dir))
+                recover(config.output_dir)
+
         try:
-            shared, problems = _shared(options, config, dirs)
+            shared, problems = _shared(options, config, dirs, lock)
             return _build_all(shared, problems, (files_fp, fp), pool)
         finally:
             if pool is not None:

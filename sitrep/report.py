@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -204,8 +205,9 @@ def _context(
 def build_report(options: BuildOptions) -> BuildResult:
     """Build the report for one date, or return the issued one if nothing changed.
 
-    Everything from choosing the number to recording the issue runs under the workspace's issue
-    lock (`sitrep.record`): a second build waits, then finds what the first one issued.
+    From choosing the number to recording the issue, the build holds the workspace's issue lock
+    (`sitrep.record`): a second build waits there, then finds what the first one issued. It is
+    taken once the inputs are valid, so a build that stops on its inputs writes nothing at all.
     """
     config = load_config(options.workspace)
     dirs = template_dirs(config.templates_dir)
@@ -215,20 +217,21 @@ def build_report(options: BuildOptions) -> BuildResult:
     # WeasyPrint's import starts now, in a second process, while this one does steps 1-4.
     from sitrep.pdf import PdfProcess
 
-    if options.draft:  # never numbered for good nor recorded: no lock
-        with PdfProcess() as pdf_process:
-            fp = fingerprint(config, options.inputs, dirs)
+    with PdfProcess() as pdf_process:
+        fp = fingerprint(config, options.inputs, dirs)
+        if reused := _reuse(config, options, files_fp, fp):
+            return reused
+        try:
             return _build(config, options, dirs, (files_fp, fp), pdf_process)
-    with issue_lock(config.output_dir):
-        notes = recover(config.output_dir)
-        with PdfProcess() as pdf_process:
-            fp = fingerprint(config, options.inputs, dirs)
-            if reused := _reuse(config, options, files_fp, fp):
-                reused.notes = notes
-                return reused
-            result = _build(config, options, dirs, (files_fp, fp), pdf_process)
-            result.notes = notes + result.notes
-            return result
+        except _IssuedMeanwhile as issued:
+            return issued.result
+
+
+class _IssuedMeanwhile(Exception):
+    """Another build issued this report while this one waited for the lock: return it."""
+
+    def __init__(self, result: BuildResult) -> None:
+        self.result = result
 
 
 @dataclass
@@ -294,12 +297,34 @@ def _build(
     fps: tuple[str, str],
     pdf_process: PdfProcess,
 ) -> BuildResult:
+    with ExitStack() as held:  # the issue lock, from the number on
+        return _build_locked(config, options, dirs, fps, pdf_process, held)
+
+
+def _build_locked(
+    config: Config,
+    options: BuildOptions,
+    dirs: list[Path],
+    fps: tuple[str, str],
+    pdf_process: PdfProcess,
+    held: ExitStack,
+) -> BuildResult:
     from sitrep.edition import html_edition
 
+    notes: list[str] = []
+
+    def numbering(day: dt.date) -> tuple[int, int]:
+        if not options.draft:  # a draft is never numbered for good: no lock
+            held.enter_context(issue_lock(config.output_dir))
+            notes.extend(recover(config.output_dir))
+            asked = replace(options, date=day)
+            if reused := _reuse(config, asked, *fps):
+                reused.date_was_chosen, reused.notes = options.date is None, notes
+                raise _IssuedMeanwhile(reused)
+        return _number_and_revision(config, options, day, fps)
+
     # 1-4. the report as HTML, its number reserved for good
-    rendered = render_report(
-        config, options, dirs, lambda day: _number_and_revision(config, options, day, fps)
-    )
+    rendered = render_report(config, options, dirs, numbering)
     day, number, revision = rendered.day, rendered.number, rendered.revision
 
     # 5. PDF (WeasyPrint is heavy: imported only to build, by the helper process if there is one)
@@ -309,13 +334,12 @@ def _build(
 
     # 6. write atomically, recorded as pending first and as issued once the PDF is in place
     pdf, html_path = _paths(config, options, day, number, revision)
-    notes = []
     remove_stale_temporaries(config.output_dir / day.isoformat(), recursive=True)
     if options.draft:
         atomic_write(html_path, edition)
         atomic_write(pdf, result.data)
     else:
-        notes = _check_replace(config, day, pdf, result.data)
+        notes += _check_replace(config, day, pdf, result.data)
         out = config.output_dir
         rel = str(pdf.relative_to(out))
         was_issued = rel in issued_files(load_record(out))  # --force: the same file again
