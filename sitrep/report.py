@@ -14,23 +14,14 @@ from typing import TYPE_CHECKING
 
 from sitrep import __version__
 from sitrep.config import Config, InputSource, load_config, template_dirs
-from sitrep.errors import ConfigError, NoDataError, ReportExistsError, ValidationFailed
+from sitrep.errors import NoDataError, ValidationFailed
 from sitrep.fingerprint import files_fingerprint, unchanged
 from sitrep.fingerprint import fingerprint as fingerprint  # re-exported: batch, preview
 from sitrep.fsutil import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
+from sitrep.issue import issue, number_and_revision
+from sitrep.issue import planned_number as planned_number  # re-exported: batch, preview
 from sitrep.problems import Problem, count_errors, count_warnings
-from sitrep.record import (
-    Issued,
-    abandon_issue,
-    begin_issue,
-    issue_lock,
-    issued_files,
-    latest_issue,
-    load_record,
-    number_for,
-    record_issue,
-    recover,
-)
+from sitrep.record import Issued, issue_lock, latest_issue, load_record, recover
 
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
     from sitrep.figures import Figures
@@ -321,7 +312,7 @@ def _build_locked(
             if reused := _reuse(config, asked, *fps):
                 reused.date_was_chosen, reused.notes = options.date is None, notes
                 raise _IssuedMeanwhile(reused)
-        return _number_and_revision(config, options, day, fps)
+        return number_and_revision(config, options, day, fps)
 
     # 1-4. the report as HTML, its number reserved for good
     rendered = render_report(config, options, dirs, numbering)
@@ -333,37 +324,26 @@ def _build_locked(
     edition = html_edition(html, dirs).encode("utf-8")  # a broken template stops here
 
     # 6. write atomically, recorded as pending first and as issued once the PDF is in place
-    pdf, html_path = _paths(config, options, day, number, revision)
+    name = report_name(config, day, number, revision, options.draft)
+    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
+    pdf, html_path = folder / f"{name}.pdf", folder / f"{name}.html"
     remove_stale_temporaries(config.output_dir / day.isoformat(), recursive=True)
     if options.draft:
         atomic_write(html_path, edition)
         atomic_write(pdf, result.data)
     else:
-        notes += _check_replace(config, day, pdf, result.data)
-        out = config.output_dir
-        rel = str(pdf.relative_to(out))
-        was_issued = rel in issued_files(load_record(out))  # --force: the same file again
         issued = Issued(
             day.isoformat(),
             number,
             revision,
-            rel,
-            str(html_path.relative_to(out)),
+            str(pdf.relative_to(config.output_dir)),
+            str(html_path.relative_to(config.output_dir)),
             sha256_bytes(result.data),
             fps[1],
             rendered.data_latest.isoformat(),
             fps[0],
         )
-        begin_issue(out, issued)
-        try:
-            atomic_write(html_path, edition)
-            atomic_write(pdf, result.data)  # were the process killed now, `recover` finishes
-            record_issue(out, issued)
-        except BaseException:  # a full disk, Ctrl+C: nothing issued, nothing half-recorded
-            if not was_issued:
-                pdf.unlink(missing_ok=True)
-            abandon_issue(out, issued)
-            raise
+        notes += issue(config, issued, result.data, edition)
     return BuildResult(
         pdf,
         html_path,
@@ -392,64 +372,3 @@ def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.da
             f"Choose a date in that range with --date, or add rows dated {day}."
         )
     return day, last
-
-
-def planned_number(config: Config, day: dt.date) -> int:
-    """The number the series gives `day` when nothing is issued: No. 1 on the first report."""
-    if day < config.first_report:
-        raise ConfigError(
-            f"report.first_report is {config.first_report}, after the report date {day}, so "
-            f"this report has no number in the series. Set first_report in sitrep.toml to the "
-            f"date of report No. {config.first_number} (on or before {day}), or give the "
-            f"number with --number N."
-        )
-    return config.first_number + (day - config.first_report).days // config.cadence_days
-
-
-def _number_and_revision(
-    config: Config, options: BuildOptions, day: dt.date, fps: tuple[str, str]
-) -> tuple[int, int]:
-    """A date keeps its number; an issued report changes only as a revision, on request."""
-    record = load_record(config.output_dir)
-    issued = latest_issue(record, day)
-    number = options.number or number_for(
-        record, day, planned_number(config, day) if not record else 0
-    )
-    if number is None:
-        raise ReportExistsError(
-            f"reports after {day} are already issued, so {day} has no number of its own. "
-            f"Give one with --number N."
-        )
-    if not issued or options.draft:
-        return number, 0
-    if not unchanged(issued, *fps) and not options.revise:
-        raise ReportExistsError(
-            f"Situation Report No. {issued.number} for {day} was already issued from "
-            f"different inputs ({config.output_dir / issued.pdf}). Nothing was written.\n"
-            f"To issue a corrected version, run: sitrep build --date {day} --revise"
-        )
-    return number, issued.revision + 1 if options.revise else issued.revision
-
-
-def _paths(
-    config: Config, options: BuildOptions, day: dt.date, number: int, revision: int
-) -> tuple[Path, Path]:
-    """The PDF's and the HTML edition's paths."""
-    name = report_name(config, day, number, revision, options.draft)
-    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
-    return folder / f"{name}.pdf", folder / f"{name}.html"
-
-
-def _check_replace(config: Config, day: dt.date, pdf: Path, data: bytes) -> list[str]:
-    """Refuse to replace an issued PDF with different bytes; a PDF never recorded is replaced.
-
-    (A build killed after writing it and before recording it leaves such a PDF: not issued.)
-    """
-    if not pdf.is_file() or sha256_file(pdf) == sha256_bytes(data):
-        return []
-    if str(pdf.relative_to(config.output_dir)) in issued_files(load_record(config.output_dir)):
-        raise ReportExistsError(
-            f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
-            f"Nothing was written. To issue it again, run: sitrep build --date {day} --revise"
-        )
-    return [f"{pdf.name} was never recorded as issued (an interrupted build?): replaced"]
