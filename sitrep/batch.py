@@ -142,9 +142,9 @@ def _reuse_all(
         not _unchanged(e, files_fp, fp) or not intact(config, e) for e in latest.values()
     ):
         return None
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
 
-    out, names = config.output_dir, builtin_gazetteer()
+    out, names = config.output_dir, base_gazetteer(config)
     reports = [
         ProvinceReport(p, names.name(p), out / e.pdf, out / e.html, e.revision, True)
         for p, e in sorted(latest.items())
@@ -315,7 +315,11 @@ def _build_all(
     remove_stale_temporaries(config.output_dir / shared.day.isoformat(), recursive=True)
     record = load_province_record(config.output_dir)
     latest = latest_by_province(record, shared.day.isoformat())
-    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day)]
+    from sitrep.gazetteer import base_gazetteer
+    from sitrep.validate import workspace_gazetteer
+
+    gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(config))
+    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day, gazetteer)]
     reports: list[ProvinceReport] = []
     entries: dict[tuple[str, int], ProvinceIssued] = {}
     conflicts: list[str] = []

@@ -34,6 +34,8 @@ def _name(path: Path, root: Path) -> str:
 
 def _other_files(config: Config, dirs: list[Path]) -> list[Path]:
     files = []
+    if config.geography_pcodes is not None:  # the COD file names and places the rows
+        files.append(config.geography_pcodes.path)
     if config.narrative_dir.is_dir():
         files += sorted(config.narrative_dir.rglob("*.md"))
     for folder in dirs:
@@ -93,7 +95,7 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
                 digest.update(_sheet_bytes(source, config))
     for path in _other_files(config, dirs):
         digest.update(f"{_name(path, root)}\n".encode())
-        digest.update(path.read_bytes())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     for name, source in sorted(used.items()):
         if name in inputs:
             digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
