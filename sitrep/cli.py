@@ -142,7 +142,15 @@ def fail(ctx: Context, exc: BaseException) -> NoReturn:
 @click.pass_context
 def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
     """Turn the workspace's spreadsheets into a dated, numbered PDF situation report."""
+    import signal
+
+    # SIGTERM (kill, systemd, a scheduler's timeout) ends like Ctrl+C: temporary files removed.
+    signal.signal(signal.SIGTERM, _terminated)
     ctx.obj = Context(workspace, debug)
+
+
+def _terminated(signum: int, _frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 @main.command()
@@ -186,6 +194,8 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
         print_problems(result.problems)
     for warning in result.render_warnings:
         click.secho(f"warning: renderer: {warning}", fg="yellow", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     how = "the latest date in the data" if result.date_was_chosen else "as asked"
     kind = "unchanged since issued" if result.reused else ("draft" if draft else "built")
     rev = f", revision {result.revision}" if result.revision else ""

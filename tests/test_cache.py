@@ -1,5 +1,7 @@
 """The rebuild cache: the fingerprint names everything a report is made from, and only an
-unchanged, intact issued report is reused. (Speed is measured by `make bench`, not here.)"""
+unchanged, intact issued report is reused. (Speed is measured by `make bench`, not here.)
+
+Who receives the report is not what it is made from: tests/test_issue_distribution.py."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sitrep import fingerprint as fingerprints
 from sitrep import report
 from sitrep.config import DEFAULT_TEMPLATES, InputSource, load_config, template_dirs
 from sitrep.report import BuildOptions, build_report, fingerprint
@@ -16,6 +19,11 @@ from sitrep.report import BuildOptions, build_report, fingerprint
 def _fp(workspace: Path, inputs: dict | None = None) -> str:
     config = load_config(workspace)
     return fingerprint(config, inputs or {}, template_dirs(config.templates_dir))
+
+
+def _files_fp(workspace: Path) -> str:
+    config = load_config(workspace)
+    return fingerprints.files_fingerprint(config, {}, template_dirs(config.templates_dir))
 
 
 def _append(path: Path, data: bytes) -> None:
@@ -33,22 +41,55 @@ def test_the_fingerprint_is_stable_and_independent_of_the_folder(workspace: Path
     assert _fp(workspace) == _fp(workspace) == _fp(other)
 
 
+def _set_cell(path: Path, sheet: str, cell: str, value) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book[sheet][cell] = value
+    book.save(path)
+
+
+def _edit_setting(path: Path) -> None:
+    text = path.read_text("utf-8")
+    assert "stale_days = 3" in text
+    path.write_text(text.replace("stale_days = 3", "stale_days = 4"), "utf-8")
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        "inputs/sample-data.xlsx",
-        "sitrep.toml",
-        "inputs/narrative/2021-08-24.md",
-        "templates/i18n/en.toml",
-        "templates/style.css",
-        "templates/report.html",
-        "templates/fonts/OFL.txt",
+        lambda ws: _set_cell(ws / "inputs/sample-data.xlsx", "displacement", "A1", "when"),
+        lambda ws: _set_cell(ws / "inputs/sample-data.xlsx", "contacts", "A1", "who"),
+        lambda ws: _edit_setting(ws / "sitrep.toml"),
+        lambda ws: _append(ws / "inputs/narrative/2021-08-24.md", b"\n"),
+        lambda ws: _append(ws / "templates/i18n/en.toml", b"\n# reworded\n"),
+        lambda ws: _append(ws / "templates/style.css", b"\n"),
+        lambda ws: _append(ws / "templates/report.html", b"\n"),
+        lambda ws: _append(ws / "templates/fonts/OFL.txt", b"\n"),
+    ],
+    ids=[
+        "table cell",
+        "contacts cell",
+        "setting",
+        "narrative",
+        "catalogue",
+        "style",
+        "template",
+        "font",
     ],
 )
 def test_any_input_setting_narrative_or_template_changes_the_fingerprint(workspace, change):
-    before = _fp(workspace)
-    _append(workspace / change, b"\n")
+    before, files_before = _fp(workspace), _files_fp(workspace)
+    change(workspace)
     assert _fp(workspace) != before
+    assert _files_fp(workspace) != files_before
+
+
+def test_a_comment_in_the_settings_changes_only_the_files_bytes(workspace: Path):
+    before, files_before = _fp(workspace), _files_fp(workspace)
+    _append(workspace / "sitrep.toml", b"\n# a comment\n")
+    assert _fp(workspace) == before
+    assert _files_fp(workspace) != files_before
 
 
 def test_a_new_template_file_changes_the_fingerprint(workspace: Path):
@@ -60,7 +101,7 @@ def test_a_new_template_file_changes_the_fingerprint(workspace: Path):
 
 def test_sitreps_version_changes_the_fingerprint(workspace: Path, monkeypatch):
     before = _fp(workspace)
-    monkeypatch.setattr(report, "__version__", "99.0.0")
+    monkeypatch.setattr(fingerprints, "__version__", "99.0.0")
     assert _fp(workspace) != before
 
 
@@ -82,8 +123,10 @@ def issued(tmp_path_factory) -> tuple[Path, report.BuildResult]:
 
 def _would_reuse(workspace: Path, **options) -> bool:
     config = load_config(workspace)
-    fp = fingerprint(config, {}, template_dirs(config.templates_dir))
-    return report._reuse(config, BuildOptions(workspace, **options), fp) is not None
+    dirs = template_dirs(config.templates_dir)
+    files_fp = fingerprints.files_fingerprint(config, {}, dirs)
+    fp = fingerprint(config, {}, dirs)
+    return report._reuse(config, BuildOptions(workspace, **options), files_fp, fp) is not None
 
 
 def test_unchanged_inputs_reuse_the_issued_report(issued):
