@@ -200,7 +200,7 @@ def _map(
     size, line = canvas.size, canvas.size * LINE
     wide = variant == "wide"
     key = _key_entries(drawn, t)
-    key_w = max(canvas.measure(w) for w, _, _ in [*key, (t("map.legend"), None, None)]) + 26
+    key_w = max([canvas.measure(t("map.legend"), bold=True)] + [canvas.measure(w) + 24 for w, _, _ in key]) + 2
     map_w = canvas.width - key_w - 8 if wide else canvas.width
     pad = size * (5 if wide else 2.5)  # room for the outermost labels
     aspect = _aspect(used)  # the places' height / width

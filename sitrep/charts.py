@@ -250,10 +250,13 @@ def _displacement(
     days = [d for d, _ in daily]
     _date_labels(canvas, days, centre, y1 + 3, f, taken, x0 - 2)
     # values on the bars: all when they fit side by side, else the highest and the latest
-    def value_box(i):
-        return canvas.box(
-            centre(i), y_of(counts[i]) - 1, f.number(counts[i]), "middle", valign="bottom"
-        )
+    def value_at(i: int) -> tuple[float, str]:
+        return canvas.inside(centre(i), 0, f.number(counts[i]), x0)
+
+    def value_box(i: int) -> Box:
+        x, align = value_at(i)
+        return canvas.box(x, y_of(counts[i]) - 1, f.number(counts[i]), align, valign="bottom")
+
     shown = [i for i, n in enumerate(counts) if n and daily]
     boxes = [value_box(i) for i in shown]
     if not all(free(a, [b], GAP * size * 0.5) for a, b in itertools.pairwise(boxes)):
@@ -263,7 +266,7 @@ def _displacement(
     for i in shown:
         box = value_box(i)
         if free(box, taken, 0.5):
-            taken.append(canvas.text(centre(i), box[1], f.number(counts[i]), "middle"))
+            taken.append(canvas.text(value_at(i)[0], box[1], f.number(counts[i]), value_at(i)[1]))
     canvas.line(x0 - 2, y1, x1, y1, PALETTE["rule"], 0.8)
     return canvas
 

@@ -25,7 +25,12 @@ from pathlib import Path
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in drawing units, y down
 LINE = 1.25  # a label's line height, in ems (the stylesheet's .drawing .l says the same)
-FONT_FILES = {"main": "NotoSans-Regular.ttf", "local": "NotoSansArabic-Regular.ttf"}
+FONT_FILES = {
+    "main": "NotoSans-Regular.ttf",
+    "local": "NotoSansArabic-Regular.ttf",
+    "main-bold": "NotoSans-Bold.ttf",
+    "local-bold": "NotoSansArabic-Bold.ttf",
+}
 RTL_BIDI = {"R", "AL"}
 
 
@@ -66,8 +71,12 @@ class Fonts:
             found = [d / "fonts" / name for d in font_dirs if (d / "fonts" / name).is_file()]
             self.paths[key] = found[0] if found else None
 
-    def width(self, text: str, size: float, local: bool = False) -> float:
-        return _width(text, self.paths["local" if local else "main"], self.paths["main"]) * size
+    def width(self, text: str, size: float, local: bool = False, bold: bool = False) -> float:
+        # each character from the first font that has it, as the stylesheet's lists say
+        # (--font: Noto Sans then Noto Sans Arabic; --font-local: the other way round)
+        first, second = ("local", "main") if local else ("main", "local")
+        weight = "-bold" if bold else ""
+        return _width(text, self.paths[first + weight], self.paths[second + weight]) * size
 
 
 @lru_cache(maxsize=16)
@@ -131,16 +140,18 @@ class Canvas:
     labels: list[Label] = field(default_factory=list)
 
     # -- text -----------------------------------------------------------------------------
-    def measure(self, text: str, size: float | None = None, local: bool = False) -> float:
-        return self.fonts.width(text, size or self.size, local)
+    def measure(
+        self, text: str, size: float | None = None, local: bool = False, bold: bool = False
+    ) -> float:
+        return self.fonts.width(text, size or self.size, local, bold)
 
     def box(
         self, x: float, y: float, text: str, align: str = "start", size: float | None = None,
-        local: bool = False, valign: str = "top",
+        local: bool = False, valign: str = "top", bold: bool = False,
     ) -> Box:  # fmt: skip
-        """The box a label would take, anchored at x (start/middle/end) and y (top/middle/bottom)."""
+        """The box a label takes, anchored at x (start/middle/end) and y (top/middle/bottom)."""
         size = size or self.size
-        w, h = self.measure(text, size, local), size * LINE
+        w, h = self.measure(text, size, local, bold), size * LINE
         x0 = x - (w if align == "end" else w / 2 if align == "middle" else 0)
         y0 = y - (h if valign == "bottom" else h / 2 if valign == "middle" else 0)
         return (x0, y0, x0 + w, y0 + h)
@@ -149,7 +160,7 @@ class Canvas:
         self, x: float, y: float, text: str, align: str = "start", size: float | None = None,
         colour: str = "#1d1d1b", local: bool = False, valign: str = "top", bold: bool = False,
     ) -> Box:  # fmt: skip
-        box = self.box(x, y, text, align, size, local, valign)
+        box = self.box(x, y, text, align, size, local, valign, bold)
         self.labels.append(Label(box, text, size or self.size, colour, align, local, bold))
         return box
 
@@ -212,15 +223,17 @@ class Canvas:
 
     def cross(self, x: float, y: float, r: float, colour: str) -> Box:
         """A closure mark: a white-edged X, `r` from its centre to a tip."""
+        self.shapes.append('<g class="mark">')
         for stroke, width in (("white", r * 0.9), (colour, r * 0.5)):
             for dx in (r, -r):
                 self.line(x - dx, y - r, x + dx, y + r, stroke, width)
+        self.shapes.append("</g>")
         return (x - r - 1, y - r - 1, x + r + 1, y + r + 1)
 
     def triangle(self, x: float, y: float, r: float, colour: str) -> Box:
         """A checkpoint mark: a white-edged triangle pointing up."""
         points = [(x, y - r), (x + r * 0.9, y + r * 0.6), (x - r * 0.9, y + r * 0.6)]
-        self.polyline(points, "white", r * 0.25, fill=colour, close=True)
+        self.polyline(points, "white", r * 0.25, fill=colour, close=True, class_="mark")
         return (x - r, y - r - 0.5, x + r, y + r * 0.6 + 0.5)
 
     # -- output ---------------------------------------------------------------------------
@@ -272,7 +285,7 @@ class Canvas:
 
 
 def _attrs(extra: dict[str, str]) -> str:
-    return "".join(f' {k.replace("_", "-")}="{v}"' for k, v in sorted(extra.items()))
+    return "".join(f' {k.strip("_").replace("_", "-")}="{v}"' for k, v in sorted(extra.items()))
 
 
 def nice_ticks(high: float, count: int = 4) -> list[float]:
