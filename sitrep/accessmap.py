@@ -156,7 +156,8 @@ def access_map(
     def draw() -> Drawn:
         fonts, rings = Fonts(font_dirs), _rings(boundaries)
         parts = {
-            variant: _map(Canvas(w, 0, fonts, s, rtl), drawn, used, t, rings, variant)
+            # never mirrored: the map keeps its geography; only its key changes sides
+            variant: _map(Canvas(w, 0, fonts, s), drawn, used, t, rings, variant, rtl)
             for variant, (w, s) in VARIANTS.items()
         }
         description = map_description(drawn, used, t)
@@ -196,12 +197,15 @@ def _map(
     t: Translate,
     rings: list[list[tuple[float, float]]],
     variant: str,
+    rtl: bool,
 ) -> Canvas:
     size, line = canvas.size, canvas.size * LINE
     wide = variant == "wide"
     key = _key_entries(drawn, t)
-    key_w = max([canvas.measure(t("map.legend"), bold=True)] + [canvas.measure(w) + 24 for w, _, _ in key]) + 2
+    title_w = canvas.measure(t("map.legend"), bold=True)
+    key_w = max([title_w] + [canvas.measure(w) + 24 for w, _, _ in key]) + 2
     map_w = canvas.width - key_w - 8 if wide else canvas.width
+    left = key_w + 8 if wide and rtl else 0.0  # the key on the right, or on the left when rtl
     pad = size * (5 if wide else 2.5)  # room for the outermost labels
     aspect = _aspect(used)  # the places' height / width
     if wide:
@@ -214,12 +218,12 @@ def _map(
         )
     key_h = 0 if wide else line * (len(key) + 1) + 8
     canvas.height = map_h + key_h
-    project = _projection(used, map_w, map_h, pad)
+    project = _projection(used, map_w, map_h, pad, left)
     grid = Grid()
-    bounds = (0.0, 0.0, map_w, float(map_h))
+    bounds = (left, 0.0, left + map_w, float(map_h))
     clip = f"map-{variant}-clip"
     if rings:
-        _boundaries(canvas, rings, project, clip, map_w, map_h)
+        _boundaries(canvas, rings, project, clip, bounds)
     radius = size * 0.36
     tags = []
     for route, pts in drawn:
@@ -246,17 +250,18 @@ def _map(
             grid.add(canvas.cross(x, y, mark, PALETTE["closed"]))
         elif route.constraint == "checkpoint":
             grid.add(canvas.triangle(x, y, mark * 1.1, PALETTE["restricted"]))
+    unlabelled: list[str] = []  # never drawn over something: named under the drawing instead
     for route, (x, y), colour in tags:
         w, h = canvas.measure(route.route_id, size * 0.9) + 4, size * 0.9 * LINE + 1
         spot = place(grid, (x, y), (w, h), size * 1.1, bounds, size / 7)
         if spot is None:
+            unlabelled.append(route.route_id)
             continue
         x0, y0, x1, y1 = spot.box
         canvas.rect(x0, y0, x1 - x0, y1 - y0, "white", stroke=colour, stroke_width="0.6", rx="1.5")
         if spot.leader:
             canvas.line(*spot.leader, colour, 0.5)
         canvas.text((x0 + x1) / 2, y0 + 0.5, route.route_id, "middle", size * 0.9, colour)
-    unlabelled = []
     for p in used:
         names = [p.name] + ([p.name_local] if p.name_local and wide else [])
         widths = [canvas.measure(p.name)] + [canvas.measure(n, local=True) for n in names[1:]]
@@ -273,7 +278,10 @@ def _map(
         canvas.text(ax, y0, p.name, spot.align)
         if len(names) > 1:
             canvas.text(ax, y0 + line, names[1], spot.align, colour=PALETTE["muted"], local=True)
-    _key(canvas, key, t, map_w + 8 if wide else 0, 0 if wide else map_h + 4)
+    if rtl:  # the key's right edge, its words right-aligned beside the samples
+        _key(canvas, key, t, key_w if wide else canvas.width, 0 if wide else map_h + 4, True)
+    else:
+        _key(canvas, key, t, map_w + 8 if wide else 0, 0 if wide else map_h + 4)
     if unlabelled:  # never drawn over something: named under the drawing instead
         note = t("map.unlabelled", places=", ".join(unlabelled))
         y = canvas.height + line * 0.5
@@ -287,14 +295,14 @@ def _aspect(used: list[Place]) -> float:
     return ((max(p.lat for p in used) - min(p.lat for p in used)) or 1e-6) / span_x
 
 
-def _projection(used: list[Place], width: float, height: float, pad: float):
+def _projection(used: list[Place], width: float, height: float, pad: float, left: float = 0):
     """lon/lat -> drawing units: equirectangular at the places' middle latitude, fitted."""
     mid = math.cos(math.radians(sum(p.lat for p in used) / len(used)))
     xs = [p.lon * mid for p in used]
     ys = [p.lat for p in used]
     span_x, span_y = (max(xs) - min(xs)) or 1e-6, (max(ys) - min(ys)) or 1e-6
     scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
-    ox = (width - scale * span_x) / 2 - scale * min(xs)
+    ox = left + (width - scale * span_x) / 2 - scale * min(xs)
     oy = (height - scale * span_y) / 2 + scale * max(ys)
 
     def project(p: Place | tuple[float, float]) -> tuple[float, float]:
@@ -304,18 +312,21 @@ def _projection(used: list[Place], width: float, height: float, pad: float):
     return project
 
 
-def _boundaries(canvas: Canvas, rings, project, clip: str, w: float, h: float) -> None:
+def _boundaries(canvas: Canvas, rings, project, clip: str, bounds: tuple) -> None:
     """The polygons, projected, simplified until they fit BOUNDARY_POINTS, clipped to the map."""
     projected = [[project(p) for p in ring] for ring in rings]
     tolerance = 0.25
     while True:
         kept = [simplify(r, tolerance) for r in projected]
         kept = [r for r in kept if len(r) >= 3]
-        if sum(map(len, kept)) <= BOUNDARY_POINTS or tolerance > max(w, h):
+        if sum(map(len, kept)) <= BOUNDARY_POINTS or tolerance > max(
+            bounds[2] - bounds[0], bounds[3]
+        ):
             break
         tolerance *= 2
     canvas.shapes.append(
-        f'<clipPath id="{clip}"><rect width="{num(w)}" height="{num(h)}"/></clipPath>'
+        f'<clipPath id="{clip}"><rect x="{num(bounds[0])}" width="{num(bounds[2] - bounds[0])}" '
+        f'height="{num(bounds[3])}"/></clipPath>'
         f'<g clip-path="url(#{clip})">'
     )
     for ring in kept:
@@ -337,17 +348,21 @@ def _key_entries(drawn: list[tuple[Route, list[Place]]], t: Translate) -> list[t
     return entries
 
 
-def _key(canvas: Canvas, entries: list[tuple], t: Translate, x: float, y: float) -> None:
-    """The key: its title, then a sample of each line style and mark with its word."""
+def _key(
+    canvas: Canvas, entries: list[tuple], t: Translate, x: float, y: float, rtl: bool = False
+) -> None:
+    """The key: its title, then a sample of each line style and mark with its word; from `x`
+    rightwards, or (rtl) leftwards from `x`, the samples on the right."""
     line = canvas.size * LINE
-    canvas.text(x, y, t("map.legend"), bold=True)
+    sign, align = (-1, "end") if rtl else (1, "start")
+    canvas.text(x, y, t("map.legend"), align, bold=True)
     for row, (words, kind, status) in enumerate(entries, 1):
         cy = y + row * line + line / 2
         if kind == "line":
             colour, dash = STATUS_STYLE[status]
-            canvas.line(x, cy, x + 18, cy, colour, 1.8, dash)
+            canvas.line(x, cy, x + sign * 18, cy, colour, 1.8, dash)
         elif kind == "cross":
-            canvas.cross(x + 9, cy, canvas.size * 0.5, PALETTE["closed"])
+            canvas.cross(x + sign * 9, cy, canvas.size * 0.5, PALETTE["closed"])
         else:
-            canvas.triangle(x + 9, cy, canvas.size * 0.55, PALETTE["restricted"])
-        canvas.text(x + 24, cy, words, valign="middle")
+            canvas.triangle(x + sign * 9, cy, canvas.size * 0.55, PALETTE["restricted"])
+        canvas.text(x + sign * 24, cy, words, align, valign="middle")

@@ -249,6 +249,7 @@ def _displacement(
     # the date of each labelled day under its bar
     days = [d for d, _ in daily]
     _date_labels(canvas, days, centre, y1 + 3, f, taken, x0 - 2)
+
     # values on the bars: all when they fit side by side, else the highest and the latest
     def value_at(i: int) -> tuple[float, str]:
         return canvas.inside(centre(i), 0, f.number(counts[i]), x0)
