@@ -244,7 +244,7 @@ def _map(
         else:
             canvas.circle(x, y, radius, PALETTE["ink"], stroke="white", stroke_width="0.6")
             grid.add(grow((x, y, x, y), radius + 0.8))
-    for route, (x, y), colour in tags:  # marks first, then the route's id beside its mark
+    for route, (x, y), _ in tags:  # marks first, then the route's id beside its mark
         mark = size * 0.75
         if route.status == "closed":
             grid.add(canvas.cross(x, y, mark, PALETTE["closed"]))

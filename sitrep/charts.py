@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date, format_interval
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from sitrep.drawing import LINE, Box, Canvas, Fonts, nice_range, overlap
@@ -91,9 +91,15 @@ class Formats:
     def long_day(self, value: dt.date) -> str:
         return format_date(value, "d MMMM", locale=self.locale)
 
-    def span(self, start: dt.date, end: dt.date) -> str:
-        """ "15 to 24 August 2021" as the locale writes a range of days."""
-        return format_interval(start, end, "yMMMMd", locale=self.locale)
+    def span(self, t: Translate, start: dt.date, end: dt.date) -> str:
+        """15 to 24 August 2021: the catalogue's words, the locale's dates, nothing repeated."""
+        if (start.year, start.month) == (end.year, end.month):
+            first = format_date(start, "d", locale=self.locale)
+        elif start.year == end.year:
+            first = self.long_day(start)
+        else:
+            first = format_date(start, "d MMMM y", locale=self.locale)
+        return t("chart.range", start=first, end=format_date(end, "d MMMM y", locale=self.locale))
 
 
 _DRAWN: OrderedDict[str, object] = OrderedDict()  # recent drawings, by what they show
@@ -213,7 +219,7 @@ def displacement_description(daily: list[tuple[dt.date, int]], t: Translate, f: 
     last_day, last = daily[-1]
     return t(
         "chart.displacement_desc",
-        range=f.span(daily[0][0], last_day),
+        range=f.span(t, daily[0][0], last_day),
         highest=f.number(top),
         highest_day=f.long_day(top_day),
         latest=f.number(last),
@@ -231,7 +237,7 @@ def _displacement(
 ) -> Canvas:
     size, line = canvas.size, canvas.size * LINE
     counts = [n for _, n in daily] or [0]
-    ticks = nice_range(0, max(counts), 4)
+    ticks = nice_range(0, max(max(counts), 4), 4)  # whole people: steps of 1 at least
     left = max(canvas.measure(f.number(v)) for v in ticks) + 4
     top, bottom = 2 * line + 2, line + 4
     canvas.height = round(canvas.width * (0.3 if canvas.width > 400 else 0.62))
@@ -276,6 +282,7 @@ def price_chart(
     prices: list[PriceSeries], t: Translate, locale: str, font_dirs: list[Path], rtl: bool = False
 ) -> Drawn | None:
     """% change of each price since the start of the period; blockade starts marked."""
+    prices = [s for s in prices if s.baseline and s.points]
     if not prices:
         return None
 
@@ -305,7 +312,7 @@ def price_description(prices: list[PriceSeries], t: Translate, f: Formats) -> st
     return t(
         "chart.prices_desc",
         n=f.number(len(prices)),
-        range=f.span(min(s.baseline_date for s in prices), max(s.latest_date for s in prices)),
+        range=f.span(t, min(s.baseline_date for s in prices), max(s.latest_date for s in prices)),
         highest=f.percent(top),
         highest_series=_name(top_s, t),
         highest_day=f.long_day(top_day),
@@ -379,7 +386,7 @@ def _prices(canvas: Canvas, prices: list[PriceSeries], t: Translate, f: Formats)
 
 
 def _name_line_ends(canvas, series, x1, y0, y1, x_of, y_of) -> None:
-    """Each line named at its right end, names pushed apart (never overlapping), kept in the plot."""
+    """Each line named at its right end, pushed apart (never overlapping), kept in the plot."""
     h = canvas.size * LINE
     ends = sorted(
         ((y_of(pts[-1][1]), name, s) for s, pts, name in series), key=lambda e: (e[0], e[1])

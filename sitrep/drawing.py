@@ -288,19 +288,6 @@ def _attrs(extra: dict[str, str]) -> str:
     return "".join(f' {k.strip("_").replace("_", "-")}="{v}"' for k, v in sorted(extra.items()))
 
 
-def nice_ticks(high: float, count: int = 4) -> list[float]:
-    """0 and round steps (1, 2, 2.5, 5 x 10^k) up to the first at or above `high`."""
-    if high <= 0:
-        return [0, 1]
-    raw = high / count
-    power = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 10 ** _floor_log10(raw)
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    ticks = [0.0]
-    while ticks[-1] < high - 1e-9:
-        ticks.append(round(ticks[-1] + step, 10))
-    return ticks
-
-
 def nice_range(low: float, high: float, count: int = 4) -> list[float]:
     """Round ticks covering [low, high] (low may be below 0), 0 included."""
     span = max(high, 0) - min(low, 0) or 1
@@ -309,7 +296,7 @@ def nice_range(low: float, high: float, count: int = 4) -> list[float]:
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     start = step * _floor(min(low, 0) / step)
     ticks = [round(start, 10)]
-    while ticks[-1] < high - 1e-9:
+    while ticks[-1] < high - 1e-9 or len(ticks) < 2:
         ticks.append(round(ticks[-1] + step, 10))
     return ticks
 
