@@ -26,14 +26,14 @@ import datetime as dt, json, sys, time
 sys.path.insert(0, sys.argv[1])
 from sitrep.config import template_dirs
 from sitrep.figures import compute_figures
-from sitrep.gazetteer import builtin_gazetteer
+from sitrep.gazetteer import base_gazetteer
 from sitrep.render import load_messages, make_translator
 from sitrep.report import check_inputs
 root = sys.argv[2]
 day = dt.date(2021, 8, 24)
 checked = check_inputs(__import__("pathlib").Path(root), day)
 tables = checked.tables
-fig = compute_figures(tables, checked.config, builtin_gazetteer(), day)
+fig = compute_figures(tables, checked.config, base_gazetteer(checked.config), day)
 dirs = template_dirs(checked.config.templates_dir)
 t = make_translator(load_messages(dirs, "en"))
 vias = {r["route_id"]: r["via"] for r in tables["routes"].frame.to_dict("records")}

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
+from markupsafe import Markup
 
 from sitrep.drawing import LINE, Box, Canvas, Fonts, nice_range, overlap
 
@@ -56,11 +57,19 @@ Translate = Callable[..., str]
 
 @dataclass(frozen=True)
 class Drawn:
-    """A chart or the map: the page's drawing, the phone's, and what they show, in words."""
+    """A chart or the map: the page's drawing, the phone's, and what they show, in words.
+
+    `wide` and `narrow` are markup sitrep made (cell text escaped by `sitrep.drawing`); a
+    template writes `{{ chart.wide }}{{ chart.narrow }}` and may use `chart.description`.
+    """
 
     wide: str
     narrow: str
     description: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "wide", Markup(self.wide))
+        object.__setattr__(self, "narrow", Markup(self.narrow))
 
     def __html__(self) -> str:
         return self.wide + self.narrow

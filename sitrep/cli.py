@@ -340,6 +340,30 @@ def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
 
 
 @main.command()
+@click.argument("query", default="")
+@click.option("--level", type=click.IntRange(1, 4), help="List the areas of one admin level.")
+@click.pass_obj
+def places(ctx: Context, query: str, level: int | None) -> None:
+    """Look a place up: P-code, level, parent and where its name comes from."""
+    from sitrep.geo.lookup import find_places, format_answer
+
+    if not query and level is None:
+        raise click.UsageError("give a place name or P-code, or --level N")
+    try:
+        answer = find_places(ctx.workspace, query, level)
+    except Exception as exc:
+        fail(ctx, exc)
+    for line in format_answer(answer):
+        click.echo(line)
+    g = answer.gazetteer
+    where = g.list_name or "the places table"
+    if not answer.matches:
+        click.echo(answer.message or f"no areas of admin level {level} in {where}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"{len(answer.matches)} found in {where}", err=True)
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--country", default="Afghanistan", show_default=True, help="report.country")
 @click.option("--crisis", default="Crisis name", show_default=True, help="report.crisis")

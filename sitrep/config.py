@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ class Config:
     """The workspace settings, with defaults filled in."""
 
     workspace: Path
-    country: str
+    country: str  # the name printed, in the report's language ("Haïti" for HTI in French)
     crisis: str
     slug: str
     issuing_office: str
@@ -61,6 +62,9 @@ class Config:
     pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
+    geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
+    __template_hidden__ = ("email",)  # templates see the settings but the mail's (sitrep.plain)
 
     @property
     def output_dir(self) -> Path:
@@ -72,11 +76,38 @@ class Config:
 
 
 def template_dirs(workspace_templates: Path) -> list[Path]:
-    """Workspace templates first, then sitrep's defaults (once, if they are the same folder)."""
+    """Workspace templates first, then sitrep's defaults (once, if they are the same folder).
+
+    The workspace's folder, and every link in it, must stay inside the workspace (or lead into
+    sitrep's own templates): a WorkspaceError names the first that does not.
+    """
     dirs = [workspace_templates] if workspace_templates.is_dir() else []
+    if dirs:
+        _links_inside(workspace_templates, workspace_templates.parent)
     if not dirs or dirs[0].resolve() != DEFAULT_TEMPLATES.resolve():
         dirs.append(DEFAULT_TEMPLATES)
     return dirs
+
+
+def _links_inside(folder: Path, workspace: Path) -> None:
+    roots = [workspace.resolve(), DEFAULT_TEMPLATES.resolve()]
+
+    def check(path: Path) -> None:
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            raise WorkspaceError(f"{path} is a symbolic link that leads nowhere") from None
+        if not any(real.is_relative_to(root) for root in roots):
+            raise WorkspaceError(
+                f"{path} is a symbolic link to {real}, outside the workspace: sitrep reads "
+                f"templates only inside it. Copy the file in instead of linking to it."
+            )
+
+    check(folder)
+    for parent, subdirs, files in os.walk(folder):
+        for name in subdirs + files:
+            if (path := Path(parent, name)).is_symlink():
+                check(path)
 
 
 def slugify(text: str) -> str:
@@ -127,7 +158,7 @@ def load_config(workspace: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
     check = _Checker(data)
-    known = {"report", "inputs", "email", "limits"}
+    known = {"report", "inputs", "email", "limits", "geography"}
     for section in sorted(set(data) - known):
         check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
     report_keys = {
@@ -152,6 +183,7 @@ def load_config(workspace: Path) -> Config:
         check.problems.append(f"report.{key}: unknown key")
 
     country = check.get("report", "country", str, "")
+    country_code, country_name = _country(country, data.get("report", {}).get("locale"), check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
     household = check.get("report", "household_size", int, 7)
@@ -209,6 +241,7 @@ def load_config(workspace: Path) -> Config:
             continue
         inputs[table] = InputSource.parse(value, workspace)
     narrative = raw_inputs.get("narrative", "inputs/narrative")
+    geography_pcodes = _geography_pcodes(data.get("geography", {}), workspace, check)
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
 
@@ -218,7 +251,7 @@ def load_config(workspace: Path) -> Config:
         )
     return Config(
         workspace=workspace,
-        country=country,
+        country=country_name or country,
         crisis=crisis,
         slug=slug,
         issuing_office=office,
@@ -238,4 +271,36 @@ def load_config(workspace: Path) -> Config:
         attach_data=attach_data,
         boundaries=boundaries,
         limits=limits,
+        country_code=country_code,
+        geography_pcodes=geography_pcodes,
     )
+
+
+def _country(country: str, locale: object, check: _Checker) -> tuple[str, str]:
+    """(ISO3 code, name in the report's language) of report.country, an ISO3 code or a name
+    in English or in the report's language ("HTI", "Haïti"); ("", "") when it is not set."""
+    if not country.strip():
+        return "", ""
+    from sitrep.geo.countries import UnknownCountry, resolve_country
+
+    language = locale if isinstance(locale, str) else "en"
+    try:
+        found = resolve_country(country, language)
+    except UnknownCountry as exc:
+        check.problems.append(f"report.country: {exc}")
+        return "", ""
+    return found.iso3, found.name_in(language)
+
+
+def _geography_pcodes(section: object, workspace: Path, check: _Checker) -> InputSource | None:
+    """[geography] pcodes: 'PATH' or 'PATH#SHEET' of the country's COD-AB tabular file."""
+    if not isinstance(section, dict):
+        check.problems.append("[geography]: expected a table of settings")
+        return None
+    value = section.get("pcodes")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        check.problems.append(f"geography.pcodes: {value!r} is not a path ('PATH' or 'PATH#SHEET')")
+        return None
+    return InputSource.parse(value, workspace)

@@ -93,12 +93,12 @@ def _report_email(
 ) -> tuple[ReportEmail, list[str], Checked]:
     """What the email says, the pre-send problems of its report, and the checked tables."""
     from sitrep.figures import compute_figures
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.narrative import load_narrative
     from sitrep.validate import workspace_gazetteer
 
     checked = check_inputs(config.workspace, result.date, inputs)
-    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, result.date)
     narrative, narrative_problems = load_narrative(
         config.narrative_dir, result.date, config.workspace

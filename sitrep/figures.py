@@ -129,6 +129,8 @@ class Figures:
     idps: IdpStock | None = None  # IDPs present: a stock with its own date
     prices: list[PriceSeries] = field(default_factory=list)
 
+    __template_methods__ = ("sources_of",)  # what templates may call (sitrep.plain)
+
     def sources_of(self, table: str) -> list[str]:
         return sorted({s.source for s in self.sources if s.table == table and s.source})
 
@@ -213,7 +215,7 @@ def _displacement(fig: Figures, table: Table, gazetteer: Gazetteer, config: Conf
     frame = frame[in_period.to_numpy(dtype=bool)].copy()
     frame["n"] = _people(frame, config.household_size)
     frame["est"] = frame["people"].isna()
-    frame["province"] = frame["district"].str[:4]
+    frame["province"] = frame["district"].map(lambda p: gazetteer.admin1(p) or p)
     prev = fig.previous_date
     frame["new"] = frame["date"].map(lambda d: prev is None or d > prev).astype(bool)
     fig.displaced_period = int(frame["n"].sum())

@@ -66,13 +66,15 @@ class Worker:
     """Builds province reports from tables validated once; one per process."""
 
     def __init__(self, shared: Shared) -> None:
-        from sitrep.gazetteer import builtin_gazetteer
+        from sitrep.gazetteer import base_gazetteer
         from sitrep.render import make_environment
         from sitrep.validate import workspace_gazetteer
 
         self.shared = shared
-        self.gazetteer = workspace_gazetteer(shared.tables, builtin_gazetteer())
-        self.split = ProvinceSplit(shared.tables, place_pcodes(shared.tables, self.gazetteer))
+        self.gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
+        self.split = ProvinceSplit(
+            shared.tables, place_pcodes(shared.tables, self.gazetteer), self.gazetteer
+        )
         # Compiled once: render_html would compile every template again for each province.
         self.env = make_environment(shared.dirs, shared.config.locale)
 
@@ -87,11 +89,7 @@ class Worker:
         tables = self.split(pcode)
         figures = compute_figures(tables, config, self.gazetteer, s.day)
         context = _context(config, figures, s.narrative, tables, s.number, revision, s.options)
-        try:
-            return self.env.get_template("report.html").render(**context), context
-        except Exception:
-            # render_html turns a template error into a RenderError that names it.
-            return render_html(context, s.dirs, config.locale), context
+        return render_html(context, s.dirs, config.locale, self.env), context
 
     def content_key(self, html: str) -> str:
         return sha256_bytes(html.encode() + self.shared.assets_sha256.encode())

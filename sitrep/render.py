@@ -13,6 +13,7 @@ formatted by Babel for the report's locale: a French report reads "1 200" and "2
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import stat
 import tomllib
@@ -21,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.sandbox
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
@@ -53,6 +53,9 @@ def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
             path = folder / "i18n" / f"{name}.toml"
             if not path.is_file():
                 continue
+            if not path.resolve().is_relative_to(folder.resolve().parent):
+                # template_dirs refused such a link already; one made since is refused here
+                raise RenderError(f"{path} is a symbolic link out of the workspace")
             try:
                 messages.update(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
             except tomllib.TOMLDecodeError as exc:
@@ -92,7 +95,8 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(f"sitrep-sandboxed {jinja2.__version__}\n{name}", filename)
+        key = f"sitrep-sandboxed-2 {jinja2.__version__}\n{name}"  # 2: SitrepSandbox
+        return super().get_cache_key(key, filename)
 
 
 def _private_folder(path: Path) -> bool:
@@ -130,10 +134,16 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
-    # Sandboxed: a workspace's template must not reach Python internals (os.environ).
-    env = jinja2.sandbox.SandboxedEnvironment(
+    """The one environment a workspace's templates are rendered in (`sitrep.sandbox`)."""
+    from sitrep.config import DEFAULT_TEMPLATES
+    from sitrep.sandbox import SafeLoader, SitrepSandbox
+
+    # A template may be a link inside the workspace (the folder holding templates/), or into
+    # sitrep's own templates; never to a file elsewhere.
+    allowed = [d.parent if d != DEFAULT_TEMPLATES else d for d in dirs] + [DEFAULT_TEMPLATES]
+    env = SitrepSandbox(
         bytecode_cache=bytecode_cache(),
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        loader=SafeLoader(dirs, allowed),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml")),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -204,24 +214,24 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
     return env
 
 
-def render_html(context: dict[str, Any], dirs: list[Path], locale: str) -> str:
-    """The report as one HTML document."""
-    env = make_environment(dirs, locale)
-    try:
-        return env.get_template("report.html").render(**context)
-    except jinja2.TemplateNotFound as exc:
-        looked = ", ".join(map(str, dirs))
-        raise RenderError(f"template not found: {exc.name} (looked in {looked})") from None
-    except jinja2.UndefinedError as exc:
-        raise RenderError(f"a template uses an undefined name: {exc.message}") from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"{exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from None
-    except jinja2.exceptions.SecurityError as exc:
-        raise RenderError(f"a template tried something unsafe: {exc}") from None
+def render_html(
+    context: dict[str, Any], dirs: list[Path], locale: str, env: jinja2.Environment | None = None
+) -> str:
+    """The report as one HTML document; `env` from `make_environment`, to reuse its templates."""
+    from sitrep.sandbox import render_template
+
+    env = env or make_environment(dirs, locale)
+    return render_template(env, "report.html", context, dirs)
 
 
 def english_message(key: str, **values: object) -> str:
     """A message from sitrep's default English catalogue, for callers outside the report."""
+    return _english()(key, **values)
+
+
+@functools.cache
+def _english() -> Translator:
+    """sitrep's own English catalogue, read once (a key figure's caption asks for it)."""
     from sitrep.config import DEFAULT_TEMPLATES
 
-    return make_translator(load_messages([DEFAULT_TEMPLATES], FALLBACK_LANGUAGE))(key, **values)
+    return make_translator(load_messages([DEFAULT_TEMPLATES], FALLBACK_LANGUAGE))

@@ -66,14 +66,14 @@ def check_inputs(
 ) -> Checked:
     """Load and validate every table; the problems, and the report date they imply."""
     from sitrep.figures import latest_data_date
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.load import load_tables
     from sitrep.validate import freshness_warnings, validate_tables
 
     config = load_config(workspace)
     raw, problems = load_tables(config, inputs)
     tables, more = validate_tables(
-        raw, builtin_gazetteer(), config.household_size, lead_days=max(7, config.cadence_days)
+        raw, base_gazetteer(config), config.household_size, lead_days=max(7, config.cadence_days)
     )
     problems += more
     day = day or latest_data_date(tables)
@@ -88,6 +88,8 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     root = config.workspace
     files = [config.workspace / "sitrep.toml"]
     files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
+    if config.geography_pcodes is not None:  # the COD file names and places the rows
+        files.append(config.geography_pcodes.path)
     if config.narrative_dir.is_dir():
         files += sorted(config.narrative_dir.rglob("*.md"))
     for folder in dirs:
@@ -199,8 +201,21 @@ def _context(
         "charts": charts,
         "access_map": the_map,
         "attachments": attachments,
+        "places_credit": _places_credit(config),
         "generator": f"sitrep {__version__}",
     }
+
+
+def _places_credit(config: Config) -> str | None:
+    """The credit the P-code lists ask for, with the lists and their dates; None without."""
+    if not config.country_code:
+        return None
+    from sitrep.gazetteer import CREDIT, base_gazetteer
+
+    lists = "; ".join(
+        f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists
+    )
+    return f"{CREDIT}: {lists}"
 
 
 def build_report(options: BuildOptions) -> BuildResult:
@@ -251,11 +266,11 @@ def render_report(
 
     # 3. figures, and the narrative written for the day
     from sitrep.figures import compute_figures
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.narrative import load_narrative
     from sitrep.validate import workspace_gazetteer
 
-    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, day)
     narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
     problems = checked.problems + narrative_problems

@@ -74,6 +74,13 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         report.rows(np.flatnonzero(neither), "people", None, message)
     if name == "blockades":
         _blockade_rules(frame, report)
+    if name == "places":
+        located = frame["lat"].notna() & frame["lon"].notna()
+        neither = (frame["pcode"].isna() & ~located).to_numpy().copy()
+        for column in ("pcode", "lat", "lon"):  # a bad cell is reported already
+            neither[report.bad.get(column, [])] = False
+        message = "give the place's P-code or its coordinates (lat and lon), or both"
+        report.rows(np.flatnonzero(neither), "pcode", None, message)
     if name == "routes":
         keys = frame[["route_id", "since"]].astype(str)
         dup = keys.duplicated(keep="first").to_numpy() & frame["since"].notna().to_numpy()

@@ -194,9 +194,32 @@ def validate_table(raw: RawTable, gazetteer: Gazetteer) -> tuple[Table, list[Pro
         else:
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
+    if raw.name == "places":
+        _local_names(raw, columns)
     typed = pd.DataFrame(columns)
     rules.check_rows(raw.name, typed, report)
     return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
+
+
+def _local_names(raw: RawTable, columns: dict[str, object]) -> None:
+    """The places' names per language (name_<lang> columns) as `local_names` {lang: name};
+    `name_local` (the old single column) is the first local name when not given itself."""
+    from sitrep.geo.localnames import PREFIX
+
+    languages = [c for c in raw.frame.columns if c.startswith(PREFIX) and c not in columns]
+    texts = {c: parse.parse_column(raw.frame[c], parse.parse_text).values for c in languages}
+    for c in languages:
+        columns[c] = pd.Series(texts[c], dtype=object)
+    local = [
+        {c.removeprefix(PREFIX): texts[c][i] for c in languages if texts[c][i]}
+        for i in range(len(raw.frame))
+    ]
+    columns["local_names"] = pd.Series(local, dtype=object)
+    first = [next(iter(d.values()), None) for d in local]
+    old = columns["name_local"]
+    columns["name_local"] = pd.Series(
+        [o if o is not None else f for o, f in zip(old, first, strict=True)], dtype=object
+    )
 
 
 def household_warnings(table: Table, household_size: int) -> list[Problem]:
@@ -221,9 +244,9 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
         return base
     frame = tables["places"].frame
     places = [
-        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()])
-        for pcode, name, aliases in zip(
-            frame["pcode"], frame["name"], frame["aliases"], strict=True
+        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()], kind)
+        for pcode, name, aliases, kind in zip(
+            frame["pcode"], frame["name"], frame["aliases"], frame["type"], strict=True
         )
         if pcode and name
     ]
@@ -233,8 +256,30 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
 def _places_gazetteer(
     raw: RawTable, gazetteer: Gazetteer
 ) -> tuple[Table, list[Problem], Gazetteer]:
-    """The places table validated, and the gazetteer extended with its admin areas."""
+    """The places table validated, and the gazetteer extended with its admin areas.
+
+    A place whose P-code is written like an area's but is not one of the lists' areas is kept
+    as a site, with a note (nearest codes), or a warning when it is another country's."""
     table, problems = validate_table(raw, gazetteer)
+    frame = table.frame
+    for code, row in zip(frame["pcode"], frame[ROW], strict=True):
+        if not code or gazetteer.canonical(code) is not None:
+            continue
+        area, message = gazetteer.lookup(code)
+        if area is None and message and ("P-code of" in message or "unknown P-code" in message):
+            foreign = "P-code of" in message
+            problems.append(
+                Problem(
+                    "warning" if foreign else "note",
+                    raw.name,
+                    raw.file,
+                    raw.sheet,
+                    int(row),
+                    table.header("pcode"),
+                    code,
+                    message + ("" if foreign else "; the place is a site, not an admin area"),
+                )
+            )
     return table, problems, workspace_gazetteer({"places": table}, gazetteer)
 
 

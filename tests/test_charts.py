@@ -25,10 +25,10 @@ from sitrep.charts import (
 from sitrep.config import template_dirs
 from sitrep.drawing import Canvas, Fonts, nice_range
 from sitrep.figures import compute_figures
-from sitrep.gazetteer import builtin_gazetteer
 from sitrep.render import load_messages, make_translator
 from sitrep.report import check_inputs
 from tests.conftest import ROOT
+from tests.geo_helpers import afg_gazetteer
 
 DAY = dt.date(2021, 8, 24)
 
@@ -37,7 +37,7 @@ DAY = dt.date(2021, 8, 24)
 def sample():
     checked = check_inputs(ROOT, DAY)
     dirs = template_dirs(checked.config.templates_dir)
-    figures = compute_figures(checked.tables, checked.config, builtin_gazetteer(), DAY)
+    figures = compute_figures(checked.tables, checked.config, afg_gazetteer(), DAY)
     return checked, dirs, figures, make_translator(load_messages(dirs, "en"))
 
 

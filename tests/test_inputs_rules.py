@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from sitrep.config import InputSource
-from sitrep.gazetteer import builtin_gazetteer
 from sitrep.load import load_table
 from sitrep.validate import freshness_warnings, validate_tables
+from tests.geo_helpers import afg_gazetteer
 
 DISP = "date,district,families,people,source"
 ROUTES = "route_id,route,status,since,source"
@@ -22,7 +22,7 @@ def validate(folder: Path, files: dict[str, str], household: int = 7, **kw):
         table, problems = load_table(name, InputSource(path), folder)
         assert table is not None, problems
         raw[name] = table
-    return validate_tables(raw, builtin_gazetteer(), household, **kw)
+    return validate_tables(raw, afg_gazetteer(), household, **kw)
 
 
 def test_a_date_far_ahead_of_the_other_tables_is_an_error(tmp_path: Path) -> None:

@@ -367,7 +367,8 @@ def prices() -> list[dict]:
 
 
 def places() -> list[dict]:
-    """Places for the schematic access map (approximate coordinates, Dari names)."""
+    """Places for the schematic access map (approximate coordinates, Dari names), and the
+    sample's names of admin areas."""
     rows = [
         ("Kabul", "AF01", 34.53, 69.17, "city", "کابل"),
         ("Charikar", "AF0301", 35.01, 69.17, "town", "چاریکار"),
@@ -388,8 +389,50 @@ def places() -> list[dict]:
         ("Kotal-e Anjuman", "AF0807", 35.95, 70.40, "pass", "کتل انجمن"),
         ("Badakhshan", "AF17", 36.10, 70.60, "province", "بدخشان"),
     ]
-    keys = ("name", "pcode", "lat", "lon", "type", "name_local")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    # Areas in the sample's own spelling, with the names people use for them: the global
+    # P-code list has one name per area, these rows add the rest (no coordinates needed).
+    areas = [
+        ("Wardak", "AF04", None, None, "province", None, "Maidan Wardak"),
+        ("Panjsher", "AF08", None, None, "province", None, "Panjshir;Panjsheer;Panjshir valley"),
+        ("Bamyan", "AF10", None, None, "province", None, "Bamiyan"),
+        ("Paktya", "AF13", None, None, "province", None, "Paktia"),
+        ("Nuristan", "AF16", None, None, "province", None, "Nooristan"),
+        ("Sar-e-Pul", "AF22", None, None, "province", None, "Sar-e-Pol;Sari Pul"),
+        ("Daykundi", "AF24", None, None, "province", None, "Daikundi"),
+        ("Uruzgan", "AF25", None, None, "province", None, "Oruzgan"),
+        ("Jawzjan", "AF28", None, None, "province", None, "Jowzjan"),
+        ("Helmand", "AF30", None, None, "province", None, None),
+        ("Herat", "AF32", None, None, "province", None, None),
+        ("Kabul city", "AF0101", None, None, "district", None, "Kabul district"),
+        ("Jabal Saraj", "AF0305", None, None, "district", None, "Jabalussaraj;Jabal-us-Saraj"),
+        ("Ghorband", "AF0307", None, None, "district", None, "Shinwari"),
+        ("Rukha", "AF0802", None, None, "district", None, "Rokha"),
+        ("Dara", "AF0803", None, None, "district", None, "Dara-e-Hazara"),
+        ("Khenj", "AF0804", None, None, "district", None, "Hisa-e-Awal;Khinj"),
+        ("Anawa", "AF0805", None, None, "district", None, "Onaba;Unaba"),
+        ("Pul-e-Khumri", "AF0901", None, None, "district", None, "Puli Khumri;Pol-e-Khomri"),
+        ("Dahana-e-Ghori", "AF0902", None, None, "district", None, "Dahana-i-Ghori"),
+        ("Doshi", "AF0903", None, None, "district", None, "Dushi"),
+        ("Nahrin", "AF0904", None, None, "district", None, "Nahreen"),
+        ("Baghlan-e-Jadid", "AF0905", None, None, "district", None, "Baghlan-i-Jadid"),
+        ("Khinjan", "AF0906", None, None, "district", None, "Khenjan"),
+        ("Andarab", "AF0907", None, None, "district", None, "Banu;Bano"),
+        ("Deh Salah", "AF0908", None, None, "district", None, "Dih Salah;Salah"),
+        ("Khwaja Hejran", "AF0909", None, None, "district", None, "Jelga;Khost-e-Jelga"),
+        (
+            "Pul-e-Hisar",
+            "AF0912",
+            None,
+            None,
+            "district",
+            None,
+            "Puli Hisar;Pul-e-Hesar;Pol-e-Hesar",
+        ),
+    ]
+    keys = ("name", "pcode", "lat", "lon", "type", "name_local", "aliases")
+    return [dict(zip(keys, (*r, None), strict=True)) for r in rows] + [
+        dict(zip(keys, r, strict=True)) for r in areas
+    ]
 
 
 def contacts() -> list[dict]:
