@@ -89,6 +89,7 @@ def blockade_rows(provinces: int = 34) -> Iterator[list[object]]:
                 end,
                 1000 * (i + 1),
                 "lifted" if lifted else "ongoing",
+                "",  # verified
                 "Generated source",
             ]
 

@@ -31,7 +31,7 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2021-08-24") from None
+        raise click.BadParameter(f"{value!r} is not a date like 2025-06-30") from None
 
 
 def parse_inputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict:
@@ -159,8 +159,9 @@ def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
 )
 @click.option(
     "--each",
-    type=click.Choice(["province"]),
-    help="One report per province in the data, in output/DATE/PROVINCE/.",
+    type=click.Choice(["admin1", "province"]),
+    help="One report per admin-1 area with rows in the data (province is the same), in "
+    "output/DATE/AREA/.",
 )
 @click.option(
     "--workers",
@@ -173,6 +174,7 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     from sitrep.report import BuildOptions, build_report
 
     options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
+    options.today = dt.date.today()  # the only reading of the clock: dates after it are typos
     if each:
         build_each(ctx, options, workers)
         return
@@ -224,7 +226,7 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     from sitrep.report import check_inputs
 
     try:
-        checked = check_inputs(ctx.workspace, day, inputs)
+        checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today())
     except Exception as exc:
         fail(ctx, exc)
     problems = checked.problems
@@ -365,15 +367,26 @@ def places(ctx: Context, query: str, level: int | None) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--country", default="Afghanistan", show_default=True, help="report.country")
-@click.option("--crisis", default="Crisis name", show_default=True, help="report.crisis")
+@click.option(
+    "--country",
+    required=True,
+    help="report.country: an ISO3 code (HTI) or the country's name (Haiti, Haïti).",
+)
+@click.option("--crisis", help="report.crisis (default: a placeholder to replace).")
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="report.locale: the report's and the workbook's language (en, fr, ...).",
+)
 @click.pass_obj
-def init(ctx: Context, directory: Path, country: str, crisis: str) -> None:
+def init(ctx: Context, directory: Path, country: str, crisis: str | None, language: str) -> None:
     """Create a new workspace in DIRECTORY: settings, a blank workbook, templates, narrative."""
     from sitrep.init import create_workspace
 
     try:
-        created = create_workspace(directory, country, crisis)
+        # The first report is today's: the clock is read here, at the command line, only.
+        created = create_workspace(directory, country, dt.date.today(), crisis, language)
     except Exception as exc:
         fail(ctx, exc)
     for path in created:

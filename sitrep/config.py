@@ -6,11 +6,13 @@ import datetime as dt
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sitrep.errors import ConfigError, WorkspaceError
+from sitrep.figure_settings import FigureSettings, parse_figure_settings
 from sitrep.limits import Limits, parse_limits
 from sitrep.schema import SCHEMAS
 
@@ -46,7 +48,7 @@ class Config:
     crisis: str
     slug: str
     issuing_office: str
-    household_size: int
+    household_size: int | None  # people per family; None: not set, families alone are errors
     period_start: dt.date
     first_report: dt.date
     cadence_days: int
@@ -62,8 +64,12 @@ class Config:
     pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
     country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
     geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
+    # [geography] levels: the workspace's words for admin levels 1, 2, ... ("Département",
+    # "Commune"); () uses the catalogue's neutral words (`level_words`)
+    levels: tuple[str, ...] = ()
     __template_hidden__ = ("email",)  # templates see the settings but the mail's (sitrep.plain)
 
     @property
@@ -111,8 +117,10 @@ def _links_inside(folder: Path, workspace: Path) -> None:
 
 
 def slugify(text: str) -> str:
-    """'North-east Afghanistan: Panjshir' -> 'north-east-afghanistan-panjshir'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "sitrep"
+    """'Haiti: Ouest floods' -> 'haiti-ouest-floods'."""
+    # accents dropped, not the letters: "Violences armées" -> "violences-armees"
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "sitrep"
 
 
 def find_workspace(directory: Path) -> Path:
@@ -125,6 +133,27 @@ def find_workspace(directory: Path) -> Path:
             f"or create one with: sitrep init DIR"
         )
     return directory
+
+
+def _levels(geography: Any, problems: list[str]) -> tuple[str, ...]:
+    """`[geography] levels = ["Département", "Commune"]`: the words for admin 1, admin 2..."""
+    if not isinstance(geography, dict):
+        return ()  # said by _geography_pcodes
+    for key in sorted(set(geography) - {"levels", "pcodes"}):
+        problems.append(f"geography.{key}: unknown key")
+    levels = geography.get("levels", [])
+    if not (isinstance(levels, list) and all(isinstance(w, str) and w.strip() for w in levels)):
+        problems.append(
+            f'geography.levels: {levels!r} is not a list of words, e.g. ["Province", "District"]'
+        )
+        return ()
+    return tuple(w.strip() for w in levels)
+
+
+def level_words(levels: tuple[str, ...], t: Any) -> tuple[str, str]:
+    """The words for admin levels 1 and 2: the workspace's, else the catalogue's neutral ones."""
+    defaults = (t("geography.admin1"), t("geography.admin2"))
+    return tuple((list(levels) + list(defaults[len(levels) :]))[:2])  # type: ignore[return-value]
 
 
 class _Checker:
@@ -158,7 +187,7 @@ def load_config(workspace: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
     check = _Checker(data)
-    known = {"report", "inputs", "email", "limits", "geography"}
+    known = {"report", "inputs", "email", "limits", "geography", "figures"}
     for section in sorted(set(data) - known):
         check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
     report_keys = {
@@ -186,7 +215,11 @@ def load_config(workspace: Path) -> Config:
     country_code, country_name = _country(country, data.get("report", {}).get("locale"), check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
-    household = check.get("report", "household_size", int, 7)
+    # No default: a family's size differs by country, and a guessed one would be printed as fact.
+    # Unset, a row giving only families is a validation error (sitrep.rules.families_only_errors).
+    household = None
+    if "household_size" in data.get("report", {}):
+        household = check.get("report", "household_size", int, None)
     if household is not None and not 1 <= household <= 30:
         check.problems.append(f"report.household_size: {household} is not between 1 and 30")
     period_start = check.get("report", "period_start", dt.date, dt.date(1970, 1, 1))
@@ -242,8 +275,11 @@ def load_config(workspace: Path) -> Config:
         inputs[table] = InputSource.parse(value, workspace)
     narrative = raw_inputs.get("narrative", "inputs/narrative")
     geography_pcodes = _geography_pcodes(data.get("geography", {}), workspace, check)
+    levels = _levels(data.get("geography", {}), check.problems)
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
+    figure_settings, figure_problems = parse_figure_settings(data.get("figures", {}))
+    check.problems += figure_problems
 
     if check.problems:
         raise ConfigError(
@@ -271,8 +307,10 @@ def load_config(workspace: Path) -> Config:
         attach_data=attach_data,
         boundaries=boundaries,
         limits=limits,
+        figures=figure_settings,
         country_code=country_code,
         geography_pcodes=geography_pcodes,
+        levels=levels,
     )
 
 

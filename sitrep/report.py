@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep import __version__
-from sitrep.config import Config, InputSource, load_config, template_dirs
-from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
+from sitrep.config import Config, InputSource, level_words, load_config, template_dirs
+from sitrep.errors import ConfigError, NoDataError, ReportExistsError, ValidationFailed
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.record import Issued, latest_issue, load_record, number_for, record_issue
@@ -36,6 +36,7 @@ class BuildOptions:
     draft: bool = False  # a draft: not numbered for good, never recorded
     force: bool = False  # rebuild even when nothing changed
     number: int | None = None  # the number, for a date before already issued reports
+    today: dt.date | None = None  # the day sitrep runs (from the command line): later is a typo
 
 
 @dataclass
@@ -62,9 +63,15 @@ class Checked:
 
 
 def check_inputs(
-    workspace: Path, day: dt.date | None = None, inputs: dict[str, InputSource] | None = None
+    workspace: Path,
+    day: dt.date | None = None,
+    inputs: dict[str, InputSource] | None = None,
+    today: dt.date | None = None,
 ) -> Checked:
-    """Load and validate every table; the problems, and the report date they imply."""
+    """Load and validate every table; the problems, and the report date they imply.
+
+    `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
+    """
     from sitrep.figures import latest_data_date
     from sitrep.gazetteer import base_gazetteer
     from sitrep.load import load_tables
@@ -72,9 +79,7 @@ def check_inputs(
 
     config = load_config(workspace)
     raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(
-        raw, base_gazetteer(config), config.household_size, lead_days=max(7, config.cadence_days)
-    )
+    tables, more = validate_tables(raw, base_gazetteer(config), config.household_size, today=today)
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
@@ -159,7 +164,7 @@ def _context(
     from sitrep.render import load_messages, make_translator
 
     dirs = template_dirs(config.templates_dir)
-    t = make_translator(load_messages(dirs, config.locale))
+    t = make_translator(load_messages(dirs, config.locale), config.locale)
     rtl = right_to_left(config.locale)
     charts = {
         "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)
@@ -189,6 +194,7 @@ def _context(
             attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
     return {
         "config": config,
+        "levels": level_words(config.levels, t),
         "title": t("report.title", country=config.country, crisis=config.crisis),
         "number": number,
         "revision": revision,
@@ -259,7 +265,7 @@ def render_report(
     `preview` only looks it up.
     """
     # 1-2. load and validate every table; stop on errors (or warnings with --strict)
-    checked = check_inputs(options.workspace, options.date, options.inputs)
+    checked = check_inputs(options.workspace, options.date, options.inputs, options.today)
     if count_errors(checked.problems) or (options.strict and count_warnings(checked.problems)):
         raise ValidationFailed(checked.problems)
     day, data_latest = _report_date(checked.tables, options.date)
@@ -348,6 +354,17 @@ def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.da
 def planned_number(config: Config, day: dt.date) -> int:
     """The number the series gives `day` when nothing is issued: No. 1 on the first report."""
     return config.first_number + (day - config.first_report).days // config.cadence_days
+
+
+def checked_number(config: Config, day: dt.date, number: int) -> int:
+    """`number`, unless the series would give `day` no number (a date before first_report)."""
+    if number < 1:
+        raise ConfigError(
+            f"{day} falls before the first report of the series: report.first_report is "
+            f"{config.first_report} in {config.workspace / 'sitrep.toml'}. Set first_report (and "
+            f"period_start) to the date of the workspace's first report, or give --number N."
+        )
+    return number
 
 
 def _number_and_revision(

@@ -151,6 +151,12 @@ SCHEMAS: dict[str, TableSchema] = {
                     "people_affected", "people", aliases=("affected", "people"), hxl="#affected+ind"
                 ),
                 Column("status", "vocab", True, True, hxl="#status+code", vocab="blockade_status"),
+                Column(
+                    "verified",
+                    "date",
+                    aliases=("last verified", "reported", "confirmed"),
+                    hxl="#date+reported",
+                ),
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
             ),
             date_column="start_date",
@@ -191,6 +197,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 ),
                 Column("round", "text", aliases=("round number",), hxl="#round+code"),
                 Column("reason", "text", aliases=("displacement reason",), hxl="#cause+type"),
+                Column("operation", "text", hxl="#operation+name"),
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
                 Column("operation", "text", hxl="#operation+name"),
             ),

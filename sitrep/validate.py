@@ -27,6 +27,10 @@ from sitrep.schema import SCHEMAS, Column
 
 ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
 MAX_PER_RULE = 50
+NUL_MESSAGE = (
+    "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
+    "formula can hide behind it): retype the cell; expected text without control characters"
+)
 
 __all__ = [
     "ROW",
@@ -126,21 +130,31 @@ def _validate_column(
     parsed = parse.parse_column(cells, cell_parser(column, gazetteer))
     cell_values = cells.to_numpy(dtype=object)
     bad = parsed.error_rows()
-    report.bad[column.name] = bad
+    nul = _nul_rows(parsed)  # reported instead of any other error of the cell
+    if len(nul):
+        report.rows(nul, column.name, cell_values, NUL_MESSAGE)  # shown escaped, by repr
+        parsed.values[nul] = None
+    report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
     by_message: dict[str, list[int]] = {}
-    for position in bad:
+    for position in np.setdiff1d(bad, nul):
         by_message.setdefault(parsed.error(position) or "", []).append(position)
     for message, positions in by_message.items():
         report.rows(np.array(positions), column.name, cell_values, message)
     if column.not_blank:
         missing = parsed.mapped(lambda v: v is None, bool)
-        missing[bad] = False
+        missing[report.bad[column.name]] = False
         report.rows(np.flatnonzero(missing), column.name, cell_values, "a value is required here")
     if column.kind == "date":
         _flag_ambiguous_dates(parsed, raw, column.name, report)
     if column.unique:
         _flag_duplicates(parsed.values, raw, column.name, report)
     return parsed
+
+
+def _nul_rows(parsed: parse.ParsedColumn) -> np.ndarray:
+    """Positions of the rows whose cell holds a NUL character anywhere."""
+    nul = np.array([isinstance(u, str) and "\x00" in u for u in parsed.uniques], dtype=bool)
+    return np.flatnonzero(nul[parsed.codes]) if nul.any() else np.array([], dtype=np.int64)
 
 
 def _flag_ambiguous_dates(
@@ -222,16 +236,19 @@ def _local_names(raw: RawTable, columns: dict[str, object]) -> None:
     )
 
 
-def household_warnings(table: Table, household_size: int) -> list[Problem]:
-    """Warn where families x household size is far from the people given."""
+def household_warnings(table: Table, household_size: int | None) -> list[Problem]:
+    """Warn where families x household size is far from the people given (without a household
+    size, a row of families alone is an error)."""
     return rules.household_warnings(table, household_size)
 
 
 def freshness_warnings(
     tables: dict[str, Table], report_date: dt.date, stale_days: int
 ) -> list[Problem]:
-    """Warn about a table whose newest row is more than `stale_days` older than the report."""
-    return rules.freshness_warnings(tables, report_date, stale_days)
+    """Warn about what nobody has confirmed for more than `stale_days` (`sitrep.dating`)."""
+    from sitrep.dating import freshness_warnings as stale
+
+    return stale(tables, report_date, stale_days)
 
 
 def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
@@ -286,14 +303,15 @@ def _places_gazetteer(
 def validate_tables(
     raw_tables: dict[str, RawTable],
     gazetteer: Gazetteer,
-    household_size: int,
+    household_size: int | None,
     *,
-    lead_days: int = rules.DEFAULT_LEAD_DAYS,
+    today: dt.date | None = None,
 ) -> tuple[dict[str, Table], list[Problem]]:
     """Validate every table; the problems of all tables together.
 
     The workspace's `places` table is validated first and extends the gazetteer for the others.
-    `lead_days`: see `sitrep.rules.future_date_errors`.
+    `today`: the day sitrep runs, from the command line; a date after it is an error
+    (`sitrep.dating.date_problems`; None: not checked).
     """
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
@@ -308,5 +326,7 @@ def validate_tables(
         if name == "displacement":
             problems += household_warnings(table, household_size)
         problems += rules.jump_warnings(table, household_size)
-    problems += rules.future_date_errors(tables, lead_days)
+    from sitrep.dating import date_problems
+
+    problems += date_problems(tables, today)
     return tables, problems

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitrep import report
-from sitrep.config import InputSource, load_config, template_dirs
+from sitrep.config import DEFAULT_TEMPLATES, InputSource, load_config, template_dirs
 from sitrep.report import BuildOptions, build_report, fingerprint
 
 
@@ -19,6 +19,11 @@ def _fp(workspace: Path, inputs: dict | None = None) -> str:
 
 
 def _append(path: Path, data: bytes) -> None:
+    """Append to a file; a template the workspace lacks becomes its override of sitrep's."""
+    if not path.exists() and path.parent.name in ("templates", "fonts", "partials"):
+        parts = path.parts[path.parts.index("templates") + 1 :]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(DEFAULT_TEMPLATES.joinpath(*parts), path)
     path.write_bytes(path.read_bytes() + data)
 
 
@@ -34,6 +39,7 @@ def test_the_fingerprint_is_stable_and_independent_of_the_folder(workspace: Path
         "inputs/sample-data.xlsx",
         "sitrep.toml",
         "inputs/narrative/2021-08-24.md",
+        "templates/i18n/en.toml",
         "templates/style.css",
         "templates/report.html",
         "templates/fonts/OFL.txt",
@@ -47,6 +53,7 @@ def test_any_input_setting_narrative_or_template_changes_the_fingerprint(workspa
 
 def test_a_new_template_file_changes_the_fingerprint(workspace: Path):
     before = _fp(workspace)
+    (workspace / "templates" / "partials").mkdir(exist_ok=True)
     (workspace / "templates" / "partials" / "extra.html").write_text("<p>x</p>")
     assert _fp(workspace) != before
 

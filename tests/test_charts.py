@@ -171,7 +171,7 @@ def test_a_period_without_displacement_still_draws(sample) -> None:
 
 
 def test_labels_are_measured_with_the_fonts() -> None:
-    fonts = Fonts([ROOT / "templates"])
+    fonts = Fonts([ROOT / "sitrep" / "templates"])
     canvas = Canvas(100, 100, fonts, 10)
     narrow, wide = canvas.measure("iiii"), canvas.measure("WWWW")
     assert 0 < narrow < wide

@@ -146,7 +146,7 @@ def _empty(t: Table) -> Table:
 def test_an_empty_displacement_table_gives_zero_not_an_error():
     disp = _empty(displacement((D(2021, 8, 20), "AF0907", 5, None, "S")))
     fig = figures(D(2021, 8, 20), displacement=disp)
-    assert (fig.displaced_period, fig.displaced_today, fig.families_period) == (0, 0, 0)
+    assert (fig.displaced_period, fig.displaced_today, fig.families_period) == (0, 0, None)
     assert fig.provinces == [] and fig.sources == []
     assert [n for _, n in fig.daily] == [0] * 6  # 15 to 20 August, every day 0
     assert {k.key: k.value for k in fig.key_figures} == {"displaced_period": 0}

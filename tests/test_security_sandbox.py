@@ -340,8 +340,11 @@ def test_sitrep_build_refuses_each_attack(name, tmp_path):
 
 def test_a_harmless_template_builds_and_shows_no_secret(tmp_path):
     ws = copy_workspace(tmp_path / "ws")
-    header = (ws / "templates" / "partials" / "header.html").read_text(encoding="utf-8")
+    from sitrep.config import DEFAULT_TEMPLATES
+
+    header = (DEFAULT_TEMPLATES / "partials" / "header.html").read_text(encoding="utf-8")
     probe = "<p>{{ '%s %s' % (fig, config.workspace) }} {{ config|pprint }}</p>\n"
+    (ws / "templates" / "partials").mkdir(exist_ok=True)  # the workspace's override of it
     (ws / "templates" / "partials" / "header.html").write_text(probe + header, encoding="utf-8")
     done = run_build(ws, tmp_path)
     assert done.returncode == 0, done.stderr

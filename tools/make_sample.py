@@ -205,6 +205,7 @@ def blockades() -> list[dict]:
             None,
             65000,
             "ongoing",
+            D(2021, 8, 24),  # confirmed by the day's reports ("for the fourth day")
             NEWS,
         ),
         (
@@ -217,6 +218,7 @@ def blockades() -> list[dict]:
             None,
             65000,
             "ongoing",
+            D(2021, 8, 24),  # confirmed by the day's reports ("for the fourth day")
             NEWS,
         ),
         (
@@ -229,6 +231,7 @@ def blockades() -> list[dict]:
             D(2021, 8, 19),
             20000,
             "lifted",
+            None,
             KI,
         ),
         (
@@ -241,6 +244,7 @@ def blockades() -> list[dict]:
             None,
             170000,
             "ongoing",
+            None,
             NEWS,
         ),
         (
@@ -253,6 +257,7 @@ def blockades() -> list[dict]:
             None,
             30000,
             "ongoing",
+            None,
             KI,
         ),
     ]
@@ -273,19 +278,21 @@ def routes() -> list[dict]:
     panjshir = ("R04", "Panjshir valley road", "Gulbahar", "Paryan", "Rukha; Bazarak; Khenj")
     anjuman = ("R05", "Anjuman pass road", "Paryan", "Badakhshan", "Kotal-e Anjuman")
     rows = [
-        (*kabul, "open with restrictions", "checkpoint", D(2021, 8, 15), KI),
-        (*salang, "open with restrictions", "checkpoint", D(2021, 8, 15), KI),
-        (*salang, "closed", "closure by armed group", D(2021, 8, 23), NEWS),
-        (*andarab, "open", "none", D(2021, 8, 15), KI),
-        (*andarab, "restricted", "insecurity/hostilities", D(2021, 8, 17), OCHA),
-        (*andarab, "closed", "closure by armed group", D(2021, 8, 21), NEWS),
-        (*panjshir, "open", "none", D(2021, 8, 15), KI),
-        (*panjshir, "restricted", "checkpoint", D(2021, 8, 23), NEWS),
-        (*panjshir, "closed", "closure by armed group", D(2021, 8, 24), NEWS),
-        (*anjuman, "open with restrictions", "damage/landslide/snow", D(2021, 8, 15), KI),
-        (*anjuman, "unknown", None, D(2021, 8, 22), KI),
+        # the last column: the day the status was last confirmed (blank: only on `since`)
+        (*kabul, "open with restrictions", "checkpoint", D(2021, 8, 15), KI, D(2021, 8, 23)),
+        (*salang, "open with restrictions", "checkpoint", D(2021, 8, 15), KI, None),
+        (*salang, "closed", "closure by armed group", D(2021, 8, 23), NEWS, D(2021, 8, 24)),
+        (*andarab, "open", "none", D(2021, 8, 15), KI, None),
+        (*andarab, "restricted", "insecurity/hostilities", D(2021, 8, 17), OCHA, None),
+        (*andarab, "closed", "closure by armed group", D(2021, 8, 21), NEWS, D(2021, 8, 24)),
+        (*panjshir, "open", "none", D(2021, 8, 15), KI, None),
+        (*panjshir, "restricted", "checkpoint", D(2021, 8, 23), NEWS, None),
+        (*panjshir, "closed", "closure by armed group", D(2021, 8, 24), NEWS, None),
+        (*anjuman, "open with restrictions", "damage/landslide/snow", D(2021, 8, 15), KI, None),
+        (*anjuman, "unknown", None, D(2021, 8, 22), KI, None),
     ]
     keys = ("route_id", "route", "from", "to", "via", "status", "constraint", "since", "source")
+    keys += ("verified",)
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
