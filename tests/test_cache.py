@@ -119,3 +119,26 @@ def test_a_changed_input_is_rebuilt_as_a_revision(issued, tmp_path: Path):
     assert not revised.reused and revised.revision == 1
     assert "One more sentence." in revised.html.read_text("utf-8")
     assert build_report(BuildOptions(workspace)).reused  # and that revision is reused in turn
+
+
+def test_compiled_templates_of_another_sitrep_are_not_loaded(tmp_path, monkeypatch):
+    """Jinja compiles a call to a `pass_context` filter differently: code compiled while the
+    filter was plain must not be loaded once it takes the context (a sitrep upgrade)."""
+    import jinja2
+
+    from sitrep.render import bytecode_cache, compile_salt
+
+    monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.html").write_text("{{ x|twice }}")
+
+    def environment(twice):
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "t")))
+        env.filters["twice"] = twice
+        env.bytecode_cache = bytecode_cache(compile_salt(env))
+        return env
+
+    assert environment(lambda v: v * 2).get_template("page.html").render(x=3) == "6"
+    later = environment(jinja2.pass_context(lambda ctx, v: v * 2))
+    assert later.get_template("page.html").render(x=3) == "6"
+    assert list((tmp_path / "cache" / "jinja2").iterdir())  # the cache is in use
