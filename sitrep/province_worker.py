@@ -139,10 +139,10 @@ _WORKER_STATE: Path | None = None
 
 def warm_up() -> None:
     """Pool initializer: the heavy imports, while the main process validates the inputs."""
-    import matplotlib.backends.backend_svg  # the charts and the map
-    import matplotlib.figure  # noqa: F401
+    import uharfbuzz  # noqa: F401  (the drawings' text widths)
     import weasyprint  # noqa: F401
 
+    import sitrep.accessmap
     import sitrep.figures
     import sitrep.render  # noqa: F401  (Jinja, Babel)
 

@@ -145,21 +145,20 @@ def _context(
 
     `attachments` (the input rows used, as CSV files) is for the PDF stage, not the templates.
     """
-    from markupsafe import Markup
-
     from sitrep.accessmap import access_map, load_places
     from sitrep.attachments import NEVER_ATTACHED, table_file
-    from sitrep.charts import displacement_chart, price_chart
+    from sitrep.charts import displacement_chart, price_chart, right_to_left
     from sitrep.figures import source_uses
     from sitrep.render import load_messages, make_translator
 
     dirs = template_dirs(config.templates_dir)
     t = make_translator(load_messages(dirs, config.locale), config.locale)
+    rtl = right_to_left(config.locale)
     charts = {
-        "displacement": displacement_chart(figures, t, config.locale, dirs)
+        "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)
         if figures.provinces
         else None,
-        "prices": price_chart(figures.prices, t, config.locale, dirs),
+        "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
     }
     places = load_places(tables["places"].frame) if "places" in tables else {}
     vias = {}
@@ -168,7 +167,7 @@ def _context(
         for r in tables["routes"].frame.to_dict("records"):
             if used_routes.get(r["route_id"]) == r["since"]:
                 vias[r["route_id"]] = r["via"]
-    the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries)
+    the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries, rtl)
     if the_map.places:
         frame = tables["places"].frame
         rows = {p.row for p in the_map.places}
@@ -191,9 +190,10 @@ def _context(
         "fig": figures,
         "narrative": narrative,
         "contacts": contacts,
-        # matplotlib escapes the cell text it draws; the SVG is markup sitrep made, not input
-        "charts": {k: Markup(v) if v else None for k, v in charts.items()},
-        "access_map": replace(the_map, svg=Markup(the_map.svg) if the_map.svg else None),
+        # sitrep.drawing escapes the cell text it draws; a drawing is markup sitrep made (its
+        # __html__), with its description for alt text
+        "charts": charts,
+        "access_map": the_map,
         "attachments": attachments,
         "places_credit": _places_credit(config),
         "generator": f"sitrep {__version__}",

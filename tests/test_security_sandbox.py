@@ -192,7 +192,8 @@ def test_the_context_holds_no_path_and_no_mail_settings(context):
     assert "email" not in plain_fields(plain["config"])
     assert "data" not in plain_fields(plain["attachments"][0])
     assert isinstance(plain["fig"].sources_of, PlainFunction)
-    assert isinstance(plain["charts"]["prices"], Markup)
+    assert isinstance(plain["charts"]["prices"].wide, Markup)  # a drawing: markup sitrep made
+    assert isinstance(plain["charts"]["prices"].description, str)
 
 
 def test_anything_but_plain_data_is_refused_by_the_conversion():
