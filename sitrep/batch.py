@@ -35,7 +35,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +66,8 @@ from sitrep.record import (
     save_province_record,
 )
 from sitrep.report import BuildOptions, fingerprint, planned_number, report_name
+
+Progress = Callable[[int, int, str], None]  # (reports done, reports in all, the last one's name)
 
 if TYPE_CHECKING:
     pass
@@ -246,8 +248,13 @@ def _write_report(shared: Shared, outcome: Outcome) -> tuple[ProvinceReport, Pro
     return report, entry
 
 
-def build_each_province(options: BuildOptions, workers: int | None = None) -> BatchResult:
-    """One report per province in the data, `workers` processes at a time (default: CPUs)."""
+def build_each_province(
+    options: BuildOptions, workers: int | None = None, progress: Progress | None = None
+) -> BatchResult:
+    """One report per province in the data, `workers` processes at a time (default: CPUs).
+
+    `progress(done, total, name)` is called as each province's report is written or reused.
+    """
     config = load_config(options.workspace)
     dirs = template_dirs(config.templates_dir)
     fp = fingerprint(config, options.inputs, dirs)
@@ -258,14 +265,18 @@ def build_each_province(options: BuildOptions, workers: int | None = None) -> Ba
     pool = _start_pool(workers) if workers > 1 else None
     try:
         shared, problems = _shared(options, config, dirs)
-        return _build_all(shared, problems, fp, pool)
+        return _build_all(shared, problems, fp, pool, progress)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
 
 def _build_all(
-    shared: Shared, problems: list[Problem], fp: str, pool: ProcessPoolExecutor | None
+    shared: Shared,
+    problems: list[Problem],
+    fp: str,
+    pool: ProcessPoolExecutor | None,
+    progress: Progress | None = None,
 ) -> BatchResult:
     """Every province's report: built, or reused when unchanged; written and recorded."""
     config = shared.config
@@ -275,7 +286,9 @@ def _build_all(
     reports: list[ProvinceReport] = []
     entries: dict[tuple[str, int], ProvinceIssued] = {}
     conflicts: list[str] = []
-    for outcome in _outcomes(shared, jobs, pool):
+    for done, outcome in enumerate(_outcomes(shared, jobs, pool), 1):
+        if progress:
+            progress(done, len(jobs), outcome.name)
         if outcome.status == "conflict":
             conflicts.append(outcome.name)
             continue
