@@ -208,8 +208,7 @@ def _write_report(shared: Shared, outcome: Outcome) -> tuple[ProvinceReport, Pro
     config, options, day = shared.config, shared.options, shared.day
     edition = html_edition(outcome.html, shared.dirs)
     slug = slugify(outcome.name)
-    name = report_name(config, day, shared.number, outcome.revision, options.draft)
-    name = name.replace("_DRAFT", "") + f"_{slug}" + ("_DRAFT" if options.draft else "")
+    name = report_name(config, day, shared.number, outcome.revision, options.draft, slug)
     folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "") / slug
     pdf, html = folder / f"{name}.pdf", folder / f"{name}.html"
     if not options.draft and pdf.is_file() and sha256_file(pdf) != sha256_bytes(outcome.pdf):

@@ -77,9 +77,10 @@ class Worker:
         self.env = make_environment(shared.dirs, shared.config.locale)
 
     def html(self, pcode: str, revision: int) -> tuple[str, dict]:
+        from sitrep.config import slugify
         from sitrep.figures import compute_figures
         from sitrep.render import render_html
-        from sitrep.report import _context
+        from sitrep.report import _context, report_name
 
         s = self.shared
         name = self.gazetteer.name(pcode)
@@ -87,6 +88,10 @@ class Worker:
         tables = self.split(pcode)
         figures = compute_figures(tables, config, self.gazetteer, s.day)
         context = _context(config, figures, s.narrative, tables, s.number, revision, s.options)
+        area = slugify(name)
+        context["pdf_file"] = (
+            report_name(s.config, s.day, s.number, revision, s.options.draft, area) + ".pdf"
+        )
         try:
             return self.env.get_template("report.html").render(**context), context
         except Exception:

@@ -102,10 +102,15 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     return digest.hexdigest()
 
 
-def report_name(config: Config, day: dt.date, number: int, revision: int, draft: bool) -> str:
+def report_name(
+    config: Config, day: dt.date, number: int, revision: int, draft: bool, area: str = ""
+) -> str:
+    """`slug_sitrep_DATE_noNN[_revR][_area][_DRAFT]`, without the extension; `area` a slug."""
     name = f"{config.slug}_sitrep_{day.isoformat()}_no{number:02d}"
     if revision:
         name += f"_rev{revision}"
+    if area:
+        name += f"_{area}"
     return name + ("_DRAFT" if draft else "")
 
 
@@ -199,6 +204,9 @@ def _context(
         "charts": {k: Markup(v) if v else None for k, v in charts.items()},
         "access_map": replace(the_map, svg=Markup(the_map.svg) if the_map.svg else None),
         "attachments": attachments,
+        # the PDF beside the HTML edition, which links to it (a per-area report names its own)
+        "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
+        + ".pdf",
         "generator": f"sitrep {__version__}",
     }
 
