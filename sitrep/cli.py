@@ -211,7 +211,7 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     click.echo(result.pdf)
 
 
-def _progress_line():
+def progress_line():
     """A one-line counter on a terminal (None in a pipe or a log: nothing extra is printed)."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
@@ -229,7 +229,7 @@ def build_each(ctx: Context, options, workers: int | None) -> None:
     from sitrep.batch import build_each_province
 
     try:
-        batch = build_each_province(options, workers, _progress_line())
+        batch = build_each_province(options, workers, progress_line())
     except Exception as exc:
         fail(ctx, exc)
     if batch.problems:
