@@ -19,6 +19,8 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 from sitrep.config import CONFIG_NAME, Config, InputSource, load_config, template_dirs
@@ -27,7 +29,6 @@ from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.record import Issued, load_record
 from sitrep.render import load_messages, make_environment, make_translator
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
 ATOM = "http://www.w3.org/2005/Atom"
 ARCHIVE_TEMPLATE = "archive.html"
 
@@ -66,56 +67,111 @@ class Published:
     pages: list[Path] = field(default_factory=list)  # index.html / feed.xml, when rewritten
 
 
-def _text(element: ET.Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+# The sections the summary is read from; cut out before parsing, since an edition is mostly
+# inline fonts and drawings.
+SECTIONS = re.compile(
+    r'<section\b[^>]*\bclass="[^"]*\b(?:highlights|key-figures)\b[^"]*"[^>]*>.*?</section>', re.S
+)
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+LANG = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
+VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "col", "area"}
 
 
-def _with_class(root: ET.Element, name: str) -> list[ET.Element]:
-    return [e for e in root.iter() if name in (e.get("class") or "").split()]
+class _Summary(HTMLParser):
+    """The text of each highlight (`.highlights li`) and key figure (`.tile .value/.caption`).
+
+    The standard library's parser: these few kilobytes need no HTML5 tree, and a full parser
+    costs ten times more per edition, which a publish of a hundred reports pays each run.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, set[str]]] = []
+        self.highlights: list[str] = []
+        self.figures: list[list[str]] = []
+        self.capture: list[str] | None = None
+        self.capture_depth = 0
+
+    def _within(self, name: str) -> bool:
+        return any(name in classes for _, classes in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        classes = set((dict(attrs).get("class") or "").split())
+        if tag in VOID:
+            return
+        self.stack.append((tag, classes))
+        if "tile" in classes and self._within("key-figures"):
+            self.figures.append(["", ""])
+        highlight = tag == "li" and self._within("highlights")
+        figure = bool(classes & {"value", "caption"}) and self._within("tile") and self.figures
+        if self.capture is None and (highlight or figure):
+            self.capture, self.capture_depth = [], len(self.stack)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or not self.stack:
+            return
+        if self.capture is not None and len(self.stack) == self.capture_depth:
+            text = " ".join("".join(self.capture).split())
+            _, classes = self.stack[-1]
+            if "value" in classes:
+                self.figures[-1][0] = text
+            elif "caption" in classes:
+                self.figures[-1][1] = text
+            else:
+                self.highlights.append(text)
+            self.capture = None
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.capture is not None:
+            self.capture.append(data)
 
 
-def read_edition(html: bytes) -> tuple[str, str, tuple[str, ...], tuple[Figure, ...]]:
+def read_edition(html: str) -> tuple[str, str, tuple[str, ...], tuple[Figure, ...]]:
     """(title, language, highlights, key figures) of an issued HTML edition.
 
     Read by the classes the default templates give them (`highlights`, `key-figures`, `tile`,
     `value`, `caption`); a workspace's template without them gives an entry with no summary.
     """
-    import tinyhtml5
+    summary = _Summary()
+    summary.feed("".join(m.group(0) for m in SECTIONS.finditer(html)))
+    summary.close()
+    title, lang = TITLE.search(html), LANG.search(html)
+    title_text = " ".join(unescape(title.group(1)).split()) if title else ""
+    figures = tuple(Figure(v, c) for v, c in summary.figures if v and c)
+    return title_text, lang.group(1) if lang else "", tuple(summary.highlights), figures
 
-    root = tinyhtml5.parse(html.decode("utf-8", "replace"))
-    title = next((_text(e) for e in root.iter(f"{XHTML}title")), "")
-    highlights: list[str] = []
-    for section in _with_class(root, "highlights"):
-        highlights += [_text(li) for li in section.iter(f"{XHTML}li")]
-    figures = []
-    for tile in (t for s in _with_class(root, "key-figures") for t in _with_class(s, "tile")):
-        value, caption = _with_class(tile, "value"), _with_class(tile, "caption")
-        if value and caption:
-            figures.append(Figure(_text(value[0]), _text(caption[0])))
-    return title, root.get("lang") or "", tuple(highlights), tuple(figures)
+
+def _same_file(target: Path, size: int, digest: str) -> bool:
+    """`target` holds these bytes (the size first: most differing files differ in size)."""
+    return target.stat().st_size == size and sha256_file(target) == digest
 
 
 def _plan(output: Path, folder: Path, record: list[Issued]) -> tuple[list, list[Entry], int]:
-    """What to copy ((source, target) pairs), the entries, and how many are there already."""
+    """What to copy ((source, target) pairs), the entries, and how many are there already.
+
+    Raises PublishConflict, before anything is written, when a target has other bytes.
+    """
     copies, entries, same, conflicts = [], [], 0, []
     for issued in sorted(record, key=lambda e: (e.date, e.revision), reverse=True):
-        files = [(output / issued.pdf, issued.pdf_sha256), (output / issued.html, None)]
-        for source, digest in files:
+        pdf, html = output / issued.pdf, output / issued.html
+        for source in (pdf, html):
             if not source.is_file():
                 raise SitrepError(
                     f"{source} is in the record of issued reports ({output / 'issued.json'}) "
                     f"but missing. Build it again with: sitrep build --date {issued.date}"
                 )
+        edition = html.read_bytes()
+        # The record holds the PDF's hash; the edition is hashed here.
+        for source, digest in ((pdf, issued.pdf_sha256), (html, sha256_bytes(edition))):
             target = folder / source.relative_to(output)
-            if target.is_file():
-                # The record holds the PDF's hash; the edition is small enough to hash here.
-                digest = digest or sha256_file(source)
-                if target.stat().st_size == source.stat().st_size and sha256_file(target) == digest:
-                    same += 1
-                    continue
+            if not target.is_file():
+                copies.append((source, target))
+            elif _same_file(target, source.stat().st_size, digest):
+                same += 1
+            else:
                 conflicts.append(target)
-            copies.append((source, target))
-        title, language, highlights, figures = read_edition((output / issued.html).read_bytes())
+        title, language, highlights, figures = read_edition(edition.decode("utf-8"))
         entries.append(
             Entry(
                 issued.date,
