@@ -23,6 +23,8 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+from markupsafe import Markup
+
 from sitrep.config import CONFIG_NAME, Config, InputSource, load_config, template_dirs
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
@@ -238,15 +240,19 @@ def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: s
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _stylesheet_colours(dirs: list[Path]) -> str:
-    """The `:root { --... }` custom properties of the report's stylesheet, for the archive."""
+def _stylesheet_colours(dirs: list[Path]) -> Markup:
+    """The `:root { --... }` custom properties of the report's stylesheet, for the archive.
+
+    Markup for the archive's <style> (escaped quotes would break the CSS); a block with `<` in
+    it is left out, so nothing can close the <style> element.
+    """
     for folder in dirs:
         css = folder / "style.css"
         if css.is_file():
             match = re.search(r":root\s*\{[^}]*\}", css.read_text("utf-8"))
-            if match:
-                return match.group(0)
-    return ""
+            if match and "<" not in match.group(0):
+                return Markup(match.group(0))
+    return Markup("")
 
 
 def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Path]) -> bytes:

@@ -63,6 +63,8 @@ def test_every_issued_report_is_copied_with_an_archive_and_a_feed(issued, tmp_pa
     # newest first: the revision, then No. 10, then No. 9
     assert index.index("Revision 1") < index.index("No. 9")
     assert index.count("<article") == 3
+    style = index.split("<style>")[1].split("</style>")[0]
+    assert "--accent:" in style and "&#34;" not in style  # the report's colours, as CSS
     assert 'href="2021-08-23/' in index and "://" not in index.split("</head>")[0]
 
     entries = feed_entries(folder)
