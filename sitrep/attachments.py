@@ -21,6 +21,7 @@ class DataFile:
     name: str  # e.g. "displacement.csv"
     data: bytes
     description: str
+    __template_hidden__ = ("data",)  # templates name the files; the bytes are for the PDF
 
 
 def csv_safe(value: object) -> str:

@@ -32,7 +32,7 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2021-08-24") from None
+        raise click.BadParameter(f"{value!r} is not a date like 2025-06-30") from None
 
 
 def parse_inputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict:
@@ -179,8 +179,9 @@ def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
 )
 @click.option(
     "--each",
-    type=click.Choice(["province"]),
-    help="One report per province in the data, in output/DATE/PROVINCE/.",
+    type=click.Choice(["admin1", "province"]),
+    help="One report per admin-1 area with rows in the data (province is the same), in "
+    "output/DATE/AREA/.",
 )
 @click.option(
     "--workers",
@@ -193,6 +194,7 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     from sitrep.report import BuildOptions, build_report
 
     options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
+    options.today = dt.date.today()  # the only reading of the clock: dates after it are typos
     if each:
         build_each(ctx, options, workers)
         return
@@ -258,7 +260,7 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     from sitrep.report import check_inputs
 
     try:
-        checked = check_inputs(ctx.workspace, day, inputs)
+        checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today())
     except Exception as exc:
         fail(ctx, exc)
     problems = checked.problems
@@ -397,16 +399,52 @@ def publish(ctx: Context, folder: Path | None) -> None:
 
 @main.command()
 @workspace_option
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--country", default="Afghanistan", show_default=True, help="report.country")
-@click.option("--crisis", default="Crisis name", show_default=True, help="report.crisis")
+@click.argument("query", default="")
+@click.option("--level", type=click.IntRange(1, 4), help="List the areas of one admin level.")
 @click.pass_obj
-def init(ctx: Context, directory: Path, country: str, crisis: str) -> None:
+def places(ctx: Context, query: str, level: int | None) -> None:
+    """Look a place up: P-code, level, parent and where its name comes from."""
+    from sitrep.geo.lookup import find_places, format_answer
+
+    if not query and level is None:
+        raise click.UsageError("give a place name or P-code, or --level N")
+    try:
+        answer = find_places(ctx.workspace, query, level)
+    except Exception as exc:
+        fail(ctx, exc)
+    for line in format_answer(answer):
+        click.echo(line)
+    g = answer.gazetteer
+    where = g.list_name or "the places table"
+    if not answer.matches:
+        click.echo(answer.message or f"no areas of admin level {level} in {where}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"{len(answer.matches)} found in {where}", err=True)
+
+
+@main.command()
+@workspace_option
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--country",
+    required=True,
+    help="report.country: an ISO3 code (HTI) or the country's name (Haiti, Haïti).",
+)
+@click.option("--crisis", help="report.crisis (default: a placeholder to replace).")
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="report.locale: the report's and the workbook's language (en, fr, ...).",
+)
+@click.pass_obj
+def init(ctx: Context, directory: Path, country: str, crisis: str | None, language: str) -> None:
     """Create a new workspace in DIRECTORY: settings, a blank workbook, templates, narrative."""
     from sitrep.init import create_workspace
 
     try:
-        created = create_workspace(directory, country, crisis)
+        # The first report is today's: the clock is read here, at the command line, only.
+        created = create_workspace(directory, country, dt.date.today(), crisis, language)
     except Exception as exc:
         fail(ctx, exc)
     for path in created:

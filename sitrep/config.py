@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sitrep.errors import ConfigError, WorkspaceError
+from sitrep.figure_settings import FigureSettings, parse_figure_settings
 from sitrep.limits import Limits, parse_limits
 from sitrep.schema import SCHEMAS
 
@@ -42,11 +45,11 @@ class Config:
     """The workspace settings, with defaults filled in."""
 
     workspace: Path
-    country: str
+    country: str  # the name printed, in the report's language ("Haïti" for HTI in French)
     crisis: str
     slug: str
     issuing_office: str
-    household_size: int
+    household_size: int | None  # people per family; None: not set, families alone are errors
     period_start: dt.date
     first_report: dt.date
     cadence_days: int
@@ -62,6 +65,13 @@ class Config:
     pdf_variant: str | None = DEFAULT_PDF_VARIANT  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
+    country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
+    geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
+    # [geography] levels: the workspace's words for admin levels 1, 2, ... ("Département",
+    # "Commune"); () uses the catalogue's neutral words (`level_words`)
+    levels: tuple[str, ...] = ()
+    __template_hidden__ = ("email",)  # templates see the settings but the mail's (sitrep.plain)
     publish: dict[str, Any] = field(default_factory=dict)  # [publish], read by sitrep.publish
 
     @property
@@ -74,16 +84,45 @@ class Config:
 
 
 def template_dirs(workspace_templates: Path) -> list[Path]:
-    """Workspace templates first, then sitrep's defaults (once, if they are the same folder)."""
+    """Workspace templates first, then sitrep's defaults (once, if they are the same folder).
+
+    The workspace's folder, and every link in it, must stay inside the workspace (or lead into
+    sitrep's own templates): a WorkspaceError names the first that does not.
+    """
     dirs = [workspace_templates] if workspace_templates.is_dir() else []
+    if dirs:
+        _links_inside(workspace_templates, workspace_templates.parent)
     if not dirs or dirs[0].resolve() != DEFAULT_TEMPLATES.resolve():
         dirs.append(DEFAULT_TEMPLATES)
     return dirs
 
 
+def _links_inside(folder: Path, workspace: Path) -> None:
+    roots = [workspace.resolve(), DEFAULT_TEMPLATES.resolve()]
+
+    def check(path: Path) -> None:
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            raise WorkspaceError(f"{path} is a symbolic link that leads nowhere") from None
+        if not any(real.is_relative_to(root) for root in roots):
+            raise WorkspaceError(
+                f"{path} is a symbolic link to {real}, outside the workspace: sitrep reads "
+                f"templates only inside it. Copy the file in instead of linking to it."
+            )
+
+    check(folder)
+    for parent, subdirs, files in os.walk(folder):
+        for name in subdirs + files:
+            if (path := Path(parent, name)).is_symlink():
+                check(path)
+
+
 def slugify(text: str) -> str:
-    """'North-east Afghanistan: Panjshir' -> 'north-east-afghanistan-panjshir'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "sitrep"
+    """'Haiti: Ouest floods' -> 'haiti-ouest-floods'."""
+    # accents dropped, not the letters: "Violences armées" -> "violences-armees"
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "sitrep"
 
 
 def find_workspace(directory: Path) -> Path:
@@ -96,6 +135,27 @@ def find_workspace(directory: Path) -> Path:
             f"or create one with: sitrep init DIR"
         )
     return directory
+
+
+def _levels(geography: Any, problems: list[str]) -> tuple[str, ...]:
+    """`[geography] levels = ["Département", "Commune"]`: the words for admin 1, admin 2..."""
+    if not isinstance(geography, dict):
+        return ()  # said by _geography_pcodes
+    for key in sorted(set(geography) - {"levels", "pcodes"}):
+        problems.append(f"geography.{key}: unknown key")
+    levels = geography.get("levels", [])
+    if not (isinstance(levels, list) and all(isinstance(w, str) and w.strip() for w in levels)):
+        problems.append(
+            f'geography.levels: {levels!r} is not a list of words, e.g. ["Province", "District"]'
+        )
+        return ()
+    return tuple(w.strip() for w in levels)
+
+
+def level_words(levels: tuple[str, ...], t: Any) -> tuple[str, str]:
+    """The words for admin levels 1 and 2: the workspace's, else the catalogue's neutral ones."""
+    defaults = (t("geography.admin1"), t("geography.admin2"))
+    return tuple((list(levels) + list(defaults[len(levels) :]))[:2])  # type: ignore[return-value]
 
 
 class _Checker:
@@ -129,7 +189,7 @@ def load_config(workspace: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
     check = _Checker(data)
-    known = {"report", "inputs", "email", "limits", "publish"}
+    known = {"report", "inputs", "email", "limits", "geography", "figures", "publish"}
     for section in sorted(set(data) - known):
         check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
     report_keys = {
@@ -154,9 +214,14 @@ def load_config(workspace: Path) -> Config:
         check.problems.append(f"report.{key}: unknown key")
 
     country = check.get("report", "country", str, "")
+    country_code, country_name = _country(country, data.get("report", {}).get("locale"), check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
-    household = check.get("report", "household_size", int, 7)
+    # No default: a family's size differs by country, and a guessed one would be printed as fact.
+    # Unset, a row giving only families is a validation error (sitrep.rules.families_only_errors).
+    household = None
+    if "household_size" in data.get("report", {}):
+        household = check.get("report", "household_size", int, None)
     if household is not None and not 1 <= household <= 30:
         check.problems.append(f"report.household_size: {household} is not between 1 and 30")
     period_start = check.get("report", "period_start", dt.date, dt.date(1970, 1, 1))
@@ -211,8 +276,12 @@ def load_config(workspace: Path) -> Config:
             continue
         inputs[table] = InputSource.parse(value, workspace)
     narrative = raw_inputs.get("narrative", "inputs/narrative")
+    geography_pcodes = _geography_pcodes(data.get("geography", {}), workspace, check)
+    levels = _levels(data.get("geography", {}), check.problems)
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
+    figure_settings, figure_problems = parse_figure_settings(data.get("figures", {}))
+    check.problems += figure_problems
 
     if check.problems:
         raise ConfigError(
@@ -220,7 +289,7 @@ def load_config(workspace: Path) -> Config:
         )
     return Config(
         workspace=workspace,
-        country=country,
+        country=country_name or country,
         crisis=crisis,
         slug=slug,
         issuing_office=office,
@@ -241,4 +310,38 @@ def load_config(workspace: Path) -> Config:
         attach_data=attach_data,
         boundaries=boundaries,
         limits=limits,
+        figures=figure_settings,
+        country_code=country_code,
+        geography_pcodes=geography_pcodes,
+        levels=levels,
     )
+
+
+def _country(country: str, locale: object, check: _Checker) -> tuple[str, str]:
+    """(ISO3 code, name in the report's language) of report.country, an ISO3 code or a name
+    in English or in the report's language ("HTI", "Haïti"); ("", "") when it is not set."""
+    if not country.strip():
+        return "", ""
+    from sitrep.geo.countries import UnknownCountry, resolve_country
+
+    language = locale if isinstance(locale, str) else "en"
+    try:
+        found = resolve_country(country, language)
+    except UnknownCountry as exc:
+        check.problems.append(f"report.country: {exc}")
+        return "", ""
+    return found.iso3, found.name_in(language)
+
+
+def _geography_pcodes(section: object, workspace: Path, check: _Checker) -> InputSource | None:
+    """[geography] pcodes: 'PATH' or 'PATH#SHEET' of the country's COD-AB tabular file."""
+    if not isinstance(section, dict):
+        check.problems.append("[geography]: expected a table of settings")
+        return None
+    value = section.get("pcodes")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        check.problems.append(f"geography.pcodes: {value!r} is not a path ('PATH' or 'PATH#SHEET')")
+        return None
+    return InputSource.parse(value, workspace)

@@ -1,4 +1,4 @@
-"""Forgiving cell parsers: "1,200" -> 1200, "24/08/2021" -> 2021-08-24, "Banu" -> AF0907.
+"""Forgiving cell parsers: "1,200" -> 1200, "30/06/2025" -> 2025-06-30, "Pétion-Ville" -> HT0114.
 
 Each parser takes one raw cell and returns (value, error message or None). Missing-value
 words ("n/a", "-", "unknown", "not available", ...) become None, which the report shows as
@@ -7,7 +7,7 @@ words ("n/a", "-", "unknown", "not available", ...) become None, which the repor
   error (a decimal comma or a misplaced separator? write 12.50);
 - dates are read day first: 05/08/2021 is 5 August 2021. A column whose every slashed date could
   be read either way is flagged by the validator; two-digit years are errors. Also accepted:
-  2021-08-24 (with or without a time), 24 Aug 2021, Aug 24 2021, 24-Aug-2021, workbook dates
+  2025-06-30 (with or without a time), 30 Jun 2025, Jun 30 2025, 30-Jun-2025, workbook dates
   and datetimes, and Excel serial numbers (44432, in a workbook or, as 5 digits, in a CSV file).
 
 `parse_column` applies a parser to each distinct value of a column once, which is what makes a
@@ -44,6 +44,10 @@ TEXT_FORMATS = (
     "%a %d %b %Y",
 )  # fmt: skip
 EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+# No count of people exceeds the world's population; no price or other figure needs more than
+# 15 digits (floats stay exact), and a sum of any number of them stays finite.
+MAX_PEOPLE = 10**10
+MAX_NUMBER = 10**15
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "active"}
 FALSE_WORDS = {"no", "n", "false", "0", "inactive"}
 
@@ -91,6 +95,13 @@ def _number_text(text: str) -> str | None:
     return text.replace(",", "")
 
 
+def _as_float(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond float range: no plausible figure
+        return math.inf
+
+
 def parse_people(value: object) -> Parsed:
     """A count of people or families: a whole number, 0 or more."""
     if is_missing(value):
@@ -98,7 +109,7 @@ def parse_people(value: object) -> Parsed:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None, "expected a whole number of people, like 1200 or 1,200"
     if isinstance(value, int | float):
-        number = float(value)
+        number = _as_float(value)
     else:
         text = _number_text(value)
         try:
@@ -113,6 +124,8 @@ def parse_people(value: object) -> Parsed:
         return None, "a number of people cannot be negative"
     if not number.is_integer():
         return None, "a number of people must be a whole number"
+    if number > MAX_PEOPLE:
+        return None, f"not a plausible number of people: more than {MAX_PEOPLE:,}"
     return int(number), None
 
 
@@ -123,15 +136,20 @@ def parse_number(value: object) -> Parsed:
     if isinstance(value, bool):
         return None, "expected a number"
     if isinstance(value, int | float):
-        return (None, "expected a number") if math.isnan(value) else (float(value), None)
-    text = _number_text(str(value))
-    if text is None:
-        return None, "expected a number with a decimal point, like 1200.50 (not 1200,50)"
-    try:
-        number = float(text)
-    except ValueError:
+        number = _as_float(value)
+    else:
+        text = _number_text(str(value))
+        if text is None:
+            return None, "expected a number with a decimal point, like 1200.50 (not 1200,50)"
+        try:
+            number = float(text)
+        except ValueError:
+            return None, "expected a number"
+    if not math.isfinite(number):
         return None, "expected a number"
-    return (number, None) if math.isfinite(number) else (None, "expected a number")
+    if abs(number) > MAX_NUMBER:
+        return None, f"not a plausible figure: more than {MAX_NUMBER:,} (expected a number)"
+    return number, None
 
 
 def _serial_date(number: float) -> tuple[dt.date | None, str | None, bool]:
@@ -172,7 +190,7 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
             continue
     if text.isdigit() and len(text) == 5:
         return _serial_date(int(text))
-    return None, "expected a date like 2021-08-24, 24/08/2021 or 24 Aug 2021", False
+    return None, "expected a date like 2025-06-30, 30/06/2025 or 30 Jun 2025", False
 
 
 def parse_email(value: object) -> Parsed:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep.config import Config
+from sitrep.config import Config, level_words
 from sitrep.fsutil import sha256_bytes, sha256_file
 from sitrep.provinces import ProvinceSplit, place_pcodes
 from sitrep.record import Issued, ProvinceIssued
@@ -66,15 +66,18 @@ class Worker:
     """Builds province reports from tables validated once; one per process."""
 
     def __init__(self, shared: Shared) -> None:
-        from sitrep.gazetteer import builtin_gazetteer
-        from sitrep.render import make_environment
+        from sitrep.gazetteer import base_gazetteer
+        from sitrep.render import load_messages, make_environment, make_translator
         from sitrep.validate import workspace_gazetteer
 
         self.shared = shared
-        self.gazetteer = workspace_gazetteer(shared.tables, builtin_gazetteer())
-        self.split = ProvinceSplit(shared.tables, place_pcodes(shared.tables, self.gazetteer))
+        self.gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
+        self.split = ProvinceSplit(
+            shared.tables, place_pcodes(shared.tables, self.gazetteer), self.gazetteer
+        )
         # Compiled once: render_html would compile every template again for each province.
         self.env = make_environment(shared.dirs, shared.config.locale)
+        self.t = make_translator(load_messages(shared.dirs, shared.config.locale))
 
     def html(self, pcode: str, revision: int) -> tuple[str, dict]:
         from sitrep.config import slugify
@@ -84,7 +87,10 @@ class Worker:
 
         s = self.shared
         name = self.gazetteer.name(pcode)
-        config = dataclasses.replace(s.config, crisis=f"{s.config.crisis} \u2013 {name} province")
+        # "Floods – Ouest (Département)": the level in the workspace's own word
+        level = level_words(s.config.levels, self.t)[0]
+        crisis = self.t("report.area_title", crisis=s.config.crisis, area=name, level=level)
+        config = dataclasses.replace(s.config, crisis=crisis)
         tables = self.split(pcode)
         figures = compute_figures(tables, config, self.gazetteer, s.day)
         context = _context(config, figures, s.narrative, tables, s.number, revision, s.options)
@@ -92,11 +98,7 @@ class Worker:
         context["pdf_file"] = (
             report_name(s.config, s.day, s.number, revision, s.options.draft, area) + ".pdf"
         )
-        try:
-            return self.env.get_template("report.html").render(**context), context
-        except Exception:
-            # render_html turns a template error into a RenderError that names it.
-            return render_html(context, s.dirs, config.locale), context
+        return render_html(context, s.dirs, config.locale, self.env), context
 
     def content_key(self, html: str) -> str:
         return sha256_bytes(html.encode() + self.shared.assets_sha256.encode())

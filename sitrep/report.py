@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep import __version__
-from sitrep.config import Config, InputSource, load_config, template_dirs
-from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
+from sitrep.config import Config, InputSource, level_words, load_config, template_dirs
+from sitrep.errors import ConfigError, NoDataError, ReportExistsError, ValidationFailed
 from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.record import Issued, latest_issue, load_record, number_for, record_issue
@@ -36,6 +36,7 @@ class BuildOptions:
     draft: bool = False  # a draft: not numbered for good, never recorded
     force: bool = False  # rebuild even when nothing changed
     number: int | None = None  # the number, for a date before already issued reports
+    today: dt.date | None = None  # the day sitrep runs (from the command line): later is a typo
 
 
 @dataclass
@@ -62,19 +63,23 @@ class Checked:
 
 
 def check_inputs(
-    workspace: Path, day: dt.date | None = None, inputs: dict[str, InputSource] | None = None
+    workspace: Path,
+    day: dt.date | None = None,
+    inputs: dict[str, InputSource] | None = None,
+    today: dt.date | None = None,
 ) -> Checked:
-    """Load and validate every table; the problems, and the report date they imply."""
+    """Load and validate every table; the problems, and the report date they imply.
+
+    `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
+    """
     from sitrep.figures import latest_data_date
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.load import load_tables
     from sitrep.validate import freshness_warnings, validate_tables
 
     config = load_config(workspace)
     raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(
-        raw, builtin_gazetteer(), config.household_size, lead_days=max(7, config.cadence_days)
-    )
+    tables, more = validate_tables(raw, base_gazetteer(config), config.household_size, today=today)
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
@@ -88,6 +93,8 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     root = config.workspace
     files = [config.workspace / "sitrep.toml"]
     files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
+    if config.geography_pcodes is not None:  # the COD file names and places the rows
+        files.append(config.geography_pcodes.path)
     if config.narrative_dir.is_dir():
         files += sorted(config.narrative_dir.rglob("*.md"))
     for folder in dirs:
@@ -164,7 +171,7 @@ def _context(
     from sitrep.render import load_messages, make_translator
 
     dirs = template_dirs(config.templates_dir)
-    t = make_translator(load_messages(dirs, config.locale))
+    t = make_translator(load_messages(dirs, config.locale), config.locale)
     charts = {
         "displacement": displacement_chart(figures, t, config.locale, dirs)
         if figures.provinces
@@ -193,6 +200,7 @@ def _context(
             attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
     return {
         "config": config,
+        "levels": level_words(config.levels, t),
         "title": t("report.title", country=config.country, crisis=config.crisis),
         "number": number,
         "revision": revision,
@@ -207,8 +215,21 @@ def _context(
         # the PDF beside the HTML edition, which links to it (a per-area report names its own)
         "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
         + ".pdf",
+        "places_credit": _places_credit(config),
         "generator": f"sitrep {__version__}",
     }
+
+
+def _places_credit(config: Config) -> str | None:
+    """The credit the P-code lists ask for, with the lists and their dates; None without."""
+    if not config.country_code:
+        return None
+    from sitrep.gazetteer import CREDIT, base_gazetteer
+
+    lists = "; ".join(
+        f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists
+    )
+    return f"{CREDIT}: {lists}"
 
 
 def build_report(options: BuildOptions) -> BuildResult:
@@ -252,18 +273,18 @@ def render_report(
     `preview` only looks it up.
     """
     # 1-2. load and validate every table; stop on errors (or warnings with --strict)
-    checked = check_inputs(options.workspace, options.date, options.inputs)
+    checked = check_inputs(options.workspace, options.date, options.inputs, options.today)
     if count_errors(checked.problems) or (options.strict and count_warnings(checked.problems)):
         raise ValidationFailed(checked.problems)
     day, data_latest = _report_date(checked.tables, options.date)
 
     # 3. figures, and the narrative written for the day
     from sitrep.figures import compute_figures
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.narrative import load_narrative
     from sitrep.validate import workspace_gazetteer
 
-    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, day)
     narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
     problems = checked.problems + narrative_problems
@@ -341,6 +362,17 @@ def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.da
 def planned_number(config: Config, day: dt.date) -> int:
     """The number the series gives `day` when nothing is issued: No. 1 on the first report."""
     return config.first_number + (day - config.first_report).days // config.cadence_days
+
+
+def checked_number(config: Config, day: dt.date, number: int) -> int:
+    """`number`, unless the series would give `day` no number (a date before first_report)."""
+    if number < 1:
+        raise ConfigError(
+            f"{day} falls before the first report of the series: report.first_report is "
+            f"{config.first_report} in {config.workspace / 'sitrep.toml'}. Set first_report (and "
+            f"period_start) to the date of the workspace's first report, or give --number N."
+        )
+    return number
 
 
 def _number_and_revision(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitrep import report
-from sitrep.config import InputSource, load_config, template_dirs
+from sitrep.config import DEFAULT_TEMPLATES, InputSource, load_config, template_dirs
 from sitrep.report import BuildOptions, build_report, fingerprint
 
 
@@ -19,6 +19,11 @@ def _fp(workspace: Path, inputs: dict | None = None) -> str:
 
 
 def _append(path: Path, data: bytes) -> None:
+    """Append to a file; a template the workspace lacks becomes its override of sitrep's."""
+    if not path.exists() and path.parent.name in ("templates", "fonts", "partials"):
+        parts = path.parts[path.parts.index("templates") + 1 :]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(DEFAULT_TEMPLATES.joinpath(*parts), path)
     path.write_bytes(path.read_bytes() + data)
 
 
@@ -34,6 +39,7 @@ def test_the_fingerprint_is_stable_and_independent_of_the_folder(workspace: Path
         "inputs/sample-data.xlsx",
         "sitrep.toml",
         "inputs/narrative/2021-08-24.md",
+        "templates/i18n/en.toml",
         "templates/style.css",
         "templates/report.html",
         "templates/fonts/OFL.txt",
@@ -47,6 +53,7 @@ def test_any_input_setting_narrative_or_template_changes_the_fingerprint(workspa
 
 def test_a_new_template_file_changes_the_fingerprint(workspace: Path):
     before = _fp(workspace)
+    (workspace / "templates" / "partials").mkdir(exist_ok=True)
     (workspace / "templates" / "partials" / "extra.html").write_text("<p>x</p>")
     assert _fp(workspace) != before
 
@@ -112,3 +119,26 @@ def test_a_changed_input_is_rebuilt_as_a_revision(issued, tmp_path: Path):
     assert not revised.reused and revised.revision == 1
     assert "One more sentence." in revised.html.read_text("utf-8")
     assert build_report(BuildOptions(workspace)).reused  # and that revision is reused in turn
+
+
+def test_compiled_templates_of_another_sitrep_are_not_loaded(tmp_path, monkeypatch):
+    """Jinja compiles a call to a `pass_context` filter differently: code compiled while the
+    filter was plain must not be loaded once it takes the context (a sitrep upgrade)."""
+    import jinja2
+
+    from sitrep.render import bytecode_cache, compile_salt
+
+    monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.html").write_text("{{ x|twice }}")
+
+    def environment(twice):
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "t")))
+        env.filters["twice"] = twice
+        env.bytecode_cache = bytecode_cache(compile_salt(env))
+        return env
+
+    assert environment(lambda v: v * 2).get_template("page.html").render(x=3) == "6"
+    later = environment(jinja2.pass_context(lambda ctx, v: v * 2))
+    assert later.get_template("page.html").render(x=3) == "6"
+    assert list((tmp_path / "cache" / "jinja2").iterdir())  # the cache is in use

@@ -28,19 +28,19 @@ _MONTHS = (
 
 
 # Headers are written with a 998-character limit (RFC 5322's hard limit) instead of 78. The
-# stdlib folds a subject of 70-78 characters as "Subject:" CRLF " Afghanistan: ...", and its own
+# stdlib folds a subject of 70-78 characters as "Subject:" CRLF " Haiti: ...", and its own
 # parser then returns the subject with a leading space. Bodies are encoded before this policy is
 # set, so base64 and quoted-printable lines keep their 76-character limit.
 _SEND_POLICY = policy.default.clone(max_line_length=998)
 
 
 def long_date(day: date) -> str:
-    """date(2021, 8, 24) -> '24 August 2021'."""
+    """date(2025, 6, 30) -> '30 June 2025'."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def subject_line(report: ReportEmail) -> str:
-    """'Afghanistan: North-east - Situation Report No. 9 (as of 24 August 2021)'."""
+    """'Haiti: Ouest floods - Situation Report No. 9 (as of 30 June 2025)'."""
     subject = (
         f"{report.country}: {report.crisis} - Situation Report No. {report.number} "
         f"(as of {long_date(report.report_date)})"

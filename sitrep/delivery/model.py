@@ -83,7 +83,7 @@ class Partner:
 class EmailSettings:
     """The `[email]` table of sitrep.toml. The SMTP password is never part of it."""
 
-    from_addr: str  # 'OCHA Afghanistan <ocha-afg@example.org>' or a bare address
+    from_addr: str  # 'OCHA Haiti <ocha-hti@example.org>' or a bare address
     reply_to: str | None = None
     unsubscribe: str | None = None  # mailto: or https: URL, sent as List-Unsubscribe
     max_attempts: int = 4  # per recipient, for temporary failures (4xx, dropped connection)
@@ -95,7 +95,7 @@ class EmailSettings:
 
 
 _KEYS = {
-    "from": "an email address, e.g. 'OCHA Afghanistan <ocha-afg@example.org>'",
+    "from": "an email address, e.g. 'OCHA Haiti <ocha-hti@example.org>'",
     "reply_to": "an email address",
     "unsubscribe": "a mailto: or https: URL",
     "max_attempts": "a whole number from 1 to 20",

@@ -95,7 +95,7 @@ def _slug(text: str) -> str:
 
 
 def report_key(report: ReportEmail) -> str:
-    """'afghanistan-north-east-2021-08-24-no9': one report, all its revisions."""
+    """'haiti-ouest-floods-2025-06-30-no9': one report, all its revisions."""
     return (
         f"{_slug(report.country)}-{_slug(report.crisis)}-"
         f"{report.report_date.isoformat()}-no{report.number}"

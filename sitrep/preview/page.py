@@ -18,7 +18,11 @@ from sitrep.preview.live import Snapshot
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    # sitrep's own template, yet given plain data in the same sandbox as a workspace's (the
+    # snapshot carries the workspace's words and errors): one way to render, everywhere.
+    from sitrep.sandbox import SitrepSandbox
+
+    return SitrepSandbox(
         loader=jinja2.PackageLoader("sitrep.preview", "assets"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -28,18 +32,17 @@ def _environment() -> jinja2.Environment:
 
 
 def render_page(snap: Snapshot, token: str, instance: str) -> str:
+    from sitrep.plain import to_plain
+
     content = snap.content
-    return (
-        _environment()
-        .get_template("page.html")
-        .render(
-            snap=snap,
-            content=content,
-            body=Markup(content.body) if content else "",
-            styles=[(m, Markup(css)) for m, css in content.styles] if content else [],
-            token=token,
-            instance=instance,
-            date=snap.key.isoformat() if snap.key else "latest",
-            warnings=[p for p in snap.problems if p["severity"] != "error"],
-        )
-    )
+    context = {
+        "snap": snap,
+        "content": content,
+        "body": Markup(content.body) if content else "",
+        "styles": [(m, Markup(css)) for m, css in content.styles] if content else [],
+        "token": token,
+        "instance": instance,
+        "date": snap.key.isoformat() if snap.key else "latest",
+        "warnings": [p for p in snap.problems if p["severity"] != "error"],
+    }
+    return _environment().get_template("page.html").render(**to_plain(context))

@@ -13,6 +13,9 @@ Routes (every other path is a 404; there is no directory listing and no file loo
 Served on 127.0.0.1 by default. Requests must name this server in `Host` (a web page elsewhere
 cannot reach it by DNS rebinding); a build must carry the page's token in a header (another
 site cannot trigger one). Every response forbids remote resources by Content-Security-Policy.
+Every request's body is read and discarded (at most `MAX_BODY` bytes; larger, chunked or
+unclear: an error), and every error answer closes the connection, so nothing sent inside a
+body is ever taken for a request of its own.
 The standard library's server is enough for one user's pages on loopback: no new dependency.
 """
 
@@ -46,6 +49,8 @@ DATE_PATH = re.compile(r"/report/(\d{4}-\d{2}-\d{2})")
 BUILT_PATH = re.compile(r"/built/(\d{4}-\d{2}-\d{2})/([A-Za-z0-9._-]+\.(?:pdf|html))")
 BUILT_TYPES = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8"}
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+MAX_BODY = 64 * 1024  # a request body is read (and discarded) up to this; larger: 413
+LENGTH = re.compile(r"[0-9]{1,12}")
 
 
 def parse_key(value: str | None) -> Key:
@@ -93,11 +98,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server_version = "sitrep-preview"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a client may take to send a request or its body
 
     # --- routing ---------------------------------------------------------------------------------
 
     def do_GET(self) -> None:
-        if not self._host_ok():
+        if not (self._body_read() and self._host_ok()):
             return
         url = urlsplit(self.path)
         query = parse_qs(url.query)
@@ -124,10 +130,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.NOT_FOUND, "Not found: no such date")
 
     def do_HEAD(self) -> None:
-        self._error(HTTPStatus.METHOD_NOT_ALLOWED, "Use GET")
+        if self._body_read():
+            self._error(HTTPStatus.METHOD_NOT_ALLOWED, "Use GET")
 
     def do_POST(self) -> None:
-        if not self._host_ok():
+        if not (self._body_read() and self._host_ok()):
             return
         url = urlsplit(self.path)
         token = self.headers.get("X-Sitrep-Token", "")
@@ -147,11 +154,35 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._build(day, revise=_one(query, "revise") == "1")
 
     def do_PUT(self) -> None:
-        self._error(HTTPStatus.METHOD_NOT_ALLOWED, "Not allowed")
+        if self._body_read():
+            self._error(HTTPStatus.METHOD_NOT_ALLOWED, "Not allowed")
 
     do_DELETE = do_PATCH = do_OPTIONS = do_PUT
 
     # --- answers ---------------------------------------------------------------------------------
+
+    def _body_read(self) -> bool:
+        """The request's body read and discarded; False (answered, closing) if it cannot be."""
+        if self.headers.get("Transfer-Encoding", "").strip():
+            self._error(HTTPStatus.NOT_IMPLEMENTED, "Request bodies must have a Content-Length")
+            return False
+        lengths = {v.strip() for v in self.headers.get_all("Content-Length") or []}
+        if not lengths:
+            return True
+        if len(lengths) > 1 or not LENGTH.fullmatch(length := lengths.pop()):
+            self._error(HTTPStatus.BAD_REQUEST, "Bad Content-Length")
+            return False
+        left = int(length)
+        if left > MAX_BODY:
+            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"A body is {MAX_BODY} bytes at most")
+            return False
+        while left > 0:
+            chunk = self.rfile.read(min(left, MAX_BODY))
+            if not chunk:  # the client went away mid-body
+                self.close_connection = True
+                return False
+            left -= len(chunk)
+        return True
 
     def _host_ok(self) -> bool:
         allowed = self.server.hosts
@@ -256,6 +287,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self, status: HTTPStatus, kind: str, body: bytes, extra: dict[str, str] | None = None
     ) -> None:
         self.send_response(status)
+        if status >= 400:  # whatever followed this request on the connection is not read
+            self.close_connection = True
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
