@@ -72,6 +72,8 @@ from sitrep.record import (
 )
 from sitrep.report import BuildOptions, planned_number, report_name
 
+Progress = Callable[[int, int, str], None]  # (reports done, reports in all, the last one's name)
+
 if TYPE_CHECKING:
     pass
 
@@ -234,8 +236,7 @@ def _write_report(
     config, options, day = shared.config, shared.options, shared.day
     edition = html_edition(outcome.html, shared.dirs)
     slug = slugify(outcome.name)
-    name = report_name(config, day, shared.number, outcome.revision, options.draft)
-    name = name.replace("_DRAFT", "") + f"_{slug}" + ("_DRAFT" if options.draft else "")
+    name = report_name(config, day, shared.number, outcome.revision, options.draft, slug)
     folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "") / slug
     pdf, html = folder / f"{name}.pdf", folder / f"{name}.html"
     if (
@@ -279,8 +280,13 @@ def _write_report(
     return report, entry
 
 
-def build_each_province(options: BuildOptions, workers: int | None = None) -> BatchResult:
-    """One report per province in the data, `workers` processes at a time (default: CPUs)."""
+def build_each_province(
+    options: BuildOptions, workers: int | None = None, progress: Progress | None = None
+) -> BatchResult:
+    """One report per province in the data, `workers` processes at a time (default: CPUs).
+
+    `progress(done, total, name)` is called as each province's report is written or reused.
+    """
     config = load_config(options.workspace)
     dirs = template_dirs(config.templates_dir)
     files_fp = files_fingerprint(config, options.inputs, dirs)
@@ -301,14 +307,18 @@ def build_each_province(options: BuildOptions, workers: int | None = None) -> Ba
 
         try:
             shared, problems = _shared(options, config, dirs, lock)
-            return _build_all(shared, problems, (files_fp, fp), pool)
+            return _build_all(shared, problems, (files_fp, fp), pool, progress)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
 
 
 def _build_all(
-    shared: Shared, problems: list[Problem], fps: tuple[str, str], pool: ProcessPoolExecutor | None
+    shared: Shared,
+    problems: list[Problem],
+    fps: tuple[str, str],
+    pool: ProcessPoolExecutor | None,
+    progress: Progress | None = None,
 ) -> BatchResult:
     """Every province's report: built, or reused when unchanged; written and recorded."""
     config = shared.config
@@ -323,7 +333,9 @@ def _build_all(
     reports: list[ProvinceReport] = []
     entries: dict[tuple[str, int], ProvinceIssued] = {}
     conflicts: list[str] = []
-    for outcome in _outcomes(shared, jobs, pool):
+    for done, outcome in enumerate(_outcomes(shared, jobs, pool), 1):
+        if progress:
+            progress(done, len(jobs), outcome.name)
         if outcome.status == "conflict":
             conflicts.append(outcome.name)
             continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -20,7 +21,7 @@ EXIT_INTERNAL = 2  # a bug in sitrep
 
 
 class Context:
-    def __init__(self, workspace: Path, debug: bool) -> None:
+    def __init__(self, workspace: Path = Path("."), debug: bool = False) -> None:
         self.workspace = workspace
         self.debug = debug
 
@@ -66,6 +67,23 @@ input_option = click.option(
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 
 
+def _set_workspace(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.ensure_object(Context).workspace = value
+
+
+# `sitrep build -w DIR` as well as `sitrep -w DIR build`: scripts put it either side.
+workspace_option = click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    callback=_set_workspace,
+    expose_value=False,
+    is_eager=True,
+    help="The workspace folder (default: the current folder).",
+)
+
+
 def print_problems(problems: list, stream=None) -> None:
     """Problems grouped by table, then 'N errors, M warnings'."""
     stream = stream or sys.stderr
@@ -83,7 +101,6 @@ def print_problems(problems: list, stream=None) -> None:
 
 def secrets_in_environment() -> set[str]:
     """Every form of the SMTP password (SITREP_SMTP_PASSWORD, or inside SITREP_SMTP_URL)."""
-    import os
     from urllib.parse import urlsplit
 
     from sitrep.safety import secret_forms
@@ -138,7 +155,7 @@ def fail(ctx: Context, exc: BaseException) -> NoReturn:
     help="The workspace folder (default: the current folder).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-@click.version_option(package_name="sitrep")
+@click.version_option(None, "-V", "--version", package_name="sitrep")
 @click.pass_context
 def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
     """Turn the workspace's spreadsheets into a dated, numbered PDF situation report."""
@@ -147,6 +164,8 @@ def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
     # SIGTERM (kill, systemd, a scheduler's timeout) ends like Ctrl+C: temporary files removed.
     signal.signal(signal.SIGTERM, _terminated)
     ctx.obj = Context(workspace, debug)
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
+        ctx.color = False
 
 
 def _terminated(signum: int, _frame: object) -> NoReturn:
@@ -154,6 +173,7 @@ def _terminated(signum: int, _frame: object) -> NoReturn:
 
 
 @main.command()
+@workspace_option
 @date_option
 @input_option
 @strict_option
@@ -203,12 +223,25 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     click.echo(result.pdf)
 
 
+def progress_line():
+    """A one-line counter on a terminal (None in a pipe or a log: nothing extra is printed)."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int, name: str) -> None:
+        end = "\n" if done == total else ""
+        click.echo(f"\r\x1b[2K[{done}/{total}] {name}", nl=False, err=True)
+        click.echo(end, nl=False, err=True)
+
+    return show
+
+
 def build_each(ctx: Context, options, workers: int | None) -> None:
     """`build --each province`: one report per province (sitrep.batch)."""
     from sitrep.batch import build_each_province
 
     try:
-        batch = build_each_province(options, workers)
+        batch = build_each_province(options, workers, progress_line())
     except Exception as exc:
         fail(ctx, exc)
     if batch.problems:
@@ -226,6 +259,7 @@ def build_each(ctx: Context, options, workers: int | None) -> None:
 
 
 @main.command()
+@workspace_option
 @date_option
 @input_option
 @strict_option
@@ -256,6 +290,7 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
 
 
 @main.command()
+@workspace_option
 @date_option
 @input_option
 @click.option(
@@ -279,8 +314,6 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
 @click.pass_obj
 def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) -> None:
     """Email the report to the partners (an outbox of .eml files unless SITREP_SMTP_URL is set)."""
-    import os
-
     from sitrep.distribute import SendOptions, send_status
     from sitrep.distribute import send as send_report
 
@@ -328,6 +361,7 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
 
 
 @main.command()
+@workspace_option
 @date_option
 @input_option
 @click.option(
@@ -371,6 +405,29 @@ def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
 
 
 @main.command()
+@workspace_option
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def publish(ctx: Context, folder: Path | None) -> None:
+    """Copy every issued report into FOLDER (or [publish] folder), with index.html and feed.xml."""
+    from sitrep.publish import publish as publish_reports
+
+    try:
+        result = publish_reports(ctx.workspace, folder)
+    except Exception as exc:
+        fail(ctx, exc)
+    for path in result.copied + result.pages:
+        click.echo(path)
+    click.echo(
+        f"Published {len(result.entries)} issued report(s) in {result.folder}: "
+        f"{len(result.copied)} file(s) copied, {result.unchanged} already there, "
+        f"{len(result.pages)} of index.html and feed.xml rewritten.",
+        err=True,
+    )
+
+
+@main.command()
+@workspace_option
 @click.argument("query", default="")
 @click.option("--level", type=click.IntRange(1, 4), help="List the areas of one admin level.")
 @click.pass_obj
@@ -395,6 +452,7 @@ def places(ctx: Context, query: str, level: int | None) -> None:
 
 
 @main.command()
+@workspace_option
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--country",

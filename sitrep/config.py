@@ -21,7 +21,8 @@ CADENCES = {"daily": 1, "weekly": 7}
 TABLES = tuple(SCHEMAS)
 REQUIRED_TABLES = ("displacement", "blockades", "routes")
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
-PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "none")  # "none": a plain PDF
+DEFAULT_PDF_VARIANT = "pdf/a-3a"  # archival and tagged (accessible): structure tree, /Lang
+PDF_VARIANTS = ("pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "none")  # "none": a plain PDF
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Config:
     narrative_dir: Path
     email: dict[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
-    pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
+    pdf_variant: str | None = DEFAULT_PDF_VARIANT  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
     figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
@@ -71,6 +72,7 @@ class Config:
     # "Commune"); () uses the catalogue's neutral words (`level_words`)
     levels: tuple[str, ...] = ()
     __template_hidden__ = ("email",)  # templates see the settings but the mail's (sitrep.plain)
+    publish: dict[str, Any] = field(default_factory=dict)  # [publish], read by sitrep.publish
 
     @property
     def output_dir(self) -> Path:
@@ -248,7 +250,7 @@ def load_config(workspace: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
     check = _Checker(data)
-    known = {"report", "inputs", "email", "limits", "geography", "figures"}
+    known = {"report", "inputs", "email", "limits", "geography", "figures", "publish"}
     for section in sorted(set(data) - known):
         check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
     report_keys = {
@@ -312,7 +314,7 @@ def load_config(workspace: Path) -> Config:
     slug = data.get("report", {}).get("slug") or slugify(f"{country} {crisis}")
     if problem := slug_problem(slug):
         check.problems.append(f"report.slug: {slug!r} {problem}")
-    pdf_variant = check.get("report", "pdf_variant", str, "pdf/a-3b")
+    pdf_variant = check.get("report", "pdf_variant", str, DEFAULT_PDF_VARIANT)
     if pdf_variant not in PDF_VARIANTS:
         check.problems.append(
             f"report.pdf_variant: {pdf_variant!r} is not one of: {', '.join(PDF_VARIANTS)}"
@@ -370,6 +372,7 @@ def load_config(workspace: Path) -> Config:
         inputs=inputs,
         narrative_dir=workspace / narrative,
         email=dict(data.get("email", {})),
+        publish=dict(data.get("publish", {})),
         pdf_variant=None if pdf_variant == "none" else pdf_variant,
         attach_data=attach_data,
         boundaries=boundaries,

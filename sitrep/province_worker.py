@@ -80,9 +80,10 @@ class Worker:
         self.t = make_translator(load_messages(shared.dirs, shared.config.locale))
 
     def html(self, pcode: str, revision: int) -> tuple[str, dict]:
+        from sitrep.config import slugify
         from sitrep.figures import compute_figures
         from sitrep.render import render_html
-        from sitrep.report import _context
+        from sitrep.report import _context, report_name
 
         s = self.shared
         name = self.gazetteer.name(pcode)
@@ -93,6 +94,10 @@ class Worker:
         tables = self.split(pcode)
         figures = compute_figures(tables, config, self.gazetteer, s.day)
         context = _context(config, figures, s.narrative, tables, s.number, revision, s.options)
+        area = slugify(name)
+        context["pdf_file"] = (
+            report_name(s.config, s.day, s.number, revision, s.options.draft, area) + ".pdf"
+        )
         return render_html(context, s.dirs, config.locale, self.env), context
 
     def content_key(self, html: str) -> str:

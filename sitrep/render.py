@@ -296,7 +296,12 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         key = f"{vocabulary}.{value.replace(' ', '_').replace('/', '_')}"
         return t(key) if key in messages else value  # a word the catalogue lacks stays as is
 
+    def basename(path: str) -> str:
+        """'inputs/data.xlsx' -> 'data.xlsx': readers see the file's name, not a path."""
+        return str(path).replace("\\", "/").rsplit("/", 1)[-1]
+
     env.filters.update(
+        basename=basename,
         number=number,
         signed=signed,
         change=change,

@@ -92,10 +92,15 @@ def check_inputs(
     return Checked(config, tables, problems, day)
 
 
-def report_name(config: Config, day: dt.date, number: int, revision: int, draft: bool) -> str:
+def report_name(
+    config: Config, day: dt.date, number: int, revision: int, draft: bool, area: str = ""
+) -> str:
+    """`slug_sitrep_DATE_noNN[_revR][_area][_DRAFT]`, without the extension; `area` a slug."""
     name = f"{config.slug}_sitrep_{day.isoformat()}_no{number:02d}"
     if revision:
         name += f"_rev{revision}"
+    if area:
+        name += f"_{area}"
     return name + ("_DRAFT" if draft else "")
 
 
@@ -195,6 +200,9 @@ def _context(
         "charts": charts,
         "access_map": the_map,
         "attachments": attachments,
+        # the PDF beside the HTML edition, which links to it (a per-area report names its own)
+        "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
+        + ".pdf",
         "places_credit": _places_credit(config),
         "generator": f"sitrep {__version__}",
     }

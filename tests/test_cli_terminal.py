@@ -1,0 +1,74 @@
+"""The command line as a terminal and a scheduler see it: colour only when wanted, a progress
+line only on a terminal, `-w` on either side of the command, `-V`."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sitrep import __version__
+from sitrep.cli import main
+
+SITREP = [sys.executable, "-m", "sitrep"]
+
+
+def in_terminal(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run sitrep with a pseudo-terminal as stdout and stderr; (exit code, what it showed)."""
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}
+    process = subprocess.Popen(
+        SITREP + args,
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env={**environment, **(env or {})},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_errors_are_coloured_on_a_terminal_unless_no_color(tmp_path: Path):
+    code, shown = in_terminal(["-w", str(tmp_path), "build"])
+    assert code == 1 and "\x1b[31m" in shown  # red, as a terminal shows errors
+    code, shown = in_terminal(["-w", str(tmp_path), "build"], {"NO_COLOR": "1"})
+    assert code == 1 and "is not a sitrep workspace" in shown
+    assert "\x1b[" not in shown
+
+
+def test_each_shows_progress_on_a_terminal_only(workspace: Path):
+    code, shown = in_terminal(["build", "-w", str(workspace), "--each", "province"])
+    assert code == 0, shown
+    assert "[1/" in shown and "\r" in shown
+    # in a pipe or a log nothing extra is printed (the build above shows the same code path)
+    piped = subprocess.run(
+        [sys.executable, "-c", "import sitrep.cli as c; print(c.progress_line())"],
+        capture_output=True,
+        text=True,
+    )
+    assert piped.stdout.strip() == "None"
+
+
+def test_the_workspace_option_goes_either_side_of_the_command(tmp_path: Path):
+    for args in (["-w", str(tmp_path), "validate"], ["validate", "-w", str(tmp_path)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1 and str(tmp_path.resolve()) in result.stderr
+
+
+def test_short_version_flag():
+    result = CliRunner().invoke(main, ["-V"])
+    assert result.exit_code == 0 and __version__ in result.stdout
