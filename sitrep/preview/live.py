@@ -307,8 +307,9 @@ class LiveReports:
     ) -> tuple[Content | None, list[dict[str, Any]], list[dt.date]]:
         from sitrep.config import load_config, template_dirs
         from sitrep.edition import html_edition
+        from sitrep.fingerprint import files_fingerprint, fingerprint, unchanged
         from sitrep.record import latest_issue, load_record
-        from sitrep.report import BuildOptions, fingerprint, render_report
+        from sitrep.report import BuildOptions, render_report
 
         try:
             config = load_config(self.workspace)
@@ -320,7 +321,12 @@ class LiveReports:
                 html_edition(rendered.html, dirs)
             )
             issued = latest_issue(record, rendered.day)
-            changed = bool(issued) and issued.fingerprint != fingerprint(config, self.inputs, dirs)
+            # as build decides: the quick (bytes) check, then the content hash only if it fails
+            files_fp = files_fingerprint(config, self.inputs, dirs) if issued else ""
+            changed = bool(issued) and not (
+                unchanged(issued, files_fp, None)
+                or unchanged(issued, files_fp, fingerprint(config, self.inputs, dirs))
+            )
         except ValidationFailed as exc:
             return None, [problem_json(p) for p in exc.problems], []
         except SitrepError as exc:
