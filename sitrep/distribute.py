@@ -101,7 +101,7 @@ def _report_email(
     gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
     figures = compute_figures(checked.tables, config, gazetteer, result.date)
     narrative, narrative_problems = load_narrative(
-        config.narrative_dir, result.date, config.workspace
+        config.narrative_dir, result.date, config.workspace, locale=config.locale
     )
 
     from babel.dates import format_date

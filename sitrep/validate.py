@@ -24,6 +24,7 @@ from sitrep.gazetteer import Gazetteer
 from sitrep.load import RawTable
 from sitrep.problems import Problem
 from sitrep.schema import SCHEMAS, Column
+from sitrep.words import Words
 
 ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
 MAX_PER_RULE = 50
@@ -120,10 +121,10 @@ class Reporter:
 
 
 def _validate_column(
-    raw: RawTable, column: Column, gazetteer: Gazetteer, report: Reporter
+    raw: RawTable, column: Column, gazetteer: Gazetteer, report: Reporter, words: Words | None
 ) -> parse.ParsedColumn:
     cells = raw.frame[column.name]
-    parsed = parse.parse_column(cells, cell_parser(column, gazetteer))
+    parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words))
     cell_values = cells.to_numpy(dtype=object)
     bad = parsed.error_rows()
     report.bad[column.name] = bad
@@ -183,14 +184,19 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
         )
 
 
-def validate_table(raw: RawTable, gazetteer: Gazetteer) -> tuple[Table, list[Problem]]:
-    """Parse every column of one table; problems for every bad cell and row rule."""
+def validate_table(
+    raw: RawTable, gazetteer: Gazetteer, words: Words | None = None
+) -> tuple[Table, list[Problem]]:
+    """Parse every column of one table; problems for every bad cell and row rule.
+
+    `words`: the workspace's input words (`sitrep.words.workspace_words`), else the built-in.
+    """
     schema = SCHEMAS[raw.name]
     report = Reporter(raw)
     columns: dict[str, object] = {ROW: pd.Series(np.asarray(raw.rows, dtype=np.int64))}
     for column in schema.columns:
         if column.name in raw.frame:
-            values = _validate_column(raw, column, gazetteer, report).values
+            values = _validate_column(raw, column, gazetteer, report, words).values
         else:
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
@@ -244,6 +250,7 @@ def validate_tables(
     household_size: int,
     *,
     lead_days: int = rules.DEFAULT_LEAD_DAYS,
+    words: Words | None = None,
 ) -> tuple[dict[str, Table], list[Problem]]:
     """Validate every table; the problems of all tables together.
 
@@ -257,7 +264,7 @@ def validate_tables(
     for name, raw in raw_tables.items():
         if name == "places":
             continue
-        table, table_problems = validate_table(raw, gazetteer)
+        table, table_problems = validate_table(raw, gazetteer, words)
         tables[name] = table
         problems += table_problems
         if name == "displacement":
