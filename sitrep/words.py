@@ -40,19 +40,28 @@ _ORDINAL_RE = re.compile(r"^(\d{1,2})(?:er|re|eme|st|nd|rd|th|o|°)?$")
 _DATE_PUNCTUATION_RE = re.compile(r"[,.\-/]+")
 
 
+# Combining marks (accents, harakat, the hamza NFKD splits off) and format marks (RLM, LRM,
+# zero-width joiners), dropped by one str.translate; those beyond the BMP do not occur in cells.
+@functools.cache
+def _marks(categories: tuple[str, ...] = ("Mn", "Cf")) -> dict[int, None]:
+    return {c: None for c in range(0x10000) if unicodedata.category(chr(c)) in categories}
+
+
 def latin_digits(text: str) -> str:
     """'٣/٦/٢٠٢٥' -> '3/6/2025', without the invisible direction marks Arabic dates carry."""
-    text = text.translate(_DIGITS)
-    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+    if text.isascii():
+        return text
+    return text.translate(_DIGITS).translate(_marks(("Cf",)))
 
 
 def fold(text: str) -> str:
     """A word as compared: 'Fermé ' -> 'ferme', 'أدويـة' -> 'ادويه', '  N/D' -> 'n/d'."""
+    if text.isascii():  # the same result, without the Unicode steps (most cells are ASCII)
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_ARABIC))
     # Dropping the combining marks removes Latin accents, Arabic harakat and the hamza that
     # NFKD splits off أ, إ, آ, ؤ, ئ (so they compare as ا, و, ي); format marks (RLM) go too.
-    kept = "".join(c for c in decomposed if unicodedata.category(c) not in ("Mn", "Cf"))
-    return " ".join(unicodedata.normalize("NFC", kept).split())
+    return " ".join(decomposed.translate(_marks()).split())
 
 
 def word_key(text: str) -> str:

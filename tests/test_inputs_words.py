@@ -21,8 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitrep import parse
-from sitrep.cli import main
 from sitrep.cells import vocabulary_parser
+from sitrep.cli import main
 from tests.conftest import copy_workspace, pdf_text
 
 # The words an office would type, written here by hand (not read from sitrep's catalogues).
@@ -111,9 +111,12 @@ def translated_workspace(ws: Path) -> Path:
                     cell.value = translate(cell.value, VOCAB_COLUMNS[sheet][header], r)
                 elif header in DATE_COLUMNS.get(sheet, ()) and isinstance(cell.value, dt.datetime):
                     cell.value = spelled(cell.value.date(), r)
-                elif header in MISSING_COLUMNS.get(sheet, ()) and cell.value is None:
-                    if any(c.value is not None for c in row):
-                        cell.value = MISSING[r % len(MISSING)]
+                elif (
+                    header in MISSING_COLUMNS.get(sheet, ())
+                    and cell.value is None
+                    and any(c.value is not None for c in row)
+                ):
+                    cell.value = MISSING[r % len(MISSING)]
     routes = book["routes"]
     with open(ws / "inputs" / "routes.csv", "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
