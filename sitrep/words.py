@@ -103,30 +103,44 @@ def _read(path: Path, text: str) -> dict:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
+def _strings(value: object, where: str) -> list[str]:
+    """A list of words from a catalogue, or a ConfigError naming the key."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        from sitrep.errors import ConfigError
+
+        raise ConfigError(f'{where}: expected a list of words, like ["word", "other word"]')
+    return value
+
+
 def _merge(words: Words, data: dict, language: str, source: str) -> Words:
     """`words` with the spellings of one catalogue added (a later catalogue wins a clash)."""
     from sitrep.errors import ConfigError
     from sitrep.schema import VOCABULARIES
 
+    allowed = {*VOCABULARIES, "headings", "missing", "yes", "no"}
+    if unknown := sorted(set(data) - allowed):
+        raise ConfigError(
+            f"{source}: unknown key {unknown[0]!r}; expected: {', '.join(sorted(allowed))}"
+        )
     vocabularies = {name: dict(table) for name, table in words.vocabularies.items()}
     for vocab, table in VOCABULARIES.items():
         for canonical, spellings in data.get(vocab, {}).items():
             if canonical not in table:
                 known = ", ".join(table)
                 raise ConfigError(f"{source}: [{vocab}] {canonical!r} is not one of: {known}")
-            for spelling in spellings:
-                vocabularies.setdefault(vocab, {})[word_key(str(spelling))] = canonical
+            for spelling in _strings(spellings, f"{source}: [{vocab}] {canonical}"):
+                vocabularies.setdefault(vocab, {})[word_key(spelling)] = canonical
     headings = dict(words.headings)
     names = {k: list(v) for k, v in words.heading_names.items()}
     for key, spellings in data.get("headings", {}).items():
         if key not in SECTION_ORDER:
             raise ConfigError(f"{source}: [headings] {key!r} is not one of: {SECTION_ORDER}")
-        for spelling in spellings:
-            headings[fold(str(spelling))] = key
-            names.setdefault(language, []).append(str(spelling))
+        for spelling in _strings(spellings, f"{source}: [headings] {key}"):
+            headings[fold(spelling)] = key
+            names.setdefault(language, []).append(spelling)
 
     def more(name: str) -> frozenset[str]:
-        return getattr(words, name) | {fold(str(w)) for w in data.get(name, [])}
+        return getattr(words, name) | {fold(w) for w in _strings(data.get(name, []), source)}
 
     return Words(vocabularies, more("missing"), more("yes"), more("no"), headings, names)
 

@@ -266,6 +266,13 @@ def test_a_workspace_adds_its_own_words(workspace: Path) -> None:
     (workspace / "inputs" / "words.toml").write_text('[commodity]\npetrol = ["x"]\n')
     result = CliRunner().invoke(main, ["-w", str(workspace), "validate"])
     assert result.exit_code == 1 and "'petrol' is not one of" in result.output
+    for bad, message in [
+        ('[commodity]\nfuel = "mazout"\n', "[commodity] fuel: expected a list of words"),
+        ('mising = ["x"]\n', "unknown key 'mising'"),
+    ]:
+        (workspace / "inputs" / "words.toml").write_text(bad)
+        result = CliRunner().invoke(main, ["-w", str(workspace), "validate"])
+        assert result.exit_code == 1 and message in result.output, result.output
 
 
 @pytest.mark.parametrize(
