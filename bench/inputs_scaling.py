@@ -53,8 +53,9 @@ def _child(workspace: Path, source: str) -> dict:
     """Load + validate, then figures, in this (fresh) process."""
     from sitrep.config import InputSource
     from sitrep.figures import compute_figures
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.report import check_inputs
+    from sitrep.validate import workspace_gazetteer
 
     start = time.perf_counter()
     checked_inputs = check_inputs(
@@ -62,7 +63,8 @@ def _child(workspace: Path, source: str) -> dict:
     )
     validated = time.perf_counter()
     tables, config = checked_inputs.tables, checked_inputs.config
-    compute_figures(tables, config, builtin_gazetteer(), checked_inputs.date)
+    gazetteer = workspace_gazetteer(tables, base_gazetteer(config))
+    compute_figures(tables, config, gazetteer, checked_inputs.date)
     done = time.perf_counter()
     errors = sum(p.severity == "error" for p in checked_inputs.problems)
     return {

@@ -41,14 +41,14 @@ def make_workspace(target: Path) -> Path:
 
 
 def _pcodes(provinces: int) -> list[list[str]]:
-    """Per province AF01..AFnn: its districts in the gazetteer, else the province itself."""
-    from sitrep.gazetteer import builtin_gazetteer
+    """Per province AF01..AFnn: its districts in the global P-code list, else the province."""
+    from sitrep.gazetteer import country_gazetteer
 
-    areas = builtin_gazetteer().areas
+    gazetteer = country_gazetteer("AFG")
     out = []
     for i in range(1, provinces + 1):
         province = f"AF{i:02d}"
-        districts = sorted(p for p in areas if len(p) == 6 and p.startswith(province))
+        districts = sorted(a.pcode for a in gazetteer.level(2) if a.parent == province)
         out.append(districts or [province])
     return out
 
@@ -89,6 +89,7 @@ def blockade_rows(provinces: int = 34) -> Iterator[list[object]]:
                 end,
                 1000 * (i + 1),
                 "lifted" if lifted else "ongoing",
+                "",  # verified
                 "Generated source",
             ]
 

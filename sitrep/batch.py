@@ -123,9 +123,9 @@ def _reuse_all(config: Config, options: BuildOptions, fp: str) -> BatchResult | 
         e.fingerprint != province_key(fp, p) or not intact(config, e) for p, e in latest.items()
     ):
         return None
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
 
-    out, names = config.output_dir, builtin_gazetteer()
+    out, names = config.output_dir, base_gazetteer(config)
     reports = [
         ProvinceReport(p, names.name(p), out / e.pdf, out / e.html, e.revision, True)
         for p, e in sorted(latest.items())
@@ -151,7 +151,7 @@ def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Sh
     from sitrep.narrative import load_narrative
     from sitrep.report import _report_date, check_inputs
 
-    checked = check_inputs(options.workspace, options.date, options.inputs)
+    checked = check_inputs(options.workspace, options.date, options.inputs, options.today)
     if count_errors(checked.problems) or (options.strict and checked.problems):
         raise ValidationFailed(checked.problems)
     day, data_latest = _report_date(checked.tables, options.date)
@@ -273,7 +273,11 @@ def _build_all(
     config = shared.config
     record = load_province_record(config.output_dir)
     latest = latest_by_province(record, shared.day.isoformat())
-    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day)]
+    from sitrep.gazetteer import base_gazetteer
+    from sitrep.validate import workspace_gazetteer
+
+    gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(config))
+    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day, gazetteer)]
     reports: list[ProvinceReport] = []
     entries: dict[tuple[str, int], ProvinceIssued] = {}
     conflicts: list[str] = []

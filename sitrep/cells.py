@@ -1,7 +1,8 @@
 """The parser for each kind of column: people, dates, P-codes and place names, words, ...
 
-A P-code column takes a P-code (AF0907, AFG0907) or a place name the gazetteer knows (Banu);
-a near miss gets a suggestion ("Andrab": did you mean Andarab?). A vocabulary column takes its
+A P-code column takes a P-code in any of its written forms (HT0111, HTI0111, ht 0111) or a place
+name the gazetteer knows, and gives the canonical P-code; a near miss gets a suggestion, another
+country's place says which country it is in (see `sitrep.geo.areas`). A vocabulary column takes its
 words in any case and spacing, in English, French, Spanish or Arabic (see
 `sitrep.schema.VOCABULARIES` and `sitrep.words`), and a workspace's own in `inputs/words.toml`.
 """
@@ -33,14 +34,8 @@ def area_parser(gazetteer: Gazetteer) -> parse.Parser:
     def parse_area(value: object) -> parse.Parsed:
         if parse.is_missing(value):
             return None, None
-        text = parse.as_text(value)
-        area = gazetteer.resolve(text)
-        if area:
-            return area.pcode, None
-        hint = gazetteer.suggest(text)
-        if hint:
-            return None, f"unknown place or P-code; did you mean {hint}?"
-        return None, "unknown place or P-code: expected a P-code like AF0907 or a known place name"
+        area, message = gazetteer.lookup(parse.as_text(value))
+        return (area.pcode, None) if area else (None, message)
 
     return parse_area
 

@@ -173,6 +173,7 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     from sitrep.report import BuildOptions, build_report
 
     options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
+    options.today = dt.date.today()  # the only reading of the clock: dates after it are typos
     if each:
         build_each(ctx, options, workers)
         return
@@ -224,7 +225,7 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     from sitrep.report import check_inputs
 
     try:
-        checked = check_inputs(ctx.workspace, day, inputs, narrative=True)
+        checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today(), narrative=True)
     except Exception as exc:
         fail(ctx, exc)
     problems = checked.problems
@@ -337,6 +338,30 @@ def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
         run_preview(PreviewOptions(ctx.workspace, day, inputs, host, port), ready)
     except Exception as exc:
         fail(ctx, exc)
+
+
+@main.command()
+@click.argument("query", default="")
+@click.option("--level", type=click.IntRange(1, 4), help="List the areas of one admin level.")
+@click.pass_obj
+def places(ctx: Context, query: str, level: int | None) -> None:
+    """Look a place up: P-code, level, parent and where its name comes from."""
+    from sitrep.geo.lookup import find_places, format_answer
+
+    if not query and level is None:
+        raise click.UsageError("give a place name or P-code, or --level N")
+    try:
+        answer = find_places(ctx.workspace, query, level)
+    except Exception as exc:
+        fail(ctx, exc)
+    for line in format_answer(answer):
+        click.echo(line)
+    g = answer.gazetteer
+    where = g.list_name or "the places table"
+    if not answer.matches:
+        click.echo(answer.message or f"no areas of admin level {level} in {where}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"{len(answer.matches)} found in {where}", err=True)
 
 
 @main.command()

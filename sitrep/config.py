@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.errors import ConfigError, WorkspaceError
+from sitrep.figure_settings import FigureSettings, parse_figure_settings
 from sitrep.limits import Limits, parse_limits
 from sitrep.schema import SCHEMAS
 
@@ -42,7 +43,7 @@ class Config:
     """The workspace settings, with defaults filled in."""
 
     workspace: Path
-    country: str
+    country: str  # the name printed, in the report's language ("Haïti" for HTI in French)
     crisis: str
     slug: str
     issuing_office: str
@@ -62,6 +63,9 @@ class Config:
     pdf_variant: str | None = "pdf/a-3b"  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
+    country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
+    geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
     __template_hidden__ = ("email",)  # templates see the settings but the mail's (sitrep.plain)
 
     @property
@@ -156,7 +160,7 @@ def load_config(workspace: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
     check = _Checker(data)
-    known = {"report", "inputs", "email", "limits"}
+    known = {"report", "inputs", "email", "limits", "geography", "figures"}
     for section in sorted(set(data) - known):
         check.problems.append(f"[{section}]: unknown section (known: {', '.join(sorted(known))})")
     report_keys = {
@@ -181,6 +185,7 @@ def load_config(workspace: Path) -> Config:
         check.problems.append(f"report.{key}: unknown key")
 
     country = check.get("report", "country", str, "")
+    country_code, country_name = _country(country, data.get("report", {}).get("locale"), check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
     household = check.get("report", "household_size", int, 7)
@@ -238,8 +243,11 @@ def load_config(workspace: Path) -> Config:
             continue
         inputs[table] = InputSource.parse(value, workspace)
     narrative = raw_inputs.get("narrative", "inputs/narrative")
+    geography_pcodes = _geography_pcodes(data.get("geography", {}), workspace, check)
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
+    figure_settings, figure_problems = parse_figure_settings(data.get("figures", {}))
+    check.problems += figure_problems
 
     if check.problems:
         raise ConfigError(
@@ -247,7 +255,7 @@ def load_config(workspace: Path) -> Config:
         )
     return Config(
         workspace=workspace,
-        country=country,
+        country=country_name or country,
         crisis=crisis,
         slug=slug,
         issuing_office=office,
@@ -267,4 +275,37 @@ def load_config(workspace: Path) -> Config:
         attach_data=attach_data,
         boundaries=boundaries,
         limits=limits,
+        figures=figure_settings,
+        country_code=country_code,
+        geography_pcodes=geography_pcodes,
     )
+
+
+def _country(country: str, locale: object, check: _Checker) -> tuple[str, str]:
+    """(ISO3 code, name in the report's language) of report.country, an ISO3 code or a name
+    in English or in the report's language ("HTI", "Haïti"); ("", "") when it is not set."""
+    if not country.strip():
+        return "", ""
+    from sitrep.geo.countries import UnknownCountry, resolve_country
+
+    language = locale if isinstance(locale, str) else "en"
+    try:
+        found = resolve_country(country, language)
+    except UnknownCountry as exc:
+        check.problems.append(f"report.country: {exc}")
+        return "", ""
+    return found.iso3, found.name_in(language)
+
+
+def _geography_pcodes(section: object, workspace: Path, check: _Checker) -> InputSource | None:
+    """[geography] pcodes: 'PATH' or 'PATH#SHEET' of the country's COD-AB tabular file."""
+    if not isinstance(section, dict):
+        check.problems.append("[geography]: expected a table of settings")
+        return None
+    value = section.get("pcodes")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        check.problems.append(f"geography.pcodes: {value!r} is not a path ('PATH' or 'PATH#SHEET')")
+        return None
+    return InputSource.parse(value, workspace)

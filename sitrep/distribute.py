@@ -93,12 +93,12 @@ def _report_email(
 ) -> tuple[ReportEmail, list[str], Checked]:
     """What the email says, the pre-send problems of its report, and the checked tables."""
     from sitrep.figures import compute_figures
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.narrative import load_narrative
     from sitrep.validate import workspace_gazetteer
 
     checked = check_inputs(config.workspace, result.date, inputs)
-    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, result.date)
     narrative, narrative_problems = load_narrative(
         config.narrative_dir, result.date, config.workspace, locale=config.locale
@@ -107,22 +107,16 @@ def _report_email(
     from babel.dates import format_date
 
     from sitrep.config import template_dirs
-    from sitrep.render import load_messages, make_translator
+    from sitrep.render import change_text, headline_number, load_messages, make_translator
 
-    t = make_translator(load_messages(template_dirs(config.templates_dir), config.locale))
+    messages = load_messages(template_dirs(config.templates_dir), config.locale)
+    t = make_translator(messages, config.locale)
 
     def short(day: dt.date) -> str:
         return format_date(day, "d MMM", locale=config.locale)
 
     def number(value: int | None) -> str:
         return "--" if value is None else format_decimal(value, locale=config.locale)
-
-    def change(value: int | None) -> str:
-        if figures.previous_date is None or value is None:
-            return t("change.new")
-        since = t("kf.since", date=short(figures.previous_date))
-        sign = "+" if value > 0 else ""
-        return f"{sign}{number(value)} {since}" if value else f"{t('change.none')} {since}"
 
     contacts = []
     if "contacts" in checked.tables:
@@ -148,9 +142,9 @@ def _report_email(
         highlights=narrative.highlights_text,
         key_figures=[
             KeyFigureLine(
-                t(f"kf.{k.key}", start=short(config.period_start)),
-                number(k.value),
-                t("kf.as_of", date=short(k.as_of)) if k.stock and k.as_of else change(k.change),
+                t(f"kf.{k.key}", start=short(config.period_start), count=k.value or 0),
+                headline_number(k.value, config.figures.headline_rounding, t, config.locale),
+                change_text(k, t, config.locale, result.date),
             )
             for k in figures.key_figures
         ],

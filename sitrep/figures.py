@@ -11,28 +11,52 @@ No words live here: captions and headings come from the templates' message catal
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sitrep.access_figures import (
+    ROUTE_STATUSES,
+    Blockade,
+    Route,
+    blockade_figures,
+    route_figures,
+    route_status_on,
+)
+from sitrep.area_tables import StockGroup, admin1_of, shown_areas, stock_groups
 from sitrep.config import Config
 from sitrep.gazetteer import Gazetteer
-from sitrep.indicators import IdpStock, PriceSeries, idp_stock, price_series
-from sitrep.validate import ROW, Table
+from sitrep.indicators import PriceSeries, price_series
+from sitrep.provenance import SourceUse, source_uses
+from sitrep.rules import DATE_COLUMNS
+from sitrep.stocks import IdpStock, idp_stocks
+from sitrep.validate import Table
 
-ROUTE_STATUSES = ("open", "open with restrictions", "restricted", "closed", "unknown")
+__all__ = ["ROUTE_STATUSES", "Blockade", "Route", "SourceUse", "route_status_on", "source_uses"]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a change is measured against."""
+
+    kind: str  # "round": a stock's previous assessment; "report": the previous report
+    date: dt.date
+    round: str | None = None
 
 
 @dataclass(frozen=True)
 class KeyFigure:
     key: str  # names its caption in the message catalogue ("kf.<key>")
     value: int | None
-    previous: int | None  # as of the previous report; None when there is none
+    previous: int | None  # the baseline's figure; None when there is none
     as_of: dt.date | None
     sources: tuple[str, ...]
     stock: bool = False  # a count present on a date (IDPs), not a flow in the period
     since: dt.date | None = None  # the start of the period, for the caption of a flow
+    baseline: Baseline | None = None  # None: no earlier figure
+    operation: str | None = None  # the assessment it came from: "Countrywide monitoring",
+    round: str | None = None  # round "10"
+    carried: int = 0  # areas carried forward from earlier rounds (footnoted)
 
     @property
     def caption(self) -> str:
@@ -40,7 +64,7 @@ class KeyFigure:
         from sitrep.render import english_message
 
         start = f"{self.since:%-d %b}" if self.since else "--"
-        return english_message(f"kf.{self.key}", start=start)
+        return english_message(f"kf.{self.key}", start=start, count=self.value or 0)
 
     @property
     def change(self) -> int | None:
@@ -57,52 +81,10 @@ class AreaDisplacement:
     people_since_previous: int
     families: int | None  # None when no row of the area gives families
     estimated: bool  # some people figures are families x household size
-    districts: tuple[AreaDisplacement, ...] = ()
-
-
-@dataclass(frozen=True)
-class Blockade:
-    id: str
-    commodity: str
-    area_pcode: str
-    area: str
-    place: str | None
-    imposed_by: str | None
-    start: dt.date
-    end: dt.date | None
-    days: int  # days in effect as of the report date (or until lifted)
-    people_affected: int | None
-    status: str
-    source: str
-    new: bool  # began since the previous report
-
-
-@dataclass(frozen=True)
-class Route:
-    route_id: str
-    route: str
-    start: str | None
-    end: str | None
-    status: str
-    constraint: str | None
-    since: dt.date
-    previous_status: str | None
-    changed: bool
-    source: str
-
-
-@dataclass(frozen=True)
-class SourceUse:
-    """The rows of one table, from one source, that the report used."""
-
-    table: str
-    file: str
-    sheet: str | None
-    source: str
-    first: dt.date | None
-    last: dt.date | None
-    rows: int
-    row_numbers: tuple[int, ...] = ()  # spreadsheet rows, for the attached CSV files
+    districts: tuple[AreaDisplacement, ...] = ()  # every one (the annex)
+    shown: tuple[AreaDisplacement, ...] = ()  # those the report's table shows
+    other: AreaDisplacement | None = None  # the others, summed ("and 12 other areas")
+    others: int = 0  # how many
 
 
 @dataclass
@@ -112,10 +94,11 @@ class Figures:
     next_date: dt.date
     period_start: dt.date
     household_size: int
+    top_areas: int = 10  # [figures] top_areas: admin-2 rows a national table shows
     displaced_period: int = 0
     displaced_since_previous: int | None = None
     displaced_today: int = 0
-    families_period: int = 0
+    families_period: int | None = None  # None when no row gives families
     estimated_people: bool = False
     provinces: list[AreaDisplacement] = field(default_factory=list)
     daily: list[tuple[dt.date, int]] = field(default_factory=list)
@@ -126,8 +109,11 @@ class Figures:
     routes_by_status: dict[str, int] = field(default_factory=dict)
     key_figures: list[KeyFigure] = field(default_factory=list)
     sources: list[SourceUse] = field(default_factory=list)
-    idps: IdpStock | None = None  # IDPs present: a stock with its own date
+    idps: IdpStock | None = None  # IDPs present: the main operation's stock
+    idps_other: list[IdpStock] = field(default_factory=list)  # other operations, never added
+    idp_groups: list[StockGroup] = field(default_factory=list)  # the main stock by admin 1
     prices: list[PriceSeries] = field(default_factory=list)
+    full_tables: bool = False  # [figures] full_tables: the annex of full tables
 
     __template_methods__ = ("sources_of",)  # what templates may call (sitrep.plain)
 
@@ -169,37 +155,39 @@ def next_report_date(config: Config, day: dt.date) -> dt.date:
     return day + dt.timedelta(days=config.cadence_days)
 
 
-DATE_COLUMNS = {
-    "displacement": ("date",),
-    "blockades": ("start_date", "end_date"),
-    "routes": ("since", "verified"),
-}
+EVENT_TABLES = ("displacement", "blockades", "routes")  # the running log of the crisis
 
 
-def data_dates(tables: dict[str, Table]) -> set[dt.date]:
-    """Every date the data speaks of: the dates a report can be made for."""
+def data_dates(tables: dict[str, Table], names: tuple[str, ...] | None = None) -> set[dt.date]:
+    """Every date the data speaks of (of the tables `names`, default all): the dates a report
+    can be made for."""
     return {
         d
         for name, cols in DATE_COLUMNS.items()
-        if name in tables
+        if name in tables and (names is None or name in names)
         for col in cols
+        if col in tables[name].frame
         for d in tables[name].frame[col]
         if isinstance(d, dt.date)
     }
 
 
 def latest_data_date(tables: dict[str, Table]) -> dt.date | None:
-    """The newest date anywhere in the data: the default report date."""
-    return max(data_dates(tables), default=None)
+    """The default report date: the newest date of the event tables (displacement, blockades,
+    routes), else of any table (a workspace with only IDPs present, or only prices)."""
+    return max(data_dates(tables, EVENT_TABLES) or data_dates(tables), default=None)
 
 
 def data_date_range(tables: dict[str, Table]) -> tuple[dt.date | None, dt.date | None]:
-    """(the oldest event date, the newest date anywhere in the data)."""
+    """(the oldest date the event tables start at, else any table; the newest date anywhere)."""
     starts = {"displacement": "date", "blockades": "start_date", "routes": "since"}
+    if not any(name in tables and not tables[name].frame.empty for name in starts):
+        starts = {"idps": "date", "prices": "date"}
     firsts = [
         d for name, col in starts.items() if name in tables for d in tables[name].frame[col] if d
     ]
-    return min(firsts, default=None), latest_data_date(tables)
+    newest = max(data_dates(tables), default=None)
+    return min(firsts, default=None), newest
 
 
 def _people(frame: pd.DataFrame, household_size: int) -> pd.Series:
@@ -208,20 +196,24 @@ def _people(frame: pd.DataFrame, household_size: int) -> pd.Series:
     return frame["people"].where(frame["people"].notna(), estimate).fillna(0).astype("int64")
 
 
-def _displacement(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> None:
+def _displacement(
+    fig: Figures, table: Table, gazetteer: Gazetteer, config: Config, named: set[str]
+) -> None:
     frame = table.frame
     # to_numpy(bool): on an empty frame the mask would be object-typed, read as column labels
     in_period = frame["date"].map(lambda d: fig.period_start <= d <= fig.report_date)
     frame = frame[in_period.to_numpy(dtype=bool)].copy()
     frame["n"] = _people(frame, config.household_size)
     frame["est"] = frame["people"].isna()
-    frame["province"] = frame["district"].str[:4]
+    admin1 = {a: admin1_of(a, gazetteer) for a in frame["district"].unique()}
+    frame["province"] = frame["district"].map(admin1)
     prev = fig.previous_date
     frame["new"] = frame["date"].map(lambda d: prev is None or d > prev).astype(bool)
     fig.displaced_period = int(frame["n"].sum())
     fig.displaced_since_previous = int(frame.loc[frame["new"], "n"].sum()) if prev else None
     fig.displaced_today = int(frame.loc[frame["date"] == fig.report_date, "n"].sum())
-    fig.families_period = int(frame["families"].dropna().sum())
+    families = frame["families"].dropna()
+    fig.families_period = int(families.sum()) if len(families) else None
     fig.estimated_people = bool(frame["est"].any())
     by_day = frame.groupby("date")["n"].sum()
     fig.daily = [
@@ -229,7 +221,7 @@ def _displacement(fig: Figures, table: Table, gazetteer: Gazetteer, config: Conf
         for day in pd.date_range(fig.period_start, fig.report_date).date
     ]
 
-    def area(pcode: str, rows: pd.DataFrame, districts=()) -> AreaDisplacement:
+    def area(pcode: str, rows: pd.DataFrame, **parts) -> AreaDisplacement:
         families = rows["families"].dropna()
         return AreaDisplacement(
             pcode,
@@ -238,110 +230,52 @@ def _displacement(fig: Figures, table: Table, gazetteer: Gazetteer, config: Conf
             int(rows.loc[rows["new"], "n"].sum()),
             int(families.sum()) if len(families) else None,
             bool(rows["est"].any()),
-            tuple(districts),
+            **parts,
         )
 
+    by_district = frame.groupby("district")["n"].sum()
+    shown = shown_areas({str(k): int(v) for k, v in by_district.items()}, fig.top_areas, named)
     provinces = []
     for province, rows in frame.groupby("province", sort=True):
         districts = [area(d, r) for d, r in rows.groupby("district", sort=True)]
         districts.sort(key=lambda a: (-a.people, a.pcode))
-        provinces.append(area(province, rows, districts))
+        hidden = rows[~rows["district"].isin(shown)]
+        n_hidden = hidden["district"].nunique()
+        provinces.append(
+            area(
+                province,
+                rows,
+                districts=tuple(districts),
+                shown=tuple(d for d in districts if d.pcode in shown),
+                other=area(province, hidden) if n_hidden else None,
+                others=n_hidden,
+            )
+        )
     fig.provinces = sorted(provinces, key=lambda a: (-a.people, a.pcode))
     fig.sources += source_uses(table, frame, "date")
 
 
-def _blockades(fig: Figures, table: Table, gazetteer: Gazetteer) -> None:
-    frame = table.frame
-    day = fig.report_date
-    used = []
-    for record in frame.sort_values(["start_date", "id"]).to_dict("records"):
-        start, end = record["start_date"], record["end_date"]
-        if start > day:
-            continue
-        in_effect = end is None or end > day
-        if not in_effect and end < fig.period_start:
-            continue
-        days = ((day + dt.timedelta(days=1) if in_effect else end) - start).days
-        blockade = Blockade(
-            record["id"],
-            record["commodity"],
-            record["area"],
-            gazetteer.name(record["area"]),
-            record["place"],
-            record["imposed_by"],
-            start,
-            end if not in_effect else None,
-            days,
-            record["people_affected"],
-            (record["status"] if record["status"] != "lifted" else "ongoing")
-            if in_effect
-            else "lifted",
-            record["source"],
-            fig.previous_date is None or start > fig.previous_date,
+def _idps(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> None:
+    stocks, _ = idp_stocks(table, gazetteer, fig.report_date, config.figures.carry_forward)
+    if not stocks:
+        return
+    fig.idps, fig.idps_other = stocks[0], stocks[1:]
+    for stock in stocks:
+        used = table.frame[table.frame["_row"].isin(stock.rows)]
+        fig.sources += source_uses(
+            table, used, "date", operation_label(stock), stock.assessment.round
         )
-        (fig.blockades if in_effect else fig.lifted).append(blockade)
-        used.append(record[ROW])
-    # Food and fuel blockades of one valley affect the same people: count each area once.
-    by_area: dict[str, int] = defaultdict(int)
-    for b in fig.blockades:
-        by_area[b.area_pcode] = max(by_area[b.area_pcode], b.people_affected or 0)
-    fig.people_blockaded = sum(by_area.values())
-    fig.sources += source_uses(table, frame[frame[ROW].isin(used)], "start_date")
 
 
-def route_status_on(frame: pd.DataFrame, day: dt.date) -> dict[str, dict]:
-    """Each route's latest status row dated on or before `day`."""
-    current: dict[str, dict] = {}
-    for record in frame.sort_values(["since", ROW]).to_dict("records"):
-        if record["since"] <= day:
-            current[record["route_id"]] = record
-    return current
+def operation_label(stock: IdpStock) -> str | None:
+    """The operation's name, unless it is only the source (which is printed anyway)."""
+    return None if stock.operation in stock.sources else stock.operation
 
 
-def _routes(fig: Figures, table: Table) -> None:
-    now = route_status_on(table.frame, fig.report_date)
-    before = route_status_on(table.frame, fig.previous_date) if fig.previous_date else {}
-    for route_id, r in sorted(now.items()):
-        previous = before.get(route_id, {}).get("status")
-        changed = fig.previous_date is not None and previous != r["status"]
-        fig.routes.append(
-            Route(
-                route_id,
-                r["route"],
-                r["from"],
-                r["to"],
-                r["status"],
-                r["constraint"],
-                r["since"],
-                previous,
-                changed,
-                r["source"],
-            )
-        )
-    fig.routes_by_status = {s: sum(r.status == s for r in fig.routes) for s in ROUTE_STATUSES}
-    rows = [r[ROW] for r in now.values()]
-    fig.sources += source_uses(table, table.frame[table.frame[ROW].isin(rows)], "since")
-
-
-def source_uses(table: Table, frame: pd.DataFrame, date_column: str | None) -> list[SourceUse]:
-    """One entry per source of the rows used: the sources annex and the attached CSV files."""
-    uses = []
-    sources = frame["source"].fillna("") if "source" in frame else pd.Series("", frame.index)
-    for source, rows in frame.groupby(sources, sort=True):
-        dates = [d for d in rows[date_column] if d is not None] if date_column else []
-        uses.append(
-            SourceUse(
-                table.name,
-                table.file,
-                table.sheet,
-                str(source),
-                min(dates, default=None),
-                max(dates, default=None),
-                len(rows),
-                tuple(int(n) for n in rows[ROW]),
-            )
-        )
-    return uses
+def named_areas(fig: Figures) -> set[str]:
+    """The areas the report names outside its tables by area: a national table shows them."""
+    named = {b.area_pcode for b in fig.blockades + fig.lifted}
+    return named | {p.area for p in fig.prices if p.area}
 
 
 def _snapshot(
@@ -350,39 +284,51 @@ def _snapshot(
     gazetteer: Gazetteer,
     day: dt.date,
     previous: dt.date | None,
+    stocks: bool = True,
 ) -> Figures:
+    """The figures as of `day`; `stocks=False` leaves out IDPs present (compared by round, not
+    with the previous report)."""
     fig = Figures(
         day, previous, next_report_date(config, day), config.period_start, config.household_size
     )
-    if "displacement" in tables:
-        _displacement(fig, tables["displacement"], gazetteer, config)
+    fig.top_areas, fig.full_tables = config.figures.top_areas, config.figures.full_tables
     if "blockades" in tables:
-        _blockades(fig, tables["blockades"], gazetteer)
+        blockade_figures(fig, tables["blockades"], gazetteer)
     if "routes" in tables:
-        _routes(fig, tables["routes"])
-    if "idps" in tables:
-        fig.idps, used = idp_stock(tables["idps"], gazetteer, day)
-        fig.sources += source_uses(tables["idps"], used, "date")
+        route_figures(fig, tables["routes"])
     if "prices" in tables:
         blockades = [(b.area_pcode, b.commodity, b.start) for b in fig.blockades + fig.lifted]
         fig.prices, used = price_series(tables["prices"], fig.period_start, day, blockades)
         fig.sources += source_uses(tables["prices"], used, "date")
+    named = named_areas(fig)
+    if "displacement" in tables:
+        _displacement(fig, tables["displacement"], gazetteer, config, named)
+    if "idps" in tables and stocks:
+        _idps(fig, tables["idps"], gazetteer, config)
+        if fig.idps:
+            fig.idp_groups = stock_groups(fig.idps, gazetteer, fig.top_areas, named)
     return fig
 
 
 def compute_figures(
     tables: dict[str, Table], config: Config, gazetteer: Gazetteer, report_date: dt.date
 ) -> Figures:
-    """All figures as of `report_date`, with key figures compared to the previous report."""
+    """All figures as of `report_date`, each key figure with the baseline it is compared to:
+    the previous report for flows and counts, the previous round for a stock."""
     previous_date = previous_report_date(config, report_date)
     fig = _snapshot(tables, config, gazetteer, report_date, previous_date)
-    before = _snapshot(tables, config, gazetteer, previous_date, None) if previous_date else None
+    before = (
+        _snapshot(tables, config, gazetteer, previous_date, None, stocks=False)
+        if previous_date
+        else None
+    )
 
-    def key(k: str, table: str, as_of: dt.date | None, stock: bool = False) -> KeyFigure:
+    def key(k: str, table: str, as_of: dt.date | None) -> KeyFigure:
         value = getattr(fig, k)
         prev = getattr(before, k) if before else None
+        baseline = Baseline("report", previous_date) if before and previous_date else None
         sources = tuple(fig.sources_of(table))
-        return KeyFigure(k, value, prev, as_of, sources, stock, fig.period_start)
+        return KeyFigure(k, value, prev, as_of, sources, False, fig.period_start, baseline)
 
     def latest(dates: list[dt.date | None]) -> dt.date | None:
         return max((d for d in dates if d), default=None)
@@ -398,6 +344,21 @@ def compute_figures(
     if "routes" in tables:
         as_of = latest([r.since for r in fig.routes])
         fig.key_figures.append(key("routes_closed", "routes", as_of))
-    if fig.idps is not None:
-        fig.key_figures.append(key("idps_present", "idps", fig.idps.as_of, stock=True))
+    if (stock := fig.idps) is not None:
+        p = stock.previous
+        fig.key_figures.append(
+            KeyFigure(
+                "idps_present",
+                stock.total,
+                stock.previous_total,
+                stock.as_of,
+                stock.sources,
+                True,
+                fig.period_start,
+                Baseline("round", p.date, p.round) if p else None,
+                operation_label(stock),
+                stock.assessment.round,
+                len(stock.carried),
+            )
+        )
     return fig

@@ -1,112 +1,90 @@
-"""Place names and P-codes: "Banu" -> AF0907, "Panjshir" -> AF08, with suggestions for near misses.
+"""Places: countries, admin areas and P-codes, from OCHA's lists and the workspace's own.
 
-The built-in gazetteer covers Afghanistan's provinces and the districts of the sample area
-(admin boundaries valid from 2019-10-22). A workspace's `places` table adds to it: a place whose
-P-code is an admin P-code (AF09, AF0907) adds its name and aliases to that area (a new area when
-the P-code is unknown); places with other codes (sites, checkpoints) are not areas.
+The public API (the rest of sitrep and other engineers use these names; see `sitrep.geo`):
 
-P-codes are matched without regard to case or spaces, and a P-code written with the ISO3
-country prefix that DTM and HDX use (AFG0907) is the same as the COD P-code (AF0907).
+- `resolve_country(text, locale="en") -> Country`: an ISO3 code or a country name in English or
+  in the report's language ("HTI", "Haïti", "Tchad"); `Country(iso3, iso2, name)`,
+  `Country.name_in(locale)` gives the name in a language (CLDR via Babel).
+- `country_gazetteer(iso3) -> Gazetteer`: the country's admin-1 and admin-2 areas from the
+  shipped Global P-Code List. `Gazetteer.areas` (P-code -> `Area(pcode, name, level, parent,
+  source, names)`), `.level(n)` lists a level, `.resolve(text)` / `.lookup(text)` find an area
+  by any written form of its P-code or by name, `.name(pcode)` is the name the report prints,
+  `.admin1(pcode)` / `.ancestor(pcode, level)` walk up the parents, `.search(query)` is
+  `sitrep places`.
+- `base_gazetteer(config)`: the country's gazetteer with the workspace's
+  `[geography] pcodes` COD file on top, in the report's language.
 """
 
 from __future__ import annotations
 
-import csv
-import difflib
-import re
-from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from typing import TYPE_CHECKING
 
-PCODE_RE = re.compile(r"^[A-Z]{2}\d{2}(\d{2})?$")
-ISO3_PCODE_RE = re.compile(r"^([A-Z]{3})(\d{2}|\d{4})$")
-ISO3 = {"AF": "AFG"}  # COD P-code prefix -> ISO3 country code, for the built-in gazetteer
+from sitrep.geo import pcodelist
+from sitrep.geo.areas import COD_FILE, GLOBAL_LIST, PLACES_TABLE, Area, Gazetteer, Match
+from sitrep.geo.countries import Country, UnknownCountry, resolve_country
+from sitrep.geo.names import normalise_name
 
+__all__ = [
+    "COD_FILE",
+    "CREDIT",
+    "GLOBAL_LIST",
+    "PLACES_TABLE",
+    "Area",
+    "Country",
+    "Gazetteer",
+    "Match",
+    "UnknownCountry",
+    "base_gazetteer",
+    "country_gazetteer",
+    "normalise_name",
+    "resolve_country",
+]
 
-@dataclass(frozen=True)
-class Area:
-    pcode: str
-    name: str
+if TYPE_CHECKING:
+    from sitrep.config import Config
 
-    @property
-    def level(self) -> int:
-        """1 for a province (AF08), 2 for a district (AF0807)."""
-        return 1 if len(self.pcode) == 4 else 2
-
-    @property
-    def province_pcode(self) -> str:
-        return self.pcode[:4]
-
-
-def normalise_name(text: str) -> str:
-    """Case, accents of spacing and punctuation do not matter: 'Pul-e Hisar' == 'pul e hisar'."""
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
-class Gazetteer:
-    """Looks up areas by P-code or by any of their names."""
-
-    def __init__(self, rows: list[tuple[str, str, list[str]]]) -> None:
-        self.areas: dict[str, Area] = {}
-        self.by_name: dict[str, str] = {}
-        for pcode, name, aliases in rows:
-            self.add(pcode, name, aliases)
-
-    def add(self, pcode: str, name: str, aliases: list[str] = ()) -> None:  # type: ignore[assignment]
-        self.areas[pcode] = Area(pcode, name)
-        for alias in (name, *aliases):
-            self.by_name.setdefault(normalise_name(alias), pcode)
-
-    def resolve(self, text: str) -> Area | None:
-        """The area for a P-code (AF0907, af0907, AFG0907) or a name, or None."""
-        code = "".join(text.split()).upper()
-        if code in self.areas:
-            return self.areas[code]
-        if (match := ISO3_PCODE_RE.match(code)) and match.group(1) in ISO3.values():
-            prefix = next(p for p, iso3 in ISO3.items() if iso3 == match.group(1))
-            if (prefix + match.group(2)) in self.areas:
-                return self.areas[prefix + match.group(2)]
-        pcode = self.by_name.get(normalise_name(text))
-        return self.areas[pcode] if pcode else None
-
-    def suggest(self, text: str) -> str | None:
-        """The closest known name, for 'did you mean ...?' (None when nothing is close)."""
-        matches = difflib.get_close_matches(normalise_name(text), self.by_name, n=1, cutoff=0.75)
-        if not matches:
-            return None
-        return self.areas[self.by_name[matches[0]]].name
-
-    def extended(self, places: list[tuple[str, str, list[str]]]) -> Gazetteer:
-        """A copy with the workspace's places (pcode, name, aliases) that are admin areas."""
-        new = self.copy()
-        for pcode, name, aliases in places:
-            code = "".join(pcode.split()).upper()
-            if not PCODE_RE.match(code):
-                continue
-            if code not in new.areas:
-                new.areas[code] = Area(code, name)
-            for alias in (name, *aliases):
-                # The workspace's own names win over the built-in ones.
-                new.by_name[normalise_name(alias)] = code
-        return new
-
-    def name(self, pcode: str) -> str:
-        area = self.areas.get(pcode)
-        return area.name if area else pcode
-
-    def copy(self) -> Gazetteer:
-        new = Gazetteer([])
-        new.areas = dict(self.areas)
-        new.by_name = dict(self.by_name)
-        return new
+CREDIT = pcodelist.CREDIT
 
 
 @cache
-def builtin_gazetteer() -> Gazetteer:
-    """The gazetteer shipped with sitrep (read once per process)."""
-    text = resources.files("sitrep.data").joinpath("gazetteer-afg.csv").read_text("utf-8")
-    rows = [
-        (row["pcode"], row["name"], [a for a in row["aliases"].split(";") if a])
-        for row in csv.DictReader(text.splitlines())
+def _global(iso3: str) -> Gazetteer:
+    from sitrep.geo.countries import country
+
+    found = country(iso3)
+    rows = pcodelist.country_rows(found.iso3)
+    areas = [
+        Area(
+            r.pcode,
+            r.name,
+            r.level,
+            r.parent if r.level > 1 else None,
+            GLOBAL_LIST,
+            {},
+            r.valid_from,
+        )
+        for r in sorted(rows, key=lambda r: r.level)
     ]
-    return Gazetteer(rows)
+    date = pcodelist.list_date(found.iso3)
+    title = f"{pcodelist.LIST_TITLE} ({found.iso3}" + (f", valid from {date})" if date else ")")
+    gazetteer = Gazetteer(found, areas, title)
+    gazetteer.lists = [(f"{pcodelist.LIST_TITLE}, {found.iso3}", date)]
+    return gazetteer
+
+
+def country_gazetteer(iso3: str, locale: str = "en") -> Gazetteer:
+    """The country's admin 1 and 2 areas from OCHA's Global P-Code List (a fresh copy)."""
+    return _global(iso3.strip().upper()).localised(locale)
+
+
+def base_gazetteer(config: Config) -> Gazetteer:
+    """The workspace's country's areas in the report's language, before its places table:
+    the global list, and the `[geography] pcodes` COD file on top when set."""
+    if not config.country_code:
+        return Gazetteer(None, (), "", config.locale)
+    gazetteer = country_gazetteer(config.country_code, config.locale)
+    if config.geography_pcodes is not None:
+        from sitrep.geo.cod import with_cod
+
+        gazetteer = with_cod(gazetteer, config.geography_pcodes, config.limits, config.workspace)
+    return gazetteer

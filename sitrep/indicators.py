@@ -1,7 +1,7 @@
-"""Figures beside the flows: IDPs present (a stock with its own date) and market prices.
+"""Market prices beside the flows (IDPs present, a stock, are in `sitrep.stocks`).
 
-Both are optional tables. Each function returns its figures and the rows it used, so the
-sources annex and the attached CSV files list exactly those rows.
+An optional table. `price_series` returns its figures and the rows it used, so the sources
+annex and the attached CSV files list exactly those rows.
 """
 
 from __future__ import annotations
@@ -11,27 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sitrep.gazetteer import Gazetteer
 from sitrep.validate import ROW, Table
-
-
-@dataclass(frozen=True)
-class AreaStock:
-    pcode: str
-    name: str
-    idps: int
-    date: dt.date
-
-
-@dataclass(frozen=True)
-class IdpStock:
-    """IDPs present, per area, from each area's latest assessment on or before the report date."""
-
-    total: int
-    as_of: dt.date  # the newest assessment date used
-    since: dt.date  # the oldest one: areas may come from different rounds
-    rounds: tuple[str, ...]
-    areas: tuple[AreaStock, ...]
 
 
 @dataclass(frozen=True)
@@ -61,37 +41,6 @@ class PriceSeries:
         if not self.blockade_price:
             return None
         return self.latest / self.blockade_price - 1
-
-
-def idp_stock(
-    table: Table, gazetteer: Gazetteer, day: dt.date
-) -> tuple[IdpStock | None, pd.DataFrame]:
-    """The latest stock per area as of `day`; None when no assessment predates the day."""
-    # to_numpy(bool): on an empty frame the mask would be object-typed, read as column labels
-    mask = table.frame["date"].map(lambda d: d is not None and d <= day).to_numpy(dtype=bool)
-    frame = table.frame[mask]
-    if frame.empty:
-        return None, frame
-    # The latest assessment of each area replaces the earlier ones: stocks do not add up in time.
-    latest = frame.sort_values(["date", ROW]).groupby("area", sort=True).tail(1)
-    areas = tuple(
-        sorted(
-            (
-                AreaStock(r["area"], gazetteer.name(r["area"]), int(r["idps"]), r["date"])
-                for r in latest.to_dict("records")
-            ),
-            key=lambda a: (-a.idps, a.pcode),
-        )
-    )
-    rounds = tuple(sorted({str(r) for r in latest["round"] if r}))
-    stock = IdpStock(
-        sum(a.idps for a in areas),
-        max(a.date for a in areas),
-        min(a.date for a in areas),
-        rounds,
-        areas,
-    )
-    return stock, latest
 
 
 def _price_at(points: list[tuple[dt.date, float]], day: dt.date) -> tuple[dt.date, float] | None:

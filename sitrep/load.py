@@ -99,14 +99,26 @@ def load_table(
     if missing:
         return None, missing
 
-    body = grid.iloc[layout.first_data_row :, list(layout.columns.values())]
-    body.columns = list(layout.columns)
+    columns, headers = dict(layout.columns), dict(layout.headers)
+    if name == "places":  # a column per language: name_ar, name_fa, ... (see sitrep.geo)
+        from sitrep.geo.localnames import language_columns
+
+        extra = language_columns(layout, grid)
+        columns |= extra
+        header_cells = (
+            hxl.row_cells(grid, layout.header_row) if layout.header_row is not None else []
+        )
+        for column, index in extra.items():
+            text = str(header_cells[index]).strip() if header_cells else ""
+            headers[column] = text or layout.tags.get(index, column)
+    body = grid.iloc[layout.first_data_row :, list(columns.values())]
+    body.columns = list(columns)
     rows = np.arange(layout.first_data_row + 1, len(grid) + 1, dtype=np.int64)
-    if too_long := _too_long_cell(body, rows, layout.headers, limits, problem):
+    if too_long := _too_long_cell(body, rows, headers, limits, problem):
         return None, [too_long]
     keep = ~np.logical_and.reduce([blank_rows(body[c]) for c in body.columns]) if len(body) else []
     body = body[keep].reset_index(drop=True)
-    return RawTable(name, problem.file, source.sheet, body, rows[keep], layout.headers), []
+    return RawTable(name, problem.file, source.sheet, body, rows[keep], headers), []
 
 
 def _aliases_hint(aliases: tuple[str, ...]) -> str:
@@ -160,7 +172,8 @@ def load_tables(
     for name, source in sources.items():
         if name not in SCHEMAS:
             continue
-        table, table_problems = load_table(name, source, config.workspace, limits, config.country)
+        country = config.country_code or config.country  # DTM rows match by ISO3 code
+        table, table_problems = load_table(name, source, config.workspace, limits, country)
         problems += table_problems
         if table is not None:
             tables[name] = table

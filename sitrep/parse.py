@@ -1,4 +1,4 @@
-"""Forgiving cell parsers: "1,200" -> 1200, "24/08/2021" -> 2021-08-24, "Banu" -> AF0907.
+"""Forgiving cell parsers: "1,200" -> 1200, "24/08/2021" -> 2021-08-24, "Pétion-Ville" -> HT0114.
 
 Each parser takes one raw cell and returns (value, error message or None). Missing-value
 words ("n/a", "-", "unknown", "not available", ...) become None, which the report shows as

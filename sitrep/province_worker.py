@@ -66,13 +66,15 @@ class Worker:
     """Builds province reports from tables validated once; one per process."""
 
     def __init__(self, shared: Shared) -> None:
-        from sitrep.gazetteer import builtin_gazetteer
+        from sitrep.gazetteer import base_gazetteer
         from sitrep.render import make_environment
         from sitrep.validate import workspace_gazetteer
 
         self.shared = shared
-        self.gazetteer = workspace_gazetteer(shared.tables, builtin_gazetteer())
-        self.split = ProvinceSplit(shared.tables, place_pcodes(shared.tables, self.gazetteer))
+        self.gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
+        self.split = ProvinceSplit(
+            shared.tables, place_pcodes(shared.tables, self.gazetteer), self.gazetteer
+        )
         # Compiled once: render_html would compile every template again for each province.
         self.env = make_environment(shared.dirs, shared.config.locale)
 

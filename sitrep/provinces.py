@@ -1,9 +1,10 @@
 """Which rows belong to a province, for per-province reports (`sitrep build --each province`).
 
-A province's rows: displacement by the district P-code's province prefix (a province P-code is
-accepted as the district), blockades, IDPs and prices by the area P-code's prefix, and the routes
+A province's rows: displacement by the district's admin-1 area (a province P-code is accepted
+as the district), blockades, IDPs and prices by the area's admin-1 area, and the routes
 of which a `from`, `to` or `via` place lies in the province, the places resolved through the
-workspace's `places` table, then the gazetteer. Without a places table every route is kept: we
+workspace's `places` table, then the gazetteer. The admin-1 area of a code is its ancestor in
+the gazetteer's list (never a prefix of the code). Without a places table every route is kept: we
 cannot tell where a route runs. Contacts, partners and the narrative are the workspace's.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,10 +22,21 @@ if TYPE_CHECKING:
     from sitrep.validate import Table
 
 BY_AREA = {"blockades": "area", "idps": "area", "prices": "area"}  # table -> P-code column
+Admin1 = Callable[[str], "str | None"]  # P-code -> its admin-1 area's P-code
 
 
-def provinces_in(tables: dict[str, Table], day: dt.date) -> list[str]:
+def _admin1_of(gazetteer: Gazetteer | None) -> Admin1:
+    """The admin-1 lookup of a gazetteer; without one, each code is its own province."""
+    if gazetteer is None:
+        return lambda pcode: pcode
+    return lambda pcode: gazetteer.admin1(pcode) or pcode
+
+
+def provinces_in(
+    tables: dict[str, Table], day: dt.date, gazetteer: Gazetteer | None = None
+) -> list[str]:
     """Province P-codes with displacement or blockade rows dated on or before `day`."""
+    admin1 = _admin1_of(gazetteer)
     found: set[str] = set()
     for name, pcode_col, date_col in (
         ("displacement", "district", "date"),
@@ -34,7 +46,7 @@ def provinces_in(tables: dict[str, Table], day: dt.date) -> list[str]:
             frame = tables[name].frame
             for pcode, date in zip(frame[pcode_col], frame[date_col], strict=True):
                 if isinstance(pcode, str) and date is not None and date <= day:
-                    found.add(pcode[:4])
+                    found.add(admin1(pcode))
     return sorted(found)
 
 
@@ -67,7 +79,9 @@ def _route_places(record: dict) -> Iterator[str]:
             yield place
 
 
-def _route_provinces(frame: pd.DataFrame, places: dict[str, str]) -> dict[str, set[str]]:
+def _route_provinces(
+    frame: pd.DataFrame, places: dict[str, str], admin1: Admin1
+) -> dict[str, set[str]]:
     """Route id -> the provinces its `from`, `to` and `via` places lie in."""
     from sitrep.gazetteer import normalise_name
 
@@ -75,7 +89,7 @@ def _route_provinces(frame: pd.DataFrame, places: dict[str, str]) -> dict[str, s
     for record in frame.to_dict("records"):
         found = provinces.setdefault(record["route_id"], set())
         found.update(
-            places[n][:4] for p in _route_places(record) if (n := normalise_name(p)) in places
+            admin1(places[n]) for p in _route_places(record) if (n := normalise_name(p)) in places
         )
     return provinces
 
@@ -83,17 +97,23 @@ def _route_provinces(frame: pd.DataFrame, places: dict[str, str]) -> dict[str, s
 class ProvinceSplit:
     """The tables cut by province once, so that each province's report only looks its rows up."""
 
-    def __init__(self, tables: dict[str, Table], places: dict[str, str] | None) -> None:
+    def __init__(
+        self,
+        tables: dict[str, Table],
+        places: dict[str, str] | None,
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
+        admin1 = _admin1_of(gazetteer)
         self.tables = tables
         self.parts: dict[str, dict[str, pd.DataFrame]] = {}
         for name, table in tables.items():
             column = "district" if name == "displacement" else BY_AREA.get(name)
             if column:
                 frame = table.frame
-                keys = frame[column].map(lambda v: v[:4] if isinstance(v, str) else "")
+                keys = frame[column].map(lambda v: admin1(v) if isinstance(v, str) else "")
                 self.parts[name] = {str(k): rows for k, rows in frame.groupby(keys, sort=False)}
         routes = tables.get("routes")
-        self.routes = _route_provinces(routes.frame, places) if routes and places else None
+        self.routes = _route_provinces(routes.frame, places, admin1) if routes and places else None
 
     def _routes_in(self, pcode: str) -> set[str]:
         return {route for route, provinces in (self.routes or {}).items() if pcode in provinces}
@@ -112,7 +132,10 @@ class ProvinceSplit:
 
 
 def province_tables(
-    tables: dict[str, Table], pcode: str, places: dict[str, str] | None
+    tables: dict[str, Table],
+    pcode: str,
+    places: dict[str, str] | None,
+    gazetteer: Gazetteer | None = None,
 ) -> dict[str, Table]:
     """The tables restricted to one province's rows (see ProvinceSplit, for many provinces)."""
-    return ProvinceSplit(tables, places)(pcode)
+    return ProvinceSplit(tables, places, gazetteer)(pcode)

@@ -22,13 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from sitrep.errors import RenderError
 from sitrep.safety import format_message
 
 FALLBACK_LANGUAGE = "en"
+# CLDR plural categories: a catalogue entry may hold one sub-key per category (`one`, `other`)
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -57,23 +60,54 @@ def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
                 # template_dirs refused such a link already; one made since is refused here
                 raise RenderError(f"{path} is a symbolic link out of the workspace")
             try:
-                messages.update(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
+                layer = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
             except tomllib.TOMLDecodeError as exc:
                 raise RenderError(f"{path}: not valid TOML: {exc}") from None
+            _overlay(messages, layer)
     return messages
+
+
+def _overlay(messages: dict[str, str], layer: dict[str, str]) -> None:
+    """`layer` over `messages`; a plain entry replaces plural forms of the same key, and plural
+    forms replace a plain entry: the later catalogue has the last word either way."""
+    for key in layer:
+        base, _, form = key.rpartition(".")
+        if form in PLURAL_FORMS:
+            messages.pop(base, None)
+        else:
+            for plural in PLURAL_FORMS:
+                messages.pop(f"{key}.{plural}", None)
+    messages.update(layer)
+
+
+def plural_form(locale: str, count: object) -> str:
+    """The CLDR plural category of `count` in `locale` ('one', 'few', 'other', ...)."""
+    try:
+        rules = Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        rules = Locale.parse(FALLBACK_LANGUAGE)
+    number = count if isinstance(count, int | float) else 0
+    return rules.plural_form(abs(number))
 
 
 @dataclass(frozen=True)
 class Translator:
     """t("kf.routes_closed", n=3): the message with its {placeholders} filled in.
 
+    An entry with plural forms (`[kf.routes_closed]` with `one = ...`, `other = ...`) is chosen
+    by `count=` and the language's CLDR plural rules (Babel): "1 key route closed".
+
     A plain object (not a closure) so that what a chart was drawn with, words included, can
     be hashed: `sitrep.charts.memoised` keeps a drawing while its inputs are unchanged.
     """
 
     messages: dict[str, str]
+    locale: str = FALLBACK_LANGUAGE
 
     def __call__(self, key: str, /, **values: object) -> str:
+        if key not in self.messages and f"{key}.other" in self.messages:
+            form = plural_form(self.locale, values.get("count", 0))
+            key = f"{key}.{form}" if f"{key}.{form}" in self.messages else f"{key}.other"
         if key not in self.messages:
             raise RenderError(f"no message {key!r} in the templates' i18n catalogue")
         try:
@@ -83,8 +117,43 @@ class Translator:
             raise RenderError(f"message {key!r}: bad placeholder {exc}") from None
 
 
-def make_translator(messages: dict[str, str]) -> Translator:
-    return Translator(messages)
+def make_translator(messages: dict[str, str], locale: str = FALLBACK_LANGUAGE) -> Translator:
+    return Translator(messages, locale)
+
+
+def date_for(value: dt.date | None, reference: dt.date | None, locale: str) -> str:
+    """'31 Dec' for a date of the report's year, '31 Dec 2024' for another year; '--' if none."""
+    if value is None:
+        return "--"
+    pattern = "d MMM" if reference is None or value.year == reference.year else "d MMM y"
+    return format_date(value, pattern, locale=locale)
+
+
+def headline_number(value: int | None, rounding: str, t: Translator, locale: str) -> str:
+    """A key figure or heading number: exact, or "some 1.29 million" with `compact` rounding."""
+    if value is None:
+        return "--"
+    if rounding != "compact" or abs(value) < 10_000:
+        return format_decimal(value, locale=locale)
+    digits = 2 if abs(value) >= 1_000_000 else 0
+    text = format_compact_decimal(value, format_type="long", locale=locale, fraction_digits=digits)
+    return t("headline.about", n=text)
+
+
+def change_text(k: Any, t: Translator, locale: str, reference: dt.date | None) -> str:
+    """What a key figure's change says, naming its baseline ("+246,364 since round 9 (31 Dec
+    2024)", "no change since the report of 23 Jun"), or "no earlier figure"."""
+    if k.baseline is None or k.change is None:
+        return t("kf.no_baseline")
+    value = k.change
+    sign = "+" if value > 0 else "-" if value < 0 else ""
+    change = sign + format_decimal(abs(value), locale=locale) if value else t("change.none")
+    date = date_for(k.baseline.date, reference, locale)
+    if k.baseline.kind == "round":
+        if k.baseline.round:
+            return t("kf.vs_round", change=change, round=k.baseline.round, date=date)
+        return t("kf.vs_assessment", change=change, date=date)
+    return t("kf.vs_report", change=change, date=date)
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -151,7 +220,7 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     messages = load_messages(dirs, locale)
-    t = make_translator(messages)
+    t = make_translator(messages, locale)
 
     def number(value: int | float | None) -> str:
         """Thousands separators for the locale; '--' for missing (0 stays 0)."""
@@ -178,8 +247,25 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
     def long_date(value: dt.date | None) -> str:
         return "--" if value is None else format_date(value, "d MMMM y", locale=locale)
 
-    def short_date(value: dt.date | None) -> str:
-        return "--" if value is None else format_date(value, "d MMM", locale=locale)
+    def reference(context: Any) -> dt.date | None:
+        fig = context.get("fig")
+        return getattr(fig, "report_date", None)
+
+    @jinja2.pass_context
+    def short_date(context: Any, value: dt.date | None) -> str:
+        """'31 Dec', with the year when it is not the report's: '31 Dec 2024'."""
+        return date_for(value, reference(context), locale)
+
+    @jinja2.pass_context
+    def headline(context: Any, value: int | None) -> str:
+        """A number in a key figure or a heading: `[figures] headline_rounding`."""
+        config = context.get("config")
+        rounding = config.figures.headline_rounding if config is not None else "exact"
+        return headline_number(value, rounding, t, locale)
+
+    @jinja2.pass_context
+    def kf_change(context: Any, k: Any) -> str:
+        return change_text(k, t, locale, reference(context))
 
     def percent(value: float | None) -> str:
         return "--" if value is None else format_percent(value, locale=locale)
@@ -201,6 +287,8 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         percent_change=percent_change,
         long_date=long_date,
         short_date=short_date,
+        headline=headline,
+        kf_change=kf_change,
         percent=percent,
         dash=dash,
         word=word,

@@ -37,6 +37,7 @@ class BuildOptions:
     draft: bool = False  # a draft: not numbered for good, never recorded
     force: bool = False  # rebuild even when nothing changed
     number: int | None = None  # the number, for a date before already issued reports
+    today: dt.date | None = None  # the day sitrep runs (from the command line): later is a typo
 
 
 @dataclass
@@ -66,15 +67,17 @@ def check_inputs(
     workspace: Path,
     day: dt.date | None = None,
     inputs: dict[str, InputSource] | None = None,
+    today: dt.date | None = None,
     *,
     narrative: bool = False,
 ) -> Checked:
     """Load and validate every table; the problems, and the report date they imply.
 
+    `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
     `narrative`: check the day's narrative too (`sitrep validate`; a build reads it later).
     """
     from sitrep.figures import latest_data_date
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.load import load_tables
     from sitrep.validate import freshness_warnings, validate_tables
     from sitrep.words import workspace_words
@@ -83,11 +86,7 @@ def check_inputs(
     words = workspace_words(config.workspace, config.locale)
     raw, problems = load_tables(config, inputs)
     tables, more = validate_tables(
-        raw,
-        builtin_gazetteer(),
-        config.household_size,
-        lead_days=max(7, config.cadence_days),
-        words=words,
+        raw, base_gazetteer(config), config.household_size, today=today, words=words
     )
     problems += more
     day = day or latest_data_date(tables)
@@ -117,6 +116,8 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     root = config.workspace
     files = [config.workspace / "sitrep.toml"]
     files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
+    if config.geography_pcodes is not None:  # the COD file names and places the rows
+        files.append(config.geography_pcodes.path)
     if (words_file := config.workspace / "inputs" / "words.toml").is_file():
         files.append(words_file)  # the workspace's own input words (sitrep.words)
     if config.narrative_dir.is_dir():
@@ -190,7 +191,7 @@ def _context(
     from sitrep.render import load_messages, make_translator
 
     dirs = template_dirs(config.templates_dir)
-    t = make_translator(load_messages(dirs, config.locale))
+    t = make_translator(load_messages(dirs, config.locale), config.locale)
     charts = {
         "displacement": displacement_chart(figures, t, config.locale, dirs)
         if figures.provinces
@@ -230,8 +231,21 @@ def _context(
         "charts": {k: Markup(v) if v else None for k, v in charts.items()},
         "access_map": replace(the_map, svg=Markup(the_map.svg) if the_map.svg else None),
         "attachments": attachments,
+        "places_credit": _places_credit(config),
         "generator": f"sitrep {__version__}",
     }
+
+
+def _places_credit(config: Config) -> str | None:
+    """The credit the P-code lists ask for, with the lists and their dates; None without."""
+    if not config.country_code:
+        return None
+    from sitrep.gazetteer import CREDIT, base_gazetteer
+
+    lists = "; ".join(
+        f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists
+    )
+    return f"{CREDIT}: {lists}"
 
 
 def build_report(options: BuildOptions) -> BuildResult:
@@ -275,18 +289,18 @@ def render_report(
     `preview` only looks it up.
     """
     # 1-2. load and validate every table; stop on errors (or warnings with --strict)
-    checked = check_inputs(options.workspace, options.date, options.inputs)
+    checked = check_inputs(options.workspace, options.date, options.inputs, options.today)
     if count_errors(checked.problems) or (options.strict and count_warnings(checked.problems)):
         raise ValidationFailed(checked.problems)
     day, data_latest = _report_date(checked.tables, options.date)
 
     # 3. figures, and the narrative written for the day
     from sitrep.figures import compute_figures
-    from sitrep.gazetteer import builtin_gazetteer
+    from sitrep.gazetteer import base_gazetteer
     from sitrep.narrative import load_narrative
     from sitrep.validate import workspace_gazetteer
 
-    gazetteer = workspace_gazetteer(checked.tables, builtin_gazetteer())
+    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, day)
     narrative, narrative_problems = load_narrative(
         config.narrative_dir, day, config.workspace, locale=config.locale

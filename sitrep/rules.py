@@ -4,20 +4,24 @@ Errors
 - displacement: a row gives neither people nor families.
 - blockades: the end date is before the start date; status 'lifted' without an end date.
 - routes: two status rows for one route on one date.
-- future dates (`future_date_errors`): the workbook is a running log, so rows dated after an old
-  report's date are legitimate and simply not counted in that report. What cannot be right is a
-  date that runs ahead of everything else: a date more than `lead_days` (default 7) after the
-  newest date of every *other* table is an error (a typo such as 2012 -> 2021 or 08 -> 09).
-  With a single dated table there is nothing to compare with and nothing is flagged. The rule
-  does not read the clock, so the result of `validate` does not depend on the day it runs.
+- dates after today (`date_problems`): the workbook is a running log, so rows dated after an
+  old report's date are legitimate and simply not counted in that report (a DTM export holds
+  later rounds). What cannot be right is a date after the day sitrep runs (`today`, passed in
+  from the command line; never read from the clock here): a typo such as 08 -> 09.
 Warnings
 - blockades: status 'ongoing' with an end date.
 - household size: families x household size outside half to twice the people given.
+- dates far from the others (`date_problems`): a date more than FAR_DAYS from every other date
+  of its column (2012 for 2021 in a log of 2021).
 - jumps: an area's figure ten times (or more) its previous figure, and at least 100 people:
   for displacement (a flow), an area's people on a day against the day before; for IDPs present
-  (a stock), an area's figure against its previous reporting date.
-- stale (`freshness_warnings`): a table's newest row is more than `report.stale_days` older than
-  the report date (not for IDPs present, which are assessed in rounds).
+  (a stock), an area's figure against the same operation's previous round (the round just
+  before, not any earlier one), so two DTM operations are never compared.
+- stale (`freshness_warnings`): measured on the date a row was last confirmed. For displacement
+  and prices, the table's newest row. For an ongoing blockade, its `verified` date (else its
+  start); for a route, its current status row's `verified` date (else `since`): each is stale
+  when nobody has confirmed it for more than `report.stale_days` before the report date. Not
+  for IDPs present, which are assessed in rounds.
 """
 
 from __future__ import annotations
@@ -30,17 +34,16 @@ import numpy as np
 import pandas as pd
 
 from sitrep.problems import Problem
-from sitrep.schema import SCHEMAS
 
 if TYPE_CHECKING:
     from sitrep.validate import Reporter, Table
 
-DEFAULT_LEAD_DAYS = 7
+FAR_DAYS = 366  # a date this far from every other date of its column is probably a typo
 JUMP_FACTOR = 10
 JUMP_MINIMUM = 100  # people: 3 -> 40 is not worth a warning
 DATE_COLUMNS = {
     "displacement": ("date",),
-    "blockades": ("start_date", "end_date"),
+    "blockades": ("start_date", "end_date", "verified"),
     "routes": ("since", "verified"),
     "idps": ("date",),
     "prices": ("date",),
@@ -74,6 +77,13 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         report.rows(np.flatnonzero(neither), "people", None, message)
     if name == "blockades":
         _blockade_rules(frame, report)
+    if name == "places":
+        located = frame["lat"].notna() & frame["lon"].notna()
+        neither = (frame["pcode"].isna() & ~located).to_numpy().copy()
+        for column in ("pcode", "lat", "lon"):  # a bad cell is reported already
+            neither[report.bad.get(column, [])] = False
+        message = "give the place's P-code or its coordinates (lat and lon), or both"
+        report.rows(np.flatnonzero(neither), "pcode", None, message)
     if name == "routes":
         keys = frame[["route_id", "since"]].astype(str)
         dup = keys.duplicated(keep="first").to_numpy() & frame["since"].notna().to_numpy()
@@ -137,28 +147,20 @@ def household_warnings(table: Table, household_size: int) -> list[Problem]:
 def jump_warnings(table: Table, household_size: int) -> list[Problem]:
     """Warn where an area's figure is JUMP_FACTOR times its previous one (see the top)."""
     frame = table.frame
-    if table.name == "displacement" and not frame.empty:
-        data = pd.DataFrame(
-            {"area": frame["district"], "day": day_numbers(frame["date"]),
-             "n": _people(frame, household_size), "row": frame[ROW]}
-        )  # fmt: skip
-        consecutive, column = True, "people"
-    elif table.name == "idps" and not frame.empty:
-        data = pd.DataFrame(
-            {"area": frame["area"], "day": day_numbers(frame["date"]),
-             "n": numbers(frame["idps"]), "row": frame[ROW]}
-        )  # fmt: skip
-        consecutive, column = False, "idps"
-    else:
+    if frame.empty or table.name not in ("displacement", "idps"):
         return []
+    if table.name == "idps":
+        return _stock_jumps(table)
+    data = pd.DataFrame(
+        {"area": frame["district"], "day": day_numbers(frame["date"]),
+         "n": _people(frame, household_size), "row": frame[ROW]}
+    )  # fmt: skip
     data = data.dropna(subset=["area", "day", "n"])
     daily = data.groupby(["area", "day"], sort=True).agg(n=("n", "sum"), row=("row", "max"))
     daily = daily.reset_index()
     previous = daily.groupby("area")[["day", "n"]].shift(1)
     jump = (daily["n"] >= JUMP_FACTOR * previous["n"]) & (daily["n"] >= JUMP_MINIMUM)
-    jump &= previous["n"] > 0
-    if consecutive:
-        jump &= daily["day"] - previous["day"] == 1
+    jump &= (previous["n"] > 0) & (daily["day"] - previous["day"] == 1)
     problems = []
     for i in np.flatnonzero(jump.to_numpy())[:50]:
         before = dt.date.fromordinal(int(previous["day"].iat[i]))
@@ -167,7 +169,7 @@ def jump_warnings(table: Table, household_size: int) -> list[Problem]:
             _warning(
                 table,
                 int(daily["row"].iat[i]),
-                column,
+                "people",
                 int(daily["n"].iat[i]),
                 f"suspicious jump: {daily['area'].iat[i]} has {times:.0f}"
                 f" times its figure of {before} ({int(previous['n'].iat[i]):,}); "
@@ -177,65 +179,41 @@ def jump_warnings(table: Table, household_size: int) -> list[Problem]:
     return problems
 
 
-def _newest(table: Table) -> float:
-    days = [day_numbers(table.frame[c]) for c in DATE_COLUMNS.get(table.name, ())]
-    values = np.concatenate(days) if days else np.array([])
-    return float(np.nanmax(values)) if len(values) and not np.isnan(values).all() else math.nan
+def _stock_jumps(table: Table) -> list[Problem]:
+    """IDPs present: an area against itself in the same operation's round just before."""
+    from sitrep.stocks import assessments  # stocks reads validated tables: imported late
 
-
-def future_date_errors(
-    tables: dict[str, Table], lead_days: int = DEFAULT_LEAD_DAYS
-) -> list[Problem]:
-    """Errors for dates more than `lead_days` after the newest date of every other table."""
-    newest = {name: _newest(t) for name, t in tables.items() if name in DATE_COLUMNS}
-    newest = {name: day for name, day in newest.items() if not math.isnan(day)}
-    problems: list[Problem] = []
-    if len(newest) < 2:
-        return problems
-    for name in newest:
-        table = tables[name]
-        other_name, other_day = max(
-            ((n, d) for n, d in newest.items() if n != name), key=lambda x: x[1]
-        )
-        limit = other_day + lead_days
-        other_date = dt.date.fromordinal(int(other_day))
-        for column in DATE_COLUMNS[name]:
-            days = day_numbers(table.frame[column])
-            for i in np.flatnonzero(days > limit)[:50]:
-                value = table.frame[column].iat[i]
-                problems.append(
-                    Problem(
-                        "error", name, table.file, table.sheet, int(table.frame[ROW].iat[i]),
-                        table.header(column), str(value),
-                        f"date in the future: {(value - other_date).days} days after the newest "
-                        f"date of the other tables ({other_date}, {other_name}); a typo? "
-                        "(dates are read day first: DD/MM/YYYY)",
-                    )
-                )  # fmt: skip
-    return problems
-
-
-def freshness_warnings(
-    tables: dict[str, Table], report_date: dt.date, stale_days: int
-) -> list[Problem]:
-    """Warn about a table whose newest row is more than `stale_days` older than the report."""
+    frame = table.frame
+    ok = frame["date"].notna() & frame["idps"].notna() & frame["area"].notna()
+    if not ok.any():
+        return []
+    data = assessments(frame[ok.to_numpy(dtype=bool)])
+    data["n"] = numbers(data["idps"])
+    order = data.groupby(["_op", "_key"])["_adate"].max().reset_index()
+    order = order.sort_values(["_op", "_adate", "_key"])
+    order["idx"] = order.groupby("_op").cumcount()
+    data = data.merge(order[["_op", "_key", "idx"]], on=["_op", "_key"])
+    per = data.groupby(["_op", "area", "idx"], sort=True).agg(
+        n=("n", "sum"), row=(ROW, "max"), key=("_key", "first"), day=("_adate", "max")
+    )
+    per = per.reset_index()
+    previous = per.groupby(["_op", "area"])[["idx", "n", "key", "day"]].shift(1)
+    jump = (per["n"] >= JUMP_FACTOR * previous["n"]) & (per["n"] >= JUMP_MINIMUM)
+    jump &= (previous["n"] > 0) & (per["idx"] - previous["idx"] == 1)
     problems = []
-    for table in tables.values():
-        schema = SCHEMAS[table.name]
-        if not schema.date_column or not schema.stale_check or table.frame.empty:
-            continue
-        days = day_numbers(table.frame[schema.date_column])
-        days = days[days <= report_date.toordinal()]
-        if not len(days):
-            continue
-        newest = dt.date.fromordinal(int(days.max()))
-        age = (report_date - newest).days
-        if age > stale_days:
-            problems.append(
-                Problem(
-                    "warning", table.name, table.file, table.sheet, None, None, None,
-                    f"stale: the newest row is dated {newest}, {age} days before the report "
-                    f"date (more than report.stale_days = {stale_days})",
-                )
-            )  # fmt: skip
+    for i in np.flatnonzero(jump.to_numpy())[:50]:
+        times = per["n"].iat[i] / previous["n"].iat[i]
+        problems.append(
+            _warning(
+                table,
+                int(per["row"].iat[i]),
+                "idps",
+                int(per["n"].iat[i]),
+                f"suspicious jump: {per['area'].iat[i]} has {times:.0f} times its figure in the "
+                f"previous round of {per['_op'].iat[i]} ({previous['key'].iat[i]}, "
+                f"{dt.date.fromordinal(int(previous['day'].iat[i]))}: "
+                f"{int(previous['n'].iat[i]):,}); "
+                "check for a typo (an extra zero?)",
+            )
+        )
     return problems

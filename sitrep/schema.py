@@ -151,6 +151,12 @@ SCHEMAS: dict[str, TableSchema] = {
                     "people_affected", "people", aliases=("affected", "people"), hxl="#affected+ind"
                 ),
                 Column("status", "vocab", True, True, hxl="#status+code", vocab="blockade_status"),
+                Column(
+                    "verified",
+                    "date",
+                    aliases=("last verified", "reported", "confirmed"),
+                    hxl="#date+reported",
+                ),
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
             ),
             date_column="start_date",
@@ -191,7 +197,9 @@ SCHEMAS: dict[str, TableSchema] = {
                 ),
                 Column("round", "text", aliases=("round number",), hxl="#round+code"),
                 Column("reason", "text", aliases=("displacement reason",), hxl="#cause+type"),
+                Column("operation", "text", hxl="#operation+name"),
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
+                Column("operation", "text", hxl="#operation+name"),
             ),
             date_column="date",
             stale_check=False,
@@ -220,15 +228,13 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 Column("name", "text", True, True, hxl="#loc+name"),
                 Column("pcode", "text", aliases=("p-code",), hxl="#loc+code"),
-                Column("lat", "number", True, True, ("latitude",), "#geo+lat"),
-                Column("lon", "number", True, True, ("longitude",), "#geo+lon"),
+                # Coordinates only put a place on the access map; a row needs them or a P-code.
+                Column("lat", "number", aliases=("latitude",), hxl="#geo+lat"),
+                Column("lon", "number", aliases=("longitude",), hxl="#geo+lon"),
                 Column("type", "text", aliases=("kind",), hxl="#loc+type"),
-                Column(
-                    "name_local",
-                    "text",
-                    aliases=("local name", "name (dari)"),
-                    hxl="#loc+name+i_fa",
-                ),
+                # Local-script names: one column per language (name_ar, #loc+name+i_fa, ...),
+                # see sitrep.geo.localnames; name_local is the first of them.
+                Column("name_local", "text", aliases=("local name",), hxl="#loc+name+local"),
                 Column("aliases", "text", hxl="#loc+name+alt"),
             ),
         ),

@@ -200,9 +200,32 @@ def validate_table(
         else:
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
+    if raw.name == "places":
+        _local_names(raw, columns)
     typed = pd.DataFrame(columns)
     rules.check_rows(raw.name, typed, report)
     return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
+
+
+def _local_names(raw: RawTable, columns: dict[str, object]) -> None:
+    """The places' names per language (name_<lang> columns) as `local_names` {lang: name};
+    `name_local` (the old single column) is the first local name when not given itself."""
+    from sitrep.geo.localnames import PREFIX
+
+    languages = [c for c in raw.frame.columns if c.startswith(PREFIX) and c not in columns]
+    texts = {c: parse.parse_column(raw.frame[c], parse.parse_text).values for c in languages}
+    for c in languages:
+        columns[c] = pd.Series(texts[c], dtype=object)
+    local = [
+        {c.removeprefix(PREFIX): texts[c][i] for c in languages if texts[c][i]}
+        for i in range(len(raw.frame))
+    ]
+    columns["local_names"] = pd.Series(local, dtype=object)
+    first = [next(iter(d.values()), None) for d in local]
+    old = columns["name_local"]
+    columns["name_local"] = pd.Series(
+        [o if o is not None else f for o, f in zip(old, first, strict=True)], dtype=object
+    )
 
 
 def household_warnings(table: Table, household_size: int) -> list[Problem]:
@@ -213,8 +236,10 @@ def household_warnings(table: Table, household_size: int) -> list[Problem]:
 def freshness_warnings(
     tables: dict[str, Table], report_date: dt.date, stale_days: int
 ) -> list[Problem]:
-    """Warn about a table whose newest row is more than `stale_days` older than the report."""
-    return rules.freshness_warnings(tables, report_date, stale_days)
+    """Warn about what nobody has confirmed for more than `stale_days` (`sitrep.dating`)."""
+    from sitrep.dating import freshness_warnings as stale
+
+    return stale(tables, report_date, stale_days)
 
 
 def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
@@ -227,9 +252,9 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
         return base
     frame = tables["places"].frame
     places = [
-        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()])
-        for pcode, name, aliases in zip(
-            frame["pcode"], frame["name"], frame["aliases"], strict=True
+        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()], kind)
+        for pcode, name, aliases, kind in zip(
+            frame["pcode"], frame["name"], frame["aliases"], frame["type"], strict=True
         )
         if pcode and name
     ]
@@ -239,8 +264,30 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
 def _places_gazetteer(
     raw: RawTable, gazetteer: Gazetteer
 ) -> tuple[Table, list[Problem], Gazetteer]:
-    """The places table validated, and the gazetteer extended with its admin areas."""
+    """The places table validated, and the gazetteer extended with its admin areas.
+
+    A place whose P-code is written like an area's but is not one of the lists' areas is kept
+    as a site, with a note (nearest codes), or a warning when it is another country's."""
     table, problems = validate_table(raw, gazetteer)
+    frame = table.frame
+    for code, row in zip(frame["pcode"], frame[ROW], strict=True):
+        if not code or gazetteer.canonical(code) is not None:
+            continue
+        area, message = gazetteer.lookup(code)
+        if area is None and message and ("P-code of" in message or "unknown P-code" in message):
+            foreign = "P-code of" in message
+            problems.append(
+                Problem(
+                    "warning" if foreign else "note",
+                    raw.name,
+                    raw.file,
+                    raw.sheet,
+                    int(row),
+                    table.header("pcode"),
+                    code,
+                    message + ("" if foreign else "; the place is a site, not an admin area"),
+                )
+            )
     return table, problems, workspace_gazetteer({"places": table}, gazetteer)
 
 
@@ -249,13 +296,14 @@ def validate_tables(
     gazetteer: Gazetteer,
     household_size: int,
     *,
-    lead_days: int = rules.DEFAULT_LEAD_DAYS,
+    today: dt.date | None = None,
     words: Words | None = None,
 ) -> tuple[dict[str, Table], list[Problem]]:
     """Validate every table; the problems of all tables together.
 
     The workspace's `places` table is validated first and extends the gazetteer for the others.
-    `lead_days`: see `sitrep.rules.future_date_errors`.
+    `today`: the day sitrep runs, from the command line; a date after it is an error
+    (`sitrep.dating.date_problems`; None: not checked).
     """
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
@@ -270,5 +318,7 @@ def validate_tables(
         if name == "displacement":
             problems += household_warnings(table, household_size)
         problems += rules.jump_warnings(table, household_size)
-    problems += rules.future_date_errors(tables, lead_days)
+    from sitrep.dating import date_problems
+
+    problems += date_problems(tables, today)
     return tables, problems

@@ -21,7 +21,8 @@ ABOUT = {
     "people": "A whole number of people (or families): 1200 or 1,200. Leave blank if unknown.",
     "number": "A number, with a decimal point: 1200.50.",
     "date": "A date: 2021-08-24, 24/08/2021 (day first) or 24 Aug 2021.",
-    "pcode": "A P-code (AF0907) or a place name sitrep knows (Andarab, Banu).",
+    "pcode": "A P-code of the country (HT0111, TCD0704) or a place name: the country's P-code "
+    "list or the places sheet knows it.",
     "vocab": "One of the words in the dropdown.",
     "email": "An email address.",
     "lists": "Distribution list names, separated by ; or ,",

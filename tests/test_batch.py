@@ -19,6 +19,7 @@ from sitrep.record import PROVINCE_RECORD
 from sitrep.report import BuildOptions
 from sitrep.validate import ROW, Table
 from tests.conftest import pdf_text
+from tests.geo_helpers import afg_gazetteer
 
 DAY = dt.date(2021, 8, 24)
 DISPLACEMENT = """id,date,district,families,people,source
@@ -49,14 +50,16 @@ def test_rows_are_cut_by_the_province_prefix_of_their_pcode():
         ),
         "contacts": _table("contacts", [{"name": "A"}, {"name": "B"}]),
     }
-    parwan = province_tables(tables, "AF03", None)
+    parwan = province_tables(tables, "AF03", None, afg_gazetteer())
     assert list(parwan["displacement"].frame["district"]) == ["AF0301"]
     assert list(parwan["blockades"].frame["area"]) == ["AF0301"]
     assert len(parwan["contacts"].frame) == 2  # tables without places are kept whole
-    panjsher = province_tables(tables, "AF08", None)
+    panjsher = province_tables(tables, "AF08", None, afg_gazetteer())
     assert list(panjsher["displacement"].frame["district"]) == ["AF08"]  # a province P-code
-    assert provinces_in(tables, DAY) == ["AF03", "AF08"]
-    assert provinces_in(tables, DAY - dt.timedelta(days=1)) == []  # rows after the day
+    assert provinces_in(tables, DAY, afg_gazetteer()) == ["AF03", "AF08"]
+    assert (
+        provinces_in(tables, DAY - dt.timedelta(days=1), afg_gazetteer()) == []
+    )  # rows after the day
 
 
 def test_routes_are_kept_where_a_place_of_them_lies_in_the_province():
@@ -68,11 +71,13 @@ def test_routes_are_kept_where_a_place_of_them_lies_in_the_province():
             {"route_id": "R3", "from": "Nowhere", "to": "Elsewhere", "via": "Charikar; Salang"},
         ],
     )
-    places = {"jabal saraj": "AF0305", "charikar": "AF0301", "bazarak": "AF0801"}
-    kept = province_tables({"routes": routes}, "AF03", places)["routes"].frame
+    places = {"jabalsaraj": "AF0305", "charikar": "AF0301", "bazarak": "AF0801"}  # normalised
+    kept = province_tables({"routes": routes}, "AF03", places, afg_gazetteer())["routes"].frame
     assert list(kept["route_id"]) == ["R1", "R3"]
     # Without a places table we cannot tell where a route runs: every route is kept.
-    assert len(province_tables({"routes": routes}, "AF03", None)["routes"].frame) == 3
+    assert (
+        len(province_tables({"routes": routes}, "AF03", None, afg_gazetteer())["routes"].frame) == 3
+    )
 
 
 @pytest.fixture

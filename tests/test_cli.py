@@ -61,7 +61,9 @@ def test_a_broken_sheet_names_file_sheet_row_and_column_and_writes_nothing(works
     assert code == 1
     assert ('inputs/sample-data.xlsx, sheet displacement, row 5, column "People": '
             "'lots': expected a whole number of people") in err  # fmt: skip
-    assert 'sheet blockades, row 4, column "Area"' in err and "did you mean Andarab?" in err
+    assert (
+        'sheet blockades, row 4, column "Area"' in err and "did you mean Andarab (AF0907)?" in err
+    )
     assert re.search(r"^2 errors, \d+ warnings$", err, re.M)
     assert "Nothing was written" in err and "Traceback" not in err
     assert not (workspace / "output").exists()

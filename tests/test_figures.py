@@ -11,8 +11,8 @@ import pytest
 
 from sitrep.config import Config
 from sitrep.figures import compute_figures, next_report_date, previous_report_date
-from sitrep.gazetteer import builtin_gazetteer
 from sitrep.validate import ROW, Table
+from tests.geo_helpers import afg_gazetteer
 
 D = dt.date
 CONFIG = Config(
@@ -46,7 +46,7 @@ def route(route_id, status, since) -> dict:
 
 
 def figures(day: dt.date, config: Config = CONFIG, **tables: Table):
-    return compute_figures(tables, config, builtin_gazetteer(), day)
+    return compute_figures(tables, config, afg_gazetteer(), day)
 
 
 def test_previous_and_next_report_dates_follow_the_cadence():
@@ -146,7 +146,7 @@ def _empty(t: Table) -> Table:
 def test_an_empty_displacement_table_gives_zero_not_an_error():
     disp = _empty(displacement((D(2021, 8, 20), "AF0907", 5, None, "S")))
     fig = figures(D(2021, 8, 20), displacement=disp)
-    assert (fig.displaced_period, fig.displaced_today, fig.families_period) == (0, 0, 0)
+    assert (fig.displaced_period, fig.displaced_today, fig.families_period) == (0, 0, None)
     assert fig.provinces == [] and fig.sources == []
     assert [n for _, n in fig.daily] == [0] * 6  # 15 to 20 August, every day 0
     assert {k.key: k.value for k in fig.key_figures} == {"displaced_period": 0}
@@ -162,14 +162,16 @@ def test_empty_price_and_idp_tables_give_no_series_and_no_stock():
     assert fig.prices == [] and fig.idps is None and fig.sources == []
 
 
-def test_a_district_added_by_the_places_table_is_named_in_the_figures():
+def test_the_places_tables_spelling_of_a_district_is_the_one_the_figures_print():
     from sitrep.validate import workspace_gazetteer
 
-    places = table("places", [{"name": "New camp district", "pcode": "AF0999", "lat": 35.0,
-                               "lon": 69.0, "type": None, "name_local": None,
+    places = table("places", [{"name": "Paghman (district)", "pcode": "AFG 0102", "lat": None,
+                               "lon": None, "type": None, "name_local": None,
                                "aliases": "Camp"}])  # fmt: skip
-    disp = displacement((D(2021, 8, 20), "AF0999", None, 50, "S"))
-    gazetteer = workspace_gazetteer({"places": places}, builtin_gazetteer())
+    disp = displacement((D(2021, 8, 20), "AF0102", None, 50, "S"))
+    gazetteer = workspace_gazetteer({"places": places}, afg_gazetteer())
     fig = compute_figures({"displacement": disp}, CONFIG, gazetteer, D(2021, 8, 20))
-    assert fig.provinces[0].districts[0].name == "New camp district"
-    assert workspace_gazetteer({}, builtin_gazetteer()).name("AF0999") == "AF0999"
+    assert fig.provinces[0].districts[0].name == "Paghman (district)"
+    assert gazetteer.resolve("camp").pcode == "AF0102"
+    assert workspace_gazetteer({}, afg_gazetteer()).name("AF0102") == "Paghman"
+    assert workspace_gazetteer({}, afg_gazetteer()).name("AF0999") == "AF0999"

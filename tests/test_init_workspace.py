@@ -19,7 +19,8 @@ from sitrep.schema import SCHEMAS
 D = dt.date
 ROWS = {
     "displacement": [
-        {"date": D(2021, 8, 23), "district": "Banu", "families": 10, "people": 70, "source": "KI"},
+        {"date": D(2021, 8, 23), "district": "Andarab", "families": 10, "people": 70,
+         "source": "KI"},
         {"date": "24/08/2021", "district": "AF0907", "families": None, "people": "1,400",
          "source": "KI"},
     ],

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from sitrep.config import InputSource
-from sitrep.gazetteer import builtin_gazetteer
 from sitrep.load import load_table
 from sitrep.validate import validate_table
+from tests.geo_helpers import afg_gazetteer
 
 D = dt.date
 DISP = "date,district,families,people,source"
@@ -57,8 +57,8 @@ CASES = [
     csv_case("date-unreal", "displacement", DISP, ["31/02/2021,AF0907,,5,KI"], 2, "date", "not a real date"),
     csv_case("date-word", "displacement", DISP, ["2021-08-24,AF0907,,5,KI", "yesterday,AF0907,,5,KI"], 3, "date", "expected a date"),
     csv_case("date-two-digit-year", "displacement", DISP, ["24/08/21,AF0907,,5,KI"], 2, "date", "year in full"),
-    csv_case("district-near-miss", "displacement", DISP, ["2021-08-24,Andrab,,5,KI"], 2, "district", "did you mean Andarab?"),
-    csv_case("district-unknown-pcode", "displacement", DISP, ["2021-08-24,AF9999,,5,KI"], 2, "district", "unknown place or P-code"),
+    csv_case("district-near-miss", "displacement", DISP, ["2021-08-24,Andrab,,5,KI"], 2, "district", "did you mean Andarab"),
+    csv_case("district-unknown-pcode", "displacement", DISP, ["2021-08-24,AF9999,,5,KI"], 2, "district", "unknown P-code: not in OCHA Global P-Code List (AFG"),
     csv_case("source-blank", "displacement", DISP, ["2021-08-24,AF0907,,5,"], 2, "source", "a value is required"),
     csv_case("no-people-no-families", "displacement", DISP, ["2021-08-24,AF0907,n/a,-,KI"], 2, "people", "people or of families"),
     csv_case("title-and-blank-above-header", "displacement", DISP, ["2021-08-24,AF0907,,x,KI"], 4, "people", "whole number"),
@@ -82,7 +82,7 @@ CASES = [
     Case("xlsx-title-merged", "displacement", "title.xlsx", [["Displacement log"], [], list(DISP.split(",")), [D(2021, 8, 24), "AF0907", None, 10, "KI"], [D(2021, 8, 24), "AF0907", None, "1.200,5", "KI"]], 5, "people", "whole number", sheet="displacement", merged="A1:E1"),
     Case("xlsx-bool-as-date", "displacement", "bool.xlsx", [DISP.split(","), [True, "AF0907", None, 10, "KI"]], 2, "date", "expected a date", sheet="displacement"),
     Case("xlsx-blank-rows-kept-in-numbering", "displacement", "blank.xlsx", [DISP.split(","), [D(2021, 8, 24), "AF0907", None, 10, "KI"], [], [], ["24/08/2021", "Bano", None, 12.5, "KI"]], 5, "people", "whole number", sheet="displacement"),
-    Case("xlsx-merged-district", "displacement", "merged.xlsx", [DISP.split(","), [D(2021, 8, 24), "Andrab", None, 10, "KI"], [D(2021, 8, 24), None, None, 20, "KI"]], 3, "district", "did you mean Andarab?", sheet="displacement", merged="B2:B3"),
+    Case("xlsx-merged-district", "displacement", "merged.xlsx", [DISP.split(","), [D(2021, 8, 24), "Andrab", None, 10, "KI"], [D(2021, 8, 24), None, None, 20, "KI"]], 3, "district", "did you mean Andarab", sheet="displacement", merged="B2:B3"),
     Case("xlsx-serial-date-out-of-range", "displacement", "serial.xlsx", [DISP.split(","), [9999999, "AF0907", None, 10, "KI"]], 2, "date", "expected a date", sheet="displacement"),
     Case("ods-people-word", "displacement", "people.ods", [DISP.split(","), ["2021-08-24", "AF0907", "", "many", "KI"]], 2, "people", "whole number", sheet="displacement"),
     Case("ods-date-unreal", "displacement", "date.ods", [DISP.split(","), ["2021-02-30", "AF0907", "", "5", "KI"]], 2, "date", "not a real date", sheet="displacement"),
@@ -118,7 +118,7 @@ def write_xlsx(path: Path, sheet: str, rows: list[list], merged: str | None = No
 def problems_for(folder: Path, table: str, path: Path, sheet: str | None) -> list:
     raw, problems = load_table(table, InputSource(path, sheet), folder)
     if raw is not None:
-        problems += validate_table(raw, builtin_gazetteer())[1]
+        problems += validate_table(raw, afg_gazetteer())[1]
     return problems
 
 
@@ -166,7 +166,7 @@ def test_formula_cells_give_their_cached_values(tmp_path: Path) -> None:
         for name, data in members.items():
             archive.writestr(name, data)
     raw, problems = load_table("displacement", InputSource(path, "displacement"), tmp_path)
-    table, problems = validate_table(raw, builtin_gazetteer())
+    table, problems = validate_table(raw, afg_gazetteer())
     assert problems == []
     assert table.frame["people"].tolist() == [70]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from conftest import copy_workspace
 
 from sitrep.config import InputSource, load_config
-from sitrep.gazetteer import builtin_gazetteer
 from sitrep.load import load_tables
 from sitrep.validate import validate_tables
+from tests.geo_helpers import afg_gazetteer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "dtm-afg-idps.csv"
 
@@ -19,7 +19,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "dtm-afg-idps.csv"
 def idps_from(workspace: Path, path: Path):
     config = load_config(workspace)
     raw, problems = load_tables(config, {"idps": InputSource(path)})
-    tables, more = validate_tables(raw, builtin_gazetteer(), config.household_size)
+    tables, more = validate_tables(raw, afg_gazetteer(), config.household_size)
     return tables["idps"], problems + more
 
 
@@ -32,7 +32,8 @@ def test_dtm_export_becomes_the_idps_table(workspace: Path) -> None:
     assert "3 rows of other countries (ETH, IRQ) ignored" in notes
     assert "4 rows at other admin levels" in notes
     assert "1 area figures are all 'Not available'" in notes
-    rows = table.frame.drop(columns="source").to_dict("records")
+    assert set(table.frame["operation"]) == {"Afghanistan - Baseline Assessment"}
+    rows = table.frame.drop(columns=["source", "operation"]).to_dict("records")
     D = dt.date
     assert rows == [
         # 30 March: districts given, so provinces and the national row are not used;

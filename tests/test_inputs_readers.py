@@ -12,9 +12,9 @@ from test_inputs_corpus import write_xlsx
 
 from sitrep.config import InputSource
 from sitrep.errors import ConfigError
-from sitrep.gazetteer import builtin_gazetteer
 from sitrep.load import Limits, load_table
 from sitrep.validate import validate_table
+from tests.geo_helpers import afg_gazetteer
 
 ROWS = ["date,district,people,source", '24/08/2021,Banu,"1,200",KI', "2021-08-25,Panjshir, 350 ,KI"]
 
@@ -22,7 +22,7 @@ ROWS = ["date,district,people,source", '24/08/2021,Banu,"1,200",KI', "2021-08-25
 def typed(folder: Path, path: Path, sheet: str | None = None, limits: Limits | None = None):
     raw, problems = load_table("displacement", InputSource(path, sheet), folder, limits)
     assert raw is not None, problems
-    table, more = validate_table(raw, builtin_gazetteer())
+    table, more = validate_table(raw, afg_gazetteer())
     return table, problems + more
 
 

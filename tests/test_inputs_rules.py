@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from sitrep.config import InputSource
-from sitrep.gazetteer import builtin_gazetteer
 from sitrep.load import load_table
 from sitrep.validate import freshness_warnings, validate_tables
+from tests.geo_helpers import afg_gazetteer
 
 DISP = "date,district,families,people,source"
 ROUTES = "route_id,route,status,since,source"
@@ -22,37 +22,37 @@ def validate(folder: Path, files: dict[str, str], household: int = 7, **kw):
         table, problems = load_table(name, InputSource(path), folder)
         assert table is not None, problems
         raw[name] = table
-    return validate_tables(raw, builtin_gazetteer(), household, **kw)
+    return validate_tables(raw, afg_gazetteer(), household, **kw)
 
 
-def test_a_date_far_ahead_of_the_other_tables_is_an_error(tmp_path: Path) -> None:
+def test_a_date_after_today_is_an_error_a_later_row_than_the_report_is_not(
+    tmp_path: Path,
+) -> None:
     displacement = f"{DISP}\n2021-08-24,AF0907,,70,KI\n2021-09-24,AF0907,,70,KI\n"
     routes = f"{ROUTES}\nR1,Salang,closed,2021-08-23,S\n"
-    _, problems = validate(tmp_path, {"displacement": displacement, "routes": routes})
+    files = {"displacement": displacement, "routes": routes}
+    _, problems = validate(tmp_path, files, today=dt.date(2021, 9, 1))
     assert [(p.severity, p.table, p.row, p.column) for p in problems] == [
         ("error", "displacement", 3, "date")
     ]
-    assert "32 days after the newest date of the other tables (2021-08-23, routes)" in str(
-        problems[0]
-    )
-
-
-def test_a_table_a_few_days_ahead_is_fine_and_old_reports_exclude_later_rows(
-    tmp_path: Path,
-) -> None:
-    displacement = f"{DISP}\n2021-08-24,AF0907,,70,KI\n2021-08-30,AF0907,,70,KI\n"
-    routes = f"{ROUTES}\nR1,Salang,closed,2021-08-23,S\n"
-    tables, problems = validate(tmp_path, {"displacement": displacement, "routes": routes})
+    assert "date after today (2021-09-01): 23 days ahead" in str(problems[0])
+    # run on a later day, the same row is only later than an old report: not a problem
+    tables, problems = validate(tmp_path, files, today=dt.date(2021, 10, 1))
     assert problems == []
-    _, problems = validate(tmp_path, {"displacement": displacement, "routes": routes}, lead_days=3)
-    assert [p.row for p in problems] == [3]
-    # Building the 24 August report: the 30 August row is simply not counted; no problem.
+    # building the 24 August report: the 24 September row is simply not counted
     assert freshness_warnings(tables, dt.date(2021, 8, 24), 3) == []
 
 
-def test_a_single_dated_table_is_not_checked_for_future_dates(tmp_path: Path) -> None:
-    displacement = f"{DISP}\n2021-08-24,AF0907,,70,KI\n2031-08-24,AF0907,,70,KI\n"
+def test_a_date_far_from_every_other_date_of_its_column_is_a_warning(tmp_path: Path) -> None:
+    rows = "".join(f"2021-08-{d},AF0907,,70,KI\n" for d in (20, 22, 24))
+    displacement = f"{DISP}\n{rows}2012-08-23,AF0907,,70,KI\n"
     _, problems = validate(tmp_path, {"displacement": displacement})
+    assert [(p.severity, p.row, p.column, p.value) for p in problems] == [
+        ("warning", 5, "date", "2012-08-23")
+    ]
+    # a DTM-like table with rounds years apart, each with neighbours, is not flagged
+    years = "".join(f"20{y}-06-30,AF0907,,70,KI\n" for y in (13, 14, 22, 23))
+    _, problems = validate(tmp_path, {"displacement": f"{DISP}\n{years}"})
     assert problems == []
 
 
@@ -70,11 +70,33 @@ def test_jump_and_household_warnings(tmp_path: Path) -> None:
     ]
 
 
-def test_stale_table_warning(tmp_path: Path) -> None:
-    routes = f"{ROUTES}\nR1,Salang,closed,2021-08-18,S\n"
-    tables, _ = validate(tmp_path, {"routes": routes})
-    (warning,) = freshness_warnings(tables, dt.date(2021, 8, 24), 3)
-    assert "stale: the newest row is dated 2021-08-18, 6 days" in warning.message
+BLOCKADES = "id,commodity,area,start_date,end_date,status,verified,source"
+
+
+def test_staleness_is_measured_on_the_date_last_confirmed(tmp_path: Path) -> None:
+    routes = (
+        f"{ROUTES},verified\nR1,Salang,closed,2021-08-18,S,2021-08-23\n"
+        "R2,Panjshir,closed,2021-08-18,S,\n"
+    )
+    blockades = (
+        f"{BLOCKADES}\nB1,food,AF0907,2021-08-01,,ongoing,2021-08-23,S\n"
+        "B2,fuel,AF0907,2021-08-01,,ongoing,,S\n"
+        "B3,food,AF0908,2021-08-01,2021-08-10,lifted,,S\n"
+    )
+    displacement = f"{DISP}\n2021-08-18,AF0907,,70,KI\n"
+    tables, problems = validate(
+        tmp_path, {"routes": routes, "blockades": blockades, "displacement": displacement}
+    )
+    assert problems == []
+    found = freshness_warnings(tables, dt.date(2021, 8, 24), 3)
+    assert sorted((p.table, p.row) for p in found) == [
+        ("blockades", 3), ("displacement", None), ("routes", 3)
+    ]  # fmt: skip
+    (route,) = [p for p in found if p.table == "routes"]
+    assert "stale: this route status was last confirmed on 2021-08-18, 6 days" in route.message
+    (blockade,) = [p for p in found if p.table == "blockades"]
+    assert "ongoing blockade was last confirmed on 2021-08-01" in blockade.message
+    assert "newest row is dated 2021-08-18" in next(p for p in found if p.row is None).message
 
 
 def test_places_table_extends_the_gazetteer(tmp_path: Path) -> None:

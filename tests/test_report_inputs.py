@@ -14,10 +14,10 @@ from sitrep.attachments import csv_bytes, csv_safe
 from sitrep.charts import displacement_chart, price_chart
 from sitrep.config import load_config, template_dirs
 from sitrep.figures import compute_figures
-from sitrep.gazetteer import builtin_gazetteer
 from sitrep.render import load_messages, make_translator
 from sitrep.report import check_inputs
 from tests.conftest import ROOT
+from tests.geo_helpers import afg_gazetteer
 
 DAY = dt.date(2021, 8, 24)
 
@@ -30,7 +30,7 @@ def sample():
 
 
 def _figures(checked, tables):
-    return compute_figures(tables, checked.config, builtin_gazetteer(), DAY)
+    return compute_figures(tables, checked.config, afg_gazetteer(), DAY)
 
 
 def _map(figures, tables, t, dirs):

@@ -205,6 +205,7 @@ def blockades() -> list[dict]:
             None,
             65000,
             "ongoing",
+            D(2021, 8, 24),  # confirmed by the day's reports ("for the fourth day")
             NEWS,
         ),
         (
@@ -217,6 +218,7 @@ def blockades() -> list[dict]:
             None,
             65000,
             "ongoing",
+            D(2021, 8, 24),  # confirmed by the day's reports ("for the fourth day")
             NEWS,
         ),
         (
@@ -229,6 +231,7 @@ def blockades() -> list[dict]:
             D(2021, 8, 19),
             20000,
             "lifted",
+            None,
             KI,
         ),
         (
@@ -241,6 +244,7 @@ def blockades() -> list[dict]:
             None,
             170000,
             "ongoing",
+            None,
             NEWS,
         ),
         (
@@ -253,6 +257,7 @@ def blockades() -> list[dict]:
             None,
             30000,
             "ongoing",
+            None,
             KI,
         ),
     ]
@@ -273,19 +278,21 @@ def routes() -> list[dict]:
     panjshir = ("R04", "Panjshir valley road", "Gulbahar", "Paryan", "Rukha; Bazarak; Khenj")
     anjuman = ("R05", "Anjuman pass road", "Paryan", "Badakhshan", "Kotal-e Anjuman")
     rows = [
-        (*kabul, "open with restrictions", "checkpoint", D(2021, 8, 15), KI),
-        (*salang, "open with restrictions", "checkpoint", D(2021, 8, 15), KI),
-        (*salang, "closed", "closure by armed group", D(2021, 8, 23), NEWS),
-        (*andarab, "open", "none", D(2021, 8, 15), KI),
-        (*andarab, "restricted", "insecurity/hostilities", D(2021, 8, 17), OCHA),
-        (*andarab, "closed", "closure by armed group", D(2021, 8, 21), NEWS),
-        (*panjshir, "open", "none", D(2021, 8, 15), KI),
-        (*panjshir, "restricted", "checkpoint", D(2021, 8, 23), NEWS),
-        (*panjshir, "closed", "closure by armed group", D(2021, 8, 24), NEWS),
-        (*anjuman, "open with restrictions", "damage/landslide/snow", D(2021, 8, 15), KI),
-        (*anjuman, "unknown", None, D(2021, 8, 22), KI),
+        # the last column: the day the status was last confirmed (blank: only on `since`)
+        (*kabul, "open with restrictions", "checkpoint", D(2021, 8, 15), KI, D(2021, 8, 23)),
+        (*salang, "open with restrictions", "checkpoint", D(2021, 8, 15), KI, None),
+        (*salang, "closed", "closure by armed group", D(2021, 8, 23), NEWS, D(2021, 8, 24)),
+        (*andarab, "open", "none", D(2021, 8, 15), KI, None),
+        (*andarab, "restricted", "insecurity/hostilities", D(2021, 8, 17), OCHA, None),
+        (*andarab, "closed", "closure by armed group", D(2021, 8, 21), NEWS, D(2021, 8, 24)),
+        (*panjshir, "open", "none", D(2021, 8, 15), KI, None),
+        (*panjshir, "restricted", "checkpoint", D(2021, 8, 23), NEWS, None),
+        (*panjshir, "closed", "closure by armed group", D(2021, 8, 24), NEWS, None),
+        (*anjuman, "open with restrictions", "damage/landslide/snow", D(2021, 8, 15), KI, None),
+        (*anjuman, "unknown", None, D(2021, 8, 22), KI, None),
     ]
     keys = ("route_id", "route", "from", "to", "via", "status", "constraint", "since", "source")
+    keys += ("verified",)
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
@@ -367,7 +374,8 @@ def prices() -> list[dict]:
 
 
 def places() -> list[dict]:
-    """Places for the schematic access map (approximate coordinates, Dari names)."""
+    """Places for the schematic access map (approximate coordinates, Dari names), and the
+    sample's names of admin areas."""
     rows = [
         ("Kabul", "AF01", 34.53, 69.17, "city", "کابل"),
         ("Charikar", "AF0301", 35.01, 69.17, "town", "چاریکار"),
@@ -388,8 +396,50 @@ def places() -> list[dict]:
         ("Kotal-e Anjuman", "AF0807", 35.95, 70.40, "pass", "کتل انجمن"),
         ("Badakhshan", "AF17", 36.10, 70.60, "province", "بدخشان"),
     ]
-    keys = ("name", "pcode", "lat", "lon", "type", "name_local")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    # Areas in the sample's own spelling, with the names people use for them: the global
+    # P-code list has one name per area, these rows add the rest (no coordinates needed).
+    areas = [
+        ("Wardak", "AF04", None, None, "province", None, "Maidan Wardak"),
+        ("Panjsher", "AF08", None, None, "province", None, "Panjshir;Panjsheer;Panjshir valley"),
+        ("Bamyan", "AF10", None, None, "province", None, "Bamiyan"),
+        ("Paktya", "AF13", None, None, "province", None, "Paktia"),
+        ("Nuristan", "AF16", None, None, "province", None, "Nooristan"),
+        ("Sar-e-Pul", "AF22", None, None, "province", None, "Sar-e-Pol;Sari Pul"),
+        ("Daykundi", "AF24", None, None, "province", None, "Daikundi"),
+        ("Uruzgan", "AF25", None, None, "province", None, "Oruzgan"),
+        ("Jawzjan", "AF28", None, None, "province", None, "Jowzjan"),
+        ("Helmand", "AF30", None, None, "province", None, None),
+        ("Herat", "AF32", None, None, "province", None, None),
+        ("Kabul city", "AF0101", None, None, "district", None, "Kabul district"),
+        ("Jabal Saraj", "AF0305", None, None, "district", None, "Jabalussaraj;Jabal-us-Saraj"),
+        ("Ghorband", "AF0307", None, None, "district", None, "Shinwari"),
+        ("Rukha", "AF0802", None, None, "district", None, "Rokha"),
+        ("Dara", "AF0803", None, None, "district", None, "Dara-e-Hazara"),
+        ("Khenj", "AF0804", None, None, "district", None, "Hisa-e-Awal;Khinj"),
+        ("Anawa", "AF0805", None, None, "district", None, "Onaba;Unaba"),
+        ("Pul-e-Khumri", "AF0901", None, None, "district", None, "Puli Khumri;Pol-e-Khomri"),
+        ("Dahana-e-Ghori", "AF0902", None, None, "district", None, "Dahana-i-Ghori"),
+        ("Doshi", "AF0903", None, None, "district", None, "Dushi"),
+        ("Nahrin", "AF0904", None, None, "district", None, "Nahreen"),
+        ("Baghlan-e-Jadid", "AF0905", None, None, "district", None, "Baghlan-i-Jadid"),
+        ("Khinjan", "AF0906", None, None, "district", None, "Khenjan"),
+        ("Andarab", "AF0907", None, None, "district", None, "Banu;Bano"),
+        ("Deh Salah", "AF0908", None, None, "district", None, "Dih Salah;Salah"),
+        ("Khwaja Hejran", "AF0909", None, None, "district", None, "Jelga;Khost-e-Jelga"),
+        (
+            "Pul-e-Hisar",
+            "AF0912",
+            None,
+            None,
+            "district",
+            None,
+            "Puli Hisar;Pul-e-Hesar;Pol-e-Hesar",
+        ),
+    ]
+    keys = ("name", "pcode", "lat", "lon", "type", "name_local", "aliases")
+    return [dict(zip(keys, (*r, None), strict=True)) for r in rows] + [
+        dict(zip(keys, r, strict=True)) for r in areas
+    ]
 
 
 def contacts() -> list[dict]:

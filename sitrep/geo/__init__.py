@@ -1,0 +1,8 @@
+"""Geography as data: countries, OCHA P-code lists, a workspace's places (see `sitrep.gazetteer`).
+
+- `countries`: a country from its ISO3 code or its name in any language (CLDR, through Babel).
+- `names`: how names and P-codes are compared (case, accents, punctuation, prefixes).
+- `pcodelist`: OCHA's Global P-Code List shipped in `sitrep/data`, read one country at a time.
+- `areas`: `Area` and `Gazetteer`, the lookups the validation and the figures use.
+- `cod`: an office's own COD-AB tabular file (`[geography] pcodes`).
+"""

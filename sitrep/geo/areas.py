@@ -1,0 +1,400 @@
+"""A country's admin areas and the lookups on them: P-codes as written, names as typed.
+
+- P-codes: "HT0111", "ht 0111", "HTI0111" and, for a country whose P-codes have a 3-letter
+  prefix, the 2-letter form other sources write ("TD0704" for "TCD0704"), are one canonical
+  code (the lengths file says which prefix is canonical, as OCHA's HAPI pipeline does).
+- Levels and parents come from the list, never from a code's length or characters.
+- Names: compared without case, accents, punctuation or spacing; the workspace's places table
+  adds aliases and its preferred spelling, which the report prints.
+- Near misses get a suggestion from rapidfuzz; a well-formed but unknown code gets the list it
+  was looked up in (with its date) and the nearest codes; a place of another country says which.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from sitrep.geo import pcodelist
+from sitrep.geo.countries import Country, iso3_of
+from sitrep.geo.names import compact_code, normalise_name, split_code
+
+GLOBAL_LIST = "global list"
+COD_FILE = "COD file"
+PLACES_TABLE = "places table"
+SUGGEST_CUTOFF = 80  # rapidfuzz ratio (0-100) a name must reach to be suggested
+# Place types that say a places row is an admin area itself (its name is the area's spelling).
+ADMIN_TYPES = {
+    "admin",
+    "area",
+    "adm",
+    "region",
+    "province",
+    "district",
+    "state",
+    "county",
+    "department",
+    "departement",
+    "commune",
+    "governorate",
+    "oblast",
+    "raion",
+    "hromada",
+    "municipality",
+    "prefecture",
+    "subprefecture",
+    "canton",
+    "woreda",
+    "division",
+}  # fmt: skip ("locality" and "zone" are left out: as often a village as Sudan's admin 2)
+
+
+def is_admin_type(kind: object) -> bool:
+    """True for a blank type or an admin word ("Département", "admin2", "district")."""
+    if kind is None or not str(kind).strip():
+        return True
+    word = normalise_name(str(kind)).rstrip("0123456789")
+    return word in ADMIN_TYPES or word.removeprefix("sub") in ADMIN_TYPES
+
+
+@dataclass(frozen=True)
+class Area:
+    """An admin area: its canonical P-code, the list's name, level and parent."""
+
+    pcode: str
+    name: str
+    level: int
+    parent: str | None = None  # the parent area's P-code; None at admin 1
+    source: str = GLOBAL_LIST  # where the area came from: global list, COD file, places table
+    names: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # lang -> name
+    valid_from: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """One answer of `Gazetteer.search`: the area, and the name it matched and where from."""
+
+    area: Area
+    matched: str
+    origin: str
+
+
+class Gazetteer:
+    """One country's areas, looked up by P-code (any way it is written) or by name."""
+
+    def __init__(
+        self,
+        country: Country | None = None,
+        areas: Iterable[Area] = (),
+        list_name: str = "",
+        language: str = "en",
+    ) -> None:
+        self.country = country
+        self.areas: dict[str, Area] = {}
+        self.by_name: dict[str, list[str]] = {}  # normalised name -> P-codes, in order
+        self.name_origin: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> where from
+        self.spelling: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> as written
+        self.preferred: dict[str, str] = {}  # P-code -> the workspace's spelling
+        self.list_name = list_name  # "OCHA Global P-Code List (HTI, valid from 1987-03-29)"
+        # The lists, for the report's credit: (title, date), without words of any language.
+        self.lists: list[tuple[str, str]] = []
+        self.language = language.replace("-", "_").split("_")[0].lower()
+        for area in areas:
+            self.add(area)
+
+    # -- building ------------------------------------------------------------------------------
+    def add(self, area: Area, aliases: Iterable[str] = ()) -> None:
+        """Add (or replace) an area; its names and aliases find it."""
+        self.areas[area.pcode] = area
+        for alias in (area.name, *area.names.values(), *aliases):
+            self.add_name(alias, area.pcode, area.source)
+
+    def add_name(self, name: str, pcode: str, origin: str, first: bool = False) -> None:
+        key = normalise_name(name)
+        if not key:
+            return
+        codes = self.by_name.setdefault(key, [])
+        if self.name_origin.get((key, pcode)) == GLOBAL_LIST:  # a COD file's name is its own
+            self.name_origin[(key, pcode)] = origin
+        if pcode in codes:
+            if first:
+                codes.remove(pcode)
+            else:
+                return
+        if first:
+            codes.insert(0, pcode)
+        else:
+            codes.append(pcode)
+        self.name_origin.setdefault((key, pcode), origin)
+        self.spelling.setdefault((key, pcode), name.strip())
+
+    def copy(self) -> Gazetteer:
+        new = Gazetteer(self.country, (), self.list_name, self.language)
+        new.areas = dict(self.areas)
+        new.by_name = {k: list(v) for k, v in self.by_name.items()}
+        new.name_origin = dict(self.name_origin)
+        new.spelling = dict(self.spelling)
+        new.lists = list(self.lists)
+        new.preferred = dict(self.preferred)
+        return new
+
+    def extended(self, places: Iterable[tuple]) -> Gazetteer:
+        """A copy with the workspace's places: (pcode, name, aliases[, type]) rows.
+
+        A place whose P-code is one of the country's areas adds its name and aliases to that
+        area (they win over the lists' names). When the row is the area itself (no type, or an
+        admin type: "district", "commune", "admin2", ...), its name is also the area's
+        preferred spelling, which the report prints (the first such row). A town or a pass
+        in the area only adds a name. Places with other codes (sites) are not areas.
+        """
+        new = self.copy()
+        for pcode, name, aliases, *kind in places:
+            code = new.canonical(pcode)
+            if code is None:
+                continue
+            if is_admin_type(kind[0] if kind else None):
+                new.preferred.setdefault(code, name.strip())
+            for alias in (name, *aliases):
+                new.add_name(alias, code, PLACES_TABLE, first=True)
+        return new
+
+    def localised(self, locale: str) -> Gazetteer:
+        """A copy that prints names in `locale`'s language where a COD file gives them."""
+        new = self.copy()
+        new.language = locale.replace("-", "_").split("_")[0].lower()
+        return new
+
+    # -- P-codes -------------------------------------------------------------------------------
+    def prefixes(self) -> set[str]:
+        """The prefixes this country's P-codes are written with: ISO2 and ISO3."""
+        if self.country is None:
+            return set()
+        return {self.country.iso2, self.country.iso3}
+
+    def canonical_prefix(self) -> str:
+        if self.country is None:
+            return ""
+        found = pcodelist.lengths().get(self.country.iso3)
+        if found is None or found.prefix == 2:
+            return self.country.iso2
+        return self.country.iso3 if found.prefix == 3 else ""  # 0: digits only (Tajikistan)
+
+    def canonical(self, text: str) -> str | None:
+        """The canonical P-code for a code as written (AFG0907, af 0907, TD0704), or None."""
+        code = compact_code(text)
+        if code in self.areas:
+            return code
+        parts = split_code(code)
+        if parts and parts[0] in self.prefixes():
+            fixed = self.canonical_prefix() + parts[1]
+            if fixed in self.areas:
+                return fixed
+        return None
+
+    def looks_like_pcode(self, text: str) -> bool:
+        """Letters of this country's prefixes followed by digits (or digits alone, for TJK)."""
+        parts = split_code(text)
+        if not parts:
+            return False
+        if parts[0]:
+            return parts[0] in self.prefixes()
+        return self.canonical_prefix() == "" or len(parts[1]) >= 4
+
+    def nearest_codes(self, text: str, n: int = 3) -> list[str]:
+        """The known codes closest to a well-formed unknown one (same prefix, nearest digits)."""
+        parts = split_code(text)
+        if not parts:
+            return []
+        wanted = self.canonical_prefix() + parts[1]
+
+        def closeness(code: str) -> tuple[int, int, int]:
+            shared = next(
+                (i for i, (a, b) in enumerate(zip(code, wanted, strict=False)) if a != b),
+                min(len(code), len(wanted)),
+            )
+            digits = split_code(code)
+            number = abs(int(digits[1]) - int(parts[1])) if digits and digits[1] else 10**9
+            return (-shared, abs(len(code) - len(wanted)), number)
+
+        return sorted(self.areas, key=closeness)[:n]
+
+    # -- lookups -------------------------------------------------------------------------------
+    def resolve(self, text: str) -> Area | None:
+        """The area for a P-code in any of its written forms or for a name; None if unknown
+        or if the name is ambiguous (see `lookup`)."""
+        area, _ = self.lookup(text)
+        return area
+
+    def lookup(self, text: str) -> tuple[Area | None, str | None]:
+        """(area, None), or (None, a message saying why not and what was meant)."""
+        code = self.canonical(text)
+        if code is not None:
+            return self.areas[code], None
+        key = normalise_name(text)
+        codes = self.by_name.get(key, [])
+        if codes:
+            chosen = self._choose(key, codes)
+            if chosen is not None:
+                return self.areas[chosen], None
+            listed = ", ".join(f"{c} ({self.describe(c)})" for c in codes[:4])
+            return None, f"ambiguous place name: it is {listed}; write the P-code"
+        return None, self.unknown_message(text)
+
+    def _choose(self, key: str, codes: list[str]) -> str | None:
+        """Among the areas of one name: the workspace's, else the one at the highest level."""
+        if self.name_origin.get((key, codes[0])) == PLACES_TABLE:
+            return codes[0]
+        top = min(self.areas[c].level for c in codes)
+        at_top = [c for c in codes if self.areas[c].level == top]
+        return at_top[0] if len(at_top) == 1 else None
+
+    def unknown_message(self, text: str) -> str:
+        """Why a text is not a place of this country: another country's, a near miss, ..."""
+        where = self.list_name or "the places table"
+        if self.looks_like_pcode(text):
+            near = ", ".join(self.nearest_codes(text))
+            return f"unknown P-code: not in {where}" + (f"; nearest: {near}" if near else "")
+        if other := other_country(text, self.country):
+            return other
+        if hint := self.suggest(text):
+            return f"unknown place or P-code; did you mean {hint}?"
+        example = next(iter(self.areas), "")
+        return (
+            "unknown place or P-code: expected a P-code"
+            + (f" like {example}" if example else "")
+            + f" or a place name in {where}"
+        )
+
+    def suggest(self, text: str) -> str | None:
+        """The closest known name, for 'did you mean ...?' (None when nothing is close)."""
+        key = normalise_name(text)
+        if not key or not self.by_name:
+            return None
+        found = process.extractOne(
+            key, list(self.by_name), scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF
+        )
+        if not found:
+            return None
+        pcode = self.by_name[found[0]][0]
+        return f"{self.name(pcode)} ({pcode})"
+
+    # -- what the report prints ----------------------------------------------------------------
+    def name(self, pcode: str) -> str:
+        """The name the report prints: the workspace's, else the COD's in the report's
+        language, else the list's; the code itself when unknown."""
+        if pcode in self.preferred:
+            return self.preferred[pcode]
+        area = self.areas.get(pcode)
+        if area is None:
+            return pcode
+        return area.names.get(self.language) or area.name
+
+    def describe(self, pcode: str) -> str:
+        """'Pétion-Ville, admin 2 in Ouest (HT01)'."""
+        area = self.areas[pcode]
+        text = f"{self.name(pcode)}, admin {area.level}"
+        if area.parent and area.parent in self.areas:
+            text += f" in {self.name(area.parent)} ({area.parent})"
+        return text
+
+    def level(self, level: int) -> list[Area]:
+        """The areas of one admin level, in P-code order."""
+        return sorted((a for a in self.areas.values() if a.level == level), key=lambda a: a.pcode)
+
+    def levels(self) -> list[int]:
+        return sorted({a.level for a in self.areas.values()})
+
+    def ancestor(self, pcode: str, level: int = 1) -> str | None:
+        """The P-code of the area's ancestor at `level` (itself at that level); None if none."""
+        area = self.areas.get(pcode) or self.areas.get(self.canonical(pcode) or "")
+        while area is not None and area.level > level:
+            area = self.areas.get(area.parent or "")
+        return area.pcode if area is not None and area.level == level else None
+
+    def admin1(self, pcode: str) -> str | None:
+        """The admin-1 area an area lies in (itself for an admin-1 area)."""
+        return self.ancestor(pcode, 1)
+
+    def search(self, query: str, level: int | None = None, limit: int = 20) -> list[Match]:
+        """Areas whose names or codes match `query`: exact, then prefix, then fuzzy."""
+        key = normalise_name(query)
+        found: dict[str, Match] = {}
+        code = self.canonical(query) if query.strip() else None
+        if code:
+            found[code] = Match(self.areas[code], code, self.areas[code].source)
+        names = list(self.by_name)
+        exact = [k for k in names if k == key]
+        prefix = [k for k in names if key and k.startswith(key) and k != key]
+        inside = [k for k in names if key and key in k and k not in prefix and k != key]
+        fuzzy: list[str] = []
+        if key and not (exact or prefix or inside):
+            fuzzy = [
+                k
+                for k, score, _ in process.extract(key, names, scorer=fuzz.ratio, limit=limit)
+                if score >= SUGGEST_CUTOFF - 10
+            ]
+        for k in [*exact, *prefix, *inside, *fuzzy]:
+            for pcode in self.by_name[k]:
+                if pcode not in found:
+                    origin = self.name_origin.get((k, pcode), self.areas[pcode].source)
+                    spelled = self.spelling.get((k, pcode), k)
+                    found[pcode] = Match(self.areas[pcode], spelled, origin)
+        if not key and level is not None:
+            found = {a.pcode: Match(a, a.name, a.source) for a in self.level(level)}
+        matches = [m for m in found.values() if level is None or m.area.level == level]
+        return matches if not key else matches[:limit]
+
+
+@cache
+def _world() -> tuple[dict[tuple[str, str], pcodelist.ListRow], dict[str, list]]:
+    """Every country's areas by (ISO3, digits) and by normalised name (built on first need:
+    only to say which country a foreign place belongs to)."""
+    codes: dict[tuple[str, str], pcodelist.ListRow] = {}
+    names: dict[str, list] = {}
+    for iso3, rows in pcodelist.all_rows().items():
+        for row in rows:
+            if parts := split_code(row.pcode):
+                codes.setdefault((iso3, parts[1]), row)
+            names.setdefault(normalise_name(row.name), []).append((iso3, row))
+    return codes, names
+
+
+def other_country(text: str, own: Country | None) -> str | None:
+    """'HT0111 is a P-code of Haiti (Port-au-Prince)' / 'Fouli is a place in Chad' for a
+    text that is not of the workspace's country; None when no other country has it."""
+    from sitrep.geo.countries import country as country_of
+
+    codes, names = _world()
+    parts = split_code(text)
+    if parts and parts[0] and (own is None or parts[0] not in {own.iso2, own.iso3}):
+        iso3 = iso3_of().get(parts[0]) if len(parts[0]) == 2 else parts[0]
+        if iso3 and (row := codes.get((iso3, parts[1]))):
+            return _belongs(text, f"a P-code of {country_of(iso3).name} ({row.name})", own)
+    for iso3, row in names.get(normalise_name(text), []) if normalise_name(text) else []:
+        if own is None or iso3 != own.iso3:
+            return _belongs(text, f"a place in {country_of(iso3).name} ({row.pcode})", own)
+    return None
+
+
+def _belongs(text: str, what: str, own: Country | None) -> str:
+    here = f"this workspace's country is {own.name}" if own else "this workspace has no country"
+    return f"{text.strip()} is {what}, not of the report's country: {here} (report.country)"
+
+
+def with_areas(
+    gazetteer: Gazetteer, areas: Iterable[Area], list_name: str, source: tuple[str, str]
+) -> Gazetteer:
+    """A copy where `areas` (from a COD file) take precedence over the same codes' areas."""
+    new = gazetteer.copy()
+    for area in areas:
+        old = new.areas.get(area.pcode)
+        if old is not None:
+            area = dataclasses.replace(area, names={**old.names, **area.names})
+        new.add(area)
+    new.list_name = list_name
+    new.lists.insert(0, source)
+    return new
