@@ -1,7 +1,8 @@
-"""Caps on what sitrep agrees to read: file size, rows, cell length, sheets, zip expansion.
+"""Caps on what sitrep agrees to read: file size, rows, cells, text, sheets, zip expansion.
 
 A workbook is a zip file; a crafted one (a "zip bomb") expands a few kilobytes into gigabytes.
-The members' sizes are checked against their compressed sizes before any reader opens them.
+The members' sizes are checked against their compressed sizes before any reader opens them,
+and a sheet's grid is measured from its XML (`sitrep.extent`) before calamine builds it.
 Each cap is a key of the `[limits]` section of sitrep.toml; a message that reports an exceeded
 cap names the key, so a user with a trusted, large file knows what to raise.
 """
@@ -31,6 +32,8 @@ class Limits:
     max_sheets: int = 200  # sheets in one workbook
     max_zip_ratio: int = 200  # uncompressed / compressed size of one workbook member
     max_unzipped_mb: int = 2_000  # all members of one workbook, uncompressed
+    max_cells: int = 20_000_000  # rows x columns of one sheet's grid, measured before reading
+    max_text_mb: int = 200  # the text one sheet's cells hold (a shared string counts per cell)
 
     @classmethod
     def from_section(cls, section: dict[str, Any], where: str = "sitrep.toml") -> Limits:
@@ -104,4 +107,22 @@ def check_zip(path: Path, limits: Limits) -> str | None:
                 "(a zip bomb?)"
             )
             return exceeded(what, "max_zip_ratio", limits.max_zip_ratio, ":1")
+    return None
+
+
+def check_extent(extent, limits: Limits) -> str | None:
+    """An error message when a measured sheet (`sitrep.extent.Extent`) is over a cap, else None."""
+    where = f"sheet {extent.sheet}"
+    if extent.rows > limits.max_rows:
+        what = f"{where} reaches row {extent.rows:,}"
+        return exceeded(what, "max_rows", limits.max_rows, " rows")
+    if extent.cells > limits.max_cells:
+        what = (
+            f"{where} spans {extent.rows:,} rows x {extent.columns:,} columns "
+            f"({extent.cells:,} cells, counting from A1 to its farthest cell)"
+        )
+        return exceeded(what, "max_cells", limits.max_cells, " cells")
+    if extent.text_bytes > limits.max_text_mb * 1024 * 1024:
+        what = f"the cells of {where} hold about {extent.text_bytes / 1024 / 1024:,.0f} MB of text"
+        return exceeded(what, "max_text_mb", limits.max_text_mb, " MB")
     return None

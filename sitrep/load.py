@@ -9,6 +9,7 @@ turns them into typed data. Reading is capped by `[limits]` (see `sitrep.limits`
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from sitrep import dtm, hxl
 from sitrep.config import Config, InputSource
+from sitrep.confine import escape_message
 from sitrep.errors import InputError
 from sitrep.limits import Limits, exceeded
 from sitrep.parse import blank_rows
@@ -40,10 +42,15 @@ class RawTable:
 
 
 def display_path(path: Path, workspace: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(workspace.resolve()))
-    except ValueError:
-        return str(path)
+    """The path as the user knows it: relative to the workspace when it lies inside (as named,
+    links not followed, so a link is shown by its own name)."""
+    for named, root in ((Path(os.path.abspath(path)), Path(os.path.abspath(workspace))),
+                        (path.resolve(), workspace.resolve())):  # fmt: skip
+        try:
+            return str(named.relative_to(root))
+        except ValueError:
+            continue
+    return str(path)
 
 
 class _Located:
@@ -70,6 +77,8 @@ def load_table(
     schema = SCHEMAS[name]
     problem = _Located(name, display_path(source.path, workspace), source.sheet)
     limits = limits or Limits()
+    if escape := escape_message(source.path, workspace, problem.file):
+        return None, [problem(escape)]
     if not source.path.is_file():
         return None, [problem(f"file not found (set inputs.{name} in sitrep.toml)")]
     try:
@@ -79,6 +88,20 @@ def load_table(
     except (OSError, ValueError, UnicodeError) as exc:  # a reader's own failure, still located
         return None, [problem(f"cannot read the {name} table: {exc}")]
 
+    notes = [problem(grid.attrs["warning"], severity="warning")] if "warning" in grid.attrs else []
+    table, problems = _load_grid(name, grid, schema, problem, limits, country, source.sheet)
+    return table, notes + problems
+
+
+def _load_grid(
+    name: str,
+    grid: pd.DataFrame,
+    schema,
+    problem: _Located,
+    limits: Limits,
+    country: str,
+    sheet: str | None,
+) -> tuple[RawTable | None, list[Problem]]:
     layout = hxl.locate(grid, schema)
     if name == "idps" and dtm.is_dtm(layout, grid):
         return _load_dtm(grid, layout, country, problem, limits)
@@ -118,7 +141,7 @@ def load_table(
         return None, [too_long]
     keep = ~np.logical_and.reduce([blank_rows(body[c]) for c in body.columns]) if len(body) else []
     body = body[keep].reset_index(drop=True)
-    return RawTable(name, problem.file, source.sheet, body, rows[keep], headers), []
+    return RawTable(name, problem.file, sheet, body, rows[keep], headers), []
 
 
 def _aliases_hint(aliases: tuple[str, ...]) -> str:

@@ -21,8 +21,11 @@ import markdown
 import nh3
 from markdown.inlinepatterns import InlineProcessor
 
+from sitrep.confine import escape_message
+from sitrep.errors import ValidationFailed
 from sitrep.problems import Problem
 from sitrep.safety import LINK_SCHEMES, is_allowed_link
+from sitrep.textcodec import decode_text
 from sitrep.words import Words, builtin_words, workspace_words
 
 # The English headings; the other languages' are in sitrep/data/words/<lang>.toml.
@@ -75,6 +78,11 @@ GUARDED_PATTERNS = (
     "automail",
 )
 HEADING_RE = re.compile(r"^#{1,2}\s+(.+?)\s*#*\s*$")
+# Python-Markdown parses nested lists and quotes recursively: 100 levels exhaust Python's stack.
+# Nothing a report says needs more than a few; the cap is checked before Markdown parses.
+MAX_NESTING = 12
+NESTING_RE = re.compile(r"^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+MARKER_RE = re.compile(r"[>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 
 
 @dataclass
@@ -198,8 +206,52 @@ def load_narrative(
                 f"no narrative for {day}: write the highlights and overview in {shown}",
             )
         ]
-    text = path.read_text(encoding="utf-8-sig")
-    words = words or workspace_words(workspace, locale)
+    if escape := escape_message(path, workspace, shown):
+        raise ValidationFailed([_problem("error", shown, None, escape)])
+    text, _, encoding_warning = decode_text(path.read_bytes())
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        message = f"line {line} holds a NUL character (\\x00): remove it, or save the file as text"
+        raise ValidationFailed([_problem("error", shown, None, message)])
+    if deep := _too_deep(text):
+        line, depth = deep
+        message = (
+            f"line {line} is nested {depth} levels deep (lists or quotes); at most {MAX_NESTING} "
+            "are allowed: indent less"
+        )
+        raise ValidationFailed([_problem("error", shown, None, message)])
+    try:
+        narrative, problems = _parse(
+            text, shown, words or workspace_words(workspace, locale), locale
+        )
+    except RecursionError:  # a construct nested some other way: still a message, not a crash
+        message = "the Markdown is nested too deeply to lay out: simplify lists, quotes and links"
+        raise ValidationFailed([_problem("error", shown, None, message)]) from None
+    if encoding_warning:
+        problems.insert(0, _problem("warning", shown, None, encoding_warning))
+    return narrative, problems
+
+
+def _problem(severity: str, shown: str, column: str | None, message: str) -> Problem:
+    return Problem(severity, "narrative", shown, None, None, column, None, message)  # type: ignore[arg-type]
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """(line number, depth) of the first line nested deeper than MAX_NESTING, else None."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        lead = NESTING_RE.match(line).group(0)  # type: ignore[union-attr]
+        if len(lead) <= MAX_NESTING:
+            continue
+        markers = MARKER_RE.findall(lead)  # a quote or list marker opens a level
+        indent = len(lead.expandtabs(4)) - 2 * len(markers)  # a marker and its space
+        depth = len(markers) + max(0, indent) // 4
+        if depth > MAX_NESTING:
+            return number, depth
+    return None
+
+
+def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative, list[Problem]]:
+    """The narrative's sections as safe HTML, and warnings about its structure."""
     markdown_sections, unknown = split_sections(text, words)
     known = ", ".join(words.known_headings(locale))
     problems = [

@@ -42,6 +42,10 @@ ISO_RE = re.compile(
 )
 DAY_FIRST_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+# No count of people exceeds the world's population; no price or other figure needs more than
+# 15 digits (floats stay exact), and a sum of any number of them stays finite.
+MAX_PEOPLE = 10**10
+MAX_NUMBER = 10**15
 TRUE_WORDS = {"yes", "y", "true", "1", "x", "active"}
 FALSE_WORDS = {"no", "n", "false", "0", "inactive"}
 
@@ -90,6 +94,13 @@ def _number_text(text: str) -> str | None:
     return text.replace(",", "")
 
 
+def _as_float(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond float range: no plausible figure
+        return math.inf
+
+
 def parse_people(value: object) -> Parsed:
     """A count of people or families: a whole number, 0 or more."""
     if is_missing(value):
@@ -97,7 +108,7 @@ def parse_people(value: object) -> Parsed:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None, "expected a whole number of people, like 1200 or 1,200"
     if isinstance(value, int | float):
-        number = float(value)
+        number = _as_float(value)
     else:
         text = _number_text(value)
         try:
@@ -112,6 +123,8 @@ def parse_people(value: object) -> Parsed:
         return None, "a number of people cannot be negative"
     if not number.is_integer():
         return None, "a number of people must be a whole number"
+    if number > MAX_PEOPLE:
+        return None, f"not a plausible number of people: more than {MAX_PEOPLE:,}"
     return int(number), None
 
 
@@ -122,15 +135,20 @@ def parse_number(value: object) -> Parsed:
     if isinstance(value, bool):
         return None, "expected a number"
     if isinstance(value, int | float):
-        return (None, "expected a number") if math.isnan(value) else (float(value), None)
-    text = _number_text(str(value))
-    if text is None:
-        return None, "expected a number with a decimal point, like 1200.50 (not 1200,50)"
-    try:
-        number = float(text)
-    except ValueError:
+        number = _as_float(value)
+    else:
+        text = _number_text(str(value))
+        if text is None:
+            return None, "expected a number with a decimal point, like 1200.50 (not 1200,50)"
+        try:
+            number = float(text)
+        except ValueError:
+            return None, "expected a number"
+    if not math.isfinite(number):
         return None, "expected a number"
-    return (number, None) if math.isfinite(number) else (None, "expected a number")
+    if abs(number) > MAX_NUMBER:
+        return None, f"not a plausible figure: more than {MAX_NUMBER:,} (expected a number)"
+    return number, None
 
 
 def _serial_date(number: float) -> tuple[dt.date | None, str | None, bool]:

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from sitrep import extent
 from sitrep.config import InputSource
 from sitrep.errors import InputError
-from sitrep.limits import Limits, check_file_size, check_zip, exceeded
+from sitrep.limits import Limits, check_extent, check_file_size, check_zip, exceeded
+from sitrep.textcodec import decode_text
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -41,14 +43,6 @@ def read_grid(source: InputSource, limits: Limits) -> pd.DataFrame:
     )
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 with or without a BOM, else Windows-1252 (what Excel writes)."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
 def sniff_delimiter(lines: list[str]) -> str:
     """The delimiter that splits the first lines into the same number of fields most often.
 
@@ -70,33 +64,61 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 
 def read_csv_grid(path: Path, limits: Limits) -> pd.DataFrame:
-    """A CSV file as a grid of strings ("" for an empty or missing field)."""
+    """A CSV file as a grid of strings ("" for an empty or missing field).
+
+    The encoding is detected (`sitrep.textcodec`); when it had to be guessed, the grid's
+    `attrs["warning"]` says so. The grid's size is bounded by `limits.max_cells` before the
+    rows are built.
+    """
     data = path.read_bytes()
-    text, encoding = decode(data)
+    text, codec, warning = decode_text(data)
     head = text[:65536].splitlines()[:SNIFF_LINES]
     delimiter = sniff_delimiter(head)
     width = max((len(r) for r in csv.reader(head, delimiter=delimiter)), default=1)
+    # pandas reads max_rows + 1 rows at most, of `width` fields (more fields: the except below)
+    _check_cells(min(text.count("\n") + 1, limits.max_rows + 1), width, limits)
+    utf8 = codec == "utf-8"  # the C parser reads UTF-8 bytes faster than a str
     try:
         grid = pd.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(data) if utf8 else io.StringIO(text),
             sep=delimiter,
             header=None,
             names=range(width),
             dtype=str,
             na_filter=False,
             skip_blank_lines=False,
-            encoding=encoding,
-            encoding_errors="replace",
             nrows=limits.max_rows + 1,
+            encoding="utf-8-sig" if utf8 else None,
+            encoding_errors="replace",
         )
     except pd.errors.ParserError:
         # A line further down has more fields than the first lines: the slow, tolerant way.
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        width = max((len(r) for r in rows), default=1)
-        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+        grid = _tolerant_grid(text, delimiter, limits)
     if len(grid) > limits.max_rows:
         raise InputError(exceeded("the file has too many rows", "max_rows", limits.max_rows))
+    if warning:
+        grid.attrs["warning"] = warning
     return grid
+
+
+def _check_cells(rows: int, width: int, limits: Limits) -> None:
+    if rows * width > limits.max_cells:
+        what = f"the file spans {rows:,} rows x {width:,} columns ({rows * width:,} cells)"
+        raise InputError(exceeded(what, "max_cells", limits.max_cells, " cells"))
+
+
+def _tolerant_grid(text: str, delimiter: str, limits: Limits) -> pd.DataFrame:
+    """Rows of any length, padded to the widest; stops as soon as rows x width is over a cap."""
+    rows: list[list[str]] = []
+    width = 1
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        rows.append(row)
+        width = max(width, len(row))
+        if len(rows) > limits.max_rows:
+            break
+        if len(rows) * width > limits.max_cells:
+            _check_cells(len(rows), width, limits)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
 
 
 def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFrame:
@@ -104,6 +126,12 @@ def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFra
     from python_calamine import CalamineWorkbook  # imported here: only workbook users pay
 
     if message := check_zip(path, limits):
+        raise InputError(message)
+    try:  # measured before calamine builds (or fails to allocate) the grid
+        measured = extent.measure(path, sheet, find_sheet, limits.max_text_mb * 1024 * 1024)
+    except extent.ExtentError as exc:
+        raise InputError(f"not a readable workbook: {exc}") from None
+    if measured is not None and (message := check_extent(measured, limits)):
         raise InputError(message)
     try:
         workbook = CalamineWorkbook.from_path(str(path))

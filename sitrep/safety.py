@@ -4,7 +4,8 @@ Cells and narrative come from partners; the report and its files go to many peop
 are reused across the pipeline and live here so every writer applies the same rule:
 
 - formula neutralisation (`neutralise_cell`, `neutralise_rows`, `csv_bytes`): a cell that a
-  spreadsheet program would run as a formula (=, +, -, @, tab, CR) is written as text instead;
+  spreadsheet program would run as a formula (=, +, -, @, tab, CR, also after invisible
+  characters such as NUL or a zero-width space) is written as text instead;
 - link checks (`is_allowed_link`): the only URLs a report may link to;
 - secret redaction (`secret_forms`, `redact`, `RedactingFilter`, `format_exception_redacted`):
   the SMTP password, in every form SMTP sends it, never reaches a log, message or file;
@@ -29,6 +30,19 @@ from urllib.parse import quote, urlsplit
 # A leading character that makes Excel, LibreOffice or Google Sheets evaluate a cell (OWASP
 # "CSV injection"), plus the full-width forms some input methods turn into the ASCII ones.
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+# Characters a spreadsheet program drops or does not show before it decides whether a cell is
+# a formula: LibreOffice strips a leading NUL and runs "\x00=HYPERLINK(...)". C0 and C1 controls,
+# DEL, zero-width and bidi format characters, the BOM. Tab, CR and LF are triggers themselves.
+INVISIBLE = frozenset(
+    [chr(c) for c in range(0x20) if chr(c) not in "\t\r\n"]
+    + [chr(0x7F)]
+    + [chr(c) for c in range(0x80, 0xA0)]
+    + [chr(c) for c in range(0x200B, 0x2010)]
+    + [chr(c) for c in range(0x2060, 0x2065)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\ufeff"]
+)
 # A plain number ("-12", "+3.5") is read as a number, never as a formula: kept as it is so
 # negative figures survive a round trip.
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -41,18 +55,25 @@ REDACTED = "***"
 def neutralise_cell(value: object) -> object:
     """`value`, made safe to write into a CSV or spreadsheet cell.
 
-    Text that a spreadsheet would evaluate (it starts with =, +, -, @, tab, CR or LF, also after
-    leading spaces) gets a leading apostrophe, so it is shown as the text it was. Numbers, dates,
-    None and harmless text are returned unchanged.
+    A spreadsheet program decides whether a cell is a formula after dropping what it does not
+    show: leading spaces, control characters (NUL, C0, C1, DEL), zero-width and bidi format
+    characters. Text whose first character after those is =, +, -, @ (or full-width forms), or
+    that has a tab, CR or LF among them, is written with a leading apostrophe and without the
+    invisible characters: "\x00=HYPERLINK(...)" becomes "'=HYPERLINK(...)", shown as the text it
+    was. Numbers, dates, None and harmless text (invisible characters included) are unchanged.
     """
     if not isinstance(value, str) or not value:
         return value
     if _PLAIN_NUMBER_RE.fullmatch(value):
         return value
-    # Some importers trim spaces before deciding whether a cell is a formula.
-    first = value.lstrip(" ")[:1] or value[:1]
-    if value[0] in FORMULA_TRIGGERS or first in FORMULA_TRIGGERS:
-        return QUOTE_PREFIX + value
+    lead = 0
+    while lead < len(value) and (value[lead] in INVISIBLE or value[lead].isspace()):
+        if value[lead] in FORMULA_TRIGGERS:  # tab, CR, LF
+            break
+        lead += 1
+    if lead < len(value) and value[lead] in FORMULA_TRIGGERS:
+        kept = "".join(c for c in value[:lead] if c not in INVISIBLE)
+        return QUOTE_PREFIX + kept + value[lead:]
     return value
 
 

@@ -28,6 +28,10 @@ from sitrep.words import Words
 
 ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
 MAX_PER_RULE = 50
+NUL_MESSAGE = (
+    "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
+    "formula can hide behind it): retype the cell; expected text without control characters"
+)
 
 __all__ = [
     "ROW",
@@ -127,21 +131,31 @@ def _validate_column(
     parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words))
     cell_values = cells.to_numpy(dtype=object)
     bad = parsed.error_rows()
-    report.bad[column.name] = bad
+    nul = _nul_rows(parsed)  # reported instead of any other error of the cell
+    if len(nul):
+        report.rows(nul, column.name, cell_values, NUL_MESSAGE)  # shown escaped, by repr
+        parsed.values[nul] = None
+    report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
     by_message: dict[str, list[int]] = {}
-    for position in bad:
+    for position in np.setdiff1d(bad, nul):
         by_message.setdefault(parsed.error(position) or "", []).append(position)
     for message, positions in by_message.items():
         report.rows(np.array(positions), column.name, cell_values, message)
     if column.not_blank:
         missing = parsed.mapped(lambda v: v is None, bool)
-        missing[bad] = False
+        missing[report.bad[column.name]] = False
         report.rows(np.flatnonzero(missing), column.name, cell_values, "a value is required here")
     if column.kind == "date":
         _flag_ambiguous_dates(parsed, raw, column.name, report)
     if column.unique:
         _flag_duplicates(parsed.values, raw, column.name, report)
     return parsed
+
+
+def _nul_rows(parsed: parse.ParsedColumn) -> np.ndarray:
+    """Positions of the rows whose cell holds a NUL character anywhere."""
+    nul = np.array([isinstance(u, str) and "\x00" in u for u in parsed.uniques], dtype=bool)
+    return np.flatnonzero(nul[parsed.codes]) if nul.any() else np.array([], dtype=np.int64)
 
 
 def _flag_ambiguous_dates(
