@@ -32,6 +32,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 
+from sitrep.config import DEFAULT_TEMPLATES  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, copy_workspace  # noqa: E402
 
 BOOK = Path("inputs") / "sample-data.xlsx"
@@ -72,8 +73,8 @@ def scenarios(ws: Path) -> dict[str, tuple[Path, list[bytes], list[str]]]:
     )
     narrative = ws / "inputs" / "narrative" / "2021-08-24.md"
     text = narrative.read_text("utf-8")
-    screen = ws / "templates" / "screen.css"
-    css = screen.read_text("utf-8")
+    screen = ws / "templates" / "screen.css"  # the workspace's override of sitrep's own
+    css = (DEFAULT_TEMPLATES / "screen.css").read_text("utf-8")
     colour = "() => getComputedStyle(document.querySelector('.highlights')).outlineColor === '{}'"
     salang_closed = lambda s, r: (s.cell(r, 1).value, s.cell(r, 6).value) == ("R02", "closed")  # noqa: E731
     panel = "() => !document.getElementById('sitrep-problems').hidden"

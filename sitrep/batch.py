@@ -3,10 +3,10 @@
 `sitrep build --each province` writes one report per province that has displacement or blockade
 rows dated on or before the report date:
 
-    output/2021-08-24/panjsher/afg-northeast_sitrep_2021-08-24_no10_panjsher.pdf
+    output/2025-06-30/ouest/hti-floods_sitrep_2025-06-30_no10_ouest.pdf
 
 Numbering: a province report carries the number of the workspace's report for the same date
-(No. 10 for 24 August in every province), with the province in its title and file name. An IMO
+(No. 10 for 30 June in every province), with the province in its title and file name. An IMO
 cites "Situation Report No. 10" and the province; a separate series per province would drift
 apart as provinces enter and leave the data. Province reports are recorded in
 `output/issued-provinces.json`, apart from `issued.json`, so they never move the main series.
@@ -35,15 +35,17 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.config import Config, load_config, slugify, template_dirs
 from sitrep.errors import ReportExistsError, ValidationFailed
-from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
+from sitrep.fingerprint import files_fingerprint, fingerprint
+from sitrep.fsutil import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
 from sitrep.problems import Problem, count_errors
 from sitrep.province_worker import (
     Job,
@@ -58,14 +60,17 @@ from sitrep.province_worker import (
 from sitrep.provinces import provinces_in
 from sitrep.record import (
     ProvinceIssued,
+    issue_lock,
+    issued_files,
     latest_by_province,
     load_province_record,
     load_record,
     number_for,
     province_key,
+    recover,
     save_province_record,
 )
-from sitrep.report import BuildOptions, fingerprint, planned_number, report_name
+from sitrep.report import BuildOptions, planned_number, report_name
 
 if TYPE_CHECKING:
     pass
@@ -106,8 +111,22 @@ def _assets_sha256(dirs: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _reuse_all(config: Config, options: BuildOptions, fp: str) -> BatchResult | None:
-    """Every province report of the date, if nothing they were made from has changed."""
+def _unchanged(entry: ProvinceIssued, files_fp: str, fp: str | None) -> bool:
+    """As `fingerprint.unchanged`, for a province report (its key holds the P-code)."""
+    if files_fp == entry.files_sha256 or entry.fingerprint == province_key(
+        files_fp, entry.province
+    ):
+        return True
+    return fp is not None and entry.fingerprint == province_key(fp, entry.province)
+
+
+def _reuse_all(
+    config: Config, options: BuildOptions, files_fp: str, fp: str | None
+) -> BatchResult | None:
+    """Every province report of the date, if nothing they were made from has changed.
+
+    `fp` None: the quick check on the files' bytes only.
+    """
     if options.force or options.draft or options.revise:
         return None
     record = load_province_record(config.output_dir)
@@ -120,7 +139,7 @@ def _reuse_all(config: Config, options: BuildOptions, fp: str) -> BatchResult | 
         day = newest.date
     latest = latest_by_province(record, day)
     if not latest or any(
-        e.fingerprint != province_key(fp, p) or not intact(config, e) for p, e in latest.items()
+        not _unchanged(e, files_fp, fp) or not intact(config, e) for e in latest.values()
     ):
         return None
     from sitrep.gazetteer import base_gazetteer
@@ -136,8 +155,9 @@ def _reuse_all(config: Config, options: BuildOptions, fp: str) -> BatchResult | 
 
 def _number(config: Config, options: BuildOptions, day: dt.date) -> int:
     """The main series' number for `day`: the same as the workspace's report of that date."""
-    seed = planned_number(config, day)
-    number = options.number or number_for(load_record(config.output_dir), day, seed)
+    record = load_record(config.output_dir)
+    seed = planned_number(config, day) if not record and not options.number else 0
+    number = options.number or number_for(record, day, seed)
     if number is None:
         raise ReportExistsError(
             f"reports after {day} are already issued, so {day} has no number of its own. "
@@ -146,8 +166,13 @@ def _number(config: Config, options: BuildOptions, day: dt.date) -> int:
     return number
 
 
-def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Shared, list]:
-    """Load and validate once; the shared state, and the problems to show."""
+def _shared(
+    options: BuildOptions, config: Config, dirs: list[Path], lock: Callable[[], None]
+) -> tuple[Shared, list]:
+    """Load and validate once; the shared state, and the problems to show.
+
+    `lock` takes the issue lock, once the inputs are valid and before the number is read.
+    """
     from sitrep.narrative import load_narrative
     from sitrep.report import _report_date, check_inputs
 
@@ -161,6 +186,7 @@ def _shared(options: BuildOptions, config: Config, dirs: list[Path]) -> tuple[Sh
     problems = checked.problems + narrative_problems
     if options.strict and narrative_problems:
         raise ValidationFailed(problems)
+    lock()
     number = _number(config, options, day)
     assets = _assets_sha256(dirs)
     shared = Shared(
@@ -201,7 +227,9 @@ def _outcomes(
         state.unlink(missing_ok=True)
 
 
-def _write_report(shared: Shared, outcome: Outcome) -> tuple[ProvinceReport, ProvinceIssued | None]:
+def _write_report(
+    shared: Shared, outcome: Outcome, issued: set[str]
+) -> tuple[ProvinceReport, ProvinceIssued | None]:
     """Write one built report and its HTML edition atomically; its record entry (None: a draft)."""
     from sitrep.edition import html_edition
 
@@ -212,7 +240,12 @@ def _write_report(shared: Shared, outcome: Outcome) -> tuple[ProvinceReport, Pro
     name = name.replace("_DRAFT", "") + f"_{slug}" + ("_DRAFT" if options.draft else "")
     folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "") / slug
     pdf, html = folder / f"{name}.pdf", folder / f"{name}.html"
-    if not options.draft and pdf.is_file() and sha256_file(pdf) != sha256_bytes(outcome.pdf):
+    if (
+        not options.draft
+        and pdf.is_file()
+        and sha256_file(pdf) != sha256_bytes(outcome.pdf)
+        and str(pdf.relative_to(config.output_dir)) in issued
+    ):  # a PDF the record does not name was never issued (an interrupted batch): replaced
         raise ReportExistsError(
             f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
             f"To issue it again, run: sitrep build --each province --date {day} --revise"
@@ -242,8 +275,8 @@ def _write_report(shared: Shared, outcome: Outcome) -> tuple[ProvinceReport, Pro
         sha256_bytes(outcome.pdf),
         "",  # the input fingerprint, filled in by the caller
         shared.data_latest.isoformat(),
-        outcome.province,
-        outcome.content_sha256,
+        province=outcome.province,
+        content_sha256=outcome.content_sha256,
     )
     return report, entry
 
@@ -252,25 +285,36 @@ def build_each_province(options: BuildOptions, workers: int | None = None) -> Ba
     """One report per province in the data, `workers` processes at a time (default: CPUs)."""
     config = load_config(options.workspace)
     dirs = template_dirs(config.templates_dir)
-    fp = fingerprint(config, options.inputs, dirs)
-    if reused := _reuse_all(config, options, fp):
+    files_fp = files_fingerprint(config, options.inputs, dirs)
+    if reused := _reuse_all(config, options, files_fp, None):
         return reused
 
     workers = workers or os.cpu_count() or 1
+    fp = fingerprint(config, options.inputs, dirs)
+    if reused := _reuse_all(config, options, files_fp, fp):
+        return reused
     pool = _start_pool(workers) if workers > 1 else None
-    try:
-        shared, problems = _shared(options, config, dirs)
-        return _build_all(shared, problems, fp, pool)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    with ExitStack() as held:
+
+        def lock() -> None:  # the main series' number is read, the province record changed
+            if not options.draft:
+                held.enter_context(issue_lock(config.output_dir))
+                recover(config.output_dir)
+
+        try:
+            shared, problems = _shared(options, config, dirs, lock)
+            return _build_all(shared, problems, (files_fp, fp), pool)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
 
 
 def _build_all(
-    shared: Shared, problems: list[Problem], fp: str, pool: ProcessPoolExecutor | None
+    shared: Shared, problems: list[Problem], fps: tuple[str, str], pool: ProcessPoolExecutor | None
 ) -> BatchResult:
     """Every province's report: built, or reused when unchanged; written and recorded."""
     config = shared.config
+    remove_stale_temporaries(config.output_dir / shared.day.isoformat(), recursive=True)
     record = load_province_record(config.output_dir)
     latest = latest_by_province(record, shared.day.isoformat())
     from sitrep.gazetteer import base_gazetteer
@@ -298,10 +342,11 @@ def _build_all(
                 seconds_html=outcome.seconds_html,
             )
         else:
-            report, entry = _write_report(shared, outcome)
+            report, entry = _write_report(shared, outcome, issued_files(record))
         reports.append(report)
         if entry is not None:
-            entry = dataclasses.replace(entry, fingerprint=province_key(fp, outcome.province))
+            key = province_key(fps[1], outcome.province)
+            entry = dataclasses.replace(entry, fingerprint=key, files_sha256=fps[0])
             entries[(entry.province, entry.revision)] = entry
     if entries:
         day = shared.day.isoformat()

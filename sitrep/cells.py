@@ -23,6 +23,7 @@ SIMPLE_PARSERS: dict[str, parse.Parser] = {
     "people": parse.parse_people,
     "number": parse.parse_number,
     "email": parse.parse_email,
+    "display_name": parse.parse_display_name,
     "lists": parse.parse_lists,
     "bool": parse.parse_bool,
     "date": _date,

@@ -31,7 +31,7 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2021-08-24") from None
+        raise click.BadParameter(f"{value!r} is not a date like 2025-06-30") from None
 
 
 def parse_inputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict:
@@ -142,7 +142,15 @@ def fail(ctx: Context, exc: BaseException) -> NoReturn:
 @click.pass_context
 def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
     """Turn the workspace's spreadsheets into a dated, numbered PDF situation report."""
+    import signal
+
+    # SIGTERM (kill, systemd, a scheduler's timeout) ends like Ctrl+C: temporary files removed.
+    signal.signal(signal.SIGTERM, _terminated)
     ctx.obj = Context(workspace, debug)
+
+
+def _terminated(signum: int, _frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 @main.command()
@@ -159,8 +167,9 @@ def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
 )
 @click.option(
     "--each",
-    type=click.Choice(["province"]),
-    help="One report per province in the data, in output/DATE/PROVINCE/.",
+    type=click.Choice(["admin1", "province"]),
+    help="One report per admin-1 area with rows in the data (province is the same), in "
+    "output/DATE/AREA/.",
 )
 @click.option(
     "--workers",
@@ -185,6 +194,8 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
         print_problems(result.problems)
     for warning in result.render_warnings:
         click.secho(f"warning: renderer: {warning}", fg="yellow", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     how = "the latest date in the data" if result.date_was_chosen else "as asked"
     kind = "unchanged since issued" if result.reused else ("draft" if draft else "built")
     rev = f", revision {result.revision}" if result.revision else ""
@@ -260,8 +271,13 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     help="Send even if the pre-send check finds problems (stale data, placeholders).",
 )
 @click.option("--status", is_flag=True, help="Show the send ledger for the report; send nothing.")
+@click.option(
+    "--resend-unknown",
+    is_flag=True,
+    help="Send again to recipients whose delivery is unknown (they may have it already).",
+)
 @click.pass_obj
-def send(ctx: Context, day, inputs, lists, skip_checks, status) -> None:
+def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) -> None:
     """Email the report to the partners (an outbox of .eml files unless SITREP_SMTP_URL is set)."""
     import os
 
@@ -278,10 +294,18 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status) -> None:
             for row in rows:
                 error = f"  ({row.last_error})" if row.last_error else ""
                 click.echo(f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{error}")
+            unknown = [r.recipient for r in rows if r.state in ("unknown", "sending")]
+            if unknown:
+                click.echo(
+                    f"{len(unknown)} recipient(s) may or may not have it: {', '.join(unknown)}. "
+                    "'sitrep send --resend-unknown' sends to them again."
+                )
             return
         progress = sys.stderr.isatty() and not os.environ.get("CI")
         outcome = send_report(
-            SendOptions(ctx.workspace, day, list(lists), inputs, skip_checks, progress)
+            SendOptions(
+                ctx.workspace, day, list(lists), inputs, skip_checks, progress, resend_unknown
+            )
         )
     except Exception as exc:
         fail(ctx, exc)
@@ -294,6 +318,12 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status) -> None:
         click.echo(f"  {line}")
     for path in summary.files:
         click.echo(f"  {path}")
+    if summary.unknown:
+        click.echo(
+            f"  Not confirmed: {len(summary.unknown)} recipient(s) may have been sent the report "
+            f"but the server did not confirm it: {', '.join(summary.unknown)}. They are not sent "
+            "to again; check with them, then 'sitrep send --resend-unknown' if needed."
+        )
     sys.exit(0 if summary.ok else EXIT_PROBLEMS)
 
 
@@ -366,15 +396,26 @@ def places(ctx: Context, query: str, level: int | None) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--country", default="Afghanistan", show_default=True, help="report.country")
-@click.option("--crisis", default="Crisis name", show_default=True, help="report.crisis")
+@click.option(
+    "--country",
+    required=True,
+    help="report.country: an ISO3 code (HTI) or the country's name (Haiti, Haïti).",
+)
+@click.option("--crisis", help="report.crisis (default: a placeholder to replace).")
+@click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="report.locale: the report's and the workbook's language (en, fr, ...).",
+)
 @click.pass_obj
-def init(ctx: Context, directory: Path, country: str, crisis: str) -> None:
+def init(ctx: Context, directory: Path, country: str, crisis: str | None, language: str) -> None:
     """Create a new workspace in DIRECTORY: settings, a blank workbook, templates, narrative."""
     from sitrep.init import create_workspace
 
     try:
-        created = create_workspace(directory, country, crisis)
+        # The first report is today's: the clock is read here, at the command line, only.
+        created = create_workspace(directory, country, dt.date.today(), crisis, language)
     except Exception as exc:
         fail(ctx, exc)
     for path in created:

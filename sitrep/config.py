@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ class Config:
     crisis: str
     slug: str
     issuing_office: str
-    household_size: int
+    household_size: int | None  # people per family; None: not set, families alone are errors
     period_start: dt.date
     first_report: dt.date
     cadence_days: int
@@ -66,6 +67,9 @@ class Config:
     figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
     country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
     geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
+    # [geography] levels: the workspace's words for admin levels 1, 2, ... ("Département",
+    # "Commune"); () uses the catalogue's neutral words (`level_words`)
+    levels: tuple[str, ...] = ()
     __template_hidden__ = ("email",)  # templates see the settings but the mail's (sitrep.plain)
 
     @property
@@ -113,8 +117,10 @@ def _links_inside(folder: Path, workspace: Path) -> None:
 
 
 def slugify(text: str) -> str:
-    """'North-east Afghanistan: Panjshir' -> 'north-east-afghanistan-panjshir'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "sitrep"
+    """'Haiti: Ouest floods' -> 'haiti-ouest-floods'."""
+    # accents dropped, not the letters: "Violences armées" -> "violences-armees"
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "sitrep"
 
 
 def find_workspace(directory: Path) -> Path:
@@ -127,6 +133,27 @@ def find_workspace(directory: Path) -> Path:
             f"or create one with: sitrep init DIR"
         )
     return directory
+
+
+def _levels(geography: Any, problems: list[str]) -> tuple[str, ...]:
+    """`[geography] levels = ["Département", "Commune"]`: the words for admin 1, admin 2..."""
+    if not isinstance(geography, dict):
+        return ()  # said by _geography_pcodes
+    for key in sorted(set(geography) - {"levels", "pcodes"}):
+        problems.append(f"geography.{key}: unknown key")
+    levels = geography.get("levels", [])
+    if not (isinstance(levels, list) and all(isinstance(w, str) and w.strip() for w in levels)):
+        problems.append(
+            f'geography.levels: {levels!r} is not a list of words, e.g. ["Province", "District"]'
+        )
+        return ()
+    return tuple(w.strip() for w in levels)
+
+
+def level_words(levels: tuple[str, ...], t: Any) -> tuple[str, str]:
+    """The words for admin levels 1 and 2: the workspace's, else the catalogue's neutral ones."""
+    defaults = (t("geography.admin1"), t("geography.admin2"))
+    return tuple((list(levels) + list(defaults[len(levels) :]))[:2])  # type: ignore[return-value]
 
 
 class _Checker:
@@ -148,6 +175,67 @@ class _Checker:
             )
             return default
         return value
+
+
+# --- range and shape checks (each returns problems, named with their key) ------------------------
+
+MAX_CADENCE = 366  # days: a yearly report at most
+EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2199, 12, 31)  # a date outside is a typo
+SLUG_FORBIDDEN = re.compile(r'[/\\\x00-\x1f\x7f<>:"|?*]')  # a path, a control, Windows' reserved
+
+
+def slug_problem(slug: Any) -> str | None:
+    """Why `slug` cannot begin a file name in output/DATE/, or None."""
+    if not isinstance(slug, str):
+        return "is not text"
+    if not slug.strip() or len(slug) > 100:
+        return "must be 1 to 100 characters"
+    if SLUG_FORBIDDEN.search(slug) or ".." in slug or slug.startswith((".", "-", " ")):
+        return (
+            "is not a plain file name: use letters, digits and '-' (no '/', '\\', '..', "
+            "control characters or leading dot), e.g. 'country-crisis'"
+        )
+    return None
+
+
+def locale_problem(locale: str) -> str | None:
+    """Why Babel cannot format dates and numbers for `locale`, or None."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")  # not imported (30 ms): a known file is enough
+    folders = (spec.submodule_search_locations or []) if spec else []
+    plain = re.fullmatch(r"[A-Za-z0-9_]{1,40}", locale)
+    if plain and any((Path(f) / "locale-data" / f"{locale}.dat").is_file() for f in folders):
+        return None
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(locale)  # aliases such as zh_CN
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        return f"is not a locale Babel knows ({exc}); use e.g. 'en', 'fr', 'es_CO' or 'ar_SY'"
+    return None
+
+
+def _range_problems(
+    household: int | None,
+    period_start: dt.date,
+    first_report: dt.date,
+    first_number: int | None,
+    locale: str | None,
+) -> list[str]:
+    problems = []
+    if household is not None and not 1 <= household <= 30:
+        problems.append(f"report.household_size: {household} is not between 1 and 30")
+    for key, day in (("period_start", period_start), ("first_report", first_report)):
+        if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+            continue  # reported as not a date
+        if not EARLIEST <= day <= LATEST:
+            problems.append(f"report.{key}: {day} is not a plausible date (a typo in the year?)")
+    if first_number is not None and not 1 <= first_number <= 1_000_000:
+        problems.append(f"report.first_number: {first_number} is not a positive whole number")
+    if isinstance(locale, str) and (problem := locale_problem(locale)):
+        problems.append(f"report.locale: {locale!r} {problem}")
+    return problems
 
 
 def load_config(workspace: Path) -> Config:
@@ -188,7 +276,11 @@ def load_config(workspace: Path) -> Config:
     country_code, country_name = _country(country, data.get("report", {}).get("locale"), check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
-    household = check.get("report", "household_size", int, 7)
+    # No default: a family's size differs by country, and a guessed one would be printed as fact.
+    # Unset, a row giving only families is a validation error (sitrep.rules.families_only_errors).
+    household = None
+    if "household_size" in data.get("report", {}):
+        household = check.get("report", "household_size", int, None)
     if household is not None and not 1 <= household <= 30:
         check.problems.append(f"report.household_size: {household} is not between 1 and 30")
     period_start = check.get("report", "period_start", dt.date, dt.date(1970, 1, 1))
@@ -197,23 +289,29 @@ def load_config(workspace: Path) -> Config:
         check.problems.append(f"report.first_report: {first_report!r} is not a date (YYYY-MM-DD)")
         first_report = period_start
     cadence = data.get("report", {}).get("cadence", "daily")
-    if isinstance(cadence, int) and not isinstance(cadence, bool) and cadence > 0:
+    if isinstance(cadence, int) and not isinstance(cadence, bool) and 1 <= cadence <= MAX_CADENCE:
         cadence_days = cadence
-    elif cadence in CADENCES:
+    elif isinstance(cadence, str) and cadence in CADENCES:
         cadence_days = CADENCES[cadence]
     else:
         check.problems.append(
-            f"report.cadence: {cadence!r} is not 'daily', 'weekly' or a number of days"
+            f"report.cadence: {cadence!r} is not 'daily', 'weekly' or a number of days "
+            f"from 1 to {MAX_CADENCE}"
         )
         cadence_days = 1
     first_number = check.get("report", "first_number", int, 1)
     locale = check.get("report", "locale", str, "en")
+    check.problems += _range_problems(household, period_start, first_report, first_number, locale)
     page_size = check.get("report", "page_size", str, "A4")
     if page_size not in ("A4", "Letter"):
         check.problems.append(f"report.page_size: {page_size!r} is not 'A4' or 'Letter'")
     illustrative = check.get("report", "illustrative", bool, False)
     stale_days = check.get("report", "stale_days", int, 3)
+    if stale_days is not None and not 0 <= stale_days <= 3650:
+        check.problems.append(f"report.stale_days: {stale_days} is not a number of days, 0 or more")
     slug = data.get("report", {}).get("slug") or slugify(f"{country} {crisis}")
+    if problem := slug_problem(slug):
+        check.problems.append(f"report.slug: {slug!r} {problem}")
     pdf_variant = check.get("report", "pdf_variant", str, "pdf/a-3b")
     if pdf_variant not in PDF_VARIANTS:
         check.problems.append(
@@ -244,6 +342,7 @@ def load_config(workspace: Path) -> Config:
         inputs[table] = InputSource.parse(value, workspace)
     narrative = raw_inputs.get("narrative", "inputs/narrative")
     geography_pcodes = _geography_pcodes(data.get("geography", {}), workspace, check)
+    levels = _levels(data.get("geography", {}), check.problems)
     limits, limit_problems = parse_limits(data.get("limits", {}))
     check.problems += limit_problems
     figure_settings, figure_problems = parse_figure_settings(data.get("figures", {}))
@@ -278,6 +377,7 @@ def load_config(workspace: Path) -> Config:
         figures=figure_settings,
         country_code=country_code,
         geography_pcodes=geography_pcodes,
+        levels=levels,
     )
 
 

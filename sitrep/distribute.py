@@ -62,6 +62,7 @@ class SendOptions:
     inputs: dict[str, InputSource] = field(default_factory=dict)
     skip_checks: bool = False
     progress: bool = False
+    resend_unknown: bool = False  # send again to recipients who may have the report already
 
 
 @dataclass
@@ -86,6 +87,56 @@ def email_settings(config: Config) -> EmailSettings:
 
 def ledger_path(config: Config) -> Path:
     return config.workspace / LEDGER_NAME
+
+
+LOGO_NAMES = (("logo.png", "image/png"), ("logo.svg", "image/svg+xml"))
+MAX_LOGO_BYTES = 512 * 1024  # a logo, not a photograph: every message carries it
+
+
+def email_logo(config: Config) -> tuple[bytes, str] | None:
+    """The logo the HTML body carries inline: the first templates folder's logo.png or logo.svg.
+
+    A PNG shows in every mail client; SVG does not in some (Outlook, Gmail), which then show
+    the alt text, the issuing office. sitrep ships an SVG; put a logo.png beside it to be seen
+    everywhere. A logo outside its templates folder (a symlink) or over 512 KB is left out.
+    """
+    from sitrep.config import template_dirs
+
+    for folder in template_dirs(config.templates_dir):
+        for name, mime in LOGO_NAMES:
+            path = folder / name
+            if not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(folder.resolve()):
+                continue
+            if path.stat().st_size > MAX_LOGO_BYTES:
+                continue
+            return path.read_bytes(), mime
+    return None
+
+
+def email_accent(config: Config) -> str | None:
+    """The first templates folder's `--accent: #rrggbb` (style.css), for the email's title band."""
+    from sitrep.config import template_dirs
+
+    for folder in template_dirs(config.templates_dir):
+        css = folder / "style.css"
+        if not css.is_file() or css.stat().st_size > 1_000_000:
+            continue
+        text = css.read_text("utf-8", "replace")
+        if match := re.search(r"--accent:\s*(#[0-9a-fA-F]{6})\b", text):
+            return match.group(1)
+    return None
+
+
+def outbox_dir(config: Config, result: BuildResult) -> Path:
+    """One folder per issue and revision, so no earlier issue's messages lie beside these."""
+    return (
+        config.output_dir
+        / result.date.isoformat()
+        / "outbox"
+        / f"no{result.number}-r{result.revision}"
+    )
 
 
 def _report_email(
@@ -152,6 +203,10 @@ def _report_email(
         report_url=url,
         illustrative=config.illustrative,
     )
+    if logo := email_logo(config):
+        email = dataclasses.replace(email, logo=logo[0], logo_type=logo[1])
+    if accent := email_accent(config):
+        email = dataclasses.replace(email, accent=accent)
     problems = [str(p) for p in checked.problems if p.severity == "error" or "stale" in p.message]
     for key, title in REQUIRED_SECTIONS.items():
         empty = not narrative.highlights if key == "highlights" else not narrative.sections.get(key)
@@ -190,7 +245,11 @@ def send(options: SendOptions) -> SendOutcome:
         )
     records = checked.tables["partners"].frame.to_dict("records")
     recipients = select_recipients(partners_from_records(records), options.lists or None)
-    outbox = config.output_dir / result.date.isoformat() / "outbox"
+    outbox = outbox_dir(config, result)
+    if settings.smtp is None:
+        # An older sitrep wrote every issue's .eml straight into outbox/: not this issue's.
+        for stale in outbox.parent.glob("*.eml"):
+            stale.unlink(missing_ok=True)
     with make_transport(settings, os.environ.get(PASSWORD_ENV), outbox) as transport:
         summary = send_report(
             report,
@@ -200,6 +259,7 @@ def send(options: SendOptions) -> SendOutcome:
             ledger_path=ledger_path(config),
             now=dt.datetime.now(dt.UTC),
             progress=options.progress,
+            resend_unknown=options.resend_unknown,
         )
     where = "outbox" if settings.smtp is None else str(getattr(transport, "target", "SMTP"))
     return SendOutcome(report, summary, where)

@@ -49,3 +49,7 @@ class DeliveryError(SitrepError):
 
 class PreviewError(SitrepError):
     """The preview cannot start (the port is in use, the address cannot be used)."""
+
+
+class DiskFullError(SitrepError):
+    """A write found the disk (or the user's quota) full; the message says how much and where."""

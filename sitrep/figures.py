@@ -93,7 +93,7 @@ class Figures:
     previous_date: dt.date | None
     next_date: dt.date
     period_start: dt.date
-    household_size: int
+    household_size: int | None
     top_areas: int = 10  # [figures] top_areas: admin-2 rows a national table shows
     displaced_period: int = 0
     displaced_since_previous: int | None = None
@@ -190,9 +190,12 @@ def data_date_range(tables: dict[str, Table]) -> tuple[dt.date | None, dt.date |
     return min(firsts, default=None), newest
 
 
-def _people(frame: pd.DataFrame, household_size: int) -> pd.Series:
-    """People per row: as given, else families x household size."""
-    estimate = frame["families"].map(lambda f: None if f is None else f * household_size)
+def _people(frame: pd.DataFrame, household_size: int | None) -> pd.Series:
+    """People per row: as given, else families x household size (validation refuses a row of
+    families alone when no household size is set)."""
+    size = household_size
+
+    estimate = frame["families"].map(lambda f: None if f is None or size is None else f * size)
     return frame["people"].where(frame["people"].notna(), estimate).fillna(0).astype("int64")
 
 

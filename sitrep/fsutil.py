@@ -1,26 +1,139 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Atomic file writes: a reader sees the old file or the new one, never half of one.
+
+The final file gets the mode a plain `open(path, "w")` would give it (0o666 less the umask), so
+a colleague, a web server or a share can read what sitrep writes; `private=True` gives 0o600, for
+files holding addresses or secrets. A temporary file carries the writer's process id in its name
+(`.NAME.PID.RANDOM.tmp`), so the next build can remove those a killed process left behind. A full
+disk is a `DiskFullError` that says how much was being written and where.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
 
+from sitrep.errors import DiskFullError
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+PRIVATE_MODE = 0o600
+FULL_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT}
+TEMP_SUFFIX = ".tmp"
+# mkstemp's random part is letters, digits and underscores: no dot, so the PID is the field before.
+_TEMP_RE = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def _import_umask() -> int:
+    # Setting and restoring the umask is racy once threads run: do it once, at import.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_IMPORT_UMASK = _import_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it (Linux: /proc), else as it was at import."""
     try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return _IMPORT_UMASK
+
+
+def file_mode(private: bool = False) -> int:
+    """The mode a new file gets: what a normal write gives, or 0o600 when `private`."""
+    return PRIVATE_MODE if private else 0o666 & ~current_umask()
+
+
+def atomic_write(path: Path, data: bytes, *, private: bool = False, durable: bool = True) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`.
+
+    `durable=False` skips the flush to disk (fsync): the rename is still atomic for every other
+    process, but a power cut may lose the write (for a file whose loss is safe, the record's
+    pending entry). The temporary file is removed on any error or exception; only SIGKILL or a
+    power cut can leave one, and `remove_stale_temporaries` clears those later.
+    """
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        prefix = f".{path.name}.{os.getpid()}."
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), file_mode(private))
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp = None
+    except OSError as exc:
+        if exc.errno in FULL_DISK_ERRORS:
+            raise disk_full(path, len(data)) from None
         raise
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def disk_full(path: Path, size: int) -> DiskFullError:
+    """The error for a write of `size` bytes to `path` that found the disk full."""
+    folder = path.parent
+    try:
+        free = f"{human_size(shutil.disk_usage(_existing(folder)).free)} free"
+    except OSError:
+        free = "free space unknown"
+    return DiskFullError(
+        f"the disk is full: writing {path.name} needs about {human_size(size)} in {folder} "
+        f"({free}). Nothing was issued. Free some space there and run the command again."
+    )
+
+
+def _existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def human_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    raise AssertionError("unreachable")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True
+
+
+def remove_stale_temporaries(folder: Path, recursive: bool = False) -> list[Path]:
+    """Remove the temporary files in `folder` (and below) whose writer process is dead."""
+    removed: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        for name in files:
+            match = _TEMP_RE.match(name) if name.endswith(TEMP_SUFFIX) else None
+            if match and not _alive(int(match.group(1))):
+                Path(root, name).unlink(missing_ok=True)
+                removed.append(Path(root, name))
+        if not recursive:
+            dirs.clear()
+    return removed
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -1,20 +1,24 @@
-"""`sitrep init DIR`: a new workspace, ready to fill in and build.
+"""`sitrep init DIR --country HTI [--language fr]`: a new workspace for a country.
 
-It holds a commented sitrep.toml, a blank workbook (inputs/data.xlsx, one sheet per table, see
-`sitrep.workbook`), a copy of sitrep's default templates, and inputs/narrative/ with an example
-of the day's words. Nothing that exists is overwritten.
+It holds a commented sitrep.toml (the country, the language, the first report on the day init
+is run, a household size to fill in), a blank workbook (inputs/data.xlsx, one sheet per table,
+see `sitrep.workbook`) in the workspace's language whose About sheet, examples and P-code
+dropdowns are the country's own places from OCHA's Global P-Code List, an empty templates/
+folder for the workspace's overrides, and inputs/narrative/ with an example of the day's words.
+Nothing that exists is overwritten. The day is a parameter: the command line passes today.
 """
 
 from __future__ import annotations
 
-import shutil
+import datetime as dt
+import json
 from pathlib import Path
 
 from sitrep.config import CONFIG_NAME, DEFAULT_TEMPLATES
 from sitrep.errors import WorkspaceError
 from sitrep.limits import Limits
 from sitrep.schema import SCHEMAS
-from sitrep.workbook import write_workbook
+from sitrep.workbook import Place, Words, write_workbook
 
 WORKBOOK = "inputs/data.xlsx"
 EXAMPLE_NARRATIVE = """\
@@ -31,32 +35,58 @@ What happened since the last report, where, and who is affected. Name sources.
 **Gaps:** ...
 """
 NARRATIVE_README = """\
-One Markdown file per report date: YYYY-MM-DD.md (for example 2021-08-24.md).
+One Markdown file per report date: YYYY-MM-DD.md (for example {today}.md).
 Sections are level-1 headings: Highlights, Situation overview, Response.
 EXAMPLE.md shows the layout; it is not used by any report.
 """
+TEMPLATES_README = """\
+This folder holds what this workspace changes in sitrep's templates, and nothing else.
+A file here replaces sitrep's file of the same name: report.html, partials/*.html, style.css,
+screen.css, logo.svg (your office's logo), fonts/. A catalogue i18n/<language>.toml here
+rewords only the entries it gives, for example:
+
+    # i18n/en.toml
+    [contacts]
+    heading = "Contact us"
+
+sitrep's own templates, to copy from: {defaults}
+"""
 
 
-def config_text(country: str, crisis: str) -> str:
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's (quotes, backslashes, control characters)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def config_text(
+    country: str, crisis: str, today: dt.date, language: str, name: str, office: str
+) -> str:
     """A commented sitrep.toml whose inputs are the sheets of the blank workbook."""
-    inputs = "\n".join(f'{name} = "{WORKBOOK}#{name}"' for name in SCHEMAS)
+    inputs = "\n".join(f'{table} = "{WORKBOOK}#{table}"' for table in SCHEMAS)
     limits = "\n".join(f"# {key} = {getattr(Limits(), key)}" for key in Limits.__dataclass_fields__)
     return f"""\
 # sitrep workspace settings. Paths are relative to this file.
 
 [report]
-country = "{country}"                  # also selects the country's rows of a DTM export
-crisis = "{crisis}"
-issuing_office = "the Information Management Office"
-household_size = 7                     # people per family, to convert families to people
-period_start = 2021-08-15              # figures "in the period" count from this date
-first_report = 2021-08-15              # the date of the report numbered first_number
+{f'country = "{country}"':<38} # {name}: an ISO3 code or the country's name
+crisis = {_toml_string(crisis)}
+issuing_office = {_toml_string(office)}
+# household_size = 5                   # people per family: set it to the figure your cluster
+#                                      # or DTM uses. Until it is set, a displacement row
+#                                      # giving families and no people is an error.
+period_start = {today.isoformat()}              # figures "in the period" count from this date
+first_report = {today.isoformat()}              # the date of the report numbered first_number
 first_number = 1
 cadence = "daily"                      # "daily", "weekly", or a number of days
-locale = "en"                          # dates and numbers: "en", "fr", ...
+locale = "{language}"                          # the report's language, dates and numbers
 page_size = "A4"                       # or "Letter"
 illustrative = false                   # true: the report says its data is illustrative
 stale_days = 3                         # warn when a table's newest row is older than this
+
+[geography]
+# The country's words for its admin levels 1 and 2, used in every heading and table:
+# levels = ["Département", "Commune"]
+# pcodes = "inputs/cod-ab.xlsx"        # the office's own COD-AB file, over OCHA's global list
 
 [inputs]
 # A table comes from a workbook sheet ("file.xlsx#sheet", also .xlsm and .ods) or a CSV file.
@@ -70,10 +100,38 @@ narrative = "inputs/narrative"         # one Markdown file per report date: YYYY
 """
 
 
+def workbook_words(iso3: str, language: str, today: dt.date) -> Words:
+    """The workbook's words in `language`, and the country's admin 1 and 2 areas."""
+    from sitrep.config import level_words
+    from sitrep.gazetteer import country_gazetteer
+    from sitrep.render import load_messages, make_translator
+
+    messages = load_messages([DEFAULT_TEMPLATES], language)
+    gazetteer = country_gazetteer(iso3, language)
+    places = tuple(
+        Place(a.pcode, gazetteer.name(a.pcode), a.level, a.parent)
+        for level in (1, 2)
+        for a in gazetteer.level(level)
+    )
+    levels = level_words((), make_translator(messages))
+    return Words(messages, levels, places, today)
+
+
 def create_workspace(
-    directory: Path, country: str = "Afghanistan", crisis: str = "Crisis name"
+    directory: Path,
+    country: str,
+    today: dt.date,
+    crisis: str | None = None,
+    language: str = "en",
 ) -> list[Path]:
-    """Create a workspace in `directory` (made if needed); the files created."""
+    """Create a workspace for `country` in `directory` (made if needed); the files created.
+
+    `country`: an ISO3 code or a name in English or `language`; `today`: the first report's
+    date (the caller's today: nothing here reads the clock); `crisis`: the crisis's name
+    (default: a placeholder in the language).
+    """
+    from sitrep.gazetteer import UnknownCountry, resolve_country
+
     directory = directory.resolve()
     if (directory / CONFIG_NAME).exists():
         raise WorkspaceError(f"{directory} is already a sitrep workspace (it has {CONFIG_NAME})")
@@ -82,17 +140,25 @@ def create_workspace(
         raise WorkspaceError(
             f"{', '.join(map(str, taken))} already exist; choose an empty folder for the workspace"
         )
+    try:
+        found = resolve_country(country, language)
+    except UnknownCountry as exc:
+        raise WorkspaceError(f"--country: {exc}") from None
+    words = workbook_words(found.iso3, language, today)
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / CONFIG_NAME).write_text(config_text(country, crisis), encoding="utf-8")
-    write_workbook(directory / WORKBOOK, {name: [] for name in SCHEMAS})
-    shutil.copytree(DEFAULT_TEMPLATES, directory / "templates")
+    crisis = crisis or words("init.crisis", "Crisis name")
+    office = words("init.office", "the Information Management Office")
+    text = config_text(found.iso3, crisis, today, language, found.name_in(language), office)
+    (directory / CONFIG_NAME).write_text(text, encoding="utf-8")
+    write_workbook(directory / WORKBOOK, {name: [] for name in SCHEMAS}, words)
+    templates = directory / "templates"
+    templates.mkdir()
+    readme = TEMPLATES_README.format(defaults=DEFAULT_TEMPLATES)
+    (templates / "README.txt").write_text(readme, encoding="utf-8")
     narrative = directory / "inputs" / "narrative"
     narrative.mkdir(parents=True, exist_ok=True)
     (narrative / "EXAMPLE.md").write_text(EXAMPLE_NARRATIVE, encoding="utf-8")
-    (narrative / "README.txt").write_text(NARRATIVE_README, encoding="utf-8")
-    return [
-        directory / CONFIG_NAME,
-        directory / WORKBOOK,
-        directory / "templates",
-        narrative / "EXAMPLE.md",
-    ]
+    (narrative / "README.txt").write_text(
+        NARRATIVE_README.format(today=today.isoformat()), encoding="utf-8"
+    )
+    return [directory / CONFIG_NAME, directory / WORKBOOK, templates, narrative / "EXAMPLE.md"]

@@ -1,4 +1,4 @@
-"""Forgiving cell parsers: "1,200" -> 1200, "24/08/2021" -> 2021-08-24, "Pétion-Ville" -> HT0114.
+"""Forgiving cell parsers: "1,200" -> 1200, "30/06/2025" -> 2025-06-30, "Pétion-Ville" -> HT0114.
 
 Each parser takes one raw cell and returns (value, error message or None). Missing-value
 words ("n/a", "-", "unknown", "not available", ...) become None, which the report shows as
@@ -7,7 +7,7 @@ words ("n/a", "-", "unknown", "not available", ...) become None, which the repor
   error (a decimal comma or a misplaced separator? write 12.50);
 - dates are read day first: 05/08/2021 is 5 August 2021. A column whose every slashed date could
   be read either way is flagged by the validator; two-digit years are errors. Also accepted:
-  2021-08-24 (with or without a time), 24 Aug 2021, Aug 24 2021, 24-Aug-2021, workbook dates
+  2025-06-30 (with or without a time), 30 Jun 2025, Jun 30 2025, 30-Jun-2025, workbook dates
   and datetimes, and Excel serial numbers (44432, in a workbook or, as 5 digits, in a CSV file).
 
 `parse_column` applies a parser to each distinct value of a column once, which is what makes a
@@ -189,13 +189,37 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
         return None, "not a real date", False
     if text.isdigit() and len(text) == 5:
         return _serial_date(int(text))
-    return None, "expected a date like 2021-08-24, 24/08/2021 or 24 Aug 2021", False
+    return None, "expected a date like 2025-06-30, 30/06/2025 or 30 Jun 2025", False
+
+
+# In an address or a display name: control characters (NUL, CR, LF ...) would reach a mail
+# header, zero-width ones make two addresses look the same (the delivery stage checks again).
+UNSAFE_IN_ADDRESS_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+
+
+def _unsafe_in_address(text: str) -> str | None:
+    if match := UNSAFE_IN_ADDRESS_RE.search(text):
+        kind = "a control" if match.group() <= "\x9f" else "a zero-width"
+        return (
+            f"contains U+{ord(match.group()):04X} ({kind} character) at position "
+            f"{match.start() + 1}: retype the value"
+        )
+    return None
+
+
+def parse_display_name(value: object) -> Parsed:
+    """A name that goes into a mail header (the partners' names): text, minus unsafe characters."""
+    if not is_missing(value) and (problem := _unsafe_in_address(as_text(value))):
+        return None, problem
+    return parse_text(value)
 
 
 def parse_email(value: object) -> Parsed:
     if is_missing(value):
         return None, None
     text = str(value).strip()
+    if problem := _unsafe_in_address(text):
+        return None, problem
     if text.lower().startswith("mailto:"):
         text = text[7:]
     if not EMAIL_RE.match(text):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep.config import Config
+from sitrep.config import Config, level_words
 from sitrep.fsutil import sha256_bytes, sha256_file
 from sitrep.provinces import ProvinceSplit, place_pcodes
 from sitrep.record import Issued, ProvinceIssued
@@ -67,7 +67,7 @@ class Worker:
 
     def __init__(self, shared: Shared) -> None:
         from sitrep.gazetteer import base_gazetteer
-        from sitrep.render import make_environment
+        from sitrep.render import load_messages, make_environment, make_translator
         from sitrep.validate import workspace_gazetteer
 
         self.shared = shared
@@ -77,6 +77,7 @@ class Worker:
         )
         # Compiled once: render_html would compile every template again for each province.
         self.env = make_environment(shared.dirs, shared.config.locale)
+        self.t = make_translator(load_messages(shared.dirs, shared.config.locale))
 
     def html(self, pcode: str, revision: int) -> tuple[str, dict]:
         from sitrep.figures import compute_figures
@@ -85,7 +86,10 @@ class Worker:
 
         s = self.shared
         name = self.gazetteer.name(pcode)
-        config = dataclasses.replace(s.config, crisis=f"{s.config.crisis} \u2013 {name} province")
+        # "Floods – Ouest (Département)": the level in the workspace's own word
+        level = level_words(s.config.levels, self.t)[0]
+        crisis = self.t("report.area_title", crisis=s.config.crisis, area=name, level=level)
+        config = dataclasses.replace(s.config, crisis=crisis)
         tables = self.split(pcode)
         figures = compute_figures(tables, config, self.gazetteer, s.day)
         context = _context(config, figures, s.narrative, tables, s.number, revision, s.options)
@@ -135,10 +139,10 @@ _WORKER_STATE: Path | None = None
 
 def warm_up() -> None:
     """Pool initializer: the heavy imports, while the main process validates the inputs."""
-    import matplotlib.backends.backend_svg  # the charts and the map
-    import matplotlib.figure  # noqa: F401
+    import uharfbuzz  # noqa: F401  (the drawings' text widths)
     import weasyprint  # noqa: F401
 
+    import sitrep.accessmap
     import sitrep.figures
     import sitrep.render  # noqa: F401  (Jinja, Babel)
 

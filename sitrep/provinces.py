@@ -25,6 +25,15 @@ BY_AREA = {"blockades": "area", "idps": "area", "prices": "area"}  # table -> P-
 Admin1 = Callable[[str], "str | None"]  # P-code -> its admin-1 area's P-code
 
 
+# table -> (its P-code column, its date column): the rows that place a report in an area
+DATED_AREAS = {
+    "displacement": ("district", "date"),
+    "blockades": ("area", "start_date"),
+    "idps": ("area", "date"),
+    "prices": ("area", "date"),
+}
+
+
 def _admin1_of(gazetteer: Gazetteer | None) -> Admin1:
     """The admin-1 lookup of a gazetteer; without one, each code is its own province."""
     if gazetteer is None:
@@ -35,18 +44,26 @@ def _admin1_of(gazetteer: Gazetteer | None) -> Admin1:
 def provinces_in(
     tables: dict[str, Table], day: dt.date, gazetteer: Gazetteer | None = None
 ) -> list[str]:
-    """Province P-codes with displacement or blockade rows dated on or before `day`."""
+    """Admin-1 P-codes with a row in any table dated on or before `day`.
+
+    Displacement, blockades, IDPs and prices by their P-code; routes (from `since`) by the
+    places they run through, when a places table says where those are. An area with only a
+    price or a route closure gets its report too.
+    """
     admin1 = _admin1_of(gazetteer)
     found: set[str] = set()
-    for name, pcode_col, date_col in (
-        ("displacement", "district", "date"),
-        ("blockades", "area", "start_date"),
-    ):
+    for name, (pcode_col, date_col) in DATED_AREAS.items():
         if name in tables:
             frame = tables[name].frame
             for pcode, date in zip(frame[pcode_col], frame[date_col], strict=True):
                 if isinstance(pcode, str) and date is not None and date <= day:
                     found.add(admin1(pcode))
+    places = place_pcodes(tables, gazetteer) if gazetteer is not None else None
+    if "routes" in tables and places:
+        frame = tables["routes"].frame
+        frame = frame[frame["since"].map(lambda d: d is not None and d <= day)]
+        for provinces in _route_provinces(frame, places, admin1).values():
+            found |= provinces
     return sorted(found)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 import stat
 import tomllib
@@ -163,9 +164,25 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     environment compiled it, so code compiled with other settings is never loaded here.
     """
 
+    def __init__(self, directory: str, salt: str = "") -> None:
+        super().__init__(directory)
+        self.salt = salt
+
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        key = f"sitrep-sandboxed-2 {jinja2.__version__}\n{name}"  # 2: SitrepSandbox
+        key = f"sitrep-sandboxed-2 {jinja2.__version__} {self.salt}\n{name}"  # 2: SitrepSandbox
         return super().get_cache_key(key, filename)
+
+
+def compile_salt(env: jinja2.Environment) -> str:
+    """What compiled code depends on beyond the template's source: the filters and tests by
+    name and how each is called (Jinja compiles a `pass_context` filter's call differently), so
+    code compiled by another sitrep, whose filters differ, is never loaded."""
+    parts = [type(env).__qualname__]
+    for kind, table in (("filter", env.filters), ("test", env.tests)):
+        for name in sorted(table):
+            passes = getattr(table[name], "jinja_pass_arg", None)
+            parts.append(f"{kind}:{name}:{getattr(passes, 'name', '')}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def _private_folder(path: Path) -> bool:
@@ -180,7 +197,7 @@ def _private_folder(path: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and owner_only and mine
 
 
-def bytecode_cache() -> jinja2.BytecodeCache | None:
+def bytecode_cache(salt: str = "") -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs, in the user's own cache folder; None if unusable.
 
     Compiling the templates is most of rendering's cost in a fresh process. The cache lives in
@@ -199,7 +216,7 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     folder = root / "jinja2"
     if not (_private_folder(root) and _private_folder(folder)):
         return None
-    return _BytecodeCache(str(folder))
+    return _BytecodeCache(str(folder), salt)
 
 
 def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
@@ -211,7 +228,6 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
     # sitrep's own templates; never to a file elsewhere.
     allowed = [d.parent if d != DEFAULT_TEMPLATES else d for d in dirs] + [DEFAULT_TEMPLATES]
     env = SitrepSandbox(
-        bytecode_cache=bytecode_cache(),
         loader=SafeLoader(dirs, allowed),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml")),
         undefined=jinja2.StrictUndefined,
@@ -299,6 +315,7 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         return t("report.page", page="\x00", pages="\x00").split("\x00")
 
     env.globals.update(t=t, locale=locale, page_parts=page_parts)
+    env.bytecode_cache = bytecode_cache(compile_salt(env))  # before any template is loaded
     return env
 
 

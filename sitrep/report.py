@@ -6,18 +6,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep import __version__
-from sitrep.config import Config, InputSource, load_config, template_dirs
-from sitrep.errors import NoDataError, ReportExistsError, ValidationFailed
-from sitrep.fsutil import atomic_write, sha256_bytes, sha256_file
+from sitrep.config import Config, InputSource, level_words, load_config, template_dirs
+from sitrep.errors import NoDataError, ValidationFailed
+from sitrep.fingerprint import files_fingerprint, unchanged
+from sitrep.fingerprint import fingerprint as fingerprint  # re-exported: batch, preview
+from sitrep.fsutil import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
+from sitrep.issue import issue, number_and_revision
+from sitrep.issue import planned_number as planned_number  # re-exported: batch, preview
 from sitrep.problems import Problem, count_errors, count_warnings
-from sitrep.record import Issued, latest_issue, load_record, number_for, record_issue
+from sitrep.record import Issued, issue_lock, latest_issue, load_record, recover
 
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
     from sitrep.figures import Figures
@@ -51,6 +55,7 @@ class BuildResult:
     reused: bool  # nothing changed: the issued report was returned as it is
     problems: list[Problem]
     render_warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # an interrupted build finished or redone
 
 
 @dataclass
@@ -110,30 +115,6 @@ def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Prob
     return problems
 
 
-def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]) -> str:
-    """A hash of everything a report is made from: the rebuild cache's key."""
-    digest = hashlib.sha256(f"sitrep {__version__}\n".encode())
-    root = config.workspace
-    files = [config.workspace / "sitrep.toml"]
-    files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
-    if config.geography_pcodes is not None:  # the COD file names and places the rows
-        files.append(config.geography_pcodes.path)
-    if (words_file := config.workspace / "inputs" / "words.toml").is_file():
-        files.append(words_file)  # the workspace's own input words (sitrep.words)
-    if config.narrative_dir.is_dir():
-        files += sorted(config.narrative_dir.rglob("*.md"))
-    for folder in dirs:
-        files += sorted(p for p in folder.rglob("*") if p.is_file())
-    for path in files:
-        # Relative names: the same workspace in another folder has the same fingerprint.
-        name = path.relative_to(root) if path.is_relative_to(root) else path
-        digest.update(f"{name}\n".encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    for name, source in sorted(inputs.items()):
-        digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
-    return digest.hexdigest()
-
-
 def report_name(config: Config, day: dt.date, number: int, revision: int, draft: bool) -> str:
     name = f"{config.slug}_sitrep_{day.isoformat()}_no{number:02d}"
     if revision:
@@ -141,8 +122,13 @@ def report_name(config: Config, day: dt.date, number: int, revision: int, draft:
     return name + ("_DRAFT" if draft else "")
 
 
-def _reuse(config: Config, options: BuildOptions, fp: str) -> BuildResult | None:
-    """The issued report, if nothing it was made from has changed (and --force is not set)."""
+def _reuse(
+    config: Config, options: BuildOptions, files_fp: str, fp: str | None
+) -> BuildResult | None:
+    """The issued report, if nothing it was made from has changed (and --force is not set).
+
+    `fp` None: the quick check on the files' bytes only (no lock, no pandas).
+    """
     if options.force or options.draft or options.revise:
         return None
     record = load_record(config.output_dir)
@@ -152,7 +138,7 @@ def _reuse(config: Config, options: BuildOptions, fp: str) -> BuildResult | None
         issued = max(record, key=lambda e: (e.date, e.revision), default=None)
         if issued and issued.date != issued.data_latest:
             issued = None
-    if not issued or issued.fingerprint != fp:
+    if not issued or not unchanged(issued, files_fp, fp):
         return None
     pdf = config.output_dir / issued.pdf
     if not pdf.is_file() or sha256_file(pdf) != issued.pdf_sha256:
@@ -182,21 +168,20 @@ def _context(
 
     `attachments` (the input rows used, as CSV files) is for the PDF stage, not the templates.
     """
-    from markupsafe import Markup
-
     from sitrep.accessmap import access_map, load_places
     from sitrep.attachments import NEVER_ATTACHED, table_file
-    from sitrep.charts import displacement_chart, price_chart
+    from sitrep.charts import displacement_chart, price_chart, right_to_left
     from sitrep.figures import source_uses
     from sitrep.render import load_messages, make_translator
 
     dirs = template_dirs(config.templates_dir)
     t = make_translator(load_messages(dirs, config.locale), config.locale)
+    rtl = right_to_left(config.locale)
     charts = {
-        "displacement": displacement_chart(figures, t, config.locale, dirs)
+        "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)
         if figures.provinces
         else None,
-        "prices": price_chart(figures.prices, t, config.locale, dirs),
+        "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
     }
     places = load_places(tables["places"].frame) if "places" in tables else {}
     vias = {}
@@ -205,7 +190,7 @@ def _context(
         for r in tables["routes"].frame.to_dict("records"):
             if used_routes.get(r["route_id"]) == r["since"]:
                 vias[r["route_id"]] = r["via"]
-    the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries)
+    the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries, rtl)
     if the_map.places:
         frame = tables["places"].frame
         rows = {p.row for p in the_map.places}
@@ -220,6 +205,7 @@ def _context(
             attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
     return {
         "config": config,
+        "levels": level_words(config.levels, t),
         "title": t("report.title", country=config.country, crisis=config.crisis),
         "number": number,
         "revision": revision,
@@ -227,9 +213,10 @@ def _context(
         "fig": figures,
         "narrative": narrative,
         "contacts": contacts,
-        # matplotlib escapes the cell text it draws; the SVG is markup sitrep made, not input
-        "charts": {k: Markup(v) if v else None for k, v in charts.items()},
-        "access_map": replace(the_map, svg=Markup(the_map.svg) if the_map.svg else None),
+        # sitrep.drawing escapes the cell text it draws; a drawing is markup sitrep made (its
+        # __html__), with its description for alt text
+        "charts": charts,
+        "access_map": the_map,
         "attachments": attachments,
         "places_credit": _places_credit(config),
         "generator": f"sitrep {__version__}",
@@ -249,17 +236,35 @@ def _places_credit(config: Config) -> str | None:
 
 
 def build_report(options: BuildOptions) -> BuildResult:
-    """Build the report for one date, or return the issued one if nothing changed."""
+    """Build the report for one date, or return the issued one if nothing changed.
+
+    From choosing the number to recording the issue, the build holds the workspace's issue lock
+    (`sitrep.record`): a second build waits there, then finds what the first one issued. It is
+    taken once the inputs are valid, so a build that stops on its inputs writes nothing at all.
+    """
     config = load_config(options.workspace)
     dirs = template_dirs(config.templates_dir)
-    fp = fingerprint(config, options.inputs, dirs)
-    if reused := _reuse(config, options, fp):
+    files_fp = files_fingerprint(config, options.inputs, dirs)
+    if reused := _reuse(config, options, files_fp, None):
         return reused
     # WeasyPrint's import starts now, in a second process, while this one does steps 1-4.
     from sitrep.pdf import PdfProcess
 
     with PdfProcess() as pdf_process:
-        return _build(config, options, dirs, fp, pdf_process)
+        fp = fingerprint(config, options.inputs, dirs)
+        if reused := _reuse(config, options, files_fp, fp):
+            return reused
+        try:
+            return _build(config, options, dirs, (files_fp, fp), pdf_process)
+        except _IssuedMeanwhile as issued:
+            return issued.result
+
+
+class _IssuedMeanwhile(Exception):
+    """Another build issued this report while this one waited for the lock: return it."""
+
+    def __init__(self, result: BuildResult) -> None:
+        self.result = result
 
 
 @dataclass
@@ -321,33 +326,68 @@ def render_report(
 
 
 def _build(
-    config: Config, options: BuildOptions, dirs: list[Path], fp: str, pdf_process: PdfProcess
+    config: Config,
+    options: BuildOptions,
+    dirs: list[Path],
+    fps: tuple[str, str],
+    pdf_process: PdfProcess,
 ) -> BuildResult:
+    with ExitStack() as held:  # the issue lock, from the number on
+        return _build_locked(config, options, dirs, fps, pdf_process, held)
+
+
+def _build_locked(
+    config: Config,
+    options: BuildOptions,
+    dirs: list[Path],
+    fps: tuple[str, str],
+    pdf_process: PdfProcess,
+    held: ExitStack,
+) -> BuildResult:
+    from sitrep.edition import html_edition
+
+    notes: list[str] = []
+
+    def numbering(day: dt.date) -> tuple[int, int]:
+        if not options.draft:  # a draft is never numbered for good: no lock
+            held.enter_context(issue_lock(config.output_dir))
+            notes.extend(recover(config.output_dir))
+            asked = replace(options, date=day)
+            if reused := _reuse(config, asked, *fps):
+                reused.date_was_chosen, reused.notes = options.date is None, notes
+                raise _IssuedMeanwhile(reused)
+        return number_and_revision(config, options, day, fps)
+
     # 1-4. the report as HTML, its number reserved for good
-    rendered = render_report(
-        config, options, dirs, lambda day: _number_and_revision(config, options, day, fp)
-    )
+    rendered = render_report(config, options, dirs, numbering)
     day, number, revision = rendered.day, rendered.number, rendered.revision
 
     # 5. PDF (WeasyPrint is heavy: imported only to build, by the helper process if there is one)
     html = rendered.html
     result = pdf_process.report_pdf(html, dirs, config.pdf_variant, rendered.attachments, day)
+    edition = html_edition(html, dirs).encode("utf-8")  # a broken template stops here
 
-    # 6. write atomically, then record what was issued
-    pdf, html_path = _write(config, options, dirs, day, number, revision, result.data, html)
-    if not options.draft:
-        out = config.output_dir
+    # 6. write atomically, recorded as pending first and as issued once the PDF is in place
+    name = report_name(config, day, number, revision, options.draft)
+    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
+    pdf, html_path = folder / f"{name}.pdf", folder / f"{name}.html"
+    remove_stale_temporaries(config.output_dir / day.isoformat(), recursive=True)
+    if options.draft:
+        atomic_write(html_path, edition)
+        atomic_write(pdf, result.data)
+    else:
         issued = Issued(
             day.isoformat(),
             number,
             revision,
-            str(pdf.relative_to(out)),
-            str(html_path.relative_to(out)),
+            str(pdf.relative_to(config.output_dir)),
+            str(html_path.relative_to(config.output_dir)),
             sha256_bytes(result.data),
-            fp,
+            fps[1],
             rendered.data_latest.isoformat(),
+            fps[0],
         )
-        record_issue(out, issued)
+        notes += issue(config, issued, result.data, edition)
     return BuildResult(
         pdf,
         html_path,
@@ -358,6 +398,7 @@ def _build(
         False,
         rendered.problems,
         result.warnings,
+        notes,
     )
 
 
@@ -375,58 +416,3 @@ def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.da
             f"Choose a date in that range with --date, or add rows dated {day}."
         )
     return day, last
-
-
-def planned_number(config: Config, day: dt.date) -> int:
-    """The number the series gives `day` when nothing is issued: No. 1 on the first report."""
-    return config.first_number + (day - config.first_report).days // config.cadence_days
-
-
-def _number_and_revision(
-    config: Config, options: BuildOptions, day: dt.date, fp: str
-) -> tuple[int, int]:
-    """A date keeps its number; an issued report changes only as a revision, on request."""
-    record = load_record(config.output_dir)
-    issued = latest_issue(record, day)
-    number = options.number or number_for(record, day, planned_number(config, day))
-    if number is None:
-        raise ReportExistsError(
-            f"reports after {day} are already issued, so {day} has no number of its own. "
-            f"Give one with --number N."
-        )
-    if not issued or options.draft:
-        return number, 0
-    if issued.fingerprint != fp and not options.revise:
-        raise ReportExistsError(
-            f"Situation Report No. {issued.number} for {day} was already issued from "
-            f"different inputs ({config.output_dir / issued.pdf}). Nothing was written.\n"
-            f"To issue a corrected version, run: sitrep build --date {day} --revise"
-        )
-    return number, issued.revision + 1 if options.revise else issued.revision
-
-
-def _write(
-    config: Config,
-    options: BuildOptions,
-    dirs: list[Path],
-    day: dt.date,
-    number: int,
-    revision: int,
-    data: bytes,
-    html: str,
-) -> tuple[Path, Path]:
-    """Write the PDF and its HTML edition; refuse to replace an issued PDF with different bytes."""
-    from sitrep.edition import html_edition
-
-    edition = html_edition(html, dirs)  # before writing anything: a broken template stops here
-    name = report_name(config, day, number, revision, options.draft)
-    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
-    pdf, html_path = folder / f"{name}.pdf", folder / f"{name}.html"
-    if not options.draft and pdf.is_file() and sha256_file(pdf) != sha256_bytes(data):
-        raise ReportExistsError(
-            f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
-            f"Nothing was written. To issue it again, run: sitrep build --date {day} --revise"
-        )
-    atomic_write(pdf, data)
-    atomic_write(html_path, edition.encode("utf-8"))
-    return pdf, html_path

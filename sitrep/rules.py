@@ -107,10 +107,11 @@ def _blockade_rules(frame: pd.DataFrame, report: Reporter) -> None:
     report.rows(np.flatnonzero(ongoing), "status", status, message, "warning")
 
 
-def _people(frame: pd.DataFrame, household_size: int) -> np.ndarray:
+def _people(frame: pd.DataFrame, household_size: int | None) -> np.ndarray:
     """People per row: as given, else families x household size (NaN when neither)."""
     people = numbers(frame["people"])
-    return np.where(np.isnan(people), numbers(frame["families"]) * household_size, people)
+    size = np.nan if household_size is None else household_size
+    return np.where(np.isnan(people), numbers(frame["families"]) * size, people)
 
 
 def _warning(
@@ -121,11 +122,42 @@ def _warning(
     return Problem("warning", table.name, table.file, table.sheet, row, header, shown, message)
 
 
-def household_warnings(table: Table, household_size: int) -> list[Problem]:
+def families_only_errors(table: Table) -> list[Problem]:
+    """Without `report.household_size`, a row giving families but no people is an error.
+
+    sitrep does not guess a family's size: it differs by country and by crisis, and the
+    guess would be printed as a figure.
+    """
+    frame = table.frame
+    if frame.empty:
+        return []
+    people, families = numbers(frame["people"]), numbers(frame["families"])
+    message = (
+        "families given without people, and sitrep.toml sets no household size: add "
+        "household_size = N (people per family) under [report], or give the people"
+    )
+    return [
+        Problem(
+            "error",
+            table.name,
+            table.file,
+            table.sheet,
+            int(frame[ROW].iat[i]),
+            table.header("families"),
+            str(int(families[i])),
+            message,
+        )
+        for i in np.flatnonzero(np.isnan(people) & ~np.isnan(families))
+    ]
+
+
+def household_warnings(table: Table, household_size: int | None) -> list[Problem]:
     """Warn where families x household size is far from the people given."""
     frame = table.frame
     if frame.empty:
         return []
+    if household_size is None:
+        return families_only_errors(table)
     people, families = numbers(frame["people"]), numbers(frame["families"])
     expected = families * household_size
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -144,7 +176,7 @@ def household_warnings(table: Table, household_size: int) -> list[Problem]:
     ]
 
 
-def jump_warnings(table: Table, household_size: int) -> list[Problem]:
+def jump_warnings(table: Table, household_size: int | None) -> list[Problem]:
     """Warn where an area's figure is JUMP_FACTOR times its previous one (see the top)."""
     frame = table.frame
     if frame.empty or table.name not in ("displacement", "idps"):

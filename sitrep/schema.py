@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "people", "number", "date", "pcode", "vocab", "email", "lists", "bool"]
+Kind = Literal[
+    "text", "people", "number", "date", "pcode", "vocab", "email", "display_name", "lists", "bool"
+]
 
 # Controlled vocabularies: canonical word -> accepted spellings (compared case/space-insensitively).
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -253,7 +255,7 @@ SCHEMAS: dict[str, TableSchema] = {
             "partners",
             "Distribution list",
             (
-                Column("name", "text", True, True, hxl="#contact+name"),
+                Column("name", "display_name", True, True, hxl="#contact+name"),
                 Column("email", "email", True, True, unique=True, hxl="#contact+email"),
                 Column(
                     "organisation", "text", True, aliases=("organization", "org"), hxl="#org+name"

@@ -242,8 +242,9 @@ def _local_names(raw: RawTable, columns: dict[str, object]) -> None:
     )
 
 
-def household_warnings(table: Table, household_size: int) -> list[Problem]:
-    """Warn where families x household size is far from the people given."""
+def household_warnings(table: Table, household_size: int | None) -> list[Problem]:
+    """Warn where families x household size is far from the people given (without a household
+    size, a row of families alone is an error)."""
     return rules.household_warnings(table, household_size)
 
 
@@ -308,7 +309,7 @@ def _places_gazetteer(
 def validate_tables(
     raw_tables: dict[str, RawTable],
     gazetteer: Gazetteer,
-    household_size: int,
+    household_size: int | None,
     *,
     today: dt.date | None = None,
     words: Words | None = None,

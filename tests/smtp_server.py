@@ -6,6 +6,16 @@ optionally AUTH LOGIN/PLAIN with a known user. Its handler can be scripted to an
 given replies, to drop the connection at the Nth DATA, or to hold the Nth message until the client
 is killed. It records every message it accepts.
 
+Faults per address (`handler.fault(address, *faults)`, one fault per attempt, then normal):
+- "delay": take the message (it counts as delivered), then reply only after `delay_seconds`,
+  longer than the client's data timeout in the tests;
+- "drop_after_dot": take the message, then close the connection without a reply;
+- "hold": take the message and never reply (until the client is killed);
+- "451" / "554": reply so to the final dot, without taking the message;
+- "drop_before_data": close the connection at RCPT, before any DATA;
+- "hold_before_data": never answer RCPT (until the client is killed).
+The tests count copies per recipient with `handler.copies()`.
+
 Use it as a context manager:
 
     with SmtpTestServer(tls="starttls", auth=("sitrep", "pw")) as server:
@@ -26,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -91,12 +102,29 @@ class ScriptedHandler:
         self.data_count = 0
         self.accepted = 0
         self.keep_messages = True  # the benchmark turns this off to measure the client's memory
+        self.faults: dict[str, list[str]] = {}  # address -> one fault per attempt (see above)
+        self.delay_seconds = 3.0
+        self.holding = threading.Event()  # set once a "hold" fault holds a message
         self._sessions: dict[int, int] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
 
     def script_rcpt(self, address: str, *replies: str) -> None:
         self.rcpt_script[address.casefold()] = list(replies)
+
+    def fault(self, address: str, *faults: str) -> None:
+        """The next attempts for `address` meet these faults, in order; then all is well."""
+        self.faults[address.casefold()] = list(faults)
+
+    def _fault(self, address: str, stage: set[str]) -> str | None:
+        queue = self.faults.get(address.casefold())
+        if queue and queue[0] in stage:
+            return queue.pop(0)
+        return None
+
+    def copies(self) -> Counter[str]:
+        """How many copies each recipient was handed (messages the server took)."""
+        return Counter(to.casefold() for r in self.received for to in r.rcpt_tos)
 
     @property
     def sessions(self) -> int:
@@ -111,6 +139,14 @@ class ScriptedHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         key = address.casefold()
+        fault = self._fault(key, {"drop_before_data", "hold_before_data"})
+        if fault == "drop_before_data":
+            server.transport.close()
+            await asyncio.sleep(5)
+            return "451 not reached"
+        if fault == "hold_before_data":
+            self.holding.set()
+            await asyncio.Event().wait()
         if key in self.rcpt_always:
             return self.rcpt_always[key]
         if self.rcpt_script.get(key):
@@ -129,10 +165,29 @@ class ScriptedHandler:
         if self.hold_at_data == number:
             self.held.set()
             await asyncio.Event().wait()  # cancelled when the killed client's socket closes
+        first = envelope.rcpt_tos[0] if envelope.rcpt_tos else ""
+        fault = self._fault(first, {"delay", "drop_after_dot", "hold", "451", "554"})
+        if fault in ("451", "554"):
+            return f"{fault} {'4.3.0 try again later' if fault == '451' else '5.7.1 refused'}"
+        if fault is not None:
+            self._record(server, session, envelope)  # the worst case: delivered, not confirmed
+            if fault == "drop_after_dot":
+                server.transport.close()
+                await asyncio.sleep(5)
+            elif fault == "hold":
+                self.holding.set()
+                await asyncio.Event().wait()
+            else:
+                await asyncio.sleep(self.delay_seconds)
+            return "250 Message accepted for delivery (too late)"
         if not self.keep_messages:
             with self._lock:
                 self.accepted += 1
             return "250 Message accepted for delivery"
+        self._record(server, session, envelope)
+        return "250 Message accepted for delivery"
+
+    def _record(self, server, session, envelope) -> None:
         raw = bytes(envelope.original_content or envelope.content)
         message = BytesParser(policy=policy.default).parsebytes(raw)
         with self._changed:
@@ -152,7 +207,6 @@ class ScriptedHandler:
                 )
             )
             self._changed.notify_all()
-        return "250 Message accepted for delivery"
 
 
 def _login(auth_data: object) -> str | None:

@@ -30,6 +30,12 @@ D3,2021-08-24,AF0801,20,140,Test source
 BLOCKADES = """id,commodity,area,place,imposed_by,start_date,end_date,people_affected,status,source
 B1,food,AF0807,Paryan,Armed group,2021-08-21,,3000,ongoing,Test source
 """
+ROUTES = """route_id,route,from,to,via,status,constraint,since,source
+R1,Charikar road,Charikar,Jabal Saraj,,closed,checkpoint,2021-08-20,Test source
+"""
+IDPS = """date,area,idps,round,source
+2021-06-30,AF0301,1500,13,Test source
+"""
 
 
 def _table(name: str, rows: list[dict]) -> Table:
@@ -85,10 +91,13 @@ def two_provinces(workspace: Path) -> Path:
     """The sample with displacement in Parwan and Panjsher and one blockade in Panjsher."""
     (workspace / "inputs" / "displacement.csv").write_text(DISPLACEMENT, "utf-8")
     (workspace / "inputs" / "blockades.csv").write_text(BLOCKADES, "utf-8")
+    (workspace / "inputs" / "routes.csv").write_text(ROUTES, "utf-8")
+    (workspace / "inputs" / "idps.csv").write_text(IDPS, "utf-8")
     toml = workspace / "sitrep.toml"
     text = toml.read_text("utf-8")
-    text = text.replace('"inputs/sample-data.xlsx#displacement"', '"inputs/displacement.csv"')
-    text = text.replace('"inputs/sample-data.xlsx#blockades"', '"inputs/blockades.csv"')
+    for table in ("displacement", "blockades", "routes", "idps"):
+        text = text.replace(f'"inputs/sample-data.xlsx#{table}"', f'"inputs/{table}.csv"')
+    text = text.replace('prices = "inputs/sample-data.xlsx#prices"\n', "")
     toml.write_text(text, "utf-8")
     return workspace
 
@@ -101,7 +110,7 @@ def test_each_province_gets_its_own_report_numbered_like_the_days_report(two_pro
     out = two_provinces / "output"
     assert parwan.pdf == out / "2021-08-24/parwan/afg-northeast_sitrep_2021-08-24_no10_parwan.pdf"
     text = pdf_text(parwan.pdf)
-    assert "Parwan province" in text and "Situation Report No. 10" in text
+    assert "Parwan (Province)" in text and "Situation Report No. 10" in text
     assert "105 people" in text  # 70, and 5 families x 7
     assert "AF0801" not in text and "AF0807" not in text  # no other province's rows
     assert "3,000" in pdf_text(panjsher.pdf)  # Panjsher's blockade
@@ -140,7 +149,7 @@ def test_two_worker_processes_give_the_same_bytes_as_one(two_provinces):
 
 def test_the_cli_builds_each_province(two_provinces):
     result = CliRunner().invoke(
-        main, ["-w", str(two_provinces), "build", "--each", "province", "--workers", "1"]
+        main, ["-w", str(two_provinces), "build", "--each", "admin1", "--workers", "1"]
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.count(".pdf") == 2
@@ -156,5 +165,26 @@ def test_a_province_with_blockades_and_no_displacement_rows_gets_its_report(two_
     result = build_each_province(BuildOptions(two_provinces, draft=True), workers=1)
     assert [r.name for r in result.reports] == ["Parwan", "Panjsher", "Bamyan"]
     text = pdf_text(result.reports[-1].pdf)
-    assert "Bamyan province" in text and "2,500" in text
+    assert "Bamyan (Province)" in text and "2,500" in text
     assert "AF0301" not in text and "AF0801" not in text  # no other province's rows
+
+
+def test_an_area_with_only_a_route_or_idps_gets_its_report_too(two_provinces):
+    # Kabul (AF01): only a route's end (a place of the places table); Baghlan (AF09): only IDPs.
+    (two_provinces / "inputs" / "routes.csv").write_text(
+        ROUTES + "R2,Kabul road,Kabul,Charikar,,open,none,2021-08-15,Test source\n", "utf-8"
+    )
+    (two_provinces / "inputs" / "idps.csv").write_text(
+        IDPS + "2021-06-30,AF0907,2300,13,Test source\n", "utf-8"
+    )
+    result = build_each_province(BuildOptions(two_provinces, draft=True), workers=1)
+    assert sorted(r.province for r in result.reports) == ["AF01", "AF03", "AF08", "AF09"]
+    baghlan = pdf_text(next(r.pdf for r in result.reports if r.province == "AF09"))
+    assert "Baghlan (Province)" in baghlan and "2,300" in baghlan
+    # a route that starts after the day does not count
+    (two_provinces / "inputs" / "routes.csv").write_text(
+        ROUTES + "R2,Kabul road,Kabul,Charikar,,open,none,2021-08-25,Test source\n", "utf-8"
+    )
+    options = BuildOptions(two_provinces, date=DAY, draft=True, force=True)
+    later = build_each_province(options, workers=1)
+    assert "AF01" not in [r.province for r in later.reports]

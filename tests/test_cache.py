@@ -1,5 +1,7 @@
 """The rebuild cache: the fingerprint names everything a report is made from, and only an
-unchanged, intact issued report is reused. (Speed is measured by `make bench`, not here.)"""
+unchanged, intact issued report is reused. (Speed is measured by `make bench`, not here.)
+
+Who receives the report is not what it is made from: tests/test_issue_distribution.py."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sitrep import fingerprint as fingerprints
 from sitrep import report
-from sitrep.config import InputSource, load_config, template_dirs
+from sitrep.config import DEFAULT_TEMPLATES, InputSource, load_config, template_dirs
 from sitrep.report import BuildOptions, build_report, fingerprint
 
 
@@ -18,7 +21,17 @@ def _fp(workspace: Path, inputs: dict | None = None) -> str:
     return fingerprint(config, inputs or {}, template_dirs(config.templates_dir))
 
 
+def _files_fp(workspace: Path) -> str:
+    config = load_config(workspace)
+    return fingerprints.files_fingerprint(config, {}, template_dirs(config.templates_dir))
+
+
 def _append(path: Path, data: bytes) -> None:
+    """Append to a file; a template the workspace lacks becomes its override of sitrep's."""
+    if not path.exists() and path.parent.name in ("templates", "fonts", "partials"):
+        parts = path.parts[path.parts.index("templates") + 1 :]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(DEFAULT_TEMPLATES.joinpath(*parts), path)
     path.write_bytes(path.read_bytes() + data)
 
 
@@ -28,32 +41,67 @@ def test_the_fingerprint_is_stable_and_independent_of_the_folder(workspace: Path
     assert _fp(workspace) == _fp(workspace) == _fp(other)
 
 
+def _set_cell(path: Path, sheet: str, cell: str, value) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book[sheet][cell] = value
+    book.save(path)
+
+
+def _edit_setting(path: Path) -> None:
+    text = path.read_text("utf-8")
+    assert "stale_days = 3" in text
+    path.write_text(text.replace("stale_days = 3", "stale_days = 4"), "utf-8")
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        "inputs/sample-data.xlsx",
-        "sitrep.toml",
-        "inputs/narrative/2021-08-24.md",
-        "templates/style.css",
-        "templates/report.html",
-        "templates/fonts/OFL.txt",
+        lambda ws: _set_cell(ws / "inputs/sample-data.xlsx", "displacement", "A1", "when"),
+        lambda ws: _set_cell(ws / "inputs/sample-data.xlsx", "contacts", "A1", "who"),
+        lambda ws: _edit_setting(ws / "sitrep.toml"),
+        lambda ws: _append(ws / "inputs/narrative/2021-08-24.md", b"\n"),
+        lambda ws: _append(ws / "templates/i18n/en.toml", b"\n# reworded\n"),
+        lambda ws: _append(ws / "templates/style.css", b"\n"),
+        lambda ws: _append(ws / "templates/report.html", b"\n"),
+        lambda ws: _append(ws / "templates/fonts/OFL.txt", b"\n"),
+    ],
+    ids=[
+        "table cell",
+        "contacts cell",
+        "setting",
+        "narrative",
+        "catalogue",
+        "style",
+        "template",
+        "font",
     ],
 )
 def test_any_input_setting_narrative_or_template_changes_the_fingerprint(workspace, change):
-    before = _fp(workspace)
-    _append(workspace / change, b"\n")
+    before, files_before = _fp(workspace), _files_fp(workspace)
+    change(workspace)
     assert _fp(workspace) != before
+    assert _files_fp(workspace) != files_before
+
+
+def test_a_comment_in_the_settings_changes_only_the_files_bytes(workspace: Path):
+    before, files_before = _fp(workspace), _files_fp(workspace)
+    _append(workspace / "sitrep.toml", b"\n# a comment\n")
+    assert _fp(workspace) == before
+    assert _files_fp(workspace) != files_before
 
 
 def test_a_new_template_file_changes_the_fingerprint(workspace: Path):
     before = _fp(workspace)
+    (workspace / "templates" / "partials").mkdir(exist_ok=True)
     (workspace / "templates" / "partials" / "extra.html").write_text("<p>x</p>")
     assert _fp(workspace) != before
 
 
 def test_sitreps_version_changes_the_fingerprint(workspace: Path, monkeypatch):
     before = _fp(workspace)
-    monkeypatch.setattr(report, "__version__", "99.0.0")
+    monkeypatch.setattr(fingerprints, "__version__", "99.0.0")
     assert _fp(workspace) != before
 
 
@@ -75,8 +123,10 @@ def issued(tmp_path_factory) -> tuple[Path, report.BuildResult]:
 
 def _would_reuse(workspace: Path, **options) -> bool:
     config = load_config(workspace)
-    fp = fingerprint(config, {}, template_dirs(config.templates_dir))
-    return report._reuse(config, BuildOptions(workspace, **options), fp) is not None
+    dirs = template_dirs(config.templates_dir)
+    files_fp = fingerprints.files_fingerprint(config, {}, dirs)
+    fp = fingerprint(config, {}, dirs)
+    return report._reuse(config, BuildOptions(workspace, **options), files_fp, fp) is not None
 
 
 def test_unchanged_inputs_reuse_the_issued_report(issued):
@@ -112,3 +162,26 @@ def test_a_changed_input_is_rebuilt_as_a_revision(issued, tmp_path: Path):
     assert not revised.reused and revised.revision == 1
     assert "One more sentence." in revised.html.read_text("utf-8")
     assert build_report(BuildOptions(workspace)).reused  # and that revision is reused in turn
+
+
+def test_compiled_templates_of_another_sitrep_are_not_loaded(tmp_path, monkeypatch):
+    """Jinja compiles a call to a `pass_context` filter differently: code compiled while the
+    filter was plain must not be loaded once it takes the context (a sitrep upgrade)."""
+    import jinja2
+
+    from sitrep.render import bytecode_cache, compile_salt
+
+    monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.html").write_text("{{ x|twice }}")
+
+    def environment(twice):
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "t")))
+        env.filters["twice"] = twice
+        env.bytecode_cache = bytecode_cache(compile_salt(env))
+        return env
+
+    assert environment(lambda v: v * 2).get_template("page.html").render(x=3) == "6"
+    later = environment(jinja2.pass_context(lambda ctx, v: v * 2))
+    assert later.get_template("page.html").render(x=3) == "6"
+    assert list((tmp_path / "cache" / "jinja2").iterdir())  # the cache is in use

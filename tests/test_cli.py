@@ -50,7 +50,7 @@ def test_a_date_with_no_data_is_refused(workspace: Path):
 
 def test_a_malformed_date_option_is_refused(workspace: Path):
     code, _, err = run("-w", str(workspace), "build", "--date", "24/08/2021")
-    assert code == 2 and "is not a date like 2021-08-24" in err
+    assert code == 2 and "is not a date like 2025-06-30" in err
 
 
 def test_a_broken_sheet_names_file_sheet_row_and_column_and_writes_nothing(workspace: Path):

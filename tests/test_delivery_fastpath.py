@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitrep.delivery.message import MessageFactory, build_message
+from sitrep.delivery.factory import MessageFactory
+from sitrep.delivery.message import build_message
 from sitrep.delivery.model import EmailSettings, Partner
 from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.send import send_report
@@ -110,7 +111,7 @@ def test_fast_path_matches_for_other_reports_and_settings(tmp_path, changes, set
 
 
 def test_pdf_is_encoded_once_per_format(tmp_path, monkeypatch):
-    import sitrep.delivery.message as message_module
+    import sitrep.delivery.factory as message_module
 
     calls = []
     real = message_module.build_message
@@ -178,6 +179,7 @@ def test_outbox_files_are_what_as_bytes_wrote_and_parse_back(tmp_path):
     assert summary.count("written") == len(partners)
     assert sorted(outbox.iterdir()) == sorted(summary.files)  # no temporary files left
     for partner, path in zip(partners, summary.files, strict=True):
-        raw = path.read_bytes()
+        unsent, raw = path.read_bytes().split(b"\n", 1)
+        assert unsent == b"X-Unsent: 1"  # Outlook and Thunderbird open it ready to send
         assert b"\r" not in raw  # local line ends, as message.as_bytes() writes them
         _assert_same_message(raw, build_message(report, partner, SETTINGS, NOW).as_bytes())

@@ -164,15 +164,20 @@ def test_temporary_failure_gives_up_after_max_attempts(server, report, tmp_path)
     assert _states(tmp_path, report)["p001@partners.example.org"] == "failed_temporary"
 
 
-def test_421_and_dropped_connection_reconnect(server, report, tmp_path):
+def test_421_reconnects_and_a_drop_after_the_dot_is_unknown_not_retried(server, report, tmp_path):
     server.handler.script_rcpt("p002@partners.example.org", "421 4.3.2 shutting down")
-    server.handler.drop_at_data = {3}  # third DATA: p003's first try
+    server.handler.drop_at_data = {3}  # third DATA (p003): dropped after the whole message
     with _smtp(server) as transport:
         summary = _send(report, sample_partners(4), transport, tmp_path)
         assert transport.connections == 3
-    assert summary.ok and summary.count("sent") == 4
-    assert sorted(server.handler.recipients()) == [p.email for p in sample_partners(4)]
-    assert server.handler.sessions == 3
+    assert [r.outcome for r in summary.results] == ["sent", "sent", "unknown", "sent"]
+    assert not summary.ok and summary.unknown == ["p003@partners.example.org"]
+    assert summary.results[2].attempts == 1  # never sent twice
+    assert server.handler.data_count == 4  # p002's retry happened before DATA
+    assert _states(tmp_path, report)["p003@partners.example.org"] == "unknown"
+    assert sorted(server.handler.recipients()) == [
+        p.email for p in sample_partners(4) if p.email != "p003@partners.example.org"
+    ]
 
 
 def test_550_for_one_recipient_is_permanent_and_the_others_get_it(server, report, tmp_path):
@@ -300,10 +305,10 @@ def test_outbox_writes_one_eml_per_recipient_and_leaves_the_ledger_alone(report,
         summary = _send(report, partners, transport, tmp_path)
         again = _send(report, partners, transport, tmp_path)
     assert summary.ok and summary.count("written") == 3 and again.count("written") == 3
-    assert sorted(p.name for p in summary.files) == [
-        "link@example.org.eml",
-        "p001@partners.example.org.eml",
-        "p002@partners.example.org.eml",
+    assert sorted(p.name.rsplit("-", 1)[0] for p in summary.files) == [
+        "link@example.org",
+        "p001@partners.example.org",
+        "p002@partners.example.org",
     ]
     assert sorted(outbox.iterdir()) == sorted(summary.files)  # no temp files left behind
     for path in summary.files:

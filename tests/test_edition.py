@@ -225,11 +225,13 @@ def test_the_sample_edition_is_self_contained_and_its_fonts_subset(built_sample)
 
 
 def test_a_hostile_workspace_template_gives_an_edition_without_it(workspace: Path) -> None:
-    header = workspace / "templates" / "partials" / "header.html"
+    header = workspace / "templates" / "partials" / "header.html"  # overrides sitrep's
+    header.parent.mkdir(exist_ok=True)
     header.write_text(
         '<img src="https://example.org/x.png"><img src="../../etc/passwd">\n'
         "<style>@font-face { font-family: Evil; src: url(http://example.org/f.ttf); }\n"
-        "h1 { background: url('../../etc/passwd'); }</style>\n" + header.read_text("utf-8"),
+        "h1 { background: url('../../etc/passwd'); }</style>\n"
+        + (DEFAULT_TEMPLATES / "partials" / "header.html").read_text("utf-8"),
         encoding="utf-8",
     )
     result = build_report(BuildOptions(workspace=workspace))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +16,7 @@ from sitrep.cli import main
 from sitrep.config import DEFAULT_TEMPLATES, load_config
 from sitrep.report import BuildOptions, build_report
 from sitrep.schema import SCHEMAS
+from tests.conftest import pdf_text
 
 D = dt.date
 ROWS = {
@@ -45,7 +47,7 @@ ROWS = {
 
 @pytest.fixture
 def new_workspace(tmp_path: Path) -> Path:
-    result = CliRunner().invoke(main, ["init", str(tmp_path / "ws")])
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "ws"), "--country", "AFG"])
     assert result.exit_code == 0, result.output
     return tmp_path / "ws"
 
@@ -62,15 +64,24 @@ def fill(workbook_path: Path, tables: tuple[str, ...] = tuple(ROWS)) -> None:
     workbook.save(workbook_path)
 
 
+def start_series(workspace: Path, day: str = "2021-08-20") -> None:
+    """The series starts on `day`, not on the day init ran (the rows here are older)."""
+    toml = workspace / "sitrep.toml"
+    text = re.sub(
+        r"^(period_start|first_report) = \S+", rf"\1 = {day}", toml.read_text(), flags=re.M
+    )
+    toml.write_text(text)
+
+
 def test_init_creates_a_complete_workspace(new_workspace: Path) -> None:
     assert (new_workspace / "inputs/narrative/EXAMPLE.md").is_file()
-    copied = sorted(p.relative_to(new_workspace / "templates") for p in
-                    (new_workspace / "templates").rglob("*"))  # fmt: skip
-    assert copied == sorted(p.relative_to(DEFAULT_TEMPLATES) for p in DEFAULT_TEMPLATES.rglob("*"))
+    # The workspace's templates folder is for its overrides only: sitrep's defaults apply.
+    assert [p.name for p in (new_workspace / "templates").iterdir()] == ["README.txt"]
+    assert str(DEFAULT_TEMPLATES) in (new_workspace / "templates/README.txt").read_text()
     config = load_config(new_workspace)
     assert set(config.inputs) == set(SCHEMAS)
     workbook = load_workbook(new_workspace / "inputs/data.xlsx")
-    assert workbook.sheetnames == [*SCHEMAS, "About"]
+    assert workbook.sheetnames == [*SCHEMAS, "About", "pcodes"]
     sheet = workbook["blockades"]
     assert sheet.freeze_panes == "A3"
     assert [c.value for c in sheet[2]][:3] == ["#event+code", "#item+name", "#adm2+code"]
@@ -79,7 +90,7 @@ def test_init_creates_a_complete_workspace(new_workspace: Path) -> None:
     assert sheet["F3"].number_format == "yyyy-mm-dd"
     about = [row[1] for row in workbook["About"].iter_rows(values_only=True)]
     assert sum(1 for s in SCHEMAS.values() for _ in s.columns) <= len(about)
-    result = CliRunner().invoke(main, ["init", str(new_workspace)])
+    result = CliRunner().invoke(main, ["init", str(new_workspace), "--country", "AFG"])
     assert result.exit_code == 1 and "already a sitrep workspace" in result.output
 
 
@@ -94,13 +105,35 @@ def test_filled_workbook_validates_and_builds(new_workspace: Path) -> None:
     result = CliRunner().invoke(main, ["-w", str(new_workspace), "validate", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"errors": 0' in result.output
+    start_series(new_workspace)
     built = build_report(BuildOptions(new_workspace))
-    assert built.date == D(2021, 8, 24)
+    assert built.date == D(2021, 8, 24) and built.number == 5
     assert built.pdf.is_file() and built.pdf.read_bytes().startswith(b"%PDF")
+    # No [geography] levels: the catalogue's neutral words, not the sample's
+    text = pdf_text(built.pdf)
+    assert "Admin 1 / Admin 2" in text and "Province" not in text
+    assert "illustrative" not in text.lower()  # the sample's notice stays in the sample
+    assert "None" not in text and "per family" not in text  # no household size, none printed
+
+
+def test_the_level_words_are_checked(new_workspace: Path) -> None:
+    from sitrep.errors import ConfigError
+
+    toml = new_workspace / "sitrep.toml"
+    text = toml.read_text()
+    toml.write_text(text.replace("# levels = [", "levels = ["))
+    assert load_config(new_workspace).levels == ("Département", "Commune")
+    toml.write_text(text.replace("# pcodes", "colour = 1\n# pcodes"))
+    with pytest.raises(ConfigError, match=r"geography\.colour: unknown key"):
+        load_config(new_workspace)
+    toml.write_text(text.replace('# levels = ["Département", "Commune"]', 'levels = "Province"'))
+    with pytest.raises(ConfigError, match=r"geography\.levels: 'Province' is not a list"):
+        load_config(new_workspace)
 
 
 def test_workspace_with_an_empty_prices_sheet_builds(new_workspace: Path) -> None:
     fill(new_workspace / "inputs/data.xlsx", ("displacement", "blockades", "routes"))
+    start_series(new_workspace)
     assert build_report(BuildOptions(new_workspace)).pdf.is_file()
 
 
@@ -113,5 +146,87 @@ def test_blank_workbook_opens_in_libreoffice(new_workspace: Path, tmp_path: Path
     )  # fmt: skip
     assert b"Error" not in out.stderr
     first_sheet = (tmp_path / "lo/data.csv").read_text(encoding="utf-8").splitlines()
-    assert first_sheet[0].startswith("Id,Date,District")
+    assert first_sheet[0].startswith("Id,Date,Admin 2")  # the level word (none set: neutral)
     assert first_sheet[1].startswith("#event+id,#date+occurred,#adm2+code")
+
+
+def _cells(path: Path) -> str:
+    """Every cell of every sheet of a workbook, as one text."""
+    workbook = load_workbook(path)
+    return "\n".join(
+        str(v) for ws in workbook for row in ws.iter_rows(values_only=True) for v in row if v
+    )
+
+
+def test_a_workspace_for_haiti_in_french_has_haiti_places_and_french_words(tmp_path: Path):
+    from sitrep.init import create_workspace
+
+    day = D(2025, 6, 30)
+    create_workspace(tmp_path / "fr", "Haïti", day, language="fr")
+    create_workspace(tmp_path / "en", "HTI", day)
+    french, english = (load_workbook(tmp_path / n / "inputs/data.xlsx") for n in ("fr", "en"))
+    text = _cells(tmp_path / "fr" / "inputs/data.xlsx")
+    for sample_word in ("Afghan", "Kabul", "Andarab", "Banu", "AF0", "2021"):
+        assert sample_word not in text
+    assert "HT0111" in text and "Port-au-Prince" in text and "2025-06-30" in text
+    pcodes = [r[0] for r in french["pcodes"].iter_rows(min_row=3, values_only=True)]
+    assert len(pcodes) == 150 and {"HT01", "HT0114"} <= set(pcodes)  # the global list's 10 + 140
+    assert [c.value for c in french["blockades"][1]][:3] == ["Id", "Produit", "Zone"]
+    assert [c.value for c in english["blockades"][1]][:3] == ["Id", "Commodity", "Area"]
+    for name in SCHEMAS:  # the hashtag row is the same in every language
+        assert [c.value for c in french[name][2]] == [c.value for c in english[name][2]]
+    assert "Comment sitrep lit ce classeur" in text and "À propos" in french.sheetnames
+    rules = french["displacement"].data_validations.dataValidation
+    assert any(r.formula1 == "pcodes!$A$3:$A$152" and not r.showErrorMessage for r in rules)
+    config = load_config(tmp_path / "fr")
+    assert (config.country_code, config.locale, config.country) == ("HTI", "fr", "Haïti")
+    assert (config.period_start, config.first_report) == (day, day)
+    assert config.household_size is None  # written commented out, to fill in
+    assert "# household_size = " in (tmp_path / "fr" / "sitrep.toml").read_text()
+
+
+def test_a_families_only_row_is_an_error_until_household_size_is_set(tmp_path: Path):
+    from sitrep.init import create_workspace
+
+    create_workspace(tmp_path / "ws", "HTI", D(2025, 6, 30))
+    book = tmp_path / "ws/inputs/data.xlsx"
+    workbook = load_workbook(book)
+    headers = [c.name for c in SCHEMAS["displacement"].columns]
+    row = {"date": D(2025, 6, 30), "district": "HT0111", "families": 40, "source": "DTM"}
+    for column, header in enumerate(headers, start=1):
+        workbook["displacement"].cell(3, column, row.get(header))  # under the hashtag row
+    workbook.save(book)
+    result = CliRunner().invoke(main, ["-w", str(tmp_path / "ws"), "validate"])
+    assert result.exit_code == 1
+    assert "row 3" in result.output and "household_size" in result.output
+    toml = tmp_path / "ws/sitrep.toml"
+    toml.write_text(toml.read_text().replace("# household_size = 5", "household_size = 5"))
+    result = CliRunner().invoke(main, ["-w", str(tmp_path / "ws"), "validate"])
+    assert result.exit_code == 0, result.output
+
+
+def test_init_needs_a_country_it_knows(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "a")])
+    assert result.exit_code == 2 and "--country" in result.output  # click: a missing option
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "b"), "--country", "Atlantis"])
+    assert result.exit_code == 1 and "not a country" in result.output
+    assert not (tmp_path / "b").exists()  # nothing written
+
+
+def test_init_takes_today_from_the_command_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "ws"), "--country", "TCD"])
+    assert result.exit_code == 0, result.output
+    assert load_config(tmp_path / "ws").first_report == dt.date.today()
+
+
+def test_every_column_with_a_hashtag_has_a_french_header() -> None:
+    from sitrep.render import load_messages
+
+    french = load_messages([DEFAULT_TEMPLATES], "fr")
+    missing = [
+        f"{name}.{c.name}"
+        for name, schema in SCHEMAS.items()
+        for c in schema.columns
+        if c.hxl and c.name != "district" and f"workbook.header.{c.name}" not in french
+    ]
+    assert not missing  # the district's header is the workspace's level-2 word

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sitrep.config import DEFAULT_TEMPLATES
 from sitrep.preview import PreviewOptions, start_preview
 from tests.conftest import copy_workspace
 from tests.preview_helpers import row_where, set_cell
@@ -104,8 +105,9 @@ def test_the_narrative_and_templates_are_followed_too(live):
     assert "<b>reopened</b>" in highlights.inner_text()  # partners' markup stays text
     assert highlights.locator("b").count() == 0
 
-    style = ws / "templates" / "screen.css"
-    style.write_text(style.read_text() + "\n.highlights { outline: 7px solid rgb(1, 2, 3); }\n")
+    style = ws / "templates" / "screen.css"  # the workspace's override of sitrep's own
+    default = (DEFAULT_TEMPLATES / "screen.css").read_text()
+    style.write_text(default + "\n.highlights { outline: 7px solid rgb(1, 2, 3); }\n")
     page.wait_for_function(
         "() => getComputedStyle(document.querySelector('.highlights')).outlineColor"
         " === 'rgb(1, 2, 3)'",

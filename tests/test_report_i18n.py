@@ -28,6 +28,7 @@ def test_a_french_report_with_a_workspace_override(tmp_path) -> None:
     (ws / "sitrep.toml").write_text(toml)
     (ws / "templates" / "i18n").mkdir(exist_ok=True)
     (ws / "templates" / "i18n" / "fr.toml").write_text('[contacts]\nheading = "Nous joindre"\n')
+    (ws / "templates" / "partials").mkdir(exist_ok=True)
     (ws / "templates" / "partials" / "notice.html").write_text(
         '<aside class="notice">Avis du bureau local.</aside>\n'
     )

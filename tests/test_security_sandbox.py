@@ -192,7 +192,8 @@ def test_the_context_holds_no_path_and_no_mail_settings(context):
     assert "email" not in plain_fields(plain["config"])
     assert "data" not in plain_fields(plain["attachments"][0])
     assert isinstance(plain["fig"].sources_of, PlainFunction)
-    assert isinstance(plain["charts"]["prices"], Markup)
+    assert isinstance(plain["charts"]["prices"].wide, Markup)  # a drawing: markup sitrep made
+    assert isinstance(plain["charts"]["prices"].description, str)
 
 
 def test_anything_but_plain_data_is_refused_by_the_conversion():
@@ -332,15 +333,19 @@ def test_sitrep_build_refuses_each_attack(name, tmp_path):
     assert CANARY not in done.stderr + done.stdout
     after = files_under(tmp_path)
     new = sorted(set(after) - set(before))
-    assert [p for p in new if not p.startswith(str(tmp_path / "cache"))] == []
+    lock = str(ws / "output" / ".issued.lock")  # the issue lock (empty), taken to number it
+    assert [p for p in new if not p.startswith(str(tmp_path / "cache")) and p != lock] == []
     assert not (ws / "pwned.txt").exists()
     assert_canary_nowhere(tmp_path)
 
 
 def test_a_harmless_template_builds_and_shows_no_secret(tmp_path):
     ws = copy_workspace(tmp_path / "ws")
-    header = (ws / "templates" / "partials" / "header.html").read_text(encoding="utf-8")
+    from sitrep.config import DEFAULT_TEMPLATES
+
+    header = (DEFAULT_TEMPLATES / "partials" / "header.html").read_text(encoding="utf-8")
     probe = "<p>{{ '%s %s' % (fig, config.workspace) }} {{ config|pprint }}</p>\n"
+    (ws / "templates" / "partials").mkdir(exist_ok=True)  # the workspace's override of it
     (ws / "templates" / "partials" / "header.html").write_text(probe + header, encoding="utf-8")
     done = run_build(ws, tmp_path)
     assert done.returncode == 0, done.stderr

@@ -9,6 +9,7 @@ each file's real path again as it reads it (a link made after the folder was che
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,8 +44,8 @@ def build(ws: Path, tmp_path: Path) -> subprocess.CompletedProcess:
 
 def test_a_partial_linked_out_of_the_workspace_stops_the_build(tmp_path, outside):
     ws = copy_workspace(tmp_path / "ws")
-    partial = ws / "templates" / "partials" / "header.html"
-    partial.unlink()
+    partial = ws / "templates" / "partials" / "header.html"  # a workspace's override of sitrep's
+    partial.parent.mkdir(exist_ok=True)
     partial.symlink_to(outside)
     done = build(ws, tmp_path)
     assert done.returncode == 1, done.stderr
@@ -95,7 +96,7 @@ def test_a_link_loop_is_an_error_not_a_crash(tmp_path):
 def test_links_inside_the_workspace_or_to_sitreps_templates_are_followed(tmp_path):
     ws = copy_workspace(tmp_path / "ws")
     (ws / "branding").mkdir()
-    os.replace(ws / "templates" / "logo.svg", ws / "branding" / "logo.svg")
+    shutil.copy2(DEFAULT_TEMPLATES / "logo.svg", ws / "branding" / "logo.svg")
     (ws / "templates" / "logo.svg").symlink_to(ws / "branding" / "logo.svg")
     (ws / "templates" / "default-style.css").symlink_to(DEFAULT_TEMPLATES / "style.css")
     assert template_dirs(ws / "templates")[0] == ws / "templates"

@@ -35,16 +35,26 @@ def sitrep(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProce
 
 
 def test_without_smtp_the_outbox_gets_one_eml_per_partner(issued: Path):
+    old_layout = issued / "output/2021-08-24/outbox/fsc@example.org.eml"  # an older sitrep's
+    old_layout.parent.mkdir(parents=True)
+    old_layout.write_bytes(b"Subject: an earlier issue\n\n")
     run = sitrep(issued, "send")
+    assert not old_layout.exists()
     assert run.returncode == 0, run.stderr
-    outbox = issued / "output/2021-08-24/outbox"
+    outbox = issued / "output/2021-08-24/outbox/no10-r0"  # one folder per issue and revision
     files = sorted(outbox.glob("*.eml"))
-    assert {f.stem for f in files} == ACTIVE  # the inactive donor list member gets nothing
+    assert {f.stem.rsplit("-", 1)[0] for f in files} == ACTIVE  # the inactive member: nothing
+    assert sorted(outbox.iterdir()) == files
     pdf = next((issued / "output/2021-08-24").glob("*.pdf")).read_bytes()
     for file in files:  # a partner preferring a link gets the PDF too: no report_url is set
         message = email.message_from_bytes(file.read_bytes(), policy=policy.default)
-        assert message["Subject"] == SUBJECT
+        assert message["Subject"] == SUBJECT and message["X-Unsent"] == "1"
         assert [p.get_content() for p in message.iter_attachments()] == [pdf]
+        (logo,) = [p for p in message.walk() if p.get_content_maintype() == "image"]
+        own = issued / "templates/logo.svg"  # the workspace's, else sitrep's default
+        default = Path(__file__).parents[1] / "sitrep/templates/logo.svg"
+        assert logo.get_content() == (own if own.exists() else default).read_bytes()
+        assert f"cid:{logo['Content-ID'].strip('<>')}" in message.get_body(("html",)).get_content()
     assert "outbox" in run.stdout and "5 written" in run.stdout
 
 
@@ -64,6 +74,43 @@ def test_smtp_delivers_once_per_partner_and_a_rerun_sends_nothing(issued: Path):
     status = sitrep(issued, "send", "--status")
     assert status.returncode == 0
     assert status.stdout.count(" sent ") == 5 and "fsc@example.org" in status.stdout
+
+
+def test_unknown_recipients_are_named_never_resent_unless_asked(issued: Path):
+    fsc, logs, protection, baghlan, panjshir = (
+        "fsc@example.org", "logs@example.org", "protection@example.org",
+        "baghlan.forum@example.org", "panjshir.team@example.org",
+    )  # fmt: skip
+    with SmtpTestServer() as server:
+        handler = server.handler
+        handler.fault(fsc, "drop_after_dot")
+        handler.fault(logs, "drop_after_dot")
+        handler.fault(protection, "451")  # after the dot: definite, retried
+        handler.rcpt_always[baghlan] = "550 5.1.1 no such user"
+        handler.fault(panjshir, "drop_before_data")  # nothing sent: retried
+        first = sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        assert first.returncode == 1, first.stderr
+        assert handler.copies() == {fsc: 1, logs: 1, protection: 1, panjshir: 1}
+        assert "2 sent, 2 unknown, 1 failed permanent" in first.stdout
+        assert f"{fsc}: unknown: may have been delivered" in first.stdout
+        assert "Not confirmed: 2 recipient(s)" in first.stdout and f"{logs}" in first.stdout
+
+        again = sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        assert again.returncode == 1 and handler.copies()[fsc] == 1 and handler.copies()[logs] == 1
+        assert "2 already sent, 2 unknown, 1 failed permanent" in again.stdout
+
+        status = sitrep(issued, "send", "--status")
+        assert status.returncode == 0
+        assert f"unknown           {fsc}" in status.stdout
+        assert f"may or may not have it: {fsc}, {logs}" in status.stdout
+        assert "--resend-unknown" in status.stdout
+
+        del handler.rcpt_always[baghlan]
+        asked = sitrep(issued, "send", "--resend-unknown", SITREP_SMTP_URL=server.url())
+        assert asked.returncode == 0, asked.stdout + asked.stderr
+        assert handler.copies() == {fsc: 2, logs: 2, protection: 1, panjshir: 1, baghlan: 1}
+    ledger = issued / "send-ledger.sqlite"
+    assert oct(ledger.stat().st_mode & 0o777) == "0o600"
 
 
 def test_a_list_selects_its_members_once(issued: Path):
@@ -129,3 +176,19 @@ def test_the_pre_send_check_refuses_a_report_without_highlights(workspace: Path)
     narrative.write_text(narrative.read_text().replace("# Highlights", "# Notes"))
     refused = sitrep(workspace, "send")
     assert refused.returncode == 1 and "Highlights section is empty" in refused.stderr
+
+
+def test_validate_refuses_unsafe_characters_in_partners_with_the_row(workspace: Path):
+    (workspace / "p.csv").write_bytes(
+        "name,email,organisation,lists\n"
+        "Ann,ann@example.org,NGO,WASH\n"
+        "Bo\x00b,bo@example.org,NGO,WASH\n"
+        "Dup,dup\u200b@example.org,NGO,WASH\n"
+        "Cy\u2060,cy@example.org,NGO,WASH\n".encode()
+    )
+    run = sitrep(workspace, "validate", "--input", f"partners={workspace / 'p.csv'}")
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    assert any('row 3, column "name"' in line for line in lines), run.stdout
+    assert any('row 4, column "email"' in line and "U+200B" in line for line in lines)
+    assert any('row 5, column "name"' in line and "U+2060" in line for line in lines)

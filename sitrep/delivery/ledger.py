@@ -1,42 +1,69 @@
 """The send ledger: one SQLite row per (report, revision, recipient, PDF), so sending is resumable.
 
-Each state change is committed on its own. A run killed half-way therefore leaves every
-delivered message marked `sent` and at most one message, the one in flight, marked `pending`.
-`pending` means "attempted, outcome unknown": a re-run sends it again, which is the one case where
-a partner may get a duplicate. The SMTP password is never written here.
+States, each committed on its own the moment it is true:
+- `sending`: the server said "go ahead" (354) and the message is being handed over. Written
+  BEFORE the first byte of the message goes out, so a process killed at any point afterwards
+  leaves a trace. The next run, holding the lock, turns every `sending` row into `unknown`.
+- `sent`: the server accepted the message (2xx after the final ".").
+- `unknown`: the message was handed over but no reply came (timeout, dropped connection, killed
+  run): it may have been delivered. Never sent again unless the user asks (--resend-unknown).
+- `failed_temporary`: not delivered; retries ran out (a later run tries again).
+- `failed_permanent`: refused (5xx); a later run tries again, as the user may have fixed it.
+
+Addresses are stored in their mailbox_key form (see model.py). The SMTP password is never
+written here. The file is private (0600): it holds every partner's address.
+
+The table `unsubscribe_tokens` holds one random token per recipient address (stable across
+reports), for an `[email] unsubscribe` URL with `{token}`: look up who a token belongs to with
+`SELECT recipient FROM unsubscribe_tokens WHERE token = ?`.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-# FULL: a commit survives power loss too, not only a killed process, so after a power cut at
-# most the message in flight is sent again. With NORMAL (in WAL mode) a commit still survives a
-# killed process, but after a power cut the last few commits may roll back (never more than a
-# tail: nobody is skipped, some get a duplicate). Field offices lose power; FULL stays.
-# Cost: one fsync per state change, two per message. Measured for 1,000 messages: 0.6-0.9 s on
-# a quiet disk, against about 2-3 s for the rest of sending to a local server; 3-6 s while other
-# processes load the same disk. Next to a real relay's round trips it is noise.
+from sitrep.delivery.model import mailbox_key
+
+# FULL: a commit survives power loss too, not only a killed process, so after a power cut the
+# state of the message in flight is still known. With NORMAL (in WAL mode) a commit survives a
+# killed process, but after a power cut the last few commits may roll back. Field offices lose
+# power; FULL stays. Cost: one fsync per state change, two per message. Measured for 1,000
+# messages: 0.6-0.9 s on a quiet disk, against about 2-3 s for the rest of sending to a local
+# server; 3-6 s while other processes load the same disk. Next to a relay's round trips: noise.
 SYNCHRONOUS = "FULL"
+SCHEMA_VERSION = 2  # 0/1: the first ledger, with 'pending'; 2: 'sending' and 'unknown', tokens
 
-State = Literal["pending", "sent", "failed_temporary", "failed_permanent"]
+State = Literal["sending", "sent", "unknown", "failed_temporary", "failed_permanent"]
+MAY_HAVE_BEEN_DELIVERED = "may have been delivered"
+INTERRUPTED = (
+    f"{MAY_HAVE_BEEN_DELIVERED}: the run stopped while the message was being handed to the server"
+)
 
-_SCHEMA = """
+_DELIVERIES = """
 CREATE TABLE IF NOT EXISTS deliveries (
     report_key TEXT NOT NULL,
     revision INTEGER NOT NULL,
     recipient TEXT NOT NULL,
     pdf_sha256 TEXT NOT NULL,
-    state TEXT NOT NULL
-        CHECK (state IN ('pending', 'sent', 'failed_temporary', 'failed_permanent')),
+    state TEXT NOT NULL CHECK (state IN
+        ('sending', 'sent', 'unknown', 'failed_temporary', 'failed_permanent')),
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (report_key, revision, recipient, pdf_sha256)
+)
+"""
+_TOKENS = """
+CREATE TABLE IF NOT EXISTS unsubscribe_tokens (
+    recipient TEXT PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
 )
 """
 
@@ -60,102 +87,123 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _norm(recipient: str) -> str:
-    return recipient.strip().casefold()
+def _private_file(path: Path) -> None:
+    """Create the ledger 0600 before SQLite does (SQLite would follow the umask); SQLite gives
+    its -wal and -shm files the database's mode. An older, wider ledger is narrowed."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def open_ledger(path: Path) -> sqlite3.Connection:
-    """Open the ledger, creating the file and its folder if needed."""
+    """Open the ledger, creating the file (0600) and its folder, migrating an older schema."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _private_file(path)
     # isolation_level=None: we commit explicitly per statement, never batch state changes.
     conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
-    conn.execute(_SCHEMA)
+    _migrate(conn)
     return conn
 
 
-def record_pending(
-    conn: sqlite3.Connection, report_key: str, revision: int, recipient: str, pdf_sha256: str
+def _migrate(conn: sqlite3.Connection) -> None:
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")  # one process migrates; the other then sees version 2
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            old = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'"
+            ).fetchone()
+            if old:
+                # The CHECK constraint changes, so the table is rebuilt. An old 'pending' row
+                # is a message in flight when a run stopped: its outcome is unknown.
+                conn.execute("ALTER TABLE deliveries RENAME TO deliveries_v1")
+                conn.execute(_DELIVERIES)
+                rows = conn.execute("SELECT * FROM deliveries_v1").fetchall()
+                for key, rev, rcpt, sha, state, attempts, error, updated in rows:
+                    if state == "pending":
+                        state, error = "unknown", INTERRUPTED
+                    conn.execute(
+                        "INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (key, rev, mailbox_key(rcpt), sha, state, attempts, error, updated),
+                    )
+                conn.execute("DROP TABLE deliveries_v1")
+            conn.execute(_DELIVERIES)
+            conn.execute(_TOKENS)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+Ids = tuple[str, int, str, str]  # report_key, revision, recipient, pdf_sha256
+
+
+def _key(ids: Ids) -> Ids:
+    report_key, revision, recipient, pdf_sha256 = ids
+    return report_key, revision, mailbox_key(recipient), pdf_sha256
+
+
+def lookup(conn: sqlite3.Connection, ids: Ids) -> LedgerRow | None:
+    """This recipient's row for this revision and PDF, if any."""
+    row = conn.execute(
+        """
+        SELECT report_key, revision, recipient, pdf_sha256, state, attempts, last_error,
+            updated_at
+        FROM deliveries WHERE report_key = ? AND revision = ? AND recipient = ?
+            AND pdf_sha256 = ?
+        """,
+        _key(ids),
+    ).fetchone()
+    return LedgerRow(*row) if row else None
+
+
+def record(
+    conn: sqlite3.Connection, ids: Ids, state: State, attempts: int, error: str | None = None
 ) -> None:
-    """Mark one attempt as starting (attempts + 1). Committed before the message goes out."""
+    """Set one recipient's state (and attempts so far); committed at once."""
     conn.execute(
         """
         INSERT INTO deliveries
-            (report_key, revision, recipient, pdf_sha256, state, attempts, updated_at)
-        VALUES (?, ?, ?, ?, 'pending', 1, ?)
+            (report_key, revision, recipient, pdf_sha256, state, attempts, last_error, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (report_key, revision, recipient, pdf_sha256)
-        DO UPDATE SET state = 'pending', attempts = attempts + 1, updated_at = excluded.updated_at
+        DO UPDATE SET state = excluded.state, attempts = excluded.attempts,
+            last_error = excluded.last_error, updated_at = excluded.updated_at
         """,
-        (report_key, revision, _norm(recipient), pdf_sha256, _now()),
+        (*_key(ids), state, attempts, error, _now()),
     )
 
 
-def mark_sent(
-    conn: sqlite3.Connection, report_key: str, revision: int, recipient: str, pdf_sha256: str
-) -> None:
-    """The server accepted the message. Committed at once."""
-    _set_state(conn, report_key, revision, recipient, pdf_sha256, "sent", None)
+def settle_interrupted(conn: sqlite3.Connection) -> int:
+    """Turn every `sending` row into `unknown`; call it holding the send lock, before sending.
 
-
-def mark_failed(
-    conn: sqlite3.Connection,
-    report_key: str,
-    revision: int,
-    recipient: str,
-    pdf_sha256: str,
-    *,
-    permanent: bool,
-    error: str,
-) -> None:
-    """The message was refused (permanent) or retries ran out (temporary)."""
-    state: State = "failed_permanent" if permanent else "failed_temporary"
-    _set_state(conn, report_key, revision, recipient, pdf_sha256, state, error)
-
-
-def _set_state(
-    conn: sqlite3.Connection,
-    report_key: str,
-    revision: int,
-    recipient: str,
-    pdf_sha256: str,
-    state: State,
-    error: str | None,
-) -> None:
+    A row still `sending` when no run holds the lock belongs to a run that was killed (or lost
+    power) while handing the message over: the server may have it.
+    """
     cursor = conn.execute(
-        """
-        UPDATE deliveries SET state = ?, last_error = ?, updated_at = ?
-        WHERE report_key = ? AND revision = ? AND recipient = ? AND pdf_sha256 = ?
-        """,
-        (state, error, _now(), report_key, revision, _norm(recipient), pdf_sha256),
+        "UPDATE deliveries SET state = 'unknown', last_error = ?, updated_at = ? "
+        "WHERE state = 'sending'",
+        (INTERRUPTED, _now()),
     )
-    if cursor.rowcount == 0:
-        # Callers go through record_pending first; a missing row is a programming error.
-        raise RuntimeError(f"no ledger row for {recipient} in {report_key} r{revision}")
+    return cursor.rowcount
 
 
-def already_sent(
-    conn: sqlite3.Connection, report_key: str, revision: int, recipient: str, pdf_sha256: str
-) -> bool:
-    """True when this recipient has had this exact PDF for this revision."""
-    row = conn.execute(
-        """
-        SELECT 1 FROM deliveries WHERE report_key = ? AND revision = ? AND recipient = ?
-            AND pdf_sha256 = ? AND state = 'sent'
-        """,
-        (report_key, revision, _norm(recipient), pdf_sha256),
-    ).fetchone()
-    return row is not None
-
-
-def sent_other_pdf(
+def delivered_other_pdf(
     conn: sqlite3.Connection, report_key: str, revision: int, pdf_sha256: str
 ) -> int:
-    """How many recipients already got this revision with a different PDF."""
+    """How many recipients got (or may have got) this revision with a different PDF."""
     row = conn.execute(
         """
         SELECT COUNT(DISTINCT recipient) FROM deliveries
-        WHERE report_key = ? AND revision = ? AND pdf_sha256 != ? AND state = 'sent'
+        WHERE report_key = ? AND revision = ? AND pdf_sha256 != ?
+            AND state IN ('sent', 'unknown', 'sending')
         """,
         (report_key, revision, pdf_sha256),
     ).fetchone()
@@ -173,3 +221,23 @@ def status(conn: sqlite3.Connection, report_key: str) -> list[LedgerRow]:
         (report_key,),
     ).fetchall()
     return [LedgerRow(*row) for row in rows]
+
+
+def unsubscribe_token(conn: sqlite3.Connection, recipient: str) -> str:
+    """The recipient's unsubscribe token: random (128 bits), made once, the same ever after."""
+    key = mailbox_key(recipient)
+    row = conn.execute(
+        "SELECT token FROM unsubscribe_tokens WHERE recipient = ?", (key,)
+    ).fetchone()
+    if row:
+        return str(row[0])
+    token = secrets.token_urlsafe(16)
+    conn.execute(
+        "INSERT OR IGNORE INTO unsubscribe_tokens (recipient, token, created_at) VALUES (?, ?, ?)",
+        (key, token, _now()),
+    )
+    return str(
+        conn.execute("SELECT token FROM unsubscribe_tokens WHERE recipient = ?", (key,)).fetchone()[
+            0
+        ]
+    )

@@ -2,23 +2,35 @@
 
 The bodies carry the highlights, key figures, period and contacts, so a partner reading on a
 phone over a poor line learns the essentials without opening the PDF. No remote images: they cost
-bandwidth and many clients block them anyway.
+bandwidth and many clients block them anyway. The logo travels inside the message as a
+`cid:` part of a multipart/related HTML body.
+
+Unsubscribing: `[email] unsubscribe` may hold `{email}` (the recipient's address, URL-quoted)
+or `{token}` (a random per-recipient token kept in the send ledger). Such a link is per
+recipient, and only then, when it is https, is RFC 8058's one-click List-Unsubscribe-Post
+header added: a one-click POST to a list-wide URL would unsubscribe nobody in particular.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-from dataclasses import dataclass
+import re
 from datetime import UTC, date, datetime
 from email import policy
-from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.policy import EmailPolicy
 from email.utils import format_datetime
 from html import escape
+from urllib.parse import quote
 
-from sitrep.delivery.model import EmailSettings, Partner, ReportEmail, address_part
+from sitrep.delivery.model import (
+    EmailSettings,
+    Partner,
+    ReportEmail,
+    address_part,
+    mailbox_key,
+    unsafe_character,
+    unsubscribe_fields,
+)
 
 # Month names spelled out here: strftime('%B') follows the locale, and the subject format is fixed.
 _MONTHS = (
@@ -28,7 +40,7 @@ _MONTHS = (
 
 
 # Headers are written with a 998-character limit (RFC 5322's hard limit) instead of 78. The
-# stdlib folds a subject of 70-78 characters as "Subject:" CRLF " Afghanistan: ...", and its own
+# stdlib folds a subject of 70-78 characters as "Subject:" CRLF " Country: ...", and its own
 # parser then returns the subject with a leading space. Bodies are encoded before this policy is
 # set, so base64 and quoted-printable lines keep their 76-character limit.
 _SEND_POLICY = policy.default.clone(max_line_length=998)
@@ -40,7 +52,7 @@ def long_date(day: date) -> str:
 
 
 def subject_line(report: ReportEmail) -> str:
-    """'Afghanistan: North-east - Situation Report No. 9 (as of 24 August 2021)'."""
+    """'Mozambique: Cabo Delgado - Situation Report No. 9 (as of 24 March 2024)'."""
     subject = (
         f"{report.country}: {report.crisis} - Situation Report No. {report.number} "
         f"(as of {long_date(report.report_date)})"
@@ -52,7 +64,7 @@ def subject_line(report: ReportEmail) -> str:
 
 def message_id(report: ReportEmail, recipient: str, from_addr: str) -> str:
     """Stable for (report date, number, revision, recipient), so a resend is recognisable."""
-    digest = hashlib.sha1(recipient.strip().casefold().encode()).hexdigest()[:16]
+    digest = hashlib.sha1(mailbox_key(recipient).encode()).hexdigest()[:16]
     domain = address_part(from_addr).rpartition("@")[2] or "sitrep.invalid"
     day = report.report_date.isoformat()
     return f"<sitrep-{day}-no{report.number}-r{report.revision}-{digest}@{domain}>"
@@ -77,7 +89,35 @@ def _size(num_bytes: int) -> str:
     return f"{max(1, round(num_bytes / 1024))} KB"
 
 
-def text_body(report: ReportEmail, partner: Partner, settings: EmailSettings, size: int) -> str:
+def unsubscribe_link(settings: EmailSettings, recipient: str, token: str | None) -> str | None:
+    """The recipient's unsubscribe URL: `{email}` and `{token}` filled in (None: no setting)."""
+    template = settings.unsubscribe
+    if template is None:
+        return None
+    fields = unsubscribe_fields(template)
+    if "token" in fields and not token:
+        raise ValueError("the unsubscribe setting uses {token}: pass the recipient's token")
+    link = template.replace("{email}", quote(recipient.strip(), safe="@"))
+    return link.replace("{token}", quote(token or "", safe=""))
+
+
+def per_recipient_unsubscribe(settings: EmailSettings) -> bool:
+    return bool(settings.unsubscribe and unsubscribe_fields(settings.unsubscribe))
+
+
+def logo_cid(report: ReportEmail) -> str:
+    """A Content-ID that depends on the logo's bytes only, so messages stay reproducible."""
+    digest = hashlib.sha256(report.logo or b"").hexdigest()[:16]
+    return f"logo-{digest}@sitrep.invalid"
+
+
+def text_body(
+    report: ReportEmail,
+    partner: Partner,
+    settings: EmailSettings,
+    size: int,
+    unsubscribe: str | None = None,
+) -> str:
     lines = [
         f"{report.country}: {report.crisis}",
         f"Situation Report No. {report.number} (as of {long_date(report.report_date)})",
@@ -102,22 +142,39 @@ def text_body(report: ReportEmail, partner: Partner, settings: EmailSettings, si
     if report.contacts:
         lines += ["", "CONTACTS"]
         lines += [f"- {c.name}, {c.title}, {c.organisation}, {c.email}" for c in report.contacts]
-    if settings.unsubscribe:
-        lines += ["", f"To stop receiving these reports: {settings.unsubscribe}"]
+    if unsubscribe:
+        lines += ["", f"To stop receiving these reports: {unsubscribe}"]
     return "\n".join(lines) + "\n"
 
 
-def html_body(report: ReportEmail, partner: Partner, settings: EmailSettings, size: int) -> str:
+def html_body(
+    report: ReportEmail,
+    partner: Partner,
+    settings: EmailSettings,
+    size: int,
+    unsubscribe: str | None = None,
+) -> str:
     e = escape  # quote=True by default, so values are safe inside attributes too
+    logo = (
+        f'<img src="cid:{logo_cid(report)}" alt="{e(report.issuing_office)}" width="48" '
+        'height="48" style="float: right; width: 48px; height: 48px; margin-left: 12px;">'
+        if report.logo
+        else ""
+    )
+    # The report's title band: the accent colour behind white text and the (white) logo.
+    accent = report.accent if re.fullmatch(r"#[0-9a-fA-F]{6}", report.accent) else "#0b5ea8"
     parts = [
         '<!DOCTYPE html><html><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(subject_line(report))}</title></head>",
         '<body style="font-family: sans-serif; max-width: 40em; line-height: 1.4;">',
         (
-            f'<h1 style="font-size: 1.2em;">{e(report.country)}: {e(report.crisis)}<br>'
+            f'<div style="background: {accent}; color: #ffffff; padding: 12px 14px;">{logo}'
+            f'<h1 style="font-size: 1.2em; margin: 0; color: #ffffff;">'
+            f"{e(report.country)}: {e(report.crisis)}<br>"
             f"Situation Report No. {report.number} "
             f"(as of {e(long_date(report.report_date))})</h1>"
+            '<div style="clear: both;"></div></div>'
         ),
     ]
     if report.revision > 0:
@@ -158,8 +215,8 @@ def html_body(report: ReportEmail, partner: Partner, settings: EmailSettings, si
             for c in report.contacts
         )
         parts.append(f'<h2 style="font-size: 1.1em;">Contacts</h2><ul>{items}</ul>')
-    if settings.unsubscribe:
-        link = e(settings.unsubscribe)
+    if unsubscribe:
+        link = e(unsubscribe)
         parts.append(
             f'<p style="font-size: 0.9em;"><a href="{link}">Stop receiving these reports</a></p>'
         )
@@ -168,12 +225,31 @@ def html_body(report: ReportEmail, partner: Partner, settings: EmailSettings, si
 
 
 def build_message(
-    report: ReportEmail, partner: Partner, settings: EmailSettings, now: datetime
+    report: ReportEmail,
+    partner: Partner,
+    settings: EmailSettings,
+    now: datetime,
+    token: str | None = None,
+    attachment: bytes | None = None,
 ) -> EmailMessage:
-    """The email for one partner. Reads the PDF only when it is attached; `now` sets Date."""
+    """The email for one partner. Reads the PDF only when it is attached; `now` sets Date.
+
+    `token` is the partner's unsubscribe token, needed when the unsubscribe setting has {token}.
+    `attachment` replaces the PDF's bytes (MessageFactory attaches a marker it swaps for the
+    PDF, encoded once per run); the body still gives the PDF's size.
+    """
+    for text in (partner.email, partner.name):
+        if bad := unsafe_character(text):
+            # The partners table is validated before this; a NUL must never reach a header.
+            raise ValueError(f"partner {partner.email!r}: {bad} in {text!r}")
     link = _uses_link(report, partner)
-    pdf = b"" if link else report.pdf_path.read_bytes()
-    size = report.pdf_path.stat().st_size if link else len(pdf)
+    if link:
+        pdf, size = b"", report.pdf_path.stat().st_size
+    elif attachment is not None:
+        pdf, size = attachment, report.pdf_path.stat().st_size
+    else:
+        pdf = report.pdf_path.read_bytes()
+        size = len(pdf)
     msg = EmailMessage()
     msg["Subject"] = subject_line(report)
     msg["From"] = settings.from_addr
@@ -183,13 +259,22 @@ def build_message(
     # A naive datetime is taken as UTC rather than the machine's zone, so output is reproducible.
     msg["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=UTC))
     msg["Message-ID"] = message_id(report, partner.email, settings.from_addr)
-    if settings.unsubscribe:
-        msg["List-Unsubscribe"] = f"<{settings.unsubscribe}>"
-        if settings.unsubscribe.startswith("https:"):
-            # RFC 8058 one-click unsubscribe; only meaningful for an https endpoint.
+    unsubscribe = unsubscribe_link(settings, partner.email, token)
+    if unsubscribe:
+        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+        if unsubscribe.startswith("https:") and per_recipient_unsubscribe(settings):
+            # RFC 8058 one-click: a POST to this URL unsubscribes this recipient, so the URL
+            # must name them and be https.
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg.set_content(text_body(report, partner, settings, size))
-    msg.add_alternative(html_body(report, partner, settings, size), subtype="html")
+    msg.set_content(text_body(report, partner, settings, size, unsubscribe))
+    msg.add_alternative(html_body(report, partner, settings, size, unsubscribe), subtype="html")
+    if report.logo:
+        html_part = msg.get_payload()[1]
+        maintype, _, subtype = report.logo_type.partition("/")
+        html_part.add_related(
+            report.logo, maintype=maintype, subtype=subtype, cid=f"<{logo_cid(report)}>",
+            filename=f"logo.{'svg' if subtype == 'svg+xml' else subtype}",
+        )  # fmt: skip
     if not link:
         # Adding an attachment turns multipart/alternative into multipart/mixed around it.
         msg.add_attachment(
@@ -206,97 +291,3 @@ def _to_header(partner: Partner) -> str:
         username, _, domain = partner.email.strip().rpartition("@")
         return str(Address(display_name=partner.name, username=username, domain=domain))
     return partner.email.strip()
-
-
-# --- the per-run fast path -------------------------------------------------------------------
-
-SMTP_LINESEP = "\r\n"  # RFC 5321/5322 line ends, which smtplib.sendmail() sends unchanged
-# Only these two headers depend on the partner; the format (PDF or link) picks the template.
-_PER_PARTNER = ("to", "message-id")
-
-
-@dataclass(frozen=True)
-class _Template:
-    """One format's message, serialised once and cut around To and Message-ID."""
-
-    policy: EmailPolicy  # _SEND_POLICY with the template's line ends
-    before_to: bytes  # folded headers before To
-    between: bytes  # folded headers between To and Message-ID
-    after: bytes  # the remaining headers, the blank line and the whole MIME body
-
-    def render(self, report: ReportEmail, partner: Partner, settings: EmailSettings) -> bytes:
-        return b"".join(
-            (
-                self.before_to,
-                _folded(self.policy, "To", _to_header(partner)),
-                self.between,
-                _folded(
-                    self.policy, "Message-ID", message_id(report, partner.email, settings.from_addr)
-                ),
-                self.after,
-            )
-        )
-
-
-def _folded(pol: EmailPolicy, name: str, value: str) -> bytes:
-    # What `msg[name] = value` followed by BytesGenerator does for one header.
-    name, header = pol.header_store_parse(name, value)
-    return pol.fold_binary(name, header)
-
-
-class MessageFactory:
-    """Every partner's message for one run, with the shared work done once per format.
-
-    Partners in one run differ only in To and Message-ID, and in getting the PDF or a link.
-    So the first partner of each format gets a message from build_message, serialised once by the
-    email package (base64 of the PDF, bodies, MIME boundary); every partner after that costs two
-    folded header lines and one join. The result is the same message build_message() would give,
-    headers in the same order, except that all partners of a format share one MIME boundary.
-    """
-
-    def __init__(self, report: ReportEmail, settings: EmailSettings, now: datetime) -> None:
-        self.report = report
-        self.settings = settings
-        self.now = now
-        self._templates: dict[tuple[bool, str], _Template] = {}
-
-    def build(self, partner: Partner) -> EmailMessage:
-        """The plain EmailMessage, for a transport that serialises messages itself."""
-        return build_message(self.report, partner, self.settings, self.now)
-
-    def as_bytes(self, partner: Partner, linesep: str = SMTP_LINESEP) -> bytes:
-        """The serialised message for `partner`, every line ending in `linesep`."""
-        key = (_uses_link(self.report, partner), linesep)
-        template = self._templates.get(key)
-        if template is None:
-            template = self._templates[key] = self._template(partner, linesep)
-        return template.render(self.report, partner, self.settings)
-
-    def _template(self, partner: Partner, linesep: str) -> _Template:
-        msg = self.build(partner)
-        pol = msg.policy.clone(linesep=linesep)
-        buffer = io.BytesIO()
-        BytesGenerator(buffer, policy=pol).flatten(msg)
-        raw = buffer.getvalue()
-        # Flattening fixed the MIME boundaries in `msg`, so folding its headers again gives the
-        # bytes just written; the body is everything after them.
-        items = list(msg.raw_items())
-        folded = [pol.fold_binary(name, value) for name, value in items]
-        names = [name.lower() for name, _ in items]
-        head = b"".join(folded)
-        if not raw.startswith(head) or any(names.count(n) != 1 for n in _PER_PARTNER):
-            raise AssertionError("the message layout is not what MessageFactory expects")
-        to, mid = names.index("to"), names.index("message-id")
-        if to > mid:
-            raise AssertionError("MessageFactory expects To before Message-ID")
-        template = _Template(
-            policy=pol,
-            before_to=b"".join(folded[:to]),
-            between=b"".join(folded[to + 1 : mid]),
-            after=b"".join(folded[mid + 1 :]) + raw[len(head) :],
-        )
-        if template.render(self.report, partner, self.settings) != raw:
-            raise AssertionError("MessageFactory does not reproduce the generator's output")
-        if raw.count(b"\n") != raw.count(linesep.encode()):
-            raise AssertionError(f"the serialised message has line ends other than {linesep!r}")
-        return template

@@ -7,6 +7,7 @@ one pass and returns every problem, each naming its key, so the user fixes them 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,51 @@ _EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 def is_email_address(text: str) -> bool:
     """True for 'name@example.org' (a bare address, no display name)."""
-    return bool(_EMAIL_RE.match(text))
+    return bool(_EMAIL_RE.match(text)) and unsafe_character(text) is None
+
+
+# Zero-width characters make two addresses (or names) look the same and compare different;
+# control characters (NUL, CR, LF ...) have no place in an address or a header.
+_ZERO_WIDTH = {"\u200b": "ZERO WIDTH SPACE", "\u200c": "ZERO WIDTH NON-JOINER",
+               "\u200d": "ZERO WIDTH JOINER", "\u2060": "WORD JOINER",
+               "\ufeff": "ZERO WIDTH NO-BREAK SPACE"}  # fmt: skip
+
+
+def unsafe_character(text: str) -> str | None:
+    """A description of the first zero-width or control character in `text`, or None.
+
+    'U+0000 (a control character) at position 4'; positions count from 1.
+    """
+    for position, char in enumerate(text, start=1):
+        if char in _ZERO_WIDTH:
+            return f"U+{ord(char):04X} ({_ZERO_WIDTH[char]}) at position {position}"
+        if unicodedata.category(char) == "Cc":
+            return f"U+{ord(char):04X} (a control character) at position {position}"
+    return None
+
+
+def mailbox_key(address: str) -> str:
+    """The form two addresses are compared in, as mail servers compare them.
+
+    The domain is case-insensitive and may be written in Unicode or in its IDNA (xn--) form:
+    both become the lower-case IDNA 2008 form. The local part belongs to the receiving server;
+    in practice servers ignore the case of ASCII letters, so those are lowered, and nothing
+    else is touched: no casefold, which would make 'strasse@' of 'straße@' (two mailboxes).
+    """
+    import idna
+
+    local, at, domain = address.strip().rpartition("@")
+    if not at:
+        return _ascii_lower(address.strip())
+    try:
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        domain = _ascii_lower(domain)  # not a valid domain: the server will say so
+    return f"{_ascii_lower(local)}@{domain}"
+
+
+def _ascii_lower(text: str) -> str:
+    return "".join(c.lower() if c.isascii() else c for c in text)
 
 
 @dataclass(frozen=True)
@@ -64,6 +109,9 @@ class ReportEmail:
     contacts: list[ContactLine]
     report_url: str | None  # where the PDF is published, if anywhere
     illustrative: bool  # sample data: the body says so
+    logo: bytes | None = None  # the template's logo, carried inline in the HTML body
+    logo_type: str = "image/svg+xml"
+    accent: str = "#0b5ea8"  # the title band's colour (a #rrggbb), as in the report's style.css
 
 
 @dataclass(frozen=True)
@@ -83,26 +131,31 @@ class Partner:
 class EmailSettings:
     """The `[email]` table of sitrep.toml. The SMTP password is never part of it."""
 
-    from_addr: str  # 'OCHA Afghanistan <ocha-afg@example.org>' or a bare address
+    from_addr: str  # 'Field Office <office@example.org>' or a bare address
     reply_to: str | None = None
-    unsubscribe: str | None = None  # mailto: or https: URL, sent as List-Unsubscribe
+    # mailto: or https: URL, sent as List-Unsubscribe; {email} or {token} make it per recipient
+    unsubscribe: str | None = None
     max_attempts: int = 4  # per recipient, for temporary failures (4xx, dropped connection)
     backoff_seconds: float = 1.0  # first wait; doubles after each attempt
     max_backoff_seconds: float = 60.0  # cap on one wait
     smtp: str | None = None  # smtp://, smtp+starttls:// or smtps:// URL; None = write an outbox
-    timeout_seconds: float = 60.0  # SMTP socket timeout
+    timeout_seconds: float = 60.0  # SMTP connect and command timeout
+    # The wait for the reply to the final "." of a message. RFC 5321 4.5.3.2 asks for 10
+    # minutes: the server may be scanning it. Giving up earlier leaves the outcome unknown.
+    data_timeout_seconds: float = 600.0
     report_url: str | None = None  # where reports are published; {file} is the PDF's name
 
 
 _KEYS = {
-    "from": "an email address, e.g. 'OCHA Afghanistan <ocha-afg@example.org>'",
+    "from": "an email address, e.g. 'Field Office <office@example.org>'",
     "reply_to": "an email address",
-    "unsubscribe": "a mailto: or https: URL",
+    "unsubscribe": "a mailto: or https: URL; {email} or {token} make it per recipient",
     "max_attempts": "a whole number from 1 to 20",
     "backoff_seconds": "a number of seconds from 0 to 600",
     "max_backoff_seconds": "a number of seconds from 0 to 3600",
     "smtp": "an smtp://, smtp+starttls:// or smtps:// URL",
     "timeout_seconds": "a number of seconds from 1 to 600",
+    "data_timeout_seconds": "a number of seconds from 1 to 3600 (RFC 5321 asks for 600)",
     "report_url": "an https:// URL where reports are published; {file} is the PDF's file name",
 }
 
@@ -118,6 +171,9 @@ def _check_address(key: str, value: object, problems: list[str]) -> str | None:
     if not isinstance(value, str) or not is_email_address(address_part(value)):
         problems.append(f"email.{key}: {value!r} is not an email address")
         return None
+    if bad := unsafe_character(value):
+        problems.append(f"email.{key}: {value!r} contains {bad}")
+        return None
     return value.strip()
 
 
@@ -132,9 +188,23 @@ def _check_number(
     return value  # type: ignore[return-value]
 
 
+UNSUBSCRIBE_FIELDS = ("email", "token")
+
+
+def unsubscribe_fields(template: str) -> set[str]:
+    """The placeholders used in an `unsubscribe` setting: {'email'}, {'token'}, both or none."""
+    return set(re.findall(r"\{(email|token)\}", template))
+
+
 def _check_unsubscribe(value: object, problems: list[str]) -> str | None:
     if isinstance(value, str):
-        parts = urlsplit(value.strip())
+        braces = re.sub(r"\{(email|token)\}", "", value)
+        if "{" in braces or "}" in braces:
+            problems.append(
+                f"email.unsubscribe: {value!r}: the only placeholders are {{email}} and {{token}}"
+            )
+            return None
+        parts = urlsplit(re.sub(r"\{(email|token)\}", "x", value.strip()))
         if parts.scheme == "mailto" and is_email_address(parts.path):
             return value.strip()
         if parts.scheme == "https" and parts.netloc:
@@ -144,7 +214,7 @@ def _check_unsubscribe(value: object, problems: list[str]) -> str | None:
 
 
 def _check_smtp(value: object, problems: list[str]) -> str | None:
-    from sitrep.delivery.transport import parse_smtp_url  # late: transport imports this module
+    from sitrep.delivery.smtp_url import parse_smtp_url  # late: keeps model.py import-light
     from sitrep.errors import SitrepError
 
     if not isinstance(value, str):
@@ -199,6 +269,7 @@ def parse_email_settings(table: dict) -> tuple[EmailSettings | None, list[str]]:
         "backoff_seconds": (0, 600, False),
         "max_backoff_seconds": (0, 3600, False),
         "timeout_seconds": (1, 600, False),
+        "data_timeout_seconds": (1, 3600, False),
     }
     for key, (low, high, whole) in limits.items():
         if key in table:
@@ -206,7 +277,12 @@ def parse_email_settings(table: dict) -> tuple[EmailSettings | None, list[str]]:
             values[key] = number
     if problems:
         return None, problems
-    for key in ("backoff_seconds", "max_backoff_seconds", "timeout_seconds"):
+    for key in (
+        "backoff_seconds",
+        "max_backoff_seconds",
+        "timeout_seconds",
+        "data_timeout_seconds",
+    ):
         if key in values:
             values[key] = float(values[key])  # type: ignore[arg-type]
     return EmailSettings(**values), []  # type: ignore[arg-type]

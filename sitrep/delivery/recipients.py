@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from sitrep.delivery.model import Partner, is_email_address
+from sitrep.delivery.model import Partner, is_email_address, mailbox_key, unsafe_character
 from sitrep.errors import SitrepError
 
 # The spellings the distribution-list sheet accepts (see the `format` vocabulary in schema.py).
@@ -44,15 +44,21 @@ def partners_from_records(records: list[dict]) -> list[Partner]:
     """Build partners from distribution-list rows; raise SitrepError naming every bad record.
 
     Record keys: name, email, organisation, lists ('WASH; Health'), format (attach/link, blank =
-    attach), language, active (bool or yes/no, blank = yes). Records are numbered from 1 in
-    messages; the caller knows how that maps to spreadsheet rows.
+    attach), language, active (bool or yes/no, blank = yes), and `_row` (the spreadsheet row,
+    as validated tables carry it). Without `_row`, records are numbered from 1 in messages.
+    Zero-width and control characters (NUL, CR, LF ...) in an address or a name are refused:
+    they would make two addresses look alike, or reach a mail header.
     """
     partners: list[Partner] = []
     problems: list[str] = []
     for number, record in enumerate(records, start=1):
-        where = f"partner record {number}"
+        row = record.get("_row")
+        where = f"partners row {row}" if row is not None else f"partner record {number}"
         email = _text(record.get("email"))
-        if not is_email_address(email):
+        for column in ("email", "name"):
+            if bad := unsafe_character(_text(record.get(column))):
+                problems.append(f"{where}, column {column}: {bad}; retype the value")
+        if not is_email_address(email) and not unsafe_character(email):
             problems.append(f"{where}: email {email!r} is not an email address")
         fmt_text = _text(record.get("format")).lower() or "attach"
         fmt = _FORMATS.get(fmt_text)
@@ -88,9 +94,11 @@ def select_recipients(partners: list[Partner], lists: list[str] | None) -> list[
     """Active partners on any of `lists` (all lists when None), one per email address.
 
     List names match case-insensitively. The first record for an address wins, so a person on
-    two lists gets one email. An address marked inactive in any record is left out: someone who
-    unsubscribed must not keep receiving the report through a duplicate row. An unknown list
-    name raises SitrepError naming the known lists.
+    two lists gets one email. Addresses are compared as mail servers compare them
+    (model.mailbox_key): 'Ann@Example.org' is 'ann@example.org', 'straße@' is not 'strasse@'.
+    An address marked inactive in any record is left out: someone who unsubscribed must not keep
+    receiving the report through a duplicate row. An unknown list name raises SitrepError
+    naming the known lists.
     """
     known = {name.casefold(): name for p in partners for name in p.lists}
     wanted: set[str] | None = None
@@ -103,13 +111,13 @@ def select_recipients(partners: list[Partner], lists: list[str] | None) -> list[
                 f"the partner list has: {shown}"
             )
         wanted = {name.strip().casefold() for name in lists}
-    unsubscribed = {p.email.strip().casefold() for p in partners if not p.active}
+    unsubscribed = {mailbox_key(p.email) for p in partners if not p.active}
     chosen: list[Partner] = []
     seen: set[str] = set(unsubscribed)
     for partner in partners:
         if wanted is not None and not wanted & {name.casefold() for name in partner.lists}:
             continue
-        key = partner.email.strip().casefold()
+        key = mailbox_key(partner.email)
         if key in seen:
             continue
         seen.add(key)

@@ -1,35 +1,34 @@
 """How messages leave over SMTP: one connection kept open for the whole run.
 
-SMTP replies are sorted into three kinds because each needs a different response:
-temporary (4xx, dropped connection) is retried by the caller with backoff, permanent (5xx for one
-recipient) is recorded and the run goes on, and fatal (authentication, TLS, sender refused) stops
-the run with a DeliveryError. No message or error text ever contains the password: server replies
-are scrubbed in case a server echoes what it was sent.
+SMTP replies are sorted into four kinds because each needs a different response:
+temporary (4xx, dropped connection before the message was handed over) is retried by the caller
+with backoff, permanent (5xx for one recipient) is recorded and the run goes on, unknown (the
+message was handed over, then no reply came to the final ".") is never retried, and fatal
+(authentication, TLS, sender refused) stops the run with a DeliveryError.
+
+"Handed over" starts when the final "." is written: a server may not deliver a message whose
+end it never saw (RFC 5321 4.1.1.4), so a failure while the body is still being written is
+temporary. The caller is told just before the body goes out (`on_data`), to record it first.
+
+No message or error text ever contains the password: server replies are scrubbed in case a
+server echoes what it was sent.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import re
 import smtplib
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Literal, Protocol, Self, runtime_checkable
-from urllib.parse import quote, unquote, urlsplit
+from typing import Protocol, Self, runtime_checkable
 
-from sitrep.errors import DeliveryError, SitrepError
+from sitrep.delivery.smtp_url import SmtpTarget as SmtpTarget
+from sitrep.delivery.smtp_url import parse_smtp_url as parse_smtp_url
+from sitrep.delivery.smtp_url import scrub
+from sitrep.errors import DeliveryError
 
-Security = Literal["starttls-if-offered", "starttls", "tls"]
-
-_SCHEMES: dict[str, tuple[Security, int]] = {
-    "smtp": ("starttls-if-offered", 25),
-    "smtp+starttls": ("starttls", 587),
-    "smtps": ("tls", 465),
-}
 _AUTH_CODES = (530, 534, 535)
 
 
@@ -43,6 +42,10 @@ class TemporaryFailure(Exception):
         super().__init__(f"{code} {text}" if code else text)
 
 
+class UnknownOutcome(Exception):
+    """The whole message went out but no reply came: the server may have delivered it."""
+
+
 class PermanentFailure(Exception):
     """A 5xx reply for one recipient: do not retry, carry on with the others."""
 
@@ -52,106 +55,23 @@ class PermanentFailure(Exception):
         super().__init__(f"{code} {text}")
 
 
+OnData = Callable[[], None]  # called once the server is ready for the message, before any byte
+
+
 class Transport(Protocol):
     """What send_report needs. `send` returns the file written, or None when sent over SMTP."""
 
     records_delivery: bool  # False for the outbox: writing a file reaches nobody
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> Path | None: ...
+    def send(
+        self, message: EmailMessage, sender: str, recipient: str, on_data: OnData | None = None
+    ) -> Path | None: ...
 
     def close(self) -> None: ...
 
     def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc_info: object) -> None: ...
-
-
-@dataclass(frozen=True, repr=False)
-class SmtpTarget:
-    """Where and how to connect. repr() and display() never show the password."""
-
-    host: str
-    port: int
-    security: Security
-    username: str | None = None
-    password: str | None = None
-    ssl_context: ssl.SSLContext | None = field(default=None, compare=False)
-    timeout: float = 60.0
-
-    def display(self) -> str:
-        """'smtps://user@host:465' (no password)."""
-        scheme = {v[0]: k for k, v in _SCHEMES.items()}[self.security]
-        user = f"{quote(self.username, safe='')}@" if self.username else ""
-        return f"{scheme}://{user}{self.host}:{self.port}"
-
-    def __repr__(self) -> str:
-        password = "'***'" if self.password else "None"
-        return (
-            f"SmtpTarget(host={self.host!r}, port={self.port}, security={self.security!r}, "
-            f"username={self.username!r}, password={password}, timeout={self.timeout})"
-        )
-
-    __str__ = display
-
-
-def parse_smtp_url(
-    url: str,
-    password_env: str | None,
-    *,
-    ssl_context: ssl.SSLContext | None = None,
-    timeout: float = 60.0,
-) -> SmtpTarget:
-    """Parse smtp://, smtp+starttls:// or smtps:// [user[:password]@]host[:port].
-
-    `password_env` is the value of SITREP_SMTP_PASSWORD (the caller reads the environment); it
-    wins over a password in the URL. `ssl_context` lets tests trust a self-signed certificate.
-    """
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        # The message from urllib may quote the URL, password included; do not pass it on.
-        raise SitrepError("the SMTP URL is malformed (check the port number)") from None
-    shown = _display_url(url)
-    if parts.scheme not in _SCHEMES:
-        raise SitrepError(f"{shown!r}: the scheme must be smtp://, smtp+starttls:// or smtps://")
-    if not parts.hostname:
-        raise SitrepError(f"{shown!r}: no host name, e.g. smtp+starttls://relay.example.org")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise SitrepError(f"{shown!r}: only user, host and port are allowed in the URL")
-    security, default_port = _SCHEMES[parts.scheme]
-    username = unquote(parts.username) if parts.username else None
-    password = password_env or (unquote(parts.password) if parts.password else None)
-    return SmtpTarget(
-        host=parts.hostname,
-        port=port or default_port,
-        security=security,
-        username=username,
-        password=password,
-        ssl_context=ssl_context,
-        timeout=timeout,
-    )
-
-
-def _display_url(url: str) -> str:
-    # Remove 'user:password@' -> 'user@' before a URL goes into any message.
-    return re.sub(r"(//[^/@:]*):[^/]*@", r"\1:***@", url.strip())
-
-
-def scrub(text: str, password: str | None, username: str | None = None) -> str:
-    """Remove the password, and the base64 forms AUTH sends it in, from server text."""
-    if not password:
-        return text
-    user = username or ""
-    secrets = {
-        password,
-        quote(password, safe=""),
-        base64.b64encode(password.encode()).decode(),
-        base64.b64encode(f"\0{user}\0{password}".encode()).decode(),
-    }
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
 
 
 def _reply_text(raw: bytes | str) -> str:
@@ -168,7 +88,9 @@ class BytesTransport(Transport, Protocol):
 
     def can_send_bytes(self, sender: str, recipient: str) -> bool: ...
 
-    def send_bytes(self, data: bytes, sender: str, recipient: str) -> Path | None: ...
+    def send_bytes(
+        self, data: bytes, sender: str, recipient: str, on_data: OnData | None = None
+    ) -> Path | None: ...
 
 
 def quote_periods(data: bytes) -> bytes:
@@ -182,21 +104,50 @@ def quote_periods(data: bytes) -> bytes:
 
 
 class _Smtp(smtplib.SMTP):
-    """smtplib.SMTP whose DATA stuffs dots with quote_periods, not a regex: the same wire bytes."""
+    """smtplib.SMTP whose DATA tells the caller before the message goes out, waits
+    `data_timeout` for the reply to the final ".", and raises UnknownOutcome when that reply
+    never comes. Dots are stuffed with quote_periods, not a regex: the same wire bytes."""
+
+    on_data: OnData | None = None
+    data_timeout: float = 600.0
 
     def data(self, msg: bytes | str) -> tuple[int, bytes]:
-        if not isinstance(msg, bytes):
-            return super().data(msg)
+        if isinstance(msg, str):
+            msg = smtplib._fix_eols(msg).encode("ascii")  # as smtplib does for a str
         # smtplib.SMTP.data for bytes, minus its debug output.
         self.putcmd("data")
         code, reply = self.getreply()
         if code != 354:
             raise smtplib.SMTPDataError(code, reply)
+        if self.on_data is not None:
+            self.on_data()  # the ledger says 'sending' before the first byte of the message
         stuffed = quote_periods(msg)
         if not stuffed.endswith(b"\r\n"):
             stuffed += b"\r\n"
-        self.send(stuffed + b".\r\n")
-        return self.getreply()
+        self.send(stuffed)  # a failure here: the server never saw the end, nothing delivered
+        sock = self.sock
+        try:
+            if sock is not None:
+                sock.settimeout(self.data_timeout)  # RFC 5321 4.5.3.2: 10 minutes for "."
+            self.send(b".\r\n")
+            code, reply = self.getreply()
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise UnknownOutcome(_ended_how(exc, self.data_timeout)) from None
+        if sock is not None and self.sock is sock:
+            sock.settimeout(self.timeout)
+        if 200 <= code < 300:
+            return 250, reply  # 250 is what sendmail() takes for success
+        if not 400 <= code < 600:
+            self.close()
+            raise UnknownOutcome(f"the reply to the end of the message was garbled ({code})")
+        return code, reply
+
+
+def _ended_how(exc: BaseException, data_timeout: float) -> str:
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+        return f"no reply to the end of the message within {data_timeout:g} s"
+    return "the connection was lost after the whole message was sent, before the reply"
 
 
 class _SmtpSsl(_Smtp, smtplib.SMTP_SSL):
@@ -211,7 +162,7 @@ class SmtpTransport:
 
     def __init__(self, target: SmtpTarget) -> None:
         self.target = target
-        self._conn: smtplib.SMTP | None = None
+        self._conn: _Smtp | None = None
         self.connections = 0  # how many times we connected; tests and the bench read it
 
     def __enter__(self) -> Self:
@@ -237,15 +188,16 @@ class SmtpTransport:
                 self._conn.quit()
         self._drop()
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _Smtp:
         t = self.target
         context = t.ssl_context or ssl.create_default_context()
-        conn: smtplib.SMTP | None = None
+        conn: _Smtp | None = None
         try:
             if t.security == "tls":
                 conn = _SmtpSsl(t.host, t.port, timeout=t.timeout, context=context)
             else:
                 conn = _Smtp(t.host, t.port, timeout=t.timeout)
+            conn.data_timeout = t.data_timeout
             conn.ehlo()
             if t.security != "tls":
                 if conn.has_extn("starttls"):
@@ -307,27 +259,38 @@ class SmtpTransport:
             with contextlib.suppress(OSError):
                 conn.close()
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> Path | None:
-        """Send one message to one recipient; raise TemporaryFailure/PermanentFailure."""
+    def send(
+        self, message: EmailMessage, sender: str, recipient: str, on_data: OnData | None = None
+    ) -> Path | None:
+        """Send one message to one recipient; raise TemporaryFailure, PermanentFailure or
+        UnknownOutcome. `on_data` runs once the server is ready for the message."""
         # send_message also covers non-ASCII addresses (SMTPUTF8, with UTF-8 headers).
         return self._submit(
-            lambda conn: conn.send_message(message, from_addr=sender, to_addrs=[recipient])
+            lambda conn: conn.send_message(message, from_addr=sender, to_addrs=[recipient]),
+            on_data,
         )
 
     def can_send_bytes(self, sender: str, recipient: str) -> bool:
         """False for a non-ASCII address: only send() knows how to write it for SMTPUTF8."""
         return sender.isascii() and recipient.isascii()
 
-    def send_bytes(self, data: bytes, sender: str, recipient: str) -> Path | None:
+    def send_bytes(
+        self, data: bytes, sender: str, recipient: str, on_data: OnData | None = None
+    ) -> Path | None:
         """Like send() for a message already serialised with CRLF line ends (MessageFactory
         makes them so). smtplib sends bytes as they are: a bare LF would reach the server."""
-        return self._submit(lambda conn: conn.sendmail(sender, [recipient], data))
+        return self._submit(lambda conn: conn.sendmail(sender, [recipient], data), on_data)
 
-    def _submit(self, submit: Callable[[smtplib.SMTP], object]) -> None:
+    def _submit(self, submit: Callable[[_Smtp], object], on_data: OnData | None) -> None:
         if self._conn is None:
             self._conn = self._connect()
+        conn = self._conn
+        conn.on_data = on_data
         try:
-            submit(self._conn)
+            submit(conn)
+        except UnknownOutcome:
+            self._drop()  # the session is in an unknown state: the next message reconnects
+            raise
         except smtplib.SMTPRecipientsRefused as exc:
             code, raw = next(iter(exc.recipients.values()))
             raise self._classify(code, _reply_text(raw), sender_refused=False) from None
@@ -343,6 +306,8 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise TemporaryFailure(None, f"connection error: {self._scrub(str(exc))}") from None
+        finally:
+            conn.on_data = None
         return None
 
     def _classify(self, code: int, raw: str, *, sender_refused: bool) -> Exception:

@@ -8,8 +8,7 @@ into the HTML edition (`edition.html_edition`), so the page shows exactly what `
 Nothing is written and no number is reserved: the number shown is the one the record gives.
 
 Threads: HTTP handlers read snapshots; one render thread re-renders after a change; pandas,
-matplotlib and the PDF build run one at a time under `pipeline` (matplotlib's settings are
-process-wide).
+the drawings and the PDF build run one at a time under `pipeline`.
 """
 
 from __future__ import annotations
