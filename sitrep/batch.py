@@ -182,7 +182,9 @@ def _shared(
     if count_errors(checked.problems) or (options.strict and checked.problems):
         raise ValidationFailed(checked.problems)
     day, data_latest = _report_date(checked.tables, options.date)
-    narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
+    narrative, narrative_problems = load_narrative(
+        config.narrative_dir, day, config.workspace, locale=config.locale
+    )
     problems = checked.problems + narrative_problems
     if options.strict and narrative_problems:
         raise ValidationFailed(problems)

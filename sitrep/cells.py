@@ -3,14 +3,16 @@
 A P-code column takes a P-code in any of its written forms (HT0111, HTI0111, ht 0111) or a place
 name the gazetteer knows, and gives the canonical P-code; a near miss gets a suggestion, another
 country's place says which country it is in (see `sitrep.geo.areas`). A vocabulary column takes its
-words in any case and spacing (see `sitrep.schema.VOCABULARIES`).
+words in any case and spacing, in English, French, Spanish or Arabic (see
+`sitrep.schema.VOCABULARIES` and `sitrep.words`), and a workspace's own in `inputs/words.toml`.
 """
 
 from __future__ import annotations
 
 from sitrep import parse
+from sitrep import words as input_words
 from sitrep.gazetteer import Gazetteer
-from sitrep.schema import VOCABULARIES, Column, canonical_words
+from sitrep.schema import VOCABULARIES, Column
 
 
 def _date(value: object) -> parse.Parsed:
@@ -39,15 +41,31 @@ def area_parser(gazetteer: Gazetteer) -> parse.Parser:
     return parse_area
 
 
-def vocabulary_parser(vocab: str) -> parse.Parser:
-    words = {parse.word_key(k): v for k, v in canonical_words(vocab).items()}
-    return parse.word_parser(words, list(VOCABULARIES[vocab]))
+def vocabulary_parser(vocab: str, words: input_words.Words | None = None) -> parse.Parser:
+    """Any language's spelling of the vocabulary's words -> the canonical (English) word."""
+    known = (words or input_words.builtin_words()).vocabulary(vocab)
+    return parse.word_parser(known, list(VOCABULARIES[vocab]))
 
 
-def cell_parser(column: Column, gazetteer: Gazetteer) -> parse.Parser:
-    """The parser for one column of a schema."""
+def _with_missing(parser: parse.Parser, missing: frozenset[str]) -> parse.Parser:
+    """`parser`, reading the workspace's own missing-value words as missing too."""
+
+    def parse_cell(value: object) -> parse.Parsed:
+        if isinstance(value, str) and input_words.fold(value) in missing:
+            return None, None
+        return parser(value)
+
+    return parse_cell
+
+
+def cell_parser(
+    column: Column, gazetteer: Gazetteer, words: input_words.Words | None = None
+) -> parse.Parser:
+    """The parser for one column of a schema (`words`: the workspace's, else the built-in)."""
     if column.kind == "vocab":
-        return vocabulary_parser(column.vocab or "")
-    if column.kind == "pcode":
-        return area_parser(gazetteer)
-    return SIMPLE_PARSERS[column.kind]
+        return vocabulary_parser(column.vocab or "", words)
+    if column.kind == "bool" and words is not None:
+        return lambda value: parse.parse_bool(value, words)
+    parser = area_parser(gazetteer) if column.kind == "pcode" else SIMPLE_PARSERS[column.kind]
+    extra = words.missing - input_words.builtin_words().missing if words is not None else None
+    return _with_missing(parser, extra) if extra else parser

@@ -270,7 +270,7 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     from sitrep.report import check_inputs
 
     try:
-        checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today())
+        checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today(), narrative=True)
     except Exception as exc:
         fail(ctx, exc)
     problems = checked.problems

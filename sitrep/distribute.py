@@ -152,7 +152,7 @@ def _report_email(
     gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, result.date)
     narrative, narrative_problems = load_narrative(
-        config.narrative_dir, result.date, config.workspace
+        config.narrative_dir, result.date, config.workspace, locale=config.locale
     )
 
     from babel.dates import format_date

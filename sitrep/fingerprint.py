@@ -36,6 +36,8 @@ def _other_files(config: Config, dirs: list[Path]) -> list[Path]:
     files = []
     if config.geography_pcodes is not None:  # the COD file names and places the rows
         files.append(config.geography_pcodes.path)
+    if (words_file := config.workspace / "inputs" / "words.toml").is_file():
+        files.append(words_file)  # the workspace's own input words (sitrep.words)
     if config.narrative_dir.is_dir():
         files += sorted(config.narrative_dir.rglob("*.md"))
     for folder in dirs:

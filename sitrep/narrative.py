@@ -1,7 +1,9 @@
 """The day's words: highlights, situation overview and response, from Markdown, made safe.
 
 One file per report date, `inputs/narrative/YYYY-MM-DD.md`, with level-1 or level-2 headings
-naming sections ("Highlights", "Situation overview", "Response", ...). The narrative may come
+naming sections ("Highlights", "Situation overview", "Response", ...) in English, French,
+Spanish or Arabic ("Points saillants", "Panorama de la situación", "الاستجابة"; see
+`sitrep.words`, which a workspace extends in `inputs/words.toml`). The narrative may come
 from partners, so it is untrusted: raw HTML is shown as text, images and links to anything but
 http(s)/mailto are shown as the Markdown that was written (never fetched or followed), and the
 rendered HTML passes an allow-list (nh3) before it reaches a template. See SECURITY.md.
@@ -24,7 +26,9 @@ from sitrep.errors import ValidationFailed
 from sitrep.problems import Problem
 from sitrep.safety import LINK_SCHEMES, is_allowed_link
 from sitrep.textcodec import decode_text
+from sitrep.words import Words, builtin_words, workspace_words
 
+# The English headings; the other languages' are in sitrep/data/words/<lang>.toml.
 SECTION_KEYS = {
     "highlights": "highlights",
     "key messages": "highlights",
@@ -151,18 +155,20 @@ def _plain(safe_html: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", safe_html)).strip()
 
 
-def split_sections(text: str) -> tuple[dict[str, str], list[str]]:
-    """{section key: its Markdown}, and the headings that name no known section."""
+def split_sections(
+    text: str, words: Words | None = None
+) -> tuple[dict[str, str], list[tuple[int, str]]]:
+    """{section key: its Markdown}, and (line, heading) of the headings naming no section."""
+    words = words or builtin_words()
     sections: dict[str, list[str]] = {}
-    unknown: list[str] = []
+    unknown: list[tuple[int, str]] = []
     current: str | None = None
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         match = HEADING_RE.match(line)
         if match:
-            title = " ".join(match.group(1).lower().split())
-            current = SECTION_KEYS.get(title)
+            current = words.section(match.group(1))
             if current is None:
-                unknown.append(match.group(1))
+                unknown.append((number, match.group(1)))
                 current = "overview"  # unknown headings stay visible, inside the overview
                 sections.setdefault(current, []).append(f"### {match.group(1)}")
             continue
@@ -173,9 +179,18 @@ def split_sections(text: str) -> tuple[dict[str, str], list[str]]:
 
 
 def load_narrative(
-    directory: Path, day: dt.date, workspace: Path
+    directory: Path,
+    day: dt.date,
+    workspace: Path,
+    *,
+    locale: str = "en",
+    words: Words | None = None,
 ) -> tuple[Narrative, list[Problem]]:
-    """The narrative for `day`, and warnings when it is missing or has unknown sections."""
+    """The narrative for `day`, and warnings when it is missing or has unknown sections.
+
+    Headings are read in any language; an unknown one is named with the known headings of the
+    report's `locale`. `words`: the workspace's (default: read from `workspace`).
+    """
     path = directory / f"{day.isoformat()}.md"
     shown = str(path.relative_to(workspace)) if path.is_relative_to(workspace) else str(path)
     if not path.is_file():
@@ -206,7 +221,9 @@ def load_narrative(
         )
         raise ValidationFailed([_problem("error", shown, None, message)])
     try:
-        narrative, problems = _parse(text, shown)
+        narrative, problems = _parse(
+            text, shown, words or workspace_words(workspace, locale), locale
+        )
     except RecursionError:  # a construct nested some other way: still a message, not a crash
         message = "the Markdown is nested too deeply to lay out: simplify lists, quotes and links"
         raise ValidationFailed([_problem("error", shown, None, message)]) from None
@@ -233,21 +250,22 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _parse(text: str, shown: str) -> tuple[Narrative, list[Problem]]:
+def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative, list[Problem]]:
     """The narrative's sections as safe HTML, and warnings about its structure."""
-    markdown_sections, unknown = split_sections(text)
+    markdown_sections, unknown = split_sections(text, words)
+    known = ", ".join(words.known_headings(locale))
     problems = [
         Problem(
             "warning",
             "narrative",
             shown,
             None,
-            None,
+            line,
             None,
             heading,
-            f"unknown section heading; known: {', '.join(sorted(set(SECTION_KEYS)))}",
+            f"unknown section heading (shown inside the overview); known headings: {known}",
         )
-        for heading in unknown
+        for line, heading in unknown
     ]
     narrative = Narrative(file=shown)
     bullets = re.findall(r"^\s*[-*+]\s+(.+)$", markdown_sections.pop("highlights", ""), re.M)

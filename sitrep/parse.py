@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sitrep import words as input_words
+
 MISSING_WORDS = {
     "", "n/a", "na", "n.a.", "n.a", "-", "--", "—", "–", "unknown", "not available", "null",
     "nan", "none", "nil", "?",
@@ -39,10 +41,6 @@ ISO_RE = re.compile(
     r"(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 DAY_FIRST_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-TEXT_FORMATS = (
-    "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%d-%b-%Y", "%d-%B-%Y", "%A %d %B %Y",
-    "%a %d %b %Y",
-)  # fmt: skip
 EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 # No count of people exceeds the world's population; no price or other figure needs more than
 # 15 digits (floats stay exact), and a sum of any number of them stays finite.
@@ -60,7 +58,8 @@ def is_missing(value: object) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    return isinstance(value, str) and " ".join(value.lower().split()) in MISSING_WORDS
+    # MISSING_WORDS and the other languages' (n/d, s/o, غير متوفر): see sitrep.words.
+    return isinstance(value, str) and input_words.fold(value) in input_words.builtin_words().missing
 
 
 def is_blank(value: object) -> bool:
@@ -172,7 +171,7 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
         return _serial_date(value) if math.isfinite(value) else (None, "expected a date", False)
     if not isinstance(value, str):
         return None, "expected a date", False
-    text = " ".join(value.replace(",", " ").split())
+    text = " ".join(input_words.latin_digits(value).replace(",", " ").split())
     try:
         if match := ISO_RE.match(text):
             return dt.date(*map(int, match.groups())), None, False
@@ -183,11 +182,11 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
             return dt.date(year, month, day), None, day <= 12 and month <= 12 and day != month
     except ValueError:
         return None, "not a real date (dates are read day first: DD/MM/YYYY)", False
-    for fmt in TEXT_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date(), None, False
-        except ValueError:
-            continue
+    try:  # month names in English, French, Spanish or Arabic: 3 juin 2025, 3 de junio de 2025
+        if day := input_words.text_date(text):
+            return day, None, False
+    except ValueError:
+        return None, "not a real date", False
     if text.isdigit() and len(text) == 5:
         return _serial_date(int(text))
     return None, "expected a date like 2025-06-30, 30/06/2025 or 30 Jun 2025", False
@@ -235,22 +234,24 @@ def parse_lists(value: object) -> Parsed:
     return (names or None), None
 
 
-def parse_bool(value: object) -> Parsed:
-    if is_missing(value):
-        return None, None
+def parse_bool(value: object, words: input_words.Words | None = None) -> Parsed:
+    """Yes or no in any of the languages (oui/non, sí/no, نعم/لا, true/false, 1/0, x)."""
     if isinstance(value, bool):
         return value, None
-    word = as_text(value).lower()
-    if word in TRUE_WORDS:
+    words = words or input_words.builtin_words()
+    word = input_words.fold(as_text(value)) if not is_blank(value) else ""
+    if word in words.yes:  # before the missing words: "no" and "nd" are not alike
         return True, None
-    if word in FALSE_WORDS:
+    if word in words.no:
         return False, None
-    return None, "expected yes or no"
+    if is_missing(value) or word in words.missing:
+        return None, None
+    return None, "expected yes or no (oui/non, sí/no, نعم/لا)"
 
 
 def word_key(text: str) -> str:
-    """'Open-with  Restrictions ' -> 'open with restrictions'."""
-    return " ".join(re.sub(r"[_\-]+", " ", text.lower()).split())
+    """'Open-with  Fermé ' -> 'open with ferme' (see sitrep.words.fold)."""
+    return input_words.word_key(text)
 
 
 def suggest(text: str, choices: list[str] | dict[str, str], cutoff: float = 0.75) -> str | None:

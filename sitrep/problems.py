@@ -30,8 +30,8 @@ class Problem:
         parts = [self.file]
         if self.sheet:
             parts.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
+        if self.row is not None:  # a narrative's row is its line
+            parts.append(f"{'line' if self.table == 'narrative' else 'row'} {self.row}")
         if self.column:
             parts.append(f'column "{self.column}"')
         return ", ".join(parts)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real
     from sitrep.narrative import Narrative
     from sitrep.pdf import PdfProcess
     from sitrep.validate import Table
+    from sitrep.words import Words
 
 
 @dataclass
@@ -72,24 +73,46 @@ def check_inputs(
     day: dt.date | None = None,
     inputs: dict[str, InputSource] | None = None,
     today: dt.date | None = None,
+    *,
+    narrative: bool = False,
 ) -> Checked:
     """Load and validate every table; the problems, and the report date they imply.
 
     `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
+    `narrative`: check the day's narrative too (`sitrep validate`; a build reads it later).
     """
     from sitrep.figures import latest_data_date
     from sitrep.gazetteer import base_gazetteer
     from sitrep.load import load_tables
     from sitrep.validate import freshness_warnings, validate_tables
+    from sitrep.words import workspace_words
 
     config = load_config(workspace)
+    words = workspace_words(config.workspace, config.locale)
     raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(raw, base_gazetteer(config), config.household_size, today=today)
+    tables, more = validate_tables(
+        raw, base_gazetteer(config), config.household_size, today=today, words=words
+    )
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
         problems += freshness_warnings(tables, day, config.stale_days)
+    if narrative and day:
+        problems += _narrative_problems(config, day, words)
     return Checked(config, tables, problems, day)
+
+
+def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
+    """The narrative's problems for `day`, as `sitrep validate` lists them."""
+    from sitrep.narrative import load_narrative
+
+    try:
+        _, problems = load_narrative(
+            config.narrative_dir, day, config.workspace, locale=config.locale, words=words
+        )
+    except ValidationFailed as failed:  # a narrative that cannot be read at all
+        return list(failed.problems)
+    return problems
 
 
 def report_name(
@@ -292,7 +315,9 @@ def render_report(
 
     gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, day)
-    narrative, narrative_problems = load_narrative(config.narrative_dir, day, config.workspace)
+    narrative, narrative_problems = load_narrative(
+        config.narrative_dir, day, config.workspace, locale=config.locale
+    )
     problems = checked.problems + narrative_problems
     if options.strict and narrative_problems:
         raise ValidationFailed(problems)

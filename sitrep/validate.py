@@ -24,6 +24,7 @@ from sitrep.gazetteer import Gazetteer
 from sitrep.load import RawTable
 from sitrep.problems import Problem
 from sitrep.schema import SCHEMAS, Column
+from sitrep.words import Words
 
 ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
 MAX_PER_RULE = 50
@@ -124,10 +125,10 @@ class Reporter:
 
 
 def _validate_column(
-    raw: RawTable, column: Column, gazetteer: Gazetteer, report: Reporter
+    raw: RawTable, column: Column, gazetteer: Gazetteer, report: Reporter, words: Words | None
 ) -> parse.ParsedColumn:
     cells = raw.frame[column.name]
-    parsed = parse.parse_column(cells, cell_parser(column, gazetteer))
+    parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words))
     cell_values = cells.to_numpy(dtype=object)
     bad = parsed.error_rows()
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
@@ -197,14 +198,19 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
         )
 
 
-def validate_table(raw: RawTable, gazetteer: Gazetteer) -> tuple[Table, list[Problem]]:
-    """Parse every column of one table; problems for every bad cell and row rule."""
+def validate_table(
+    raw: RawTable, gazetteer: Gazetteer, words: Words | None = None
+) -> tuple[Table, list[Problem]]:
+    """Parse every column of one table; problems for every bad cell and row rule.
+
+    `words`: the workspace's input words (`sitrep.words.workspace_words`), else the built-in.
+    """
     schema = SCHEMAS[raw.name]
     report = Reporter(raw)
     columns: dict[str, object] = {ROW: pd.Series(np.asarray(raw.rows, dtype=np.int64))}
     for column in schema.columns:
         if column.name in raw.frame:
-            values = _validate_column(raw, column, gazetteer, report).values
+            values = _validate_column(raw, column, gazetteer, report, words).values
         else:
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
@@ -306,6 +312,7 @@ def validate_tables(
     household_size: int | None,
     *,
     today: dt.date | None = None,
+    words: Words | None = None,
 ) -> tuple[dict[str, Table], list[Problem]]:
     """Validate every table; the problems of all tables together.
 
@@ -320,7 +327,7 @@ def validate_tables(
     for name, raw in raw_tables.items():
         if name == "places":
             continue
-        table, table_problems = validate_table(raw, gazetteer)
+        table, table_problems = validate_table(raw, gazetteer, words)
         tables[name] = table
         problems += table_problems
         if name == "displacement":
