@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import re
 import stat
 import tomllib
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from sitrep.errors import RenderError
 from sitrep.safety import format_message
 
 FALLBACK_LANGUAGE = "en"
+PHONE = re.compile(r"\+?[0-9][0-9 ().\-/]{1,30}")  # what a tel: link is made from
 # CLDR plural categories: a catalogue entry may hold one sub-key per category (`one`, `other`)
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 
@@ -300,8 +302,17 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         """'inputs/data.xlsx' -> 'data.xlsx': readers see the file's name, not a path."""
         return str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
+    def tel_href(phone: object) -> str:
+        """'+509 3700 0000' -> 'tel:+50937000000'; '' unless the cell reads as a phone number
+        (a partner's cell must not become any other kind of link)."""
+        text = str(phone or "").strip()
+        if not PHONE.fullmatch(text) or sum(ch.isdigit() for ch in text) < 3:
+            return ""
+        return "tel:" + re.sub(r"[^0-9+]", "", text)
+
     env.filters.update(
         basename=basename,
+        tel_href=tel_href,
         number=number,
         signed=signed,
         change=change,

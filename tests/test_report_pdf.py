@@ -101,7 +101,7 @@ def test_metadata_and_pdfa_identification(reader: pypdf.PdfReader) -> None:
     assert "displacement" in info["/Keywords"]
     assert info["/CreationDate"].startswith("D:20210824")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp  # PDF/A-3a: tagged
     assert "/OutputIntents" in reader.trailer["/Root"]
 
 
