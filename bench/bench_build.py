@@ -48,7 +48,7 @@ def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
         pages[output / issued.pdf] = render_report(config, options, dirs, numbering).html
     provinces = load_province_record(output)
     for day in sorted({e.day for e in provinces}):
-        shared, _ = _shared(BuildOptions(workspace, day), config, dirs)
+        shared, _ = _shared(BuildOptions(workspace, day), config, dirs, lambda: None)
         worker = Worker(shared)
         for e in provinces:
             if e.day == day:
