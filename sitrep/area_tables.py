@@ -9,7 +9,6 @@ always the attached CSV.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -74,8 +73,3 @@ def stock_groups(
             )
         )
     return sorted(groups, key=lambda g: (-g.idps, g.pcode))
-
-
-def other_dates(areas: Iterable[AreaStock], day: dt.date) -> bool:
-    """Some area of the stock is dated in another year than `day` (the table prints years)."""
-    return any(a.date.year != day.year for a in areas)

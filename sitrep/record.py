@@ -111,8 +111,9 @@ def _read_all(path: Path) -> dict[str, list[dict]]:
     return json.loads(path.read_text("utf-8"))
 
 
-def _read(path: Path, kind: type[E], part: str = "reports") -> list[E]:
-    return [kind(**entry) for entry in _read_all(path).get(part, [])]
+def _read(path: Path, kind: type[E]) -> list[E]:
+    """The issued entries of a record (its pending ones are `_load_both`'s)."""
+    return [kind(**entry) for entry in _read_all(path).get("reports", [])]
 
 
 def _write(
@@ -132,10 +133,6 @@ def _key(e: Issued) -> tuple[str, int]:
 def load_record(output_dir: Path) -> list[Issued]:
     """The reports issued (confirmed); an issue still pending is not among them."""
     return _read(output_dir / RECORD_NAME, Issued)
-
-
-def load_pending(output_dir: Path) -> list[Issued]:
-    return _read(output_dir / RECORD_NAME, Issued, "pending")
 
 
 def _load_both(output_dir: Path) -> tuple[list[Issued], list[Issued]]:

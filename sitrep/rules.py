@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -191,24 +192,41 @@ def jump_warnings(table: Table, household_size: int | None) -> list[Problem]:
     daily = data.groupby(["area", "day"], sort=True).agg(n=("n", "sum"), row=("row", "max"))
     daily = daily.reset_index()
     previous = daily.groupby("area")[["day", "n"]].shift(1)
-    jump = (daily["n"] >= JUMP_FACTOR * previous["n"]) & (daily["n"] >= JUMP_MINIMUM)
-    jump &= (previous["n"] > 0) & (daily["day"] - previous["day"] == 1)
-    problems = []
-    for i in np.flatnonzero(jump.to_numpy())[:50]:
+    consecutive = daily["day"] - previous["day"] == 1
+
+    def message(i: int, times: float) -> str:
         before = dt.date.fromordinal(int(previous["day"].iat[i]))
-        times = daily["n"].iat[i] / previous["n"].iat[i]
-        problems.append(
-            _warning(
-                table,
-                int(daily["row"].iat[i]),
-                "people",
-                int(daily["n"].iat[i]),
-                f"suspicious jump: {daily['area'].iat[i]} has {times:.0f}"
-                f" times its figure of {before} ({int(previous['n'].iat[i]):,}); "
-                "check for a typo (an extra zero?)",
-            )
+        return (
+            f"suspicious jump: {daily['area'].iat[i]} has {times:.0f}"
+            f" times its figure of {before} ({int(previous['n'].iat[i]):,}); "
         )
-    return problems
+
+    return _jumps(table, daily, previous, consecutive, "people", message)
+
+
+def _jumps(
+    table: Table,
+    now: pd.DataFrame,
+    previous: pd.DataFrame,
+    consecutive: pd.Series,
+    column: str,
+    message: Callable[[int, float], str],
+) -> list[Problem]:
+    """A warning for each of the first 50 rows of `now` (columns n, row) whose figure is
+    JUMP_FACTOR times its `previous` one (and at least JUMP_MINIMUM), where `consecutive`."""
+    jump = (now["n"] >= JUMP_FACTOR * previous["n"]) & (now["n"] >= JUMP_MINIMUM)
+    jump &= (previous["n"] > 0) & consecutive
+    return [
+        _warning(
+            table,
+            int(now["row"].iat[i]),
+            column,
+            int(now["n"].iat[i]),
+            message(i, now["n"].iat[i] / previous["n"].iat[i])
+            + "check for a typo (an extra zero?)",
+        )
+        for i in np.flatnonzero(jump.to_numpy())[:50]
+    ]
 
 
 def _stock_jumps(table: Table) -> list[Problem]:
@@ -230,22 +248,14 @@ def _stock_jumps(table: Table) -> list[Problem]:
     )
     per = per.reset_index()
     previous = per.groupby(["_op", "area"])[["idx", "n", "key", "day"]].shift(1)
-    jump = (per["n"] >= JUMP_FACTOR * previous["n"]) & (per["n"] >= JUMP_MINIMUM)
-    jump &= (previous["n"] > 0) & (per["idx"] - previous["idx"] == 1)
-    problems = []
-    for i in np.flatnonzero(jump.to_numpy())[:50]:
-        times = per["n"].iat[i] / previous["n"].iat[i]
-        problems.append(
-            _warning(
-                table,
-                int(per["row"].iat[i]),
-                "idps",
-                int(per["n"].iat[i]),
-                f"suspicious jump: {per['area'].iat[i]} has {times:.0f} times its figure in the "
-                f"previous round of {per['_op'].iat[i]} ({previous['key'].iat[i]}, "
-                f"{dt.date.fromordinal(int(previous['day'].iat[i]))}: "
-                f"{int(previous['n'].iat[i]):,}); "
-                "check for a typo (an extra zero?)",
-            )
+    consecutive = per["idx"] - previous["idx"] == 1
+
+    def message(i: int, times: float) -> str:
+        return (
+            f"suspicious jump: {per['area'].iat[i]} has {times:.0f} times its figure in the "
+            f"previous round of {per['_op'].iat[i]} ({previous['key'].iat[i]}, "
+            f"{dt.date.fromordinal(int(previous['day'].iat[i]))}: "
+            f"{int(previous['n'].iat[i]):,}); "
         )
-    return problems
+
+    return _jumps(table, per, previous, consecutive, "idps", message)
