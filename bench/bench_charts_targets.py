@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_build import bench_each_per_report, bench_sample
 from bench_charts import run as bench_charts
+from measure import compile_sitrep
 from scaled import make_scaled_workspace, make_workspace
 
 
@@ -29,6 +30,7 @@ def main() -> None:
     parser.add_argument("--provinces", type=int, default=34)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    compile_sitrep()
     out: dict = {"load_before": os.getloadavg()}
     out["drawings"] = bench_charts(args.repeat)
     with tempfile.TemporaryDirectory(prefix="sitrep-bench-charts-") as tmp:

@@ -140,3 +140,11 @@ def machine() -> dict[str, str]:
         "sitrep": sitrep,
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
+
+
+def compile_sitrep() -> None:
+    """Write sitrep's bytecode before any timing, as pip does when it installs a package: where
+    PYTHONDONTWRITEBYTECODE is set (containers, CI), each timed command would compile it again."""
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "sitrep"), quiet=1)

@@ -37,7 +37,7 @@ from bench_build import (  # noqa: E402  (after the path set-up above)
     bench_rebuild,
     bench_sample,
 )
-from measure import machine, run  # noqa: E402
+from measure import compile_sitrep, machine, run  # noqa: E402
 from scaled import make_scaled_workspace, make_workspace  # noqa: E402
 
 README = BENCH / "README.md"
@@ -225,6 +225,7 @@ def main() -> None:
     parser.add_argument("--provinces", type=int, default=34)
     parser.add_argument("--record", action="store_true", help="write the table to README.md")
     args = parser.parse_args()
+    compile_sitrep()
 
     start = time.perf_counter()
     info = machine()

@@ -14,7 +14,9 @@ import hashlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+import types
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,6 +142,24 @@ def _serve(conn: Connection) -> None:
     except Exception as exc:  # sent back to be raised in the build
         reply = ("error", exc if isinstance(exc, RenderError) else RenderError(str(exc)))
     conn.send(reply)
+    conn.close()
+    # Nothing here to clean up (no files, no buffers): end now, so that the build's wait for
+    # this process is not WeasyPrint's interpreter teardown.
+    os._exit(0)
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start a spawned process without the script that started this one: spawn would import it
+    again (the `sitrep` script imports the CLI and click, 45 ms before WeasyPrint's import),
+    and `_serve` needs nothing of it."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 class PdfProcess:
@@ -169,7 +189,8 @@ class PdfProcess:
             context = multiprocessing.get_context("spawn")  # no state of this process copied
             self._conn, child = context.Pipe()
             self._process = context.Process(target=_serve, args=(child,), daemon=True)
-            self._process.start()
+            with _main_hidden():
+                self._process.start()
             child.close()
         except Exception:  # no second process here (a sandbox, an embedding): do it in this one
             self._process = self._conn = None
@@ -182,10 +203,31 @@ class PdfProcess:
         attachments: Sequence[DataFile] = (),
         created: dt.date | None = None,
     ) -> PdfResult:
+        return self.submit(html, roots, variant, attachments, created)()
+
+    def submit(
+        self,
+        html: str,
+        roots: list[Path],
+        variant: str | None,
+        attachments: Sequence[DataFile] = (),
+        created: dt.date | None = None,
+    ) -> Callable[[], PdfResult]:
+        """Hand the report to the helper and return what waits for its PDF, so this process can
+        do other work (the HTML edition) while the helper lays it out."""
         job = (html, roots, variant, list(attachments), created)
+        sent = False
         if self._conn is not None:
             try:
                 self._conn.send(job)
+                sent = True
+            except OSError:  # the helper died: the PDF is made here
+                self.close()
+        return lambda: self._result(job, sent)
+
+    def _result(self, job: tuple, sent: bool) -> PdfResult:
+        if sent and self._conn is not None:
+            try:
                 status, value = self._conn.recv()
                 self._replied = True
             except (EOFError, OSError):  # the helper died: lay the report out here

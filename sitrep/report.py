@@ -250,15 +250,16 @@ def build_report(options: BuildOptions) -> BuildResult:
     (`sitrep.record`): a second build waits there, then finds what the first one issued. It is
     taken once the inputs are valid, so a build that stops on its inputs writes nothing at all.
     """
-    config = load_config(options.workspace)
-    dirs = template_dirs(config.templates_dir)
-    files_fp = files_fingerprint(config, options.inputs, dirs)
-    if reused := _reuse(config, options, files_fp, None):
-        return reused
-    # WeasyPrint's import starts now, in a second process, while this one does steps 1-4.
+    # WeasyPrint's import starts first, in a second process, while this one does steps 1-4: it
+    # is on the build's critical path. An unchanged report ends the helper at once.
     from sitrep.pdf import PdfProcess
 
     with PdfProcess() as pdf_process:
+        config = load_config(options.workspace)
+        dirs = template_dirs(config.templates_dir)
+        files_fp = files_fingerprint(config, options.inputs, dirs)
+        if reused := _reuse(config, options, files_fp, None):
+            return reused
         fp = fingerprint(config, options.inputs, dirs)
         if reused := _reuse(config, options, files_fp, fp):
             return reused
@@ -372,8 +373,9 @@ def _build_locked(
 
     # 5. PDF (WeasyPrint is heavy: imported only to build, by the helper process if there is one)
     html = rendered.html
-    result = pdf_process.report_pdf(html, dirs, config.pdf_variant, rendered.attachments, day)
-    edition = html_edition(html, dirs).encode("utf-8")  # a broken template stops here
+    pdf_made = pdf_process.submit(html, dirs, config.pdf_variant, rendered.attachments, day)
+    edition = html_edition(html, dirs).encode("utf-8")  # while the PDF is laid out
+    result = pdf_made()
 
     # 6. write atomically, recorded as pending first and as issued once the PDF is in place
     name = report_name(config, day, number, revision, options.draft)
