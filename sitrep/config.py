@@ -71,6 +71,8 @@ class Config:
     # [geography] levels: the workspace's words for admin levels 1, 2, ... ("Département",
     # "Commune"); () uses the catalogue's neutral words (`level_words`)
     levels: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # [report] languages; () = the locale alone (sitrep.languages)
+    digits: str = "default"  # [report] digits: the locale's own, "latn" or "arab"
     __template_hidden__ = ("email",)  # templates see the settings but the mail's (sitrep.plain)
     publish: dict[str, Any] = field(default_factory=dict)  # [publish], read by sitrep.publish
 
@@ -270,12 +272,23 @@ def load_config(workspace: Path) -> Config:
         "pdf_variant",
         "attach_data",
         "boundaries",
+        "languages",
+        "digits",
     }
     for key in sorted(set(data.get("report", {})) - report_keys):
         check.problems.append(f"report.{key}: unknown key")
 
+    from sitrep.languages import parse_digits, parse_languages
+
+    report_table = data.get("report", {}) if isinstance(data.get("report"), dict) else {}
+    languages, chosen_locale, language_problems = parse_languages(
+        report_table, report_table.get("locale")
+    )
+    check.problems += language_problems
+    digits, digit_problems = parse_digits(report_table)
+    check.problems += digit_problems
     country = check.get("report", "country", str, "")
-    country_code, country_name = _country(country, data.get("report", {}).get("locale"), check)
+    country_code, country_name = _country(country, chosen_locale, check)
     crisis = check.get("report", "crisis", str, "")
     office = check.get("report", "issuing_office", str, "")
     # No default: a family's size differs by country, and a guessed one would be printed as fact.
@@ -302,7 +315,7 @@ def load_config(workspace: Path) -> Config:
         )
         cadence_days = 1
     first_number = check.get("report", "first_number", int, 1)
-    locale = check.get("report", "locale", str, "en")
+    locale = check.get("report", "locale", str, chosen_locale or "en")
     check.problems += _range_problems(household, period_start, first_report, first_number, locale)
     page_size = check.get("report", "page_size", str, "A4")
     if page_size not in ("A4", "Letter"):
@@ -381,6 +394,8 @@ def load_config(workspace: Path) -> Config:
         country_code=country_code,
         geography_pcodes=geography_pcodes,
         levels=levels,
+        languages=languages,
+        digits=digits,
     )
 
 

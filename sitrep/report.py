@@ -56,6 +56,15 @@ class BuildResult:
     problems: list[Problem]
     render_warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # an interrupted build finished or redone
+    # every language's (PDF, HTML edition) by language code ("fr"), the first language's
+    # included, also for a report in one language (sitrep.languages)
+    editions: dict[str, tuple[Path, Path]] = field(default_factory=dict)
+
+    def edition(self, language: str) -> tuple[Path, Path] | None:
+        """The (PDF, HTML) in `language` ('fr'), or None when the report is not made in it."""
+        if not self.editions:
+            return None
+        return self.editions.get(language.replace("-", "_").split("_")[0].lower())
 
 
 @dataclass
