@@ -220,7 +220,9 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     kind = "unchanged since issued" if result.reused else ("draft" if draft else "built")
     rev = f", revision {result.revision}" if result.revision else ""
     click.echo(f"Report No. {result.number}{rev} for {result.date} ({how}), {kind}:", err=True)
-    click.echo(result.pdf)
+    click.echo(result.pdf)  # the first language's; the others follow, one per line
+    for other_pdf, _ in list(result.editions.values())[1:]:
+        click.echo(other_pdf)
 
 
 def progress_line():

@@ -10,6 +10,7 @@ process killed in between is finished or redone by the next build (`sitrep.recor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,20 +85,36 @@ def check_replace(config: Config, day: dt.date, pdf: Path, data: bytes) -> list[
     return [f"{pdf.name} was never recorded as issued (an interrupted build?): replaced"]
 
 
-def issue(config: Config, issued: Issued, pdf_data: bytes, edition: bytes) -> list[str]:
-    """Write the report's PDF and HTML edition and record it as issued; notes to show."""
+def issue(
+    config: Config,
+    issued: Issued,
+    pdf_data: bytes,
+    edition: bytes,
+    translations: Sequence[tuple[Path, Path, bytes, bytes]] = (),
+) -> list[str]:
+    """Write the report's PDF and HTML edition and record it as issued; notes to show.
+
+    `translations`: (PDF path, HTML path, PDF, HTML) of the report in its other languages,
+    written before the first language's PDF: once that one is in place, all of them are.
+    """
     out = config.output_dir
     pdf, html = out / issued.pdf, out / issued.html
     notes = check_replace(config, issued.day, pdf, pdf_data)
-    was_issued = issued.pdf in issued_files(load_record(out))  # --force: the same file again
+    for other_pdf, _, data, _ in translations:
+        notes += check_replace(config, issued.day, other_pdf, data)
+    issued_before = issued_files(load_record(out))  # --force: the same files again
     begin_issue(out, issued)
     try:
+        for other_pdf, other_html, data, page in translations:
+            atomic_write(other_html, page)
+            atomic_write(other_pdf, data)
         atomic_write(html, edition)
         atomic_write(pdf, pdf_data)  # were the process killed now, `recover` finishes the issue
         record_issue(out, issued)
     except BaseException:  # a full disk, Ctrl+C: nothing issued, nothing half-recorded
-        if not was_issued:
-            pdf.unlink(missing_ok=True)
+        for path in [pdf, *(t[0] for t in translations)]:
+            if str(path.relative_to(out)) not in issued_before:
+                path.unlink(missing_ok=True)
         abandon_issue(out, issued)
         raise
     return notes

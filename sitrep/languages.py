@@ -15,8 +15,12 @@ import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitrep.config import Config
+
+if TYPE_CHECKING:
+    from sitrep.problems import Problem
 
 DIGITS = ("default", "latn", "arab")  # [report] digits: the locale's own, Latin or Arabic-Indic
 
@@ -64,6 +68,28 @@ def narrative_dir(config: Config, day: dt.date) -> Path:
     if is_first(config, config.locale) and not (own / f"{day.isoformat()}.md").is_file():
         return config.narrative_dir
     return own
+
+
+def missing_narrative(config: Config, day: dt.date) -> Problem | None:
+    """An error when a language after the first has no narrative for `day`: a report in that
+    language would have no highlights or overview, so it names the file to write."""
+    from sitrep.problems import Problem
+
+    path = narrative_dir(config, day) / f"{day.isoformat()}.md"
+    if is_first(config, config.locale) or path.is_file():
+        return None
+    shown = path.relative_to(config.workspace) if path.is_relative_to(config.workspace) else path
+    return Problem(
+        "error",
+        "narrative",
+        str(shown),
+        None,
+        None,
+        None,
+        None,
+        f"the report is also made in {language_of(config.locale)!r} ([report] languages), "
+        f"but has no narrative in it for {day}: write its highlights and overview in {shown}",
+    )
 
 
 def parse_languages(

@@ -81,9 +81,10 @@ class Worker:
 
     def html(self, pcode: str, revision: int) -> tuple[str, dict]:
         from sitrep.config import slugify
+        from sitrep.context import report_context
         from sitrep.figures import compute_figures
         from sitrep.render import render_html
-        from sitrep.report import _context, report_name
+        from sitrep.report import report_name
 
         s = self.shared
         name = self.gazetteer.name(pcode)
@@ -93,7 +94,9 @@ class Worker:
         config = dataclasses.replace(s.config, crisis=crisis)
         tables = self.split(pcode)
         figures = compute_figures(tables, config, self.gazetteer, s.day)
-        context = _context(config, figures, s.narrative, tables, s.number, revision, s.options)
+        context = report_context(
+            config, figures, s.narrative, tables, s.number, revision, s.options
+        )
         area = slugify(name)
         context["pdf_file"] = (
             report_name(s.config, s.day, s.number, revision, s.options.draft, area) + ".pdf"

@@ -23,7 +23,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -54,6 +54,8 @@ class Issued:
     fingerprint: str  # hash of what the report is made from (not who it is sent to)
     data_latest: str  # the newest date in the data when it was built
     files_sha256: str = ""  # the input files' bytes at issue: a quick check before `fingerprint`
+    # the report in its other languages ([report] languages): code -> [pdf, html, pdf_sha256]
+    editions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def day(self) -> dt.date:
@@ -206,7 +208,7 @@ def recover(output_dir: Path) -> list[str]:
 
 def issued_files(record: list[Issued]) -> set[str]:
     """The PDFs the record names (relative to the output folder): never to be replaced."""
-    return {e.pdf for e in record}
+    return {e.pdf for e in record} | {v[0] for e in record for v in e.editions.values()}
 
 
 def latest_issue(record: list[Issued], day: dt.date) -> Issued | None:

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep import __version__
-from sitrep.config import Config, InputSource, level_words, load_config, template_dirs
+from sitrep.config import Config, InputSource, load_config, template_dirs
 from sitrep.errors import NoDataError, ValidationFailed
 from sitrep.fingerprint import files_fingerprint, unchanged
 from sitrep.fingerprint import fingerprint as fingerprint  # re-exported: batch, preview
@@ -24,8 +23,6 @@ from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.record import Issued, issue_lock, latest_issue, load_record, recover
 
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
-    from sitrep.figures import Figures
-    from sitrep.narrative import Narrative
     from sitrep.pdf import PdfProcess
     from sitrep.validate import Table
     from sitrep.words import Words
@@ -112,15 +109,22 @@ def check_inputs(
 
 
 def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
-    """The narrative's problems for `day`, as `sitrep validate` lists them."""
+    """The narrative's problems for `day` in every language, as `sitrep validate` lists them."""
+    from sitrep.languages import edition_config, editions, missing_narrative, narrative_dir
     from sitrep.narrative import load_narrative
 
-    try:
-        _, problems = load_narrative(
-            config.narrative_dir, day, config.workspace, locale=config.locale, words=words
-        )
-    except ValidationFailed as failed:  # a narrative that cannot be read at all
-        return list(failed.problems)
+    problems: list[Problem] = []
+    for locale in editions(config):
+        edition = edition_config(config, locale)
+        if locale != config.locale and (missing := missing_narrative(edition, day)):
+            problems.append(missing)
+            continue
+        try:
+            problems += load_narrative(
+                narrative_dir(edition, day), day, config.workspace, locale=locale, words=words
+            )[1]
+        except ValidationFailed as failed:  # a narrative that cannot be read at all
+            problems += failed.problems
     return problems
 
 
@@ -133,7 +137,9 @@ def report_name(
         name += f"_rev{revision}"
     if area:
         name += f"_{area}"
-    return name + ("_DRAFT" if draft else "")
+    from sitrep.languages import file_suffix
+
+    return name + ("_DRAFT" if draft else "") + file_suffix(config)
 
 
 def _reuse(
@@ -157,6 +163,14 @@ def _reuse(
     pdf = config.output_dir / issued.pdf
     if not pdf.is_file() or sha256_file(pdf) != issued.pdf_sha256:
         return None
+    from sitrep.languages import language_of
+
+    editions = {language_of(config.locale): (pdf, config.output_dir / issued.html)}
+    for language, (other_pdf, other_html, digest) in issued.editions.items():
+        path = config.output_dir / other_pdf
+        if not path.is_file() or sha256_file(path) != digest:
+            return None  # an edition was removed or changed: made again (a revision if so)
+        editions[language] = (path, config.output_dir / other_html)
     return BuildResult(
         pdf,
         config.output_dir / issued.html,
@@ -166,90 +180,8 @@ def _reuse(
         options.date is None,
         True,
         [],
+        editions=editions,
     )
-
-
-def _context(
-    config: Config,
-    figures: Figures,
-    narrative: Narrative,
-    tables: dict[str, Table],
-    number: int,
-    revision: int,
-    options: BuildOptions,
-) -> dict:
-    """What the templates see: figures, narrative, inline SVG charts and map, data files.
-
-    `attachments` (the input rows used, as CSV files) is for the PDF stage, not the templates.
-    """
-    from sitrep.accessmap import access_map, load_places
-    from sitrep.attachments import NEVER_ATTACHED, table_file
-    from sitrep.charts import displacement_chart, price_chart, right_to_left
-    from sitrep.figures import source_uses
-    from sitrep.render import load_messages, make_translator
-
-    dirs = template_dirs(config.templates_dir)
-    t = make_translator(load_messages(dirs, config.locale), config.locale)
-    rtl = right_to_left(config.locale)
-    charts = {
-        "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)
-        if figures.provinces
-        else None,
-        "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
-    }
-    places = load_places(tables["places"].frame) if "places" in tables else {}
-    vias = {}
-    if "routes" in tables:
-        used_routes = {r.route_id: r.since for r in figures.routes}
-        for r in tables["routes"].frame.to_dict("records"):
-            if used_routes.get(r["route_id"]) == r["since"]:
-                vias[r["route_id"]] = r["via"]
-    the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries, rtl)
-    if the_map.places:
-        frame = tables["places"].frame
-        rows = {p.row for p in the_map.places}
-        figures.sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
-    contacts = tables["contacts"].frame.to_dict("records") if "contacts" in tables else []
-    if contacts:
-        figures.sources += source_uses(tables["contacts"], tables["contacts"].frame, None)
-    attachments = []
-    if config.attach_data:
-        for name in sorted({s.table for s in figures.sources} - NEVER_ATTACHED):
-            rows = figures.rows_used(name)
-            attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
-    return {
-        "config": config,
-        "levels": level_words(config.levels, t),
-        "title": t("report.title", country=config.country, crisis=config.crisis),
-        "number": number,
-        "revision": revision,
-        "draft": options.draft,
-        "fig": figures,
-        "narrative": narrative,
-        "contacts": contacts,
-        # sitrep.drawing escapes the cell text it draws; a drawing is markup sitrep made (its
-        # __html__), with its description for alt text
-        "charts": charts,
-        "access_map": the_map,
-        "attachments": attachments,
-        # the PDF beside the HTML edition, which links to it (a per-area report names its own)
-        "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
-        + ".pdf",
-        "places_credit": _places_credit(config),
-        "generator": f"sitrep {__version__}",
-    }
-
-
-def _places_credit(config: Config) -> str | None:
-    """The credit the P-code lists ask for, with the lists and their dates; None without."""
-    if not config.country_code:
-        return None
-    from sitrep.gazetteer import CREDIT, base_gazetteer
-
-    lists = "; ".join(
-        f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists
-    )
-    return f"{CREDIT}: {lists}"
 
 
 def build_report(options: BuildOptions) -> BuildResult:
@@ -297,6 +229,9 @@ class Rendered:
     problems: list[Problem]  # warnings and notes (errors stop before anything is rendered)
     attachments: list  # the input rows used, as CSV files for the PDF
     tables: dict[str, Table]
+    # the report in each language of `[report] languages` after the first: (locale, HTML,
+    # attachments), from the same figures and under the same number
+    translations: list[tuple[str, str, list]] = field(default_factory=list)
 
 
 Numbering = Callable[[dt.date], tuple[int, int]]  # report date -> (number, revision)
@@ -320,27 +255,47 @@ def render_report(
     # 3. figures, and the narrative written for the day
     from sitrep.figures import compute_figures
     from sitrep.gazetteer import base_gazetteer
+    from sitrep.languages import edition_config, editions, missing_narrative, narrative_dir
     from sitrep.narrative import load_narrative
     from sitrep.validate import workspace_gazetteer
 
     gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, day)
     narrative, narrative_problems = load_narrative(
-        config.narrative_dir, day, config.workspace, locale=config.locale
+        narrative_dir(config, day), day, config.workspace, locale=config.locale
     )
     problems = checked.problems + narrative_problems
     if options.strict and narrative_problems:
         raise ValidationFailed(problems)
+    others = [edition_config(config, locale) for locale in editions(config)[1:]]
+    if missing := [p for c in others if (p := missing_narrative(c, day))]:
+        raise ValidationFailed(problems + missing)
     number, revision = numbering(day)
 
-    # 4. HTML
+    # 4. HTML, in each language
+    from sitrep.context import report_context
     from sitrep.render import render_html
 
-    context = _context(config, figures, narrative, checked.tables, number, revision, options)
+    context = report_context(config, figures, narrative, checked.tables, number, revision, options)
     html = render_html(context, dirs, config.locale)
-    return Rendered(
+    rendered = Rendered(
         html, day, data_latest, number, revision, problems, context["attachments"], checked.tables
     )
+    for other in others:
+        # the same tables and figures; the place names, words and narrative of the language
+        words_gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(other))
+        other_figures = compute_figures(checked.tables, other, words_gazetteer, day)
+        other_narrative, other_problems = load_narrative(
+            narrative_dir(other, day), day, other.workspace, locale=other.locale
+        )
+        rendered.problems += other_problems
+        context = report_context(
+            other, other_figures, other_narrative, checked.tables, number, revision, options
+        )
+        rendered.translations.append(
+            (other.locale, render_html(context, dirs, other.locale), context["attachments"])
+        )
+    return rendered
 
 
 def _build(
@@ -383,30 +338,56 @@ def _build_locked(
     # 5. PDF (WeasyPrint is heavy: imported only to build, by the helper process if there is one)
     html = rendered.html
     pdf_made = pdf_process.submit(html, dirs, config.pdf_variant, rendered.attachments, day)
+    # while the helper lays out the first language, this process lays out the others
+    from sitrep.languages import edition_config, language_of
+    from sitrep.pdf import report_pdf
+
+    others = []
+    for locale, other_html, attachments in rendered.translations:
+        made = report_pdf(other_html, dirs, config.pdf_variant, attachments, day)
+        others.append((edition_config(config, locale), made, html_edition(other_html, dirs)))
     edition = html_edition(html, dirs).encode("utf-8")  # while the PDF is laid out
     result = pdf_made()
 
     # 6. write atomically, recorded as pending first and as issued once the PDF is in place
-    name = report_name(config, day, number, revision, options.draft)
-    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
-    pdf, html_path = folder / f"{name}.pdf", folder / f"{name}.html"
+    def paths(c: Config) -> tuple[Path, Path]:
+        name = report_name(c, day, number, revision, options.draft)
+        folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
+        return folder / f"{name}.pdf", folder / f"{name}.html"
+
+    pdf, html_path = paths(config)
+    translations = [(*paths(c), made.data, page.encode("utf-8")) for c, made, page in others]
     remove_stale_temporaries(config.output_dir / day.isoformat(), recursive=True)
     if options.draft:
+        for other_pdf, other_html_path, data, page in translations:
+            atomic_write(other_html_path, page)
+            atomic_write(other_pdf, data)
         atomic_write(html_path, edition)
         atomic_write(pdf, result.data)
     else:
+
+        def relative(path: Path) -> str:
+            return str(path.relative_to(config.output_dir))
+
         issued = Issued(
             day.isoformat(),
             number,
             revision,
-            str(pdf.relative_to(config.output_dir)),
-            str(html_path.relative_to(config.output_dir)),
+            relative(pdf),
+            relative(html_path),
             sha256_bytes(result.data),
             fps[1],
             rendered.data_latest.isoformat(),
             fps[0],
+            {
+                language_of(c.locale): [relative(p), relative(h), sha256_bytes(data)]
+                for (c, _, _), (p, h, data, _) in zip(others, translations, strict=True)
+            },
         )
-        notes += issue(config, issued, result.data, edition)
+        notes += issue(config, issued, result.data, edition, translations)
+    editions = {language_of(config.locale): (pdf, html_path)}
+    for (c, _, _), (p, h, _, _) in zip(others, translations, strict=True):
+        editions[language_of(c.locale)] = (p, h)
     return BuildResult(
         pdf,
         html_path,
@@ -416,8 +397,9 @@ def _build_locked(
         options.date is None,
         False,
         rendered.problems,
-        result.warnings,
+        result.warnings + [w for _, made, _ in others for w in made.warnings],
         notes,
+        editions,
     )
 
 
