@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from sitrep.drawing import LINE, Box, Canvas, Fonts, nice_range, overlap
+from sitrep.languages import right_to_left as right_to_left  # re-exported: callers use charts
+from sitrep.numerals import date, decimal, percent
 
 if TYPE_CHECKING:
     from sitrep.figures import Figures
@@ -86,29 +86,30 @@ class Formats:
     """Numbers and dates in the report's locale (Babel), for labels and descriptions."""
 
     locale: str
+    system: str = "latn"  # the digits (sitrep.numerals)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return decimal(value, self.locale, self.system)
 
     def percent(self, value: float) -> str:
         sign = "+" if value > 0.0005 else ""
-        return sign + format_percent(value, locale=self.locale)
+        return sign + percent(value, self.locale, self.system)
 
     def day(self, value: dt.date) -> str:
-        return format_date(value, "d MMM", locale=self.locale)
+        return date(value, "d MMM", self.locale, self.system)
 
     def long_day(self, value: dt.date) -> str:
-        return format_date(value, "d MMMM", locale=self.locale)
+        return date(value, "d MMMM", self.locale, self.system)
 
     def span(self, t: Translate, start: dt.date, end: dt.date) -> str:
         """15 to 24 August 2021: the catalogue's words, the locale's dates, nothing repeated."""
         if (start.year, start.month) == (end.year, end.month):
-            first = format_date(start, "d", locale=self.locale)
+            first = date(start, "d", self.locale, self.system)
         elif start.year == end.year:
             first = self.long_day(start)
         else:
-            first = format_date(start, "d MMMM y", locale=self.locale)
-        return t("chart.range", start=first, end=format_date(end, "d MMMM y", locale=self.locale))
+            first = date(start, "d MMMM y", self.locale, self.system)
+        return t("chart.range", start=first, end=date(end, "d MMMM y", self.locale, self.system))
 
 
 _DRAWN: OrderedDict[str, object] = OrderedDict()  # recent drawings, by what they show
@@ -206,7 +207,7 @@ def displacement_chart(
     """New displacement per day over the period, the days since the last report darker."""
 
     def draw() -> Drawn:
-        fonts, formats = Fonts(font_dirs), Formats(locale)
+        fonts, formats = Fonts(font_dirs), Formats(locale, getattr(t, "numbering", "latn"))
         parts = [
             _displacement(Canvas(w, 0, fonts, s, rtl), fig.daily, fig.previous_date, t, formats)
             for w, s in VARIANTS.values()
@@ -296,7 +297,7 @@ def price_chart(
         return None
 
     def draw() -> Drawn:
-        fonts, formats = Fonts(font_dirs), Formats(locale)
+        fonts, formats = Fonts(font_dirs), Formats(locale, getattr(t, "numbering", "latn"))
         parts = [
             _prices(Canvas(w, 0, fonts, s, rtl), prices, t, formats) for w, s in VARIANTS.values()
         ]
@@ -411,13 +412,3 @@ def _name_line_ends(canvas, series, x1, y0, y1, x_of, y_of) -> None:
     for (_, name, s), y in zip(ends, ys, strict=True):
         colour = COMMODITY_COLOURS.get(s.commodity, PALETTE["muted"])
         canvas.text(x1 + 6, y, name, colour=colour)
-
-
-def right_to_left(locale: str) -> bool:
-    """True for a locale written right to left (ar, fa, ps, he, ur...), from CLDR via Babel."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(locale.replace("-", "_")).text_direction == "rtl"
-    except (ValueError, UnknownLocaleError):
-        return False

@@ -39,7 +39,7 @@ def report_context(
     from sitrep.report import report_name
 
     dirs = template_dirs(config.templates_dir)
-    t = make_translator(load_messages(dirs, config.locale), config.locale)
+    t = make_translator(load_messages(dirs, config.locale), config.locale, config.digits)
     rtl = right_to_left(config.locale)
     charts = {
         "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)

@@ -139,3 +139,13 @@ def parse_digits(report: dict) -> tuple[str, list[str]]:
             f"('latn' for 0-9, 'arab' for Arabic-Indic digits)"
         ]
     return value, []
+
+
+def right_to_left(locale: str) -> bool:
+    """True for a locale written right to left (ar, fa, ps, he, ur...), from CLDR via Babel."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(locale.replace("-", "_")).text_direction == "rtl"
+    except (ValueError, UnknownLocaleError):
+        return False

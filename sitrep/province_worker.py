@@ -76,8 +76,12 @@ class Worker:
             shared.tables, place_pcodes(shared.tables, self.gazetteer), self.gazetteer
         )
         # Compiled once: render_html would compile every template again for each province.
-        self.env = make_environment(shared.dirs, shared.config.locale)
-        self.t = make_translator(load_messages(shared.dirs, shared.config.locale))
+        self.env = make_environment(shared.dirs, shared.config.locale, shared.config.digits)
+        self.t = make_translator(
+            load_messages(shared.dirs, shared.config.locale),
+            shared.config.locale,
+            shared.config.digits,
+        )
 
     def html(self, pcode: str, revision: int) -> tuple[str, dict]:
         from sitrep.config import slugify

@@ -257,7 +257,7 @@ def _stylesheet_colours(dirs: list[Path]) -> Markup:
 
 def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Path]) -> bytes:
     """The archive page: the `archive.html` template (a workspace may override it), plain data."""
-    env = make_environment(dirs, config.locale)
+    env = make_environment(dirs, config.locale, config.digits)
     context = {
         "title": title,
         "office": config.issuing_office,

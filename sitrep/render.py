@@ -25,10 +25,10 @@ from typing import Any
 
 import jinja2
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from sitrep.errors import RenderError
+from sitrep.languages import right_to_left
+from sitrep.numerals import compact, date, decimal, localise, numbering_system, percent
 from sitrep.safety import format_message
 
 FALLBACK_LANGUAGE = "en"
@@ -106,6 +106,7 @@ class Translator:
 
     messages: dict[str, str]
     locale: str = FALLBACK_LANGUAGE
+    numbering: str = "latn"  # the digits numbers and dates are written in (sitrep.numerals)
 
     def __call__(self, key: str, /, **values: object) -> str:
         if key not in self.messages and f"{key}.other" in self.messages:
@@ -113,6 +114,11 @@ class Translator:
             key = f"{key}.{form}" if f"{key}.{form}" in self.messages else f"{key}.other"
         if key not in self.messages:
             raise RenderError(f"no message {key!r} in the templates' i18n catalogue")
+        if self.numbering != "latn":  # a count or a report number in the report's digits
+            values = {
+                k: localise(str(v), self.numbering) if type(v) is int else v
+                for k, v in values.items()
+            }
         try:
             # only {name} placeholders: a catalogue must not walk attributes to the environment
             return format_message(self.messages[key], values)
@@ -120,16 +126,21 @@ class Translator:
             raise RenderError(f"message {key!r}: bad placeholder {exc}") from None
 
 
-def make_translator(messages: dict[str, str], locale: str = FALLBACK_LANGUAGE) -> Translator:
-    return Translator(messages, locale)
+def make_translator(
+    messages: dict[str, str], locale: str = FALLBACK_LANGUAGE, digits: str = "default"
+) -> Translator:
+    """`digits`: `[report] digits` ("default": the locale's own, "latn", "arab")."""
+    return Translator(messages, locale, numbering_system(locale, digits))
 
 
-def date_for(value: dt.date | None, reference: dt.date | None, locale: str) -> str:
+def date_for(
+    value: dt.date | None, reference: dt.date | None, locale: str, system: str = "latn"
+) -> str:
     """'31 Dec' for a date of the report's year, '31 Dec 2024' for another year; '--' if none."""
     if value is None:
         return "--"
     pattern = "d MMM" if reference is None or value.year == reference.year else "d MMM y"
-    return format_date(value, pattern, locale=locale)
+    return date(value, pattern, locale, system)
 
 
 def headline_number(value: int | None, rounding: str, t: Translator, locale: str) -> str:
@@ -137,10 +148,9 @@ def headline_number(value: int | None, rounding: str, t: Translator, locale: str
     if value is None:
         return "--"
     if rounding != "compact" or abs(value) < 10_000:
-        return format_decimal(value, locale=locale)
+        return decimal(value, locale, t.numbering)
     digits = 2 if abs(value) >= 1_000_000 else 0
-    text = format_compact_decimal(value, format_type="long", locale=locale, fraction_digits=digits)
-    return t("headline.about", n=text)
+    return t("headline.about", n=compact(value, locale, t.numbering, digits))
 
 
 def change_text(k: Any, t: Translator, locale: str, reference: dt.date | None) -> str:
@@ -150,13 +160,14 @@ def change_text(k: Any, t: Translator, locale: str, reference: dt.date | None) -
         return t("kf.no_baseline")
     value = k.change
     sign = "+" if value > 0 else "-" if value < 0 else ""
-    change = sign + format_decimal(abs(value), locale=locale) if value else t("change.none")
-    date = date_for(k.baseline.date, reference, locale)
+    change = sign + decimal(abs(value), locale, t.numbering) if value else t("change.none")
+    when = date_for(k.baseline.date, reference, locale, t.numbering)
     if k.baseline.kind == "round":
         if k.baseline.round:
-            return t("kf.vs_round", change=change, round=k.baseline.round, date=date)
-        return t("kf.vs_assessment", change=change, date=date)
-    return t("kf.vs_report", change=change, date=date)
+            number = localise(str(k.baseline.round), t.numbering)
+            return t("kf.vs_round", change=change, round=number, date=when)
+        return t("kf.vs_assessment", change=change, date=when)
+    return t("kf.vs_report", change=change, date=when)
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -221,7 +232,7 @@ def bytecode_cache(salt: str = "") -> jinja2.BytecodeCache | None:
     return _BytecodeCache(str(folder), salt)
 
 
-def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
+def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> jinja2.Environment:
     """The one environment a workspace's templates are rendered in (`sitrep.sandbox`)."""
     from sitrep.config import DEFAULT_TEMPLATES
     from sitrep.sandbox import SafeLoader, SitrepSandbox
@@ -238,18 +249,19 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     messages = load_messages(dirs, locale)
-    t = make_translator(messages, locale)
+    t = make_translator(messages, locale, digits)
+    system = t.numbering
 
     def number(value: int | float | None) -> str:
         """Thousands separators for the locale; '--' for missing (0 stays 0)."""
-        return "--" if value is None else format_decimal(value, locale=locale)
+        return "--" if value is None else decimal(value, locale, system)
 
     def signed(value: int | None) -> str:
         """+1,200 / −300 / 0; '--' when there is nothing to compare with."""
         if value is None:
             return "--"
         sign = "+" if value > 0 else "-" if value < 0 else ""
-        return sign + format_decimal(abs(value), locale=locale)
+        return sign + decimal(abs(value), locale, system)
 
     def change(value: int | None) -> str:
         if value is None:
@@ -260,10 +272,10 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         if value is None:
             return "--"
         sign = "+" if value > 0.0005 else "-" if value < -0.0005 else ""
-        return sign + format_percent(abs(value), locale=locale)
+        return sign + percent(abs(value), locale, system)
 
     def long_date(value: dt.date | None) -> str:
-        return "--" if value is None else format_date(value, "d MMMM y", locale=locale)
+        return "--" if value is None else date(value, "d MMMM y", locale, system)
 
     def reference(context: Any) -> dt.date | None:
         fig = context.get("fig")
@@ -272,7 +284,7 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
     @jinja2.pass_context
     def short_date(context: Any, value: dt.date | None) -> str:
         """'31 Dec', with the year when it is not the report's: '31 Dec 2024'."""
-        return date_for(value, reference(context), locale)
+        return date_for(value, reference(context), locale, system)
 
     @jinja2.pass_context
     def headline(context: Any, value: int | None) -> str:
@@ -285,8 +297,8 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
     def kf_change(context: Any, k: Any) -> str:
         return change_text(k, t, locale, reference(context))
 
-    def percent(value: float | None) -> str:
-        return "--" if value is None else format_percent(value, locale=locale)
+    def share(value: float | None) -> str:
+        return "--" if value is None else percent(value, locale, system)
 
     def dash(value: object) -> object:
         return "--" if value is None or value == "" else value
@@ -321,7 +333,7 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         short_date=short_date,
         headline=headline,
         kf_change=kf_change,
-        percent=percent,
+        percent=share,
         dash=dash,
         word=word,
     )
@@ -330,7 +342,14 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         """The words around the page numbers ("Page ", " of ", ""), for the CSS footer."""
         return t("report.page", page="\x00", pages="\x00").split("\x00")
 
-    env.globals.update(t=t, locale=locale, page_parts=page_parts)
+    def digits_of(value: object) -> str:
+        """A count or round number written in the report's digits ('12' -> '١٢')."""
+        return localise(str(value), system)
+
+    env.filters.update(digits=digits_of)
+    env.globals.update(
+        t=t, locale=locale, page_parts=page_parts, rtl=right_to_left(locale), numbering=system
+    )
     env.bytecode_cache = bytecode_cache(compile_salt(env))  # before any template is loaded
     return env
 
@@ -341,7 +360,8 @@ def render_html(
     """The report as one HTML document; `env` from `make_environment`, to reuse its templates."""
     from sitrep.sandbox import render_template
 
-    env = env or make_environment(dirs, locale)
+    config = context.get("config")
+    env = env or make_environment(dirs, locale, getattr(config, "digits", "default"))
     return render_template(env, "report.html", context, dirs)
 
 

@@ -1,0 +1,66 @@
+"""Digits in the report's locale: Latin (0-9), Arabic-Indic (٠-٩) or Persian (۰-۹).
+
+CLDR gives each locale a default numbering system (Arabic in Sudan and Egypt, Latin in the
+Maghreb and in plain `ar`), and `[report] digits` chooses one: "default", "latn" or "arab".
+Babel formats the number with the system's separators but always writes Latin digits, so
+the digits are replaced here. Only numbers sitrep formats change: a P-code stays as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
+
+DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+def numbering_system(locale: str, digits: str = "default") -> str:
+    """'latn', 'arab' or 'arabext': the setting's, else the locale's own when sitrep has it."""
+    if digits in DIGITS:
+        return digits
+    try:
+        own = Locale.parse(locale.replace("-", "_")).default_numbering_system
+    except (UnknownLocaleError, ValueError):
+        return "latn"
+    return own if own in DIGITS else "latn"
+
+
+def localise(text: str, system: str) -> str:
+    """'12٬345' -> '١٢٬٣٤٥' for 'arab'; Latin digits stay for 'latn'."""
+    if system == "latn" or system not in DIGITS:
+        return text
+    return text.translate(str.maketrans(DIGITS["latn"], DIGITS[system]))
+
+
+def _babel_system(system: str) -> str:
+    return system if system in ("latn", "arab", "arabext") else "latn"
+
+
+def decimal(value: float, locale: str, system: str = "latn") -> str:
+    text = format_decimal(value, locale=locale, numbering_system=_babel_system(system))
+    return localise(text, system)
+
+
+def percent(value: float, locale: str, system: str = "latn") -> str:
+    text = format_percent(value, locale=locale, numbering_system=_babel_system(system))
+    if system != "latn":
+        text = text.replace("%", "\u066a")  # ٪, the Arabic percent sign Babel leaves Latin
+    return localise(text, system)
+
+
+def compact(value: float, locale: str, system: str, fraction_digits: int) -> str:
+    text = format_compact_decimal(
+        value,
+        format_type="long",
+        locale=locale,
+        fraction_digits=fraction_digits,
+        numbering_system=_babel_system(system),
+    )
+    return localise(text, system)
+
+
+def date(value: dt.date, pattern: str, locale: str, system: str = "latn") -> str:
+    return localise(format_date(value, pattern, locale=locale), system)
