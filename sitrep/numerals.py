@@ -63,4 +63,8 @@ def compact(value: float, locale: str, system: str, fraction_digits: int) -> str
 
 
 def date(value: dt.date, pattern: str, locale: str, system: str = "latn") -> str:
-    return localise(format_date(value, pattern, locale=locale), system)
+    """The date in the locale's words; French writes the first of the month "1er juin"."""
+    text = format_date(value, pattern, locale=locale)
+    if value.day == 1 and pattern.startswith("d ") and locale.lower().startswith("fr"):
+        text = "1er" + text[1:]  # CLDR has no ordinal day in its patterns
+    return localise(text, system)
