@@ -200,19 +200,26 @@ def _people(frame: pd.DataFrame, household_size: int | None) -> pd.Series:
 
 
 def _displacement(
-    fig: Figures, table: Table, gazetteer: Gazetteer, config: Config, named: set[str]
+    fig: Figures,
+    table: Table,
+    gazetteer: Gazetteer,
+    config: Config,
+    named: set[str],
+    total_only: bool = False,
 ) -> None:
     frame = table.frame
     # to_numpy(bool): on an empty frame the mask would be object-typed, read as column labels
     in_period = frame["date"].map(lambda d: fig.period_start <= d <= fig.report_date)
     frame = frame[in_period.to_numpy(dtype=bool)].copy()
     frame["n"] = _people(frame, config.household_size)
+    fig.displaced_period = int(frame["n"].sum())
+    if total_only:  # a baseline: the key figure's total is all that is compared
+        return
     frame["est"] = frame["people"].isna()
     admin1 = {a: admin1_of(a, gazetteer) for a in frame["district"].unique()}
     frame["province"] = frame["district"].map(admin1)
     prev = fig.previous_date
     frame["new"] = frame["date"].map(lambda d: prev is None or d > prev).astype(bool)
-    fig.displaced_period = int(frame["n"].sum())
     fig.displaced_since_previous = int(frame.loc[frame["new"], "n"].sum()) if prev else None
     fig.displaced_today = int(frame.loc[frame["date"] == fig.report_date, "n"].sum())
     families = frame["families"].dropna()
@@ -287,10 +294,10 @@ def _snapshot(
     gazetteer: Gazetteer,
     day: dt.date,
     previous: dt.date | None,
-    stocks: bool = True,
+    baseline: bool = False,
 ) -> Figures:
-    """The figures as of `day`; `stocks=False` leaves out IDPs present (compared by round, not
-    with the previous report)."""
+    """The figures as of `day`. `baseline`: only what a key figure compares with the previous
+    report (no IDPs present, compared by round instead; no prices or tables by area)."""
     fig = Figures(
         day, previous, next_report_date(config, day), config.period_start, config.household_size
     )
@@ -299,14 +306,14 @@ def _snapshot(
         blockade_figures(fig, tables["blockades"], gazetteer)
     if "routes" in tables:
         route_figures(fig, tables["routes"])
-    if "prices" in tables:
+    if "prices" in tables and not baseline:
         blockades = [(b.area_pcode, b.commodity, b.start) for b in fig.blockades + fig.lifted]
         fig.prices, used = price_series(tables["prices"], fig.period_start, day, blockades)
         fig.sources += source_uses(tables["prices"], used, "date")
     named = named_areas(fig)
     if "displacement" in tables:
-        _displacement(fig, tables["displacement"], gazetteer, config, named)
-    if "idps" in tables and stocks:
+        _displacement(fig, tables["displacement"], gazetteer, config, named, baseline)
+    if "idps" in tables and not baseline:
         _idps(fig, tables["idps"], gazetteer, config)
         if fig.idps:
             fig.idp_groups = stock_groups(fig.idps, gazetteer, fig.top_areas, named)
@@ -321,7 +328,7 @@ def compute_figures(
     previous_date = previous_report_date(config, report_date)
     fig = _snapshot(tables, config, gazetteer, report_date, previous_date)
     before = (
-        _snapshot(tables, config, gazetteer, previous_date, None, stocks=False)
+        _snapshot(tables, config, gazetteer, previous_date, None, baseline=True)
         if previous_date
         else None
     )

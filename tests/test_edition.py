@@ -292,7 +292,7 @@ def test_the_edition_reads_on_a_phone_and_loads_nothing(built_sample, browser) -
 
         assert page.evaluate("document.fonts.check('12px \"Noto Sans\"')")
         assert ("Noto Sans", True) in fonts_used(page, "h1.report-title")
-        cell = "table.places td.local[lang=prs]"
+        cell = "table.places td.local[dir=auto]"
         assert page.locator(cell).first.inner_text() == "کابل"
         assert fonts_used(page, cell) == [("Noto Sans Arabic", True)]
         loaded = page.evaluate(
