@@ -156,37 +156,41 @@ def _plan(output: Path, folder: Path, record: list[Issued]) -> tuple[list, list[
     """
     copies, entries, same, conflicts = [], [], 0, []
     for issued in sorted(record, key=lambda e: (e.date, e.revision), reverse=True):
-        pdf, html = output / issued.pdf, output / issued.html
-        for source in (pdf, html):
-            if not source.is_file():
-                raise SitrepError(
-                    f"{source} is in the record of issued reports ({output / 'issued.json'}) "
-                    f"but missing. Build it again with: sitrep build --date {issued.date}"
+        # the report in each of its languages ([report] languages), the first one first
+        files = [(issued.pdf, issued.html, issued.pdf_sha256)]
+        files += [(p, h, digest) for p, h, digest in issued.editions.values()]
+        for pdf_name, html_name, pdf_sha256 in files:
+            pdf, html = output / pdf_name, output / html_name
+            for source in (pdf, html):
+                if not source.is_file():
+                    raise SitrepError(
+                        f"{source} is in the record of issued reports ({output / 'issued.json'})"
+                        f" but missing. Build it again with: sitrep build --date {issued.date}"
+                    )
+            edition = html.read_bytes()
+            # The record holds the PDF's hash; the edition is hashed here.
+            for source, digest in ((pdf, pdf_sha256), (html, sha256_bytes(edition))):
+                target = folder / source.relative_to(output)
+                if not target.is_file():
+                    copies.append((source, target))
+                elif _same_file(target, source.stat().st_size, digest):
+                    same += 1
+                else:
+                    conflicts.append(target)
+            title, language, highlights, figures = read_edition(edition.decode("utf-8"))
+            entries.append(
+                Entry(
+                    issued.date,
+                    issued.number,
+                    issued.revision,
+                    title,
+                    language,
+                    Path(pdf_name).as_posix(),
+                    Path(html_name).as_posix(),
+                    highlights,
+                    figures,
                 )
-        edition = html.read_bytes()
-        # The record holds the PDF's hash; the edition is hashed here.
-        for source, digest in ((pdf, issued.pdf_sha256), (html, sha256_bytes(edition))):
-            target = folder / source.relative_to(output)
-            if not target.is_file():
-                copies.append((source, target))
-            elif _same_file(target, source.stat().st_size, digest):
-                same += 1
-            else:
-                conflicts.append(target)
-        title, language, highlights, figures = read_edition(edition.decode("utf-8"))
-        entries.append(
-            Entry(
-                issued.date,
-                issued.number,
-                issued.revision,
-                title,
-                language,
-                Path(issued.pdf).as_posix(),
-                Path(issued.html).as_posix(),
-                highlights,
-                figures,
             )
-        )
     if conflicts:
         names = "\n  ".join(map(str, conflicts))
         raise PublishConflict(

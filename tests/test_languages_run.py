@@ -75,6 +75,14 @@ def test_french_and_english_under_one_number(tmp_path) -> None:
     assert len(record) == 1 and record[0]["number"] == 10
     assert record[0]["editions"]["en"][0] == f"{DAY}/{english_pdf.name}"
 
+    # published together: both files, and the archive lists each in its language
+    from sitrep.publish import publish
+
+    publish(ws, tmp_path / "site")
+    assert (tmp_path / "site" / DAY / english_pdf.name).is_file()
+    archive = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert '<article lang="fr"' in archive and '<article lang="en"' in archive
+
     # an unchanged build returns both; an edition removed is made again
     again = build_report(BuildOptions(workspace=ws))
     assert again.reused and again.edition("en") == (english_pdf, english_html)
