@@ -83,10 +83,6 @@ def html_to_pdf(
     loggers = [logging.getLogger("weasyprint"), LOG]
     for logger in loggers:
         logger.addHandler(collect)
-    # What lives before the layout (tables, templates, fonts, a batch's shared state) is kept
-    # out of the collector's passes while WeasyPrint allocates: they would walk it again and
-    # again (15% of a province report's layout in a batch worker). Given back afterwards.
-    gc.freeze()
     try:
         document = weasyprint.HTML(
             string=html, base_url=ASSET_BASE, url_fetcher=make_fetcher(roots)
@@ -99,7 +95,6 @@ def html_to_pdf(
     except Exception as exc:  # WeasyPrint has no single error type
         raise RenderError(f"WeasyPrint could not lay out the report: {exc}") from exc
     finally:
-        gc.unfreeze()
         for logger in loggers:
             logger.removeHandler(collect)
     return PdfResult(data, collect.messages)
@@ -125,6 +120,24 @@ def report_pdf(
     return html_to_pdf(html, roots, report_identifier(html), variant, attachments, created)
 
 
+def build_pdf(
+    html: str,
+    roots: list[Path],
+    variant: str | None,
+    attachments: Sequence[DataFile] = (),
+    created: dt.date | None = None,
+) -> PdfResult:
+    """`report_pdf` as sitrep runs it: what lives before the layout (WeasyPrint's modules,
+    the tables, templates and fonts, a batch's shared state) is kept out of the garbage
+    collector's passes while WeasyPrint allocates, and given back afterwards. The passes would
+    walk it again and again: 15-25% of a layout in a batch worker. The same bytes."""
+    gc.freeze()
+    try:
+        return report_pdf(html, roots, variant, attachments, created)
+    finally:
+        gc.unfreeze()
+
+
 IN_PROCESS = "SITREP_PDF_IN_PROCESS"  # set: never a helper process (profiling, debugging)
 
 
@@ -144,7 +157,7 @@ def _serve(conn: Connection) -> None:
     except EOFError:  # the build stopped before its PDF stage
         return
     try:
-        reply = ("ok", report_pdf(*job))
+        reply = ("ok", build_pdf(*job))
     except Exception as exc:  # sent back to be raised in the build
         reply = ("error", exc if isinstance(exc, RenderError) else RenderError(str(exc)))
     conn.send(reply)
@@ -244,7 +257,7 @@ class PdfProcess:
                 return value
             finally:
                 self.close()
-        return report_pdf(*job)
+        return build_pdf(*job)
 
     def close(self) -> None:
         """End the helper: at once unless it has just sent its report (then it is ending)."""

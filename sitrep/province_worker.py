@@ -111,7 +111,7 @@ class Worker:
         return sha256_bytes(html.encode() + self.shared.assets_sha256.encode())
 
     def build(self, job: Job) -> Outcome:
-        from sitrep.pdf import report_pdf
+        from sitrep.pdf import build_pdf
 
         s, issued = self.shared, job.issued
         start = time.perf_counter()
@@ -129,7 +129,7 @@ class Worker:
             return Outcome(job.province, name, "reused", revision, html, b"", key)
         seconds_html = time.perf_counter() - start
         attachments = context.get("attachments", ())
-        result = report_pdf(html, s.dirs, s.config.pdf_variant, attachments, s.day)
+        result = build_pdf(html, s.dirs, s.config.pdf_variant, attachments, s.day)
         seconds_pdf = time.perf_counter() - start - seconds_html
         return Outcome(
             job.province,

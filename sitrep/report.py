@@ -340,11 +340,11 @@ def _build_locked(
     pdf_made = pdf_process.submit(html, dirs, config.pdf_variant, rendered.attachments, day)
     # while the helper lays out the first language, this process lays out the others
     from sitrep.languages import edition_config, language_of
-    from sitrep.pdf import report_pdf
+    from sitrep.pdf import build_pdf
 
     others = []
     for locale, other_html, attachments in rendered.translations:
-        made = report_pdf(other_html, dirs, config.pdf_variant, attachments, day)
+        made = build_pdf(other_html, dirs, config.pdf_variant, attachments, day)
         others.append((edition_config(config, locale), made, html_edition(other_html, dirs)))
     edition = html_edition(html, dirs).encode("utf-8")  # while the PDF is laid out
     result = pdf_made()
