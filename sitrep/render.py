@@ -135,17 +135,6 @@ def date_for(value: dt.date | None, reference: dt.date | None, locale: str) -> s
     return format_date(value, pattern, locale=locale)
 
 
-@functools.cache
-def long_pattern(locale: str) -> str:
-    """A full date's pattern: day first in English too ("24 August 2021", as OCHA writes it),
-    the language's own long date elsewhere ("24 de agosto de 2021", "24 août 2021")."""
-    try:
-        rules = Locale.parse(locale.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return "d MMMM y"
-    return "d MMMM y" if rules.language == "en" else rules.date_formats["long"].pattern
-
-
 def headline_number(value: int | None, rounding: str, t: Translator, locale: str) -> str:
     """A key figure or heading number: exact, or "some 1.29 million" with `compact` rounding."""
     if value is None:
@@ -277,7 +266,7 @@ def make_environment(dirs: list[Path], locale: str) -> jinja2.Environment:
         return sign + format_percent(abs(value), locale=locale)
 
     def long_date(value: dt.date | None) -> str:
-        return "--" if value is None else format_date(value, long_pattern(locale), locale=locale)
+        return "--" if value is None else format_date(value, "d MMMM y", locale=locale)
 
     def reference(context: Any) -> dt.date | None:
         fig = context.get("fig")
