@@ -114,7 +114,42 @@ def workbook_words(iso3: str, language: str, today: dt.date) -> Words:
         for a in gazetteer.level(level)
     )
     levels = level_words((), make_translator(messages))
-    return Words(messages, levels, places, today)
+    return Words(messages, levels, places, today, vocabulary_words(messages, language))
+
+
+# The report's catalogue section naming each vocabulary's words ([status] closed = "cerrada").
+CATALOGUE_SECTIONS = {
+    "route_status": "status",
+    "blockade_status": "bstatus",
+    "commodity": "commodity",
+    "constraint": "constraint",
+}
+
+
+def vocabulary_words(messages: dict[str, str], language: str) -> dict[str, tuple[str, ...]]:
+    """The dropdowns' words in `language`: the report's own word for each ("cerrada"), so the
+    workbook and the report agree, where sitrep reads it back as that word; else the first
+    of the language's input spellings that it does; else the English word. Empty for English."""
+    from sitrep.schema import VOCABULARIES
+    from sitrep.words import builtin_words, fold, spellings, word_key
+
+    if language == "en":
+        return {}
+    own = spellings(language)
+    choices: dict[str, tuple[str, ...]] = {}
+    for vocab, table in VOCABULARIES.items():
+        reads = builtin_words().vocabulary(vocab)
+        words = []
+        for canonical in table:
+            key = canonical.replace(" ", "_").replace("/", "_")
+            candidates = [messages.get(f"{CATALOGUE_SECTIONS.get(vocab)}.{key}", "")]
+            candidates += own.get(vocab, {}).get(canonical, [])
+            fits = [w for w in candidates if w and reads.get(word_key(w)) == canonical]
+            # a word that also means "missing" ("لا يوجد") would be read as a blank: last
+            fits.sort(key=lambda w: fold(w) in builtin_words().missing)
+            words.append(fits[0] if fits else canonical)
+        choices[vocab] = tuple(words)
+    return choices
 
 
 def create_workspace(
@@ -157,8 +192,8 @@ def create_workspace(
     (templates / "README.txt").write_text(readme, encoding="utf-8")
     narrative = directory / "inputs" / "narrative"
     narrative.mkdir(parents=True, exist_ok=True)
-    (narrative / "EXAMPLE.md").write_text(EXAMPLE_NARRATIVE, encoding="utf-8")
-    (narrative / "README.txt").write_text(
-        NARRATIVE_README.format(today=today.isoformat()), encoding="utf-8"
-    )
+    example = words("init.narrative_example", EXAMPLE_NARRATIVE)
+    (narrative / "EXAMPLE.md").write_text(example, encoding="utf-8")
+    readme = words("init.narrative_readme", NARRATIVE_README, today=today.isoformat())
+    (narrative / "README.txt").write_text(readme, encoding="utf-8")
     return [directory / CONFIG_NAME, directory / WORKBOOK, templates, narrative / "EXAMPLE.md"]

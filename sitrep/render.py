@@ -72,11 +72,14 @@ def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
 
 def _overlay(messages: dict[str, str], layer: dict[str, str]) -> None:
     """`layer` over `messages`; a plain entry replaces plural forms of the same key, and plural
-    forms replace a plain entry: the later catalogue has the last word either way."""
+    forms replace a plain entry and all the earlier forms (a workspace's `one`/`other` leave no
+    sitrep `many` behind): the later catalogue has the last word either way."""
     for key in layer:
         base, _, form = key.rpartition(".")
         if form in PLURAL_FORMS:
             messages.pop(base, None)
+            for plural in PLURAL_FORMS:
+                messages.pop(f"{base}.{plural}", None)
         else:
             for plural in PLURAL_FORMS:
                 messages.pop(f"{key}.{plural}", None)

@@ -176,6 +176,19 @@ def builtin_words() -> Words:
     return words
 
 
+@functools.cache
+def spellings(language: str) -> dict[str, dict[str, list[str]]]:
+    """A language's own spellings of each vocabulary's words, as written in its data file:
+    {"route_status": {"closed": ["cerrado", ...]}}; empty for English (the words themselves)."""
+    from sitrep.schema import VOCABULARIES
+
+    path = resources.files("sitrep") / "data" / "words" / f"{language}.toml"
+    if language not in LANGUAGES[1:] or not path.is_file():
+        return {}
+    data = _read(Path(f"{language}.toml"), path.read_text(encoding="utf-8"))
+    return {vocab: dict(data.get(vocab, {})) for vocab in VOCABULARIES}
+
+
 def workspace_words(workspace: Path, locale: str = "en") -> Words:
     """The built-in words, plus the workspace's `inputs/words.toml` if it has one.
 

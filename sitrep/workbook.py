@@ -74,6 +74,8 @@ class Words:
     levels: tuple[str, str] = ("Admin 1", "Admin 2")
     places: tuple[Place, ...] = ()
     today: dt.date = dt.date(2025, 6, 30)
+    # vocab -> its words in the workbook's language, in the schema's order (English if absent)
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __call__(self, key: str, default: str = "", **values: object) -> str:
         """The catalogue's `workbook.<key>` ("init.<key>" as is), its {names} filled in."""
@@ -85,6 +87,10 @@ class Words:
         admin1 = [p for p in self.places if p.level == 1]
         admin2 = [p for p in self.places if p.level == 2] or admin1
         return admin2[:3], admin1
+
+    def vocabulary(self, vocab: str) -> tuple[str, ...]:
+        """A vocabulary's words as the dropdown offers them: the language's, else English."""
+        return tuple(self.choices.get(vocab) or VOCABULARIES[vocab])
 
 
 def header_text(column: Column, words: Words | None = None) -> str:
@@ -101,11 +107,13 @@ def header_text(column: Column, words: Words | None = None) -> str:
     return words(f"header.{column.name}", english)
 
 
-def column_width(column: Column, header: str) -> int:
+def column_width(column: Column, header: str, words: Words | None = None) -> int:
     if column.kind in WIDTHS:
         return max(WIDTHS[column.kind], len(header) + 3)
     if column.kind == "vocab":
-        return max(14, max(len(w) for w in VOCABULARIES[column.vocab or ""]) + 4)
+        vocab = column.vocab or ""
+        choices = words.vocabulary(vocab) if words else VOCABULARIES[vocab]
+        return max(14, max(len(w) for w in choices) + 4)
     return 32 if column.name in WIDE_TEXT else max(14, len(header) + 4)
 
 
@@ -138,13 +146,13 @@ def _write_sheet(
     last_row = max(ws.max_row, DATA_ROWS)
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = column_width(column, headers[index - 1])
+        ws.column_dimensions[letter].width = column_width(column, headers[index - 1], words)
         number_format = {"date": "yyyy-mm-dd", "people": "#,##0"}.get(column.kind)
         if number_format:
             for (cell,) in ws.iter_rows(min_row=3, max_row=last_row, min_col=index, max_col=index):
                 cell.number_format = number_format
         if column.kind == "vocab" and column.vocab:
-            vocabulary = ",".join(VOCABULARIES[column.vocab])
+            vocabulary = ",".join(_words(words).vocabulary(column.vocab))
             rule = DataValidation(type="list", formula1=f'"{vocabulary}"', allow_blank=True)
             rule.error = _words(words)("choose", "Choose one of: {words}", words=vocabulary)
             rule.errorTitle = headers[index - 1]
@@ -181,7 +189,7 @@ def _example(column: Column, words: Words, n: int) -> str:
     if column.kind == "date":
         return words.today.isoformat()
     if column.kind == "vocab" and column.vocab:
-        return next(iter(VOCABULARIES[column.vocab]))
+        return words.vocabulary(column.vocab)[0]
     if column.name in ("place", "market", "origin", "from") and area:
         return area.name
     if column.name in ("to", "destination") and len(admin2) > 1:
@@ -200,7 +208,7 @@ def _kind_text(column: Column, words: Words) -> str:
         day = words.today
         text = text.format(iso=day.isoformat(), dmy=day.strftime("%d/%m/%Y"))
     if column.vocab:
-        text += " (" + ", ".join(VOCABULARIES[column.vocab]) + ")"
+        text += " (" + ", ".join(words.vocabulary(column.vocab)) + ")"
     if column.unique:
         text += " " + words("unique")
     return text

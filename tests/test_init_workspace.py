@@ -230,3 +230,78 @@ def test_every_column_with_a_hashtag_has_a_french_header() -> None:
         if c.hxl and c.name != "district" and f"workbook.header.{c.name}" not in french
     ]
     assert not missing  # the district's header is the workspace's level-2 word
+
+
+@pytest.mark.parametrize(
+    ("country", "language", "about", "title", "heading"),
+    [
+        ("COL", "es", "Acerca de", "Cómo lee sitrep este libro", "Aspectos destacados"),
+        ("SDN", "ar", "حول", "كيف يقرأ sitrep هذا المصنّف", "أبرز النقاط"),
+    ],
+)
+def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
+    tmp_path: Path, country: str, language: str, about: str, title: str, heading: str
+) -> None:
+    """Headers, the About sheet, the dropdowns and the example narrative in the language; the
+    hashtag row as in English; a row typed with the dropdowns' words validates."""
+    from openpyxl.utils import get_column_letter
+
+    from sitrep.render import load_messages
+    from sitrep.schema import VOCABULARIES
+    from sitrep.words import builtin_words, word_key
+
+    args = ["init", str(tmp_path / language), "--country", country, "--language", language]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert (
+        CliRunner().invoke(main, ["init", str(tmp_path / "en"), "--country", country]).exit_code
+        == 0
+    )
+    book, english = (load_workbook(tmp_path / n / "inputs/data.xlsx") for n in (language, "en"))
+    messages = load_messages([DEFAULT_TEMPLATES], language)
+    assert about in book.sheetnames and book[about]["A1"].value == title
+    for name, schema in SCHEMAS.items():
+        assert [c.value for c in book[name][2]] == [c.value for c in english[name][2]]
+        for cell, column in zip(book[name][1], schema.columns, strict=False):
+            if column.hxl and column.name != "district":
+                assert cell.value == messages[f"workbook.header.{column.name}"]
+    assert book["displacement"]["C1"].value == messages["geography.admin2"]
+    about_rows = list(book[about].iter_rows(values_only=True))
+    assert about_rows[7] == tuple(
+        messages[f"workbook.about.{k}"]
+        for k in ("sheet", "column", "required", "hashtag", "what", "example")
+    )
+    assert [c.value for c in book["pcodes"][1]] == [
+        messages[f"workbook.pcodes.{k}"] for k in ("pcode", "name", "level", "parent")
+    ]
+    # the dropdowns offer the language's words, each read back as its English word
+    offered = {}
+    for name, schema in SCHEMAS.items():
+        rules = {str(r.sqref).split(":")[0]: r for r in book[name].data_validations.dataValidation}
+        for index, column in enumerate(schema.columns, start=1):
+            if column.kind == "vocab" and column.vocab:
+                rule = rules[f"{get_column_letter(index)}3"]
+                offered[column.vocab] = rule.formula1.strip('"').split(",")
+    assert set(offered) == set(VOCABULARIES)
+    for vocab, words in offered.items():
+        reads = builtin_words().vocabulary(vocab)
+        assert [reads[word_key(w)] for w in words] == list(VOCABULARIES[vocab])
+        assert not set(words) & set(VOCABULARIES[vocab]), words  # none left in English
+    status = offered["route_status"]
+    assert status[3] == messages["status.closed"]
+    example = (tmp_path / language / "inputs/narrative/EXAMPLE.md").read_text(encoding="utf-8")
+    assert example.startswith(f"# {heading}\n")
+    sections = [
+        builtin_words().section(line[2:]) for line in example.splitlines() if line.startswith("# ")
+    ]
+    assert sections == ["highlights", "overview", "response"]
+    # a route typed with the dropdown's words validates
+    path = tmp_path / language / "inputs/data.xlsx"
+    book["routes"].append(
+        ["R1", "Ruta 1", None, None, None, status[3], None, D(2025, 6, 1), None, "OCHA"]
+    )
+    book.save(path)
+    result = CliRunner().invoke(
+        main, ["-w", str(tmp_path / language), "validate", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"errors": 0' in result.output

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from sitrep.errors import PreviewError
+from sitrep.errors import PreviewError, SitrepError
 from sitrep.preview import PreviewOptions, start_preview
 from sitrep.preview.watch import watch_targets
 from tests.conftest import copy_workspace
@@ -383,3 +385,117 @@ def test_a_workbook_saved_by_libreoffice_is_followed(workspace: Path, tmp_path: 
             time.sleep(0.1)
         assert state["errors"] == 0, state["problems"]
         assert "20,435" in state["content"]["body"]
+
+
+# The toolbar's words in English, as the page wrote them before it took the catalogue's.
+ENGLISH_TOOLBAR = (
+    "Report date",
+    "Latest in the data",
+    "Build PDF",
+    "(issued)",
+    "(not issued yet)",
+    "rendered ",
+    "warnings</summary>",
+    "warning</summary>",
+    " errors</span>",
+    ">error</span>",
+    "The report cannot be built",
+    "Fix these in the files and save",
+    "Not connected",
+    "sitrep preview</span>",
+    'aria-label="Preview"',
+)
+
+
+def _localised_preview(tmp_path: Path, locale: str, override: str = ""):
+    ws = copy_workspace(tmp_path / locale)
+    toml = (ws / "sitrep.toml").read_text().replace('locale = "en"', f'locale = "{locale}"')
+    (ws / "sitrep.toml").write_text(toml)
+    if override:
+        (ws / "templates" / "i18n").mkdir(exist_ok=True)
+        (ws / "templates" / "i18n" / f"{locale}.toml").write_text(override, encoding="utf-8")
+    return start_preview(PreviewOptions(ws, port=0))
+
+
+def _toolbar(page: str) -> str:
+    """The page without the report: its toolbar and problem panel."""
+    return page.split('<main id="sitrep-report">')[0].split('<div id="sitrep-chrome">', 1)[1]
+
+
+def test_a_spanish_workspace_has_a_spanish_toolbar(tmp_path: Path) -> None:
+    from sitrep.config import DEFAULT_TEMPLATES
+    from sitrep.render import load_messages
+
+    override = '[preview]\nbuild = "Generar el PDF ahora"\n'
+    with _localised_preview(tmp_path, "es", override) as running:
+        status, _, body = request(running, "GET", "/")
+        state = json.loads(request(running, "GET", "/api/report?date=latest")[2])
+    page = body.decode()
+    toolbar = _toolbar(page)
+    spanish = load_messages([DEFAULT_TEMPLATES], "es")
+    assert status == 200 and state["locale"] == "es"
+    assert 'lang="es"' in page and 'dir="ltr"' in page
+    for key in ("report_date", "latest", "brand", "cannot_build", "fix_hint", "toolbar"):
+        assert html.escape(spanish[f"preview.{key}"], quote=True) in toolbar, key
+    assert "Generar el PDF ahora" in toolbar  # the workspace's word over sitrep's
+    assert f"N.º {state['content']['number']} del {state['content']['day']}" in toolbar
+    assert "generado a las" in toolbar
+    for english in ENGLISH_TOOLBAR:
+        assert english not in toolbar, english
+    # the script's words: the whole [preview] section, as JSON in an attribute
+    words = json.loads(html.unescape(re.search(r'data-words="([^"]*)"', page).group(1)))
+    assert (
+        words["preview.edition"] == "Edición HTML"
+        and words["preview.build"] == "Generar el PDF ahora"
+    )
+    assert set(words["preview.warnings." + f] for f in ("one", "many", "other")) == {
+        "{count} advertencia",
+        "{count} de advertencias",
+        "{count} advertencias",
+    }
+
+
+def test_an_arabic_workspace_has_a_right_to_left_page_and_the_arabic_plural(tmp_path: Path):
+    # a workbook that does not validate: the panel counts its errors in Arabic
+    import openpyxl
+
+    with _localised_preview(tmp_path, "ar") as running:
+        ws = running.options.workspace
+        book = openpyxl.load_workbook(ws / "inputs" / "sample-data.xlsx")
+        sheet = book["displacement"]
+        column = [c.value for c in sheet[1]].index("People") + 1
+        for row in (3, 4):
+            sheet.cell(row, column).value = "lots"
+        book.save(ws / "inputs" / "sample-data.xlsx")
+        running.live.changed()
+        deadline = time.monotonic() + 60
+        while True:
+            state = json.loads(request(running, "GET", "/api/report?date=latest")[2])
+            if state["errors"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        page = request(running, "GET", "/")[2].decode()
+    from babel import Locale
+
+    from sitrep.config import DEFAULT_TEMPLATES
+    from sitrep.preview.live import Snapshot, problem_json
+    from sitrep.preview.page import render_page
+    from sitrep.render import load_messages
+
+    arabic = load_messages([DEFAULT_TEMPLATES], "ar")
+    n = state["errors"]
+    assert n >= 2 and state["locale"] == "ar"
+    toolbar = _toolbar(page)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "لا يمكن إنشاء التقرير:" in toolbar
+    form = arabic[f"preview.errors.{Locale.parse('ar').plural_form(n)}"].format(count=n)
+    assert f'<span id="sitrep-problem-count">{form}</span>' in toolbar
+    assert ">خطأ</span>" in toolbar  # the severity word
+    for english in ENGLISH_TOOLBAR:
+        assert english not in toolbar, english
+    # the categories themselves: 2 is the dual, 11 "many", 3 "few"
+    words = {k: v for k, v in arabic.items() if k.startswith("preview.")}
+    for count, expected in ((2, "2 خطآن"), (3, "3 أخطاء"), (11, "11 خطأً"), (100, "100 خطأ")):
+        errors = [problem_json(SitrepError(f"problem {i}")) for i in range(count)]
+        snap = Snapshot(1, None, None, errors, locale="ar", words=words)
+        assert f'<span id="sitrep-problem-count">{expected}</span>' in render_page(snap, "t", "i")

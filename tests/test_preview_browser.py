@@ -176,3 +176,42 @@ def test_a_page_left_open_follows_a_restarted_preview(tmp_path: Path, browser):
             assert "Situation Report No. 10" in page.locator("#sitrep-report").inner_text()
     finally:
         page.close()
+
+
+def test_an_arabic_workspace_gets_the_script_words_in_arabic(tmp_path: Path, browser):
+    """The script's texts come from the catalogue too: the status after a render, the problem
+    count (Intl.PluralRules agreeing with Babel) and the severities; the page is right to left."""
+    from babel import Locale
+
+    from sitrep.render import load_messages
+
+    ws = copy_workspace(tmp_path / "ws")
+    toml = (ws / "sitrep.toml").read_text().replace('locale = "en"', 'locale = "ar"')
+    (ws / "sitrep.toml").write_text(toml)
+    arabic = load_messages([DEFAULT_TEMPLATES], "ar")
+    with start_preview(PreviewOptions(ws, port=0)) as preview:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(preview.url)
+            page.wait_for_function("() => document.getElementById('sitrep-connection').hidden")
+            assert page.evaluate("() => document.documentElement.dir") == "rtl"
+            page.evaluate("() => { window.sitrepNotReloaded = true; }")
+            set_cell(ws, "displacement", "People", "lots")
+            panel = page.locator("#sitrep-problems")
+            panel.wait_for(state="visible", timeout=WAIT_MS)
+            # the status line as the script wrote it ("in N s" is only ever the script's)
+            status = page.locator("#sitrep-status").inner_text()
+            assert status.startswith("رقم 10 ليوم 2021-08-24") and " ث" in status
+            n = page.locator("#sitrep-problem-list li.sitrep-error").count()
+            form = Locale.parse("ar").plural_form(n)
+            expected = arabic[f"preview.errors.{form}"].format(count=n)
+            assert page.locator("#sitrep-problem-count").inner_text() == expected
+            severities = page.locator("#sitrep-problem-list .sitrep-severity").all_inner_texts()
+            assert severities and set(severities) <= {"خطأ", "تحذير", "ملاحظة"}
+            assert page.evaluate("() => window.sitrepNotReloaded") is True
+            # the script's own plural choice, for the counts whose Arabic forms differ
+            for count in (0, 1, 2, 3, 11, 100):
+                got = page.evaluate("n => new Intl.PluralRules('ar').select(n)", count)
+                assert got == Locale.parse("ar").plural_form(count), count
+        finally:
+            page.close()

@@ -14,6 +14,7 @@ the drawings and the PDF build run one at a time under `pipeline`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import logging
 import re
@@ -65,6 +66,8 @@ class Snapshot:
     dates: list[dt.date] = field(default_factory=list)  # the dates in the data, newest first
     rendered_at: str = ""  # the local time of the render, for the status line
     seconds: float = 0.0
+    locale: str = "en"  # the workspace's language: the toolbar's words and plural rules
+    words: dict[str, str] = field(default_factory=lambda: english_preview_words())
 
     @property
     def errors(self) -> int:
@@ -80,6 +83,7 @@ class Snapshot:
             "dates": [d.isoformat() for d in self.dates],
             "renderedAt": self.rendered_at,
             "seconds": round(self.seconds, 3),
+            "locale": self.locale,
             "content": None
             if c is None
             else {
@@ -96,6 +100,26 @@ class Snapshot:
                 "changed": c.changed,
             },
         }
+
+
+def preview_words(dirs: list[Path], locale: str) -> dict[str, str]:
+    """The `[preview]` entries of the catalogue for `locale` (the workspace's over sitrep's);
+    sitrep's own if the workspace's catalogue cannot be read (the render says why)."""
+    from sitrep.config import DEFAULT_TEMPLATES
+    from sitrep.errors import RenderError
+    from sitrep.render import load_messages
+
+    try:
+        messages = load_messages(dirs or [DEFAULT_TEMPLATES], locale)
+    except RenderError:
+        messages = load_messages([DEFAULT_TEMPLATES], locale)
+    return {k: v for k, v in messages.items() if k.startswith("preview.")}
+
+
+@functools.cache
+def english_preview_words() -> dict[str, str]:
+    """sitrep's own English toolbar words: before a workspace's settings are read."""
+    return preview_words([], "en")
 
 
 def problem_json(problem: Any) -> dict[str, Any]:
@@ -186,6 +210,8 @@ class LiveReports:
         self._dirty = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sitrep-render", daemon=True)
+        # the toolbar's language: the workspace's, once its settings are read (else English)
+        self._words: tuple[str, dict[str, str]] = ("en", english_preview_words())
 
     # --- what the HTTP handlers call ----------------------------------------------------------
 
@@ -289,7 +315,9 @@ class LiveReports:
         if content is None:  # keep the last good render beneath the problems
             content = previous.content if previous else None
             dates = dates or (previous.dates if previous else [])
-        snap = Snapshot(version, key, content, problems, dates, time.strftime("%H:%M:%S"), seconds)
+        locale, words = self._words
+        rendered_at = time.strftime("%H:%M:%S")
+        snap = Snapshot(version, key, content, problems, dates, rendered_at, seconds, locale, words)
         with self._changed:
             self._snapshots[key] = snap
             self._changed.notify_all()
@@ -314,6 +342,7 @@ class LiveReports:
         try:
             config = load_config(self.workspace)
             dirs = template_dirs(config.templates_dir)
+            self._words = (config.locale, preview_words(dirs, config.locale))
             options = BuildOptions(self.workspace, key, self.inputs)
             record = load_record(config.output_dir)
             rendered = render_report(config, options, dirs, preview_numbering(config, record))

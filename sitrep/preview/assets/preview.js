@@ -2,6 +2,9 @@
 // the page without reloading it; lists the problems when the inputs stop validating; builds
 // the PDF on request. Text from the data is set with textContent; the report body is the
 // sanitized markup the report templates made (the same as the PDF and the HTML edition).
+// The toolbar's words are the workspace catalogue's [preview] entries (body data-words, JSON),
+// filled in here and set with textContent too; plural forms are chosen by Intl.PluralRules
+// for the workspace's locale, whose CLDR categories are the catalogue's.
 "use strict";
 
 (() => {
@@ -24,14 +27,31 @@
   let errors = 0;
   let wanted = version;
 
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const words = JSON.parse(body.dataset.words || "{}");
+  let rules;
+  try {
+    rules = new Intl.PluralRules((body.dataset.locale || "en").replace(/_/g, "-"));
+  } catch {
+    rules = new Intl.PluralRules("en");
+  }
+
+  // t("warnings", { count: 2 }): the catalogue's text, its {names} filled in
+  function t(key, values = {}) {
+    let text = words[`preview.${key}`];
+    if (text === undefined && words[`preview.${key}.other`] !== undefined) {
+      const form = rules.select(Number(values.count) || 0);
+      text = words[`preview.${key}.${form}`] ?? words[`preview.${key}.other`];
+    }
+    if (text === undefined) return key;
+    return text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+  }
 
   function problemItem(p) {
     const li = document.createElement("li");
     li.className = `sitrep-${p.severity}`;
     const severity = document.createElement("span");
     severity.className = "sitrep-severity";
-    severity.textContent = p.severity;
+    severity.textContent = ["error", "warning", "note"].includes(p.severity) ? t(p.severity) : p.severity;
     li.append(severity, " ");
     if (p.location) {
       const where = document.createElement("span");
@@ -56,10 +76,10 @@
     const errors = state.problems.filter((p) => p.severity === "error");
     const others = state.problems.filter((p) => p.severity !== "error");
     list.replaceChildren(...(errors.length ? state.problems : []).map(problemItem));
-    count.textContent = plural(errors.length, "error");
+    count.textContent = t("errors", { count: errors.length });
     panel.hidden = errors.length === 0;
     warnings.hidden = errors.length > 0 || others.length === 0;
-    warnings.querySelector("summary").textContent = plural(others.length, "warning");
+    warnings.querySelector("summary").textContent = t("warnings", { count: others.length });
     warnings.querySelector("ol").replaceChildren(...others.map(problemItem));
   }
 
@@ -67,11 +87,12 @@
     const c = state.content;
     let text = "";
     if (c) {
-      text = `No. ${c.number}${c.revision ? ` rev. ${c.revision}` : ""} for ${c.day}`;
-      text += c.changed ? " (changed since issued)" : c.issued ? " (issued)" : " (not issued yet)";
-      text += " \u00b7 ";
+      const values = { number: c.number, revision: c.revision, day: c.day };
+      text = t(c.revision ? "number_revision" : "number", values);
+      text += ` ${t(c.changed ? "changed" : c.issued ? "issued" : "not_issued")} \u00b7 `;
     }
-    status.textContent = `${text}rendered ${state.renderedAt} in ${state.seconds.toFixed(2)} s`;
+    const seconds = state.seconds.toFixed(2);
+    status.textContent = text + t("rendered_in", { time: state.renderedAt, seconds });
     errors = state.errors;
     button.disabled = !c || errors > 0;
     const known = new Set([...select.options].map((o) => o.value));
@@ -111,13 +132,18 @@
     }
     body.className = `${c.bodyClass} sitrep-preview`;
     document.documentElement.lang = c.lang;
-    document.title = `${c.title} \u00b7 preview`;
+    document.title = t("title", { title: c.title });
     contentVersion = c.version;
     body.dataset.contentVersion = String(c.version);
     body.dataset.day = c.day;
   }
 
   function apply(state) {
+    if (state.locale && state.locale !== body.dataset.locale) {
+      // the workspace's language changed: the page's words and direction come with a new page
+      location.reload();
+      return;
+    }
     version = state.version;
     body.dataset.version = String(version);
     if (state.content && state.content.version !== contentVersion) showContent(state.content);
@@ -167,7 +193,7 @@
   async function build(revise) {
     const target = date === "latest" ? body.dataset.day : date;
     button.disabled = true;
-    built.textContent = revise ? "Issuing a revision\u2026" : "Building the PDF\u2026";
+    built.textContent = t(revise ? "issuing" : "building");
     const query = `date=${encodeURIComponent(target)}${revise ? "&revise=1" : ""}`;
     try {
       const response = await fetch(`/api/build?${query}`, {
@@ -188,8 +214,8 @@
         edition.target = "_blank";
         edition.rel = "noopener";
         edition.id = "sitrep-edition-link";
-        edition.textContent = "HTML edition";
-        built.append(result.reused ? "Unchanged since issued: " : "Built: ", link, " \u00b7 ", edition);
+        edition.textContent = t("edition");
+        built.append(`${t(result.reused ? "unchanged" : "built")} `, link, " \u00b7 ", edition);
       } else {
         const error = document.createElement("span");
         error.className = "sitrep-build-error";
@@ -203,13 +229,13 @@
           const revise = document.createElement("button");
           revise.type = "button";
           revise.id = "sitrep-revise";
-          revise.textContent = "Issue a revision";
+          revise.textContent = t("revise");
           revise.addEventListener("click", () => build(true));
           built.append(" ", revise);
         }
       }
     } catch (error) {
-      built.textContent = `The build did not answer: ${error}`;
+      built.textContent = t("no_answer", { error });
     } finally {
       button.disabled = errors > 0;
     }
