@@ -326,7 +326,10 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
             )
             for row in rows:
                 error = f"  ({row.last_error})" if row.last_error else ""
-                click.echo(f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{error}")
+                language = f"  in {row.language}" if row.language else ""
+                click.echo(
+                    f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{language}{error}"
+                )
             unknown = [r.recipient for r in rows if r.state in ("unknown", "sending")]
             if unknown:
                 click.echo(
