@@ -36,6 +36,7 @@ from sitrep.fsutil import sha256_file
 from sitrep.report import BuildOptions, BuildResult, build_report, check_inputs
 
 if TYPE_CHECKING:
+    from sitrep.gazetteer import Gazetteer
     from sitrep.report import Checked
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
@@ -190,7 +191,7 @@ def _edition_email(
     pdf: Path,
     page: Path,
     checked: Checked,
-    gazetteer: object,
+    gazetteer: Gazetteer,
     settings: EmailSettings,
 ) -> tuple[ReportEmail, list[str]]:
     """The email in `config`'s language and the problems of that language's report."""
@@ -202,7 +203,7 @@ def _edition_email(
     from sitrep.narrative import load_narrative
     from sitrep.render import change_text, headline_number, load_messages, make_translator
 
-    figures = compute_figures(checked.tables, config, gazetteer, result.date)  # type: ignore[arg-type]
+    figures = compute_figures(checked.tables, config, gazetteer, result.date)
     folder = narrative_dir(config, result.date)
     narrative, narrative_problems = load_narrative(
         folder, result.date, config.workspace, locale=config.locale

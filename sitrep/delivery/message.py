@@ -5,6 +5,9 @@ phone over a poor line learns the essentials without opening the PDF. No remote 
 bandwidth and many clients block them anyway. The logo travels inside the message as a
 `cid:` part of a multipart/related HTML body.
 
+Every word comes from the `[email]` section of the report's message catalogue, in the report's
+language (see wording.py); a right-to-left language gets `dir="rtl"` and right-aligned text.
+
 Unsubscribing: `[email] unsubscribe` may hold `{email}` (the recipient's address, URL-quoted)
 or `{token}` (a random per-recipient token kept in the send ledger). Such a link is per
 recipient, and only then, when it is https, is RFC 8058's one-click List-Unsubscribe-Post

@@ -20,6 +20,7 @@ import sqlite3
 import ssl
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,6 +107,9 @@ class SendSummary:
             f"{self.count(o)} {o.replace('_', ' ')}" for o in _ORDER if self.count(o)
         )
         out = [f"{self.report_key} revision {self.revision}: {totals or 'no recipients'}"]
+        languages = Counter(r.language for r in self.results if r.outcome in _REACHED)
+        if len(languages) > 1:  # a report in several languages: how many got each
+            out[0] += " (" + ", ".join(f"{n} in {lang}" for lang, n in languages.items()) + ")"
         out += [
             f"  {r.email}: {r.outcome.replace('_', ' ')}: {r.error}"
             for r in self.results
