@@ -354,6 +354,11 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
         click.echo(f"  {line}")
     for path in summary.files:
         click.echo(f"  {path}")
+    if outcome.missing_languages:
+        click.echo(
+            f"  No report in {', '.join(outcome.missing_languages)}: partners asking for it got "
+            f"the {outcome.report.language} report."
+        )
     if summary.unknown:
         click.echo(
             f"  Not confirmed: {len(summary.unknown)} recipient(s) may have been sent the report "

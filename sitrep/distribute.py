@@ -33,6 +33,7 @@ from sitrep.delivery import (
 )
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.fsutil import sha256_file
+from sitrep.languages import editions
 from sitrep.report import BuildOptions, BuildResult, build_report, check_inputs
 
 if TYPE_CHECKING:
@@ -69,6 +70,8 @@ class SendOutcome:
     report: ReportEmail
     summary: SendSummary
     transport: str  # "outbox" or the SMTP server (never with a password)
+    # [report] languages without their PDF: their partners got the first language's report
+    missing_languages: list[str] = field(default_factory=list)
 
 
 def email_settings(config: Config) -> EmailSettings:
@@ -146,7 +149,7 @@ def edition_files(config: Config, result: BuildResult) -> dict[str, tuple[Path, 
     names (`..._no10_en.pdf`). A language without its files is left out: its partners get the
     first language's report.
     """
-    from sitrep.languages import editions, is_first, language_of
+    from sitrep.languages import is_first, language_of
 
     found: dict[str, tuple[Path, Path]] = {}
     for locale in editions(config):
@@ -310,7 +313,9 @@ def send(options: SendOptions) -> SendOutcome:
             translations=reports[1:],
         )
     where = "outbox" if settings.smtp is None else str(getattr(transport, "target", "SMTP"))
-    return SendOutcome(report, summary, where)
+    made = {email.language for email in reports}
+    missing = [locale for locale in editions(config) if locale not in made]
+    return SendOutcome(report, summary, where, missing)
 
 
 def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail | None, list[LedgerRow]]:

@@ -25,7 +25,6 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import quote
 
-from sitrep.charts import right_to_left
 from sitrep.delivery.model import (
     EmailSettings,
     Partner,
@@ -165,6 +164,8 @@ def html_body(
     )
     # The report's title band: the accent colour behind white text and the (white) logo.
     accent = report.accent if re.fullmatch(r"#[0-9a-fA-F]{6}", report.accent) else "#0b5ea8"
+    from sitrep.charts import right_to_left  # late: charts is heavy, and this is one call
+
     w = wording(report)
     number, day = w.number(report.number), w.date(report.report_date)
     rtl = right_to_left(report.language)

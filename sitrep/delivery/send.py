@@ -276,6 +276,8 @@ class _Job:
 
     def messages_for(self, partner: Partner) -> MessageFactory:
         """The partner's language's edition, else the first language's."""
+        if len(self.editions) == 1:
+            return self.editions[0]
         locales = [factory.report.language for factory in self.editions]
         found = partner_language(partner.language, locales)
         return self.editions[found or 0]
