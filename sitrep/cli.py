@@ -328,7 +328,10 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
             )
             for row in rows:
                 error = f"  ({row.last_error})" if row.last_error else ""
-                click.echo(f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{error}")
+                language = f"  in {row.language}" if row.language else ""
+                click.echo(
+                    f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{language}{error}"
+                )
             unknown = [r.recipient for r in rows if r.state in ("unknown", "sending")]
             if unknown:
                 click.echo(
@@ -353,6 +356,11 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
         click.echo(f"  {line}")
     for path in summary.files:
         click.echo(f"  {path}")
+    if outcome.missing_languages:
+        click.echo(
+            f"  No report in {', '.join(outcome.missing_languages)}: partners asking for it got "
+            f"the {outcome.report.language} report."
+        )
     if summary.unknown:
         click.echo(
             f"  Not confirmed: {len(summary.unknown)} recipient(s) may have been sent the report "

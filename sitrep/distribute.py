@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babel.numbers import format_decimal
-
 from sitrep.config import Config, InputSource, load_config
 from sitrep.delivery import (
     ContactLine,
@@ -35,9 +33,11 @@ from sitrep.delivery import (
 )
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.fsutil import sha256_file
+from sitrep.languages import editions
 from sitrep.report import BuildOptions, BuildResult, build_report, check_inputs
 
 if TYPE_CHECKING:
+    from sitrep.gazetteer import Gazetteer
     from sitrep.report import Checked
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
@@ -70,6 +70,8 @@ class SendOutcome:
     report: ReportEmail
     summary: SendSummary
     transport: str  # "outbox" or the SMTP server (never with a password)
+    # [report] languages without their PDF: their partners got the first language's report
+    missing_languages: list[str] = field(default_factory=list)
 
 
 def email_settings(config: Config) -> EmailSettings:
@@ -139,35 +141,81 @@ def outbox_dir(config: Config, result: BuildResult) -> Path:
     )
 
 
-def _report_email(
+def edition_files(config: Config, result: BuildResult) -> dict[str, tuple[Path, Path]]:
+    """Each of the report's locales that has its files -> (PDF, HTML edition), first one first.
+
+    `result.editions` names them; when it is empty (a build of one language), the first
+    language's files are the result's own and another language's are looked for under their
+    names (`..._no10_en.pdf`). A language without its files is left out: its partners get the
+    first language's report.
+    """
+    from sitrep.languages import is_first, language_of
+
+    found: dict[str, tuple[Path, Path]] = {}
+    for locale in editions(config):
+        code = language_of(locale)
+        files = result.edition(code)
+        if files is None and is_first(config, locale):
+            files = (result.pdf, result.html)
+        elif files is None:
+            named = tuple(
+                p.with_name(f"{p.stem}_{code}{p.suffix}") for p in (result.pdf, result.html)
+            )
+            files = (named[0], named[1]) if all(p.is_file() for p in named) else None
+        if files is not None:
+            found[locale] = files
+    return found
+
+
+def _report_emails(
     config: Config, result: BuildResult, inputs: dict[str, InputSource], settings: EmailSettings
-) -> tuple[ReportEmail, list[str], Checked]:
-    """What the email says, the pre-send problems of its report, and the checked tables."""
-    from sitrep.figures import compute_figures
+) -> tuple[list[ReportEmail], list[str], Checked]:
+    """One email per language (the first language first), the pre-send problems of their
+    reports, and the checked tables."""
     from sitrep.gazetteer import base_gazetteer
-    from sitrep.narrative import load_narrative
+    from sitrep.languages import edition_config
     from sitrep.validate import workspace_gazetteer
 
     checked = check_inputs(config.workspace, result.date, inputs)
     gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
-    figures = compute_figures(checked.tables, config, gazetteer, result.date)
-    narrative, narrative_problems = load_narrative(
-        config.narrative_dir, result.date, config.workspace, locale=config.locale
-    )
+    emails: list[ReportEmail] = []
+    problems = [str(p) for p in checked.problems if p.severity == "error" or "stale" in p.message]
+    for locale, (pdf, page) in edition_files(config, result).items():
+        edition = edition_config(config, locale)
+        email, more = _edition_email(edition, result, pdf, page, checked, gazetteer, settings)
+        emails.append(email)
+        problems += more
+    return emails, problems, checked
 
+
+def _edition_email(
+    config: Config,
+    result: BuildResult,
+    pdf: Path,
+    page: Path,
+    checked: Checked,
+    gazetteer: Gazetteer,
+    settings: EmailSettings,
+) -> tuple[ReportEmail, list[str]]:
+    """The email in `config`'s language and the problems of that language's report."""
     from babel.dates import format_date
 
     from sitrep.config import template_dirs
+    from sitrep.figures import compute_figures
+    from sitrep.languages import narrative_dir
+    from sitrep.narrative import load_narrative
     from sitrep.render import change_text, headline_number, load_messages, make_translator
 
+    figures = compute_figures(checked.tables, config, gazetteer, result.date)
+    folder = narrative_dir(config, result.date)
+    narrative, narrative_problems = load_narrative(
+        folder, result.date, config.workspace, locale=config.locale
+    )
     messages = load_messages(template_dirs(config.templates_dir), config.locale)
     t = make_translator(messages, config.locale)
 
     def short(day: dt.date) -> str:
         return format_date(day, "d MMM", locale=config.locale)
-
-    def number(value: int | None) -> str:
-        return "--" if value is None else format_decimal(value, locale=config.locale)
 
     contacts = []
     if "contacts" in checked.tables:
@@ -177,7 +225,7 @@ def _report_email(
                     c["name"], c.get("title") or "", c.get("organisation") or "", c["email"]
                 )
             )
-    url = settings.report_url.format(file=result.pdf.name) if settings.report_url else None
+    url = settings.report_url.format(file=pdf.name) if settings.report_url else None
     email = ReportEmail(
         country=config.country,
         crisis=config.crisis,
@@ -188,8 +236,8 @@ def _report_email(
         period_start=config.period_start,
         period_end=result.date,
         next_report=figures.next_date,
-        pdf_path=result.pdf,
-        pdf_sha256=sha256_file(result.pdf),
+        pdf_path=pdf,
+        pdf_sha256=sha256_file(pdf),
         highlights=narrative.highlights_text,
         key_figures=[
             KeyFigureLine(
@@ -202,37 +250,39 @@ def _report_email(
         contacts=contacts,
         report_url=url,
         illustrative=config.illustrative,
+        language=config.locale,
+        words=t,
     )
     if logo := email_logo(config):
         email = dataclasses.replace(email, logo=logo[0], logo_type=logo[1])
     if accent := email_accent(config):
         email = dataclasses.replace(email, accent=accent)
-    problems = [str(p) for p in checked.problems if p.severity == "error" or "stale" in p.message]
+    problems = []
+    where = folder / (result.date.isoformat() + ".md")
     for key, title in REQUIRED_SECTIONS.items():
         empty = not narrative.highlights if key == "highlights" else not narrative.sections.get(key)
         if empty:
-            problems.append(
-                f"the {title} section is empty (write it in "
-                f"{config.narrative_dir / (result.date.isoformat() + '.md')})"
-            )
+            problems.append(f"the {title} section is empty (write it in {where})")
     # Text only: the edition's <style> holds base64 fonts, which must never read as a placeholder.
-    page = re.sub(
-        r"<(style|script)\b.*?</\1\s*>", " ", result.html.read_text("utf-8"), flags=re.S | re.I
+    page_text = re.sub(
+        r"<(style|script)\b.*?</\1\s*>", " ", page.read_text("utf-8"), flags=re.S | re.I
     )
-    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page_text))
     for match in PLACEHOLDER_RE.finditer(text):
         context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
-        problems.append(f"leftover placeholder {match.group(0)!r} in the report: ...{context}...")
+        problems.append(f"leftover placeholder {match.group(0)!r} in {page.name}: ...{context}...")
     problems += [str(p) for p in narrative_problems if "no narrative" in p.message]
-    return email, problems, checked
+    return email, problems
 
 
 def send(options: SendOptions) -> SendOutcome:
-    """Send the report for the date to the chosen lists; every partner gets it once."""
+    """Send the report for the date to the chosen lists; every partner gets it once, in the
+    language of their Language column when the report is made in it, else the first."""
     config = load_config(options.workspace)
     settings = email_settings(config)
     result = build_report(BuildOptions(options.workspace, options.date, options.inputs))
-    report, problems, checked = _report_email(config, result, options.inputs, settings)
+    reports, problems, checked = _report_emails(config, result, options.inputs, settings)
+    report = reports[0]
     if problems and not options.skip_checks:
         raise NotFitToSend(
             f"Situation Report No. {report.number} ({report.report_date}) is not fit to send:\n  "
@@ -260,9 +310,12 @@ def send(options: SendOptions) -> SendOutcome:
             now=dt.datetime.now(dt.UTC),
             progress=options.progress,
             resend_unknown=options.resend_unknown,
+            translations=reports[1:],
         )
     where = "outbox" if settings.smtp is None else str(getattr(transport, "target", "SMTP"))
-    return SendOutcome(report, summary, where)
+    made = {email.language for email in reports}
+    missing = [locale for locale in editions(config) if locale not in made]
+    return SendOutcome(report, summary, where, missing)
 
 
 def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail | None, list[LedgerRow]]:
@@ -292,5 +345,6 @@ def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail | Non
         [],
         None,
         config.illustrative,
+        language=config.locale,
     )
     return report, ledger_report(ledger_path(config), report)

@@ -39,10 +39,10 @@ url, folder, count, resend = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), s
 kill_at = os.environ.get("KILL_AT", "")
 real_record = ledger.record
 
-def record(conn, ids, state, attempts, error=None):
+def record(conn, ids, state, attempts, error=None, **more):
     if f"{state}:{ids[2]}" == kill_at and state == "sent":
         os.kill(os.getpid(), signal.SIGKILL)  # the server said 250; the ledger never hears
-    real_record(conn, ids, state, attempts, error)
+    real_record(conn, ids, state, attempts, error, **more)
     if f"{state}:{ids[2]}" == kill_at and state == "sending":
         os.kill(os.getpid(), signal.SIGKILL)  # recorded, and not one byte sent
 

@@ -10,6 +10,9 @@ States, each committed on its own the moment it is true:
 - `failed_temporary`: not delivered; retries ran out (a later run tries again).
 - `failed_permanent`: refused (5xx); a later run tries again, as the user may have fixed it.
 
+`language` is the locale of the edition a recipient was sent (a report made in several
+languages); rows written before there was such a column have ''.
+
 Addresses are stored in their mailbox_key form (see model.py). The SMTP password is never
 written here. The file is private (0600): it holds every partner's address.
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +41,8 @@ from sitrep.delivery.model import mailbox_key
 # messages: 0.6-0.9 s on a quiet disk, against about 2-3 s for the rest of sending to a local
 # server; 3-6 s while other processes load the same disk. Next to a relay's round trips: noise.
 SYNCHRONOUS = "FULL"
-SCHEMA_VERSION = 2  # 0/1: the first ledger, with 'pending'; 2: 'sending' and 'unknown', tokens
+# 0/1: the first ledger, with 'pending'; 2: 'sending' and 'unknown', tokens; 3: language
+SCHEMA_VERSION = 3
 
 State = Literal["sending", "sent", "unknown", "failed_temporary", "failed_permanent"]
 MAY_HAVE_BEEN_DELIVERED = "may have been delivered"
@@ -56,6 +61,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     updated_at TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (report_key, revision, recipient, pdf_sha256)
 )
 """
@@ -80,6 +86,7 @@ class LedgerRow:
     attempts: int
     last_error: str | None
     updated_at: str  # ISO 8601, UTC
+    language: str = ""  # the locale of the email and PDF sent; '' in a ledger older than that
 
 
 def _now() -> str:
@@ -113,7 +120,7 @@ def open_ledger(path: Path) -> sqlite3.Connection:
 def _migrate(conn: sqlite3.Connection) -> None:
     if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
         return
-    conn.execute("BEGIN IMMEDIATE")  # one process migrates; the other then sees version 2
+    conn.execute("BEGIN IMMEDIATE")  # one process migrates; the other then sees the version
     try:
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             old = conn.execute(
@@ -124,16 +131,21 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 # is a message in flight when a run stopped: its outcome is unknown.
                 conn.execute("ALTER TABLE deliveries RENAME TO deliveries_v1")
                 conn.execute(_DELIVERIES)
-                rows = conn.execute("SELECT * FROM deliveries_v1").fetchall()
+                rows = conn.execute(f"SELECT {_COLUMNS} FROM deliveries_v1").fetchall()
                 for key, rev, rcpt, sha, state, attempts, error, updated in rows:
                     if state == "pending":
                         state, error = "unknown", INTERRUPTED
                     conn.execute(
-                        "INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        f"INSERT OR REPLACE INTO deliveries ({_COLUMNS}) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (key, rev, mailbox_key(rcpt), sha, state, attempts, error, updated),
                     )
                 conn.execute("DROP TABLE deliveries_v1")
             conn.execute(_DELIVERIES)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(deliveries)")}
+            if "language" not in columns:
+                # Version 2: the same rows, each of the report's one language ('').
+                conn.execute("ALTER TABLE deliveries ADD COLUMN language TEXT NOT NULL DEFAULT ''")
             conn.execute(_TOKENS)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -143,6 +155,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 
 Ids = tuple[str, int, str, str]  # report_key, revision, recipient, pdf_sha256
+_COLUMNS = "report_key, revision, recipient, pdf_sha256, state, attempts, last_error, updated_at"
+_ROW = f"{_COLUMNS}, language"  # a LedgerRow's fields, in order
 
 
 def _key(ids: Ids) -> Ids:
@@ -153,31 +167,44 @@ def _key(ids: Ids) -> Ids:
 def lookup(conn: sqlite3.Connection, ids: Ids) -> LedgerRow | None:
     """This recipient's row for this revision and PDF, if any."""
     row = conn.execute(
-        """
-        SELECT report_key, revision, recipient, pdf_sha256, state, attempts, last_error,
-            updated_at
-        FROM deliveries WHERE report_key = ? AND revision = ? AND recipient = ?
-            AND pdf_sha256 = ?
-        """,
+        f"SELECT {_ROW} FROM deliveries WHERE report_key = ? AND revision = ? "
+        "AND recipient = ? AND pdf_sha256 = ?",
         _key(ids),
     ).fetchone()
     return LedgerRow(*row) if row else None
 
 
+def lookup_any(conn: sqlite3.Connection, ids: Ids, pdf_sha256s: Collection[str]) -> list[LedgerRow]:
+    """This recipient's rows for this revision with any of the PDFs (one per language)."""
+    report_key, revision, recipient, _ = _key(ids)
+    shas = sorted(set(pdf_sha256s))
+    marks = ", ".join("?" * len(shas))
+    rows = conn.execute(
+        f"SELECT {_ROW} FROM deliveries WHERE report_key = ? AND revision = ? "
+        f"AND recipient = ? AND pdf_sha256 IN ({marks}) ORDER BY updated_at",
+        (report_key, revision, recipient, *shas),
+    ).fetchall()
+    return [LedgerRow(*row) for row in rows]
+
+
 def record(
-    conn: sqlite3.Connection, ids: Ids, state: State, attempts: int, error: str | None = None
+    conn: sqlite3.Connection,
+    ids: Ids,
+    state: State,
+    attempts: int,
+    error: str | None = None,
+    language: str = "",
 ) -> None:
-    """Set one recipient's state (and attempts so far); committed at once."""
+    """Set one recipient's state (and attempts so far, and the language sent); committed at once."""
     conn.execute(
-        """
-        INSERT INTO deliveries
-            (report_key, revision, recipient, pdf_sha256, state, attempts, last_error, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        f"""
+        INSERT INTO deliveries ({_ROW}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (report_key, revision, recipient, pdf_sha256)
         DO UPDATE SET state = excluded.state, attempts = excluded.attempts,
-            last_error = excluded.last_error, updated_at = excluded.updated_at
+            last_error = excluded.last_error, updated_at = excluded.updated_at,
+            language = excluded.language
         """,
-        (*_key(ids), state, attempts, error, _now()),
+        (*_key(ids), state, attempts, error, _now(), language),
     )
 
 
@@ -196,16 +223,19 @@ def settle_interrupted(conn: sqlite3.Connection) -> int:
 
 
 def delivered_other_pdf(
-    conn: sqlite3.Connection, report_key: str, revision: int, pdf_sha256: str
+    conn: sqlite3.Connection, report_key: str, revision: int, pdf_sha256: str | Collection[str]
 ) -> int:
-    """How many recipients got (or may have got) this revision with a different PDF."""
+    """How many recipients got (or may have got) this revision with a PDF other than this one
+    (or these: one per language)."""
+    shas = sorted({pdf_sha256} if isinstance(pdf_sha256, str) else set(pdf_sha256))
+    marks = ", ".join("?" * len(shas))
     row = conn.execute(
-        """
+        f"""
         SELECT COUNT(DISTINCT recipient) FROM deliveries
-        WHERE report_key = ? AND revision = ? AND pdf_sha256 != ?
+        WHERE report_key = ? AND revision = ? AND pdf_sha256 NOT IN ({marks})
             AND state IN ('sent', 'unknown', 'sending')
         """,
-        (report_key, revision, pdf_sha256),
+        (report_key, revision, *shas),
     ).fetchone()
     return int(row[0])
 
@@ -213,11 +243,8 @@ def delivered_other_pdf(
 def status(conn: sqlite3.Connection, report_key: str) -> list[LedgerRow]:
     """Every row for one report, by revision then recipient."""
     rows = conn.execute(
-        """
-        SELECT report_key, revision, recipient, pdf_sha256, state, attempts, last_error,
-            updated_at
-        FROM deliveries WHERE report_key = ? ORDER BY revision, recipient, updated_at
-        """,
+        f"SELECT {_ROW} FROM deliveries WHERE report_key = ? "
+        "ORDER BY revision, recipient, updated_at",
         (report_key,),
     ).fetchall()
     return [LedgerRow(*row) for row in rows]

@@ -5,6 +5,9 @@ phone over a poor line learns the essentials without opening the PDF. No remote 
 bandwidth and many clients block them anyway. The logo travels inside the message as a
 `cid:` part of a multipart/related HTML body.
 
+Every word comes from the `[email]` section of the report's message catalogue, in the report's
+language (see wording.py); a right-to-left language gets `dir="rtl"` and right-aligned text.
+
 Unsubscribing: `[email] unsubscribe` may hold `{email}` (the recipient's address, URL-quoted)
 or `{token}` (a random per-recipient token kept in the send ledger). Such a link is per
 recipient, and only then, when it is https, is RFC 8058's one-click List-Unsubscribe-Post
@@ -31,13 +34,7 @@ from sitrep.delivery.model import (
     unsafe_character,
     unsubscribe_fields,
 )
-
-# Month names spelled out here: strftime('%B') follows the locale, and the subject format is fixed.
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
+from sitrep.delivery.wording import Html, Wording, default_translator, wording
 
 # Headers are written with a 998-character limit (RFC 5322's hard limit) instead of 78. The
 # stdlib folds a subject of 70-78 characters as "Subject:" CRLF " Country: ...", and its own
@@ -46,19 +43,22 @@ _MONTHS = (
 _SEND_POLICY = policy.default.clone(max_line_length=998)
 
 
-def long_date(day: date) -> str:
-    """date(2021, 8, 24) -> '24 August 2021'."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+def long_date(day: date, locale: str = "en") -> str:
+    """date(2021, 8, 24) -> '24 August 2021' ('24 août 2021' in French)."""
+    return Wording(default_translator(locale), locale).date(day)
 
 
 def subject_line(report: ReportEmail) -> str:
     """'Mozambique: Cabo Delgado - Situation Report No. 9 (as of 24 March 2024)'."""
-    subject = (
-        f"{report.country}: {report.crisis} - Situation Report No. {report.number} "
-        f"(as of {long_date(report.report_date)})"
+    w = wording(report)
+    subject = w(
+        "subject",
+        title=w("title", country=report.country, crisis=report.crisis),
+        number=w.number(report.number),
+        date=w.date(report.report_date),
     )
     if report.revision > 0:
-        subject += f" - Revision {report.revision}"
+        subject = w("subject_revision", subject=subject, revision=w.number(report.revision))
     return subject
 
 
@@ -70,23 +70,18 @@ def message_id(report: ReportEmail, recipient: str, from_addr: str) -> str:
     return f"<sitrep-{day}-no{report.number}-r{report.revision}-{digest}@{domain}>"
 
 
-def _period(report: ReportEmail) -> str:
-    return f"{long_date(report.period_start)} to {long_date(report.period_end)}"
+def _period(w: Wording, report: ReportEmail) -> str:
+    return w("period", start=w.date(report.period_start), end=w.date(report.period_end))
 
 
-def _figure_text(caption: str, value: str, change: str) -> str:
-    return f"{value} {caption}" + (f" ({change})" if change else "")
+def _figure_text(w: Wording, caption: str, value: str, change: str) -> str:
+    figure = w("figure", value=value, caption=caption)
+    return w("figure_change", figure=figure, change=change) if change else figure
 
 
 def _uses_link(report: ReportEmail, partner: Partner) -> bool:
     # A partner who asked for a link gets the attachment when nothing is published.
     return partner.format == "link" and bool(report.report_url)
-
-
-def _size(num_bytes: int) -> str:
-    if num_bytes >= 1024 * 1024:
-        return f"{num_bytes / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(num_bytes / 1024))} KB"
 
 
 def unsubscribe_link(settings: EmailSettings, recipient: str, token: str | None) -> str | None:
@@ -118,32 +113,38 @@ def text_body(
     size: int,
     unsubscribe: str | None = None,
 ) -> str:
+    w = wording(report)
+    number, day = w.number(report.number), w.date(report.report_date)
     lines = [
-        f"{report.country}: {report.crisis}",
-        f"Situation Report No. {report.number} (as of {long_date(report.report_date)})",
+        w("title", country=report.country, crisis=report.crisis),
+        w("sitrep_no", number=number, date=day),
     ]
     if report.revision > 0:
-        lines.append(f"Revision {report.revision}: this replaces the earlier issue.")
-    lines.append(f"Issued by {report.issuing_office}. Covers {_period(report)}.")
+        lines.append(w("replaces", revision=w("revision", revision=w.number(report.revision))))
+    lines.append(w("issued", office=report.issuing_office, period=_period(w, report)))
     if report.next_report:
-        lines.append(f"Next report: {long_date(report.next_report)}.")
+        lines.append(w("next_report", date=w.date(report.next_report)))
     if report.illustrative:
-        lines += ["", "ILLUSTRATIVE: this report uses sample data. Do not cite its figures."]
+        lines += ["", w("illustrative", label=w("illustrative_label"))]
     if report.highlights:
-        lines += ["", "HIGHLIGHTS"] + [f"- {item}" for item in report.highlights]
+        lines += ["", w("highlights")] + [f"- {item}" for item in report.highlights]
     if report.key_figures:
-        lines += ["", "KEY FIGURES"]
-        lines += [f"- {_figure_text(f.caption, f.value, f.change)}" for f in report.key_figures]
+        lines += ["", w("key_figures")]
+        lines += [f"- {_figure_text(w, f.caption, f.value, f.change)}" for f in report.key_figures]
     lines.append("")
     if _uses_link(report, partner):
-        lines.append(f"Full report (PDF): {report.report_url}")
+        lines.append(w("link", url=report.report_url))
     else:
-        lines.append(f"The full report is attached: {report.pdf_path.name} ({_size(size)}).")
+        lines.append(w("attached", file=report.pdf_path.name, size=w.size(size)))
     if report.contacts:
-        lines += ["", "CONTACTS"]
-        lines += [f"- {c.name}, {c.title}, {c.organisation}, {c.email}" for c in report.contacts]
+        lines += ["", w("contacts")]
+        lines += [
+            "- " + w("contact", name=c.name, title=c.title, organisation=c.organisation,
+                     email=c.email)
+            for c in report.contacts
+        ]  # fmt: skip
     if unsubscribe:
-        lines += ["", f"To stop receiving these reports: {unsubscribe}"]
+        lines += ["", w("unsubscribe", link=unsubscribe)]
     return "\n".join(lines) + "\n"
 
 
@@ -163,65 +164,83 @@ def html_body(
     )
     # The report's title band: the accent colour behind white text and the (white) logo.
     accent = report.accent if re.fullmatch(r"#[0-9a-fA-F]{6}", report.accent) else "#0b5ea8"
+    from sitrep.charts import right_to_left  # late: charts is heavy, and this is one call
+
+    w = wording(report)
+    number, day = w.number(report.number), w.date(report.report_date)
+    rtl = right_to_left(report.language)
+    lang = e(report.language.replace("_", "-"))
+    direction = ' dir="rtl"' if rtl else ""
+    # Right to left: the whole body's direction and alignment, for clients that drop dir=.
+    align = " direction: rtl; text-align: right;" if rtl else ""
     parts = [
-        '<!DOCTYPE html><html><head><meta charset="utf-8">',
+        f'<!DOCTYPE html><html lang="{lang}"{direction}><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(subject_line(report))}</title></head>",
-        '<body style="font-family: sans-serif; max-width: 40em; line-height: 1.4;">',
+        f'<body style="font-family: sans-serif; max-width: 40em; line-height: 1.4;{align}">',
         (
             f'<div style="background: {accent}; color: #ffffff; padding: 12px 14px;">{logo}'
             f'<h1 style="font-size: 1.2em; margin: 0; color: #ffffff;">'
-            f"{e(report.country)}: {e(report.crisis)}<br>"
-            f"Situation Report No. {report.number} "
-            f"(as of {e(long_date(report.report_date))})</h1>"
+            f"{e(w('title', country=report.country, crisis=report.crisis))}<br>"
+            f"{w.html('sitrep_no', number=number, date=day)}</h1>"
             '<div style="clear: both;"></div></div>'
         ),
     ]
     if report.revision > 0:
-        parts.append(
-            f"<p><strong>Revision {report.revision}</strong>: this replaces the earlier issue.</p>"
-        )
-    meta = f"Issued by {e(report.issuing_office)}. Covers {e(_period(report))}."
+        revision = w("revision", revision=w.number(report.revision))
+        strong = Html(f"<strong>{e(revision)}</strong>")
+        parts.append(f"<p>{w.html('replaces', revision=strong)}</p>")
+    meta = w.html("issued", office=report.issuing_office, period=_period(w, report))
     if report.next_report:
-        meta += f" Next report: {e(long_date(report.next_report))}."
+        meta += " " + w.html("next_report", date=w.date(report.next_report))
     parts.append(f"<p>{meta}</p>")
     if report.illustrative:
+        label = Html(f"<strong>{e(w('illustrative_label'))}</strong>")
         parts.append(
-            '<p style="border: 2px solid #c00; padding: 0.5em;"><strong>ILLUSTRATIVE</strong>: '
-            "this report uses sample data. Do not cite its figures.</p>"
+            '<p style="border: 2px solid #c00; padding: 0.5em;">'
+            f"{w.html('illustrative', label=label)}</p>"
         )
     if report.highlights:
         items = "".join(f"<li>{e(item)}</li>" for item in report.highlights)
-        parts.append(f'<h2 style="font-size: 1.1em;">Highlights</h2><ul>{items}</ul>')
+        heading = e(w("highlights_heading"))
+        parts.append(f'<h2 style="font-size: 1.1em;">{heading}</h2><ul>{items}</ul>')
     if report.key_figures:
         items = "".join(
-            f"<li><strong>{e(f.value)}</strong> {e(f.caption)}"
-            + (f" ({e(f.change)})" if f.change else "")
-            + "</li>"
+            "<li>" + _figure_html(w, f.caption, f.value, f.change) + "</li>"
             for f in report.key_figures
         )
-        parts.append(f'<h2 style="font-size: 1.1em;">Key figures</h2><ul>{items}</ul>')
+        heading = e(w("key_figures_heading"))
+        parts.append(f'<h2 style="font-size: 1.1em;">{heading}</h2><ul>{items}</ul>')
     if _uses_link(report, partner):
         url = e(report.report_url or "")
-        parts.append(f'<p><a href="{url}">Full report (PDF)</a></p>')
+        parts.append(f'<p><a href="{url}">{e(w("link_label"))}</a></p>')
     else:
-        parts.append(
-            f"<p>The full report is attached: {e(report.pdf_path.name)} ({_size(size)}).</p>"
-        )
+        attached = w.html("attached", file=report.pdf_path.name, size=w.size(size))
+        parts.append(f"<p>{attached}</p>")
     if report.contacts:
         items = "".join(
-            f"<li>{e(c.name)}, {e(c.title)}, {e(c.organisation)}, "
-            f'<a href="mailto:{e(c.email)}">{e(c.email)}</a></li>'
+            "<li>"
+            + w.html(
+                "contact", name=c.name, title=c.title, organisation=c.organisation,
+                email=Html(f'<a href="mailto:{e(c.email)}">{e(c.email)}</a>'),
+            )
+            + "</li>"
             for c in report.contacts
-        )
-        parts.append(f'<h2 style="font-size: 1.1em;">Contacts</h2><ul>{items}</ul>')
+        )  # fmt: skip
+        heading = e(w("contacts_heading"))
+        parts.append(f'<h2 style="font-size: 1.1em;">{heading}</h2><ul>{items}</ul>')
     if unsubscribe:
         link = e(unsubscribe)
         parts.append(
-            f'<p style="font-size: 0.9em;"><a href="{link}">Stop receiving these reports</a></p>'
+            f'<p style="font-size: 0.9em;"><a href="{link}">{e(w("unsubscribe_label"))}</a></p>'
         )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _figure_html(w: Wording, caption: str, value: str, change: str) -> str:
+    figure = w.html("figure", value=Html(f"<strong>{escape(value)}</strong>"), caption=caption)
+    return w.html("figure_change", figure=Html(figure), change=change) if change else figure
 
 
 def build_message(

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from sitrep.render import Translator
 
 DeliveryFormat = Literal["attach", "link"]
 
@@ -112,6 +115,9 @@ class ReportEmail:
     logo: bytes | None = None  # the template's logo, carried inline in the HTML body
     logo_type: str = "image/svg+xml"
     accent: str = "#0b5ea8"  # the title band's colour (a #rrggbb), as in the report's style.css
+    language: str = "en"  # the locale the email (and its PDF) is written in: "fr", "fr_HT"
+    # The report's catalogue (the email's words are its [email] section); None: sitrep's own
+    words: Translator | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
+from collections.abc import Sequence
 
 from sitrep.delivery.model import Partner, is_email_address, mailbox_key, unsafe_character
 from sitrep.errors import SitrepError
@@ -123,3 +125,39 @@ def select_recipients(partners: list[Partner], lists: list[str] | None) -> list[
         seen.add(key)
         chosen.append(partner)
     return chosen
+
+
+def _fold(text: str) -> str:
+    """'Français ' -> 'francais': case and accents ignored, as people type language names."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def partner_language(value: str | None, locales: Sequence[str]) -> int | None:
+    """Which of `locales` ('fr', 'en', 'fr_HT') a Language cell asks for, or None (none of them).
+
+    A code in any case ('FR', 'fr-FR', 'fr_HT'), the language's own name ('français'), or its
+    name in English or in any of the report's languages ('French', 'francés'), from CLDR.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    from sitrep.languages import language_of
+
+    if not value or not value.strip():
+        return None
+    wanted = _fold(value).replace("-", "_")
+    folded = [_fold(locale).replace("-", "_") for locale in locales]
+    if wanted in folded:
+        return folded.index(wanted)
+    codes = [language_of(locale) for locale in locales]
+    if language_of(wanted) in codes:
+        return codes.index(language_of(wanted))
+    for index, code in enumerate(codes):
+        for display in dict.fromkeys([code, "en", *codes]):
+            try:
+                name = Locale.parse(display).languages.get(code)
+            except (ValueError, UnknownLocaleError):
+                continue
+            if name and _fold(name) == wanted:
+                return index
+    return None

@@ -20,7 +20,8 @@ import sqlite3
 import ssl
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from sitrep.delivery.model import (
     unsubscribe_fields,
 )
 from sitrep.delivery.outbox import OutboxTransport
+from sitrep.delivery.recipients import partner_language
 from sitrep.delivery.transport import (
     BytesTransport,
     OnData,
@@ -71,6 +73,7 @@ class RecipientResult:
     attempts: int = 0  # attempts made in this run
     error: str | None = None
     path: Path | None = None  # the .eml written, for the outbox
+    language: str = ""  # the locale of the report sent (or found sent): "fr", "en"
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,9 @@ class SendSummary:
             f"{self.count(o)} {o.replace('_', ' ')}" for o in _ORDER if self.count(o)
         )
         out = [f"{self.report_key} revision {self.revision}: {totals or 'no recipients'}"]
+        languages = Counter(r.language for r in self.results if r.outcome in _REACHED)
+        if len(languages) > 1:  # a report in several languages: how many got each
+            out[0] += " (" + ", ".join(f"{n} in {lang}" for lang, n in languages.items()) + ")"
         out += [
             f"  {r.email}: {r.outcome.replace('_', ' ')}: {r.error}"
             for r in self.results
@@ -190,19 +196,26 @@ def send_report(
     progress: bool = False,
     sleep: Callable[[float], None] = time.sleep,
     resend_unknown: bool = False,
+    translations: Sequence[ReportEmail] = (),
 ) -> SendSummary:
     """Send the report to each recipient not yet served; the caller owns (and closes) transport.
+
+    `translations` are the same report in other languages: a partner whose Language column
+    names one of them gets it, everyone else `report` (the first language). The ledger knows
+    the report by `report` alone, so a recipient gets one language, once.
 
     A recipient whose outcome is unknown (see ledger.py) is sent to again only with
     `resend_unknown`. Raises DeliveryError when the run cannot go on (authentication, TLS, no
     connection after retries, PDF changed since the report was built, another run in progress).
     """
-    if not report.pdf_path.is_file():
-        raise DeliveryError(f"the report PDF {report.pdf_path} does not exist; build it first")
-    if file_sha256(report.pdf_path) != report.pdf_sha256:
-        raise DeliveryError(
-            f"{report.pdf_path} has changed since the report was built; rebuild it before sending"
-        )
+    reports = (report, *translations)
+    for each in reports:
+        if not each.pdf_path.is_file():
+            raise DeliveryError(f"the report PDF {each.pdf_path} does not exist; build it first")
+        if file_sha256(each.pdf_path) != each.pdf_sha256:
+            raise DeliveryError(
+                f"{each.pdf_path} has changed since the report was built; rebuild it before sending"
+            )
     fast = transport if isinstance(transport, BytesTransport) else None
     key = report_key(report)
     tokens = bool(settings.unsubscribe and "token" in unsubscribe_fields(settings.unsubscribe))
@@ -215,13 +228,14 @@ def send_report(
             if tokens:
                 conn = stack.enter_context(contextlib.closing(ledger.open_ledger(ledger_path)))
                 token_for = functools.partial(ledger.unsubscribe_token, conn)
-            messages = MessageFactory(report, settings, now, token_for)
-            job = _Job(report, settings, transport, None, key, now, sleep, messages, fast, False)
+            editions = _editions(reports, settings, now, token_for)
+            job = _Job(editions, settings, transport, None, key, now, sleep, fast, False)
             return SendSummary(key, report.revision, _run(job, recipients, progress))
     ledger_path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(ledger_path), contextlib.closing(ledger.open_ledger(ledger_path)) as conn:
         ledger.settle_interrupted(conn)  # we hold the lock: a 'sending' row is a killed run's
-        others = ledger.delivered_other_pdf(conn, key, report.revision, report.pdf_sha256)
+        shas = {each.pdf_sha256 for each in reports}
+        others = ledger.delivered_other_pdf(conn, key, report.revision, shas)
         if others:
             raise DeliveryError(
                 f"Situation Report No. {report.number} revision {report.revision} was already "
@@ -229,28 +243,44 @@ def send_report(
                 f"it as revision {report.revision + 1} so partners can tell the versions apart"
             )
         token_for = functools.partial(ledger.unsubscribe_token, conn) if tokens else None
-        messages = MessageFactory(report, settings, now, token_for)
-        job = _Job(
-            report, settings, transport, conn, key, now, sleep, messages, fast, resend_unknown
-        )
+        editions = _editions(reports, settings, now, token_for)
+        job = _Job(editions, settings, transport, conn, key, now, sleep, fast, resend_unknown)
         results = _run(job, recipients, progress)
     return SendSummary(key, report.revision, results)
+
+
+def _editions(
+    reports: Sequence[ReportEmail],
+    settings: EmailSettings,
+    now: datetime,
+    token_for: Callable[[str], str] | None,
+) -> tuple[MessageFactory, ...]:
+    return tuple(MessageFactory(each, settings, now, token_for) for each in reports)
 
 
 @dataclass(frozen=True)
 class _Job:
     """Everything one run shares; conn is None for the outbox."""
 
-    report: ReportEmail
+    # One per language, the first language first; each builds its messages, the shared parts
+    # encoded once per run.
+    editions: tuple[MessageFactory, ...]
     settings: EmailSettings
     transport: Transport
     conn: sqlite3.Connection | None
     key: str
     now: datetime
     sleep: Callable[[float], None]
-    messages: MessageFactory  # builds each message; shared parts are encoded once per run
     bytes_transport: BytesTransport | None  # `transport`, when it also takes serialised messages
     resend_unknown: bool  # send again to recipients who may have the report already
+
+    def messages_for(self, partner: Partner) -> MessageFactory:
+        """The partner's language's edition, else the first language's."""
+        if len(self.editions) == 1:
+            return self.editions[0]
+        locales = [factory.report.language for factory in self.editions]
+        found = partner_language(partner.language, locales)
+        return self.editions[found or 0]
 
 
 def _run(job: _Job, recipients: list[Partner], progress: bool) -> list[RecipientResult]:
@@ -263,32 +293,49 @@ def _run(job: _Job, recipients: list[Partner], progress: bool) -> list[Recipient
         return [_deliver(job, partner) for partner in items]
 
 
-def _sender(job: _Job, sender: str, partner: Partner) -> Callable[[OnData | None], Path | None]:
+def _sender(
+    job: _Job, messages: MessageFactory, sender: str, partner: Partner
+) -> Callable[[OnData | None], Path | None]:
     """Build the partner's message once; the result sends it (again, on a retry)."""
     fast = job.bytes_transport
     if fast is not None and fast.can_send_bytes(sender, partner.email):
-        data = job.messages.as_bytes(partner, fast.linesep)
+        data = messages.as_bytes(partner, fast.linesep)
         return lambda on_data: fast.send_bytes(data, sender, partner.email, on_data)
-    message = job.messages.build(partner)
+    message = messages.build(partner)
     return lambda on_data: job.transport.send(message, sender, partner.email, on_data)
 
 
 def _deliver(job: _Job, partner: Partner) -> RecipientResult:
-    report, settings, conn = job.report, job.settings, job.conn
+    messages = job.messages_for(partner)
+    report, settings, conn = messages.report, job.settings, job.conn
+    language = report.language
     ids = (job.key, report.revision, partner.email, report.pdf_sha256)
-    row = ledger.lookup(conn, ids) if conn is not None else None
-    if row is not None and row.state == "sent":
-        return RecipientResult(partner.email, partner.name, "already_sent")
-    if row is not None and row.state == "unknown" and not job.resend_unknown:
-        error = f"{row.last_error or ledger.MAY_HAVE_BEEN_DELIVERED}; {RESEND_HINT}"
-        return RecipientResult(partner.email, partner.name, "unknown", 0, error)
+    # Any language counts: a partner whose Language changed since does not get a second copy.
+    shas = {factory.report.pdf_sha256 for factory in job.editions}
+    rows = ledger.lookup_any(conn, ids, shas) if conn is not None else []
+    if sent := [r for r in rows if r.state == "sent"]:
+        return RecipientResult(
+            partner.email, partner.name, "already_sent", language=sent[-1].language
+        )
+    unknown = [r for r in rows if r.state == "unknown"]
+    if unknown and not job.resend_unknown:
+        error = f"{unknown[-1].last_error or ledger.MAY_HAVE_BEEN_DELIVERED}; {RESEND_HINT}"
+        return RecipientResult(
+            partner.email, partner.name, "unknown", 0, error, language=unknown[-1].language
+        )
+    row = next((r for r in rows if r.pdf_sha256 == report.pdf_sha256), None)
     before = row.attempts if row is not None else 0
     sender = address_part(settings.from_addr)
-    send = _sender(job, sender, partner)
+    send = _sender(job, messages, sender, partner)
 
     def record(state: ledger.State, attempt: int, error: str | None = None) -> None:
         if conn is not None:
-            ledger.record(conn, ids, state, before + attempt, error)
+            ledger.record(conn, ids, state, before + attempt, error, language=language)
+
+    def result(outcome: Outcome, attempt: int, error: str | None = None, **more: object):
+        return RecipientResult(
+            partner.email, partner.name, outcome, attempt, error, language=language, **more
+        )
 
     for attempt in range(1, settings.max_attempts + 1):
         try:
@@ -296,14 +343,10 @@ def _deliver(job: _Job, partner: Partner) -> RecipientResult:
         except UnknownOutcome as exc:
             error = f"{ledger.MAY_HAVE_BEEN_DELIVERED}: {exc}"
             record("unknown", attempt, error)
-            return RecipientResult(
-                partner.email, partner.name, "unknown", attempt, f"{error}; {RESEND_HINT}"
-            )
+            return result("unknown", attempt, f"{error}; {RESEND_HINT}")
         except PermanentFailure as exc:
             record("failed_permanent", attempt, str(exc))
-            return RecipientResult(
-                partner.email, partner.name, "failed_permanent", attempt, str(exc)
-            )
+            return result("failed_permanent", attempt, str(exc))
         except TemporaryFailure as exc:
             # Recorded at once: a row left 'sending' while we wait would read as unknown.
             record("failed_temporary", attempt, str(exc))
@@ -312,17 +355,15 @@ def _deliver(job: _Job, partner: Partner) -> RecipientResult:
                 continue
             if exc.connecting:
                 raise DeliveryError(f"{exc} (after {attempt} attempts)") from None
-            return RecipientResult(
-                partner.email, partner.name, "failed_temporary", attempt, str(exc)
-            )
+            return result("failed_temporary", attempt, str(exc))
         except DeliveryError as exc:
             # A definite refusal (authentication, sender): the message did not go out.
             record("failed_temporary", attempt, f"run stopped: {exc}")
             raise
         if conn is not None:
             record("sent", attempt)
-            return RecipientResult(partner.email, partner.name, "sent", attempt)
-        return RecipientResult(partner.email, partner.name, "written", attempt, path=path)
+            return result("sent", attempt)
+        return result("written", attempt, path=path)
     raise AssertionError("unreachable: max_attempts >= 1")
 
 
