@@ -198,8 +198,7 @@ def _edition_email(
     settings: EmailSettings,
 ) -> tuple[ReportEmail, list[str]]:
     """The email in `config`'s language and the problems of that language's report."""
-    from babel.dates import format_date
-
+    from sitrep import numerals
     from sitrep.config import template_dirs
     from sitrep.figures import compute_figures
     from sitrep.languages import narrative_dir
@@ -212,10 +211,10 @@ def _edition_email(
         folder, result.date, config.workspace, locale=config.locale
     )
     messages = load_messages(template_dirs(config.templates_dir), config.locale)
-    t = make_translator(messages, config.locale)
+    t = make_translator(messages, config.locale, config.digits)
 
     def short(day: dt.date) -> str:
-        return format_date(day, "d MMM", locale=config.locale)
+        return numerals.date(day, "d MMM", config.locale, t.numbering)
 
     contacts = []
     if "contacts" in checked.tables:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
@@ -62,9 +62,18 @@ def compact(value: float, locale: str, system: str, fraction_digits: int) -> str
     return localise(text, system)
 
 
+# sitrep's day-first patterns (OCHA's English style, "24 August 2021") as CLDR skeletons, so that
+# another language writes the date its own way: "24 de agosto de 2021", "24. August 2021".
+SKELETONS = {"d MMMM y": "yMMMMd", "d MMMM": "MMMMd", "d MMM": "MMMd", "d MMM y": "yMMMd"}
+
+
 def date(value: dt.date, pattern: str, locale: str, system: str = "latn") -> str:
     """The date in the locale's words; French writes the first of the month "1er juin"."""
-    text = format_date(value, pattern, locale=locale)
-    if value.day == 1 and pattern.startswith("d ") and locale.lower().startswith("fr"):
+    language = locale.replace("-", "_").split("_")[0].lower()
+    if language != "en" and pattern in SKELETONS:
+        text = format_skeleton(SKELETONS[pattern], value, locale=locale)
+    else:
+        text = format_date(value, pattern, locale=locale)
+    if value.day == 1 and language == "fr" and text.startswith("1 "):
         text = "1er" + text[1:]  # CLDR has no ordinal day in its patterns
     return localise(text, system)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from babel import Locale
-from babel.dates import format_date
 
 from sitrep.config import DEFAULT_TEMPLATES
 from sitrep.render import PLURAL_FORMS, Translator, load_messages
@@ -147,6 +146,6 @@ def test_a_spanish_report_with_a_workspace_word(tmp_path: Path) -> None:
     assert "Informe de situación n.º" in text
     assert "Aspectos destacados" in text and "Cifras clave" in text
     assert "Contacte con nosotros" in text
-    assert format_date(result.date, "d MMMM y", locale="es") in text  # "24 de agosto de 2021"
+    assert "24 de agosto de 2021" in text  # CLDR's own order, not "24 agosto 2021"
     for english in ("Key figures", "Highlights", "Situation Report No.", "Sources and notes"):
         assert english not in text

@@ -14,8 +14,9 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
+
+from sitrep import numerals
 
 if TYPE_CHECKING:
     from sitrep.delivery.model import ReportEmail
@@ -56,19 +57,20 @@ class Wording:
         return text
 
     def date(self, day: date) -> str:
-        """'24 August 2021', '24 août 2021'."""
-        return format_date(day, self("date_pattern"), locale=self.locale)
+        """'24 August 2021', '24 août 2021', in the report's digits."""
+        return numerals.date(day, self("date_pattern"), self.locale, self.t.numbering)
 
     def number(self, value: int) -> str:
-        return format_decimal(value, locale=self.locale)
+        return numerals.decimal(value, self.locale, self.t.numbering)
 
     def size(self, num_bytes: int) -> str:
         """'87 KB', '1.4 MB' ('1,4 Mo' in French)."""
+        system = self.t.numbering
         if num_bytes >= 1024 * 1024:
             megabytes = format_decimal(num_bytes / (1024 * 1024), "0.0", locale=self.locale)
-            return self("size_mb", size=megabytes)
+            return self("size_mb", size=numerals.localise(megabytes, system))
         kilobytes = format_decimal(max(1, round(num_bytes / 1024)), "0", locale=self.locale)
-        return self("size_kb", size=kilobytes)
+        return self("size_kb", size=numerals.localise(kilobytes, system))
 
 
 def wording(report: ReportEmail) -> Wording:
