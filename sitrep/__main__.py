@@ -1,6 +1,6 @@
 """`python -m sitrep` runs the same command line as the `sitrep` script."""
 
-from sitrep.cli import main
+from sitrep.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
