@@ -39,7 +39,7 @@ def main() -> None:
         out["floor_s"] = sample["floor"]["median_s"]
         out["build_over_floor"] = sample["ratio"]
         workspace = make_scaled_workspace(Path(tmp) / "scaled", args.provinces)
-        out["per_report"] = bench_each_per_report(workspace, 2)
+        out["per_report"] = bench_each_per_report(workspace, args.repeat)  # best of N, each side
     out["load_after"] = os.getloadavg()
     print(json.dumps(out, indent=1))
 
