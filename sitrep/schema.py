@@ -201,7 +201,6 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column("reason", "text", aliases=("displacement reason",), hxl="#cause+type"),
                 Column("operation", "text", hxl="#operation+name"),
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
-                Column("operation", "text", hxl="#operation+name"),
             ),
             date_column="date",
             stale_check=False,

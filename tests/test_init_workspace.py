@@ -305,3 +305,14 @@ def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
     )
     assert result.exit_code == 0, result.output
     assert '"errors": 0' in result.output
+
+
+def test_no_table_declares_a_column_twice() -> None:
+    """A column declared twice is written twice in `init`'s workbook and read from either."""
+    from sitrep.schema import SCHEMAS
+
+    for name, schema in SCHEMAS.items():
+        names = [c.name for c in schema.columns]
+        assert len(names) == len(set(names)), name
+        tags = [c.hxl for c in schema.columns if c.hxl]
+        assert len(tags) == len(set(tags)), name
