@@ -259,10 +259,12 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column(
                     "organisation", "text", True, aliases=("organization", "org"), hxl="#org+name"
                 ),
-                Column("lists", "lists", True, True, ("list", "distribution lists")),
-                Column("format", "vocab", vocab="format"),
-                Column("language", "text"),
-                Column("active", "bool"),
+                Column(
+                    "lists", "lists", True, True, ("list", "distribution lists"), "#contact+list"
+                ),
+                Column("format", "vocab", vocab="format", hxl="#meta+format"),
+                Column("language", "text", hxl="#meta+lang"),
+                Column("active", "bool", hxl="#status+active"),
             ),
         ),
     )

@@ -316,3 +316,27 @@ def test_no_table_declares_a_column_twice() -> None:
         assert len(names) == len(set(names)), name
         tags = [c.hxl for c in schema.columns if c.hxl]
         assert len(tags) == len(set(tags)), name
+
+
+def test_the_distribution_list_in_arabic_reads_back(tmp_path: Path) -> None:
+    """The partners sheet's headers are in the language too, and a row typed under them (a list
+    name and yes in Arabic) reads as a partner; the sample's English sheet still reads."""
+    import openpyxl
+
+    from sitrep.init import create_workspace
+    from sitrep.report import check_inputs
+
+    create_workspace(tmp_path / "ws", "SDN", D(2025, 6, 30), language="ar")
+    path = tmp_path / "ws" / "inputs" / "data.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["partners"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[3:] == ["القوائم", "الصيغة", "اللغة", "نشط"]
+    for column, value in enumerate(["Amal", "amal@example.org", "منظمة", "الشركاء", None, "ar"]):
+        sheet.cell(row=3, column=1 + column, value=value)
+    sheet.cell(row=3, column=7, value="نعم")
+    book.save(path)
+    checked = check_inputs(tmp_path / "ws")
+    assert [p for p in checked.problems if p.table == "partners"] == []
+    (partner,) = checked.tables["partners"].frame.to_dict("records")
+    assert partner["lists"] == ("الشركاء",) and partner["language"] == "ar" and partner["active"]
