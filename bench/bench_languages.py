@@ -23,14 +23,13 @@ sys.path.insert(1, str(BENCH.parent))
 
 from bench_build import sitrep_cmd  # noqa: E402
 from measure import checked, compile_sitrep, machine, median, run  # noqa: E402
+from scaled import make_workspace  # noqa: E402
 
 TARGET = 0.6
 
 
 def _workspace(target: Path, languages: str | None) -> Path:
-    from tests.conftest import copy_workspace
-
-    ws = copy_workspace(target)
+    ws = make_workspace(target)
     if languages:
         toml = (ws / "sitrep.toml").read_text()
         (ws / "sitrep.toml").write_text(

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from sitrep.drawing import LINE, Box, Canvas, Fonts, nice_range, overlap
-from sitrep.languages import right_to_left as right_to_left  # re-exported: callers use charts
 from sitrep.numerals import date, decimal, percent
 
 if TYPE_CHECKING:

@@ -33,8 +33,9 @@ def report_context(
     """
     from sitrep.accessmap import access_map, load_places
     from sitrep.attachments import NEVER_ATTACHED, table_file
-    from sitrep.charts import displacement_chart, price_chart, right_to_left
+    from sitrep.charts import displacement_chart, price_chart
     from sitrep.figures import source_uses
+    from sitrep.languages import right_to_left
     from sitrep.render import load_messages, make_translator
     from sitrep.report import report_name
 

@@ -35,17 +35,13 @@ def localise(text: str, system: str) -> str:
     return text.translate(str.maketrans(DIGITS["latn"], DIGITS[system]))
 
 
-def _babel_system(system: str) -> str:
-    return system if system in ("latn", "arab", "arabext") else "latn"
-
-
 def decimal(value: float, locale: str, system: str = "latn") -> str:
-    text = format_decimal(value, locale=locale, numbering_system=_babel_system(system))
+    text = format_decimal(value, locale=locale, numbering_system=system)
     return localise(text, system)
 
 
 def percent(value: float, locale: str, system: str = "latn") -> str:
-    text = format_percent(value, locale=locale, numbering_system=_babel_system(system))
+    text = format_percent(value, locale=locale, numbering_system=system)
     if system != "latn":
         text = text.replace("%", "\u066a")  # ٪, the Arabic percent sign Babel leaves Latin
     return localise(text, system)
@@ -57,7 +53,7 @@ def compact(value: float, locale: str, system: str, fraction_digits: int) -> str
         format_type="long",
         locale=locale,
         fraction_digits=fraction_digits,
-        numbering_system=_babel_system(system),
+        numbering_system=system,
     )
     return localise(text, system)
 

@@ -19,12 +19,12 @@ from sitrep.charts import (
     displacement_chart,
     forget_drawings,
     price_chart,
-    right_to_left,
     thin_days,
 )
 from sitrep.config import template_dirs
 from sitrep.drawing import Canvas, Fonts, nice_range
 from sitrep.figures import compute_figures
+from sitrep.languages import right_to_left
 from sitrep.render import load_messages, make_translator
 from sitrep.report import check_inputs
 from tests.conftest import ROOT

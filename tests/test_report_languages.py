@@ -47,10 +47,11 @@ def reports(tmp_path_factory) -> dict[str, tuple[str, str]]:
     from sitrep.report import BuildOptions, build_report
 
     made = {}
-    for language, extra in (("fr", ""), ("es", ""), ("ar", ""), ("ar_SD", 'digits = "arab"\n')):
+    settings = {"ar": 'page_size = "Letter"', "ar_SD": 'page_size = "A4"\ndigits = "arab"'}
+    for language in ("fr", "es", "ar", "ar_SD"):
         ws = copy_workspace(tmp_path_factory.mktemp(language) / "ws")
-        toml = (ws / "sitrep.toml").read_text()
-        toml = toml.replace('locale = "en"', f'locale = "{language}"\n{extra}')
+        toml = (ws / "sitrep.toml").read_text().replace('locale = "en"', f'locale = "{language}"')
+        toml = toml.replace('page_size = "A4"', settings.get(language, 'page_size = "A4"'))
         (ws / "sitrep.toml").write_text(toml)
         result = build_report(BuildOptions(workspace=ws, draft=True))
         assert result.render_warnings == []
@@ -60,6 +61,7 @@ def reports(tmp_path_factory) -> dict[str, tuple[str, str]]:
 
             pages = PdfReader(result.pdf).pages
             made["ar pypdf"] = (" ".join(" ".join(p.extract_text().split()) for p in pages), "")
+            made["ar size"] = (str([round(float(x)) for x in pages[0].mediabox[2:]]), "")
     return made
 
 
@@ -101,6 +103,9 @@ def test_arabic_is_right_to_left_in_logical_order(reports) -> None:
         assert letters(words[key]) in letters(plain), key
     assert re.search(r"\bAF\d{4}\b", text)  # P-codes stay Latin inside Arabic text
     assert "19,435" in text  # plain `ar`: CLDR's Latin digits
+    # Letter size kept with Latin digits (each combination is its own named page)
+    assert reports["ar size"][0] == "[612, 792]"
+    assert re.search(r"الصفحة\W*2\W*من\W*\d", plain)  # the page count in Latin digits
 
 
 def test_arabic_indic_digits_by_setting(reports) -> None:

@@ -17,7 +17,6 @@ import json
 from functools import cache
 
 import jinja2
-from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from sitrep.preview.live import Snapshot
@@ -43,11 +42,9 @@ def _environment() -> jinja2.Environment:
 
 def direction(locale: str) -> str:
     """'rtl' for a language written right to left (Arabic, Persian, Hebrew...), else 'ltr'."""
-    try:
-        order = Locale.parse(locale.replace("-", "_")).character_order
-    except (UnknownLocaleError, ValueError, TypeError):
-        return "ltr"
-    return "rtl" if order == "right-to-left" else "ltr"
+    from sitrep.languages import right_to_left
+
+    return "rtl" if right_to_left(locale) else "ltr"
 
 
 def toolbar_words(snap: Snapshot, warnings: int) -> dict[str, object]:
