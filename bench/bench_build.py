@@ -31,11 +31,11 @@ def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
     functions `build` and the batch's workers use, and the issued number; `_floor` checks that
     WeasyPrint on it gives the issued PDF byte for byte, so it cannot be another HTML.
     """
-    from sitrep.batch import _shared
-    from sitrep.config import load_config, template_dirs
-    from sitrep.province_worker import Worker
-    from sitrep.record import load_province_record, load_record
+    from sitrep.issue.batch import _shared
+    from sitrep.issue.record import load_province_record, load_record
+    from sitrep.issue.worker import Worker
     from sitrep.report import BuildOptions, render_report
+    from sitrep.settings.config import load_config, template_dirs
 
     config = load_config(workspace)
     dirs = template_dirs(config.templates_dir)
@@ -75,7 +75,7 @@ def _floor(workspace: Path, pdfs: list[Path], repeat: int = 1) -> tuple[Run, dic
     files sitrep used. The JSON's "files" are keyed by PDF path."""
     from floor import attachments_of
 
-    from sitrep.config import load_config
+    from sitrep.settings.config import load_config
 
     variant = getattr(load_config(workspace), "pdf_variant", None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,8 +182,8 @@ def bench_each_per_report(workspace: Path, repeat: int = 2) -> dict:
 
 def _per_report_costs(workspace: Path, repeat: int) -> dict[str, float]:
     """In this process: PDF path -> the best of `repeat` worker costs, after one warm-up pass."""
-    from sitrep.batch import build_each_province
-    from sitrep.charts import forget_drawings
+    from sitrep.issue.batch import build_each_province
+    from sitrep.render.charts import forget_drawings
     from sitrep.report import BuildOptions
 
     best: dict[str, float] = {}

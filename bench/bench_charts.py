@@ -1,7 +1,8 @@
 """The charts' cost: import and drawing of the three drawings, sitrep's own module vs matplotlib.
 
 `python bench/bench_charts.py` times, each in fresh processes (alternated, median of 5): the
-import of what draws (sitrep.charts + sitrep.accessmap, or matplotlib for the old code) and
+import of what draws (sitrep.render.charts + sitrep.render.accessmap, or matplotlib for the old
+code) and
 the drawing of the sample's displacement chart, price chart and access map, memory emptied so
 every pass draws. The matplotlib side runs the charts as they were before issue 17 (commit
 a8cdff9, taken from git into a temporary folder); it is skipped when matplotlib or that commit
@@ -24,10 +25,10 @@ REPEAT = 5
 CHILD = r"""
 import datetime as dt, json, sys, time
 sys.path.insert(0, sys.argv[1])
-from sitrep.config import template_dirs
-from sitrep.figures import compute_figures
-from sitrep.gazetteer import base_gazetteer
-from sitrep.render import load_messages, make_translator
+from sitrep.settings.config import template_dirs
+from sitrep.figures.compute import compute_figures
+from sitrep.geo.gazetteer import base_gazetteer
+from sitrep.render.html import load_messages, make_translator
 from sitrep.report import check_inputs
 root = sys.argv[2]
 day = dt.date(2021, 8, 24)
@@ -43,7 +44,7 @@ if kind == "matplotlib":
     import matplotlib.figure, matplotlib.backends.backend_svg  # noqa: E401
     import mpl_charts as charts, mpl_accessmap as accessmap
 else:
-    import sitrep.charts as charts, sitrep.accessmap as accessmap
+    import sitrep.render.charts as charts, sitrep.render.accessmap as accessmap
 t1 = time.perf_counter()
 places = accessmap.load_places(tables["places"].frame)
 out = {}
@@ -77,7 +78,9 @@ def _old_modules(folder: Path) -> bool:
         )
         if done.returncode:
             return False
-        text = done.stdout.decode().replace("from sitrep.charts import", "from mpl_charts import")
+        text = done.stdout.decode().replace(
+            "from sitrep.render.charts import", "from mpl_charts import"
+        )
         (folder / f"mpl_{name}.py").write_text(text)
     return True
 

@@ -79,10 +79,10 @@ def figures_cost(workspace: Path, repeat: int) -> dict:
     """compute_figures with and without the IDPs table (validated once), median of `repeat`."""
     from dataclasses import replace
 
-    from sitrep.figures import compute_figures
-    from sitrep.gazetteer import base_gazetteer
+    from sitrep.figures.compute import compute_figures
+    from sitrep.geo.gazetteer import base_gazetteer
     from sitrep.report import check_inputs
-    from sitrep.validate import workspace_gazetteer
+    from sitrep.validate.tables import workspace_gazetteer
 
     checked = check_inputs(workspace)
     gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(checked.config))

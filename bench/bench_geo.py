@@ -38,11 +38,11 @@ def rss():
 import pandas, babel, python_calamine
 babel.Locale.parse('en').decimal_formats
 m0, t0, c0 = rss(), time.perf_counter(), time.process_time()
-import sitrep.gazetteer
+import sitrep.geo.gazetteer
 t1 = time.perf_counter()
-country = sitrep.gazetteer.resolve_country(NAME)
+country = sitrep.geo.gazetteer.resolve_country(NAME)
 t2 = time.perf_counter()
-g = sitrep.gazetteer.country_gazetteer(country.iso3)
+g = sitrep.geo.gazetteer.country_gazetteer(country.iso3)
 t3 = time.perf_counter()
 assert g.country.iso3 == ISO3 and len(g.areas) > 10
 print(t1 - t0, t2 - t1, t3 - t2, rss() - m0, time.process_time() - c0)
@@ -72,7 +72,7 @@ def country_cost(iso3: str, name: str, repeats: int = 7) -> dict:
 
 def dtm_export(path: Path, rows: int = 11_377) -> Path:
     """An Afghanistan-sized DTM export (the sample's country: tests and benches may name it)."""
-    from sitrep.gazetteer import country_gazetteer
+    from sitrep.geo.gazetteer import country_gazetteer
 
     gazetteer = country_gazetteer("AFG")
     districts = gazetteer.level(2)
@@ -132,10 +132,10 @@ def dtm_export(path: Path, rows: int = 11_377) -> Path:
 
 
 def dtm_validation(repeats: int = 5) -> dict:
-    from sitrep.config import InputSource
-    from sitrep.gazetteer import country_gazetteer
-    from sitrep.load import load_table
-    from sitrep.validate import validate_table
+    from sitrep.geo.gazetteer import country_gazetteer
+    from sitrep.inputs.load import load_table
+    from sitrep.settings.config import InputSource
+    from sitrep.validate.tables import validate_table
 
     with tempfile.TemporaryDirectory() as folder:
         path = dtm_export(Path(folder) / "dtm.csv")

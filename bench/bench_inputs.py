@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
-from sitrep.config import InputSource
-from sitrep.load import Limits, load_table
-from sitrep.validate import validate_table
+from sitrep.inputs.load import Limits, load_table
+from sitrep.settings.config import InputSource
+from sitrep.validate.tables import validate_table
 from tests.geo_helpers import afg_gazetteer  # the global list and the sample's aliases (Banu)
 
 DISTRICTS = ["AF0907", "Banu", "AF0901", "Puli Khumri", "AF0801", "Bazarak", "af0305", "Rukha"]

@@ -35,9 +35,8 @@ def _median_ms(function: Callable[[], object], repeat: int) -> float:
 
 
 def bench_issue(repeat: int = 50) -> dict[str, str]:
-    from sitrep.config import load_config, template_dirs
-    from sitrep.fingerprint import files_fingerprint, fingerprint
-    from sitrep.record import (
+    from sitrep.issue.fingerprint import files_fingerprint, fingerprint
+    from sitrep.issue.record import (
         Issued,
         begin_issue,
         issue_lock,
@@ -46,6 +45,7 @@ def bench_issue(repeat: int = 50) -> dict[str, str]:
         recover,
         save_record,
     )
+    from sitrep.settings.config import load_config, template_dirs
 
     results = {}
     with tempfile.TemporaryDirectory(prefix="sitrep-bench-issue-") as tmp:

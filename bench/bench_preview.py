@@ -32,7 +32,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 
-from sitrep.config import DEFAULT_TEMPLATES  # noqa: E402
+from sitrep.settings.config import DEFAULT_TEMPLATES  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, copy_workspace  # noqa: E402
 
 BOOK = Path("inputs") / "sample-data.xlsx"

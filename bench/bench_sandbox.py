@@ -2,7 +2,7 @@
 
 `.venv/bin/python bench/bench_sandbox.py` on a copy of the sample workspace: the context the
 templates get, as `build` makes it, then (CPU time, median of 40, alternated)
-- `sitrep.plain.to_plain` of that context;
+- `sitrep.render.plain.to_plain` of that context;
 - the render as sitrep does it (`render_html`: conversion, `SitrepSandbox`, the time, memory
   and size bounds), the templates compiled once;
 - the same templates rendered by Jinja's plain `SandboxedEnvironment` with the unconverted
@@ -21,16 +21,16 @@ import jinja2.sandbox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sitrep.render
-from sitrep.config import load_config, template_dirs
-from sitrep.plain import to_plain
+import sitrep.render.html
+from sitrep.render.plain import to_plain
 from sitrep.report import BuildOptions, render_report
+from sitrep.settings.config import load_config, template_dirs
 from tests.conftest import copy_workspace
 
 
 def context_of(ws: Path) -> tuple[dict, list[Path], str]:
     seen: dict = {}
-    real = sitrep.render.render_html
+    real = sitrep.render.html.render_html
 
     def capture(ctx, dirs, locale, env=None):
         seen.update(ctx)
@@ -38,11 +38,11 @@ def context_of(ws: Path) -> tuple[dict, list[Path], str]:
 
     config = load_config(ws)
     dirs = template_dirs(config.templates_dir)
-    sitrep.render.render_html = capture
+    sitrep.render.html.render_html = capture
     try:
         render_report(config, BuildOptions(ws), dirs, lambda day: (1, 0))
     finally:
-        sitrep.render.render_html = real
+        sitrep.render.html.render_html = real
     return seen, dirs, config.locale
 
 
@@ -53,7 +53,7 @@ def median_ms(samples: list[float]) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         context, dirs, locale = context_of(copy_workspace(Path(tmp) / "ws"))
-        env = sitrep.render.make_environment(dirs, locale)
+        env = sitrep.render.html.make_environment(dirs, locale)
         before = jinja2.sandbox.SandboxedEnvironment(
             loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
             autoescape=True,
@@ -65,14 +65,14 @@ def main() -> None:
         before.filters.update(env.filters)
         before.globals.update(env.globals)
         old = before.get_template("report.html")
-        assert sitrep.render.render_html(context, dirs, locale, env) == old.render(**context)
+        assert sitrep.render.html.render_html(context, dirs, locale, env) == old.render(**context)
         convert, new, plain = [], [], []
         for _ in range(40):
             start = time.process_time()
             to_plain(context)
             convert.append(time.process_time() - start)
             start = time.process_time()
-            sitrep.render.render_html(context, dirs, locale, env)
+            sitrep.render.html.render_html(context, dirs, locale, env)
             new.append(time.process_time() - start)
             start = time.process_time()
             old.render(**context)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_share.py
 
 - **Tagged vs untagged**: the sample's print HTML (`bench_build.print_html`) laid out by
-  `sitrep.pdf.report_pdf` as PDF/A-3a (tagged, the default) and as PDF/A-3b (untagged), in one
+  `sitrep.pdf.build.report_pdf` as PDF/A-3a (tagged, the default) and as PDF/A-3b (untagged), in one
   warm process (WeasyPrint imported), alternated, 5 repetitions each, median.
 - **Publish, nothing changed**: a workspace whose record lists 100 issued reports (the sample's
   PDF and edition copied under 100 dates), published once, then `sitrep publish` again in a
@@ -31,9 +31,9 @@ from scaled import make_workspace  # noqa: E402
 
 
 def tagging(ws: Path) -> tuple[float, float]:
-    from sitrep.config import load_config, template_dirs
-    from sitrep.pdf import report_pdf
+    from sitrep.pdf.build import report_pdf
     from sitrep.report import BuildOptions, build_report
+    from sitrep.settings.config import load_config, template_dirs
 
     build_report(BuildOptions(ws))
     html = next(iter(print_html(ws, ws / "print").values())).read_text("utf-8")
@@ -49,7 +49,7 @@ def tagging(ws: Path) -> tuple[float, float]:
 
 
 def publish_100(ws: Path, site: Path) -> float:
-    from sitrep.record import load_record, save_record
+    from sitrep.issue.record import load_record, save_record
 
     output = ws / "output"
     issued = load_record(output)[-1]

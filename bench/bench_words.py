@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 import pandas as pd
 from babel.dates import format_date
 
-from sitrep import parse
-from sitrep.config import InputSource
-from sitrep.gazetteer import builtin_gazetteer
-from sitrep.load import Limits, load_table
-from sitrep.validate import validate_table
+from sitrep.geo.gazetteer import builtin_gazetteer
+from sitrep.inputs.load import Limits, load_table
+from sitrep.settings.config import InputSource
+from sitrep.validate import parse
+from sitrep.validate.tables import validate_table
 
 INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 LOCALES = ("fr", "es", "ar", "ar_SY")

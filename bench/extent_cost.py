@@ -1,4 +1,4 @@
-"""The cost of measuring a sheet before reading it (`sitrep.extent`), against reading it.
+"""The cost of measuring a sheet before reading it (`sitrep.inputs.extent`), against reading it.
 
     python bench/extent_cost.py [WORKBOOK ...]   (default: the sample workbook, every sheet)
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from sitrep import extent
-from sitrep.extent import measure
-from sitrep.readers import find_sheet
+from sitrep.inputs import extent
+from sitrep.inputs.extent import measure
+from sitrep.inputs.readers import find_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ The HTML is the one WeasyPrint was given, rendered again by `bench_build.print_h
 
     python bench/floor.py WORKSPACE HTML [HTML ...] [--repeat N] [--variant V] [--attach DIR]
 
-Renders each file with `sitrep.pdf.report_pdf`, the function `sitrep build` and the batch's
+Renders each file with `sitrep.pdf.build.report_pdf`, the function `sitrep build` and the batch's
 workers call (the same fetcher, `ASSET_BASE`, template folders and `write_pdf` options:
 identifier, PDF/A variant, the same attached data files with their descriptions and dates,
 which `attachments_of` takes out of sitrep's PDF beforehand), so the floor cannot drift from
@@ -50,7 +50,7 @@ def attachments_of(pdf: Path, folder: Path) -> list[Path]:
 
 def _data_files(folder: Path | None) -> tuple[list, dt.date | None]:
     """The DataFiles to attach, and their date (the report date), from `attachments_of`."""
-    from sitrep.attachments import DataFile
+    from sitrep.pdf.attachments import DataFile
 
     if folder is None or not (folder / MANIFEST).is_file():
         return [], None
@@ -76,8 +76,8 @@ def main() -> None:
     start = time.perf_counter()
     import weasyprint  # noqa: F401  (the import is part of the floor)
 
-    from sitrep.config import template_dirs
-    from sitrep.pdf import report_pdf
+    from sitrep.pdf.build import report_pdf
+    from sitrep.settings.config import template_dirs
 
     imported = time.perf_counter() - start
     dirs = template_dirs(args.workspace.resolve() / "templates")

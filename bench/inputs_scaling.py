@@ -51,11 +51,11 @@ def bench_inputs_fallback(csv_sizes: list[int], xlsx_sizes: list[int]) -> dict:
 
 def _child(workspace: Path, source: str) -> dict:
     """Load + validate, then figures, in this (fresh) process."""
-    from sitrep.config import InputSource
-    from sitrep.figures import compute_figures
-    from sitrep.gazetteer import base_gazetteer
+    from sitrep.figures.compute import compute_figures
+    from sitrep.geo.gazetteer import base_gazetteer
     from sitrep.report import check_inputs
-    from sitrep.validate import workspace_gazetteer
+    from sitrep.settings.config import InputSource
+    from sitrep.validate.tables import workspace_gazetteer
 
     start = time.perf_counter()
     checked_inputs = check_inputs(

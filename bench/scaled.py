@@ -21,7 +21,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from sitrep.schema import SCHEMAS
+from sitrep.validate.schema import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_DAY = dt.date(2021, 8, 15)
@@ -42,7 +42,7 @@ def make_workspace(target: Path) -> Path:
 
 def _pcodes(provinces: int) -> list[list[str]]:
     """Per province AF01..AFnn: its districts in the global P-code list, else the province."""
-    from sitrep.gazetteer import country_gazetteer
+    from sitrep.geo.gazetteer import country_gazetteer
 
     gazetteer = country_gazetteer("AFG")
     out = []

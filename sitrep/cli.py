@@ -36,7 +36,7 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 
 
 def parse_inputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict:
-    from sitrep.config import TABLES, InputSource
+    from sitrep.settings.config import TABLES, InputSource
 
     inputs = {}
     for value in values:
@@ -103,7 +103,7 @@ def secrets_in_environment() -> set[str]:
     """Every form of the SMTP password (SITREP_SMTP_PASSWORD, or inside SITREP_SMTP_URL)."""
     from urllib.parse import urlsplit
 
-    from sitrep.safety import secret_forms
+    from sitrep.safety.secrets import secret_forms
 
     forms = secret_forms(os.environ.get("SITREP_SMTP_PASSWORD"))
     try:
@@ -119,7 +119,7 @@ def fail(ctx: Context, exc: BaseException) -> NoReturn:
 
     Whatever is printed passes through redaction: no form of the SMTP password is ever shown.
     """
-    from sitrep.safety import format_exception_redacted, redact
+    from sitrep.safety.secrets import format_exception_redacted, redact
 
     secrets = secrets_in_environment()
     if ctx.debug:
@@ -239,8 +239,8 @@ def progress_line():
 
 
 def build_each(ctx: Context, options, workers: int | None) -> None:
-    """`build --each province`: one report per province (sitrep.batch)."""
-    from sitrep.batch import build_each_province
+    """`build --each province`: one report per province (sitrep.issue.batch)."""
+    from sitrep.issue.batch import build_each_province
 
     try:
         batch = build_each_province(options, workers, progress_line())
@@ -316,8 +316,8 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
 @click.pass_obj
 def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) -> None:
     """Email the report to the partners (an outbox of .eml files unless SITREP_SMTP_URL is set)."""
-    from sitrep.distribute import SendOptions, send_status
-    from sitrep.distribute import send as send_report
+    from sitrep.delivery.distribute import SendOptions, send_status
+    from sitrep.delivery.distribute import send as send_report
 
     try:
         if status:
@@ -420,7 +420,7 @@ def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
 @click.pass_obj
 def publish(ctx: Context, folder: Path | None) -> None:
     """Copy every issued report into FOLDER (or [publish] folder), with index.html and feed.xml."""
-    from sitrep.publish import publish as publish_reports
+    from sitrep.issue.publish import publish as publish_reports
 
     try:
         result = publish_reports(ctx.workspace, folder)
@@ -479,7 +479,7 @@ def places(ctx: Context, query: str, level: int | None) -> None:
 @click.pass_obj
 def init(ctx: Context, directory: Path, country: str, crisis: str | None, language: str) -> None:
     """Create a new workspace in DIRECTORY: settings, a blank workbook, templates, narrative."""
-    from sitrep.init import create_workspace
+    from sitrep.workspace.init import create_workspace
 
     try:
         # The first report is today's: the clock is read here, at the command line, only.

@@ -12,20 +12,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep.config import Config, InputSource, load_config, template_dirs
 from sitrep.errors import NoDataError, ValidationFailed
-from sitrep.fingerprint import files_fingerprint, unchanged
-from sitrep.fingerprint import fingerprint as fingerprint  # re-exported: batch, preview
-from sitrep.fsutil import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
-from sitrep.issue import issue, number_and_revision
-from sitrep.issue import planned_number as planned_number  # re-exported: batch, preview
-from sitrep.problems import Problem, count_errors, count_warnings
-from sitrep.record import Issued, issue_lock, latest_issue, load_record, recover
+from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
+from sitrep.issue.fingerprint import files_fingerprint, unchanged
+from sitrep.issue.fingerprint import fingerprint as fingerprint  # re-exported: batch, preview
+from sitrep.issue.numbering import issue, number_and_revision
+from sitrep.issue.numbering import planned_number as planned_number  # re-exported: batch, preview
+from sitrep.issue.record import Issued, issue_lock, latest_issue, load_record, recover
+from sitrep.settings.config import Config, InputSource, load_config, template_dirs
+from sitrep.validate.problems import Problem, count_errors, count_warnings
 
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
-    from sitrep.pdf import PdfProcess
-    from sitrep.validate import Table
-    from sitrep.words import Words
+    from sitrep.inputs.words import Words
+    from sitrep.pdf.build import PdfProcess
+    from sitrep.validate.tables import Table
 
 
 @dataclass
@@ -54,7 +54,7 @@ class BuildResult:
     render_warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # an interrupted build finished or redone
     # every language's (PDF, HTML edition) by language code ("fr"), the first language's
-    # included, also for a report in one language (sitrep.languages)
+    # included, also for a report in one language (sitrep.settings.languages)
     editions: dict[str, tuple[Path, Path]] = field(default_factory=dict)
 
     def edition(self, language: str) -> tuple[Path, Path] | None:
@@ -87,11 +87,11 @@ def check_inputs(
     `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
     `narrative`: check the day's narrative too (`sitrep validate`; a build reads it later).
     """
-    from sitrep.figures import latest_data_date
-    from sitrep.gazetteer import base_gazetteer
-    from sitrep.load import load_tables
-    from sitrep.validate import freshness_warnings, validate_tables
-    from sitrep.words import workspace_words
+    from sitrep.figures.compute import latest_data_date
+    from sitrep.geo.gazetteer import base_gazetteer
+    from sitrep.inputs.load import load_tables
+    from sitrep.inputs.words import workspace_words
+    from sitrep.validate.tables import freshness_warnings, validate_tables
 
     config = load_config(workspace)
     words = workspace_words(config.workspace, config.locale)
@@ -110,8 +110,8 @@ def check_inputs(
 
 def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
     """The narrative's problems for `day` in every language, as `sitrep validate` lists them."""
-    from sitrep.languages import edition_config, editions, missing_narrative, narrative_dir
-    from sitrep.narrative import load_narrative
+    from sitrep.inputs.narrative import load_narrative
+    from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
 
     problems: list[Problem] = []
     for locale in editions(config):
@@ -137,7 +137,7 @@ def report_name(
         name += f"_rev{revision}"
     if area:
         name += f"_{area}"
-    from sitrep.languages import file_suffix
+    from sitrep.settings.languages import file_suffix
 
     return name + ("_DRAFT" if draft else "") + file_suffix(config)
 
@@ -163,7 +163,7 @@ def _reuse(
     pdf = config.output_dir / issued.pdf
     if not pdf.is_file() or sha256_file(pdf) != issued.pdf_sha256:
         return None
-    from sitrep.languages import language_of
+    from sitrep.settings.languages import language_of
 
     editions = {language_of(config.locale): (pdf, config.output_dir / issued.html)}
     for language, (other_pdf, other_html, digest) in issued.editions.items():
@@ -188,12 +188,12 @@ def build_report(options: BuildOptions) -> BuildResult:
     """Build the report for one date, or return the issued one if nothing changed.
 
     From choosing the number to recording the issue, the build holds the workspace's issue lock
-    (`sitrep.record`): a second build waits there, then finds what the first one issued. It is
+    (`sitrep.issue.record`): a second build waits there, then finds what the first one issued. It is
     taken once the inputs are valid, so a build that stops on its inputs writes nothing at all.
     """
     # WeasyPrint's import starts first, in a second process, while this one does steps 1-4: it
     # is on the build's critical path. An unchanged report ends the helper at once.
-    from sitrep.pdf import PdfProcess
+    from sitrep.pdf.build import PdfProcess
 
     with PdfProcess() as pdf_process:
         config = load_config(options.workspace)
@@ -253,11 +253,11 @@ def render_report(
     day, data_latest = _report_date(checked.tables, options.date)
 
     # 3. figures, and the narrative written for the day
-    from sitrep.figures import compute_figures
-    from sitrep.gazetteer import base_gazetteer
-    from sitrep.languages import edition_config, editions, missing_narrative, narrative_dir
-    from sitrep.narrative import load_narrative
-    from sitrep.validate import workspace_gazetteer
+    from sitrep.figures.compute import compute_figures
+    from sitrep.geo.gazetteer import base_gazetteer
+    from sitrep.inputs.narrative import load_narrative
+    from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
+    from sitrep.validate.tables import workspace_gazetteer
 
     gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     figures = compute_figures(checked.tables, config, gazetteer, day)
@@ -273,8 +273,8 @@ def render_report(
     number, revision = numbering(day)
 
     # 4. HTML, in each language
-    from sitrep.context import report_context
-    from sitrep.render import render_html
+    from sitrep.render.context import report_context
+    from sitrep.render.html import render_html
 
     context = report_context(config, figures, narrative, checked.tables, number, revision, options)
     html = render_html(context, dirs, config.locale)
@@ -317,7 +317,7 @@ def _build_locked(
     pdf_process: PdfProcess,
     held: ExitStack,
 ) -> BuildResult:
-    from sitrep.edition import html_edition
+    from sitrep.render.edition import html_edition
 
     notes: list[str] = []
 
@@ -339,8 +339,8 @@ def _build_locked(
     html = rendered.html
     pdf_made = pdf_process.submit(html, dirs, config.pdf_variant, rendered.attachments, day)
     # while the helper lays out the first language, this process lays out the others
-    from sitrep.languages import edition_config, language_of
-    from sitrep.pdf import build_pdf
+    from sitrep.pdf.build import build_pdf
+    from sitrep.settings.languages import edition_config, language_of
 
     others = []
     for locale, other_html, attachments in rendered.translations:
@@ -405,7 +405,7 @@ def _build_locked(
 
 def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.date, dt.date]:
     """(the report date, the newest date in the data); NoDataError when there is nothing."""
-    from sitrep.figures import data_date_range
+    from sitrep.figures.compute import data_date_range
 
     first, last = data_date_range(tables)
     if first is None or last is None:

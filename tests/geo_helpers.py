@@ -10,7 +10,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from sitrep.gazetteer import Gazetteer, country_gazetteer
+from sitrep.geo.gazetteer import Gazetteer, country_gazetteer
 
 ALIASES = Path(__file__).parent / "fixtures" / "gazetteer-afg.csv"
 

@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sitrep.batch import build_each_province
 from sitrep.cli import main
 from sitrep.errors import ReportExistsError
-from sitrep.provinces import province_tables, provinces_in
-from sitrep.record import PROVINCE_RECORD
+from sitrep.issue.batch import build_each_province
+from sitrep.issue.record import PROVINCE_RECORD
+from sitrep.issue.subset import province_tables, provinces_in
 from sitrep.report import BuildOptions
-from sitrep.validate import ROW, Table
+from sitrep.validate.tables import ROW, Table
 from tests.conftest import pdf_text
 from tests.geo_helpers import afg_gazetteer
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sitrep import fingerprint as fingerprints
 from sitrep import report
-from sitrep.config import DEFAULT_TEMPLATES, InputSource, load_config, template_dirs
+from sitrep.issue import fingerprint as fingerprints
 from sitrep.report import BuildOptions, build_report, fingerprint
+from sitrep.settings.config import DEFAULT_TEMPLATES, InputSource, load_config, template_dirs
 
 
 def _fp(workspace: Path, inputs: dict | None = None) -> str:
@@ -169,7 +169,7 @@ def test_compiled_templates_of_another_sitrep_are_not_loaded(tmp_path, monkeypat
     filter was plain must not be loaded once it takes the context (a sitrep upgrade)."""
     import jinja2
 
-    from sitrep.render import bytecode_cache, compile_salt
+    from sitrep.render.html import bytecode_cache, compile_salt
 
     monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "t").mkdir()

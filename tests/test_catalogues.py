@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from babel import Locale
 
-from sitrep.config import DEFAULT_TEMPLATES
-from sitrep.render import PLURAL_FORMS, Translator, load_messages
+from sitrep.render.html import PLURAL_FORMS, Translator, load_messages
+from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace, pdf_text
 
 LANGUAGES = ("fr", "es", "ar")

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.accessmap import BOUNDARY_POINTS, access_map, load_places, simplify
-from sitrep.charts import (
+from sitrep.figures.compute import compute_figures
+from sitrep.render.accessmap import BOUNDARY_POINTS, access_map, load_places, simplify
+from sitrep.render.charts import (
     DAY_STEPS,
     Formats,
     displacement_chart,
@@ -21,12 +22,11 @@ from sitrep.charts import (
     price_chart,
     thin_days,
 )
-from sitrep.config import template_dirs
-from sitrep.drawing import Canvas, Fonts, nice_range
-from sitrep.figures import compute_figures
-from sitrep.languages import right_to_left
-from sitrep.render import load_messages, make_translator
+from sitrep.render.drawing import Canvas, Fonts, nice_range
+from sitrep.render.html import load_messages, make_translator
 from sitrep.report import check_inputs
+from sitrep.settings.config import template_dirs
+from sitrep.settings.languages import right_to_left
 from tests.conftest import ROOT
 from tests.geo_helpers import afg_gazetteer
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 
-from sitrep.config import load_config, template_dirs
-from sitrep.edition import html_edition
+from sitrep.render.edition import html_edition
 from sitrep.report import BuildOptions, render_report
+from sitrep.settings.config import load_config, template_dirs
 from tests.conftest import copy_workspace
 
 DAY = dt.date(2021, 8, 24)

@@ -78,7 +78,7 @@ def test_a_nul_never_reaches_a_header(tmp_path):
 
 
 def test_validate_refuses_them_in_the_partners_table_with_the_row():
-    from sitrep import parse
+    from sitrep.validate import parse
 
     assert "U+200B" in parse.parse_email("dup\u200b@example.org")[1]
     assert "U+0000" in parse.parse_display_name("Ann\x00Lee")[1]

@@ -23,9 +23,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from sitrep.config import DEFAULT_TEMPLATES
-from sitrep.render import _flatten, load_messages
-from sitrep.schema import SCHEMAS
+from sitrep.render.html import _flatten, load_messages
+from sitrep.settings.config import DEFAULT_TEMPLATES
+from sitrep.validate.schema import SCHEMAS
 from tests.conftest import pdf_text
 
 DAY = dt.date(2025, 6, 30)

@@ -1,6 +1,6 @@
 """The HTML edition beside the PDF: self-contained, nothing remote, fonts subset, fit for a phone.
 
-Unit tests of `sitrep.edition.html_edition` on small documents and the real template assets;
+Unit tests of `sitrep.render.edition.html_edition` on small documents and the real template assets;
 then the sample's edition as `build` writes it, a hostile workspace template, and the edition in
 a real browser (Chromium) at a phone's width and a desktop's.
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.config import DEFAULT_TEMPLATES
-from sitrep.edition import CSP, html_edition
 from sitrep.errors import RenderError
+from sitrep.render.edition import CSP, html_edition
 from sitrep.report import BuildOptions, build_report
+from sitrep.settings.config import DEFAULT_TEMPLATES
 
 FONTS = DEFAULT_TEMPLATES / "fonts"
 DARI = "کابل چاریکار جبل السراج"  # place names of the sample, as the places table shows them

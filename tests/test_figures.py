@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sitrep.config import Config
-from sitrep.figures import compute_figures, next_report_date, previous_report_date
-from sitrep.validate import ROW, Table
+from sitrep.figures.compute import compute_figures, next_report_date, previous_report_date
+from sitrep.settings.config import Config
+from sitrep.validate.tables import ROW, Table
 from tests.geo_helpers import afg_gazetteer
 
 D = dt.date
@@ -163,7 +163,7 @@ def test_empty_price_and_idp_tables_give_no_series_and_no_stock():
 
 
 def test_the_places_tables_spelling_of_a_district_is_the_one_the_figures_print():
-    from sitrep.validate import workspace_gazetteer
+    from sitrep.validate.tables import workspace_gazetteer
 
     places = table("places", [{"name": "Paghman (district)", "pcode": "AFG 0102", "lat": None,
                                "lon": None, "type": None, "name_local": None,

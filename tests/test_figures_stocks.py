@@ -12,12 +12,12 @@ from dataclasses import replace
 
 import pandas as pd
 
-from sitrep.config import DEFAULT_TEMPLATES
-from sitrep.figure_settings import FigureSettings
-from sitrep.figures import compute_figures
-from sitrep.render import change_text, load_messages, make_translator
-from sitrep.rules import jump_warnings
-from sitrep.validate import ROW, Table
+from sitrep.figures.compute import compute_figures
+from sitrep.render.html import change_text, load_messages, make_translator
+from sitrep.settings.config import DEFAULT_TEMPLATES
+from sitrep.settings.figures import FigureSettings
+from sitrep.validate.rules import jump_warnings
+from sitrep.validate.tables import ROW, Table
 from tests.geo_helpers import afg_gazetteer
 from tests.test_figures import CONFIG
 

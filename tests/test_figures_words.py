@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.config import DEFAULT_TEMPLATES
-from sitrep.figure_settings import parse_figure_settings
-from sitrep.render import date_for, headline_number, load_messages, make_translator
+from sitrep.render.html import date_for, headline_number, load_messages, make_translator
+from sitrep.settings.config import DEFAULT_TEMPLATES
+from sitrep.settings.figures import parse_figure_settings
 
 
 def translator(locale: str, extra: Path | None = None):

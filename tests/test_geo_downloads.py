@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sitrep.config import InputSource
 from sitrep.report import check_inputs
+from sitrep.settings.config import InputSource
 from tests.geo_downloads import (
     CHAD_ROWS,
     HAITI_ROWS,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sitrep.gazetteer import UnknownCountry, country_gazetteer, resolve_country
+from sitrep.geo.gazetteer import UnknownCountry, country_gazetteer, resolve_country
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "sitrep" / "data"

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from sitrep.cli import main
-from sitrep.config import InputSource, load_config
 from sitrep.errors import ConfigError
-from sitrep.gazetteer import base_gazetteer, country_gazetteer
-from sitrep.load import load_table
-from sitrep.validate import validate_table, workspace_gazetteer
+from sitrep.geo.gazetteer import base_gazetteer, country_gazetteer
+from sitrep.inputs.load import load_table
+from sitrep.settings.config import InputSource, load_config
+from sitrep.validate.tables import validate_table, workspace_gazetteer
 from tests.geo_downloads import write_haiti_cod, write_workspace
 
 PLACES = (
@@ -166,7 +166,7 @@ def test_the_sample_report_credits_the_pcode_list(sample_text: str) -> None:
 
 
 def test_a_places_code_that_is_no_area_is_said(tmp_path: Path) -> None:
-    from sitrep.validate import validate_tables
+    from sitrep.validate.tables import validate_tables
 
     path = tmp_path / "places.csv"
     path.write_text("name,pcode\nSite 9,HT0199\nAndarab,AF0907\nCamp,SITE-7\n", encoding="utf-8")

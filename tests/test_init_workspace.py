@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from sitrep.cli import main
-from sitrep.config import DEFAULT_TEMPLATES, load_config
 from sitrep.report import BuildOptions, build_report
-from sitrep.schema import SCHEMAS
+from sitrep.settings.config import DEFAULT_TEMPLATES, load_config
+from sitrep.validate.schema import SCHEMAS
 from tests.conftest import pdf_text
 
 D = dt.date
@@ -159,7 +159,7 @@ def _cells(path: Path) -> str:
 
 
 def test_a_workspace_for_haiti_in_french_has_haiti_places_and_french_words(tmp_path: Path):
-    from sitrep.init import create_workspace
+    from sitrep.workspace.init import create_workspace
 
     day = D(2025, 6, 30)
     create_workspace(tmp_path / "fr", "Haïti", day, language="fr")
@@ -186,7 +186,7 @@ def test_a_workspace_for_haiti_in_french_has_haiti_places_and_french_words(tmp_p
 
 
 def test_a_families_only_row_is_an_error_until_household_size_is_set(tmp_path: Path):
-    from sitrep.init import create_workspace
+    from sitrep.workspace.init import create_workspace
 
     create_workspace(tmp_path / "ws", "HTI", D(2025, 6, 30))
     book = tmp_path / "ws/inputs/data.xlsx"
@@ -220,7 +220,7 @@ def test_init_takes_today_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_every_column_with_a_hashtag_has_a_french_header() -> None:
-    from sitrep.render import load_messages
+    from sitrep.render.html import load_messages
 
     french = load_messages([DEFAULT_TEMPLATES], "fr")
     missing = [
@@ -246,9 +246,9 @@ def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
     hashtag row as in English; a row typed with the dropdowns' words validates."""
     from openpyxl.utils import get_column_letter
 
-    from sitrep.render import load_messages
-    from sitrep.schema import VOCABULARIES
-    from sitrep.words import builtin_words, word_key
+    from sitrep.inputs.words import builtin_words, word_key
+    from sitrep.render.html import load_messages
+    from sitrep.validate.schema import VOCABULARIES
 
     args = ["init", str(tmp_path / language), "--country", country, "--language", language]
     assert CliRunner().invoke(main, args).exit_code == 0
@@ -309,7 +309,7 @@ def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
 
 def test_no_table_declares_a_column_twice() -> None:
     """A column declared twice is written twice in `init`'s workbook and read from either."""
-    from sitrep.schema import SCHEMAS
+    from sitrep.validate.schema import SCHEMAS
 
     for name, schema in SCHEMAS.items():
         names = [c.name for c in schema.columns]
@@ -323,8 +323,8 @@ def test_the_distribution_list_in_arabic_reads_back(tmp_path: Path) -> None:
     name and yes in Arabic) reads as a partner; the sample's English sheet still reads."""
     import openpyxl
 
-    from sitrep.init import create_workspace
     from sitrep.report import check_inputs
+    from sitrep.workspace.init import create_workspace
 
     create_workspace(tmp_path / "ws", "SDN", D(2025, 6, 30), language="ar")
     path = tmp_path / "ws" / "inputs" / "data.xlsx"

@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sitrep.config import InputSource
-from sitrep.load import load_table
-from sitrep.validate import validate_table
+from sitrep.inputs.load import load_table
+from sitrep.settings.config import InputSource
+from sitrep.validate.tables import validate_table
 from tests.geo_helpers import afg_gazetteer
 
 D = dt.date

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from conftest import copy_workspace
 
-from sitrep.config import InputSource, load_config
-from sitrep.load import load_tables
-from sitrep.validate import validate_tables
+from sitrep.inputs.load import load_tables
+from sitrep.settings.config import InputSource, load_config
+from sitrep.validate.tables import validate_tables
 from tests.geo_helpers import afg_gazetteer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "dtm-afg-idps.csv"

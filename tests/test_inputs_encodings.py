@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sitrep.config import InputSource
 from sitrep.errors import ValidationFailed
-from sitrep.load import load_table
-from sitrep.narrative import load_narrative
+from sitrep.inputs.load import load_table
+from sitrep.inputs.narrative import load_narrative
+from sitrep.settings.config import InputSource
 
 ROWS = [
     ["date", "district", "people", "source"],

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from test_inputs_corpus import write_xlsx
 
-from sitrep.config import InputSource
 from sitrep.errors import ConfigError
-from sitrep.load import Limits, load_table
-from sitrep.validate import validate_table
+from sitrep.inputs.load import Limits, load_table
+from sitrep.settings.config import InputSource
+from sitrep.validate.tables import validate_table
 from tests.geo_helpers import afg_gazetteer
 
 ROWS = ["date,district,people,source", '24/08/2021,Banu,"1,200",KI', "2021-08-25,Panjshir, 350 ,KI"]

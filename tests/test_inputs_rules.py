@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sitrep.config import InputSource
-from sitrep.load import load_table
-from sitrep.validate import freshness_warnings, validate_tables
+from sitrep.inputs.load import load_table
+from sitrep.settings.config import InputSource
+from sitrep.validate.tables import freshness_warnings, validate_tables
 from tests.geo_helpers import afg_gazetteer
 
 DISP = "date,district,families,people,source"

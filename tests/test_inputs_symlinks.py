@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.errors import ValidationFailed
-from sitrep.narrative import load_narrative
+from sitrep.inputs.narrative import load_narrative
 from sitrep.report import check_inputs
 
 DAY = dt.date(2021, 8, 24)

@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitrep import parse
-from sitrep.cells import vocabulary_parser
 from sitrep.cli import main
+from sitrep.validate import parse
+from sitrep.validate.cells import vocabulary_parser
 from tests.conftest import copy_workspace, pdf_text
 
 # The words an office would type, written here by hand (not read from sitrep's catalogues).
@@ -224,7 +224,7 @@ def test_validate_checks_the_narrative_in_english_too(workspace: Path) -> None:
     ],
 )
 def test_headings_in_every_language(heading: str, key: str) -> None:
-    from sitrep.narrative import split_sections
+    from sitrep.inputs.narrative import split_sections
 
     sections, unknown = split_sections(f"# {heading}\n- one\n- two\n")
     assert unknown == [] and list(sections) == [key]

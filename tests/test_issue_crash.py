@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_workspace
 
-from sitrep.fsutil import sha256_file
-from sitrep.record import RECORD_NAME, load_record
+from sitrep.files import sha256_file
+from sitrep.issue.record import RECORD_NAME, load_record
 
 # Runs `sitrep` in a process that kills itself with SIGKILL at the Nth rename into the
 # workspace's output/ (just before it, when the temporary file is written and flushed, or just

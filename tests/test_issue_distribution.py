@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sitrep.config import load_config, template_dirs
-from sitrep.fingerprint import fingerprint
+from sitrep.issue.fingerprint import fingerprint
+from sitrep.settings.config import load_config, template_dirs
 from tests.smtp_server import SmtpTestServer
 
 NEW = "wash.cluster@example.org"

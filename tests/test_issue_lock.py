@@ -12,8 +12,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from sitrep.fsutil import sha256_file
-from sitrep.record import RECORD_NAME, Issued, load_record, record_issue
+from sitrep.files import sha256_file
+from sitrep.issue.record import RECORD_NAME, Issued, load_record, record_issue
 
 SITREP = [sys.executable, "-m", "sitrep"]
 ENTRIES_EACH = 150

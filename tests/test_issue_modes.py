@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.record import LOCK_NAME, RECORD_NAME
+from sitrep.issue.record import LOCK_NAME, RECORD_NAME
 
 
 def _mode(path: Path) -> int:
@@ -43,7 +43,7 @@ def test_a_build_writes_files_with_the_umasks_mode(workspace: Path, umask: int):
 WRITE = """
 import sys
 from pathlib import Path
-from sitrep.fsutil import atomic_write
+from sitrep.files import atomic_write
 folder = Path(sys.argv[1])
 atomic_write(folder / "public.txt", b"x")
 atomic_write(folder / "private.eml", b"x", private=True)

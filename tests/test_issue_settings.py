@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.config import load_config
 from sitrep.errors import ConfigError
+from sitrep.settings.config import load_config
 
 
 def _set(workspace: Path, **values: str) -> None:

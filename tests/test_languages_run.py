@@ -76,7 +76,7 @@ def test_french_and_english_under_one_number(tmp_path) -> None:
     assert record[0]["editions"]["en"][0] == f"{DAY}/{english_pdf.name}"
 
     # published together: both files, and the archive lists each in its language
-    from sitrep.publish import publish
+    from sitrep.issue.publish import publish
 
     publish(ws, tmp_path / "site")
     assert (tmp_path / "site" / DAY / english_pdf.name).is_file()
@@ -122,7 +122,7 @@ def test_first_language_keeps_its_narrative_and_a_missing_one_is_an_error(tmp_pa
 
 
 def test_language_settings_are_checked_at_once(tmp_path) -> None:
-    from sitrep.config import load_config
+    from sitrep.settings.config import load_config
 
     ws = copy_workspace(tmp_path / "ws")
     _settings(ws, 'locale = "en"\nlanguages = ["fr", "xx-YY-ZZ", "fr_HT"]\ndigits = "roman"')

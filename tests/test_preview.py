@@ -179,7 +179,7 @@ def test_not_a_workspace_is_said_before_serving(tmp_path):
 
 
 def test_watched_files_are_the_reports_sources(workspace: Path):
-    from sitrep.config import load_config
+    from sitrep.settings.config import load_config
 
     config = load_config(workspace)
     targets = watch_targets(workspace, config, {})
@@ -200,7 +200,7 @@ def test_watched_files_are_the_reports_sources(workspace: Path):
 
 
 def test_watching_follows_the_input_option(workspace: Path, tmp_path: Path):
-    from sitrep.config import InputSource, load_config
+    from sitrep.settings.config import InputSource, load_config
 
     elsewhere = tmp_path / "elsewhere" / "routes.csv"
     elsewhere.parent.mkdir()
@@ -234,9 +234,9 @@ def test_the_command_serves_until_ctrl_c(workspace: Path):
 
 def test_the_number_shown_is_the_records(workspace: Path):
     """The preview reserves nothing: it shows the number the record gives, issued or not."""
-    from sitrep.config import load_config
+    from sitrep.issue.record import Issued, save_record
     from sitrep.preview.live import preview_numbering
-    from sitrep.record import Issued, save_record
+    from sitrep.settings.config import load_config
 
     config = load_config(workspace)
     day = __import__("datetime").date
@@ -423,8 +423,8 @@ def _toolbar(page: str) -> str:
 
 
 def test_a_spanish_workspace_has_a_spanish_toolbar(tmp_path: Path) -> None:
-    from sitrep.config import DEFAULT_TEMPLATES
-    from sitrep.render import load_messages
+    from sitrep.render.html import load_messages
+    from sitrep.settings.config import DEFAULT_TEMPLATES
 
     override = '[preview]\nbuild = "Generar el PDF ahora"\n'
     with _localised_preview(tmp_path, "es", override) as running:
@@ -477,10 +477,10 @@ def test_an_arabic_workspace_has_a_right_to_left_page_and_the_arabic_plural(tmp_
         page = request(running, "GET", "/")[2].decode()
     from babel import Locale
 
-    from sitrep.config import DEFAULT_TEMPLATES
     from sitrep.preview.live import Snapshot, problem_json
     from sitrep.preview.page import render_page
-    from sitrep.render import load_messages
+    from sitrep.render.html import load_messages
+    from sitrep.settings.config import DEFAULT_TEMPLATES
 
     arabic = load_messages([DEFAULT_TEMPLATES], "ar")
     n = state["errors"]

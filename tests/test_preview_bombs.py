@@ -1,7 +1,7 @@
 """A memory bomb saved into a previewed workspace: the panel shows the limit, the server stays up.
 
 The preview runs as the real command, under a 4 GiB address-space limit: without the measure
-before reading (`sitrep.extent`), the far cell aborts the whole process inside calamine.
+before reading (`sitrep.inputs.extent`), the far cell aborts the whole process inside calamine.
 """
 
 from __future__ import annotations

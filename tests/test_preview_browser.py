@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.config import DEFAULT_TEMPLATES
 from sitrep.preview import PreviewOptions, start_preview
+from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace
 from tests.preview_helpers import row_where, set_cell
 
@@ -183,7 +183,7 @@ def test_an_arabic_workspace_gets_the_script_words_in_arabic(tmp_path: Path, bro
     count (Intl.PluralRules agreeing with Babel) and the severities; the page is right to left."""
     from babel import Locale
 
-    from sitrep.render import load_messages
+    from sitrep.render.html import load_messages
 
     ws = copy_workspace(tmp_path / "ws")
     toml = (ws / "sitrep.toml").read_text().replace('locale = "en"', 'locale = "ar"')

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitrep.cli import main
-from sitrep.publish import PublishConflict, publish
+from sitrep.issue.publish import PublishConflict, publish
 from sitrep.report import BuildOptions, build_report
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
-from sitrep.config import DEFAULT_TEMPLATES
-from sitrep.render import _flatten
+from sitrep.render.html import _flatten
+from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace, pdf_text
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.accessmap import access_map, load_places
-from sitrep.attachments import csv_bytes, csv_safe
-from sitrep.charts import displacement_chart, price_chart
-from sitrep.config import load_config, template_dirs
-from sitrep.figures import compute_figures
-from sitrep.render import load_messages, make_translator
+from sitrep.figures.compute import compute_figures
+from sitrep.pdf.attachments import csv_bytes, csv_safe
+from sitrep.render.accessmap import access_map, load_places
+from sitrep.render.charts import displacement_chart, price_chart
+from sitrep.render.html import load_messages, make_translator
 from sitrep.report import check_inputs
+from sitrep.settings.config import load_config, template_dirs
 from tests.conftest import ROOT
 from tests.geo_helpers import afg_gazetteer
 

@@ -8,8 +8,8 @@ import tomllib
 
 import pytest
 
-from sitrep.config import DEFAULT_TEMPLATES
-from sitrep.render import _flatten
+from sitrep.render.html import _flatten
+from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace, pdf_text
 
 # the catalogue's sections a report shows (the workbook's, the email's and the preview's words

@@ -132,10 +132,10 @@ def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) 
     """`sitrep build` lays the PDF out in a helper process: the same bytes as in this one."""
     import datetime as dt
 
-    from sitrep.attachments import DataFile
-    from sitrep.config import load_config, template_dirs
-    from sitrep.pdf import PdfProcess, report_pdf
+    from sitrep.pdf.attachments import DataFile
+    from sitrep.pdf.build import PdfProcess, report_pdf
     from sitrep.report import BuildOptions, render_report
+    from sitrep.settings.config import load_config, template_dirs
 
     # the HTML WeasyPrint was given (the .html beside the PDF is the edition, for browsers)
     workspace, built = built_sample
@@ -155,7 +155,7 @@ def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) 
 
 
 def test_an_unused_pdf_helper_ends_at_once() -> None:
-    from sitrep.pdf import PdfProcess
+    from sitrep.pdf.build import PdfProcess
 
     helper = PdfProcess(helper=True)
     process = helper._process

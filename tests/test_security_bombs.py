@@ -2,7 +2,8 @@
 
 Each bomb is written by hand (tests/bombs.py) and run through the real command line in a
 subprocess under a 4 GiB address-space limit (`prlimit --as`) and a timeout: without the
-measurement in `sitrep.extent`, the far cell aborts the process inside calamine (exit 134) and
+measurement in `sitrep.inputs.extent`, the far cell aborts the process inside calamine (exit 134)
+and
 the others take gigabytes. With it: exit 1, a message naming the file and the `[limits]` key,
 no traceback. Real LibreOffice-written .ods files (which end with ~1,048,000 empty repeated
 rows) must still load.
@@ -19,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.config import InputSource
-from sitrep.extent import measure
-from sitrep.load import load_table
-from sitrep.readers import find_sheet
+from sitrep.inputs.extent import measure
+from sitrep.inputs.load import load_table
+from sitrep.inputs.readers import find_sheet
+from sitrep.settings.config import InputSource
 from tests import bombs
 
 ADDRESS_SPACE = 4 * 1024**3
@@ -102,7 +103,7 @@ def test_empty_repeats_cost_nothing_and_content_after_them_counts(tmp_path: Path
 
 
 def test_a_small_limit_refuses_a_normal_sheet_naming_the_setting(tmp_path: Path) -> None:
-    from sitrep.limits import Limits
+    from sitrep.inputs.limits import Limits
 
     rows = "".join(bombs.inline_row(r, ["date", "x", "y"]) for r in range(1, 11))
     path = bombs.write_xlsx(tmp_path / "d.xlsx", rows, sheet="data")
@@ -150,7 +151,7 @@ def test_the_sample_saved_by_libreoffice_as_ods_still_loads(workspace: Path) -> 
 
 def test_small_chunks_measure_the_same(tmp_path: Path, monkeypatch) -> None:
     """A reference split across the stream's pieces, or past what earlier pieces saw, counts."""
-    from sitrep import extent
+    from sitrep.inputs import extent
 
     sample = Path(__file__).resolve().parent.parent / "inputs" / "sample-data.xlsx"
     out_of_order = bombs.inline_row(1, ["a"]) + '<row r="900"><c r="B900"><v>1</v></c></row>'

@@ -34,7 +34,8 @@ import pytest
 from conftest import copy_workspace
 from pypdf import PdfReader
 
-from sitrep.safety import FORMULA_TRIGGERS, QUOTE_PREFIX, is_allowed_link
+from sitrep.safety.formulas import FORMULA_TRIGGERS, QUOTE_PREFIX
+from sitrep.safety.links import is_allowed_link
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 SECRET = "canary-secret-5e1f0c2b"  # the canary file's content
@@ -290,7 +291,7 @@ URL_ATTRIBUTES = {"href", "src", "xlink:href", "data", "action", "srcset", "post
 
 def test_the_html_holds_no_active_markup(hostile):
     """Structure, not text: escaped injection strings are fine, elements and URLs are not."""
-    from sitrep.edition import CSP
+    from sitrep.render.edition import CSP
 
     parser = _Elements()
     parser.feed(hostile.html)
@@ -384,7 +385,7 @@ RAW_HOSTILE_HTML = """<!DOCTYPE html><html><head>
 
 def test_raw_hostile_html_fetches_nothing_even_past_the_escaping(canary, tmp_path):
     """Defence in depth: WeasyPrint with sitrep's fetcher, given markup that escaping stops."""
-    from sitrep.pdf import html_to_pdf
+    from sitrep.pdf.build import html_to_pdf
 
     server, secret = canary
     before = len(server.requests)

@@ -1,4 +1,4 @@
-"""sitrep.fetcher: WeasyPrint reads the templates' own assets and nothing else, and says so.
+"""sitrep.pdf.fetcher: WeasyPrint reads the templates' own assets and nothing else, and says so.
 
 Unit tests of the fetcher object (no layout): every URL outside the asset roots is refused,
 logged and recorded, and no socket is ever opened. The full renderer is exercised in
@@ -12,7 +12,7 @@ import socket
 
 import pytest
 
-from sitrep.fetcher import ASSET_BASE, FetchRefused, make_fetcher
+from sitrep.pdf.fetcher import ASSET_BASE, FetchRefused, make_fetcher
 
 SECRET = "canary-secret-7f3a9c"
 
@@ -84,7 +84,7 @@ def test_refuses_everything_else_and_logs_it(roots, no_network, caplog):
     assets, generated, secret = roots
     fetcher = make_fetcher([assets, generated])
     urls = refused_urls(secret)
-    with caplog.at_level(logging.WARNING, logger="sitrep.fetcher"):
+    with caplog.at_level(logging.WARNING, logger="sitrep.pdf.fetcher"):
         for url in urls:
             with pytest.raises(FetchRefused):
                 fetcher.fetch(url)
@@ -115,7 +115,7 @@ def test_an_oversized_asset_is_refused(roots):
 def test_a_logged_url_is_quoted_and_shortened(roots, caplog):
     fetcher = make_fetcher([roots[0]])
     url = "http://x/\nFAKE LOG LINE" + "a" * 1000
-    with caplog.at_level(logging.WARNING, logger="sitrep.fetcher"), pytest.raises(FetchRefused):
+    with caplog.at_level(logging.WARNING, logger="sitrep.pdf.fetcher"), pytest.raises(FetchRefused):
         fetcher.fetch(url)
     message = caplog.records[0].getMessage()
     assert "\n" not in message

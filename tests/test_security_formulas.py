@@ -20,8 +20,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitrep.attachments import csv_bytes
-from sitrep.safety import FORMULA_TRIGGERS, INVISIBLE, QUOTE_PREFIX, neutralise_cell
+from sitrep.pdf.attachments import csv_bytes
+from sitrep.safety.formulas import FORMULA_TRIGGERS, INVISIBLE, QUOTE_PREFIX, neutralise_cell
 from tests import bombs
 
 SOFFICE = shutil.which("soffice")

@@ -1,6 +1,6 @@
 """Bounded resources, end to end: each exceeded `[limits]` cap is a clear error, not a crash.
 
-The caps live in sitrep.toml (`sitrep.limits`); these tests set a small cap in a copy of the
+The caps live in sitrep.toml (`sitrep.inputs.limits`); these tests set a small cap in a copy of the
 sample workspace, feed a file over it, and check that validation stops with a message naming
 the file and the `limits.<key>` to raise, and that the command line says so without a
 traceback. Nothing here runs WeasyPrint.

@@ -1,6 +1,7 @@
 """The narrative is partner text: every hostile snippet comes out as the text that was written.
 
-Fast unit tests on `sitrep.narrative` (no WeasyPrint): the HTML it hands to the templates holds
+Fast unit tests on `sitrep.inputs.narrative` (no WeasyPrint): the HTML it hands to the templates
+holds
 only allow-listed tags and attributes, links only to http(s)/mailto, and the reader sees each
 attempt literally. The end-to-end build is in test_security_e2e.py.
 """
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.narrative import ALLOWED_TAGS, _markdown_to_safe_html, _plain, load_narrative
-from sitrep.safety import is_allowed_link
+from sitrep.inputs.narrative import ALLOWED_TAGS, _markdown_to_safe_html, _plain, load_narrative
+from sitrep.safety.links import is_allowed_link
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 SUBSTITUTES = {

@@ -9,17 +9,9 @@ import logging
 
 import pytest
 
-from sitrep.safety import (
-    csv_bytes,
-    format_exception_redacted,
-    install_redaction,
-    is_allowed_link,
-    neutralise_cell,
-    neutralise_frame,
-    neutralise_rows,
-    redact,
-    secret_forms,
-)
+from sitrep.safety.formulas import csv_bytes, neutralise_cell, neutralise_frame, neutralise_rows
+from sitrep.safety.links import is_allowed_link
+from sitrep.safety.secrets import format_exception_redacted, install_redaction, redact, secret_forms
 
 FORMULAS = [
     '=HYPERLINK("http://127.0.0.1/","x")',
@@ -161,7 +153,7 @@ def test_log_records_are_redacted_at_the_handler_even_from_child_loggers():
 
 
 def test_format_message_fills_plain_placeholders():
-    from sitrep.safety import format_message
+    from sitrep.safety.placeholders import format_message
 
     assert format_message("No. {n} of {d}", {"n": 3, "d": "24 Aug"}) == "No. 3 of 24 Aug"
     assert format_message("{n:,} people {{braces}}", {"n": 1200}) == "1,200 people {braces}"
@@ -184,7 +176,7 @@ def test_format_message_fills_plain_placeholders():
 def test_format_message_refuses_reaching_into_values(message):
     from markupsafe import Markup
 
-    from sitrep.safety import UnsafePlaceholder, format_message
+    from sitrep.safety.placeholders import UnsafePlaceholder, format_message
 
     with pytest.raises(UnsafePlaceholder):
         format_message(message, {"v": Markup("x"), "w": "10"})

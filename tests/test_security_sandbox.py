@@ -24,9 +24,9 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from sitrep.config import DEFAULT_TEMPLATES
 from sitrep.errors import RenderError
-from sitrep.plain import PlainFunction, PlainView, plain_fields, to_plain
+from sitrep.render.plain import PlainFunction, PlainView, plain_fields, to_plain
+from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace, pdf_text
 
 CANARY = "sandbox-canary-7d41c0"  # SITREP_SMTP_PASSWORD while rendering
@@ -115,13 +115,13 @@ BASE = "{% block b %}base{% endblock %}"  # for super_block
 @pytest.fixture(scope="module")
 def context(tmp_path_factory):
     """The context the sample report's templates are given, exactly as `build` makes it."""
-    import sitrep.render
-    from sitrep.config import load_config, template_dirs
+    import sitrep.render.html
     from sitrep.report import BuildOptions, render_report
+    from sitrep.settings.config import load_config, template_dirs
 
     ws = copy_workspace(tmp_path_factory.mktemp("ctx") / "ws")
     seen: dict = {}
-    real = sitrep.render.render_html
+    real = sitrep.render.html.render_html
 
     def capture(ctx, dirs, locale, env=None):
         seen.update(ctx)
@@ -129,7 +129,7 @@ def context(tmp_path_factory):
 
     config = load_config(ws)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sitrep.render, "render_html", capture)
+        mp.setattr(sitrep.render.html, "render_html", capture)
         render_report(
             config, BuildOptions(ws), template_dirs(config.templates_dir), lambda d: (1, 0)
         )
@@ -138,7 +138,7 @@ def context(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def env():
-    from sitrep.render import make_environment
+    from sitrep.render.html import make_environment
 
     return make_environment([DEFAULT_TEMPLATES], "en")
 
@@ -228,7 +228,7 @@ def files_under(root: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_each_attack_is_refused_or_harmless(name, context, tmp_path, monkeypatch):
-    from sitrep.render import render_html
+    from sitrep.render.html import render_html
 
     monkeypatch.setenv("SITREP_SMTP_PASSWORD", CANARY)
     monkeypatch.setenv("SITREP_RENDER_SECONDS", "3")
@@ -248,7 +248,7 @@ def test_each_attack_is_refused_or_harmless(name, context, tmp_path, monkeypatch
 
 
 def test_a_template_error_names_the_partial_and_line(context, tmp_path):
-    from sitrep.render import render_html
+    from sitrep.render.html import render_html
 
     folder = theme(tmp_path / "ws" / "templates", "ok\n{{ fig.__class__ }}", partial=True)
     (folder / "report.html").write_text("{% include 'partials/header.html' %}")
@@ -257,7 +257,7 @@ def test_a_template_error_names_the_partial_and_line(context, tmp_path):
 
 
 def test_the_time_bound_interrupts_a_render(context, tmp_path, monkeypatch):
-    from sitrep.render import render_html
+    from sitrep.render.html import render_html
 
     monkeypatch.setenv("SITREP_RENDER_SECONDS", "1")
     folder = theme(tmp_path / "ws" / "templates", ATTACKS["nested_loops"])
@@ -270,7 +270,7 @@ def test_the_time_bound_interrupts_a_render(context, tmp_path, monkeypatch):
 def test_the_memory_bound_is_lifted_after_the_render(context, tmp_path):
     import resource
 
-    from sitrep.render import render_html
+    from sitrep.render.html import render_html
 
     before = resource.getrlimit(resource.RLIMIT_AS)
     folder = theme(tmp_path / "ws" / "templates", ATTACKS["doubling"])
@@ -341,7 +341,7 @@ def test_sitrep_build_refuses_each_attack(name, tmp_path):
 
 def test_a_harmless_template_builds_and_shows_no_secret(tmp_path):
     ws = copy_workspace(tmp_path / "ws")
-    from sitrep.config import DEFAULT_TEMPLATES
+    from sitrep.settings.config import DEFAULT_TEMPLATES
 
     header = (DEFAULT_TEMPLATES / "partials" / "header.html").read_text(encoding="utf-8")
     probe = "<p>{{ '%s %s' % (fig, config.workspace) }} {{ config|pprint }}</p>\n"

@@ -3,7 +3,8 @@
 The delivery tests check the ordinary paths; these try the hostile ones: a password in the URL
 and in the environment at once, a server that echoes the password (plain and base64) in its
 refusal, a malformed URL, and `--debug`, which shows tracebacks. Every form of the password
-(`sitrep.safety.secret_forms`) is searched for in stdout, stderr and every file of the workspace.
+(`sitrep.safety.secrets.secret_forms`) is searched for in stdout, stderr and every file of the
+workspace.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 
 from sitrep.delivery.transport import parse_smtp_url
 from sitrep.errors import SitrepError
-from sitrep.safety import secret_forms
+from sitrep.safety.secrets import secret_forms
 from tests.smtp_server import SmtpTestServer, certificate
 
 PASSWORD = "Env-s3cret/p@ss:word"  # SITREP_SMTP_PASSWORD, with characters URLs must quote

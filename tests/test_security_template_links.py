@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.config import DEFAULT_TEMPLATES, template_dirs
 from sitrep.errors import RenderError, WorkspaceError
+from sitrep.settings.config import DEFAULT_TEMPLATES, template_dirs
 from tests.conftest import copy_workspace
 
 SECRET = "link-canary-9b2e"
@@ -106,7 +106,7 @@ def test_links_inside_the_workspace_or_to_sitreps_templates_are_followed(tmp_pat
 
 def test_the_loader_checks_each_file_as_it_reads_it(tmp_path, outside):
     """A link made after `template_dirs` looked (or by a caller that did not look)."""
-    from sitrep.render import render_html
+    from sitrep.render.html import render_html
 
     templates = tmp_path / "ws" / "templates"
     templates.mkdir(parents=True)
@@ -123,7 +123,7 @@ def test_the_loader_checks_each_file_as_it_reads_it(tmp_path, outside):
 
 
 def test_the_fetcher_refuses_an_asset_linked_out_of_its_folder(tmp_path, outside):
-    from sitrep.fetcher import ASSET_BASE, asset_path
+    from sitrep.pdf.fetcher import ASSET_BASE, asset_path
 
     templates = tmp_path / "templates"
     (templates / "fonts").mkdir(parents=True)
@@ -134,7 +134,7 @@ def test_the_fetcher_refuses_an_asset_linked_out_of_its_folder(tmp_path, outside
 
 
 def test_a_catalogue_linked_out_after_the_check_is_refused(tmp_path, outside):
-    from sitrep.render import load_messages
+    from sitrep.render.html import load_messages
 
     templates = tmp_path / "ws" / "templates"
     (templates / "i18n").mkdir(parents=True)

@@ -20,7 +20,7 @@ ENV_WALK = "{v.__html_format__.__globals__[t].sys.modules[os].environ[" + SECRET
 def test_a_catalogue_placeholder_cannot_reach_the_environment(monkeypatch):
     from markupsafe import Markup
 
-    from sitrep.render import make_translator
+    from sitrep.render.html import make_translator
 
     monkeypatch.setenv(SECRET_ENV, SECRET)
     t = make_translator({"evil": ENV_WALK})
@@ -32,8 +32,8 @@ def test_a_catalogue_placeholder_cannot_reach_the_environment(monkeypatch):
 
 
 def test_a_theme_template_cannot_reach_the_environment(monkeypatch, tmp_path: Path):
-    from sitrep.config import DEFAULT_TEMPLATES
-    from sitrep.render import render_html
+    from sitrep.render.html import render_html
+    from sitrep.settings.config import DEFAULT_TEMPLATES
 
     monkeypatch.setenv(SECRET_ENV, SECRET)
     theme = tmp_path / "theme"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sitrep.schema import SCHEMAS
-from sitrep.workbook import write_workbook
+from sitrep.validate.schema import SCHEMAS
+from sitrep.workspace.workbook import write_workbook
 
 D = dt.date
 KI = "Illustrative: partner key informants"

@@ -164,7 +164,7 @@ def html_body(
     )
     # The report's title band: the accent colour behind white text and the (white) logo.
     accent = report.accent if re.fullmatch(r"#[0-9a-fA-F]{6}", report.accent) else "#0b5ea8"
-    from sitrep.languages import right_to_left
+    from sitrep.settings.languages import right_to_left
 
     w = wording(report)
     number, day = w.number(report.number), w.date(report.report_date)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from sitrep.render import Translator
+    from sitrep.render.html import Translator
 
 DeliveryFormat = Literal["attach", "link"]
 

@@ -141,7 +141,7 @@ def partner_language(value: str | None, locales: Sequence[str]) -> int | None:
     """
     from babel import Locale, UnknownLocaleError
 
-    from sitrep.languages import language_of
+    from sitrep.settings.languages import language_of
 
     if not value or not value.strip():
         return None

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from babel.numbers import format_decimal
 
-from sitrep import numerals
+from sitrep.render import numerals
 
 if TYPE_CHECKING:
     from sitrep.delivery.model import ReportEmail
-    from sitrep.render import Translator
+    from sitrep.render.html import Translator
 
 
 class Html(str):
@@ -30,8 +30,8 @@ class Html(str):
 @functools.cache
 def default_translator(locale: str) -> Translator:
     """sitrep's own catalogue for `locale` (English under it), read once per process."""
-    from sitrep.config import DEFAULT_TEMPLATES
-    from sitrep.render import load_messages, make_translator
+    from sitrep.render.html import load_messages, make_translator
+    from sitrep.settings.config import DEFAULT_TEMPLATES
 
     return make_translator(load_messages([DEFAULT_TEMPLATES], locale), locale)
 

@@ -1,4 +1,5 @@
-"""Geography as data: countries, OCHA P-code lists, a workspace's places (see `sitrep.gazetteer`).
+"""Geography as data: countries, OCHA P-code lists, a workspace's places (see
+`sitrep.geo.gazetteer`).
 
 - `countries`: a country from its ISO3 code or its name in any language (CLDR, through Babel).
 - `names`: how names and P-codes are compared (case, accents, punctuation, prefixes).

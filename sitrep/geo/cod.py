@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from sitrep.config import InputSource
 from sitrep.errors import ConfigError, InputError
 from sitrep.geo.areas import COD_FILE, Area, Gazetteer, with_areas
-from sitrep.hxl import TAG_RE, is_tag_row, parse_tag
-from sitrep.limits import Limits
-from sitrep.readers import WORKBOOK_SUFFIXES, read_grid
+from sitrep.inputs.hxl import TAG_RE, is_tag_row, parse_tag
+from sitrep.inputs.limits import Limits
+from sitrep.inputs.readers import WORKBOOK_SUFFIXES, read_grid
+from sitrep.settings.config import InputSource
 
 _COLUMN = re.compile(r"^adm([0-4])_?(pcode|[a-z]{2}|alt\d?[a-z]{2}|ref[a-z]{2})$", re.IGNORECASE)
 

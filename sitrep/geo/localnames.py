@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from sitrep.hxl import Layout, parse_tag, row_cells
+from sitrep.inputs.hxl import Layout, parse_tag, row_cells
 
 PREFIX = "name_"
 _HEADER = re.compile(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep.geo.areas import Gazetteer, Match
-from sitrep.problems import Problem
+from sitrep.validate.problems import Problem
 
 
 @dataclass
@@ -24,10 +24,10 @@ class PlacesAnswer:
 
 def workspace_places(workspace: Path) -> tuple[Gazetteer, list[Problem]]:
     """The gazetteer a build of the workspace uses, and the places table's problems."""
-    from sitrep.config import load_config
-    from sitrep.gazetteer import base_gazetteer
-    from sitrep.load import load_table
-    from sitrep.validate import validate_table, workspace_gazetteer
+    from sitrep.geo.gazetteer import base_gazetteer
+    from sitrep.inputs.load import load_table
+    from sitrep.settings.config import load_config
+    from sitrep.validate.tables import validate_table, workspace_gazetteer
 
     config = load_config(workspace)
     gazetteer = base_gazetteer(config)

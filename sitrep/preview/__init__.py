@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 from sitrep.errors import PreviewError
 
 if TYPE_CHECKING:
-    from sitrep.config import InputSource
     from sitrep.preview.live import LiveReports
     from sitrep.preview.server import PreviewServer
+    from sitrep.settings.config import InputSource
 
 DEFAULT_PORT = 8000
 
@@ -98,9 +98,9 @@ class Preview:
 
 def start_preview(options: PreviewOptions) -> Preview:
     """Serve the preview of `options.workspace` (returns once it is listening)."""
-    from sitrep.config import load_config
     from sitrep.preview.live import LiveReports
     from sitrep.preview.server import PreviewServer
+    from sitrep.settings.config import load_config
 
     load_config(options.workspace)  # not a workspace: say so now, not in the page
     live = LiveReports(options.workspace, options.inputs)

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 from sitrep.errors import SitrepError, ValidationFailed
 
 if TYPE_CHECKING:
-    from sitrep.config import Config, InputSource
-    from sitrep.record import Issued
+    from sitrep.issue.record import Issued
     from sitrep.report import BuildResult, Numbering
-    from sitrep.validate import Table
+    from sitrep.settings.config import Config, InputSource
+    from sitrep.validate.tables import Table
 
 LOG = logging.getLogger("sitrep.preview")
 Key = dt.date | None  # a report date, or None: the latest date in the data
@@ -105,9 +105,9 @@ class Snapshot:
 def preview_words(dirs: list[Path], locale: str) -> dict[str, str]:
     """The `[preview]` entries of the catalogue for `locale` (the workspace's over sitrep's);
     sitrep's own if the workspace's catalogue cannot be read (the render says why)."""
-    from sitrep.config import DEFAULT_TEMPLATES
     from sitrep.errors import RenderError
-    from sitrep.render import load_messages
+    from sitrep.render.html import load_messages
+    from sitrep.settings.config import DEFAULT_TEMPLATES
 
     try:
         messages = load_messages(dirs or [DEFAULT_TEMPLATES], locale)
@@ -171,7 +171,7 @@ def split_document(document: str) -> tuple[str, str, list[tuple[str, str]], str,
 
 def preview_numbering(config: Config, record: list[Issued] | None = None) -> Numbering:
     """The number a report would carry, from the record, reserving nothing."""
-    from sitrep.record import latest_issue, load_record, number_for
+    from sitrep.issue.record import latest_issue, load_record, number_for
     from sitrep.report import planned_number
 
     record = load_record(config.output_dir) if record is None else record
@@ -187,7 +187,7 @@ def preview_numbering(config: Config, record: list[Issued] | None = None) -> Num
 
 def report_dates(tables: dict[str, Table]) -> list[dt.date]:
     """The dates the data speaks of, newest first: the dates a report can be made for."""
-    from sitrep.figures import data_date_range, data_dates
+    from sitrep.figures.compute import data_date_range, data_dates
 
     first, last = data_date_range(tables)
     if first is None or last is None:
@@ -333,11 +333,11 @@ class LiveReports:
     def _render_content(
         self, key: Key, version: int
     ) -> tuple[Content | None, list[dict[str, Any]], list[dt.date]]:
-        from sitrep.config import load_config, template_dirs
-        from sitrep.edition import html_edition
-        from sitrep.fingerprint import files_fingerprint, fingerprint, unchanged
-        from sitrep.record import latest_issue, load_record
+        from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
+        from sitrep.issue.record import latest_issue, load_record
+        from sitrep.render.edition import html_edition
         from sitrep.report import BuildOptions, render_report
+        from sitrep.settings.config import load_config, template_dirs
 
         try:
             config = load_config(self.workspace)

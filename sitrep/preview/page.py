@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from sitrep.preview.live import Snapshot
-from sitrep.render import Translator
+from sitrep.render.html import Translator
 
 SEVERITIES = ("error", "warning", "note")
 
@@ -29,7 +29,7 @@ SEVERITIES = ("error", "warning", "note")
 def _environment() -> jinja2.Environment:
     # sitrep's own template, yet given plain data in the same sandbox as a workspace's (the
     # snapshot carries the workspace's words and errors): one way to render, everywhere.
-    from sitrep.sandbox import SitrepSandbox
+    from sitrep.render.sandbox import SitrepSandbox
 
     return SitrepSandbox(
         loader=jinja2.PackageLoader("sitrep.preview", "assets"),
@@ -42,7 +42,7 @@ def _environment() -> jinja2.Environment:
 
 def direction(locale: str) -> str:
     """'rtl' for a language written right to left (Arabic, Persian, Hebrew...), else 'ltr'."""
-    from sitrep.languages import right_to_left
+    from sitrep.settings.languages import right_to_left
 
     return "rtl" if right_to_left(locale) else "ltr"
 
@@ -76,7 +76,7 @@ def toolbar_words(snap: Snapshot, warnings: int) -> dict[str, object]:
 
 
 def render_page(snap: Snapshot, token: str, instance: str) -> str:
-    from sitrep.plain import to_plain
+    from sitrep.render.plain import to_plain
 
     content = snap.content
     warnings = [p for p in snap.problems if p["severity"] != "error"]

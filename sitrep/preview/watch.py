@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from sitrep.errors import SitrepError
 
 if TYPE_CHECKING:
-    from sitrep.config import Config, InputSource
+    from sitrep.settings.config import Config, InputSource
 
 LOG = logging.getLogger("sitrep.preview")
 # Names spreadsheet programs and editors give the files they write while saving.
@@ -59,7 +59,7 @@ def watch_targets(
     workspace: Path, config: Config | None, inputs: dict[str, InputSource]
 ) -> Targets:
     """What to watch for a workspace whose settings are `config` (None: sitrep.toml is broken)."""
-    from sitrep.config import template_dirs
+    from sitrep.settings.config import template_dirs
 
     root = workspace.resolve()
     files = {root / "sitrep.toml"}
@@ -81,7 +81,7 @@ def watch_targets(
 
 
 def _targets(workspace: Path, inputs: dict[str, InputSource], last: Config | None):
-    from sitrep.config import load_config
+    from sitrep.settings.config import load_config
 
     try:
         config = load_config(workspace)

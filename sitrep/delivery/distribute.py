@@ -1,0 +1,349 @@
+"""Stage 6, deliver: email the issued report to the partners' lists, exactly once.
+
+`send` builds the report if needed (or takes the issued one), checks it is fit to send, picks
+the recipients from the partners table, and hands over to `sitrep.delivery`, which keeps the
+send ledger. With no SMTP server configured, messages go to an outbox folder of .eml files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitrep.delivery import (
+    ContactLine,
+    EmailSettings,
+    KeyFigureLine,
+    LedgerRow,
+    ReportEmail,
+    SendSummary,
+    ledger_report,
+    make_transport,
+    parse_email_settings,
+    partners_from_records,
+    select_recipients,
+    send_report,
+)
+from sitrep.errors import ConfigError, SitrepError
+from sitrep.files import sha256_file
+from sitrep.report import BuildOptions, BuildResult, build_report, check_inputs
+from sitrep.settings.config import Config, InputSource, load_config
+from sitrep.settings.languages import editions
+
+if TYPE_CHECKING:
+    from sitrep.geo.gazetteer import Gazetteer
+    from sitrep.report import Checked
+
+SMTP_URL_ENV = "SITREP_SMTP_URL"
+PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
+LEDGER_NAME = "send-ledger.sqlite"  # in the workspace, beside sitrep.toml: never in output/
+PLACEHOLDER_RE = re.compile(
+    r"\b(TODO|TBC|TBD|FIXME|XXX+|lorem ipsum)\b|\[\s*(insert|add|placeholder)[^\]]*\]|\{\{|\}\}",
+    re.IGNORECASE,
+)
+REQUIRED_SECTIONS = {"highlights": "Highlights", "overview": "Situation overview"}
+
+
+class NotFitToSend(SitrepError):
+    """The pre-send check found problems; --skip-checks sends anyway."""
+
+
+@dataclass
+class SendOptions:
+    workspace: Path
+    date: dt.date | None = None
+    lists: list[str] = field(default_factory=list)  # empty: every list
+    inputs: dict[str, InputSource] = field(default_factory=dict)
+    skip_checks: bool = False
+    progress: bool = False
+    resend_unknown: bool = False  # send again to recipients who may have the report already
+
+
+@dataclass
+class SendOutcome:
+    report: ReportEmail
+    summary: SendSummary
+    transport: str  # "outbox" or the SMTP server (never with a password)
+    # [report] languages without their PDF: their partners got the first language's report
+    missing_languages: list[str] = field(default_factory=list)
+
+
+def email_settings(config: Config) -> EmailSettings:
+    """The [email] settings; SITREP_SMTP_URL, when set, chooses the SMTP server."""
+    settings, problems = parse_email_settings(config.email)
+    if problems or settings is None:
+        raise ConfigError(
+            f"{config.workspace / 'sitrep.toml'} has {len(problems)} problem(s):\n  "
+            + "\n  ".join(problems)
+        )
+    if url := os.environ.get(SMTP_URL_ENV):
+        settings = dataclasses.replace(settings, smtp=url)
+    return settings
+
+
+def ledger_path(config: Config) -> Path:
+    return config.workspace / LEDGER_NAME
+
+
+LOGO_NAMES = (("logo.png", "image/png"), ("logo.svg", "image/svg+xml"))
+MAX_LOGO_BYTES = 512 * 1024  # a logo, not a photograph: every message carries it
+
+
+def email_logo(config: Config) -> tuple[bytes, str] | None:
+    """The logo the HTML body carries inline: the first templates folder's logo.png or logo.svg.
+
+    A PNG shows in every mail client; SVG does not in some (Outlook, Gmail), which then show
+    the alt text, the issuing office. sitrep ships an SVG; put a logo.png beside it to be seen
+    everywhere. A logo outside its templates folder (a symlink) or over 512 KB is left out.
+    """
+    from sitrep.settings.config import template_dirs
+
+    for folder in template_dirs(config.templates_dir):
+        for name, mime in LOGO_NAMES:
+            path = folder / name
+            if not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(folder.resolve()):
+                continue
+            if path.stat().st_size > MAX_LOGO_BYTES:
+                continue
+            return path.read_bytes(), mime
+    return None
+
+
+def email_accent(config: Config) -> str | None:
+    """The first templates folder's `--accent: #rrggbb` (style.css), for the email's title band."""
+    from sitrep.settings.config import template_dirs
+
+    for folder in template_dirs(config.templates_dir):
+        css = folder / "style.css"
+        if not css.is_file() or css.stat().st_size > 1_000_000:
+            continue
+        text = css.read_text("utf-8", "replace")
+        if match := re.search(r"--accent:\s*(#[0-9a-fA-F]{6})\b", text):
+            return match.group(1)
+    return None
+
+
+def outbox_dir(config: Config, result: BuildResult) -> Path:
+    """One folder per issue and revision, so no earlier issue's messages lie beside these."""
+    return (
+        config.output_dir
+        / result.date.isoformat()
+        / "outbox"
+        / f"no{result.number}-r{result.revision}"
+    )
+
+
+def edition_files(config: Config, result: BuildResult) -> dict[str, tuple[Path, Path]]:
+    """Each of the report's locales that has its files -> (PDF, HTML edition), first one first.
+
+    `result.editions` names them; when it is empty (a build of one language), the first
+    language's files are the result's own and another language's are looked for under their
+    names (`..._no10_en.pdf`). A language without its files is left out: its partners get the
+    first language's report.
+    """
+    from sitrep.settings.languages import is_first, language_of
+
+    found: dict[str, tuple[Path, Path]] = {}
+    for locale in editions(config):
+        code = language_of(locale)
+        files = result.edition(code)
+        if files is None and is_first(config, locale):
+            files = (result.pdf, result.html)
+        elif files is None:
+            named = tuple(
+                p.with_name(f"{p.stem}_{code}{p.suffix}") for p in (result.pdf, result.html)
+            )
+            files = (named[0], named[1]) if all(p.is_file() for p in named) else None
+        if files is not None:
+            found[locale] = files
+    return found
+
+
+def _report_emails(
+    config: Config, result: BuildResult, inputs: dict[str, InputSource], settings: EmailSettings
+) -> tuple[list[ReportEmail], list[str], Checked]:
+    """One email per language (the first language first), the pre-send problems of their
+    reports, and the checked tables."""
+    from sitrep.geo.gazetteer import base_gazetteer
+    from sitrep.settings.languages import edition_config
+    from sitrep.validate.tables import workspace_gazetteer
+
+    checked = check_inputs(config.workspace, result.date, inputs)
+    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
+    emails: list[ReportEmail] = []
+    problems = [str(p) for p in checked.problems if p.severity == "error" or "stale" in p.message]
+    for locale, (pdf, page) in edition_files(config, result).items():
+        edition = edition_config(config, locale)
+        email, more = _edition_email(edition, result, pdf, page, checked, gazetteer, settings)
+        emails.append(email)
+        problems += more
+    return emails, problems, checked
+
+
+def _edition_email(
+    config: Config,
+    result: BuildResult,
+    pdf: Path,
+    page: Path,
+    checked: Checked,
+    gazetteer: Gazetteer,
+    settings: EmailSettings,
+) -> tuple[ReportEmail, list[str]]:
+    """The email in `config`'s language and the problems of that language's report."""
+    from sitrep.figures.compute import compute_figures
+    from sitrep.inputs.narrative import load_narrative
+    from sitrep.render import numerals
+    from sitrep.render.html import change_text, headline_number, load_messages, make_translator
+    from sitrep.settings.config import template_dirs
+    from sitrep.settings.languages import narrative_dir
+
+    figures = compute_figures(checked.tables, config, gazetteer, result.date)
+    folder = narrative_dir(config, result.date)
+    narrative, narrative_problems = load_narrative(
+        folder, result.date, config.workspace, locale=config.locale
+    )
+    messages = load_messages(template_dirs(config.templates_dir), config.locale)
+    t = make_translator(messages, config.locale, config.digits)
+
+    def short(day: dt.date) -> str:
+        return numerals.date(day, "d MMM", config.locale, t.numbering)
+
+    contacts = []
+    if "contacts" in checked.tables:
+        for c in checked.tables["contacts"].frame.to_dict("records"):
+            contacts.append(
+                ContactLine(
+                    c["name"], c.get("title") or "", c.get("organisation") or "", c["email"]
+                )
+            )
+    url = settings.report_url.format(file=pdf.name) if settings.report_url else None
+    email = ReportEmail(
+        country=config.country,
+        crisis=config.crisis,
+        issuing_office=config.issuing_office,
+        number=result.number,
+        revision=result.revision,
+        report_date=result.date,
+        period_start=config.period_start,
+        period_end=result.date,
+        next_report=figures.next_date,
+        pdf_path=pdf,
+        pdf_sha256=sha256_file(pdf),
+        highlights=narrative.highlights_text,
+        key_figures=[
+            KeyFigureLine(
+                t(f"kf.{k.key}", start=short(config.period_start), count=k.value or 0),
+                headline_number(k.value, config.figures.headline_rounding, t, config.locale),
+                change_text(k, t, config.locale, result.date),
+            )
+            for k in figures.key_figures
+        ],
+        contacts=contacts,
+        report_url=url,
+        illustrative=config.illustrative,
+        language=config.locale,
+        words=t,
+    )
+    if logo := email_logo(config):
+        email = dataclasses.replace(email, logo=logo[0], logo_type=logo[1])
+    if accent := email_accent(config):
+        email = dataclasses.replace(email, accent=accent)
+    problems = []
+    where = folder / (result.date.isoformat() + ".md")
+    for key, title in REQUIRED_SECTIONS.items():
+        empty = not narrative.highlights if key == "highlights" else not narrative.sections.get(key)
+        if empty:
+            problems.append(f"the {title} section is empty (write it in {where})")
+    # Text only: the edition's <style> holds base64 fonts, which must never read as a placeholder.
+    page_text = re.sub(
+        r"<(style|script)\b.*?</\1\s*>", " ", page.read_text("utf-8"), flags=re.S | re.I
+    )
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page_text))
+    for match in PLACEHOLDER_RE.finditer(text):
+        context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
+        problems.append(f"leftover placeholder {match.group(0)!r} in {page.name}: ...{context}...")
+    problems += [str(p) for p in narrative_problems if "no narrative" in p.message]
+    return email, problems
+
+
+def send(options: SendOptions) -> SendOutcome:
+    """Send the report for the date to the chosen lists; every partner gets it once, in the
+    language of their Language column when the report is made in it, else the first."""
+    config = load_config(options.workspace)
+    settings = email_settings(config)
+    result = build_report(BuildOptions(options.workspace, options.date, options.inputs))
+    reports, problems, checked = _report_emails(config, result, options.inputs, settings)
+    report = reports[0]
+    if problems and not options.skip_checks:
+        raise NotFitToSend(
+            f"Situation Report No. {report.number} ({report.report_date}) is not fit to send:\n  "
+            + "\n  ".join(problems)
+            + "\nFix these and build again, or send anyway with --skip-checks."
+        )
+    if "partners" not in checked.tables:
+        raise ConfigError(
+            "no distribution list: set inputs.partners in sitrep.toml or pass --input partners=PATH"
+        )
+    records = checked.tables["partners"].frame.to_dict("records")
+    recipients = select_recipients(partners_from_records(records), options.lists or None)
+    outbox = outbox_dir(config, result)
+    if settings.smtp is None:
+        # An older sitrep wrote every issue's .eml straight into outbox/: not this issue's.
+        for stale in outbox.parent.glob("*.eml"):
+            stale.unlink(missing_ok=True)
+    with make_transport(settings, os.environ.get(PASSWORD_ENV), outbox) as transport:
+        summary = send_report(
+            report,
+            recipients,
+            settings=settings,
+            transport=transport,
+            ledger_path=ledger_path(config),
+            now=dt.datetime.now(dt.UTC),
+            progress=options.progress,
+            resend_unknown=options.resend_unknown,
+            translations=reports[1:],
+        )
+    where = "outbox" if settings.smtp is None else str(getattr(transport, "target", "SMTP"))
+    made = {email.language for email in reports}
+    missing = [locale for locale in editions(config) if locale not in made]
+    return SendOutcome(report, summary, where, missing)
+
+
+def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail | None, list[LedgerRow]]:
+    """The ledger's rows for the issued report of `day` (default: the latest issued)."""
+    from sitrep.issue.record import latest_issue, load_record
+
+    config = load_config(workspace)
+    record = load_record(config.output_dir)
+    issued = latest_issue(record, day) if day else max(record, key=lambda e: e.date, default=None)
+    if issued is None:
+        raise SitrepError(f"no report issued for {day or 'any date'}: run sitrep build first")
+    pdf = config.output_dir / issued.pdf
+    report = ReportEmail(
+        config.country,
+        config.crisis,
+        config.issuing_office,
+        issued.number,
+        issued.revision,
+        issued.day,
+        config.period_start,
+        issued.day,
+        None,
+        pdf,
+        issued.pdf_sha256,
+        [],
+        [],
+        [],
+        None,
+        config.illustrative,
+        language=config.locale,
+    )
+    return report, ledger_report(ledger_path(config), report)

@@ -1,0 +1,75 @@
+"""Tables by area that stay readable at national scale: admin-1 subtotals, the admin-2 rows that
+matter, and one "and N other areas" line per admin-1 area, so the parts shown add up exactly.
+
+The rows that matter are the `top` areas with the largest figures across the table, and every
+area the report names elsewhere (a blockade, a market). A table with no more than `top` areas
+shows them all. The full table is the report's annex when `[figures] full_tables = true`, and
+always the attached CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sitrep.figures.stocks import AreaStock, IdpStock, parent_of
+from sitrep.geo.gazetteer import Gazetteer
+
+__all__ = ["parent_of"]
+
+
+def shown_areas(values: dict[str, int], top: int, named: Iterable[str]) -> set[str]:
+    """The areas a table shows: all when few, else the `top` largest and the `named` ones."""
+    if len(values) <= top:
+        return set(values)
+    ranked = sorted(values, key=lambda a: (-values[a], a))
+    return set(ranked[:top]) | (set(named) & set(values))
+
+
+def admin1_of(pcode: str, gazetteer: Gazetteer) -> str:
+    """The admin-1 area an area lies in (itself for an admin-1 area, or an unknown one)."""
+    return gazetteer.admin1(pcode) or pcode
+
+
+@dataclass(frozen=True)
+class StockGroup:
+    """An admin-1 area of an IDPs-present stock: its subtotal, the rows shown, the others."""
+
+    pcode: str
+    name: str
+    idps: int
+    areas: tuple[AreaStock, ...]  # every area of the group, largest first (the annex)
+    shown: tuple[AreaStock, ...]
+    others: int  # areas not shown
+    others_idps: int
+
+    @property
+    def single(self) -> bool:
+        """The group is one admin-1 row (the stock was taken at admin 1)."""
+        return len(self.areas) == 1 and self.areas[0].pcode == self.pcode
+
+
+def stock_groups(
+    stock: IdpStock, gazetteer: Gazetteer, top: int, named: Iterable[str]
+) -> list[StockGroup]:
+    """The stock's areas by admin-1 area, largest first."""
+    shown = shown_areas({a.pcode: a.idps for a in stock.areas}, top, named)
+    by_group: dict[str, list[AreaStock]] = {}
+    for area in stock.areas:
+        by_group.setdefault(admin1_of(area.pcode, gazetteer), []).append(area)
+    groups = []
+    for pcode, areas in by_group.items():
+        visible = tuple(a for a in areas if a.pcode in shown)
+        hidden = [a for a in areas if a.pcode not in shown]
+        groups.append(
+            StockGroup(
+                pcode,
+                gazetteer.name(pcode),
+                sum(a.idps for a in areas),
+                tuple(areas),
+                visible,
+                len(hidden),
+                sum(a.idps for a in hidden),
+            )
+        )
+    return sorted(groups, key=lambda g: (-g.idps, g.pcode))

@@ -1,0 +1,374 @@
+"""Stage 3, figures: every number in the report, computed from the validated tables.
+
+Nothing is typed in. The change since the previous report compares the same computation run as
+of the previous report date in the cadence (not "yesterday's file"). Rows dated after the
+report date are not counted, so an old report can be rebuilt from today's workbook.
+
+No words live here: captions and headings come from the templates' message catalogue, keyed by
+`KeyFigure.key`, so a French report says the same things in French.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sitrep.figures.access import (
+    ROUTE_STATUSES,
+    Blockade,
+    Route,
+    blockade_figures,
+    route_figures,
+    route_status_on,
+)
+from sitrep.figures.area_tables import StockGroup, admin1_of, shown_areas, stock_groups
+from sitrep.figures.prices import PriceSeries, price_series
+from sitrep.figures.provenance import SourceUse, source_uses
+from sitrep.figures.stocks import IdpStock, idp_stocks
+from sitrep.geo.gazetteer import Gazetteer
+from sitrep.settings.config import Config
+from sitrep.validate.rules import DATE_COLUMNS
+from sitrep.validate.tables import Table
+
+__all__ = ["ROUTE_STATUSES", "Blockade", "Route", "SourceUse", "route_status_on", "source_uses"]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a change is measured against."""
+
+    kind: str  # "round": a stock's previous assessment; "report": the previous report
+    date: dt.date
+    round: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    key: str  # names its caption in the message catalogue ("kf.<key>")
+    value: int | None
+    previous: int | None  # the baseline's figure; None when there is none
+    as_of: dt.date | None
+    sources: tuple[str, ...]
+    stock: bool = False  # a count present on a date (IDPs), not a flow in the period
+    since: dt.date | None = None  # the start of the period, for the caption of a flow
+    baseline: Baseline | None = None  # None: no earlier figure
+    operation: str | None = None  # the assessment it came from: "Countrywide monitoring",
+    round: str | None = None  # round "10"
+    carried: int = 0  # areas carried forward from earlier rounds (footnoted)
+
+    @property
+    def caption(self) -> str:
+        """The English caption, for callers without the report's catalogue (the email)."""
+        from sitrep.render.html import english_message
+
+        start = f"{self.since:%-d %b}" if self.since else "--"
+        return english_message(f"kf.{self.key}", start=start, count=self.value or 0)
+
+    @property
+    def change(self) -> int | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass(frozen=True)
+class AreaDisplacement:
+    pcode: str
+    name: str
+    people: int
+    people_since_previous: int
+    families: int | None  # None when no row of the area gives families
+    estimated: bool  # some people figures are families x household size
+    districts: tuple[AreaDisplacement, ...] = ()  # every one (the annex)
+    shown: tuple[AreaDisplacement, ...] = ()  # those the report's table shows
+    other: AreaDisplacement | None = None  # the others, summed ("and 12 other areas")
+    others: int = 0  # how many
+
+
+@dataclass
+class Figures:
+    report_date: dt.date
+    previous_date: dt.date | None
+    next_date: dt.date
+    period_start: dt.date
+    household_size: int | None
+    top_areas: int = 10  # [figures] top_areas: admin-2 rows a national table shows
+    displaced_period: int = 0
+    displaced_since_previous: int | None = None
+    displaced_today: int = 0
+    families_period: int | None = None  # None when no row gives families
+    estimated_people: bool = False
+    provinces: list[AreaDisplacement] = field(default_factory=list)
+    daily: list[tuple[dt.date, int]] = field(default_factory=list)
+    blockades: list[Blockade] = field(default_factory=list)  # in effect on the report date
+    lifted: list[Blockade] = field(default_factory=list)  # lifted within the period
+    people_blockaded: int = 0
+    routes: list[Route] = field(default_factory=list)
+    routes_by_status: dict[str, int] = field(default_factory=dict)
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    sources: list[SourceUse] = field(default_factory=list)
+    idps: IdpStock | None = None  # IDPs present: the main operation's stock
+    idps_other: list[IdpStock] = field(default_factory=list)  # other operations, never added
+    idp_groups: list[StockGroup] = field(default_factory=list)  # the main stock by admin 1
+    prices: list[PriceSeries] = field(default_factory=list)
+    full_tables: bool = False  # [figures] full_tables: the annex of full tables
+
+    __template_methods__ = ("sources_of",)  # what templates may call (sitrep.render.plain)
+
+    def sources_of(self, table: str) -> list[str]:
+        return sorted({s.source for s in self.sources if s.table == table and s.source})
+
+    def rows_used(self, table: str) -> set[int]:
+        return {n for s in self.sources if s.table == table for n in s.row_numbers}
+
+    @property
+    def routes_changed(self) -> list[Route]:
+        return [r for r in self.routes if r.changed]
+
+    @property
+    def blockades_count(self) -> int:
+        return len(self.blockades)
+
+    @property
+    def routes_closed(self) -> int:
+        return self.routes_by_status.get("closed", 0)
+
+    @property
+    def idps_present(self) -> int | None:
+        return self.idps.total if self.idps else None
+
+
+def previous_report_date(config: Config, day: dt.date) -> dt.date | None:
+    """The report date before `day` in the cadence, or None for the first report."""
+    if day <= config.first_report:
+        return None
+    steps = (day - config.first_report).days // config.cadence_days
+    candidate = config.first_report + dt.timedelta(days=steps * config.cadence_days)
+    if candidate == day:
+        candidate -= dt.timedelta(days=config.cadence_days)
+    return candidate
+
+
+def next_report_date(config: Config, day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=config.cadence_days)
+
+
+EVENT_TABLES = ("displacement", "blockades", "routes")  # the running log of the crisis
+
+
+def data_dates(tables: dict[str, Table], names: tuple[str, ...] | None = None) -> set[dt.date]:
+    """Every date the data speaks of (of the tables `names`, default all): the dates a report
+    can be made for."""
+    return {
+        d
+        for name, cols in DATE_COLUMNS.items()
+        if name in tables and (names is None or name in names)
+        for col in cols
+        if col in tables[name].frame
+        for d in tables[name].frame[col]
+        if isinstance(d, dt.date)
+    }
+
+
+def latest_data_date(tables: dict[str, Table]) -> dt.date | None:
+    """The default report date: the newest date of the event tables (displacement, blockades,
+    routes), else of any table (a workspace with only IDPs present, or only prices)."""
+    return max(data_dates(tables, EVENT_TABLES) or data_dates(tables), default=None)
+
+
+def data_date_range(tables: dict[str, Table]) -> tuple[dt.date | None, dt.date | None]:
+    """(the oldest date the event tables start at, else any table; the newest date anywhere)."""
+    starts = {"displacement": "date", "blockades": "start_date", "routes": "since"}
+    if not any(name in tables and not tables[name].frame.empty for name in starts):
+        starts = {"idps": "date", "prices": "date"}
+    firsts = [
+        d for name, col in starts.items() if name in tables for d in tables[name].frame[col] if d
+    ]
+    newest = max(data_dates(tables), default=None)
+    return min(firsts, default=None), newest
+
+
+def _people(frame: pd.DataFrame, household_size: int | None) -> pd.Series:
+    """People per row: as given, else families x household size (validation refuses a row of
+    families alone when no household size is set)."""
+    size = household_size
+
+    estimate = frame["families"].map(lambda f: None if f is None or size is None else f * size)
+    return frame["people"].where(frame["people"].notna(), estimate).fillna(0).astype("int64")
+
+
+def _displacement(
+    fig: Figures,
+    table: Table,
+    gazetteer: Gazetteer,
+    config: Config,
+    named: set[str],
+    total_only: bool = False,
+) -> None:
+    frame = table.frame
+    # to_numpy(bool): on an empty frame the mask would be object-typed, read as column labels
+    in_period = frame["date"].map(lambda d: fig.period_start <= d <= fig.report_date)
+    frame = frame[in_period.to_numpy(dtype=bool)].copy()
+    frame["n"] = _people(frame, config.household_size)
+    fig.displaced_period = int(frame["n"].sum())
+    if total_only:  # a baseline: the key figure's total is all that is compared
+        return
+    frame["est"] = frame["people"].isna()
+    admin1 = {a: admin1_of(a, gazetteer) for a in frame["district"].unique()}
+    frame["province"] = frame["district"].map(admin1)
+    prev = fig.previous_date
+    frame["new"] = frame["date"].map(lambda d: prev is None or d > prev).astype(bool)
+    fig.displaced_since_previous = int(frame.loc[frame["new"], "n"].sum()) if prev else None
+    fig.displaced_today = int(frame.loc[frame["date"] == fig.report_date, "n"].sum())
+    families = frame["families"].dropna()
+    fig.families_period = int(families.sum()) if len(families) else None
+    fig.estimated_people = bool(frame["est"].any())
+    by_day = frame.groupby("date")["n"].sum()
+    fig.daily = [
+        (day, int(by_day.get(day, 0)))
+        for day in pd.date_range(fig.period_start, fig.report_date).date
+    ]
+
+    def area(pcode: str, rows: pd.DataFrame, **parts) -> AreaDisplacement:
+        families = rows["families"].dropna()
+        return AreaDisplacement(
+            pcode,
+            gazetteer.name(pcode),
+            int(rows["n"].sum()),
+            int(rows.loc[rows["new"], "n"].sum()),
+            int(families.sum()) if len(families) else None,
+            bool(rows["est"].any()),
+            **parts,
+        )
+
+    by_district = frame.groupby("district")["n"].sum()
+    shown = shown_areas({str(k): int(v) for k, v in by_district.items()}, fig.top_areas, named)
+    provinces = []
+    for province, rows in frame.groupby("province", sort=True):
+        districts = [area(d, r) for d, r in rows.groupby("district", sort=True)]
+        districts.sort(key=lambda a: (-a.people, a.pcode))
+        hidden = rows[~rows["district"].isin(shown)]
+        n_hidden = hidden["district"].nunique()
+        provinces.append(
+            area(
+                province,
+                rows,
+                districts=tuple(districts),
+                shown=tuple(d for d in districts if d.pcode in shown),
+                other=area(province, hidden) if n_hidden else None,
+                others=n_hidden,
+            )
+        )
+    fig.provinces = sorted(provinces, key=lambda a: (-a.people, a.pcode))
+    fig.sources += source_uses(table, frame, "date")
+
+
+def _idps(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> None:
+    stocks, _ = idp_stocks(table, gazetteer, fig.report_date, config.figures.carry_forward)
+    if not stocks:
+        return
+    fig.idps, fig.idps_other = stocks[0], stocks[1:]
+    for stock in stocks:
+        used = table.frame[table.frame["_row"].isin(stock.rows)]
+        fig.sources += source_uses(
+            table, used, "date", operation_label(stock), stock.assessment.round
+        )
+
+
+def operation_label(stock: IdpStock) -> str | None:
+    """The operation's name, unless it is only the source (which is printed anyway)."""
+    return None if stock.operation in stock.sources else stock.operation
+
+
+def named_areas(fig: Figures) -> set[str]:
+    """The areas the report names outside its tables by area: a national table shows them."""
+    named = {b.area_pcode for b in fig.blockades + fig.lifted}
+    return named | {p.area for p in fig.prices if p.area}
+
+
+def _snapshot(
+    tables: dict[str, Table],
+    config: Config,
+    gazetteer: Gazetteer,
+    day: dt.date,
+    previous: dt.date | None,
+    baseline: bool = False,
+) -> Figures:
+    """The figures as of `day`. `baseline`: only what a key figure compares with the previous
+    report (no IDPs present, compared by round instead; no prices or tables by area)."""
+    fig = Figures(
+        day, previous, next_report_date(config, day), config.period_start, config.household_size
+    )
+    fig.top_areas, fig.full_tables = config.figures.top_areas, config.figures.full_tables
+    if "blockades" in tables:
+        blockade_figures(fig, tables["blockades"], gazetteer)
+    if "routes" in tables:
+        route_figures(fig, tables["routes"])
+    if "prices" in tables and not baseline:
+        blockades = [(b.area_pcode, b.commodity, b.start) for b in fig.blockades + fig.lifted]
+        fig.prices, used = price_series(tables["prices"], fig.period_start, day, blockades)
+        fig.sources += source_uses(tables["prices"], used, "date")
+    named = named_areas(fig)
+    if "displacement" in tables:
+        _displacement(fig, tables["displacement"], gazetteer, config, named, baseline)
+    if "idps" in tables and not baseline:
+        _idps(fig, tables["idps"], gazetteer, config)
+        if fig.idps:
+            fig.idp_groups = stock_groups(fig.idps, gazetteer, fig.top_areas, named)
+    return fig
+
+
+def compute_figures(
+    tables: dict[str, Table], config: Config, gazetteer: Gazetteer, report_date: dt.date
+) -> Figures:
+    """All figures as of `report_date`, each key figure with the baseline it is compared to:
+    the previous report for flows and counts, the previous round for a stock."""
+    previous_date = previous_report_date(config, report_date)
+    fig = _snapshot(tables, config, gazetteer, report_date, previous_date)
+    before = (
+        _snapshot(tables, config, gazetteer, previous_date, None, baseline=True)
+        if previous_date
+        else None
+    )
+
+    def key(k: str, table: str, as_of: dt.date | None) -> KeyFigure:
+        value = getattr(fig, k)
+        prev = getattr(before, k) if before else None
+        baseline = Baseline("report", previous_date) if before and previous_date else None
+        sources = tuple(fig.sources_of(table))
+        return KeyFigure(k, value, prev, as_of, sources, False, fig.period_start, baseline)
+
+    def latest(dates: list[dt.date | None]) -> dt.date | None:
+        return max((d for d in dates if d), default=None)
+
+    blockades_as_of = latest([b.start for b in fig.blockades])
+    fig.key_figures = []
+    if "displacement" in tables:
+        as_of = latest([d for d, n in fig.daily if n])
+        fig.key_figures.append(key("displaced_period", "displacement", as_of))
+    if "blockades" in tables:
+        fig.key_figures.append(key("people_blockaded", "blockades", blockades_as_of))
+        fig.key_figures.append(key("blockades_count", "blockades", blockades_as_of))
+    if "routes" in tables:
+        as_of = latest([r.since for r in fig.routes])
+        fig.key_figures.append(key("routes_closed", "routes", as_of))
+    if (stock := fig.idps) is not None:
+        p = stock.previous
+        fig.key_figures.append(
+            KeyFigure(
+                "idps_present",
+                stock.total,
+                stock.previous_total,
+                stock.as_of,
+                stock.sources,
+                True,
+                fig.period_start,
+                Baseline("round", p.date, p.round) if p else None,
+                operation_label(stock),
+                stock.assessment.round,
+                len(stock.carried),
+            )
+        )
+    return fig

@@ -1,0 +1,250 @@
+"""IDPs present: a stock, taken from one assessment (a round of one operation) at a time.
+
+Rules (README, "Figures"):
+- An operation is the table's `operation` column (DTM's operation name), else its source. Two
+  operations are never added up: each is a stock of its own, and the report's key figure is the
+  main one (`main_stock`: the newest round, then the larger total, then the name).
+- An assessment is a round of an operation (rows with the same round; the date when no round is
+  given), dated by its newest row. The stock as of a day is the operation's latest assessment
+  dated on or before the day; rows dated after the day are not counted.
+- An area absent from that round is absent, unless `carry_forward`: then its latest earlier
+  figure of the same operation is counted, marked carried with its own date.
+- Levels: the rows of an assessment may repeat the same people at several admin levels (a
+  province row beside its district rows). The finest rows are kept: an area is dropped when
+  a row of an area inside it is present.
+- Rows of one area in one assessment (one per displacement reason) are summed.
+- The baseline of a stock is the operation's previous assessment, not the previous report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sitrep.geo.gazetteer import Gazetteer
+from sitrep.validate.tables import ROW, Table
+
+
+@dataclass(frozen=True)
+class AreaStock:
+    pcode: str
+    name: str
+    idps: int
+    date: dt.date
+    round: str | None
+    carried: bool = False  # from an earlier round (carry_forward)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    operation: str
+    round: str | None
+    date: dt.date
+
+    @property
+    def key(self) -> str:
+        return self.round if self.round else self.date.isoformat()
+
+
+@dataclass(frozen=True)
+class IdpStock:
+    """One operation's IDPs present as of the report date, from its latest assessment."""
+
+    operation: str
+    sources: tuple[str, ...]
+    assessment: Assessment
+    total: int
+    areas: tuple[AreaStock, ...]  # largest first
+    rows: tuple[int, ...]  # spreadsheet rows counted, carried ones included
+    previous: Assessment | None = None  # the baseline: the operation's previous assessment
+    previous_total: int | None = None
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.assessment.date
+
+    @property
+    def carried(self) -> tuple[AreaStock, ...]:
+        return tuple(a for a in self.areas if a.carried)
+
+    @property
+    def rounds(self) -> tuple[str, ...]:
+        return tuple(sorted({a.round for a in self.areas if a.round}))
+
+    @property
+    def since(self) -> dt.date:
+        return min(a.date for a in self.areas)
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Stripped text, "" for missing (each distinct value converted once)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+    table = np.array([str(v).strip() for v in uniques] + [""], dtype=object)
+    return pd.Series(table[codes], index=series.index)
+
+
+def _round_order(key: str) -> tuple[int, float, str]:
+    try:
+        return (0, float(key), key)
+    except ValueError:
+        return (1, 0.0, key)
+
+
+def assessments(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with `_op` (operation), `_key` (assessment) and `_adate` (the assessment's
+    date, its newest row, as a day number) columns."""
+    op = _text(frame["operation"]) if "operation" in frame else pd.Series("", frame.index)
+    op = op.where(op != "", _text(frame["source"]))
+    rnd = _text(frame["round"]) if "round" in frame else pd.Series("", frame.index)
+    codes, uniques = pd.factorize(frame["date"].to_numpy(dtype=object))
+    days = np.array([d.toordinal() for d in uniques], dtype=np.int64)[codes]
+    key = rnd.where(rnd != "", pd.Series(days, index=frame.index).astype(str))
+    out = frame.assign(
+        _op=op.to_numpy(), _key=key.to_numpy(), _has_round=(rnd != "").to_numpy(), _day=days
+    )
+    out["_adate"] = out.groupby(["_op", "_key"])["_day"].transform("max")
+    return out
+
+
+def parent_of(pcode: str, gazetteer: Gazetteer) -> str | None:
+    """The area an area lies in, from the gazetteer's list (None at admin 1, or unknown)."""
+    area = gazetteer.areas.get(pcode)
+    return area.parent if area is not None else None
+
+
+def _finest(areas: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Drop an area when an area inside it is present too (each level repeats the people)."""
+    inside: set[str] = set()
+    for pcode in areas["area"].tolist():
+        parent = parent_of(pcode, gazetteer)
+        while parent and parent not in inside:
+            inside.add(parent)
+            parent = parent_of(parent, gazetteer)
+    # a row of an area the list does not know (a national row) repeats the others' people
+    known = areas["area"].map(lambda a: a in gazetteer.areas).to_numpy(dtype=bool)
+    keep = ~areas["area"].isin(inside).to_numpy() & (known | (not known.any()))
+    return areas[keep]
+
+
+def _covered(pcode: str, present: set[str], gazetteer: Gazetteer) -> bool:
+    """An area, or one of its ancestors, is in `present`."""
+    code: str | None = pcode
+    while code:
+        if code in present:
+            return True
+        code = parent_of(code, gazetteer)
+    return False
+
+
+def _one_round(rows: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Per area: people summed (reasons), the newest day, the round; the finest level."""
+    summed = rows.groupby("area", sort=True).agg(
+        idps=("_n", "sum"), day=("_day", "max"), round=("_round", "first"), _key=("_key", "first")
+    )
+    return _finest(summed.reset_index(), gazetteer)
+
+
+def _stock_of(
+    op_rows: pd.DataFrame, key: str, gazetteer: Gazetteer, carry_forward: bool
+) -> pd.DataFrame:
+    """The areas counted for assessment `key` of one operation's rows (carried ones marked)."""
+    current = op_rows[op_rows["_key"] == key]
+    areas = _one_round(current, gazetteer).assign(carried=False)
+    if not carry_forward:
+        return areas
+    adate = current["_adate"].iloc[0]
+    earlier = op_rows[op_rows["_adate"] < adate]
+    if earlier.empty:
+        return areas
+    # each earlier area's latest assessment, then the finest of those not covered now
+    latest_key = earlier.sort_values(["_adate", ROW]).groupby("area")["_key"].last()
+    picked = earlier[earlier["_key"].to_numpy() == latest_key.reindex(earlier["area"]).to_numpy()]
+    old = _one_round(picked, gazetteer)
+    present = set(areas["area"])
+    below = {parent_of(a, gazetteer) for a in present} - {None}
+    old = old[[not _covered(a, present, gazetteer) and a not in below for a in old["area"]]]
+    old = _finest(old, gazetteer)
+    return pd.concat([areas, old.assign(carried=True)], ignore_index=True)
+
+
+def _rows_of(op_rows: pd.DataFrame, areas: pd.DataFrame) -> tuple[int, ...]:
+    """The spreadsheet rows behind `areas`: each area's rows in the assessment it came from."""
+    wanted = set(zip(areas["area"].tolist(), areas["_key"].tolist(), strict=True))
+    pairs = zip(
+        op_rows["area"].tolist(), op_rows["_key"].tolist(), op_rows[ROW].tolist(), strict=True
+    )
+    return tuple(sorted(int(n) for area, key, n in pairs if (area, key) in wanted))
+
+
+def idp_stocks(
+    table: Table, gazetteer: Gazetteer, day: dt.date, carry_forward: bool = False
+) -> tuple[list[IdpStock], pd.DataFrame]:
+    """Each operation's stock as of `day` (main first), and the rows counted."""
+    frame = table.frame
+    mask = frame["date"].notna() & frame["idps"].notna()
+    frame = frame[mask.to_numpy(dtype=bool)]
+    if frame.empty:
+        return [], frame
+    frame = assessments(frame)
+    frame = frame[(frame["_day"] <= day.toordinal()).to_numpy()]
+    if frame.empty:
+        return [], frame
+    frame["_adate"] = frame.groupby(["_op", "_key"])["_day"].transform("max")
+    frame["_round"] = _text(frame["round"]).replace("", None) if "round" in frame else None
+    frame["_n"] = frame["idps"].astype("int64")
+    stocks, used = [], []
+    for op, op_rows in frame.groupby("_op", sort=True):
+        order = (
+            op_rows.groupby("_key")["_adate"]
+            .max()
+            .reset_index()
+            .sort_values("_key", key=lambda s: s.map(_round_order))
+            .sort_values("_adate", kind="stable")
+        )
+        keys, dates = list(order["_key"]), list(order["_adate"])
+        areas = _stock_of(op_rows, keys[-1], gazetteer, carry_forward)
+        previous = previous_total = None
+        if len(keys) > 1:
+            before = op_rows[op_rows["_adate"] <= dates[-2]]
+            prev_areas = _stock_of(before, keys[-2], gazetteer, carry_forward)
+            has_round = bool(before.loc[before["_key"] == keys[-2], "_has_round"].iloc[0])
+            previous = Assessment(
+                str(op), keys[-2] if has_round else None, dt.date.fromordinal(int(dates[-2]))
+            )
+            previous_total = int(prev_areas["idps"].sum())
+        has_round = bool(op_rows.loc[op_rows["_key"] == keys[-1], "_has_round"].iloc[0])
+        rows = _rows_of(op_rows, areas)
+        stock = IdpStock(
+            str(op),
+            tuple(sorted(set(_text(op_rows["source"])) - {""})),
+            Assessment(
+                str(op), keys[-1] if has_round else None, dt.date.fromordinal(int(dates[-1]))
+            ),
+            int(areas["idps"].sum()),
+            tuple(
+                sorted(
+                    (
+                        AreaStock(
+                            r["area"],
+                            gazetteer.name(r["area"]),
+                            int(r["idps"]),
+                            dt.date.fromordinal(int(r["day"])),
+                            r["round"] if isinstance(r["round"], str) else None,
+                            bool(r["carried"]),
+                        )
+                        for r in areas.to_dict("records")
+                    ),
+                    key=lambda a: (-a.idps, a.pcode),
+                )
+            ),
+            rows,
+            previous,
+            previous_total,
+        )
+        stocks.append(stock)
+        used.append(table.frame[table.frame[ROW].isin(rows)])
+    stocks.sort(key=lambda s: (s.as_of, s.total, s.operation), reverse=True)
+    return stocks, pd.concat(used)

@@ -1,0 +1,90 @@
+"""Places: countries, admin areas and P-codes, from OCHA's lists and the workspace's own.
+
+The public API (the rest of sitrep and other engineers use these names; see `sitrep.geo`):
+
+- `resolve_country(text, locale="en") -> Country`: an ISO3 code or a country name in English or
+  in the report's language ("HTI", "Haïti", "Tchad"); `Country(iso3, iso2, name)`,
+  `Country.name_in(locale)` gives the name in a language (CLDR via Babel).
+- `country_gazetteer(iso3) -> Gazetteer`: the country's admin-1 and admin-2 areas from the
+  shipped Global P-Code List. `Gazetteer.areas` (P-code -> `Area(pcode, name, level, parent,
+  source, names)`), `.level(n)` lists a level, `.resolve(text)` / `.lookup(text)` find an area
+  by any written form of its P-code or by name, `.name(pcode)` is the name the report prints,
+  `.admin1(pcode)` / `.ancestor(pcode, level)` walk up the parents, `.search(query)` is
+  `sitrep places`.
+- `base_gazetteer(config)`: the country's gazetteer with the workspace's
+  `[geography] pcodes` COD file on top, in the report's language.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from sitrep.geo import pcodelist
+from sitrep.geo.areas import COD_FILE, GLOBAL_LIST, PLACES_TABLE, Area, Gazetteer, Match
+from sitrep.geo.countries import Country, UnknownCountry, resolve_country
+from sitrep.geo.names import normalise_name
+
+__all__ = [
+    "COD_FILE",
+    "CREDIT",
+    "GLOBAL_LIST",
+    "PLACES_TABLE",
+    "Area",
+    "Country",
+    "Gazetteer",
+    "Match",
+    "UnknownCountry",
+    "base_gazetteer",
+    "country_gazetteer",
+    "normalise_name",
+    "resolve_country",
+]
+
+if TYPE_CHECKING:
+    from sitrep.settings.config import Config
+
+CREDIT = pcodelist.CREDIT
+
+
+@cache
+def _global(iso3: str) -> Gazetteer:
+    from sitrep.geo.countries import country
+
+    found = country(iso3)
+    rows = pcodelist.country_rows(found.iso3)
+    areas = [
+        Area(
+            r.pcode,
+            r.name,
+            r.level,
+            r.parent if r.level > 1 else None,
+            GLOBAL_LIST,
+            {},
+            r.valid_from,
+        )
+        for r in sorted(rows, key=lambda r: r.level)
+    ]
+    date = pcodelist.list_date(found.iso3)
+    title = f"{pcodelist.LIST_TITLE} ({found.iso3}" + (f", valid from {date})" if date else ")")
+    gazetteer = Gazetteer(found, areas, title)
+    gazetteer.lists = [(f"{pcodelist.LIST_TITLE}, {found.iso3}", date)]
+    return gazetteer
+
+
+def country_gazetteer(iso3: str, locale: str = "en") -> Gazetteer:
+    """The country's admin 1 and 2 areas from OCHA's Global P-Code List (a fresh copy)."""
+    return _global(iso3.strip().upper()).localised(locale)
+
+
+def base_gazetteer(config: Config) -> Gazetteer:
+    """The workspace's country's areas in the report's language, before its places table:
+    the global list, and the `[geography] pcodes` COD file on top when set."""
+    if not config.country_code:
+        return Gazetteer(None, (), "", config.locale)
+    gazetteer = country_gazetteer(config.country_code, config.locale)
+    if config.geography_pcodes is not None:
+        from sitrep.geo.cod import with_cod
+
+        gazetteer = with_cod(gazetteer, config.geography_pcodes, config.limits, config.workspace)
+    return gazetteer

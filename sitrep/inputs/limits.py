@@ -1,0 +1,128 @@
+"""Caps on what sitrep agrees to read: file size, rows, cells, text, sheets, zip expansion.
+
+A workbook is a zip file; a crafted one (a "zip bomb") expands a few kilobytes into gigabytes.
+The members' sizes are checked against their compressed sizes before any reader opens them,
+and a sheet's grid is measured from its XML (`sitrep.inputs.extent`) before calamine builds it.
+Each cap is a key of the `[limits]` section of sitrep.toml; a message that reports an exceeded
+cap names the key, so a user with a trusted, large file knows what to raise.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from sitrep.errors import ConfigError
+
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
+# Small members (styles, settings) compress very well and can never hurt: ratios are only
+# checked for members that unpack to more than this.
+ZIP_RATIO_FLOOR = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The `[limits]` section of sitrep.toml; every key is optional."""
+
+    max_file_mb: int = 500  # any input file, on disk
+    max_rows: int = 2_000_000  # rows of one sheet or CSV file, header rows included
+    max_cell_chars: int = 32_767  # Excel's own limit for a cell
+    max_sheets: int = 200  # sheets in one workbook
+    max_zip_ratio: int = 200  # uncompressed / compressed size of one workbook member
+    max_unzipped_mb: int = 2_000  # all members of one workbook, uncompressed
+    max_cells: int = 20_000_000  # rows x columns of one sheet's grid, measured before reading
+    max_text_mb: int = 200  # the text one sheet's cells hold (a shared string counts per cell)
+
+    @classmethod
+    def from_section(cls, section: dict[str, Any], where: str = "sitrep.toml") -> Limits:
+        """Limits from the `[limits]` table; ConfigError naming every bad key."""
+        limits, problems = parse_limits(section)
+        if problems:
+            raise ConfigError(
+                f"{where} has {len(problems)} problem(s):\n  " + "\n  ".join(problems)
+            )
+        return limits
+
+
+def parse_limits(section: dict[str, Any]) -> tuple[Limits, list[str]]:
+    """The limits of a `[limits]` table, and a message naming each bad key (defaults kept)."""
+    known = {f.name for f in fields(Limits)}
+    problems = [f"limits.{key}: unknown key" for key in sorted(set(section) - known)]
+    values = {}
+    for key in sorted(known & set(section)):
+        value = section[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(f"limits.{key}: {value!r} is not a whole number of 1 or more")
+        else:
+            values[key] = value
+    return Limits(**values), problems
+
+
+def exceeded(what: str, key: str, limit: int, unit: str = "") -> str:
+    """'... more than limits.max_rows = 2000000 allows; raise [limits] max_rows in sitrep.toml'."""
+    return (
+        f"{what}: more than the limit of {limit:,}{unit} (limits.{key}). If the file is trusted, "
+        f"raise it in sitrep.toml: [limits] {key} = ..."
+    )
+
+
+def check_file_size(path: Path, limits: Limits) -> str | None:
+    """An error message when the file is larger than limits.max_file_mb, else None."""
+    size = path.stat().st_size
+    if size > limits.max_file_mb * 1024 * 1024:
+        return exceeded(
+            f"the file is {size / 1024 / 1024:,.0f} MB", "max_file_mb", limits.max_file_mb, " MB"
+        )
+    return None
+
+
+def check_zip(path: Path, limits: Limits) -> str | None:
+    """An error message when a workbook's members unpack suspiciously, else None.
+
+    Reads only the zip directory (sizes as declared); calamine checks the data against them.
+    """
+    if path.suffix.lower() not in ZIP_SUFFIXES:
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return (
+            f"not a valid {path.suffix.lower()} workbook (it is not a zip file; "
+            "was a CSV or HTML file renamed?)"
+        )
+    total = sum(m.file_size for m in members)
+    if total > limits.max_unzipped_mb * 1024 * 1024:
+        what = f"the workbook unpacks to {total / 1024 / 1024:,.0f} MB"
+        return exceeded(what, "max_unzipped_mb", limits.max_unzipped_mb, " MB")
+    for member in members:
+        if member.file_size <= ZIP_RATIO_FLOOR:
+            continue
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > limits.max_zip_ratio:
+            what = (
+                f"{member.filename} unpacks {ratio:,.0f} times larger than it is stored "
+                "(a zip bomb?)"
+            )
+            return exceeded(what, "max_zip_ratio", limits.max_zip_ratio, ":1")
+    return None
+
+
+def check_extent(extent, limits: Limits) -> str | None:
+    """An error message when a measured sheet (`inputs.extent.Extent`) is over a cap, else None."""
+    where = f"sheet {extent.sheet}"
+    if extent.rows > limits.max_rows:
+        what = f"{where} reaches row {extent.rows:,}"
+        return exceeded(what, "max_rows", limits.max_rows, " rows")
+    if extent.cells > limits.max_cells:
+        what = (
+            f"{where} spans {extent.rows:,} rows x {extent.columns:,} columns "
+            f"({extent.cells:,} cells, counting from A1 to its farthest cell)"
+        )
+        return exceeded(what, "max_cells", limits.max_cells, " cells")
+    if extent.text_bytes > limits.max_text_mb * 1024 * 1024:
+        what = f"the cells of {where} hold about {extent.text_bytes / 1024 / 1024:,.0f} MB of text"
+        return exceeded(what, "max_text_mb", limits.max_text_mb, " MB")
+    return None

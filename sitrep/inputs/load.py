@@ -1,0 +1,203 @@
+"""Stage 1, load: read each table from a CSV file or a workbook sheet into raw cells.
+
+Nothing is interpreted here except the layout: the header row (which may sit below a title or
+notes row), an optional HXL hashtag row (see `sitrep.inputs.hxl`), blank rows (dropped), and the row
+numbers a spreadsheet program shows. An IOM DTM export given as the `idps` table is reduced to
+one row per area and date (see `sitrep.inputs.dtm`). Values stay as the reader gave them; `validate`
+turns them into typed data. Reading is capped by `[limits]` (see `sitrep.inputs.limits`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sitrep.errors import InputError
+from sitrep.inputs import dtm, hxl
+from sitrep.inputs.confine import escape_message
+from sitrep.inputs.limits import Limits, exceeded
+from sitrep.inputs.readers import read_grid
+from sitrep.settings.config import Config, InputSource
+from sitrep.validate.parse import blank_rows
+from sitrep.validate.problems import Problem
+from sitrep.validate.schema import SCHEMAS
+
+__all__ = ["Limits", "RawTable", "load_table", "load_tables"]
+
+
+@dataclass
+class RawTable:
+    """One table's cells, columns renamed to the schema's names, with spreadsheet row numbers."""
+
+    name: str
+    file: str  # as shown to the user: relative to the workspace when inside it
+    sheet: str | None
+    frame: pd.DataFrame  # canonical column names, raw values
+    rows: np.ndarray  # the spreadsheet row number of each frame row (int64)
+    headers: dict[str, str] = field(default_factory=dict)  # canonical name -> header as written
+
+
+def display_path(path: Path, workspace: Path) -> str:
+    """The path as the user knows it: relative to the workspace when it lies inside (as named,
+    links not followed, so a link is shown by its own name)."""
+    for named, root in ((Path(os.path.abspath(path)), Path(os.path.abspath(workspace))),
+                        (path.resolve(), workspace.resolve())):  # fmt: skip
+        try:
+            return str(named.relative_to(root))
+        except ValueError:
+            continue
+    return str(path)
+
+
+class _Located:
+    """Makes problems located in one table's file and sheet."""
+
+    def __init__(self, name: str, file: str, sheet: str | None) -> None:
+        self.name, self.file, self.sheet = name, file, sheet
+
+    def __call__(
+        self,
+        message: str,
+        column: str | None = None,
+        row: int | None = None,
+        severity: str = "error",
+        value: str | None = None,
+    ) -> Problem:
+        return Problem(severity, self.name, self.file, self.sheet, row, column, value, message)  # type: ignore[arg-type]
+
+
+def load_table(
+    name: str, source: InputSource, workspace: Path, limits: Limits | None = None, country: str = ""
+) -> tuple[RawTable | None, list[Problem]]:
+    """Read one table; on a problem that stops reading it, return None and the problems."""
+    schema = SCHEMAS[name]
+    problem = _Located(name, display_path(source.path, workspace), source.sheet)
+    limits = limits or Limits()
+    if escape := escape_message(source.path, workspace, problem.file):
+        return None, [problem(escape)]
+    if not source.path.is_file():
+        return None, [problem(f"file not found (set inputs.{name} in sitrep.toml)")]
+    try:
+        grid = read_grid(source, limits)
+    except InputError as exc:
+        return None, [problem(f"cannot read the {name} table: {exc}")]
+    except (OSError, ValueError, UnicodeError) as exc:  # a reader's own failure, still located
+        return None, [problem(f"cannot read the {name} table: {exc}")]
+
+    notes = [problem(grid.attrs["warning"], severity="warning")] if "warning" in grid.attrs else []
+    table, problems = _load_grid(name, grid, schema, problem, limits, country, source.sheet)
+    return table, notes + problems
+
+
+def _load_grid(
+    name: str,
+    grid: pd.DataFrame,
+    schema,
+    problem: _Located,
+    limits: Limits,
+    country: str,
+    sheet: str | None,
+) -> tuple[RawTable | None, list[Problem]]:
+    layout = hxl.locate(grid, schema)
+    if name == "idps" and dtm.is_dtm(layout, grid):
+        return _load_dtm(grid, layout, country, problem, limits)
+
+    header_excel_row = (layout.header_row if layout.header_row is not None else -1) + 1
+    tag_row = layout.first_data_row if layout.tags else None
+    missing = [
+        problem(
+            f"required column missing: expected a header {column.name!r}"
+            + (f" or the hashtag {column.hxl}" if column.hxl else "")
+            + _aliases_hint(column.aliases),
+            column=column.name,
+            row=header_excel_row or tag_row,
+        )
+        for column in schema.columns
+        if column.required and column.name not in layout.columns
+    ]
+    if missing:
+        return None, missing
+
+    columns, headers = dict(layout.columns), dict(layout.headers)
+    if name == "places":  # a column per language: name_ar, name_fa, ... (see sitrep.geo)
+        from sitrep.geo.localnames import language_columns
+
+        extra = language_columns(layout, grid)
+        columns |= extra
+        header_cells = (
+            hxl.row_cells(grid, layout.header_row) if layout.header_row is not None else []
+        )
+        for column, index in extra.items():
+            text = str(header_cells[index]).strip() if header_cells else ""
+            headers[column] = text or layout.tags.get(index, column)
+    body = grid.iloc[layout.first_data_row :, list(columns.values())]
+    body.columns = list(columns)
+    rows = np.arange(layout.first_data_row + 1, len(grid) + 1, dtype=np.int64)
+    if too_long := _too_long_cell(body, rows, headers, limits, problem):
+        return None, [too_long]
+    keep = ~np.logical_and.reduce([blank_rows(body[c]) for c in body.columns]) if len(body) else []
+    body = body[keep].reset_index(drop=True)
+    return RawTable(name, problem.file, sheet, body, rows[keep], headers), []
+
+
+def _aliases_hint(aliases: tuple[str, ...]) -> str:
+    return f" (also accepted: {', '.join(repr(a) for a in aliases)})" if aliases else ""
+
+
+def _too_long_cell(
+    body: pd.DataFrame, rows: np.ndarray, headers: dict[str, str], limits: Limits, problem
+) -> Problem | None:
+    """An error for the first cell longer than limits.max_cell_chars, else None."""
+    for column in body.columns:
+        cells = body[column]
+        lengths = (
+            cells.str.len()
+            if cells.dtype != object
+            else cells.map(lambda v: len(v) if isinstance(v, str) else 0)
+        )
+        over = np.flatnonzero(lengths.fillna(0).to_numpy() > limits.max_cell_chars)
+        if len(over):
+            what = f"a cell of {int(lengths.iloc[over[0]]):,} characters"
+            message = exceeded(what, "max_cell_chars", limits.max_cell_chars, " characters")
+            return problem(message, headers.get(column, column), int(rows[over[0]]))
+    return None
+
+
+def _load_dtm(
+    grid: pd.DataFrame, layout: hxl.Layout, country: str, problem: _Located, limits: Limits
+) -> tuple[RawTable | None, list[Problem]]:
+    rows = np.arange(layout.first_data_row + 1, len(grid) + 1, dtype=np.int64)
+    result = dtm.collapse(grid, layout, country, rows)
+    if isinstance(result, str):
+        return None, [problem(f"cannot use this DTM export as the idps table: {result}")]
+    problems = [problem(note.removeprefix("note: "), severity="note") for note in result.notes]
+    problems += [
+        problem(message, header, row, value=value) for row, header, value, message in result.errors
+    ]
+    table = RawTable(
+        problem.name, problem.file, problem.sheet, result.frame, result.rows, result.headers
+    )
+    return table, problems
+
+
+def load_tables(
+    config: Config, overrides: dict[str, InputSource] | None = None
+) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Every configured table (with --input overrides), and the problems that stopped any."""
+    sources = {**config.inputs, **(overrides or {})}
+    limits = config.limits
+    tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    for name, source in sources.items():
+        if name not in SCHEMAS:
+            continue
+        country = config.country_code or config.country  # DTM rows match by ISO3 code
+        table, table_problems = load_table(name, source, config.workspace, limits, country)
+        problems += table_problems
+        if table is not None:
+            tables[name] = table
+    return tables, problems

@@ -1,0 +1,291 @@
+"""The day's words: highlights, situation overview and response, from Markdown, made safe.
+
+One file per report date, `inputs/narrative/YYYY-MM-DD.md`, with level-1 or level-2 headings
+naming sections ("Highlights", "Situation overview", "Response", ...) in English, French,
+Spanish or Arabic ("Points saillants", "Panorama de la situación", "الاستجابة"; see
+`sitrep.inputs.words`, which a workspace extends in `inputs/words.toml`). The narrative may come
+from partners, so it is untrusted: raw HTML is shown as text, images and links to anything but
+http(s)/mailto are shown as the Markdown that was written (never fetched or followed), and the
+rendered HTML passes an allow-list (nh3) before it reaches a template. See SECURITY.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import nh3
+from markdown.inlinepatterns import InlineProcessor
+
+from sitrep.errors import ValidationFailed
+from sitrep.inputs.confine import escape_message
+from sitrep.inputs.textcodec import decode_text
+from sitrep.inputs.words import Words, builtin_words, workspace_words
+from sitrep.safety.links import LINK_SCHEMES, is_allowed_link
+from sitrep.validate.problems import Problem
+
+# The English headings; the other languages' are in sitrep/data/words/<lang>.toml.
+SECTION_KEYS = {
+    "highlights": "highlights",
+    "key messages": "highlights",
+    "situation overview": "overview",
+    "overview": "overview",
+    "response": "response",
+    "humanitarian response": "response",
+    "coordination": "coordination",
+    "funding": "funding",
+}
+ALLOWED_TAGS = {
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "a",
+    "br",
+    "h3",
+    "h4",
+    "h5",
+    "blockquote",
+    "code",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"align"}, "th": {"align"}}
+# Never in the output, not even their text (the allow-list above already drops the tags).
+DROPPED_WITH_CONTENT = {"script", "style"}
+# Markdown processors that make a link or an image: each is guarded by _LiteralUnlessSafe.
+GUARDED_PATTERNS = (
+    "reference",
+    "link",
+    "image_link",
+    "image_reference",
+    "short_reference",
+    "short_image_ref",
+    "autolink",
+    "automail",
+)
+HEADING_RE = re.compile(r"^#{1,2}\s+(.+?)\s*#*\s*$")
+# Python-Markdown parses nested lists and quotes recursively: 100 levels exhaust Python's stack.
+# Nothing a report says needs more than a few; the cap is checked before Markdown parses.
+MAX_NESTING = 12
+NESTING_RE = re.compile(r"^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+MARKER_RE = re.compile(r"[>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
+
+
+@dataclass
+class Narrative:
+    highlights: list[str] = field(default_factory=list)  # safe HTML, one per bullet
+    highlights_text: list[str] = field(default_factory=list)  # the same, plain text
+    sections: dict[str, str] = field(default_factory=dict)  # key -> safe HTML
+    file: str | None = None
+
+
+class _LiteralUnlessSafe(InlineProcessor):
+    """Wraps a link or image processor: a refused result is shown as its Markdown source.
+
+    An image (any source) or a link to anything but http(s)/mailto would be an action (a fetch,
+    a script, a local file), so the reader sees what was written instead, e.g. `![x](http://...)`.
+    """
+
+    def __init__(self, inner: InlineProcessor) -> None:
+        super().__init__(inner.pattern, inner.md)
+        self.inner = inner
+        self.ANCESTOR_EXCLUDES = inner.ANCESTOR_EXCLUDES
+
+    def handleMatch(self, m: re.Match[str], data: str):
+        element, start, end = self.inner.handleMatch(m, data)
+        if element is None or start is None or end is None or isinstance(element, str):
+            return element, start, end
+        if element.tag == "a" and is_allowed_link(element.get("href", "")):
+            return element, start, end
+        # unescape: code spans and the like inside the source are placeholders at this point.
+        return self.unescape(data[start:end]), start, end
+
+
+def _markdown() -> markdown.Markdown:
+    """Python-Markdown with raw HTML shown as text and every link or image guarded."""
+    md = markdown.Markdown(extensions=["sane_lists", "tables"])
+    # Raw HTML is text: without these two, `<b>` and `<div>` reach the output as characters and
+    # the serializer escapes them once (entities like &amp; still work, code spans stay right).
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    for name in GUARDED_PATTERNS:
+        if name in md.inlinePatterns:
+            index = md.inlinePatterns.get_index_for_name(name)
+            priority = md.inlinePatterns._priority[index].priority
+            md.inlinePatterns.register(_LiteralUnlessSafe(md.inlinePatterns[name]), name, priority)
+    return md
+
+
+def _keep_safe_links(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 attribute filter: the second line of defence for hrefs (relative URLs are files)."""
+    if tag == "a" and attribute == "href":
+        return value if is_allowed_link(value) else None
+    return value
+
+
+def _markdown_to_safe_html(text: str) -> str:
+    rendered = _markdown().convert(text)
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_safe_links,
+        url_schemes=set(LINK_SCHEMES),
+        url_relative="deny",
+        link_rel="noopener noreferrer",
+    )
+
+
+def _plain(safe_html: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", safe_html)).strip()
+
+
+def split_sections(
+    text: str, words: Words | None = None
+) -> tuple[dict[str, str], list[tuple[int, str]]]:
+    """{section key: its Markdown}, and (line, heading) of the headings naming no section."""
+    words = words or builtin_words()
+    sections: dict[str, list[str]] = {}
+    unknown: list[tuple[int, str]] = []
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = HEADING_RE.match(line)
+        if match:
+            current = words.section(match.group(1))
+            if current is None:
+                unknown.append((number, match.group(1)))
+                current = "overview"  # unknown headings stay visible, inside the overview
+                sections.setdefault(current, []).append(f"### {match.group(1)}")
+            continue
+        if current is None:
+            current = "overview"
+        sections.setdefault(current, []).append(line)
+    return {k: "\n".join(v).strip() for k, v in sections.items() if "\n".join(v).strip()}, unknown
+
+
+def load_narrative(
+    directory: Path,
+    day: dt.date,
+    workspace: Path,
+    *,
+    locale: str = "en",
+    words: Words | None = None,
+) -> tuple[Narrative, list[Problem]]:
+    """The narrative for `day`, and warnings when it is missing or has unknown sections.
+
+    Headings are read in any language; an unknown one is named with the known headings of the
+    report's `locale`. `words`: the workspace's (default: read from `workspace`).
+    """
+    path = directory / f"{day.isoformat()}.md"
+    shown = str(path.relative_to(workspace)) if path.is_relative_to(workspace) else str(path)
+    if not path.is_file():
+        return Narrative(), [
+            Problem(
+                "warning",
+                "narrative",
+                shown,
+                None,
+                None,
+                None,
+                None,
+                f"no narrative for {day}: write the highlights and overview in {shown}",
+            )
+        ]
+    if escape := escape_message(path, workspace, shown):
+        raise ValidationFailed([_problem("error", shown, None, escape)])
+    text, _, encoding_warning = decode_text(path.read_bytes())
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        message = f"line {line} holds a NUL character (\\x00): remove it, or save the file as text"
+        raise ValidationFailed([_problem("error", shown, None, message)])
+    if deep := _too_deep(text):
+        line, depth = deep
+        message = (
+            f"line {line} is nested {depth} levels deep (lists or quotes); at most {MAX_NESTING} "
+            "are allowed: indent less"
+        )
+        raise ValidationFailed([_problem("error", shown, None, message)])
+    try:
+        narrative, problems = _parse(
+            text, shown, words or workspace_words(workspace, locale), locale
+        )
+    except RecursionError:  # a construct nested some other way: still a message, not a crash
+        message = "the Markdown is nested too deeply to lay out: simplify lists, quotes and links"
+        raise ValidationFailed([_problem("error", shown, None, message)]) from None
+    if encoding_warning:
+        problems.insert(0, _problem("warning", shown, None, encoding_warning))
+    return narrative, problems
+
+
+def _problem(severity: str, shown: str, column: str | None, message: str) -> Problem:
+    return Problem(severity, "narrative", shown, None, None, column, None, message)  # type: ignore[arg-type]
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """(line number, depth) of the first line nested deeper than MAX_NESTING, else None."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        lead = NESTING_RE.match(line).group(0)  # type: ignore[union-attr]
+        if len(lead) <= MAX_NESTING:
+            continue
+        markers = MARKER_RE.findall(lead)  # a quote or list marker opens a level
+        indent = len(lead.expandtabs(4)) - 2 * len(markers)  # a marker and its space
+        depth = len(markers) + max(0, indent) // 4
+        if depth > MAX_NESTING:
+            return number, depth
+    return None
+
+
+def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative, list[Problem]]:
+    """The narrative's sections as safe HTML, and warnings about its structure."""
+    markdown_sections, unknown = split_sections(text, words)
+    known = ", ".join(words.known_headings(locale))
+    problems = [
+        Problem(
+            "warning",
+            "narrative",
+            shown,
+            None,
+            line,
+            None,
+            heading,
+            f"unknown section heading (shown inside the overview); known headings: {known}",
+        )
+        for line, heading in unknown
+    ]
+    narrative = Narrative(file=shown)
+    bullets = re.findall(r"^\s*[-*+]\s+(.+)$", markdown_sections.pop("highlights", ""), re.M)
+    for bullet in bullets:
+        safe = _markdown_to_safe_html(bullet)
+        safe = re.sub(r"^<p>(.*)</p>$", r"\1", safe, flags=re.S)
+        narrative.highlights.append(safe)
+        narrative.highlights_text.append(_plain(safe))
+    if not 2 <= len(bullets) <= 5:
+        problems.append(
+            Problem(
+                "warning",
+                "narrative",
+                shown,
+                None,
+                None,
+                "Highlights",
+                None,
+                f"{len(bullets)} highlights; a report has 2 to 5",
+            )
+        )
+    narrative.sections = {k: _markdown_to_safe_html(v) for k, v in markdown_sections.items()}
+    return narrative, problems

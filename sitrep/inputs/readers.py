@@ -1,0 +1,175 @@
+"""Read a CSV file or a workbook sheet into a grid: every cell from A1, blank rows kept.
+
+A grid is a DataFrame with columns 0..n-1 and index 0..m-1, so grid row i is the row the
+spreadsheet program shows as i + 1 (for a CSV file: line i + 1). Cells are kept as the reader
+gives them: strings for a CSV file; numbers, dates, text and booleans for a workbook ("" for an
+empty cell). Workbooks are read with python-calamine, which gives the cached value of a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from sitrep.errors import InputError
+from sitrep.inputs import extent
+from sitrep.inputs.limits import Limits, check_extent, check_file_size, check_zip, exceeded
+from sitrep.inputs.textcodec import decode_text
+from sitrep.settings.config import InputSource
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+DELIMITERS = (",", ";", "\t")
+SNIFF_LINES = 50
+
+
+def read_grid(source: InputSource, limits: Limits) -> pd.DataFrame:
+    """The cells of a CSV file or of a workbook sheet; InputError says what is wrong."""
+    path = source.path
+    if not path.is_file():
+        raise InputError("file not found")
+    if message := check_file_size(path, limits):
+        raise InputError(message)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return read_sheet_grid(path, source.sheet, limits)
+    if suffix in CSV_SUFFIXES:
+        return read_csv_grid(path, limits)
+    raise InputError(
+        f"cannot read {suffix or 'a file without an extension'}: use .xlsx, .xlsm, .ods or .csv"
+    )
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the first lines into the same number of fields most often.
+
+    ',' inside "1,200" or a title line of one field do not fool it: the count that most lines
+    share decides, and more fields win a tie (',' first when nothing splits).
+    """
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        counts = [
+            len(r) for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)
+        ]
+        if not counts:
+            continue
+        modal = max(set(counts), key=lambda n: (counts.count(n), n))
+        score = (counts.count(modal), modal) if modal > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_csv_grid(path: Path, limits: Limits) -> pd.DataFrame:
+    """A CSV file as a grid of strings ("" for an empty or missing field).
+
+    The encoding is detected (`sitrep.inputs.textcodec`); when it had to be guessed, the grid's
+    `attrs["warning"]` says so. The grid's size is bounded by `limits.max_cells` before the
+    rows are built.
+    """
+    data = path.read_bytes()
+    text, codec, warning = decode_text(data)
+    head = text[:65536].splitlines()[:SNIFF_LINES]
+    delimiter = sniff_delimiter(head)
+    width = max((len(r) for r in csv.reader(head, delimiter=delimiter)), default=1)
+    # pandas reads max_rows + 1 rows at most, of `width` fields (more fields: the except below)
+    _check_cells(min(text.count("\n") + 1, limits.max_rows + 1), width, limits)
+    utf8 = codec == "utf-8"  # the C parser reads UTF-8 bytes faster than a str
+    try:
+        grid = pd.read_csv(
+            io.BytesIO(data) if utf8 else io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            nrows=limits.max_rows + 1,
+            encoding="utf-8-sig" if utf8 else None,
+            encoding_errors="replace",
+        )
+    except pd.errors.ParserError:
+        # A line further down has more fields than the first lines: the slow, tolerant way.
+        grid = _tolerant_grid(text, delimiter, limits)
+    if len(grid) > limits.max_rows:
+        raise InputError(exceeded("the file has too many rows", "max_rows", limits.max_rows))
+    if warning:
+        grid.attrs["warning"] = warning
+    return grid
+
+
+def _check_cells(rows: int, width: int, limits: Limits) -> None:
+    if rows * width > limits.max_cells:
+        what = f"the file spans {rows:,} rows x {width:,} columns ({rows * width:,} cells)"
+        raise InputError(exceeded(what, "max_cells", limits.max_cells, " cells"))
+
+
+def _tolerant_grid(text: str, delimiter: str, limits: Limits) -> pd.DataFrame:
+    """Rows of any length, padded to the widest; stops as soon as rows x width is over a cap."""
+    rows: list[list[str]] = []
+    width = 1
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        rows.append(row)
+        width = max(width, len(row))
+        if len(rows) > limits.max_rows:
+            break
+        if len(rows) * width > limits.max_cells:
+            _check_cells(len(rows), width, limits)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+
+
+def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFrame:
+    """One sheet of a workbook as a grid; a merged cell's value fills every cell it covers."""
+    from python_calamine import CalamineWorkbook  # imported here: only workbook users pay
+
+    if message := check_zip(path, limits):
+        raise InputError(message)
+    try:  # measured before calamine builds (or fails to allocate) the grid
+        measured = extent.measure(path, sheet, find_sheet, limits.max_text_mb * 1024 * 1024)
+    except extent.ExtentError as exc:
+        raise InputError(f"not a readable workbook: {exc}") from None
+    if measured is not None and (message := check_extent(measured, limits)):
+        raise InputError(message)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for corrupt files
+        raise InputError(f"not a readable workbook: {exc}") from None
+    names = workbook.sheet_names
+    if len(names) > limits.max_sheets:
+        raise InputError(
+            exceeded(f"the workbook has {len(names)} sheets", "max_sheets", limits.max_sheets)
+        )
+    name = find_sheet(names, sheet)
+    if name is None:
+        raise InputError(f"no sheet named {sheet!r} (the workbook has: {', '.join(names)})")
+    worksheet = workbook.get_sheet_by_name(name)
+    if worksheet.total_height + 1 > limits.max_rows:  # total_height is the last row's index
+        raise InputError(exceeded(f"sheet {name} has too many rows", "max_rows", limits.max_rows))
+    cells = worksheet.to_python(skip_empty_area=False)
+    width = max((len(r) for r in cells), default=0)
+    grid = pd.DataFrame(cells, columns=range(width), dtype=object)
+    fill_merged(grid, worksheet.merged_cell_ranges or [])
+    return grid
+
+
+def find_sheet(names: list[str], wanted: str | None) -> str | None:
+    """The sheet asked for: its exact name, else the one name equal ignoring case and spaces."""
+    if wanted is None:
+        return names[0] if names else None
+    if wanted in names:
+        return wanted
+    key = " ".join(wanted.lower().split())
+    matches = [n for n in names if " ".join(n.lower().split()) == key]
+    return matches[0] if len(matches) == 1 else None
+
+
+def fill_merged(grid: pd.DataFrame, ranges: list) -> None:
+    """Give every cell of a merged range the value of its top-left cell (in place)."""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(grid) or left >= grid.shape[1]:
+            continue
+        value = grid.iat[top, left]
+        grid.iloc[top : bottom + 1, left : right + 1] = value

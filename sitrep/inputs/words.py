@@ -1,0 +1,249 @@
+"""Input words in English, French, Spanish and Arabic: statuses, commodities, missing values,
+yes/no, narrative headings and month names.
+
+An office types its own words: "fermé", "en curso" and "مغلق" are route or blockade statuses,
+"n/d" and "غير متوفر" mean missing, "oui" is yes, "# Points saillants" is the highlights and
+"3 juin 2025" or "٣ حزيران ٢٠٢٥" a date. The English words are the schema's own
+(`sitrep.validate.schema.VOCABULARIES`, `sitrep.validate.parse`, `sitrep.inputs.narrative`); the
+other languages' are
+data, `sitrep/data/words/<lang>.toml`, and a workspace adds spellings in `inputs/words.toml`
+(same layout). A word of any language reads in every workspace.
+
+Words are compared folded (`fold`): case, accents, spacing, Arabic diacritics, tatweel and the
+hamza/alef, taa marbuta and alef maqsura variants ignored; Arabic-Indic digits are digits.
+Month names come from CLDR through Babel, for the same languages and the Levantine and Maghreb
+Arabic month names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+LANGUAGES = ("en", "fr", "es", "ar")
+# Locales whose CLDR month names are read: Arabic has three sets (Egypt/Gulf, Levant/Iraq, Maghreb).
+MONTH_LOCALES = ("en", "fr", "es", "ar", "ar_SY", "ar_IQ", "ar_DZ", "ar_MA")
+SECTION_ORDER = ("highlights", "overview", "response", "coordination", "funding")
+WORKSPACE_FILE = Path("inputs") / "words.toml"
+
+# Arabic-Indic and Extended Arabic-Indic (Persian) digits, as the digits they are.
+_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+_DIGITS |= {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
+_ARABIC = str.maketrans({"ـ": None, "ة": "ه", "ى": "ي", "،": ",", **_DIGITS})
+_FILLERS = {"de", "del", "le", "the", "of", "el", "في"}
+_ORDINAL_RE = re.compile(r"^(\d{1,2})(?:er|re|eme|st|nd|rd|th|o|°)?$")
+_DATE_PUNCTUATION_RE = re.compile(r"[,.\-/]+")
+
+
+# Combining marks (accents, harakat, the hamza NFKD splits off) and format marks (RLM, LRM,
+# zero-width joiners), dropped by one str.translate; those beyond the BMP do not occur in cells.
+@functools.cache
+def _marks(categories: tuple[str, ...] = ("Mn", "Cf")) -> dict[int, None]:
+    return {c: None for c in range(0x10000) if unicodedata.category(chr(c)) in categories}
+
+
+def latin_digits(text: str) -> str:
+    """'٣/٦/٢٠٢٥' -> '3/6/2025', without the invisible direction marks Arabic dates carry."""
+    if text.isascii():
+        return text
+    return text.translate(_DIGITS).translate(_marks(("Cf",)))
+
+
+def fold(text: str) -> str:
+    """A word as compared: 'Fermé ' -> 'ferme', 'أدويـة' -> 'ادويه', '  N/D' -> 'n/d'."""
+    if text.isascii():  # the same result, without the Unicode steps (most cells are ASCII)
+        return " ".join(text.lower().split())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_ARABIC))
+    # Dropping the combining marks removes Latin accents, Arabic harakat and the hamza that
+    # NFKD splits off أ, إ, آ, ؤ, ئ (so they compare as ا, و, ي); format marks (RLM) go too.
+    return " ".join(decomposed.translate(_marks()).split())
+
+
+def word_key(text: str) -> str:
+    """A vocabulary word as compared: 'Open-with  Restrictions ' -> 'open with restrictions'."""
+    return " ".join(re.sub(r"[_\-]+", " ", fold(text)).split())
+
+
+@dataclass(frozen=True)
+class Words:
+    """Folded spelling -> meaning, for every kind of input word."""
+
+    vocabularies: dict[str, dict[str, str]] = field(
+        default_factory=dict
+    )  # vocab -> word -> canonical
+    missing: frozenset[str] = frozenset()
+    yes: frozenset[str] = frozenset()
+    no: frozenset[str] = frozenset()
+    headings: dict[str, str] = field(default_factory=dict)  # folded heading -> section key
+    heading_names: dict[str, list[str]] = field(default_factory=dict)  # language -> as written
+
+    def vocabulary(self, vocab: str) -> dict[str, str]:
+        return self.vocabularies.get(vocab, {})
+
+    def section(self, heading: str) -> str | None:
+        return self.headings.get(fold(heading))
+
+    def known_headings(self, locale: str) -> list[str]:
+        """The headings of the report's language, as written, for messages."""
+        language = locale.replace("-", "_").split("_")[0]
+        return self.heading_names.get(language) or self.heading_names.get("en", [])
+
+
+def _read(path: Path, text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        from sitrep.errors import ConfigError
+
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _strings(value: object, where: str) -> list[str]:
+    """A list of words from a catalogue, or a ConfigError naming the key."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        from sitrep.errors import ConfigError
+
+        raise ConfigError(f'{where}: expected a list of words, like ["word", "other word"]')
+    return value
+
+
+def _merge(words: Words, data: dict, language: str, source: str) -> Words:
+    """`words` with the spellings of one catalogue added (a later catalogue wins a clash)."""
+    from sitrep.errors import ConfigError
+    from sitrep.validate.schema import VOCABULARIES
+
+    allowed = {*VOCABULARIES, "headings", "missing", "yes", "no"}
+    if unknown := sorted(set(data) - allowed):
+        raise ConfigError(
+            f"{source}: unknown key {unknown[0]!r}; expected: {', '.join(sorted(allowed))}"
+        )
+    vocabularies = {name: dict(table) for name, table in words.vocabularies.items()}
+    for vocab, table in VOCABULARIES.items():
+        for canonical, spellings in data.get(vocab, {}).items():
+            if canonical not in table:
+                known = ", ".join(table)
+                raise ConfigError(f"{source}: [{vocab}] {canonical!r} is not one of: {known}")
+            for spelling in _strings(spellings, f"{source}: [{vocab}] {canonical}"):
+                vocabularies.setdefault(vocab, {})[word_key(spelling)] = canonical
+    headings = dict(words.headings)
+    names = {k: list(v) for k, v in words.heading_names.items()}
+    for key, spellings in data.get("headings", {}).items():
+        if key not in SECTION_ORDER:
+            raise ConfigError(f"{source}: [headings] {key!r} is not one of: {SECTION_ORDER}")
+        for spelling in _strings(spellings, f"{source}: [headings] {key}"):
+            headings[fold(spelling)] = key
+            names.setdefault(language, []).append(spelling)
+
+    def more(name: str) -> frozenset[str]:
+        return getattr(words, name) | {fold(w) for w in _strings(data.get(name, []), source)}
+
+    return Words(vocabularies, more("missing"), more("yes"), more("no"), headings, names)
+
+
+def _english() -> Words:
+    """The schema's, parser's and narrative's own English words, in the same shape."""
+    from sitrep.inputs.narrative import SECTION_KEYS
+    from sitrep.validate import parse
+    from sitrep.validate.schema import VOCABULARIES, canonical_words
+
+    vocabularies = {
+        vocab: {word_key(k): v for k, v in canonical_words(vocab).items()} for vocab in VOCABULARIES
+    }
+    names = sorted(SECTION_KEYS, key=lambda h: SECTION_ORDER.index(SECTION_KEYS[h]))
+    return Words(
+        vocabularies,
+        frozenset(fold(w) for w in parse.MISSING_WORDS),
+        frozenset(fold(w) for w in parse.TRUE_WORDS),
+        frozenset(fold(w) for w in parse.FALSE_WORDS),
+        {fold(h): key for h, key in SECTION_KEYS.items()},
+        {"en": [h.capitalize() for h in names]},
+    )
+
+
+@functools.cache
+def builtin_words() -> Words:
+    """English, French, Spanish and Arabic."""
+    words = _english()
+    folder = resources.files("sitrep") / "data" / "words"
+    for language in LANGUAGES[1:]:
+        text = (folder / f"{language}.toml").read_text(encoding="utf-8")
+        words = _merge(words, _read(Path(f"{language}.toml"), text), language, f"{language}.toml")
+    return words
+
+
+@functools.cache
+def spellings(language: str) -> dict[str, dict[str, list[str]]]:
+    """A language's own spellings of each vocabulary's words, as written in its data file:
+    {"route_status": {"closed": ["cerrado", ...]}}; empty for English (the words themselves)."""
+    from sitrep.validate.schema import VOCABULARIES
+
+    path = resources.files("sitrep") / "data" / "words" / f"{language}.toml"
+    if language not in LANGUAGES[1:] or not path.is_file():
+        return {}
+    data = _read(Path(f"{language}.toml"), path.read_text(encoding="utf-8"))
+    return {vocab: dict(data.get(vocab, {})) for vocab in VOCABULARIES}
+
+
+def workspace_words(workspace: Path, locale: str = "en") -> Words:
+    """The built-in words, plus the workspace's `inputs/words.toml` if it has one.
+
+    The workspace's headings count as its report language's (they are named in messages).
+    """
+    path = workspace / WORKSPACE_FILE
+    if not path.is_file():
+        return builtin_words()
+    from sitrep.errors import ConfigError
+
+    if path.is_symlink() or not path.resolve().is_relative_to(workspace.resolve()):
+        raise ConfigError(f"{WORKSPACE_FILE} links out of the workspace: copy the file in instead")
+    language = locale.replace("-", "_").split("_")[0]
+    data = _read(WORKSPACE_FILE, path.read_text(encoding="utf-8-sig"))
+    return _merge(builtin_words(), data, language, str(WORKSPACE_FILE))
+
+
+@functools.cache
+def _calendar() -> tuple[dict[str, int], frozenset[str]]:
+    """(folded month name -> month, folded weekday names), from CLDR for MONTH_LOCALES."""
+    from babel.dates import get_day_names, get_month_names
+
+    months: dict[str, set[int]] = {}
+    weekdays: set[str] = set()
+    for locale in MONTH_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    key = fold(name).rstrip(".")
+                    months.setdefault(key, set()).add(number)
+                for name in get_day_names(width, context, locale).values():
+                    weekdays.add(fold(name).rstrip("."))
+    months.setdefault("sept", {9})  # a common English abbreviation CLDR spells "Sep"
+    # A name two locales give to different months would be a guess: it is not read.
+    return {k: next(iter(v)) for k, v in months.items() if len(v) == 1}, frozenset(weekdays)
+
+
+def text_date(text: str) -> dt.date | None:
+    """'3 juin 2025', '1er juin 2025', '3 de junio de 2025', 'June 3, 2025', '٣ حزيران ٢٠٢٥'.
+
+    The day comes first unless the month does ('Jun 3 2025'); a weekday may lead. None when the
+    text is not a date of this form; ValueError for an impossible day (31 juin).
+    """
+    months, weekdays = _calendar()
+    tokens = [t for t in _DATE_PUNCTUATION_RE.sub(" ", fold(text)).split() if t not in _FILLERS]
+    if len(tokens) > 3 and tokens[0] in weekdays and tokens[0] not in months:
+        tokens = tokens[1:]
+    if len(tokens) < 3 or not re.fullmatch(r"\d{4}", tokens[-1]):
+        return None
+    year = int(tokens[-1])
+    first = _ORDINAL_RE.match(tokens[0])
+    if first and (month := months.get(" ".join(tokens[1:-1]))):
+        return dt.date(year, month, int(first.group(1)))
+    last = _ORDINAL_RE.match(tokens[-2])
+    if last and (month := months.get(" ".join(tokens[:-2]))):
+        return dt.date(year, month, int(last.group(1)))
+    return None

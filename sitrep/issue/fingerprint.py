@@ -1,0 +1,115 @@
+"""What an issued report is made from, as a hash: decides "unchanged" against "changed".
+
+`fingerprint` covers the report's own inputs: every table but the partners, the narrative, the
+templates, the settings but `[email]` and `inputs.partners`, and sitrep's version. Who receives
+the report (the distribution list, the mail settings) is not the report: adding a partner or a
+`report_url` leaves an issued report as it is. A workbook that holds the partners sheet beside
+other tables is hashed by the cells of those other sheets, so that it needs pandas; hence
+`files_fingerprint`, the plain bytes of every file, a quick check that needs no import: equal
+bytes mean an equal fingerprint, so `build` returns an unchanged report at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitrep import __version__
+from sitrep.settings.config import CONFIG_NAME, Config, InputSource
+
+if TYPE_CHECKING:
+    from sitrep.issue.record import Issued
+
+DISTRIBUTION_TABLES = frozenset({"partners"})  # who receives it, not what it says
+DISTRIBUTION_SETTINGS = frozenset({"email"})
+
+
+def _name(path: Path, root: Path) -> str:
+    # Relative names: the same workspace in another folder has the same fingerprint.
+    return str(path.relative_to(root) if path.is_relative_to(root) else path)
+
+
+def _other_files(config: Config, dirs: list[Path]) -> list[Path]:
+    files = []
+    if config.geography_pcodes is not None:  # the COD file names and places the rows
+        files.append(config.geography_pcodes.path)
+    if (words_file := config.workspace / "inputs" / "words.toml").is_file():
+        files.append(words_file)  # the workspace's own input words (sitrep.inputs.words)
+    if config.narrative_dir.is_dir():
+        files += sorted(config.narrative_dir.rglob("*.md"))
+    for folder in dirs:
+        files += sorted(p for p in folder.rglob("*") if p.is_file())
+    return files
+
+
+def files_fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]) -> str:
+    """A hash of the bytes of every file a report is read from (the partners' included)."""
+    digest = hashlib.sha256(f"sitrep {__version__}\n".encode())
+    root = config.workspace
+    files = [config.workspace / CONFIG_NAME]
+    files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
+    for path in files + _other_files(config, dirs):
+        digest.update(f"{_name(path, root)}\n".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    for name, source in sorted(inputs.items()):
+        digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
+    return digest.hexdigest()
+
+
+def _settings(config: Config) -> bytes:
+    """The settings without the distribution's: parsed, so a comment changes nothing either."""
+    data = tomllib.loads((config.workspace / CONFIG_NAME).read_text("utf-8"))
+    for section in DISTRIBUTION_SETTINGS:
+        data.pop(section, None)
+    for table in DISTRIBUTION_TABLES:
+        data.get("inputs", {}).pop(table, None)
+    return json.dumps(data, sort_keys=True, default=str).encode()
+
+
+def _sheet_bytes(source: InputSource, config: Config) -> bytes:
+    from sitrep.inputs.readers import read_grid
+
+    try:
+        return read_grid(source, config.limits).to_csv().encode()
+    except Exception:  # unreadable: the build says why; hash what is there
+        return source.path.read_bytes() if source.path.is_file() else b"<missing>"
+
+
+def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]) -> str:
+    """A hash of everything a report is made from, and of nothing it is only sent with."""
+    digest = hashlib.sha256(f"sitrep {__version__}\n".encode())
+    root = config.workspace
+    digest.update(_settings(config))
+    sources = {**config.inputs, **inputs}
+    shared = {s.path for t, s in sources.items() if t in DISTRIBUTION_TABLES}
+    used = {t: s for t, s in sources.items() if t not in DISTRIBUTION_TABLES}
+    for path in sorted({s.path for s in used.values()}):
+        digest.update(f"{_name(path, root)}\n".encode())
+        if path not in shared:
+            digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+            continue
+        for table, source in sorted(used.items()):
+            if source.path == path:  # a sheet beside the partners': its cells, not the file
+                digest.update(f"#{table}={source.sheet}\n".encode())
+                digest.update(_sheet_bytes(source, config))
+    for path in _other_files(config, dirs):
+        digest.update(f"{_name(path, root)}\n".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    for name, source in sorted(used.items()):
+        if name in inputs:
+            digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
+    return digest.hexdigest()
+
+
+def unchanged(issued: Issued, files_fp: str, fp: str | None) -> bool:
+    """Whether `issued` was made from what gives `files_fp` (bytes) or `fp` (content) now.
+
+    `fp` None: only the quick check. An entry from before `files_sha256` was recorded holds the
+    bytes' hash as its fingerprint.
+    """
+    if files_fp in (issued.files_sha256, issued.fingerprint):
+        return True
+    return fp is not None and issued.fingerprint == fp

@@ -1,0 +1,338 @@
+"""`sitrep publish DIR`: every issued report copied into a folder, with an archive page and a feed.
+
+The folder is for others to read (a web server, a shared drive, a mailing tool's RSS campaign),
+so publishing only ever adds: a file already there with the same bytes is left alone, one with
+different bytes is never replaced (the run stops before writing anything and names it), and
+nothing is deleted. Each report keeps its place under `<date>/`, as in `output/`.
+
+`index.html` lists every issued report, newest first (number, date, revision, languages, the
+headline figures, links); `feed.xml` is an Atom feed of the same with each report's highlights
+as its summary. Both are made from the issued HTML editions themselves (their title, language,
+highlights and key figures), so they say exactly what was issued, and both are written only when
+their bytes change. Nothing in them loads a remote resource.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+from markupsafe import Markup
+
+from sitrep.errors import ConfigError, SitrepError
+from sitrep.files import atomic_write, sha256_bytes, sha256_file
+from sitrep.issue.record import Issued, load_record
+from sitrep.render.html import load_messages, make_environment, make_translator
+from sitrep.settings.config import CONFIG_NAME, Config, InputSource, load_config, template_dirs
+
+ATOM = "http://www.w3.org/2005/Atom"
+ARCHIVE_TEMPLATE = "archive.html"
+
+
+class PublishConflict(SitrepError):
+    """A file in the published folder has other bytes than the issued report of that name."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str  # as the report prints it ("12,400")
+    caption: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One issued report, as the archive and the feed show it."""
+
+    date: str  # ISO
+    number: int
+    revision: int
+    title: str  # the edition's <title>
+    language: str  # the edition's lang
+    pdf: str  # relative to the published folder, with "/"
+    html: str
+    highlights: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass
+class Published:
+    folder: Path
+    entries: list[Entry]
+    copied: list[Path] = field(default_factory=list)  # files written this run
+    unchanged: int = 0  # report files already there with the same bytes
+    pages: list[Path] = field(default_factory=list)  # index.html / feed.xml, when rewritten
+
+
+# The sections the summary is read from; cut out before parsing, since an edition is mostly
+# inline fonts and drawings.
+SECTIONS = re.compile(
+    r'<section\b[^>]*\bclass="[^"]*\b(?:highlights|key-figures)\b[^"]*"[^>]*>.*?</section>', re.S
+)
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+LANG = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
+VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "col", "area"}
+
+
+class _Summary(HTMLParser):
+    """The text of each highlight (`.highlights li`) and key figure (`.tile .value/.caption`).
+
+    The standard library's parser: these few kilobytes need no HTML5 tree, and a full parser
+    costs ten times more per edition, which a publish of a hundred reports pays each run.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, set[str]]] = []
+        self.highlights: list[str] = []
+        self.figures: list[list[str]] = []
+        self.capture: list[str] | None = None
+        self.capture_depth = 0
+
+    def _within(self, name: str) -> bool:
+        return any(name in classes for _, classes in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        classes = set((dict(attrs).get("class") or "").split())
+        if tag in VOID:
+            return
+        self.stack.append((tag, classes))
+        if "tile" in classes and self._within("key-figures"):
+            self.figures.append(["", ""])
+        highlight = tag == "li" and self._within("highlights")
+        figure = bool(classes & {"value", "caption"}) and self._within("tile") and self.figures
+        if self.capture is None and (highlight or figure):
+            self.capture, self.capture_depth = [], len(self.stack)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or not self.stack:
+            return
+        if self.capture is not None and len(self.stack) == self.capture_depth:
+            text = " ".join("".join(self.capture).split())
+            _, classes = self.stack[-1]
+            if "value" in classes:
+                self.figures[-1][0] = text
+            elif "caption" in classes:
+                self.figures[-1][1] = text
+            else:
+                self.highlights.append(text)
+            self.capture = None
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.capture is not None:
+            self.capture.append(data)
+
+
+def read_edition(html: str) -> tuple[str, str, tuple[str, ...], tuple[Figure, ...]]:
+    """(title, language, highlights, key figures) of an issued HTML edition.
+
+    Read by the classes the default templates give them (`highlights`, `key-figures`, `tile`,
+    `value`, `caption`); a workspace's template without them gives an entry with no summary.
+    """
+    summary = _Summary()
+    summary.feed("".join(m.group(0) for m in SECTIONS.finditer(html)))
+    summary.close()
+    title, lang = TITLE.search(html), LANG.search(html)
+    title_text = " ".join(unescape(title.group(1)).split()) if title else ""
+    figures = tuple(Figure(v, c) for v, c in summary.figures if v and c)
+    return title_text, lang.group(1) if lang else "", tuple(summary.highlights), figures
+
+
+def _same_file(target: Path, size: int, digest: str) -> bool:
+    """`target` holds these bytes (the size first: most differing files differ in size)."""
+    return target.stat().st_size == size and sha256_file(target) == digest
+
+
+def _plan(output: Path, folder: Path, record: list[Issued]) -> tuple[list, list[Entry], int]:
+    """What to copy ((source, target) pairs), the entries, and how many are there already.
+
+    Raises PublishConflict, before anything is written, when a target has other bytes.
+    """
+    copies, entries, same, conflicts = [], [], 0, []
+    for issued in sorted(record, key=lambda e: (e.date, e.revision), reverse=True):
+        # the report in each of its languages ([report] languages), the first one first
+        files = [(issued.pdf, issued.html, issued.pdf_sha256)]
+        files += [(p, h, digest) for p, h, digest in issued.editions.values()]
+        for pdf_name, html_name, pdf_sha256 in files:
+            pdf, html = output / pdf_name, output / html_name
+            for source in (pdf, html):
+                if not source.is_file():
+                    raise SitrepError(
+                        f"{source} is in the record of issued reports ({output / 'issued.json'})"
+                        f" but missing. Build it again with: sitrep build --date {issued.date}"
+                    )
+            edition = html.read_bytes()
+            # The record holds the PDF's hash; the edition is hashed here.
+            for source, digest in ((pdf, pdf_sha256), (html, sha256_bytes(edition))):
+                target = folder / source.relative_to(output)
+                if not target.is_file():
+                    copies.append((source, target))
+                elif _same_file(target, source.stat().st_size, digest):
+                    same += 1
+                else:
+                    conflicts.append(target)
+            title, language, highlights, figures = read_edition(edition.decode("utf-8"))
+            entries.append(
+                Entry(
+                    issued.date,
+                    issued.number,
+                    issued.revision,
+                    title,
+                    language,
+                    Path(pdf_name).as_posix(),
+                    Path(html_name).as_posix(),
+                    highlights,
+                    figures,
+                )
+            )
+    if conflicts:
+        names = "\n  ".join(map(str, conflicts))
+        raise PublishConflict(
+            f"{len(conflicts)} file(s) in {folder} differ from the issued reports of the same "
+            f"name, and publishing never replaces a file:\n  {names}\n"
+            "Nothing was written. Move them away (or publish into another folder) and run "
+            "sitrep publish again."
+        )
+    return copies, entries, same
+
+
+def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: str) -> bytes:
+    """An Atom feed (RFC 4287) of the issued reports, newest first; the same entries, same bytes.
+
+    Entry ids are stable UUIDs of the report's file name; times are the report dates (midnight
+    UTC), never the clock. Links are relative to `base_url` when it is set (feed readers and
+    mailing tools want absolute links), else relative to the feed.
+    """
+    ET.register_namespace("", ATOM)
+
+    def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        element.text = text
+        return element
+
+    def link(path: str) -> str:
+        return f"{base_url.rstrip('/')}/{path}" if base_url else path
+
+    def stamp(day: str) -> str:
+        return f"{day}T00:00:00Z"
+
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
+    add(feed, "title", title)
+    add(feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitrep-feed:' + title)}")
+    add(feed, "updated", stamp(max((e.date for e in entries), default="1970-01-01")))
+    add(feed, "link", rel="self", href=link("feed.xml"))
+    add(feed, "link", rel="alternate", type="text/html", href=link("index.html"))
+    add(feed, "generator", "sitrep")
+    for entry in entries:
+        item = add(feed, "entry")
+        add(item, "title", entry.title)
+        add(item, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitrep:' + entry.pdf)}")
+        add(item, "updated", stamp(entry.date))
+        add(item, "published", stamp(entry.date))
+        add(item, "link", rel="alternate", type="text/html", href=link(entry.html))
+        add(item, "link", rel="enclosure", type="application/pdf", href=link(entry.pdf))
+        lines = [*entry.highlights, *(f"{f.value} {f.caption}" for f in entry.figures)]
+        if lines:
+            add(item, "summary", "\n".join(f"- {line}" for line in lines))
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _stylesheet_colours(dirs: list[Path]) -> Markup:
+    """The `:root { --... }` custom properties of the report's stylesheet, for the archive.
+
+    Markup for the archive's <style> (escaped quotes would break the CSS); a block with `<` in
+    it is left out, so nothing can close the <style> element.
+    """
+    for folder in dirs:
+        css = folder / "style.css"
+        if css.is_file():
+            match = re.search(r":root\s*\{[^}]*\}", css.read_text("utf-8"))
+            if match and "<" not in match.group(0):
+                return Markup(match.group(0))
+    return Markup("")
+
+
+def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Path]) -> bytes:
+    """The archive page: the `archive.html` template (a workspace may override it), plain data."""
+    env = make_environment(dirs, config.locale, config.digits)
+    context = {
+        "title": title,
+        "office": config.issuing_office,
+        "colours": _stylesheet_colours(dirs),
+        "reports": [
+            {
+                "date": dt.date.fromisoformat(e.date),
+                "number": e.number,
+                "revision": e.revision,
+                "title": e.title,
+                "language": e.language,
+                "pdf": e.pdf,
+                "html": e.html,
+                "highlights": list(e.highlights),
+                "figures": [{"value": f.value, "caption": f.caption} for f in e.figures],
+            }
+            for e in entries
+        ],
+    }
+    return env.get_template(ARCHIVE_TEMPLATE).render(**context).encode("utf-8")
+
+
+PUBLISH_KEYS = {"folder": "a folder path", "base_url": "an https:// or http:// URL"}
+
+
+def publish_settings(config: Config) -> tuple[Path | None, str | None]:
+    """`[publish] folder` and `base_url` (the folder's address on the web, for the feed's links);
+    every bad key named at once."""
+    settings, problems = config.publish, []
+    for key in sorted(set(settings) - set(PUBLISH_KEYS)):
+        problems.append(f"publish.{key}: unknown key (known: {', '.join(PUBLISH_KEYS)})")
+    for key, expected in PUBLISH_KEYS.items():
+        if key in settings and not isinstance(settings[key], str):
+            problems.append(f"publish.{key}: {settings[key]!r} is not {expected}")
+    base_url = settings.get("base_url")
+    if isinstance(base_url, str) and not re.match(r"https?://[^/\s]+", base_url):
+        problems.append(f"publish.base_url: {base_url!r} is not {PUBLISH_KEYS['base_url']}")
+    if problems:
+        raise ConfigError(f"{config.workspace / CONFIG_NAME}:\n  " + "\n  ".join(problems))
+    folder = settings.get("folder")
+    return (InputSource.parse(folder, config.workspace).path if folder else None), base_url
+
+
+def publish(workspace: Path, folder: Path | None = None) -> Published:
+    """Copy every issued report into `folder` (else `[publish] folder`), then the index and feed."""
+    config = load_config(workspace)
+    configured, base_url = publish_settings(config)
+    folder = folder or configured
+    if folder is None:
+        raise SitrepError(
+            "no folder to publish to: give one (sitrep publish DIR) or set it in sitrep.toml:\n"
+            '[publish]\nfolder = "/srv/www/sitreps"'
+        )
+    folder = folder.absolute()
+    output = config.output_dir.resolve()
+    if folder.resolve().is_relative_to(output):
+        raise SitrepError(f"{folder} is inside {output}: publish into a folder of its own")
+    copies, entries, same = _plan(config.output_dir, folder, load_record(config.output_dir))
+    result = Published(folder, entries, unchanged=same)
+    for source, target in copies:
+        atomic_write(target, source.read_bytes())
+        result.copied.append(target)
+    dirs = template_dirs(config.templates_dir)
+    t = make_translator(load_messages(dirs, config.locale))
+    title = t("report.title", country=config.country, crisis=config.crisis)
+    pages = {
+        folder / "index.html": archive_html(config, title, entries, dirs),
+        folder / "feed.xml": feed_xml(entries, title, base_url, config.locale),
+    }
+    for path, data in pages.items():
+        if not path.is_file() or sha256_file(path) != sha256_bytes(data):
+            atomic_write(path, data)
+            result.pages.append(path)
+    return result

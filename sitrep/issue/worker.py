@@ -1,0 +1,178 @@
+"""One worker of `build --each province`: province reports from tables validated once.
+
+`sitrep.issue.batch` runs the batch; each of its worker processes (spawn-safe) receives `Shared`
+once,
+as a pickle file, keeps one `Worker` for it, imports WeasyPrint and compiles the templates once,
+then builds the province reports it is given (`Job` in, `Outcome` out). Workers write nothing:
+the main process alone writes files and the record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitrep.files import sha256_bytes, sha256_file
+from sitrep.issue.record import Issued, ProvinceIssued
+from sitrep.issue.subset import ProvinceSplit, place_pcodes
+from sitrep.report import BuildOptions
+from sitrep.settings.config import Config, level_words
+
+if TYPE_CHECKING:
+    from sitrep.inputs.narrative import Narrative
+    from sitrep.validate.tables import Table
+
+
+@dataclass
+class Shared:
+    """What every province report needs; sent once to each worker process."""
+
+    config: Config
+    options: BuildOptions
+    tables: dict[str, Table]
+    narrative: Narrative
+    day: dt.date  # the report date
+    data_latest: dt.date  # the newest date in the data
+    number: int
+    dirs: list[Path]
+    assets_sha256: str  # every template file: the HTML alone does not name the fonts' bytes
+
+
+@dataclass
+class Job:
+    province: str
+    issued: ProvinceIssued | None  # the newest revision issued for the date
+
+
+@dataclass
+class Outcome:
+    province: str
+    name: str
+    status: str  # "built", "reused" or "conflict"
+    revision: int
+    html: str = ""
+    pdf: bytes = b""
+    content_sha256: str = ""
+    warnings: list[str] = field(default_factory=list)
+    seconds_html: float = 0.0
+    seconds_pdf: float = 0.0
+
+
+class Worker:
+    """Builds province reports from tables validated once; one per process."""
+
+    def __init__(self, shared: Shared) -> None:
+        from sitrep.geo.gazetteer import base_gazetteer
+        from sitrep.render.html import load_messages, make_environment, make_translator
+        from sitrep.validate.tables import workspace_gazetteer
+
+        self.shared = shared
+        self.gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
+        self.split = ProvinceSplit(
+            shared.tables, place_pcodes(shared.tables, self.gazetteer), self.gazetteer
+        )
+        # Compiled once: render_html would compile every template again for each province.
+        self.env = make_environment(shared.dirs, shared.config.locale, shared.config.digits)
+        self.t = make_translator(
+            load_messages(shared.dirs, shared.config.locale),
+            shared.config.locale,
+            shared.config.digits,
+        )
+
+    def html(self, pcode: str, revision: int) -> tuple[str, dict]:
+        from sitrep.figures.compute import compute_figures
+        from sitrep.render.context import report_context
+        from sitrep.render.html import render_html
+        from sitrep.report import report_name
+        from sitrep.settings.config import slugify
+
+        s = self.shared
+        name = self.gazetteer.name(pcode)
+        # "Floods – Ouest (Département)": the level in the workspace's own word
+        level = level_words(s.config.levels, self.t)[0]
+        crisis = self.t("report.area_title", crisis=s.config.crisis, area=name, level=level)
+        config = dataclasses.replace(s.config, crisis=crisis)
+        tables = self.split(pcode)
+        figures = compute_figures(tables, config, self.gazetteer, s.day)
+        context = report_context(
+            config, figures, s.narrative, tables, s.number, revision, s.options
+        )
+        area = slugify(name)
+        context["pdf_file"] = (
+            report_name(s.config, s.day, s.number, revision, s.options.draft, area) + ".pdf"
+        )
+        return render_html(context, s.dirs, config.locale, self.env), context
+
+    def content_key(self, html: str) -> str:
+        return sha256_bytes(html.encode() + self.shared.assets_sha256.encode())
+
+    def build(self, job: Job) -> Outcome:
+        from sitrep.pdf.build import build_pdf
+
+        s, issued = self.shared, job.issued
+        start = time.perf_counter()
+        name = self.gazetteer.name(job.province)
+        revision = issued.revision if issued and not s.options.draft else 0
+        html, context = self.html(job.province, revision)
+        key = self.content_key(html)
+        if issued and not s.options.draft and key != issued.content_sha256:
+            if not s.options.revise:
+                return Outcome(job.province, name, "conflict", revision)
+            revision += 1
+            html, context = self.html(job.province, revision)
+            key = self.content_key(html)
+        elif issued and not s.options.draft and not s.options.force and intact(s.config, issued):
+            return Outcome(job.province, name, "reused", revision, html, b"", key)
+        seconds_html = time.perf_counter() - start
+        attachments = context.get("attachments", ())
+        result = build_pdf(html, s.dirs, s.config.pdf_variant, attachments, s.day)
+        seconds_pdf = time.perf_counter() - start - seconds_html
+        return Outcome(
+            job.province,
+            name,
+            "built",
+            revision,
+            html,
+            result.data,
+            key,
+            result.warnings,
+            seconds_html,
+            seconds_pdf,
+        )
+
+
+_WORKER: Worker | None = None  # this process's worker, for the shared state in _WORKER_STATE
+_WORKER_STATE: Path | None = None
+
+
+def warm_up() -> None:
+    """Pool initializer: the heavy imports, while the main process validates the inputs."""
+    import uharfbuzz  # noqa: F401  (the drawings' text widths)
+    import weasyprint  # noqa: F401
+
+    import sitrep.figures.compute
+    import sitrep.render.accessmap
+    import sitrep.render.html  # noqa: F401  (Jinja, Babel)
+
+
+def ready() -> None:
+    """A task that does nothing: submitting it starts a worker process."""
+
+
+def build_in_worker(state: Path, job: Job) -> Outcome:
+    """One job in a pool process; the shared state is read from `state` once per process."""
+    global _WORKER, _WORKER_STATE
+    if _WORKER is None or state != _WORKER_STATE:
+        _WORKER = Worker(pickle.loads(state.read_bytes()))
+        _WORKER_STATE = state
+    return _WORKER.build(job)
+
+
+def intact(config: Config, issued: Issued) -> bool:
+    pdf = config.output_dir / issued.pdf
+    return pdf.is_file() and sha256_file(pdf) == issued.pdf_sha256

@@ -1,0 +1,103 @@
+"""What the report's templates see: figures, narrative, charts, the access map, data files.
+
+One plain dictionary per report (and per language of the report, and per area report), made
+from the figures, the narrative and the checked tables; `attachments` is for the PDF stage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sitrep import __version__
+from sitrep.settings.config import Config, level_words, template_dirs
+
+if TYPE_CHECKING:
+    from sitrep.figures.compute import Figures
+    from sitrep.inputs.narrative import Narrative
+    from sitrep.report import BuildOptions
+    from sitrep.validate.tables import Table
+
+
+def report_context(
+    config: Config,
+    figures: Figures,
+    narrative: Narrative,
+    tables: dict[str, Table],
+    number: int,
+    revision: int,
+    options: BuildOptions,
+) -> dict:
+    """What the templates see: figures, narrative, inline SVG charts and map, data files.
+
+    `attachments` (the input rows used, as CSV files) is for the PDF stage, not the templates.
+    """
+    from sitrep.figures.compute import source_uses
+    from sitrep.pdf.attachments import NEVER_ATTACHED, table_file
+    from sitrep.render.accessmap import access_map, load_places
+    from sitrep.render.charts import displacement_chart, price_chart
+    from sitrep.render.html import load_messages, make_translator
+    from sitrep.report import report_name
+    from sitrep.settings.languages import right_to_left
+
+    dirs = template_dirs(config.templates_dir)
+    t = make_translator(load_messages(dirs, config.locale), config.locale, config.digits)
+    rtl = right_to_left(config.locale)
+    charts = {
+        "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)
+        if figures.provinces
+        else None,
+        "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
+    }
+    places = load_places(tables["places"].frame) if "places" in tables else {}
+    vias = {}
+    if "routes" in tables:
+        used_routes = {r.route_id: r.since for r in figures.routes}
+        for r in tables["routes"].frame.to_dict("records"):
+            if used_routes.get(r["route_id"]) == r["since"]:
+                vias[r["route_id"]] = r["via"]
+    the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries, rtl)
+    if the_map.places:
+        frame = tables["places"].frame
+        rows = {p.row for p in the_map.places}
+        figures.sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
+    contacts = tables["contacts"].frame.to_dict("records") if "contacts" in tables else []
+    if contacts:
+        figures.sources += source_uses(tables["contacts"], tables["contacts"].frame, None)
+    attachments = []
+    if config.attach_data:
+        for name in sorted({s.table for s in figures.sources} - NEVER_ATTACHED):
+            rows = figures.rows_used(name)
+            attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
+    return {
+        "config": config,
+        "levels": level_words(config.levels, t),
+        "title": t("report.title", country=config.country, crisis=config.crisis),
+        "number": number,
+        "revision": revision,
+        "draft": options.draft,
+        "fig": figures,
+        "narrative": narrative,
+        "contacts": contacts,
+        # sitrep.render.drawing escapes the cell text it draws; a drawing is markup sitrep made (its
+        # __html__), with its description for alt text
+        "charts": charts,
+        "access_map": the_map,
+        "attachments": attachments,
+        # the PDF beside the HTML edition, which links to it (a per-area report names its own)
+        "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
+        + ".pdf",
+        "places_credit": _places_credit(config),
+        "generator": f"sitrep {__version__}",
+    }
+
+
+def _places_credit(config: Config) -> str | None:
+    """The credit the P-code lists ask for, with the lists and their dates; None without."""
+    if not config.country_code:
+        return None
+    from sitrep.geo.gazetteer import CREDIT, base_gazetteer
+
+    lists = "; ".join(
+        f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists
+    )
+    return f"{CREDIT}: {lists}"

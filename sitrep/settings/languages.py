@@ -1,0 +1,151 @@
+"""Several languages in one run: `[report] languages = ["fr", "en"]`.
+
+One report per language from the same figures, under one number and date. The first language
+is the report's `locale`: its files keep their names and its narrative may stay in
+`inputs/narrative/<date>.md`. Every other language's files get `_<lang>` before the extension
+(`..._no10_en.pdf`) and its narrative is `inputs/narrative/<lang>/<date>.md`.
+
+An edition is the whole pipeline run with `edition_config(config, lang)`: the same settings with
+the language's locale, the country's name in it (CLDR) and its narrative folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitrep.settings.config import Config
+
+if TYPE_CHECKING:
+    from sitrep.validate.problems import Problem
+
+DIGITS = ("default", "latn", "arab")  # [report] digits: the locale's own, Latin or Arabic-Indic
+
+
+def language_of(locale: str) -> str:
+    """'fr_HT' -> 'fr'; 'ar-SD' -> 'ar'."""
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
+def editions(config: Config) -> tuple[str, ...]:
+    """The report's languages, the first one (the report's locale) first."""
+    return config.languages or (config.locale,)
+
+
+def is_first(config: Config, locale: str) -> bool:
+    return language_of(locale) == language_of(editions(config)[0])
+
+
+def file_suffix(config: Config) -> str:
+    """'' for the first language's files; '_en' for the English edition of a French report."""
+    return "" if is_first(config, config.locale) else f"_{language_of(config.locale)}"
+
+
+def edition_config(config: Config, locale: str) -> Config:
+    """`config` for the report in `locale`: its words, dates, numbers and country name."""
+    if locale == config.locale:
+        return config
+    country = config.country
+    if config.country_code:
+        from sitrep.geo.countries import country as country_of
+
+        country = country_of(config.country_code).name_in(locale)
+    return dataclasses.replace(config, locale=locale, country=country)
+
+
+def narrative_dir(config: Config, day: dt.date) -> Path:
+    """Where the narrative of `day` is for `config`'s language.
+
+    The first language reads `inputs/narrative/<lang>/<date>.md` when that file exists, else
+    `inputs/narrative/<date>.md`; another language always reads its own folder.
+    """
+    own = config.narrative_dir / language_of(config.locale)
+    if not config.languages:
+        return config.narrative_dir
+    if is_first(config, config.locale) and not (own / f"{day.isoformat()}.md").is_file():
+        return config.narrative_dir
+    return own
+
+
+def missing_narrative(config: Config, day: dt.date) -> Problem | None:
+    """An error when a language after the first has no narrative for `day`: a report in that
+    language would have no highlights or overview, so it names the file to write."""
+    from sitrep.validate.problems import Problem
+
+    path = narrative_dir(config, day) / f"{day.isoformat()}.md"
+    if is_first(config, config.locale) or path.is_file():
+        return None
+    shown = path.relative_to(config.workspace) if path.is_relative_to(config.workspace) else path
+    return Problem(
+        "error",
+        "narrative",
+        str(shown),
+        None,
+        None,
+        None,
+        None,
+        f"the report is also made in {language_of(config.locale)!r} ([report] languages), "
+        f"but has no narrative in it for {day}: write its highlights and overview in {shown}",
+    )
+
+
+def parse_languages(
+    report: dict, locale: str | None
+) -> tuple[tuple[str, ...], str | None, list[str]]:
+    """(languages, the report's locale, problems) from the [report] table.
+
+    `languages` unset: () and the locale as given. Set: its first entry is the report's locale
+    (`locale`, when also set, must be the same language).
+    """
+    from sitrep.settings.config import locale_problem
+
+    value = report.get("languages")
+    if value is None:
+        return (), locale, []
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        shown = f"report.languages: {value!r}"
+        return (), locale, [f"{shown} is not a list of languages, e.g. ['fr', 'en']"]
+    problems = []
+    for entry in value:
+        if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", entry):
+            problems.append(f"report.languages: {entry!r} is not a language code such as 'fr'")
+        elif problem := locale_problem(entry.replace("-", "_")):
+            problems.append(f"report.languages: {entry!r} {problem}")
+    seen = [language_of(v) for v in value]
+    for code in sorted({c for c in seen if seen.count(c) > 1}):
+        problems.append(f"report.languages: {code!r} is listed twice (one report per language)")
+    if isinstance(locale, str) and language_of(locale) != seen[0]:
+        problems.append(
+            f"report.languages: the first language ({value[0]!r}) is the report's own; it "
+            f"differs from report.locale {locale!r}. Put {language_of(locale)!r} first, or "
+            f"drop report.locale"
+        )
+    if problems:
+        return (), locale, problems
+    first = locale if isinstance(locale, str) else value[0].replace("-", "_")
+    rest = [v.replace("-", "_") for v in value[1:]]
+    return (first, *rest), first, []
+
+
+def parse_digits(report: dict) -> tuple[str, list[str]]:
+    """[report] digits: 'default' (the locale's own), 'latn' (0-9) or 'arab' (٠-٩)."""
+    value = report.get("digits", "default")
+    if value not in DIGITS:
+        return "default", [
+            f"report.digits: {value!r} is not one of: {', '.join(DIGITS)} "
+            f"('latn' for 0-9, 'arab' for Arabic-Indic digits)"
+        ]
+    return value, []
+
+
+def right_to_left(locale: str) -> bool:
+    """True for a locale written right to left (ar, fa, ps, he, ur...), from CLDR via Babel."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(locale.replace("-", "_")).text_direction == "rtl"
+    except (ValueError, UnknownLocaleError):
+        return False

@@ -1,0 +1,72 @@
+"""The parser for each kind of column: people, dates, P-codes and place names, words, ...
+
+A P-code column takes a P-code in any of its written forms (HT0111, HTI0111, ht 0111) or a place
+name the gazetteer knows, and gives the canonical P-code; a near miss gets a suggestion, another
+country's place says which country it is in (see `sitrep.geo.areas`). A vocabulary column takes its
+words in any case and spacing, in English, French, Spanish or Arabic (see
+`sitrep.validate.schema.VOCABULARIES` and `sitrep.inputs.words`), and a workspace's own in
+`inputs/words.toml`.
+"""
+
+from __future__ import annotations
+
+from sitrep.geo.gazetteer import Gazetteer
+from sitrep.inputs import words as input_words
+from sitrep.validate import parse
+from sitrep.validate.schema import VOCABULARIES, Column
+
+
+def _date(value: object) -> parse.Parsed:
+    return parse.parse_date(value)[:2]
+
+
+SIMPLE_PARSERS: dict[str, parse.Parser] = {
+    "people": parse.parse_people,
+    "number": parse.parse_number,
+    "email": parse.parse_email,
+    "display_name": parse.parse_display_name,
+    "lists": parse.parse_lists,
+    "bool": parse.parse_bool,
+    "date": _date,
+    "text": parse.parse_text,
+}
+
+
+def area_parser(gazetteer: Gazetteer) -> parse.Parser:
+    def parse_area(value: object) -> parse.Parsed:
+        if parse.is_missing(value):
+            return None, None
+        area, message = gazetteer.lookup(parse.as_text(value))
+        return (area.pcode, None) if area else (None, message)
+
+    return parse_area
+
+
+def vocabulary_parser(vocab: str, words: input_words.Words | None = None) -> parse.Parser:
+    """Any language's spelling of the vocabulary's words -> the canonical (English) word."""
+    known = (words or input_words.builtin_words()).vocabulary(vocab)
+    return parse.word_parser(known, list(VOCABULARIES[vocab]))
+
+
+def _with_missing(parser: parse.Parser, missing: frozenset[str]) -> parse.Parser:
+    """`parser`, reading the workspace's own missing-value words as missing too."""
+
+    def parse_cell(value: object) -> parse.Parsed:
+        if isinstance(value, str) and input_words.fold(value) in missing:
+            return None, None
+        return parser(value)
+
+    return parse_cell
+
+
+def cell_parser(
+    column: Column, gazetteer: Gazetteer, words: input_words.Words | None = None
+) -> parse.Parser:
+    """The parser for one column of a schema (`words`: the workspace's, else the built-in)."""
+    if column.kind == "vocab":
+        return vocabulary_parser(column.vocab or "", words)
+    if column.kind == "bool" and words is not None:
+        return lambda value: parse.parse_bool(value, words)
+    parser = area_parser(gazetteer) if column.kind == "pcode" else SIMPLE_PARSERS[column.kind]
+    extra = words.missing - input_words.builtin_words().missing if words is not None else None
+    return _with_missing(parser, extra) if extra else parser

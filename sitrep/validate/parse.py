@@ -1,0 +1,343 @@
+"""Forgiving cell parsers: "1,200" -> 1200, "30/06/2025" -> 2025-06-30, "Pétion-Ville" -> HT0114.
+
+Each parser takes one raw cell and returns (value, error message or None). Missing-value
+words ("n/a", "-", "unknown", "not available", ...) become None, which the report shows as
+"--". Nothing is guessed silently:
+- numbers: "1,200", "1 200", "1'200" and " 350 " are 1200, 1200, 1200 and 350; "12,50" is an
+  error (a decimal comma or a misplaced separator? write 12.50);
+- dates are read day first: 05/08/2021 is 5 August 2021. A column whose every slashed date could
+  be read either way is flagged by the validator; two-digit years are errors. Also accepted:
+  2025-06-30 (with or without a time), 30 Jun 2025, Jun 30 2025, 30-Jun-2025, workbook dates
+  and datetimes, and Excel serial numbers (44432, in a workbook or, as 5 digits, in a CSV file).
+
+`parse_column` applies a parser to each distinct value of a column once, which is what makes a
+million rows fast: a column has few distinct dates, places and words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sitrep.inputs import words as input_words
+
+MISSING_WORDS = {
+    "", "n/a", "na", "n.a.", "n.a", "-", "--", "—", "–", "unknown", "not available", "null",
+    "nan", "none", "nil", "?",
+}  # fmt: skip
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 date system, including its leap-year bug
+SERIAL_RANGE = (1, 2958466)  # Excel serials from 1900-01-01 to 9999-12-31
+THOUSANDS_RE = re.compile(r"^[+]?\d{1,3}([,\s\u00a0\u202f'’]\d{3})+$")
+DECIMAL_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+ISO_RE = re.compile(
+    r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+DAY_FIRST_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+# No count of people exceeds the world's population; no price or other figure needs more than
+# 15 digits (floats stay exact), and a sum of any number of them stays finite.
+MAX_PEOPLE = 10**10
+MAX_NUMBER = 10**15
+TRUE_WORDS = {"yes", "y", "true", "1", "x", "active"}
+FALSE_WORDS = {"no", "n", "false", "0", "inactive"}
+
+Parsed = tuple[object, str | None]
+Parser = Callable[[object], Parsed]
+
+
+def is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    # MISSING_WORDS and the other languages' (n/d, s/o, غير متوفر): see sitrep.inputs.words.
+    return isinstance(value, str) and input_words.fold(value) in input_words.builtin_words().missing
+
+
+def is_blank(value: object) -> bool:
+    """An empty cell (not a missing-value word: "n/a" is an answer)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def as_text(value: object) -> str:
+    """A cell as the user typed it: 1200.0 from a workbook is '1200'."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def parse_text(value: object) -> Parsed:
+    return (None, None) if is_missing(value) else (" ".join(as_text(value).split()), None)
+
+
+def _number_text(text: str) -> str | None:
+    """'1,200' / '1 200' -> '1200'; '1,200.5' -> '1200.5'; None when the separators mislead."""
+    text = text.strip().replace("\u00a0", " ")
+    if THOUSANDS_RE.match(text):
+        return re.sub(r"\D", "", text)
+    if "," in text and not DECIMAL_RE.match(text):
+        return None
+    return text.replace(",", "")
+
+
+def _as_float(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond float range: no plausible figure
+        return math.inf
+
+
+def parse_people(value: object) -> Parsed:
+    """A count of people or families: a whole number, 0 or more."""
+    if is_missing(value):
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None, "expected a whole number of people, like 1200 or 1,200"
+    if isinstance(value, int | float):
+        number = _as_float(value)
+    else:
+        text = _number_text(value)
+        try:
+            number = float(text) if text is not None else math.nan
+        except ValueError:
+            number = math.nan
+        if math.isnan(number):
+            return None, "expected a whole number of people, like 1200 or 1,200"
+    if math.isinf(number) or math.isnan(number):
+        return None, "expected a whole number of people, like 1200 or 1,200"
+    if number < 0:
+        return None, "a number of people cannot be negative"
+    if not number.is_integer():
+        return None, "a number of people must be a whole number"
+    if number > MAX_PEOPLE:
+        return None, f"not a plausible number of people: more than {MAX_PEOPLE:,}"
+    return int(number), None
+
+
+def parse_number(value: object) -> Parsed:
+    """A number such as a price: '1,200.50' is 1200.5; '12,50' is an error (write 12.50)."""
+    if is_missing(value):
+        return None, None
+    if isinstance(value, bool):
+        return None, "expected a number"
+    if isinstance(value, int | float):
+        number = _as_float(value)
+    else:
+        text = _number_text(str(value))
+        if text is None:
+            return None, "expected a number with a decimal point, like 1200.50 (not 1200,50)"
+        try:
+            number = float(text)
+        except ValueError:
+            return None, "expected a number"
+    if not math.isfinite(number):
+        return None, "expected a number"
+    if abs(number) > MAX_NUMBER:
+        return None, f"not a plausible figure: more than {MAX_NUMBER:,} (expected a number)"
+    return number, None
+
+
+def _serial_date(number: float) -> tuple[dt.date | None, str | None, bool]:
+    if not SERIAL_RANGE[0] <= number < SERIAL_RANGE[1]:
+        return None, "expected a date", False
+    return EXCEL_EPOCH + dt.timedelta(days=int(number)), None, False
+
+
+def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
+    """(date, error, ambiguous). Day-first rule: 05/08/2021 is 5 August 2021 (ambiguous)."""
+    if is_missing(value):
+        return None, None, False
+    if isinstance(value, dt.datetime):
+        return value.date(), None, False
+    if isinstance(value, dt.date):
+        return value, None, False
+    if isinstance(value, bool):
+        return None, "expected a date", False
+    if isinstance(value, int | float):
+        return _serial_date(value) if math.isfinite(value) else (None, "expected a date", False)
+    if not isinstance(value, str):
+        return None, "expected a date", False
+    text = " ".join(input_words.latin_digits(value).replace(",", " ").split())
+    try:
+        if match := ISO_RE.match(text):
+            return dt.date(*map(int, match.groups())), None, False
+        if match := DAY_FIRST_RE.match(text):
+            day, month, year = map(int, match.groups())
+            if year < 100:
+                return None, "write the year in full (24/08/2021, not 24/08/21)", False
+            return dt.date(year, month, day), None, day <= 12 and month <= 12 and day != month
+    except ValueError:
+        return None, "not a real date (dates are read day first: DD/MM/YYYY)", False
+    try:  # month names in English, French, Spanish or Arabic: 3 juin 2025, 3 de junio de 2025
+        if day := input_words.text_date(text):
+            return day, None, False
+    except ValueError:
+        return None, "not a real date", False
+    if text.isdigit() and len(text) == 5:
+        return _serial_date(int(text))
+    return None, "expected a date like 2025-06-30, 30/06/2025 or 30 Jun 2025", False
+
+
+# In an address or a display name: control characters (NUL, CR, LF ...) would reach a mail
+# header, zero-width ones make two addresses look the same (the delivery stage checks again).
+UNSAFE_IN_ADDRESS_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+
+
+def _unsafe_in_address(text: str) -> str | None:
+    if match := UNSAFE_IN_ADDRESS_RE.search(text):
+        kind = "a control" if match.group() <= "\x9f" else "a zero-width"
+        return (
+            f"contains U+{ord(match.group()):04X} ({kind} character) at position "
+            f"{match.start() + 1}: retype the value"
+        )
+    return None
+
+
+def parse_display_name(value: object) -> Parsed:
+    """A name that goes into a mail header (the partners' names): text, minus unsafe characters."""
+    if not is_missing(value) and (problem := _unsafe_in_address(as_text(value))):
+        return None, problem
+    return parse_text(value)
+
+
+def parse_email(value: object) -> Parsed:
+    if is_missing(value):
+        return None, None
+    text = str(value).strip()
+    if problem := _unsafe_in_address(text):
+        return None, problem
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    if not EMAIL_RE.match(text):
+        return None, "expected an email address like name@example.org"
+    return text, None
+
+
+def parse_lists(value: object) -> Parsed:
+    if is_missing(value):
+        return None, None
+    names = tuple(n.strip() for n in re.split(r"[;,]", str(value)) if n.strip())
+    return (names or None), None
+
+
+def parse_bool(value: object, words: input_words.Words | None = None) -> Parsed:
+    """Yes or no in any of the languages (oui/non, sí/no, نعم/لا, true/false, 1/0, x)."""
+    if isinstance(value, bool):
+        return value, None
+    words = words or input_words.builtin_words()
+    word = input_words.fold(as_text(value)) if not is_blank(value) else ""
+    if word in words.yes:  # before the missing words: "no" and "nd" are not alike
+        return True, None
+    if word in words.no:
+        return False, None
+    if is_missing(value) or word in words.missing:
+        return None, None
+    return None, "expected yes or no (oui/non, sí/no, نعم/لا)"
+
+
+def word_key(text: str) -> str:
+    """'Open-with  Fermé ' -> 'open with ferme' (see sitrep.inputs.words.fold)."""
+    return input_words.word_key(text)
+
+
+def suggest(text: str, choices: list[str] | dict[str, str], cutoff: float = 0.75) -> str | None:
+    """The closest choice for 'did you mean ...?', or None when nothing is close."""
+    matches = difflib.get_close_matches(text, list(choices), n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
+def word_parser(words: dict[str, str], allowed: list[str]) -> Parser:
+    """A parser for a controlled vocabulary: `words` maps word_key(spelling) -> canonical word.
+
+    A vocabulary word wins over a missing-value word ("unknown" is a route status).
+    """
+
+    def parse_word(value: object) -> Parsed:
+        if is_blank(value):
+            return None, None
+        key = word_key(as_text(value))
+        if key in words:
+            return words[key], None
+        if is_missing(value):
+            return None, None
+        hint = suggest(key, words)
+        hint_text = f"did you mean {words[hint]!r}? " if hint else ""
+        return None, f"unknown word; {hint_text}expected one of: {', '.join(allowed)}"
+
+    return parse_word
+
+
+@dataclass
+class ParsedColumn:
+    """A parser applied to a column: the value of each row, and the rows it rejected."""
+
+    values: np.ndarray  # object array: the parsed value of each row (None when missing)
+    codes: np.ndarray  # each row's index into `uniques`
+    uniques: list[object]  # the distinct raw cells
+    results: list[Parsed]  # the parser's answer for each distinct cell
+
+    def error_rows(self) -> np.ndarray:
+        """Positions of the rows whose cell the parser rejected."""
+        bad = np.array([error is not None for _, error in self.results], dtype=bool)
+        return np.flatnonzero(bad[self.codes]) if bad.any() else np.array([], dtype=np.int64)
+
+    def error(self, position: int) -> str | None:
+        return self.results[self.codes[position]][1]
+
+    def mapped(self, function: Callable[[object], object], dtype: object = object) -> np.ndarray:
+        """`function` of each row's parsed value, computed once per distinct value."""
+        table = np.array([function(value) for value, _ in self.results], dtype=dtype)
+        return table[self.codes]
+
+
+def factorize(series: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """(codes, distinct cells). TRUE and 1 are kept apart, though Python finds them equal."""
+    values = series.to_numpy(dtype=object)
+    is_bool = None
+    if series.dtype == object and len(values):
+        is_bool = np.fromiter((type(v) is bool for v in values), dtype=bool, count=len(values))
+    if is_bool is None or not is_bool.any():
+        codes, uniques = pd.factorize(values)
+        distinct: list[object] = list(uniques)
+    else:
+        codes = np.empty(len(values), dtype=np.intp)
+        other_codes, other_uniques = pd.factorize(values[~is_bool])
+        codes[~is_bool] = other_codes
+        distinct = list(other_uniques)
+        bool_codes, bool_uniques = pd.factorize(values[is_bool].astype(str))
+        codes[is_bool] = bool_codes + len(distinct)
+        distinct += [text == "True" for text in bool_uniques]
+    if (codes < 0).any():  # None and NaN
+        codes[codes < 0] = len(distinct)
+        distinct.append(None)
+    return codes, distinct
+
+
+def parse_column(series: pd.Series, parser: Parser) -> ParsedColumn:
+    """Apply `parser` to every cell of `series`, once per distinct cell."""
+    codes, uniques = factorize(series)
+    results = [parser(cell) for cell in uniques]
+    values = np.empty(len(results), dtype=object)
+    values[:] = [value for value, _ in results]
+    return ParsedColumn(values[codes], codes, uniques, results)
+
+
+def blank_rows(series: pd.Series) -> np.ndarray:
+    """A boolean array: which cells are empty."""
+    codes, uniques = factorize(series)
+    blank = np.array([is_blank(cell) for cell in uniques], dtype=bool)
+    return blank[codes] if len(uniques) else np.zeros(len(series), dtype=bool)

@@ -1,0 +1,340 @@
+"""Stage 2, validate: turn raw cells into typed tables, and report every problem at once.
+
+Each problem names the file, sheet, the row number the spreadsheet shows, the column header as
+written, the value, and what was expected. Errors stop a build; warnings are shown. Columns are
+parsed once per distinct value (see `sitrep.validate.parse.parse_column`) and the row rules are
+pandas
+operations, so a million rows validate in seconds. When one rule fails on very many rows, the
+first MAX_PER_RULE are listed and one more problem gives the count of the rest.
+
+The typed frame keeps the shape the later stages rely on: object columns holding Python values
+(int, float, str, datetime.date, tuple, bool) with None for missing, plus `_row`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sitrep.geo.gazetteer import Gazetteer
+from sitrep.inputs.load import RawTable
+from sitrep.inputs.words import Words
+from sitrep.validate import parse, rules
+from sitrep.validate.cells import cell_parser
+from sitrep.validate.problems import Problem
+from sitrep.validate.schema import SCHEMAS, Column
+
+ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
+MAX_PER_RULE = 50
+NUL_MESSAGE = (
+    "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
+    "formula can hide behind it): retype the cell; expected text without control characters"
+)
+
+__all__ = [
+    "ROW",
+    "Table",
+    "freshness_warnings",
+    "household_warnings",
+    "validate_table",
+    "validate_tables",
+]
+
+
+@dataclass
+class Table:
+    """A validated table: typed columns plus `_row`, and where it came from."""
+
+    name: str
+    file: str
+    sheet: str | None
+    frame: pd.DataFrame
+    headers: dict[str, str] = field(default_factory=dict)  # column -> header as written
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
+
+
+class Reporter:
+    """Collects one table's problems; caps each (column, message) at MAX_PER_RULE rows."""
+
+    def __init__(self, raw: RawTable) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+        self.counts: dict[tuple[str | None, str, str], int] = {}
+        self.bad: dict[str, np.ndarray] = {}  # column -> positions of rows with a bad cell
+
+    def header(self, column: str | None) -> str | None:
+        return self.raw.headers.get(column, column) if column else None
+
+    def __call__(
+        self,
+        row: int | None,
+        column: str | None,
+        value: object,
+        message: str,
+        severity: str = "error",
+    ) -> None:
+        key = (column, message, severity)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if self.counts[key] > MAX_PER_RULE:
+            return
+        shown = None if value is None else parse.as_text(value)
+        raw = self.raw
+        self.problems.append(
+            Problem(
+                severity, raw.name, raw.file, raw.sheet, row, self.header(column), shown, message
+            )  # type: ignore[arg-type]
+        )
+
+    def rows(
+        self,
+        positions: np.ndarray,
+        column: str | None,
+        values,
+        message: str,
+        severity: str = "error",
+    ) -> None:
+        """Report `message` for the rows at `positions` (values: a per-row array or one value)."""
+        for position in positions[: MAX_PER_RULE + 1]:
+            value = values[position] if isinstance(values, np.ndarray | pd.Series) else values
+            self(int(self.raw.rows[position]), column, value, message, severity)
+        key = (column, message, severity)
+        self.counts[key] = self.counts.get(key, 0) + max(0, len(positions) - MAX_PER_RULE - 1)
+
+    def finish(self) -> list[Problem]:
+        """The problems, plus one 'and N more' problem for each rule over the cap."""
+        raw = self.raw
+        for (column, message, severity), count in self.counts.items():
+            if count > MAX_PER_RULE:
+                self.problems.append(
+                    Problem(
+                        severity,  # type: ignore[arg-type]
+                        raw.name,
+                        raw.file,
+                        raw.sheet,
+                        None,
+                        self.header(column),
+                        None,
+                        f"{count - MAX_PER_RULE:,} more rows like the above: {message}",
+                    )
+                )
+        return self.problems
+
+
+def _validate_column(
+    raw: RawTable, column: Column, gazetteer: Gazetteer, report: Reporter, words: Words | None
+) -> parse.ParsedColumn:
+    cells = raw.frame[column.name]
+    parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words))
+    cell_values = cells.to_numpy(dtype=object)
+    bad = parsed.error_rows()
+    nul = _nul_rows(parsed)  # reported instead of any other error of the cell
+    if len(nul):
+        report.rows(nul, column.name, cell_values, NUL_MESSAGE)  # shown escaped, by repr
+        parsed.values[nul] = None
+    report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
+    by_message: dict[str, list[int]] = {}
+    for position in np.setdiff1d(bad, nul):
+        by_message.setdefault(parsed.error(position) or "", []).append(position)
+    for message, positions in by_message.items():
+        report.rows(np.array(positions), column.name, cell_values, message)
+    if column.not_blank:
+        missing = parsed.mapped(lambda v: v is None, bool)
+        missing[report.bad[column.name]] = False
+        report.rows(np.flatnonzero(missing), column.name, cell_values, "a value is required here")
+    if column.kind == "date":
+        _flag_ambiguous_dates(parsed, raw, column.name, report)
+    if column.unique:
+        _flag_duplicates(parsed.values, raw, column.name, report)
+    return parsed
+
+
+def _nul_rows(parsed: parse.ParsedColumn) -> np.ndarray:
+    """Positions of the rows whose cell holds a NUL character anywhere."""
+    nul = np.array([isinstance(u, str) and "\x00" in u for u in parsed.uniques], dtype=bool)
+    return np.flatnonzero(nul[parsed.codes]) if nul.any() else np.array([], dtype=np.int64)
+
+
+def _flag_ambiguous_dates(
+    parsed: parse.ParsedColumn, raw: RawTable, column: str, report: Reporter
+) -> None:
+    """Day-first is the rule; warn once per column when no cell proves it (all are ambiguous)."""
+    slashed = [
+        i
+        for i, cell in enumerate(parsed.uniques)
+        if isinstance(cell, str)
+        and parse.DAY_FIRST_RE.match(cell.strip())
+        and parsed.results[i][0] is not None
+    ]
+    if slashed and all(parse.parse_date(parsed.uniques[i])[2] for i in slashed):
+        position = int(np.flatnonzero(np.isin(parsed.codes, slashed))[0])
+        report(
+            int(raw.rows[position]),
+            column,
+            parsed.uniques[parsed.codes[position]],
+            "ambiguous date: read day first (DD/MM/YYYY) as every date of this column could be "
+            "either; if the column is month first, write dates as YYYY-MM-DD",
+            "warning",
+        )
+
+
+def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Reporter) -> None:
+    keys = pd.Series(values, dtype=object).map(lambda v: v.lower() if isinstance(v, str) else v)
+    present = keys.notna().to_numpy()
+    duplicated = keys.duplicated(keep="first").to_numpy() & present
+    if not duplicated.any():
+        return
+    first_row = dict(zip(keys[present & ~duplicated], raw.rows[present & ~duplicated], strict=True))
+    for position in np.flatnonzero(duplicated)[: MAX_PER_RULE + 1]:
+        first = first_row[keys.iat[position]]
+        report(
+            int(raw.rows[position]),
+            column,
+            values[position],
+            f"duplicate; already used in row {first}",
+        )
+
+
+def validate_table(
+    raw: RawTable, gazetteer: Gazetteer, words: Words | None = None
+) -> tuple[Table, list[Problem]]:
+    """Parse every column of one table; problems for every bad cell and row rule.
+
+    `words`: the workspace's input words (`sitrep.inputs.words.workspace_words`), else the built-in.
+    """
+    schema = SCHEMAS[raw.name]
+    report = Reporter(raw)
+    columns: dict[str, object] = {ROW: pd.Series(np.asarray(raw.rows, dtype=np.int64))}
+    for column in schema.columns:
+        if column.name in raw.frame:
+            values = _validate_column(raw, column, gazetteer, report, words).values
+        else:
+            values = np.full(len(raw.frame), None, dtype=object)
+        columns[column.name] = pd.Series(values, dtype=object)
+    if raw.name == "places":
+        _local_names(raw, columns)
+    typed = pd.DataFrame(columns)
+    rules.check_rows(raw.name, typed, report)
+    return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
+
+
+def _local_names(raw: RawTable, columns: dict[str, object]) -> None:
+    """The places' names per language (name_<lang> columns) as `local_names` {lang: name};
+    `name_local` (the old single column) is the first local name when not given itself."""
+    from sitrep.geo.localnames import PREFIX
+
+    languages = [c for c in raw.frame.columns if c.startswith(PREFIX) and c not in columns]
+    texts = {c: parse.parse_column(raw.frame[c], parse.parse_text).values for c in languages}
+    for c in languages:
+        columns[c] = pd.Series(texts[c], dtype=object)
+    local = [
+        {c.removeprefix(PREFIX): texts[c][i] for c in languages if texts[c][i]}
+        for i in range(len(raw.frame))
+    ]
+    columns["local_names"] = pd.Series(local, dtype=object)
+    first = [next(iter(d.values()), None) for d in local]
+    old = columns["name_local"]
+    columns["name_local"] = pd.Series(
+        [o if o is not None else f for o, f in zip(old, first, strict=True)], dtype=object
+    )
+
+
+def household_warnings(table: Table, household_size: int | None) -> list[Problem]:
+    """Warn where families x household size is far from the people given (without a household
+    size, a row of families alone is an error)."""
+    return rules.household_warnings(table, household_size)
+
+
+def freshness_warnings(
+    tables: dict[str, Table], report_date: dt.date, stale_days: int
+) -> list[Problem]:
+    """Warn about what nobody has confirmed for more than `stale_days` (`validate.dating`)."""
+    from sitrep.validate.dating import freshness_warnings as stale
+
+    return stale(tables, report_date, stale_days)
+
+
+def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
+    """`base` extended with the admin areas of the workspace's validated `places` table.
+
+    Validation reads names through it, and the figures print names from it: a district the
+    workspace adds is named, not shown as a bare P-code.
+    """
+    if "places" not in tables:
+        return base
+    frame = tables["places"].frame
+    places = [
+        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()], kind)
+        for pcode, name, aliases, kind in zip(
+            frame["pcode"], frame["name"], frame["aliases"], frame["type"], strict=True
+        )
+        if pcode and name
+    ]
+    return base.extended(places)
+
+
+def _places_gazetteer(
+    raw: RawTable, gazetteer: Gazetteer
+) -> tuple[Table, list[Problem], Gazetteer]:
+    """The places table validated, and the gazetteer extended with its admin areas.
+
+    A place whose P-code is written like an area's but is not one of the lists' areas is kept
+    as a site, with a note (nearest codes), or a warning when it is another country's."""
+    table, problems = validate_table(raw, gazetteer)
+    frame = table.frame
+    for code, row in zip(frame["pcode"], frame[ROW], strict=True):
+        if not code or gazetteer.canonical(code) is not None:
+            continue
+        area, message = gazetteer.lookup(code)
+        if area is None and message and ("P-code of" in message or "unknown P-code" in message):
+            foreign = "P-code of" in message
+            problems.append(
+                Problem(
+                    "warning" if foreign else "note",
+                    raw.name,
+                    raw.file,
+                    raw.sheet,
+                    int(row),
+                    table.header("pcode"),
+                    code,
+                    message + ("" if foreign else "; the place is a site, not an admin area"),
+                )
+            )
+    return table, problems, workspace_gazetteer({"places": table}, gazetteer)
+
+
+def validate_tables(
+    raw_tables: dict[str, RawTable],
+    gazetteer: Gazetteer,
+    household_size: int | None,
+    *,
+    today: dt.date | None = None,
+    words: Words | None = None,
+) -> tuple[dict[str, Table], list[Problem]]:
+    """Validate every table; the problems of all tables together.
+
+    The workspace's `places` table is validated first and extends the gazetteer for the others.
+    `today`: the day sitrep runs, from the command line; a date after it is an error
+    (`sitrep.validate.dating.date_problems`; None: not checked).
+    """
+    tables: dict[str, Table] = {}
+    problems: list[Problem] = []
+    if "places" in raw_tables:
+        tables["places"], problems, gazetteer = _places_gazetteer(raw_tables["places"], gazetteer)
+    for name, raw in raw_tables.items():
+        if name == "places":
+            continue
+        table, table_problems = validate_table(raw, gazetteer, words)
+        tables[name] = table
+        problems += table_problems
+        if name == "displacement":
+            problems += household_warnings(table, household_size)
+        problems += rules.jump_warnings(table, household_size)
+    from sitrep.validate.dating import date_problems
+
+    problems += date_problems(tables, today)
+    return tables, problems

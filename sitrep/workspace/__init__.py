@@ -1,0 +1,1 @@
+"""A new workspace for any country: `sitrep init`, and the workbook it writes."""

@@ -1,0 +1,199 @@
+"""`sitrep init DIR --country HTI [--language fr]`: a new workspace for a country.
+
+It holds a commented sitrep.toml (the country, the language, the first report on the day init
+is run, a household size to fill in), a blank workbook (inputs/data.xlsx, one sheet per table,
+see `sitrep.workspace.workbook`) in the workspace's language whose About sheet, examples and P-code
+dropdowns are the country's own places from OCHA's Global P-Code List, an empty templates/
+folder for the workspace's overrides, and inputs/narrative/ with an example of the day's words.
+Nothing that exists is overwritten. The day is a parameter: the command line passes today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from sitrep.errors import WorkspaceError
+from sitrep.inputs.limits import Limits
+from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES
+from sitrep.validate.schema import SCHEMAS
+from sitrep.workspace.workbook import Place, Words, write_workbook
+
+WORKBOOK = "inputs/data.xlsx"
+EXAMPLE_NARRATIVE = """\
+# Highlights
+- One line per key message; the most important first.
+
+# Situation overview
+What happened since the last report, where, and who is affected. Name sources.
+
+# Response
+### Food security
+**Needs:** ...
+**Response:** ...
+**Gaps:** ...
+"""
+NARRATIVE_README = """\
+One Markdown file per report date: YYYY-MM-DD.md (for example {today}.md).
+Sections are level-1 headings: Highlights, Situation overview, Response.
+EXAMPLE.md shows the layout; it is not used by any report.
+"""
+TEMPLATES_README = """\
+This folder holds what this workspace changes in sitrep's templates, and nothing else.
+A file here replaces sitrep's file of the same name: report.html, partials/*.html, style.css,
+screen.css, logo.svg (your office's logo), fonts/. A catalogue i18n/<language>.toml here
+rewords only the entries it gives, for example:
+
+    # i18n/en.toml
+    [contacts]
+    heading = "Contact us"
+
+sitrep's own templates, to copy from: {defaults}
+"""
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's (quotes, backslashes, control characters)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def config_text(
+    country: str, crisis: str, today: dt.date, language: str, name: str, office: str
+) -> str:
+    """A commented sitrep.toml whose inputs are the sheets of the blank workbook."""
+    inputs = "\n".join(f'{table} = "{WORKBOOK}#{table}"' for table in SCHEMAS)
+    limits = "\n".join(f"# {key} = {getattr(Limits(), key)}" for key in Limits.__dataclass_fields__)
+    return f"""\
+# sitrep workspace settings. Paths are relative to this file.
+
+[report]
+{f'country = "{country}"':<38} # {name}: an ISO3 code or the country's name
+crisis = {_toml_string(crisis)}
+issuing_office = {_toml_string(office)}
+# household_size = 5                   # people per family: set it to the figure your cluster
+#                                      # or DTM uses. Until it is set, a displacement row
+#                                      # giving families and no people is an error.
+period_start = {today.isoformat()}              # figures "in the period" count from this date
+first_report = {today.isoformat()}              # the date of the report numbered first_number
+first_number = 1
+cadence = "daily"                      # "daily", "weekly", or a number of days
+locale = "{language}"                          # the report's language, dates and numbers
+page_size = "A4"                       # or "Letter"
+illustrative = false                   # true: the report says its data is illustrative
+stale_days = 3                         # warn when a table's newest row is older than this
+
+[geography]
+# The country's words for its admin levels 1 and 2, used in every heading and table:
+# levels = ["Département", "Commune"]
+# pcodes = "inputs/cod-ab.xlsx"        # the office's own COD-AB file, over OCHA's global list
+
+[inputs]
+# A table comes from a workbook sheet ("file.xlsx#sheet", also .xlsm and .ods) or a CSV file.
+# Any table can be read from another file for one run: sitrep build --input idps=dtm.csv
+{inputs}
+narrative = "inputs/narrative"         # one Markdown file per report date: YYYY-MM-DD.md
+
+[limits]
+# What sitrep agrees to read; raise a limit only for a file you trust.
+{limits}
+"""
+
+
+def workbook_words(iso3: str, language: str, today: dt.date) -> Words:
+    """The workbook's words in `language`, and the country's admin 1 and 2 areas."""
+    from sitrep.geo.gazetteer import country_gazetteer
+    from sitrep.render.html import load_messages, make_translator
+    from sitrep.settings.config import level_words
+
+    messages = load_messages([DEFAULT_TEMPLATES], language)
+    gazetteer = country_gazetteer(iso3, language)
+    places = tuple(
+        Place(a.pcode, gazetteer.name(a.pcode), a.level, a.parent)
+        for level in (1, 2)
+        for a in gazetteer.level(level)
+    )
+    levels = level_words((), make_translator(messages))
+    return Words(messages, levels, places, today, vocabulary_words(messages, language))
+
+
+# The report's catalogue section naming each vocabulary's words ([status] closed = "cerrada").
+CATALOGUE_SECTIONS = {
+    "route_status": "status",
+    "blockade_status": "bstatus",
+    "commodity": "commodity",
+    "constraint": "constraint",
+}
+
+
+def vocabulary_words(messages: dict[str, str], language: str) -> dict[str, tuple[str, ...]]:
+    """The dropdowns' words in `language`: the report's own word for each ("cerrada"), so the
+    workbook and the report agree, where sitrep reads it back as that word; else the first
+    of the language's input spellings that it does; else the English word. Empty for English."""
+    from sitrep.inputs.words import builtin_words, fold, spellings, word_key
+    from sitrep.validate.schema import VOCABULARIES
+
+    if language == "en":
+        return {}
+    own = spellings(language)
+    choices: dict[str, tuple[str, ...]] = {}
+    for vocab, table in VOCABULARIES.items():
+        reads = builtin_words().vocabulary(vocab)
+        words = []
+        for canonical in table:
+            key = canonical.replace(" ", "_").replace("/", "_")
+            candidates = [messages.get(f"{CATALOGUE_SECTIONS.get(vocab)}.{key}", "")]
+            candidates += own.get(vocab, {}).get(canonical, [])
+            fits = [w for w in candidates if w and reads.get(word_key(w)) == canonical]
+            # a word that also means "missing" ("لا يوجد") would be read as a blank: last
+            fits.sort(key=lambda w: fold(w) in builtin_words().missing)
+            words.append(fits[0] if fits else canonical)
+        choices[vocab] = tuple(words)
+    return choices
+
+
+def create_workspace(
+    directory: Path,
+    country: str,
+    today: dt.date,
+    crisis: str | None = None,
+    language: str = "en",
+) -> list[Path]:
+    """Create a workspace for `country` in `directory` (made if needed); the files created.
+
+    `country`: an ISO3 code or a name in English or `language`; `today`: the first report's
+    date (the caller's today: nothing here reads the clock); `crisis`: the crisis's name
+    (default: a placeholder in the language).
+    """
+    from sitrep.geo.gazetteer import UnknownCountry, resolve_country
+
+    directory = directory.resolve()
+    if (directory / CONFIG_NAME).exists():
+        raise WorkspaceError(f"{directory} is already a sitrep workspace (it has {CONFIG_NAME})")
+    taken = [p for p in (directory / WORKBOOK, directory / "templates") if p.exists()]
+    if taken:
+        raise WorkspaceError(
+            f"{', '.join(map(str, taken))} already exist; choose an empty folder for the workspace"
+        )
+    try:
+        found = resolve_country(country, language)
+    except UnknownCountry as exc:
+        raise WorkspaceError(f"--country: {exc}") from None
+    words = workbook_words(found.iso3, language, today)
+    directory.mkdir(parents=True, exist_ok=True)
+    crisis = crisis or words("init.crisis", "Crisis name")
+    office = words("init.office", "the Information Management Office")
+    text = config_text(found.iso3, crisis, today, language, found.name_in(language), office)
+    (directory / CONFIG_NAME).write_text(text, encoding="utf-8")
+    write_workbook(directory / WORKBOOK, {name: [] for name in SCHEMAS}, words)
+    templates = directory / "templates"
+    templates.mkdir()
+    readme = TEMPLATES_README.format(defaults=DEFAULT_TEMPLATES)
+    (templates / "README.txt").write_text(readme, encoding="utf-8")
+    narrative = directory / "inputs" / "narrative"
+    narrative.mkdir(parents=True, exist_ok=True)
+    example = words("init.narrative_example", EXAMPLE_NARRATIVE)
+    (narrative / "EXAMPLE.md").write_text(example, encoding="utf-8")
+    readme = words("init.narrative_readme", NARRATIVE_README, today=today.isoformat())
+    (narrative / "README.txt").write_text(readme, encoding="utf-8")
+    return [directory / CONFIG_NAME, directory / WORKBOOK, templates, narrative / "EXAMPLE.md"]
