@@ -7,8 +7,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from sitrep.delivery.model import Partner, is_email_address, mailbox_key, unsafe_character
+from sitrep.delivery.model import Partner, mailbox_key
 from sitrep.errors import SitrepError
+from sitrep.validate.addresses import is_email_address, unsafe_character
 
 # The spellings the distribution-list sheet accepts (see the `format` vocabulary in schema.py).
 _FORMATS = {

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import re
 import sqlite3
@@ -52,6 +51,7 @@ from sitrep.delivery.transport import (
     parse_smtp_url,
 )
 from sitrep.errors import DeliveryError
+from sitrep.files import sha256_file
 
 Outcome = Literal[
     "sent", "already_sent", "written", "unknown", "failed_permanent", "failed_temporary"
@@ -119,6 +119,8 @@ class SendSummary:
 
 
 def _slug(text: str) -> str:
+    # Not settings.config.slugify (which drops accents: "Haïti" -> "haiti"): this one is part of
+    # every ledger key already written, and a changed key would send a report a second time.
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
 
 
@@ -128,14 +130,6 @@ def report_key(report: ReportEmail) -> str:
         f"{_slug(report.country)}-{_slug(report.crisis)}-"
         f"{report.report_date.isoformat()}-no{report.number}"
     )
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def make_transport(
@@ -212,7 +206,7 @@ def send_report(
     for each in reports:
         if not each.pdf_path.is_file():
             raise DeliveryError(f"the report PDF {each.pdf_path} does not exist; build it first")
-        if file_sha256(each.pdf_path) != each.pdf_sha256:
+        if sha256_file(each.pdf_path) != each.pdf_sha256:
             raise DeliveryError(
                 f"{each.pdf_path} has changed since the report was built; rebuild it before sending"
             )

@@ -1,9 +1,8 @@
 """Where sitrep sends mail: the SMTP URL, parsed into a target whose repr never shows the
-password, and `scrub`, which removes the password from any text a server sends back."""
+password (`sitrep.safety.secrets` removes it from any text a server sends back)."""
 
 from __future__ import annotations
 
-import base64
 import re
 import ssl
 from dataclasses import dataclass, field
@@ -95,19 +94,3 @@ def parse_smtp_url(
 def _display_url(url: str) -> str:
     # Remove 'user:password@' -> 'user@' before a URL goes into any message.
     return re.sub(r"(//[^/@:]*):[^/]*@", r"\1:***@", url.strip())
-
-
-def scrub(text: str, password: str | None, username: str | None = None) -> str:
-    """Remove the password, and the base64 forms AUTH sends it in, from server text."""
-    if not password:
-        return text
-    user = username or ""
-    secrets = {
-        password,
-        quote(password, safe=""),
-        base64.b64encode(password.encode()).decode(),
-        base64.b64encode(f"\0{user}\0{password}".encode()).decode(),
-    }
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text

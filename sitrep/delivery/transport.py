@@ -26,8 +26,8 @@ from typing import Protocol, Self, runtime_checkable
 
 from sitrep.delivery.smtp_url import SmtpTarget as SmtpTarget
 from sitrep.delivery.smtp_url import parse_smtp_url as parse_smtp_url
-from sitrep.delivery.smtp_url import scrub
 from sitrep.errors import DeliveryError
+from sitrep.safety.secrets import redact, secret_forms
 
 _AUTH_CODES = (530, 534, 535)
 
@@ -172,7 +172,7 @@ class SmtpTransport:
         self.close()
 
     def _scrub(self, text: str) -> str:
-        return scrub(text, self.target.password, self.target.username)
+        return redact(text, secret_forms(self.target.password, self.target.username))
 
     def _drop(self) -> None:
         # After a dropped connection or 421 the socket is useless; the next send reconnects.

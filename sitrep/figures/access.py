@@ -14,7 +14,8 @@ import pandas as pd
 
 from sitrep.figures.provenance import source_uses
 from sitrep.geo.gazetteer import Gazetteer
-from sitrep.validate.tables import ROW, Table
+from sitrep.validate.schema import ROW
+from sitrep.validate.tables import Table
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures

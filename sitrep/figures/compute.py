@@ -29,7 +29,8 @@ from sitrep.figures.provenance import SourceUse, source_uses
 from sitrep.figures.stocks import IdpStock, idp_stocks
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.settings.config import Config
-from sitrep.validate.rules import DATE_COLUMNS
+from sitrep.validate.rules import people_estimate
+from sitrep.validate.schema import DATE_COLUMNS
 from sitrep.validate.tables import Table
 
 __all__ = ["ROUTE_STATUSES", "Blockade", "Route", "SourceUse", "route_status_on", "source_uses"]
@@ -57,14 +58,6 @@ class KeyFigure:
     operation: str | None = None  # the assessment it came from: "Countrywide monitoring",
     round: str | None = None  # round "10"
     carried: int = 0  # areas carried forward from earlier rounds (footnoted)
-
-    @property
-    def caption(self) -> str:
-        """The English caption, for callers without the report's catalogue (the email)."""
-        from sitrep.render.html import english_message
-
-        start = f"{self.since:%-d %b}" if self.since else "--"
-        return english_message(f"kf.{self.key}", start=start, count=self.value or 0)
 
     @property
     def change(self) -> int | None:
@@ -190,15 +183,6 @@ def data_date_range(tables: dict[str, Table]) -> tuple[dt.date | None, dt.date |
     return min(firsts, default=None), newest
 
 
-def _people(frame: pd.DataFrame, household_size: int | None) -> pd.Series:
-    """People per row: as given, else families x household size (validation refuses a row of
-    families alone when no household size is set)."""
-    size = household_size
-
-    estimate = frame["families"].map(lambda f: None if f is None or size is None else f * size)
-    return frame["people"].where(frame["people"].notna(), estimate).fillna(0).astype("int64")
-
-
 def _displacement(
     fig: Figures,
     table: Table,
@@ -211,7 +195,9 @@ def _displacement(
     # to_numpy(bool): on an empty frame the mask would be object-typed, read as column labels
     in_period = frame["date"].map(lambda d: fig.period_start <= d <= fig.report_date)
     frame = frame[in_period.to_numpy(dtype=bool)].copy()
-    frame["n"] = _people(frame, config.household_size)
+    # validation refuses a row of families alone when no household size is set
+    estimate = people_estimate(frame, config.household_size)
+    frame["n"] = pd.Series(estimate, index=frame.index).fillna(0).astype("int64")
     fig.displaced_period = int(frame["n"].sum())
     if total_only:  # a baseline: the key figure's total is all that is compared
         return

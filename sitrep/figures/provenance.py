@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sitrep.validate.tables import ROW, Table
+from sitrep.validate.schema import ROW
+from sitrep.validate.tables import Table
 
 
 @dataclass(frozen=True)

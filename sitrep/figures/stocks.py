@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from sitrep.geo.gazetteer import Gazetteer
-from sitrep.validate.tables import ROW, Table
+from sitrep.validate.schema import ROW
+from sitrep.validate.tables import Table
 
 
 @dataclass(frozen=True)

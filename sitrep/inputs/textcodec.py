@@ -62,8 +62,3 @@ def decode_text(data: bytes) -> tuple[str, str, str | None]:
             ),
         )
     return text, codec, None
-
-
-def codec_of(data: bytes) -> str:
-    """The Python codec `decode_text` uses for these bytes."""
-    return detect(data)[0]

@@ -13,7 +13,6 @@ formatted by Babel for the report's locale: a French report reads "1 200" and "2
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import os
 import re
@@ -366,16 +365,3 @@ def render_html(
     config = context.get("config")
     env = env or make_environment(dirs, locale, getattr(config, "digits", "default"))
     return render_template(env, "report.html", context, dirs)
-
-
-def english_message(key: str, **values: object) -> str:
-    """A message from sitrep's default English catalogue, for callers outside the report."""
-    return _english()(key, **values)
-
-
-@functools.cache
-def _english() -> Translator:
-    """sitrep's own English catalogue, read once (a key figure's caption asks for it)."""
-    from sitrep.settings.config import DEFAULT_TEMPLATES
-
-    return make_translator(load_messages([DEFAULT_TEMPLATES], FALLBACK_LANGUAGE))

@@ -66,16 +66,6 @@ def neutralise_rows(rows: Iterable[Sequence[object]]) -> list[list[object]]:
     return [[neutralise_cell(cell) for cell in row] for row in rows]
 
 
-def neutralise_frame(frame):  # pandas.DataFrame -> pandas.DataFrame; untyped: pandas stays lazy
-    """A copy of a DataFrame with every text cell and column name neutralised.
-
-    Use right before `frame.to_csv(...)` / `frame.to_excel(...)`.
-    """
-    safe = frame.map(neutralise_cell)
-    safe.columns = [neutralise_cell(c) for c in frame.columns]
-    return safe
-
-
 def csv_bytes(header: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:
     """A CSV file (UTF-8 with BOM, so Excel reads accents) with every cell neutralised."""
     buffer = io.StringIO()

@@ -7,7 +7,6 @@ See SECURITY.md.
 from __future__ import annotations
 
 import base64
-import logging
 import traceback
 from collections.abc import Iterable
 from urllib.parse import quote
@@ -47,38 +46,3 @@ def format_exception_redacted(exc: BaseException, secrets: Iterable[str]) -> str
     """A full traceback (for --debug) with the secrets removed, locals and messages included."""
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return redact(text, secrets)
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that removes secrets from a record before any handler writes it.
-
-    Attach it to handlers (`install_redaction`), not loggers: a logger's filter does not see
-    records that propagate from child loggers.
-    """
-
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
-        self.secrets = set(secrets)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
-        record.msg = redact(record.getMessage(), self.secrets)
-        record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = format_exception_redacted(record.exc_info[1], self.secrets)
-            record.exc_info = None
-        elif record.exc_text:
-            record.exc_text = redact(record.exc_text, self.secrets)
-        return True
-
-
-def install_redaction(
-    secrets: Iterable[str], logger: logging.Logger | None = None
-) -> RedactingFilter:
-    """Add a RedactingFilter to every handler of `logger` (the root logger by default)."""
-    target = logger or logging.getLogger()
-    redactor = RedactingFilter(secrets)
-    for handler in target.handlers:
-        handler.addFilter(redactor)
-    return redactor

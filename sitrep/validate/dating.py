@@ -12,8 +12,8 @@ import datetime as dt
 import numpy as np
 
 from sitrep.validate.problems import Problem
-from sitrep.validate.rules import DATE_COLUMNS, FAR_DAYS, ROW, day_numbers
-from sitrep.validate.schema import SCHEMAS
+from sitrep.validate.rules import FAR_DAYS, day_numbers
+from sitrep.validate.schema import DATE_COLUMNS, ROW, SCHEMAS
 from sitrep.validate.tables import Table
 
 READ_AS = "(dates are read day first: DD/MM/YYYY)"

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.inputs import words as input_words
+from sitrep.validate.addresses import EMAIL_RE, unsafe_character
 
 MISSING_WORDS = {
     "", "n/a", "na", "n.a.", "n.a", "-", "--", "—", "–", "unknown", "not available", "null",
@@ -41,7 +42,6 @@ ISO_RE = re.compile(
     r"(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 DAY_FIRST_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 # No count of people exceeds the world's population; no price or other figure needs more than
 # 15 digits (floats stay exact), and a sum of any number of them stays finite.
 MAX_PEOPLE = 10**10
@@ -192,19 +192,11 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
     return None, "expected a date like 2025-06-30, 30/06/2025 or 30 Jun 2025", False
 
 
-# In an address or a display name: control characters (NUL, CR, LF ...) would reach a mail
-# header, zero-width ones make two addresses look the same (the delivery stage checks again).
-UNSAFE_IN_ADDRESS_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
-
-
 def _unsafe_in_address(text: str) -> str | None:
-    if match := UNSAFE_IN_ADDRESS_RE.search(text):
-        kind = "a control" if match.group() <= "\x9f" else "a zero-width"
-        return (
-            f"contains U+{ord(match.group()):04X} ({kind} character) at position "
-            f"{match.start() + 1}: retype the value"
-        )
-    return None
+    # control characters (NUL, CR, LF ...) would reach a mail header, zero-width ones make two
+    # addresses look the same
+    problem = unsafe_character(text)
+    return f"contains {problem}: retype the value" if problem else None
 
 
 def parse_display_name(value: object) -> Parsed:

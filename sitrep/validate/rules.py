@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.validate.problems import Problem
+from sitrep.validate.schema import ROW
 
 if TYPE_CHECKING:
     from sitrep.validate.tables import Reporter, Table
@@ -42,14 +43,6 @@ if TYPE_CHECKING:
 FAR_DAYS = 366  # a date this far from every other date of its column is probably a typo
 JUMP_FACTOR = 10
 JUMP_MINIMUM = 100  # people: 3 -> 40 is not worth a warning
-DATE_COLUMNS = {
-    "displacement": ("date",),
-    "blockades": ("start_date", "end_date", "verified"),
-    "routes": ("since", "verified"),
-    "idps": ("date",),
-    "prices": ("date",),
-}
-ROW = "_row"
 
 
 def day_numbers(series: pd.Series) -> np.ndarray:
@@ -108,8 +101,10 @@ def _blockade_rules(frame: pd.DataFrame, report: Reporter) -> None:
     report.rows(np.flatnonzero(ongoing), "status", status, message, "warning")
 
 
-def _people(frame: pd.DataFrame, household_size: int | None) -> np.ndarray:
-    """People per row: as given, else families x household size (NaN when neither)."""
+def people_estimate(frame: pd.DataFrame, household_size: int | None) -> np.ndarray:
+    """People per displacement row: as given, else families x household size (NaN when neither).
+
+    The one estimate: validation checks it, the figures add it up."""
     people = numbers(frame["people"])
     size = np.nan if household_size is None else household_size
     return np.where(np.isnan(people), numbers(frame["families"]) * size, people)
@@ -186,7 +181,7 @@ def jump_warnings(table: Table, household_size: int | None) -> list[Problem]:
         return _stock_jumps(table)
     data = pd.DataFrame(
         {"area": frame["district"], "day": day_numbers(frame["date"]),
-         "n": _people(frame, household_size), "row": frame[ROW]}
+         "n": people_estimate(frame, household_size), "row": frame[ROW]}
     )  # fmt: skip
     data = data.dropna(subset=["area", "day", "n"])
     daily = data.groupby(["area", "day"], sort=True).agg(n=("n", "sum"), row=("row", "max"))

@@ -278,3 +278,12 @@ def canonical_words(vocab: str) -> dict[str, str]:
         for word, spellings in VOCABULARIES[vocab].items()
         for spelling in (word, *spellings)
     }
+
+
+ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
+# Each table's date columns, in schema order: what date rules and "dates in the data" look at.
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    name: dates
+    for name, schema in SCHEMAS.items()
+    if (dates := tuple(c.name for c in schema.columns if c.kind == "date"))
+}

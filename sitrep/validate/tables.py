@@ -25,9 +25,8 @@ from sitrep.inputs.words import Words
 from sitrep.validate import parse, rules
 from sitrep.validate.cells import cell_parser
 from sitrep.validate.problems import Problem
-from sitrep.validate.schema import SCHEMAS, Column
+from sitrep.validate.schema import ROW, SCHEMAS, Column
 
-ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
 MAX_PER_RULE = 50
 NUL_MESSAGE = (
     "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
