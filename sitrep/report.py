@@ -25,7 +25,7 @@ from sitrep.validate.problems import Problem, count_errors, count_warnings
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
     from sitrep.inputs.words import Words
     from sitrep.pdf.build import PdfProcess
-    from sitrep.validate.tables import Table
+    from sitrep.validate.table import Table
 
 
 @dataclass

@@ -17,7 +17,8 @@ from sitrep.issue.batch import build_each_province
 from sitrep.issue.record import PROVINCE_RECORD
 from sitrep.issue.subset import province_tables, provinces_in
 from sitrep.report import BuildOptions
-from sitrep.validate.tables import ROW, Table
+from sitrep.validate.table import Table
+from sitrep.validate.tables import ROW
 from tests.conftest import pdf_text
 from tests.geo_helpers import afg_gazetteer
 

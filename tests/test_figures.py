@@ -11,7 +11,8 @@ import pytest
 
 from sitrep.figures.compute import compute_figures, next_report_date, previous_report_date
 from sitrep.settings.config import Config
-from sitrep.validate.tables import ROW, Table
+from sitrep.validate.table import Table
+from sitrep.validate.tables import ROW
 from tests.geo_helpers import afg_gazetteer
 
 D = dt.date

@@ -17,7 +17,8 @@ from sitrep.render.html import change_text, load_messages, make_translator
 from sitrep.settings.config import DEFAULT_TEMPLATES
 from sitrep.settings.figures import FigureSettings
 from sitrep.validate.rules import jump_warnings
-from sitrep.validate.tables import ROW, Table
+from sitrep.validate.table import Table
+from sitrep.validate.tables import ROW
 from tests.geo_helpers import afg_gazetteer
 from tests.test_figures import CONFIG
 

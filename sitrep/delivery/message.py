@@ -20,6 +20,7 @@ import hashlib
 import re
 from datetime import UTC, date, datetime
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from html import escape
@@ -35,6 +36,7 @@ from sitrep.delivery.model import (
     unsubscribe_fields,
 )
 from sitrep.delivery.wording import Html, Wording, default_translator, wording
+from sitrep.settings.languages import right_to_left
 
 # Headers are written with a 998-character limit (RFC 5322's hard limit) instead of 78. The
 # stdlib folds a subject of 70-78 characters as "Subject:" CRLF " Country: ...", and its own
@@ -164,7 +166,6 @@ def html_body(
     )
     # The report's title band: the accent colour behind white text and the (white) logo.
     accent = report.accent if re.fullmatch(r"#[0-9a-fA-F]{6}", report.accent) else "#0b5ea8"
-    from sitrep.settings.languages import right_to_left
 
     w = wording(report)
     number, day = w.number(report.number), w.date(report.report_date)
@@ -304,8 +305,6 @@ def build_message(
 
 
 def _to_header(partner: Partner) -> str:
-    from email.headerregistry import Address
-
     if partner.name:
         username, _, domain = partner.email.strip().rpartition("@")
         return str(Address(display_name=partner.name, username=username, domain=domain))

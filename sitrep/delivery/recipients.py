@@ -7,8 +7,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from babel import Locale, UnknownLocaleError
+
 from sitrep.delivery.model import Partner, mailbox_key
 from sitrep.errors import SitrepError
+from sitrep.settings.languages import language_of
 from sitrep.validate.addresses import is_email_address, unsafe_character
 
 # The spellings the distribution-list sheet accepts (see the `format` vocabulary in schema.py).
@@ -140,9 +143,6 @@ def partner_language(value: str | None, locales: Sequence[str]) -> int | None:
     A code in any case ('FR', 'fr-FR', 'fr_HT'), the language's own name ('français'), or its
     name in English or in any of the report's languages ('French', 'francés'), from CLDR.
     """
-    from babel import Locale, UnknownLocaleError
-
-    from sitrep.settings.languages import language_of
 
     if not value or not value.strip():
         return None

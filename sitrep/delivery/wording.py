@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from babel.numbers import format_decimal
 
 from sitrep.render import numerals
+from sitrep.render.html import load_messages, make_translator
+from sitrep.settings.config import DEFAULT_TEMPLATES
 
 if TYPE_CHECKING:
     from sitrep.delivery.model import ReportEmail
@@ -30,9 +32,6 @@ class Html(str):
 @functools.cache
 def default_translator(locale: str) -> Translator:
     """sitrep's own catalogue for `locale` (English under it), read once per process."""
-    from sitrep.render.html import load_messages, make_translator
-    from sitrep.settings.config import DEFAULT_TEMPLATES
-
     return make_translator(load_messages([DEFAULT_TEMPLATES], locale), locale)
 
 

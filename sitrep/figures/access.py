@@ -15,7 +15,7 @@ import pandas as pd
 from sitrep.figures.provenance import source_uses
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.validate.schema import ROW
-from sitrep.validate.tables import Table
+from sitrep.validate.table import Table
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures

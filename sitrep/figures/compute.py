@@ -31,7 +31,7 @@ from sitrep.geo.gazetteer import Gazetteer
 from sitrep.settings.config import Config
 from sitrep.validate.rules import people_estimate
 from sitrep.validate.schema import DATE_COLUMNS
-from sitrep.validate.tables import Table
+from sitrep.validate.table import Table
 
 __all__ = ["ROUTE_STATUSES", "Blockade", "Route", "SourceUse", "route_status_on", "source_uses"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sitrep.validate.schema import ROW
-from sitrep.validate.tables import Table
+from sitrep.validate.table import Table
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.validate.schema import ROW
-from sitrep.validate.tables import Table
+from sitrep.validate.table import Table
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from sitrep.geo import pcodelist
 from sitrep.geo.countries import Country, iso3_of
+from sitrep.geo.countries import country as country_of
 from sitrep.geo.names import compact_code, normalise_name, split_code
 
 GLOBAL_LIST = "global list"
@@ -366,8 +367,6 @@ def _world() -> tuple[dict[tuple[str, str], pcodelist.ListRow], dict[str, list]]
 def other_country(text: str, own: Country | None) -> str | None:
     """'HT0111 is a P-code of Haiti (Port-au-Prince)' / 'Fouli is a place in Chad' for a
     text that is not of the workspace's country; None when no other country has it."""
-    from sitrep.geo.countries import country as country_of
-
     codes, names = _world()
     parts = split_code(text)
     if parts and parts[0] and (own is None or parts[0] not in {own.iso2, own.iso3}):

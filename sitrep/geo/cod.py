@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 from sitrep.errors import ConfigError, InputError
 from sitrep.geo.areas import COD_FILE, Area, Gazetteer, with_areas
@@ -126,7 +127,6 @@ def _hxl_areas(grid: pd.DataFrame) -> dict[str, Area]:
 def _sheets(source: InputSource, limits: Limits) -> list[pd.DataFrame]:
     if source.sheet is not None or source.path.suffix.lower() not in WORKBOOK_SUFFIXES:
         return [read_grid(source, limits)]
-    from python_calamine import CalamineWorkbook
 
     names = CalamineWorkbook.from_path(str(source.path)).sheet_names
     return [read_grid(InputSource(source.path, n), limits) for n in names[: limits.max_sheets]]

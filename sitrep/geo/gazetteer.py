@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from sitrep.geo import pcodelist
 from sitrep.geo.areas import COD_FILE, GLOBAL_LIST, PLACES_TABLE, Area, Gazetteer, Match
-from sitrep.geo.countries import Country, UnknownCountry, resolve_country
+from sitrep.geo.cod import with_cod
+from sitrep.geo.countries import Country, UnknownCountry, country, resolve_country
 from sitrep.geo.names import normalise_name
 
 __all__ = [
@@ -49,8 +50,6 @@ CREDIT = pcodelist.CREDIT
 
 @cache
 def _global(iso3: str) -> Gazetteer:
-    from sitrep.geo.countries import country
-
     found = country(iso3)
     rows = pcodelist.country_rows(found.iso3)
     areas = [
@@ -84,7 +83,5 @@ def base_gazetteer(config: Config) -> Gazetteer:
         return Gazetteer(None, (), "", config.locale)
     gazetteer = country_gazetteer(config.country_code, config.locale)
     if config.geography_pcodes is not None:
-        from sitrep.geo.cod import with_cod
-
         gazetteer = with_cod(gazetteer, config.geography_pcodes, config.limits, config.workspace)
     return gazetteer

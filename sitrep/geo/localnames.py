@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from babel import Locale
+
 from sitrep.inputs.hxl import Layout, parse_tag, row_cells
 
 PREFIX = "name_"
@@ -23,8 +25,6 @@ _HEADER = re.compile(
 @cache
 def _languages() -> dict[str, str]:
     """Lower-case language name or code -> code: 'arabic' -> 'ar', 'dari' -> 'fa_AF'."""
-    from babel import Locale
-
     names = Locale("en").languages
     out = {code.lower(): code for code in names}
     for code, name in names.items():

@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep.geo.areas import Gazetteer, Match
+from sitrep.geo.gazetteer import base_gazetteer
+from sitrep.inputs.load import load_table
+from sitrep.settings.config import load_config
 from sitrep.validate.problems import Problem
+from sitrep.validate.tables import validate_table, workspace_gazetteer
 
 
 @dataclass
@@ -24,11 +28,6 @@ class PlacesAnswer:
 
 def workspace_places(workspace: Path) -> tuple[Gazetteer, list[Problem]]:
     """The gazetteer a build of the workspace uses, and the places table's problems."""
-    from sitrep.geo.gazetteer import base_gazetteer
-    from sitrep.inputs.load import load_table
-    from sitrep.settings.config import load_config
-    from sitrep.validate.tables import validate_table, workspace_gazetteer
-
     config = load_config(workspace)
     gazetteer = base_gazetteer(config)
     source = config.inputs.get("places")

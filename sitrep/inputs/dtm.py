@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sitrep.geo.countries import UnknownCountry
+from sitrep.geo.countries import country as country_of
 from sitrep.inputs.hxl import Layout, match_headers, normalise_header, row_cells, tag_matches
 from sitrep.validate import parse
 
@@ -206,9 +208,6 @@ def collapse(
 
 def _label(country: str) -> str:
     """'Chad (TCD)' for an ISO3 code, the text itself otherwise."""
-    from sitrep.geo.countries import UnknownCountry
-    from sitrep.geo.countries import country as country_of
-
     try:
         return f"{country_of(country).name} ({country.upper()})"
     except UnknownCountry:

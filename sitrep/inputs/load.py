@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.errors import InputError
+from sitrep.geo.localnames import language_columns
 from sitrep.inputs import dtm, hxl
 from sitrep.inputs.confine import escape_message
 from sitrep.inputs.limits import Limits, exceeded
@@ -124,8 +125,6 @@ def _load_grid(
 
     columns, headers = dict(layout.columns), dict(layout.headers)
     if name == "places":  # a column per language: name_ar, name_fa, ... (see sitrep.geo)
-        from sitrep.geo.localnames import language_columns
-
         extra = language_columns(layout, grid)
         columns |= extra
         header_cells = (

@@ -28,17 +28,6 @@ from sitrep.inputs.words import Words, builtin_words, workspace_words
 from sitrep.safety.links import LINK_SCHEMES, is_allowed_link
 from sitrep.validate.problems import Problem
 
-# The English headings; the other languages' are in sitrep/data/words/<lang>.toml.
-SECTION_KEYS = {
-    "highlights": "highlights",
-    "key messages": "highlights",
-    "situation overview": "overview",
-    "overview": "overview",
-    "response": "response",
-    "humanitarian response": "response",
-    "coordination": "coordination",
-    "funding": "funding",
-}
 ALLOWED_TAGS = {
     "p",
     "ul",

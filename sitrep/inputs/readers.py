@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 from sitrep.errors import InputError
 from sitrep.inputs import extent
@@ -123,8 +124,6 @@ def _tolerant_grid(text: str, delimiter: str, limits: Limits) -> pd.DataFrame:
 
 def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFrame:
     """One sheet of a workbook as a grid; a merged cell's value fills every cell it covers."""
-    from python_calamine import CalamineWorkbook  # imported here: only workbook users pay
-
     if message := check_zip(path, limits):
         raise InputError(message)
     try:  # measured before calamine builds (or fails to allocate) the grid

@@ -26,11 +26,36 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from babel.dates import get_day_names, get_month_names
+
+from sitrep.errors import ConfigError
+from sitrep.validate.schema import VOCABULARIES, canonical_words
+
 LANGUAGES = ("en", "fr", "es", "ar")
 # Locales whose CLDR month names are read: Arabic has three sets (Egypt/Gulf, Levant/Iraq, Maghreb).
 MONTH_LOCALES = ("en", "fr", "es", "ar", "ar_SY", "ar_IQ", "ar_DZ", "ar_MA")
 SECTION_ORDER = ("highlights", "overview", "response", "coordination", "funding")
 WORKSPACE_FILE = Path("inputs") / "words.toml"
+
+# The English words themselves (the other languages' are data, sitrep/data/words/<lang>.toml):
+# a missing value, yes and no, and the narrative's headings.
+MISSING_WORDS = {
+    "", "n/a", "na", "n.a.", "n.a", "-", "--", "—", "–", "unknown", "not available", "null",
+    "nan", "none", "nil", "?",
+}  # fmt: skip
+TRUE_WORDS = {"yes", "y", "true", "1", "x", "active"}
+FALSE_WORDS = {"no", "n", "false", "0", "inactive"}
+# The English headings; the other languages' are in sitrep/data/words/<lang>.toml.
+SECTION_KEYS = {
+    "highlights": "highlights",
+    "key messages": "highlights",
+    "situation overview": "overview",
+    "overview": "overview",
+    "response": "response",
+    "humanitarian response": "response",
+    "coordination": "coordination",
+    "funding": "funding",
+}
 
 # Arabic-Indic and Extended Arabic-Indic (Persian) digits, as the digits they are.
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
@@ -99,25 +124,18 @@ def _read(path: Path, text: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        from sitrep.errors import ConfigError
-
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
 def _strings(value: object, where: str) -> list[str]:
     """A list of words from a catalogue, or a ConfigError naming the key."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        from sitrep.errors import ConfigError
-
         raise ConfigError(f'{where}: expected a list of words, like ["word", "other word"]')
     return value
 
 
 def _merge(words: Words, data: dict, language: str, source: str) -> Words:
     """`words` with the spellings of one catalogue added (a later catalogue wins a clash)."""
-    from sitrep.errors import ConfigError
-    from sitrep.validate.schema import VOCABULARIES
-
     allowed = {*VOCABULARIES, "headings", "missing", "yes", "no"}
     if unknown := sorted(set(data) - allowed):
         raise ConfigError(
@@ -148,19 +166,15 @@ def _merge(words: Words, data: dict, language: str, source: str) -> Words:
 
 def _english() -> Words:
     """The schema's, parser's and narrative's own English words, in the same shape."""
-    from sitrep.inputs.narrative import SECTION_KEYS
-    from sitrep.validate import parse
-    from sitrep.validate.schema import VOCABULARIES, canonical_words
-
     vocabularies = {
         vocab: {word_key(k): v for k, v in canonical_words(vocab).items()} for vocab in VOCABULARIES
     }
     names = sorted(SECTION_KEYS, key=lambda h: SECTION_ORDER.index(SECTION_KEYS[h]))
     return Words(
         vocabularies,
-        frozenset(fold(w) for w in parse.MISSING_WORDS),
-        frozenset(fold(w) for w in parse.TRUE_WORDS),
-        frozenset(fold(w) for w in parse.FALSE_WORDS),
+        frozenset(fold(w) for w in MISSING_WORDS),
+        frozenset(fold(w) for w in TRUE_WORDS),
+        frozenset(fold(w) for w in FALSE_WORDS),
         {fold(h): key for h, key in SECTION_KEYS.items()},
         {"en": [h.capitalize() for h in names]},
     )
@@ -181,8 +195,6 @@ def builtin_words() -> Words:
 def spellings(language: str) -> dict[str, dict[str, list[str]]]:
     """A language's own spellings of each vocabulary's words, as written in its data file:
     {"route_status": {"closed": ["cerrado", ...]}}; empty for English (the words themselves)."""
-    from sitrep.validate.schema import VOCABULARIES
-
     path = resources.files("sitrep") / "data" / "words" / f"{language}.toml"
     if language not in LANGUAGES[1:] or not path.is_file():
         return {}
@@ -198,8 +210,6 @@ def workspace_words(workspace: Path, locale: str = "en") -> Words:
     path = workspace / WORKSPACE_FILE
     if not path.is_file():
         return builtin_words()
-    from sitrep.errors import ConfigError
-
     if path.is_symlink() or not path.resolve().is_relative_to(workspace.resolve()):
         raise ConfigError(f"{WORKSPACE_FILE} links out of the workspace: copy the file in instead")
     language = locale.replace("-", "_").split("_")[0]
@@ -210,8 +220,6 @@ def workspace_words(workspace: Path, locale: str = "en") -> Words:
 @functools.cache
 def _calendar() -> tuple[dict[str, int], frozenset[str]]:
     """(folded month name -> month, folded weekday names), from CLDR for MONTH_LOCALES."""
-    from babel.dates import get_day_names, get_month_names
-
     months: dict[str, set[int]] = {}
     weekdays: set[str] = set()
     for locale in MONTH_LOCALES:

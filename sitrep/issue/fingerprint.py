@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep import __version__
+from sitrep.inputs.readers import read_grid
 from sitrep.settings.config import CONFIG_NAME, Config, InputSource
 
 if TYPE_CHECKING:
@@ -70,8 +71,6 @@ def _settings(config: Config) -> bytes:
 
 
 def _sheet_bytes(source: InputSource, config: Config) -> bytes:
-    from sitrep.inputs.readers import read_grid
-
     try:
         return read_grid(source, config.limits).to_csv().encode()
     except Exception:  # unreadable: the build says why; hash what is there

@@ -15,11 +15,13 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from sitrep.geo.gazetteer import normalise_name
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from sitrep.geo.gazetteer import Gazetteer
-    from sitrep.validate.tables import Table
+    from sitrep.validate.table import Table
 
 BY_AREA = {"blockades": "area", "idps": "area", "prices": "area"}  # table -> P-code column
 Admin1 = Callable[[str], "str | None"]  # P-code -> its admin-1 area's P-code
@@ -69,8 +71,6 @@ def provinces_in(
 
 def place_pcodes(tables: dict[str, Table], gazetteer: Gazetteer) -> dict[str, str] | None:
     """Normalised place name -> P-code, from the places table; None without one."""
-    from sitrep.geo.gazetteer import normalise_name
-
     if "places" not in tables:
         return None
     names: dict[str, str] = {}
@@ -100,8 +100,6 @@ def _route_provinces(
     frame: pd.DataFrame, places: dict[str, str], admin1: Admin1
 ) -> dict[str, set[str]]:
     """Route id -> the provinces its `from`, `to` and `via` places lie in."""
-    from sitrep.geo.gazetteer import normalise_name
-
     provinces: dict[str, set[str]] = {}
     for record in frame.to_dict("records"):
         found = provinces.setdefault(record["route_id"], set())

@@ -25,7 +25,7 @@ from sitrep.settings.config import Config, level_words
 
 if TYPE_CHECKING:
     from sitrep.inputs.narrative import Narrative
-    from sitrep.validate.tables import Table
+    from sitrep.validate.table import Table
 
 
 @dataclass

@@ -20,6 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.errors import PreviewError
+from sitrep.preview.live import LiveReports
+from sitrep.preview.server import PreviewServer
+from sitrep.preview.watch import watch_workspace
+from sitrep.settings.config import load_config
 
 if TYPE_CHECKING:
     from sitrep.preview.live import LiveReports
@@ -57,8 +61,6 @@ class Preview:
         return self.server.url + (f"report/{day.isoformat()}" if day else "")
 
     def _watch(self) -> None:
-        from sitrep.preview.watch import watch_workspace
-
         watch_workspace(
             self.options.workspace,
             self.options.inputs,
@@ -98,10 +100,6 @@ class Preview:
 
 def start_preview(options: PreviewOptions) -> Preview:
     """Serve the preview of `options.workspace` (returns once it is listening)."""
-    from sitrep.preview.live import LiveReports
-    from sitrep.preview.server import PreviewServer
-    from sitrep.settings.config import load_config
-
     load_config(options.workspace)  # not a workspace: say so now, not in the page
     live = LiveReports(options.workspace, options.inputs)
     try:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sitrep.issue.record import Issued
     from sitrep.report import BuildResult, Numbering
     from sitrep.settings.config import Config, InputSource
-    from sitrep.validate.tables import Table
+    from sitrep.validate.table import Table
 
 LOG = logging.getLogger("sitrep.preview")
 Key = dt.date | None  # a report date, or None: the latest date in the data

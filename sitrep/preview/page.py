@@ -21,6 +21,9 @@ from markupsafe import Markup
 
 from sitrep.preview.live import Snapshot
 from sitrep.render.html import Translator
+from sitrep.render.plain import to_plain
+from sitrep.render.sandbox import SitrepSandbox
+from sitrep.settings.languages import right_to_left
 
 SEVERITIES = ("error", "warning", "note")
 
@@ -29,7 +32,6 @@ SEVERITIES = ("error", "warning", "note")
 def _environment() -> jinja2.Environment:
     # sitrep's own template, yet given plain data in the same sandbox as a workspace's (the
     # snapshot carries the workspace's words and errors): one way to render, everywhere.
-    from sitrep.render.sandbox import SitrepSandbox
 
     return SitrepSandbox(
         loader=jinja2.PackageLoader("sitrep.preview", "assets"),
@@ -42,8 +44,6 @@ def _environment() -> jinja2.Environment:
 
 def direction(locale: str) -> str:
     """'rtl' for a language written right to left (Arabic, Persian, Hebrew...), else 'ltr'."""
-    from sitrep.settings.languages import right_to_left
-
     return "rtl" if right_to_left(locale) else "ltr"
 
 
@@ -76,8 +76,6 @@ def toolbar_words(snap: Snapshot, warnings: int) -> dict[str, object]:
 
 
 def render_page(snap: Snapshot, token: str, instance: str) -> str:
-    from sitrep.render.plain import to_plain
-
     content = snap.content
     warnings = [p for p in snap.problems if p["severity"] != "error"]
     title = content.title if content else Translator(snap.words, snap.locale)("preview.brand")

@@ -36,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sitrep.errors import ReportExistsError, SitrepError, ValidationFailed
 from sitrep.preview.live import Key, LiveReports, Snapshot, problem_json
+from sitrep.preview.page import render_page
 
 LOG = logging.getLogger("sitrep.preview")
 ASSETS = {"preview.js": "text/javascript", "preview.css": "text/css"}
@@ -88,8 +89,6 @@ class PreviewServer(ThreadingHTTPServer):
         LOG.exception("error while answering %s", client_address)
 
     def page(self, snap: Snapshot) -> bytes:
-        from sitrep.preview.page import render_page
-
         return render_page(snap, self.token, self.instance).encode("utf-8")
 
 

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import watchfiles
+
 from sitrep.errors import SitrepError
+from sitrep.settings.config import load_config, template_dirs
 
 if TYPE_CHECKING:
     from sitrep.settings.config import Config, InputSource
@@ -59,8 +62,6 @@ def watch_targets(
     workspace: Path, config: Config | None, inputs: dict[str, InputSource]
 ) -> Targets:
     """What to watch for a workspace whose settings are `config` (None: sitrep.toml is broken)."""
-    from sitrep.settings.config import template_dirs
-
     root = workspace.resolve()
     files = {root / "sitrep.toml"}
     trees: set[Path] = set()
@@ -81,8 +82,6 @@ def watch_targets(
 
 
 def _targets(workspace: Path, inputs: dict[str, InputSource], last: Config | None):
-    from sitrep.settings.config import load_config
-
     try:
         config = load_config(workspace)
     except SitrepError:
@@ -97,8 +96,6 @@ def watch_workspace(
     stop: threading.Event,
 ) -> None:
     """Call `on_change(paths)` after each save of a file the report is made from, until `stop`."""
-    import watchfiles
-
     targets, config = _targets(workspace, inputs, None)
     while not stop.is_set():
         relevant = targets.counts

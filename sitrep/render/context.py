@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
     from sitrep.inputs.narrative import Narrative
     from sitrep.report import BuildOptions
-    from sitrep.validate.tables import Table
+    from sitrep.validate.table import Table
 
 
 def report_context(

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import uharfbuzz as hb
+
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in drawing units, y down
 LINE = 1.25  # a label's line height, in ems (the stylesheet's .drawing .l says the same)
 FONT_FILES = {
@@ -81,8 +83,6 @@ class Fonts:
 
 @lru_cache(maxsize=16)
 def _font(path: Path | None):
-    import uharfbuzz as hb
-
     if path is None:
         return None
     face = hb.Face(hb.Blob(path.read_bytes()))
@@ -93,8 +93,6 @@ def _font(path: Path | None):
 @lru_cache(maxsize=8192)
 def _width(text: str, first: Path | None, second: Path | None) -> float:
     """Advance width of `text` in ems: each character from the first font that has it."""
-    import uharfbuzz as hb
-
     fonts = [f for f in (_font(first), _font(second)) if f is not None]
     if not fonts:
         return 0.6 * len(text)  # no font file: an average width, never a crash

@@ -19,6 +19,8 @@ import mimetypes
 import re
 from pathlib import Path
 
+import uharfbuzz as hb
+
 from sitrep.errors import RenderError
 from sitrep.pdf.fetcher import ASSET_BASE, MAX_ASSET_BYTES, asset_path
 
@@ -205,8 +207,6 @@ class _Assets:
 
 def _subset(font: bytes, chars: set[int]) -> bytes:
     """The font cut to `chars`, every layout feature kept; the whole font if HarfBuzz fails."""
-    import uharfbuzz as hb
-
     plan = hb.SubsetInput()
     plan.unicode_set.update(sorted(chars))
     # HarfBuzz keeps the shaping features (Arabic joining, ligatures, kerning, marks) by default;

@@ -27,7 +27,9 @@ from babel import Locale, UnknownLocaleError
 
 from sitrep.errors import RenderError
 from sitrep.render.numerals import compact, date, decimal, localise, numbering_system, percent
+from sitrep.render.sandbox import SafeLoader, SitrepSandbox, render_template
 from sitrep.safety.placeholders import format_message
+from sitrep.settings.config import DEFAULT_TEMPLATES
 from sitrep.settings.languages import right_to_left
 
 FALLBACK_LANGUAGE = "en"
@@ -236,9 +238,6 @@ def bytecode_cache(salt: str = "") -> jinja2.BytecodeCache | None:
 
 def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> jinja2.Environment:
     """The one environment a workspace's templates are rendered in (`sitrep.render.sandbox`)."""
-    from sitrep.render.sandbox import SafeLoader, SitrepSandbox
-    from sitrep.settings.config import DEFAULT_TEMPLATES
-
     # A template may be a link inside the workspace (the folder holding templates/), or into
     # sitrep's own templates; never to a file elsewhere.
     allowed = [d.parent if d != DEFAULT_TEMPLATES else d for d in dirs] + [DEFAULT_TEMPLATES]
@@ -360,8 +359,6 @@ def render_html(
     context: dict[str, Any], dirs: list[Path], locale: str, env: jinja2.Environment | None = None
 ) -> str:
     """The report as one HTML document; `env` from `make_environment`, to reuse its templates."""
-    from sitrep.render.sandbox import render_template
-
     config = context.get("config")
     env = env or make_environment(dirs, locale, getattr(config, "digits", "default"))
     return render_template(env, "report.html", context, dirs)

@@ -11,10 +11,11 @@ import datetime as dt
 
 import numpy as np
 
+from sitrep.figures.access import route_status_on
 from sitrep.validate.problems import Problem
 from sitrep.validate.rules import FAR_DAYS, day_numbers
 from sitrep.validate.schema import DATE_COLUMNS, ROW, SCHEMAS
-from sitrep.validate.tables import Table
+from sitrep.validate.table import Table
 
 READ_AS = "(dates are read day first: DD/MM/YYYY)"
 
@@ -84,7 +85,6 @@ def _stale_rows(table: Table, day: dt.date) -> list[tuple[dict, dt.date]]:
             and (not r["end_date"] or r["end_date"] > day)
         ]
         return _confirmed(records, "start_date", day)
-    from sitrep.figures.access import route_status_on
 
     valid = frame[frame["since"].notna().to_numpy(dtype=bool)]
     return _confirmed(list(route_status_on(valid, day).values()), "since", day)

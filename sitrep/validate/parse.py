@@ -29,10 +29,6 @@ import pandas as pd
 from sitrep.inputs import words as input_words
 from sitrep.validate.addresses import EMAIL_RE, unsafe_character
 
-MISSING_WORDS = {
-    "", "n/a", "na", "n.a.", "n.a", "-", "--", "—", "–", "unknown", "not available", "null",
-    "nan", "none", "nil", "?",
-}  # fmt: skip
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 date system, including its leap-year bug
 SERIAL_RANGE = (1, 2958466)  # Excel serials from 1900-01-01 to 9999-12-31
 THOUSANDS_RE = re.compile(r"^[+]?\d{1,3}([,\s\u00a0\u202f'’]\d{3})+$")
@@ -46,8 +42,6 @@ DAY_FIRST_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 # 15 digits (floats stay exact), and a sum of any number of them stays finite.
 MAX_PEOPLE = 10**10
 MAX_NUMBER = 10**15
-TRUE_WORDS = {"yes", "y", "true", "1", "x", "active"}
-FALSE_WORDS = {"no", "n", "false", "0", "inactive"}
 
 Parsed = tuple[object, str | None]
 Parser = Callable[[object], Parsed]

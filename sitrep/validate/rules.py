@@ -34,11 +34,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sitrep.figures.stocks import assessments
 from sitrep.validate.problems import Problem
 from sitrep.validate.schema import ROW
 
 if TYPE_CHECKING:
-    from sitrep.validate.tables import Reporter, Table
+    from sitrep.validate.table import Table
+    from sitrep.validate.tables import Reporter
 
 FAR_DAYS = 366  # a date this far from every other date of its column is probably a typo
 JUMP_FACTOR = 10
@@ -226,8 +228,6 @@ def _jumps(
 
 def _stock_jumps(table: Table) -> list[Problem]:
     """IDPs present: an area against itself in the same operation's round just before."""
-    from sitrep.figures.stocks import assessments  # stocks reads validated tables: imported late
-
     frame = table.frame
     ok = frame["date"].notna() & frame["idps"].notna() & frame["area"].notna()
     if not ok.any():

@@ -14,18 +14,21 @@ The typed frame keeps the shape the later stages rely on: object columns holding
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from sitrep.geo.gazetteer import Gazetteer
+from sitrep.geo.localnames import PREFIX
 from sitrep.inputs.load import RawTable
 from sitrep.inputs.words import Words
 from sitrep.validate import parse, rules
 from sitrep.validate.cells import cell_parser
+from sitrep.validate.dating import date_problems
+from sitrep.validate.dating import freshness_warnings as stale
 from sitrep.validate.problems import Problem
 from sitrep.validate.schema import ROW, SCHEMAS, Column
+from sitrep.validate.table import Table
 
 MAX_PER_RULE = 50
 NUL_MESSAGE = (
@@ -41,20 +44,6 @@ __all__ = [
     "validate_table",
     "validate_tables",
 ]
-
-
-@dataclass
-class Table:
-    """A validated table: typed columns plus `_row`, and where it came from."""
-
-    name: str
-    file: str
-    sheet: str | None
-    frame: pd.DataFrame
-    headers: dict[str, str] = field(default_factory=dict)  # column -> header as written
-
-    def header(self, column: str) -> str:
-        return self.headers.get(column, column)
 
 
 class Reporter:
@@ -224,8 +213,6 @@ def validate_table(
 def _local_names(raw: RawTable, columns: dict[str, object]) -> None:
     """The places' names per language (name_<lang> columns) as `local_names` {lang: name};
     `name_local` (the old single column) is the first local name when not given itself."""
-    from sitrep.geo.localnames import PREFIX
-
     languages = [c for c in raw.frame.columns if c.startswith(PREFIX) and c not in columns]
     texts = {c: parse.parse_column(raw.frame[c], parse.parse_text).values for c in languages}
     for c in languages:
@@ -252,8 +239,6 @@ def freshness_warnings(
     tables: dict[str, Table], report_date: dt.date, stale_days: int
 ) -> list[Problem]:
     """Warn about what nobody has confirmed for more than `stale_days` (`validate.dating`)."""
-    from sitrep.validate.dating import freshness_warnings as stale
-
     return stale(tables, report_date, stale_days)
 
 
@@ -333,7 +318,6 @@ def validate_tables(
         if name == "displacement":
             problems += household_warnings(table, household_size)
         problems += rules.jump_warnings(table, household_size)
-    from sitrep.validate.dating import date_problems
 
     problems += date_problems(tables, today)
     return tables, problems

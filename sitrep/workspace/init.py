@@ -15,9 +15,12 @@ import json
 from pathlib import Path
 
 from sitrep.errors import WorkspaceError
+from sitrep.geo.gazetteer import UnknownCountry, country_gazetteer, resolve_country
 from sitrep.inputs.limits import Limits
-from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES
-from sitrep.validate.schema import SCHEMAS
+from sitrep.inputs.words import builtin_words, fold, spellings, word_key
+from sitrep.render.html import load_messages, make_translator
+from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES, level_words
+from sitrep.validate.schema import SCHEMAS, VOCABULARIES
 from sitrep.workspace.workbook import Place, Words, write_workbook
 
 WORKBOOK = "inputs/data.xlsx"
@@ -102,10 +105,6 @@ narrative = "inputs/narrative"         # one Markdown file per report date: YYYY
 
 def workbook_words(iso3: str, language: str, today: dt.date) -> Words:
     """The workbook's words in `language`, and the country's admin 1 and 2 areas."""
-    from sitrep.geo.gazetteer import country_gazetteer
-    from sitrep.render.html import load_messages, make_translator
-    from sitrep.settings.config import level_words
-
     messages = load_messages([DEFAULT_TEMPLATES], language)
     gazetteer = country_gazetteer(iso3, language)
     places = tuple(
@@ -130,9 +129,6 @@ def vocabulary_words(messages: dict[str, str], language: str) -> dict[str, tuple
     """The dropdowns' words in `language`: the report's own word for each ("cerrada"), so the
     workbook and the report agree, where sitrep reads it back as that word; else the first
     of the language's input spellings that it does; else the English word. Empty for English."""
-    from sitrep.inputs.words import builtin_words, fold, spellings, word_key
-    from sitrep.validate.schema import VOCABULARIES
-
     if language == "en":
         return {}
     own = spellings(language)
@@ -165,8 +161,6 @@ def create_workspace(
     date (the caller's today: nothing here reads the clock); `crisis`: the crisis's name
     (default: a placeholder in the language).
     """
-    from sitrep.geo.gazetteer import UnknownCountry, resolve_country
-
     directory = directory.resolve()
     if (directory / CONFIG_NAME).exists():
         raise WorkspaceError(f"{directory} is already a sitrep workspace (it has {CONFIG_NAME})")

@@ -20,7 +20,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from sitrep.render.html import load_messages
 from sitrep.safety.formulas import neutralise_cell
+from sitrep.settings.config import DEFAULT_TEMPLATES
 from sitrep.validate.schema import SCHEMAS, VOCABULARIES, Column, TableSchema
 
 KINDS = (
@@ -118,8 +125,6 @@ def column_width(column: Column, header: str, words: Words | None = None) -> int
 
 
 def _style_header(ws) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -132,9 +137,6 @@ def _style_header(ws) -> None:
 def _write_sheet(
     ws, schema: TableSchema, rows: Sequence[dict[str, object]], words: Words | None
 ) -> None:
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     columns = schema.columns
     headers = [header_text(c, words) for c in columns]
     ws.append(headers)
@@ -174,9 +176,6 @@ def _words(words: Words | None) -> Words:
 
 
 def english_workbook_messages() -> dict[str, str]:
-    from sitrep.render.html import load_messages
-    from sitrep.settings.config import DEFAULT_TEMPLATES
-
     return load_messages([DEFAULT_TEMPLATES], "en")
 
 
@@ -215,8 +214,6 @@ def _kind_text(column: Column, words: Words) -> str:
 
 
 def _write_about(about, names: Sequence[str], words: Words) -> None:
-    from openpyxl.styles import Alignment, Font
-
     about.append([words("notes.title")])
     about["A1"].font = Font(bold=True, size=13)
     day = words.today
@@ -271,8 +268,6 @@ def write_workbook(
     `words`: the workspace's language, level words, country's areas and day (`sitrep init`);
     without it, English and no pcodes sheet (the sample's workbook).
     """
-    from openpyxl import Workbook
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     names = [name for name in SCHEMAS if name in rows]

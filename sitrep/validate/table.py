@@ -1,0 +1,25 @@
+"""One validated table: typed columns, the spreadsheet row of each row, and where it came from.
+
+What every later stage reads (figures, render, issue); it depends on nothing else of sitrep, so
+the validation rules may use the figures' own functions without a cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Table:
+    """A validated table: typed columns plus `_row`, and where it came from."""
+
+    name: str
+    file: str
+    sheet: str | None
+    frame: pd.DataFrame
+    headers: dict[str, str] = field(default_factory=dict)  # column -> header as written
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
