@@ -183,7 +183,7 @@ def bench_each_per_report(workspace: Path, repeat: int = 2) -> dict:
 def _per_report_costs(workspace: Path, repeat: int) -> dict[str, float]:
     """In this process: PDF path -> the best of `repeat` worker costs, after one warm-up pass."""
     from sitrep.issue.batch import build_each_province
-    from sitrep.render.charts import forget_drawings
+    from sitrep.render.drawn import forget_drawings
     from sitrep.report import BuildOptions
 
     best: dict[str, float] = {}

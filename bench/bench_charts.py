@@ -58,7 +58,12 @@ for name, draw in [
     out[name] = time.perf_counter() - s
 t2 = time.perf_counter()
 second = []  # a warm process (a batch's worker): the drawings again, memory emptied
-charts.forget_drawings()
+if kind == "matplotlib":
+    charts.forget_drawings()
+else:
+    import sitrep.render.drawn
+
+    sitrep.render.drawn.forget_drawings()
 s = time.perf_counter()
 charts.displacement_chart(fig, t, "en", dirs); charts.price_chart(fig.prices, t, "en", dirs)
 accessmap.access_map(fig.routes, vias, places, t, dirs)

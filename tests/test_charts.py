@@ -16,13 +16,12 @@ from sitrep.figures.compute import compute_figures
 from sitrep.render.accessmap import BOUNDARY_POINTS, access_map, load_places, simplify
 from sitrep.render.charts import (
     DAY_STEPS,
-    Formats,
     displacement_chart,
-    forget_drawings,
     price_chart,
     thin_days,
 )
 from sitrep.render.drawing import Canvas, Fonts, nice_range
+from sitrep.render.drawn import Formats, forget_drawings
 from sitrep.render.html import load_messages, make_translator
 from sitrep.report import check_inputs
 from sitrep.settings.config import template_dirs

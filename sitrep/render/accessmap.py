@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.geo.gazetteer import normalise_name
-from sitrep.render.charts import PALETTE, VARIANTS, Drawn, Translate, file_state, memoised
 from sitrep.render.drawing import LINE, Canvas, Fonts, grow, num
+from sitrep.render.drawn import PALETTE, VARIANTS, Drawn, Translate, file_state, memoised
 from sitrep.render.placement import Grid, place
 
 if TYPE_CHECKING:

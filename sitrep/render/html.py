@@ -105,7 +105,7 @@ class Translator:
     by `count=` and the language's CLDR plural rules (Babel): "1 key route closed".
 
     A plain object (not a closure) so that what a chart was drawn with, words included, can
-    be hashed: `sitrep.render.charts.memoised` keeps a drawing while its inputs are unchanged.
+    be hashed: `sitrep.render.drawn.memoised` keeps a drawing while its inputs are unchanged.
     """
 
     messages: dict[str, str]
