@@ -238,7 +238,7 @@ EMAIL = Section(
             "from",
             (str,),
             ADDRESS,
-            "the sender, 'Field Office <office@example.org>'",
+            "the sender: `'Field Office <office@example.org>'` or a bare address",
             required=True,
             check=_address,
             convert=_strip,
@@ -256,7 +256,8 @@ EMAIL = Section(
             "unsubscribe",
             (str,),
             UNSUBSCRIBE,
-            "sent as List-Unsubscribe; {email} or {token} make it per recipient",
+            "a `mailto:` or `https:` URL, sent as List-Unsubscribe; `{email}` or `{token}` make it "
+            "per recipient",
             check=_unsubscribe,
             convert=_strip,
         ),
@@ -264,7 +265,8 @@ EMAIL = Section(
             "smtp",
             (str,),
             SMTP,
-            "the SMTP server (unset: messages are written to an outbox)",
+            "an `smtp://`, `smtp+starttls://` or `smtps://` URL, without the password "
+            "(SITREP_SMTP_PASSWORD); unset: messages are written to an outbox",
             check=_smtp,
             convert=_strip,
         ),
@@ -272,7 +274,7 @@ EMAIL = Section(
             "report_url",
             (str,),
             REPORT_URL,
-            "where reports are published; {file} is the PDF's name",
+            "where reports are published; `{file}` is the PDF's name",
             check=_report_url,
         ),
         Key(
@@ -286,12 +288,13 @@ EMAIL = Section(
         ),
         _seconds("backoff_seconds", 0, 600, "the first wait between tries; doubles each time"),
         _seconds("max_backoff_seconds", 0, 3600, "the longest wait between tries"),
-        _seconds("timeout_seconds", 1, 600, "the SMTP connect and command timeout"),
+        _seconds("timeout_seconds", 1, 600, "the wait for connecting and for each SMTP command"),
         _seconds(
             "data_timeout_seconds",
             1,
             3600,
-            "the wait for the reply to the end of a message",
+            "the wait for the reply to the end of a message (RFC 5321 asks for 600: the "
+            "server may be scanning it)",
             " (RFC 5321 asks for 600)",
         ),
     ),

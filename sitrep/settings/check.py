@@ -31,7 +31,7 @@ class Key:
     kinds: tuple[type, ...]  # str, int, float, bool, dt.date, list
     expected: str  # "a whole number from 1 to 20": said when the value is not that
     doc: str  # one line, for the README's settings tables
-    default: Any = None  # the value when the key is absent (None: unset)
+    default: Any = None  # the value when the key is absent, as written in TOML (None: unset)
     required: bool = False
     low: float | None = None  # numbers: the allowed range, both ends included
     high: float | None = None
@@ -120,12 +120,12 @@ def check_section(section: Section, table: Any) -> tuple[dict[str, Any], list[st
         if key.name not in table:
             if key.required:
                 problems.append(f"{where}: missing; set it to {key.expected}")
-            values[key.attribute] = key.default
+            values[key.attribute] = _converted(key, key.default)
             continue
         value = table[key.name]
         found = key.problems(value)
         problems += [f"{where}: {p}" for p in found]
-        values[key.attribute] = key.default if found else _converted(key, value)
+        values[key.attribute] = _converted(key, key.default if found else value)
     for rule in section.rules:
         problems += rule(values, table)
     return values, problems
@@ -152,8 +152,36 @@ def check_settings(
 
 
 def _converted(key: Key, value: Any) -> Any:
-    return key.convert(value) if key.convert else value
+    return key.convert(value) if key.convert and value is not None else value
 
 
 def _defaults(section: Section) -> dict[str, Any]:
-    return {k.attribute: k.default for k in section.keys}
+    return {k.attribute: _converted(k, k.default) for k in section.keys}
+
+
+def markdown_table(section: Section) -> str:
+    """The section as the README's settings table: each key, its default and its doc."""
+    rows = [
+        f"**`[{section.name}]`**: {section.doc}.",
+        "",
+        "| key | default | |",
+        "| --- | --- | --- |",
+    ]
+    for key in section.keys:
+        default = "required" if key.required else _toml(key.default)
+        doc = key.doc.replace("|", r"\|")
+        rows.append(f"| `{key.name}` | {default} | {doc} |")
+    return "\n".join(rows)
+
+
+def _toml(value: Any) -> str:
+    """A default as written in sitrep.toml: `"A4"`, `true`, `2_000_000`; "unset" for None."""
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, int):
+        return f"`{value:_}`" if value >= 10_000 else f"`{value}`"
+    if isinstance(value, str):
+        return f'`"{value}"`'
+    return f"`{value}`"  # a date, a float, []

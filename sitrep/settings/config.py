@@ -159,7 +159,7 @@ def load_config(workspace: Path) -> Config:
 
     # What one key's value depends on another's: the locale on the languages, the country's
     # name on the locale, the slug on the country and the crisis.
-    languages = report["languages"]
+    languages = report["languages"] or ()
     locale = report["locale"] or (languages[0] if languages else "en")
     if languages:
         languages = (locale, *languages[1:])

@@ -165,13 +165,15 @@ REPORT = Section(
     (
         text(
             "country",
-            "an ISO3 code or the country's name; printed in the report's language",
+            "an ISO3 code or the country's name; the report prints its name in the report's "
+            'language ("Haïti"): see "Places and P-codes"',
             default="",
         ),
-        text("crisis", "the crisis's name, in the title", default=""),
+        text("crisis", "the crisis's name, in the report's title", default=""),
         text(
             "slug",
-            "the start of file names (default: from the country and the crisis)",
+            "the start of file names: a plain name, no `/`, `\\`, `..`, control character or "
+            "leading dot (default: made from the country and the crisis)",
             default="",
             check=_slug,
         ),
@@ -181,19 +183,24 @@ REPORT = Section(
             None,
             1,
             30,
-            "people per family, where only families are given; unset: such a row is an error",
+            "people per family, used where only families are given, and footnoted; no "
+            "default: unset, a row giving only families is an error",
         ),
-        day("period_start", dt.date(1970, 1, 1), 'figures "in the period" count from this date'),
+        day(
+            "period_start",
+            dt.date(1970, 1, 1),
+            'figures "in the period" count from this date (a date from 1950 to 2199)',
+        ),
         day(
             "first_report",
             None,
-            "the date of the report numbered first_number (default: period_start)",
+            "the date of the report numbered `first_number` (default: `period_start`)",
         ),
         Key(
             "cadence",
             (str, int),
             CADENCE,
-            "how often a report is issued",
+            '`"daily"`, `"weekly"` or a number of days, 1 to 366',
             "daily",
             low=1,
             high=MAX_CADENCE,
@@ -206,47 +213,51 @@ REPORT = Section(
             1,
             1,
             1_000_000,
-            "the number of the first report",
+            "the number of the report dated `first_report` (1 or more)",
             expected="a positive whole number",
         ),
         text(
             "locale",
-            "the report's language, dates and numbers: 'en', 'fr', 'es_CO', 'ar_SD' "
-            "(default: the first of languages, else 'en')",
+            'the report\'s language, dates and numbers, one Babel knows: `"en"`, `"fr"`, '
+            '`"es_CO"`, `"ar_SD"` (default: the first of `languages`, else `"en"`)',
             check=_locale,
         ),
         Key(
             "languages",
             (list,),
             "a list of languages, e.g. ['fr', 'en']",
-            "several reports in one run, the first in locale's language",
-            (),
+            'several reports in one run, e.g. `["fr", "en"]`, the first in the `locale`\'s '
+            'language: see "Templates and languages"',
+            None,
             check=_languages,
             convert=lambda v: tuple(e.replace("-", "_") for e in v),
         ),
         one_of(
             "digits",
             DIGITS,
-            "the locale's own digits, 'latn' for 0-9, 'arab' for ٠-٩",
+            '`"default"`: the locale\'s own, `"latn"` for 0-9, `"arab"` for Arabic-Indic ٠-٩',
             expected="one of: default, latn, arab ('latn' for 0-9, 'arab' for Arabic-Indic digits)",
         ),
-        one_of("page_size", ("A4", "Letter"), "the paper size"),
+        one_of("page_size", ("A4", "Letter"), '`"A4"` or `"Letter"`'),
         flag("illustrative", False, "true: the report says its data is illustrative"),
         whole(
             "stale_days",
             3,
             0,
             3650,
-            "warn when a table's newest row is older than this",
+            "warn when a table's newest row is older than this many days (0 or more)",
             expected="a number of days, 0 or more",
         ),
         one_of(
             "pdf_variant",
             PDF_VARIANTS,
-            "'pdf/a-3a': archival and tagged; 'pdf/a-3b' untagged; 'none': a plain PDF",
+            '`"pdf/a-3a"`: an archival, tagged PDF/A; `"pdf/a-3b"`: the same untagged; '
+            '`"pdf/a-3u"`; `"none"`: a plain PDF',
             convert=lambda v: None if v == "none" else v,
         ),
-        flag("attach_data", True, "attach the input rows used, as CSV files, to the PDF"),
+        flag(
+            "attach_data", True, "attach the input rows the report used, as CSV files, to the PDF"
+        ),
         text("boundaries", "a GeoJSON file drawn under the access map", expected=PATH),
     ),
     rules=(_first_language_is_the_locale,),
@@ -254,15 +265,21 @@ REPORT = Section(
 
 INPUTS = Section(
     "inputs",
-    "where each table is read from",
+    "where each table is read from: a CSV file, or a sheet of a workbook (`path#sheet`, also "
+    ".xlsm and .ods); `sitrep build --input TABLE=PATH` reads one from another file for a run",
     (
         *(
-            text(table, f"the {table} table", expected=SOURCE, required=table in REQUIRED_TABLES)
+            text(
+                table,
+                f"the {table} table" + ("" if table in REQUIRED_TABLES else " (optional)"),
+                expected=SOURCE,
+                required=table in REQUIRED_TABLES,
+            )
             for table in TABLES
         ),
         text(
             "narrative",
-            "the folder of the narratives, one YYYY-MM-DD.md per report",
+            "the folder of the narratives, one `YYYY-MM-DD.md` per report date",
             expected=PATH,
             default="inputs/narrative",
         ),
@@ -271,11 +288,12 @@ INPUTS = Section(
 
 GEOGRAPHY = Section(
     "geography",
-    "the country's places",
+    'the country\'s places: see "Places and P-codes"',
     (
         text(
             "pcodes",
-            "the office's COD-AB tabular file, over OCHA's global list",
+            'the office\'s own COD-AB tabular file (`"PATH"` or `"PATH#SHEET"`), over OCHA\'s '
+            "global list",
             expected=f"{PATH} ('PATH' or 'PATH#SHEET')",
             check=_not_blank,
         ),
@@ -283,8 +301,10 @@ GEOGRAPHY = Section(
             "levels",
             (list,),
             'a list of words, e.g. ["Province", "District"]',
-            "the country's words for admin levels 1 and 2 (default: 'Admin 1', 'Admin 2')",
-            (),
+            'the country\'s words for admin levels 1 and 2, e.g. `["Département", "Commune"]`, '
+            "in every heading, table header and `--each` title (default: the catalogue's "
+            '"Admin 1" and "Admin 2")',
+            [],
             check=_words,
             convert=lambda v: tuple(w.strip() for w in v),
         ),
@@ -292,14 +312,15 @@ GEOGRAPHY = Section(
 )
 
 _LIMIT_DOCS = {
-    "max_file_mb": "any input file, on disk",
+    "max_file_mb": "any input file, on disk, in MB",
     "max_rows": "rows of one sheet or CSV file, header rows included",
     "max_cell_chars": "the characters of one cell (Excel's own limit)",
     "max_sheets": "sheets in one workbook",
     "max_zip_ratio": "uncompressed / compressed size of one workbook member (zip bombs)",
-    "max_unzipped_mb": "all members of one workbook, uncompressed",
-    "max_cells": "rows x columns of one sheet, counted from A1 to its farthest cell",
-    "max_text_mb": "the text of one sheet's cells, a shared string counted once per cell",
+    "max_unzipped_mb": "all members of one workbook, uncompressed, in MB",
+    "max_cells": "rows x columns of one sheet or CSV file, counted from A1 to its farthest cell",
+    "max_text_mb": "the text of one sheet's cells in MB, a shared string counted once per cell "
+    "that uses it",
 }
 LIMITS = Section(
     "limits",
@@ -309,29 +330,32 @@ LIMITS = Section(
 
 FIGURES = Section(
     "figures",
-    "how stocks are taken and headlines written (sitrep.settings.figures)",
+    "how stocks are taken and headlines written",
     (
         flag(
             "carry_forward",
             FigureSettings.carry_forward,
-            "carry an area absent from an operation's latest round into the total",
+            "true: an area absent from an operation's latest round keeps its latest earlier "
+            "figure, dated in the table and footnoted; false: it is absent",
         ),
         one_of(
             "headline_rounding",
             ROUNDINGS,
-            "'compact' prints 'some 1.29 million' in key figures and headings",
+            '`"exact"`, or `"compact"` for "some 1.29 million" in the key figures and headings '
+            "(Babel's compact format for the locale)",
         ),
         whole(
             "top_areas",
             FigureSettings.top_areas,
             0,
             None,
-            "the admin-2 rows a national table shows besides the areas named elsewhere",
+            "the admin-2 rows a national table shows besides the areas named elsewhere; the "
+            'others are summed in an "and N other areas" line',
         ),
         flag(
             "full_tables",
             FigureSettings.full_tables,
-            "add the full tables, every admin-2 area, as an annex",
+            "true: the full tables, every admin-2 area, are added as an annex",
         ),
     ),
 )
@@ -340,10 +364,14 @@ PUBLISH = Section(
     "publish",
     "where `sitrep publish` copies the issued reports",
     (
-        text("folder", "the folder `sitrep publish` copies the issued reports into", expected=PATH),
+        text(
+            "folder",
+            "the folder `sitrep publish` copies the issued reports into",
+            expected=PATH,
+        ),
         text(
             "base_url",
-            "that folder's web address, for the feed's links",
+            "that folder's address on the web, for the feed's links",
             expected=WEB,
             check=_web_address,
         ),
