@@ -139,7 +139,7 @@ def text(name: str, doc: str, **more: Any) -> Key:
     return Key(name, (str,), more.pop("expected", "text"), doc, **more)
 
 
-def whole(name: str, default: int | None, low: int, high: int | None, doc: str, **more) -> Key:
+def whole(name: str, default: int | None, low: int, high: int | None, doc: str, **more: Any) -> Key:
     top = f"from {low:,} to {high:,}" if high is not None else f"of {low} or more"
     expected = more.pop("expected", f"a whole number {top}")
     return Key(name, (int,), expected, doc, default, low=low, high=high, **more)
