@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from sitrep.render.html import date_for, headline_number, load_messages, make_translator
+from sitrep.settings.check import check_section
 from sitrep.settings.config import DEFAULT_TEMPLATES
-from sitrep.settings.figures import parse_figure_settings
+from sitrep.settings.schema import FIGURES
 
 
 def translator(locale: str, extra: Path | None = None):
@@ -48,12 +49,13 @@ def test_headline_rounding_is_a_setting_and_exact_by_default() -> None:
     assert headline_number(45_678, "compact", t_en, "en") == "some 46 thousand"
     assert headline_number(950, "compact", t_en, "en") == "950"  # small figures stay exact
     assert headline_number(None, "compact", t_en, "en") == "--"
-    settings, problems = parse_figure_settings({"headline_rounding": "rough", "top": 3})
+    settings, problems = check_section(FIGURES, {"headline_rounding": "rough", "top": 3})
     assert problems == [
-        "figures.top: unknown key",
+        "figures.top: unknown key (known: carry_forward, headline_rounding, top_areas, "
+        "full_tables)",
         "figures.headline_rounding: 'rough' is not 'exact' or 'compact'",
     ]
-    assert settings.headline_rounding == "exact"
+    assert settings["headline_rounding"] == "exact"
 
 
 def test_a_date_of_another_year_prints_its_year() -> None:

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from test_inputs_corpus import write_xlsx
 
-from sitrep.errors import ConfigError
 from sitrep.inputs.load import Limits, load_table
+from sitrep.settings.check import check_section
 from sitrep.settings.config import InputSource
+from sitrep.settings.schema import LIMITS
 from sitrep.validate.tables import validate_table
 from tests.geo_helpers import afg_gazetteer
 
@@ -116,6 +117,10 @@ def test_zip_bomb_is_refused_before_reading(tmp_path: Path) -> None:
 
 
 def test_limits_section_is_checked() -> None:
-    assert Limits.from_section({"max_rows": 10}).max_rows == 10
-    with pytest.raises(ConfigError, match=r"limits.max_rowz: unknown key"):
-        Limits.from_section({"max_rowz": 10, "max_sheets": 0})
+    values, problems = check_section(LIMITS, {"max_rows": 10})
+    assert Limits(**values).max_rows == 10 and problems == []
+    _, problems = check_section(LIMITS, {"max_rowz": 10, "max_sheets": 0})
+    assert problems == [
+        "limits.max_rowz: unknown key; did you mean `max_rows`?",
+        "limits.max_sheets: 0 is not a whole number of 1 or more",
+    ]

@@ -1,7 +1,8 @@
 """What the delivery stage works on: the report as an email sees it, partners, and settings.
 
-Everything here is plain data. `parse_email_settings` checks the `[email]` table of sitrep.toml in
-one pass and returns every problem, each naming its key, so the user fixes them all at once.
+Everything here is plain data. `EMAIL` declares the `[email]` section of sitrep.toml with the
+settings schema's types (`sitrep.settings.schema` lists it with the others, so `load_config`
+checks it); `parse_email_settings` builds `EmailSettings` from it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
+from sitrep.errors import SitrepError
+from sitrep.settings.check import Key, Section, check_section
 from sitrep.validate.addresses import is_email_address, unsafe_character
 
 if TYPE_CHECKING:
@@ -124,46 +127,11 @@ class EmailSettings:
     report_url: str | None = None  # where reports are published; {file} is the PDF's name
 
 
-_KEYS = {
-    "from": "an email address, e.g. 'Field Office <office@example.org>'",
-    "reply_to": "an email address",
-    "unsubscribe": "a mailto: or https: URL; {email} or {token} make it per recipient",
-    "max_attempts": "a whole number from 1 to 20",
-    "backoff_seconds": "a number of seconds from 0 to 600",
-    "max_backoff_seconds": "a number of seconds from 0 to 3600",
-    "smtp": "an smtp://, smtp+starttls:// or smtps:// URL",
-    "timeout_seconds": "a number of seconds from 1 to 600",
-    "data_timeout_seconds": "a number of seconds from 1 to 3600 (RFC 5321 asks for 600)",
-    "report_url": "an https:// URL where reports are published; {file} is the PDF's file name",
-}
-
-
 def address_part(text: str) -> str:
     """'OCHA <a@b.org>' -> 'a@b.org'; a bare address is returned unchanged."""
     from email.utils import parseaddr
 
     return parseaddr(text)[1] if "<" in text else text.strip()
-
-
-def _check_address(key: str, value: object, problems: list[str]) -> str | None:
-    if not isinstance(value, str) or not is_email_address(address_part(value)):
-        problems.append(f"email.{key}: {value!r} is not an email address")
-        return None
-    if bad := unsafe_character(value):
-        problems.append(f"email.{key}: {value!r} contains {bad}")
-        return None
-    return value.strip()
-
-
-def _check_number(
-    key: str, value: object, low: float, high: float, whole: bool, problems: list[str]
-) -> float | None:
-    # bool is an int in Python; `max_attempts = true` is a mistake, not 1.
-    ok_type = isinstance(value, int) if whole else isinstance(value, (int, float))
-    if isinstance(value, bool) or not ok_type or not low <= value <= high:  # type: ignore[operator]
-        problems.append(f"email.{key}: {value!r} is not {_KEYS[key]}")
-        return None
-    return value  # type: ignore[return-value]
 
 
 UNSUBSCRIBE_FIELDS = ("email", "token")
@@ -174,93 +142,141 @@ def unsubscribe_fields(template: str) -> set[str]:
     return set(re.findall(r"\{(email|token)\}", template))
 
 
-def _check_unsubscribe(value: object, problems: list[str]) -> str | None:
-    if isinstance(value, str):
-        braces = re.sub(r"\{(email|token)\}", "", value)
-        if "{" in braces or "}" in braces:
-            problems.append(
-                f"email.unsubscribe: {value!r}: the only placeholders are {{email}} and {{token}}"
-            )
-            return None
-        parts = urlsplit(re.sub(r"\{(email|token)\}", "x", value.strip()))
-        if parts.scheme == "mailto" and is_email_address(parts.path):
-            return value.strip()
-        if parts.scheme == "https" and parts.netloc:
-            return value.strip()
-    problems.append(f"email.unsubscribe: {value!r} is not {_KEYS['unsubscribe']}")
+# --- the [email] section of sitrep.toml, declared with the settings schema's types -----------
+
+ADDRESS = "an email address, e.g. 'Field Office <office@example.org>'"
+UNSUBSCRIBE = "a mailto: or https: URL; {email} or {token} make it per recipient"
+SMTP = "an smtp://, smtp+starttls:// or smtps:// URL"
+REPORT_URL = "an https:// URL where reports are published; {file} is the PDF's file name"
+
+
+def _address(value: str) -> str | None:
+    if not is_email_address(address_part(value)):
+        return f"{value!r} is not an email address"
+    if bad := unsafe_character(value):
+        return f"{value!r} contains {bad}"
     return None
 
 
-def _check_smtp(value: object, problems: list[str]) -> str | None:
-    from sitrep.delivery.smtp_url import parse_smtp_url  # late: keeps model.py import-light
-    from sitrep.errors import SitrepError
-
-    if not isinstance(value, str):
-        problems.append(f"email.smtp: {value!r} is not {_KEYS['smtp']}")
+def _unsubscribe(value: str) -> str | None:
+    braces = re.sub(r"\{(email|token)\}", "", value)
+    if "{" in braces or "}" in braces:
+        return f"{value!r}: the only placeholders are {{email}} and {{token}}"
+    parts = urlsplit(re.sub(r"\{(email|token)\}", "x", value.strip()))
+    if parts.scheme == "mailto" and is_email_address(parts.path):
         return None
+    if parts.scheme == "https" and parts.netloc:
+        return None
+    return f"{value!r} is not {UNSUBSCRIBE}"
+
+
+def _smtp(value: str) -> str | None:
+    from sitrep.delivery.smtp_url import parse_smtp_url  # only when set: it imports ssl
+
     try:
         target = parse_smtp_url(value, None)
     except SitrepError as exc:
-        problems.append(f"email.smtp: {exc}")
-        return None
+        return str(exc)  # never the value: it may hold a password
     if target.password:
         # sitrep.toml is shared and often committed; the password belongs in the environment.
-        problems.append(
-            "email.smtp: the URL contains a password; remove it and set SITREP_SMTP_PASSWORD"
-        )
-        return None
+        return "the URL contains a password; remove it and set SITREP_SMTP_PASSWORD"
+    return None
+
+
+def _report_url(value: str) -> str | None:
+    return None if value.startswith(("https://", "http://")) else f"{value!r} is not {REPORT_URL}"
+
+
+def _seconds(name: str, low: int, high: int, doc: str, more: str = "") -> Key:
+    expected = f"a number of seconds from {low} to {high}{more}"
+    default = getattr(EmailSettings, name)
+    return Key(name, (int, float), expected, doc, default, low=low, high=high, convert=float)
+
+
+def _strip(value: str) -> str:
     return value.strip()
+
+
+PASSWORD = (
+    "do not put the password in sitrep.toml; "
+    "set the SITREP_SMTP_PASSWORD environment variable instead"
+)
+EMAIL = Section(
+    "email",
+    "how `sitrep send` mails the report (the SMTP password is never here)",
+    (
+        Key(
+            "from",
+            (str,),
+            ADDRESS,
+            "the sender: `'Field Office <office@example.org>'` or a bare address",
+            required=True,
+            check=_address,
+            convert=_strip,
+            field="from_addr",
+        ),
+        Key(
+            "reply_to",
+            (str,),
+            "an email address",
+            "where replies go",
+            check=_address,
+            convert=_strip,
+        ),
+        Key(
+            "unsubscribe",
+            (str,),
+            UNSUBSCRIBE,
+            "a `mailto:` or `https:` URL, sent as List-Unsubscribe; `{email}` or `{token}` make it "
+            "per recipient",
+            check=_unsubscribe,
+            convert=_strip,
+        ),
+        Key(
+            "smtp",
+            (str,),
+            SMTP,
+            "an `smtp://`, `smtp+starttls://` or `smtps://` URL, without the password "
+            "(SITREP_SMTP_PASSWORD); unset: messages are written to an outbox",
+            check=_smtp,
+            convert=_strip,
+        ),
+        Key(
+            "report_url",
+            (str,),
+            REPORT_URL,
+            "where reports are published; `{file}` is the PDF's name",
+            check=_report_url,
+        ),
+        Key(
+            "max_attempts",
+            (int,),
+            "a whole number from 1 to 20",
+            "tries per recipient, for temporary failures",
+            EmailSettings.max_attempts,
+            low=1,
+            high=20,
+        ),
+        _seconds("backoff_seconds", 0, 600, "the first wait between tries; doubles each time"),
+        _seconds("max_backoff_seconds", 0, 3600, "the longest wait between tries"),
+        _seconds("timeout_seconds", 1, 600, "the wait for connecting and for each SMTP command"),
+        _seconds(
+            "data_timeout_seconds",
+            1,
+            3600,
+            "the wait for the reply to the end of a message (RFC 5321 asks for 600: the "
+            "server may be scanning it)",
+            " (RFC 5321 asks for 600)",
+        ),
+    ),
+    refused={name: PASSWORD for name in ("password", "smtp_password", "pass")},
+    optional=True,
+)
 
 
 def parse_email_settings(table: dict) -> tuple[EmailSettings | None, list[str]]:
     """Check the `[email]` table; return the settings, or None and every problem found."""
-    problems: list[str] = []
-    for key in table:
-        if key not in _KEYS:
-            if key in ("password", "smtp_password", "pass"):
-                problems.append(
-                    f"email.{key}: do not put the password in sitrep.toml; "
-                    "set the SITREP_SMTP_PASSWORD environment variable instead"
-                )
-            else:
-                known = ", ".join(sorted(_KEYS))
-                problems.append(f"email.{key}: unknown key (known keys: {known})")
-    values: dict[str, object] = {}
-    if "from" not in table:
-        problems.append(f"email.from: missing; set it to {_KEYS['from']}")
-    else:
-        values["from_addr"] = _check_address("from", table["from"], problems)
-    if "reply_to" in table:
-        values["reply_to"] = _check_address("reply_to", table["reply_to"], problems)
-    if "unsubscribe" in table:
-        values["unsubscribe"] = _check_unsubscribe(table["unsubscribe"], problems)
-    if "smtp" in table:
-        values["smtp"] = _check_smtp(table["smtp"], problems)
-    if "report_url" in table:
-        url = table["report_url"]
-        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-            problems.append(f"email.report_url: {url!r} is not {_KEYS['report_url']}")
-        else:
-            values["report_url"] = url
-    limits = {
-        "max_attempts": (1, 20, True),
-        "backoff_seconds": (0, 600, False),
-        "max_backoff_seconds": (0, 3600, False),
-        "timeout_seconds": (1, 600, False),
-        "data_timeout_seconds": (1, 3600, False),
-    }
-    for key, (low, high, whole) in limits.items():
-        if key in table:
-            number = _check_number(key, table[key], low, high, whole, problems)
-            values[key] = number
+    values, problems = check_section(EMAIL, table)
     if problems:
         return None, problems
-    for key in (
-        "backoff_seconds",
-        "max_backoff_seconds",
-        "timeout_seconds",
-        "data_timeout_seconds",
-    ):
-        if key in values:
-            values[key] = float(values[key])  # type: ignore[arg-type]
-    return EmailSettings(**values), []  # type: ignore[arg-type]
+    return EmailSettings(**values), []

@@ -10,11 +10,8 @@ cap names the key, so a user with a trusted, large file knows what to raise.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sitrep.errors import ConfigError
 
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 # Small members (styles, settings) compress very well and can never hurt: ratios are only
@@ -24,7 +21,7 @@ ZIP_RATIO_FLOOR = 10 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    """The `[limits]` section of sitrep.toml; every key is optional."""
+    """The `[limits]` section of sitrep.toml (keys declared in sitrep.settings.schema)."""
 
     max_file_mb: int = 500  # any input file, on disk
     max_rows: int = 2_000_000  # rows of one sheet or CSV file, header rows included
@@ -34,30 +31,6 @@ class Limits:
     max_unzipped_mb: int = 2_000  # all members of one workbook, uncompressed
     max_cells: int = 20_000_000  # rows x columns of one sheet's grid, measured before reading
     max_text_mb: int = 200  # the text one sheet's cells hold (a shared string counts per cell)
-
-    @classmethod
-    def from_section(cls, section: dict[str, Any], where: str = "sitrep.toml") -> Limits:
-        """Limits from the `[limits]` table; ConfigError naming every bad key."""
-        limits, problems = parse_limits(section)
-        if problems:
-            raise ConfigError(
-                f"{where} has {len(problems)} problem(s):\n  " + "\n  ".join(problems)
-            )
-        return limits
-
-
-def parse_limits(section: dict[str, Any]) -> tuple[Limits, list[str]]:
-    """The limits of a `[limits]` table, and a message naming each bad key (defaults kept)."""
-    known = {f.name for f in fields(Limits)}
-    problems = [f"limits.{key}: unknown key" for key in sorted(set(section) - known)]
-    values = {}
-    for key in sorted(known & set(section)):
-        value = section[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append(f"limits.{key}: {value!r} is not a whole number of 1 or more")
-        else:
-            values[key] = value
-    return Limits(**values), problems
 
 
 def exceeded(what: str, key: str, limit: int, unit: str = "") -> str:

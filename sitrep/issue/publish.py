@@ -25,11 +25,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from sitrep.errors import ConfigError, SitrepError
+from sitrep.errors import SitrepError
 from sitrep.files import atomic_write, sha256_bytes, sha256_file
 from sitrep.issue.record import Issued, load_record
 from sitrep.render.html import load_messages, make_environment, make_translator
-from sitrep.settings.config import CONFIG_NAME, Config, InputSource, load_config, template_dirs
+from sitrep.settings.config import Config, InputSource, load_config, template_dirs
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARCHIVE_TEMPLATE = "archive.html"
@@ -284,24 +284,10 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
     return env.get_template(ARCHIVE_TEMPLATE).render(**context).encode("utf-8")
 
 
-PUBLISH_KEYS = {"folder": "a folder path", "base_url": "an https:// or http:// URL"}
-
-
 def publish_settings(config: Config) -> tuple[Path | None, str | None]:
-    """`[publish] folder` and `base_url` (the folder's address on the web, for the feed's links);
-    every bad key named at once."""
-    settings, problems = config.publish, []
-    for key in sorted(set(settings) - set(PUBLISH_KEYS)):
-        problems.append(f"publish.{key}: unknown key (known: {', '.join(PUBLISH_KEYS)})")
-    for key, expected in PUBLISH_KEYS.items():
-        if key in settings and not isinstance(settings[key], str):
-            problems.append(f"publish.{key}: {settings[key]!r} is not {expected}")
-    base_url = settings.get("base_url")
-    if isinstance(base_url, str) and not re.match(r"https?://[^/\s]+", base_url):
-        problems.append(f"publish.base_url: {base_url!r} is not {PUBLISH_KEYS['base_url']}")
-    if problems:
-        raise ConfigError(f"{config.workspace / CONFIG_NAME}:\n  " + "\n  ".join(problems))
-    folder = settings.get("folder")
+    """`[publish] folder` and `base_url` (the folder's address on the web, for the feed's links),
+    as `load_config` checked them (sitrep.settings.schema)."""
+    folder, base_url = config.publish.get("folder"), config.publish.get("base_url")
     return (InputSource.parse(folder, config.workspace).path if folder else None), base_url
 
 

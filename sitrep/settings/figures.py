@@ -16,42 +16,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 ROUNDINGS = ("exact", "compact")
 
 
 @dataclass(frozen=True)
 class FigureSettings:
+    """The `[figures]` section's values; its keys are declared in sitrep.settings.schema."""
+
     carry_forward: bool = False
     headline_rounding: str = "exact"
     top_areas: int = 10
     full_tables: bool = False
-
-
-def parse_figure_settings(section: dict[str, Any]) -> tuple[FigureSettings, list[str]]:
-    """The settings of a `[figures]` table, and a message naming each bad key (defaults kept)."""
-    known = {"carry_forward", "headline_rounding", "top_areas", "full_tables"}
-    problems = [f"figures.{key}: unknown key" for key in sorted(set(section) - known)]
-    values: dict[str, Any] = {}
-    for key in ("carry_forward", "full_tables"):
-        if key in section:
-            if isinstance(section[key], bool):
-                values[key] = section[key]
-            else:
-                problems.append(f"figures.{key}: {section[key]!r} is not true or false")
-    if "headline_rounding" in section:
-        if section["headline_rounding"] in ROUNDINGS:
-            values["headline_rounding"] = section["headline_rounding"]
-        else:
-            problems.append(
-                f"figures.headline_rounding: {section['headline_rounding']!r} is not "
-                + " or ".join(repr(r) for r in ROUNDINGS)
-            )
-    if "top_areas" in section:
-        top = section["top_areas"]
-        if isinstance(top, bool) or not isinstance(top, int) or top < 0:
-            problems.append(f"figures.top_areas: {top!r} is not a whole number of 0 or more")
-        else:
-            values["top_areas"] = top
-    return FigureSettings(**values), problems

@@ -13,21 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.settings.config import Config
+from sitrep.settings.schema import language_of
 
 if TYPE_CHECKING:
     from sitrep.validate.problems import Problem
-
-DIGITS = ("default", "latn", "arab")  # [report] digits: the locale's own, Latin or Arabic-Indic
-
-
-def language_of(locale: str) -> str:
-    """'fr_HT' -> 'fr'; 'ar-SD' -> 'ar'."""
-    return locale.replace("-", "_").split("_")[0].lower()
 
 
 def editions(config: Config) -> tuple[str, ...]:
@@ -90,55 +83,6 @@ def missing_narrative(config: Config, day: dt.date) -> Problem | None:
         f"the report is also made in {language_of(config.locale)!r} ([report] languages), "
         f"but has no narrative in it for {day}: write its highlights and overview in {shown}",
     )
-
-
-def parse_languages(
-    report: dict, locale: str | None
-) -> tuple[tuple[str, ...], str | None, list[str]]:
-    """(languages, the report's locale, problems) from the [report] table.
-
-    `languages` unset: () and the locale as given. Set: its first entry is the report's locale
-    (`locale`, when also set, must be the same language).
-    """
-    from sitrep.settings.config import locale_problem
-
-    value = report.get("languages")
-    if value is None:
-        return (), locale, []
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        shown = f"report.languages: {value!r}"
-        return (), locale, [f"{shown} is not a list of languages, e.g. ['fr', 'en']"]
-    problems = []
-    for entry in value:
-        if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", entry):
-            problems.append(f"report.languages: {entry!r} is not a language code such as 'fr'")
-        elif problem := locale_problem(entry.replace("-", "_")):
-            problems.append(f"report.languages: {entry!r} {problem}")
-    seen = [language_of(v) for v in value]
-    for code in sorted({c for c in seen if seen.count(c) > 1}):
-        problems.append(f"report.languages: {code!r} is listed twice (one report per language)")
-    if isinstance(locale, str) and language_of(locale) != seen[0]:
-        problems.append(
-            f"report.languages: the first language ({value[0]!r}) is the report's own; it "
-            f"differs from report.locale {locale!r}. Put {language_of(locale)!r} first, or "
-            f"drop report.locale"
-        )
-    if problems:
-        return (), locale, problems
-    first = locale if isinstance(locale, str) else value[0].replace("-", "_")
-    rest = [v.replace("-", "_") for v in value[1:]]
-    return (first, *rest), first, []
-
-
-def parse_digits(report: dict) -> tuple[str, list[str]]:
-    """[report] digits: 'default' (the locale's own), 'latn' (0-9) or 'arab' (٠-٩)."""
-    value = report.get("digits", "default")
-    if value not in DIGITS:
-        return "default", [
-            f"report.digits: {value!r} is not one of: {', '.join(DIGITS)} "
-            f"('latn' for 0-9, 'arab' for Arabic-Indic digits)"
-        ]
-    return value, []
 
 
 def right_to_left(locale: str) -> bool:
