@@ -16,20 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep.delivery import (
+from sitrep.delivery.ledger import LedgerRow
+from sitrep.delivery.model import (
     ContactLine,
     EmailSettings,
     KeyFigureLine,
-    LedgerRow,
     ReportEmail,
-    SendSummary,
-    ledger_report,
-    make_transport,
     parse_email_settings,
-    partners_from_records,
-    select_recipients,
-    send_report,
 )
+from sitrep.delivery.recipients import partners_from_records, select_recipients
+from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.files import sha256_file
 from sitrep.report import BuildOptions, BuildResult, build_report, check_inputs
