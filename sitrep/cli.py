@@ -80,6 +80,11 @@ workspace_option = click.option(
 )
 
 
+def say(text: str, err: bool = False, fg: str | None = None) -> None:
+    """The `echo` the library's summaries print with: plain text, coloured only when asked."""
+    click.echo(click.style(text, fg=fg) if fg else text, err=err)
+
+
 def echo_problems(problems: list, stream=None) -> None:
     """Problems grouped by table, then 'N errors, M warnings' (stderr unless `stream`)."""
     from sitrep.validate.problems import problem_lines
@@ -192,9 +197,9 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     if each:  # one report per province (sitrep.issue.batch)
         from sitrep.issue.batch import build_each_province
 
-        say_batch(build_each_province(options, workers, progress_line()), click.secho)
+        say_batch(build_each_province(options, workers, progress_line()), say)
     else:
-        say_built(build_report(options), draft, click.secho)
+        say_built(build_report(options), draft, say)
 
 
 def progress_line():
@@ -261,14 +266,14 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
     from sitrep.delivery.summary import say_sent, say_status
 
     if status:
-        say_status(*send_status(ctx.workspace, day), click.secho)
+        say_status(*send_status(ctx.workspace, day), say)
         return
     progress = sys.stderr.isatty() and not os.environ.get("CI")
     options = SendOptions(
         ctx.workspace, day, list(lists), inputs, skip_checks, progress, resend_unknown
     )
     outcome = send_report(options)
-    say_sent(outcome, click.secho)
+    say_sent(outcome, say)
     sys.exit(0 if outcome.summary.ok else EXIT_PROBLEMS)
 
 
@@ -313,7 +318,7 @@ def publish(ctx: Context, folder: Path | None) -> None:
     from sitrep.issue.publish import publish as publish_reports
     from sitrep.issue.summary import say_published
 
-    say_published(publish_reports(ctx.workspace, folder), click.secho)
+    say_published(publish_reports(ctx.workspace, folder), say)
 
 
 @main.command()
@@ -323,19 +328,12 @@ def publish(ctx: Context, folder: Path | None) -> None:
 @click.pass_obj
 def places(ctx: Context, query: str, level: int | None) -> None:
     """Look a place up: P-code, level, parent and where its name comes from."""
-    from sitrep.geo.lookup import find_places, format_answer
+    from sitrep.geo.lookup import find_places, say_answer
 
     if not query and level is None:
         raise click.UsageError("give a place name or P-code, or --level N")
-    answer = find_places(ctx.workspace, query, level)
-    for line in format_answer(answer):
-        click.echo(line)
-    g = answer.gazetteer
-    where = g.list_name or "the places table"
-    if not answer.matches:
-        click.echo(answer.message or f"no areas of admin level {level} in {where}", err=True)
+    if not say_answer(find_places(ctx.workspace, query, level), level, say):
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"{len(answer.matches)} found in {where}", err=True)
 
 
 @main.command()

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from sitrep.delivery.ledger import LedgerRow
     from sitrep.delivery.model import ReportEmail
 
-Echo = Callable[..., None]  # click.secho's signature: echo(text, err=False, fg=None)
+Echo = Callable[..., None]  # echo(text, err=False, fg=None): sitrep.cli.say
 
 
 def say_status(report: ReportEmail, rows: list[LedgerRow], echo: Echo) -> None:

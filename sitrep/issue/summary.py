@@ -1,6 +1,6 @@
 """What `sitrep build`, `build --each` and `publish` say when they are done.
 
-The command line passes its `echo` (`click.secho`): the reports' paths go to stdout, one a
+The command line passes its `echo` (`sitrep.cli.say`): the reports' paths go to stdout, one a
 line, for scripts; everything else to stderr. Nothing here imports click or pandas.
 """
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sitrep.issue.publish import Published
     from sitrep.report import BuildResult
 
-Echo = Callable[..., None]  # click.secho's signature: echo(text, err=False, fg=None)
+Echo = Callable[..., None]  # echo(text, err=False, fg=None): sitrep.cli.say
 
 
 def say_built(result: BuildResult, draft: bool, echo: Echo) -> None:
