@@ -6,18 +6,14 @@ Heavy libraries (pandas, WeasyPrint) are imported inside the commands, so `--hel
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
-from sitrep.errors import SitrepError, ValidationFailed
-
-EXIT_PROBLEMS = 1  # the inputs or the request are wrong: the message says how to fix them
-EXIT_INTERNAL = 2  # a bug in sitrep
+from sitrep.errors import EXIT_PROBLEMS, SitrepError, ValidationFailed, exit_code
 
 
 class Context:
@@ -84,69 +80,63 @@ workspace_option = click.option(
 )
 
 
-def print_problems(problems: list, stream=None) -> None:
-    """Problems grouped by table, then 'N errors, M warnings'."""
-    stream = stream or sys.stderr
-    tables: dict[str, list] = {}
-    for problem in problems:
-        tables.setdefault(problem.table, []).append(problem)
-    for table, items in tables.items():
-        click.echo(f"{table}:", file=stream)
-        for problem in items:
-            click.echo(f"  {problem}", file=stream)
-    counts = {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "note")}
-    notes = f" ({counts['note']} notes)" if counts["note"] else ""
-    click.echo(f"{counts['error']} errors, {counts['warning']} warnings{notes}", file=stream)
+def say(text: str, err: bool = False, fg: str | None = None) -> None:
+    """The `echo` the library's summaries print with: plain text, coloured only when asked."""
+    click.echo(click.style(text, fg=fg) if fg else text, err=err)
 
 
-def secrets_in_environment() -> set[str]:
-    """Every form of the SMTP password (SITREP_SMTP_PASSWORD, or inside SITREP_SMTP_URL)."""
-    from urllib.parse import urlsplit
+def echo_problems(problems: list, stream=None) -> None:
+    """Problems grouped by table, then 'N errors, M warnings' (stderr unless `stream`)."""
+    from sitrep.validate.problems import problem_lines
 
-    from sitrep.safety.secrets import secret_forms
-
-    forms = secret_forms(os.environ.get("SITREP_SMTP_PASSWORD"))
-    try:
-        url = urlsplit(os.environ.get("SITREP_SMTP_URL", ""))
-        forms |= secret_forms(url.password, url.username)
-    except ValueError:
-        pass  # a malformed URL is reported by the sender; its text is redacted below anyway
-    return forms
+    for line in problem_lines(problems):
+        click.echo(line, file=stream or sys.stderr)
 
 
-def fail(ctx: Context, exc: BaseException) -> NoReturn:
-    """Turn an exception into a message and an exit code (a traceback only with --debug).
+def fail(ctx: Context, exc: Exception) -> NoReturn:
+    """The message for an exception that ended a command, and its exit code (`exit_code`).
 
-    Whatever is printed passes through redaction: no form of the SMTP password is ever shown.
+    A SitrepError is the user's to fix: its message. Anything else is a bug in sitrep: a
+    short message saying so; its traceback only with --debug. All of it passes through
+    redaction: no form of the SMTP password is ever shown.
     """
-    from sitrep.safety.secrets import format_exception_redacted, redact
+    from sitrep.safety.secrets import environment_secrets, format_exception_redacted, redact
 
-    secrets = secrets_in_environment()
+    secrets = environment_secrets()
     if ctx.debug:
         click.echo(format_exception_redacted(exc, secrets), err=True)
-        sys.exit(exc.exit_code if isinstance(exc, SitrepError) else EXIT_INTERNAL)
-    if isinstance(exc, ValidationFailed):
-        print_problems(exc.problems)
+    elif isinstance(exc, ValidationFailed):
+        echo_problems(exc.problems)
         click.secho(
             "Nothing was written. Fix the errors above and run the command again.",
             fg="red",
             err=True,
         )
-        sys.exit(exc.exit_code)
-    if isinstance(exc, SitrepError):
+    elif isinstance(exc, SitrepError):
         click.secho(redact(f"Error: {exc}", secrets), fg="red", err=True)
-        sys.exit(exc.exit_code)
-    click.secho(
-        redact(f"Internal error: {type(exc).__name__}: {exc}", secrets) + "\nRun again with "
-        "--debug for the "
-        "details, and report it with them.",
-        fg="red",
-        err=True,
-    )
-    sys.exit(EXIT_INTERNAL)
+    else:
+        click.secho(
+            redact(f"Internal error: {type(exc).__name__}: {exc}", secrets) + "\nThis is a bug "
+            "in sitrep: run again with --debug for the details, and report it with them.",
+            fg="red",
+            err=True,
+        )
+    sys.exit(exit_code(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The `sitrep` group: the one place where a command's exception becomes an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own (a usage error): its message and exit code
+        except Exception as exc:  # every other failure, sitrep's bugs included: said and mapped
+            fail(ctx.obj if isinstance(ctx.obj, Context) else Context(), exc)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--workspace",
     "-w",
@@ -199,30 +189,17 @@ def _terminated(signum: int, _frame: object) -> NoReturn:
 @click.pass_obj
 def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each, workers) -> None:
     """Build the report: load, validate, figures, HTML, PDF in output/DATE/."""
+    from sitrep.issue.summary import say_batch, say_built
     from sitrep.report import BuildOptions, build_report
 
     options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
     options.today = dt.date.today()  # the only reading of the clock: dates after it are typos
-    if each:
-        build_each(ctx, options, workers)
-        return
-    try:
-        result = build_report(options)
-    except Exception as exc:
-        fail(ctx, exc)
-    if result.problems:
-        print_problems(result.problems)
-    for warning in result.render_warnings:
-        click.secho(f"warning: renderer: {warning}", fg="yellow", err=True)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
-    how = "the latest date in the data" if result.date_was_chosen else "as asked"
-    kind = "unchanged since issued" if result.reused else ("draft" if draft else "built")
-    rev = f", revision {result.revision}" if result.revision else ""
-    click.echo(f"Report No. {result.number}{rev} for {result.date} ({how}), {kind}:", err=True)
-    click.echo(result.pdf)  # the first language's; the others follow, one per line
-    for other_pdf, _ in list(result.editions.values())[1:]:
-        click.echo(other_pdf)
+    if each:  # one report per province (sitrep.issue.batch)
+        from sitrep.issue.batch import build_each_province
+
+        say_batch(build_each_province(options, workers, progress_line()), say)
+    else:
+        say_built(build_report(options), draft, say)
 
 
 def progress_line():
@@ -238,28 +215,6 @@ def progress_line():
     return show
 
 
-def build_each(ctx: Context, options, workers: int | None) -> None:
-    """`build --each province`: one report per province (sitrep.issue.batch)."""
-    from sitrep.issue.batch import build_each_province
-
-    try:
-        batch = build_each_province(options, workers, progress_line())
-    except Exception as exc:
-        fail(ctx, exc)
-    if batch.problems:
-        print_problems(batch.problems)
-    for report in batch.reports:
-        for warning in report.render_warnings:
-            click.secho(f"warning: renderer: {report.name}: {warning}", fg="yellow", err=True)
-        click.echo(report.pdf)
-    reused = sum(r.reused for r in batch.reports)
-    click.echo(
-        f"Report No. {batch.number} for {batch.date}: {len(batch.reports)} province reports, "
-        f"{len(batch.reports) - reused} built, {reused} unchanged since issued.",
-        err=True,
-    )
-
-
 @main.command()
 @workspace_option
 @date_option
@@ -270,25 +225,15 @@ def build_each(ctx: Context, options, workers: int | None) -> None:
 def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     """Check the inputs; print every problem. Exit 1 on errors (or warnings with --strict)."""
     from sitrep.report import check_inputs
+    from sitrep.validate.problems import count_by_severity, problems_json
 
-    try:
-        checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today(), narrative=True)
-    except Exception as exc:
-        fail(ctx, exc)
-    problems = checked.problems
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = sum(p.severity == "warning" for p in problems)
+    checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today(), narrative=True)
     if fmt == "json":
-        summary = {
-            "errors": errors,
-            "warnings": warnings,
-            "notes": len(problems) - errors - warnings,
-            "problems": [p.as_dict() for p in problems],
-        }
-        click.echo(json.dumps(summary, indent=2, default=str))
+        click.echo(problems_json(checked.problems))
     else:
-        print_problems(problems, sys.stdout)
-    sys.exit(EXIT_PROBLEMS if errors or (strict and warnings) else 0)
+        echo_problems(checked.problems, sys.stdout)
+    counts = count_by_severity(checked.problems)
+    sys.exit(EXIT_PROBLEMS if counts.errors or (strict and counts.warnings) else 0)
 
 
 @main.command()
@@ -318,56 +263,18 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
     """Email the report to the partners (an outbox of .eml files unless SITREP_SMTP_URL is set)."""
     from sitrep.delivery.distribute import SendOptions, send_status
     from sitrep.delivery.distribute import send as send_report
+    from sitrep.delivery.summary import say_sent, say_status
 
-    try:
-        if status:
-            report, rows = send_status(ctx.workspace, day)
-            click.echo(
-                f"Situation Report No. {report.number} ({report.report_date}), "
-                f"revision {report.revision}: {len(rows)} recipient(s) in the ledger"
-            )
-            for row in rows:
-                error = f"  ({row.last_error})" if row.last_error else ""
-                language = f"  in {row.language}" if row.language else ""
-                click.echo(
-                    f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{language}{error}"
-                )
-            unknown = [r.recipient for r in rows if r.state in ("unknown", "sending")]
-            if unknown:
-                click.echo(
-                    f"{len(unknown)} recipient(s) may or may not have it: {', '.join(unknown)}. "
-                    "'sitrep send --resend-unknown' sends to them again."
-                )
-            return
-        progress = sys.stderr.isatty() and not os.environ.get("CI")
-        outcome = send_report(
-            SendOptions(
-                ctx.workspace, day, list(lists), inputs, skip_checks, progress, resend_unknown
-            )
-        )
-    except Exception as exc:
-        fail(ctx, exc)
-    summary = outcome.summary
-    click.echo(
-        f"Situation Report No. {outcome.report.number} ({outcome.report.report_date}) "
-        f"via {outcome.transport}:"
+    if status:
+        say_status(*send_status(ctx.workspace, day), say)
+        return
+    progress = sys.stderr.isatty() and not os.environ.get("CI")
+    options = SendOptions(
+        ctx.workspace, day, list(lists), inputs, skip_checks, progress, resend_unknown
     )
-    for line in summary.lines():
-        click.echo(f"  {line}")
-    for path in summary.files:
-        click.echo(f"  {path}")
-    if outcome.missing_languages:
-        click.echo(
-            f"  No report in {', '.join(outcome.missing_languages)}: partners asking for it got "
-            f"the {outcome.report.language} report."
-        )
-    if summary.unknown:
-        click.echo(
-            f"  Not confirmed: {len(summary.unknown)} recipient(s) may have been sent the report "
-            f"but the server did not confirm it: {', '.join(summary.unknown)}. They are not sent "
-            "to again; check with them, then 'sitrep send --resend-unknown' if needed."
-        )
-    sys.exit(0 if summary.ok else EXIT_PROBLEMS)
+    outcome = send_report(options)
+    say_sent(outcome, say)
+    sys.exit(0 if outcome.summary.ok else EXIT_PROBLEMS)
 
 
 @main.command()
@@ -387,31 +294,19 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
 @click.pass_obj
 def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
     """Serve the report as a web page that updates itself whenever a file is saved."""
-    import logging
+    from sitrep.preview import PreviewOptions, log_to_console, ready_lines, run_preview
 
-    from sitrep.preview import PreviewOptions, run_preview
-
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
-    log = logging.getLogger("sitrep.preview")
-    log.addHandler(handler)
-    log.setLevel(logging.DEBUG if ctx.debug else logging.INFO)
+    log_to_console(ctx.debug)
 
     def ready(running) -> None:
-        click.echo(f"Previewing {ctx.workspace.resolve()} at {running.url}", err=True)
-        click.echo(
-            "It updates when a table, the narrative, a template or sitrep.toml is saved.", err=True
-        )
-        click.echo("Press Ctrl+C to stop.", err=True)
+        for line in ready_lines(running):
+            click.echo(line, err=True)
         if open_browser:
             import webbrowser
 
             webbrowser.open(running.url)
 
-    try:
-        run_preview(PreviewOptions(ctx.workspace, day, inputs, host, port), ready)
-    except Exception as exc:
-        fail(ctx, exc)
+    run_preview(PreviewOptions(ctx.workspace, day, inputs, host, port), ready)
 
 
 @main.command()
@@ -421,19 +316,9 @@ def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
 def publish(ctx: Context, folder: Path | None) -> None:
     """Copy every issued report into FOLDER (or [publish] folder), with index.html and feed.xml."""
     from sitrep.issue.publish import publish as publish_reports
+    from sitrep.issue.summary import say_published
 
-    try:
-        result = publish_reports(ctx.workspace, folder)
-    except Exception as exc:
-        fail(ctx, exc)
-    for path in result.copied + result.pages:
-        click.echo(path)
-    click.echo(
-        f"Published {len(result.entries)} issued report(s) in {result.folder}: "
-        f"{len(result.copied)} file(s) copied, {result.unchanged} already there, "
-        f"{len(result.pages)} of index.html and feed.xml rewritten.",
-        err=True,
-    )
+    say_published(publish_reports(ctx.workspace, folder), say)
 
 
 @main.command()
@@ -443,22 +328,12 @@ def publish(ctx: Context, folder: Path | None) -> None:
 @click.pass_obj
 def places(ctx: Context, query: str, level: int | None) -> None:
     """Look a place up: P-code, level, parent and where its name comes from."""
-    from sitrep.geo.lookup import find_places, format_answer
+    from sitrep.geo.lookup import find_places, say_answer
 
     if not query and level is None:
         raise click.UsageError("give a place name or P-code, or --level N")
-    try:
-        answer = find_places(ctx.workspace, query, level)
-    except Exception as exc:
-        fail(ctx, exc)
-    for line in format_answer(answer):
-        click.echo(line)
-    g = answer.gazetteer
-    where = g.list_name or "the places table"
-    if not answer.matches:
-        click.echo(answer.message or f"no areas of admin level {level} in {where}", err=True)
+    if not say_answer(find_places(ctx.workspace, query, level), level, say):
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"{len(answer.matches)} found in {where}", err=True)
 
 
 @main.command()
@@ -481,11 +356,8 @@ def init(ctx: Context, directory: Path, country: str, crisis: str | None, langua
     """Create a new workspace in DIRECTORY: settings, a blank workbook, templates, narrative."""
     from sitrep.workspace.init import create_workspace
 
-    try:
-        # The first report is today's: the clock is read here, at the command line, only.
-        created = create_workspace(directory, country, dt.date.today(), crisis, language)
-    except Exception as exc:
-        fail(ctx, exc)
+    # The first report is today's: the clock is read here, at the command line, only.
+    created = create_workspace(directory, country, dt.date.today(), crisis, language)
     for path in created:
         click.echo(path)
     click.echo(f"Ready. Fill in {created[1]}, then run: sitrep -w {directory} build", err=True)

@@ -1,12 +1,21 @@
-"""Every exception sitrep raises on purpose. The CLI turns each into a message and an exit code."""
+"""Every exception sitrep raises on purpose, and the one map from an exception to an exit code.
+
+A `SitrepError` is a problem the user can fix (exit 1, its message says how); any other
+exception is a bug in sitrep (exit 2). `sitrep.cli` prints the message; `exit_code` decides.
+"""
 
 from __future__ import annotations
+
+from sitrep.validate.problems import Problem, count_by_severity
+
+EXIT_PROBLEMS = 1  # the inputs or the request are wrong: the message says how to fix them
+EXIT_INTERNAL = 2  # a bug in sitrep
 
 
 class SitrepError(Exception):
     """Base class: a problem the user can fix; its message says how."""
 
-    exit_code = 1
+    exit_code = EXIT_PROBLEMS
 
 
 class WorkspaceError(SitrepError):
@@ -24,11 +33,10 @@ class InputError(SitrepError):
 class ValidationFailed(SitrepError):
     """The inputs have errors; `problems` holds every one of them."""
 
-    def __init__(self, problems: list) -> None:  # list[Problem]; untyped to avoid an import cycle
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        errors = sum(1 for p in problems if p.severity == "error")
-        warnings = sum(1 for p in problems if p.severity == "warning")
-        super().__init__(f"{errors} errors, {warnings} warnings")
+        counts = count_by_severity(problems)
+        super().__init__(f"{counts.errors} errors, {counts.warnings} warnings")
 
 
 class NoDataError(SitrepError):
@@ -37,6 +45,14 @@ class NoDataError(SitrepError):
 
 class ReportExistsError(SitrepError):
     """A report already issued for this date would be overwritten by different content."""
+
+    revisable = False  # whether `--revise` (a revision of the issued report) would do
+
+
+class AlreadyIssued(ReportExistsError):
+    """The report of this date was issued from other inputs: `--revise` issues a correction."""
+
+    revisable = True
 
 
 class RenderError(SitrepError):
@@ -53,3 +69,8 @@ class PreviewError(SitrepError):
 
 class DiskFullError(SitrepError):
     """A write found the disk (or the user's quota) full; the message says how much and where."""
+
+
+def exit_code(exc: BaseException) -> int:
+    """The process's exit code for an exception that ended a command."""
+    return exc.exit_code if isinstance(exc, SitrepError) else EXIT_INTERNAL

@@ -175,7 +175,7 @@ def _report_emails(
     checked = check_inputs(config.workspace, result.date, inputs)
     gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
     emails: list[ReportEmail] = []
-    problems = [str(p) for p in checked.problems if p.severity == "error" or "stale" in p.message]
+    problems = [str(p) for p in checked.problems if p.severity == "error" or p.code == "stale"]
     for locale, (pdf, page) in edition_files(config, result).items():
         edition = edition_config(config, locale)
         email, more = _edition_email(edition, result, pdf, page, checked, gazetteer, settings)
@@ -266,7 +266,7 @@ def _edition_email(
     for match in PLACEHOLDER_RE.finditer(text):
         context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
         problems.append(f"leftover placeholder {match.group(0)!r} in {page.name}: ...{context}...")
-    problems += [str(p) for p in narrative_problems if "no narrative" in p.message]
+    problems += [str(p) for p in narrative_problems if p.code == "no-narrative"]
     return email, problems
 
 

@@ -149,7 +149,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
             conn.execute(_TOKENS)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
-    except BaseException:
+    except BaseException:  # any failure, Ctrl+C too: nothing half-written, then re-raised
         conn.execute("ROLLBACK")
         raise
 

@@ -49,7 +49,7 @@ def write_private(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException:  # any failure, Ctrl+C too: no temporary file left, then re-raised
         Path(tmp).unlink(missing_ok=True)
         raise
 

@@ -7,6 +7,7 @@ cell with the same text resolves to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,3 +64,15 @@ def format_answer(answer: PlacesAnswer) -> list[str]:
             f"{area.pcode:<12} admin {area.level}  {shown:<30} in {parent:<30} from {origin}"
         )
     return lines
+
+
+def say_answer(answer: PlacesAnswer, level: int | None, echo: Callable[..., None]) -> bool:
+    """`sitrep places`: the matches on stdout, how many (or why none) on stderr; found any?"""
+    for line in format_answer(answer):
+        echo(line)
+    where = answer.gazetteer.list_name or "the places table"
+    if not answer.matches:
+        echo(answer.message or f"no areas of admin level {level} in {where}", err=True)
+        return False
+    echo(f"{len(answer.matches)} found in {where}", err=True)
+    return True

@@ -62,13 +62,16 @@ class _Located:
 
     def __call__(
         self,
+        code: str,
         message: str,
         column: str | None = None,
         row: int | None = None,
         severity: str = "error",
         value: str | None = None,
     ) -> Problem:
-        return Problem(severity, self.name, self.file, self.sheet, row, column, value, message)  # type: ignore[arg-type]
+        return Problem(
+            severity, self.name, self.file, self.sheet, row, column, value, message, code=code
+        )  # type: ignore[arg-type]
 
 
 def load_table(
@@ -79,17 +82,23 @@ def load_table(
     problem = _Located(name, display_path(source.path, workspace), source.sheet)
     limits = limits or Limits()
     if escape := escape_message(source.path, workspace, problem.file):
-        return None, [problem(escape)]
+        return None, [problem("outside-workspace", escape)]
     if not source.path.is_file():
-        return None, [problem(f"file not found (set inputs.{name} in sitrep.toml)")]
+        return None, [
+            problem("file-not-found", f"file not found (set inputs.{name} in sitrep.toml)")
+        ]
     try:
         grid = read_grid(source, limits)
     except InputError as exc:
-        return None, [problem(f"cannot read the {name} table: {exc}")]
+        return None, [problem("unreadable", f"cannot read the {name} table: {exc}")]
     except (OSError, ValueError, UnicodeError) as exc:  # a reader's own failure, still located
-        return None, [problem(f"cannot read the {name} table: {exc}")]
+        return None, [problem("unreadable", f"cannot read the {name} table: {exc}")]
 
-    notes = [problem(grid.attrs["warning"], severity="warning")] if "warning" in grid.attrs else []
+    notes = (
+        [problem("read-warning", grid.attrs["warning"], severity="warning")]
+        if "warning" in grid.attrs
+        else []
+    )
     table, problems = _load_grid(name, grid, schema, problem, limits, country, source.sheet)
     return table, notes + problems
 
@@ -111,6 +120,7 @@ def _load_grid(
     tag_row = layout.first_data_row if layout.tags else None
     missing = [
         problem(
+            "required-column",
             f"required column missing: expected a header {column.name!r}"
             + (f" or the hashtag {column.hxl}" if column.hxl else "")
             + _aliases_hint(column.aliases),
@@ -162,7 +172,9 @@ def _too_long_cell(
         if len(over):
             what = f"a cell of {int(lengths.iloc[over[0]]):,} characters"
             message = exceeded(what, "max_cell_chars", limits.max_cell_chars, " characters")
-            return problem(message, headers.get(column, column), int(rows[over[0]]))
+            return problem(
+                "limit-exceeded", message, headers.get(column, column), int(rows[over[0]])
+            )
     return None
 
 
@@ -172,10 +184,15 @@ def _load_dtm(
     rows = np.arange(layout.first_data_row + 1, len(grid) + 1, dtype=np.int64)
     result = dtm.collapse(grid, layout, country, rows)
     if isinstance(result, str):
-        return None, [problem(f"cannot use this DTM export as the idps table: {result}")]
-    problems = [problem(note.removeprefix("note: "), severity="note") for note in result.notes]
+        return None, [
+            problem("dtm-unusable", f"cannot use this DTM export as the idps table: {result}")
+        ]
+    problems = [
+        problem("dtm-note", note.removeprefix("note: "), severity="note") for note in result.notes
+    ]
     problems += [
-        problem(message, header, row, value=value) for row, header, value, message in result.errors
+        problem("invalid-value", message, header, row, value=value)
+        for row, header, value, message in result.errors
     ]
     table = RawTable(
         problem.name, problem.file, problem.sheet, result.frame, result.rows, result.headers

@@ -193,36 +193,47 @@ def load_narrative(
                 None,
                 None,
                 f"no narrative for {day}: write the highlights and overview in {shown}",
+                code="no-narrative",
             )
         ]
     if escape := escape_message(path, workspace, shown):
-        raise ValidationFailed([_problem("error", shown, None, escape)])
+        raise ValidationFailed([_problem("outside-workspace", "error", shown, None, escape)])
     text, _, encoding_warning = decode_text(path.read_bytes())
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         message = f"line {line} holds a NUL character (\\x00): remove it, or save the file as text"
-        raise ValidationFailed([_problem("error", shown, None, message)])
+        raise ValidationFailed([_problem("nul-character", "error", shown, None, message)])
     if deep := _too_deep(text):
         line, depth = deep
         message = (
             f"line {line} is nested {depth} levels deep (lists or quotes); at most {MAX_NESTING} "
             "are allowed: indent less"
         )
-        raise ValidationFailed([_problem("error", shown, None, message)])
+        raise ValidationFailed([_problem("too-deep", "error", shown, None, message)])
     try:
         narrative, problems = _parse(
             text, shown, words or workspace_words(workspace, locale), locale
         )
     except RecursionError:  # a construct nested some other way: still a message, not a crash
         message = "the Markdown is nested too deeply to lay out: simplify lists, quotes and links"
-        raise ValidationFailed([_problem("error", shown, None, message)]) from None
+        raise ValidationFailed([_problem("too-deep", "error", shown, None, message)]) from None
     if encoding_warning:
-        problems.insert(0, _problem("warning", shown, None, encoding_warning))
+        problems.insert(0, _problem("encoding", "warning", shown, None, encoding_warning))
     return narrative, problems
 
 
-def _problem(severity: str, shown: str, column: str | None, message: str) -> Problem:
-    return Problem(severity, "narrative", shown, None, None, column, None, message)  # type: ignore[arg-type]
+def _problem(code: str, severity: str, shown: str, column: str | None, message: str) -> Problem:
+    return Problem(
+        severity,  # type: ignore[arg-type]
+        "narrative",
+        shown,
+        None,
+        None,
+        column,
+        None,
+        message,
+        code=code,
+    )
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
@@ -253,6 +264,7 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
             None,
             heading,
             f"unknown section heading (shown inside the overview); known headings: {known}",
+            code="unknown-heading",
         )
         for line, heading in unknown
     ]
@@ -274,6 +286,7 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
                 "Highlights",
                 None,
                 f"{len(bullets)} highlights; a report has 2 to 5",
+                code="highlights-count",
             )
         )
     narrative.sections = {k: _markdown_to_safe_html(v) for k, v in markdown_sections.items()}

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep.errors import ReportExistsError, ValidationFailed
+from sitrep.errors import AlreadyIssued, ReportExistsError, ValidationFailed
 from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint
 from sitrep.issue.record import (
@@ -247,7 +247,7 @@ def _write_report(
         and sha256_file(pdf) != sha256_bytes(outcome.pdf)
         and str(pdf.relative_to(config.output_dir)) in issued
     ):  # a PDF the record does not name was never issued (an interrupted batch): replaced
-        raise ReportExistsError(
+        raise AlreadyIssued(
             f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
             f"To issue it again, run: sitrep build --each province --date {day} --revise"
         )
@@ -365,7 +365,7 @@ def _build_all(
         kept = [e for e in record if e.date != day or (e.province, e.revision) not in entries]
         save_province_record(config.output_dir, kept + list(entries.values()))
     if conflicts:
-        raise ReportExistsError(
+        raise AlreadyIssued(
             f"the province reports for {shared.day} of {', '.join(conflicts)} were already "
             f"issued from different inputs; nothing was written for them.\n"
             f"To issue corrected versions, run: sitrep build --each province "

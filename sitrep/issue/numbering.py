@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep.errors import ConfigError, ReportExistsError
+from sitrep.errors import AlreadyIssued, ConfigError, ReportExistsError
 from sitrep.files import atomic_write, sha256_bytes, sha256_file
 from sitrep.issue.fingerprint import unchanged
 from sitrep.issue.record import (
@@ -63,7 +63,7 @@ def number_and_revision(
     if not issued or options.draft:
         return number, 0
     if not unchanged(issued, *fps) and not options.revise:
-        raise ReportExistsError(
+        raise AlreadyIssued(
             f"Situation Report No. {issued.number} for {day} was already issued from "
             f"different inputs ({config.output_dir / issued.pdf}). Nothing was written.\n"
             f"To issue a corrected version, run: sitrep build --date {day} --revise"
@@ -79,7 +79,7 @@ def check_replace(config: Config, day: dt.date, pdf: Path, data: bytes) -> list[
     if not pdf.is_file() or sha256_file(pdf) == sha256_bytes(data):
         return []
     if str(pdf.relative_to(config.output_dir)) in issued_files(load_record(config.output_dir)):
-        raise ReportExistsError(
+        raise AlreadyIssued(
             f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
             f"Nothing was written. To issue it again, run: sitrep build --date {day} --revise"
         )

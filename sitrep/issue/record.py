@@ -90,7 +90,7 @@ def issue_lock(output_dir: Path) -> Iterator[None]:
                 raise
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            except BaseException:
+            except BaseException:  # Ctrl+C while waiting too: the descriptor closed, re-raised
                 os.close(fd)
                 raise
         _held[path] = (fd, depth + 1)

@@ -14,7 +14,9 @@ import gc
 import hashlib
 import logging
 import os
+import pickle
 import sys
+import traceback
 import types
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from sitrep.pdf.attachments import DataFile
+
+
+SITREP_DIR = Path(__file__).resolve().parent.parent  # the sitrep package
 
 
 @dataclass
@@ -79,25 +84,35 @@ def html_to_pdf(
     """
     import weasyprint
 
+    fetcher, files = make_fetcher(roots), _attachments(attachments, created)
     collect = _Collect()
     loggers = [logging.getLogger("weasyprint"), LOG]
     for logger in loggers:
         logger.addHandler(collect)
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=ASSET_BASE, url_fetcher=make_fetcher(roots)
-        )
-        data = document.write_pdf(
-            pdf_identifier=identifier,
-            pdf_variant=variant,
-            attachments=_attachments(attachments, created),
-        )
-    except Exception as exc:  # WeasyPrint has no single error type
+        document = weasyprint.HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher)
+        data = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant, attachments=files)
+    except Exception as exc:  # WeasyPrint has no single error type: where it arose decides
+        if _raised_in_sitrep(exc):  # sitrep's code called back (the fetcher): sitrep's bug
+            raise
         raise RenderError(f"WeasyPrint could not lay out the report: {exc}") from exc
     finally:
         for logger in loggers:
             logger.removeHandler(collect)
     return PdfResult(data, collect.messages)
+
+
+def _raised_in_sitrep(exc: BaseException) -> bool:
+    """Whether sitrep's own code ran between WeasyPrint's call and the exception.
+
+    The traceback starts in `html_to_pdf`; what follows is WeasyPrint's (and its libraries'),
+    failing on the templates' HTML or CSS (the user's to fix), unless a frame is sitrep's."""
+    tb = exc.__traceback__.tb_next if exc.__traceback__ else None
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename).is_relative_to(SITREP_DIR):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def report_identifier(html: str) -> bytes:
@@ -160,15 +175,31 @@ def _serve(conn: Connection) -> None:
         job = conn.recv()
     except EOFError:  # the build stopped before its PDF stage
         return
+    reply: tuple
     try:
         reply = ("ok", build_pdf(*job))
-    except Exception as exc:  # sent back to be raised in the build
-        reply = ("error", exc if isinstance(exc, RenderError) else RenderError(str(exc)))
+    except RenderError as exc:  # the user's to fix: raised in the build as it is
+        reply = ("error", exc)
+    except Exception as exc:  # sitrep's bug: raised in the build, with this process's traceback
+        reply = ("bug", (_picklable(exc), traceback.format_exc()))
     conn.send(reply)
     conn.close()
     # Nothing here to clean up (no files, no buffers): end now, so that the build's wait for
     # this process is not WeasyPrint's interpreter teardown.
     os._exit(0)
+
+
+def _picklable(exc: Exception) -> Exception:
+    """`exc` if it can be sent to the build's process, else a RuntimeError saying what it was."""
+    try:
+        pickle.dumps(exc)
+    except Exception:  # pickling runs the exception's own code: it may raise anything
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+class HelperTraceback(Exception):
+    """The PDF helper process's traceback of a bug, chained to the bug raised in the build."""
 
 
 @contextmanager
@@ -258,6 +289,8 @@ class PdfProcess:
             else:
                 if status == "error":
                     raise value
+                if status == "bug":
+                    raise value[0] from HelperTraceback(value[1])
                 return value
             finally:
                 self.close()

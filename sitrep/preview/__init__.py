@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -119,3 +120,21 @@ def run_preview(options: PreviewOptions, ready: Callable[[Preview], None]) -> No
     with start_preview(options) as preview:
         ready(preview)
         preview.wait()
+
+
+def log_to_console(debug: bool) -> None:
+    """The preview's log (each render, each failure) on stderr, with the time of day."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("sitrep.preview")
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if debug else logging.INFO)
+
+
+def ready_lines(preview: Preview) -> list[str]:
+    """What `sitrep preview` says once the page can be opened."""
+    return [
+        f"Previewing {preview.options.workspace.resolve()} at {preview.url}",
+        "It updates when a table, the narrative, a template or sitrep.toml is saved.",
+        "Press Ctrl+C to stop.",
+    ]

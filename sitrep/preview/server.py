@@ -219,8 +219,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             problems = [problem_json(p) for p in exc.problems]
             self._json({"ok": False, "error": str(exc), "problems": problems})
             return
-        except ReportExistsError as exc:  # the page offers the revision the message suggests
-            revisable = "--revise" in str(exc) and not revise
+        except ReportExistsError as exc:  # the page offers the revision, when one would do
+            revisable = exc.revisable and not revise
             self._json({"ok": False, "error": str(exc), "problems": [], "revisable": revisable})
             return
         except SitrepError as exc:

@@ -7,9 +7,10 @@ See SECURITY.md.
 from __future__ import annotations
 
 import base64
+import os
 import traceback
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 REDACTED = "***"
 
@@ -33,6 +34,17 @@ def secret_forms(secret: str | None, username: str | None = None) -> set[str]:
         repr(secret)[1:-1],  # how it looks inside a repr()'d string or tuple
     }
     return {f for f in forms if f}
+
+
+def environment_secrets() -> set[str]:
+    """Every form of the SMTP password (SITREP_SMTP_PASSWORD, or inside SITREP_SMTP_URL)."""
+    forms = secret_forms(os.environ.get("SITREP_SMTP_PASSWORD"))
+    try:
+        url = urlsplit(os.environ.get("SITREP_SMTP_URL", ""))
+        forms |= secret_forms(url.password, url.username)
+    except ValueError:
+        pass  # a malformed URL is reported by the sender; its text is redacted anyway
+    return forms
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

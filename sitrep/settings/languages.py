@@ -82,6 +82,7 @@ def missing_narrative(config: Config, day: dt.date) -> Problem | None:
         None,
         f"the report is also made in {language_of(config.locale)!r} ([report] languages), "
         f"but has no narrative in it for {day}: write its highlights and overview in {shown}",
+        code="no-narrative",
     )
 
 

@@ -20,11 +20,11 @@ from sitrep.validate.table import Table
 READ_AS = "(dates are read day first: DD/MM/YYYY)"
 
 
-def _problem(severity: str, table: Table, i: int, column: str, message: str) -> Problem:
+def _problem(code: str, severity: str, table: Table, i: int, column: str, message: str) -> Problem:
     value = table.frame[column].iat[i]
     return Problem(
         severity, table.name, table.file, table.sheet, int(table.frame[ROW].iat[i]),
-        table.header(column), str(value), message,
+        table.header(column), str(value), message, code=code,
     )  # fmt: skip
 
 
@@ -52,13 +52,13 @@ def date_problems(tables: dict[str, Table], today: dt.date | None) -> list[Probl
                 for i in np.flatnonzero(days > today.toordinal())[:50]:
                     ahead = (table.frame[column].iat[i] - today).days
                     message = f"date after today ({today}): {ahead} days ahead; a typo? {READ_AS}"
-                    problems.append(_problem("error", table, i, column, message))
+                    problems.append(_problem("future-date", "error", table, i, column, message))
             for i in np.flatnonzero(_far(days))[:50]:
                 message = (
                     f"more than {FAR_DAYS} days from every other date of this column; "
                     f"a typo? {READ_AS}"
                 )
-                problems.append(_problem("warning", table, i, column, message))
+                problems.append(_problem("far-date", "warning", table, i, column, message))
     return problems
 
 
@@ -113,6 +113,7 @@ def freshness_warnings(
                             f"before the report date (more than report.stale_days = "
                             f"{stale_days}); confirm it and put the date in "
                             f"'{table.header('verified')}'",
+                            code="stale",
                         )
                     )  # fmt: skip
             continue
@@ -128,6 +129,7 @@ def freshness_warnings(
                     "warning", table.name, table.file, table.sheet, None, None, None,
                     f"stale: the newest row is dated {newest}, {age} days before the report "
                     f"date (more than report.stale_days = {stale_days})",
+                    code="stale",
                 )
             )  # fmt: skip
     return problems

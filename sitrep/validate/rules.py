@@ -70,7 +70,7 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         for column in ("families", "people"):  # a bad cell is reported already
             neither[report.bad.get(column, [])] = False
         message = "give the number of people or of families (or both)"
-        report.rows(np.flatnonzero(neither), "people", None, message)
+        report.rows("people-or-families", np.flatnonzero(neither), "people", None, message)
     if name == "blockades":
         _blockade_rules(frame, report)
     if name == "places":
@@ -79,12 +79,14 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         for column in ("pcode", "lat", "lon"):  # a bad cell is reported already
             neither[report.bad.get(column, [])] = False
         message = "give the place's P-code or its coordinates (lat and lon), or both"
-        report.rows(np.flatnonzero(neither), "pcode", None, message)
+        report.rows("pcode-or-coordinates", np.flatnonzero(neither), "pcode", None, message)
     if name == "routes":
         keys = frame[["route_id", "since"]].astype(str)
         dup = keys.duplicated(keep="first").to_numpy() & frame["since"].notna().to_numpy()
         message = "this route already has a status from this date"
-        report.rows(np.flatnonzero(dup), "since", frame["since"].to_numpy(), message)
+        report.rows(
+            "duplicate-status", np.flatnonzero(dup), "since", frame["since"].to_numpy(), message
+        )
 
 
 def _blockade_rules(frame: pd.DataFrame, report: Reporter) -> None:
@@ -93,14 +95,18 @@ def _blockade_rules(frame: pd.DataFrame, report: Reporter) -> None:
     ends = frame["end_date"].to_numpy(dtype=object)
     for position in np.flatnonzero(end < start):
         message = f"the end date is before the start date {frame['start_date'].iat[position]}"
-        report.rows(np.array([position]), "end_date", ends, message)
+        report.rows("end-before-start", np.array([position]), "end_date", ends, message)
     lifted = (status == "lifted") & np.isnan(end)
     report.rows(
-        np.flatnonzero(lifted), "end_date", None, "status is 'lifted': give the date it was lifted"
+        "lifted-without-end",
+        np.flatnonzero(lifted),
+        "end_date",
+        None,
+        "status is 'lifted': give the date it was lifted",
     )
     ongoing = (status == "ongoing") & ~np.isnan(end)
     message = "the blockade has an end date: status should be 'lifted'"
-    report.rows(np.flatnonzero(ongoing), "status", status, message, "warning")
+    report.rows("ongoing-with-end", np.flatnonzero(ongoing), "status", status, message, "warning")
 
 
 def people_estimate(frame: pd.DataFrame, household_size: int | None) -> np.ndarray:
@@ -113,11 +119,13 @@ def people_estimate(frame: pd.DataFrame, household_size: int | None) -> np.ndarr
 
 
 def _warning(
-    table: Table, row: int | None, column: str | None, value: object, message: str
+    code: str, table: Table, row: int | None, column: str | None, value: object, message: str
 ) -> Problem:
     shown = None if value is None else str(value)
     header = table.header(column) if column else None
-    return Problem("warning", table.name, table.file, table.sheet, row, header, shown, message)
+    return Problem(
+        "warning", table.name, table.file, table.sheet, row, header, shown, message, code=code
+    )
 
 
 def families_only_errors(table: Table) -> list[Problem]:
@@ -144,6 +152,7 @@ def families_only_errors(table: Table) -> list[Problem]:
             table.header("families"),
             str(int(families[i])),
             message,
+            code="families-without-people",
         )
         for i in np.flatnonzero(np.isnan(people) & ~np.isnan(families))
     ]
@@ -163,6 +172,7 @@ def household_warnings(table: Table, household_size: int | None) -> list[Problem
     far = (expected > 0) & ~np.isnan(ratio) & ((ratio < 0.5) | (ratio > 2))
     return [
         _warning(
+            "household-size",
             table,
             int(frame[ROW].iat[i]),
             "people",
@@ -215,6 +225,7 @@ def _jumps(
     jump &= (previous["n"] > 0) & consecutive
     return [
         _warning(
+            "jump",
             table,
             int(now["row"].iat[i]),
             column,

@@ -52,7 +52,7 @@ class Reporter:
     def __init__(self, raw: RawTable) -> None:
         self.raw = raw
         self.problems: list[Problem] = []
-        self.counts: dict[tuple[str | None, str, str], int] = {}
+        self.counts: dict[tuple[str, str | None, str, str], int] = {}
         self.bad: dict[str, np.ndarray] = {}  # column -> positions of rows with a bad cell
 
     def header(self, column: str | None) -> str | None:
@@ -60,13 +60,14 @@ class Reporter:
 
     def __call__(
         self,
+        code: str,
         row: int | None,
         column: str | None,
         value: object,
         message: str,
         severity: str = "error",
     ) -> None:
-        key = (column, message, severity)
+        key = (code, column, message, severity)
         self.counts[key] = self.counts.get(key, 0) + 1
         if self.counts[key] > MAX_PER_RULE:
             return
@@ -74,12 +75,21 @@ class Reporter:
         raw = self.raw
         self.problems.append(
             Problem(
-                severity, raw.name, raw.file, raw.sheet, row, self.header(column), shown, message
-            )  # type: ignore[arg-type]
+                severity,  # type: ignore[arg-type]
+                raw.name,
+                raw.file,
+                raw.sheet,
+                row,
+                self.header(column),
+                shown,
+                message,
+                code=code,
+            )
         )
 
     def rows(
         self,
+        code: str,
         positions: np.ndarray,
         column: str | None,
         values,
@@ -89,14 +99,14 @@ class Reporter:
         """Report `message` for the rows at `positions` (values: a per-row array or one value)."""
         for position in positions[: MAX_PER_RULE + 1]:
             value = values[position] if isinstance(values, np.ndarray | pd.Series) else values
-            self(int(self.raw.rows[position]), column, value, message, severity)
-        key = (column, message, severity)
+            self(code, int(self.raw.rows[position]), column, value, message, severity)
+        key = (code, column, message, severity)
         self.counts[key] = self.counts.get(key, 0) + max(0, len(positions) - MAX_PER_RULE - 1)
 
     def finish(self) -> list[Problem]:
         """The problems, plus one 'and N more' problem for each rule over the cap."""
         raw = self.raw
-        for (column, message, severity), count in self.counts.items():
+        for (code, column, message, severity), count in self.counts.items():
             if count > MAX_PER_RULE:
                 self.problems.append(
                     Problem(
@@ -108,6 +118,7 @@ class Reporter:
                         self.header(column),
                         None,
                         f"{count - MAX_PER_RULE:,} more rows like the above: {message}",
+                        code=code,
                     )
                 )
         return self.problems
@@ -122,18 +133,26 @@ def _validate_column(
     bad = parsed.error_rows()
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
     if len(nul):
-        report.rows(nul, column.name, cell_values, NUL_MESSAGE)  # shown escaped, by repr
+        report.rows(
+            "nul-character", nul, column.name, cell_values, NUL_MESSAGE
+        )  # shown escaped, by repr
         parsed.values[nul] = None
     report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
     by_message: dict[str, list[int]] = {}
     for position in np.setdiff1d(bad, nul):
         by_message.setdefault(parsed.error(position) or "", []).append(position)
     for message, positions in by_message.items():
-        report.rows(np.array(positions), column.name, cell_values, message)
+        report.rows("invalid-value", np.array(positions), column.name, cell_values, message)
     if column.not_blank:
         missing = parsed.mapped(lambda v: v is None, bool)
         missing[report.bad[column.name]] = False
-        report.rows(np.flatnonzero(missing), column.name, cell_values, "a value is required here")
+        report.rows(
+            "required-value",
+            np.flatnonzero(missing),
+            column.name,
+            cell_values,
+            "a value is required here",
+        )
     if column.kind == "date":
         _flag_ambiguous_dates(parsed, raw, column.name, report)
     if column.unique:
@@ -161,6 +180,7 @@ def _flag_ambiguous_dates(
     if slashed and all(parse.parse_date(parsed.uniques[i])[2] for i in slashed):
         position = int(np.flatnonzero(np.isin(parsed.codes, slashed))[0])
         report(
+            "ambiguous-date",
             int(raw.rows[position]),
             column,
             parsed.uniques[parsed.codes[position]],
@@ -180,6 +200,7 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
     for position in np.flatnonzero(duplicated)[: MAX_PER_RULE + 1]:
         first = first_row[keys.iat[position]]
         report(
+            "duplicate",
             int(raw.rows[position]),
             column,
             values[position],
@@ -286,6 +307,7 @@ def _places_gazetteer(
                     table.header("pcode"),
                     code,
                     message + ("" if foreign else "; the place is a site, not an admin area"),
+                    code="foreign-pcode" if foreign else "site-pcode",
                 )
             )
     return table, problems, workspace_gazetteer({"places": table}, gazetteer)
