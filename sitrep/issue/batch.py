@@ -15,10 +15,10 @@ a revision, with --revise.
 
 A province's rows are chosen by `sitrep.issue.subset`; each worker is `sitrep.issue.worker`.
 
-Work is shared, not repeated: the main process loads and validates the inputs once; each worker
-process (spawn-safe) receives the validated tables once, imports WeasyPrint and compiles the
-templates once, then computes figures, HTML and PDF for many provinces. The main process alone
-writes files and the record.
+Work is shared, not repeated: the main process loads and validates the inputs once (`prepare`,
+without the report-wide figures); each worker process (spawn-safe) receives the validated tables
+once, imports WeasyPrint and compiles the templates once, then computes figures, HTML and PDF for
+many provinces. The main process alone writes files and the record.
 
 Cache, two levels. (1) Nothing changed (inputs, templates, settings, sitrep's version: the same
 `fingerprint` as the main report's) and every province report of the date is intact: all are
