@@ -59,7 +59,8 @@ class BuildResult:
     # every language's (PDF, HTML edition) by language code ("fr"), the first language's
     # included, also for a report in one language (sitrep.settings.languages)
     editions: dict[str, tuple[Path, Path]] = field(default_factory=dict)
-    # what the report was made from (`send` writes its emails from it); None when reused
+    # what the report was made from (`send` writes its emails from it); None when the issued
+    # report was returned without loading anything
     prepared: Prepared | None = None
 
     def edition(self, language: str) -> tuple[Path, Path] | None:
@@ -260,7 +261,7 @@ def _run(
     # 1-3. load and validate every table; the figures and narrative in each language
     prepared = prepare(config, options.date, options.inputs, options.today, strict=options.strict)
     # the number, for good: the issue lock is taken here (never for a draft)
-    number, revision = _reserve(config, options, fps, held, notes, prepared.day)
+    number, revision = _reserve(config, options, fps, held, notes, prepared)
     # 4. HTML, in each language
     rendered = render(prepared, options, dirs, number, revision)
     # 5. PDF and HTML edition, in each language
@@ -275,16 +276,18 @@ def _reserve(
     fps: tuple[str, str],
     held: ExitStack,
     notes: list[str],
-    day: dt.date,
+    prepared: Prepared,
 ) -> tuple[int, int]:
     """The report's (number, revision), under the issue lock; _IssuedMeanwhile when another
     build issued it while this one waited for the lock."""
+    day = prepared.day
     if not options.draft:  # a draft is never numbered for good: no lock
         held.enter_context(issue_lock(config.output_dir))
         notes.extend(recover(config.output_dir))
         asked = replace(options, date=day)
         if reused := _reuse(config, asked, *fps):
             reused.date_was_chosen, reused.notes = options.date is None, notes
+            reused.prepared = prepared  # from the same inputs: what `send` needs
             raise _IssuedMeanwhile(reused)
     return number_and_revision(config, options, day, fps)
 
