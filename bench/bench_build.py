@@ -31,7 +31,7 @@ def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
     functions `build` and the batch's workers use, and the issued number; `_floor` checks that
     WeasyPrint on it gives the issued PDF byte for byte, so it cannot be another HTML.
     """
-    from sitrep.issue.batch import _shared
+    from sitrep.issue.batch import shared_state
     from sitrep.issue.record import load_province_record, load_record
     from sitrep.issue.worker import Worker
     from sitrep.report import BuildOptions, render_report
@@ -48,7 +48,7 @@ def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
         pages[output / issued.pdf] = render_report(config, options, dirs, numbering).html
     provinces = load_province_record(output)
     for day in sorted({e.day for e in provinces}):
-        shared, _ = _shared(BuildOptions(workspace, day), config, dirs, lambda: None)
+        shared, _ = shared_state(BuildOptions(workspace, day), config, dirs, lambda: None)
         worker = Worker(shared)
         for e in provinces:
             if e.day == day:

@@ -1,6 +1,8 @@
-"""The whole pipeline, in the order it runs: load -> validate -> figures -> HTML -> PDF -> write.
+"""The whole pipeline, in the order it runs: load -> validate -> figures -> HTML -> PDF -> record.
 
-`build_report` is what `sitrep build` calls; `check_inputs` is what `sitrep validate` calls.
+`build_report` is what `sitrep build` calls, and `_run` the build step by step. Steps 1-3 are
+`sitrep.pipeline.prepare`, which `build --each province`, `preview` and `send` start with too;
+`check_inputs` (steps 1-2) is what `sitrep validate` calls.
 """
 
 from __future__ import annotations
@@ -12,18 +14,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep.errors import NoDataError, ValidationFailed
 from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
 from sitrep.issue.fingerprint import files_fingerprint, unchanged
 from sitrep.issue.fingerprint import fingerprint as fingerprint  # re-exported: batch, preview
 from sitrep.issue.numbering import issue, number_and_revision
 from sitrep.issue.numbering import planned_number as planned_number  # re-exported: batch, preview
 from sitrep.issue.record import Issued, issue_lock, latest_issue, load_record, recover
+from sitrep.pipeline import Checked as Checked  # re-exported: sitrep validate and the tests
+from sitrep.pipeline import Prepared, prepare
+from sitrep.pipeline import check_inputs as check_inputs
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
-from sitrep.validate.problems import Problem, count_errors, count_warnings
+from sitrep.validate.problems import Problem
 
 if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
-    from sitrep.inputs.words import Words
     from sitrep.pdf.build import PdfProcess
     from sitrep.validate.table import Table
 
@@ -56,76 +59,15 @@ class BuildResult:
     # every language's (PDF, HTML edition) by language code ("fr"), the first language's
     # included, also for a report in one language (sitrep.settings.languages)
     editions: dict[str, tuple[Path, Path]] = field(default_factory=dict)
+    # what the report was made from (`send` writes its emails from it); None when the issued
+    # report was returned without loading anything
+    prepared: Prepared | None = None
 
     def edition(self, language: str) -> tuple[Path, Path] | None:
         """The (PDF, HTML) in `language` ('fr'), or None when the report is not made in it."""
         if not self.editions:
             return None
         return self.editions.get(language.replace("-", "_").split("_")[0].lower())
-
-
-@dataclass
-class Checked:
-    """What validation produced: typed tables and every problem."""
-
-    config: Config
-    tables: dict[str, Table]
-    problems: list[Problem]
-    date: dt.date | None
-
-
-def check_inputs(
-    workspace: Path,
-    day: dt.date | None = None,
-    inputs: dict[str, InputSource] | None = None,
-    today: dt.date | None = None,
-    *,
-    narrative: bool = False,
-) -> Checked:
-    """Load and validate every table; the problems, and the report date they imply.
-
-    `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
-    `narrative`: check the day's narrative too (`sitrep validate`; a build reads it later).
-    """
-    from sitrep.figures.compute import latest_data_date
-    from sitrep.geo.gazetteer import base_gazetteer
-    from sitrep.inputs.load import load_tables
-    from sitrep.inputs.words import workspace_words
-    from sitrep.validate.tables import freshness_warnings, validate_tables
-
-    config = load_config(workspace)
-    words = workspace_words(config.workspace, config.locale)
-    raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(
-        raw, base_gazetteer(config), config.household_size, today=today, words=words
-    )
-    problems += more
-    day = day or latest_data_date(tables)
-    if day and not count_errors(problems):
-        problems += freshness_warnings(tables, day, config.stale_days)
-    if narrative and day:
-        problems += _narrative_problems(config, day, words)
-    return Checked(config, tables, problems, day)
-
-
-def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
-    """The narrative's problems for `day` in every language, as `sitrep validate` lists them."""
-    from sitrep.inputs.narrative import load_narrative
-    from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
-
-    problems: list[Problem] = []
-    for locale in editions(config):
-        edition = edition_config(config, locale)
-        if locale != config.locale and (missing := missing_narrative(edition, day)):
-            problems.append(missing)
-            continue
-        try:
-            problems += load_narrative(
-                narrative_dir(edition, day), day, config.workspace, locale=locale, words=words
-            )[1]
-        except ValidationFailed as failed:  # a narrative that cannot be read at all
-            problems += failed.problems
-    return problems
 
 
 def report_name(
@@ -229,8 +171,9 @@ class Rendered:
     problems: list[Problem]  # warnings and notes (errors stop before anything is rendered)
     attachments: list  # the input rows used, as CSV files for the PDF
     tables: dict[str, Table]
+    prepared: Prepared
     # the report in each language of `[report] languages` after the first: (locale, HTML,
-    # attachments), from the same figures and under the same number
+    # attachments), from the same tables and under the same number
     translations: list[tuple[str, str, list]] = field(default_factory=list)
 
 
@@ -246,56 +189,52 @@ def render_report(
     date has no data. `numbering` gives the report's number: `build` reserves it for good,
     `preview` only looks it up.
     """
-    # 1-2. load and validate every table; stop on errors (or warnings with --strict)
-    checked = check_inputs(options.workspace, options.date, options.inputs, options.today)
-    if count_errors(checked.problems) or (options.strict and count_warnings(checked.problems)):
-        raise ValidationFailed(checked.problems)
-    day, data_latest = _report_date(checked.tables, options.date)
+    prepared = prepare(config, options.date, options.inputs, options.today, strict=options.strict)
+    return render(prepared, options, dirs, *numbering(prepared.day))
 
-    # 3. figures, and the narrative written for the day
-    from sitrep.figures.compute import compute_figures
-    from sitrep.geo.gazetteer import base_gazetteer
-    from sitrep.inputs.narrative import load_narrative
-    from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
-    from sitrep.validate.tables import workspace_gazetteer
 
-    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
-    figures = compute_figures(checked.tables, config, gazetteer, day)
-    narrative, narrative_problems = load_narrative(
-        narrative_dir(config, day), day, config.workspace, locale=config.locale
-    )
-    problems = checked.problems + narrative_problems
-    if options.strict and narrative_problems:
-        raise ValidationFailed(problems)
-    others = [edition_config(config, locale) for locale in editions(config)[1:]]
-    if missing := [p for c in others if (p := missing_narrative(c, day))]:
-        raise ValidationFailed(problems + missing)
-    number, revision = numbering(day)
-
-    # 4. HTML, in each language
+def render(
+    prepared: Prepared, options: BuildOptions, dirs: list[Path], number: int, revision: int
+) -> Rendered:
+    """Step 4: the report's HTML in each language, from what `prepare` made (left unchanged)."""
     from sitrep.render.context import report_context
     from sitrep.render.html import render_html
 
-    context = report_context(config, figures, narrative, checked.tables, number, revision, options)
-    html = render_html(context, dirs, config.locale)
-    rendered = Rendered(
-        html, day, data_latest, number, revision, problems, context["attachments"], checked.tables
-    )
-    for other in others:
-        # the same tables and figures; the place names, words and narrative of the language
-        words_gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(other))
-        other_figures = compute_figures(checked.tables, other, words_gazetteer, day)
-        other_narrative, other_problems = load_narrative(
-            narrative_dir(other, day), day, other.workspace, locale=other.locale
-        )
-        rendered.problems += other_problems
+    pages = []
+    for locale, config in prepared.editions.items():
         context = report_context(
-            other, other_figures, other_narrative, checked.tables, number, revision, options
+            config,
+            prepared.figures[locale],
+            prepared.narratives[locale],
+            prepared.tables,
+            number,
+            revision,
+            options,
         )
-        rendered.translations.append(
-            (other.locale, render_html(context, dirs, other.locale), context["attachments"])
-        )
-    return rendered
+        pages.append((locale, render_html(context, dirs, config.locale), context["attachments"]))
+    (_, html, attachments), *translations = pages
+    return Rendered(
+        html,
+        prepared.day,
+        prepared.data_latest,
+        number,
+        revision,
+        prepared.all_problems,
+        attachments,
+        prepared.tables,
+        prepared,
+        translations,
+    )
+
+
+@dataclass
+class LaidOut:
+    """One language's report, ready to be written: its PDF and HTML edition."""
+
+    config: Config  # the settings in its language
+    pdf: bytes
+    edition: bytes
+    warnings: list[str]
 
 
 def _build(
@@ -306,10 +245,10 @@ def _build(
     pdf_process: PdfProcess,
 ) -> BuildResult:
     with ExitStack() as held:  # the issue lock, from the number on
-        return _build_locked(config, options, dirs, fps, pdf_process, held)
+        return _run(config, options, dirs, fps, pdf_process, held)
 
 
-def _build_locked(
+def _run(
     config: Config,
     options: BuildOptions,
     dirs: list[Path],
@@ -317,53 +256,95 @@ def _build_locked(
     pdf_process: PdfProcess,
     held: ExitStack,
 ) -> BuildResult:
+    """The build, step by step; from the number on it holds the issue lock (in `held`)."""
+    notes: list[str] = []  # an interrupted build finished or redone
+    # 1-3. load and validate every table; the figures and narrative in each language
+    prepared = prepare(config, options.date, options.inputs, options.today, strict=options.strict)
+    # the number, for good: the issue lock is taken here (never for a draft)
+    number, revision = _reserve(config, options, fps, held, notes, prepared)
+    # 4. HTML, in each language
+    rendered = render(prepared, options, dirs, number, revision)
+    # 5. PDF and HTML edition, in each language
+    laid_out = _lay_out(rendered, dirs, pdf_process)
+    # 6. write atomically, recorded as pending first and as issued once the PDFs are in place
+    return _write(options, fps, rendered, laid_out, notes)
+
+
+def _reserve(
+    config: Config,
+    options: BuildOptions,
+    fps: tuple[str, str],
+    held: ExitStack,
+    notes: list[str],
+    prepared: Prepared,
+) -> tuple[int, int]:
+    """The report's (number, revision), under the issue lock; _IssuedMeanwhile when another
+    build issued it while this one waited for the lock."""
+    day = prepared.day
+    if not options.draft:  # a draft is never numbered for good: no lock
+        held.enter_context(issue_lock(config.output_dir))
+        notes.extend(recover(config.output_dir))
+        asked = replace(options, date=day)
+        if reused := _reuse(config, asked, *fps):
+            reused.date_was_chosen, reused.notes = options.date is None, notes
+            reused.prepared = prepared  # from the same inputs: what `send` needs
+            raise _IssuedMeanwhile(reused)
+    return number_and_revision(config, options, day, fps)
+
+
+def _lay_out(rendered: Rendered, dirs: list[Path], pdf_process: PdfProcess) -> list[LaidOut]:
+    """Every language's PDF and HTML edition, the first language's first.
+
+    WeasyPrint is heavy: imported only to build, by the helper process if there is one. While
+    the helper lays out the first language, this process lays out the others.
+    """
+    from sitrep.pdf.build import build_pdf
     from sitrep.render.edition import html_edition
 
-    notes: list[str] = []
-
-    def numbering(day: dt.date) -> tuple[int, int]:
-        if not options.draft:  # a draft is never numbered for good: no lock
-            held.enter_context(issue_lock(config.output_dir))
-            notes.extend(recover(config.output_dir))
-            asked = replace(options, date=day)
-            if reused := _reuse(config, asked, *fps):
-                reused.date_was_chosen, reused.notes = options.date is None, notes
-                raise _IssuedMeanwhile(reused)
-        return number_and_revision(config, options, day, fps)
-
-    # 1-4. the report as HTML, its number reserved for good
-    rendered = render_report(config, options, dirs, numbering)
-    day, number, revision = rendered.day, rendered.number, rendered.revision
-
-    # 5. PDF (WeasyPrint is heavy: imported only to build, by the helper process if there is one)
-    html = rendered.html
-    pdf_made = pdf_process.submit(html, dirs, config.pdf_variant, rendered.attachments, day)
-    # while the helper lays out the first language, this process lays out the others
-    from sitrep.pdf.build import build_pdf
-    from sitrep.settings.languages import edition_config, language_of
-
+    editions = list(rendered.prepared.editions.values())
+    config, day = editions[0], rendered.day
+    pdf_made = pdf_process.submit(
+        rendered.html, dirs, config.pdf_variant, rendered.attachments, day
+    )
     others = []
-    for locale, other_html, attachments in rendered.translations:
-        made = build_pdf(other_html, dirs, config.pdf_variant, attachments, day)
-        others.append((edition_config(config, locale), made, html_edition(other_html, dirs)))
-    edition = html_edition(html, dirs).encode("utf-8")  # while the PDF is laid out
-    result = pdf_made()
+    for c, (_, html, attachments) in zip(editions[1:], rendered.translations, strict=True):
+        made = build_pdf(html, dirs, config.pdf_variant, attachments, day)
+        page = html_edition(html, dirs).encode("utf-8")
+        others.append(LaidOut(c, made.data, page, made.warnings))
+    edition = html_edition(rendered.html, dirs).encode("utf-8")  # while the PDF is laid out
+    made = pdf_made()
+    return [LaidOut(config, made.data, edition, made.warnings), *others]
 
-    # 6. write atomically, recorded as pending first and as issued once the PDF is in place
-    def paths(c: Config) -> tuple[Path, Path]:
-        name = report_name(c, day, number, revision, options.draft)
-        folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
-        return folder / f"{name}.pdf", folder / f"{name}.html"
 
-    pdf, html_path = paths(config)
-    translations = [(*paths(c), made.data, page.encode("utf-8")) for c, made, page in others]
+def _write(
+    options: BuildOptions,
+    fps: tuple[str, str],
+    rendered: Rendered,
+    laid_out: list[LaidOut],
+    notes: list[str],
+) -> BuildResult:
+    """Write every language's files atomically; record the issue (never a draft's)."""
+    from sitrep.settings.languages import language_of
+
+    day, number, revision = rendered.day, rendered.number, rendered.revision
+    config = laid_out[0].config
+    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")
+    files = {}  # language -> (PDF, HTML edition)
+    for made in laid_out:
+        name = report_name(made.config, day, number, revision, options.draft)
+        files[language_of(made.config.locale)] = (folder / f"{name}.pdf", folder / f"{name}.html")
+    (pdf, html), *other_files = files.values()
+    translations = [
+        (*paths, made.pdf, made.edition)
+        for paths, made in zip(other_files, laid_out[1:], strict=True)
+    ]
     remove_stale_temporaries(config.output_dir / day.isoformat(), recursive=True)
     if options.draft:
-        for other_pdf, other_html_path, data, page in translations:
-            atomic_write(other_html_path, page)
+        for other_pdf, other_html, data, page in translations:
+            atomic_write(other_html, page)
             atomic_write(other_pdf, data)
-        atomic_write(html_path, edition)
-        atomic_write(pdf, result.data)
+        atomic_write(html, laid_out[0].edition)
+        atomic_write(pdf, laid_out[0].pdf)
     else:
 
         def relative(path: Path) -> str:
@@ -374,46 +355,28 @@ def _build_locked(
             number,
             revision,
             relative(pdf),
-            relative(html_path),
-            sha256_bytes(result.data),
+            relative(html),
+            sha256_bytes(laid_out[0].pdf),
             fps[1],
             rendered.data_latest.isoformat(),
             fps[0],
             {
-                language_of(c.locale): [relative(p), relative(h), sha256_bytes(data)]
-                for (c, _, _), (p, h, data, _) in zip(others, translations, strict=True)
+                language: [relative(p), relative(h), sha256_bytes(data)]
+                for language, (p, h, data, _) in zip(list(files)[1:], translations, strict=True)
             },
         )
-        notes += issue(config, issued, result.data, edition, translations)
-    editions = {language_of(config.locale): (pdf, html_path)}
-    for (c, _, _), (p, h, _, _) in zip(others, translations, strict=True):
-        editions[language_of(c.locale)] = (p, h)
+        notes += issue(config, issued, laid_out[0].pdf, laid_out[0].edition, translations)
     return BuildResult(
         pdf,
-        html_path,
+        html,
         day,
         number,
         revision,
         options.date is None,
         False,
         rendered.problems,
-        result.warnings + [w for _, made, _ in others for w in made.warnings],
+        [w for made in laid_out for w in made.warnings],
         notes,
-        editions,
+        files,
+        rendered.prepared,
     )
-
-
-def _report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.date, dt.date]:
-    """(the report date, the newest date in the data); NoDataError when there is nothing."""
-    from sitrep.figures.compute import data_date_range
-
-    first, last = data_date_range(tables)
-    if first is None or last is None:
-        raise NoDataError("the inputs have no dated rows: there is nothing to report")
-    day = asked or last
-    if not first <= day <= last:
-        raise NoDataError(
-            f"no data for {day}: the inputs cover {first} to {last}. "
-            f"Choose a date in that range with --date, or add rows dated {day}."
-        )
-    return day, last

@@ -14,7 +14,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sitrep.delivery.ledger import LedgerRow
 from sitrep.delivery.model import (
@@ -28,13 +27,10 @@ from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.files import sha256_file
-from sitrep.report import BuildOptions, BuildResult, build_report, check_inputs
+from sitrep.pipeline import Prepared, prepare
+from sitrep.report import BuildOptions, BuildResult, build_report
 from sitrep.settings.config import Config, InputSource, load_config
 from sitrep.settings.languages import editions
-
-if TYPE_CHECKING:
-    from sitrep.geo.gazetteer import Gazetteer
-    from sitrep.report import Checked
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
 PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
@@ -164,48 +160,37 @@ def edition_files(config: Config, result: BuildResult) -> dict[str, tuple[Path, 
 
 
 def _report_emails(
-    config: Config, result: BuildResult, inputs: dict[str, InputSource], settings: EmailSettings
-) -> tuple[list[ReportEmail], list[str], Checked]:
-    """One email per language (the first language first), the pre-send problems of their
-    reports, and the checked tables."""
-    from sitrep.geo.gazetteer import base_gazetteer
-    from sitrep.settings.languages import edition_config
-    from sitrep.validate.tables import workspace_gazetteer
-
-    checked = check_inputs(config.workspace, result.date, inputs)
-    gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(config))
+    config: Config, result: BuildResult, checked: Prepared, settings: EmailSettings
+) -> tuple[list[ReportEmail], list[str]]:
+    """One email per language (the first language first) and the pre-send problems of their
+    reports; `checked`: what the report was made from (its tables, figures and narratives)."""
     emails: list[ReportEmail] = []
     problems = [str(p) for p in checked.problems if p.severity == "error" or p.code == "stale"]
     for locale, (pdf, page) in edition_files(config, result).items():
-        edition = edition_config(config, locale)
-        email, more = _edition_email(edition, result, pdf, page, checked, gazetteer, settings)
+        email, more = _edition_email(locale, result, pdf, page, checked, settings)
         emails.append(email)
         problems += more
-    return emails, problems, checked
+    return emails, problems
 
 
 def _edition_email(
-    config: Config,
+    locale: str,
     result: BuildResult,
     pdf: Path,
     page: Path,
-    checked: Checked,
-    gazetteer: Gazetteer,
+    prepared: Prepared,
     settings: EmailSettings,
 ) -> tuple[ReportEmail, list[str]]:
-    """The email in `config`'s language and the problems of that language's report."""
-    from sitrep.figures.compute import compute_figures
-    from sitrep.inputs.narrative import load_narrative
+    """The email in `locale` and the problems of that language's report."""
     from sitrep.render import numerals
     from sitrep.render.html import change_text, headline_number, load_messages, make_translator
     from sitrep.settings.config import template_dirs
     from sitrep.settings.languages import narrative_dir
 
-    figures = compute_figures(checked.tables, config, gazetteer, result.date)
+    config, figures = prepared.editions[locale], prepared.figures[locale]
+    narrative = prepared.narratives[locale]
+    narrative_problems = prepared.narrative_problems[locale]
     folder = narrative_dir(config, result.date)
-    narrative, narrative_problems = load_narrative(
-        folder, result.date, config.workspace, locale=config.locale
-    )
     messages = load_messages(template_dirs(config.templates_dir), config.locale)
     t = make_translator(messages, config.locale, config.digits)
 
@@ -213,8 +198,8 @@ def _edition_email(
         return numerals.date(day, "d MMM", config.locale, t.numbering)
 
     contacts = []
-    if "contacts" in checked.tables:
-        for c in checked.tables["contacts"].frame.to_dict("records"):
+    if "contacts" in prepared.tables:
+        for c in prepared.tables["contacts"].frame.to_dict("records"):
             contacts.append(
                 ContactLine(
                     c["name"], c.get("title") or "", c.get("organisation") or "", c["email"]
@@ -276,7 +261,12 @@ def send(options: SendOptions) -> SendOutcome:
     config = load_config(options.workspace)
     settings = email_settings(config)
     result = build_report(BuildOptions(options.workspace, options.date, options.inputs))
-    reports, problems, checked = _report_emails(config, result, options.inputs, settings)
+    # the emails come from what the build made the report from; a report reused as issued
+    # (nothing was loaded) is prepared here, in the languages it has files in
+    prepared = result.prepared or prepare(
+        config, result.date, options.inputs, locales=list(edition_files(config, result))
+    )
+    reports, problems = _report_emails(config, result, prepared, settings)
     report = reports[0]
     if problems and not options.skip_checks:
         raise NotFitToSend(
@@ -284,11 +274,11 @@ def send(options: SendOptions) -> SendOutcome:
             + "\n  ".join(problems)
             + "\nFix these and build again, or send anyway with --skip-checks."
         )
-    if "partners" not in checked.tables:
+    if "partners" not in prepared.tables:
         raise ConfigError(
             "no distribution list: set inputs.partners in sitrep.toml or pass --input partners=PATH"
         )
-    records = checked.tables["partners"].frame.to_dict("records")
+    records = prepared.tables["partners"].frame.to_dict("records")
     recipients = select_recipients(partners_from_records(records), options.lists or None)
     outbox = outbox_dir(config, result)
     if settings.smtp is None:

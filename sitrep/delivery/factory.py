@@ -22,11 +22,11 @@ from email.parser import BytesParser
 from email.policy import EmailPolicy
 
 from sitrep.delivery.message import (
-    _to_header,
-    _uses_link,
     build_message,
     message_id,
     per_recipient_unsubscribe,
+    to_header,
+    uses_link,
 )
 from sitrep.delivery.model import EmailSettings, Partner, ReportEmail, unsubscribe_fields
 
@@ -48,7 +48,7 @@ class _Template:
         return b"".join(
             (
                 self.before_to,
-                _folded(self.policy, "To", _to_header(partner)),
+                _folded(self.policy, "To", to_header(partner)),
                 self.between,
                 _folded(
                     self.policy, "Message-ID", message_id(report, partner.email, settings.from_addr)
@@ -117,7 +117,7 @@ class MessageFactory:
         """The serialised message for `partner`, every line ending in `linesep`."""
         if per_recipient_unsubscribe(self.settings):
             return self._per_recipient(partner, linesep)
-        key = (_uses_link(self.report, partner), linesep)
+        key = (uses_link(self.report, partner), linesep)
         template = self._templates.get(key)
         if template is None:
             template = self._templates[key] = self._template(partner, linesep)
@@ -128,7 +128,7 @@ class MessageFactory:
         serialised whole, except the PDF. Its base64 (a good part of the work) is made once;
         each message carries a random marker in its place, swapped for it after serialising.
         Still about 10 ms a message with a 100 KB PDF, against under 1 ms for a shared link."""
-        if _uses_link(self.report, partner):
+        if uses_link(self.report, partner):
             return _flatten(self.build(partner), linesep)
         if self._marker is None:
             pdf = self.report.pdf_path.read_bytes()

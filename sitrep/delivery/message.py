@@ -81,8 +81,11 @@ def _figure_text(w: Wording, caption: str, value: str, change: str) -> str:
     return w("figure_change", figure=figure, change=change) if change else figure
 
 
-def _uses_link(report: ReportEmail, partner: Partner) -> bool:
-    # A partner who asked for a link gets the attachment when nothing is published.
+def uses_link(report: ReportEmail, partner: Partner) -> bool:
+    """Whether `partner` gets the report as a link (else attached).
+
+    A partner who asked for a link gets the attachment when nothing is published.
+    """
     return partner.format == "link" and bool(report.report_url)
 
 
@@ -134,7 +137,7 @@ def text_body(
         lines += ["", w("key_figures")]
         lines += [f"- {_figure_text(w, f.caption, f.value, f.change)}" for f in report.key_figures]
     lines.append("")
-    if _uses_link(report, partner):
+    if uses_link(report, partner):
         lines.append(w("link", url=report.report_url))
     else:
         lines.append(w("attached", file=report.pdf_path.name, size=w.size(size)))
@@ -212,7 +215,7 @@ def html_body(
         )
         heading = e(w("key_figures_heading"))
         parts.append(f'<h2 style="font-size: 1.1em;">{heading}</h2><ul>{items}</ul>')
-    if _uses_link(report, partner):
+    if uses_link(report, partner):
         url = e(report.report_url or "")
         parts.append(f'<p><a href="{url}">{e(w("link_label"))}</a></p>')
     else:
@@ -262,7 +265,7 @@ def build_message(
         if bad := unsafe_character(text):
             # The partners table is validated before this; a NUL must never reach a header.
             raise ValueError(f"partner {partner.email!r}: {bad} in {text!r}")
-    link = _uses_link(report, partner)
+    link = uses_link(report, partner)
     if link:
         pdf, size = b"", report.pdf_path.stat().st_size
     elif attachment is not None:
@@ -273,7 +276,7 @@ def build_message(
     msg = EmailMessage()
     msg["Subject"] = subject_line(report)
     msg["From"] = settings.from_addr
-    msg["To"] = _to_header(partner)
+    msg["To"] = to_header(partner)
     if settings.reply_to:
         msg["Reply-To"] = settings.reply_to
     # A naive datetime is taken as UTC rather than the machine's zone, so output is reproducible.
@@ -304,7 +307,8 @@ def build_message(
     return msg
 
 
-def _to_header(partner: Partner) -> str:
+def to_header(partner: Partner) -> str:
+    """The To header for `partner`: "Name <address>", or the address alone."""
     if partner.name:
         username, _, domain = partner.email.strip().rpartition("@")
         return str(Address(display_name=partner.name, username=username, domain=domain))

@@ -15,10 +15,10 @@ a revision, with --revise.
 
 A province's rows are chosen by `sitrep.issue.subset`; each worker is `sitrep.issue.worker`.
 
-Work is shared, not repeated: the main process loads and validates the inputs once; each worker
-process (spawn-safe) receives the validated tables once, imports WeasyPrint and compiles the
-templates once, then computes figures, HTML and PDF for many provinces. The main process alone
-writes files and the record.
+Work is shared, not repeated: the main process loads and validates the inputs once (`prepare`,
+without the report-wide figures); each worker process (spawn-safe) receives the validated tables
+once, imports WeasyPrint and compiles the templates once, then computes figures, HTML and PDF for
+many provinces. The main process alone writes files and the record.
 
 Cache, two levels. (1) Nothing changed (inputs, templates, settings, sitrep's version: the same
 `fingerprint` as the main report's) and every province report of the date is intact: all are
@@ -40,9 +40,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sitrep.errors import AlreadyIssued, ReportExistsError, ValidationFailed
+from sitrep.errors import AlreadyIssued, ReportExistsError
 from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint
 from sitrep.issue.record import (
@@ -68,14 +67,12 @@ from sitrep.issue.worker import (
     ready,
     warm_up,
 )
+from sitrep.pipeline import prepare
 from sitrep.report import BuildOptions, planned_number, report_name
 from sitrep.settings.config import Config, load_config, slugify, template_dirs
-from sitrep.validate.problems import Problem, count_errors
+from sitrep.validate.problems import Problem
 
 Progress = Callable[[int, int, str], None]  # (reports done, reports in all, the last one's name)
-
-if TYPE_CHECKING:
-    pass
 
 # --- results -------------------------------------------------------------------------------------
 
@@ -168,33 +165,27 @@ def _number(config: Config, options: BuildOptions, day: dt.date) -> int:
     return number
 
 
-def _shared(
+def shared_state(
     options: BuildOptions, config: Config, dirs: list[Path], lock: Callable[[], None]
-) -> tuple[Shared, list]:
-    """Load and validate once; the shared state, and the problems to show.
+) -> tuple[Shared, list[Problem]]:
+    """Load and validate once (`prepare`, without report-wide figures: each province has its
+    own); the state every worker shares, and the problems to show.
 
     `lock` takes the issue lock, once the inputs are valid and before the number is read.
     """
-    from sitrep.inputs.narrative import load_narrative
-    from sitrep.report import _report_date, check_inputs
-
-    checked = check_inputs(options.workspace, options.date, options.inputs, options.today)
-    if count_errors(checked.problems) or (options.strict and checked.problems):
-        raise ValidationFailed(checked.problems)
-    day, data_latest = _report_date(checked.tables, options.date)
-    narrative, narrative_problems = load_narrative(
-        config.narrative_dir, day, config.workspace, locale=config.locale
+    prepared = prepare(
+        config,
+        options.date,
+        options.inputs,
+        options.today,
+        strict=options.strict,
+        locales=[config.locale],  # a province report is in the report's own language
+        figures=False,
     )
-    problems = checked.problems + narrative_problems
-    if options.strict and narrative_problems:
-        raise ValidationFailed(problems)
     lock()
-    number = _number(config, options, day)
-    assets = _assets_sha256(dirs)
-    shared = Shared(
-        config, options, checked.tables, narrative, day, data_latest, number, dirs, assets
-    )
-    return shared, problems
+    number = _number(config, options, prepared.day)
+    shared = Shared(prepared, options, number, dirs, _assets_sha256(dirs))
+    return shared, prepared.all_problems
 
 
 def _start_pool(workers: int) -> ProcessPoolExecutor:
@@ -308,7 +299,7 @@ def build_each_province(
                 recover(config.output_dir)
 
         try:
-            shared, problems = _shared(options, config, dirs, lock)
+            shared, problems = shared_state(options, config, dirs, lock)
             return _build_all(shared, problems, (files_fp, fp), pool, progress)
         finally:
             if pool is not None:

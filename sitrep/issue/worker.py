@@ -1,10 +1,9 @@
 """One worker of `build --each province`: province reports from tables validated once.
 
 `sitrep.issue.batch` runs the batch; each of its worker processes (spawn-safe) receives `Shared`
-once,
-as a pickle file, keeps one `Worker` for it, imports WeasyPrint and compiles the templates once,
-then builds the province reports it is given (`Job` in, `Outcome` out). Workers write nothing:
-the main process alone writes files and the record.
+(what `sitrep.pipeline.prepare` made, once) as a pickle file, keeps one `Worker` for it, imports
+WeasyPrint and compiles the templates once, then builds the province reports it is given (`Job`
+in, `Outcome` out). Workers write nothing: the main process alone writes files and the record.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 from sitrep.files import sha256_bytes, sha256_file
 from sitrep.issue.record import Issued, ProvinceIssued
 from sitrep.issue.subset import ProvinceSplit, place_pcodes
+from sitrep.pipeline import Prepared
 from sitrep.report import BuildOptions
 from sitrep.settings.config import Config, level_words
 
@@ -32,15 +32,31 @@ if TYPE_CHECKING:
 class Shared:
     """What every province report needs; sent once to each worker process."""
 
-    config: Config
+    prepared: Prepared  # the tables and the narrative, in the report's own language
     options: BuildOptions
-    tables: dict[str, Table]
-    narrative: Narrative
-    day: dt.date  # the report date
-    data_latest: dt.date  # the newest date in the data
     number: int
     dirs: list[Path]
     assets_sha256: str  # every template file: the HTML alone does not name the fonts' bytes
+
+    @property
+    def config(self) -> Config:
+        return self.prepared.config
+
+    @property
+    def tables(self) -> dict[str, Table]:
+        return self.prepared.tables
+
+    @property
+    def narrative(self) -> Narrative:
+        return self.prepared.narratives[self.config.locale]
+
+    @property
+    def day(self) -> dt.date:  # the report date
+        return self.prepared.day
+
+    @property
+    def data_latest(self) -> dt.date:  # the newest date in the data
+        return self.prepared.data_latest
 
 
 @dataclass

@@ -6,6 +6,7 @@ from the figures, the narrative and the checked tables; `attachments` is for the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sitrep import __version__
@@ -56,13 +57,18 @@ def report_context(
             if used_routes.get(r["route_id"]) == r["since"]:
                 vias[r["route_id"]] = r["via"]
     the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries, rtl)
+    # The map's places and the contacts are sources too: the templates see them among the
+    # figures' sources, in a copy. Rendering never changes the figures it is given.
+    sources = list(figures.sources)
     if the_map.places:
         frame = tables["places"].frame
         rows = {p.row for p in the_map.places}
-        figures.sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
+        sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
     contacts = tables["contacts"].frame.to_dict("records") if "contacts" in tables else []
     if contacts:
-        figures.sources += source_uses(tables["contacts"], tables["contacts"].frame, None)
+        sources += source_uses(tables["contacts"], tables["contacts"].frame, None)
+    if len(sources) > len(figures.sources):
+        figures = replace(figures, sources=sources)
     attachments = []
     if config.attach_data:
         for name in sorted({s.table for s in figures.sources} - NEVER_ATTACHED):

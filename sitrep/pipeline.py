@@ -1,0 +1,206 @@
+"""Steps 1-3 of every run that makes a report: load -> validate -> figures, and the narrative.
+
+`prepare` is how `sitrep build`, `build --each province`, `sitrep preview` and `sitrep send`
+start, once per run: its `Prepared` holds the validated tables and, in each language of the
+report, the figures and the narrative. `check_inputs` (steps 1-2 alone) is `sitrep validate`.
+Nothing here renders or writes; rendering reads a `Prepared` and never changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitrep.errors import NoDataError, ValidationFailed
+from sitrep.settings.config import Config, InputSource, load_config
+from sitrep.validate.problems import Problem, count_errors, count_warnings
+
+if TYPE_CHECKING:  # the stages import pandas: only a run that makes a report pays
+    from sitrep.figures.compute import Figures
+    from sitrep.inputs.narrative import Narrative
+    from sitrep.inputs.words import Words
+    from sitrep.validate.tables import Table
+
+
+@dataclass
+class Checked:
+    """What validation produced: typed tables and every problem."""
+
+    config: Config
+    tables: dict[str, Table]
+    problems: list[Problem]
+    date: dt.date | None
+
+
+@dataclass
+class Prepared:
+    """What a report is made from, in each of its languages: steps 1-3, done once per run.
+
+    The dictionaries are keyed by locale, the report's own (first) language first.
+    """
+
+    config: Config  # the first language's settings
+    tables: dict[str, Table]
+    problems: list[Problem]  # the tables' warnings and notes (errors stop before this is made)
+    day: dt.date  # the report date
+    data_latest: dt.date  # the newest date in the data
+    editions: dict[str, Config]  # the settings in each language (`languages.edition_config`)
+    narratives: dict[str, Narrative]
+    narrative_problems: dict[str, list[Problem]]
+    figures: dict[str, Figures]  # empty when prepared without (each area computes its own)
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        """The tables' problems, then each language's narrative's."""
+        return self.problems + [p for each in self.narrative_problems.values() for p in each]
+
+
+def check_inputs(
+    workspace: Path,
+    day: dt.date | None = None,
+    inputs: dict[str, InputSource] | None = None,
+    today: dt.date | None = None,
+    *,
+    narrative: bool = False,
+) -> Checked:
+    """Load and validate every table; the problems, and the report date they imply.
+
+    `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
+    `narrative`: check the day's narrative too (`sitrep validate`; a build reads it later).
+    """
+    from sitrep.inputs.words import workspace_words
+
+    config = load_config(workspace)
+    words = workspace_words(config.workspace, config.locale)
+    checked = _check(config, day, inputs, today, words)
+    if narrative and checked.date:
+        checked.problems += _narrative_problems(config, checked.date, words)
+    return checked
+
+
+def _check(
+    config: Config,
+    day: dt.date | None,
+    inputs: dict[str, InputSource] | None,
+    today: dt.date | None,
+    words: Words,
+) -> Checked:
+    """Steps 1-2: every table loaded and validated, and checked for freshness when valid."""
+    from sitrep.figures.compute import latest_data_date
+    from sitrep.geo.gazetteer import base_gazetteer
+    from sitrep.inputs.load import load_tables
+    from sitrep.validate.tables import freshness_warnings, validate_tables
+
+    raw, problems = load_tables(config, inputs)
+    tables, more = validate_tables(
+        raw, base_gazetteer(config), config.household_size, today=today, words=words
+    )
+    problems += more
+    day = day or latest_data_date(tables)
+    if day and not count_errors(problems):
+        problems += freshness_warnings(tables, day, config.stale_days)
+    return Checked(config, tables, problems, day)
+
+
+def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
+    """The narrative's problems for `day` in every language, as `sitrep validate` lists them."""
+    from sitrep.inputs.narrative import load_narrative
+    from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
+
+    problems: list[Problem] = []
+    for locale in editions(config):
+        edition = edition_config(config, locale)
+        if locale != config.locale and (missing := missing_narrative(edition, day)):
+            problems.append(missing)
+            continue
+        try:
+            problems += load_narrative(
+                narrative_dir(edition, day), day, config.workspace, locale=locale, words=words
+            )[1]
+        except ValidationFailed as failed:  # a narrative that cannot be read at all
+            problems += failed.problems
+    return problems
+
+
+def report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.date, dt.date]:
+    """(the report date, the newest date in the data); NoDataError when there is nothing."""
+    from sitrep.figures.compute import data_date_range
+
+    first, last = data_date_range(tables)
+    if first is None or last is None:
+        raise NoDataError("the inputs have no dated rows: there is nothing to report")
+    day = asked or last
+    if not first <= day <= last:
+        raise NoDataError(
+            f"no data for {day}: the inputs cover {first} to {last}. "
+            f"Choose a date in that range with --date, or add rows dated {day}."
+        )
+    return day, last
+
+
+def prepare(
+    config: Config,
+    day: dt.date | None,
+    inputs: dict[str, InputSource] | None = None,
+    today: dt.date | None = None,
+    *,
+    strict: bool = False,
+    locales: Sequence[str] | None = None,
+    figures: bool = True,
+) -> Prepared:
+    """Steps 1-3 for the report of `day` (None: the latest date in the data).
+
+    Raises ValidationFailed on errors (or on warnings with `strict`, the narrative's included)
+    and when a language after the first has no narrative; NoDataError when `day` has no data.
+    `locales`: the languages to prepare, the first one's included (default: every language of
+    `[report] languages`). `figures` False: the tables and narratives only (the per-area batch,
+    whose workers compute each area's figures).
+    """
+    from sitrep.figures.compute import compute_figures
+    from sitrep.geo.gazetteer import base_gazetteer
+    from sitrep.inputs.narrative import load_narrative
+    from sitrep.inputs.words import workspace_words
+    from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
+    from sitrep.validate.tables import workspace_gazetteer
+
+    # 1-2. load and validate every table; stop on errors (or warnings with strict)
+    words = workspace_words(config.workspace, config.locale)
+    checked = _check(config, day, inputs, today, words)
+    if count_errors(checked.problems) or (strict and count_warnings(checked.problems)):
+        raise ValidationFailed(checked.problems)
+    day, data_latest = report_date(checked.tables, day)
+
+    # 3. the narrative written for the day in each language, then the figures in each
+    configs = {locale: edition_config(config, locale) for locale in locales or editions(config)}
+    first, *others = configs.values()
+    narrative, problems = load_narrative(
+        narrative_dir(first, day), day, first.workspace, locale=first.locale
+    )
+    if strict and problems:
+        raise ValidationFailed(checked.problems + problems)
+    if missing := [p for c in others if (p := missing_narrative(c, day))]:
+        raise ValidationFailed(checked.problems + problems + missing)
+    narratives, narrative_problems = {first.locale: narrative}, {first.locale: problems}
+    for other in others:
+        narratives[other.locale], narrative_problems[other.locale] = load_narrative(
+            narrative_dir(other, day), day, other.workspace, locale=other.locale
+        )
+    computed = {}
+    if figures:  # the same tables in each language; its place names (the gazetteer's)
+        for locale, c in configs.items():
+            gazetteer = workspace_gazetteer(checked.tables, base_gazetteer(c))
+            computed[locale] = compute_figures(checked.tables, c, gazetteer, day)
+    return Prepared(
+        config,
+        checked.tables,
+        checked.problems,
+        day,
+        data_latest,
+        configs,
+        narratives,
+        narrative_problems,
+        computed,
+    )
