@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,15 +11,9 @@ import pytest
 from sitrep.figures.compute import compute_figures, next_report_date, previous_report_date
 from sitrep.settings.config import Config
 from sitrep.validate.tables import ROW, Table
-from tests.geo_helpers import afg_gazetteer
+from tests.geo_helpers import CONFIG, afg_gazetteer
 
 D = dt.date
-CONFIG = Config(
-    workspace=Path("/nonexistent"), country="Afghanistan", crisis="Test", slug="test",
-    issuing_office="Office", household_size=7, period_start=D(2021, 8, 15),
-    first_report=D(2021, 8, 15), cadence_days=1, first_number=1, locale="en", page_size="A4",
-    illustrative=False, stale_days=3, inputs={}, narrative_dir=Path("/nonexistent"),
-)  # fmt: skip
 
 
 def table(name: str, rows: list[dict]) -> Table:

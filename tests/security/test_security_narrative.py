@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from sitrep.inputs.narrative import ALLOWED_TAGS, _markdown_to_safe_html, _plain, load_narrative
 from sitrep.safety.links import is_allowed_link
+from tests.conftest import FIXTURES
 
-HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+HOSTILE = FIXTURES / "hostile"
 SUBSTITUTES = {
     "@CANARY_URL@": "http://127.0.0.1:9/canary",
     "@CANARY_HOST@": "127.0.0.1:9",

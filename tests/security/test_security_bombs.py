@@ -25,6 +25,7 @@ from sitrep.inputs.load import load_table
 from sitrep.inputs.readers import find_sheet
 from sitrep.settings.config import InputSource
 from tests import bombs
+from tests.conftest import ROOT
 
 ADDRESS_SPACE = 4 * 1024**3
 SOFFICE = shutil.which("soffice")
@@ -153,7 +154,7 @@ def test_small_chunks_measure_the_same(tmp_path: Path, monkeypatch) -> None:
     """A reference split across the stream's pieces, or past what earlier pieces saw, counts."""
     from sitrep.inputs import extent
 
-    sample = Path(__file__).resolve().parent.parent / "inputs" / "sample-data.xlsx"
+    sample = ROOT / "inputs" / "sample-data.xlsx"
     out_of_order = bombs.inline_row(1, ["a"]) + '<row r="900"><c r="B900"><v>1</v></c></row>'
     out_of_order += "".join(bombs.inline_row(r, ["x", "y"]) for r in range(2, 40))
     out_of_order += '<row r="41"><c r="A41"><v>1</v></c><c r="ZZ41"><v>2</v></c></row>'

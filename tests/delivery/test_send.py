@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import email
-import os
 import shutil
-import subprocess
-import sys
 from email import policy
 from pathlib import Path
 
 import pytest
 
-from tests.smtp_server import SmtpTestServer, certificate
+from tests.conftest import ROOT
+from tests.smtp_server import SUBJECT, SmtpTestServer, certificate, run_sitrep
 
 ACTIVE = {"fsc@example.org", "logs@example.org", "protection@example.org",
           "baghlan.forum@example.org", "panjshir.team@example.org"}  # fmt: skip
-SUBJECT = ("Afghanistan: North-east (Panjshir, Andarab, Salang) - Situation Report No. 10 "
-           "(as of 24 August 2021)")  # fmt: skip
 
 
 @pytest.fixture
@@ -28,17 +24,11 @@ def issued(workspace: Path, built_sample) -> Path:
     return workspace
 
 
-def sitrep(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_")}
-    return subprocess.run([sys.executable, "-m", "sitrep", "-w", str(workspace), *args],
-                          capture_output=True, text=True, env={**clean, **env})  # fmt: skip
-
-
 def test_without_smtp_the_outbox_gets_one_eml_per_partner(issued: Path):
     old_layout = issued / "output/2021-08-24/outbox/fsc@example.org.eml"  # an older sitrep's
     old_layout.parent.mkdir(parents=True)
     old_layout.write_bytes(b"Subject: an earlier issue\n\n")
-    run = sitrep(issued, "send")
+    run = run_sitrep(issued, "send")
     assert not old_layout.exists()
     assert run.returncode == 0, run.stderr
     outbox = issued / "output/2021-08-24/outbox/no10-r0"  # one folder per issue and revision
@@ -52,7 +42,7 @@ def test_without_smtp_the_outbox_gets_one_eml_per_partner(issued: Path):
         assert [p.get_content() for p in message.iter_attachments()] == [pdf]
         (logo,) = [p for p in message.walk() if p.get_content_maintype() == "image"]
         own = issued / "templates/logo.svg"  # the workspace's, else sitrep's default
-        default = Path(__file__).parents[1] / "sitrep/templates/logo.svg"
+        default = ROOT / "sitrep/templates/logo.svg"
         assert logo.get_content() == (own if own.exists() else default).read_bytes()
         assert f"cid:{logo['Content-ID'].strip('<>')}" in message.get_body(("html",)).get_content()
     assert "outbox" in run.stdout and "5 written" in run.stdout
@@ -60,7 +50,7 @@ def test_without_smtp_the_outbox_gets_one_eml_per_partner(issued: Path):
 
 def test_smtp_delivers_once_per_partner_and_a_rerun_sends_nothing(issued: Path):
     with SmtpTestServer() as server:
-        run = sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        run = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
         assert run.returncode == 0, run.stderr
         assert sorted(server.handler.recipients()) == sorted(ACTIVE)
         pdf = next((issued / "output/2021-08-24").glob("*.pdf")).read_bytes()
@@ -68,10 +58,10 @@ def test_smtp_delivers_once_per_partner_and_a_rerun_sends_nothing(issued: Path):
             (attachment,) = received.message.iter_attachments()
             assert attachment.get_content() == pdf
             assert received.message["Subject"] == SUBJECT
-        again = sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        again = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
         assert again.returncode == 0 and "5 already sent" in again.stdout
         assert len(server.handler.received) == 5
-    status = sitrep(issued, "send", "--status")
+    status = run_sitrep(issued, "send", "--status")
     assert status.returncode == 0
     assert status.stdout.count(" sent ") == 5 and "fsc@example.org" in status.stdout
 
@@ -88,25 +78,25 @@ def test_unknown_recipients_are_named_never_resent_unless_asked(issued: Path):
         handler.fault(protection, "451")  # after the dot: definite, retried
         handler.rcpt_always[baghlan] = "550 5.1.1 no such user"
         handler.fault(panjshir, "drop_before_data")  # nothing sent: retried
-        first = sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        first = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
         assert first.returncode == 1, first.stderr
         assert handler.copies() == {fsc: 1, logs: 1, protection: 1, panjshir: 1}
         assert "2 sent, 2 unknown, 1 failed permanent" in first.stdout
         assert f"{fsc}: unknown: may have been delivered" in first.stdout
         assert "Not confirmed: 2 recipient(s)" in first.stdout and f"{logs}" in first.stdout
 
-        again = sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        again = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
         assert again.returncode == 1 and handler.copies()[fsc] == 1 and handler.copies()[logs] == 1
         assert "2 already sent, 2 unknown, 1 failed permanent" in again.stdout
 
-        status = sitrep(issued, "send", "--status")
+        status = run_sitrep(issued, "send", "--status")
         assert status.returncode == 0
         assert f"unknown           {fsc}" in status.stdout
         assert f"may or may not have it: {fsc}, {logs}" in status.stdout
         assert "--resend-unknown" in status.stdout
 
         del handler.rcpt_always[baghlan]
-        asked = sitrep(issued, "send", "--resend-unknown", SITREP_SMTP_URL=server.url())
+        asked = run_sitrep(issued, "send", "--resend-unknown", SITREP_SMTP_URL=server.url())
         assert asked.returncode == 0, asked.stdout + asked.stderr
         assert handler.copies() == {fsc: 2, logs: 2, protection: 1, panjshir: 1, baghlan: 1}
     ledger = issued / "send-ledger.sqlite"
@@ -115,11 +105,11 @@ def test_unknown_recipients_are_named_never_resent_unless_asked(issued: Path):
 
 def test_a_list_selects_its_members_once(issued: Path):
     with SmtpTestServer() as server:
-        run = sitrep(issued, "send", "--list", "baghlan", "--list", "cluster-leads",
+        run = run_sitrep(issued, "send", "--list", "baghlan", "--list", "cluster-leads",
                      SITREP_SMTP_URL=server.url())  # fmt: skip
         assert run.returncode == 0, run.stderr
         assert sorted(server.handler.recipients()) == sorted(ACTIVE - {"panjshir.team@example.org"})
-    unknown = sitrep(issued, "send", "--list", "nobody")
+    unknown = run_sitrep(issued, "send", "--list", "nobody")
     assert unknown.returncode == 1 and "nobody" in unknown.stderr
 
 
@@ -127,7 +117,7 @@ def test_starttls_and_auth_with_the_password_from_the_environment(issued: Path):
     password = "s3cret-Pa55-word"
     with SmtpTestServer(tls="starttls", require_starttls=True, auth=("imo", password),
                         auth_required=True) as server:  # fmt: skip
-        run = sitrep(
+        run = run_sitrep(
             issued,
             "--debug",
             "send",
@@ -141,7 +131,7 @@ def test_starttls_and_auth_with_the_password_from_the_environment(issued: Path):
     for ledger in issued.glob("send-ledger.sqlite*"):  # as if never sent: it must log in
         ledger.unlink()
     with SmtpTestServer(tls="starttls", auth=("imo", password), auth_required=True) as server:
-        wrong = sitrep(
+        wrong = run_sitrep(
             issued,
             "send",
             SITREP_SMTP_URL=server.url("smtp", user="imo"),
@@ -163,18 +153,18 @@ def test_starttls_and_auth_with_the_password_from_the_environment(issued: Path):
 def test_the_pre_send_check_refuses_placeholders_unless_skipped(workspace, text, problem):
     narrative = workspace / "inputs/narrative/2021-08-24.md"
     narrative.write_text(narrative.read_text() + f"\n{text}\n")
-    refused = sitrep(workspace, "send")
+    refused = run_sitrep(workspace, "send")
     assert refused.returncode == 1
     assert "not fit to send" in refused.stderr and problem in refused.stderr
     assert not (workspace / "output/2021-08-24/outbox").exists()
-    sent = sitrep(workspace, "send", "--skip-checks")
+    sent = run_sitrep(workspace, "send", "--skip-checks")
     assert sent.returncode == 0, sent.stderr
 
 
 def test_the_pre_send_check_refuses_a_report_without_highlights(workspace: Path):
     narrative = workspace / "inputs/narrative/2021-08-24.md"
     narrative.write_text(narrative.read_text().replace("# Highlights", "# Notes"))
-    refused = sitrep(workspace, "send")
+    refused = run_sitrep(workspace, "send")
     assert refused.returncode == 1 and "Highlights section is empty" in refused.stderr
 
 
@@ -186,7 +176,7 @@ def test_validate_refuses_unsafe_characters_in_partners_with_the_row(workspace: 
         "Dup,dup\u200b@example.org,NGO,WASH\n"
         "Cy\u2060,cy@example.org,NGO,WASH\n".encode()
     )
-    run = sitrep(workspace, "validate", "--input", f"partners={workspace / 'p.csv'}")
+    run = run_sitrep(workspace, "validate", "--input", f"partners={workspace / 'p.csv'}")
     assert run.returncode == 1
     lines = run.stdout.splitlines()
     assert any('row 3, column "name"' in line for line in lines), run.stdout

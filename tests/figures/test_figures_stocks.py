@@ -18,8 +18,7 @@ from sitrep.settings.config import DEFAULT_TEMPLATES
 from sitrep.settings.figures import FigureSettings
 from sitrep.validate.rules import jump_warnings
 from sitrep.validate.tables import ROW, Table
-from tests.geo_helpers import afg_gazetteer
-from tests.test_figures import CONFIG
+from tests.geo_helpers import CONFIG, afg_gazetteer
 
 D = dt.date
 REPORT = D(2025, 7, 15)

@@ -10,10 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
-
 from sitrep.files import sha256_file
 from sitrep.issue.record import RECORD_NAME, Issued, load_record, record_issue
+from tests.conftest import ROOT
 
 SITREP = [sys.executable, "-m", "sitrep"]
 ENTRIES_EACH = 150

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from sitrep.delivery.send import ledger_report
+from tests.conftest import ROOT
 from tests.smtp_server import SmtpTestServer, sample_partners, sample_report
 
-ROOT = Path(__file__).resolve().parents[1]
 COUNT, VICTIM = 6, "p004@partners.example.org"
 
 # The sender, as the CLI would run it, in its own process so the test can kill it. KILL_AT

@@ -28,7 +28,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory):
     """A workspace with two dates issued and a revision of the later one."""
     import datetime as dt
 
-    from conftest import copy_workspace
+    from tests.conftest import copy_workspace
 
     ws = copy_workspace(tmp_path_factory.mktemp("publish") / "ws")
     first = build_report(BuildOptions(ws, dt.date.fromisoformat("2021-08-23")))

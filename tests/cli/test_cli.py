@@ -12,8 +12,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from sitrep.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -31,13 +31,13 @@ from pathlib import Path
 
 import markupsafe
 import pytest
-from conftest import copy_workspace
 from pypdf import PdfReader
 
 from sitrep.safety.formulas import FORMULA_TRIGGERS, QUOTE_PREFIX
 from sitrep.safety.links import is_allowed_link
+from tests.conftest import FIXTURES, ROOT, copy_workspace
 
-HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+HOSTILE = FIXTURES / "hostile"
 SECRET = "canary-secret-5e1f0c2b"  # the canary file's content
 HTTP_PAYLOAD = "canary-http-payload-91d3"  # what the canary server would serve
 REPORT_DAY = "2021-08-24"
@@ -193,7 +193,7 @@ def hostile(canary, tmp_path_factory) -> Hostile:
     write_narrative(ws / "inputs" / "narrative" / f"{REPORT_DAY}.md", narrative)
     stylesheet = ws / "templates" / "style.css"
     if not stylesheet.is_file():
-        shutil.copy2(Path(__file__).parent.parent / "sitrep/templates/style.css", stylesheet)
+        shutil.copy2(ROOT / "sitrep/templates/style.css", stylesheet)
     hostile_theme(stylesheet, server, secret)
 
     result = build_report(BuildOptions(workspace=ws, force=True))

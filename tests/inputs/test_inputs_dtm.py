@@ -6,14 +6,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from conftest import copy_workspace
-
 from sitrep.inputs.load import load_tables
 from sitrep.settings.config import InputSource, load_config
 from sitrep.validate.tables import validate_tables
+from tests.conftest import FIXTURES, copy_workspace
 from tests.geo_helpers import afg_gazetteer
 
-FIXTURE = Path(__file__).parent / "fixtures" / "inputs" / "dtm-afg-idps.csv"
+FIXTURE = FIXTURES / "inputs" / "dtm-afg-idps.csv"
 
 
 def idps_from(workspace: Path, path: Path):

@@ -1,7 +1,7 @@
 """The rebuild cache: the fingerprint names everything a report is made from, and only an
 unchanged, intact issued report is reused. (Speed is measured by `make bench`, not here.)
 
-Who receives the report is not what it is made from: tests/test_issue_distribution.py."""
+Who receives the report is not what it is made from: tests/issue/test_issue_distribution.py."""
 
 from __future__ import annotations
 

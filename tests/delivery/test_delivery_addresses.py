@@ -22,8 +22,7 @@ from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import send_report
 from sitrep.errors import SitrepError
-from tests.smtp_server import SmtpTestServer, sample_report
-from tests.test_delivery_fastpath import _assert_same_message
+from tests.smtp_server import SmtpTestServer, assert_same_message, sample_report
 
 NOW = datetime(2021, 8, 24, 9, 30, tzinfo=UTC)
 SETTINGS = EmailSettings(from_addr="ocha@example.org", backoff_seconds=0.001)
@@ -188,7 +187,7 @@ def test_the_per_recipient_fast_path_gives_what_build_message_gives(tmp_path):
     for partner in (_partner("a@example.org"), _partner("b@example.org", "Bea"), linker):
         raw = factory.as_bytes(partner, "\n")
         plain = build_message(report, partner, settings, NOW).as_bytes()
-        _assert_same_message(raw, plain)  # byte for byte, boundaries aside; the PDF too
+        assert_same_message(raw, plain)  # byte for byte, boundaries aside; the PDF too
         assert partner.email in _parse(raw)["List-Unsubscribe"]
 
 

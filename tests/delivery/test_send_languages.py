@@ -21,10 +21,16 @@ from sitrep.delivery.model import EmailSettings, Partner
 from sitrep.delivery.recipients import partner_language
 from sitrep.delivery.send import report_key, send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
-from tests.smtp_server import SmtpTestServer, sample_partners, sample_report
-from tests.test_send import SUBJECT, sitrep
+from tests.conftest import ROOT
+from tests.smtp_server import (
+    SUBJECT,
+    SmtpTestServer,
+    run_sitrep,
+    sample_partners,
+    sample_report,
+)
 
-CATALOGUES = Path(__file__).parents[1] / "sitrep/templates/i18n"
+CATALOGUES = ROOT / "sitrep/templates/i18n"
 DAY = "2021-08-24"
 NOW = datetime(2021, 8, 24, 9, 30, tzinfo=UTC)
 FRENCH_SUBJECT = (
@@ -98,7 +104,7 @@ def bodies(message) -> tuple[str, str]:
 def test_a_french_report_is_emailed_in_french(workspace: Path):
     ws = french_workspace(workspace)
     with SmtpTestServer() as server:
-        run = sitrep(ws, "send", SITREP_SMTP_URL=server.url())
+        run = run_sitrep(ws, "send", SITREP_SMTP_URL=server.url())
         assert run.returncode == 0, run.stderr
         assert len(server.handler.received) == 5
         words = english_words()
@@ -121,7 +127,7 @@ def test_a_french_report_is_emailed_in_french(workspace: Path):
             for body in (text, html, message["Subject"]):
                 leaked = [w for w in words if w in body]
                 assert not leaked, leaked
-    status = sitrep(ws, "send", "--status")
+    status = run_sitrep(ws, "send", "--status")
     assert status.returncode == 0
     assert status.stdout.count(" sent ") == 5 and status.stdout.count("in fr") == 5
 
@@ -138,7 +144,7 @@ def test_each_partner_gets_the_report_in_their_language(workspace: Path, built_s
             "panjshir.team@example.org": "",  # blank: the first
         },
     )
-    built = sitrep(ws, "build")
+    built = run_sitrep(ws, "build")
     assert built.returncode == 0, built.stderr
     french_pdf = next((ws / "output" / DAY).glob("*no10.pdf"))
     english_pdf = french_pdf.with_name(french_pdf.stem + "_en.pdf")
@@ -150,7 +156,7 @@ def test_each_partner_gets_the_report_in_their_language(workspace: Path, built_s
         shutil.copy2(sample.html, english_pdf.with_suffix(".html"))
     english = {"fsc@example.org", "logs@example.org"}
     with SmtpTestServer() as server:
-        run = sitrep(ws, "send", SITREP_SMTP_URL=server.url())
+        run = run_sitrep(ws, "send", SITREP_SMTP_URL=server.url())
         assert run.returncode == 0, run.stderr
         assert len(server.handler.received) == 5
         for received in server.handler.received:
@@ -172,13 +178,13 @@ def test_each_partner_gets_the_report_in_their_language(workspace: Path, built_s
                 assert "- Les routes vers la vallée restent fermées" in text
                 assert pdf.get_filename() == french_pdf.name
                 assert pdf.get_content() == french_pdf.read_bytes()
-        status = sitrep(ws, "send", "--status")
+        status = run_sitrep(ws, "send", "--status")
         lines = {line.split()[1]: line for line in status.stdout.splitlines()[1:]}
         assert all("in en" in lines[a] for a in english), status.stdout
         assert "in fr" in lines["protection@example.org"]
         # A partner who changes language is not sent the report again, in either language.
         set_languages(ws, {"fsc@example.org": "fr"})
-        again = sitrep(ws, "send", SITREP_SMTP_URL=server.url())
+        again = run_sitrep(ws, "send", SITREP_SMTP_URL=server.url())
         assert again.returncode == 0 and "5 already sent" in again.stdout, again.stdout
         assert "(2 in en, 3 in fr)" in run.stdout or "(3 in fr, 2 in en)" in run.stdout
         assert len(server.handler.received) == 5

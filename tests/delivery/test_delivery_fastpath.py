@@ -6,10 +6,8 @@ import dataclasses
 import io
 import smtplib
 from datetime import UTC, datetime
-from email import policy
 from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.parser import BytesParser
 
 import pytest
 from hypothesis import given
@@ -21,7 +19,14 @@ from sitrep.delivery.model import EmailSettings, Partner
 from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.send import send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url, quote_periods
-from tests.smtp_server import SmtpTestServer, minimal_pdf, sample_partners, sample_report
+from tests.smtp_server import (
+    SmtpTestServer,
+    assert_same_message,
+    minimal_pdf,
+    parse_message,
+    sample_partners,
+    sample_report,
+)
 
 NOW = datetime(2021, 8, 24, 9, 30, tzinfo=UTC)
 SETTINGS = EmailSettings(
@@ -46,34 +51,6 @@ def _flatten(message: EmailMessage, linesep: str) -> bytes:
     return out.getvalue()
 
 
-def _parse(raw: bytes) -> EmailMessage:
-    return BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[return-value]
-
-
-def _same_boundaries(raw: bytes) -> bytes:
-    """The message with its random MIME boundaries renamed in order: B0, B1, ..."""
-    boundaries = [p.get_boundary() for p in _parse(raw).walk() if p.is_multipart()]
-    for number, boundary in enumerate(boundaries):
-        raw = raw.replace(boundary.encode(), b"B%d" % number)
-    return raw
-
-
-def _assert_same_message(fast: bytes, plain: bytes) -> None:
-    a, b = _parse(fast), _parse(plain)
-    assert a.items() != [] and [(k, str(v)) for k, v in a.items() if k != "Content-Type"] == [
-        (k, str(v)) for k, v in b.items() if k != "Content-Type"
-    ]
-    assert [p.get_content_type() for p in a.walk()] == [p.get_content_type() for p in b.walk()]
-    leaves = [(p, q) for p, q in zip(a.walk(), b.walk(), strict=True) if not p.is_multipart()]
-    for p, q in leaves:
-        assert p.items() == q.items() and p.get_content() == q.get_content()
-    assert [p.get_content() for p in a.iter_attachments()] == [
-        p.get_content() for p in b.iter_attachments()
-    ]
-    # Stronger still: byte for byte the same, once the random boundaries are given one name.
-    assert _same_boundaries(fast) == _same_boundaries(plain)
-
-
 @pytest.mark.parametrize("partners", [ATTACH, LINK], ids=["attach", "link"])
 @pytest.mark.parametrize("linesep", ["\r\n", "\n"], ids=["smtp", "outbox"])
 def test_fast_path_builds_the_same_message_as_build_message(tmp_path, partners, linesep):
@@ -82,9 +59,9 @@ def test_fast_path_builds_the_same_message_as_build_message(tmp_path, partners, 
     for partner in partners:  # the first partner makes the template; the others reuse it
         fast = factory.as_bytes(partner, linesep)
         plain = _flatten(build_message(report, partner, SETTINGS, NOW), linesep)
-        _assert_same_message(fast, plain)
-        message = _parse(fast)
-        assert message["Message-ID"] == _parse(plain)["Message-ID"]
+        assert_same_message(fast, plain)
+        message = parse_message(fast)
+        assert message["Message-ID"] == parse_message(plain)["Message-ID"]
         if partner.format == "attach":
             (attachment,) = message.iter_attachments()
             assert attachment.get_content() == minimal_pdf()
@@ -107,7 +84,7 @@ def test_fast_path_matches_for_other_reports_and_settings(tmp_path, changes, set
     factory = MessageFactory(report, settings, NOW)
     for partner in [*ATTACH[:2], *LINK[:2]]:
         plain = _flatten(build_message(report, partner, settings, NOW), "\r\n")
-        _assert_same_message(factory.as_bytes(partner), plain)
+        assert_same_message(factory.as_bytes(partner), plain)
 
 
 def test_pdf_is_encoded_once_per_format(tmp_path, monkeypatch):
@@ -160,7 +137,7 @@ def test_over_smtp_the_wire_has_crlf_and_dot_stuffing_and_the_same_message(tmp_p
             text = received.message.get_body(("plain",)).get_content()
             assert text.splitlines()[0] == ".Dotland: North-east"
             plain = _flatten(build_message(report, partner, SETTINGS, NOW), "\r\n")
-            _assert_same_message(received.raw, plain)
+            assert_same_message(received.raw, plain)
 
 
 def test_outbox_files_are_what_as_bytes_wrote_and_parse_back(tmp_path):
@@ -182,4 +159,4 @@ def test_outbox_files_are_what_as_bytes_wrote_and_parse_back(tmp_path):
         unsent, raw = path.read_bytes().split(b"\n", 1)
         assert unsent == b"X-Unsent: 1"  # Outlook and Thunderbird open it ready to send
         assert b"\r" not in raw  # local line ends, as message.as_bytes() writes them
-        _assert_same_message(raw, build_message(report, partner, SETTINGS, NOW).as_bytes())
+        assert_same_message(raw, build_message(report, partner, SETTINGS, NOW).as_bytes())

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import copy_workspace, pdf_text
 from pypdf import PdfReader
 
 from sitrep.errors import ReportExistsError
 from sitrep.report import BuildOptions, build_report
+from tests.conftest import copy_workspace, pdf_text
 
 
 def test_sample_builds_the_latest_date_with_its_number(built_sample):

@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_workspace
 
 from sitrep.files import sha256_file
 from sitrep.issue.record import RECORD_NAME, load_record
+from tests.conftest import ROOT, copy_workspace
 
 # Runs `sitrep` in a process that kills itself with SIGKILL at the Nth rename into the
 # workspace's output/ (just before it, when the temporary file is written and flushed, or just

@@ -3,14 +3,12 @@ with plain pandas (not with sitrep's readers)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from sitrep.geo.gazetteer import UnknownCountry, country_gazetteer, resolve_country
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "sitrep" / "data"
 SHARED = ROOT.parent / "shared" / "data"  # the published files, where the workplace has them
 COUNTRIES = ["AFG", "HTI", "TCD", "COD", "SDN", "UKR", "DZA", "TJK", "SOM"]

@@ -79,7 +79,7 @@ def test_the_target_never_shows_the_password():
 @pytest.fixture(scope="module")
 def send_workspace(tmp_path_factory) -> Path:
     """One workspace for the CLI runs: the first builds the report, the next reuse it."""
-    from conftest import copy_workspace
+    from tests.conftest import copy_workspace
 
     return copy_workspace(tmp_path_factory.mktemp("secrets") / "ws")
 
