@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import tomllib
-
-from sitrep.render.html import _flatten
-from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace, pdf_text
-
-
-def _keys(name: str) -> set[str]:
-    text = (DEFAULT_TEMPLATES / "i18n" / f"{name}.toml").read_text(encoding="utf-8")
-    return set(_flatten(tomllib.loads(text)))
-
-
-def test_french_catalogue_has_every_english_message() -> None:
-    assert _keys("en") - _keys("fr") == set()
 
 
 def test_a_french_report_with_a_workspace_override(tmp_path) -> None:

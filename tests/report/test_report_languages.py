@@ -4,13 +4,10 @@ right to left and in logical order, digits as the locale or `[report] digits` sa
 from __future__ import annotations
 
 import re
-import tomllib
 
 import pytest
 
-from sitrep.render.html import _flatten
-from sitrep.settings.config import DEFAULT_TEMPLATES
-from tests.conftest import copy_workspace, pdf_text
+from tests.conftest import catalogue, copy_workspace, pdf_text
 
 # the catalogue's sections a report shows (the workbook's, the email's and the preview's words
 # are checked where they are used)
@@ -20,17 +17,12 @@ REPORT_SECTIONS = ("report", "notice", "highlights", "kf", "change", "headline",
                    "bstatus")  # fmt: skip
 
 
-def _catalogue(language: str) -> dict[str, str]:
-    text = (DEFAULT_TEMPLATES / "i18n" / f"{language}.toml").read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(text))
-
-
 def english_phrases(language: str) -> set[str]:
     """Every run of two or more English words between placeholders in the report's messages,
     unless the language's catalogue writes the same words itself (a name, 'DTM')."""
-    own = " ".join(_catalogue(language).values())
+    own = " ".join(catalogue(language).values())
     phrases = set()
-    for key, value in _catalogue("en").items():
+    for key, value in catalogue("en").items():
         if key.split(".")[0] not in REPORT_SECTIONS:
             continue
         for fragment in re.split(r"\{[a-z_0-9]+\}", value):
@@ -87,7 +79,7 @@ def test_french_and_spanish_words_and_numbers(reports, language, heading, figure
 
 def test_arabic_is_right_to_left_in_logical_order(reports) -> None:
     text, html = reports["ar"]
-    words = _catalogue("ar")
+    words = catalogue("ar")
     assert '<html lang="ar" dir="rtl">' in html
     # Text extracts in reading order: each heading reads as the catalogue writes it (pypdf).
     # pdftotext (poppler) also gives the words in reading order, but the two letters of a
