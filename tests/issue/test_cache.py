@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sitrep import report
+from sitrep.errors import ReportExistsError
 from sitrep.issue import fingerprint as fingerprints
-from sitrep.report import BuildOptions, build_report, fingerprint
+from sitrep.report import BuildOptions, BuildResult, build_report, fingerprint
 from sitrep.settings.config import DEFAULT_TEMPLATES, InputSource, load_config, template_dirs
 
 
@@ -113,7 +113,7 @@ def test_an_input_override_changes_the_fingerprint(workspace: Path, tmp_path: Pa
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory) -> tuple[Path, report.BuildResult]:
+def issued(tmp_path_factory) -> tuple[Path, BuildResult]:
     """The sample built once, for the tests that only ask whether it would be reused."""
     from tests.conftest import copy_workspace
 
@@ -121,25 +121,19 @@ def issued(tmp_path_factory) -> tuple[Path, report.BuildResult]:
     return workspace, build_report(BuildOptions(workspace))
 
 
-def _would_reuse(workspace: Path, **options) -> bool:
-    config = load_config(workspace)
-    dirs = template_dirs(config.templates_dir)
-    files_fp = fingerprints.files_fingerprint(config, {}, dirs)
-    fp = fingerprint(config, {}, dirs)
-    return report._reuse(config, BuildOptions(workspace, **options), files_fp, fp) is not None
-
-
 def test_unchanged_inputs_reuse_the_issued_report(issued):
     workspace, first = issued
     again = build_report(BuildOptions(workspace))
     assert again.reused and again.pdf == first.pdf and again.number == first.number
-    assert _would_reuse(workspace)
-    assert _would_reuse(workspace, date=first.date)
+    on_its_date = build_report(BuildOptions(workspace, date=first.date))
+    assert on_its_date.reused and on_its_date.pdf == first.pdf
 
 
-@pytest.mark.parametrize("flag", ["force", "draft", "revise"])
-def test_force_draft_and_revise_never_reuse(issued, flag):
-    assert not _would_reuse(issued[0], **{flag: True})
+@pytest.mark.parametrize("flag", ["draft", "revise"])  # --force: tests/report/test_build.py
+def test_draft_and_revise_never_reuse(issued, flag, tmp_path: Path):
+    workspace = tmp_path / "ws"
+    shutil.copytree(issued[0], workspace)
+    assert not build_report(BuildOptions(workspace, **{flag: True})).reused
 
 
 def test_a_damaged_issued_pdf_is_not_reused(issued, tmp_path: Path):
@@ -147,9 +141,14 @@ def test_a_damaged_issued_pdf_is_not_reused(issued, tmp_path: Path):
     shutil.copytree(issued[0], workspace)
     pdf = workspace / "output" / issued[1].pdf.relative_to(issued[0] / "output")
     _append(pdf, b"%")
-    assert not _would_reuse(workspace)
+    damaged = pdf.read_bytes()
+    with pytest.raises(ReportExistsError, match="--revise"):  # not reused, nor overwritten
+        build_report(BuildOptions(workspace))
+    assert pdf.read_bytes() == damaged
     pdf.unlink()
-    assert not _would_reuse(workspace)
+    again = build_report(BuildOptions(workspace))  # missing: made again, as it was issued
+    assert not again.reused and again.pdf == pdf
+    assert pdf.read_bytes() == issued[1].pdf.read_bytes()
 
 
 def test_a_changed_input_is_rebuilt_as_a_revision(issued, tmp_path: Path):
@@ -157,7 +156,7 @@ def test_a_changed_input_is_rebuilt_as_a_revision(issued, tmp_path: Path):
     shutil.copytree(issued[0], workspace)
     narrative = workspace / "inputs" / "narrative" / f"{issued[1].date}.md"
     narrative.write_text(narrative.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
-    assert not _would_reuse(workspace)
+    # without --revise it is refused: tests/report/test_build.py
     revised = build_report(BuildOptions(workspace, revise=True))
     assert not revised.reused and revised.revision == 1
     assert "One more sentence." in revised.html.read_text("utf-8")

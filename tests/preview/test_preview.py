@@ -264,19 +264,29 @@ def test_split_document_takes_the_editions_parts():
     assert styles == [("all", "p{}"), ("screen", "q{}")]
 
 
-def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path):
+def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path, request):
     """Broken settings or cells: every problem listed, the last good render kept; then fixed."""
     from sitrep.preview.live import LiveReports
     from tests.preview_helpers import set_cell
 
     live = LiveReports(workspace)
-    good = live.snapshot(None)
-    assert good.errors == 0 and good.content is not None
+    live.start()  # the render thread, as the preview runs it: each save renders again
+    request.addfinalizer(live.close)
+
+    def after(snap):
+        """The render that follows `snap`, once the watcher says a file changed."""
+        live.changed()
+        later = live.wait(None, snap.version, timeout=120)
+        assert later is not None, "no render after the change"
+        return later
+
+    good = live.wait(None, 0, timeout=120)
+    assert good is not None and good.errors == 0 and good.content is not None
     assert good.content.day.isoformat() == "2021-08-24"
 
     row, old = set_cell(workspace, "displacement", "People", "lots")
     _, old_families = set_cell(workspace, "displacement", "Families", "many", row)
-    broken = live._render(None)
+    broken = after(good)
     assert broken.version > good.version
     assert broken.content == good.content  # still shown, beneath the panel
     cells = {(p["row"], p["value"]) for p in broken.problems if p["severity"] == "error"}
@@ -286,14 +296,14 @@ def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path):
     toml = workspace / "sitrep.toml"
     settings = toml.read_text()
     toml.write_text(settings.replace("household_size", "household_size = 'seven'\n#", 1))
-    unreadable = live._render(None)
+    unreadable = after(broken)
     assert unreadable.errors == 1 and "household_size" in unreadable.problems[0]["message"]
     assert unreadable.content == good.content
 
     toml.write_text(settings)
     set_cell(workspace, "displacement", "People", old, row)
     set_cell(workspace, "displacement", "Families", old_families, row)
-    fixed = live._render(None)
+    fixed = after(unreadable)
     assert fixed.errors == 0 and fixed.content.version == fixed.version
     assert fixed.content.body == good.content.body
 

@@ -374,8 +374,12 @@ def test_the_preview_shows_an_attack_as_a_problem(tmp_path, monkeypatch):
     assert CANARY not in str(snap.as_json())
     # fixed on disk: the next render is good
     (ws / "templates" / "partials" / "header.html").unlink()
-    live.changed()
-    assert live._render(None).content is not None
+    live.start()  # the render thread renders again at once, as after a save
+    try:
+        fixed = live.wait(None, snap.version, timeout=120)
+    finally:
+        live.close()
+    assert fixed is not None and fixed.content is not None
 
 
 def test_the_preview_survives_a_render_that_never_ends(tmp_path, monkeypatch):
