@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def copy_workspace(target: Path) -> Path:
@@ -33,6 +35,23 @@ def pdf_text(path: Path) -> str:
     return " ".join(out.stdout.decode("utf-8").split())
 
 
+def catalogue(language: str) -> dict[str, str]:
+    """sitrep's own catalogue file of `language` alone, read here (load_messages would fill its
+    gaps with English): dotted keys, a plural entry's forms as `key.one`, `key.other`."""
+    data = tomllib.loads((ROOT / "sitrep/templates/i18n" / f"{language}.toml").read_text("utf-8"))
+
+    def flat(table: dict, prefix: str) -> dict[str, str]:
+        keys: dict[str, str] = {}
+        for key, value in table.items():
+            if isinstance(value, dict):
+                keys.update(flat(value, f"{prefix}{key}."))
+            else:
+                keys[prefix + key] = str(value)
+        return keys
+
+    return flat(data, "")
+
+
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory):
     """The sample workspace built once for the whole session: (workspace, BuildResult).
@@ -48,6 +67,30 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def sample_text(built_sample) -> str:
     return pdf_text(built_sample[1].pdf)
+
+
+@pytest.fixture(scope="session")
+def haiti(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Haiti workspace (tests/haiti_workspace.py), made once; do not modify it."""
+    from tests.haiti_workspace import make_haiti
+
+    return make_haiti(tmp_path_factory.mktemp("haiti"))
+
+
+@pytest.fixture(scope="session")
+def haiti_built(haiti: Path) -> Path:
+    """The Haiti workspace's report of its day, built once: the PDF."""
+    from tests.haiti_workspace import build
+
+    return build(haiti)
+
+
+@pytest.fixture(scope="session")
+def haiti_departments(haiti: Path, haiti_built: Path) -> list[Path]:
+    """`build --each admin1 --draft` of the Haiti workspace, once, after its own report."""
+    from tests.haiti_workspace import build_departments
+
+    return build_departments(haiti)
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make test`

@@ -1,4 +1,5 @@
-"""A real local SMTP server (aiosmtpd) for the delivery tests and the send benchmark.
+"""A real local SMTP server (aiosmtpd) for the delivery tests and the send benchmark,
+and the message helpers the delivery tests share (parse_message, assert_same_message).
 
 It listens on 127.0.0.1 on a free port, optionally with STARTTLS or implicit TLS using a
 self-signed certificate made at test time (openssl, as `cryptography` is not installed), and
@@ -474,3 +475,45 @@ if __name__ == "__main__":
     if sys.argv[1:2] != ["sink"] or len(sys.argv) != 3:
         sys.exit("usage: python -m tests.smtp_server sink PORT")
     _serve_sink(int(sys.argv[2]))
+
+
+def parse_message(raw: bytes) -> EmailMessage:
+    """A raw message read back as a mail client would (policy.default)."""
+    return BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[return-value]
+
+
+def same_boundaries(raw: bytes) -> bytes:
+    """The message with its random MIME boundaries renamed in order: B0, B1, ..."""
+    boundaries = [p.get_boundary() for p in parse_message(raw).walk() if p.is_multipart()]
+    for number, boundary in enumerate(boundaries):
+        raw = raw.replace(boundary.encode(), b"B%d" % number)
+    return raw
+
+
+def assert_same_message(fast: bytes, plain: bytes) -> None:
+    """Two raw messages are the same: headers, parts, attachments, and bytes (boundaries aside)."""
+    a, b = parse_message(fast), parse_message(plain)
+    assert a.items() != [] and [(k, str(v)) for k, v in a.items() if k != "Content-Type"] == [
+        (k, str(v)) for k, v in b.items() if k != "Content-Type"
+    ]
+    assert [p.get_content_type() for p in a.walk()] == [p.get_content_type() for p in b.walk()]
+    leaves = [(p, q) for p, q in zip(a.walk(), b.walk(), strict=True) if not p.is_multipart()]
+    for p, q in leaves:
+        assert p.items() == q.items() and p.get_content() == q.get_content()
+    assert [p.get_content() for p in a.iter_attachments()] == [
+        p.get_content() for p in b.iter_attachments()
+    ]
+    # Stronger still: byte for byte the same, once the random boundaries are given one name.
+    assert same_boundaries(fast) == same_boundaries(plain)
+
+
+# The sample report's subject line, as `send` writes it.
+SUBJECT = ("Afghanistan: North-east (Panjshir, Andarab, Salang) - Situation Report No. 10 "
+           "(as of 24 August 2021)")  # fmt: skip
+
+
+def run_sitrep(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """`python -m sitrep -w WORKSPACE ARGS...` with only the given SITREP_* variables set."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_")}
+    return subprocess.run([sys.executable, "-m", "sitrep", "-w", str(workspace), *args],
+                          capture_output=True, text=True, env={**clean, **env})  # fmt: skip

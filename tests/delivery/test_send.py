@@ -1,0 +1,184 @@
+"""`sitrep send` end to end: the sample report to its partners, via the outbox or real SMTP."""
+
+from __future__ import annotations
+
+import email
+import shutil
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.smtp_server import SUBJECT, SmtpTestServer, certificate, run_sitrep
+
+ACTIVE = {"fsc@example.org", "logs@example.org", "protection@example.org",
+          "baghlan.forum@example.org", "panjshir.team@example.org"}  # fmt: skip
+
+
+@pytest.fixture
+def issued(workspace: Path, built_sample) -> Path:
+    """A copy of the sample workspace whose report is already issued (as the session built it),
+    so `send` takes the issued PDF instead of building it again."""
+    shutil.copytree(built_sample[0] / "output", workspace / "output")
+    return workspace
+
+
+def test_without_smtp_the_outbox_gets_one_eml_per_partner(issued: Path):
+    old_layout = issued / "output/2021-08-24/outbox/fsc@example.org.eml"  # an older sitrep's
+    old_layout.parent.mkdir(parents=True)
+    old_layout.write_bytes(b"Subject: an earlier issue\n\n")
+    run = run_sitrep(issued, "send")
+    assert not old_layout.exists()
+    assert run.returncode == 0, run.stderr
+    outbox = issued / "output/2021-08-24/outbox/no10-r0"  # one folder per issue and revision
+    files = sorted(outbox.glob("*.eml"))
+    assert {f.stem.rsplit("-", 1)[0] for f in files} == ACTIVE  # the inactive member: nothing
+    assert sorted(outbox.iterdir()) == files
+    pdf = next((issued / "output/2021-08-24").glob("*.pdf")).read_bytes()
+    for file in files:  # a partner preferring a link gets the PDF too: no report_url is set
+        message = email.message_from_bytes(file.read_bytes(), policy=policy.default)
+        assert message["Subject"] == SUBJECT and message["X-Unsent"] == "1"
+        assert [p.get_content() for p in message.iter_attachments()] == [pdf]
+        (logo,) = [p for p in message.walk() if p.get_content_maintype() == "image"]
+        own = issued / "templates/logo.svg"  # the workspace's, else sitrep's default
+        default = ROOT / "sitrep/templates/logo.svg"
+        assert logo.get_content() == (own if own.exists() else default).read_bytes()
+        assert f"cid:{logo['Content-ID'].strip('<>')}" in message.get_body(("html",)).get_content()
+    assert "outbox" in run.stdout and "5 written" in run.stdout
+
+
+def test_smtp_delivers_once_per_partner_and_a_rerun_sends_nothing(issued: Path):
+    with SmtpTestServer() as server:
+        run = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        assert run.returncode == 0, run.stderr
+        assert sorted(server.handler.recipients()) == sorted(ACTIVE)
+        pdf = next((issued / "output/2021-08-24").glob("*.pdf")).read_bytes()
+        for received in server.handler.received:
+            (attachment,) = received.message.iter_attachments()
+            assert attachment.get_content() == pdf
+            assert received.message["Subject"] == SUBJECT
+        again = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        assert again.returncode == 0 and "5 already sent" in again.stdout
+        assert len(server.handler.received) == 5
+    status = run_sitrep(issued, "send", "--status")
+    assert status.returncode == 0
+    assert status.stdout.count(" sent ") == 5 and "fsc@example.org" in status.stdout
+
+
+def test_unknown_recipients_are_named_never_resent_unless_asked(issued: Path):
+    fsc, logs, protection, baghlan, panjshir = (
+        "fsc@example.org", "logs@example.org", "protection@example.org",
+        "baghlan.forum@example.org", "panjshir.team@example.org",
+    )  # fmt: skip
+    with SmtpTestServer() as server:
+        handler = server.handler
+        handler.fault(fsc, "drop_after_dot")
+        handler.fault(logs, "drop_after_dot")
+        handler.fault(protection, "451")  # after the dot: definite, retried
+        handler.rcpt_always[baghlan] = "550 5.1.1 no such user"
+        handler.fault(panjshir, "drop_before_data")  # nothing sent: retried
+        first = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        assert first.returncode == 1, first.stderr
+        assert handler.copies() == {fsc: 1, logs: 1, protection: 1, panjshir: 1}
+        assert "2 sent, 2 unknown, 1 failed permanent" in first.stdout
+        assert f"{fsc}: unknown: may have been delivered" in first.stdout
+        assert "Not confirmed: 2 recipient(s)" in first.stdout and f"{logs}" in first.stdout
+
+        again = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        assert again.returncode == 1 and handler.copies()[fsc] == 1 and handler.copies()[logs] == 1
+        assert "2 already sent, 2 unknown, 1 failed permanent" in again.stdout
+
+        status = run_sitrep(issued, "send", "--status")
+        assert status.returncode == 0
+        assert f"unknown           {fsc}" in status.stdout
+        assert f"may or may not have it: {fsc}, {logs}" in status.stdout
+        assert "--resend-unknown" in status.stdout
+
+        del handler.rcpt_always[baghlan]
+        asked = run_sitrep(issued, "send", "--resend-unknown", SITREP_SMTP_URL=server.url())
+        assert asked.returncode == 0, asked.stdout + asked.stderr
+        assert handler.copies() == {fsc: 2, logs: 2, protection: 1, panjshir: 1, baghlan: 1}
+    ledger = issued / "send-ledger.sqlite"
+    assert oct(ledger.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_list_selects_its_members_once(issued: Path):
+    with SmtpTestServer() as server:
+        run = run_sitrep(issued, "send", "--list", "baghlan", "--list", "cluster-leads",
+                     SITREP_SMTP_URL=server.url())  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        assert sorted(server.handler.recipients()) == sorted(ACTIVE - {"panjshir.team@example.org"})
+    unknown = run_sitrep(issued, "send", "--list", "nobody")
+    assert unknown.returncode == 1 and "nobody" in unknown.stderr
+
+
+def test_starttls_and_auth_with_the_password_from_the_environment(issued: Path):
+    password = "s3cret-Pa55-word"
+    with SmtpTestServer(tls="starttls", require_starttls=True, auth=("imo", password),
+                        auth_required=True) as server:  # fmt: skip
+        run = run_sitrep(
+            issued,
+            "--debug",
+            "send",
+            SITREP_SMTP_URL=server.url("smtp+starttls", user="imo"),
+            SITREP_SMTP_PASSWORD=password,
+            SSL_CERT_FILE=str(certificate()[0]),
+        )
+        assert run.returncode == 0, run.stderr
+        assert len(server.handler.received) == 5
+        assert all(r.tls and r.login == "imo" for r in server.handler.received)
+    for ledger in issued.glob("send-ledger.sqlite*"):  # as if never sent: it must log in
+        ledger.unlink()
+    with SmtpTestServer(tls="starttls", auth=("imo", password), auth_required=True) as server:
+        wrong = run_sitrep(
+            issued,
+            "send",
+            SITREP_SMTP_URL=server.url("smtp", user="imo"),
+            SITREP_SMTP_PASSWORD="wrong-" + password,
+            SSL_CERT_FILE=str(certificate()[0]),
+        )
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    for output in (run.stdout, run.stderr, wrong.stdout, wrong.stderr):
+        assert password not in output
+    for path in issued.rglob("*"):
+        if path.is_file():
+            assert password.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("Needs: TBC", "leftover placeholder 'TBC'"),
+    ("[insert figures here]", "leftover placeholder"),
+])  # fmt: skip
+def test_the_pre_send_check_refuses_placeholders_unless_skipped(workspace, text, problem):
+    narrative = workspace / "inputs/narrative/2021-08-24.md"
+    narrative.write_text(narrative.read_text() + f"\n{text}\n")
+    refused = run_sitrep(workspace, "send")
+    assert refused.returncode == 1
+    assert "not fit to send" in refused.stderr and problem in refused.stderr
+    assert not (workspace / "output/2021-08-24/outbox").exists()
+    sent = run_sitrep(workspace, "send", "--skip-checks")
+    assert sent.returncode == 0, sent.stderr
+
+
+def test_the_pre_send_check_refuses_a_report_without_highlights(workspace: Path):
+    narrative = workspace / "inputs/narrative/2021-08-24.md"
+    narrative.write_text(narrative.read_text().replace("# Highlights", "# Notes"))
+    refused = run_sitrep(workspace, "send")
+    assert refused.returncode == 1 and "Highlights section is empty" in refused.stderr
+
+
+def test_validate_refuses_unsafe_characters_in_partners_with_the_row(workspace: Path):
+    (workspace / "p.csv").write_bytes(
+        "name,email,organisation,lists\n"
+        "Ann,ann@example.org,NGO,WASH\n"
+        "Bo\x00b,bo@example.org,NGO,WASH\n"
+        "Dup,dup\u200b@example.org,NGO,WASH\n"
+        "Cy\u2060,cy@example.org,NGO,WASH\n".encode()
+    )
+    run = run_sitrep(workspace, "validate", "--input", f"partners={workspace / 'p.csv'}")
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    assert any('row 3, column "name"' in line for line in lines), run.stdout
+    assert any('row 4, column "email"' in line and "U+200B" in line for line in lines)
+    assert any('row 5, column "name"' in line and "U+2060" in line for line in lines)

@@ -1,0 +1,203 @@
+"""Crash-safe issue: a build killed with SIGKILL at any point, or stopped by a full disk, leaves
+the PDF and the record agreeing, no temporary file once the next build ran, and nothing wedged:
+the next `build` finishes or redoes the issue."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitrep.files import sha256_file
+from sitrep.issue.record import RECORD_NAME, load_record
+from tests.conftest import ROOT, copy_workspace
+
+# Runs `sitrep` in a process that kills itself with SIGKILL at the Nth rename into the
+# workspace's output/ (just before it, when the temporary file is written and flushed, or just
+# after): a real SIGKILL at a chosen point, with nothing in sitrep made for the test.
+KILLER = """
+import os, signal, sys
+where, nth, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+real_replace, seen = os.replace, [0]
+def replace(src, dst, *args, **kwargs):
+    if str(dst).startswith(out):
+        seen[0] += 1
+        if where == "before" and seen[0] == nth:
+            os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst, *args, **kwargs)
+    if str(dst).startswith(out) and where == "after" and seen[0] == nth:
+        os.kill(os.getpid(), signal.SIGKILL)
+os.replace = replace
+from sitrep.cli import main
+main(sys.argv[4:], prog_name="sitrep")
+"""
+# A build renames four files into output/: the record (pending), the HTML edition, the PDF,
+# the record (issued).
+RENAMES = 4
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _sitrep(workspace: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sitrep", "-w", str(workspace), *args],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=300,
+    )
+
+
+def _temporaries(out: Path) -> list[Path]:
+    return list(out.rglob("*.tmp"))
+
+
+def _assert_consistent(out: Path) -> None:
+    """The record's every issued PDF is in place with its bytes; nothing pending; no .tmp."""
+    data = json.loads((out / RECORD_NAME).read_text())
+    assert not data.get("pending"), data["pending"]
+    for entry in load_record(out):
+        assert sha256_file(out / entry.pdf) == entry.pdf_sha256, entry.pdf
+    assert not _temporaries(out)
+
+
+def _killed_build(workspace: Path, where: str, nth: int, *args: str) -> int:
+    out = str(workspace / "output")
+    command = [sys.executable, "-c", KILLER, where, str(nth), out, "-w", str(workspace)]
+    # Output to a file: the PDF helper process may outlive the killed build a moment.
+    with open(workspace.parent / "killed.log", "w") as log:
+        return subprocess.run(
+            [*command, "build", *args], stdout=log, stderr=log, env=_env(), timeout=300
+        ).returncode
+
+
+def test_a_build_killed_at_every_step_of_the_issue_is_finished_or_redone(workspace: Path):
+    out = workspace / "output"
+    # Every state the workspace can be left in: nothing pending (a .tmp of the record), pending
+    # with nothing written, the edition written and the PDF's .tmp, the PDF in place but still
+    # pending, the PDF in place and the record's .tmp.
+    points = [("before", 1), ("after", 1), ("before", 3), ("after", 3), ("before", RENAMES)]
+    days = [f"2021-08-{d}" for d in range(24 - len(points) + 1, 25)]
+    number = int(days[0][-2:]) - 15 + 1  # first_number 1 on 15 August, daily
+    for (where, nth), day in zip(points, days, strict=True):
+        assert _killed_build(workspace, where, nth, "--date", day) == -signal.SIGKILL
+        after = _sitrep(workspace, "build", "--date", day)
+        assert after.returncode == 0, (where, nth, after.stderr)
+        assert "Traceback" not in after.stderr
+        _assert_consistent(out)
+        issued = [e for e in load_record(out) if e.date == day]
+        assert [(e.number, e.revision) for e in issued] == [(number, 0)], (where, nth)
+        assert Path(after.stdout.strip()) == out / issued[0].pdf
+        if (where, nth) == ("after", 3):  # the PDF was in place: that issue is finished
+            assert "was finished" in after.stderr and "unchanged since issued" in after.stderr
+        number += 1
+    # A revision killed once its PDF is in place, then the inputs changed again (the wedge of
+    # old: build, --revise and --force all refused): that revision is issued, and the change
+    # is one more revision, on request.
+    day = days[-1]
+    narrative = workspace / "inputs" / "narrative" / f"{day}.md"
+    narrative.write_text(narrative.read_text("utf-8") + "\nA correction.\n", "utf-8")
+    assert _killed_build(workspace, "after", 3, "--date", day, "--revise") == -signal.SIGKILL
+    narrative.write_text(narrative.read_text("utf-8") + "\nAnother one.\n", "utf-8")
+    refused = _sitrep(workspace, "build", "--date", day)
+    assert refused.returncode == 1 and f"--date {day} --revise" in refused.stderr
+    assert [e.revision for e in load_record(out) if e.date == day] == [0, 1]  # finished
+    revised = _sitrep(workspace, "build", "--date", day, "--revise")
+    assert revised.returncode == 0, revised.stderr
+    assert [e.revision for e in load_record(out) if e.date == day] == [0, 1, 2]
+    assert _sitrep(workspace, "build", "--date", day, "--force").returncode == 0
+    _assert_consistent(out)
+
+
+def test_a_build_killed_at_random_moments_never_wedges_the_workspace(workspace: Path):
+    out = workspace / "output"
+    rng = random.Random(12)
+    for day in ("2021-08-22", "2021-08-23", "2021-08-24"):
+        for _ in range(1):  # killed, then built to the end
+            with open(workspace.parent / "killed.log", "w") as log:
+                build = subprocess.Popen(
+                    [sys.executable, "-m", "sitrep", "-w", str(workspace), "build", "--date", day],
+                    stdout=log,
+                    stderr=log,
+                    env=_env(),
+                )
+                time.sleep(rng.uniform(0.5, 6.0))
+                build.send_signal(signal.SIGKILL)
+                build.wait(60)
+        after = _sitrep(workspace, "build", "--date", day)
+        assert after.returncode == 0, after.stderr
+        _assert_consistent(out)
+        assert [e.date for e in load_record(out)][-1] == day
+
+
+# --- a full disk ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A tmpfs of 8 MiB (the workspace takes about 2.2 MiB); skipped where mount is refused."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        if subprocess.run(["umount", str(disk)], capture_output=True).returncode:
+            subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    """Fill the disk, then free `leave` bytes again."""
+    filler = disk / "filler"
+    with open(filler, "wb") as handle:
+        block = b"\0" * 65536
+        try:
+            while True:
+                handle.write(block)
+                handle.flush()
+        except OSError:
+            pass
+    # The last partial write may still sit in the buffer: drop it.
+    size = os.stat(filler).st_size
+    os.truncate(filler, max(0, size - leave))
+    return filler
+
+
+@pytest.mark.parametrize(
+    "free",
+    [0, 8 * 1024, 200 * 1024, 300 * 1024],
+    ids=["full", "8 KiB: the record", "200 KiB: the edition", "300 KiB: the PDF"],
+)
+def test_a_full_disk_is_a_clear_error_and_nothing_is_wedged(small_disk: Path, free: int):
+    workspace = copy_workspace(small_disk / "ws")
+    out = workspace / "output"
+    filler = _fill(small_disk, free)
+    failed = _sitrep(workspace, "build")
+    assert failed.returncode == 1, failed.stderr
+    assert "the disk is full" in failed.stderr and "needs about" in failed.stderr
+    assert str(out) in failed.stderr  # where
+    assert "Internal error" not in failed.stderr and "Traceback" not in failed.stderr
+    assert not _temporaries(out)
+    assert not load_record(out)  # nothing issued
+    filler.unlink()
+    built = _sitrep(workspace, "build")
+    assert built.returncode == 0, built.stderr
+    _assert_consistent(out)
+    (entry,) = load_record(out)
+    assert (entry.number, entry.revision) == (10, 0)
+    assert Path(built.stdout.strip()) == out / entry.pdf

@@ -1,0 +1,173 @@
+"""`sitrep publish`: issued reports copied into a folder, an archive page and an Atom feed.
+
+The published folder is served by Python's own http.server and fetched, and the feed is parsed
+as Atom, as a mailing tool's RSS campaign or a website would read them.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitrep.cli import main
+from sitrep.issue.publish import PublishConflict, publish
+from sitrep.report import BuildOptions, build_report
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory):
+    """A workspace with two dates issued and a revision of the later one."""
+    import datetime as dt
+
+    from tests.conftest import copy_workspace
+
+    ws = copy_workspace(tmp_path_factory.mktemp("publish") / "ws")
+    first = build_report(BuildOptions(ws, dt.date.fromisoformat("2021-08-23")))
+    second = build_report(BuildOptions(ws, dt.date.fromisoformat("2021-08-24")))
+    narrative = ws / "inputs/narrative/2021-08-24.md"
+    narrative.write_text(narrative.read_text() + "\nA correction.\n")
+    revision = build_report(BuildOptions(ws, dt.date.fromisoformat("2021-08-24"), revise=True))
+    return ws, [first, second, revision]
+
+
+def feed_entries(folder: Path) -> list[ET.Element]:
+    root = ET.parse(folder / "feed.xml").getroot()
+    assert root.tag == f"{ATOM}feed"
+    for tag in ("title", "id", "updated"):
+        assert root.find(f"{ATOM}{tag}") is not None, tag
+    return root.findall(f"{ATOM}entry")
+
+
+def test_every_issued_report_is_copied_with_an_archive_and_a_feed(issued, tmp_path: Path):
+    ws, builds = issued
+    folder = tmp_path / "site"
+    result = publish(ws, folder)
+    for build in builds:
+        for path in (build.pdf, build.html):
+            copy = folder / path.relative_to(ws / "output")
+            assert copy.read_bytes() == path.read_bytes()
+    assert len(result.copied) == 6 and sorted(p.name for p in result.pages) == [
+        "feed.xml",
+        "index.html",
+    ]
+    index = (folder / "index.html").read_text()
+    # newest first: the revision, then No. 10, then No. 9
+    assert index.index("Revision 1") < index.index("No. 9")
+    assert index.count("<article") == 3
+    style = index.split("<style>")[1].split("</style>")[0]
+    assert "--accent:" in style and "&#34;" not in style  # the report's colours, as CSS
+    assert 'href="2021-08-23/' in index and "://" not in index.split("</head>")[0]
+
+    entries = feed_entries(folder)
+    assert [e.find(f"{ATOM}updated").text for e in entries] == [
+        "2021-08-24T00:00:00Z",
+        "2021-08-24T00:00:00Z",
+        "2021-08-23T00:00:00Z",
+    ]
+    ids = [e.find(f"{ATOM}id").text for e in entries]
+    assert len(set(ids)) == 3 and all(i.startswith("urn:uuid:") for i in ids)
+    summary = entries[0].find(f"{ATOM}summary").text
+    # the highlights of the issued edition, as a reader of the feed sees them
+    first_highlight = builds[2].html.read_text().split('class="highlights"')[1]
+    assert summary.startswith("- ") and summary.count("\n- ") >= 2
+    assert summary.split("\n")[0][2:12] in " ".join(first_highlight.split())
+    enclosures = [
+        link.get("href")
+        for link in entries[2].findall(f"{ATOM}link")
+        if link.get("rel") == "enclosure"
+    ]
+    assert enclosures == [str(builds[0].pdf.relative_to(ws / "output"))]
+
+
+def test_publishing_again_changes_nothing(issued, tmp_path: Path):
+    ws, _ = issued
+    folder = tmp_path / "site"
+    publish(ws, folder)
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    again = publish(ws, folder)
+    assert again.copied == [] and again.pages == [] and again.unchanged == 6
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_a_different_file_of_the_same_name_is_never_replaced(issued, tmp_path: Path):
+    ws, builds = issued
+    folder = tmp_path / "site"
+    publish(ws, folder)
+    theirs = folder / builds[0].pdf.relative_to(ws / "output")
+    theirs.write_bytes(b"someone else's file")
+    (folder / "index.html").unlink()
+    with pytest.raises(PublishConflict, match=theirs.name):
+        publish(ws, folder)
+    assert theirs.read_bytes() == b"someone else's file"
+    assert not (folder / "index.html").exists()  # nothing written at all
+
+    result = CliRunner().invoke(main, ["-w", str(ws), "publish", str(folder)])
+    assert result.exit_code == 1 and "never replaces a file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_settings_folder_and_base_url(issued, tmp_path: Path):
+    ws, _ = issued
+    settings = ws / "sitrep.toml"
+    original = settings.read_text()
+    folder = tmp_path / "from-settings"
+    try:
+        settings.write_text(
+            original
+            + f'\n[publish]\nfolder = "{folder}"\nbase_url = "https://example.org/sitreps/"\n'
+        )
+        result = CliRunner().invoke(main, ["publish", "-w", str(ws)])
+        assert result.exit_code == 0, result.stderr
+        links = [link.get("href") for e in feed_entries(folder) for link in e]
+        links = [h for h in links if h]
+        assert links and all(h.startswith("https://example.org/sitreps/2021-08-2") for h in links)
+
+        settings.write_text(original + '\n[publish]\nfolder = 3\nbase_url = "ftp://x"\nfoo = 1\n')
+        result = CliRunner().invoke(main, ["publish", "-w", str(ws)])
+        assert result.exit_code == 1
+        for key in ("publish.folder", "publish.base_url", "publish.foo"):
+            assert key in result.stderr
+    finally:
+        settings.write_text(original)
+
+
+def test_a_web_server_serves_the_published_folder(issued, tmp_path: Path):
+    ws, builds = issued
+    folder = tmp_path / "www"
+    publish(ws, folder)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        index = urllib.request.urlopen(base, timeout=5).read().decode()
+        assert "Situation Report No. 10" in index
+        feed = urllib.request.urlopen(base + "feed.xml", timeout=5).read()
+        href = ET.fromstring(feed).find(f"{ATOM}entry/{ATOM}link[@rel='enclosure']").get("href")
+        pdf = urllib.request.urlopen(base + href, timeout=5).read()
+        assert pdf == builds[2].pdf.read_bytes()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_empty_record_publishes_an_empty_archive(workspace: Path, tmp_path: Path):
+    result = publish(workspace, tmp_path / "site")
+    assert result.entries == [] and feed_entries(tmp_path / "site") == []
+    assert "No report has been issued yet." in (tmp_path / "site/index.html").read_text()
+
+
+def test_no_folder_says_how_to_set_one(workspace: Path):
+    result = CliRunner().invoke(main, ["-w", str(workspace), "publish"])
+    assert result.exit_code == 1 and "[publish]" in result.stderr
