@@ -15,8 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.errors import NoDataError, ValidationFailed
+from sitrep.figures.compute import compute_figures, data_date_range, latest_data_date
+from sitrep.geo.gazetteer import base_gazetteer
+from sitrep.inputs.load import load_tables
+from sitrep.inputs.narrative import load_narrative
+from sitrep.inputs.words import workspace_words
 from sitrep.settings.config import Config, InputSource, load_config
+from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
 from sitrep.validate.problems import Problem, count_errors, count_warnings
+from sitrep.validate.tables import freshness_warnings, validate_tables, workspace_gazetteer
 
 if TYPE_CHECKING:  # the stages import pandas: only a run that makes a report pays
     from sitrep.figures.compute import Figures
@@ -71,8 +78,6 @@ def check_inputs(
     `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
     `narrative`: check the day's narrative too (`sitrep validate`; a build reads it later).
     """
-    from sitrep.inputs.words import workspace_words
-
     config = load_config(workspace)
     words = workspace_words(config.workspace, config.locale)
     checked = _check(config, day, inputs, today, words)
@@ -89,11 +94,6 @@ def _check(
     words: Words,
 ) -> Checked:
     """Steps 1-2: every table loaded and validated, and checked for freshness when valid."""
-    from sitrep.figures.compute import latest_data_date
-    from sitrep.geo.gazetteer import base_gazetteer
-    from sitrep.inputs.load import load_tables
-    from sitrep.validate.tables import freshness_warnings, validate_tables
-
     raw, problems = load_tables(config, inputs)
     tables, more = validate_tables(
         raw, base_gazetteer(config), config.household_size, today=today, words=words
@@ -107,9 +107,6 @@ def _check(
 
 def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
     """The narrative's problems for `day` in every language, as `sitrep validate` lists them."""
-    from sitrep.inputs.narrative import load_narrative
-    from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
-
     problems: list[Problem] = []
     for locale in editions(config):
         edition = edition_config(config, locale)
@@ -127,8 +124,6 @@ def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Prob
 
 def report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.date, dt.date]:
     """(the report date, the newest date in the data); NoDataError when there is nothing."""
-    from sitrep.figures.compute import data_date_range
-
     first, last = data_date_range(tables)
     if first is None or last is None:
         raise NoDataError("the inputs have no dated rows: there is nothing to report")
@@ -159,13 +154,6 @@ def prepare(
     `[report] languages`). `figures` False: the tables and narratives only (the per-area batch,
     whose workers compute each area's figures).
     """
-    from sitrep.figures.compute import compute_figures
-    from sitrep.geo.gazetteer import base_gazetteer
-    from sitrep.inputs.narrative import load_narrative
-    from sitrep.inputs.words import workspace_words
-    from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
-    from sitrep.validate.tables import workspace_gazetteer
-
     # 1-2. load and validate every table; stop on errors (or warnings with strict)
     words = workspace_words(config.workspace, config.locale)
     checked = _check(config, day, inputs, today, words)

@@ -15,19 +15,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
-from sitrep.issue.fingerprint import files_fingerprint, unchanged
-from sitrep.issue.fingerprint import fingerprint as fingerprint  # re-exported: batch, preview
-from sitrep.issue.numbering import issue, number_and_revision
-from sitrep.issue.numbering import planned_number as planned_number  # re-exported: batch, preview
+from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
+from sitrep.issue.numbering import issue, number_and_revision, report_name
 from sitrep.issue.record import Issued, issue_lock, latest_issue, load_record, recover
+from sitrep.pdf.build import PdfProcess, build_pdf
 from sitrep.pipeline import Checked as Checked  # re-exported: sitrep validate and the tests
 from sitrep.pipeline import Prepared, prepare
 from sitrep.pipeline import check_inputs as check_inputs
+from sitrep.render.context import report_context
+from sitrep.render.edition import html_edition
+from sitrep.render.html import render_html
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
+from sitrep.settings.languages import language_of
 from sitrep.validate.problems import Problem
 
-if TYPE_CHECKING:  # the stages import pandas, Jinja and WeasyPrint: only a real build pays
-    from sitrep.pdf.build import PdfProcess
+if TYPE_CHECKING:
     from sitrep.validate.table import Table
 
 
@@ -70,20 +72,6 @@ class BuildResult:
         return self.editions.get(language.replace("-", "_").split("_")[0].lower())
 
 
-def report_name(
-    config: Config, day: dt.date, number: int, revision: int, draft: bool, area: str = ""
-) -> str:
-    """`slug_sitrep_DATE_noNN[_revR][_area][_DRAFT]`, without the extension; `area` a slug."""
-    name = f"{config.slug}_sitrep_{day.isoformat()}_no{number:02d}"
-    if revision:
-        name += f"_rev{revision}"
-    if area:
-        name += f"_{area}"
-    from sitrep.settings.languages import file_suffix
-
-    return name + ("_DRAFT" if draft else "") + file_suffix(config)
-
-
 def _reuse(
     config: Config, options: BuildOptions, files_fp: str, fp: str | None
 ) -> BuildResult | None:
@@ -105,7 +93,6 @@ def _reuse(
     pdf = config.output_dir / issued.pdf
     if not pdf.is_file() or sha256_file(pdf) != issued.pdf_sha256:
         return None
-    from sitrep.settings.languages import language_of
 
     editions = {language_of(config.locale): (pdf, config.output_dir / issued.html)}
     for language, (other_pdf, other_html, digest) in issued.editions.items():
@@ -135,7 +122,6 @@ def build_report(options: BuildOptions) -> BuildResult:
     """
     # WeasyPrint's import starts first, in a second process, while this one does steps 1-4: it
     # is on the build's critical path. An unchanged report ends the helper at once.
-    from sitrep.pdf.build import PdfProcess
 
     with PdfProcess() as pdf_process:
         config = load_config(options.workspace)
@@ -197,9 +183,6 @@ def render(
     prepared: Prepared, options: BuildOptions, dirs: list[Path], number: int, revision: int
 ) -> Rendered:
     """Step 4: the report's HTML in each language, from what `prepare` made (left unchanged)."""
-    from sitrep.render.context import report_context
-    from sitrep.render.html import render_html
-
     pages = []
     for locale, config in prepared.editions.items():
         context = report_context(
@@ -298,9 +281,6 @@ def _lay_out(rendered: Rendered, dirs: list[Path], pdf_process: PdfProcess) -> l
     WeasyPrint is heavy: imported only to build, by the helper process if there is one. While
     the helper lays out the first language, this process lays out the others.
     """
-    from sitrep.pdf.build import build_pdf
-    from sitrep.render.edition import html_edition
-
     editions = list(rendered.prepared.editions.values())
     config, day = editions[0], rendered.day
     pdf_made = pdf_process.submit(
@@ -324,8 +304,6 @@ def _write(
     notes: list[str],
 ) -> BuildResult:
     """Write every language's files atomically; record the issue (never a draft's)."""
-    from sitrep.settings.languages import language_of
-
     day, number, revision = rendered.day, rendered.number, rendered.revision
     config = laid_out[0].config
     folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "")

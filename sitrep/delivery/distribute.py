@@ -27,10 +27,13 @@ from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.files import sha256_file
+from sitrep.issue.record import latest_issue, load_record
 from sitrep.pipeline import Prepared, prepare
+from sitrep.render import numerals
+from sitrep.render.html import change_text, headline_number, load_messages, make_translator
 from sitrep.report import BuildOptions, BuildResult, build_report
-from sitrep.settings.config import Config, InputSource, load_config
-from sitrep.settings.languages import editions
+from sitrep.settings.config import Config, InputSource, load_config, template_dirs
+from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
 PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
@@ -94,8 +97,6 @@ def email_logo(config: Config) -> tuple[bytes, str] | None:
     the alt text, the issuing office. sitrep ships an SVG; put a logo.png beside it to be seen
     everywhere. A logo outside its templates folder (a symlink) or over 512 KB is left out.
     """
-    from sitrep.settings.config import template_dirs
-
     for folder in template_dirs(config.templates_dir):
         for name, mime in LOGO_NAMES:
             path = folder / name
@@ -111,8 +112,6 @@ def email_logo(config: Config) -> tuple[bytes, str] | None:
 
 def email_accent(config: Config) -> str | None:
     """The first templates folder's `--accent: #rrggbb` (style.css), for the email's title band."""
-    from sitrep.settings.config import template_dirs
-
     for folder in template_dirs(config.templates_dir):
         css = folder / "style.css"
         if not css.is_file() or css.stat().st_size > 1_000_000:
@@ -141,8 +140,6 @@ def edition_files(config: Config, result: BuildResult) -> dict[str, tuple[Path, 
     names (`..._no10_en.pdf`). A language without its files is left out: its partners get the
     first language's report.
     """
-    from sitrep.settings.languages import is_first, language_of
-
     found: dict[str, tuple[Path, Path]] = {}
     for locale in editions(config):
         code = language_of(locale)
@@ -182,11 +179,6 @@ def _edition_email(
     settings: EmailSettings,
 ) -> tuple[ReportEmail, list[str]]:
     """The email in `locale` and the problems of that language's report."""
-    from sitrep.render import numerals
-    from sitrep.render.html import change_text, headline_number, load_messages, make_translator
-    from sitrep.settings.config import template_dirs
-    from sitrep.settings.languages import narrative_dir
-
     config, figures = prepared.editions[locale], prepared.figures[locale]
     narrative = prepared.narratives[locale]
     narrative_problems = prepared.narrative_problems[locale]
@@ -305,8 +297,6 @@ def send(options: SendOptions) -> SendOutcome:
 
 def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail | None, list[LedgerRow]]:
     """The ledger's rows for the issued report of `day` (default: the latest issued)."""
-    from sitrep.issue.record import latest_issue, load_record
-
     config = load_config(workspace)
     record = load_record(config.output_dir)
     issued = latest_issue(record, day) if day else max(record, key=lambda e: e.date, default=None)

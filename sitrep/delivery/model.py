@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
+
+import idna
 
 from sitrep.errors import SitrepError
 from sitrep.settings.check import Key, Section, check_section
@@ -32,8 +35,6 @@ def mailbox_key(address: str) -> str:
     in practice servers ignore the case of ASCII letters, so those are lowered, and nothing
     else is touched: no casefold, which would make 'strasse@' of 'straße@' (two mailboxes).
     """
-    import idna
-
     local, at, domain = address.strip().rpartition("@")
     if not at:
         return _ascii_lower(address.strip())
@@ -129,8 +130,6 @@ class EmailSettings:
 
 def address_part(text: str) -> str:
     """'OCHA <a@b.org>' -> 'a@b.org'; a bare address is returned unchanged."""
-    from email.utils import parseaddr
-
     return parseaddr(text)[1] if "<" in text else text.strip()
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import pickle
 import tempfile
@@ -43,7 +44,9 @@ from pathlib import Path
 
 from sitrep.errors import AlreadyIssued, ReportExistsError
 from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
+from sitrep.geo.gazetteer import base_gazetteer
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint
+from sitrep.issue.numbering import planned_number, report_name
 from sitrep.issue.record import (
     ProvinceIssued,
     issue_lock,
@@ -68,9 +71,11 @@ from sitrep.issue.worker import (
     warm_up,
 )
 from sitrep.pipeline import prepare
-from sitrep.report import BuildOptions, planned_number, report_name
+from sitrep.render.edition import html_edition
+from sitrep.report import BuildOptions
 from sitrep.settings.config import Config, load_config, slugify, template_dirs
 from sitrep.validate.problems import Problem
+from sitrep.validate.tables import workspace_gazetteer
 
 Progress = Callable[[int, int, str], None]  # (reports done, reports in all, the last one's name)
 
@@ -141,7 +146,6 @@ def _reuse_all(
         not _unchanged(e, files_fp, fp) or not intact(config, e) for e in latest.values()
     ):
         return None
-    from sitrep.geo.gazetteer import base_gazetteer
 
     out, names = config.output_dir, base_gazetteer(config)
     reports = [
@@ -190,8 +194,6 @@ def shared_state(
 
 def _start_pool(workers: int) -> ProcessPoolExecutor:
     """`workers` processes, started now: they import WeasyPrint while this one validates."""
-    import multiprocessing
-
     # spawn: the same on every platform, and safe with the threads pandas and Pango start
     pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), warm_up)
     for _ in range(workers):
@@ -224,8 +226,6 @@ def _write_report(
     shared: Shared, outcome: Outcome, issued: set[str]
 ) -> tuple[ProvinceReport, ProvinceIssued | None]:
     """Write one built report and its HTML edition atomically; its record entry (None: a draft)."""
-    from sitrep.render.edition import html_edition
-
     config, options, day = shared.config, shared.options, shared.day
     edition = html_edition(outcome.html, shared.dirs)
     slug = slugify(outcome.name)
@@ -318,8 +318,6 @@ def _build_all(
     remove_stale_temporaries(config.output_dir / shared.day.isoformat(), recursive=True)
     record = load_province_record(config.output_dir)
     latest = latest_by_province(record, shared.day.isoformat())
-    from sitrep.geo.gazetteer import base_gazetteer
-    from sitrep.validate.tables import workspace_gazetteer
 
     gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(config))
     jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day, gazetteer)]

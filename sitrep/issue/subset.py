@@ -144,13 +144,3 @@ class ProvinceSplit:
                 frame = frame[frame["route_id"].isin(self._routes_in(pcode))]
             out[name] = dataclasses.replace(table, frame=frame.reset_index(drop=True))
         return out
-
-
-def province_tables(
-    tables: dict[str, Table],
-    pcode: str,
-    places: dict[str, str] | None,
-    gazetteer: Gazetteer | None = None,
-) -> dict[str, Table]:
-    """The tables restricted to one province's rows (see ProvinceSplit, for many provinces)."""
-    return ProvinceSplit(tables, places, gazetteer)(pcode)

@@ -16,12 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitrep.figures.compute import compute_figures
 from sitrep.files import sha256_bytes, sha256_file
+from sitrep.geo.gazetteer import base_gazetteer
+from sitrep.issue.numbering import report_name
 from sitrep.issue.record import Issued, ProvinceIssued
 from sitrep.issue.subset import ProvinceSplit, place_pcodes
+from sitrep.pdf.build import build_pdf
 from sitrep.pipeline import Prepared
+from sitrep.render.context import report_context
+from sitrep.render.html import load_messages, make_environment, make_translator, render_html
 from sitrep.report import BuildOptions
-from sitrep.settings.config import Config, level_words
+from sitrep.settings.config import Config, level_words, slugify
+from sitrep.validate.tables import workspace_gazetteer
 
 if TYPE_CHECKING:
     from sitrep.inputs.narrative import Narrative
@@ -83,10 +90,6 @@ class Worker:
     """Builds province reports from tables validated once; one per process."""
 
     def __init__(self, shared: Shared) -> None:
-        from sitrep.geo.gazetteer import base_gazetteer
-        from sitrep.render.html import load_messages, make_environment, make_translator
-        from sitrep.validate.tables import workspace_gazetteer
-
         self.shared = shared
         self.gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
         self.split = ProvinceSplit(
@@ -101,12 +104,6 @@ class Worker:
         )
 
     def html(self, pcode: str, revision: int) -> tuple[str, dict]:
-        from sitrep.figures.compute import compute_figures
-        from sitrep.render.context import report_context
-        from sitrep.render.html import render_html
-        from sitrep.report import report_name
-        from sitrep.settings.config import slugify
-
         s = self.shared
         name = self.gazetteer.name(pcode)
         # "Floods – Ouest (Département)": the level in the workspace's own word
@@ -128,8 +125,6 @@ class Worker:
         return sha256_bytes(html.encode() + self.shared.assets_sha256.encode())
 
     def build(self, job: Job) -> Outcome:
-        from sitrep.pdf.build import build_pdf
-
         s, issued = self.shared, job.issued
         start = time.perf_counter()
         name = self.gazetteer.name(job.province)
@@ -167,13 +162,10 @@ _WORKER_STATE: Path | None = None
 
 
 def warm_up() -> None:
-    """Pool initializer: the heavy imports, while the main process validates the inputs."""
+    """Pool initializer: the heavy imports, while the main process validates the inputs (the
+    stages, pandas, Jinja and Babel come with this module; WeasyPrint is imported only here)."""
     import uharfbuzz  # noqa: F401  (the drawings' text widths)
     import weasyprint  # noqa: F401
-
-    import sitrep.figures.compute
-    import sitrep.render.accessmap
-    import sitrep.render.html  # noqa: F401  (Jinja, Babel)
 
 
 def ready() -> None:

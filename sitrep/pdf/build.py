@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import multiprocessing
 import os
 import pickle
 import sys
@@ -53,7 +54,7 @@ class _Collect(logging.Handler):
 
 def _attachments(files: Sequence[DataFile], created: dt.date | None) -> list:
     """WeasyPrint attachments dated at the report date (its default, now, would vary)."""
-    import weasyprint
+    import weasyprint  # 1.3 s to import: only where a PDF is made (see PdfProcess)
 
     stamp = dt.datetime.combine(created or dt.date(2000, 1, 1), dt.time())
     return [
@@ -82,7 +83,7 @@ def html_to_pdf(
     `variant` is a WeasyPrint PDF variant ("pdf/a-3b", "pdf/a-3u") or None for a plain PDF;
     `attachments` are embedded files, dated `created` (the report date).
     """
-    import weasyprint
+    import weasyprint  # 1.3 s to import: only where a PDF is made (see PdfProcess)
 
     fetcher, files = make_fetcher(roots), _attachments(attachments, created)
     collect = _Collect()
@@ -238,8 +239,6 @@ class PdfProcess:
         if not helper:
             return
         try:
-            import multiprocessing
-
             context = multiprocessing.get_context("spawn")  # no state of this process copied
             self._conn, child = context.Pipe()
             self._process = context.Process(target=_serve, args=(child,), daemon=True)

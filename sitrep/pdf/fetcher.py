@@ -60,7 +60,7 @@ def make_fetcher(roots: list[Path], max_bytes: int = MAX_ASSET_BYTES):
     (charts, a map); the caller lists them, nothing else is readable. `fetcher.refused` lists
     every URL refused, in order, for tests and the build's warnings.
     """
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # WeasyPrint loads with the PDF
 
     resolved = [r.resolve() for r in roots if r.is_dir()]
 

@@ -27,8 +27,6 @@ from sitrep.preview.watch import watch_workspace
 from sitrep.settings.config import load_config
 
 if TYPE_CHECKING:
-    from sitrep.preview.live import LiveReports
-    from sitrep.preview.server import PreviewServer
     from sitrep.settings.config import InputSource
 
 DEFAULT_PORT = 8000

@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitrep.errors import SitrepError, ValidationFailed
+from sitrep.errors import RenderError, SitrepError, ValidationFailed
+from sitrep.figures.compute import data_date_range, data_dates
+from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
+from sitrep.issue.numbering import planned_number
+from sitrep.issue.record import latest_issue, load_record, number_for
+from sitrep.render.edition import html_edition
+from sitrep.render.html import load_messages
+from sitrep.report import BuildOptions, build_report, render_report
+from sitrep.settings.config import DEFAULT_TEMPLATES, load_config, template_dirs
 
 if TYPE_CHECKING:
     from sitrep.issue.record import Issued
@@ -105,10 +113,6 @@ class Snapshot:
 def preview_words(dirs: list[Path], locale: str) -> dict[str, str]:
     """The `[preview]` entries of the catalogue for `locale` (the workspace's over sitrep's);
     sitrep's own if the workspace's catalogue cannot be read (the render says why)."""
-    from sitrep.errors import RenderError
-    from sitrep.render.html import load_messages
-    from sitrep.settings.config import DEFAULT_TEMPLATES
-
     try:
         messages = load_messages(dirs or [DEFAULT_TEMPLATES], locale)
     except RenderError:
@@ -171,9 +175,6 @@ def split_document(document: str) -> tuple[str, str, list[tuple[str, str]], str,
 
 def preview_numbering(config: Config, record: list[Issued] | None = None) -> Numbering:
     """The number a report would carry, from the record, reserving nothing."""
-    from sitrep.issue.record import latest_issue, load_record, number_for
-    from sitrep.report import planned_number
-
     record = load_record(config.output_dir) if record is None else record
 
     def numbering(day: dt.date) -> tuple[int, int]:
@@ -187,8 +188,6 @@ def preview_numbering(config: Config, record: list[Issued] | None = None) -> Num
 
 def report_dates(tables: dict[str, Table]) -> list[dt.date]:
     """The dates the data speaks of, newest first: the dates a report can be made for."""
-    from sitrep.figures.compute import data_date_range, data_dates
-
     first, last = data_date_range(tables)
     if first is None or last is None:
         return []
@@ -270,8 +269,6 @@ class LiveReports:
 
     def build_pdf(self, day: dt.date, revise: bool = False) -> BuildResult:
         """`sitrep build --date DAY [--revise]`, exactly: numbered, recorded, never overwriting."""
-        from sitrep.report import BuildOptions, build_report
-
         with self.pipeline:
             result = build_report(BuildOptions(self.workspace, day, self.inputs, revise=revise))
         self._dirty.set()  # the record changed: "issued" and the number may change on the page
@@ -333,12 +330,6 @@ class LiveReports:
     def _render_content(
         self, key: Key, version: int
     ) -> tuple[Content | None, list[dict[str, Any]], list[dt.date]]:
-        from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
-        from sitrep.issue.record import latest_issue, load_record
-        from sitrep.render.edition import html_edition
-        from sitrep.report import BuildOptions, render_report
-        from sitrep.settings.config import load_config, template_dirs
-
         try:
             config = load_config(self.workspace)
             dirs = template_dirs(config.templates_dir)

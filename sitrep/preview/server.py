@@ -27,6 +27,7 @@ import json
 import logging
 import re
 import secrets
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -82,8 +83,6 @@ class PreviewServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A page that went away mid-request is not an error; anything else is logged."""
-        import sys
-
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             return
         LOG.exception("error while answering %s", client_address)

@@ -10,7 +10,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sitrep import __version__
+from sitrep.figures.compute import source_uses
+from sitrep.geo.gazetteer import CREDIT, base_gazetteer
+from sitrep.issue.numbering import report_name
+from sitrep.pdf.attachments import NEVER_ATTACHED, table_file
+from sitrep.render.accessmap import access_map, load_places
+from sitrep.render.charts import displacement_chart, price_chart
+from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, level_words, template_dirs
+from sitrep.settings.languages import right_to_left
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
@@ -32,14 +40,6 @@ def report_context(
 
     `attachments` (the input rows used, as CSV files) is for the PDF stage, not the templates.
     """
-    from sitrep.figures.compute import source_uses
-    from sitrep.pdf.attachments import NEVER_ATTACHED, table_file
-    from sitrep.render.accessmap import access_map, load_places
-    from sitrep.render.charts import displacement_chart, price_chart
-    from sitrep.render.html import load_messages, make_translator
-    from sitrep.report import report_name
-    from sitrep.settings.languages import right_to_left
-
     dirs = template_dirs(config.templates_dir)
     t = make_translator(load_messages(dirs, config.locale), config.locale, config.digits)
     rtl = right_to_left(config.locale)
@@ -101,7 +101,6 @@ def _places_credit(config: Config) -> str | None:
     """The credit the P-code lists ask for, with the lists and their dates; None without."""
     if not config.country_code:
         return None
-    from sitrep.geo.gazetteer import CREDIT, base_gazetteer
 
     lists = "; ".join(
         f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists

@@ -278,7 +278,7 @@ _MEMORY = threading.Lock()  # one render at a time changes the process's limit
 def _memory_bound(headroom: int) -> Iterator[None]:
     """RLIMIT_AS lowered to the address space in use plus `headroom`, while rendering."""
     try:
-        import resource
+        import resource  # Unix only
     except ImportError:  # not on a Unix: no bound but the others
         yield
         return

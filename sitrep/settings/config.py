@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.errors import ConfigError, WorkspaceError
+from sitrep.geo.countries import UnknownCountry, resolve_country
 from sitrep.inputs.limits import Limits
 from sitrep.settings.check import check_settings
 from sitrep.settings.figures import FigureSettings
@@ -211,7 +212,6 @@ def _country(country: str, locale: str, problems: list[str]) -> tuple[str, str]:
     in English or in the report's language ("HTI", "Haïti"); ("", "") when it is not set."""
     if not country.strip():
         return "", ""
-    from sitrep.geo.countries import UnknownCountry, resolve_country
 
     try:
         found = resolve_country(country, locale)

@@ -14,13 +14,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from babel import Locale, UnknownLocaleError
+
+from sitrep.geo.countries import country as country_of
 from sitrep.settings.config import Config
 from sitrep.settings.schema import language_of
-
-if TYPE_CHECKING:
-    from sitrep.validate.problems import Problem
+from sitrep.validate.problems import Problem
 
 
 def editions(config: Config) -> tuple[str, ...]:
@@ -43,8 +43,6 @@ def edition_config(config: Config, locale: str) -> Config:
         return config
     country = config.country
     if config.country_code:
-        from sitrep.geo.countries import country as country_of
-
         country = country_of(config.country_code).name_in(locale)
     return dataclasses.replace(config, locale=locale, country=country)
 
@@ -66,8 +64,6 @@ def narrative_dir(config: Config, day: dt.date) -> Path:
 def missing_narrative(config: Config, day: dt.date) -> Problem | None:
     """An error when a language after the first has no narrative for `day`: a report in that
     language would have no highlights or overview, so it names the file to write."""
-    from sitrep.validate.problems import Problem
-
     path = narrative_dir(config, day) / f"{day.isoformat()}.md"
     if is_first(config, config.locale) or path.is_file():
         return None
@@ -88,8 +84,6 @@ def missing_narrative(config: Config, day: dt.date) -> Problem | None:
 
 def right_to_left(locale: str) -> bool:
     """True for a locale written right to left (ar, fa, ps, he, ur...), from CLDR via Babel."""
-    from babel import Locale, UnknownLocaleError
-
     try:
         return Locale.parse(locale.replace("-", "_")).text_direction == "rtl"
     except (ValueError, UnknownLocaleError):

@@ -15,7 +15,7 @@ from sitrep.cli import main
 from sitrep.errors import ReportExistsError
 from sitrep.issue.batch import build_each_province
 from sitrep.issue.record import PROVINCE_RECORD
-from sitrep.issue.subset import province_tables, provinces_in
+from sitrep.issue.subset import ProvinceSplit, provinces_in
 from sitrep.report import BuildOptions
 from sitrep.validate.table import Table
 from sitrep.validate.tables import ROW
@@ -57,11 +57,11 @@ def test_rows_are_cut_by_the_province_prefix_of_their_pcode():
         ),
         "contacts": _table("contacts", [{"name": "A"}, {"name": "B"}]),
     }
-    parwan = province_tables(tables, "AF03", None, afg_gazetteer())
+    parwan = ProvinceSplit(tables, None, afg_gazetteer())("AF03")
     assert list(parwan["displacement"].frame["district"]) == ["AF0301"]
     assert list(parwan["blockades"].frame["area"]) == ["AF0301"]
     assert len(parwan["contacts"].frame) == 2  # tables without places are kept whole
-    panjsher = province_tables(tables, "AF08", None, afg_gazetteer())
+    panjsher = ProvinceSplit(tables, None, afg_gazetteer())("AF08")
     assert list(panjsher["displacement"].frame["district"]) == ["AF08"]  # a province P-code
     assert provinces_in(tables, DAY, afg_gazetteer()) == ["AF03", "AF08"]
     assert (
@@ -79,11 +79,11 @@ def test_routes_are_kept_where_a_place_of_them_lies_in_the_province():
         ],
     )
     places = {"jabalsaraj": "AF0305", "charikar": "AF0301", "bazarak": "AF0801"}  # normalised
-    kept = province_tables({"routes": routes}, "AF03", places, afg_gazetteer())["routes"].frame
+    kept = ProvinceSplit({"routes": routes}, places, afg_gazetteer())("AF03")["routes"].frame
     assert list(kept["route_id"]) == ["R1", "R3"]
     # Without a places table we cannot tell where a route runs: every route is kept.
     assert (
-        len(province_tables({"routes": routes}, "AF03", None, afg_gazetteer())["routes"].frame) == 3
+        len(ProvinceSplit({"routes": routes}, None, afg_gazetteer())("AF03")["routes"].frame) == 3
     )
 
 

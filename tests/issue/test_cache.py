@@ -12,7 +12,8 @@ import pytest
 
 from sitrep.errors import ReportExistsError
 from sitrep.issue import fingerprint as fingerprints
-from sitrep.report import BuildOptions, BuildResult, build_report, fingerprint
+from sitrep.issue.fingerprint import fingerprint
+from sitrep.report import BuildOptions, BuildResult, build_report
 from sitrep.settings.config import DEFAULT_TEMPLATES, InputSource, load_config, template_dirs
 
 

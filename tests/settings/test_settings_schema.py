@@ -16,7 +16,7 @@ from sitrep.settings.config import load_config
 from sitrep.settings.figures import FigureSettings
 from sitrep.settings.schema import SECTIONS
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 INPUTS = """
 [inputs]
 displacement = "inputs/data.xlsx#displacement"
