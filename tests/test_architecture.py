@@ -7,6 +7,7 @@ stage by its folder, and these keep it so.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -165,3 +166,26 @@ def test_every_broad_except_says_why() -> None:
             ):
                 silent.append(f"{name}:{node.lineno}: except {caught}")
     assert silent == []
+
+
+def test_the_readme_names_every_package_and_module() -> None:
+    """README's "How it is built" table: a row per stage package, naming each of its modules."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## How it is built", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        m.group(1): set(re.findall(r"`(\w+)\.py`", m.group(2)))
+        for m in re.finditer(r"^\| `(\w+)/` \| (.*) \|$", section, re.M)
+    }
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert sorted(rows) == sorted(packages)
+    unnamed = {
+        package: sorted(
+            p.stem
+            for p in (PACKAGE / package).glob("*.py")
+            if p.stem != "__init__" and p.stem not in named
+        )
+        for package, named in rows.items()
+    }
+    assert {k: v for k, v in unnamed.items() if v} == {}
+    top = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
+    assert top <= set(re.findall(r"`(\w+)\.py`", section.split("At the top:", 1)[1]))
