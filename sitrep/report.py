@@ -113,17 +113,18 @@ def _reuse(
     )
 
 
-def build_report(options: BuildOptions) -> BuildResult:
+def build_report(options: BuildOptions, pdf_process: PdfProcess | None = None) -> BuildResult:
     """Build the report for one date, or return the issued one if nothing changed.
 
     From choosing the number to recording the issue, the build holds the workspace's issue lock
     (`sitrep.issue.record`): a second build waits there, then finds what the first one issued. It is
     taken once the inputs are valid, so a build that stops on its inputs writes nothing at all.
+    `pdf_process`: a PDF helper already started (`sitrep.pdf.build.PdfProcess`), else one is.
     """
     # WeasyPrint's import starts first, in a second process, while this one does steps 1-4: it
-    # is on the build's critical path. An unchanged report ends the helper at once.
-
-    with PdfProcess() as pdf_process:
+    # is on the build's critical path. An unchanged report ends the helper at once. The command
+    # line starts it before importing this module (`pdf_process`); it is closed here either way.
+    with pdf_process or PdfProcess() as pdf_process:
         config = load_config(options.workspace)
         dirs = template_dirs(config.templates_dir)
         files_fp = files_fingerprint(config, options.inputs, dirs)
