@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 
 import pytest
 
@@ -57,18 +58,21 @@ def test_a_build_carries_what_it_was_made_from(tmp_path) -> None:
 
 def test_send_reads_the_inputs_once(tmp_path, monkeypatch) -> None:
     """`sitrep send` builds the report, then writes its emails from the build's figures."""
-    import sitrep.inputs.load as load
     from sitrep.delivery.distribute import SendOptions, send
+    from sitrep.inputs.load import load_tables
 
     monkeypatch.delenv("SITREP_SMTP_URL", raising=False)
     loads = []
-    real = load.load_tables
 
     def counted(*args, **kwargs):
         loads.append(args)
-        return real(*args, **kwargs)
+        return load_tables(*args, **kwargs)
 
-    monkeypatch.setattr(load, "load_tables", counted)
+    # wherever sitrep's modules hold load_tables (the stage that reads every table)
+    holders = [m for n, m in sys.modules.items() if n.startswith("sitrep")]
+    for module in holders:
+        if getattr(module, "load_tables", None) is load_tables:
+            monkeypatch.setattr(module, "load_tables", counted)
     ws = copy_workspace(tmp_path / "ws")
     outcome = send(SendOptions(ws))
     assert len(loads) == 1

@@ -114,26 +114,17 @@ BASE = "{% block b %}base{% endblock %}"  # for super_block
 
 @pytest.fixture(scope="module")
 def context(tmp_path_factory):
-    """The context the sample report's templates are given, exactly as `build` makes it."""
-    import sitrep.render.html
-    from sitrep.report import BuildOptions, render_report
-    from sitrep.settings.config import load_config, template_dirs
+    """The context the sample report's templates are given, made as `build` makes it."""
+    from sitrep.pipeline import prepare
+    from sitrep.render.context import report_context
+    from sitrep.report import BuildOptions
+    from sitrep.settings.config import load_config
 
     ws = copy_workspace(tmp_path_factory.mktemp("ctx") / "ws")
-    seen: dict = {}
-    real = sitrep.render.html.render_html
-
-    def capture(ctx, dirs, locale, env=None):
-        seen.update(ctx)
-        return real(ctx, dirs, locale, env)
-
-    config = load_config(ws)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sitrep.render.html, "render_html", capture)
-        render_report(
-            config, BuildOptions(ws), template_dirs(config.templates_dir), lambda d: (1, 0)
-        )
-    return seen
+    prepared = prepare(load_config(ws), None)
+    (locale, config), *_ = prepared.editions.items()
+    figures, narrative = prepared.figures[locale], prepared.narratives[locale]
+    return report_context(config, figures, narrative, prepared.tables, 1, 0, BuildOptions(ws))
 
 
 @pytest.fixture(scope="module")
