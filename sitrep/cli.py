@@ -229,7 +229,8 @@ def progress_line():
 @click.pass_obj
 def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     """Check the inputs; print every problem. Exit 1 on errors (or warnings with --strict)."""
-    from sitrep.report import check_inputs
+    # not sitrep.report: checking needs no templates nor PDF stage (0.07 s of each validate)
+    from sitrep.pipeline import check_inputs
     from sitrep.validate.problems import count_by_severity, problems_json
 
     checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today(), narrative=True)

@@ -2,7 +2,7 @@
 
 `build_report` is what `sitrep build` calls, and `_run` the build step by step. Steps 1-3 are
 `sitrep.pipeline.prepare`, which `build --each province`, `preview` and `send` start with too;
-`check_inputs` (steps 1-2) is what `sitrep validate` calls.
+`check_inputs` (steps 1-2, `sitrep.pipeline.check_inputs`) is what `sitrep validate` calls.
 """
 
 from __future__ import annotations
