@@ -315,8 +315,10 @@ class LiveReports:
         locale, words = self._words
         rendered_at = time.strftime("%H:%M:%S")
         snap = Snapshot(version, key, content, problems, dates, rendered_at, seconds, locale, words)
-        with self._changed:
-            self._snapshots[key] = snap
+        with self._changed:  # a page's own render may end after a later one: keep the newest
+            current = self._snapshots.get(key)
+            if current is None or current.version < version:
+                self._snapshots[key] = snap
             self._changed.notify_all()
         what = key.isoformat() if key else "the latest date"
         LOG.info(
