@@ -23,6 +23,7 @@ from sitrep.settings.languages import right_to_left
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
     from sitrep.inputs.narrative import Narrative
+    from sitrep.render.html import Translator
     from sitrep.report import BuildOptions
     from sitrep.validate.table import Table
 
@@ -35,13 +36,17 @@ def report_context(
     number: int,
     revision: int,
     options: BuildOptions,
+    t: Translator | None = None,
 ) -> dict:
     """What the templates see: figures, narrative, inline SVG charts and map, data files.
 
     `attachments` (the input rows used, as CSV files) is for the PDF stage, not the templates.
+    `t`: the report's words, when the caller holds them already (one per area report would
+    parse the catalogues again).
     """
     dirs = template_dirs(config.templates_dir)
-    t = make_translator(load_messages(dirs, config.locale), config.locale, config.digits)
+    if t is None:
+        t = make_translator(load_messages(dirs, config.locale), config.locale, config.digits)
     rtl = right_to_left(config.locale)
     charts = {
         "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)
