@@ -1,13 +1,15 @@
 """The `sitrep` command line: parse options, call one library function, map errors to exit codes.
 
-Heavy libraries (pandas, WeasyPrint) are imported inside the commands, so `--help` stays fast.
-"""
+Heavy libraries (pandas, WeasyPrint) are imported inside the commands, after sitrep.toml is read:
+`--help` stays fast, and a wrong folder or a bad setting is said before those imports."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -16,10 +18,10 @@ import click
 from sitrep.errors import EXIT_PROBLEMS, SitrepError, ValidationFailed, exit_code
 
 
+@dataclass
 class Context:
-    def __init__(self, workspace: Path = Path("."), debug: bool = False) -> None:
-        self.workspace = workspace
-        self.debug = debug
+    workspace: Path = Path(".")
+    debug: bool = False
 
 
 def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -85,6 +87,13 @@ def say(text: str, err: bool = False, fg: str | None = None) -> None:
     click.echo(click.style(text, fg=fg) if fg else text, err=err)
 
 
+def settings_first(ctx: Context) -> None:
+    """sitrep.toml read before pandas' import: a bad setting is said in 0.25 s, not 1 s."""
+    from sitrep.settings.config import load_config
+
+    load_config(ctx.workspace)  # raised as the library would; it reads the file again (35 ms)
+
+
 def echo_problems(problems: list, stream=None) -> None:
     """Problems grouped by table, then 'N errors, M warnings' (stderr unless `stream`)."""
     from sitrep.validate.problems import problem_lines
@@ -94,12 +103,9 @@ def echo_problems(problems: list, stream=None) -> None:
 
 
 def fail(ctx: Context, exc: Exception) -> NoReturn:
-    """The message for an exception that ended a command, and its exit code (`exit_code`).
-
-    A SitrepError is the user's to fix: its message. Anything else is a bug in sitrep: a
-    short message saying so; its traceback only with --debug. All of it passes through
-    redaction: no form of the SMTP password is ever shown.
-    """
+    """The message for an exception that ended a command, and its exit code (`exit_code`):
+    a SitrepError's message (the user's to fix), else a bug's short notice (its traceback with
+    --debug), all of it redacted: no form of the SMTP password is ever shown."""
     from sitrep.safety.secrets import environment_secrets, format_exception_redacted, redact
 
     secrets = environment_secrets()
@@ -149,8 +155,6 @@ class Commands(click.Group):
 @click.pass_context
 def main(ctx: click.Context, workspace: Path, debug: bool) -> None:
     """Turn the workspace's spreadsheets into a dated, numbered PDF situation report."""
-    import signal
-
     # SIGTERM (kill, systemd, a scheduler's timeout) ends like Ctrl+C: temporary files removed.
     signal.signal(signal.SIGTERM, _terminated)
     ctx.obj = Context(workspace, debug)
@@ -195,6 +199,7 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     # The PDF helper process starts before the library's imports (0.4 s), so that WeasyPrint's
     # import in it overlaps them too; --each has its own pool of workers.
     with PdfProcess(helper=False if each else None) as pdf_process:
+        settings_first(ctx)
         from sitrep.report import BuildOptions, build_report
 
         options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
@@ -213,9 +218,7 @@ def progress_line():
         return None
 
     def show(done: int, total: int, name: str) -> None:
-        end = "\n" if done == total else ""
-        click.echo(f"\r\x1b[2K[{done}/{total}] {name}", nl=False, err=True)
-        click.echo(end, nl=False, err=True)
+        click.echo(f"\r\x1b[2K[{done}/{total}] {name}", nl=done == total, err=True)
 
     return show
 
@@ -229,7 +232,7 @@ def progress_line():
 @click.pass_obj
 def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     """Check the inputs; print every problem. Exit 1 on errors (or warnings with --strict)."""
-    # not sitrep.report: checking needs no templates nor PDF stage (0.07 s of each validate)
+    settings_first(ctx)  # not sitrep.report below: no templates nor PDF stage (0.07 s)
     from sitrep.pipeline import check_inputs
     from sitrep.validate.problems import count_by_severity, problems_json
 
@@ -267,6 +270,7 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
 @click.pass_obj
 def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) -> None:
     """Email the report to the partners (an outbox of .eml files unless SITREP_SMTP_URL is set)."""
+    settings_first(ctx)
     from sitrep.delivery.distribute import SendOptions, send_status
     from sitrep.delivery.distribute import send as send_report
     from sitrep.delivery.summary import say_sent, say_status
@@ -370,13 +374,9 @@ def init(ctx: Context, directory: Path, country: str, crisis: str | None, langua
 
 
 def run() -> NoReturn:
-    """The `sitrep` script and `python -m sitrep`: the command line, then the process ends.
-
-    Once a command has returned, its files are written and closed and its helper processes
-    joined; what is left is the interpreter freeing pandas', Jinja's and WeasyPrint's modules,
-    0.15 s of a 1.5 s build. So the process ends at once, after flushing its output, unless a
-    child process is still running (then the normal exit, which waits for it).
-    """
+    """The `sitrep` script and `python -m sitrep`: the command line, then the process ends at
+    once (its files are closed by then; the interpreter's teardown is 0.15 s of a build), after
+    flushing its output, unless a child process is still running (then the normal exit)."""
     import logging
     import multiprocessing
 

@@ -87,6 +87,33 @@ def test_config_problems_are_all_reported_with_their_keys(workspace: Path):
         assert key in err
 
 
+def test_a_bad_setting_is_said_before_pandas_or_the_pdf_helper(workspace: Path):
+    """A typo in sitrep.toml (or the wrong folder) is answered in a fraction of a second: the
+    settings are read before the heavy libraries are imported and before the helper starts."""
+    toml = workspace / "sitrep.toml"
+    toml.write_text(
+        re.sub(r"(?m)^household_size = .*$", 'household_size = "seven"', toml.read_text())
+    )
+    script = (
+        "import multiprocessing, sys\n"
+        "from sitrep.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:], standalone_mode=False)\n"
+        "except SystemExit as done:\n"
+        "    code = done.code\n"
+        "heavy = [m for m in ('pandas', 'jinja2', 'weasyprint') if m in sys.modules]\n"
+        "print(code, heavy, len(multiprocessing.active_children()))\n"
+    )
+    for command in ("build", "validate", "send"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, "-w", str(workspace), command],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.stdout.split("\n")[0] == "1 [] 0", (command, done.stdout, done.stderr)
+        assert "report.household_size: 'seven' is not a whole number" in done.stderr, command
+        assert "Traceback" not in done.stderr
+
+
 def test_validate_prints_a_summary_and_json(workspace: Path):
     code, out, _ = run("-w", str(workspace), "validate")
     assert code == 0 and out.strip().endswith("0 errors, 0 warnings")
