@@ -1,7 +1,7 @@
 """The `sitrep` command line: parse options, call one library function, map errors to exit codes.
 
-Heavy libraries (pandas, WeasyPrint) are imported inside the commands, after sitrep.toml is read:
-`--help` stays fast, and a wrong folder or a bad setting is said before those imports."""
+Heavy libraries (pandas, WeasyPrint) are imported inside the commands, so `--help` stays fast;
+build, validate and send read sitrep.toml first, so a bad setting is said before those imports."""
 
 from __future__ import annotations
 

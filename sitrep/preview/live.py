@@ -318,7 +318,7 @@ class LiveReports:
         with self._changed:  # a page's own render may end after a later one: keep the newest
             current = self._snapshots.get(key)
             if current is None or current.version < version:
-                self._snapshots[key] = snap
+                self._snapshots[key] = current = snap
             self._changed.notify_all()
         what = key.isoformat() if key else "the latest date"
         LOG.info(
@@ -327,7 +327,7 @@ class LiveReports:
             seconds,
             f"{snap.errors} errors" if snap.errors else "ok",
         )
-        return snap
+        return current  # the newest: this render's, unless a later one ended first
 
     def _render_content(
         self, key: Key, version: int
