@@ -15,7 +15,7 @@ import pandas as pd
 from sitrep.figures.provenance import source_uses
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.validate.schema import ROW
-from sitrep.validate.table import Table
+from sitrep.validate.table import Table, records
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
@@ -58,7 +58,7 @@ def blockade_figures(fig: Figures, table: Table, gazetteer: Gazetteer) -> None:
     frame = table.frame
     day = fig.report_date
     used = []
-    for record in frame.sort_values(["start_date", "id"]).to_dict("records"):
+    for record in records(frame.sort_values(["start_date", "id"])):
         start, end = record["start_date"], record["end_date"]
         if start > day:
             continue
@@ -96,7 +96,7 @@ def blockade_figures(fig: Figures, table: Table, gazetteer: Gazetteer) -> None:
 def route_status_on(frame: pd.DataFrame, day: dt.date) -> dict[str, dict]:
     """Each route's latest status row dated on or before `day`."""
     current: dict[str, dict] = {}
-    for record in frame.sort_values(["since", ROW]).to_dict("records"):
+    for record in records(frame.sort_values(["since", ROW])):
         if record["since"] <= day:
             current[record["route_id"]] = record
     return current

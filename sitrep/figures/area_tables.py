@@ -73,3 +73,33 @@ def stock_groups(
             )
         )
     return sorted(groups, key=lambda g: (-g.idps, g.pcode))
+
+
+@dataclass
+class AreaSums:
+    """One area's displacement sums, from its rows."""
+
+    people: int = 0
+    new: int = 0
+    families: int = 0
+    any_families: bool = False  # a row gives families (else the area's families are None)
+    estimated: bool = False
+
+    def add(self, n: int, new: bool, families: object, estimated: bool) -> None:
+        self.people += n
+        self.new += n if new else 0
+        if families is not None and families == families:  # neither None nor NaN
+            self.families += int(families)
+            self.any_families = True
+        self.estimated = self.estimated or bool(estimated)
+
+    @classmethod
+    def of(cls, parts: list[AreaSums]) -> AreaSums:
+        total = cls()
+        for p in parts:
+            total.people += p.people
+            total.new += p.new
+            total.families += p.families
+            total.any_families = total.any_families or p.any_families
+            total.estimated = total.estimated or p.estimated
+        return total

@@ -23,7 +23,13 @@ from sitrep.figures.access import (
     route_figures,
     route_status_on,
 )
-from sitrep.figures.area_tables import StockGroup, admin1_of, shown_areas, stock_groups
+from sitrep.figures.area_tables import (
+    AreaSums,
+    StockGroup,
+    admin1_of,
+    shown_areas,
+    stock_groups,
+)
 from sitrep.figures.prices import PriceSeries, price_series
 from sitrep.figures.provenance import SourceUse, source_uses
 from sitrep.figures.stocks import IdpStock, idp_stocks
@@ -217,34 +223,42 @@ def _displacement(
         for day in pd.date_range(fig.period_start, fig.report_date).date
     ]
 
-    def area(pcode: str, rows: pd.DataFrame, **parts) -> AreaDisplacement:
-        families = rows["families"].dropna()
+    # Sums per district over plain lists: a groupby per area costs more than the sums
+    # themselves in a batch of area reports.
+    sums: dict[str, dict[str, AreaSums]] = {}
+    columns = ("province", "district", "n", "new", "families", "est")
+    for province, district, n, new, families, est in zip(
+        *(frame[c].tolist() for c in columns), strict=True
+    ):
+        sums.setdefault(province, {}).setdefault(district, AreaSums()).add(n, new, families, est)
+
+    def area(pcode: str, parts: list[AreaSums], **more) -> AreaDisplacement:
+        total = AreaSums.of(parts)
         return AreaDisplacement(
             pcode,
             gazetteer.name(pcode),
-            int(rows["n"].sum()),
-            int(rows.loc[rows["new"], "n"].sum()),
-            int(families.sum()) if len(families) else None,
-            bool(rows["est"].any()),
-            **parts,
+            total.people,
+            total.new,
+            total.families if total.any_families else None,
+            total.estimated,
+            **more,
         )
 
-    by_district = frame.groupby("district")["n"].sum()
-    shown = shown_areas({str(k): int(v) for k, v in by_district.items()}, fig.top_areas, named)
+    by_district = {str(d): t.people for of in sums.values() for d, t in of.items()}
+    shown = shown_areas(by_district, fig.top_areas, named)
     provinces = []
-    for province, rows in frame.groupby("province", sort=True):
-        districts = [area(d, r) for d, r in rows.groupby("district", sort=True)]
+    for province, of in sorted(sums.items()):
+        districts = [area(d, [t]) for d, t in sorted(of.items())]
         districts.sort(key=lambda a: (-a.people, a.pcode))
-        hidden = rows[~rows["district"].isin(shown)]
-        n_hidden = hidden["district"].nunique()
+        hidden = [t for d, t in of.items() if d not in shown]
         provinces.append(
             area(
                 province,
-                rows,
+                list(of.values()),
                 districts=tuple(districts),
                 shown=tuple(d for d in districts if d.pcode in shown),
-                other=area(province, hidden) if n_hidden else None,
-                others=n_hidden,
+                other=area(province, hidden) if hidden else None,
+                others=len(hidden),
             )
         )
     fig.provinces = sorted(provinces, key=lambda a: (-a.people, a.pcode))

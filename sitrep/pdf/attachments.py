@@ -48,5 +48,6 @@ def table_file(name: str, frame, row_numbers: set[int], description: str) -> Dat
     """The rows of a validated table (canonical columns) whose spreadsheet row was used."""
     used = frame[frame["_row"].isin(row_numbers)].sort_values("_row")
     columns = [c for c in used.columns if c != "_row"]
-    rows = [[r["_row"], *(r[c] for c in columns)] for r in used.to_dict("records")]
+    # column lists, not to_dict: a validated table's cells are Python values (as `records`)
+    rows = zip(*(used[c].tolist() for c in ["_row", *columns]), strict=True)
     return DataFile(f"{name}.csv", csv_bytes([ROW_COLUMN, *columns], rows), description)

@@ -24,6 +24,7 @@ from sitrep.geo.gazetteer import normalise_name
 from sitrep.render.drawing import LINE, Canvas, Fonts, grow, num
 from sitrep.render.drawn import PALETTE, VARIANTS, Drawn, Translate, file_state, memoised
 from sitrep.render.placement import Grid, place
+from sitrep.validate.table import records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,7 +62,7 @@ class AccessMap:
 def load_places(frame: pd.DataFrame) -> dict[str, Place]:
     """Places by normalised name (aliases too); the first row of a name wins."""
     places: dict[str, Place] = {}
-    for r in frame.sort_values("_row").to_dict("records"):
+    for r in records(frame.sort_values("_row")):
         if r["lat"] is None or r["lon"] is None:
             continue
         place = Place(

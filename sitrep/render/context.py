@@ -19,6 +19,7 @@ from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, level_words, template_dirs
 from sitrep.settings.languages import right_to_left
+from sitrep.validate.table import records
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
@@ -58,7 +59,7 @@ def report_context(
     vias = {}
     if "routes" in tables:
         used_routes = {r.route_id: r.since for r in figures.routes}
-        for r in tables["routes"].frame.to_dict("records"):
+        for r in records(tables["routes"].frame):
             if used_routes.get(r["route_id"]) == r["since"]:
                 vias[r["route_id"]] = r["via"]
     the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries, rtl)
@@ -69,7 +70,7 @@ def report_context(
         frame = tables["places"].frame
         rows = {p.row for p in the_map.places}
         sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
-    contacts = tables["contacts"].frame.to_dict("records") if "contacts" in tables else []
+    contacts = records(tables["contacts"].frame) if "contacts" in tables else []
     if contacts:
         sources += source_uses(tables["contacts"], tables["contacts"].frame, None)
     if len(sources) > len(figures.sources):

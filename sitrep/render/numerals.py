@@ -9,6 +9,7 @@ the digits are replaced here. Only numbers sitrep formats change: a P-code stays
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
@@ -35,6 +36,10 @@ def localise(text: str, system: str) -> str:
     return text.translate(str.maketrans(DIGITS["latn"], DIGITS[system]))
 
 
+# A report formats the same numbers and dates many times (a chart's ticks, each area report's
+# tables), and Babel parses the locale again on each call: the results are kept (typed, so
+# that 1 and 1.0 stay apart).
+@lru_cache(maxsize=8192, typed=True)
 def decimal(value: float, locale: str, system: str = "latn") -> str:
     text = format_decimal(value, locale=locale, numbering_system=system)
     return localise(text, system)
@@ -63,6 +68,7 @@ def compact(value: float, locale: str, system: str, fraction_digits: int) -> str
 SKELETONS = {"d MMMM y": "yMMMMd", "d MMMM": "MMMMd", "d MMM": "MMMd", "d MMM y": "yMMMd"}
 
 
+@lru_cache(maxsize=8192)
 def date(value: dt.date, pattern: str, locale: str, system: str = "latn") -> str:
     """The date in the locale's words; French writes the first of the month "1er juin"."""
     language = locale.replace("-", "_").split("_")[0].lower()

@@ -23,3 +23,17 @@ class Table:
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dictionaries, like `frame.to_dict("records")` for a validated table.
+
+    A validated table's cells are Python values already (object columns, `_row` int64, which
+    `tolist` makes Python ints), so the rows are zipped from each column's list: a quarter of
+    `to_dict`'s time, which boxes every cell again; a batch reads every area's tables this way.
+    """
+    columns = list(frame.columns)
+    return [
+        dict(zip(columns, row, strict=True))
+        for row in zip(*(frame[c].tolist() for c in columns), strict=True)
+    ]

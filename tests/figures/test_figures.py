@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import replace
 
 import pandas as pd
@@ -169,3 +170,61 @@ def test_the_places_tables_spelling_of_a_district_is_the_one_the_figures_print()
     assert gazetteer.resolve("camp").pcode == "AF0102"
     assert workspace_gazetteer({}, afg_gazetteer()).name("AF0102") == "Paghman"
     assert workspace_gazetteer({}, afg_gazetteer()).name("AF0999") == "AF0999"
+
+
+def test_area_sums_the_other_areas_and_the_sources_match_plain_pandas():
+    """Many districts, families or people missing, rows with no source (None and NaN): the
+    province and district figures, the "N other areas" line and the sources, against an
+    independent computation with plain pandas."""
+    gazetteer = afg_gazetteer()
+    districts = sorted(a.pcode for a in gazetteer.level(2) if a.parent in ("AF08", "AF09"))
+    rng = random.Random(11)
+    rows = []
+    for _ in range(150):
+        families = rng.choice([None, rng.randint(1, 40)])
+        people = rng.choice([None, rng.randint(5, 300)]) if families else rng.randint(5, 300)
+        day = D(2021, 8, rng.randint(12, 26))  # some before the period, some after the report
+        source = rng.choice(["OCHA", "IOM DTM", None, float("nan")])
+        rows.append((day, rng.choice(districts), families, people, source))
+    disp = displacement(*rows)
+    config = replace(CONFIG, figures=replace(CONFIG.figures, top_areas=3))
+    day, previous = D(2021, 8, 24), D(2021, 8, 23)
+    fig = figures(day, config, displacement=disp)
+
+    frame = disp.frame.copy()
+    frame = frame[(frame["date"] >= D(2021, 8, 15)) & (frame["date"] <= day)]
+    people = pd.to_numeric(frame["people"])
+    frame["n"] = people.fillna(pd.to_numeric(frame["families"]) * 7).astype(int)
+    frame["new_n"] = frame["n"].where(frame["date"] > previous, 0)
+    frame["est"] = people.isna()
+    frame["families"] = pd.to_numeric(frame["families"])
+    frame["province"] = frame["district"].str[:4]
+
+    def sums(rows: pd.DataFrame) -> tuple:
+        families = rows["families"].dropna()
+        fam = int(families.sum()) if len(families) else None
+        return int(rows["n"].sum()), int(rows["new_n"].sum()), fam, bool(rows["est"].any())
+
+    def got(a) -> tuple:
+        return a.people, a.people_since_previous, a.families, a.estimated
+
+    by_district = frame.groupby("district")["n"].sum()
+    shown = set(sorted(by_district.index, key=lambda d: (-by_district[d], d))[:3])
+    assert len(fig.provinces) == frame["province"].nunique() == 2
+    for province in fig.provinces:
+        rows_of = frame[frame["province"] == province.pcode]
+        assert got(province) == sums(rows_of)
+        assert {d.pcode: got(d) for d in province.districts} == {
+            d: sums(r) for d, r in rows_of.groupby("district")
+        }
+        assert {d.pcode for d in province.shown} == shown & set(rows_of["district"])
+        hidden = rows_of[~rows_of["district"].isin(shown)]
+        assert province.others == hidden["district"].nunique() > 0
+        assert got(province.other) == sums(hidden)
+
+    used = [s for s in fig.sources if s.table == "displacement"]
+    expected = frame.groupby(frame["source"].fillna(""), sort=True)
+    assert [(s.source, s.rows, s.row_numbers, s.first, s.last) for s in used] == [
+        (src, len(r), tuple(r[ROW]), r["date"].min(), r["date"].max()) for src, r in expected
+    ]
+    assert {s.source for s in used} == {"", "IOM DTM", "OCHA"}

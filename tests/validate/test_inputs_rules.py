@@ -105,3 +105,19 @@ def test_places_table_extends_the_gazetteer(tmp_path: Path) -> None:
     tables, problems = validate(tmp_path, {"places": places, "displacement": displacement})
     assert problems == []
     assert tables["displacement"].frame["district"].tolist() == ["AF0907", "AF0907"]
+
+
+def test_a_validated_tables_records_are_its_rows_as_pandas_gives_them(tmp_path: Path) -> None:
+    """`records`, which the figures and each area report read instead of `to_dict`, gives the
+    same rows with the same types: the cells of a validated table are Python values."""
+    from sitrep.validate.table import records
+
+    displacement = f"{DISP}\n2021-08-24,AF0907,,70,KI\n2021-08-23,AF0908,12,,KI\n"
+    routes = f"{ROUTES}\nR1,Salang,closed,2021-08-23,S\nR2,Khawak,open,2021-08-20,S\n"
+    tables, problems = validate(tmp_path, {"displacement": displacement, "routes": routes})
+    assert not [p for p in problems if p.severity == "error"]
+    for table in tables.values():
+        expected = table.frame.to_dict("records")
+        assert records(table.frame) == expected and len(expected) == 2
+        for mine, theirs in zip(records(table.frame), expected, strict=True):
+            assert [type(v) for v in mine.values()] == [type(v) for v in theirs.values()]
