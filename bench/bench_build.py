@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from measure import Run, checked, median, run
@@ -154,48 +155,117 @@ def bench_each(workspace: Path, repeat: int = 2) -> dict:
 
 
 def bench_each_per_report(workspace: Path, repeat: int = 2) -> dict:
-    """Each province report's cost in a worker (figures, HTML, PDF) vs the warm floor of its HTML.
+    """Each province report's cost in a worker (filter, figures, HTML, PDF) vs the floor of its
+    HTML: WeasyPrint alone on that HTML, with the same options and attached files.
 
-    Both in warm processes (WeasyPrint imported, first report done), the best of `repeat`.
+    Both in one warm process (WeasyPrint imported, a first pass done), one after the other for
+    each report and in turns (cost first, then floor first), the best of `repeat` each. Floors
+    taken in another process, minutes apart from the costs, gave ratios from 0.80 to 1.22 for
+    the same code: the machine's speed drifts.
+
+    On a machine whose speed varies more than the target's 10 % (the same layout of the same
+    HTML, run again in the same process, varies by `floor_spread`), the direct ratio can be
+    told from noise only by many repetitions. The worker's PDF step and the floor are the
+    same call (`build_pdf`) on the same HTML, checked byte for byte, so a report's ratio is
+    also 1 + its HTML stage (filter, figures, HTML, the content key: all the worker does
+    besides the layout) over the fastest of those layouts: `max_share_ratio`, stable to a few
+    milliseconds. Both are printed.
     """
     cmd = [sys.executable, __file__, "per-report", str(workspace), str(repeat)]
-    costs = json.loads(checked(run(cmd), "batch per report").stdout)
-    pdfs = [Path(p) for p in costs]
-    _, floor = _floor(workspace, pdfs, repeat + 1)
-    ratios = {}
-    for path in pdfs:
-        floor_s = min(floor["files"][str(path)][1:])  # the first pass warms up, as above
-        ratios[path.parent.name] = (costs[str(path)], floor_s, costs[str(path)] / floor_s)
-    worst = max(ratios.items(), key=lambda kv: kv[1][2])
-    total_cost = sum(c for c, _, _ in ratios.values())
-    total_floor = sum(f for _, f, _ in ratios.values())
+    samples = json.loads(checked(run(cmd), "batch per report").stdout)
+    reports = {}
+    for name, s in samples.items():
+        floor = min(s["floor"])
+        layout = min(s["floor"] + s["pdf"])  # the same call, in both columns
+        reports[name] = {
+            "ratio": min(s["cost"]) / floor,
+            "share_ratio": 1 + min(s["html"]) / layout,
+            "cost_s": min(s["cost"]),
+            "floor_s": floor,
+            "html_s": min(s["html"]),
+            "floor_spread": max(s["floor"]) / floor,
+        }
+
+    def worst(key: str) -> tuple[str, dict]:
+        return max(reports.items(), key=lambda kv: kv[1][key])
+
+    total_cost = sum(r["cost_s"] for r in reports.values())
+    total_floor = sum(r["floor_s"] for r in reports.values())
     return {
-        "reports": len(ratios),
-        "max_ratio": worst[1][2],
-        "max_province": worst[0],
-        "median_ratio": median([r for _, _, r in ratios.values()]),
+        "reports": len(reports),
+        "repeat": repeat,
+        "max_ratio": worst("ratio")[1]["ratio"],
+        "max_province": worst("ratio")[0],
+        "median_ratio": median([r["ratio"] for r in reports.values()]),
         "total_ratio": total_cost / total_floor,
-        "mean_cost_s": total_cost / len(ratios),
-        "mean_floor_s": total_floor / len(ratios),
+        "max_share_ratio": worst("share_ratio")[1]["share_ratio"],
+        "max_share_province": worst("share_ratio")[0],
+        "max_html_s": max(r["html_s"] for r in reports.values()),
+        "mean_html_s": sum(r["html_s"] for r in reports.values()) / len(reports),
+        "mean_cost_s": total_cost / len(reports),
+        "mean_floor_s": total_floor / len(reports),
+        "floor_spread": median([r["floor_spread"] for r in reports.values()]),
+        "by_report": {k: {m: round(v, 4) for m, v in r.items()} for k, r in reports.items()},
     }
 
 
-def _per_report_costs(workspace: Path, repeat: int) -> dict[str, float]:
-    """In this process: PDF path -> the best of `repeat` worker costs, after one warm-up pass."""
-    from sitrep.issue.batch import build_each_province
+def _per_report_timings(workspace: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
+    """In this process: province -> `repeat` timings of its cost, of the cost's HTML stage and
+    PDF step, and of its floor, after one warm-up pass. Checks that both give the issued PDF."""
+    from sitrep.issue.batch import build_each_province, shared_state
+    from sitrep.issue.record import load_province_record
+    from sitrep.issue.worker import Job, Worker
+    from sitrep.pdf.build import build_pdf
     from sitrep.render.drawn import forget_drawings
     from sitrep.report import BuildOptions
+    from sitrep.settings.config import load_config, template_dirs
 
-    best: dict[str, float] = {}
+    build_each_province(BuildOptions(workspace, force=True), workers=1)  # issued, as measured
+    config = load_config(workspace)
+    dirs = template_dirs(config.templates_dir)
+    entries = load_province_record(config.output_dir)
+    day = max(e.day for e in entries)
+    entries = [e for e in entries if e.day == day]
+    shared, _ = shared_state(BuildOptions(workspace, day, force=True), config, dirs, lambda: None)
+    worker = Worker(shared)
+    pages = {}  # the floor's input: each report's HTML and attached files, and its PDF
+    for e in entries:
+        html, context = worker.html(e.province, e.revision)
+        issued = (config.output_dir / e.pdf).read_bytes()
+        pages[e.province] = (html, context.get("attachments", ()), issued)
+
+    def cost(e) -> tuple[float, float]:
+        outcome = worker.build(Job(e.province, e))
+        if outcome.pdf != pages[e.province][2]:
+            raise RuntimeError(f"the batch's PDF differs from the issued {e.pdf}")
+        return outcome.seconds_html + outcome.seconds_pdf, outcome.seconds_html
+
+    def floor(e) -> float:
+        html, attachments, issued = pages[e.province]
+        start = time.perf_counter()
+        data = build_pdf(html, dirs, config.pdf_variant, attachments, day).data
+        seconds = time.perf_counter() - start
+        if data != issued:
+            raise RuntimeError(f"the floor's PDF differs from the issued {e.pdf}")
+        return seconds
+
+    samples: dict[str, dict[str, list[float]]] = {}
     for attempt in range(repeat + 1):
         forget_drawings()  # each pass draws its charts, as a batch's single pass does
-        result = build_each_province(BuildOptions(workspace, force=True), workers=1)
-        if attempt == 0:
-            continue  # the first pass warms up fonts and caches, as a batch's first report does
-        for report in result.reports:
-            cost = report.seconds_html + report.seconds_pdf
-            best[str(report.pdf)] = min(best.get(str(report.pdf), cost), cost)
-    return best
+        for e in entries:
+            if attempt % 2:
+                f = floor(e)
+                c, h = cost(e)
+            else:
+                c, h = cost(e)
+                f = floor(e)
+            if attempt == 0:
+                continue  # the first pass warms up fonts and caches, as a batch's first does
+            name = (config.output_dir / e.pdf).parent.name
+            mine = samples.setdefault(name, {"cost": [], "html": [], "pdf": [], "floor": []})
+            for key, value in (("cost", c), ("html", h), ("pdf", c - h), ("floor", f)):
+                mine[key].append(value)
+    return samples
 
 
 if __name__ == "__main__":
@@ -203,4 +273,4 @@ if __name__ == "__main__":
         pages = print_html(Path(sys.argv[2]), Path(sys.argv[3]))
         print(json.dumps({str(k): str(v) for k, v in pages.items()}))
     elif sys.argv[1:2] == ["per-report"]:
-        print(json.dumps(_per_report_costs(Path(sys.argv[2]), int(sys.argv[3]))))
+        print(json.dumps(_per_report_timings(Path(sys.argv[2]), int(sys.argv[3]))))
