@@ -72,6 +72,8 @@ def test_nothing_of_the_sample_nor_of_the_english_catalogue(built) -> None:
     assert not SAMPLE_WORDS.findall(text)
     leaked = [w for w in english_only_words() if w in text]
     assert not leaked, leaked
+    # a key figure from two sources names the second in the singular, as French does
+    assert "OIM DTM et 1 autre" in text and "et 1 autres" not in text
 
 
 def test_each_department_gets_its_report_in_the_workspaces_words(haiti_departments) -> None:
@@ -82,6 +84,9 @@ def test_each_department_gets_its_report_in_the_workspaces_words(haiti_departmen
     assert "Violences armées – Artibonite (Département)" in texts["artibonite"]
     for text in texts.values():
         assert not SAMPLE_WORDS.findall(text) and "province" not in text.lower()
+    # Artibonite has no displacement rows: its key figures say so, not "au -- · --"
+    assert "aucune ligne dans les données" in texts["artibonite"]
+    assert "au --" not in texts["artibonite"]
     # The watermark is the catalogue's word too: the title's "PROJET" and the mark's.
     first_page = PdfReader(pdfs[0]).pages[0].extract_text()
     assert first_page.count("PROJET") == 2 and "DRAFT" not in first_page
