@@ -35,6 +35,23 @@ def test_plural_forms_follow_the_language(locale, key, count, words) -> None:
     assert translator(locale)(key, count=count, date="23 août") == words
 
 
+@pytest.mark.parametrize(
+    ("locale", "key", "count", "words"),
+    [
+        ("es", "blockades.heading", 1, "Bloqueos: 1 vigente, 4.000 personas aisladas"),
+        ("es", "blockades.heading", 2, "Bloqueos: 2 vigentes, 4.000 personas aisladas"),
+        ("fr", "kf.sources_more", 1, "OCHA et 1 autre"),
+        ("fr", "kf.sources_more", 2, "OCHA et 2 autres"),
+        ("ar", "kf.sources_more", 1, "OCHA و1 مصدر آخر"),
+        ("ar", "kf.sources_more", 3, "OCHA و3 مصادر أخرى"),
+    ],
+)
+def test_a_count_inside_a_sentence_agrees_with_its_words(locale, key, count, words) -> None:
+    """ "1 vigentes", "et 1 autres": the count picks the form, as in a report's pages."""
+    t = translator(locale)
+    assert t(key, n=str(count), count=count, first="OCHA", people="4.000") == words
+
+
 def test_a_workspace_rewords_a_plural_entry_with_a_plain_one(tmp_path: Path) -> None:
     (tmp_path / "i18n").mkdir()
     (tmp_path / "i18n/en.toml").write_text('[kf]\nblockades_count = "blockades"\n')
