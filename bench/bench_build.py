@@ -35,7 +35,8 @@ def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
     from sitrep.issue.batch import shared_state
     from sitrep.issue.record import load_province_record, load_record
     from sitrep.issue.worker import Worker
-    from sitrep.report import BuildOptions, render_report
+    from sitrep.render.document import render_report
+    from sitrep.report import BuildOptions
     from sitrep.settings.config import load_config, template_dirs
 
     config = load_config(workspace)

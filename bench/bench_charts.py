@@ -27,7 +27,7 @@ import datetime as dt, json, sys, time
 sys.path.insert(0, sys.argv[1])
 from sitrep.settings.config import template_dirs
 from sitrep.figures.compute import compute_figures
-from sitrep.geo.gazetteer import base_gazetteer
+from sitrep.inputs.cod import base_gazetteer
 from sitrep.render.html import load_messages, make_translator
 from sitrep.report import check_inputs
 root = sys.argv[2]

@@ -80,7 +80,7 @@ def figures_cost(workspace: Path, repeat: int) -> dict:
     from dataclasses import replace
 
     from sitrep.figures.compute import compute_figures
-    from sitrep.geo.gazetteer import base_gazetteer
+    from sitrep.inputs.cod import base_gazetteer
     from sitrep.report import check_inputs
     from sitrep.validate.tables import workspace_gazetteer
 

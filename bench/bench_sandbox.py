@@ -22,8 +22,9 @@ import jinja2.sandbox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sitrep.render.html
+from sitrep.render.document import render_report
 from sitrep.render.plain import to_plain
-from sitrep.report import BuildOptions, render_report
+from sitrep.report import BuildOptions
 from sitrep.settings.config import load_config, template_dirs
 from tests.conftest import copy_workspace
 

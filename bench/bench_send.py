@@ -27,9 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
 from sitrep.delivery import ledger
-from sitrep.delivery.model import EmailSettings
 from sitrep.delivery.send import send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
+from sitrep.settings.email import EmailSettings
 from tests.smtp_server import (
     SinkServerProcess,
     SmtpTestServer,

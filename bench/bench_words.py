@@ -25,9 +25,9 @@ import pandas as pd
 from babel.dates import format_date
 
 from sitrep.geo.gazetteer import country_gazetteer
+from sitrep.inputs import parse
 from sitrep.inputs.load import Limits, load_table
 from sitrep.settings.config import InputSource
-from sitrep.validate import parse
 from sitrep.validate.tables import validate_table
 
 INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

@@ -50,7 +50,7 @@ def attachments_of(pdf: Path, folder: Path) -> list[Path]:
 
 def _data_files(folder: Path | None) -> tuple[list, dt.date | None]:
     """The DataFiles to attach, and their date (the report date), from `attachments_of`."""
-    from sitrep.pdf.attachments import DataFile
+    from sitrep.render.attachments import DataFile
 
     if folder is None or not (folder / MANIFEST).is_file():
         return [], None

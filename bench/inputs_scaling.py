@@ -52,7 +52,7 @@ def bench_inputs_fallback(csv_sizes: list[int], xlsx_sizes: list[int]) -> dict:
 def _child(workspace: Path, source: str) -> dict:
     """Load + validate, then figures, in this (fresh) process."""
     from sitrep.figures.compute import compute_figures
-    from sitrep.geo.gazetteer import base_gazetteer
+    from sitrep.inputs.cod import base_gazetteer
     from sitrep.report import check_inputs
     from sitrep.settings.config import InputSource
     from sitrep.validate.tables import workspace_gazetteer

@@ -21,7 +21,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from sitrep.validate.schema import SCHEMAS
+from sitrep.tableschema import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_DAY = dt.date(2021, 8, 15)

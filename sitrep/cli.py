@@ -96,7 +96,7 @@ def settings_first(ctx: Context) -> None:
 
 def echo_problems(problems: list, stream=None) -> None:
     """Problems grouped by table, then 'N errors, M warnings' (stderr unless `stream`)."""
-    from sitrep.validate.problems import problem_lines
+    from sitrep.problems import problem_lines
 
     for line in problem_lines(problems):
         click.echo(line, file=stream or sys.stderr)
@@ -215,7 +215,7 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
 def progress_line():
     """A one-line counter on a terminal (None in a pipe or a log: nothing extra is printed)."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
-        return None
+        return None  # a log stays plain
 
     def show(done: int, total: int, name: str) -> None:
         click.echo(f"\r\x1b[2K[{done}/{total}] {name}", nl=done == total, err=True)
@@ -234,7 +234,7 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     """Check the inputs; print every problem. Exit 1 on errors (or warnings with --strict)."""
     settings_first(ctx)  # not sitrep.report below: no templates nor PDF stage (0.07 s)
     from sitrep.pipeline import check_inputs
-    from sitrep.validate.problems import count_by_severity, problems_json
+    from sitrep.problems import count_by_severity, problems_json
 
     checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today(), narrative=True)
     if fmt == "json":
@@ -272,16 +272,15 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
     """Email the report to the partners (an outbox of .eml files unless SITREP_SMTP_URL is set)."""
     settings_first(ctx)
     from sitrep.delivery.distribute import SendOptions, send_status
-    from sitrep.delivery.distribute import send as send_report
     from sitrep.delivery.summary import say_sent, say_status
+    from sitrep.report import send as send_report
 
     if status:
         say_status(*send_status(ctx.workspace, day), say)
         return
-    progress = sys.stderr.isatty() and not os.environ.get("CI")
-    options = SendOptions(
-        ctx.workspace, day, list(lists), inputs, skip_checks, progress, resend_unknown
-    )
+    progress = progress_line() is not None  # on a terminal only, as build's
+    options = SendOptions(ctx.workspace, day, list(lists), inputs, skip_checks, progress)
+    options.resend_unknown = resend_unknown
     outcome = send_report(options)
     say_sent(outcome, say)
     sys.exit(0 if outcome.summary.ok else EXIT_PROBLEMS)
@@ -305,6 +304,7 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
 def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
     """Serve the report as a web page that updates itself whenever a file is saved."""
     from sitrep.preview import PreviewOptions, log_to_console, ready_lines, run_preview
+    from sitrep.report import build_report
 
     log_to_console(ctx.debug)
 
@@ -316,7 +316,7 @@ def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
 
             webbrowser.open(running.url)
 
-    run_preview(PreviewOptions(ctx.workspace, day, inputs, host, port), ready)
+    run_preview(PreviewOptions(ctx.workspace, day, inputs, host, port), build_report, ready)
 
 
 @main.command()
@@ -338,7 +338,7 @@ def publish(ctx: Context, folder: Path | None) -> None:
 @click.pass_obj
 def places(ctx: Context, query: str, level: int | None) -> None:
     """Look a place up: P-code, level, parent and where its name comes from."""
-    from sitrep.geo.lookup import find_places, say_answer
+    from sitrep.validate.lookup import find_places, say_answer
 
     if not query and level is None:
         raise click.UsageError("give a place name or P-code, or --level N")

@@ -6,7 +6,7 @@ exception is a bug in sitrep (exit 2). `sitrep.cli` prints the message; `exit_co
 
 from __future__ import annotations
 
-from sitrep.validate.problems import Problem, count_by_severity
+from sitrep.problems import Problem, count_by_severity
 
 EXIT_PROBLEMS = 1  # the inputs or the request are wrong: the message says how to fix them
 EXIT_INTERNAL = 2  # a bug in sitrep

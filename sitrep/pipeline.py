@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.errors import NoDataError, ValidationFailed
 from sitrep.figures.compute import compute_figures, data_date_range, latest_data_date
-from sitrep.geo.gazetteer import base_gazetteer
+from sitrep.inputs.cod import base_gazetteer
 from sitrep.inputs.load import load_tables
 from sitrep.inputs.narrative import load_narrative
 from sitrep.inputs.words import workspace_words
+from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.settings.config import Config, InputSource, load_config
 from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
-from sitrep.validate.problems import Problem, count_errors, count_warnings
 from sitrep.validate.tables import freshness_warnings, validate_tables, workspace_gazetteer
 
 if TYPE_CHECKING:  # the stages import pandas: only a run that makes a report pays
@@ -30,6 +30,21 @@ if TYPE_CHECKING:  # the stages import pandas: only a run that makes a report pa
     from sitrep.inputs.narrative import Narrative
     from sitrep.inputs.words import Words
     from sitrep.validate.tables import Table
+
+
+@dataclass
+class BuildOptions:
+    """What a run is asked to make: `sitrep build`'s options (and preview's, send's)."""
+
+    workspace: Path
+    date: dt.date | None = None
+    inputs: dict[str, InputSource] = field(default_factory=dict)  # --input TABLE=PATH
+    strict: bool = False  # warnings stop the build too
+    revise: bool = False  # issue a revision when the inputs changed since issue
+    draft: bool = False  # a draft: not numbered for good, never recorded
+    force: bool = False  # rebuild even when nothing changed
+    number: int | None = None  # the number, for a date before already issued reports
+    today: dt.date | None = None  # the day sitrep runs (from the command line): later is a typo
 
 
 @dataclass

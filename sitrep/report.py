@@ -1,75 +1,37 @@
-"""The whole pipeline, in the order it runs: load -> validate -> figures -> HTML -> PDF -> record.
+"""The top layer: the stages composed, in the order they run.
 
-`build_report` is what `sitrep build` calls, and `_run` the build step by step. Steps 1-3 are
-`sitrep.pipeline.prepare`, which `build --each province`, `preview` and `send` start with too;
-`check_inputs` (steps 1-2, `sitrep.pipeline.check_inputs`) is what `sitrep validate` calls.
+`build_report` is what `sitrep build` calls, and `_run` the build step by step: load -> validate
+-> figures (`sitrep.pipeline.prepare`) -> HTML (`sitrep.render`) -> PDF (`sitrep.pdf`) -> record
+(`sitrep.issue`). `send` is `sitrep send`: build (or find the issued report), then deliver
+(`sitrep.delivery`), which never builds. `check_inputs` (steps 1-2) is what `sitrep validate`
+calls. The library's entry points are here: `BuildOptions`, `build_report`, `BuildResult`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
-from sitrep.issue.numbering import issue, number_and_revision, report_name
+from sitrep.issue.numbering import issue, number_and_revision
 from sitrep.issue.record import Issued, issue_lock, latest_issue, load_record, recover
+from sitrep.issue.results import BuildResult as BuildResult  # the library's API: re-exported
 from sitrep.pdf.build import PdfProcess, build_pdf
-from sitrep.pipeline import Checked as Checked  # re-exported: sitrep validate and the tests
+from sitrep.pipeline import BuildOptions as BuildOptions
+from sitrep.pipeline import Checked as Checked
 from sitrep.pipeline import Prepared, prepare
 from sitrep.pipeline import check_inputs as check_inputs
-from sitrep.render.context import report_context
+from sitrep.render.document import Rendered, render
 from sitrep.render.edition import html_edition
-from sitrep.render.html import render_html
-from sitrep.settings.config import Config, InputSource, load_config, template_dirs
+from sitrep.settings.config import Config, load_config, template_dirs
 from sitrep.settings.languages import language_of
-from sitrep.validate.problems import Problem
+from sitrep.settings.naming import report_name
 
 if TYPE_CHECKING:
-    from sitrep.validate.table import Table
-
-
-@dataclass
-class BuildOptions:
-    workspace: Path
-    date: dt.date | None = None
-    inputs: dict[str, InputSource] = field(default_factory=dict)  # --input TABLE=PATH
-    strict: bool = False  # warnings stop the build too
-    revise: bool = False  # issue a revision when the inputs changed since issue
-    draft: bool = False  # a draft: not numbered for good, never recorded
-    force: bool = False  # rebuild even when nothing changed
-    number: int | None = None  # the number, for a date before already issued reports
-    today: dt.date | None = None  # the day sitrep runs (from the command line): later is a typo
-
-
-@dataclass
-class BuildResult:
-    pdf: Path
-    html: Path
-    date: dt.date
-    number: int
-    revision: int
-    date_was_chosen: bool  # no --date: the latest date in the data
-    reused: bool  # nothing changed: the issued report was returned as it is
-    problems: list[Problem]
-    render_warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # an interrupted build finished or redone
-    # every language's (PDF, HTML edition) by language code ("fr"), the first language's
-    # included, also for a report in one language (sitrep.settings.languages)
-    editions: dict[str, tuple[Path, Path]] = field(default_factory=dict)
-    # what the report was made from (`send` writes its emails from it); None when the issued
-    # report was returned without loading anything
-    prepared: Prepared | None = None
-
-    def edition(self, language: str) -> tuple[Path, Path] | None:
-        """The (PDF, HTML) in `language` ('fr'), or None when the report is not made in it."""
-        if not self.editions:
-            return None
-        return self.editions.get(language.replace("-", "_").split("_")[0].lower())
+    from sitrep.delivery.distribute import SendOptions, SendOutcome
 
 
 def _reuse(
@@ -144,71 +106,6 @@ class _IssuedMeanwhile(Exception):
 
     def __init__(self, result: BuildResult) -> None:
         self.result = result
-
-
-@dataclass
-class Rendered:
-    """A report as HTML, before its PDF: what `build` lays out and `preview` shows."""
-
-    html: str
-    day: dt.date
-    data_latest: dt.date  # the newest date in the data
-    number: int
-    revision: int
-    problems: list[Problem]  # warnings and notes (errors stop before anything is rendered)
-    attachments: list  # the input rows used, as CSV files for the PDF
-    tables: dict[str, Table]
-    prepared: Prepared
-    # the report in each language of `[report] languages` after the first: (locale, HTML,
-    # attachments), from the same tables and under the same number
-    translations: list[tuple[str, str, list]] = field(default_factory=list)
-
-
-Numbering = Callable[[dt.date], tuple[int, int]]  # report date -> (number, revision)
-
-
-def render_report(
-    config: Config, options: BuildOptions, dirs: list[Path], numbering: Numbering
-) -> Rendered:
-    """Steps 1-4: load and validate every table, compute the figures, render the HTML.
-
-    Raises ValidationFailed on errors (or on warnings with --strict) and NoDataError when the
-    date has no data. `numbering` gives the report's number: `build` reserves it for good,
-    `preview` only looks it up.
-    """
-    prepared = prepare(config, options.date, options.inputs, options.today, strict=options.strict)
-    return render(prepared, options, dirs, *numbering(prepared.day))
-
-
-def render(
-    prepared: Prepared, options: BuildOptions, dirs: list[Path], number: int, revision: int
-) -> Rendered:
-    """Step 4: the report's HTML in each language, from what `prepare` made (left unchanged)."""
-    pages = []
-    for locale, config in prepared.editions.items():
-        context = report_context(
-            config,
-            prepared.figures[locale],
-            prepared.narratives[locale],
-            prepared.tables,
-            number,
-            revision,
-            options,
-        )
-        pages.append((locale, render_html(context, dirs, config.locale), context["attachments"]))
-    (_, html, attachments), *translations = pages
-    return Rendered(
-        html,
-        prepared.day,
-        prepared.data_latest,
-        number,
-        revision,
-        prepared.all_problems,
-        attachments,
-        prepared.tables,
-        prepared,
-        translations,
-    )
 
 
 @dataclass
@@ -359,3 +256,23 @@ def _write(
         files,
         rendered.prepared,
     )
+
+
+def send(options: SendOptions) -> SendOutcome:
+    """`sitrep send`: build the report of the date (or find it issued), then deliver it.
+
+    The [email] settings are checked first, so a bad one stops the run before anything is
+    built. The emails are written from what the build made the report from; a report returned
+    as issued (nothing was loaded) is prepared here, in the languages it has files in.
+    """
+    # delivery (smtplib, sqlite3, the email package) is imported by `sitrep send` alone: every
+    # `sitrep build` imports this module
+    from sitrep.delivery.distribute import deliver, edition_files, email_settings
+
+    config = load_config(options.workspace)
+    settings = email_settings(config)
+    result = build_report(BuildOptions(options.workspace, options.date, options.inputs))
+    prepared = result.prepared or prepare(
+        config, result.date, options.inputs, locales=list(edition_files(config, result))
+    )
+    return deliver(options, config, settings, result, prepared)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from sitrep.validate.schema import SCHEMAS
+from sitrep.tableschema import SCHEMAS
 
 DAY = dt.date(2025, 6, 30)
 START = dt.date(2025, 6, 27)

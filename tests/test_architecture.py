@@ -1,23 +1,42 @@
 """The package's shape, checked: stages as packages, small modules, no cycles, no private reach.
 
-Issue 18's rules, read from the source tree with `ast` (nothing imported): a newcomer finds a
-stage by its folder, and these keep it so.
+The stage order itself is import-linter's contract in pyproject.toml, run by `make test`
+(`lint-imports`); a test here shows it fails on an upward import. The other rules are read from
+the source tree with `ast` (nothing imported): a newcomer finds a stage by its folder, and these
+keep it so.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "sitrep"
 MAX_LINES = 400
 # Beside the stage packages: the package itself, `python -m sitrep`, the command line, one
-# build's run order (report), the first steps every command shares (pipeline: prepare), the
-# errors every stage raises, and atomic file writes.
-TOP_LEVEL = {"__init__", "__main__", "cli", "report", "pipeline", "errors", "files"}
+# build's run order (report), the first steps every command shares (pipeline: prepare), and
+# the leaves every stage shares: the problems it finds, the errors it raises, atomic file
+# writes, and what each input table holds (tableschema).
+TOP_LEVEL = {
+    "__init__",
+    "__main__",
+    "cli",
+    "report",
+    "pipeline",
+    "problems",
+    "errors",
+    "files",
+    "tableschema",
+}
 
 
 def module_name(path: Path) -> str:
@@ -49,51 +68,6 @@ def imports(path: Path) -> list[tuple[str, list[str]]]:
     return found
 
 
-def graph() -> dict[str, set[str]]:
-    edges: dict[str, set[str]] = {}
-    for name, path in MODULES.items():
-        targets = set()
-        for module, names in imports(path):
-            for candidate in [f"{module}.{n}" for n in names] or [module]:
-                target = candidate if candidate in MODULES else module
-                if target in MODULES and target != name:
-                    targets.add(target)
-        edges[name] = targets
-    return edges
-
-
-def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components of more than one module (Tarjan), each sorted."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for other in edges[node]:
-            if other not in index:
-                visit(other)
-                low[node] = min(low[node], low[other])
-            elif other in stack:
-                low[node] = min(low[node], index[other])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for node in edges:
-        if node not in index:
-            visit(node)
-    return found
-
-
 def test_every_module_is_under_the_size_limit() -> None:
     long = {n: len(p.read_text("utf-8").splitlines()) for n, p in MODULES.items()}
     assert {n: lines for n, lines in long.items() if lines >= MAX_LINES} == {}
@@ -109,12 +83,34 @@ def test_every_module_and_package_says_what_it_owns() -> None:
     assert missing == []
 
 
-def test_no_import_cycle_even_through_imports_inside_functions() -> None:
-    assert cycles(graph()) == []
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter's contracts (pyproject.toml) checked on the package under `root`."""
+    env = {**os.environ, "PYTHONPATH": str(root)}  # before the installed sitrep
+    tool = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run(
+        [str(tool), "--no-cache"], cwd=root, env=env, capture_output=True, text=True
+    )
 
 
-def test_the_cycle_finder_finds_a_cycle() -> None:
-    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+@pytest.mark.parametrize(
+    "where, line",
+    [
+        # a settings module reaching up to the top layer, from inside a function
+        ("settings/config.py", "def _up():\n    from sitrep.report import build_report\n"),
+        # an annotation-only import still counts: it is how module cycles hid before
+        ("validate/table.py", "if TYPE_CHECKING:\n    from sitrep.figures import compute\n"),
+    ],
+)
+def test_the_stage_contract_fails_on_an_upward_import(tmp_path, where, line) -> None:
+    shutil.copytree(PACKAGE, tmp_path / "sitrep", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    assert lint_imports(tmp_path).returncode == 0, "the contract holds on the real tree"
+    module = tmp_path / "sitrep" / where
+    source = module.read_text("utf-8")
+    module.write_text(f"from typing import TYPE_CHECKING\n{source}\n{line}", "utf-8")
+    broken = lint_imports(tmp_path)
+    assert broken.returncode == 1
+    assert "Stages in order: no package imports a later stage BROKEN" in broken.stdout
 
 
 def test_no_private_name_crosses_a_module_boundary() -> None:

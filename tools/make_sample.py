@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sitrep.validate.schema import SCHEMAS
+from sitrep.tableschema import SCHEMAS
 from sitrep.workspace.workbook import write_workbook
 
 D = dt.date

@@ -1,7 +1,7 @@
 """Email delivery: one message per partner, sent exactly once, with an honest ledger.
 
-The order `distribute.send` (what `sitrep send` runs) follows, with names from `model`,
-`recipients` and `send`:
+The order `distribute.deliver` (what `sitrep send` runs once `sitrep.report.send` has built the
+report) follows, with names from `sitrep.settings.email`, `model`, `recipients` and `send`:
 
     settings, problems = parse_email_settings(config["email"])
     partners = select_recipients(partners_from_records(rows), lists)

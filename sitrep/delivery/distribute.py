@@ -1,8 +1,9 @@
 """Stage 6, deliver: email the issued report to the partners' lists, exactly once.
 
-`send` builds the report if needed (or takes the issued one), checks it is fit to send, picks
-the recipients from the partners table, and hands over to `sitrep.delivery`, which keeps the
-send ledger. With no SMTP server configured, messages go to an outbox folder of .eml files.
+`deliver` takes the report a build made (`sitrep.report.send` builds it first, or finds the
+issued one), checks it is fit to send, picks the recipients from the partners table, and sends
+one message per partner through the send ledger (`sitrep.delivery.send`). With no SMTP server
+configured, messages go to an outbox folder of .eml files.
 """
 
 from __future__ import annotations
@@ -16,23 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep.delivery.ledger import LedgerRow
-from sitrep.delivery.model import (
-    ContactLine,
-    EmailSettings,
-    KeyFigureLine,
-    ReportEmail,
-    parse_email_settings,
-)
+from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
 from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.files import sha256_file
 from sitrep.issue.record import latest_issue, load_record
-from sitrep.pipeline import Prepared, prepare
+from sitrep.issue.results import BuildResult
+from sitrep.pipeline import Prepared
 from sitrep.render import numerals
 from sitrep.render.html import change_text, headline_number, load_messages, make_translator
-from sitrep.report import BuildOptions, BuildResult, build_report
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
+from sitrep.settings.email import EmailSettings, parse_email_settings
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
@@ -247,17 +243,16 @@ def _edition_email(
     return email, problems
 
 
-def send(options: SendOptions) -> SendOutcome:
-    """Send the report for the date to the chosen lists; every partner gets it once, in the
-    language of their Language column when the report is made in it, else the first."""
-    config = load_config(options.workspace)
-    settings = email_settings(config)
-    result = build_report(BuildOptions(options.workspace, options.date, options.inputs))
-    # the emails come from what the build made the report from; a report reused as issued
-    # (nothing was loaded) is prepared here, in the languages it has files in
-    prepared = result.prepared or prepare(
-        config, result.date, options.inputs, locales=list(edition_files(config, result))
-    )
+def deliver(
+    options: SendOptions,
+    config: Config,
+    settings: EmailSettings,
+    result: BuildResult,
+    prepared: Prepared,
+) -> SendOutcome:
+    """Send the built report (`result`, made from `prepared`) to the chosen lists; every partner
+    gets it once, in the language of their Language column when the report is made in it, else
+    the first. `sitrep.report.send` builds the report first and calls this."""
     reports, problems = _report_emails(config, result, prepared, settings)
     report = reports[0]
     if problems and not options.skip_checks:

@@ -28,7 +28,8 @@ from sitrep.delivery.message import (
     to_header,
     uses_link,
 )
-from sitrep.delivery.model import EmailSettings, Partner, ReportEmail, unsubscribe_fields
+from sitrep.delivery.model import Partner, ReportEmail
+from sitrep.settings.email import EmailSettings, unsubscribe_fields
 
 SMTP_LINESEP = "\r\n"  # RFC 5321/5322 line ends, which smtplib.sendmail() sends unchanged
 # Only these two headers depend on the partner; the format (PDF or link) picks the template.

@@ -26,16 +26,10 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import quote
 
-from sitrep.delivery.model import (
-    EmailSettings,
-    Partner,
-    ReportEmail,
-    address_part,
-    mailbox_key,
-    unsafe_character,
-    unsubscribe_fields,
-)
+from sitrep.delivery.model import Partner, ReportEmail, mailbox_key
 from sitrep.delivery.wording import Html, Wording, default_translator, wording
+from sitrep.safety.addresses import unsafe_character
+from sitrep.settings.email import EmailSettings, address_part, unsubscribe_fields
 from sitrep.settings.languages import right_to_left
 
 # Headers are written with a 998-character limit (RFC 5322's hard limit) instead of 78. The

@@ -11,8 +11,8 @@ from babel import Locale, UnknownLocaleError
 
 from sitrep.delivery.model import Partner, mailbox_key
 from sitrep.errors import SitrepError
+from sitrep.safety.addresses import is_email_address, unsafe_character
 from sitrep.settings.languages import language_of
-from sitrep.validate.addresses import is_email_address, unsafe_character
 
 # The spellings the distribution-list sheet accepts (see the `format` vocabulary in schema.py).
 _FORMATS = {

@@ -31,13 +31,7 @@ import click
 from sitrep.delivery import ledger
 from sitrep.delivery.factory import MessageFactory
 from sitrep.delivery.ledger import LedgerRow
-from sitrep.delivery.model import (
-    EmailSettings,
-    Partner,
-    ReportEmail,
-    address_part,
-    unsubscribe_fields,
-)
+from sitrep.delivery.model import Partner, ReportEmail
 from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.recipients import partner_language
 from sitrep.delivery.transport import (
@@ -52,6 +46,7 @@ from sitrep.delivery.transport import (
 )
 from sitrep.errors import DeliveryError
 from sitrep.files import sha256_file
+from sitrep.settings.email import EmailSettings, address_part, unsubscribe_fields
 
 Outcome = Literal[
     "sent", "already_sent", "written", "unknown", "failed_permanent", "failed_temporary"

@@ -24,10 +24,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol, Self, runtime_checkable
 
-from sitrep.delivery.smtp_url import SmtpTarget as SmtpTarget
-from sitrep.delivery.smtp_url import parse_smtp_url as parse_smtp_url
 from sitrep.errors import DeliveryError
 from sitrep.safety.secrets import redact, secret_forms
+from sitrep.settings.smtp_url import SmtpTarget as SmtpTarget
+from sitrep.settings.smtp_url import parse_smtp_url as parse_smtp_url
 
 _AUTH_CODES = (530, 534, 535)
 

@@ -8,17 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from sitrep.figures.provenance import source_uses
+from sitrep.figures.provenance import SourceUse, source_uses
 from sitrep.geo.gazetteer import Gazetteer
-from sitrep.validate.schema import ROW
-from sitrep.validate.table import Table, records
-
-if TYPE_CHECKING:
-    from sitrep.figures.compute import Figures
+from sitrep.tableschema import ROW
+from sitrep.validate.table import Table, records, route_status_on
 
 ROUTE_STATUSES = ("open", "open with restrictions", "restricted", "closed", "unknown")
 
@@ -54,16 +48,42 @@ class Route:
     source: str
 
 
-def blockade_figures(fig: Figures, table: Table, gazetteer: Gazetteer) -> None:
+@dataclass
+class BlockadeFigures:
+    """The blockades in effect on the report date and those lifted within the period."""
+
+    blockades: list[Blockade]
+    lifted: list[Blockade]
+    people_blockaded: int
+    sources: list[SourceUse]
+
+
+@dataclass
+class RouteFigures:
+    """Each route's status on the report date, and the count of routes per status."""
+
+    routes: list[Route]
+    by_status: dict[str, int]
+    sources: list[SourceUse]
+
+
+def blockade_figures(
+    table: Table,
+    gazetteer: Gazetteer,
+    day: dt.date,
+    previous_date: dt.date | None,
+    period_start: dt.date,
+) -> BlockadeFigures:
     frame = table.frame
-    day = fig.report_date
+    blockades: list[Blockade] = []
+    lifted: list[Blockade] = []
     used = []
     for record in records(frame.sort_values(["start_date", "id"])):
         start, end = record["start_date"], record["end_date"]
         if start > day:
             continue
         in_effect = end is None or end > day
-        if not in_effect and end < fig.period_start:
+        if not in_effect and end < period_start:
             continue
         days = ((day + dt.timedelta(days=1) if in_effect else end) - start).days
         blockade = Blockade(
@@ -81,34 +101,26 @@ def blockade_figures(fig: Figures, table: Table, gazetteer: Gazetteer) -> None:
             if in_effect
             else "lifted",
             record["source"],
-            fig.previous_date is None or start > fig.previous_date,
+            previous_date is None or start > previous_date,
         )
-        (fig.blockades if in_effect else fig.lifted).append(blockade)
+        (blockades if in_effect else lifted).append(blockade)
         used.append(record[ROW])
     # Food and fuel blockades of one valley affect the same people: count each area once.
     by_area: dict[str, int] = defaultdict(int)
-    for b in fig.blockades:
+    for b in blockades:
         by_area[b.area_pcode] = max(by_area[b.area_pcode], b.people_affected or 0)
-    fig.people_blockaded = sum(by_area.values())
-    fig.sources += source_uses(table, frame[frame[ROW].isin(used)], "start_date")
+    sources = source_uses(table, frame[frame[ROW].isin(used)], "start_date")
+    return BlockadeFigures(blockades, lifted, sum(by_area.values()), sources)
 
 
-def route_status_on(frame: pd.DataFrame, day: dt.date) -> dict[str, dict]:
-    """Each route's latest status row dated on or before `day`."""
-    current: dict[str, dict] = {}
-    for record in records(frame.sort_values(["since", ROW])):
-        if record["since"] <= day:
-            current[record["route_id"]] = record
-    return current
-
-
-def route_figures(fig: Figures, table: Table) -> None:
-    now = route_status_on(table.frame, fig.report_date)
-    before = route_status_on(table.frame, fig.previous_date) if fig.previous_date else {}
+def route_figures(table: Table, day: dt.date, previous_date: dt.date | None) -> RouteFigures:
+    now = route_status_on(table.frame, day)
+    before = route_status_on(table.frame, previous_date) if previous_date else {}
+    routes: list[Route] = []
     for route_id, r in sorted(now.items()):
         previous = before.get(route_id, {}).get("status")
-        changed = fig.previous_date is not None and previous != r["status"]
-        fig.routes.append(
+        changed = previous_date is not None and previous != r["status"]
+        routes.append(
             Route(
                 route_id,
                 r["route"],
@@ -122,6 +134,7 @@ def route_figures(fig: Figures, table: Table) -> None:
                 r["source"],
             )
         )
-    fig.routes_by_status = {s: sum(r.status == s for r in fig.routes) for s in ROUTE_STATUSES}
+    by_status = {s: sum(r.status == s for r in routes) for s in ROUTE_STATUSES}
     rows = [r[ROW] for r in now.values()]
-    fig.sources += source_uses(table, table.frame[table.frame[ROW].isin(rows)], "since")
+    sources = source_uses(table, table.frame[table.frame[ROW].isin(rows)], "since")
+    return RouteFigures(routes, by_status, sources)

@@ -21,7 +21,6 @@ from sitrep.figures.access import (
     Route,
     blockade_figures,
     route_figures,
-    route_status_on,
 )
 from sitrep.figures.area_tables import (
     AreaSums,
@@ -35,11 +34,11 @@ from sitrep.figures.provenance import SourceUse, source_uses
 from sitrep.figures.stocks import IdpStock, idp_stocks
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.settings.config import Config
+from sitrep.tableschema import DATE_COLUMNS
 from sitrep.validate.rules import people_estimate
-from sitrep.validate.schema import DATE_COLUMNS
 from sitrep.validate.table import Table
 
-__all__ = ["ROUTE_STATUSES", "Blockade", "Route", "SourceUse", "route_status_on", "source_uses"]
+__all__ = ["ROUTE_STATUSES", "Blockade", "Route", "SourceUse", "source_uses"]
 
 
 @dataclass(frozen=True)
@@ -303,9 +302,14 @@ def _snapshot(
     )
     fig.top_areas, fig.full_tables = config.figures.top_areas, config.figures.full_tables
     if "blockades" in tables:
-        blockade_figures(fig, tables["blockades"], gazetteer)
+        found = blockade_figures(tables["blockades"], gazetteer, day, previous, fig.period_start)
+        fig.blockades, fig.lifted = found.blockades, found.lifted
+        fig.people_blockaded = found.people_blockaded
+        fig.sources += found.sources
     if "routes" in tables:
-        route_figures(fig, tables["routes"])
+        routes = route_figures(tables["routes"], day, previous)
+        fig.routes, fig.routes_by_status = routes.routes, routes.by_status
+        fig.sources += routes.sources
     if "prices" in tables and not baseline:
         blockades = [(b.area_pcode, b.commodity, b.start) for b in fig.blockades + fig.lifted]
         fig.prices, used = price_series(tables["prices"], fig.period_start, day, blockades)

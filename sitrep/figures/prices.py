@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sitrep.validate.schema import ROW
+from sitrep.tableschema import ROW
 from sitrep.validate.table import Table
 
 

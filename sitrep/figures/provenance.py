@@ -1,7 +1,7 @@
 """Where each figure came from: the rows of each table, per source, that the report used.
 
 The sources annex lists them (table, file, source, round, rows, dates) and the attached CSV
-files hold exactly those rows (`sitrep.pdf.attachments`).
+files hold exactly those rows (`sitrep.render.attachments`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sitrep.validate.schema import ROW
+from sitrep.tableschema import ROW
 from sitrep.validate.table import Table
 
 

@@ -21,12 +21,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from sitrep.geo.gazetteer import Gazetteer
-from sitrep.validate.schema import ROW
-from sitrep.validate.table import Table
+from sitrep.tableschema import ROW
+from sitrep.validate.table import Table, assessments, stripped_text
 
 
 @dataclass(frozen=True)
@@ -80,34 +79,11 @@ class IdpStock:
         return min(a.date for a in self.areas)
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """Stripped text, "" for missing (each distinct value converted once)."""
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object))
-    table = np.array([str(v).strip() for v in uniques] + [""], dtype=object)
-    return pd.Series(table[codes], index=series.index)
-
-
 def _round_order(key: str) -> tuple[int, float, str]:
     try:
         return (0, float(key), key)
     except ValueError:
         return (1, 0.0, key)
-
-
-def assessments(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with `_op` (operation), `_key` (assessment) and `_adate` (the assessment's
-    date, its newest row, as a day number) columns."""
-    op = _text(frame["operation"]) if "operation" in frame else pd.Series("", frame.index)
-    op = op.where(op != "", _text(frame["source"]))
-    rnd = _text(frame["round"]) if "round" in frame else pd.Series("", frame.index)
-    codes, uniques = pd.factorize(frame["date"].to_numpy(dtype=object))
-    days = np.array([d.toordinal() for d in uniques], dtype=np.int64)[codes]
-    key = rnd.where(rnd != "", pd.Series(days, index=frame.index).astype(str))
-    out = frame.assign(
-        _op=op.to_numpy(), _key=key.to_numpy(), _has_round=(rnd != "").to_numpy(), _day=days
-    )
-    out["_adate"] = out.groupby(["_op", "_key"])["_day"].transform("max")
-    return out
 
 
 def parent_of(pcode: str, gazetteer: Gazetteer) -> str | None:
@@ -194,7 +170,7 @@ def idp_stocks(
     if frame.empty:
         return [], frame
     frame["_adate"] = frame.groupby(["_op", "_key"])["_day"].transform("max")
-    frame["_round"] = _text(frame["round"]).replace("", None) if "round" in frame else None
+    frame["_round"] = stripped_text(frame["round"]).replace("", None) if "round" in frame else None
     frame["_n"] = frame["idps"].astype("int64")
     stocks, used = [], []
     for op, op_rows in frame.groupby("_op", sort=True):
@@ -220,7 +196,7 @@ def idp_stocks(
         rows = _rows_of(op_rows, areas)
         stock = IdpStock(
             str(op),
-            tuple(sorted(set(_text(op_rows["source"])) - {""})),
+            tuple(sorted(set(stripped_text(op_rows["source"])) - {""})),
             Assessment(
                 str(op), keys[-1] if has_round else None, dt.date.fromordinal(int(dates[-1]))
             ),

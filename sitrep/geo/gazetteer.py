@@ -11,18 +11,16 @@ The public API (the rest of sitrep and other engineers use these names; see `sit
   by any written form of its P-code or by name, `.name(pcode)` is the name the report prints,
   `.admin1(pcode)` / `.ancestor(pcode, level)` walk up the parents, `.search(query)` is
   `sitrep places`.
-- `base_gazetteer(config)`: the country's gazetteer with the workspace's
-  `[geography] pcodes` COD file on top, in the report's language.
+- `sitrep.inputs.cod.base_gazetteer(config)` adds the workspace's `[geography] pcodes` COD
+  file on top, in the report's language.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
 
 from sitrep.geo import pcodelist
 from sitrep.geo.areas import COD_FILE, GLOBAL_LIST, PLACES_TABLE, Area, Gazetteer, Match
-from sitrep.geo.cod import with_cod
 from sitrep.geo.countries import Country, UnknownCountry, country, resolve_country
 from sitrep.geo.names import normalise_name
 
@@ -36,14 +34,10 @@ __all__ = [
     "Gazetteer",
     "Match",
     "UnknownCountry",
-    "base_gazetteer",
     "country_gazetteer",
     "normalise_name",
     "resolve_country",
 ]
-
-if TYPE_CHECKING:
-    from sitrep.settings.config import Config
 
 CREDIT = pcodelist.CREDIT
 
@@ -74,14 +68,3 @@ def _global(iso3: str) -> Gazetteer:
 def country_gazetteer(iso3: str, locale: str = "en") -> Gazetteer:
     """The country's admin 1 and 2 areas from OCHA's Global P-Code List (a fresh copy)."""
     return _global(iso3.strip().upper()).localised(locale)
-
-
-def base_gazetteer(config: Config) -> Gazetteer:
-    """The workspace's country's areas in the report's language, before its places table:
-    the global list, and the `[geography] pcodes` COD file on top when set."""
-    if not config.country_code:
-        return Gazetteer(None, (), "", config.locale)
-    gazetteer = country_gazetteer(config.country_code, config.locale)
-    if config.geography_pcodes is not None:
-        gazetteer = with_cod(gazetteer, config.geography_pcodes, config.limits, config.workspace)
-    return gazetteer

@@ -1,2 +1,3 @@
-"""Reading what an office gives sitrep: CSV files and workbook sheets, HXL, DTM exports, the
-narrative's Markdown, input words, and the caps on what is read (limits, extent)."""
+"""Reading what an office gives sitrep: CSV files and workbook sheets, HXL, DTM exports, cells
+into values, the narrative's Markdown, input words, the office's COD file, and the caps on what
+is read (limits, extent)."""

@@ -34,8 +34,8 @@ import pandas as pd
 
 from sitrep.geo.countries import UnknownCountry
 from sitrep.geo.countries import country as country_of
+from sitrep.inputs import parse
 from sitrep.inputs.hxl import Layout, match_headers, normalise_header, row_cells, tag_matches
-from sitrep.validate import parse
 
 # field -> (hashtag, header); the hashtag pattern is matched exactly first (see `find`).
 FIELDS = {

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sitrep.validate.schema import TableSchema
+from sitrep.tableschema import TableSchema
 
 HEADER_SEARCH_ROWS = 10  # a header further down than this is not a header
 TAG_RE = re.compile(r"^\s*#[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*\s*$", re.IGNORECASE)

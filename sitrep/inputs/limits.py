@@ -10,27 +10,14 @@ cap names the key, so a user with a trusted, large file knows what to raise.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
+
+from sitrep.settings.limits import Limits
 
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 # Small members (styles, settings) compress very well and can never hurt: ratios are only
 # checked for members that unpack to more than this.
 ZIP_RATIO_FLOOR = 10 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The `[limits]` section of sitrep.toml (keys declared in sitrep.settings.schema)."""
-
-    max_file_mb: int = 500  # any input file, on disk
-    max_rows: int = 2_000_000  # rows of one sheet or CSV file, header rows included
-    max_cell_chars: int = 32_767  # Excel's own limit for a cell
-    max_sheets: int = 200  # sheets in one workbook
-    max_zip_ratio: int = 200  # uncompressed / compressed size of one workbook member
-    max_unzipped_mb: int = 2_000  # all members of one workbook, uncompressed
-    max_cells: int = 20_000_000  # rows x columns of one sheet's grid, measured before reading
-    max_text_mb: int = 200  # the text one sheet's cells hold (a shared string counts per cell)
 
 
 def exceeded(what: str, key: str, limit: int, unit: str = "") -> str:

@@ -17,15 +17,16 @@ import numpy as np
 import pandas as pd
 
 from sitrep.errors import InputError
-from sitrep.geo.localnames import language_columns
 from sitrep.inputs import dtm, hxl
 from sitrep.inputs.confine import escape_message
-from sitrep.inputs.limits import Limits, exceeded
+from sitrep.inputs.limits import exceeded
+from sitrep.inputs.localnames import language_columns
+from sitrep.inputs.parse import blank_rows
 from sitrep.inputs.readers import read_grid
+from sitrep.problems import Problem
 from sitrep.settings.config import Config, InputSource
-from sitrep.validate.parse import blank_rows
-from sitrep.validate.problems import Problem
-from sitrep.validate.schema import SCHEMAS
+from sitrep.settings.limits import Limits
+from sitrep.tableschema import SCHEMAS
 
 __all__ = ["Limits", "RawTable", "load_table", "load_tables"]
 

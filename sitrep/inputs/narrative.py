@@ -25,8 +25,8 @@ from sitrep.errors import ValidationFailed
 from sitrep.inputs.confine import escape_message
 from sitrep.inputs.textcodec import decode_text
 from sitrep.inputs.words import Words, builtin_words, workspace_words
+from sitrep.problems import Problem
 from sitrep.safety.links import LINK_SCHEMES, is_allowed_link
-from sitrep.validate.problems import Problem
 
 ALLOWED_TAGS = {
     "p",

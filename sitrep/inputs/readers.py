@@ -17,9 +17,10 @@ from python_calamine import CalamineWorkbook
 
 from sitrep.errors import InputError
 from sitrep.inputs import extent
-from sitrep.inputs.limits import Limits, check_extent, check_file_size, check_zip, exceeded
+from sitrep.inputs.limits import check_extent, check_file_size, check_zip, exceeded
 from sitrep.inputs.textcodec import decode_text
 from sitrep.settings.config import InputSource
+from sitrep.settings.limits import Limits
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}

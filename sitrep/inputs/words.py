@@ -4,7 +4,7 @@ yes/no, narrative headings and month names.
 An office types its own words: "fermé", "en curso" and "مغلق" are route or blockade statuses,
 "n/d" and "غير متوفر" mean missing, "oui" is yes, "# Points saillants" is the highlights and
 "3 juin 2025" or "٣ حزيران ٢٠٢٥" a date. The English words are the schema's own
-(`sitrep.validate.schema.VOCABULARIES`, `sitrep.validate.parse`, `sitrep.inputs.narrative`); the
+(`sitrep.tableschema.VOCABULARIES`, `sitrep.inputs.parse`, `sitrep.inputs.narrative`); the
 other languages' are
 data, `sitrep/data/words/<lang>.toml`, and a workspace adds spellings in `inputs/words.toml`
 (same layout). A word of any language reads in every workspace.
@@ -29,7 +29,7 @@ from pathlib import Path
 from babel.dates import get_day_names, get_month_names
 
 from sitrep.errors import ConfigError
-from sitrep.validate.schema import VOCABULARIES, canonical_words
+from sitrep.tableschema import VOCABULARIES, canonical_words
 
 LANGUAGES = ("en", "fr", "es", "ar")
 # Locales whose CLDR month names are read: Arabic has three sets (Egypt/Gulf, Levant/Iraq, Maghreb).

@@ -44,9 +44,9 @@ from pathlib import Path
 
 from sitrep.errors import AlreadyIssued, ReportExistsError
 from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
-from sitrep.geo.gazetteer import base_gazetteer
+from sitrep.inputs.cod import base_gazetteer
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint
-from sitrep.issue.numbering import planned_number, report_name
+from sitrep.issue.numbering import planned_number
 from sitrep.issue.record import (
     ProvinceIssued,
     issue_lock,
@@ -70,11 +70,11 @@ from sitrep.issue.worker import (
     ready,
     warm_up,
 )
-from sitrep.pipeline import prepare
+from sitrep.pipeline import BuildOptions, prepare
+from sitrep.problems import Problem
 from sitrep.render.edition import html_edition
-from sitrep.report import BuildOptions
 from sitrep.settings.config import Config, load_config, slugify, template_dirs
-from sitrep.validate.problems import Problem
+from sitrep.settings.naming import report_name
 from sitrep.validate.tables import workspace_gazetteer
 
 Progress = Callable[[int, int, str], None]  # (reports done, reports in all, the last one's name)

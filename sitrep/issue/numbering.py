@@ -29,10 +29,9 @@ from sitrep.issue.record import (
     record_issue,
 )
 from sitrep.settings.config import Config
-from sitrep.settings.languages import file_suffix
 
 if TYPE_CHECKING:
-    from sitrep.report import BuildOptions
+    from sitrep.pipeline import BuildOptions
 
 
 def planned_number(config: Config, day: dt.date) -> int:
@@ -120,15 +119,3 @@ def issue(
         abandon_issue(out, issued)
         raise
     return notes
-
-
-def report_name(
-    config: Config, day: dt.date, number: int, revision: int, draft: bool, area: str = ""
-) -> str:
-    """`slug_sitrep_DATE_noNN[_revR][_area][_DRAFT]`, without the extension; `area` a slug."""
-    name = f"{config.slug}_sitrep_{day.isoformat()}_no{number:02d}"
-    if revision:
-        name += f"_rev{revision}"
-    if area:
-        name += f"_{area}"
-    return name + ("_DRAFT" if draft else "") + file_suffix(config)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sitrep.validate.problems import problem_lines
+from sitrep.problems import problem_lines
 
 if TYPE_CHECKING:
     from sitrep.issue.batch import BatchResult
     from sitrep.issue.publish import Published
-    from sitrep.report import BuildResult
+    from sitrep.issue.results import BuildResult
 
 Echo = Callable[..., None]  # echo(text, err=False, fg=None): sitrep.cli.say
 

@@ -18,16 +18,15 @@ from typing import TYPE_CHECKING
 
 from sitrep.figures.compute import compute_figures
 from sitrep.files import sha256_bytes, sha256_file
-from sitrep.geo.gazetteer import base_gazetteer
-from sitrep.issue.numbering import report_name
+from sitrep.inputs.cod import base_gazetteer
 from sitrep.issue.record import Issued, ProvinceIssued
 from sitrep.issue.subset import ProvinceSplit, place_pcodes
 from sitrep.pdf.build import build_pdf
-from sitrep.pipeline import Prepared
+from sitrep.pipeline import BuildOptions, Prepared
 from sitrep.render.context import report_context
 from sitrep.render.html import load_messages, make_environment, make_translator, render_html
-from sitrep.report import BuildOptions
 from sitrep.settings.config import Config, level_words, slugify
+from sitrep.settings.naming import report_name
 from sitrep.validate.tables import workspace_gazetteer
 
 if TYPE_CHECKING:

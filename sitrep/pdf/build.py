@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.errors import RenderError
-from sitrep.pdf.fetcher import ASSET_BASE, LOG, make_fetcher
+from sitrep.pdf.fetcher import LOG, make_fetcher
+from sitrep.render.assets import ASSET_BASE
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from sitrep.pdf.attachments import DataFile
+    from sitrep.render.attachments import DataFile
 
 
 SITREP_DIR = Path(__file__).resolve().parent.parent  # the sitrep package

@@ -16,10 +16,9 @@ from __future__ import annotations
 import logging
 import mimetypes
 from pathlib import Path
-from urllib.parse import unquote
 
-ASSET_BASE = "file:///sitrep-assets/"  # a virtual folder: nothing real lives there
-MAX_ASSET_BYTES = 20 * 1024 * 1024  # a font or a map tile is far below this
+from sitrep.render.assets import MAX_ASSET_BYTES, asset_path
+
 LOG = logging.getLogger("sitrep.pdf.fetcher")
 
 
@@ -30,27 +29,6 @@ class FetchRefused(ValueError):
 def shown_url(url: str, limit: int = 200) -> str:
     """A URL as it may appear in a log: repr'd (no control characters) and shortened."""
     return repr(url[:limit] + ("..." if len(url) > limit else ""))
-
-
-def asset_path(url: str, roots: list[Path]) -> Path | None:
-    """The file an `ASSET_BASE` URL names inside one of `roots`, or None.
-
-    The resolved path (symbolic links followed) must stay inside the root it was found in, so
-    `../`, `%2e%2e/`, absolute paths and links out of the folder all give None.
-    """
-    if not url.startswith(ASSET_BASE):
-        return None
-    relative = unquote(url[len(ASSET_BASE) :].split("?")[0].split("#")[0])
-    if not relative or "\0" in relative or relative.startswith(("/", "\\")):
-        return None
-    for root in roots:
-        try:
-            path = (root / relative).resolve()
-        except (OSError, ValueError, RuntimeError):  # loops, bad names
-            return None
-        if path.is_relative_to(root) and path.is_file():
-            return path
-    return None
 
 
 def make_fetcher(roots: list[Path], max_bytes: int = MAX_ASSET_BYTES):

@@ -1,10 +1,12 @@
 """`sitrep preview`: the report as a live web page that follows the workspace's files.
 
-    preview = start_preview(PreviewOptions(workspace, port=0))   # serving at preview.url
+    preview = start_preview(PreviewOptions(workspace, port=0), build_report)  # at preview.url
     ...
     preview.close()
 
-`run_preview` is what the command calls: start, wait for Ctrl+C, stop. The parts:
+`run_preview` is what the command calls: start, wait for Ctrl+C, stop. The page's Build PDF
+runs `build`, `sitrep build` itself, which the command line passes in (the preview stage comes
+before the top layer that composes a build). The parts:
 `live` renders (the build's own steps 1-4, then the HTML edition), `watch` notices saves,
 `server` answers the page, `page` and `assets/` are the page itself.
 """
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.errors import PreviewError
-from sitrep.preview.live import LiveReports
+from sitrep.preview.live import Builder, LiveReports
 from sitrep.preview.server import PreviewServer
 from sitrep.preview.watch import watch_workspace
 from sitrep.settings.config import load_config
@@ -97,10 +99,11 @@ class Preview:
         self.close()
 
 
-def start_preview(options: PreviewOptions) -> Preview:
-    """Serve the preview of `options.workspace` (returns once it is listening)."""
+def start_preview(options: PreviewOptions, build: Builder) -> Preview:
+    """Serve the preview of `options.workspace` (returns once it is listening); the page's
+    Build PDF calls `build` (`sitrep.report.build_report`)."""
     load_config(options.workspace)  # not a workspace: say so now, not in the page
-    live = LiveReports(options.workspace, options.inputs)
+    live = LiveReports(options.workspace, build, options.inputs)
     try:
         server = PreviewServer((options.host, options.port), live)
     except OSError as exc:
@@ -113,9 +116,9 @@ def start_preview(options: PreviewOptions) -> Preview:
     return Preview(server, live, options).start()
 
 
-def run_preview(options: PreviewOptions, ready: Callable[[Preview], None]) -> None:
+def run_preview(options: PreviewOptions, build: Builder, ready: Callable[[Preview], None]) -> None:
     """`sitrep preview`: serve until Ctrl+C; `ready` is called once the page can be opened."""
-    with start_preview(options) as preview:
+    with start_preview(options, build) as preview:
         ready(preview)
         preview.wait()
 

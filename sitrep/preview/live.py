@@ -3,8 +3,8 @@ render kept while the inputs are broken.
 
 One `LiveReports` serves every page of a `sitrep preview`. A report is identified by its date,
 or by None for "the latest date in the data" (the page an IMO keeps open while adding today's
-rows). Each render runs the build's own steps 1-4 (`report.render_report`) and turns the HTML
-into the HTML edition (`edition.html_edition`), so the page shows exactly what `build` writes.
+rows). Each render runs the build's own steps 1-4 (`render.document.render_report`) and turns
+the HTML into the HTML edition (`edition.html_edition`), so the page shows what `build` writes.
 Nothing is written and no number is reserved: the number shown is the one the record gives.
 
 Threads: HTTP handlers read snapshots; one render thread re-renders after a change; pandas,
@@ -21,6 +21,7 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,19 +31,21 @@ from sitrep.figures.compute import data_date_range, data_dates
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
 from sitrep.issue.numbering import planned_number
 from sitrep.issue.record import latest_issue, load_record, number_for
+from sitrep.pipeline import BuildOptions
+from sitrep.render.document import Numbering, render_report
 from sitrep.render.edition import html_edition
 from sitrep.render.html import load_messages
-from sitrep.report import BuildOptions, build_report, render_report
 from sitrep.settings.config import DEFAULT_TEMPLATES, load_config, template_dirs
 
 if TYPE_CHECKING:
     from sitrep.issue.record import Issued
-    from sitrep.report import BuildResult, Numbering
+    from sitrep.issue.results import BuildResult
     from sitrep.settings.config import Config, InputSource
     from sitrep.validate.table import Table
 
 LOG = logging.getLogger("sitrep.preview")
 Key = dt.date | None  # a report date, or None: the latest date in the data
+Builder = Callable[[BuildOptions], "BuildResult"]  # sitrep.report.build_report
 RECENT = 2  # reports kept up to date after their last page closed (going back and forth)
 
 
@@ -197,8 +200,11 @@ def report_dates(tables: dict[str, Table]) -> list[dt.date]:
 class LiveReports:
     """Every report a preview shows, each kept rendered from the files as they are now."""
 
-    def __init__(self, workspace: Path, inputs: dict[str, InputSource] | None = None) -> None:
+    def __init__(
+        self, workspace: Path, build: Builder, inputs: dict[str, InputSource] | None = None
+    ) -> None:
         self.workspace = workspace
+        self.build = build  # `sitrep build` itself, given by the command line (the top layer)
         self.inputs = dict(inputs or {})
         self.pipeline = threading.Lock()  # one render or build at a time
         self._changed = threading.Condition()  # guards the fields below; notified per render
@@ -270,7 +276,7 @@ class LiveReports:
     def build_pdf(self, day: dt.date, revise: bool = False) -> BuildResult:
         """`sitrep build --date DAY [--revise]`, exactly: numbered, recorded, never overwriting."""
         with self.pipeline:
-            result = build_report(BuildOptions(self.workspace, day, self.inputs, revise=revise))
+            result = self.build(BuildOptions(self.workspace, day, self.inputs, revise=revise))
         self._dirty.set()  # the record changed: "issued" and the number may change on the page
         return result
 

@@ -11,21 +11,22 @@ from typing import TYPE_CHECKING
 
 from sitrep import __version__
 from sitrep.figures.compute import source_uses
-from sitrep.geo.gazetteer import CREDIT, base_gazetteer
-from sitrep.issue.numbering import report_name
-from sitrep.pdf.attachments import NEVER_ATTACHED, table_file
+from sitrep.geo.gazetteer import CREDIT
+from sitrep.inputs.cod import base_gazetteer
 from sitrep.render.accessmap import access_map, load_places
+from sitrep.render.attachments import NEVER_ATTACHED, table_file
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, level_words, template_dirs
 from sitrep.settings.languages import right_to_left
+from sitrep.settings.naming import report_name
 from sitrep.validate.table import records
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
     from sitrep.inputs.narrative import Narrative
+    from sitrep.pipeline import BuildOptions
     from sitrep.render.html import Translator
-    from sitrep.report import BuildOptions
     from sitrep.validate.table import Table
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from sitrep.errors import RenderError
-from sitrep.pdf.fetcher import ASSET_BASE, MAX_ASSET_BYTES, asset_path
+from sitrep.render.assets import ASSET_BASE, MAX_ASSET_BYTES, asset_path
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

@@ -14,9 +14,9 @@ from typing import Any
 
 from sitrep.errors import ConfigError, WorkspaceError
 from sitrep.geo.countries import UnknownCountry, resolve_country
-from sitrep.inputs.limits import Limits
 from sitrep.settings.check import check_settings
 from sitrep.settings.figures import FigureSettings
+from sitrep.settings.limits import Limits
 from sitrep.settings.schema import DEFAULT_PDF_VARIANT, SECTIONS, TABLES, slug_problem
 
 CONFIG_NAME = "sitrep.toml"

@@ -18,9 +18,9 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from sitrep.geo.countries import country as country_of
+from sitrep.problems import Problem
 from sitrep.settings.config import Config
 from sitrep.settings.schema import language_of
-from sitrep.validate.problems import Problem
 
 
 def editions(config: Config) -> tuple[str, ...]:

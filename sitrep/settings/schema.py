@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sitrep.delivery.model import EMAIL
-from sitrep.inputs.limits import Limits
 from sitrep.settings.check import Key, Section
+from sitrep.settings.email import EMAIL
 from sitrep.settings.figures import ROUNDINGS, FigureSettings
-from sitrep.validate.schema import SCHEMAS
+from sitrep.settings.limits import Limits
+from sitrep.tableschema import SCHEMAS
 
 CADENCES = {"daily": 1, "weekly": 7}
 MAX_CADENCE = 366  # days: a yearly report at most

@@ -4,16 +4,16 @@ A P-code column takes a P-code in any of its written forms (HT0111, HTI0111, ht 
 name the gazetteer knows, and gives the canonical P-code; a near miss gets a suggestion, another
 country's place says which country it is in (see `sitrep.geo.areas`). A vocabulary column takes its
 words in any case and spacing, in English, French, Spanish or Arabic (see
-`sitrep.validate.schema.VOCABULARIES` and `sitrep.inputs.words`), and a workspace's own in
+`sitrep.tableschema.VOCABULARIES` and `sitrep.inputs.words`), and a workspace's own in
 `inputs/words.toml`.
 """
 
 from __future__ import annotations
 
 from sitrep.geo.gazetteer import Gazetteer
+from sitrep.inputs import parse
 from sitrep.inputs import words as input_words
-from sitrep.validate import parse
-from sitrep.validate.schema import VOCABULARIES, Column
+from sitrep.tableschema import VOCABULARIES, Column
 
 
 def _date(value: object) -> parse.Parsed:

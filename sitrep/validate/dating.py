@@ -11,11 +11,10 @@ import datetime as dt
 
 import numpy as np
 
-from sitrep.figures.access import route_status_on
-from sitrep.validate.problems import Problem
+from sitrep.problems import Problem
+from sitrep.tableschema import DATE_COLUMNS, ROW, SCHEMAS
 from sitrep.validate.rules import FAR_DAYS, day_numbers
-from sitrep.validate.schema import DATE_COLUMNS, ROW, SCHEMAS
-from sitrep.validate.table import Table
+from sitrep.validate.table import Table, route_status_on
 
 READ_AS = "(dates are read day first: DD/MM/YYYY)"
 

@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sitrep.figures.stocks import assessments
-from sitrep.validate.problems import Problem
-from sitrep.validate.schema import ROW
+from sitrep.problems import Problem
+from sitrep.tableschema import ROW
+from sitrep.validate.table import assessments
 
 if TYPE_CHECKING:
+    from sitrep.validate.reporter import Reporter
     from sitrep.validate.table import Table
-    from sitrep.validate.tables import Reporter
 
 FAR_DAYS = 366  # a date this far from every other date of its column is probably a typo
 JUMP_FACTOR = 10

@@ -2,7 +2,7 @@
 
 Each problem names the file, sheet, the row number the spreadsheet shows, the column header as
 written, the value, and what was expected. Errors stop a build; warnings are shown. Columns are
-parsed once per distinct value (see `sitrep.validate.parse.parse_column`) and the row rules are
+parsed once per distinct value (see `sitrep.inputs.parse.parse_column`) and the row rules are
 pandas
 operations, so a million rows validate in seconds. When one rule fails on very many rows, the
 first MAX_PER_RULE are listed and one more problem gives the count of the rest.
@@ -19,18 +19,19 @@ import numpy as np
 import pandas as pd
 
 from sitrep.geo.gazetteer import Gazetteer
-from sitrep.geo.localnames import PREFIX
+from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
+from sitrep.inputs.localnames import PREFIX
 from sitrep.inputs.words import Words
-from sitrep.validate import parse, rules
+from sitrep.problems import Problem
+from sitrep.tableschema import ROW, SCHEMAS, Column
+from sitrep.validate import rules
 from sitrep.validate.cells import cell_parser
 from sitrep.validate.dating import date_problems
 from sitrep.validate.dating import freshness_warnings as stale
-from sitrep.validate.problems import Problem
-from sitrep.validate.schema import ROW, SCHEMAS, Column
+from sitrep.validate.reporter import MAX_PER_RULE, Reporter
 from sitrep.validate.table import Table
 
-MAX_PER_RULE = 50
 NUL_MESSAGE = (
     "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
     "formula can hide behind it): retype the cell; expected text without control characters"
@@ -44,84 +45,6 @@ __all__ = [
     "validate_table",
     "validate_tables",
 ]
-
-
-class Reporter:
-    """Collects one table's problems; caps each (column, message) at MAX_PER_RULE rows."""
-
-    def __init__(self, raw: RawTable) -> None:
-        self.raw = raw
-        self.problems: list[Problem] = []
-        self.counts: dict[tuple[str, str | None, str, str], int] = {}
-        self.bad: dict[str, np.ndarray] = {}  # column -> positions of rows with a bad cell
-
-    def header(self, column: str | None) -> str | None:
-        return self.raw.headers.get(column, column) if column else None
-
-    def __call__(
-        self,
-        code: str,
-        row: int | None,
-        column: str | None,
-        value: object,
-        message: str,
-        severity: str = "error",
-    ) -> None:
-        key = (code, column, message, severity)
-        self.counts[key] = self.counts.get(key, 0) + 1
-        if self.counts[key] > MAX_PER_RULE:
-            return
-        shown = None if value is None else parse.as_text(value)
-        raw = self.raw
-        self.problems.append(
-            Problem(
-                severity,  # type: ignore[arg-type]
-                raw.name,
-                raw.file,
-                raw.sheet,
-                row,
-                self.header(column),
-                shown,
-                message,
-                code=code,
-            )
-        )
-
-    def rows(
-        self,
-        code: str,
-        positions: np.ndarray,
-        column: str | None,
-        values,
-        message: str,
-        severity: str = "error",
-    ) -> None:
-        """Report `message` for the rows at `positions` (values: a per-row array or one value)."""
-        for position in positions[: MAX_PER_RULE + 1]:
-            value = values[position] if isinstance(values, np.ndarray | pd.Series) else values
-            self(code, int(self.raw.rows[position]), column, value, message, severity)
-        key = (code, column, message, severity)
-        self.counts[key] = self.counts.get(key, 0) + max(0, len(positions) - MAX_PER_RULE - 1)
-
-    def finish(self) -> list[Problem]:
-        """The problems, plus one 'and N more' problem for each rule over the cap."""
-        raw = self.raw
-        for (code, column, message, severity), count in self.counts.items():
-            if count > MAX_PER_RULE:
-                self.problems.append(
-                    Problem(
-                        severity,  # type: ignore[arg-type]
-                        raw.name,
-                        raw.file,
-                        raw.sheet,
-                        None,
-                        self.header(column),
-                        None,
-                        f"{count - MAX_PER_RULE:,} more rows like the above: {message}",
-                        code=code,
-                    )
-                )
-        return self.problems
 
 
 def _validate_column(

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from sitrep.errors import WorkspaceError
 from sitrep.geo.gazetteer import UnknownCountry, country_gazetteer, resolve_country
-from sitrep.inputs.limits import Limits
 from sitrep.inputs.words import builtin_words, fold, spellings, word_key
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES, level_words
-from sitrep.validate.schema import SCHEMAS, VOCABULARIES
+from sitrep.settings.limits import Limits
+from sitrep.tableschema import SCHEMAS, VOCABULARIES
 from sitrep.workspace.workbook import Place, Words, write_workbook
 
 WORKBOOK = "inputs/data.xlsx"

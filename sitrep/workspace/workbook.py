@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sitrep.render.html import load_messages
 from sitrep.safety.formulas import neutralise_cell
 from sitrep.settings.config import DEFAULT_TEMPLATES
-from sitrep.validate.schema import SCHEMAS, VOCABULARIES, Column, TableSchema
+from sitrep.tableschema import SCHEMAS, VOCABULARIES, Column, TableSchema
 
 KINDS = (
     "text",

@@ -17,11 +17,12 @@ import pytest
 from sitrep.delivery import ledger
 from sitrep.delivery.factory import MessageFactory
 from sitrep.delivery.message import build_message
-from sitrep.delivery.model import EmailSettings, Partner, mailbox_key, parse_email_settings
+from sitrep.delivery.model import Partner, mailbox_key
 from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import send_report
 from sitrep.errors import SitrepError
+from sitrep.settings.email import EmailSettings, parse_email_settings
 from tests.smtp_server import SmtpTestServer, assert_same_message, sample_report
 
 NOW = datetime(2021, 8, 24, 9, 30, tzinfo=UTC)
@@ -77,7 +78,7 @@ def test_a_nul_never_reaches_a_header(tmp_path):
 
 
 def test_validate_refuses_them_in_the_partners_table_with_the_row():
-    from sitrep.validate import parse
+    from sitrep.inputs import parse
 
     assert "U+200B" in parse.parse_email("dup\u200b@example.org")[1]
     assert "U+0000" in parse.parse_display_name("Ann\x00Lee")[1]

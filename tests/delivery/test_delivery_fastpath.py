@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from sitrep.delivery.factory import MessageFactory
 from sitrep.delivery.message import build_message
-from sitrep.delivery.model import EmailSettings, Partner
+from sitrep.delivery.model import Partner
 from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.send import send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url, quote_periods
+from sitrep.settings.email import EmailSettings
 from tests.smtp_server import (
     SmtpTestServer,
     assert_same_message,

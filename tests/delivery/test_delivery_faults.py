@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sitrep.delivery.model import EmailSettings
 from sitrep.delivery.send import ledger_report, send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
 from sitrep.errors import DeliveryError
+from sitrep.settings.email import EmailSettings
 from tests.smtp_server import SmtpTestServer, sample_partners, sample_report
 
 NOW = datetime(2021, 8, 24, 9, 30, tzinfo=UTC)

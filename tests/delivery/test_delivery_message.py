@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitrep.delivery.message import build_message, html_body, message_id
-from sitrep.delivery.model import EmailSettings, Partner
+from sitrep.delivery.model import Partner
+from sitrep.settings.email import EmailSettings
 from tests.smtp_server import minimal_pdf, sample_report
 
 NOW = datetime(2021, 8, 24, 9, 30, tzinfo=UTC)

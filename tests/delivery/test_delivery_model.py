@@ -6,10 +6,11 @@ import math
 
 import pytest
 
-from sitrep.delivery.model import EmailSettings, Partner, parse_email_settings
+from sitrep.delivery.model import Partner
 from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.transport import parse_smtp_url
 from sitrep.errors import SitrepError
+from sitrep.settings.email import EmailSettings, parse_email_settings
 
 
 def test_settings_valid_table_gives_settings():

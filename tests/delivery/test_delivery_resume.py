@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sitrep.delivery import ledger
-from sitrep.delivery.model import EmailSettings
+from sitrep.settings.email import EmailSettings
 from sitrep.delivery.send import send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
 from tests.smtp_server import sample_partners, sample_report

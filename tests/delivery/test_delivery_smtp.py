@@ -10,12 +10,13 @@ from email.parser import BytesParser
 import pytest
 
 from sitrep.delivery import ledger
-from sitrep.delivery.model import EmailSettings, Partner
+from sitrep.delivery.model import Partner
 from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.recipients import select_recipients
 from sitrep.delivery.send import ledger_report, make_transport, send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
 from sitrep.errors import DeliveryError
+from sitrep.settings.email import EmailSettings
 from tests.smtp_server import SmtpTestServer, minimal_pdf, sample_partners, sample_report
 
 # aiosmtpd itself sets its deprecated Session.login_data on every successful AUTH.

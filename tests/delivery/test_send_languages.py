@@ -17,10 +17,11 @@ import pytest
 
 from sitrep.delivery import ledger
 from sitrep.delivery.message import build_message
-from sitrep.delivery.model import EmailSettings, Partner
+from sitrep.delivery.model import Partner
 from sitrep.delivery.recipients import partner_language
 from sitrep.delivery.send import report_key, send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
+from sitrep.settings.email import EmailSettings
 from tests.conftest import ROOT
 from tests.smtp_server import (
     SUBJECT,

@@ -11,7 +11,7 @@ import pytest
 
 from sitrep.figures.compute import compute_figures, next_report_date, previous_report_date
 from sitrep.settings.config import Config
-from sitrep.validate.schema import ROW
+from sitrep.tableschema import ROW
 from sitrep.validate.table import Table
 from tests.geo_helpers import CONFIG, afg_gazetteer
 

@@ -16,8 +16,8 @@ from sitrep.figures.compute import compute_figures
 from sitrep.render.html import change_text, load_messages, make_translator
 from sitrep.settings.config import DEFAULT_TEMPLATES
 from sitrep.settings.figures import FigureSettings
+from sitrep.tableschema import ROW
 from sitrep.validate.rules import jump_warnings
-from sitrep.validate.schema import ROW
 from sitrep.validate.table import Table
 from tests.geo_helpers import CONFIG, afg_gazetteer
 

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from sitrep.cli import main
 from sitrep.errors import ConfigError
-from sitrep.geo.gazetteer import base_gazetteer, country_gazetteer
+from sitrep.geo.gazetteer import country_gazetteer
+from sitrep.inputs.cod import base_gazetteer
 from sitrep.inputs.load import load_table
 from sitrep.settings.config import InputSource, load_config
 from sitrep.validate.tables import validate_table, workspace_gazetteer

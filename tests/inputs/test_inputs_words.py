@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitrep.cli import main
-from sitrep.validate import parse
+from sitrep.inputs import parse
 from sitrep.validate.cells import vocabulary_parser
 from tests.conftest import copy_workspace, pdf_text
 

@@ -121,9 +121,10 @@ def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) 
     """`sitrep build` lays the PDF out in a helper process: the same bytes as in this one."""
     import datetime as dt
 
-    from sitrep.pdf.attachments import DataFile
     from sitrep.pdf.build import PdfProcess, report_pdf
-    from sitrep.report import BuildOptions, render_report
+    from sitrep.render.attachments import DataFile
+    from sitrep.render.document import render_report
+    from sitrep.report import BuildOptions
     from sitrep.settings.config import load_config, template_dirs
 
     # the HTML WeasyPrint was given (the .html beside the PDF is the edition, for browsers)

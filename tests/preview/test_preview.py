@@ -15,6 +15,7 @@ import pytest
 from sitrep.errors import PreviewError, SitrepError
 from sitrep.preview import PreviewOptions, start_preview
 from sitrep.preview.watch import watch_targets
+from sitrep.report import build_report
 from tests.conftest import copy_workspace
 from tests.preview_helpers import set_cell
 
@@ -23,7 +24,7 @@ from tests.preview_helpers import set_cell
 def preview(tmp_path_factory: pytest.TempPathFactory):
     """A preview of a copy of the sample, on a free port; read-only tests share it."""
     ws = copy_workspace(tmp_path_factory.mktemp("preview") / "ws")
-    with start_preview(PreviewOptions(ws, port=0)) as running:
+    with start_preview(PreviewOptions(ws, port=0), build_report) as running:
         yield running
 
 
@@ -169,14 +170,14 @@ def test_events_announce_the_current_render(preview):
 def test_a_port_in_use_is_a_clear_error(preview):
     port = urlsplit(preview.server.url).port
     with pytest.raises(PreviewError, match=f"port {port} .* is in use.*--port"):
-        start_preview(PreviewOptions(preview.options.workspace, port=port))
+        start_preview(PreviewOptions(preview.options.workspace, port=port), build_report)
 
 
 def test_not_a_workspace_is_said_before_serving(tmp_path):
     from sitrep.errors import WorkspaceError
 
     with pytest.raises(WorkspaceError):
-        start_preview(PreviewOptions(tmp_path, port=0))
+        start_preview(PreviewOptions(tmp_path, port=0), build_report)
 
 
 def test_watched_files_are_the_reports_sources(workspace: Path):
@@ -269,7 +270,7 @@ def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path, r
     """Broken settings or cells: every problem listed, the last good render kept; then fixed."""
     from sitrep.preview.live import LiveReports
 
-    live = LiveReports(workspace)
+    live = LiveReports(workspace, build_report)
     live.start()  # the render thread, as the preview runs it: each save renders again
     request.addfinalizer(live.close)
 
@@ -329,7 +330,7 @@ def test_a_slow_save_in_place_ends_in_the_saved_report(workspace: Path):
         with urllib.request.urlopen(url + "api/report?date=latest", timeout=60) as response:
             return json.loads(response.read())
 
-    with start_preview(PreviewOptions(workspace, port=0)) as running:
+    with start_preview(PreviewOptions(workspace, port=0), build_report) as running:
         first = state(running.server.url)
         assert "19,435" in first["content"]["body"]
         with book.open("r+b") as handle:  # in place: truncated, then written in pieces
@@ -376,7 +377,7 @@ def test_a_workbook_saved_by_libreoffice_is_followed(workspace: Path, tmp_path: 
     book["displacement"].cell(17, 8).value = 2050  # D015, People: the total becomes 20,435
     book.save(edited)
 
-    with start_preview(PreviewOptions(workspace, port=0)) as running:
+    with start_preview(PreviewOptions(workspace, port=0), build_report) as running:
         url = running.server.url + "api/report?date=latest"
         with urllib.request.urlopen(url, timeout=60) as response:
             assert "19,435" in json.loads(response.read())["content"]["body"]
@@ -424,7 +425,7 @@ def _localised_preview(tmp_path: Path, locale: str, override: str = ""):
     if override:
         (ws / "templates" / "i18n").mkdir(exist_ok=True)
         (ws / "templates" / "i18n" / f"{locale}.toml").write_text(override, encoding="utf-8")
-    return start_preview(PreviewOptions(ws, port=0))
+    return start_preview(PreviewOptions(ws, port=0), build_report)
 
 
 def _toolbar(page: str) -> str:

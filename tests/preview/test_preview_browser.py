@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.preview import PreviewOptions, start_preview
+from sitrep.report import build_report
 from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace
 from tests.preview_helpers import row_where, set_cell
@@ -22,7 +23,7 @@ WAIT_MS = 15_000  # generous for a loaded CI machine; the speed itself is measur
 def live(tmp_path: Path, browser):
     """(preview, page) on a fresh copy of the sample: these tests change the workspace."""
     ws = copy_workspace(tmp_path / "ws")
-    with start_preview(PreviewOptions(ws, port=0)) as preview:
+    with start_preview(PreviewOptions(ws, port=0), build_report) as preview:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
@@ -157,7 +158,7 @@ def test_a_page_left_open_follows_a_restarted_preview(tmp_path: Path, browser):
     from urllib.parse import urlsplit
 
     ws = copy_workspace(tmp_path / "ws")
-    first = start_preview(PreviewOptions(ws, port=0))
+    first = start_preview(PreviewOptions(ws, port=0), build_report)
     port = urlsplit(first.server.url).port
     page = browser.new_page()
     try:
@@ -167,7 +168,7 @@ def test_a_page_left_open_follows_a_restarted_preview(tmp_path: Path, browser):
         page.evaluate("() => { window.sitrepNotReloaded = true; }")
         first.close()
         page.locator("#sitrep-connection").wait_for(state="visible", timeout=WAIT_MS)
-        with start_preview(PreviewOptions(ws, port=port)) as second:
+        with start_preview(PreviewOptions(ws, port=port), build_report) as second:
             page.wait_for_function(
                 "old => document.body.dataset.instance !== old", arg=old, timeout=30_000
             )
@@ -189,7 +190,7 @@ def test_an_arabic_workspace_gets_the_script_words_in_arabic(tmp_path: Path, bro
     toml = (ws / "sitrep.toml").read_text().replace('locale = "en"', 'locale = "ar"')
     (ws / "sitrep.toml").write_text(toml)
     arabic = load_messages([DEFAULT_TEMPLATES], "ar")
-    with start_preview(PreviewOptions(ws, port=0)) as preview:
+    with start_preview(PreviewOptions(ws, port=0), build_report) as preview:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
             page.goto(preview.url)

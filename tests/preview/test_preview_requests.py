@@ -14,13 +14,14 @@ import pytest
 
 from sitrep.preview import PreviewOptions, start_preview
 from sitrep.preview.server import MAX_BODY
+from sitrep.report import build_report
 from tests.conftest import copy_workspace
 
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory: pytest.TempPathFactory):
     ws = copy_workspace(tmp_path_factory.mktemp("requests") / "ws")
-    with start_preview(PreviewOptions(ws, port=0)) as running:
+    with start_preview(PreviewOptions(ws, port=0), build_report) as running:
         yield running
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 
+from sitrep.render.document import render_report
 from sitrep.render.edition import html_edition
-from sitrep.report import BuildOptions, render_report
+from sitrep.report import BuildOptions
 from sitrep.settings.config import load_config, template_dirs
 from tests.conftest import copy_workspace
 

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from sitrep.pipeline import prepare
-from sitrep.report import BuildOptions, build_report, render
+from sitrep.render.document import render
+from sitrep.report import BuildOptions, build_report
 from sitrep.settings.config import load_config, template_dirs
 from tests.conftest import copy_workspace
 
@@ -58,8 +59,9 @@ def test_a_build_carries_what_it_was_made_from(tmp_path) -> None:
 
 def test_send_reads_the_inputs_once(tmp_path, monkeypatch) -> None:
     """`sitrep send` builds the report, then writes its emails from the build's figures."""
-    from sitrep.delivery.distribute import SendOptions, send
+    from sitrep.delivery.distribute import SendOptions
     from sitrep.inputs.load import load_tables
+    from sitrep.report import send
 
     monkeypatch.delenv("SITREP_SMTP_URL", raising=False)
     loads = []

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sitrep.figures.compute import compute_figures
-from sitrep.pdf.attachments import csv_bytes, csv_safe
 from sitrep.render.accessmap import access_map, load_places
+from sitrep.render.attachments import csv_bytes, csv_safe
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
 from sitrep.report import check_inputs

@@ -104,7 +104,7 @@ def test_empty_repeats_cost_nothing_and_content_after_them_counts(tmp_path: Path
 
 
 def test_a_small_limit_refuses_a_normal_sheet_naming_the_setting(tmp_path: Path) -> None:
-    from sitrep.inputs.limits import Limits
+    from sitrep.settings.limits import Limits
 
     rows = "".join(bombs.inline_row(r, ["date", "x", "y"]) for r in range(1, 11))
     path = bombs.write_xlsx(tmp_path / "d.xlsx", rows, sheet="data")

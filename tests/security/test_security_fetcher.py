@@ -12,7 +12,8 @@ import socket
 
 import pytest
 
-from sitrep.pdf.fetcher import ASSET_BASE, FetchRefused, make_fetcher
+from sitrep.pdf.fetcher import FetchRefused, make_fetcher
+from sitrep.render.assets import ASSET_BASE
 
 SECRET = "canary-secret-7f3a9c"
 

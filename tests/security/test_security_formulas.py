@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitrep.pdf.attachments import csv_bytes
+from sitrep.render.attachments import csv_bytes
 from sitrep.safety.formulas import FORMULA_TRIGGERS, INVISIBLE, QUOTE_PREFIX, neutralise_cell
 from tests import bombs
 

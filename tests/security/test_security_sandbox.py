@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from sitrep.errors import RenderError
 from sitrep.render.plain import PlainFunction, PlainView, plain_fields, to_plain
+from sitrep.report import build_report
 from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace, pdf_text
 
@@ -357,7 +358,7 @@ def test_the_preview_shows_an_attack_as_a_problem(tmp_path, monkeypatch):
     monkeypatch.setenv("SITREP_SMTP_PASSWORD", CANARY)
     ws = copy_workspace(tmp_path / "ws")
     theme(ws / "templates", ATTACKS["path_read_environ"], partial=True)
-    live = LiveReports(ws)
+    live = LiveReports(ws, build_report)
     snap = live.snapshot(None)
     assert snap.content is None and snap.errors == 1
     message = snap.problems[0]["message"]
@@ -380,7 +381,7 @@ def test_the_preview_survives_a_render_that_never_ends(tmp_path, monkeypatch):
     monkeypatch.setenv("SITREP_RENDER_SECONDS", "1")
     ws = copy_workspace(tmp_path / "ws")
     theme(ws / "templates", ATTACKS["nested_loops"], partial=True)
-    live = LiveReports(ws)
+    live = LiveReports(ws, build_report)
     live.start()
     try:
         first = live.wait(None, 0, timeout=120)

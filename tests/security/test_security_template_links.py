@@ -123,7 +123,7 @@ def test_the_loader_checks_each_file_as_it_reads_it(tmp_path, outside):
 
 
 def test_the_fetcher_refuses_an_asset_linked_out_of_its_folder(tmp_path, outside):
-    from sitrep.pdf.fetcher import ASSET_BASE, asset_path
+    from sitrep.render.assets import ASSET_BASE, asset_path
 
     templates = tmp_path / "templates"
     (templates / "fonts").mkdir(parents=True)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from sitrep.errors import ConfigError
-from sitrep.inputs.limits import Limits
 from sitrep.settings.check import markdown_table
 from sitrep.settings.config import load_config
 from sitrep.settings.figures import FigureSettings
+from sitrep.settings.limits import Limits
 from sitrep.settings.schema import SECTIONS
 
 ROOT = Path(__file__).parents[2]

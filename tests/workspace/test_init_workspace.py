@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sitrep.cli import main
 from sitrep.report import BuildOptions, build_report
 from sitrep.settings.config import DEFAULT_TEMPLATES, load_config
-from sitrep.validate.schema import SCHEMAS
+from sitrep.tableschema import SCHEMAS
 from tests.conftest import pdf_text
 
 D = dt.date
@@ -248,7 +248,7 @@ def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
 
     from sitrep.inputs.words import builtin_words, word_key
     from sitrep.render.html import load_messages
-    from sitrep.validate.schema import VOCABULARIES
+    from sitrep.tableschema import VOCABULARIES
 
     args = ["init", str(tmp_path / language), "--country", country, "--language", language]
     assert CliRunner().invoke(main, args).exit_code == 0
@@ -309,7 +309,7 @@ def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
 
 def test_no_table_declares_a_column_twice() -> None:
     """A column declared twice is written twice in `init`'s workbook and read from either."""
-    from sitrep.validate.schema import SCHEMAS
+    from sitrep.tableschema import SCHEMAS
 
     for name, schema in SCHEMAS.items():
         names = [c.name for c in schema.columns]

@@ -8,9 +8,9 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitrep.validate import parse
+from sitrep.inputs import parse
+from sitrep.tableschema import VOCABULARIES
 from sitrep.validate.cells import vocabulary_parser
-from sitrep.validate.schema import VOCABULARIES
 
 dates = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31))
 counts = st.integers(min_value=0, max_value=10**9)

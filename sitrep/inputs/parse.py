@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.inputs import words as input_words
-from sitrep.validate.addresses import EMAIL_RE, unsafe_character
+from sitrep.safety.addresses import EMAIL_RE, unsafe_character
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 date system, including its leap-year bug
 SERIAL_RANGE = (1, 2958466)  # Excel serials from 1900-01-01 to 9999-12-31

@@ -234,7 +234,7 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column("lon", "number", aliases=("longitude",), hxl="#geo+lon"),
                 Column("type", "text", aliases=("kind",), hxl="#loc+type"),
                 # Local-script names: one column per language (name_ar, #loc+name+i_fa, ...),
-                # see sitrep.geo.localnames; name_local is the first of them.
+                # see sitrep.inputs.localnames; name_local is the first of them.
                 Column("name_local", "text", aliases=("local name",), hxl="#loc+name+local"),
                 Column("aliases", "text", hxl="#loc+name+alt"),
             ),

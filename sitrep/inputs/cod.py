@@ -21,10 +21,11 @@ from python_calamine import CalamineWorkbook
 
 from sitrep.errors import ConfigError, InputError
 from sitrep.geo.areas import COD_FILE, Area, Gazetteer, with_areas
+from sitrep.geo.gazetteer import country_gazetteer
 from sitrep.inputs.hxl import TAG_RE, is_tag_row, parse_tag
-from sitrep.inputs.limits import Limits
 from sitrep.inputs.readers import WORKBOOK_SUFFIXES, read_grid
-from sitrep.settings.config import InputSource
+from sitrep.settings.config import Config, InputSource
+from sitrep.settings.limits import Limits
 
 _COLUMN = re.compile(r"^adm([0-4])_?(pcode|[a-z]{2}|alt\d?[a-z]{2}|ref[a-z]{2})$", re.IGNORECASE)
 
@@ -185,3 +186,14 @@ def with_cod(
     title = name + (f" (valid from {date})" if date else "")
     listed = f"the COD file {title} and {gazetteer.list_name}"
     return with_areas(gazetteer, fixed, listed, (name, date))
+
+
+def base_gazetteer(config: Config) -> Gazetteer:
+    """The workspace's country's areas in the report's language, before its places table:
+    the global list, and the `[geography] pcodes` COD file on top when set."""
+    if not config.country_code:
+        return Gazetteer(None, (), "", config.locale)
+    gazetteer = country_gazetteer(config.country_code, config.locale)
+    if config.geography_pcodes is not None:
+        gazetteer = with_cod(gazetteer, config.geography_pcodes, config.limits, config.workspace)
+    return gazetteer

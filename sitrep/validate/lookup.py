@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep.geo.areas import Gazetteer, Match
-from sitrep.geo.gazetteer import base_gazetteer
+from sitrep.inputs.cod import base_gazetteer
 from sitrep.inputs.load import load_table
+from sitrep.problems import Problem
 from sitrep.settings.config import load_config
-from sitrep.validate.problems import Problem
 from sitrep.validate.tables import validate_table, workspace_gazetteer
 
 

@@ -1,0 +1,94 @@
+"""Collecting one table's problems as validation finds them, each located in the spreadsheet.
+
+The validation stage (`sitrep.validate.tables`) and its rules across rows (`rules`) report through
+one `Reporter` per table, which caps each rule at MAX_PER_RULE rows and counts the rest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sitrep.inputs import parse
+from sitrep.inputs.load import RawTable
+from sitrep.problems import Problem
+
+MAX_PER_RULE = 50
+
+
+class Reporter:
+    """Collects one table's problems; caps each (column, message) at MAX_PER_RULE rows."""
+
+    def __init__(self, raw: RawTable) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+        self.counts: dict[tuple[str, str | None, str, str], int] = {}
+        self.bad: dict[str, np.ndarray] = {}  # column -> positions of rows with a bad cell
+
+    def header(self, column: str | None) -> str | None:
+        return self.raw.headers.get(column, column) if column else None
+
+    def __call__(
+        self,
+        code: str,
+        row: int | None,
+        column: str | None,
+        value: object,
+        message: str,
+        severity: str = "error",
+    ) -> None:
+        key = (code, column, message, severity)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if self.counts[key] > MAX_PER_RULE:
+            return
+        shown = None if value is None else parse.as_text(value)
+        raw = self.raw
+        self.problems.append(
+            Problem(
+                severity,  # type: ignore[arg-type]
+                raw.name,
+                raw.file,
+                raw.sheet,
+                row,
+                self.header(column),
+                shown,
+                message,
+                code=code,
+            )
+        )
+
+    def rows(
+        self,
+        code: str,
+        positions: np.ndarray,
+        column: str | None,
+        values,
+        message: str,
+        severity: str = "error",
+    ) -> None:
+        """Report `message` for the rows at `positions` (values: a per-row array or one value)."""
+        for position in positions[: MAX_PER_RULE + 1]:
+            value = values[position] if isinstance(values, np.ndarray | pd.Series) else values
+            self(code, int(self.raw.rows[position]), column, value, message, severity)
+        key = (code, column, message, severity)
+        self.counts[key] = self.counts.get(key, 0) + max(0, len(positions) - MAX_PER_RULE - 1)
+
+    def finish(self) -> list[Problem]:
+        """The problems, plus one 'and N more' problem for each rule over the cap."""
+        raw = self.raw
+        for (code, column, message, severity), count in self.counts.items():
+            if count > MAX_PER_RULE:
+                self.problems.append(
+                    Problem(
+                        severity,  # type: ignore[arg-type]
+                        raw.name,
+                        raw.file,
+                        raw.sheet,
+                        None,
+                        self.header(column),
+                        None,
+                        f"{count - MAX_PER_RULE:,} more rows like the above: {message}",
+                        code=code,
+                    )
+                )
+        return self.problems
