@@ -36,6 +36,7 @@ from sitrep.delivery.model import (
     unsubscribe_fields,
 )
 from sitrep.delivery.wording import Html, Wording, default_translator, wording
+from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.languages import right_to_left
 
 # Headers are written with a 998-character limit (RFC 5322's hard limit) instead of 78. The
@@ -239,7 +240,7 @@ def html_body(
             f'<p style="font-size: 0.9em;"><a href="{link}">{e(w("unsubscribe_label"))}</a></p>'
         )
     parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return xml_safe("\n".join(parts)) + "\n"  # contacts and figures are cell text
 
 
 def _figure_html(w: Wording, caption: str, value: str, change: str) -> str:

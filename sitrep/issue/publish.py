@@ -9,7 +9,8 @@ nothing is deleted. Each report keeps its place under `<date>/`, as in `output/`
 headline figures, links); `feed.xml` is an Atom feed of the same with each report's highlights
 as its summary. Both are made from the issued HTML editions themselves (their title, language,
 highlights and key figures), so they say exactly what was issued, and both are written only when
-their bytes change. Nothing in them loads a remote resource.
+their bytes change. Nothing in them loads a remote resource, and no character XML forbids
+reaches them (`sitrep.safety.xmlchars`), whatever an edition issued before holds.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from sitrep.errors import SitrepError
 from sitrep.files import atomic_write, sha256_bytes, sha256_file
 from sitrep.issue.record import Issued, load_record
 from sitrep.render.html import load_messages, make_environment, make_translator
+from sitrep.render.sandbox import render_template
+from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -212,8 +215,11 @@ def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: s
     ET.register_namespace("", ATOM)
 
     def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        # ElementTree writes what XML forbids as it is, and the feed would not parse: an
+        # edition issued before sitrep removed them may still hold some
+        attrs = {name: xml_safe(value) for name, value in attrs.items()}
         element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        element.text = text
+        element.text = None if text is None else xml_safe(text)
         return element
 
     def link(path: str) -> str:
@@ -222,7 +228,8 @@ def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: s
     def stamp(day: str) -> str:
         return f"{day}T00:00:00Z"
 
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
+    lang = {"{http://www.w3.org/XML/1998/namespace}lang": xml_safe(language)}
+    feed = ET.Element(f"{{{ATOM}}}feed", lang)
     add(feed, "title", title)
     add(feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitrep-feed:' + title)}")
     add(feed, "updated", stamp(max((e.date for e in entries), default="1970-01-01")))
@@ -260,7 +267,8 @@ def _stylesheet_colours(dirs: list[Path]) -> Markup:
 
 
 def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Path]) -> bytes:
-    """The archive page: the `archive.html` template (a workspace may override it), plain data."""
+    """The archive page: the `archive.html` template (a workspace may override it), plain data,
+    rendered as the report is (`render_template`: bounded, no character XML forbids)."""
     env = make_environment(dirs, config.locale, config.digits)
     context = {
         "title": title,
@@ -281,7 +289,7 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
             for e in entries
         ],
     }
-    return env.get_template(ARCHIVE_TEMPLATE).render(**context).encode("utf-8")
+    return render_template(env, ARCHIVE_TEMPLATE, context, dirs).encode("utf-8")
 
 
 def publish_settings(config: Config) -> tuple[Path | None, str | None]:
