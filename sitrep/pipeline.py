@@ -130,7 +130,12 @@ def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Prob
             continue
         try:
             problems += load_narrative(
-                narrative_dir(edition, day), day, config.workspace, locale=locale, words=words
+                narrative_dir(edition, day),
+                day,
+                config.workspace,
+                locale=locale,
+                words=words,
+                limits=config.limits,
             )[1]
         except ValidationFailed as failed:  # a narrative that cannot be read at all
             problems += failed.problems
@@ -180,7 +185,7 @@ def prepare(
     configs = {locale: edition_config(config, locale) for locale in locales or editions(config)}
     first, *others = configs.values()
     narrative, problems = load_narrative(
-        narrative_dir(first, day), day, first.workspace, locale=first.locale
+        narrative_dir(first, day), day, first.workspace, locale=first.locale, limits=first.limits
     )
     if strict and problems:
         raise ValidationFailed(checked.problems + problems)
@@ -189,7 +194,11 @@ def prepare(
     narratives, narrative_problems = {first.locale: narrative}, {first.locale: problems}
     for other in others:
         narratives[other.locale], narrative_problems[other.locale] = load_narrative(
-            narrative_dir(other, day), day, other.workspace, locale=other.locale
+            narrative_dir(other, day),
+            day,
+            other.workspace,
+            locale=other.locale,
+            limits=other.limits,
         )
     computed = {}
     if figures:  # the same tables in each language; its place names (the gazetteer's)

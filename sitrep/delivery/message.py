@@ -29,6 +29,7 @@ from urllib.parse import quote
 from sitrep.delivery.model import Partner, ReportEmail, mailbox_key
 from sitrep.delivery.wording import Html, Wording, default_translator, wording
 from sitrep.safety.addresses import unsafe_character
+from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.email import EmailSettings, address_part, unsubscribe_fields
 from sitrep.settings.languages import right_to_left
 
@@ -233,7 +234,7 @@ def html_body(
             f'<p style="font-size: 0.9em;"><a href="{link}">{e(w("unsubscribe_label"))}</a></p>'
         )
     parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return xml_safe("\n".join(parts)) + "\n"  # contacts and figures are cell text
 
 
 def _figure_html(w: Wording, caption: str, value: str, change: str) -> str:

@@ -1,4 +1,5 @@
-"""Caps on what sitrep agrees to read: file size, rows, cells, text, sheets, zip expansion.
+"""Caps on what sitrep agrees to read: file size, rows, cells, text, sheets, zip expansion, and
+the narrative's size.
 
 A workbook is a zip file; a crafted one (a "zip bomb") expands a few kilobytes into gigabytes.
 The members' sizes are checked against their compressed sizes before any reader opens them,

@@ -46,15 +46,31 @@ def _other_files(config: Config, dirs: list[Path]) -> list[Path]:
     return files
 
 
+def _other_bytes(path: Path, config: Config) -> bytes:
+    """What is hashed of `path`: its bytes; a narrative over `[limits] max_narrative_kb` is not
+    read past the limit (the build refuses it by the same limit, without reading it whole)."""
+    if not path.is_file():
+        return b"<missing>"
+    if path.suffix != ".md" or not path.is_relative_to(config.narrative_dir):
+        return path.read_bytes()
+    limit = config.limits.max_narrative_kb * 1024
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    return data if len(data) <= limit else b"<over limits.max_narrative_kb>"
+
+
 def files_fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]) -> str:
     """A hash of the bytes of every file a report is read from (the partners' included)."""
     digest = hashlib.sha256(f"sitrep {__version__}\n".encode())
     root = config.workspace
     files = [config.workspace / CONFIG_NAME]
     files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
-    for path in files + _other_files(config, dirs):
+    for path in files:
         digest.update(f"{_name(path, root)}\n".encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    for path in _other_files(config, dirs):
+        digest.update(f"{_name(path, root)}\n".encode())
+        digest.update(_other_bytes(path, config))
     for name, source in sorted(inputs.items()):
         digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
     return digest.hexdigest()
@@ -96,7 +112,7 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
                 digest.update(_sheet_bytes(source, config))
     for path in _other_files(config, dirs):
         digest.update(f"{_name(path, root)}\n".encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        digest.update(_other_bytes(path, config))
     for name, source in sorted(used.items()):
         if name in inputs:
             digest.update(f"{name}={source.path}#{source.sheet}\n".encode())

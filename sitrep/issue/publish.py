@@ -3,13 +3,16 @@
 The folder is for others to read (a web server, a shared drive, a mailing tool's RSS campaign),
 so publishing only ever adds: a file already there with the same bytes is left alone, one with
 different bytes is never replaced (the run stops before writing anything and names it), and
-nothing is deleted. Each report keeps its place under `<date>/`, as in `output/`.
+nothing is deleted. Each report keeps its place under `<date>/`, as in `output/`. The archive
+and the feed, rewritten as reports are issued, replace only pages sitrep wrote, known by their
+marker (`sitrep.issue.marker`): a web root's own `index.html` stops the run the same way.
 
 `index.html` lists every issued report, newest first (number, date, revision, languages, the
 headline figures, links); `feed.xml` is an Atom feed of the same with each report's highlights
 as its summary. Both are made from the issued HTML editions themselves (their title, language,
 highlights and key figures), so they say exactly what was issued, and both are written only when
-their bytes change. Nothing in them loads a remote resource.
+their bytes change. Nothing in them loads a remote resource, and no character XML forbids
+reaches them (`sitrep.safety.xmlchars`), whatever an edition issued before holds.
 """
 
 from __future__ import annotations
@@ -27,12 +30,18 @@ from markupsafe import Markup
 
 from sitrep.errors import SitrepError
 from sitrep.files import atomic_write, sha256_bytes, sha256_file
+from sitrep.issue.marker import GENERATOR, GENERATOR_META, has_marker, written_by_sitrep
 from sitrep.issue.record import Issued, load_record
+from sitrep.render.edition import HEAD
 from sitrep.render.html import load_messages, make_environment, make_translator
+from sitrep.render.sandbox import render_template
+from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARCHIVE_TEMPLATE = "archive.html"
+PAGES = ("index.html", "feed.xml")  # rewritten as reports are issued: only over sitrep's own
+DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.I)
 
 
 class PublishConflict(SitrepError):
@@ -149,10 +158,13 @@ def _same_file(target: Path, size: int, digest: str) -> bool:
     return target.stat().st_size == size and sha256_file(target) == digest
 
 
-def _plan(output: Path, folder: Path, record: list[Issued]) -> tuple[list, list[Entry], int]:
+def _plan(
+    output: Path, folder: Path, record: list[Issued], foreign: list[Path]
+) -> tuple[list, list[Entry], int]:
     """What to copy ((source, target) pairs), the entries, and how many are there already.
 
-    Raises PublishConflict, before anything is written, when a target has other bytes.
+    Raises PublishConflict, before anything is written, when a target has other bytes or a page
+    is `foreign` (not written by sitrep).
     """
     copies, entries, same, conflicts = [], [], 0, []
     for issued in sorted(record, key=lambda e: (e.date, e.revision), reverse=True):
@@ -191,15 +203,33 @@ def _plan(output: Path, folder: Path, record: list[Issued]) -> tuple[list, list[
                     figures,
                 )
             )
+    if conflicts or foreign:
+        raise PublishConflict(_conflict_message(folder, conflicts, foreign))
+    return copies, entries, same
+
+
+def _conflict_message(folder: Path, conflicts: list[Path], foreign: list[Path]) -> str:
+    lines = []
     if conflicts:
         names = "\n  ".join(map(str, conflicts))
-        raise PublishConflict(
+        lines.append(
             f"{len(conflicts)} file(s) in {folder} differ from the issued reports of the same "
-            f"name, and publishing never replaces a file:\n  {names}\n"
-            "Nothing was written. Move them away (or publish into another folder) and run "
-            "sitrep publish again."
+            f"name, and publishing never replaces a file:\n  {names}"
         )
-    return copies, entries, same
+    if foreign:
+        names = "\n  ".join(map(str, foreign))
+        lines.append(
+            f"{len(foreign)} page(s) in {folder} were not written by sitrep publish (no "
+            f"{GENERATOR_META} in the page, no <generator>{GENERATOR}</generator> in the feed), "
+            f"and publishing never replaces a file it did not write:\n  {names}\n"
+            f"Publish into a folder of its own (such as {folder / 'sitreps'}). An archive page "
+            "an earlier sitrep wrote has no marker: delete it, publish writes it again."
+        )
+    lines.append(
+        "Nothing was written. Move them away (or publish into another folder) and run "
+        "sitrep publish again."
+    )
+    return "\n".join(lines)
 
 
 def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: str) -> bytes:
@@ -212,8 +242,11 @@ def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: s
     ET.register_namespace("", ATOM)
 
     def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        # ElementTree writes what XML forbids as it is, and the feed would not parse: an
+        # edition issued before sitrep removed them may still hold some
+        attrs = {name: xml_safe(value) for name, value in attrs.items()}
         element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        element.text = text
+        element.text = None if text is None else xml_safe(text)
         return element
 
     def link(path: str) -> str:
@@ -222,13 +255,14 @@ def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: s
     def stamp(day: str) -> str:
         return f"{day}T00:00:00Z"
 
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
+    lang = {"{http://www.w3.org/XML/1998/namespace}lang": xml_safe(language)}
+    feed = ET.Element(f"{{{ATOM}}}feed", lang)
     add(feed, "title", title)
     add(feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitrep-feed:' + title)}")
     add(feed, "updated", stamp(max((e.date for e in entries), default="1970-01-01")))
     add(feed, "link", rel="self", href=link("feed.xml"))
     add(feed, "link", rel="alternate", type="text/html", href=link("index.html"))
-    add(feed, "generator", "sitrep")
+    add(feed, "generator", GENERATOR)
     for entry in entries:
         item = add(feed, "entry")
         add(item, "title", entry.title)
@@ -260,7 +294,9 @@ def _stylesheet_colours(dirs: list[Path]) -> Markup:
 
 
 def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Path]) -> bytes:
-    """The archive page: the `archive.html` template (a workspace may override it), plain data."""
+    """The archive page: the `archive.html` template (a workspace may override it), plain data,
+    rendered as the report is (`render_template`: bounded, no character XML forbids), with
+    sitrep's marker added when a workspace's template lacks it."""
     env = make_environment(dirs, config.locale, config.digits)
     context = {
         "title": title,
@@ -281,7 +317,12 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
             for e in entries
         ],
     }
-    return env.get_template(ARCHIVE_TEMPLATE).render(**context).encode("utf-8")
+    page = render_template(env, ARCHIVE_TEMPLATE, context, dirs)
+    if not has_marker(page):  # without it, the next publish could not replace the page
+        place = HEAD.search(page) or DOCTYPE.match(page)  # in <head>, else after the doctype
+        end = place.end() if place else 0
+        page = f"{page[:end]}{GENERATOR_META}{page[end:]}"
+    return page.encode("utf-8")
 
 
 def publish_settings(config: Config) -> tuple[Path | None, str | None]:
@@ -305,7 +346,9 @@ def publish(workspace: Path, folder: Path | None = None) -> Published:
     output = config.output_dir.resolve()
     if folder.resolve().is_relative_to(output):
         raise SitrepError(f"{folder} is inside {output}: publish into a folder of its own")
-    copies, entries, same = _plan(config.output_dir, folder, load_record(config.output_dir))
+    foreign = [folder / name for name in PAGES if not written_by_sitrep(folder / name)]
+    record = load_record(config.output_dir)
+    copies, entries, same = _plan(config.output_dir, folder, record, foreign)
     result = Published(folder, entries, unchanged=same)
     for source, target in copies:
         atomic_write(target, source.read_bytes())

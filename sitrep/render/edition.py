@@ -23,6 +23,7 @@ import uharfbuzz as hb
 
 from sitrep.errors import RenderError
 from sitrep.render.assets import ASSET_BASE, MAX_ASSET_BYTES, asset_path
+from sitrep.safety.xmlchars import xml_safe
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
@@ -83,7 +84,8 @@ def html_edition(html: str, dirs: list[Path]) -> str:
             "Check templates/report.html (a workspace's copy included) for its <head> element."
         )
     edition = edition[: head.end()] + "\n" + CSP_META + edition[head.end() :]
-    return _for_screens(edition, assets)
+    # a last guard: a theme's stylesheet, inlined here, may hold what XML forbids
+    return xml_safe(_for_screens(edition, assets))
 
 
 def _for_screens(edition: str, assets: _Assets) -> str:

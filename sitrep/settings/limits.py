@@ -21,3 +21,7 @@ class Limits:
     max_unzipped_mb: int = 2_000  # all members of one workbook, uncompressed
     max_cells: int = 20_000_000  # rows x columns of one sheet's grid, measured before reading
     max_text_mb: int = 200  # the text one sheet's cells hold (a shared string counts per cell)
+    # A day's narrative is a few KB (the sample's 1.6 KB; at 4 KB its report has 6 pages, built
+    # in 2.1 s). 256 KB is some 47,000 words, 52 pages built in 5.5 s: room for any real one,
+    # where 2 MB took 362 pages and 29 s, and 10 MB 178 s and 1.2 GB.
+    max_narrative_kb: int = 256

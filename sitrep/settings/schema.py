@@ -321,6 +321,7 @@ _LIMIT_DOCS = {
     "max_cells": "rows x columns of one sheet or CSV file, counted from A1 to its farthest cell",
     "max_text_mb": "the text of one sheet's cells in MB, a shared string counted once per cell "
     "that uses it",
+    "max_narrative_kb": "a narrative file, on disk, in KB (a day's is a few KB)",
 }
 LIMITS = Section(
     "limits",

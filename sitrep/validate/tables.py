@@ -24,6 +24,7 @@ from sitrep.inputs.load import RawTable
 from sitrep.inputs.localnames import PREFIX
 from sitrep.inputs.words import Words
 from sitrep.problems import Problem
+from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters
 from sitrep.tableschema import ROW, SCHEMAS, Column
 from sitrep.validate import rules
 from sitrep.validate.cells import cell_parser
@@ -35,6 +36,10 @@ from sitrep.validate.table import Table
 NUL_MESSAGE = (
     "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
     "formula can hide behind it): retype the cell; expected text without control characters"
+)
+CONTROL_MESSAGE = (
+    "the cell holds {}, invisible control characters that XML forbids (they would break the HTML "
+    "edition and the feed): left out of the report; retype the cell"
 )
 
 __all__ = [
@@ -61,6 +66,7 @@ def _validate_column(
         )  # shown escaped, by repr
         parsed.values[nul] = None
     report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
+    _flag_control_characters(parsed, column.name, cell_values, report)
     by_message: dict[str, list[int]] = {}
     for position in np.setdiff1d(bad, nul):
         by_message.setdefault(parsed.error(position) or "", []).append(position)
@@ -81,6 +87,19 @@ def _validate_column(
     if column.unique:
         _flag_duplicates(parsed.values, raw, column.name, report)
     return parsed
+
+
+def _flag_control_characters(
+    parsed: parse.ParsedColumn, column: str, cell_values: np.ndarray, report: Reporter
+) -> None:
+    """Warn of each cell holding characters XML forbids but NUL (an error of its own): no one
+    sees them, and the report leaves them out (`sitrep.safety.xmlchars`)."""
+    for code, cell in enumerate(parsed.uniques):
+        if not isinstance(cell, str) or "\x00" in cell or not FORBIDDEN.search(cell):
+            continue
+        message = CONTROL_MESSAGE.format(describe(forbidden_characters(cell)))
+        positions = np.flatnonzero(parsed.codes == code)
+        report.rows("control-character", positions, column, cell_values, message, "warning")
 
 
 def _nul_rows(parsed: parse.ParsedColumn) -> np.ndarray:
@@ -148,17 +167,21 @@ def validate_table(
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
     if raw.name == "places":
-        _local_names(raw, columns)
+        _local_names(raw, columns, report)
     typed = pd.DataFrame(columns)
     rules.check_rows(raw.name, typed, report)
     return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
 
 
-def _local_names(raw: RawTable, columns: dict[str, object]) -> None:
+def _local_names(raw: RawTable, columns: dict[str, object], report: Reporter) -> None:
     """The places' names per language (name_<lang> columns) as `local_names` {lang: name};
     `name_local` (the old single column) is the first local name when not given itself."""
     languages = [c for c in raw.frame.columns if c.startswith(PREFIX) and c not in columns]
-    texts = {c: parse.parse_column(raw.frame[c], parse.parse_text).values for c in languages}
+    texts = {}
+    for c in languages:
+        parsed = parse.parse_column(raw.frame[c], parse.parse_text)
+        _flag_control_characters(parsed, c, raw.frame[c].to_numpy(dtype=object), report)
+        texts[c] = parsed.values
     for c in languages:
         columns[c] = pd.Series(texts[c], dtype=object)
     local = [
