@@ -25,7 +25,7 @@ from sitrep.errors import ValidationFailed
 from sitrep.inputs.confine import escape_message
 from sitrep.inputs.textcodec import decode_text
 from sitrep.inputs.words import Words, builtin_words, workspace_words
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode, Severity
 from sitrep.safety.links import LINK_SCHEMES, is_allowed_link
 
 ALLOWED_TAGS = {
@@ -186,53 +186,47 @@ def load_narrative(
         return Narrative(), [
             Problem(
                 "warning",
-                "narrative",
-                shown,
-                None,
-                None,
-                None,
-                None,
-                f"no narrative for {day}: write the highlights and overview in {shown}",
-                code="no-narrative",
+                table="narrative",
+                file=shown,
+                message=f"no narrative for {day}: write the highlights and overview in {shown}",
+                code=ProblemCode.NO_NARRATIVE,
             )
         ]
     if escape := escape_message(path, workspace, shown):
-        raise ValidationFailed([_problem("outside-workspace", "error", shown, None, escape)])
+        raise ValidationFailed(
+            [_problem(ProblemCode.OUTSIDE_WORKSPACE, "error", shown, None, escape)]
+        )
     text, _, encoding_warning = decode_text(path.read_bytes())
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         message = f"line {line} holds a NUL character (\\x00): remove it, or save the file as text"
-        raise ValidationFailed([_problem("nul-character", "error", shown, None, message)])
+        raise ValidationFailed([_problem(ProblemCode.NUL_CHARACTER, "error", shown, None, message)])
     if deep := _too_deep(text):
         line, depth = deep
         message = (
             f"line {line} is nested {depth} levels deep (lists or quotes); at most {MAX_NESTING} "
             "are allowed: indent less"
         )
-        raise ValidationFailed([_problem("too-deep", "error", shown, None, message)])
+        raise ValidationFailed([_problem(ProblemCode.TOO_DEEP, "error", shown, None, message)])
     try:
         narrative, problems = _parse(
             text, shown, words or workspace_words(workspace, locale), locale
         )
     except RecursionError:  # a construct nested some other way: still a message, not a crash
         message = "the Markdown is nested too deeply to lay out: simplify lists, quotes and links"
-        raise ValidationFailed([_problem("too-deep", "error", shown, None, message)]) from None
+        raise ValidationFailed(
+            [_problem(ProblemCode.TOO_DEEP, "error", shown, None, message)]
+        ) from None
     if encoding_warning:
-        problems.insert(0, _problem("encoding", "warning", shown, None, encoding_warning))
+        problems.insert(0, _problem(ProblemCode.ENCODING, "warning", shown, None, encoding_warning))
     return narrative, problems
 
 
-def _problem(code: str, severity: str, shown: str, column: str | None, message: str) -> Problem:
+def _problem(
+    code: ProblemCode, severity: Severity, shown: str, column: str | None, message: str
+) -> Problem:
     return Problem(
-        severity,  # type: ignore[arg-type]
-        "narrative",
-        shown,
-        None,
-        None,
-        column,
-        None,
-        message,
-        code=code,
+        severity, table="narrative", file=shown, column=column, message=message, code=code
     )
 
 
@@ -257,14 +251,12 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
     problems = [
         Problem(
             "warning",
-            "narrative",
-            shown,
-            None,
-            line,
-            None,
-            heading,
-            f"unknown section heading (shown inside the overview); known headings: {known}",
-            code="unknown-heading",
+            table="narrative",
+            file=shown,
+            row=line,
+            value=heading,
+            message=f"unknown section heading (shown inside the overview); known headings: {known}",
+            code=ProblemCode.UNKNOWN_HEADING,
         )
         for line, heading in unknown
     ]
@@ -279,14 +271,11 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
         problems.append(
             Problem(
                 "warning",
-                "narrative",
-                shown,
-                None,
-                None,
-                "Highlights",
-                None,
-                f"{len(bullets)} highlights; a report has 2 to 5",
-                code="highlights-count",
+                table="narrative",
+                file=shown,
+                column="Highlights",
+                message=f"{len(bullets)} highlights; a report has 2 to 5",
+                code=ProblemCode.HIGHLIGHTS_COUNT,
             )
         )
     narrative.sections = {k: _markdown_to_safe_html(v) for k, v in markdown_sections.items()}

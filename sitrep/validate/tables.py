@@ -23,7 +23,7 @@ from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
 from sitrep.inputs.localnames import PREFIX
 from sitrep.inputs.words import Words
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode
 from sitrep.tableschema import ROW, SCHEMAS, Column
 from sitrep.validate import rules
 from sitrep.validate.cells import cell_parser
@@ -57,7 +57,7 @@ def _validate_column(
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
     if len(nul):
         report.rows(
-            "nul-character", nul, column.name, cell_values, NUL_MESSAGE
+            ProblemCode.NUL_CHARACTER, nul, column.name, cell_values, NUL_MESSAGE
         )  # shown escaped, by repr
         parsed.values[nul] = None
     report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
@@ -65,12 +65,14 @@ def _validate_column(
     for position in np.setdiff1d(bad, nul):
         by_message.setdefault(parsed.error(position) or "", []).append(position)
     for message, positions in by_message.items():
-        report.rows("invalid-value", np.array(positions), column.name, cell_values, message)
+        report.rows(
+            ProblemCode.INVALID_VALUE, np.array(positions), column.name, cell_values, message
+        )
     if column.not_blank:
         missing = parsed.mapped(lambda v: v is None, bool)
         missing[report.bad[column.name]] = False
         report.rows(
-            "required-value",
+            ProblemCode.REQUIRED_VALUE,
             np.flatnonzero(missing),
             column.name,
             cell_values,
@@ -103,7 +105,7 @@ def _flag_ambiguous_dates(
     if slashed and all(parse.parse_date(parsed.uniques[i])[2] for i in slashed):
         position = int(np.flatnonzero(np.isin(parsed.codes, slashed))[0])
         report(
-            "ambiguous-date",
+            ProblemCode.AMBIGUOUS_DATE,
             int(raw.rows[position]),
             column,
             parsed.uniques[parsed.codes[position]],
@@ -123,7 +125,7 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
     for position in np.flatnonzero(duplicated)[: MAX_PER_RULE + 1]:
         first = first_row[keys.iat[position]]
         report(
-            "duplicate",
+            ProblemCode.DUPLICATE,
             int(raw.rows[position]),
             column,
             values[position],
@@ -223,14 +225,15 @@ def _places_gazetteer(
             problems.append(
                 Problem(
                     "warning" if foreign else "note",
-                    raw.name,
-                    raw.file,
-                    raw.sheet,
-                    int(row),
-                    table.header("pcode"),
-                    code,
-                    message + ("" if foreign else "; the place is a site, not an admin area"),
-                    code="foreign-pcode" if foreign else "site-pcode",
+                    table=raw.name,
+                    file=raw.file,
+                    sheet=raw.sheet,
+                    row=int(row),
+                    column=table.header("pcode"),
+                    value=code,
+                    message=message
+                    + ("" if foreign else "; the place is a site, not an admin area"),
+                    code=ProblemCode.FOREIGN_PCODE if foreign else ProblemCode.SITE_PCODE,
                 )
             )
     return table, problems, workspace_gazetteer({"places": table}, gazetteer)
