@@ -18,7 +18,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from sitrep.geo.gazetteer import Gazetteer
+from sitrep.geo.gazetteer import Area, Gazetteer
+from sitrep.geo.unknown import Reason
 from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
 from sitrep.inputs.localnames import PREFIX
@@ -32,6 +33,8 @@ from sitrep.validate.dating import freshness_warnings as stale
 from sitrep.validate.reporter import MAX_PER_RULE, Reporter
 from sitrep.validate.table import Table
 
+# A places row's P-code that is none of the areas: a site of the country, or another country's
+SITE_OR_FOREIGN = (Reason.UNKNOWN_PCODE, Reason.FOREIGN_PCODE)
 NUL_MESSAGE = (
     "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
     "formula can hide behind it): retype the cell; expected text without control characters"
@@ -219,23 +222,24 @@ def _places_gazetteer(
     for code, row in zip(frame["pcode"], frame[ROW], strict=True):
         if not code or gazetteer.canonical(code) is not None:
             continue
-        area, message = gazetteer.lookup(code)
-        if area is None and message and ("P-code of" in message or "unknown P-code" in message):
-            foreign = "P-code of" in message
-            problems.append(
-                Problem(
-                    "warning" if foreign else "note",
-                    table=raw.name,
-                    file=raw.file,
-                    sheet=raw.sheet,
-                    row=int(row),
-                    column=table.header("pcode"),
-                    value=code,
-                    message=message
-                    + ("" if foreign else "; the place is a site, not an admin area"),
-                    code=ProblemCode.FOREIGN_PCODE if foreign else ProblemCode.SITE_PCODE,
-                )
+        found = gazetteer.find(code)
+        if isinstance(found, Area) or found.reason not in SITE_OR_FOREIGN:
+            continue
+        foreign = found.reason is Reason.FOREIGN_PCODE
+        problems.append(
+            Problem(
+                "warning" if foreign else "note",
+                table=raw.name,
+                file=raw.file,
+                sheet=raw.sheet,
+                row=int(row),
+                column=table.header("pcode"),
+                value=code,
+                message=found.message
+                + ("" if foreign else "; the place is a site, not an admin area"),
+                code=ProblemCode.FOREIGN_PCODE if foreign else ProblemCode.SITE_PCODE,
             )
+        )
     return table, problems, workspace_gazetteer({"places": table}, gazetteer)
 
 
