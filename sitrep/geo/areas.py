@@ -102,7 +102,7 @@ class Gazetteer:
         self.list_name = list_name  # "OCHA Global P-Code List (HTI, valid from 1987-03-29)"
         # The lists, for the report's credit: (title, date), without words of any language.
         self.lists: list[tuple[str, str]] = []
-        self.language = language.replace("-", "_").split("_")[0].lower()
+        self.language = language  # names are printed in it: 'fr', 'ar' (not a locale)
         for area in areas:
             self.add(area)
 
@@ -162,10 +162,11 @@ class Gazetteer:
                 new.add_name(alias, code, PLACES_TABLE, first=True)
         return new
 
-    def localised(self, locale: str) -> Gazetteer:
-        """A copy that prints names in `locale`'s language where a COD file gives them."""
+    def localised(self, language: str) -> Gazetteer:
+        """A copy that prints names in `language` ('fr', from `sitrep.settings.languages.
+        language_of`) where a COD file gives them."""
         new = self.copy()
-        new.language = locale.replace("-", "_").split("_")[0].lower()
+        new.language = language
         return new
 
     # -- P-codes -------------------------------------------------------------------------------

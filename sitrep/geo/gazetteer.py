@@ -65,6 +65,7 @@ def _global(iso3: str) -> Gazetteer:
     return gazetteer
 
 
-def country_gazetteer(iso3: str, locale: str = "en") -> Gazetteer:
-    """The country's admin 1 and 2 areas from OCHA's Global P-Code List (a fresh copy)."""
-    return _global(iso3.strip().upper()).localised(locale)
+def country_gazetteer(iso3: str, language: str = "en") -> Gazetteer:
+    """The country's admin 1 and 2 areas from OCHA's Global P-Code List (a fresh copy), named
+    in `language` ('fr') where a COD file adds names in it."""
+    return _global(iso3.strip().upper()).localised(language)

@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 from sitrep.geo.countries import country as country_of
 from sitrep.problems import Problem, ProblemCode
 from sitrep.settings.config import Config
-from sitrep.settings.schema import language_of
+from sitrep.settings.locales import language_of
 
 
 def editions(config: Config) -> tuple[str, ...]:

@@ -9,15 +9,14 @@ settings tables list exactly these keys (tests/test_settings_schema.py holds the
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
-from pathlib import Path
 from typing import Any
 
 from sitrep.settings.check import Key, Section
 from sitrep.settings.email import EMAIL
 from sitrep.settings.figures import ROUNDINGS, FigureSettings
 from sitrep.settings.limits import Limits
+from sitrep.settings.locales import check_languages, check_locale, first_language_is_the_locale
 from sitrep.tableschema import SCHEMAS
 
 CADENCES = {"daily": 1, "weekly": 7}
@@ -31,11 +30,6 @@ REQUIRED_TABLES = ("displacement", "blockades", "routes")
 SLUG_FORBIDDEN = re.compile(r'[/\\\x00-\x1f\x7f<>:"|?*]')  # a path, a control, Windows' reserved
 PATH = "a path, relative to sitrep.toml or absolute"
 SOURCE = "a file path, or 'workbook.xlsx#sheet'"
-
-
-def language_of(locale: str) -> str:
-    """'fr_HT' -> 'fr'; 'ar-SD' -> 'ar'."""
-    return locale.replace("-", "_").split("_")[0].lower()
 
 
 def slug_problem(slug: Any) -> str | None:
@@ -52,29 +46,9 @@ def slug_problem(slug: Any) -> str | None:
     return None
 
 
-def locale_problem(locale: str) -> str | None:
-    """Why Babel cannot format dates and numbers for `locale`, or None."""
-    spec = importlib.util.find_spec("babel")  # not imported (30 ms): a known file is enough
-    folders = (spec.submodule_search_locations or []) if spec else []
-    plain = re.fullmatch(r"[A-Za-z0-9_]{1,40}", locale)
-    if plain and any((Path(f) / "locale-data" / f"{locale}.dat").is_file() for f in folders):
-        return None
-    from babel import Locale, UnknownLocaleError  # only for an alias such as zh_CN, or a typo
-
-    try:
-        Locale.parse(locale)
-    except (UnknownLocaleError, ValueError, TypeError) as exc:
-        return f"is not a locale Babel knows ({exc}); use e.g. 'en', 'fr', 'es_CO' or 'ar_SY'"
-    return None
-
-
 def _slug(slug: str) -> str | None:
     # "": made from the country and the crisis (sitrep.settings.config.slugify)
     return f"{slug!r} {problem}" if slug and (problem := slug_problem(slug)) else None
-
-
-def _locale(locale: str) -> str | None:
-    return f"{locale!r} {problem}" if (problem := locale_problem(locale)) else None
 
 
 def _plausible(day: dt.date) -> str | None:
@@ -87,34 +61,6 @@ def _plausible(day: dt.date) -> str | None:
 
 def _cadence(value: str | int) -> str | None:
     return None if isinstance(value, int) or value in CADENCES else f"{value!r} is not {CADENCE}"
-
-
-def _languages(value: list) -> list[str]:
-    if not value or not all(isinstance(v, str) for v in value):
-        return [f"{value!r} is not a list of languages, e.g. ['fr', 'en']"]
-    problems = []
-    for entry in value:
-        if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", entry):
-            problems.append(f"{entry!r} is not a language code such as 'fr'")
-        elif problem := locale_problem(entry.replace("-", "_")):
-            problems.append(f"{entry!r} {problem}")
-    seen = [language_of(v) for v in value]
-    for code in sorted({c for c in seen if seen.count(c) > 1}):
-        problems.append(f"{code!r} is listed twice (one report per language)")
-    return problems
-
-
-def _first_language_is_the_locale(values: dict[str, Any], table: dict[str, Any]) -> list[str]:
-    languages, locale = table.get("languages"), table.get("locale")
-    if not (isinstance(languages, list) and languages and isinstance(languages[0], str)):
-        return []  # said by the key's own check
-    if isinstance(locale, str) and language_of(locale) != language_of(languages[0]):
-        return [
-            f"report.languages: the first language ({languages[0]!r}) is the report's own; it "
-            f"differs from report.locale {locale!r}. Put {language_of(locale)!r} first, or "
-            f"drop report.locale"
-        ]
-    return []
 
 
 def _words(value: list) -> str | None:
@@ -220,7 +166,7 @@ REPORT = Section(
             "locale",
             'the report\'s language, dates and numbers, one Babel knows: `"en"`, `"fr"`, '
             '`"es_CO"`, `"ar_SD"` (default: the first of `languages`, else `"en"`)',
-            check=_locale,
+            check=check_locale,
         ),
         Key(
             "languages",
@@ -229,7 +175,7 @@ REPORT = Section(
             'several reports in one run, e.g. `["fr", "en"]`, the first in the `locale`\'s '
             'language: see "Templates and languages"',
             None,
-            check=_languages,
+            check=check_languages,
             convert=lambda v: tuple(e.replace("-", "_") for e in v),
         ),
         one_of(
@@ -260,7 +206,7 @@ REPORT = Section(
         ),
         text("boundaries", "a GeoJSON file drawn under the access map", expected=PATH),
     ),
-    rules=(_first_language_is_the_locale,),
+    rules=(first_language_is_the_locale,),
 )
 
 INPUTS = Section(
