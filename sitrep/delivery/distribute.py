@@ -29,7 +29,7 @@ from sitrep.problems import ProblemCode
 from sitrep.render import numerals
 from sitrep.render.html import change_text, headline_number, load_messages, make_translator
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
-from sitrep.settings.email import EmailSettings, parse_email_settings
+from sitrep.settings.email import EmailSettings, absent_problems
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
@@ -67,9 +67,11 @@ class SendOutcome:
 
 
 def email_settings(config: Config) -> EmailSettings:
-    """The [email] settings; SITREP_SMTP_URL, when set, chooses the SMTP server."""
-    settings, problems = parse_email_settings(config.email)
-    if problems or settings is None:
+    """The [email] settings, as `load_config` checked them; SITREP_SMTP_URL, when set,
+    chooses the SMTP server."""
+    settings = config.email
+    if settings is None:  # no [email] section: say what it needs
+        problems = absent_problems()
         raise ConfigError(
             f"{config.workspace / 'sitrep.toml'} has {len(problems)} problem(s):\n  "
             + "\n  ".join(problems)

@@ -8,9 +8,9 @@ The public API (the rest of sitrep and other engineers use these names; see `sit
 - `country_gazetteer(iso3) -> Gazetteer`: the country's admin-1 and admin-2 areas from the
   shipped Global P-Code List. `Gazetteer.areas` (P-code -> `Area(pcode, name, level, parent,
   source, names)`), `.level(n)` lists a level, `.resolve(text)` / `.lookup(text)` find an area
-  by any written form of its P-code or by name, `.name(pcode)` is the name the report prints,
-  `.admin1(pcode)` / `.ancestor(pcode, level)` walk up the parents, `.search(query)` is
-  `sitrep places`.
+  by any written form of its P-code or by name (`.find(text)`: the area, or why there is none,
+  typed), `.name(pcode)` is the name the report prints, `.admin1(pcode)` /
+  `.ancestor(pcode, level)` walk up the parents, `.search(query)` is `sitrep places`.
 - `sitrep.inputs.cod.base_gazetteer(config)` adds the workspace's `[geography] pcodes` COD
   file on top, in the report's language.
 """
