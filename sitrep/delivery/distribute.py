@@ -25,10 +25,11 @@ from sitrep.files import sha256_file
 from sitrep.issue.record import latest_issue, load_record
 from sitrep.issue.results import BuildResult
 from sitrep.pipeline import Prepared
+from sitrep.problems import ProblemCode
 from sitrep.render import numerals
 from sitrep.render.html import change_text, headline_number, load_messages, make_translator
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
-from sitrep.settings.email import EmailSettings, parse_email_settings
+from sitrep.settings.email import EmailSettings, absent_problems
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
@@ -66,9 +67,11 @@ class SendOutcome:
 
 
 def email_settings(config: Config) -> EmailSettings:
-    """The [email] settings; SITREP_SMTP_URL, when set, chooses the SMTP server."""
-    settings, problems = parse_email_settings(config.email)
-    if problems or settings is None:
+    """The [email] settings, as `load_config` checked them; SITREP_SMTP_URL, when set,
+    chooses the SMTP server."""
+    settings = config.email
+    if settings is None:  # no [email] section: say what it needs
+        problems = absent_problems()
         raise ConfigError(
             f"{config.workspace / 'sitrep.toml'} has {len(problems)} problem(s):\n  "
             + "\n  ".join(problems)
@@ -158,7 +161,9 @@ def _report_emails(
     """One email per language (the first language first) and the pre-send problems of their
     reports; `checked`: what the report was made from (its tables, figures and narratives)."""
     emails: list[ReportEmail] = []
-    problems = [str(p) for p in checked.problems if p.severity == "error" or p.code == "stale"]
+    problems = [
+        str(p) for p in checked.problems if p.severity == "error" or p.code == ProblemCode.STALE
+    ]
     for locale, (pdf, page) in edition_files(config, result).items():
         email, more = _edition_email(locale, result, pdf, page, checked, settings)
         emails.append(email)
@@ -239,7 +244,7 @@ def _edition_email(
     for match in PLACEHOLDER_RE.finditer(text):
         context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
         problems.append(f"leftover placeholder {match.group(0)!r} in {page.name}: ...{context}...")
-    problems += [str(p) for p in narrative_problems if p.code == "no-narrative"]
+    problems += [str(p) for p in narrative_problems if p.code == ProblemCode.NO_NARRATIVE]
     return email, problems
 
 

@@ -145,9 +145,22 @@ class _Smtp(smtplib.SMTP):
 
 
 def _ended_how(exc: BaseException, data_timeout: float) -> str:
-    if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+    if timed_out(exc):
         return f"no reply to the end of the message within {data_timeout:g} s"
     return "the connection was lost after the whole message was sent, before the reply"
+
+
+def timed_out(exc: BaseException) -> bool:
+    """Whether `exc` is a socket timeout, or was raised while handling one: smtplib turns a
+    timeout in `getreply` into SMTPServerDisconnected, with the TimeoutError as its context."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, TimeoutError):  # socket.timeout is TimeoutError (Python 3.10+)
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 class _SmtpSsl(_Smtp, smtplib.SMTP_SSL):

@@ -29,6 +29,7 @@ from pathlib import Path
 from babel.dates import get_day_names, get_month_names
 
 from sitrep.errors import ConfigError
+from sitrep.settings.languages import language_of
 from sitrep.tableschema import VOCABULARIES, canonical_words
 
 LANGUAGES = ("en", "fr", "es", "ar")
@@ -116,7 +117,7 @@ class Words:
 
     def known_headings(self, locale: str) -> list[str]:
         """The headings of the report's language, as written, for messages."""
-        language = locale.replace("-", "_").split("_")[0]
+        language = language_of(locale)
         return self.heading_names.get(language) or self.heading_names.get("en", [])
 
 
@@ -212,7 +213,7 @@ def workspace_words(workspace: Path, locale: str = "en") -> Words:
         return builtin_words()
     if path.is_symlink() or not path.resolve().is_relative_to(workspace.resolve()):
         raise ConfigError(f"{WORKSPACE_FILE} links out of the workspace: copy the file in instead")
-    language = locale.replace("-", "_").split("_")[0]
+    language = language_of(locale)
     data = _read(WORKSPACE_FILE, path.read_text(encoding="utf-8-sig"))
     return _merge(builtin_words(), data, language, str(WORKSPACE_FILE))
 

@@ -36,7 +36,7 @@ from sitrep.render.edition import HEAD
 from sitrep.render.html import load_messages, make_environment, make_translator
 from sitrep.render.sandbox import render_template
 from sitrep.safety.xmlchars import xml_safe
-from sitrep.settings.config import Config, InputSource, load_config, template_dirs
+from sitrep.settings.config import Config, load_config, template_dirs
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARCHIVE_TEMPLATE = "archive.html"
@@ -328,8 +328,7 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
 def publish_settings(config: Config) -> tuple[Path | None, str | None]:
     """`[publish] folder` and `base_url` (the folder's address on the web, for the feed's links),
     as `load_config` checked them (sitrep.settings.schema)."""
-    folder, base_url = config.publish.get("folder"), config.publish.get("base_url")
-    return (InputSource.parse(folder, config.workspace).path if folder else None), base_url
+    return config.publish.folder, config.publish.base_url
 
 
 def publish(workspace: Path, folder: Path | None = None) -> Published:

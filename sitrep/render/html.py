@@ -30,7 +30,7 @@ from sitrep.render.numerals import compact, date, decimal, localise, numbering_s
 from sitrep.render.sandbox import SafeLoader, SitrepSandbox, render_template
 from sitrep.safety.placeholders import format_message
 from sitrep.settings.config import DEFAULT_TEMPLATES
-from sitrep.settings.languages import right_to_left
+from sitrep.settings.languages import language_of, right_to_left
 
 FALLBACK_LANGUAGE = "en"
 PHONE = re.compile(r"\+?[0-9][0-9 ().\-/]{1,30}")  # what a tel: link is made from
@@ -52,7 +52,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
     """The catalogue for `locale`: English, overlaid by the language, then by the full locale."""
-    language = locale.replace("-", "_").split("_")[0]
+    language = language_of(locale) or FALLBACK_LANGUAGE
     names = list(dict.fromkeys([FALLBACK_LANGUAGE, language, locale.replace("-", "_")]))
     messages: dict[str, str] = {}
     for name in names:

@@ -14,7 +14,7 @@ from sitrep.settings.check import markdown_table
 from sitrep.settings.config import load_config
 from sitrep.settings.figures import FigureSettings
 from sitrep.settings.limits import Limits
-from sitrep.settings.schema import SECTIONS
+from sitrep.settings.schema import SECTIONS, PublishSettings
 
 ROOT = Path(__file__).parents[2]
 INPUTS = """
@@ -141,7 +141,7 @@ def test_defaults_are_filled_in(tmp_path: Path):
     assert config.narrative_dir == tmp_path.resolve() / "inputs" / "narrative"
     assert set(config.inputs) == {"displacement", "blockades", "routes"}
     assert config.inputs["displacement"].sheet == "displacement"
-    assert config.email == {} and config.publish == {}
+    assert config.email is None and config.publish == PublishSettings()  # typed, never a dict
 
 
 def test_set_values_reach_the_settings_objects(tmp_path: Path):
