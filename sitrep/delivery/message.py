@@ -30,6 +30,7 @@ from sitrep.delivery.model import (
     EmailSettings,
     Partner,
     ReportEmail,
+    address_character,
     address_part,
     mailbox_key,
     unsafe_character,
@@ -261,8 +262,8 @@ def build_message(
     `attachment` replaces the PDF's bytes (MessageFactory attaches a marker it swaps for the
     PDF, encoded once per run); the body still gives the PDF's size.
     """
-    for text in (partner.email, partner.name):
-        if bad := unsafe_character(text):
+    for text, check in ((partner.email, address_character), (partner.name, unsafe_character)):
+        if bad := check(text):
             # The partners table is validated before this; a NUL must never reach a header.
             raise ValueError(f"partner {partner.email!r}: {bad} in {text!r}")
     link = uses_link(report, partner)

@@ -19,7 +19,7 @@ import idna
 
 from sitrep.errors import SitrepError
 from sitrep.settings.check import Key, Section, check_section
-from sitrep.validate.addresses import is_email_address, unsafe_character
+from sitrep.validate.addresses import address_character, is_email_address, unsafe_character
 
 if TYPE_CHECKING:
     from sitrep.render.html import Translator
@@ -150,6 +150,8 @@ REPORT_URL = "an https:// URL where reports are published; {file} is the PDF's f
 
 
 def _address(value: str) -> str | None:
+    if bad := address_character(address_part(value)):
+        return f"{value!r}: the address contains {bad}"
     if not is_email_address(address_part(value)):
         return f"{value!r} is not an email address"
     if bad := unsafe_character(value):
