@@ -156,7 +156,13 @@ def make_transport(
 def _exclusive(ledger_path: Path) -> Iterator[None]:
     """Two concurrent runs on one ledger could both send; the second one stops instead."""
     lock_path = ledger_path.with_name(ledger_path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise DeliveryError(
+            f"cannot open {lock_path} ({exc.strerror or exc}), which keeps two sends apart: "
+            "check that you may write the workspace's folder"
+        ) from None
     with open(fd, "a+b") as handle:
         try:
             if sys.platform == "win32":
@@ -220,13 +226,13 @@ def send_report(
         with contextlib.ExitStack() as stack:
             token_for = None
             if tokens:
-                conn = stack.enter_context(contextlib.closing(ledger.open_ledger(ledger_path)))
+                conn = stack.enter_context(ledger.opened(ledger_path))
                 token_for = functools.partial(ledger.unsubscribe_token, conn)
             editions = _editions(reports, settings, now, token_for)
             job = _Job(editions, settings, transport, None, key, now, sleep, fast, False)
             return SendSummary(key, report.revision, _run(job, recipients, progress))
     ledger_path.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(ledger_path), contextlib.closing(ledger.open_ledger(ledger_path)) as conn:
+    with _exclusive(ledger_path), ledger.opened(ledger_path) as conn:
         ledger.settle_interrupted(conn)  # we hold the lock: a 'sending' row is a killed run's
         shas = {each.pdf_sha256 for each in reports}
         others = ledger.delivered_other_pdf(conn, key, report.revision, shas)
@@ -365,5 +371,5 @@ def ledger_report(ledger_path: Path, report: ReportEmail) -> list[LedgerRow]:
     """Every ledger row for this report (all revisions), for `sitrep send --status`."""
     if not ledger_path.exists():
         return []
-    with contextlib.closing(ledger.open_ledger(ledger_path)) as conn:
+    with ledger.opened(ledger_path) as conn:
         return ledger.status(conn, report_key(report))

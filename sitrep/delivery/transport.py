@@ -306,6 +306,10 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise TemporaryFailure(None, f"connection error: {self._scrub(str(exc))}") from None
+        except BaseException:  # the ledger failed in on_data, Ctrl+C: dropped, then re-raised
+            # The session may be inside DATA, where a QUIT would be read as the message.
+            self._drop()
+            raise
         finally:
             conn.on_data = None
         return None

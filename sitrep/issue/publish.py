@@ -26,7 +26,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from sitrep.errors import SitrepError
-from sitrep.files import atomic_write, sha256_bytes, sha256_file
+from sitrep.files import atomic_write, sha256_bytes, sha256_file, unwritable_folder
 from sitrep.issue.record import Issued, load_record
 from sitrep.render.html import load_messages, make_environment, make_translator
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
@@ -305,6 +305,8 @@ def publish(workspace: Path, folder: Path | None = None) -> Published:
     output = config.output_dir.resolve()
     if folder.resolve().is_relative_to(output):
         raise SitrepError(f"{folder} is inside {output}: publish into a folder of its own")
+    if problem := unwritable_folder(folder):
+        raise SitrepError(f"{problem}: publish into a folder you can write (sitrep publish DIR)")
     copies, entries, same = _plan(config.output_dir, folder, load_record(config.output_dir))
     result = Published(folder, entries, unchanged=same)
     for source, target in copies:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,14 @@ def _words(value: list) -> str | None:
     return f'{value!r} is not a list of words, e.g. ["Province", "District"]'
 
 
+def _one_line(value: str) -> str | None:
+    # The crisis goes into the email's subject (a header: one line), the office into the report.
+    if bad := [c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")]:
+        code = f"U+{ord(bad[0]):04X}"
+        return f"{value!r} holds {code} (a line break or control character): write it on one line"
+    return None
+
+
 def _not_blank(value: str) -> str | None:
     return None if value.strip() else f"{value!r} is not {PATH}"
 
@@ -169,7 +178,7 @@ REPORT = Section(
             'language ("Haïti"): see "Places and P-codes"',
             default="",
         ),
-        text("crisis", "the crisis's name, in the report's title", default=""),
+        text("crisis", "the crisis's name, in the report's title", default="", check=_one_line),
         text(
             "slug",
             "the start of file names: a plain name, no `/`, `\\`, `..`, control character or "
@@ -177,7 +186,7 @@ REPORT = Section(
             default="",
             check=_slug,
         ),
-        text("issuing_office", "the office that issues the report", default=""),
+        text("issuing_office", "the office that issues the report", default="", check=_one_line),
         whole(
             "household_size",
             None,
