@@ -7,7 +7,8 @@ States, each committed on its own the moment it is true:
 - `sent`: the server accepted the message (2xx after the final ".").
 - `unknown`: the message was handed over but no reply came (timeout, dropped connection, killed
   run): it may have been delivered. Never sent again unless the user asks (--resend-unknown).
-- `failed_temporary`: not delivered; retries ran out (a later run tries again).
+- `failed_temporary`: not delivered; retries ran out, or the run stopped trying the server (a
+  circuit breaker: "not sent, retry later", no attempt counted). A later run tries again.
 - `failed_permanent`: refused (5xx); a later run tries again, as the user may have fixed it.
 
 `language` is the locale of the edition a recipient was sent (a report made in several
@@ -27,6 +28,7 @@ import contextlib
 import os
 import secrets
 import sqlite3
+import sys
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -120,6 +122,34 @@ def open_ledger(path: Path) -> sqlite3.Connection:
     conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
     _migrate(conn)
     return conn
+
+
+@contextlib.contextmanager
+def exclusive(ledger_path: Path) -> Iterator[None]:
+    """Two concurrent runs on one ledger could both send; the second one stops instead."""
+    lock_path = ledger_path.with_name(ledger_path.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise DeliveryError(
+            f"cannot open {lock_path} ({exc.strerror or exc}), which keeps two sends apart: "
+            "check that you may write the workspace's folder"
+        ) from None
+    with open(fd, "a+b") as handle:
+        try:
+            if sys.platform == "win32":
+                import msvcrt  # Windows only
+
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl  # Unix only
+
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DeliveryError(
+                f"another 'sitrep send' is using {ledger_path}; wait for it to finish"
+            ) from None
+        yield  # the OS releases the lock when the file closes, or when the process dies
 
 
 @contextlib.contextmanager

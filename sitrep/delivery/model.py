@@ -118,6 +118,9 @@ class EmailSettings:
     # mailto: or https: URL, sent as List-Unsubscribe; {email} or {token} make it per recipient
     unsubscribe: str | None = None
     max_attempts: int = 4  # per recipient, for temporary failures (4xx, dropped connection)
+    # Temporary failures in a row, across recipients, after which a run stops trying the server
+    # (a circuit breaker): at 4 tries each, the third recipient that cannot be reached.
+    max_failures_in_a_row: int = 10
     backoff_seconds: float = 1.0  # first wait; doubles after each attempt
     max_backoff_seconds: float = 60.0  # cap on one wait
     smtp: str | None = None  # smtp://, smtp+starttls:// or smtps:// URL; None = write an outbox
@@ -257,6 +260,17 @@ EMAIL = Section(
             EmailSettings.max_attempts,
             low=1,
             high=20,
+        ),
+        Key(
+            "max_failures_in_a_row",
+            (int,),
+            "a whole number from 1 to 1,000",
+            "temporary failures in a row (4xx replies, connections refused or lost), whoever "
+            "the recipients, after which a run stops trying the server: the others are recorded "
+            "as not sent and the next run sends to them",
+            EmailSettings.max_failures_in_a_row,
+            low=1,
+            high=1000,
         ),
         _seconds("backoff_seconds", 0, 600, "the first wait between tries; doubles each time"),
         _seconds("max_backoff_seconds", 0, 3600, "the longest wait between tries"),
