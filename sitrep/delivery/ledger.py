@@ -133,7 +133,7 @@ def exclusive(ledger_path: Path) -> Iterator[None]:
     except OSError as exc:
         raise DeliveryError(
             f"cannot open {lock_path} ({exc.strerror or exc}), which keeps two sends apart: "
-            "check that you may write the workspace's folder"
+            "check that it is a file, in a folder you may write"
         ) from None
     with open(fd, "a+b") as handle:
         try:

@@ -217,6 +217,8 @@ def _merge(words: Words, data: dict, language: str, source: str) -> Words:
         raise ConfigError(
             f"{source}: unknown key {unknown[0]!r}; expected: {', '.join(sorted(allowed))}"
         )
+    if tables := [k for k in (*VOCABULARIES, "headings") if not isinstance(data.get(k, {}), dict)]:
+        raise ConfigError(f"{source}: {tables[0]} must be a [{tables[0]}] section of word lists")
     clashes: list[str] = []
     vocabularies = {name: dict(table) for name, table in words.vocabularies.items()}
     for vocab, table in VOCABULARIES.items():

@@ -269,6 +269,8 @@ def test_a_workspace_adds_its_own_words(workspace: Path) -> None:
     for bad, message in [
         ('[commodity]\nfuel = "mazout"\n', "[commodity] fuel: expected a list of words"),
         ('mising = ["x"]\n', "unknown key 'mising'"),
+        ("route_status = 3\n", "route_status must be a [route_status] section of word lists"),
+        ('headings = ["a"]\n', "headings must be a [headings] section of word lists"),
     ]:
         (workspace / "inputs" / "words.toml").write_text(bad)
         result = CliRunner().invoke(main, ["-w", str(workspace), "validate"])
