@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from sitrep.delivery.model import Partner, ReportEmail, mailbox_key
 from sitrep.delivery.wording import Html, Wording, default_translator, wording
-from sitrep.safety.addresses import unsafe_character
+from sitrep.safety.addresses import address_character, unsafe_character
 from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.email import EmailSettings, address_part, unsubscribe_fields
 from sitrep.settings.languages import right_to_left
@@ -256,8 +256,8 @@ def build_message(
     `attachment` replaces the PDF's bytes (MessageFactory attaches a marker it swaps for the
     PDF, encoded once per run); the body still gives the PDF's size.
     """
-    for text in (partner.email, partner.name):
-        if bad := unsafe_character(text):
+    for text, check in ((partner.email, address_character), (partner.name, unsafe_character)):
+        if bad := check(text):
             # The partners table is validated before this; a NUL must never reach a header.
             raise ValueError(f"partner {partner.email!r}: {bad} in {text!r}")
     link = uses_link(report, partner)

@@ -29,7 +29,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from sitrep.errors import SitrepError
-from sitrep.files import atomic_write, sha256_bytes, sha256_file
+from sitrep.files import atomic_write, sha256_bytes, sha256_file, unwritable_folder
 from sitrep.issue.marker import GENERATOR, GENERATOR_META, has_marker, written_by_sitrep
 from sitrep.issue.record import Issued, load_record
 from sitrep.render.edition import HEAD
@@ -345,6 +345,8 @@ def publish(workspace: Path, folder: Path | None = None) -> Published:
     output = config.output_dir.resolve()
     if folder.resolve().is_relative_to(output):
         raise SitrepError(f"{folder} is inside {output}: publish into a folder of its own")
+    if problem := unwritable_folder(folder):
+        raise SitrepError(f"{problem}: publish into a folder you can write (sitrep publish DIR)")
     foreign = [folder / name for name in PAGES if not written_by_sitrep(folder / name)]
     record = load_record(config.output_dir)
     copies, entries, same = _plan(config.output_dir, folder, record, foreign)

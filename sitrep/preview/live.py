@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitrep.errors import RenderError, SitrepError, ValidationFailed
+from sitrep.errors import RenderError, ReportExistsError, SitrepError, ValidationFailed
 from sitrep.figures.compute import data_date_range, data_dates
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
-from sitrep.issue.numbering import planned_number
-from sitrep.issue.record import latest_issue, load_record, number_for
+from sitrep.issue.numbering import cadence_step, series_number
+from sitrep.issue.record import latest_issue, load_record
 from sitrep.pipeline import BuildOptions
 from sitrep.render.document import Numbering, render_report
 from sitrep.render.edition import html_edition
@@ -183,8 +183,10 @@ def preview_numbering(config: Config, record: list[Issued] | None = None) -> Num
     def numbering(day: dt.date) -> tuple[int, int]:
         if issued := latest_issue(record, day):
             return issued.number, issued.revision
-        seed = planned_number(config, day)
-        return number_for(record, day, seed) or seed, 0
+        try:
+            return series_number(config, record, day), 0
+        except ReportExistsError:  # no number of its own: Build PDF says why; this is a guess
+            return max(1, config.first_number + cadence_step(config, day)), 0
 
     return numbering
 

@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,10 +66,35 @@ def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
                 raise RenderError(f"{path} is a symbolic link out of the workspace")
             try:
                 layer = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
-            except tomllib.TOMLDecodeError as exc:
-                raise RenderError(f"{path}: not valid TOML: {exc}") from None
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+                raise RenderError(f"{path}: not valid TOML: {_unreadable(exc)}") from None
+            _check_headers(path, layer)
             _overlay(messages, layer)
     return messages
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
+    if isinstance(exc, RecursionError):  # tomllib recurses once per level of nesting
+        return "tables or lists nested hundreds of levels deep; a catalogue is [sections] of text"
+    return str(exc)
+
+
+# The messages that become a mail header (the email's subject): one line each, checked as a
+# catalogue is read, so that a build stops before it issues a report `send` could not mail.
+HEADER_MESSAGES = ("email.title", "email.subject", "email.subject_revision")
+
+
+def _check_headers(path: Path, layer: dict[str, str]) -> None:
+    for key, text in layer.items():
+        base, _, form = key.rpartition(".")
+        bad = [c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")]
+        if bad and (base if form in PLURAL_FORMS else key) in HEADER_MESSAGES:
+            raise RenderError(
+                f"{path}: {key} holds U+{ord(bad[0]):04X} (a line break or control character), "
+                "but it is the email's subject, one line: write it on one line. Nothing was issued"
+            )
 
 
 def _overlay(messages: dict[str, str], layer: dict[str, str]) -> None:

@@ -167,6 +167,8 @@ def load_config(workspace: Path) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError(f"{path}: not valid TOML: lists nested hundreds of levels deep") from None
     found, problems = check_settings(SECTIONS, data)
     report: ReportSettings = found["report"]  # a section without required keys: always read
     geography: GeographySettings = found["geography"]

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sitrep.errors import SitrepError
-from sitrep.safety.addresses import is_email_address, unsafe_character
+from sitrep.safety.addresses import address_character, is_email_address, unsafe_character
 from sitrep.settings.check import Key, Section, read_section, setting
 
 
@@ -41,6 +41,8 @@ REPORT_URL = "an https:// URL where reports are published; {file} is the PDF's f
 
 
 def _address(value: str) -> str | None:
+    if bad := address_character(address_part(value)):
+        return f"{value!r}: the address contains {bad}"
     if not is_email_address(address_part(value)):
         return f"{value!r} is not an email address"
     if bad := unsafe_character(value):
@@ -150,6 +152,20 @@ class EmailSettings:
             default=4,
             low=1,
             high=20,
+        )
+    )
+    # Temporary failures in a row, across recipients, after which a run stops trying the server
+    # (a circuit breaker): at 4 tries each, the third recipient that cannot be reached.
+    max_failures_in_a_row: int = setting(
+        Key(
+            kinds=(int,),
+            expected="a whole number from 1 to 1,000",
+            doc="temporary failures in a row (4xx replies, connections refused or lost), whoever "
+            "the recipients, after which a run stops trying the server: the others are recorded "
+            "as not sent and the next run sends to them",
+            default=10,
+            low=1,
+            high=1000,
         )
     )
     backoff_seconds: float = _seconds(

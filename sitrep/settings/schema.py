@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,14 @@ def _words(value: list) -> str | None:
     return f'{value!r} is not a list of words, e.g. ["Province", "District"]'
 
 
+def _one_line(value: str) -> str | None:
+    # The crisis goes into the email's subject (a header: one line), the office into the report.
+    if bad := [c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")]:
+        code = f"U+{ord(bad[0]):04X}"
+        return f"{value!r} holds {code} (a line break or control character): write it on one line"
+    return None
+
+
 def _not_blank(value: str) -> str | None:
     return None if value.strip() else f"{value!r} is not {PATH}"
 
@@ -85,14 +94,14 @@ class ReportSettings:
         'language ("Haïti"): see "Places and P-codes"',
         default="",
     )
-    crisis: str = text("the crisis's name, in the report's title", default="")
+    crisis: str = text("the crisis's name, in the report's title", default="", check=_one_line)
     slug: str = text(
         "the start of file names: a plain name, no `/`, `\\`, `..`, control character or "
         "leading dot (default: made from the country and the crisis)",
         default="",
         check=_slug,
     )
-    issuing_office: str = text("the office that issues the report", default="")
+    issuing_office: str = text("the office that issues the report", default="", check=_one_line)
     household_size: int | None = whole(
         None,
         1,
