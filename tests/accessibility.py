@@ -83,6 +83,8 @@ def small_text(page) -> list[str]:
 
 
 def check(page, script: str, where: str) -> None:
-    """No axe violation and no text under 12 px on `page`."""
+    """No axe violation and no text under 12 px on `page`, every disclosure (<details>: a
+    chart's figures) opened first, so that what it holds is checked too."""
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
     problems = violations(page, script) + [f"text under 12 px: {t}" for t in small_text(page)]
     assert not problems, f"{where}: {len(problems)} problems:\n" + "\n".join(problems[:40])

@@ -88,3 +88,23 @@ def test_the_key_figure_cards_are_level(built_sample, browser, media: str) -> No
     for card in cards:
         assert abs(card["top"] - cards[0]["top"]) <= 1, cards
         assert abs(card["value"] - cards[0]["value"]) <= 1, cards
+
+
+def test_each_charts_figures_are_a_table_under_it(built_sample, browser) -> None:
+    """A chart's figures are reachable as a table: a disclosure under the chart, closed until
+    asked for, named, with a header cell per row."""
+    page = open_page(browser, built_sample[1].html.as_uri(), 390)
+    try:
+        data = page.locator(".displacement figure details.chart-data")
+        assert data.locator("table").is_hidden()
+        data.locator("summary").click()
+        rows = data.locator("tbody tr")
+        assert rows.count() == 10  # one a day, 15 to 24 August
+        assert rows.last.inner_text().split() == ["24", "Aug", "4,550"]
+        assert data.locator("table").get_attribute("aria-label") == "The figures of this chart"
+        prices = page.locator(".prices figure details.chart-data")
+        prices.locator("summary").click()
+        assert prices.locator("tbody tr").count() == 22  # every price of the period
+        assert prices.locator("tbody th[scope=row]").count() == 4  # one per market and item
+    finally:
+        page.context.close()
