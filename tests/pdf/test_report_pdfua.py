@@ -283,9 +283,13 @@ def test_the_samples_figures_have_alternative_text(sample, built_sample) -> None
     assert "Illustrative IM Office, Kabul (sample workspace)" in alts  # the logo
 
 
-def test_the_checkers_find_nothing_in_the_sample(built_sample, tmp_path: Path) -> None:
-    """outloud and pdfua: no error, no warning (what they leave to a person is listed)."""
-    pdf = built_sample[1].pdf
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_checkers_find_nothing_in_the_sample(
+    built_sample, arabic_built, tmp_path: Path, language: str
+) -> None:
+    """outloud and pdfua: no error, no warning (what they leave to a person is listed), in
+    English and in Arabic (right to left)."""
+    pdf = (built_sample if language == "en" else arabic_built)[1].pdf
     for tool in ("outloud", "pdfua"):
         if not (BIN / tool).is_file():
             pytest.fail(f"{BIN / tool} is missing: run `make test`, which installs the checkers")
