@@ -33,6 +33,7 @@ import pydyf
 _RECORD = threading.local()  # .boxes: {structure element's object number: layout box}
 PAGINATION = pydyf.Dictionary({"Type": "/Pagination"})
 UNSPLIT = {"/Figure", "/Link", "/Span", "/TR", "/TH", "/TD", "/Lbl"}  # never joined
+SCOPES = {"row": "/Row", "col": "/Column", "rowgroup": "/Row", "colgroup": "/Column"}
 
 
 def _install() -> None:
@@ -70,11 +71,9 @@ def make_accessible(pdf: pydyf.PDF, boxes: dict[int, Any]) -> None:
     if "StructTreeRoot" not in pdf.catalog:
         return  # an untagged variant: nothing to mend
     tree = _Tree(pdf, boxes)
-    tree.drawings_as_figures()
-    tree.hide()
+    tree.mend_elements()  # one pass: drawings, hidden content, header cells
     tree.join_pages()
-    tree.scope_headers()
-    tree.prune_empty()
+    tree.prune_empty(tree.document)
     tree.orphans_as_artifacts()
 
 
@@ -162,48 +161,48 @@ class _Tree:
         for page, mcid in list(self.marks(element)):
             self.artifact(page, mcid, kind)
         self.detach(element)
+        element["K"] = pydyf.Array()  # nothing of it left to visit
 
     # -- the changes -------------------------------------------------------------------------
 
-    def drawings_as_figures(self) -> None:
-        """A chart or the map: one Figure, its alternative text the drawing's `aria-label`."""
-        for element in list(self.elements()):
-            html = self.html(element)
-            label = None if html is None else html.get("aria-label")
-            if not label or html.get("role") != "img" or html.get("aria-hidden") == "true":
-                continue
-            if element["S"] not in ("/Div", "/Span", "/NonStruct"):
-                continue
-            marks = list(self.marks(element))
-            element["S"] = "/Figure"
-            element["Alt"] = pydyf.String(label)
+    def mend_elements(self) -> None:
+        """Each element, parents first (a parent's change decides what its children are)."""
+        for element in self.elements():
             box = self.box(element)
-            x, y = box.content_box_x(), box.content_box_y()
-            element["A"] = pydyf.Dictionary(
-                {"O": "/Layout", "BBox": pydyf.Array((x, y, x + box.width, y + box.height))}
-            )
-            # its labels' text is the drawing's: read through the alternative text
-            here = self.pages.index(element["Pg"])
-            element["K"] = pydyf.Array(
-                mcid
-                if page == here
-                else pydyf.Dictionary({"Type": "/MCR", "Pg": self.pages[page], "MCID": mcid})
-                for page, mcid in marks
-            )
-            for page, mcid in marks:
-                self.parents[page][mcid] = element.reference
-
-    def hide(self) -> None:
-        """`aria-hidden` elements (the running header's words) and fixed-position decoration,
-        which WeasyPrint repeats on every page, are not read."""
-        for element in list(self.elements()):
-            box, html = self.box(element), self.html(element)
-            if box is None or element is self.document:
-                continue
-            if box.style["position"] == "fixed":
+            if box is None:
+                continue  # the document, or an element made apart from the layout
+            html = box.element
+            if box.style["position"] == "fixed":  # repeated on every page: decoration
                 self.drop(element, PAGINATION)
             elif html is not None and html.get("aria-hidden") == "true":
                 self.drop(element)
+            elif html is not None and html.get("role") == "img" and html.get("aria-label"):
+                self.figure(element, html.get("aria-label"))
+            elif element["S"] == "/TH":
+                self.scope(element)
+
+    def figure(self, element: pydyf.Dictionary, label: str) -> None:
+        """A chart or the map: one Figure, its alternative text the drawing's `aria-label`."""
+        if element["S"] not in ("/Div", "/Span", "/NonStruct"):
+            return
+        marks = list(self.marks(element))
+        element["S"] = "/Figure"
+        element["Alt"] = pydyf.String(label)
+        box = self.box(element)
+        x, y = box.content_box_x(), box.content_box_y()
+        element["A"] = pydyf.Dictionary(
+            {"O": "/Layout", "BBox": pydyf.Array((x, y, x + box.width, y + box.height))}
+        )
+        # its labels' text is the drawing's: read through the alternative text
+        here = self.pages.index(element["Pg"])
+        element["K"] = pydyf.Array(
+            mcid
+            if page == here
+            else pydyf.Dictionary({"Type": "/MCR", "Pg": self.pages[page], "MCID": mcid})
+            for page, mcid in marks
+        )
+        for page, mcid in marks:
+            self.parents[page][mcid] = element.reference
 
     def join_pages(self) -> None:
         """An element that continues on the next page is joined to its first part."""
@@ -272,37 +271,34 @@ class _Tree:
             else:
                 yield from self._cells(kid)
 
-    def scope_headers(self) -> None:
-        """Each TH says what it heads: `/Column` or `/Row`."""
-        scopes = {"row": "/Row", "col": "/Column", "rowgroup": "/Row", "colgroup": "/Column"}
-        for element in self.elements():
-            if element["S"] != "/TH":
-                continue
-            html = self.html(element)
-            scope = scopes.get((html.get("scope") or "").lower()) if html is not None else None
-            if scope is None:
-                row = self.get(element["P"])
-                group = self.get(row["P"]) if "P" in row else None
-                in_head = group is not None and group["S"] == "/THead"
-                first = self.children(row)[:1] == [element]
-                scope = "/Column" if in_head or not first else "/Row"
-            attributes = element.get("A")
-            if not isinstance(attributes, pydyf.Dictionary):
-                attributes = element["A"] = pydyf.Dictionary({"O": "/Table"})
-            attributes["Scope"] = scope
+    def scope(self, element: pydyf.Dictionary) -> None:
+        """A TH says what it heads: `/Column` or `/Row` (the HTML `scope`, else a column's
+        header in `<thead>` or after a row's first cell, a row's header first in its row)."""
+        html = self.html(element)
+        scope = SCOPES.get((html.get("scope") or "").lower()) if html is not None else None
+        if scope is None:
+            row = self.get(element["P"])
+            group = self.get(row["P"]) if "P" in row else None
+            in_head = group is not None and group["S"] == "/THead"
+            first = self.children(row)[:1] == [element]
+            scope = "/Column" if in_head or not first else "/Row"
+        attributes = element.get("A")
+        if not isinstance(attributes, pydyf.Dictionary):
+            attributes = element["A"] = pydyf.Dictionary({"O": "/Table"})
+        attributes["Scope"] = scope
 
-    def prune_empty(self) -> None:
-        """Elements with nothing to read (no content, no children, no alternative text) go;
-        a table cell stays, whatever it holds: it keeps the table's columns in place."""
-        changed = True
-        while changed:
-            changed = False
-            for element in list(self.elements()):
-                if element is self.document or element["S"] in ("/TD", "/TH"):
-                    continue
-                if not element["K"] and "Alt" not in element and "ActualText" not in element:
-                    self.detach(element)
-                    changed = True
+    def prune_empty(self, element: pydyf.Dictionary) -> bool:
+        """Elements with nothing to read (no content, no children, no alternative text) go,
+        children first; a table cell stays, whatever it holds: it keeps the table's columns
+        in place. Whether `element` went."""
+        for child in self.children(element):
+            self.prune_empty(child)
+        if element is self.document or element["S"] in ("/TD", "/TH"):
+            return False
+        if element["K"] or "Alt" in element or "ActualText" in element:
+            return False
+        self.detach(element)
+        return True
 
     def orphans_as_artifacts(self) -> None:
         """Marked content no element of the tree holds (the running header and footer, which
