@@ -40,9 +40,9 @@ def _install() -> None:
     """Wrap WeasyPrint's tree builder once, so that it records each element's box."""
     from weasyprint.pdf import tags  # WeasyPrint: imported only where a PDF is made
 
-    if getattr(tags._build_box_tree, "sitrep_records", False):
-        return
-    build = tags._build_box_tree
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "sitrep_records", False):
+        return  # another WeasyPrint (nothing recorded: only what needs no box is mended)
 
     def recording_build(box, *args):  # the builder calls itself through the module: recorded
         boxes = getattr(_RECORD, "boxes", None)
