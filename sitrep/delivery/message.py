@@ -177,12 +177,12 @@ def html_body(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(subject_line(report))}</title></head>",
         f'<body style="font-family: sans-serif; max-width: 40em; line-height: 1.4;{align}">',
-        (
-            f'<div style="background: {accent}; color: #ffffff; padding: 12px 14px;">{logo}'
+        (  # the title band, then the message itself: landmarks a screen reader jumps between
+            f'<header style="background: {accent}; color: #ffffff; padding: 12px 14px;">{logo}'
             f'<h1 style="font-size: 1.2em; margin: 0; color: #ffffff;">'
             f"{e(w('title', country=report.country, crisis=report.crisis))}<br>"
             f"{w.html('sitrep_no', number=number, date=day)}</h1>"
-            '<div style="clear: both;"></div></div>'
+            '<div style="clear: both;"></div></header><main>'
         ),
     ]
     if report.revision > 0:
@@ -233,7 +233,7 @@ def html_body(
         parts.append(
             f'<p style="font-size: 0.9em;"><a href="{link}">{e(w("unsubscribe_label"))}</a></p>'
         )
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return xml_safe("\n".join(parts)) + "\n"  # contacts and figures are cell text
 
 

@@ -27,8 +27,9 @@ from sitrep.tableschema import SCHEMAS
 
 CADENCES = {"daily": 1, "weekly": 7}
 MAX_CADENCE = 366  # days: a yearly report at most
-DEFAULT_PDF_VARIANT = "pdf/a-3a"  # archival and tagged (accessible): structure tree, /Lang
-PDF_VARIANTS = ("pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "none")  # "none": a plain PDF
+DEFAULT_PDF_VARIANT = "pdf/a-3a+ua-1"  # archival (PDF/A-3a) and accessible (PDF/UA-1) at once
+# sitrep.pdf.variants says what each is to WeasyPrint; "none": a plain PDF
+PDF_VARIANTS = ("pdf/a-3a+ua-1", "pdf/ua-1", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "none")
 DIGITS = ("default", "latn", "arab")  # [report] digits: the locale's own, Latin or Arabic-Indic
 TABLES = tuple(SCHEMAS)
 REQUIRED_TABLES = ("displacement", "blockades", "routes")
@@ -167,8 +168,9 @@ class ReportSettings:
     )
     pdf_variant: str | None = one_of(
         PDF_VARIANTS,
-        '`"pdf/a-3a"`: an archival, tagged PDF/A; `"pdf/a-3b"`: the same untagged; '
-        '`"pdf/a-3u"`; `"none"`: a plain PDF',
+        '`"pdf/a-3a+ua-1"`: archival (PDF/A-3a) and accessible (PDF/UA-1); '
+        '`"pdf/ua-1"`: accessible only; `"pdf/a-3a"`: archival and tagged, without the '
+        'PDF/UA claim; `"pdf/a-3b"`, `"pdf/a-3u"`: archival, untagged; `"none"`: a plain PDF',
         convert=lambda v: None if v == "none" else v,
     )
     attach_data: bool = flag(

@@ -430,7 +430,7 @@ def _localised_preview(tmp_path: Path, locale: str, override: str = ""):
 
 def _toolbar(page: str) -> str:
     """The page without the report: its toolbar and problem panel."""
-    return page.split('<main id="sitrep-report">')[0].split('<div id="sitrep-chrome">', 1)[1]
+    return page.split('<div id="sitrep-report">')[0].split('<div id="sitrep-chrome">', 1)[1]
 
 
 def test_a_spanish_workspace_has_a_spanish_toolbar(tmp_path: Path) -> None:

@@ -135,7 +135,11 @@ def test_defaults_are_filled_in(tmp_path: Path):
     assert (config.first_number, config.stale_days, config.household_size) == (1, 3, None)
     assert config.first_report == dt.date(2024, 3, 1)  # period_start's
     assert config.slug == "sitrep" and config.country == config.country_code == ""
-    assert (config.pdf_variant, config.attach_data, config.digits) == ("pdf/a-3a", True, "default")
+    assert (config.pdf_variant, config.attach_data, config.digits) == (
+        "pdf/a-3a+ua-1",
+        True,
+        "default",
+    )
     assert (config.languages, config.levels, config.boundaries) == ((), (), None)
     assert config.limits == Limits() and config.figures == FigureSettings()
     assert config.narrative_dir == tmp_path.resolve() / "inputs" / "narrative"
