@@ -144,11 +144,10 @@ def escape_attribute(value: str) -> str:
 def start_tag(name: str, attrs: tuple[tuple[str, str | None], ...], closed: bool = False) -> str:
     """`<name attr="value">` as written from parsed attributes: what the parser read, in the one
     form every HTML parser reads alike."""
-    parts = [f"<{name}"]
+    text = "<" + name
     for key, value in attrs:
-        parts.append(f" {key}" if value is None else f' {key}="{escape_attribute(value)}"')
-    parts.append("/>" if closed else ">")
-    return "".join(parts)
+        text += " " + key if value is None else f' {key}="{escape_attribute(value)}"'
+    return text + ("/>" if closed else ">")
 
 
 # References that mean the same character in an attribute value, each as `escape_attribute`
