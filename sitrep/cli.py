@@ -94,11 +94,13 @@ def settings_first(ctx: Context) -> None:
     load_config(ctx.workspace)  # raised as the library would; its second reading takes 1.5 ms
 
 
-def echo_problems(problems: list, stream=None) -> None:
-    """Problems grouped by table, then 'N errors, M warnings' (stderr unless `stream`)."""
+def echo_problems(problems: list, stream=None, wording=None, workspace=None) -> None:
+    """Problems grouped by table, then 'N errors, M warnings' (stderr unless `stream`), in the
+    workspace's language (`wording`, else the catalogue of the workspace at `workspace`)."""
     from sitrep.problems import problem_lines
+    from sitrep.render.catalogue import workspace_wording
 
-    for line in problem_lines(problems):
+    for line in problem_lines(problems, wording or workspace_wording(workspace)):
         click.echo(line, file=stream or sys.stderr)
 
 
@@ -112,21 +114,14 @@ def fail(ctx: Context, exc: Exception) -> NoReturn:
     if ctx.debug:
         click.echo(format_exception_redacted(exc, secrets), err=True)
     elif isinstance(exc, ValidationFailed):
-        echo_problems(exc.problems)
-        click.secho(
-            "Nothing was written. Fix the errors above and run the command again.",
-            fg="red",
-            err=True,
-        )
+        echo_problems(exc.problems, workspace=ctx.workspace)
+        say("Nothing was written. Fix the errors above and run the command again.", True, "red")
     elif isinstance(exc, SitrepError):
         click.secho(redact(f"Error: {exc}", secrets), fg="red", err=True)
     else:
-        click.secho(
-            redact(f"Internal error: {type(exc).__name__}: {exc}", secrets) + "\nThis is a bug "
-            "in sitrep: run again with --debug for the details, and report it with them.",
-            fg="red",
-            err=True,
-        )
+        text = f"Internal error: {type(exc).__name__}: {exc}\nThis is a bug in sitrep: run"
+        text += " again with --debug for the details, and report it with them."
+        say(redact(text, secrets), True, "red")
     sys.exit(exit_code(exc))
 
 
@@ -193,7 +188,7 @@ def _terminated(signum: int, _frame: object) -> NoReturn:
 @click.pass_obj
 def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each, workers) -> None:
     """Build the report: load, validate, figures, HTML, PDF in output/DATE/."""
-    from sitrep.issue.summary import say_batch, say_built
+    from sitrep.issue.summary import progress_line, say_batch, say_built
     from sitrep.pdf.build import PdfProcess
 
     # The PDF helper process starts before the library's imports (0.4 s), so that WeasyPrint's
@@ -212,17 +207,6 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
             say_built(build_report(options, pdf_process), draft, say)
 
 
-def progress_line():
-    """A one-line counter on a terminal (None in a pipe or a log: nothing extra is printed)."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        return None  # a log stays plain
-
-    def show(done: int, total: int, name: str) -> None:
-        click.echo(f"\r\x1b[2K[{done}/{total}] {name}", nl=done == total, err=True)
-
-    return show
-
-
 @main.command()
 @workspace_option
 @date_option
@@ -235,13 +219,15 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     settings_first(ctx)  # not sitrep.report below: no templates nor PDF stage (0.07 s)
     from sitrep.pipeline import check_inputs
     from sitrep.problems import count_by_severity, problems_json
+    from sitrep.render.catalogue import in_language
 
     checked = check_inputs(ctx.workspace, day, inputs, today=dt.date.today(), narrative=True)
+    problems, wording = in_language(checked.config, checked.problems)
     if fmt == "json":
-        click.echo(problems_json(checked.problems))
+        click.echo(problems_json(problems, wording))
     else:
-        echo_problems(checked.problems, sys.stdout)
-    counts = count_by_severity(checked.problems)
+        echo_problems(problems, sys.stdout, wording)
+    counts = count_by_severity(problems)
     sys.exit(EXIT_PROBLEMS if counts.errors or (strict and counts.warnings) else 0)
 
 
@@ -273,6 +259,7 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
     settings_first(ctx)
     from sitrep.delivery.distribute import SendOptions, send_status
     from sitrep.delivery.summary import say_sent, say_status
+    from sitrep.issue.summary import progress_line
     from sitrep.report import send as send_report
 
     if status:
@@ -364,13 +351,24 @@ def places(ctx: Context, query: str, level: int | None) -> None:
 @click.pass_obj
 def init(ctx: Context, directory: Path, country: str, crisis: str | None, language: str) -> None:
     """Create a new workspace in DIRECTORY: settings, a blank workbook, templates, narrative."""
-    from sitrep.workspace.init import create_workspace
+    from sitrep.workspace.init import create_workspace, init_lines
 
     # The first report is today's: the clock is read here, at the command line, only.
     created = create_workspace(directory, country, dt.date.today(), crisis, language)
-    for path in created:
-        click.echo(path)
-    click.echo(f"Ready. Fill in {created[1]}, then run: sitrep -w {directory} build", err=True)
+    for text, err, colour in init_lines(directory, created):  # paths, warnings, next step
+        say(text, err, colour)
+
+
+@main.command()
+@workspace_option
+@click.argument("action", type=click.Choice(["new", "check", "po", "import"]))
+@click.argument("language")
+@click.pass_obj
+def catalogue(ctx: Context, action: str, language: str) -> None:
+    """sitrep's words in LANGUAGE: new, check, po, import (README, "Adding a language")."""
+    from sitrep.workspace.catalogue import run_catalogue
+
+    sys.exit(run_catalogue(ctx.workspace, action, language, say))
 
 
 def run() -> NoReturn:

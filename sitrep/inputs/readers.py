@@ -19,6 +19,7 @@ from sitrep.errors import InputError
 from sitrep.inputs import extent
 from sitrep.inputs.limits import check_extent, check_file_size, check_zip, exceeded
 from sitrep.inputs.textcodec import decode_text
+from sitrep.problems import Message
 from sitrep.settings.config import InputSource
 from sitrep.settings.limits import Limits
 
@@ -32,7 +33,7 @@ def read_grid(source: InputSource, limits: Limits) -> pd.DataFrame:
     """The cells of a CSV file or of a workbook sheet; InputError says what is wrong."""
     path = source.path
     if not path.is_file():
-        raise InputError("file not found")
+        raise InputError(Message("file-not-found.file"))
     if message := check_file_size(path, limits):
         raise InputError(message)
     suffix = path.suffix.lower()
@@ -40,9 +41,9 @@ def read_grid(source: InputSource, limits: Limits) -> pd.DataFrame:
         return read_sheet_grid(path, source.sheet, limits)
     if suffix in CSV_SUFFIXES:
         return read_csv_grid(path, limits)
-    raise InputError(
-        f"cannot read {suffix or 'a file without an extension'}: use .xlsx, .xlsm, .ods or .csv"
-    )
+    if not suffix:
+        raise InputError(Message("unreadable.no-suffix"))
+    raise InputError(Message("unreadable.suffix", suffix=suffix))
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -97,7 +98,8 @@ def read_csv_grid(path: Path, limits: Limits) -> pd.DataFrame:
         # A line further down has more fields than the first lines: the slow, tolerant way.
         grid = _tolerant_grid(text, delimiter, limits)
     if len(grid) > limits.max_rows:
-        raise InputError(exceeded("the file has too many rows", "max_rows", limits.max_rows))
+        what = Message("limit-exceeded.file-rows")
+        raise InputError(exceeded(what, "max_rows", limits.max_rows))
     if warning:
         grid.attrs["warning"] = warning
     return grid
@@ -105,8 +107,8 @@ def read_csv_grid(path: Path, limits: Limits) -> pd.DataFrame:
 
 def _check_cells(rows: int, width: int, limits: Limits) -> None:
     if rows * width > limits.max_cells:
-        what = f"the file spans {rows:,} rows x {width:,} columns ({rows * width:,} cells)"
-        raise InputError(exceeded(what, "max_cells", limits.max_cells, " cells"))
+        what = Message("limit-exceeded.file-cells", rows=rows, columns=width, cells=rows * width)
+        raise InputError(exceeded(what, "max_cells", limits.max_cells, "cells"))
 
 
 def _tolerant_grid(text: str, delimiter: str, limits: Limits) -> pd.DataFrame:
@@ -130,24 +132,24 @@ def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFra
     try:  # measured before calamine builds (or fails to allocate) the grid
         measured = extent.measure(path, sheet, find_sheet, limits.max_text_mb * 1024 * 1024)
     except extent.ExtentError as exc:
-        raise InputError(f"not a readable workbook: {exc}") from None
+        raise InputError(Message("unreadable.workbook", reason=str(exc))) from None
     if measured is not None and (message := check_extent(measured, limits)):
         raise InputError(message)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own types for corrupt files
-        raise InputError(f"not a readable workbook: {exc}") from None
+        raise InputError(Message("unreadable.workbook", reason=str(exc))) from None
     names = workbook.sheet_names
     if len(names) > limits.max_sheets:
-        raise InputError(
-            exceeded(f"the workbook has {len(names)} sheets", "max_sheets", limits.max_sheets)
-        )
+        what = Message("limit-exceeded.sheets", count=len(names))
+        raise InputError(exceeded(what, "max_sheets", limits.max_sheets))
     name = find_sheet(names, sheet)
     if name is None:
-        raise InputError(f"no sheet named {sheet!r} (the workbook has: {', '.join(names)})")
+        raise InputError(Message("unreadable.no-sheet", sheet=repr(sheet), sheets=", ".join(names)))
     worksheet = workbook.get_sheet_by_name(name)
     if worksheet.total_height + 1 > limits.max_rows:  # total_height is the last row's index
-        raise InputError(exceeded(f"sheet {name} has too many rows", "max_rows", limits.max_rows))
+        what = Message("limit-exceeded.too-many-rows", sheet=name)
+        raise InputError(exceeded(what, "max_rows", limits.max_rows))
     cells = worksheet.to_python(skip_empty_area=False)
     width = max((len(r) for r in cells), default=0)
     grid = pd.DataFrame(cells, columns=range(width), dtype=object)

@@ -67,13 +67,15 @@ def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
             try:
                 layer = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-                raise RenderError(f"{path}: not valid TOML: {_unreadable(exc)}") from None
+                raise RenderError(f"{path}: not valid TOML: {unreadable_toml(exc)}") from None
+            if name != FALLBACK_LANGUAGE:  # "" is an entry not translated yet: English is used
+                layer = {key: text for key, text in layer.items() if text != ""}
             _check_headers(path, layer)
             _overlay(messages, layer)
     return messages
 
 
-def _unreadable(exc: Exception) -> str:
+def unreadable_toml(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return f"not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
     if isinstance(exc, RecursionError):  # tomllib recurses once per level of nesting

@@ -56,7 +56,7 @@ def test_each_shows_progress_on_a_terminal_only(workspace: Path):
     assert "[1/" in shown and "\r" in shown
     # in a pipe or a log nothing extra is printed (the build above shows the same code path)
     piped = subprocess.run(
-        [sys.executable, "-c", "import sitrep.cli as c; print(c.progress_line())"],
+        [sys.executable, "-c", "import sitrep.issue.summary as c; print(c.progress_line())"],
         capture_output=True,
         text=True,
     )

@@ -190,7 +190,8 @@ def test_an_unknown_heading_names_the_known_ones_in_the_report_language(workspac
         assert heading in problem["message"]
     assert "Highlights" not in problem["message"]
     out = CliRunner().invoke(main, ["-w", str(workspace), "validate"]).output
-    assert "inputs/narrative/2021-08-24.md, line 4" in out
+    assert "inputs/narrative/2021-08-24.md, ligne 4" in out  # in the workspace's language
+    assert "titre de section inconnu" in problem["message"]
 
 
 def test_validate_checks_the_narrative_in_english_too(workspace: Path) -> None:
