@@ -25,9 +25,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_decimal
-
 from sitrep.safety.placeholders import format_message
 
 Severity = Literal["error", "warning", "note"]  # a note informs; it never fails a build
@@ -270,15 +267,22 @@ class Message(str):
     params: dict[str, object]
 
     def __new__(cls, key: str, /, **params: object) -> Message:
-        text = english().get(f"problems.{key}", "{")  # most messages have no parameters
+        if not params and (shared := _SHARED.get(key)) is not None:
+            return shared  # a parser's message, made once however many cells it is said of
+        text = english().get(f"problems.{key}", "{")
         if params or "{" in text:
             text = Wording().text(key, params)
         message = str.__new__(cls, text)
         message.key, message.params = key, params
+        if not params:
+            _SHARED[key] = message
         return message
 
     def __reduce__(self) -> tuple[object, ...]:  # pickled (workers) and copied (asdict) as is
         return (_message, (str(self), self.key, self.params))
+
+
+_SHARED: dict[str, Message] = {}  # the messages without parameters, by key
 
 
 def _message(text: str, key: str, params: dict[str, object]) -> Message:
@@ -289,6 +293,9 @@ def _message(text: str, key: str, params: dict[str, object]) -> Message:
 
 @functools.cache
 def _plural_rule(locale: str):
+    # Babel here, not at the top: every command imports this module (`sitrep --help` too)
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(locale.replace("-", "_")).plural_form
     except (UnknownLocaleError, ValueError):
@@ -340,6 +347,8 @@ class Wording:
         if isinstance(value, bool):
             return str(value)
         if isinstance(value, int | float):
+            from babel.numbers import format_decimal  # as in _plural_rule: when one is written
+
             return format_decimal(value, locale=self.locale.replace("-", "_"))
         if isinstance(value, dt.date):
             return value.isoformat()

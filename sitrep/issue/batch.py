@@ -71,6 +71,7 @@ from sitrep.issue.worker import (
 )
 from sitrep.pipeline import BuildOptions, prepare
 from sitrep.problems import Problem
+from sitrep.render.catalogue import problem_wording
 from sitrep.render.edition import html_edition
 from sitrep.settings.config import Config, load_config, slugify, template_dirs
 from sitrep.settings.naming import report_name
@@ -180,7 +181,7 @@ def shared_state(
     lock()
     number = _number(config, options, prepared.day)
     shared = Shared(prepared, options, number, dirs, _assets_sha256(dirs))
-    return shared, prepared.all_problems
+    return shared, problem_wording(config).problems(prepared.all_problems)  # in its language
 
 
 def _start_pool(workers: int) -> ProcessPoolExecutor:

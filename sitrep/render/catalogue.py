@@ -1,7 +1,8 @@
-"""What a language's catalogues lack, and problems written in the workspace's language.
+"""The message catalogues: read and layered, what a language's lack, the problems' wording.
 
 A report's words come from `i18n/<language>.toml` (and `i18n/<locale>.toml`), sitrep's and then
-the workspace's; an entry a language's catalogues lack is written in English. `missing_entries`
+the workspace's (`load_messages`); an entry a language's catalogues lack, or leaves empty, is
+written in English. `missing_entries`
 lists those entries, and `catalogue_problems` gives the warning `init`, `validate` and `build`
 give (`incomplete-catalogue`) for each of the report's languages that lacks any: never a silent
 English report. `problem_wording` is what validation problems are written with: the workspace's
@@ -12,18 +13,98 @@ from __future__ import annotations
 
 import functools
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
 from sitrep.errors import RenderError, SitrepError
 from sitrep.problems import Message, Problem, ProblemCode, Wording
-from sitrep.render.html import FALLBACK_LANGUAGE, PLURAL_FORMS, load_messages, unreadable_toml
 from sitrep.settings.config import DEFAULT_TEMPLATES, Config, load_config, template_dirs
 from sitrep.settings.languages import editions, language_of
 
+FALLBACK_LANGUAGE = "en"
+# CLDR plural categories: a catalogue entry may hold one sub-key per category (`one`, `other`)
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 Entry = str | dict[str, str]  # a text, or {CLDR plural category: text}
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """{"kf": {"routes_closed": "..."}} -> {"kf.routes_closed": "..."}."""
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
+    """The catalogue for `locale`: English, overlaid by the language, then by the full locale."""
+    language = language_of(locale) or FALLBACK_LANGUAGE
+    names = list(dict.fromkeys([FALLBACK_LANGUAGE, language, locale.replace("-", "_")]))
+    messages: dict[str, str] = {}
+    for name in names:
+        for folder in reversed(dirs):  # defaults first: the workspace has the last word
+            path = folder / "i18n" / f"{name}.toml"
+            if not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(folder.resolve().parent):
+                # template_dirs refused such a link already; one made since is refused here
+                raise RenderError(f"{path} is a symbolic link out of the workspace")
+            try:
+                layer = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+                raise RenderError(f"{path}: not valid TOML: {unreadable_toml(exc)}") from None
+            if name != FALLBACK_LANGUAGE:  # "" is an entry not translated yet: English is used
+                layer = {key: text for key, text in layer.items() if text != ""}
+            _check_headers(path, layer)
+            _overlay(messages, layer)
+    return messages
+
+
+def unreadable_toml(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
+    if isinstance(exc, RecursionError):  # tomllib recurses once per level of nesting
+        return "tables or lists nested hundreds of levels deep; a catalogue is [sections] of text"
+    return str(exc)
+
+
+# The messages that become a mail header (the email's subject): one line each, checked as a
+# catalogue is read, so that a build stops before it issues a report `send` could not mail.
+HEADER_MESSAGES = ("email.title", "email.subject", "email.subject_revision")
+
+
+def _check_headers(path: Path, layer: dict[str, str]) -> None:
+    for key, text in layer.items():
+        base, _, form = key.rpartition(".")
+        bad = [c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")]
+        if bad and (base if form in PLURAL_FORMS else key) in HEADER_MESSAGES:
+            raise RenderError(
+                f"{path}: {key} holds U+{ord(bad[0]):04X} (a line break or control character), "
+                "but it is the email's subject, one line: write it on one line. Nothing was issued"
+            )
+
+
+def _overlay(messages: dict[str, str], layer: dict[str, str]) -> None:
+    """`layer` over `messages`; a plain entry replaces plural forms of the same key, and plural
+    forms replace a plain entry and all the earlier forms (a workspace's `one`/`other` leave no
+    sitrep `many` behind): the later catalogue has the last word either way."""
+    for key in layer:
+        base, _, form = key.rpartition(".")
+        if form in PLURAL_FORMS:
+            messages.pop(base, None)
+            for plural in PLURAL_FORMS:
+                messages.pop(f"{base}.{plural}", None)
+        else:
+            for plural in PLURAL_FORMS:
+                messages.pop(f"{key}.{plural}", None)
+    messages.update(layer)
 
 
 def entries(data: Mapping[str, object], prefix: str = "") -> dict[str, Entry]:

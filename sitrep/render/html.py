@@ -4,9 +4,10 @@ Templates are looked up in the workspace's `templates/` first, then in sitrep's 
 workspace overrides any partial or the stylesheet by placing a file of the same name. Autoescape
 is on and undefined names are errors: cell text is always text, never markup or a template.
 
-Words come from a message catalogue, `templates/i18n/<lang>.toml` (English first, then the
-language, then the full locale, each from the defaults then the workspace), so a workspace can
-reword one caption or add a language without touching a template. Dates and numbers are
+Words come from a message catalogue, `templates/i18n/<lang>.toml` (read by
+`sitrep.render.catalogue.load_messages`: English first, then the language, then the full locale,
+each from the defaults then the workspace), so a workspace can reword one caption or add a
+language without touching a template. Dates and numbers are
 formatted by Babel for the report's locale: a French report reads "1 200" and "24 août 2021".
 """
 
@@ -17,8 +18,6 @@ import hashlib
 import os
 import re
 import stat
-import tomllib
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,92 +26,15 @@ import jinja2
 from babel import Locale, UnknownLocaleError
 
 from sitrep.errors import RenderError
+from sitrep.render.catalogue import FALLBACK_LANGUAGE, load_messages
+from sitrep.render.catalogue import PLURAL_FORMS as PLURAL_FORMS  # where it was, for importers
 from sitrep.render.numerals import compact, date, decimal, localise, numbering_system, percent
 from sitrep.render.sandbox import SafeLoader, SitrepSandbox, render_template
 from sitrep.safety.placeholders import format_message
 from sitrep.settings.config import DEFAULT_TEMPLATES
-from sitrep.settings.languages import language_of, right_to_left
+from sitrep.settings.languages import right_to_left
 
-FALLBACK_LANGUAGE = "en"
 PHONE = re.compile(r"\+?[0-9][0-9 ().\-/]{1,30}")  # what a tel: link is made from
-# CLDR plural categories: a catalogue entry may hold one sub-key per category (`one`, `other`)
-PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
-
-
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """{"kf": {"routes_closed": "..."}} -> {"kf.routes_closed": "..."}."""
-    flat: dict[str, str] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, name + "."))
-        else:
-            flat[name] = str(value)
-    return flat
-
-
-def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
-    """The catalogue for `locale`: English, overlaid by the language, then by the full locale."""
-    language = language_of(locale) or FALLBACK_LANGUAGE
-    names = list(dict.fromkeys([FALLBACK_LANGUAGE, language, locale.replace("-", "_")]))
-    messages: dict[str, str] = {}
-    for name in names:
-        for folder in reversed(dirs):  # defaults first: the workspace has the last word
-            path = folder / "i18n" / f"{name}.toml"
-            if not path.is_file():
-                continue
-            if not path.resolve().is_relative_to(folder.resolve().parent):
-                # template_dirs refused such a link already; one made since is refused here
-                raise RenderError(f"{path} is a symbolic link out of the workspace")
-            try:
-                layer = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-                raise RenderError(f"{path}: not valid TOML: {unreadable_toml(exc)}") from None
-            if name != FALLBACK_LANGUAGE:  # "" is an entry not translated yet: English is used
-                layer = {key: text for key, text in layer.items() if text != ""}
-            _check_headers(path, layer)
-            _overlay(messages, layer)
-    return messages
-
-
-def unreadable_toml(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
-    if isinstance(exc, RecursionError):  # tomllib recurses once per level of nesting
-        return "tables or lists nested hundreds of levels deep; a catalogue is [sections] of text"
-    return str(exc)
-
-
-# The messages that become a mail header (the email's subject): one line each, checked as a
-# catalogue is read, so that a build stops before it issues a report `send` could not mail.
-HEADER_MESSAGES = ("email.title", "email.subject", "email.subject_revision")
-
-
-def _check_headers(path: Path, layer: dict[str, str]) -> None:
-    for key, text in layer.items():
-        base, _, form = key.rpartition(".")
-        bad = [c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")]
-        if bad and (base if form in PLURAL_FORMS else key) in HEADER_MESSAGES:
-            raise RenderError(
-                f"{path}: {key} holds U+{ord(bad[0]):04X} (a line break or control character), "
-                "but it is the email's subject, one line: write it on one line. Nothing was issued"
-            )
-
-
-def _overlay(messages: dict[str, str], layer: dict[str, str]) -> None:
-    """`layer` over `messages`; a plain entry replaces plural forms of the same key, and plural
-    forms replace a plain entry and all the earlier forms (a workspace's `one`/`other` leave no
-    sitrep `many` behind): the later catalogue has the last word either way."""
-    for key in layer:
-        base, _, form = key.rpartition(".")
-        if form in PLURAL_FORMS:
-            messages.pop(base, None)
-            for plural in PLURAL_FORMS:
-                messages.pop(f"{base}.{plural}", None)
-        else:
-            for plural in PLURAL_FORMS:
-                messages.pop(f"{key}.{plural}", None)
-    messages.update(layer)
 
 
 def plural_form(locale: str, count: object) -> str:

@@ -56,7 +56,7 @@ def _language(code: str) -> str:
         Locale.parse(name)
     except (UnknownLocaleError, ValueError):
         raise WorkspaceError(f"{code!r} is not a language CLDR knows (e.g. sw, pt, uk)") from None
-    if name == "en":
+    if language_of(name) == "en":
         raise WorkspaceError(
             "en is sitrep's own language: reword entries in templates/i18n/en.toml"
         )

@@ -150,6 +150,51 @@ def test_blank_workbook_opens_in_libreoffice(new_workspace: Path, tmp_path: Path
     assert first_sheet[1].startswith("#event+id,#date+occurred,#adm2+code")
 
 
+SIX = {"en": "HTI", "fr": "HTI", "es": "COL", "ar": "SDN", "pt": "MOZ", "uk": "UKR"}
+
+
+@pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
+def test_the_workbook_in_each_language_opens_in_libreoffice(tmp_path: Path) -> None:
+    """The six languages' workbooks, opened by LibreOffice (one run for all): each first
+    sheet's headers read back in its language, the hashtags the same; the Arabic one, saved
+    again by LibreOffice, still reads from right to left."""
+    import csv
+
+    from sitrep.render.html import load_messages
+    from sitrep.workspace.init import create_workspace
+
+    books = tmp_path / "books"
+    books.mkdir()
+    for language, country in SIX.items():
+        create_workspace(tmp_path / language, country, D(2026, 11, 19), language=language)
+        shutil.copy(tmp_path / language / "inputs/data.xlsx", books / f"{language}.xlsx")
+    files = [str(books / f"{language}.xlsx") for language in SIX]
+    utf8_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1"  # 76: UTF-8
+    for target, outdir in ((utf8_csv, "csv"), ("xlsx", "xlsx")):
+        out = subprocess.run(
+            ["libreoffice", "--headless", "--convert-to", target, "--outdir",
+             str(tmp_path / outdir), *(files if outdir == "csv" else files[3:4])],
+            capture_output=True, timeout=300, check=True,
+        )  # fmt: skip
+        assert b"Error" not in out.stderr
+    columns = SCHEMAS["displacement"].columns
+    for language in SIX:
+        messages = load_messages([DEFAULT_TEMPLATES], language)
+        with (tmp_path / "csv" / f"{language}.csv").open(encoding="utf-8") as handle:
+            headers, tags = list(csv.reader(handle))[:2]
+        expected = [
+            messages["geography.admin2"]
+            if c.name == "district"
+            else messages.get(f"workbook.header.{c.name}", c.name)
+            for c in columns
+        ]
+        assert headers == expected, language
+        assert tags == [c.hxl or "" for c in columns]
+    again = load_workbook(tmp_path / "xlsx" / "ar.xlsx")
+    assert all(sheet.sheet_view.rightToLeft for sheet in again)
+    assert again["displacement"]["B1"].value == "التاريخ"
+
+
 def _cells(path: Path) -> str:
     """Every cell of every sheet of a workbook, as one text."""
     workbook = load_workbook(path)
@@ -237,13 +282,16 @@ def test_every_column_with_a_hashtag_has_a_french_header() -> None:
     [
         ("COL", "es", "Acerca de", "Cómo lee sitrep este libro", "Aspectos destacados"),
         ("SDN", "ar", "حول", "كيف يقرأ sitrep هذا المصنّف", "أبرز النقاط"),
+        ("MOZ", "pt", "Sobre", "Como o sitrep lê este livro", "Destaques"),
+        ("UKR", "uk", "Про книгу", "Як sitrep читає цю книгу", "Основні моменти"),
     ],
 )
 def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
     tmp_path: Path, country: str, language: str, about: str, title: str, heading: str
 ) -> None:
     """Headers, the About sheet, the dropdowns and the example narrative in the language; the
-    hashtag row as in English; a row typed with the dropdowns' words validates."""
+    hashtag row as in English; a row typed with the dropdowns' words validates; an Arabic
+    workbook's sheets read from right to left."""
     from openpyxl.utils import get_column_letter
 
     from sitrep.inputs.words import builtin_words, word_key
@@ -259,6 +307,8 @@ def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
     book, english = (load_workbook(tmp_path / n / "inputs/data.xlsx") for n in (language, "en"))
     messages = load_messages([DEFAULT_TEMPLATES], language)
     assert about in book.sheetnames and book[about]["A1"].value == title
+    assert {s.sheet_view.rightToLeft for s in book} == {language == "ar"}
+    assert not any(s.sheet_view.rightToLeft for s in english)
     for name, schema in SCHEMAS.items():
         assert [c.value for c in book[name][2]] == [c.value for c in english[name][2]]
         for cell, column in zip(book[name][1], schema.columns, strict=False):
