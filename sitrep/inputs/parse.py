@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -46,6 +47,8 @@ MAX_NUMBER = 10**15
 
 Parsed = tuple[object, str | None]
 Parser = Callable[[object], Parsed]
+# A message without parameters, made once: a column of a million bad cells says it a million times
+said = functools.cache(Message)
 
 
 def is_missing(value: object) -> bool:
@@ -101,7 +104,7 @@ def parse_people(value: object) -> Parsed:
     if is_missing(value):
         return None, None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None, Message("invalid-value.people")
+        return None, said("invalid-value.people")
     if isinstance(value, int | float):
         number = _as_float(value)
     else:
@@ -111,13 +114,13 @@ def parse_people(value: object) -> Parsed:
         except ValueError:
             number = math.nan
         if math.isnan(number):
-            return None, Message("invalid-value.people")
+            return None, said("invalid-value.people")
     if math.isinf(number) or math.isnan(number):
-        return None, Message("invalid-value.people")
+        return None, said("invalid-value.people")
     if number < 0:
-        return None, Message("invalid-value.negative")
+        return None, said("invalid-value.negative")
     if not number.is_integer():
-        return None, Message("invalid-value.whole")
+        return None, said("invalid-value.whole")
     if number > MAX_PEOPLE:
         return None, Message("invalid-value.too-many-people", limit=MAX_PEOPLE)
     return int(number), None
@@ -128,19 +131,19 @@ def parse_number(value: object) -> Parsed:
     if is_missing(value):
         return None, None
     if isinstance(value, bool):
-        return None, Message("invalid-value.number")
+        return None, said("invalid-value.number")
     if isinstance(value, int | float):
         number = _as_float(value)
     else:
         text = _number_text(str(value))
         if text is None:
-            return None, Message("invalid-value.decimal-comma")
+            return None, said("invalid-value.decimal-comma")
         try:
             number = float(text)
         except ValueError:
-            return None, Message("invalid-value.number")
+            return None, said("invalid-value.number")
     if not math.isfinite(number):
-        return None, Message("invalid-value.number")
+        return None, said("invalid-value.number")
     if abs(number) > MAX_NUMBER:
         return None, Message("invalid-value.too-large", limit=MAX_NUMBER)
     return number, None
@@ -148,7 +151,7 @@ def parse_number(value: object) -> Parsed:
 
 def _serial_date(number: float) -> tuple[dt.date | None, str | None, bool]:
     if not SERIAL_RANGE[0] <= number < SERIAL_RANGE[1]:
-        return None, Message("invalid-value.date"), False
+        return None, said("invalid-value.date"), False
     return EXCEL_EPOCH + dt.timedelta(days=int(number)), None, False
 
 
@@ -161,13 +164,13 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
     if isinstance(value, dt.date):
         return value, None, False
     if isinstance(value, bool):
-        return None, Message("invalid-value.date"), False
+        return None, said("invalid-value.date"), False
     if isinstance(value, int | float):
         if math.isfinite(value):
             return _serial_date(value)
-        return None, Message("invalid-value.date"), False
+        return None, said("invalid-value.date"), False
     if not isinstance(value, str):
-        return None, Message("invalid-value.date"), False
+        return None, said("invalid-value.date"), False
     text = " ".join(input_words.latin_digits(value).replace(",", " ").split())
     try:
         if match := ISO_RE.match(text):
@@ -175,18 +178,18 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
         if match := DAY_FIRST_RE.match(text):
             day, month, year = map(int, match.groups())
             if year < 100:
-                return None, Message("invalid-value.two-digit-year"), False
+                return None, said("invalid-value.two-digit-year"), False
             return dt.date(year, month, day), None, day <= 12 and month <= 12 and day != month
     except ValueError:
-        return None, Message("invalid-value.day-first"), False
+        return None, said("invalid-value.day-first"), False
     try:  # month names in English, French, Spanish or Arabic: 3 juin 2025, 3 de junio de 2025
         if day := input_words.text_date(text):
             return day, None, False
     except ValueError:
-        return None, Message("invalid-value.not-a-date"), False
+        return None, said("invalid-value.not-a-date"), False
     if text.isdigit() and len(text) == 5:
         return _serial_date(int(text))
-    return None, Message("invalid-value.date-like"), False
+    return None, said("invalid-value.date-like"), False
 
 
 def _retype(problem: str | None) -> str | None:
@@ -213,7 +216,7 @@ def parse_email(value: object) -> Parsed:
     if text.lower().startswith("mailto:"):
         text = text[7:]
     if not EMAIL_RE.match(text):
-        return None, Message("invalid-value.email")
+        return None, said("invalid-value.email")
     return text, None
 
 
@@ -237,7 +240,7 @@ def parse_bool(value: object, words: input_words.Words | None = None) -> Parsed:
         return False, None
     if is_missing(value) or word in words.missing:
         return None, None
-    return None, Message("invalid-value.yes-no")
+    return None, said("invalid-value.yes-no")
 
 
 def word_key(text: str) -> str:
