@@ -39,6 +39,7 @@ from sitrep.settings.config import DEFAULT_TEMPLATES, template_dirs
 from sitrep.settings.languages import language_of
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+MAX_PO_BYTES = 10 * 2**20  # sitrep's whole catalogue as a .po is about 100 KB
 Echo = Callable[..., None]  # echo(text, err=False, fg=None): sitrep.cli.say
 
 
@@ -208,6 +209,8 @@ def import_po(workspace: Path, language: str, echo: Echo) -> int:
     source, path = _path(workspace, language, ".po"), _path(workspace, language, ".toml")
     if not source.is_file():
         raise WorkspaceError(f"{source} does not exist: write it with `sitrep catalogue po`")
+    if source.stat().st_size > MAX_PO_BYTES:  # measured before it is parsed
+        raise WorkspaceError(f"{source} is over {MAX_PO_BYTES // 2**20} MB: not a catalogue")
     with source.open("rb") as handle:
         catalog = read_po(handle, locale=language)
     values: dict[str, Entry] = read_catalogue(path) if path.is_file() else {}

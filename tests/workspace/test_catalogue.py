@@ -129,9 +129,16 @@ def test_a_catalogue_goes_to_po_and_back_unchanged(tmp_path: Path) -> None:
     assert check.exit_code == 1 and "report.draft" in check.output and "1 missing" in check.output
 
 
-def test_import_needs_the_po_file(tmp_path: Path) -> None:
+def test_import_needs_the_po_file_and_a_small_one(tmp_path: Path) -> None:
     result = run(tmp_path, "import", "sw")
     assert result.exit_code == 1 and "sw.po does not exist" in result.output
+    po = tmp_path / "templates" / "i18n" / "sw.po"
+    po.parent.mkdir(parents=True)
+    with po.open("wb") as handle:  # sparse: 11 MB on the disk's word, nothing written
+        handle.truncate(11 * 2**20)
+    result = run(tmp_path, "import", "sw")
+    assert result.exit_code == 1 and "over 10 MB" in result.output
+    assert not (tmp_path / "templates" / "i18n" / "sw.toml").exists()
 
 
 @pytest.mark.parametrize("language", ["en", "en_GB"])
