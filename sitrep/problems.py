@@ -10,7 +10,7 @@ the catalogues' `[problems]` section (`templates/i18n/<lang>.toml`, keyed by the
 sub-key where a code has several messages: `invalid-value.people`) and its parameters, so that
 the commands write it again in the workspace's language (`Wording`) when they show it. A new
 message is one catalogue entry: `Message("invalid-value.people")`, `Message("stale.table",
-newest=day, age=4, days=3)`.
+day=newest, age="4", limit="3")`.
 """
 
 from __future__ import annotations
@@ -233,7 +233,6 @@ def problems_json(problems: list[Problem], wording: Wording | None = None) -> st
 
 # -- messages, in any language ---------------------------------------------------------------
 ENGLISH_CATALOGUE = Path(__file__).parent / "templates" / "i18n" / "en.toml"
-PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")  # CLDR's categories
 
 
 def _flatten(data: Mapping[str, object], prefix: str) -> dict[str, str]:

@@ -1,12 +1,12 @@
 """The message catalogues: read and layered, what a language's lack, the problems' wording.
 
 A report's words come from `i18n/<language>.toml` (and `i18n/<locale>.toml`), sitrep's and then
-the workspace's (`load_messages`); an entry a language's catalogues lack, or leaves empty, is
-written in English. `missing_entries`
-lists those entries, and `catalogue_problems` gives the warning `init`, `validate` and `build`
-give (`incomplete-catalogue`) for each of the report's languages that lacks any: never a silent
-English report. `problem_wording` is what validation problems are written with: the workspace's
-catalogue in its language (`sitrep.problems.Wording`).
+the workspace's (`load_messages`); an entry a language's catalogues lack, or leave empty, is
+written in English. `missing_entries` lists those entries, and `catalogue_problems` gives the
+warning `init`, `validate` and `build` give (`incomplete-catalogue`) for each of the report's
+languages that lacks any: never a silent English report. `problem_wording` is what validation
+problems are written with: the workspace's catalogue in its language (`sitrep.problems.Wording`).
+Nothing here imports Jinja: `sitrep validate` reads the catalogues without the templates.
 """
 
 from __future__ import annotations
