@@ -6,24 +6,28 @@ sheet per level (each row carries its parents' columns) or one sheet of the deep
 workbook without `#SHEET` is read sheet by sheet. A list with the Global P-Code List's HXL tags
 (`#adm+code`, `#adm+name`, `#geo+admin_level`, `#adm+code+parent`) works too. Its areas (levels
 1 to 4) take precedence over the global list's; its names in several languages (`ADM1_FR`) are
-the names printed in a report in that language. Reading uses sitrep's own readers and limits.
+the names printed in a report in that language.
+
+The file is read by sitrep's own readers under the same `[limits]` as any table, checked before
+anything is parsed: a workbook's sheets are listed from its own XML once its size and zip are
+checked (`sitrep.inputs.readers.sheet_names`), and each sheet is measured before it is read.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 from sitrep.errors import ConfigError, InputError
 from sitrep.geo.areas import COD_FILE, Area, Gazetteer, with_areas
 from sitrep.inputs.hxl import TAG_RE, is_tag_row, parse_tag
 from sitrep.inputs.limits import Limits
-from sitrep.inputs.readers import WORKBOOK_SUFFIXES, read_grid
+from sitrep.inputs.readers import WORKBOOK_SUFFIXES, read_grid, sheet_names
 from sitrep.settings.config import InputSource
 
 _COLUMN = re.compile(r"^adm([0-4])_?(pcode|[a-z]{2}|alt\d?[a-z]{2}|ref[a-z]{2})$", re.IGNORECASE)
@@ -124,12 +128,14 @@ def _hxl_areas(grid: pd.DataFrame) -> dict[str, Area]:
     return out
 
 
-def _sheets(source: InputSource, limits: Limits) -> list[pd.DataFrame]:
+def _sheets(source: InputSource, limits: Limits) -> Iterator[pd.DataFrame]:
+    """The grid of the sheet asked for (or the CSV file), else of every sheet of the workbook,
+    listed within the limits; one grid at a time, each read under the limits."""
     if source.sheet is not None or source.path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        return [read_grid(source, limits)]
-
-    names = CalamineWorkbook.from_path(str(source.path)).sheet_names
-    return [read_grid(InputSource(source.path, n), limits) for n in names[: limits.max_sheets]]
+        yield read_grid(source, limits)
+        return
+    for name in sheet_names(source.path, limits):
+        yield read_grid(InputSource(source.path, name), limits)
 
 
 @cache
@@ -161,9 +167,14 @@ def with_cod(
 ) -> Gazetteer:
     """The gazetteer with the COD file's areas on top; ConfigError naming the setting."""
     try:
+        shown = source.path.relative_to(workspace)
+    except ValueError:
+        shown = source.path
+    name = f"{shown}" + (f"#{source.sheet}" if source.sheet else "")
+    try:
         areas = read_cod(source, limits)
     except (InputError, OSError, ValueError) as exc:
-        raise ConfigError(f"geography.pcodes: {source.path}: {exc}") from None
+        raise ConfigError(f"geography.pcodes: {name}: {exc}") from None
     own = gazetteer.prefixes()
     kept = [a for a in areas if not own or gazetteer.looks_like_pcode(a.pcode)]
     # Codes written with the other prefix (HTI0111) are kept in the list's canonical form.
@@ -176,11 +187,6 @@ def with_cod(
         for a in kept
     ]
     dates = sorted({a.valid_from for a in fixed if a.valid_from})
-    try:
-        shown = source.path.relative_to(workspace)
-    except ValueError:
-        shown = source.path
-    name = f"{shown}" + (f"#{source.sheet}" if source.sheet else "")
     date = dates[-1] if dates else ""
     title = name + (f" (valid from {date})" if date else "")
     listed = f"the COD file {title} and {gazetteer.list_name}"

@@ -14,8 +14,9 @@ allocate it), so the grid is measured first, in one streaming pass over the shee
   LibreOffice file ends with ~1,048,000 of them) are not content: calamine does not expand
   them either, so they cost nothing and are not counted, except when content follows them.
 
-The extent is an upper bound of what calamine allocates. Legacy .xls files are bounded by
-their format (65,536 x 256 cells) and are not measured.
+The extent is an upper bound of what calamine allocates. The sheets' names come from the same
+look at the file, so a workbook is listed without a reader opening it. Legacy .xls files are
+bounded by their format (65,536 x 256 cells) and are not measured.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import IO
 
 CHUNK = 4 * 1024 * 1024
+MEASURED_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 # ` r="B12"` in any tag is a cell reference: other tags' references are `ref=` or `sqref=`.
 CELL_ROW_RE = re.compile(rb'\sr="[A-Z]+([0-9]+)"')
 CELL_COLUMN_RE = re.compile(rb'\sr="([A-Z]+)[0-9]')
@@ -89,19 +91,11 @@ def measure(
     is exact, or an upper bound while that stays under `text_cap` bytes.
     """
     suffix = path.suffix.lower()
-    if suffix not in {".xlsx", ".xlsm", ".ods"}:
+    if suffix not in MEASURED_SUFFIXES:
         return None
     try:
         with zipfile.ZipFile(path) as archive:
-            # One look at the workbook's structure serves every table read from it.
-            stat = path.stat()
-            key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-            if key not in _STRUCTURES:
-                if len(_STRUCTURES) > 16:
-                    _STRUCTURES.clear()
-                reader = _xlsx_structure if suffix != ".ods" else _ods_extents
-                _STRUCTURES[key] = reader(archive)
-            structure = _STRUCTURES[key]
+            structure = _structure(path, archive)
             if suffix == ".ods":
                 name = find_sheet(list(structure), sheet)
                 return None if name is None else structure[name]  # None: the reader says
@@ -110,7 +104,33 @@ def measure(
         raise ExtentError(str(exc)) from None
 
 
+def sheet_names(path: Path) -> list[str] | None:
+    """The workbook's sheets in order, read from its own XML (no grid is built, no string
+    table loaded); None for a format that is not measured (.xls)."""
+    if path.suffix.lower() not in MEASURED_SUFFIXES:
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            structure = _structure(path, archive)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as exc:
+        raise ExtentError(str(exc)) from None
+    return list(structure if isinstance(structure, dict) else structure[0])
+
+
 _STRUCTURES: dict[tuple, object] = {}
+
+
+def _structure(path: Path, archive: zipfile.ZipFile):
+    """The workbook's sheets (.ods: measured; .xlsx: their parts) and shared-string sizes:
+    one look serves every table read from the file (and the sheet listing)."""
+    stat = path.stat()
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    if key not in _STRUCTURES:
+        if len(_STRUCTURES) > 16:
+            _STRUCTURES.clear()
+        reader = _ods_extents if path.suffix.lower() == ".ods" else _xlsx_structure
+        _STRUCTURES[key] = reader(archive)
+    return _STRUCTURES[key]
 
 
 def _chunks(stream: IO[bytes], cut: bytes) -> Iterator[bytes]:

@@ -17,6 +17,10 @@ ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 # Small members (styles, settings) compress very well and can never hurt: ratios are only
 # checked for members that unpack to more than this.
 ZIP_RATIO_FLOOR = 10 * 1024 * 1024
+# The most cells python-calamine builds for one sheet (its own cap in 0.9). Past it, an .ods is
+# refused by calamine and an .xlsx makes it try to allocate the grid and abort the process: no
+# `[limits] max_cells` lets a workbook sheet past it (a CSV file is not read by calamine).
+READER_MAX_CELLS = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,13 @@ def check_extent(extent, limits: Limits) -> str | None:
             f"({extent.cells:,} cells, counting from A1 to its farthest cell)"
         )
         return exceeded(what, "max_cells", limits.max_cells, " cells")
+    if extent.cells > READER_MAX_CELLS:
+        return (
+            f"{where} spans {extent.rows:,} rows x {extent.columns:,} columns "
+            f"({extent.cells:,} cells): more than the workbook reader can build "
+            f"({READER_MAX_CELLS:,} cells) whatever limits.max_cells allows. Delete the empty "
+            "rows and columns past the data, or save the sheet as a CSV file"
+        )
     if extent.text_bytes > limits.max_text_mb * 1024 * 1024:
         what = f"the cells of {where} hold about {extent.text_bytes / 1024 / 1024:,.0f} MB of text"
         return exceeded(what, "max_text_mb", limits.max_text_mb, " MB")
