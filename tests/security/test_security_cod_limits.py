@@ -147,3 +147,23 @@ def test_a_raised_max_cells_never_lets_the_reader_abort(
     assert run.returncode == 1, out
     assert f"inputs/{name}" in out and "more than the workbook reader can build" in out
     assert "Traceback" not in out and "Internal error" not in out
+
+
+@pytest.mark.parametrize("path", ["cod", "table"])
+def test_build_does_not_read_a_huge_file_whole_to_fingerprint_it(
+    workspace: Path, path: str
+) -> None:
+    """The build's fingerprint read every input whole, the COD file's included, before any
+    limit: a 1 GiB file (sparse: no disk used) was a MemoryError (exit 2) under 512 MiB."""
+    huge = workspace / "inputs" / "huge.csv"
+    with huge.open("wb") as stream:
+        stream.truncate(1024**3)
+    if path == "cod":
+        use_cod(workspace, "huge.csv")
+        run = run_bounded(workspace, "build", address_space=LOW)
+    else:
+        run = run_bounded(workspace, "build", "--input", f"displacement={huge}", address_space=LOW)
+    out = run.stdout + run.stderr
+    assert run.returncode == 1, out
+    assert "inputs/huge.csv" in out and "limits.max_file_mb" in out
+    assert "Traceback" not in out and "Internal error" not in out
