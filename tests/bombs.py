@@ -172,11 +172,11 @@ def write_ods(path: Path, rows: str, sheet: str = "Sheet1") -> Path:
     return write_ods_tables(path, {sheet: rows})
 
 
-def write_ods_tables(path: Path, tables: dict[str, str]) -> Path:
-    """An .ods with a table per entry: name -> its rows (raw `<table:table-row>` XML)."""
-    xml = "".join(
-        f'<table:table table:name="{name}">{rows}</table:table>' for name, rows in tables.items()
-    )
+def write_ods_tables(path: Path, tables: dict[str, str] | list[tuple[str, str]]) -> Path:
+    """An .ods with a table per entry: name -> its rows (raw `<table:table-row>` XML); a list
+    of (name, rows) may give a name twice, as no spreadsheet program would."""
+    pairs = tables.items() if isinstance(tables, dict) else tables
+    xml = "".join(f'<table:table table:name="{name}">{rows}</table:table>' for name, rows in pairs)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"

@@ -17,7 +17,14 @@ from python_calamine import CalamineWorkbook
 
 from sitrep.errors import InputError
 from sitrep.inputs import extent
-from sitrep.inputs.limits import Limits, check_extent, check_file_size, check_zip, exceeded
+from sitrep.inputs.limits import (
+    READER_MAX_CELLS,
+    Limits,
+    check_extent,
+    check_file_size,
+    check_zip,
+    exceeded,
+)
 from sitrep.inputs.textcodec import decode_text
 from sitrep.settings.config import InputSource
 
@@ -131,16 +138,35 @@ def sheet_names(path: Path, limits: Limits) -> list[str]:
     if message := check_file_size(path, limits) or check_zip(path, limits):
         raise InputError(message)
     try:
-        names = extent.sheet_names(path)
+        found = extent.contents(path)
     except extent.ExtentError as exc:
         raise InputError(f"not a readable workbook: {exc}") from None
-    if names is None:
+    if found is None:
         names = _calamine(lambda: CalamineWorkbook.from_path(str(path)).sheet_names, None)
+    else:
+        names = found[0]
     if len(names) > limits.max_sheets:
         raise InputError(
             exceeded(f"the workbook has {len(names)} sheets", "max_sheets", limits.max_sheets)
         )
     return names
+
+
+def _check_opened(path: Path, limits: Limits) -> str | None:
+    """An error message when the sheets of an .ods, which calamine all builds when it opens
+    the file, hold more cells or text together than one sheet may (else None)."""
+    found = extent.contents(path) if path.suffix.lower() == ".ods" else None
+    if found is None or found[1] is None:
+        return None
+    cells, text = found[1]
+    what = "the sheets of this .ods, which is read whole, "
+    if cells > min(limits.max_cells, READER_MAX_CELLS):
+        what += f"span {cells:,} cells together"
+        return exceeded(what, "max_cells", min(limits.max_cells, READER_MAX_CELLS), " cells")
+    if text > limits.max_text_mb * 1024 * 1024:
+        what += f"hold about {text / 1024 / 1024:,.0f} MB of text together"
+        return exceeded(what, "max_text_mb", limits.max_text_mb, " MB")
+    return None
 
 
 def _calamine(call, sheet: str | None):
@@ -169,6 +195,8 @@ def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFra
             raise InputError(f"not a readable workbook: {exc}") from None
         if measured is not None and (message := check_extent(measured, limits)):
             raise InputError(message)
+    if message := _check_opened(path, limits):
+        raise InputError(message)
     workbook = _calamine(lambda: CalamineWorkbook.from_path(str(path)), name)
     worksheet = _calamine(lambda: workbook.get_sheet_by_name(name), name)
     if worksheet.total_height + 1 > limits.max_rows:  # total_height is the last row's index

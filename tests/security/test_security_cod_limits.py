@@ -99,6 +99,33 @@ def test_a_bomb_sheet_beside_the_sheet_read_is_refused(workspace: Path, command:
     assert "limits.max_cells" in out and "Traceback" not in out
 
 
+GOOD = bombs.ods_row(bombs.ods_cell("date") + bombs.ods_cell("people"))
+WIDE = bombs.ods_number_cell(16_384)  # a row of 16,384 numbers: no text, only cells
+TOGETHER = {
+    # twelve sheets of 19.7 million cells, each under max_cells: 236 million together
+    "many.ods": [("data", GOOD)] + [(f"old{i}", bombs.ods_row(WIDE, 1_200)) for i in range(12)],
+    # a second table named as the first: measured by name, only the first counted
+    "twice.ods": [("data", GOOD), ("data", bombs.ods_row(WIDE, 6_000))],
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOGETHER))
+@pytest.mark.parametrize("path", ["cod", "table"])
+def test_the_sheets_of_an_ods_count_together(workspace: Path, name: str, path: str) -> None:
+    """calamine builds every sheet of an .ods when it opens it, a name given twice included."""
+    book = bombs.write_ods_tables(workspace / "inputs" / name, TOGETHER[name])
+    if path == "cod":
+        use_cod(workspace, name)
+        run = run_bounded(workspace, "validate", address_space=LOW)
+    else:
+        source = f"displacement={book}#data"
+        run = run_bounded(workspace, "validate", "--input", source, address_space=LOW)
+    out = run.stdout + run.stderr
+    assert run.returncode == 1, out
+    assert f"inputs/{name}" in out and "cells together" in out and "limits.max_cells" in out
+    assert "Traceback" not in out and "Internal error" not in out
+
+
 def unknown_cell_type_xlsx(path: Path) -> Path:
     """A sound header, then a cell of a type calamine does not know: its own error."""
     cells = bombs.inline_row(1, ["ADM1_PCODE", "ADM1_EN"])
