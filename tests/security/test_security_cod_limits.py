@@ -39,6 +39,14 @@ def billion_cells_ods(path: Path) -> Path:
     return bombs.write_ods(path, rows + bombs.ods_row(bombs.ods_number_cell(16_384), 100_000))
 
 
+def empty_strings_xlsx(path: Path, count: int) -> Path:
+    header = bombs.inline_row(1, ["date", "people"])
+    """`count` empty strings, five bytes each, deflated at level 1 (187:1)."""
+    return bombs.write_xlsx(
+        path, header, shared=[""], shared_repeat=count, string_xml="<si/>", level=1
+    )
+
+
 COD_BOMBS = {
     # 99.9 million cells in 804 bytes: calamine allocated them and aborted the process
     "repeated.ods": (lambda p: bombs.repeated_columns_ods(p, 16_384, 6_100), "max_cells"),
@@ -51,6 +59,11 @@ COD_BOMBS = {
         ),
         "max_zip_ratio",
     ),
+    # empty strings in five bytes each (`<si/>`), deflated at level 1 (187:1, under the zip
+    # ratio cap): calamine loads the whole table, whichever sheet is read. 225 MB, 45 million:
+    "empty-strings.xlsx": (lambda p: empty_strings_xlsx(p, 45_000_000), "max_text_mb"),
+    # 150 MB, under max_text_mb, but 30 million strings: more than max_cells
+    "many-strings.xlsx": (lambda p: empty_strings_xlsx(p, 30_000_000), "max_cells"),
     # a thousand sheets of 50,000 cells each: calamine built all of them to list their names
     "sheets.ods": (
         lambda p: bombs.write_ods_tables(
@@ -193,4 +206,18 @@ def test_build_does_not_read_a_huge_file_whole_to_fingerprint_it(
     out = run.stdout + run.stderr
     assert run.returncode == 1, out
     assert "inputs/huge.csv" in out and "limits.max_file_mb" in out
+    assert "Traceback" not in out and "Internal error" not in out
+
+
+@pytest.mark.parametrize("name", ["empty-strings.xlsx", "many-strings.xlsx"])
+def test_a_string_table_too_big_is_refused_for_any_sheet(
+    workspace: Path, cod_bombs: dict[str, Path], name: str
+) -> None:
+    book = workspace / "inputs" / name
+    book.write_bytes(cod_bombs[name].read_bytes())
+    run = run_bounded(workspace, "validate", "--input", f"displacement={book}", address_space=LOW)
+    out = run.stdout + run.stderr
+    key = COD_BOMBS[name][1]
+    assert run.returncode == 1, out
+    assert f"inputs/{name}" in out and "shared strings" in out and f"limits.{key}" in out
     assert "Traceback" not in out and "Internal error" not in out
