@@ -110,9 +110,11 @@ def _check(
 ) -> Checked:
     """Steps 1-2: every table loaded and validated, and checked for freshness when valid."""
     raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(
-        raw, base_gazetteer(config), config.household_size, today=today, words=words
-    )
+    try:
+        gazetteer = base_gazetteer(config)
+    except ValidationFailed as broken:  # the COD file's areas are no tree: nothing can be placed
+        return Checked(config, {}, problems + broken.problems, day)
+    tables, more = validate_tables(raw, gazetteer, config.household_size, today=today, words=words)
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):

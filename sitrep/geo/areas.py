@@ -28,29 +28,12 @@ COD_FILE = "COD file"
 PLACES_TABLE = "places table"
 SUGGEST_CUTOFF = 80  # rapidfuzz ratio (0-100) a name must reach to be suggested
 # Place types that say a places row is an admin area itself (its name is the area's spelling).
+# ("locality" and "zone" are left out: as often a village as Sudan's admin 2.)
 ADMIN_TYPES = {
-    "admin",
-    "area",
-    "adm",
-    "region",
-    "province",
-    "district",
-    "state",
-    "county",
-    "department",
-    "departement",
-    "commune",
-    "governorate",
-    "oblast",
-    "raion",
-    "hromada",
-    "municipality",
-    "prefecture",
-    "subprefecture",
-    "canton",
-    "woreda",
-    "division",
-}  # fmt: skip ("locality" and "zone" are left out: as often a village as Sudan's admin 2)
+    "admin", "area", "adm", "region", "province", "district", "state", "county", "department",
+    "departement", "commune", "governorate", "oblast", "raion", "hromada", "municipality",
+    "prefecture", "subprefecture", "canton", "woreda", "division",
+}  # fmt: skip
 
 
 def is_admin_type(kind: object) -> bool:
@@ -318,11 +301,21 @@ class Gazetteer:
     def levels(self) -> list[int]:
         return sorted({a.level for a in self.areas.values()})
 
+    def parent(self, pcode: str) -> Area | None:
+        """The area's parent, if it is a known area at a lower level: None at admin 1, and for
+        a tree loading refuses (`sitrep.geo.tree`), so that every walk up ends."""
+        area = self.areas.get(pcode)
+        if area is None or not area.parent:
+            return None
+        parent = self.areas.get(area.parent)
+        return parent if parent is not None and parent.level < area.level else None
+
     def ancestor(self, pcode: str, level: int = 1) -> str | None:
-        """The P-code of the area's ancestor at `level` (itself at that level); None if none."""
+        """The P-code of the area's ancestor at `level` (itself at that level); None if none.
+        Each step goes at least a level down (`parent`), so the walk ends on any list."""
         area = self.areas.get(pcode) or self.areas.get(self.canonical(pcode) or "")
         while area is not None and area.level > level:
-            area = self.areas.get(area.parent or "")
+            area = self.parent(area.pcode)
         return area.pcode if area is not None and area.level == level else None
 
     def admin1(self, pcode: str) -> str | None:
