@@ -25,7 +25,8 @@ MAX_LINES = 400
 # Beside the stage packages: the package itself, `python -m sitrep`, the command line, one
 # build's run order (report), the first steps every command shares (pipeline: prepare), and
 # the leaves every stage shares: the problems it finds, the errors it raises, atomic file
-# writes, and what each input table holds (tableschema).
+# writes, the durable records' database and lock (durable), and what each input table holds
+# (tableschema).
 TOP_LEVEL = {
     "__init__",
     "__main__",
@@ -35,6 +36,7 @@ TOP_LEVEL = {
     "problems",
     "errors",
     "files",
+    "durable",
     "tableschema",
 }
 

@@ -23,7 +23,6 @@ reports), for an `[email] unsubscribe` URL with `{token}`: look up who a token b
 
 from __future__ import annotations
 
-import os
 import secrets
 import sqlite3
 from collections.abc import Collection
@@ -33,14 +32,8 @@ from pathlib import Path
 from typing import Literal
 
 from sitrep.delivery.model import mailbox_key
+from sitrep.durable import connect
 
-# FULL: a commit survives power loss too, not only a killed process, so after a power cut the
-# state of the message in flight is still known. With NORMAL (in WAL mode) a commit survives a
-# killed process, but after a power cut the last few commits may roll back. Field offices lose
-# power; FULL stays. Cost: one fsync per state change, two per message. Measured for 1,000
-# messages: 0.6-0.9 s on a quiet disk, against about 2-3 s for the rest of sending to a local
-# server; 3-6 s while other processes load the same disk. Next to a relay's round trips: noise.
-SYNCHRONOUS = "FULL"
 # 0/1: the first ledger, with 'pending'; 2: 'sending' and 'unknown', tokens; 3: language
 SCHEMA_VERSION = 3
 
@@ -94,25 +87,13 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _private_file(path: Path) -> None:
-    """Create the ledger 0600 before SQLite does (SQLite would follow the umask); SQLite gives
-    its -wal and -shm files the database's mode. An older, wider ledger is narrowed."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if os.fstat(fd).st_mode & 0o077:
-            os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
-
-
 def open_ledger(path: Path) -> sqlite3.Connection:
-    """Open the ledger, creating the file (0600) and its folder, migrating an older schema."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _private_file(path)
-    # isolation_level=None: we commit explicitly per statement, never batch state changes.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+    """Open the ledger, creating the file (0600) and its folder, migrating an older schema.
+
+    Opened as every durable record is (`sitrep.durable.connect`: WAL, durable commits,
+    autocommit: each state change is committed on its own, never batched).
+    """
+    conn = connect(path, private=True)
     _migrate(conn)
     return conn
 

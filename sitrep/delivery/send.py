@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import re
 import sqlite3
 import ssl
@@ -44,6 +43,7 @@ from sitrep.delivery.transport import (
     UnknownOutcome,
     parse_smtp_url,
 )
+from sitrep.durable import Locked, file_lock
 from sitrep.errors import DeliveryError
 from sitrep.files import sha256_file
 from sitrep.settings.email import EmailSettings, address_part, unsubscribe_fields
@@ -151,22 +151,14 @@ def make_transport(
 def _exclusive(ledger_path: Path) -> Iterator[None]:
     """Two concurrent runs on one ledger could both send; the second one stops instead."""
     lock_path = ledger_path.with_name(ledger_path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    with open(fd, "a+b") as handle:
-        try:
-            if sys.platform == "win32":
-                import msvcrt  # Windows only
-
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl  # Unix only
-
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise DeliveryError(
-                f"another 'sitrep send' is using {ledger_path}; wait for it to finish"
-            ) from None
-        yield  # the OS releases the lock when the file closes, or when the process dies
+    try:
+        # the system releases it when the file closes, or when the process dies
+        with file_lock(lock_path, wait=False, private=True):
+            yield
+    except Locked:
+        raise DeliveryError(
+            f"another 'sitrep send' is using {ledger_path}; wait for it to finish"
+        ) from None
 
 
 def backoff_delay(attempt: int, settings: EmailSettings) -> float:
