@@ -42,6 +42,11 @@ def read_old(output_dir: Path) -> tuple[list[dict], list[dict], list[dict]]:
     return main.get("reports", []), main.get("pending", []), areas
 
 
+def old_files(output_dir: Path) -> bool:
+    """Whether there is a JSON record to import (or the view of a database that was lost)."""
+    return (output_dir / VIEW_NAME).is_file() or (output_dir / OLD_AREA_RECORD).is_file()
+
+
 def remove_old(output_dir: Path) -> None:
     """Once imported: the old area record goes (`issued.json` becomes the view)."""
     (output_dir / OLD_AREA_RECORD).unlink(missing_ok=True)

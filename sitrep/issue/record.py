@@ -42,7 +42,7 @@ from sitrep.issue.entries import Issued as Issued  # where callers have always f
 from sitrep.issue.entries import latest_by_area as latest_by_area
 from sitrep.issue.entries import latest_issue as latest_issue
 from sitrep.issue.entries import number_for as number_for
-from sitrep.issue.json_record import VIEW_NAME, read_old, remove_old, write_view
+from sitrep.issue.json_record import VIEW_NAME, old_files, read_old, remove_old, write_view
 
 RECORD_NAME = "issued.sqlite"
 LOCK_NAME = ".issued.lock"
@@ -341,6 +341,8 @@ def recover(output_dir: Path) -> list[str]:
     notes = []
     remove_stale_temporaries(output_dir)  # the record's own; a report's folder: below, or
     # when that date is built again (`remove_stale_temporaries` on its folder)
+    if not (output_dir / RECORD_NAME).is_file() and not old_files(output_dir):
+        return notes  # nothing issued yet: nothing written either (the build may still stop)
     with _changing(output_dir, view=False) as conn:
         rows = conn.execute(f"SELECT {_COLUMNS} FROM reports WHERE state = 'pending'").fetchall()
         pending = list(map(_row, rows))
