@@ -1,6 +1,6 @@
 """Steps 1-3 of every run that makes a report: load -> validate -> figures, and the narrative.
 
-`prepare` is how `sitrep build`, `build --each province`, `sitrep preview` and `sitrep send`
+`prepare` is how `sitrep build`, `build --each area`, `sitrep preview` and `sitrep send`
 start, once per run: its `Prepared` holds the validated tables and, in each language of the
 report, the figures and the narrative. `check_inputs` (steps 1-2 alone) is `sitrep validate`.
 Nothing here renders or writes; rendering reads a `Prepared` and never changes it.

@@ -22,7 +22,7 @@ from sitrep.inputs.readers import read_grid
 from sitrep.settings.config import CONFIG_NAME, Config, InputSource
 
 if TYPE_CHECKING:
-    from sitrep.issue.record import Issued
+    from sitrep.issue.entries import AreaBatch, Issued
 
 DISTRIBUTION_TABLES = frozenset({"partners"})  # who receives it, not what it says
 DISTRIBUTION_SETTINGS = frozenset({"email"})
@@ -128,8 +128,9 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     return digest.hexdigest()
 
 
-def unchanged(issued: Issued, files_fp: str, fp: str | None) -> bool:
-    """Whether `issued` was made from what gives `files_fp` (bytes) or `fp` (content) now.
+def unchanged(issued: Issued | AreaBatch, files_fp: str, fp: str | None) -> bool:
+    """Whether `issued` (a report, or a batch of area reports) was made from what gives
+    `files_fp` (bytes) or `fp` (content) now.
 
     `fp` None: only the quick check. An entry from before `files_sha256` was recorded holds the
     bytes' hash as its fingerprint.
