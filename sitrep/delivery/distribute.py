@@ -22,6 +22,7 @@ from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.files import sha256_file
+from sitrep.inputs.localnames import LOCALISED
 from sitrep.issue.record import latest_issue, load_record
 from sitrep.issue.results import BuildResult
 from sitrep.pipeline import Prepared
@@ -191,13 +192,13 @@ def _edition_email(
         return numerals.date(day, "d MMM", config.locale, t.numbering)
 
     contacts = []
+    language = language_of(config.locale)
     if "contacts" in prepared.tables:
         for c in prepared.tables["contacts"].frame.to_dict("records"):
-            contacts.append(
-                ContactLine(
-                    c["name"], c.get("title") or "", c.get("organisation") or "", c["email"]
-                )
+            title, organisation = (
+                c.get(f"{k}_{language}") or c.get(k) or "" for k in LOCALISED["contacts"]
             )
+            contacts.append(ContactLine(c["name"], title, organisation, c["email"]))
     url = settings.report_url.format(file=pdf.name) if settings.report_url else None
     email = ReportEmail(
         country=config.country,

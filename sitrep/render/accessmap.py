@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.geo.gazetteer import normalise_name
+from sitrep.geo.spellings import of_language
 from sitrep.render.drawing import LINE, Canvas, Fonts, grow, num
 from sitrep.render.drawn import PALETTE, VARIANTS, Drawn, Translate, file_state, memoised
 from sitrep.render.placement import Grid, place
@@ -59,23 +60,27 @@ class AccessMap:
     not_drawn: list[str]  # route ids with fewer than two known places
 
 
-def load_places(frame: pd.DataFrame) -> dict[str, Place]:
-    """Places by normalised name (aliases too); the first row of a name wins."""
+def load_places(frame: pd.DataFrame, language: str = "") -> dict[str, Place]:
+    """Places by normalised name (aliases and names in every language too); the first row of a
+    name wins. Each is named in `language` where its row has a name in it (`name_ar`); its
+    local name is then left out when it is that same name."""
     places: dict[str, Place] = {}
     for r in records(frame.sort_values("_row")):
         if r["lat"] is None or r["lon"] is None:
             continue
+        names = r.get("local_names") or {}
+        shown = of_language(names, language) if language else None
+        local = r.get("name_local")
         place = Place(
-            r["name"],
+            shown or r["name"],
             r.get("pcode"),
             float(r["lat"]),
             float(r["lon"]),
             r.get("type"),
-            r.get("name_local"),
+            None if shown and local == shown else local,
             int(r["_row"]),
         )
-        names = [r["name"], *str(r.get("aliases") or "").split(";")]
-        for name in names:
+        for name in [r["name"], *str(r.get("aliases") or "").split(";"), *names.values()]:
             if name and name.strip():
                 places.setdefault(normalise_name(name), place)
     return places

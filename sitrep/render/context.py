@@ -13,12 +13,13 @@ from sitrep import __version__
 from sitrep.figures.compute import source_uses
 from sitrep.geo.gazetteer import CREDIT
 from sitrep.inputs.cod import base_gazetteer
+from sitrep.inputs.localnames import LOCALISED
 from sitrep.render.accessmap import access_map, load_places
 from sitrep.render.attachments import NEVER_ATTACHED, table_file
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, level_words, template_dirs
-from sitrep.settings.languages import right_to_left
+from sitrep.settings.languages import language_of, right_to_left
 from sitrep.settings.naming import report_name
 from sitrep.validate.table import records
 
@@ -56,7 +57,8 @@ def report_context(
         else None,
         "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
     }
-    places = load_places(tables["places"].frame) if "places" in tables else {}
+    language = language_of(config.locale)
+    places = load_places(tables["places"].frame, language) if "places" in tables else {}
     vias = {}
     if "routes" in tables:
         used_routes = {r.route_id: r.since for r in figures.routes}
@@ -71,7 +73,10 @@ def report_context(
         frame = tables["places"].frame
         rows = {p.row for p in the_map.places}
         sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
-    contacts = records(tables["contacts"].frame) if "contacts" in tables else []
+    contacts = [
+        {**c, **{k: c.get(f"{k}_{language}") or c[k] for k in LOCALISED["contacts"]}}
+        for c in (records(tables["contacts"].frame) if "contacts" in tables else [])
+    ]  # their title and organisation in the report's language, where a column gives it
     if contacts:
         sources += source_uses(tables["contacts"], tables["contacts"].frame, None)
     if len(sources) > len(figures.sources):
