@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from babel.core import get_global
+from babel.core import get_global, parse_locale
 
 from sitrep.geo.names import normalise_name
 
@@ -71,12 +71,22 @@ _SCRIPT_NAMES = {
 
 
 @cache
+def _language(code: str) -> str:
+    """'fa_AF' -> 'fa' by Babel's parser (geo lies below sitrep.settings.locales.language_of,
+    which names the gazetteer's language); the code itself when it is no locale."""
+    try:
+        return parse_locale(code.replace("-", "_"))[0]
+    except ValueError:
+        return code
+
+
+@cache
 def language_script(language: str) -> str | None:
     """'ARABIC' for 'ar', 'CYRILLIC' for 'uk', 'LATIN' for 'fr' (CLDR's likely script), or None
     when CLDR does not say or sitrep does not know the script's letters."""
-    likely = get_global("likely_subtags").get(language.replace("-", "_").split("_")[0], "")
-    parts = likely.split("_")
-    return _SCRIPT_NAMES.get(parts[1]) if len(parts) > 2 else None
+    likely = get_global("likely_subtags").get(_language(language), "")
+    script = parse_locale(likely)[2] if likely else None
+    return _SCRIPT_NAMES.get(script or "")
 
 
 def text_script(text: str) -> str | None:
@@ -102,7 +112,7 @@ def of_language(names: dict[str, str], language: str) -> str | None:
     """The name for `language` in {language or locale: name} ('fa_AF' is Persian's)."""
     if language in names:
         return names[language]
-    return next((n for key, n in names.items() if key.split("_")[0] == language), None)
+    return next((n for key, n in names.items() if _language(key) == language), None)
 
 
 @dataclass
