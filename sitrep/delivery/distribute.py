@@ -21,6 +21,7 @@ from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
 from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
 from sitrep.errors import ConfigError, SitrepError
+from sitrep.figures.compute import KeyFigure
 from sitrep.files import sha256_file
 from sitrep.inputs.localnames import LOCALISED
 from sitrep.issue.record import latest_issue, load_record
@@ -28,7 +29,14 @@ from sitrep.issue.results import BuildResult
 from sitrep.pipeline import Prepared
 from sitrep.problems import ProblemCode
 from sitrep.render import numerals
-from sitrep.render.html import change_text, headline_number, load_messages, make_translator
+from sitrep.render.html import (
+    Translator,
+    change_text,
+    counted,
+    headline_number,
+    load_messages,
+    make_translator,
+)
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
 from sitrep.settings.email import EmailSettings, absent_problems
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
@@ -172,6 +180,14 @@ def _report_emails(
     return emails, problems
 
 
+def _figure(t: Translator, k: KeyFigure, config: Config, start: str) -> tuple[str, str]:
+    """A key figure's (words, number), as the report's tile has them (`counted`): the number
+    is "" where the words say it (an Arabic dual)."""
+    value = headline_number(k.value, config.figures.headline_rounding, t, config.locale)
+    number, words = counted(t, f"kf.{k.key}", value, k.value or 0, start=start)
+    return words, number
+
+
 def _edition_email(
     locale: str,
     result: BuildResult,
@@ -186,7 +202,7 @@ def _edition_email(
     narrative_problems = prepared.narrative_problems[locale]
     folder = narrative_dir(config, result.date)
     messages = load_messages(template_dirs(config.templates_dir), config.locale)
-    t = make_translator(messages, config.locale, config.digits)
+    t = make_translator(messages, config.locale, config.digits, isolating=True)
 
     def short(day: dt.date) -> str:
         return numerals.date(day, "d MMM", config.locale, t.numbering)
@@ -215,8 +231,7 @@ def _edition_email(
         highlights=narrative.highlights_text,
         key_figures=[
             KeyFigureLine(
-                t(f"kf.{k.key}", start=short(config.period_start), count=k.value or 0),
-                headline_number(k.value, config.figures.headline_rounding, t, config.locale),
+                *_figure(t, k, config, short(config.period_start)),
                 change_text(k, t, config.locale, result.date),
             )
             for k in figures.key_figures

@@ -37,6 +37,8 @@ from sitrep.render.html import load_messages, make_environment, make_translator
 from sitrep.render.sandbox import render_template
 from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.config import Config, load_config, template_dirs
+from sitrep.settings.languages import right_to_left
+from sitrep.settings.locales import language_tag
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARCHIVE_TEMPLATE = "archive.html"
@@ -149,7 +151,7 @@ def read_edition(html: str) -> tuple[str, str, tuple[str, ...], tuple[Figure, ..
     summary.close()
     title, lang = TITLE.search(html), LANG.search(html)
     title_text = " ".join(unescape(title.group(1)).split()) if title else ""
-    figures = tuple(Figure(v, c) for v, c in summary.figures if v and c)
+    figures = tuple(Figure(v, c) for v, c in summary.figures if v)  # c: "" for words alone
     return title_text, lang.group(1) if lang else "", tuple(summary.highlights), figures
 
 
@@ -234,6 +236,7 @@ def _conflict_message(folder: Path, conflicts: list[Path], foreign: list[Path]) 
 
 def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: str) -> bytes:
     """An Atom feed (RFC 4287) of the issued reports, newest first; the same entries, same bytes.
+    `language` is a BCP 47 tag ("ar-SD"); an entry of another language's edition has its own.
 
     Entry ids are stable UUIDs of the report's file name; times are the report dates (midnight
     UTC), never the clock. Links are relative to `base_url` when it is set (feed readers and
@@ -265,13 +268,15 @@ def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: s
     add(feed, "generator", GENERATOR)
     for entry in entries:
         item = add(feed, "entry")
+        if entry.language and entry.language != language:  # another language's edition
+            item.set("{http://www.w3.org/XML/1998/namespace}lang", xml_safe(entry.language))
         add(item, "title", entry.title)
         add(item, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitrep:' + entry.pdf)}")
         add(item, "updated", stamp(entry.date))
         add(item, "published", stamp(entry.date))
         add(item, "link", rel="alternate", type="text/html", href=link(entry.html))
         add(item, "link", rel="enclosure", type="application/pdf", href=link(entry.pdf))
-        lines = [*entry.highlights, *(f"{f.value} {f.caption}" for f in entry.figures)]
+        lines = [*entry.highlights, *(f"{f.value} {f.caption}".strip() for f in entry.figures)]
         if lines:
             add(item, "summary", "\n".join(f"- {line}" for line in lines))
     ET.indent(feed)
@@ -309,6 +314,7 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
                 "revision": e.revision,
                 "title": e.title,
                 "language": e.language,
+                "direction": "rtl" if right_to_left(e.language) else "ltr",
                 "pdf": e.pdf,
                 "html": e.html,
                 "highlights": list(e.highlights),
@@ -359,7 +365,7 @@ def publish(workspace: Path, folder: Path | None = None) -> Published:
     title = t("report.title", country=config.country, crisis=config.crisis)
     pages = {
         folder / "index.html": archive_html(config, title, entries, dirs),
-        folder / "feed.xml": feed_xml(entries, title, base_url, config.locale),
+        folder / "feed.xml": feed_xml(entries, title, base_url, language_tag(config.locale)),
     }
     for path, data in pages.items():
         if not path.is_file() or sha256_file(path) != sha256_bytes(data):

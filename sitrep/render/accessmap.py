@@ -180,7 +180,9 @@ def map_description(drawn: list[tuple[Route, list[Place]]], used: list[Place], t
         for s, n in counts.items()
         if n
     )
-    return t("map.desc", n=len(drawn), places=len(used), statuses=statuses)
+    routes = t("map.routes", n=len(drawn), count=len(drawn))
+    places = t("map.places", n=len(used), count=len(used))
+    return t("map.desc", routes=routes, places=places, statuses=statuses)
 
 
 def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:

@@ -49,7 +49,8 @@ def report_context(
     """
     dirs = template_dirs(config.templates_dir)
     if t is None:
-        t = make_translator(load_messages(dirs, config.locale), config.locale, config.digits)
+        messages = load_messages(dirs, config.locale)
+        t = make_translator(messages, config.locale, config.digits, isolating=True)
     rtl = right_to_left(config.locale)
     charts = {
         "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)

@@ -29,6 +29,20 @@ def language_of(locale: str) -> str:
     return ""
 
 
+def language_tag(locale: str) -> str:
+    """The locale as a BCP 47 language tag, for `lang`, `xml:lang` and Content-Language:
+    'ar_SD' -> 'ar-SD', 'sr_Latn_RS' -> 'sr-Latn-RS', 'en_US.UTF-8' -> 'en-US'; 'en' when
+    `locale` is not a locale identifier."""
+    text = locale.strip()
+    for separator in ("_", "-"):
+        try:
+            language, territory, script, variant = parse_locale(text, sep=separator)[:4]
+        except ValueError:
+            continue
+        return "-".join(p for p in (language, script, territory, variant) if p)
+    return "en"
+
+
 def locale_problem(locale: str) -> str | None:
     """Why Babel cannot format dates and numbers for `locale`, or None."""
     spec = importlib.util.find_spec("babel")  # not imported (30 ms): a known file is enough
