@@ -19,6 +19,7 @@ from sitrep.settings.check import check_settings
 from sitrep.settings.email import EmailSettings
 from sitrep.settings.figures import FigureSettings
 from sitrep.settings.limits import Limits
+from sitrep.settings.locales import regional, territory_of
 from sitrep.settings.schema import (
     DEFAULT_PDF_VARIANT,
     SECTIONS,
@@ -182,8 +183,8 @@ def load_config(workspace: Path) -> Config:
     # name on the locale, the slug on the country and the crisis.
     languages = report.languages or ()
     locale = report.locale or (languages[0] if languages else "en")
-    if languages:
-        languages = (locale, *languages[1:])
+    if languages:  # each in the locale's country where CLDR has it: 'en' -> 'en_SD'
+        languages = (locale, *(regional(x, territory_of(locale)) for x in languages[1:]))
     country_code, country_name = _country(report.country, locale, problems)
     # the slug from the crisis's first text that has letters of a file name ("الفاشر" has none)
     crises = [report.crisis.in_language(locale), *(t for _, t in report.crisis.by_language)]

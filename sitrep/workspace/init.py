@@ -21,6 +21,7 @@ from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES, level_words
 from sitrep.settings.languages import language_of
 from sitrep.settings.limits import Limits
+from sitrep.settings.locales import regional
 from sitrep.tableschema import SCHEMAS, VOCABULARIES
 from sitrep.workspace.workbook import Place, Words, write_workbook
 
@@ -178,7 +179,9 @@ def create_workspace(
     directory.mkdir(parents=True, exist_ok=True)
     crisis = crisis or words("init.crisis", "Crisis name")
     office = words("init.office", "the Information Management Office")
-    text = config_text(found.iso3, crisis, today, language, found.name_in(language), office)
+    # the language as written in the country, when CLDR has it: numbers and dates as there
+    locale = regional(language, found.iso2)
+    text = config_text(found.iso3, crisis, today, locale, found.name_in(language), office)
     (directory / CONFIG_NAME).write_text(text, encoding="utf-8")
     write_workbook(directory / WORKBOOK, {name: [] for name in SCHEMAS}, words)
     templates = directory / "templates"
