@@ -77,6 +77,12 @@ ROWS = {
          "email": EMAIL, "phone": PHONE, "title_ar": "رئيسة المكتب",
          "organisation_ar": "أوتشا السودان"},
     ],
+    "partners": [
+        {"name": "Amal Osman", "email": "amal@example.org", "organisation": "WFP",
+         "lists": "all", "language": "العربية"},
+        {"name": "John Smith", "email": "john@example.org", "organisation": "UNHCR",
+         "lists": "all", "language": "English"},
+    ],
 }  # fmt: skip
 # Columns a table has beyond sitrep's schema: (header, hashtag)
 EXTRA = {
@@ -156,6 +162,7 @@ def make_sudan(root: Path, settings: str = SETTINGS) -> Path:
     text = text.replace('# pcodes = "inputs/cod-ab.xlsx"', 'pcodes = "inputs/sdn_cod.csv"')
     for key in ("period_start", "first_report"):
         text = re.sub(rf"^{key} = \S+", f"{key} = {START.isoformat()}", text, flags=re.M)
+    text += '\n[email]\nfrom = "OCHA Sudan <ocha.sudan@example.org>"\n'
     toml.write_text(text, "utf-8")
     write_cod(ws / "inputs" / "sdn_cod.csv")
     type_rows(ws / "inputs" / "data.xlsx")

@@ -279,7 +279,6 @@ def build_message(
         size = len(pdf)
     msg = EmailMessage()
     msg["Subject"] = subject_line(report)
-    msg["Content-Language"] = language_tag(report.language)  # BCP 47: "ar-SD", not "ar_SD"
     msg["From"] = settings.from_addr
     msg["To"] = to_header(partner)
     if settings.reply_to:
@@ -308,6 +307,9 @@ def build_message(
         msg.add_attachment(
             pdf, maintype="application", subtype="pdf", filename=report.pdf_path.name
         )
+    # BCP 47 ("ar-SD", not "ar_SD"); last, as set_content and the multipart parts move the
+    # Content- headers set before them into the body's parts
+    msg["Content-Language"] = language_tag(report.language)
     msg.policy = _SEND_POLICY
     return msg
 

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -33,7 +34,8 @@ from sitrep.files import atomic_write, sha256_bytes, sha256_file, unwritable_fol
 from sitrep.issue.marker import GENERATOR, GENERATOR_META, has_marker, written_by_sitrep
 from sitrep.issue.record import Issued, load_record
 from sitrep.render.edition import HEAD
-from sitrep.render.html import load_messages, make_environment, make_translator
+from sitrep.render.html import Translator, load_messages, make_environment, make_translator
+from sitrep.render.numerals import date
 from sitrep.render.sandbox import render_template
 from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.config import Config, load_config, template_dirs
@@ -303,6 +305,7 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
     rendered as the report is (`render_template`: bounded, no character XML forbids), with
     sitrep's marker added when a workspace's template lacks it."""
     env = make_environment(dirs, config.locale, config.digits)
+    words = _words_by_language(entries, dirs, config.digits)
     context = {
         "title": title,
         "office": config.issuing_office,
@@ -315,6 +318,8 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
                 "title": e.title,
                 "language": e.language,
                 "direction": "rtl" if right_to_left(e.language) else "ltr",
+                # the edition's own words: an English edition's entry on an Arabic page
+                **words[e.language](e),
                 "pdf": e.pdf,
                 "html": e.html,
                 "highlights": list(e.highlights),
@@ -329,6 +334,26 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
         end = place.end() if place else 0
         page = f"{page[:end]}{GENERATOR_META}{page[end:]}"
     return page.encode("utf-8")
+
+
+def _words_by_language(
+    entries: list[Entry], dirs: list[Path], digits: str
+) -> dict[str, Callable[[Entry], dict[str, str]]]:
+    """For each edition's language: its entry's heading, date and link words, in it."""
+    out = {}
+    for language in {e.language for e in entries}:
+        locale = language.replace("-", "_") or "en"
+        t = make_translator(load_messages(dirs, locale), locale, digits, isolating=True)
+
+        def words(e: Entry, t: Translator = t, locale: str = locale) -> dict[str, str]:
+            revision = " · " + t("report.revision", revision=e.revision) if e.revision else ""
+            day = date(dt.date.fromisoformat(e.date), "d MMMM y", locale, t.numbering)
+            return {"heading": t("report.sitrep_no", number=e.number) + revision,
+                    "as_of": t("report.as_of", date=day), "pdf_label": t("archive.pdf"),
+                    "html_label": t("archive.html")}  # fmt: skip
+
+        out[language] = words
+    return out
 
 
 def publish_settings(config: Config) -> tuple[Path | None, str | None]:

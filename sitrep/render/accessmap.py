@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,26 +61,27 @@ class AccessMap:
     not_drawn: list[str]  # route ids with fewer than two known places
 
 
-def load_places(frame: pd.DataFrame, language: str = "") -> dict[str, Place]:
+def load_places(
+    frame: pd.DataFrame, language: str = "", editions: Iterable[str] = ()
+) -> dict[str, Place]:
     """Places by normalised name (aliases and names in every language too); the first row of a
     name wins. Each is named in `language` where its row has a name in it (`name_ar`); its
-    local name is then left out when it is that same name."""
+    local name is the first of another language than the report's `editions` (a report in
+    Arabic and English shows no Arabic name under an English one: its Arabic edition has it)."""
     places: dict[str, Place] = {}
     for r in records(frame.sort_values("_row")):
         if r["lat"] is None or r["lon"] is None:
             continue
         names = r.get("local_names") or {}
-        shown = of_language(names, language) if language else None
-        local = r.get("name_local")
+        shown = (of_language(names, language) if language else None) or r["name"]
+        own = r.get("name_local")
+        others = [n for k, n in names.items() if not any(of_language({k: n}, e) for e in editions)]
+        local = [own] if own and own not in names.values() else []
+        local = next((n for n in [*local, *others] if n != shown), None)
         place = Place(
-            shown or r["name"],
-            r.get("pcode"),
-            float(r["lat"]),
-            float(r["lon"]),
-            r.get("type"),
-            None if shown and local == shown else local,
+            shown, r.get("pcode"), float(r["lat"]), float(r["lon"]), r.get("type"), local,
             int(r["_row"]),
-        )
+        )  # fmt: skip
         for name in [r["name"], *str(r.get("aliases") or "").split(";"), *names.values()]:
             if name and name.strip():
                 places.setdefault(normalise_name(name), place)

@@ -19,7 +19,7 @@ from sitrep.render.attachments import NEVER_ATTACHED, table_file
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, level_words, template_dirs
-from sitrep.settings.languages import language_of, right_to_left
+from sitrep.settings.languages import editions, language_of, right_to_left
 from sitrep.settings.naming import report_name
 from sitrep.validate.table import records
 
@@ -59,7 +59,8 @@ def report_context(
         "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
     }
     language = language_of(config.locale)
-    places = load_places(tables["places"].frame, language) if "places" in tables else {}
+    reported = [language_of(x) for x in editions(config)]
+    places = load_places(tables["places"].frame, language, reported) if "places" in tables else {}
     vias = {}
     if "routes" in tables:
         used_routes = {r.route_id: r.since for r in figures.routes}
