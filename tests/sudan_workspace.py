@@ -59,9 +59,10 @@ ROWS = {
     "routes": [
         {"route_id": "R1", "route": "Al Fasher - Tawila road", "from": "Al Fasher",
          "to": "Tawila", "status": "closed", "constraint": "insecurity/hostilities",
-         "since": D(2026, 11, 17), "source": "OCHA"},
+         "since": D(2026, 11, 17), "source": "OCHA", "route_ar": "طريق الفاشر - طويلة"},
         {"route_id": "R2", "route": "Al Fasher - Kebkabiya road", "from": "Al Fasher",
-         "to": "Kebkabiya", "status": "open", "since": D(2026, 11, 16), "source": "OCHA"},
+         "to": "Kebkabiya", "status": "open", "since": D(2026, 11, 16), "source": "OCHA",
+         "route_ar": "طريق الفاشر - كبكابية"},
     ],
     "places": [
         {"name": "Al Fasher", "pcode": "SD02114", "lat": 13.63, "lon": 25.35,
@@ -87,6 +88,7 @@ ROWS = {
 # Columns a table has beyond sitrep's schema: (header, hashtag)
 EXTRA = {
     "places": [("name_ar", "#loc+name+i_ar")],
+    "routes": [("route_ar", "#loc+name+route+i_ar")],
     "contacts": [("title_ar", "#contact+title+i_ar"), ("organisation_ar", "#org+name+i_ar")],
 }
 NARRATIVE = {

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from sitrep import __version__
 from sitrep.figures.compute import source_uses
-from sitrep.geo.gazetteer import CREDIT
+from sitrep.geo.pcodelist import DATASETS, PLATFORM
 from sitrep.inputs.cod import base_gazetteer
 from sitrep.inputs.localnames import LOCALISED
 from sitrep.render.accessmap import access_map, load_places
 from sitrep.render.attachments import NEVER_ATTACHED, table_file
+from sitrep.render.bidi import listing
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, level_words, template_dirs
@@ -106,17 +107,21 @@ def report_context(
         # the PDF beside the HTML edition, which links to it (a per-area report names its own)
         "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
         + ".pdf",
-        "places_credit": _places_credit(config),
+        "places_credit": _places_credit(config, t),
         "generator": f"sitrep {__version__}",
     }
 
 
-def _places_credit(config: Config) -> str | None:
-    """The credit the P-code lists ask for, with the lists and their dates; None without."""
+def _places_credit(config: Config, t: Translator) -> str | None:
+    """The credit the P-code lists ask for, with the lists and their dates, in the report's
+    language; None without."""
     if not config.country_code:
         return None
-
-    lists = "; ".join(
-        f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists
+    lists = [f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists]
+    rtl = right_to_left(config.locale)
+    return t(
+        "sources.credit",
+        datasets=DATASETS,
+        platform=PLATFORM,
+        lists=listing(lists, config.locale, rtl, semicolon=True),
     )
-    return f"{CREDIT}: {lists}"
