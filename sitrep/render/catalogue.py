@@ -156,6 +156,9 @@ def counted(t: Translator, key: str, n: str, count: int, **values: object) -> tu
     ("260,000", "people newly displaced since 16 Nov"). ("", "حالتا حصار ساريتان") when the
     language's form for `count` says the number in its words (an Arabic dual has no numeral)."""
     text = t(key, n="\x00", count=count, **values)
+    forms = [v for k, v in t.messages.items() if k == key or k.rpartition(".")[0] == key]
+    if not any("{n}" in form for form in forms):  # words without their number (a workspace's
+        return n, text  # caption written before captions carried it): the number beside them
     if "\x00" not in text:
         return "", text
     before, _, after = text.partition("\x00")

@@ -155,3 +155,21 @@ def test_a_spanish_report_with_a_workspace_word(tmp_path: Path) -> None:
     assert "24 de agosto de 2021" in text  # CLDR's own order, not "24 agosto 2021"
     for english in ("Key figures", "Highlights", "Situation Report No.", "Sources and notes"):
         assert english not in text
+
+
+def test_a_key_figure_is_split_at_its_number_or_said_in_words(tmp_path: Path) -> None:
+    from sitrep.render.html import counted
+
+    english = Translator(load_messages([DEFAULT_TEMPLATES], "en"), "en")
+    assert counted(english, "kf.blockades_count", "2", 2) == ("2", "blockades in effect")
+    arabic = Translator(load_messages([DEFAULT_TEMPLATES], "ar"), "ar")
+    assert counted(arabic, "kf.blockades_count", "2", 2) == ("", "حالتا حصار ساريتان")
+    assert counted(arabic, "kf.blockades_count", "12", 12) == ("12", "حالة حصار سارية")
+    # a workspace's caption without its number (as captions were written before): beside it
+    templates = tmp_path / "templates"
+    (templates / "i18n").mkdir(parents=True)
+    (templates / "i18n" / "en.toml").write_text(
+        '[kf]\nroutes_closed = { one = "road cut", other = "roads cut" }\n', encoding="utf-8"
+    )
+    own = Translator(load_messages([templates, DEFAULT_TEMPLATES], "en"), "en")
+    assert counted(own, "kf.routes_closed", "1", 1) == ("1", "road cut")
