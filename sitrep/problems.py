@@ -97,6 +97,11 @@ class ProblemCode(StrEnum):
         "stale",
         "a blockade, a route's status or a table's newest row unconfirmed for over `stale_days`",
     )
+    # the settings
+    UNTRANSLATED = (
+        "untranslated",
+        "a `[report]` key given by language leaves out one of the report's languages",
+    )
     # the narrative
     NO_NARRATIVE = (
         "no-narrative",

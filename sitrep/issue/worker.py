@@ -100,6 +100,7 @@ class Worker:
             load_messages(shared.dirs, shared.config.locale),
             shared.config.locale,
             shared.config.digits,
+            isolating=True,
         )
 
     def html(self, pcode: str, revision: int) -> tuple[str, dict]:
