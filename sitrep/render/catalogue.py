@@ -1,12 +1,17 @@
-"""The message catalogues: read and layered, what a language's lack, the problems' wording.
+"""The report's words: message catalogues (`templates/i18n/<lang>.toml`) and the translator.
 
-A report's words come from `i18n/<language>.toml` (and `i18n/<locale>.toml`), sitrep's and then
-the workspace's (`load_messages`); an entry a language's catalogues lack, or leave empty, is
-written in English. `missing_entries` lists those entries, and `catalogue_problems` gives the
-warning `init`, `validate` and `build` give (`incomplete-catalogue`) for each of the report's
-languages that lacks any: never a silent English report. `problem_wording` is what validation
-problems are written with: the workspace's catalogue in its language (`sitrep.problems.Wording`).
-Nothing here imports Jinja: `sitrep validate` reads the catalogues without the templates.
+The catalogue for a locale is English, overlaid by the language, then by the full locale, each
+from sitrep's defaults then the workspace's templates (the workspace has the last word, entry by
+entry). An entry may have plural forms (`{ one = "...", other = "..." }`), chosen by a count and
+the language's CLDR plural rules (Babel). In a report, the values filled into a message are
+isolated from its direction where they may read the other way (`sitrep.render.bidi`).
+
+An entry a language's catalogues lack, or leave empty, is written in English: `missing_entries`
+lists those entries, and `catalogue_problems` gives the warning `init`, `validate` and `build`
+give (`incomplete-catalogue`) for each of the report's languages that lacks any: never a silent
+English report. `problem_wording` is what validation problems are written with: the workspace's
+catalogue in its language (`sitrep.problems.Wording`). Nothing here imports Jinja: `sitrep
+validate` reads the catalogues without the templates.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import functools
 import tomllib
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +28,11 @@ from babel import Locale, UnknownLocaleError
 
 from sitrep.errors import RenderError, SitrepError
 from sitrep.problems import Message, Problem, ProblemCode, Wording
+from sitrep.render.bidi import isolate
+from sitrep.render.numerals import localise, numbering_system
+from sitrep.safety.placeholders import format_message
 from sitrep.settings.config import DEFAULT_TEMPLATES, Config, load_config, template_dirs
-from sitrep.settings.languages import editions, language_of
+from sitrep.settings.languages import editions, language_of, right_to_left
 
 FALLBACK_LANGUAGE = "en"
 # CLDR plural categories: a catalogue entry may hold one sub-key per category (`one`, `other`)
@@ -105,6 +114,82 @@ def _overlay(messages: dict[str, str], layer: dict[str, str]) -> None:
             for plural in PLURAL_FORMS:
                 messages.pop(f"{key}.{plural}", None)
     messages.update(layer)
+
+
+def plural_form(locale: str, count: object) -> str:
+    """The CLDR plural category of `count` in `locale` ('one', 'few', 'other', ...)."""
+    try:
+        rules = Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        rules = Locale.parse(FALLBACK_LANGUAGE)
+    number = count if isinstance(count, int | float) else 0
+    return rules.plural_form(abs(number))
+
+
+@dataclass(frozen=True)
+class Translator:
+    """t("kf.routes_closed", n=3): the message with its {placeholders} filled in.
+
+    An entry with plural forms (`[kf.routes_closed]` with `one = ...`, `other = ...`) is chosen
+    by `count=` and the language's CLDR plural rules (Babel): "1 key route closed".
+
+    A plain object (not a closure) so that what a chart was drawn with, words included, can
+    be hashed: `sitrep.render.drawn.memoised` keeps a drawing while its inputs are unchanged.
+    """
+
+    messages: dict[str, str]
+    locale: str = FALLBACK_LANGUAGE
+    numbering: str = "latn"  # the digits numbers and dates are written in (sitrep.render.numerals)
+    # in a report: the values are isolated in a paragraph of this direction ("rtl" or "ltr")
+    direction: str = ""
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        if key not in self.messages and f"{key}.other" in self.messages:
+            form = plural_form(self.locale, values.get("count", 0))
+            key = f"{key}.{form}" if f"{key}.{form}" in self.messages else f"{key}.other"
+        if key not in self.messages:
+            raise RenderError(f"no message {key!r} in the templates' i18n catalogue")
+        if self.numbering != "latn":  # a count or a report number in the report's digits
+            values = {
+                k: localise(str(v), self.numbering) if type(v) is int else v
+                for k, v in values.items()
+            }
+        if self.direction:  # "+4,550", "Al Fasher" in Arabic: each reads in its own order
+            rtl = self.direction == "rtl"
+            # (not a marker a caller replaces afterwards: page_parts, Wording.html)
+            values = {k: v if "\x00" in str(v) else isolate(v, rtl) for k, v in values.items()}
+        try:
+            # only {name} placeholders: a catalogue must not walk attributes to the environment
+            return format_message(self.messages[key], values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise RenderError(f"message {key!r}: bad placeholder {exc}") from None
+
+
+def counted(t: Translator, key: str, n: str, count: int, **values: object) -> tuple[str, str]:
+    """A counted phrase split at its number, for a figure shown big beside its words:
+    ("260,000", "people newly displaced since 16 Nov"). ("", "حالتا حصار ساريتان") when the
+    language's form for `count` says the number in its words (an Arabic dual has no numeral)."""
+    text = t(key, n="\x00", count=count, **values)
+    forms = [v for k, v in t.messages.items() if k == key or k.rpartition(".")[0] == key]
+    if not any("{n}" in form for form in forms):  # words without their number (a workspace's
+        return n, text  # caption written before captions carried it): the number beside them
+    if "\x00" not in text:
+        return "", text
+    before, _, after = text.partition("\x00")
+    return n, " ".join(f"{before} {after}".split())
+
+
+def make_translator(
+    messages: dict[str, str],
+    locale: str = FALLBACK_LANGUAGE,
+    digits: str = "default",
+    *,
+    isolating: bool = False,
+) -> Translator:
+    """`digits`: `[report] digits` ("default": the locale's own, "latn", "arab"); `isolating`:
+    the values are isolated in the locale's direction (a report, an email; not a file name)."""
+    direction = ("rtl" if right_to_left(locale) else "ltr") if isolating else ""
+    return Translator(messages, locale, numbering_system(locale, digits), direction)
 
 
 def entries(data: Mapping[str, object], prefix: str = "") -> dict[str, Entry]:

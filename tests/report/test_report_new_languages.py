@@ -21,9 +21,10 @@ from tests.conftest import ROOT, pdf_text
 from tests.new_languages import DAY, fill, init
 
 WORD = re.compile(r"[A-Za-z]{4,}")
-# Data, not words of the report: the global list's name (its credit), file and sheet names
+# Data, not words of the report: the datasets' and the global list's titles (their credit, whose
+# own words, "via", are the catalogue's), file and sheet names
 DATA = re.compile(
-    r"OCHA Common Operational Datasets \(COD-AB\), via HDX: OCHA Global P-Code List"
+    r"OCHA Common Operational Datasets \(COD-AB\)|OCHA Global P-Code List"
     r"|\b\w+\.(?:csv|xlsx)\b|(?:folha|аркуш) \w+"
 )
 
