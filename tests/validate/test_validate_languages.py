@@ -142,3 +142,36 @@ def test_the_preview_panel_says_problems_in_the_workspace_language(tmp_path: Pat
     required = next(p for p in shown if p["code"] == "required-value")
     assert required["message"] == "une valeur est obligatoire ici"
     assert required["location"].endswith(", feuille displacement, ligne 5, colonne « Source »")
+
+
+def test_the_cod_files_and_the_workbooks_checks_are_said_in_the_language_too() -> None:
+    """The problems of the COD file's tree, of a name in a script no place has and of a
+    workbook's string table are catalogue entries: said in Portuguese and Ukrainian, their
+    English word for word what it was."""
+    from sitrep.geo.areas import Area
+    from sitrep.geo.gazetteer import country_gazetteer
+    from sitrep.geo.tree import tree_faults
+    from sitrep.inputs.limits import exceeded
+    from sitrep.problems import Message, Wording
+    from sitrep.render.catalogue import load_messages
+    from sitrep.settings.config import DEFAULT_TEMPLATES
+
+    def said(language: str, message: str) -> str:
+        return Wording(load_messages([DEFAULT_TEMPLATES], language), language).written(message)
+
+    [fault] = tree_faults({"MZ0101": Area("MZ0101", "Lichinga", 2, "MZ0101")})
+    assert fault.message == (
+        "MZ0101 (Lichinga, admin 2) is its own parent: "
+        "expected the P-code of the admin 1 area it lies in"
+    )
+    assert said("pt", fault.message) == (
+        "MZ0101 (Lichinga, admin 2) é o seu próprio pai; "
+        "esperava-se o código P da área de admin 1 onde se encontra"
+    )
+    assert said("uk", fault.message).startswith("MZ0101 (Lichinga, адмінрівень 2) є батьківською")
+    unknown = country_gazetteer("MOZ").unknown("Харків").message
+    assert str(unknown).startswith("unknown place: no place of")
+    assert said("pt", unknown).startswith("local desconhecido: nenhum local de")
+    strings = Message("limit-exceeded.shared-strings-size", member="xl/sharedStrings.xml", size="9")
+    limit = exceeded(strings, "max_text_mb", 8, "MB")
+    assert said("uk", limit).startswith("спільні рядки робочої книги (xl/sharedStrings.xml)")
