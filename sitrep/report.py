@@ -3,8 +3,12 @@
 `build_report` is what `sitrep build` calls, and `_run` the build step by step: load -> validate
 -> figures (`sitrep.pipeline.prepare`) -> HTML (`sitrep.render`) -> PDF (`sitrep.pdf`) -> record
 (`sitrep.issue`). `send` is `sitrep send`: build (or find the issued report), then deliver
-(`sitrep.delivery`), which never builds. `check_inputs` (steps 1-2) is what `sitrep validate`
-calls. The library's entry points are here: `BuildOptions`, `build_report`, `BuildResult`.
+(`sitrep.delivery`), which never builds. `sitrep validate` calls `sitrep.pipeline.check_inputs`
+(steps 1-2). The library's entry points are here: `BuildOptions`, `build_report`, `BuildResult`.
+
+An unchanged report is returned before any stage is imported: this module imports the light
+ones only (the record, the fingerprints, the PDF helper), and the stages that import pandas and
+Jinja (`prepare`, `render`) when a report is made (tests/cli/test_fast_paths.py).
 """
 
 from __future__ import annotations
@@ -20,18 +24,16 @@ from sitrep.issue.numbering import issue, number_and_revision
 from sitrep.issue.record import Issued, issue_lock, latest_issue, load_record, recover
 from sitrep.issue.results import BuildResult as BuildResult  # the library's API: re-exported
 from sitrep.pdf.build import PdfProcess, build_pdf
-from sitrep.pipeline import BuildOptions as BuildOptions
-from sitrep.pipeline import Checked as Checked
-from sitrep.pipeline import Prepared, prepare
-from sitrep.pipeline import check_inputs as check_inputs
-from sitrep.render.document import Rendered, render
 from sitrep.render.edition import html_edition
 from sitrep.settings.config import Config, load_config, template_dirs
 from sitrep.settings.languages import language_of
 from sitrep.settings.naming import report_name
+from sitrep.settings.run import BuildOptions as BuildOptions  # the library's API: re-exported
 
 if TYPE_CHECKING:
     from sitrep.delivery.distribute import SendOptions, SendOutcome
+    from sitrep.pipeline import Prepared
+    from sitrep.render.document import Rendered
 
 
 def _reuse(
@@ -138,6 +140,11 @@ def _run(
     held: ExitStack,
 ) -> BuildResult:
     """The build, step by step; from the number on it holds the issue lock (in `held`)."""
+    # The stages (pandas, Jinja: 0.6 s of imports) only now that a report is made: an
+    # unchanged one was returned without them (tests/cli/test_fast_paths.py)
+    from sitrep.pipeline import prepare
+    from sitrep.render.document import render  # (Jinja, the drawings: the same)
+
     notes: list[str] = []  # an interrupted build finished or redone
     # 1-3. load and validate every table; the figures and narrative in each language
     prepared = prepare(config, options.date, options.inputs, options.today, strict=options.strict)
@@ -268,6 +275,7 @@ def send(options: SendOptions) -> SendOutcome:
     # delivery (smtplib, sqlite3, the email package) is imported by `sitrep send` alone: every
     # `sitrep build` imports this module
     from sitrep.delivery.distribute import deliver, edition_files, email_settings
+    from sitrep.pipeline import prepare  # (pandas: as in `_run`)
 
     config = load_config(options.workspace)
     settings = email_settings(config)

@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitrep.delivery.ledger import LedgerRow
 from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
@@ -24,12 +25,14 @@ from sitrep.errors import ConfigError, SitrepError
 from sitrep.files import sha256_file
 from sitrep.issue.record import latest_issue, load_record
 from sitrep.issue.results import BuildResult
-from sitrep.pipeline import Prepared
 from sitrep.render import numerals
 from sitrep.render.html import change_text, headline_number, load_messages, make_translator
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
 from sitrep.settings.email import EmailSettings, parse_email_settings
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
+
+if TYPE_CHECKING:  # an annotation: `send --status` imports this module, and never pandas
+    from sitrep.pipeline import Prepared
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
 PASSWORD_ENV = "SITREP_SMTP_PASSWORD"

@@ -18,7 +18,7 @@ import pytest
 
 from sitrep.errors import ValidationFailed
 from sitrep.inputs.narrative import load_narrative
-from sitrep.report import check_inputs
+from sitrep.pipeline import check_inputs
 
 DAY = dt.date(2021, 8, 24)
 CANARY = "CANARY-7f3a secret text outside the workspace"

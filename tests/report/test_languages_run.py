@@ -92,7 +92,8 @@ def test_french_and_english_under_one_number(tmp_path) -> None:
 
 
 def test_first_language_keeps_its_narrative_and_a_missing_one_is_an_error(tmp_path) -> None:
-    from sitrep.report import BuildOptions, build_report, check_inputs
+    from sitrep.pipeline import check_inputs
+    from sitrep.report import BuildOptions, build_report
 
     ws = _bilingual(tmp_path, '["en", "fr"]')
     (ws / "inputs" / "narrative" / "fr" / f"{DAY}.md").unlink()

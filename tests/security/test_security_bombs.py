@@ -122,7 +122,7 @@ def test_the_sample_saved_by_libreoffice_as_ods_still_loads(workspace: Path) -> 
 
     from python_calamine import CalamineWorkbook
 
-    from sitrep.report import check_inputs
+    from sitrep.pipeline import check_inputs
 
     inputs = workspace / "inputs"
     subprocess.run(

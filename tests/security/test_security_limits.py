@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.report import check_inputs
+from sitrep.pipeline import check_inputs
 
 MB = 1024 * 1024
 

@@ -323,7 +323,7 @@ def test_the_distribution_list_in_arabic_reads_back(tmp_path: Path) -> None:
     name and yes in Arabic) reads as a partner; the sample's English sheet still reads."""
     import openpyxl
 
-    from sitrep.report import check_inputs
+    from sitrep.pipeline import check_inputs
     from sitrep.workspace.init import create_workspace
 
     create_workspace(tmp_path / "ws", "SDN", D(2025, 6, 30), language="ar")
