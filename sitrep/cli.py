@@ -194,7 +194,7 @@ def _terminated(signum: int, _frame: object) -> NoReturn:
 def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each, workers) -> None:
     """Build the report: load, validate, figures, HTML, PDF in output/DATE/."""
     from sitrep.issue.summary import say_batch, say_built
-    from sitrep.pdf.build import PdfProcess
+    from sitrep.pdf.pool import PdfProcess
 
     # The PDF helper process starts before the library's imports (0.4 s), so that WeasyPrint's
     # import in it overlaps them too; --each has its own pool of workers.

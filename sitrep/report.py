@@ -23,7 +23,8 @@ from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
 from sitrep.issue.numbering import issue, number_and_revision
 from sitrep.issue.record import Issued, issue_lock, latest_issue, load_record, recover
 from sitrep.issue.results import BuildResult as BuildResult  # the library's API: re-exported
-from sitrep.pdf.build import PdfProcess, build_pdf
+from sitrep.pdf.build import build_pdf
+from sitrep.pdf.pool import PdfProcess
 from sitrep.render.edition import html_edition
 from sitrep.settings.config import Config, load_config, template_dirs
 from sitrep.settings.languages import language_of
@@ -83,7 +84,7 @@ def build_report(options: BuildOptions, pdf_process: PdfProcess | None = None) -
     From choosing the number to recording the issue, the build holds the workspace's issue lock
     (`sitrep.issue.record`): a second build waits there, then finds what the first one issued. It is
     taken once the inputs are valid, so a build that stops on its inputs writes nothing at all.
-    `pdf_process`: a PDF helper already started (`sitrep.pdf.build.PdfProcess`), else one is.
+    `pdf_process`: a PDF helper already started (`sitrep.pdf.pool.PdfProcess`), else one is.
     """
     # WeasyPrint's import starts first, in a second process, while this one does steps 1-4: it
     # is on the build's critical path. An unchanged report ends the helper at once. The command

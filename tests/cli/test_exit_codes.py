@@ -17,8 +17,9 @@ from click.testing import CliRunner
 import sitrep.issue.publish
 from sitrep.cli import main
 from sitrep.errors import RenderError
-from sitrep.pdf.build import PdfProcess, html_to_pdf, report_identifier
-from sitrep.report import check_inputs
+from sitrep.pdf.build import html_to_pdf, report_identifier
+from sitrep.pdf.pool import PdfProcess
+from sitrep.pipeline import check_inputs
 
 HTML = "<html><body><p>A report.</p></body></html>"
 

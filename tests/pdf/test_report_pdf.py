@@ -121,7 +121,8 @@ def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) 
     """`sitrep build` lays the PDF out in a helper process: the same bytes as in this one."""
     import datetime as dt
 
-    from sitrep.pdf.build import PdfProcess, report_pdf
+    from sitrep.pdf.build import report_pdf
+    from sitrep.pdf.pool import PdfProcess
     from sitrep.render.attachments import DataFile
     from sitrep.render.document import render_report
     from sitrep.report import BuildOptions
@@ -145,9 +146,9 @@ def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) 
 
 
 def test_an_unused_pdf_helper_ends_at_once() -> None:
-    from sitrep.pdf.build import PdfProcess
+    from sitrep.pdf.pool import PdfProcess
 
     helper = PdfProcess(helper=True)
-    process = helper._process
+    process = helper.process
     helper.close()  # e.g. the inputs had errors: no PDF to make
     assert process is not None and not process.is_alive()

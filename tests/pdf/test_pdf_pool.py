@@ -1,0 +1,82 @@
+"""The PDF helper process (`sitrep.pdf.pool.PdfProcess`): WeasyPrint's failures stay the user's
+to fix, and a build stopped by Ctrl+C or SIGTERM leaves no process of its own behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitrep.errors import RenderError
+from sitrep.pdf.pool import PdfProcess
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # starts processes, lays PDFs out
+
+HTML = "<html><body><p>Hello</p></body></html>"
+
+
+def test_weasyprints_failure_in_the_helper_is_a_render_error():
+    with PdfProcess(helper=True) as process, pytest.raises(RenderError, match="pdf/zz"):
+        process.report_pdf(HTML, [], "pdf/zz")  # a PDF variant WeasyPrint does not know
+
+
+def _helpers(parent: int) -> list[int]:
+    """The spawned processes whose parent is `parent` (multiprocessing's own resource tracker,
+    which ends when its last user does, aside)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_a_stopped_build_ends_its_pdf_helper_before_it_exits(workspace: Path, stop: str):
+    """Ctrl+C reaches every process of the terminal's group; SIGTERM (kill, systemd) the build
+    alone. Either way the build ends its helper and waits for it: when the build's process has
+    exited, the helper is gone too, and nothing printed a traceback."""
+    build = subprocess.Popen(
+        [sys.executable, "-m", "sitrep", "-w", str(workspace), "build"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        start_new_session=True,  # its own process group, as a terminal's command
+    )
+    try:
+        helpers: list[int] = []
+        while not helpers and build.poll() is None:
+            helpers = _helpers(build.pid)
+            time.sleep(0.01)
+        assert helpers, "the build started no PDF helper"
+        if stop == "ctrl-c":
+            os.killpg(build.pid, signal.SIGINT)
+        else:
+            build.send_signal(signal.SIGTERM)
+        _, err = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == (1 if stop == "ctrl-c" else 128 + signal.SIGTERM), err
+    assert [pid for pid in helpers if _alive(pid)] == []
+    assert "Traceback" not in err, err
+    assert not list((workspace / "output").rglob("*.pdf"))
