@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING
 from sitrep.delivery.ledger import LedgerRow
 from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
 from sitrep.delivery.recipients import partners_from_records, select_recipients
-from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
+from sitrep.delivery.send import (
+    Progress,
+    SendSummary,
+    ledger_report,
+    make_transport,
+    send_report,
+)
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.files import sha256_file
 from sitrep.issue.record import latest_issue, load_record
@@ -55,7 +61,7 @@ class SendOptions:
     lists: list[str] = field(default_factory=list)  # empty: every list
     inputs: dict[str, InputSource] = field(default_factory=dict)
     skip_checks: bool = False
-    progress: bool = False
+    progress: Progress | None = None  # called as each recipient is served (`send_report`)
     resend_unknown: bool = False  # send again to recipients who may have the report already
 
 

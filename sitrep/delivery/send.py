@@ -26,8 +26,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-import click
-
 from sitrep.delivery import ledger
 from sitrep.delivery.factory import MessageFactory
 from sitrep.delivery.ledger import LedgerRow
@@ -56,6 +54,7 @@ _ORDER: tuple[Outcome, ...] = (
     "sent", "already_sent", "written", "unknown", "failed_permanent", "failed_temporary",
 )  # fmt: skip
 RESEND_HINT = "not sent again; 'sitrep send --resend-unknown' sends it"
+Progress = Callable[[int, int, str], None]  # (sent, recipients, the last one's address)
 
 
 @dataclass(frozen=True)
@@ -182,7 +181,7 @@ def send_report(
     transport: Transport,
     ledger_path: Path,
     now: datetime,
-    progress: bool = False,
+    progress: Progress | None = None,
     sleep: Callable[[float], None] = time.sleep,
     resend_unknown: bool = False,
     translations: Sequence[ReportEmail] = (),
@@ -272,14 +271,13 @@ class _Job:
         return self.editions[found or 0]
 
 
-def _run(job: _Job, recipients: list[Partner], progress: bool) -> list[RecipientResult]:
-    bar = (
-        click.progressbar(recipients, label="Sending", file=sys.stderr)
-        if progress
-        else contextlib.nullcontext(recipients)
-    )
-    with bar as items:
-        return [_deliver(job, partner) for partner in items]
+def _run(job: _Job, recipients: list[Partner], progress: Progress | None) -> list[RecipientResult]:
+    results = []
+    for done, partner in enumerate(recipients, 1):
+        results.append(_deliver(job, partner))
+        if progress:  # the command line's bar, on a terminal
+            progress(done, len(recipients), partner.email)
+    return results
 
 
 def _sender(

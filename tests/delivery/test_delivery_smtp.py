@@ -338,19 +338,23 @@ def test_concurrent_run_on_the_same_ledger_is_refused(server, report, tmp_path):
     assert ledger  # the module is importable for the status view
 
 
-def test_progress_bar_goes_to_stderr_only_when_asked(server, report, tmp_path, capsys):
+def test_progress_is_a_plain_callback_after_each_recipient(server, report, tmp_path, capsys):
+    """The stage reports (done, total, address) and prints nothing itself: drawing a bar is the
+    command line's (sitrep.cli.progress), on a terminal only."""
+    calls = []
+    partners = sample_partners(2)
     with _smtp(server) as transport:
         send_report(
             report,
-            sample_partners(2),
+            partners,
             settings=SETTINGS,
             transport=transport,
             ledger_path=tmp_path / "ledger.sqlite",
             now=NOW,
-            progress=True,
+            progress=lambda *call: calls.append(call),
         )
-    out, err = capsys.readouterr()
-    assert out == "" and "Sending" in err
+    assert calls == [(1, 2, partners[0].email), (2, 2, partners[1].email)]
+    assert capsys.readouterr() == ("", "")
 
 
 def test_a_traceback_of_a_refusal_holds_no_password(report, tmp_path):
