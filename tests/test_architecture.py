@@ -100,6 +100,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
         ("validate/table.py", "if TYPE_CHECKING:\n    from sitrep.figures import compute\n"),
     ],
 )
+@pytest.mark.slow
 def test_the_stage_contract_fails_on_an_upward_import(tmp_path, where, line) -> None:
     shutil.copytree(PACKAGE, tmp_path / "sitrep", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sitrep import __version__
@@ -43,6 +44,7 @@ def in_terminal(args: list[str], env: dict[str, str] | None = None) -> tuple[int
     return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_errors_are_coloured_on_a_terminal_unless_no_color(tmp_path: Path):
     code, shown = in_terminal(["-w", str(tmp_path), "build"])
     assert code == 1 and "\x1b[31m" in shown  # red, as a terminal shows errors
@@ -51,6 +53,7 @@ def test_errors_are_coloured_on_a_terminal_unless_no_color(tmp_path: Path):
     assert "\x1b[" not in shown
 
 
+@pytest.mark.slow
 def test_each_shows_progress_on_a_terminal(workspace: Path):
     """click's bar, from the batch's callback; in a pipe, a log or CI nothing extra is printed
     (tests/cli/test_progress.py)."""

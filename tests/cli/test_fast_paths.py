@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs sitrep in fresh processes: not in make test-fast
+
 HEAVY = ("pandas", "weasyprint")
 # The command line as the `sitrep` script runs it, then what the process imported, as JSON on
 # the last line of stdout.
@@ -59,7 +61,6 @@ def test_help_imports_click_and_nothing_heavy():
     assert heavy(modules) == [] and "jinja2" not in modules
 
 
-@pytest.mark.slow  # the sample, built once for the session
 def test_an_unchanged_build_returns_the_issued_report_without_pandas_or_weasyprint(
     built_sample,
 ):
@@ -71,7 +72,6 @@ def test_an_unchanged_build_returns_the_issued_report_without_pandas_or_weasypri
     assert not {"sitrep.pipeline", "sitrep.render.document", "sitrep.inputs.readers"} & modules
 
 
-@pytest.mark.slow  # the sample, built once for the session
 def test_send_status_reads_the_ledger_without_pandas_or_weasyprint(built_sample):
     workspace, _ = built_sample
     code, modules, _ = imported("-w", str(workspace), "send", "--status")

@@ -146,6 +146,7 @@ def validate_json(ws: Path) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_foreign_words_and_dates_read_as_the_english_sample(tmp_path: Path) -> None:
     """Every vocabulary column, yes/no, missing values and month-name dates in French, Spanish
     and Arabic validate, and give the same typed tables as the English sample; the build's

@@ -103,6 +103,7 @@ def two_provinces(workspace: Path) -> Path:
     return workspace
 
 
+@pytest.mark.slow
 def test_each_province_gets_its_own_report_numbered_like_the_days_report(two_provinces):
     result = build_each_province(BuildOptions(two_provinces), workers=1)
     assert [r.name for r in result.reports] == ["Parwan", "Panjsher"]
@@ -120,6 +121,7 @@ def test_each_province_gets_its_own_report_numbered_like_the_days_report(two_pro
     assert not (out / "issued.json").exists()  # the main series is not touched
 
 
+@pytest.mark.slow
 def test_unchanged_provinces_are_reused_and_a_changed_one_needs_a_revision(two_provinces):
     first = build_each_province(BuildOptions(two_provinces), workers=1)
     again = build_each_province(BuildOptions(two_provinces), workers=1)
@@ -139,6 +141,7 @@ def test_unchanged_provinces_are_reused_and_a_changed_one_needs_a_revision(two_p
     assert build_each_province(BuildOptions(two_provinces), workers=1).reused
 
 
+@pytest.mark.slow
 def test_two_worker_processes_give_the_same_bytes_as_one(two_provinces):
     one = build_each_province(BuildOptions(two_provinces, draft=True), workers=1)
     data = [r.pdf.read_bytes() for r in one.reports]
@@ -148,6 +151,7 @@ def test_two_worker_processes_give_the_same_bytes_as_one(two_provinces):
     assert not (two_provinces / "output" / PROVINCE_RECORD).exists()  # drafts are not issued
 
 
+@pytest.mark.slow
 def test_the_cli_builds_each_province(two_provinces):
     result = CliRunner().invoke(
         main, ["-w", str(two_provinces), "build", "--each", "admin1", "--workers", "1"]
@@ -157,6 +161,7 @@ def test_the_cli_builds_each_province(two_provinces):
     assert "2 province reports, 2 built" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_province_with_blockades_and_no_displacement_rows_gets_its_report(two_provinces):
     # Bamyan (AF10): a blockade, and no displacement, price or IDP rows at all. Its tables are
     # empty, not left out: the figures give zero displaced people rather than failing.
@@ -170,6 +175,7 @@ def test_a_province_with_blockades_and_no_displacement_rows_gets_its_report(two_
     assert "AF0301" not in text and "AF0801" not in text  # no other province's rows
 
 
+@pytest.mark.slow
 def test_an_area_with_only_a_route_or_idps_gets_its_report_too(two_provinces):
     # Kabul (AF01): only a route's end (a place of the places table); Baghlan (AF09): only IDPs.
     (two_provinces / "inputs" / "routes.csv").write_text(

@@ -19,6 +19,8 @@ from sitrep.files import sha256_file
 from sitrep.issue.record import RECORD_NAME, load_record
 from tests.conftest import ROOT, copy_workspace
 
+pytestmark = pytest.mark.slow  # kills builds, fills disks: not in make test-fast
+
 # Runs `sitrep` in a process that kills itself with SIGKILL at the Nth rename into the
 # workspace's output/ (just before it, when the temporary file is written and flushed, or just
 # after): a real SIGKILL at a chosen point, with nothing in sitrep made for the test.

@@ -47,6 +47,7 @@ def feed_entries(folder: Path) -> list[ET.Element]:
     return root.findall(f"{ATOM}entry")
 
 
+@pytest.mark.slow
 def test_every_issued_report_is_copied_with_an_archive_and_a_feed(issued, tmp_path: Path):
     ws, builds = issued
     folder = tmp_path / "site"
@@ -88,6 +89,7 @@ def test_every_issued_report_is_copied_with_an_archive_and_a_feed(issued, tmp_pa
     assert enclosures == [str(builds[0].pdf.relative_to(ws / "output"))]
 
 
+@pytest.mark.slow
 def test_publishing_again_changes_nothing(issued, tmp_path: Path):
     ws, _ = issued
     folder = tmp_path / "site"
@@ -98,6 +100,7 @@ def test_publishing_again_changes_nothing(issued, tmp_path: Path):
     assert {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.slow
 def test_a_different_file_of_the_same_name_is_never_replaced(issued, tmp_path: Path):
     ws, builds = issued
     folder = tmp_path / "site"
@@ -115,6 +118,7 @@ def test_a_different_file_of_the_same_name_is_never_replaced(issued, tmp_path: P
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_settings_folder_and_base_url(issued, tmp_path: Path):
     ws, _ = issued
     settings = ws / "sitrep.toml"
@@ -140,6 +144,7 @@ def test_the_settings_folder_and_base_url(issued, tmp_path: Path):
         settings.write_text(original)
 
 
+@pytest.mark.slow
 def test_a_web_server_serves_the_published_folder(issued, tmp_path: Path):
     ws, builds = issued
     folder = tmp_path / "www"

@@ -8,6 +8,8 @@ import re
 import pypdf
 import pytest
 
+pytestmark = pytest.mark.slow  # lays the sample's PDF out: not in make test-fast
+
 SECTIONS = [
     "Situation Report No. 10",
     "as of 24 August 2021",
