@@ -25,7 +25,6 @@ from sitrep.issue.record import Issued, issue_lock, latest_issue, load_record, r
 from sitrep.issue.results import BuildResult as BuildResult  # the library's API: re-exported
 from sitrep.pdf.build import build_pdf
 from sitrep.pdf.pool import PdfProcess
-from sitrep.render.edition import html_edition
 from sitrep.settings.config import Config, load_config, template_dirs
 from sitrep.settings.languages import language_of
 from sitrep.settings.naming import report_name
@@ -187,6 +186,9 @@ def _lay_out(rendered: Rendered, dirs: list[Path], pdf_process: PdfProcess) -> l
     WeasyPrint is heavy: imported only to build, by the helper process if there is one. While
     the helper lays out the first language, this process lays out the others.
     """
+    # the edition's font subsetting (uharfbuzz) only for a report laid out, as the stages in _run
+    from sitrep.render.edition import html_edition
+
     editions = list(rendered.prepared.editions.values())
     config, day = editions[0], rendered.day
     pdf_made = pdf_process.submit(
