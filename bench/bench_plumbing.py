@@ -7,7 +7,9 @@ sitrep (`--before DIR`: a checkout of an earlier commit), runs alternated.
 Every figure is a fresh process (`python -m sitrep` with the tree first on PYTHONPATH, its
 bytecode compiled beforehand: the environment may forbid writing it), median of N, with its
 peak memory (kernel's ru_maxrss of the main process). The floor is `bench/floor.py` on the
-HTML of the build's own PDF, checked byte for byte (bench_build.bench_sample's method).
+HTML of the build's own PDF, checked byte for byte (bench_build.bench_sample's method), taken
+by another process of this script: this one imports nothing of sitrep, since Linux reports a
+child's peak memory as at least its parent's size when it was forked.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_build import _floor
 from measure import Run, machine, median, run
 from scaled import make_workspace
 
@@ -57,6 +58,24 @@ def bad_settings(target: Path) -> Path:
     return target
 
 
+def floor(workspace: Path) -> Run:
+    """WeasyPrint alone on the HTML of the workspace's last PDF: bench_build's floor, run by
+    another process of this script."""
+    result = run([sys.executable, __file__, "--floor", str(workspace)])
+    if result.returncode:
+        raise RuntimeError(f"the floor failed:\n{result.stderr[-2000:]}")
+    seconds, peak = json.loads(result.stdout)
+    return Run(seconds, peak, peak, 0, "", "")
+
+
+def _floor_here(workspace: Path) -> None:
+    from bench_build import _floor
+
+    pdf = sorted((workspace / "output").glob("*/*.pdf"))[-1]
+    measured = _floor(workspace, [pdf])[0]
+    print(json.dumps([measured.seconds, measured.peak_mb]))
+
+
 def bench(trees: dict[str, Path], repeat: int, tmp: Path) -> dict:
     for tree in trees.values():
         compileall.compile_dir(tree / "sitrep", quiet=1)
@@ -78,9 +97,7 @@ def bench(trees: dict[str, Path], repeat: int, tmp: Path) -> dict:
             for name, tree in trees.items():
                 ok = (1,) if case.startswith("validate") else (0,)
                 runs[name].setdefault(case, []).append(timed(tree, *args(spaces[name]), ok=ok))
-        workspace = spaces["now"]
-        pdf = sorted((workspace / "output").glob("*/*.pdf"))[-1]
-        floors.append(_floor(workspace, [pdf])[0])
+        floors.append(floor(spaces["now"]))
     result = {n: {c: summary(r) for c, r in cases_.items()} for n, cases_ in runs.items()}
     result["floor"] = summary(floors)
     for name in trees:
@@ -96,7 +113,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--before", type=Path, help="another sitrep tree, measured in turns")
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)  # the floor's process
     args = parser.parse_args()
+    if args.floor:
+        _floor_here(args.floor)
+        return
     trees = {"now": ROOT}
     if args.before:
         trees["before"] = args.before.resolve()
