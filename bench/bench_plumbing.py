@@ -36,7 +36,7 @@ def sitrep(tree: Path, *args: str) -> tuple[list[str], dict[str, str]]:
 
 def timed(tree: Path, *args: str, ok: tuple[int, ...] = (0,)) -> Run:
     cmd, env = sitrep(tree, *args)
-    result = run(cmd, env=env)
+    result = run(cmd, cwd=tree, env=env)  # `-m` puts the current folder first: the tree's
     if result.returncode not in ok:
         raise RuntimeError(f"{cmd} exited {result.returncode}:\n{result.stderr[-2000:]}")
     return result
