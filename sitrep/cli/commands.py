@@ -56,24 +56,21 @@ from sitrep.errors import EXIT_PROBLEMS
 def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each, workers) -> None:
     """Build the report: load, validate, figures, HTML, PDF in output/DATE/."""
     from sitrep.issue.summary import say_batch, say_built
-    from sitrep.pdf.pool import PdfProcess
 
-    # The PDF helper process starts before the library's imports (0.4 s), so that WeasyPrint's
-    # import in it overlaps them too; --each has its own pool of workers.
-    with PdfProcess(helper=False if each else None) as pdf_process:
-        settings_first(ctx)
-        from sitrep.report import BuildOptions, build_report
+    settings_first(ctx)
+    # light: an unchanged report is returned without the stages, which it imports to build
+    from sitrep.report import BuildOptions, build_report
 
-        options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
-        options.today = dt.date.today()  # the only reading of the clock: dates after it are typos
-        if each:  # one report per province (sitrep.issue.batch)
-            from sitrep.issue.batch import build_each_province
+    options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
+    options.today = dt.date.today()  # the only reading of the clock: dates after it are typos
+    if each:  # one report per province (sitrep.issue.batch)
+        from sitrep.issue.batch import build_each_province
 
-            with progress_bar("Building") as progress:
-                batch = build_each_province(options, workers, progress)
-            say_batch(batch, say)
-        else:
-            say_built(build_report(options, pdf_process), draft, say)
+        with progress_bar("Building") as progress:
+            batch = build_each_province(options, workers, progress)
+        say_batch(batch, say)
+    else:
+        say_built(build_report(options), draft, say)
 
 
 @main.command()

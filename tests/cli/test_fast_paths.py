@@ -1,6 +1,6 @@
 """What must stay fast imports nothing heavy: `sitrep --help`, an unchanged `build` (the issued
 PDF returned at once), `validate` stopped by a bad sitrep.toml and `send --status` import
-neither pandas (0.55 s) nor WeasyPrint (1.3 s).
+neither pandas (0.55 s) nor WeasyPrint (1.3 s), and start no process (the PDF helper).
 
 Each command runs in a fresh Python process, the way the `sitrep` script runs it, and the
 process says afterwards which modules it imported. How fast these are is measured in bench/
@@ -26,7 +26,11 @@ HEAVY = ("pandas", "weasyprint")
 # The command line as the `sitrep` script runs it, then what the process imported, as JSON on
 # the last line of stdout.
 SCRIPT = """
-import json, sys
+import json, multiprocessing.process, sys
+started = []
+start = multiprocessing.process.BaseProcess.start
+multiprocessing.process.BaseProcess.start = lambda self: started.append(self) or start(self)
+sys.addaudithook(lambda event, _: event == "subprocess.Popen" and started.append(event))
 from sitrep.cli import main
 try:
     main(sys.argv[1:], prog_name="sitrep")
@@ -34,12 +38,13 @@ try:
 except SystemExit as done:
     code = done.code
 print()
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "started": len(started)}))
 """
 
 
 def imported(*args: str) -> tuple[int, set[str], str]:
-    """(exit code, every module imported, stderr) of `sitrep ARGS` in a fresh process."""
+    """(exit code, every module imported, stderr) of `sitrep ARGS` in a fresh process; it fails
+    if the command started a process."""
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, *args],
         capture_output=True,
@@ -48,6 +53,7 @@ def imported(*args: str) -> tuple[int, set[str], str]:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     result = json.loads(done.stdout.splitlines()[-1])
+    assert result["started"] == 0, f"sitrep {' '.join(args)} started a process"
     return result["code"], set(result["modules"]), done.stderr
 
 
