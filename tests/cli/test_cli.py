@@ -33,7 +33,6 @@ def test_every_command_is_documented_in_the_readme():
         assert f"sitrep {name}" in readme, f"`sitrep {name}` is missing from README.md"
 
 
-@pytest.mark.slow
 def test_a_folder_without_sitrep_toml_is_not_a_workspace(tmp_path: Path):
     code, _, err = run("--workspace", str(tmp_path), "build")
     assert code == 1
