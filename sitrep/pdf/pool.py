@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing.context import SpawnContext, SpawnProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,31 @@ def _main_hidden() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl+C (SIGINT) held back while processes start: they inherit the signal mask, so one
+    pressed before `_initialize` ignores it cannot stop a process in its interpreter's start,
+    which prints a fatal error (multiprocessing starts its resource tracker so too)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _initialize(initializer: Callable[[], None]) -> None:
+    """A pool process's start: Ctrl+C reaches every process of the terminal's group, and is the
+    starting process's to handle (it ends its pools), so it is ignored here, with no traceback
+    of an interrupted import; then `initializer`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    initializer()
+
+
 def ready() -> None:
     """A task that does nothing: submitting it starts a process (a pool starts one per task
     submitted, up to its size)."""
@@ -70,9 +96,10 @@ def start_pool(
     workers: int, initializer: Callable[[], None], context: SpawnContext | None = None
 ) -> ProcessPoolExecutor:
     """`workers` spawned processes, started now, each running `initializer` (its heavy imports)
-    while this process goes on."""
-    pool = ProcessPoolExecutor(workers, context or SpawnContext(), initializer=initializer)
-    with _main_hidden():
+    while this process goes on. They ignore Ctrl+C: the caller ends them."""
+    started = partial(_initialize, initializer)
+    pool = ProcessPoolExecutor(workers, context or SpawnContext(), initializer=started)
+    with _main_hidden(), _interrupts_held():
         for _ in range(workers):
             pool.submit(ready)
     return pool
@@ -86,9 +113,8 @@ def _usable_cpus() -> int:
 
 
 def _warm_up() -> None:
-    """The helper's initializer: WeasyPrint imported at once. Ctrl+C is the build's to handle:
-    it ends this process (`PdfProcess.close`), with no traceback of an interrupted import."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """The helper's initializer: WeasyPrint imported at once (Ctrl+C is the build's to handle:
+    `PdfProcess.close` ends this process)."""
     import weasyprint  # noqa: F401  (the helper's purpose: this import, early, in parallel)
 
 

@@ -26,6 +26,23 @@ def test_weasyprints_failure_in_the_helper_is_a_render_error():
         process.report_pdf(HTML, [], "pdf/zz")  # a PDF variant WeasyPrint does not know
 
 
+def test_ctrl_c_as_the_helper_starts_is_left_to_the_build(monkeypatch, capfd):
+    """A Ctrl+C reaches the helper too, maybe while its interpreter is still starting: it must
+    neither die there (a fatal error printed, the PDF made in the build's process after all)
+    nor print a traceback. The build's process handles it (the test below)."""
+
+    def here(*args: object) -> None:
+        raise AssertionError("laid out in the build's process: the helper died")
+
+    with PdfProcess(helper=True) as helper:
+        assert helper.process is not None
+        os.kill(helper.process.pid, signal.SIGINT)  # at once: its interpreter is starting
+        monkeypatch.setattr("sitrep.pdf.pool.build_pdf", here)
+        assert helper.report_pdf(HTML, [], None).data.startswith(b"%PDF")
+    err = capfd.readouterr().err
+    assert "KeyboardInterrupt" not in err and "Fatal Python error" not in err
+
+
 def _helpers(parent: int) -> list[int]:
     """The spawned processes whose parent is `parent` (multiprocessing's own resource tracker,
     which ends when its last user does, aside)."""
