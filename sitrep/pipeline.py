@@ -1,6 +1,6 @@
 """Steps 1-3 of every run that makes a report: load -> validate -> figures, and the narrative.
 
-`prepare` is how `sitrep build`, `build --each province`, `sitrep preview` and `sitrep send`
+`prepare` is how `sitrep build`, `build --each area`, `sitrep preview` and `sitrep send`
 start, once per run: its `Prepared` holds the validated tables and, in each language of the
 report, the figures and the narrative. `check_inputs` (steps 1-2 alone) is `sitrep validate`.
 Nothing here renders or writes; rendering reads a `Prepared` and never changes it.
@@ -26,7 +26,13 @@ from sitrep.inputs.narrative import load_narrative
 from sitrep.inputs.words import workspace_words
 from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.settings.config import Config, InputSource, load_config
-from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
+from sitrep.settings.languages import (
+    edition_config,
+    editions,
+    missing_narrative,
+    narrative_dir,
+    untranslated,
+)
 from sitrep.settings.run import BuildOptions as BuildOptions  # re-exported: the stages' name
 from sitrep.validate.tables import freshness_warnings, validate_tables, workspace_gazetteer
 
@@ -100,9 +106,12 @@ def _check(
 ) -> Checked:
     """Steps 1-2: every table loaded and validated, and checked for freshness when valid."""
     raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(
-        raw, base_gazetteer(config), config.household_size, today=today, words=words
-    )
+    problems = untranslated(config) + problems
+    try:
+        gazetteer = base_gazetteer(config)
+    except ValidationFailed as broken:  # the COD file's areas are no tree: nothing can be placed
+        return Checked(config, {}, problems + broken.problems, day)
+    tables, more = validate_tables(raw, gazetteer, config.household_size, today=today, words=words)
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
@@ -120,7 +129,12 @@ def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Prob
             continue
         try:
             problems += load_narrative(
-                narrative_dir(edition, day), day, config.workspace, locale=locale, words=words
+                narrative_dir(edition, day),
+                day,
+                config.workspace,
+                locale=locale,
+                words=words,
+                limits=config.limits,
             )[1]
         except ValidationFailed as failed:  # a narrative that cannot be read at all
             problems += failed.problems
@@ -170,7 +184,7 @@ def prepare(
     configs = {locale: edition_config(config, locale) for locale in locales or editions(config)}
     first, *others = configs.values()
     narrative, problems = load_narrative(
-        narrative_dir(first, day), day, first.workspace, locale=first.locale
+        narrative_dir(first, day), day, first.workspace, locale=first.locale, limits=first.limits
     )
     if strict and problems:
         raise ValidationFailed(checked.problems + problems)
@@ -179,7 +193,11 @@ def prepare(
     narratives, narrative_problems = {first.locale: narrative}, {first.locale: problems}
     for other in others:
         narratives[other.locale], narrative_problems[other.locale] = load_narrative(
-            narrative_dir(other, day), day, other.workspace, locale=other.locale
+            narrative_dir(other, day),
+            day,
+            other.workspace,
+            locale=other.locale,
+            limits=other.limits,
         )
     computed = {}
     if figures:  # the same tables in each language; its place names (the gazetteer's)

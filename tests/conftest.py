@@ -120,6 +120,20 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def arabic_built(tmp_path_factory: pytest.TempPathFactory):
+    """The sample workspace in Arabic (`locale = "ar"`: right to left), built once for the
+    session: (workspace, BuildResult). Do not modify it."""
+    import re
+
+    from sitrep.report import BuildOptions, build_report
+
+    ws = copy_workspace(tmp_path_factory.mktemp("arabic") / "ws")
+    settings = ws / "sitrep.toml"
+    settings.write_text(re.sub(r'(?m)^locale = "\w+"', 'locale = "ar"', settings.read_text()))
+    return ws, build_report(BuildOptions(workspace=ws))
+
+
+@pytest.fixture(scope="session")
 def sample_text(built_sample) -> str:
     return pdf_text(built_sample[1].pdf)
 
@@ -142,7 +156,7 @@ def haiti_built(haiti: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def haiti_departments(haiti: Path, haiti_built: Path) -> list[Path]:
-    """`build --each admin1 --draft` of the Haiti workspace, once, after its own report."""
+    """`build --each area --draft` of the Haiti workspace, once, after its own report."""
     from tests.haiti_workspace import build_departments
 
     return build_departments(haiti)

@@ -15,51 +15,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
 from rapidfuzz import fuzz, process
 
 from sitrep.geo import pcodelist
-from sitrep.geo.countries import Country, iso3_of
-from sitrep.geo.countries import country as country_of
+from sitrep.geo.countries import Country
 from sitrep.geo.names import compact_code, normalise_name, split_code
+from sitrep.geo.spellings import Spellings, is_admin_type, language_script, text_script
+from sitrep.geo.unknown import Reason, Unknown, other_country
 
 GLOBAL_LIST = "global list"
 COD_FILE = "COD file"
 PLACES_TABLE = "places table"
 SUGGEST_CUTOFF = 80  # rapidfuzz ratio (0-100) a name must reach to be suggested
-# Place types that say a places row is an admin area itself (its name is the area's spelling).
-ADMIN_TYPES = {
-    "admin",
-    "area",
-    "adm",
-    "region",
-    "province",
-    "district",
-    "state",
-    "county",
-    "department",
-    "departement",
-    "commune",
-    "governorate",
-    "oblast",
-    "raion",
-    "hromada",
-    "municipality",
-    "prefecture",
-    "subprefecture",
-    "canton",
-    "woreda",
-    "division",
-}  # fmt: skip ("locality" and "zone" are left out: as often a village as Sudan's admin 2)
-
-
-def is_admin_type(kind: object) -> bool:
-    """True for a blank type or an admin word ("Département", "admin2", "district")."""
-    if kind is None or not str(kind).strip():
-        return True
-    word = normalise_name(str(kind)).rstrip("0123456789")
-    return word in ADMIN_TYPES or word.removeprefix("sub") in ADMIN_TYPES
 
 
 @dataclass(frozen=True)
@@ -99,11 +67,11 @@ class Gazetteer:
         self.by_name: dict[str, list[str]] = {}  # normalised name -> P-codes, in order
         self.name_origin: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> where from
         self.spelling: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> as written
-        self.preferred: dict[str, str] = {}  # P-code -> the workspace's spelling
+        self.spellings = Spellings()  # the workspace's own names (its places table)
         self.list_name = list_name  # "OCHA Global P-Code List (HTI, valid from 1987-03-29)"
         # The lists, for the report's credit: (title, date), without words of any language.
         self.lists: list[tuple[str, str]] = []
-        self.language = language.replace("-", "_").split("_")[0].lower()
+        self.language = language  # names are printed in it: 'fr', 'ar' (not a locale)
         for area in areas:
             self.add(area)
 
@@ -140,33 +108,40 @@ class Gazetteer:
         new.name_origin = dict(self.name_origin)
         new.spelling = dict(self.spelling)
         new.lists = list(self.lists)
-        new.preferred = dict(self.preferred)
+        new.spellings = self.spellings.copy()
         return new
 
     def extended(self, places: Iterable[tuple]) -> Gazetteer:
-        """A copy with the workspace's places: (pcode, name, aliases[, type]) rows.
+        """A copy with the workspace's places: (pcode, name, aliases[, type[, names]]) rows,
+        `names` the row's names by language ({"ar": "الفاشر"}, its `name_<lang>` columns).
 
-        A place whose P-code is one of the country's areas adds its name and aliases to that
+        A place whose P-code is one of the country's areas adds its names and aliases to that
         area (they win over the lists' names). When the row is the area itself (no type, or an
-        admin type: "district", "commune", "admin2", ...), its name is also the area's
-        preferred spelling, which the report prints (the first such row). A town or a pass
-        in the area only adds a name. Places with other codes (sites) are not areas.
+        admin type: "district", "commune", "distrito", "مديرية", ...), its names are also the
+        area's own spellings, which the report prints (the first such row). A town or a pass
+        in the area only adds names. Every row, a site without a P-code too, is named in the
+        report's language where it has a name in it (`place_name`).
         """
         new = self.copy()
-        for pcode, name, aliases, *kind in places:
-            code = new.canonical(pcode)
+        for pcode, name, aliases, *more in places:
+            kind = more[0] if more else None
+            names = (more[1] if len(more) > 1 else None) or {}
+            new.spellings.add_place(name, aliases, names)
+            code = new.canonical(pcode) if pcode else None
             if code is None:
                 continue
-            if is_admin_type(kind[0] if kind else None):
-                new.preferred.setdefault(code, name.strip())
-            for alias in (name, *aliases):
+            if is_admin_type(kind):
+                new.spellings.preferred.setdefault(code, name.strip())
+                new.spellings.local.setdefault(code, dict(names))
+            for alias in (name, *aliases, *names.values()):
                 new.add_name(alias, code, PLACES_TABLE, first=True)
         return new
 
-    def localised(self, locale: str) -> Gazetteer:
-        """A copy that prints names in `locale`'s language where a COD file gives them."""
+    def localised(self, language: str) -> Gazetteer:
+        """A copy that prints names in `language` ('fr', from `sitrep.settings.languages.
+        language_of`) where a COD file gives them."""
         new = self.copy()
-        new.language = locale.replace("-", "_").split("_")[0].lower()
+        new.language = language
         return new
 
     # -- P-codes -------------------------------------------------------------------------------
@@ -226,24 +201,31 @@ class Gazetteer:
     # -- lookups -------------------------------------------------------------------------------
     def resolve(self, text: str) -> Area | None:
         """The area for a P-code in any of its written forms or for a name; None if unknown
-        or if the name is ambiguous (see `lookup`)."""
-        area, _ = self.lookup(text)
-        return area
+        or if the name is ambiguous (see `find`)."""
+        found = self.find(text)
+        return found if isinstance(found, Area) else None
 
     def lookup(self, text: str) -> tuple[Area | None, str | None]:
         """(area, None), or (None, a message saying why not and what was meant)."""
+        found = self.find(text)
+        return (found, None) if isinstance(found, Area) else (None, found.message)
+
+    def find(self, text: str) -> Area | Unknown:
+        """The area `text` names (a P-code in any written form, or a name), or why none."""
         code = self.canonical(text)
         if code is not None:
-            return self.areas[code], None
+            return self.areas[code]
         key = normalise_name(text)
         codes = self.by_name.get(key, [])
         if codes:
             chosen = self._choose(key, codes)
             if chosen is not None:
-                return self.areas[chosen], None
+                return self.areas[chosen]
             listed = ", ".join(f"{c} ({self.describe(c)})" for c in codes[:4])
-            return None, f"ambiguous place name: it is {listed}; write the P-code"
-        return None, self.unknown_message(text)
+            return Unknown(
+                Reason.AMBIGUOUS, f"ambiguous place name: it is {listed}; write the P-code"
+            )
+        return self.unknown(text)
 
     def _choose(self, key: str, codes: list[str]) -> str | None:
         """Among the areas of one name: the workspace's, else the one at the highest level."""
@@ -253,21 +235,34 @@ class Gazetteer:
         at_top = [c for c in codes if self.areas[c].level == top]
         return at_top[0] if len(at_top) == 1 else None
 
-    def unknown_message(self, text: str) -> str:
+    def unknown(self, text: str) -> Unknown:
         """Why a text is not a place of this country: another country's, a near miss, ..."""
         where = self.list_name or "the places table"
         if self.looks_like_pcode(text):
             near = ", ".join(self.nearest_codes(text))
-            return f"unknown P-code: not in {where}" + (f"; nearest: {near}" if near else "")
+            message = f"unknown P-code: not in {where}" + (f"; nearest: {near}" if near else "")
+            return Unknown(Reason.UNKNOWN_PCODE, message)
         if other := other_country(text, self.country):
             return other
         if hint := self.suggest(text):
-            return f"unknown place or P-code; did you mean {hint}?"
+            return Unknown(Reason.UNKNOWN, f"unknown place or P-code; did you mean {hint}?")
+        if (script := text_script(text)) and not any(
+            text_script(k) == script for k in self.by_name
+        ):
+            lang = self.language if language_script(self.language) == script else "xx"
+            return Unknown(
+                Reason.UNKNOWN,
+                f"unknown place: no place of {where} has a name in {script.title()} script. "
+                f"Add the names: a column of the places table headed name_{lang} (or tagged "
+                f"#loc+name+i_{lang}), or the COD file's ADM1_{lang.upper()}, "
+                f"ADM2_{lang.upper()} columns ([geography] pcodes)",
+            )
         example = next(iter(self.areas), "")
-        return (
+        return Unknown(
+            Reason.UNKNOWN,
             "unknown place or P-code: expected a P-code"
             + (f" like {example}" if example else "")
-            + f" or a place name in {where}"
+            + f" or a place name in {where}",
         )
 
     def suggest(self, text: str) -> str | None:
@@ -285,14 +280,21 @@ class Gazetteer:
 
     # -- what the report prints ----------------------------------------------------------------
     def name(self, pcode: str) -> str:
-        """The name the report prints: the workspace's, else the COD's in the report's
-        language, else the list's; the code itself when unknown."""
-        if pcode in self.preferred:
-            return self.preferred[pcode]
+        """The name the report prints, in its language: the COD's in the language, the places
+        table's (its column for the language, then its spelling), else the list's
+        (`sitrep.geo.spellings`); the code itself when unknown."""
         area = self.areas.get(pcode)
         if area is None:
             return pcode
-        return area.names.get(self.language) or area.name
+        return self.spellings.area_name(pcode, self.language, area.names, area.name)
+
+    def place_name(self, text: str) -> str:
+        """A place as a cell names it (a town, a market, an area), in the report's language:
+        its places row's name in the language, else the area of that name's; else as typed."""
+        if found := self.spellings.place_name(text, self.language):
+            return found
+        codes = self.by_name.get(normalise_name(text), [])
+        return self.name(codes[0]) if len(codes) == 1 else text
 
     def describe(self, pcode: str) -> str:
         """'Pétion-Ville, admin 2 in Ouest (HT01)'."""
@@ -309,11 +311,21 @@ class Gazetteer:
     def levels(self) -> list[int]:
         return sorted({a.level for a in self.areas.values()})
 
+    def parent(self, pcode: str) -> Area | None:
+        """The area's parent, if it is a known area at a lower level: None at admin 1, and for
+        a tree loading refuses (`sitrep.geo.tree`), so that every walk up ends."""
+        area = self.areas.get(pcode)
+        if area is None or not area.parent:
+            return None
+        parent = self.areas.get(area.parent)
+        return parent if parent is not None and parent.level < area.level else None
+
     def ancestor(self, pcode: str, level: int = 1) -> str | None:
-        """The P-code of the area's ancestor at `level` (itself at that level); None if none."""
+        """The P-code of the area's ancestor at `level` (itself at that level); None if none.
+        Each step goes at least a level down (`parent`), so the walk ends on any list."""
         area = self.areas.get(pcode) or self.areas.get(self.canonical(pcode) or "")
         while area is not None and area.level > level:
-            area = self.areas.get(area.parent or "")
+            area = self.parent(area.pcode)
         return area.pcode if area is not None and area.level == level else None
 
     def admin1(self, pcode: str) -> str | None:
@@ -348,40 +360,6 @@ class Gazetteer:
             found = {a.pcode: Match(a, a.name, a.source) for a in self.level(level)}
         matches = [m for m in found.values() if level is None or m.area.level == level]
         return matches if not key else matches[:limit]
-
-
-@cache
-def _world() -> tuple[dict[tuple[str, str], pcodelist.ListRow], dict[str, list]]:
-    """Every country's areas by (ISO3, digits) and by normalised name (built on first need:
-    only to say which country a foreign place belongs to)."""
-    codes: dict[tuple[str, str], pcodelist.ListRow] = {}
-    names: dict[str, list] = {}
-    for iso3, rows in pcodelist.all_rows().items():
-        for row in rows:
-            if parts := split_code(row.pcode):
-                codes.setdefault((iso3, parts[1]), row)
-            names.setdefault(normalise_name(row.name), []).append((iso3, row))
-    return codes, names
-
-
-def other_country(text: str, own: Country | None) -> str | None:
-    """'HT0111 is a P-code of Haiti (Port-au-Prince)' / 'Fouli is a place in Chad' for a
-    text that is not of the workspace's country; None when no other country has it."""
-    codes, names = _world()
-    parts = split_code(text)
-    if parts and parts[0] and (own is None or parts[0] not in {own.iso2, own.iso3}):
-        iso3 = iso3_of().get(parts[0]) if len(parts[0]) == 2 else parts[0]
-        if iso3 and (row := codes.get((iso3, parts[1]))):
-            return _belongs(text, f"a P-code of {country_of(iso3).name} ({row.name})", own)
-    for iso3, row in names.get(normalise_name(text), []) if normalise_name(text) else []:
-        if own is None or iso3 != own.iso3:
-            return _belongs(text, f"a place in {country_of(iso3).name} ({row.pcode})", own)
-    return None
-
-
-def _belongs(text: str, what: str, own: Country | None) -> str:
-    here = f"this workspace's country is {own.name}" if own else "this workspace has no country"
-    return f"{text.strip()} is {what}, not of the report's country: {here} (report.country)"
 
 
 def with_areas(

@@ -7,14 +7,20 @@ Spanish or Arabic ("Points saillants", "Panorama de la situación", "الاست�
 from partners, so it is untrusted: raw HTML is shown as text, images and links to anything but
 http(s)/mailto are shown as the Markdown that was written (never fetched or followed), and the
 rendered HTML passes an allow-list (nh3) before it reaches a template. See SECURITY.md.
+
+Before Markdown sees it, the file is bounded (`[limits] max_narrative_kb`, checked on its size
+and again while it is read) and its text made plain: lines end at LF, CRLF or CR only (what
+`str.splitlines` also ends them at, Word's Shift+Enter, form feed, NEL, U+2028/U+2029, becomes
+a space, so a highlight is never cut and a heading never hides inside a paragraph), and the
+characters XML forbids are removed (`sitrep.safety.xmlchars`); each is a warning with its line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -23,10 +29,12 @@ from markdown.inlinepatterns import InlineProcessor
 
 from sitrep.errors import ValidationFailed
 from sitrep.inputs.confine import escape_message
-from sitrep.inputs.textcodec import decode_text
+from sitrep.inputs.limits import exceeded
+from sitrep.inputs.textcodec import decode_text, line_ends, plain_lines
 from sitrep.inputs.words import Words, builtin_words, workspace_words
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode, Severity
 from sitrep.safety.links import LINK_SCHEMES, is_allowed_link
+from sitrep.settings.limits import Limits
 
 ALLOWED_TAGS = {
     "p",
@@ -72,6 +80,15 @@ HEADING_RE = re.compile(r"^#{1,2}\s+(.+?)\s*#*\s*$")
 MAX_NESTING = 12
 NESTING_RE = re.compile(r"^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
 MARKER_RE = re.compile(r"[>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
+BULLET_RE = re.compile(r"^\s*[-*+]\s+(.+)$")
+MAX_LINE_WARNINGS = 20  # per kind; then one warning gives the count of the other lines
+CHARACTER_MESSAGES = {
+    ProblemCode.LINE_SEPARATOR: "holds {}, which some programs show as a new line (Word writes "
+    "U+000B for Shift+Enter) but which does not end a line: read as a space. Press Enter for a "
+    "new line",
+    ProblemCode.CONTROL_CHARACTER: "holds {}, an invisible control character that XML forbids (it "
+    "would break the feed and show as a box in the PDF): left out of the report; delete it",
+}
 
 
 @dataclass
@@ -140,8 +157,22 @@ def _markdown_to_safe_html(text: str) -> str:
     )
 
 
+class _Text(HTMLParser):
+    """The text of sanitised HTML, character references decoded, tags left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
 def _plain(safe_html: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", safe_html)).strip()
+    text = _Text()
+    text.feed(safe_html)
+    text.close()
+    return "".join(text.parts).strip()
 
 
 def split_sections(
@@ -152,7 +183,7 @@ def split_sections(
     sections: dict[str, list[str]] = {}
     unknown: list[tuple[int, str]] = []
     current: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(line_ends(text).split("\n"), start=1):
         match = HEADING_RE.match(line)
         if match:
             current = words.section(match.group(1))
@@ -174,11 +205,13 @@ def load_narrative(
     *,
     locale: str = "en",
     words: Words | None = None,
+    limits: Limits | None = None,
 ) -> tuple[Narrative, list[Problem]]:
     """The narrative for `day`, and warnings when it is missing or has unknown sections.
 
     Headings are read in any language; an unknown one is named with the known headings of the
-    report's `locale`. `words`: the workspace's (default: read from `workspace`).
+    report's `locale`. `words`: the workspace's (default: read from `workspace`). `limits`: the
+    workspace's `[limits]` (its `max_narrative_kb`; default: sitrep's).
     """
     path = directory / f"{day.isoformat()}.md"
     shown = str(path.relative_to(workspace)) if path.is_relative_to(workspace) else str(path)
@@ -186,59 +219,106 @@ def load_narrative(
         return Narrative(), [
             Problem(
                 "warning",
-                "narrative",
-                shown,
-                None,
-                None,
-                None,
-                None,
-                f"no narrative for {day}: write the highlights and overview in {shown}",
-                code="no-narrative",
+                table="narrative",
+                file=shown,
+                message=f"no narrative for {day}: write the highlights and overview in {shown}",
+                code=ProblemCode.NO_NARRATIVE,
             )
         ]
     if escape := escape_message(path, workspace, shown):
-        raise ValidationFailed([_problem("outside-workspace", "error", shown, None, escape)])
-    text, _, encoding_warning = decode_text(path.read_bytes())
+        raise ValidationFailed(
+            [_problem(ProblemCode.OUTSIDE_WORKSPACE, "error", shown, None, escape)]
+        )
+    text, _, encoding_warning = decode_text(_read_bounded(path, shown, limits or Limits()))
+    text = line_ends(text)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         message = f"line {line} holds a NUL character (\\x00): remove it, or save the file as text"
-        raise ValidationFailed([_problem("nul-character", "error", shown, None, message)])
+        raise ValidationFailed([_problem(ProblemCode.NUL_CHARACTER, "error", shown, None, message)])
+    text, character_warnings = _character_warnings(text, shown)
     if deep := _too_deep(text):
         line, depth = deep
         message = (
             f"line {line} is nested {depth} levels deep (lists or quotes); at most {MAX_NESTING} "
             "are allowed: indent less"
         )
-        raise ValidationFailed([_problem("too-deep", "error", shown, None, message)])
+        raise ValidationFailed([_problem(ProblemCode.TOO_DEEP, "error", shown, None, message)])
     try:
         narrative, problems = _parse(
             text, shown, words or workspace_words(workspace, locale), locale
         )
     except RecursionError:  # a construct nested some other way: still a message, not a crash
         message = "the Markdown is nested too deeply to lay out: simplify lists, quotes and links"
-        raise ValidationFailed([_problem("too-deep", "error", shown, None, message)]) from None
+        raise ValidationFailed(
+            [_problem(ProblemCode.TOO_DEEP, "error", shown, None, message)]
+        ) from None
+    problems[:0] = character_warnings
     if encoding_warning:
-        problems.insert(0, _problem("encoding", "warning", shown, None, encoding_warning))
+        problems.insert(0, _problem(ProblemCode.ENCODING, "warning", shown, None, encoding_warning))
     return narrative, problems
 
 
-def _problem(code: str, severity: str, shown: str, column: str | None, message: str) -> Problem:
+def _read_bounded(path: Path, shown: str, limits: Limits) -> bytes:
+    """The file's bytes, refused by its size before it is read, and again while it is read
+    (a file that grows, or one whose size the system does not know, as in /proc)."""
+    limit = limits.max_narrative_kb * 1024
+
+    def refuse(what: str) -> ValidationFailed:
+        message = exceeded(what, "max_narrative_kb", limits.max_narrative_kb, " KB")
+        message += " (a day's narrative is a few KB: was a whole document pasted in?)"
+        return ValidationFailed(
+            [_problem(ProblemCode.LIMIT_EXCEEDED, "error", shown, None, message)]
+        )
+
+    size = path.stat().st_size
+    if size > limit:
+        raise refuse(f"the narrative is {size / 1024:,.0f} KB")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise refuse(f"the narrative holds more than {limits.max_narrative_kb:,} KB")
+    return data
+
+
+def _character_warnings(text: str, shown: str) -> tuple[str, list[Problem]]:
+    """`text` made plain (`sitrep.inputs.textcodec.plain_lines`), and a warning for each line
+    that held a character it changed (MAX_LINE_WARNINGS of each kind, then their count)."""
+    text, found = plain_lines(text)
+    problems = []
+    for code, where in found.items():
+        for number, characters in where[:MAX_LINE_WARNINGS]:
+            message = CHARACTER_MESSAGES[code].format(characters)
+            problems.append(_problem(code, "warning", shown, None, message, line=number))
+        if len(where) > MAX_LINE_WARNINGS:
+            more = f"{len(where) - MAX_LINE_WARNINGS:,} more lines like the above: "
+            message = more + CHARACTER_MESSAGES[code].format("such characters")
+            problems.append(_problem(code, "warning", shown, None, message))
+    return text, problems
+
+
+def _problem(
+    code: ProblemCode,
+    severity: Severity,
+    shown: str,
+    column: str | None,
+    message: str,
+    *,
+    line: int | None = None,
+) -> Problem:
     return Problem(
-        severity,  # type: ignore[arg-type]
-        "narrative",
-        shown,
-        None,
-        None,
-        column,
-        None,
-        message,
+        severity,
+        table="narrative",
+        file=shown,
+        row=line,
+        column=column,
+        message=message,
         code=code,
     )
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
     """(line number, depth) of the first line nested deeper than MAX_NESTING, else None."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(line_ends(text).split("\n"), start=1):
         lead = NESTING_RE.match(line).group(0)  # type: ignore[union-attr]
         if len(lead) <= MAX_NESTING:
             continue
@@ -250,6 +330,22 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _bullets(markdown_text: str) -> list[str]:
+    """The highlights: each bullet with the lines that continue it (a bullet wrapped over two
+    lines is one highlight, as Markdown reads it), up to the next bullet or a blank line."""
+    bullets: list[list[str]] = []
+    current: list[str] | None = None
+    for line in markdown_text.split("\n"):
+        if match := BULLET_RE.match(line):
+            current = [match.group(1).strip()]
+            bullets.append(current)
+        elif not line.strip():
+            current = None
+        elif current is not None:
+            current.append(line.strip())
+    return [" ".join(parts) for parts in bullets]
+
+
 def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative, list[Problem]]:
     """The narrative's sections as safe HTML, and warnings about its structure."""
     markdown_sections, unknown = split_sections(text, words)
@@ -257,36 +353,32 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
     problems = [
         Problem(
             "warning",
-            "narrative",
-            shown,
-            None,
-            line,
-            None,
-            heading,
-            f"unknown section heading (shown inside the overview); known headings: {known}",
-            code="unknown-heading",
+            table="narrative",
+            file=shown,
+            row=line,
+            value=heading,
+            message=f"unknown section heading (shown inside the overview); known headings: {known}",
+            code=ProblemCode.UNKNOWN_HEADING,
         )
         for line, heading in unknown
     ]
     narrative = Narrative(file=shown)
-    bullets = re.findall(r"^\s*[-*+]\s+(.+)$", markdown_sections.pop("highlights", ""), re.M)
+    bullets = _bullets(markdown_sections.pop("highlights", ""))
     for bullet in bullets:
         safe = _markdown_to_safe_html(bullet)
-        safe = re.sub(r"^<p>(.*)</p>$", r"\1", safe, flags=re.S)
+        if safe.startswith("<p>") and safe.endswith("</p>") and safe.count("<p>") == 1:
+            safe = safe[3:-4]  # one paragraph: its content, for the template's own <li>
         narrative.highlights.append(safe)
         narrative.highlights_text.append(_plain(safe))
     if not 2 <= len(bullets) <= 5:
         problems.append(
             Problem(
                 "warning",
-                "narrative",
-                shown,
-                None,
-                None,
-                "Highlights",
-                None,
-                f"{len(bullets)} highlights; a report has 2 to 5",
-                code="highlights-count",
+                table="narrative",
+                file=shown,
+                column="Highlights",
+                message=f"{len(bullets)} highlights; a report has 2 to 5",
+                code=ProblemCode.HIGHLIGHTS_COUNT,
             )
         )
     narrative.sections = {k: _markdown_to_safe_html(v) for k, v in markdown_sections.items()}

@@ -10,11 +10,18 @@ page (Windows-1252 in Western Europe and Africa). The rule, in order:
 4. anything else is read as Windows-1252, with a warning that names it: the letters may be
    wrong when the file was written in another code page (Arabic, Cyrillic), and the remedy is
    to save it again as UTF-8.
+
+A narrative's lines then end at LF, CRLF or CR only (`line_ends`), as Markdown reads them, and
+`plain_lines` turns the other line separators into spaces and removes what XML forbids.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
+
+from sitrep.problems import ProblemCode
+from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters, xml_safe
 
 BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
@@ -25,6 +32,10 @@ BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
 )
 SAMPLE = 4096
 FALLBACK = "cp1252"
+# Where str.splitlines ends a line besides LF and CR: Word's Shift+Enter (vertical tab), a page
+# break (form feed), the information separators, NEL, the Unicode line and paragraph separators.
+LINE_SEPARATORS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+SEPARATOR_RE = re.compile(f"[{LINE_SEPARATORS}]")
 
 
 def detect(data: bytes) -> tuple[str, int, str]:
@@ -62,3 +73,30 @@ def decode_text(data: bytes) -> tuple[str, str, str | None]:
             ),
         )
     return text, codec, None
+
+
+def line_ends(text: str) -> str:
+    """`text` with every CRLF and CR as LF: the only line ends Markdown (and sitrep) know."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def plain_lines(text: str) -> tuple[str, dict[ProblemCode, list[tuple[int, str]]]]:
+    """`text` (LF line ends) with other line separators as spaces and the characters XML forbids
+    removed; and, for `line-separator` and `control-character`, (line, characters) of each line
+    that held some, the characters described (`U+2028 (line separator)`)."""
+    found: dict[ProblemCode, list[tuple[int, str]]] = {
+        ProblemCode.LINE_SEPARATOR: [],
+        ProblemCode.CONTROL_CHARACTER: [],
+    }
+    if SEPARATOR_RE.search(text) is None and FORBIDDEN.search(text) is None:
+        return text, found
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if separators := list(dict.fromkeys(SEPARATOR_RE.findall(line))):
+            found[ProblemCode.LINE_SEPARATOR].append((number, describe(separators)))
+            line = SEPARATOR_RE.sub(" ", line)
+        if others := forbidden_characters(line):
+            found[ProblemCode.CONTROL_CHARACTER].append((number, describe(others)))
+            line = xml_safe(line)
+        lines[number - 1] = line
+    return "\n".join(lines), found

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
+from sitrep.safety.xmlchars import xml_safe
+
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in drawing units, y down
 LINE = 1.25  # a label's line height, in ems (the stylesheet's .drawing .l says the same)
 FONT_FILES = {
@@ -248,7 +250,8 @@ class Canvas:
             f'stroke-linejoin="round" stroke-linecap="butt"><title>{desc}</title>{body}</svg>'
         )
         spans = "".join(self._span(label) for label in self.labels)
-        return (
+        # place names and the description are cell text: no character XML forbids in the SVG
+        return xml_safe(
             f'<div class="drawing {variant} drawing-{kind}" role="img" aria-label="{desc}" '
             f'style="--w:{num(w)};--fs:{num(self.size)};font-size:{num(self.size)}pt">'
             f"{svg}{spans}</div>"

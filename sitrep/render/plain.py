@@ -6,7 +6,9 @@ an immutable, attribute-only view of its fields and properties, converted in tur
 template may call is named in the class's `__template_methods__` and handed out as a
 `PlainFunction`, whose result is converted too. A `Path` becomes its text. Anything else (a
 function, a file, a module, a pandas frame) is refused: a bug in sitrep, said at once, rather
-than a door left open to a workspace's template. See SECURITY.md.
+than a door left open to a workspace's template. Every string (markup included) loses the
+characters XML forbids here (`sitrep.safety.xmlchars`): this is where cell text enters the
+report, its HTML edition, its drawings and the archive. See SECURITY.md.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from sitrep.safety.xmlchars import xml_safe
+
 MAX_DEPTH = 64  # a context nested deeper than this is a bug, not a report
-_EXACT = frozenset({type(None), bool, int, float, str, Decimal, dt.date, dt.datetime, Markup})
+_EXACT = frozenset({type(None), bool, int, float, Decimal, dt.date, dt.datetime})
 
 
 class PlainView:
@@ -109,13 +113,13 @@ def _view(value: Any, convert: Callable[[Any], Any]) -> PlainView:
 def _scalar(value: Any) -> Any:
     """The plain form of a scalar of another type (numpy, pandas, Enum), or `_NOT` if none."""
     if isinstance(value, Markup):
-        return Markup(str.__str__(value))
+        return Markup(xml_safe(str.__str__(value)))
     if isinstance(value, enum.Enum):
         return to_plain(value.value)
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, str):
-        return str.__str__(value)
+        return xml_safe(str.__str__(value))
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, Decimal):
@@ -150,6 +154,8 @@ def to_plain(value: Any) -> Any:
     def convert(item: Any, depth: int = 0) -> Any:
         if type(item) in _EXACT or isinstance(item, PlainView | PlainFunction):
             return item
+        if type(item) is str:  # the common case, before the look-ups below
+            return xml_safe(item)
         key = id(item)
         if key in done:
             return done[key][1]

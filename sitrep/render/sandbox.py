@@ -11,7 +11,8 @@ files inside the workspace or sitrep's own templates, symbolic links included.
 numbers that make a value grow (`"x" * n`, `|center(n)`, `%0nd`, `a ** n`) to `MAX_ARGUMENT`,
 the time to `RENDER_SECONDS` (the render is interrupted), and the memory to `MEMORY_HEADROOM`
 more address space than the process had (RLIMIT_AS, restored after). Each ends in a
-`RenderError` that names the template and line. See SECURITY.md.
+`RenderError` that names the template and line. Its output holds no character XML forbids
+(`sitrep.safety.xmlchars`). See SECURITY.md.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from markupsafe import Markup
 
 from sitrep.errors import RenderError
 from sitrep.render.plain import PlainView, plain_fields, to_plain
+from sitrep.safety.xmlchars import xml_safe
 
 MAX_CHARS = 64 * 1024 * 1024  # a report is well under 5 MB of HTML, charts and map included
 MAX_ARGUMENT = 10_000  # a width, a repeat count, an exponent
@@ -329,7 +331,8 @@ def render_template(
                     parts.append(chunk)
         finally:
             _OUTPUT.left = None
-        return "".join(parts)
+        # the last guard: a theme's words or template text may hold what XML forbids too
+        return xml_safe("".join(parts))
     except jinja2.TemplateNotFound as exc:
         looked = ", ".join(map(str, dirs))
         raise RenderError(f"template not found: {exc.name} (looked in {looked})") from None

@@ -18,9 +18,9 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from sitrep.geo.countries import country as country_of
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode
 from sitrep.settings.config import Config
-from sitrep.settings.schema import language_of
+from sitrep.settings.locales import language_of
 
 
 def editions(config: Config) -> tuple[str, ...]:
@@ -38,13 +38,43 @@ def file_suffix(config: Config) -> str:
 
 
 def edition_config(config: Config, locale: str) -> Config:
-    """`config` for the report in `locale`: its words, dates, numbers and country name."""
+    """`config` for the report in `locale`: its words, dates, numbers, country name, and the
+    crisis, office and illustrative notice in its language (`[report]` keys given by language)."""
     if locale == config.locale:
         return config
     country = config.country
     if config.country_code:
         country = country_of(config.country_code).name_in(locale)
-    return dataclasses.replace(config, locale=locale, country=country)
+    texts = {key: value.in_language(locale) for key, value in config.by_language.items()}
+    return dataclasses.replace(
+        config,
+        locale=locale,
+        country=country,
+        crisis=texts.get("crisis", config.crisis),
+        issuing_office=texts.get("issuing_office", config.issuing_office),
+        notice=texts.get("illustrative", config.notice),
+    )
+
+
+def untranslated(config: Config) -> list[Problem]:
+    """A warning for each `[report]` key given by language that leaves out a language of a
+    report made in several: that edition would print another language's text."""
+    problems = []
+    for key, value in config.by_language.items():
+        for language in value.missing(editions(config)):
+            problems.append(
+                Problem(
+                    "warning",
+                    table="settings",
+                    file="sitrep.toml",
+                    column=f"report.{key}",
+                    message=f"given by language but not in {language!r}, one of [report] "
+                    f"languages: the {language!r} report prints {value.in_language(language)!r}. "
+                    f'Add {language} = "..." to report.{key}',
+                    code=ProblemCode.UNTRANSLATED,
+                )
+            )
+    return problems
 
 
 def narrative_dir(config: Config, day: dt.date) -> Path:
@@ -70,15 +100,11 @@ def missing_narrative(config: Config, day: dt.date) -> Problem | None:
     shown = path.relative_to(config.workspace) if path.is_relative_to(config.workspace) else path
     return Problem(
         "error",
-        "narrative",
-        str(shown),
-        None,
-        None,
-        None,
-        None,
-        f"the report is also made in {language_of(config.locale)!r} ([report] languages), "
+        table="narrative",
+        file=str(shown),
+        message=f"the report is also made in {language_of(config.locale)!r} ([report] languages), "
         f"but has no narrative in it for {day}: write its highlights and overview in {shown}",
-        code="no-narrative",
+        code=ProblemCode.NO_NARRATIVE,
     )
 
 

@@ -18,12 +18,14 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from sitrep.geo.gazetteer import Gazetteer
+from sitrep.geo.gazetteer import Area, Gazetteer
+from sitrep.geo.unknown import Reason
 from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
-from sitrep.inputs.localnames import PREFIX
+from sitrep.inputs.localnames import LOCALISED, PREFIX
 from sitrep.inputs.words import Words
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode
+from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters
 from sitrep.tableschema import ROW, SCHEMAS, Column
 from sitrep.validate import rules
 from sitrep.validate.cells import cell_parser
@@ -32,9 +34,15 @@ from sitrep.validate.dating import freshness_warnings as stale
 from sitrep.validate.reporter import MAX_PER_RULE, Reporter
 from sitrep.validate.table import Table
 
+# A places row's P-code that is none of the areas: a site of the country, or another country's
+SITE_OR_FOREIGN = (Reason.UNKNOWN_PCODE, Reason.FOREIGN_PCODE)
 NUL_MESSAGE = (
     "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
     "formula can hide behind it): retype the cell; expected text without control characters"
+)
+CONTROL_MESSAGE = (
+    "the cell holds {}, invisible control characters that XML forbids (they would break the HTML "
+    "edition and the feed): left out of the report; retype the cell"
 )
 
 __all__ = [
@@ -57,20 +65,23 @@ def _validate_column(
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
     if len(nul):
         report.rows(
-            "nul-character", nul, column.name, cell_values, NUL_MESSAGE
+            ProblemCode.NUL_CHARACTER, nul, column.name, cell_values, NUL_MESSAGE
         )  # shown escaped, by repr
         parsed.values[nul] = None
     report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
+    _flag_control_characters(parsed, column.name, cell_values, report)
     by_message: dict[str, list[int]] = {}
     for position in np.setdiff1d(bad, nul):
         by_message.setdefault(parsed.error(position) or "", []).append(position)
     for message, positions in by_message.items():
-        report.rows("invalid-value", np.array(positions), column.name, cell_values, message)
+        report.rows(
+            ProblemCode.INVALID_VALUE, np.array(positions), column.name, cell_values, message
+        )
     if column.not_blank:
         missing = parsed.mapped(lambda v: v is None, bool)
         missing[report.bad[column.name]] = False
         report.rows(
-            "required-value",
+            ProblemCode.REQUIRED_VALUE,
             np.flatnonzero(missing),
             column.name,
             cell_values,
@@ -81,6 +92,21 @@ def _validate_column(
     if column.unique:
         _flag_duplicates(parsed.values, raw, column.name, report)
     return parsed
+
+
+def _flag_control_characters(
+    parsed: parse.ParsedColumn, column: str, cell_values: np.ndarray, report: Reporter
+) -> None:
+    """Warn of each cell holding characters XML forbids but NUL (an error of its own): no one
+    sees them, and the report leaves them out (`sitrep.safety.xmlchars`)."""
+    for code, cell in enumerate(parsed.uniques):
+        if not isinstance(cell, str) or "\x00" in cell or not FORBIDDEN.search(cell):
+            continue
+        message = CONTROL_MESSAGE.format(describe(forbidden_characters(cell)))
+        positions = np.flatnonzero(parsed.codes == code)
+        report.rows(
+            ProblemCode.CONTROL_CHARACTER, positions, column, cell_values, message, "warning"
+        )
 
 
 def _nul_rows(parsed: parse.ParsedColumn) -> np.ndarray:
@@ -103,7 +129,7 @@ def _flag_ambiguous_dates(
     if slashed and all(parse.parse_date(parsed.uniques[i])[2] for i in slashed):
         position = int(np.flatnonzero(np.isin(parsed.codes, slashed))[0])
         report(
-            "ambiguous-date",
+            ProblemCode.AMBIGUOUS_DATE,
             int(raw.rows[position]),
             column,
             parsed.uniques[parsed.codes[position]],
@@ -123,7 +149,7 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
     for position in np.flatnonzero(duplicated)[: MAX_PER_RULE + 1]:
         first = first_row[keys.iat[position]]
         report(
-            "duplicate",
+            ProblemCode.DUPLICATE,
             int(raw.rows[position]),
             column,
             values[position],
@@ -147,22 +173,31 @@ def validate_table(
         else:
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
-    if raw.name == "places":
-        _local_names(raw, columns)
+    if raw.name in LOCALISED:
+        _local_names(raw, columns, report)
     typed = pd.DataFrame(columns)
     rules.check_rows(raw.name, typed, report)
     return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
 
 
-def _local_names(raw: RawTable, columns: dict[str, object]) -> None:
-    """The places' names per language (name_<lang> columns) as `local_names` {lang: name};
-    `name_local` (the old single column) is the first local name when not given itself."""
-    languages = [c for c in raw.frame.columns if c.startswith(PREFIX) and c not in columns]
-    texts = {c: parse.parse_column(raw.frame[c], parse.parse_text).values for c in languages}
+def _local_names(raw: RawTable, columns: dict[str, object], report: Reporter) -> None:
+    """Text in several languages (`<column>_<lang>` columns, `sitrep.inputs.localnames`), as
+    text; a place's names also as `local_names` {lang: name}, and `name_local` (the old single
+    column) is its first local name when not given itself."""
+    bases = tuple(f"{base}_" for base in LOCALISED[raw.name])
+    languages = [c for c in raw.frame.columns if c.startswith(bases) and c not in columns]
+    texts = {}
+    for c in languages:
+        parsed = parse.parse_column(raw.frame[c], parse.parse_text)
+        _flag_control_characters(parsed, c, raw.frame[c].to_numpy(dtype=object), report)
+        texts[c] = parsed.values
     for c in languages:
         columns[c] = pd.Series(texts[c], dtype=object)
+    if raw.name != "places":
+        return
+    named = [c for c in languages if c.startswith(PREFIX)]
     local = [
-        {c.removeprefix(PREFIX): texts[c][i] for c in languages if texts[c][i]}
+        {c.removeprefix(PREFIX): texts[c][i] for c in named if texts[c][i]}
         for i in range(len(raw.frame))
     ]
     columns["local_names"] = pd.Series(local, dtype=object)
@@ -195,12 +230,13 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
     if "places" not in tables:
         return base
     frame = tables["places"].frame
+    names = frame["local_names"] if "local_names" in frame else [{}] * len(frame)
     places = [
-        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()], kind)
-        for pcode, name, aliases, kind in zip(
-            frame["pcode"], frame["name"], frame["aliases"], frame["type"], strict=True
+        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()], kind, local)
+        for pcode, name, aliases, kind, local in zip(
+            frame["pcode"], frame["name"], frame["aliases"], frame["type"], names, strict=True
         )
-        if pcode and name
+        if name
     ]
     return base.extended(places)
 
@@ -217,22 +253,24 @@ def _places_gazetteer(
     for code, row in zip(frame["pcode"], frame[ROW], strict=True):
         if not code or gazetteer.canonical(code) is not None:
             continue
-        area, message = gazetteer.lookup(code)
-        if area is None and message and ("P-code of" in message or "unknown P-code" in message):
-            foreign = "P-code of" in message
-            problems.append(
-                Problem(
-                    "warning" if foreign else "note",
-                    raw.name,
-                    raw.file,
-                    raw.sheet,
-                    int(row),
-                    table.header("pcode"),
-                    code,
-                    message + ("" if foreign else "; the place is a site, not an admin area"),
-                    code="foreign-pcode" if foreign else "site-pcode",
-                )
+        found = gazetteer.find(code)
+        if isinstance(found, Area) or found.reason not in SITE_OR_FOREIGN:
+            continue
+        foreign = found.reason is Reason.FOREIGN_PCODE
+        problems.append(
+            Problem(
+                "warning" if foreign else "note",
+                table=raw.name,
+                file=raw.file,
+                sheet=raw.sheet,
+                row=int(row),
+                column=table.header("pcode"),
+                value=code,
+                message=found.message
+                + ("" if foreign else "; the place is a site, not an admin area"),
+                code=ProblemCode.FOREIGN_PCODE if foreign else ProblemCode.SITE_PCODE,
             )
+        )
     return table, problems, workspace_gazetteer({"places": table}, gazetteer)
 
 

@@ -58,9 +58,7 @@ def test_each_shows_progress_on_a_terminal(workspace: Path):
     """click's bar, from the batch's callback; in a pipe, a log or CI nothing extra is printed
     (tests/cli/test_progress.py)."""
     # one process: the bar is the command line's, whichever runs the batch (test_batch.py)
-    code, shown = in_terminal(
-        ["build", "-w", str(workspace), "--each", "province", "--workers", "1"]
-    )
+    code, shown = in_terminal(["build", "-w", str(workspace), "--each", "area", "--workers", "1"])
     assert code == 0, shown
     assert "Building" in shown and "\r" in shown
     assert re.search(r"\b(\d+)/\1\b", shown)  # done/total, to the end

@@ -176,3 +176,107 @@ def test_an_empty_record_publishes_an_empty_archive(workspace: Path, tmp_path: P
 def test_no_folder_says_how_to_set_one(workspace: Path):
     result = CliRunner().invoke(main, ["-w", str(workspace), "publish"])
     assert result.exit_code == 1 and "[publish]" in result.stderr
+
+
+HAND_WRITTEN = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Our office</title>
+<!-- <meta name="generator" content="sitrep"> was here once -->
+</head><body><h1>Welcome</h1><p>content="sitrep" generator</p></body></html>
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "theirs"),
+    [("index.html", HAND_WRITTEN),
+     ("feed.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>'
+                  "<generator>WordPress</generator></channel></rss>"),
+     ("feed.xml", f'<feed xmlns="{ATOM[1:-1]}"><title>x</title><generator>Hugo</generator></feed>'),
+     ("feed.xml", "not xml at all <generator>sitrep</generator>")],
+)  # fmt: skip
+def test_a_page_sitrep_did_not_write_is_never_replaced(
+    issued, tmp_path: Path, name: str, theirs: str
+) -> None:
+    ws, _ = issued
+    folder = tmp_path / "www"
+    folder.mkdir()
+    (folder / name).write_text(theirs)
+    with pytest.raises(PublishConflict, match=name) as info:
+        publish(ws, folder)
+    assert "did not write" in str(info.value) and str(folder / name) in str(info.value)
+    assert [p.name for p in folder.iterdir()] == [name]  # nothing written at all
+    assert (folder / name).read_text() == theirs
+
+    result = CliRunner().invoke(main, ["-w", str(ws), "publish", str(folder)])
+    assert result.exit_code == 1 and name in result.stderr and "Traceback" not in result.stderr
+    assert [p.name for p in folder.iterdir()] == [name]
+
+
+@pytest.mark.slow
+def test_a_link_or_a_folder_of_a_page_s_name_is_not_replaced(issued, tmp_path: Path) -> None:
+    ws, _ = issued
+    folder = tmp_path / "www"
+    folder.mkdir()
+    publish(ws, tmp_path / "elsewhere")
+    (folder / "index.html").symlink_to(tmp_path / "elsewhere" / "index.html")
+    (folder / "feed.xml").mkdir()
+    with pytest.raises(PublishConflict) as info:
+        publish(ws, folder)
+    assert "index.html" in str(info.value) and "feed.xml" in str(info.value)
+    assert (folder / "index.html").is_symlink() and (folder / "feed.xml").is_dir()
+
+
+@pytest.mark.slow
+def test_pages_sitrep_wrote_are_recognised_by_their_marker(issued, tmp_path: Path) -> None:
+    """Its own pages, a workspace's archive template without the marker, an earlier feed."""
+    ws, _ = issued
+    folder = tmp_path / "site"
+    publish(ws, folder)
+    index = (folder / "index.html").read_text()
+    assert '<meta name="generator" content="sitrep">' in index
+    # a newer report changes both pages: they are sitrep's, and are rewritten
+    (folder / "index.html").write_text(index.replace("<h1>", "<h1>Old "))
+    feed = (folder / "feed.xml").read_text()
+    (folder / "feed.xml").write_text(feed.replace("<title>", "<title>Old ", 1))
+    result = publish(ws, folder)
+    assert sorted(p.name for p in result.pages) == ["feed.xml", "index.html"]
+
+    theme = ws / "templates" / "archive.html"
+    theme.write_text("<!DOCTYPE html><html><head><title>{{ title }}</title></head><body></body>")
+    try:
+        publish(ws, folder)
+        page = (folder / "index.html").read_text()
+        assert page.startswith('<!DOCTYPE html><html><head><meta name="generator"')
+        (folder / "index.html").write_text(page.replace("<body>", "<body>changed"))
+        publish(ws, folder)  # its own page, recognised though the template lacks the marker
+    finally:
+        theme.unlink()
+
+
+@pytest.mark.slow
+def test_markup_in_a_highlight_stays_text_in_the_archive_and_the_feed(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tests.conftest import copy_workspace
+
+    ws = copy_workspace(tmp_path / "ws")
+    narrative = ws / "inputs/narrative/2021-08-24.md"
+    lines = narrative.read_text().split("\n")
+    lines[1] = '- <script>alert(1)</script> <img src="http://127.0.0.1:9/x"> & more'
+    narrative.write_text("\n".join(lines))
+    build_report(BuildOptions(ws, dt.date(2021, 8, 24)))
+    publish(ws, tmp_path / "site")
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert "<script" not in index and "<img" not in index
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    summary = feed_entries(tmp_path / "site")[0].find(f"{ATOM}summary").text
+    assert '<script>alert(1)</script> <img src="http://127.0.0.1:9/x"> & more' in summary
+
+
+@pytest.mark.slow
+def test_a_folder_inside_output_is_refused(issued) -> None:
+    ws, _ = issued
+    for folder in (ws / "output", ws / "output" / "site"):
+        result = CliRunner().invoke(main, ["-w", str(ws), "publish", str(folder)])
+        assert result.exit_code == 1 and "folder of its own" in result.stderr
+    assert not (ws / "output" / "site").exists() and not (ws / "output" / "index.html").exists()

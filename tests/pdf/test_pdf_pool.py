@@ -14,6 +14,7 @@ import pytest
 
 from sitrep.errors import RenderError
 from sitrep.pdf.pool import PdfProcess
+from sitrep.render.attachments import DataFile
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # starts processes, lays PDFs out
@@ -22,8 +23,11 @@ HTML = "<html><body><p>Hello</p></body></html>"
 
 
 def test_weasyprints_failure_in_the_helper_is_a_render_error():
-    with PdfProcess(helper=True) as process, pytest.raises(RenderError, match="pdf/zz"):
-        process.report_pdf(HTML, [], "pdf/zz")  # a PDF variant WeasyPrint does not know
+    # an attachment WeasyPrint cannot read: it fails in WeasyPrint's own code (an unknown PDF
+    # variant, used before, is now refused by sitrep.pdf.variants: sitrep's code, a bug there)
+    unreadable = DataFile("data.csv", 12345, "not bytes")  # type: ignore[arg-type]
+    with PdfProcess(helper=True) as process, pytest.raises(RenderError, match="bytes-like"):
+        process.report_pdf(HTML, [], None, [unreadable])
 
 
 def test_ctrl_c_as_the_helper_starts_is_left_to_the_build(monkeypatch, capfd):
