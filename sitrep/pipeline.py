@@ -4,13 +4,17 @@
 start, once per run: its `Prepared` holds the validated tables and, in each language of the
 report, the figures and the narrative. `check_inputs` (steps 1-2 alone) is `sitrep validate`.
 Nothing here renders or writes; rendering reads a `Prepared` and never changes it.
+
+Importing this module imports the stages, and so pandas (0.55 s): what must stay fast (`sitrep
+--help`, an unchanged build, `send --status`) never imports it (tests/cli/test_fast_paths.py).
+A run's options, `BuildOptions`, are `sitrep.settings.run`'s, re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,28 +33,14 @@ from sitrep.settings.languages import (
     narrative_dir,
     untranslated,
 )
+from sitrep.settings.run import BuildOptions as BuildOptions  # re-exported: the stages' name
 from sitrep.validate.tables import freshness_warnings, validate_tables, workspace_gazetteer
 
-if TYPE_CHECKING:  # the stages import pandas: only a run that makes a report pays
+if TYPE_CHECKING:  # names for annotations only
     from sitrep.figures.compute import Figures
     from sitrep.inputs.narrative import Narrative
     from sitrep.inputs.words import Words
     from sitrep.validate.tables import Table
-
-
-@dataclass
-class BuildOptions:
-    """What a run is asked to make: `sitrep build`'s options (and preview's, send's)."""
-
-    workspace: Path
-    date: dt.date | None = None
-    inputs: dict[str, InputSource] = field(default_factory=dict)  # --input TABLE=PATH
-    strict: bool = False  # warnings stop the build too
-    revise: bool = False  # issue a revision when the inputs changed since issue
-    draft: bool = False  # a draft: not numbered for good, never recorded
-    force: bool = False  # rebuild even when nothing changed
-    number: int | None = None  # the number, for a date before already issued reports
-    today: dt.date | None = None  # the day sitrep runs (from the command line): later is a typo
 
 
 @dataclass

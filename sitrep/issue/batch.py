@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import pickle
 import tempfile
@@ -62,9 +61,9 @@ from sitrep.issue.worker import (
     Worker,
     build_in_worker,
     intact,
-    ready,
     warm_up,
 )
+from sitrep.pdf.pool import start_pool
 from sitrep.pipeline import BuildOptions, prepare
 from sitrep.problems import Problem
 from sitrep.render.catalogue import problem_wording
@@ -165,15 +164,6 @@ def shared_state(
     return shared, problem_wording(config).problems(prepared.all_problems)  # in its language
 
 
-def _start_pool(workers: int) -> ProcessPoolExecutor:
-    """`workers` processes, started now: they import WeasyPrint while this one validates."""
-    # spawn: the same on every platform, and safe with the threads pandas and Pango start
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), warm_up)
-    for _ in range(workers):
-        pool.submit(ready)  # a pool starts a process per submitted task, up to `workers`
-    return pool
-
-
 def _outcomes(
     shared: Shared, jobs: list[Job], pool: ProcessPoolExecutor | None
 ) -> Iterator[Outcome]:
@@ -254,7 +244,8 @@ def build_each_area(
     fp = fingerprint(config, options.inputs, dirs)
     if reused := _reuse_all(config, options, files_fp, fp):
         return reused
-    pool = _start_pool(workers) if workers > 1 else None
+    # the workers start now: they import WeasyPrint while this process validates
+    pool = start_pool(workers, warm_up) if workers > 1 else None
     with ExitStack() as held:
         notes: list[str] = []  # an interrupted build finished or redone
 

@@ -6,8 +6,6 @@ line, for scripts; everything else to stderr. Nothing here imports click or pand
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,18 +17,6 @@ if TYPE_CHECKING:
     from sitrep.issue.results import BuildResult
 
 Echo = Callable[..., None]  # echo(text, err=False, fg=None): sitrep.cli.say
-
-
-def progress_line() -> Callable[[int, int, str], None] | None:
-    """A one-line counter on a terminal (None in a pipe or a log: nothing extra is printed)."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        return None  # a log stays plain
-
-    def show(done: int, total: int, name: str) -> None:
-        sys.stderr.write(f"\r\x1b[2K[{done}/{total}] {name}" + ("\n" if done == total else ""))
-        sys.stderr.flush()
-
-    return show
 
 
 def say_built(result: BuildResult, draft: bool, echo: Echo) -> None:

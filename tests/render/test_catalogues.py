@@ -137,6 +137,7 @@ def test_a_workspace_entry_wins_and_the_rest_come_from_sitrep(tmp_path: Path) ->
     assert load_messages([DEFAULT_TEMPLATES], "es")["contacts.heading"] == "Contactos"
 
 
+@pytest.mark.slow
 def test_a_spanish_report_with_a_workspace_word(tmp_path: Path) -> None:
     """The sample built in Spanish: the catalogue's words, Babel's dates, the workspace's word."""
     from sitrep.report import BuildOptions, build_report

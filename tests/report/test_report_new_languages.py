@@ -20,6 +20,8 @@ from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import ROOT, pdf_text
 from tests.new_languages import DAY, fill, init
 
+pytestmark = pytest.mark.slow  # each test builds a report
+
 WORD = re.compile(r"[A-Za-z]{4,}")
 # Data, not words of the report: the datasets' and the global list's titles (their credit, whose
 # own words, "via", are the catalogue's), file and sheet names

@@ -103,6 +103,7 @@ def _problems(ws: Path) -> dict[tuple[str, str, int], str]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "fr", "ar", "pt"])
 def test_validation_problems_are_written_in_the_workspace_language(
     tmp_path: Path, language: str

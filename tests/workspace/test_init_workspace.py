@@ -100,6 +100,7 @@ def test_blank_workspace_validates_clean(new_workspace: Path) -> None:
     assert result.output.strip().endswith("0 errors, 0 warnings")
 
 
+@pytest.mark.slow
 def test_filled_workbook_validates_and_builds(new_workspace: Path) -> None:
     fill(new_workspace / "inputs/data.xlsx")
     result = CliRunner().invoke(main, ["-w", str(new_workspace), "validate", "--format", "json"])
@@ -131,6 +132,7 @@ def test_the_level_words_are_checked(new_workspace: Path) -> None:
         load_config(new_workspace)
 
 
+@pytest.mark.slow
 def test_workspace_with_an_empty_prices_sheet_builds(new_workspace: Path) -> None:
     fill(new_workspace / "inputs/data.xlsx", ("displacement", "blockades", "routes"))
     start_series(new_workspace)
@@ -138,6 +140,7 @@ def test_workspace_with_an_empty_prices_sheet_builds(new_workspace: Path) -> Non
 
 
 @pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
+@pytest.mark.slow
 def test_blank_workbook_opens_in_libreoffice(new_workspace: Path, tmp_path: Path) -> None:
     out = subprocess.run(
         ["libreoffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path / "lo"),
@@ -153,6 +156,7 @@ def test_blank_workbook_opens_in_libreoffice(new_workspace: Path, tmp_path: Path
 SIX = {"en": "HTI", "fr": "HTI", "es": "COL", "ar": "SDN", "pt": "MOZ", "uk": "UKR"}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
 def test_the_workbook_in_each_language_opens_in_libreoffice(tmp_path: Path) -> None:
     """The six languages' workbooks, opened by LibreOffice (one run for all): each first
@@ -374,7 +378,7 @@ def test_the_distribution_list_in_arabic_reads_back(tmp_path: Path) -> None:
     name and yes in Arabic) reads as a partner; the sample's English sheet still reads."""
     import openpyxl
 
-    from sitrep.report import check_inputs
+    from sitrep.pipeline import check_inputs
     from sitrep.workspace.init import create_workspace
 
     create_workspace(tmp_path / "ws", "SDN", D(2025, 6, 30), language="ar")
