@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import hexdigits
+from urllib.parse import quote
 
 from sitrep.delivery.ledger import LedgerRow
 from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
@@ -40,8 +41,9 @@ from sitrep.render.html import (
 from sitrep.render.markup import text_of
 from sitrep.render.stylesheet import custom_property
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
-from sitrep.settings.email import EmailSettings, absent_problems
+from sitrep.settings.email import EmailSettings, absent_problems, report_link
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
+from sitrep.settings.locales import language_tag
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
 PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
@@ -218,7 +220,7 @@ def _edition_email(
                 c.get(f"{k}_{language}") or c.get(k) or "" for k in LOCALISED["contacts"]
             )
             contacts.append(ContactLine(c["name"], title, organisation, c["email"]))
-    url = settings.report_url.format(file=pdf.name) if settings.report_url else None
+    url = _report_url(config, settings, result, pdf)
     email = ReportEmail(
         country=config.country,
         crisis=config.crisis,
@@ -263,6 +265,23 @@ def _edition_email(
         problems.append(f"leftover placeholder {match.group(0)!r} in {page.name}: ...{context}...")
     problems += [str(p) for p in narrative_problems if p.code == ProblemCode.NO_NARRATIVE]
     return email, problems
+
+
+def _report_url(
+    config: Config, settings: EmailSettings, result: BuildResult, pdf: Path
+) -> str | None:
+    """Where partners who prefer a link find this edition's PDF: `email.report_url` filled in,
+    else `[publish] base_url` and the path `sitrep publish` gives it (output/'s own layout,
+    `<date>/<file>`); None without either (they get the PDF attached)."""
+    lang = language_tag(config.locale)
+    if settings.report_url:
+        return report_link(
+            settings.report_url, result.date, result.number, result.revision, lang, pdf.name
+        )
+    if config.publish.base_url:
+        path = pdf.relative_to(config.output_dir).as_posix()
+        return f"{config.publish.base_url.rstrip('/')}/{quote(path)}"
+    return None
 
 
 def deliver(
