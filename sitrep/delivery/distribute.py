@@ -20,7 +20,13 @@ from urllib.parse import quote
 from sitrep.delivery.ledger import LedgerRow
 from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
 from sitrep.delivery.recipients import partners_from_records, select_recipients
-from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
+from sitrep.delivery.send import (
+    RecipientResult,
+    SendSummary,
+    ledger_report,
+    make_transport,
+    send_report,
+)
 from sitrep.errors import ConfigError, SitrepError
 from sitrep.figures.compute import KeyFigure
 from sitrep.files import sha256_file
@@ -306,7 +312,7 @@ def deliver(
         raise ConfigError(
             "no distribution list: set inputs.partners in sitrep.toml or pass --input partners=PATH"
         )
-    records = prepared.tables["partners"].frame.to_dict("records")
+    records, refused = _partners(prepared)
     recipients = select_recipients(partners_from_records(records), options.lists or None)
     outbox = outbox_dir(config, result)
     if settings.smtp is None:
@@ -325,10 +331,36 @@ def deliver(
             resend_unknown=options.resend_unknown,
             translations=reports[1:],
         )
+    if refused:  # errors of this send, for those partners: the run exits 1, naming them
+        summary = dataclasses.replace(summary, results=[*summary.results, *refused])
     where = "outbox" if settings.smtp is None else str(getattr(transport, "target", "SMTP"))
     made = {email.language for email in reports}
     missing = [locale for locale in editions(config) if locale not in made]
     return SendOutcome(report, summary, where, missing)
+
+
+def _partners(prepared: Prepared) -> tuple[list[dict], list[RecipientResult]]:
+    """The partners table's rows to send to, and a refusal for each row with an error (a bad or
+    repeated address): sent to no one until it is fixed. A wrong table (a missing column, an
+    unreadable file) refuses everyone."""
+    problems = prepared.partner_problems
+    if whole := [p for p in problems if p.row is None]:
+        raise ConfigError(
+            "the distribution list cannot be used:\n  " + "\n  ".join(map(str, whole))
+        )
+    rows = {p.row: p for p in problems}
+    records = prepared.tables["partners"].frame.to_dict("records")
+    refused = [
+        RecipientResult(
+            str(r.get("email") or "") or f"partners row {r['_row']}",
+            str(r.get("name") or ""),
+            "failed_permanent",
+            error=f"not sent: {rows[r['_row']]}",
+        )
+        for r in records
+        if r["_row"] in rows
+    ]
+    return [r for r in records if r["_row"] not in rows], refused
 
 
 def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail | None, list[LedgerRow]]:

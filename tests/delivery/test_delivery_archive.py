@@ -77,3 +77,29 @@ def test_validate_refuses_a_field_sitrep_does_not_fill(workspace: Path, url: str
     assert "email.report_url" in said and field in said, said
     assert "{date}, {number}, {revision}, {lang}, {file}" in said
     assert "Internal error" not in said
+
+
+def test_a_bad_partner_address_stops_no_build_and_only_that_partner_is_not_sent(
+    workspace: Path,
+):
+    partners = workspace / "partners.csv"
+    partners.write_text(
+        "name,email,organisation,lists\n"
+        "Ann,ann@example.org,NGO,WASH\n"
+        "Bob,not-an-address,NGO,WASH\n"
+        "Ann again,ANN@Example.org,NGO,WASH\n"
+        "Cy,cy@example.org,NGO,WASH\n",
+        "utf-8",
+    )
+    given = ("--input", f"partners={partners}")
+    built = run_sitrep(workspace, "build", *given)
+    assert built.returncode == 0, built.stdout + built.stderr  # the report is not who gets it
+    assert next((workspace / "output/2021-08-24").glob("*.pdf")).is_file()
+    assert "row 3" in built.stdout + built.stderr and "will not send" in built.stdout + built.stderr
+    with SmtpTestServer() as server:
+        sent = run_sitrep(workspace, "send", *given, SITREP_SMTP_URL=server.url())
+        assert sorted(server.handler.recipients()) == ["ann@example.org", "cy@example.org"]
+    assert sent.returncode == 1, sent.stderr  # an error of this send, for those two partners
+    assert "2 sent" in sent.stdout and "2 failed permanent" in sent.stdout
+    assert "row 3" in sent.stdout and "'not-an-address'" in sent.stdout
+    assert "row 4" in sent.stdout and "duplicate" in sent.stdout
