@@ -71,8 +71,10 @@ def set_up(document: Document, language: str, rtl: bool, page: str) -> None:
         style.paragraph_format.space_after = Pt(2 if name.startswith("Table") else 6)
     table = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
     table.base_style = styles["Table Grid"]
-    if rtl:  # every paragraph style descends from Normal: right to left from there
-        normal.element.get_or_add_pPr().append(OxmlElement("w:bidi"))
+    if rtl:  # every paragraph style, said in each (LibreOffice does not inherit it from Normal)
+        for style in styles:
+            if style.type == WD_STYLE_TYPE.PARAGRAPH:
+                style.element.get_or_add_pPr().append(OxmlElement("w:bidi"))
 
 
 def header_and_footer(document: Document, lines: list[str], page: str, of: str) -> None:
