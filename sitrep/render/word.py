@@ -93,7 +93,6 @@ class _Writer:
     def _walk(self, found: list[Token]) -> None:
         skip: list[str] = []  # the element being left out, and its nesting
         in_title = False
-        running_key = None
         for i, t in enumerate(found):
             if skip:
                 if t.kind == START and t.name == skip[0] and not t.closed:
@@ -108,7 +107,6 @@ class _Writer:
             elif t.kind == DATA and in_title:
                 self.title += t.text
             elif t.kind == START and "running" in _classes(t):
-                running_key = "running"
                 skip = self._running(found, i)
             elif t.kind == START and {"drawing", "wide"} <= _classes(t):
                 self._drawing(found, i, t)
@@ -122,7 +120,6 @@ class _Writer:
                 self._end(t)
             elif t.kind == DATA:
                 self._text(t.text)
-        del running_key
 
     def _running(self, found: list[Token], at: int) -> list[str]:
         """The running header's texts (title line, office, "Page", "of"), by their class."""
@@ -141,7 +138,7 @@ class _Writer:
         return [found[at].name]
 
     def _start(self, t: Token) -> None:
-        if t.name in ("strong", "b", "th") and t.name != "th":
+        if t.name in ("strong", "b"):
             self.bold += 1
         elif t.name in ("em", "i"):
             self.italic += 1
