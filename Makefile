@@ -11,8 +11,9 @@ TEST_SYSTEM_STAMP := $(VENV)/.test-system-packages
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 # ...and those the tests need: pdftotext/pdftoppm, openssl (a TLS certificate for the test
 # SMTP server), LibreOffice without a GUI (workbooks must open in it), Chromium (the preview
-# and the HTML edition are tested in a real browser, driven by Playwright).
-DEBIAN_TEST_PACKAGES := poppler-utils openssl libreoffice-calc-nogui chromium
+# and the HTML edition are tested in a real browser, driven by Playwright), LibreOffice Writer (the
+# Word edition must open in it).
+DEBIAN_TEST_PACKAGES := poppler-utils openssl libreoffice-calc-nogui libreoffice-writer-nogui chromium
 # axe-core, the accessibility checker the browser tests run in Chromium: the npm package, pinned,
 # installed with the machine's npm into the venv (Debian's npm package if there is no npm).
 AXE_VERSION := 4.14.1

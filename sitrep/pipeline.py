@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,9 @@ from sitrep.settings.languages import (
 )
 from sitrep.settings.run import BuildOptions as BuildOptions  # re-exported: the stages' name
 from sitrep.validate.tables import freshness_warnings, validate_tables, workspace_gazetteer
+
+PARTNERS = "partners"  # the distribution list: who receives a report, not what it says
+NOT_SENT_TO = "sitrep send will not send to this partner until it is fixed"
 
 if TYPE_CHECKING:  # names for annotations only
     from sitrep.figures.compute import Figures
@@ -69,6 +72,9 @@ class Prepared:
     narratives: dict[str, Narrative]
     narrative_problems: dict[str, list[Problem]]
     figures: dict[str, Figures]  # empty when prepared without (each area computes its own)
+    # the partners table's errors, as found (a build shows them as warnings): `send` refuses
+    # those partners, or everyone when the table itself is wrong
+    partner_problems: list[Problem] = field(default_factory=list)
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -176,7 +182,17 @@ def prepare(
     # 1-2. load and validate every table; stop on errors (or warnings with strict)
     words = workspace_words(config.workspace, config.locale)
     checked = _check(config, day, inputs, today, words)
-    if count_errors(checked.problems) or (strict and count_warnings(checked.problems)):
+    # who receives a report is not the report: a partner's bad or repeated address is an error
+    # of `send`, for that partner (`partner_problems`), shown by a build as a warning
+    partners = [p for p in checked.problems if p.table == PARTNERS and p.severity == "error"]
+    checked.problems = [
+        replace(p, severity="warning", message=f"{p.message} ({NOT_SENT_TO})")
+        if p in partners
+        else p
+        for p in checked.problems
+    ]
+    report_problems = [p for p in checked.problems if p.table != PARTNERS]
+    if count_errors(report_problems) or (strict and count_warnings(report_problems)):
         raise ValidationFailed(checked.problems)
     day, data_latest = report_date(checked.tables, day)
 
@@ -214,4 +230,5 @@ def prepare(
         narratives,
         narrative_problems,
         computed,
+        partners,
     )

@@ -13,6 +13,7 @@ Jinja (`prepare`, `render`) when a report is made (tests/cli/test_fast_paths.py)
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -123,6 +124,7 @@ class LaidOut:
     pdf: bytes
     edition: bytes
     warnings: list[str]
+    word: bytes | None = None  # the Word edition, when [report] editions asks for it
 
 
 def _build(
@@ -202,10 +204,21 @@ def _lay_out(rendered: Rendered, dirs: list[Path], pdf_process: PdfProcess) -> l
     for c, (_, html, attachments) in zip(editions[1:], rendered.translations, strict=True):
         made = build_pdf(html, dirs, config.pdf_variant, attachments, day)
         page = html_edition(html, dirs).encode("utf-8")
-        others.append(LaidOut(c, made.data, page, made.warnings))
+        others.append(LaidOut(c, made.data, page, made.warnings, _word(c, html, dirs, day)))
     edition = html_edition(rendered.html, dirs).encode("utf-8")  # while the PDF is laid out
+    word = _word(config, rendered.html, dirs, day)
     made = pdf_made()
-    return [LaidOut(config, made.data, edition, made.warnings), *others]
+    return [LaidOut(config, made.data, edition, made.warnings, word), *others]
+
+
+def _word(config: Config, html: str, dirs: list[Path], day: dt.date) -> bytes | None:
+    """The Word edition of one language's report, if `[report] editions` asks for it."""
+    if "docx" not in config.editions:
+        return None
+    # python-docx (and lxml) only for the offices that ask for Word: every build imports this
+    from sitrep.render.word import word_edition
+
+    return word_edition(html, dirs, day)
 
 
 def _write(
@@ -228,8 +241,8 @@ def _write(
     # place, all of them are
     written: list[tuple[Path, bytes]] = []
     for (other_pdf, other_html), made in zip(other_files, laid_out[1:], strict=True):
-        written += [(other_html, made.edition), (other_pdf, made.pdf)]
-    written += [(html, laid_out[0].edition), (pdf, laid_out[0].pdf)]
+        written += [*_word_file(other_pdf, made), (other_html, made.edition), (other_pdf, made.pdf)]
+    written += [*_word_file(pdf, laid_out[0]), (html, laid_out[0].edition), (pdf, laid_out[0].pdf)]
     remove_stale_temporaries(config.output_dir / day.isoformat(), recursive=True)
     if options.draft:
         write_draft(written)
@@ -270,6 +283,11 @@ def _write(
         files,
         rendered.prepared,
     )
+
+
+def _word_file(pdf: Path, made: LaidOut) -> list[tuple[Path, bytes]]:
+    """The Word edition beside its PDF (same name, .docx), when one was made."""
+    return [(pdf.with_suffix(".docx"), made.word)] if made.word is not None else []
 
 
 def send(options: SendOptions) -> SendOutcome:

@@ -22,6 +22,7 @@ from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
 from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import (
     Progress,
+    RecipientResult,
     SendSummary,
     ledger_report,
     make_transport,
@@ -44,8 +45,9 @@ from sitrep.render.html import (
 from sitrep.render.markup import text_of
 from sitrep.render.stylesheet import custom_property
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
-from sitrep.settings.email import EmailSettings, absent_problems
+from sitrep.settings.email import EmailSettings, absent_problems, edition_url
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
+from sitrep.settings.locales import language_tag
 
 if TYPE_CHECKING:  # annotations: `send --status` imports this module, and never pandas
     from sitrep.figures.compute import KeyFigure
@@ -230,7 +232,12 @@ def _edition_email(
                 c.get(f"{k}_{language}") or c.get(k) or "" for k in LOCALISED["contacts"]
             )
             contacts.append(ContactLine(c["name"], title, organisation, c["email"]))
-    url = settings.report_url.format(file=pdf.name) if settings.report_url else None
+    url = edition_url(  # where partners who prefer a link find this edition's PDF
+        settings,
+        config.publish.base_url,
+        pdf.relative_to(config.output_dir).as_posix(),
+        (result.date, result.number, result.revision, language_tag(config.locale)),
+    )
     email = ReportEmail(
         country=config.country,
         crisis=config.crisis,
@@ -299,7 +306,7 @@ def deliver(
         raise ConfigError(
             "no distribution list: set inputs.partners in sitrep.toml or pass --input partners=PATH"
         )
-    records = prepared.tables["partners"].frame.to_dict("records")
+    records, refused = _partners(prepared)
     recipients = select_recipients(partners_from_records(records), options.lists or None)
     outbox = outbox_dir(config, result)
     if settings.smtp is None:
@@ -318,10 +325,36 @@ def deliver(
             resend_unknown=options.resend_unknown,
             translations=reports[1:],
         )
+    if refused:  # errors of this send, for those partners: the run exits 1, naming them
+        summary = dataclasses.replace(summary, results=[*summary.results, *refused])
     where = "outbox" if settings.smtp is None else str(getattr(transport, "target", "SMTP"))
     made = {email.language for email in reports}
     missing = [locale for locale in editions(config) if locale not in made]
     return SendOutcome(report, summary, where, missing)
+
+
+def _partners(prepared: Prepared) -> tuple[list[dict], list[RecipientResult]]:
+    """The partners table's rows to send to, and a refusal for each row with an error (a bad or
+    repeated address): sent to no one until it is fixed. A wrong table (a missing column, an
+    unreadable file) refuses everyone."""
+    problems = prepared.partner_problems
+    if whole := [p for p in problems if p.row is None]:
+        raise ConfigError(
+            "the distribution list cannot be used:\n  " + "\n  ".join(map(str, whole))
+        )
+    rows = {p.row: p for p in problems}
+    records = prepared.tables["partners"].frame.to_dict("records")
+    refused = [
+        RecipientResult(
+            str(r.get("email") or "") or f"partners row {r['_row']}",
+            str(r.get("name") or ""),
+            "failed_permanent",
+            error=f"not sent: {rows[r['_row']]}",
+        )
+        for r in records
+        if r["_row"] in rows
+    ]
+    return [r for r in records if r["_row"] not in rows], refused
 
 
 def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail | None, list[LedgerRow]]:

@@ -286,6 +286,9 @@ def build_message(
     # A naive datetime is taken as UTC rather than the machine's zone, so output is reproducible.
     msg["Date"] = format_datetime(now if now.tzinfo else now.replace(tzinfo=UTC))
     msg["Message-ID"] = message_id(report, partner.email, settings.from_addr)
+    # RFC 3834: a report is sent by a program, so out-of-office replies are not sent back on
+    # every daily send
+    msg["Auto-Submitted"] = "auto-generated"
     unsubscribe = unsubscribe_link(settings, partner.email, token)
     if unsubscribe:
         msg["List-Unsubscribe"] = f"<{unsubscribe}>"
@@ -298,9 +301,11 @@ def build_message(
     if report.logo:
         html_part = msg.get_payload()[1]
         maintype, _, subtype = report.logo_type.partition("/")
+        # inline, without a file name: a part of the HTML body (multipart/related), which mail
+        # clients show in the body and never list as an attachment
         html_part.add_related(
             report.logo, maintype=maintype, subtype=subtype, cid=f"<{logo_cid(report)}>",
-            filename=f"logo.{'svg' if subtype == 'svg+xml' else subtype}",
+            disposition="inline",
         )  # fmt: skip
     if not link:
         # Adding an attachment turns multipart/alternative into multipart/mixed around it.

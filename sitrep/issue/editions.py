@@ -28,6 +28,8 @@ class Entry:
     html: str
     highlights: tuple[str, ...] = ()
     figures: tuple[Figure, ...] = ()
+    pdf_size: int = 0  # the PDF's bytes: the feed's enclosure length
+    written: str = ""  # when the PDF was written (UTC, ISO, to the second): a revision's own
 
 
 VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "col", "area"}

@@ -106,11 +106,21 @@ def _plan(
                     Path(html_name).as_posix(),
                     highlights,
                     figures,
+                    pdf.stat().st_size,
+                    _written(pdf, issued.date),
                 )
             )
     if conflicts or foreign:
         raise PublishConflict(_conflict_message(folder, conflicts, foreign))
     return copies, entries, same
+
+
+def _written(pdf: Path, day: str) -> str:
+    """When the issued PDF was written (its modification time, UTC, to the second), never before
+    the report's date: a revision's feed entry is updated when the revision was issued."""
+    at = dt.datetime.fromtimestamp(int(pdf.stat().st_mtime), dt.UTC)
+    midnight = dt.datetime.fromisoformat(f"{day}T00:00:00+00:00")
+    return max(at, midnight).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _conflict_message(folder: Path, conflicts: list[Path], foreign: list[Path]) -> str:
@@ -137,13 +147,24 @@ def _conflict_message(folder: Path, conflicts: list[Path], foreign: list[Path]) 
     return "\n".join(lines)
 
 
-def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: str) -> bytes:
+def feed_xml(
+    entries: list[Entry],
+    title: str,
+    base_url: str | None,
+    language: str,
+    author: str = "",
+    revisions: dict[str, str] | None = None,
+) -> bytes:
     """An Atom feed (RFC 4287) of the issued reports, newest first; the same entries, same bytes.
     `language` is a BCP 47 tag ("ar-SD"); an entry of another language's edition has its own.
 
-    Entry ids are stable UUIDs of the report's file name; times are the report dates (midnight
-    UTC), never the clock. Links are relative to `base_url` when it is set (feed readers and
-    mailing tools want absolute links), else relative to the feed.
+    Entry ids are stable UUIDs of the report's file name (a revision's is its own); `published`
+    is the report's date (midnight UTC), `updated` when the issue's PDF was written (a
+    revision's own time, never the clock). `author` is the issuing office (RFC 4287 asks for an
+    author); `revisions` gives, by PDF, the words a revision's title ends with ("Revision 1"),
+    so that each revision's entry has its own title. The enclosure has its type and length.
+    Links are relative to `base_url` when it is set (feed readers and mailing tools want
+    absolute links), else relative to the feed.
     """
     ET.register_namespace("", ATOM)
 
@@ -161,24 +182,32 @@ def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: s
     def stamp(day: str) -> str:
         return f"{day}T00:00:00Z"
 
+    def updated(entry: Entry) -> str:
+        return entry.written or stamp(entry.date)
+
     lang = {"{http://www.w3.org/XML/1998/namespace}lang": xml_safe(language)}
     feed = ET.Element(f"{{{ATOM}}}feed", lang)
     add(feed, "title", title)
     add(feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitrep-feed:' + title)}")
-    add(feed, "updated", stamp(max((e.date for e in entries), default="1970-01-01")))
+    add(feed, "updated", max((updated(e) for e in entries), default=stamp("1970-01-01")))
     add(feed, "link", rel="self", href=link("feed.xml"))
     add(feed, "link", rel="alternate", type="text/html", href=link("index.html"))
+    add(add(feed, "author"), "name", author or title)
     add(feed, "generator", GENERATOR)
     for entry in entries:
         item = add(feed, "entry")
         if entry.language and entry.language != language:  # another language's edition
             item.set("{http://www.w3.org/XML/1998/namespace}lang", xml_safe(entry.language))
-        add(item, "title", entry.title)
+        revised = (revisions or {}).get(entry.pdf) if entry.revision else None
+        add(item, "title", f"{entry.title} – {revised}" if revised else entry.title)
         add(item, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitrep:' + entry.pdf)}")
-        add(item, "updated", stamp(entry.date))
+        add(item, "updated", updated(entry))
         add(item, "published", stamp(entry.date))
         add(item, "link", rel="alternate", type="text/html", href=link(entry.html))
-        add(item, "link", rel="enclosure", type="application/pdf", href=link(entry.pdf))
+        enclosure = {"type": "application/pdf", "href": link(entry.pdf)}
+        if entry.pdf_size:
+            enclosure["length"] = str(entry.pdf_size)
+        add(item, "link", rel="enclosure", **enclosure)
         lines = [*entry.highlights, *(f"{f.value} {f.caption}".strip() for f in entry.figures)]
         if lines:
             add(item, "summary", "\n".join(f"- {line}" for line in lines))
@@ -246,11 +275,18 @@ def _words_by_language(
             revision = " · " + t("report.revision", revision=e.revision) if e.revision else ""
             day = date(dt.date.fromisoformat(e.date), "d MMMM y", locale, t.numbering)
             return {"heading": t("report.sitrep_no", number=e.number) + revision,
+                    "revision": t("report.revision", revision=e.revision),
                     "as_of": t("report.as_of", date=day), "pdf_label": t("archive.pdf"),
                     "html_label": t("archive.html")}  # fmt: skip
 
         out[language] = words
     return out
+
+
+def _revision_words(entries: list[Entry], dirs: list[Path], digits: str) -> dict[str, str]:
+    """Each revision's words in its own language ("Revision 1"), by its PDF."""
+    words = _words_by_language(entries, dirs, digits)
+    return {e.pdf: words[e.language](e)["revision"] for e in entries if e.revision}
 
 
 def publish_settings(config: Config) -> tuple[Path | None, str | None]:
@@ -287,7 +323,14 @@ def publish(workspace: Path, folder: Path | None = None) -> Published:
     title = t("report.title", country=config.country, crisis=config.crisis)
     pages = {
         folder / "index.html": archive_html(config, title, entries, dirs),
-        folder / "feed.xml": feed_xml(entries, title, base_url, language_tag(config.locale)),
+        folder / "feed.xml": feed_xml(
+            entries,
+            title,
+            base_url,
+            language_tag(config.locale),
+            config.issuing_office,
+            _revision_words(entries, dirs, config.digits),
+        ),
     }
     for path, data in pages.items():
         if not path.is_file() or sha256_file(path) != sha256_bytes(data):

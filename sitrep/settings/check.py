@@ -301,4 +301,6 @@ def _toml(value: Any) -> str:
         return f"`{value:_}`" if value >= 10_000 else f"`{value}`"
     if isinstance(value, str):
         return f'`"{value}"`'
+    if isinstance(value, list) and value:  # ["pdf", "html"]
+        return "`[" + ", ".join(f'"{v}"' for v in value) + "]`"
     return f"`{value}`"  # a date, a float, []

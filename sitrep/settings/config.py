@@ -77,6 +77,7 @@ class Config:
     pdf_variant: str | None = DEFAULT_PDF_VARIANT  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    editions: tuple[str, ...] = ("pdf", "html")  # [report] editions: "docx" adds a Word edition
     figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
     country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
     geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
@@ -231,6 +232,7 @@ def load_config(workspace: Path) -> Config:
         pdf_variant=report.pdf_variant,
         attach_data=report.attach_data,
         boundaries=boundaries.path if boundaries else None,
+        editions=report.editions,
         limits=found["limits"],
         figures=found["figures"],
         country_code=country_code,

@@ -8,11 +8,13 @@ setting: it comes from SITREP_SMTP_PASSWORD.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from email.utils import parseaddr
+from string import Formatter
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from sitrep.errors import SitrepError
 from sitrep.safety.addresses import address_character, is_email_address, unsafe_character
@@ -37,7 +39,11 @@ def unsubscribe_fields(template: str) -> set[str]:
 ADDRESS = "an email address, e.g. 'Field Office <office@example.org>'"
 UNSUBSCRIBE = "a mailto: or https: URL; {email} or {token} make it per recipient"
 SMTP = "an smtp://, smtp+starttls:// or smtps:// URL"
-REPORT_URL = "an https:// URL where reports are published; {file} is the PDF's file name"
+REPORT_URL = (
+    "an https:// URL where reports are published, with any of {date}, {number}, {revision}, "
+    "{lang} and {file}"
+)
+REPORT_URL_FIELDS = ("date", "number", "revision", "lang", "file")  # scripts rely on the names
 
 
 def _address(value: str) -> str | None:
@@ -76,7 +82,48 @@ def _smtp(value: str) -> str | None:
 
 
 def _report_url(value: str) -> str | None:
-    return None if value.startswith(("https://", "http://")) else f"{value!r} is not {REPORT_URL}"
+    if not value.startswith(("https://", "http://")):
+        return f"{value!r} is not {REPORT_URL}"
+    allowed = ", ".join(f"{{{name}}}" for name in REPORT_URL_FIELDS)
+    try:
+        fields = [name for _, name, _, _ in Formatter().parse(value) if name is not None]
+    except ValueError:  # a lone { or }
+        return f"{value!r} has a {{ or }} that opens or closes no field: write {{{{ or }}}}"
+    if unknown := [name for name in fields if name not in REPORT_URL_FIELDS]:
+        field = f"{{{unknown[0]}}}"
+        return f"{value!r} has the field {field}, which sitrep does not fill: use {allowed}"
+    try:
+        report_link(value, dt.date(2021, 8, 24), 10, 1, "ar-SD", "a.pdf")
+    except (ValueError, TypeError) as exc:  # a format sitrep's values cannot take: {date:d}
+        return f"{value!r} cannot be filled in ({exc}): use {allowed}"
+    return None
+
+
+def report_link(
+    template: str, date: dt.date, number: int, revision: int, lang: str, file: str
+) -> str:
+    """`report_url` filled in for one report: its date (ISO), number, revision (0 for the
+    first issue), language (BCP 47) and PDF's file name, each made safe in a URL."""
+    return template.format(
+        date=date.isoformat(), number=number, revision=revision, lang=quote(lang), file=quote(file)
+    )
+
+
+def edition_url(
+    settings: EmailSettings,
+    base_url: str | None,
+    path: str,
+    report: tuple[dt.date, int, int, str],
+) -> str | None:
+    """Where partners who prefer a link find an edition's PDF: `report_url` filled in for
+    `report` (date, number, revision, BCP 47 language), else `[publish] base_url` and the path
+    `sitrep publish` gives it (output/'s own layout, `<date>/<file>`: `path`); None without
+    either (they get the PDF attached)."""
+    if settings.report_url:
+        return report_link(settings.report_url, *report, path.rsplit("/", 1)[-1])
+    if base_url:
+        return f"{base_url.rstrip('/')}/{quote(path)}"
+    return None
 
 
 def _seconds(default: float, low: int, high: int, doc: str, more: str = "") -> Any:
@@ -140,7 +187,10 @@ class EmailSettings:
         Key(
             kinds=(str,),
             expected=REPORT_URL,
-            doc="where reports are published; `{file}` is the PDF's name",
+            doc="where reports are published, for partners who prefer a link: `{date}` "
+            "(2021-08-24), `{number}`, `{revision}` (0 for the first issue), `{lang}` (BCP 47, "
+            "`ar-SD`) and `{file}` (the PDF's name) are filled in (default: `[publish] base_url` "
+            "followed by the folder `publish` puts the PDF in, `/{date}/{file}`)",
             check=_report_url,
         )
     )

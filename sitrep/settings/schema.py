@@ -70,6 +70,22 @@ def _words(value: list) -> str | None:
     return f'{value!r} is not a list of words, e.g. ["Province", "District"]'
 
 
+EDITIONS = ("pdf", "html", "docx")  # the files a build can write; the PDF is the report of record
+
+
+def _editions(value: list) -> str | None:
+    if not all(isinstance(e, str) for e in value) or set(value) - set(EDITIONS):
+        return f"{value!r} is not a list of editions: each one of {', '.join(map(repr, EDITIONS))}"
+    if len(set(value)) < len(value):
+        return f"{value!r} names an edition twice"
+    if "pdf" not in value or "html" not in value:
+        return (
+            f'{value!r} leaves out "pdf" or "html": both are always made (the record, '
+            'publish and send rest on them); add "docx" for a Word edition'
+        )
+    return None
+
+
 def _one_line(value: str) -> str | None:
     # The crisis goes into the email's subject (a header: one line), the office into the report.
     if bad := [c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")]:
@@ -222,6 +238,17 @@ class ReportSettings:
         True, "attach the input rows the report used, as CSV files, to the PDF"
     )
     boundaries: str | None = text("a GeoJSON file drawn under the access map", expected=PATH)
+    editions: tuple[str, ...] = setting(
+        Key(
+            kinds=(list,),
+            expected='a list of editions, e.g. ["pdf", "html", "docx"]',
+            doc='the files `build` writes: `"pdf"` and `"html"` always, `"docx"` adds a Word '
+            'edition: see "The Word edition"',
+            default=["pdf", "html"],
+            check=_editions,
+            convert=tuple,
+        )
+    )
 
 
 # `[inputs]`: a key per table of `sitrep.tableschema` (declared there once, so made from it),

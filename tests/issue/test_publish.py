@@ -69,13 +69,26 @@ def test_every_issued_report_is_copied_with_an_archive_and_a_feed(issued, tmp_pa
     assert 'href="2021-08-23/' in index and "://" not in index.split("</head>")[0]
 
     entries = feed_entries(folder)
-    assert [e.find(f"{ATOM}updated").text for e in entries] == [
+    assert [e.find(f"{ATOM}published").text for e in entries] == [
         "2021-08-24T00:00:00Z",
         "2021-08-24T00:00:00Z",
         "2021-08-23T00:00:00Z",
     ]
+    # a revision is updated when it was issued, after the report it revises (RFC 3339, UTC)
+    updated = [e.find(f"{ATOM}updated").text for e in entries]
+    assert updated[0] >= updated[1] > "2021-08-24T00:00:00Z" and updated[0].endswith("Z")
+    root = ET.parse(folder / "feed.xml").getroot()
+    assert root.find(f"{ATOM}updated").text == max(updated)
+    author = root.find(f"{ATOM}author/{ATOM}name").text  # RFC 4287: a feed has an author
+    assert author == "Illustrative IM Office, Kabul (sample workspace)"
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert len(set(titles)) == 3 and titles[0] == f"{titles[1]} – Revision 1"
     ids = [e.find(f"{ATOM}id").text for e in entries]
     assert len(set(ids)) == 3 and all(i.startswith("urn:uuid:") for i in ids)
+    for entry, build in zip(entries, reversed(builds), strict=True):
+        (enclosure,) = [x for x in entry.findall(f"{ATOM}link") if x.get("rel") == "enclosure"]
+        assert enclosure.get("type") == "application/pdf"
+        assert enclosure.get("length") == str(build.pdf.stat().st_size)
     summary = entries[0].find(f"{ATOM}summary").text
     # the highlights of the issued edition, as a reader of the feed sees them
     first_highlight = builds[2].html.read_text().split('class="highlights"')[1]

@@ -1,0 +1,153 @@
+"""The Word edition (`[report] editions = ["pdf", "html", "docx"]`), read back as a reader's
+program reads it: LibreOffice headless converts it to PDF, pdftotext reads that, and its figures
+are the PDF edition's, in English and in Arabic (right to left). python-docx reads its
+structure: Word's heading styles, header rows, pictures with alt text, the page header and
+footer, the same bytes from a second build.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from sitrep.report import BuildOptions, build_report
+from tests.conftest import copy_workspace, pdf_text
+
+pytestmark = pytest.mark.slow  # each test builds a report
+
+EDITIONS = 'editions = ["pdf", "html", "docx"]\n'
+# figures with a group separator (Latin or Arabic): what a report's tables and key figures print
+FIGURE = re.compile(r"[0-9٠-٩]{1,3}(?:[,٬][0-9٠-٩]{3})+")
+
+
+def _build(folder: Path, locale: str | None = None):
+    ws = copy_workspace(folder)
+    settings = ws / "sitrep.toml"
+    text = settings.read_text("utf-8").replace("[report]\n", "[report]\n" + EDITIONS, 1)
+    if locale:
+        text = re.sub(r'(?m)^locale = "\w+"', f'locale = "{locale}"', text)
+    settings.write_text(text, "utf-8")
+    return build_report(BuildOptions(workspace=ws))
+
+
+def _libreoffice_text(document: Path, tmp: Path) -> str:
+    """The .docx converted to PDF by LibreOffice headless, read back with pdftotext."""
+    out = tmp / "lo"
+    done = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(out), str(document)],
+        capture_output=True, timeout=180,
+    )  # fmt: skip
+    converted = out / document.with_suffix(".pdf").name
+    assert converted.is_file(), done.stderr.decode()
+    return pdf_text(converted)
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("word-en")
+    result = _build(tmp / "ws")
+    word = result.pdf.with_suffix(".docx")
+    return result, word, _libreoffice_text(word, tmp)
+
+
+@pytest.fixture(scope="module")
+def arabic(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("word-ar")
+    result = _build(tmp / "ws", "ar")
+    word = result.pdf.with_suffix(".docx")
+    return result, word, _libreoffice_text(word, tmp)
+
+
+def _same_figures(result, text: str) -> set[str]:
+    """The PDF's figures are the Word edition's, but for the charts' labels (a picture there):
+    the PDF's figures, checked."""
+    figures = set(FIGURE.findall(pdf_text(result.pdf)))
+    in_word = set(FIGURE.findall(text))
+    assert in_word <= figures, in_word - figures
+    labels = set(FIGURE.findall(" ".join(re.findall(r'<span class="l[^>]*>([^<]*)</span>',
+                                                    result.html.read_text("utf-8")))))  # fmt: skip
+    assert figures - in_word <= labels, figures - in_word - labels
+    return figures
+
+
+def test_opens_in_libreoffice_with_the_pdfs_figures(english):
+    result, _, text = english
+    assert {"19,435", "265,000", "28,800", "16,110"} <= _same_figures(result, text)
+    assert {"19,435", "265,000", "28,800", "16,110"} <= set(FIGURE.findall(text))
+    for words in ("Highlights", "Key figures", "Situation overview", "Situation Report No. 10"):
+        assert words in text
+
+
+def test_arabic_reads_right_to_left_with_the_pdfs_figures(arabic):
+    result, word, text = arabic
+    printed = pdf_text(result.pdf)
+    assert len(_same_figures(result, text)) > 10
+    assert "أبرز النقاط" in printed and "أبرز النقاط" in text  # the Highlights heading
+    document = docx.Document(str(word))
+    for name in ("Normal", "Heading 1", "Heading 2", "Key Figure", "Table Text", "Caption"):
+        # said in each style: LibreOffice does not inherit it from Normal
+        assert document.styles[name].element.pPr.find(qn("w:bidi")) is not None, name
+    assert document.tables
+    for table in document.tables:
+        assert table._tbl.tblPr.find(qn("w:bidiVisual")) is not None
+    assert document.sections[0]._sectPr.find(qn("w:bidi")) is not None
+
+
+def test_headings_tables_pictures_header_and_footer(english):
+    _result, word, _ = english
+    document = docx.Document(str(word))
+    headings = {p.text: p.style.name for p in document.paragraphs if p.style.name.startswith("H")}
+    assert headings["Highlights"] == "Heading 2"
+    assert headings["North-east (Panjshir, Andarab, Salang)"] == "Heading 1"
+    assert any(p.style.name == "Key Figure" and p.text == "19,435" for p in document.paragraphs)
+    assert document.tables and all(t.style.name == "Sitrep Table" for t in document.tables)
+    data = [t for t in document.tables if "@" not in t.rows[0].cells[1].text]  # not contacts
+    assert len(data) == len(document.tables) - 1
+    for table in data:  # each table's header row repeats on every page
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert table.rows[-1]._tr.trPr is None or (
+            table.rows[-1]._tr.trPr.find(qn("w:tblHeader")) is None
+        )
+    alts = [s._inline.docPr.get("descr") for s in document.inline_shapes]
+    assert len(alts) == 3  # the two charts and the map
+    assert alts[0].startswith("Bar chart of new displacement per day")
+    assert all(alts)
+    header = " ".join(p.text for p in document.sections[0].header.paragraphs)
+    assert "Situation Report No. 10" in header and "24 August 2021" in header
+    fields = document.sections[0].footer._element.findall(".//" + qn("w:fldSimple"))
+    assert [f.get(qn("w:instr")).strip() for f in fields] == ["PAGE", "NUMPAGES"]
+    core = document.core_properties
+    assert core.created.date().isoformat() == "2021-08-24" == core.modified.date().isoformat()
+    assert core.author == "Illustrative IM Office, Kabul (sample workspace)"
+
+
+def test_same_report_same_bytes(english, tmp_path):
+    _result, word, _ = english
+    again = _build(tmp_path / "ws")
+    assert again.pdf.with_suffix(".docx").read_bytes() == word.read_bytes()
+
+
+def test_not_made_unless_asked(built_sample):
+    _, result = built_sample
+    assert not result.pdf.with_suffix(".docx").exists()
+
+
+def test_an_unknown_edition_is_refused(workspace):
+    settings = workspace / "sitrep.toml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace("[report]\n", '[report]\neditions = ["pdf", "odt"]\n'))
+    done = subprocess.run(
+        [shutil.which("sitrep") or str(Path(__import__("sys").executable).parent / "sitrep"),
+         "-w", str(workspace), "validate"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "report.editions" in done.stderr + done.stdout
+    assert "'docx'" in done.stderr + done.stdout
