@@ -25,3 +25,6 @@ class Limits:
     # in 2.1 s). 256 KB is some 47,000 words, 52 pages built in 5.5 s: room for any real one,
     # where 2 MB took 362 pages and 29 s, and 10 MB 178 s and 1.2 GB.
     max_narrative_kb: int = 256
+    # A COD-AB file as read: a zip's members as unpacked. Admin-2 files of large countries are
+    # some 10-60 MB; GeoJSON is parsed whole (about 8 bytes of memory per byte of file).
+    max_boundaries_mb: int = 200

@@ -322,6 +322,8 @@ _LIMIT_DOCS = {
     "max_text_mb": "the text of one sheet's cells in MB, a shared string counted once per cell "
     "that uses it",
     "max_narrative_kb": "a narrative file, on disk, in KB (a day's is a few KB)",
+    "max_boundaries_mb": "the boundary file (`[geography] boundaries`) as read, a zip's members "
+    "unpacked, in MB",
 }
 LIMITS = Section(
     "limits",
