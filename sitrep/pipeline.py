@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.errors import NoDataError, ValidationFailed
 from sitrep.figures.compute import compute_figures, data_date_range, latest_data_date
+from sitrep.inputs.boundaries import Boundaries, read_boundaries
 from sitrep.inputs.cod import base_gazetteer
 from sitrep.inputs.load import load_tables
 from sitrep.inputs.narrative import load_narrative
@@ -55,6 +56,7 @@ class Checked:
     tables: dict[str, Table]
     problems: list[Problem]
     date: dt.date | None
+    boundaries: Boundaries | None = None  # [geography] boundaries, read and checked
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Prepared:
     narratives: dict[str, Narrative]
     narrative_problems: dict[str, list[Problem]]
     figures: dict[str, Figures]  # empty when prepared without (each area computes its own)
+    boundaries: Boundaries | None = None  # the office's boundaries: the situation map
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -110,14 +113,19 @@ def _check(
 ) -> Checked:
     """Steps 1-2: every table loaded and validated, and checked for freshness when valid."""
     raw, problems = load_tables(config, inputs)
-    tables, more = validate_tables(
-        raw, base_gazetteer(config), config.household_size, today=today, words=words
-    )
+    gazetteer = base_gazetteer(config)
+    # the boundary file first: a bad one is one error (ConfigError), before the tables' problems
+    boundaries = None
+    if config.geography_boundaries is not None:
+        boundaries = read_boundaries(
+            config.geography_boundaries, config.limits, gazetteer, config.workspace
+        )
+    tables, more = validate_tables(raw, gazetteer, config.household_size, today=today, words=words)
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
         problems += freshness_warnings(tables, day, config.stale_days)
-    return Checked(config, tables, problems, day)
+    return Checked(config, tables, problems, day, boundaries)
 
 
 def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
@@ -215,4 +223,5 @@ def prepare(
         narratives,
         narrative_problems,
         computed,
+        checked.boundaries,
     )

@@ -213,7 +213,7 @@ def build_geometry(features: list[Feature], valid_on: str = "") -> MapGeometry:
     lonlat = np.array([f.geometry.bounds for f in merged])
     x0, y0 = lonlat[:, 0].min(), lonlat[:, 1].min()
     x1, y1 = lonlat[:, 2].max(), lonlat[:, 3].max()
-    centre = ((x0 + x1) / 2, (y0 + y1) / 2)
+    centre = (float(x0 + x1) / 2, float(y0 + y1) / 2)  # plain floats: marshal writes them
     projected = [shapely.transform(f.geometry, lambda c: _laea_array(c, *centre)) for f in merged]
     boxes = np.array([g.bounds for g in projected])
     size = max(boxes[:, 2].max() - boxes[:, 0].min(), boxes[:, 3].max() - boxes[:, 1].min())
@@ -248,7 +248,7 @@ def build_geometry(features: list[Feature], valid_on: str = "") -> MapGeometry:
                     if not (d == "locator" and feature.level > 1)
                 },
                 _anchor(geom, size),
-                tuple(round(v) for v in projected[i].bounds),  # type: ignore[arg-type]
+                tuple(round(float(v)) for v in projected[i].bounds),  # type: ignore[arg-type]
             )
         )
     region, land = _land(centre, (x0, y0, x1, y1), boxes, size)
@@ -378,4 +378,4 @@ def _land(centre, lonlat: tuple, boxes, size: float) -> tuple[tuple, list[Ring]]
     land = shapely.transform(near, lambda c: _laea_array(c, *centre))
     land = shapely.clip_by_rect(land.buffer(0), *region)
     land = shapely.simplify(land, size * DETAILS["locator"], preserve_topology=True)
-    return tuple(round(v) for v in region), _rings(land)  # type: ignore[return-value]
+    return tuple(round(float(v)) for v in region), _rings(land)  # type: ignore[return-value]

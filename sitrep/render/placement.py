@@ -145,3 +145,20 @@ def _take(grid: Grid, placed: Placed) -> Placed:
             px, py = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
             grid.add((px - 0.5, py - 0.5, px + 0.5, py + 0.5))
     return placed
+
+
+def place_centred(grid: Grid, point: tuple[float, float], size: tuple[float, float], bounds: Box):
+    """An area's name: centred on its point if free, else just beside it (no leader line:
+    a name far from its area would name another); None when neither is free. Taken into
+    `grid`."""
+    x, y = point
+    w, h = size
+    centred = ((x - w / 2, y - h / 2, x + w / 2, y + h / 2), "middle")
+    for box, align in [centred, *_around(x, y, w, h, h * 0.6)]:
+        inside = (
+            box[0] >= bounds[0] and box[1] >= bounds[1] and box[2] <= bounds[2]
+            and box[3] <= bounds[3]
+        )  # fmt: skip
+        if inside and not grid.hits(box, strict=False):
+            return _take(grid, Placed(box, align, None))
+    return None

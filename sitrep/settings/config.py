@@ -77,6 +77,11 @@ class Config:
         "email",
     )  # templates see the settings but the mail's (sitrep.render.plain)
     publish: dict[str, Any] = field(default_factory=dict)  # [publish], read by sitrep.issue.publish
+    # [geography] boundaries: the office's COD-AB (the situation map); its credit
+    geography_boundaries: Path | None = None
+    boundaries_source: str = ""
+    map_shading: str = "auto"  # [report] map_shading: "auto", "idps", "displacement", "none"
+    map_level: int | None = None  # [report] map_level: 1, 2, or None for "auto"
 
     @property
     def output_dir(self) -> Path:
@@ -204,6 +209,10 @@ def load_config(workspace: Path) -> Config:
         levels=geography["levels"],
         languages=languages,
         digits=report["digits"],
+        geography_boundaries=(geo.path if (geo := source(geography["boundaries"])) else None),
+        boundaries_source=geography["boundaries_source"],
+        map_shading=report["map_shading"],
+        map_level=report["map_level"],
     )
 
 
