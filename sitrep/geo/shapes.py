@@ -221,14 +221,18 @@ def build_geometry(features: list[Feature], valid_on: str = "") -> MapGeometry:
     at = {lvl: [i for i, f in enumerate(merged) if f.level == lvl] for lvl in (1, 2)}
     rings: dict[int, dict[str, list]] = {i: {} for i in range(len(merged))}
     geoms: dict[str, list] = {}
+    finest_geoms = np.array([projected[i] for i in at[finest]])
+    coverage = bool(shapely.coverage_is_valid(finest_geoms))
     for detail, fraction in DETAILS.items():
-        simple = list(
-            shapely.coverage_simplify(np.array([projected[i] for i in at[finest]]), size * fraction)
-        )
+        if coverage:
+            simple = list(shapely.coverage_simplify(finest_geoms, size * fraction))
+        else:  # areas that overlap: the coverage simplifier is slow on them and cannot keep
+            # their edges shared anyway; each is simplified on its own
+            simple = list(shapely.simplify(finest_geoms, size * fraction, preserve_topology=True))
         for i, geom in zip(at[finest], simple, strict=True):
             rings[i][detail] = geom
         if finest == 2:
-            _admin1_from_admin2(merged, at, rings, detail, projected, size * fraction)
+            _admin1_from_admin2(merged, at, rings, detail, projected, size * fraction, coverage)
         geoms[detail] = [rings[i][detail] for i in range(len(merged))]
     shapes = []
     for i, feature in enumerate(merged):
@@ -274,7 +278,9 @@ def _merge(features: list[Feature]) -> list[Feature]:
     return sorted(out, key=lambda f: (f.level, f.code))
 
 
-def _admin1_from_admin2(merged, at, rings, detail: str, projected, tolerance: float) -> None:
+def _admin1_from_admin2(
+    merged, at, rings, detail: str, projected, tolerance: float, coverage: bool = True
+) -> None:
     """Each admin-1 area as the union of its simplified admin-2 areas (their lines meet), or
     its own shape simplified when the file gives it no admin-2 area."""
     import shapely
@@ -287,7 +293,8 @@ def _admin1_from_admin2(merged, at, rings, detail: str, projected, tolerance: fl
     for code, i in codes.items():
         parts = children.get(code)
         if parts:
-            rings[i][detail] = shapely.coverage_union_all(parts)
+            union = shapely.coverage_union_all if coverage else shapely.union_all
+            rings[i][detail] = union(parts)
         else:
             rings[i][detail] = shapely.simplify(projected[i], tolerance, preserve_topology=True)
 
@@ -308,7 +315,9 @@ def admin1_features(features: list[Feature]) -> list[Feature]:
             groups.setdefault(_key(f.parent), []).append(f)
     made = []
     for code, parts in sorted(groups.items()):
-        geometry = shapely.union_all([p.geometry for p in parts])
+        # only its box counts here: its shape is the union of its children once simplified
+        bounds = shapely.total_bounds([p.geometry for p in parts])
+        geometry = shapely.box(*bounds)
         made.append(Feature(parts[0].parent or code, 1, None, "", parts[0].where, geometry))
     return made
 

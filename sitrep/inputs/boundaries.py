@@ -114,7 +114,7 @@ def read_boundaries(
     try:
         geometry = _MEMORY.get(key) or _cached(key) or _build(path, limits, key)
     except ShapeError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc).removeprefix("the file: ")) from None
     _MEMORY.clear()
     _MEMORY[key] = geometry
     pcodes, parents, problems = _match(geometry, gazetteer)
@@ -180,7 +180,7 @@ def _layers(path: Path, limits: Limits) -> tuple[list[Layer], Callable[[], None]
             if sibling is not None and sibling.is_file():
                 parts[ext] = _read_capped(sibling, limits)
         return [shapefile_layer(path.stem, parts)], lambda: None
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b""):
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[", b""):
         return json_layers(path.read_bytes(), path.name), lambda: None
     raise ShapeError(
         "the file",

@@ -27,6 +27,8 @@ def shapefile_layer(name: str, parts: dict[str, bytes]) -> Layer:
     """The layer of one shapefile, its members by extension ("shp", "dbf", "shx", "prj", "cpg")."""
     import shapefile  # pyshp: only when a boundary file is read
 
+    name_shown, name = name, f"layer {name}"
+
     if "shp" not in parts or "dbf" not in parts:
         missing = " and ".join(f".{e}" for e in ("shp", "dbf") if e not in parts)
         raise ShapeError(name, f"is a shapefile without its {missing} file")
@@ -58,7 +60,7 @@ def shapefile_layer(name: str, parts: dict[str, bytes]) -> Layer:
             raise ShapeError(name, f"is damaged: {exc}") from None
 
     layer_kind = "polygon" if kind in POLYGON_TYPES or kind == NULL_SHAPE else "other"
-    return Layer(name, columns, crs, read, layer_kind)
+    return Layer(name_shown, columns, crs, read, layer_kind)
 
 
 def _text(value: object) -> str:

@@ -51,6 +51,8 @@ def _shape(data: object, where: str):
     if data is None:
         return None
     try:
+        if isinstance(data, dict) and data.get("type") in ("Polygon", "MultiPolygon"):
+            return _polygons(data)  # numpy arrays: a million vertices in a second, not five
         return shape(data)
     except (
         AttributeError,
@@ -61,6 +63,25 @@ def _shape(data: object, where: str):
         shapely.errors.GEOSException,
     ) as exc:
         raise ShapeError(where, f"its geometry is not valid GeoJSON ({exc})") from None
+
+
+def _polygons(data: dict):
+    """A Polygon or MultiPolygon from its GeoJSON coordinates, through numpy arrays."""
+    import numpy as np
+    import shapely
+
+    coords = data.get("coordinates")
+    polygons = [coords] if data["type"] == "Polygon" else coords
+    if not isinstance(polygons, list):
+        raise TypeError("coordinates are not a list")
+    made = []
+    for rings in polygons:
+        arrays = [np.asarray(r, dtype=float)[:, :2] for r in rings]
+        if arrays:
+            made.append(shapely.polygons(arrays[0], holes=arrays[1:] or None))
+    if data["type"] == "Polygon":
+        return made[0] if made else shapely.Polygon()
+    return shapely.MultiPolygon(made)
 
 
 def _parse_json(data: bytes, what: str) -> Any:

@@ -185,7 +185,7 @@ def scale_bar(
     power = 10 ** math.floor(math.log10(max(longest, 1e-9)))
     km = next(m * power for m in (5, 2, 1) if m * power <= longest)
     length = km * 1000 / metres_per_unit
-    size = canvas.size * 0.85
+    size = canvas.size * (0.85 if canvas.size < 10 else 1)  # a phone's: 11 CSS px at least
     start = x - length if rtl else x
     bar_y = y - size * LINE - 2.5
     canvas.rect(start, bar_y, length / 2, 2.2, PALETTE["ink"])

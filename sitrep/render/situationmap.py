@@ -301,6 +301,8 @@ class _Job:
                     ax = (x0 + x1) / 2
                 if spot.leader:
                     canvas.line(*spot.leader, PALETTE["muted"], 0.5)
+                x1b, y1b = spot.box[2], spot.box[3]
+                canvas.rect(x0, y0, x1b - x0, y1b - y0, "#ffffff", fill_opacity="0.72", rx="1")
                 canvas.text(ax, y0, town.name, spot.align)
         names: list[tuple[str, tuple[int, int], bool]] = []
         for code, shape in self.b.at(1):  # outside the frame: no free spot, so not named
@@ -323,7 +325,8 @@ class _Job:
                 continue
             named.add(words)
             x, y = project(*anchor)
-            lsize = size * (0.95 if bold else 0.85)
+            # a phone's labels at their full size: 11 CSS px at 390 px wide, at the least
+            lsize = size * (0.95 if bold else 0.85) if wide else size
             w, h = canvas.measure(words, lsize, bold=bold) + 2, lsize * LINE
             spot = place_centred(grid, (x, y), (w, h), frame)
             if spot is None:
