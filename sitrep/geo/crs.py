@@ -27,8 +27,8 @@ def to_lonlat(definition: str | None, where: str) -> Transform | None:
     if definition.strip().upper() in LONLAT:
         return None
     import numpy as np  # pyproj and numpy only for a file in another system
-    from pyproj import CRS, Transformer
-    from pyproj.exceptions import CRSError
+    from pyproj import CRS, Transformer  # reading a file only: a cached build skips it
+    from pyproj.exceptions import CRSError  # reading a file only: a cached build skips it
 
     try:
         crs = CRS.from_user_input(definition.strip())

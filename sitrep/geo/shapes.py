@@ -206,8 +206,8 @@ def check_feature(feature: Feature) -> None:
 
 def build_geometry(features: list[Feature], valid_on: str = "") -> MapGeometry:
     """The features (checked with `check_feature`) as a `MapGeometry`; admin levels 1 and 2."""
-    import numpy as np
-    import shapely
+    import numpy as np  # reading a file only: a cached build skips it
+    import shapely  # reading a file only: a cached build skips it
 
     merged = _merge(features + admin1_features(features))
     lonlat = np.array([f.geometry.bounds for f in merged])
@@ -261,7 +261,7 @@ def build_geometry(features: list[Feature], valid_on: str = "") -> MapGeometry:
 
 def _merge(features: list[Feature]) -> list[Feature]:
     """One feature per (level, code): a file may store an area's parts as several features."""
-    import shapely
+    import shapely  # reading a file only: a cached build skips it
 
     by_code: dict[tuple[int, str], list[Feature]] = {}
     for f in features:
@@ -283,7 +283,7 @@ def _admin1_from_admin2(
 ) -> None:
     """Each admin-1 area as the union of its simplified admin-2 areas (their lines meet), or
     its own shape simplified when the file gives it no admin-2 area."""
-    import shapely
+    import shapely  # reading a file only: a cached build skips it
 
     children: dict[str, list] = {}
     for i in at[2]:
@@ -306,7 +306,7 @@ def _key(code: str) -> str:
 def admin1_features(features: list[Feature]) -> list[Feature]:
     """Admin-1 features made from admin-2 features' parent codes, for a file without its
     admin-1 layer (its geometry is the union of the children; named by code until matched)."""
-    import shapely
+    import shapely  # reading a file only: a cached build skips it
 
     have = {_key(f.code) for f in features if f.level == 1}
     groups: dict[str, list[Feature]] = {}
@@ -324,8 +324,8 @@ def admin1_features(features: list[Feature]) -> list[Feature]:
 
 def _rings(geom) -> list[Ring]:
     """The rings of a (multi)polygon as flat lists of whole metres; fewer than 3 points dropped."""
-    import numpy as np
-    import shapely
+    import numpy as np  # reading a file only: a cached build skips it
+    import shapely  # reading a file only: a cached build skips it
 
     out: list[Ring] = []
     polygons = shapely.get_parts(geom)
@@ -341,8 +341,8 @@ def _rings(geom) -> list[Ring]:
 
 def _anchor(geom, size: float) -> tuple[int, int]:
     """A point well inside the area (its largest part's pole of inaccessibility)."""
-    import shapely
-    from shapely.ops import polylabel
+    import shapely  # reading a file only: a cached build skips it
+    from shapely.ops import polylabel  # reading a file only: a cached build skips it
 
     parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
     if not parts:
@@ -358,8 +358,8 @@ def _anchor(geom, size: float) -> tuple[int, int]:
 
 def _land(centre, lonlat: tuple, boxes, size: float) -> tuple[tuple, list[Ring]]:
     """The locator's box around the country and the world's land in it (Natural Earth)."""
-    import numpy as np
-    import shapely
+    import numpy as np  # reading a file only: a cached build skips it
+    import shapely  # reading a file only: a cached build skips it
 
     x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
     x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()

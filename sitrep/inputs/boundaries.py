@@ -38,7 +38,7 @@ from sitrep.errors import ConfigError
 from sitrep.files import atomic_write, cache_folder
 from sitrep.geo.areas import Gazetteer, other_country
 from sitrep.geo.crs import to_lonlat
-from sitrep.geo.names import compact_code
+from sitrep.geo.names import compact_code, split_code
 from sitrep.geo.shapes import Feature, MapGeometry, Shape, ShapeError, build_geometry, check_feature
 from sitrep.inputs.limits import ZIP_RATIO_FLOOR, exceeded
 from sitrep.inputs.shapefiles import shapefile_layer
@@ -351,8 +351,6 @@ def _canonical(code: str, gazetteer: Gazetteer) -> str | None:
     if found := gazetteer.canonical(code):
         return found
     if gazetteer.looks_like_pcode(code):
-        from sitrep.geo.names import split_code
-
         parts = split_code(compact_code(code))
         return gazetteer.canonical_prefix() + parts[1] if parts else None
     return None

@@ -9,6 +9,7 @@ admin level before any shape is decoded, so a COD's admin-3 layer costs nothing.
 
 from __future__ import annotations
 
+import codecs
 import io
 import struct
 from collections.abc import Callable, Iterator
@@ -78,8 +79,6 @@ def _encoding(cpg: bytes | None) -> str:
     name = cpg.decode("ascii", "replace").strip().lower()
     if name in ENCODINGS:
         return "utf-8"
-    import codecs
-
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -122,8 +121,8 @@ def _size(n: int) -> str:
 
 def _geometry(shape: Any, number: int):
     """A shapely geometry from a pyshp shape (rings oriented as the format says: holes kept)."""
-    import shapely
-    from shapely.geometry import shape as make
+    import shapely  # reading a file only: a cached build skips it
+    from shapely.geometry import shape as make  # reading a file only: a cached build skips it
 
     if shape.shapeType == NULL_SHAPE:
         return None

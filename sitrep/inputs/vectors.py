@@ -45,8 +45,8 @@ def _text(value: object) -> str:
 
 def _shape(data: object, where: str):
     """A shapely geometry from a GeoJSON geometry object; ShapeError when it is not one."""
-    import shapely
-    from shapely.geometry import shape
+    import shapely  # reading a file only: a cached build skips it
+    from shapely.geometry import shape  # reading a file only: a cached build skips it
 
     if data is None:
         return None
@@ -67,8 +67,8 @@ def _shape(data: object, where: str):
 
 def _polygons(data: dict):
     """A Polygon or MultiPolygon from its GeoJSON coordinates, through numpy arrays."""
-    import numpy as np
-    import shapely
+    import numpy as np  # reading a file only: a cached build skips it
+    import shapely  # reading a file only: a cached build skips it
 
     coords = data.get("coordinates")
     polygons = [coords] if data["type"] == "Polygon" else coords
@@ -288,7 +288,7 @@ def _srs(row: tuple | None, srs_id: object) -> str | None:
 
 def _wkb(blob: object, where: str):
     """A shapely geometry from a GeoPackage geometry blob (its `GP` header, then WKB)."""
-    import shapely
+    import shapely  # reading a file only: a cached build skips it
 
     if blob is None:
         return None

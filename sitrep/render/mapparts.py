@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sitrep.render.accessmap import route_places
 from sitrep.render.drawing import LINE, Canvas
 from sitrep.render.drawn import PALETTE, Formats, Translate
+from sitrep.render.numerals import date
 
 if TYPE_CHECKING:
     from sitrep.figures.by_area import MapValues
@@ -224,7 +225,9 @@ def describe(values, top, t: Translate, formats: Formats, level: str, blockaded:
     return t(
         f"map.situation_{values.figure}",
         level=level,
-        date=formats.long_day(values.as_of) if values.as_of else "--",
+        date=date(values.as_of, "d MMMM y", formats.locale, formats.system)
+        if values.as_of
+        else "--",
         top=named,
         blockades=formats.number(blockaded),
     )

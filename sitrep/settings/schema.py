@@ -18,6 +18,7 @@ from sitrep.settings.check import Key, Section
 from sitrep.settings.email import EMAIL
 from sitrep.settings.figures import ROUNDINGS, FigureSettings
 from sitrep.settings.limits import Limits
+from sitrep.settings.maps import GEOGRAPHY_MAP_KEYS, MAP_KEYS, map_shading_known
 from sitrep.tableschema import SCHEMAS
 
 CADENCES = {"daily": 1, "weekly": 7}
@@ -26,10 +27,7 @@ EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2199, 12, 31)  # a date outside 
 DEFAULT_PDF_VARIANT = "pdf/a-3a"  # archival and tagged (accessible): structure tree, /Lang
 PDF_VARIANTS = ("pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "none")  # "none": a plain PDF
 DIGITS = ("default", "latn", "arab")
-# [report] map_shading: what the situation map shades. A figure's name; `indicators.KEY` will name
-# an indicator of an `[indicators.KEY]` section (issue 30), checked by `_map_shading_known`.
-MAP_SHADINGS = ("auto", "idps", "displacement", "none")
-MAP_LEVELS = ("auto", 1, 2)  # [report] digits: the locale's own, Latin or Arabic-Indic
+# [report] digits: the locale's own, Latin or Arabic-Indic
 TABLES = tuple(SCHEMAS)
 REQUIRED_TABLES = ("displacement", "blockades", "routes")
 SLUG_FORBIDDEN = re.compile(r'[/\\\x00-\x1f\x7f<>:"|?*]')  # a path, a control, Windows' reserved
@@ -131,29 +129,11 @@ def _not_blank(value: str) -> str | None:
     return None if value.strip() else f"{value!r} is not {PATH}"
 
 
-def _map_shading(value: str) -> str | None:
-    if value in MAP_SHADINGS or re.fullmatch(r"indicators\.[A-Za-z0-9_-]+", value):
-        return None
-    return f"{value!r} is not {MAP_SHADING}"
-
-
-def _map_shading_known(values: dict[str, Any], table: dict[str, Any]) -> list[str]:
-    """`map_shading = "indicators.KEY"` names an `[indicators.KEY]` section of the file."""
-    shading = table.get("map_shading")
-    if not isinstance(shading, str) or not shading.startswith("indicators."):
-        return []
-    return [
-        f"report.map_shading: {shading!r} names an indicator, and sitrep.toml has no "
-        f"[{shading}] section; use one of {', '.join(MAP_SHADINGS)}"
-    ]
-
-
 def _web_address(value: str) -> str | None:
     return None if re.match(r"https?://[^/\s]+", value) else f"{value!r} is not {WEB}"
 
 
 CADENCE = f"'daily', 'weekly' or a number of days from 1 to {MAX_CADENCE}"
-MAP_SHADING = "'auto', 'idps', 'displacement' or 'none'"
 WEB = "an https:// or http:// URL"
 
 
@@ -286,27 +266,9 @@ REPORT = Section(
             "was; the situation map's boundaries are `[geography] boundaries`)",
             expected=PATH,
         ),
-        text(
-            "map_shading",
-            'what the situation map shades by area: `"idps"` (IDPs present), `"displacement"` '
-            '(new displacement in the period), `"none"`, or `"auto"`: IDPs present when the '
-            "report has them, else new displacement",
-            default="auto",
-            expected=MAP_SHADING,
-            check=_map_shading,
-        ),
-        Key(
-            "map_level",
-            (str, int),
-            "'auto', 1 or 2",
-            'the admin level the situation map shades: `1`, `2`, or `"auto"`: 2 when every '
-            "figure is by admin 2 (or finer) and the boundaries have admin 2, else 1",
-            "auto",
-            choices=MAP_LEVELS,
-            convert=lambda v: None if v == "auto" else v,
-        ),
+        *MAP_KEYS,
     ),
-    rules=(_first_language_is_the_locale, _map_shading_known),
+    rules=(_first_language_is_the_locale, map_shading_known),
 )
 
 INPUTS = Section(
@@ -354,19 +316,7 @@ GEOGRAPHY = Section(
             check=_words,
             convert=lambda v: tuple(w.strip() for w in v),
         ),
-        text(
-            "boundaries",
-            "the office's COD-AB boundary file as HDX publishes it (zipped shapefile, GeoJSON, "
-            'GeoPackage or TopoJSON): the situation map. See "The situation map"',
-            expected=PATH,
-            check=_not_blank,
-        ),
-        text(
-            "boundaries_source",
-            "the boundaries' source, printed under the map and in the sources annex (default: "
-            '"OCHA Common Operational Datasets (COD-AB), via HDX")',
-            default="",
-        ),
+        *GEOGRAPHY_MAP_KEYS,
     ),
 )
 
