@@ -62,3 +62,15 @@ def test_a_bad_boundary_file_stops_the_build_and_writes_nothing(workspace: Path)
     assert "geography.boundaries: inputs/bad.geojson: layer bad.geojson" in done.stderr
     assert "no P-code column" in done.stderr
     assert not list((workspace / "output").rglob("*.pdf"))
+
+
+def test_a_changed_boundary_file_changes_what_the_report_is_made_from(workspace: Path) -> None:
+    from sitrep.issue.fingerprint import files_fingerprint, fingerprint
+
+    config = load_config(workspace)
+    dirs = template_dirs(config.templates_dir)
+    before = (fingerprint(config, {}, dirs), files_fingerprint(config, {}, dirs))
+    path = workspace / "inputs" / "boundaries.geojson"
+    path.write_text(path.read_text().replace("2021-11-17", "2021-11-18"))
+    after = (fingerprint(config, {}, dirs), files_fingerprint(config, {}, dirs))
+    assert before[0] != after[0] and before[1] != after[1]
