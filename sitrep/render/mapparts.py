@@ -187,7 +187,9 @@ def scale_bar(
     km = next(m * power for m in (5, 2, 1) if m * power <= longest)
     length = km * 1000 / metres_per_unit
     size = canvas.size * (0.85 if canvas.size < 10 else 1)  # a phone's: 11 CSS px at least
-    start = x - length if rtl else x
+    label = t("map.km", n=formats.number(km))
+    room = canvas.measure(label, size) / 2 + 1  # the label centred on the bar's end
+    start = x - length - room if rtl else x
     bar_y = y - size * LINE - 2.5
     canvas.rect(start, bar_y, length / 2, 2.2, PALETTE["ink"])
     canvas.rect(
@@ -199,7 +201,6 @@ def scale_bar(
         stroke=PALETTE["ink"],
         stroke_width="0.5",
     )
-    label = t("map.km", n=formats.number(km))
     zero = formats.number(0)
     top = bar_y + 3
     canvas.text(start, top, zero, "middle", size)

@@ -109,8 +109,10 @@ def place(
     radius: float,
     bounds: Box,
     scale: float = 1.0,
+    rings: tuple[float, ...] = RINGS,
 ) -> Placed | None:
-    """The first free position for a `size` block labelling `point`; taken into `grid`."""
+    """The first free position for a `size` block labelling `point`; taken into `grid`.
+    `rings`: the leader lengths to try (fewer on a crowded country-wide map)."""
     x, y = point
     w, h = size
 
@@ -124,7 +126,7 @@ def place(
         for box, align in _around(x, y, w, h, radius):
             if inside(box) and not grid.hits(box, strict):
                 return _take(grid, Placed(box, align, None))
-        for d in RINGS:
+        for d in rings:
             for box, align, end in _ring(x, y, w, h, d * scale):
                 if (
                     inside(box)

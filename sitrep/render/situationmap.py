@@ -40,7 +40,7 @@ from sitrep.render.mapparts import (
     ramp,
     scale_bar,
 )
-from sitrep.render.placement import Grid, place, place_centred
+from sitrep.render.placement import RINGS, Grid, place, place_centred
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
@@ -293,7 +293,8 @@ class _Job:
         for town, point in self.points:  # places first: a town is named beside its dot
             # the room the span is given beyond the measured width (sitrep.render.drawing)
             w, h = canvas.measure(town.name) * 1.04 + 0.6, size * LINE
-            spot = place(grid, point, (w, h), size * 0.6, frame, size / 7)
+            # two rings of leaders at most: a name far from its dot helps no one on a country map
+            spot = place(grid, point, (w, h), size * 0.6, frame, size / 7, RINGS[:2])
             if spot is not None:
                 x0, y0, x1, _ = spot.box
                 ax = {"start": x0, "end": x1, "middle": (x0 + x1) / 2}[spot.align]

@@ -8,7 +8,6 @@ import datetime as dt
 import html
 import itertools
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest

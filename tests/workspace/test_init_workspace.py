@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import tomllib
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
