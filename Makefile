@@ -13,6 +13,10 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-de
 # SMTP server), LibreOffice without a GUI (workbooks must open in it), Chromium (the preview
 # and the HTML edition are tested in a real browser, driven by Playwright).
 DEBIAN_TEST_PACKAGES := poppler-utils openssl libreoffice-calc-nogui chromium
+# axe-core, the accessibility checker the browser tests run in Chromium: the npm package, pinned,
+# installed with the machine's npm into the venv (Debian's npm package if there is no npm).
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
 # Installs the Debian packages in $(1) that are missing (as root, or with sudo), then stamps $(2).
 define install_debian
@@ -32,7 +36,7 @@ endef
 report: $(STAMP)
 	$(BIN)/sitrep build
 
-test: $(STAMP) $(TEST_SYSTEM_STAMP)
+test: $(STAMP) $(TEST_SYSTEM_STAMP) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
@@ -57,6 +61,17 @@ $(SYSTEM_STAMP):
 
 $(TEST_SYSTEM_STAMP):
 	$(call install_debian,$(DEBIAN_TEST_PACKAGES),$@)
+
+$(AXE): | $(VENV)/bin/python
+	@command -v npm >/dev/null || { \
+	  echo "Installing Debian's npm (for axe-core)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null || true; }
+	@if command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION); \
+	else \
+	  echo "npm is not available: axe-core is not installed; the accessibility tests will fail and say so"; \
+	fi
 
 $(VENV)/bin/python: | $(SYSTEM_STAMP)
 	$(PYTHON) -m venv $(VENV)

@@ -84,6 +84,23 @@ def atomic_write(path: Path, data: bytes, *, private: bool = False, durable: boo
             Path(tmp).unlink(missing_ok=True)
 
 
+def unwritable_folder(folder: Path) -> str | None:
+    """Why files cannot be written in `folder` (made if missing), or None. Tried by writing a
+    temporary file there: permissions alone do not say it (/proc, a read-only mount, root)."""
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(
+            prefix=f".probe.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=folder
+        )
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return f"files cannot be written in {folder} ({exc.strerror or exc})"
+    return None
+
+
 def disk_full(path: Path, size: int) -> DiskFullError:
     """The error for a write of `size` bytes to `path` that found the disk full."""
     folder = path.parent

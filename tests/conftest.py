@@ -65,6 +65,20 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def arabic_built(tmp_path_factory: pytest.TempPathFactory):
+    """The sample workspace in Arabic (`locale = "ar"`: right to left), built once for the
+    session: (workspace, BuildResult). Do not modify it."""
+    import re
+
+    from sitrep.report import BuildOptions, build_report
+
+    ws = copy_workspace(tmp_path_factory.mktemp("arabic") / "ws")
+    settings = ws / "sitrep.toml"
+    settings.write_text(re.sub(r'(?m)^locale = "\w+"', 'locale = "ar"', settings.read_text()))
+    return ws, build_report(BuildOptions(workspace=ws))
+
+
+@pytest.fixture(scope="session")
 def sample_text(built_sample) -> str:
     return pdf_text(built_sample[1].pdf)
 

@@ -4,8 +4,9 @@ and the message helpers the delivery tests share (parse_message, assert_same_mes
 It listens on 127.0.0.1 on a free port, optionally with STARTTLS or implicit TLS using a
 self-signed certificate made at test time (openssl, as `cryptography` is not installed), and
 optionally AUTH LOGIN/PLAIN with a known user. Its handler can be scripted to answer RCPT with
-given replies, to drop the connection at the Nth DATA, or to hold the Nth message until the client
-is killed. It records every message it accepts.
+given replies (or one reply to everyone: `handler.rcpt_everyone`, with `handler.rcpt_count`
+counting every RCPT), to drop the connection at the Nth DATA, or to hold the Nth message until
+the client is killed. It records every message it accepts.
 
 Faults per address (`handler.fault(address, *faults)`, one fault per attempt, then normal):
 - "delay": take the message (it counts as delivered), then reply only after `delay_seconds`,
@@ -97,6 +98,8 @@ class ScriptedHandler:
         self.received: list[Received] = []
         self.rcpt_script: dict[str, list[str]] = {}  # address -> next replies, then 250
         self.rcpt_always: dict[str, str] = {}  # address -> reply to every RCPT
+        self.rcpt_everyone: str | None = None  # the reply to every RCPT, whoever it is for
+        self.rcpt_count = 0  # RCPT commands received (every attempt, answered or not)
         self.drop_at_data: set[int] = set()  # Nth DATA command (1-based, all attempts)
         self.hold_at_data: int | None = None  # Nth DATA waits until the client goes away
         self.held = threading.Event()  # set once a message is being held
@@ -139,6 +142,8 @@ class ScriptedHandler:
         return [to for r in self.received for to in r.rcpt_tos]
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self._lock:
+            self.rcpt_count += 1
         key = address.casefold()
         fault = self._fault(key, {"drop_before_data", "hold_before_data"})
         if fault == "drop_before_data":
@@ -148,6 +153,8 @@ class ScriptedHandler:
         if fault == "hold_before_data":
             self.holding.set()
             await asyncio.Event().wait()
+        if self.rcpt_everyone is not None:
+            return self.rcpt_everyone
         if key in self.rcpt_always:
             return self.rcpt_always[key]
         if self.rcpt_script.get(key):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import hexdigits
 
 from sitrep.delivery.ledger import LedgerRow
 from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
@@ -25,10 +25,13 @@ from sitrep.files import sha256_file
 from sitrep.issue.record import latest_issue, load_record
 from sitrep.issue.results import BuildResult
 from sitrep.pipeline import Prepared
+from sitrep.problems import ProblemCode
 from sitrep.render import numerals
 from sitrep.render.html import change_text, headline_number, load_messages, make_translator
+from sitrep.render.markup import text_of
+from sitrep.render.stylesheet import custom_property
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
-from sitrep.settings.email import EmailSettings, parse_email_settings
+from sitrep.settings.email import EmailSettings, absent_problems
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
@@ -66,9 +69,11 @@ class SendOutcome:
 
 
 def email_settings(config: Config) -> EmailSettings:
-    """The [email] settings; SITREP_SMTP_URL, when set, chooses the SMTP server."""
-    settings, problems = parse_email_settings(config.email)
-    if problems or settings is None:
+    """The [email] settings, as `load_config` checked them; SITREP_SMTP_URL, when set,
+    chooses the SMTP server."""
+    settings = config.email
+    if settings is None:  # no [email] section: say what it needs
+        problems = absent_problems()
         raise ConfigError(
             f"{config.workspace / 'sitrep.toml'} has {len(problems)} problem(s):\n  "
             + "\n  ".join(problems)
@@ -107,14 +112,15 @@ def email_logo(config: Config) -> tuple[bytes, str] | None:
 
 
 def email_accent(config: Config) -> str | None:
-    """The first templates folder's `--accent: #rrggbb` (style.css), for the email's title band."""
+    """The first templates folder's `--accent: #rrggbb` (style.css), for the email's title band:
+    declared in a rule of the stylesheet as CSS reads it (not in a comment or a string)."""
     for folder in template_dirs(config.templates_dir):
         css = folder / "style.css"
         if not css.is_file() or css.stat().st_size > 1_000_000:
             continue
-        text = css.read_text("utf-8", "replace")
-        if match := re.search(r"--accent:\s*(#[0-9a-fA-F]{6})\b", text):
-            return match.group(1)
+        value = custom_property(css.read_text("utf-8", "replace"), "--accent") or ""
+        if len(value) == 7 and value[0] == "#" and all(c in hexdigits for c in value[1:]):
+            return value
     return None
 
 
@@ -158,7 +164,9 @@ def _report_emails(
     """One email per language (the first language first) and the pre-send problems of their
     reports; `checked`: what the report was made from (its tables, figures and narratives)."""
     emails: list[ReportEmail] = []
-    problems = [str(p) for p in checked.problems if p.severity == "error" or p.code == "stale"]
+    problems = [
+        str(p) for p in checked.problems if p.severity == "error" or p.code == ProblemCode.STALE
+    ]
     for locale, (pdf, page) in edition_files(config, result).items():
         email, more = _edition_email(locale, result, pdf, page, checked, settings)
         emails.append(email)
@@ -231,15 +239,13 @@ def _edition_email(
         empty = not narrative.highlights if key == "highlights" else not narrative.sections.get(key)
         if empty:
             problems.append(f"the {title} section is empty (write it in {where})")
-    # Text only: the edition's <style> holds base64 fonts, which must never read as a placeholder.
-    page_text = re.sub(
-        r"<(style|script)\b.*?</\1\s*>", " ", page.read_text("utf-8"), flags=re.S | re.I
-    )
-    text = html.unescape(re.sub(r"<[^>]+>", " ", page_text))
+    # Text only, as a parser reads it: the edition's <style> holds base64 fonts, which must
+    # never read as a placeholder, and a tag's attributes are not text either.
+    text = " ".join(text_of(page.read_text("utf-8")))
     for match in PLACEHOLDER_RE.finditer(text):
         context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
         problems.append(f"leftover placeholder {match.group(0)!r} in {page.name}: ...{context}...")
-    problems += [str(p) for p in narrative_problems if p.code == "no-narrative"]
+    problems += [str(p) for p in narrative_problems if p.code == ProblemCode.NO_NARRATIVE]
     return email, problems
 
 

@@ -7,7 +7,8 @@ States, each committed on its own the moment it is true:
 - `sent`: the server accepted the message (2xx after the final ".").
 - `unknown`: the message was handed over but no reply came (timeout, dropped connection, killed
   run): it may have been delivered. Never sent again unless the user asks (--resend-unknown).
-- `failed_temporary`: not delivered; retries ran out (a later run tries again).
+- `failed_temporary`: not delivered; retries ran out, or the run stopped trying the server (a
+  circuit breaker: "not sent, retry later", no attempt counted). A later run tries again.
 - `failed_permanent`: refused (5xx); a later run tries again, as the user may have fixed it.
 
 `language` is the locale of the edition a recipient was sent (a report made in several
@@ -23,16 +24,19 @@ reports), for an `[email] unsubscribe` URL with `{token}`: look up who a token b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sqlite3
-from collections.abc import Collection
+import sys
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 from sitrep.delivery.model import mailbox_key
+from sitrep.errors import DeliveryError
 
 # FULL: a commit survives power loss too, not only a killed process, so after a power cut the
 # state of the message in flight is still known. With NORMAL (in WAL mode) a commit survives a
@@ -41,6 +45,9 @@ from sitrep.delivery.model import mailbox_key
 # messages: 0.6-0.9 s on a quiet disk, against about 2-3 s for the rest of sending to a local
 # server; 3-6 s while other processes load the same disk. Next to a relay's round trips: noise.
 SYNCHRONOUS = "FULL"
+# Another program holding the ledger (a database browser, a backup) is waited for this long;
+# two sends never wait for each other here, the second stops at once (send.py's lock).
+BUSY_TIMEOUT_SECONDS = 30.0
 # 0/1: the first ledger, with 'pending'; 2: 'sending' and 'unknown', tokens; 3: language
 SCHEMA_VERSION = 3
 
@@ -110,11 +117,87 @@ def open_ledger(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     _private_file(path)
     # isolation_level=None: we commit explicitly per statement, never batch state changes.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
     _migrate(conn)
     return conn
+
+
+@contextlib.contextmanager
+def exclusive(ledger_path: Path) -> Iterator[None]:
+    """Two concurrent runs on one ledger could both send; the second one stops instead."""
+    lock_path = ledger_path.with_name(ledger_path.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise DeliveryError(
+            f"cannot open {lock_path} ({exc.strerror or exc}), which keeps two sends apart: "
+            "check that it is a file, in a folder you may write"
+        ) from None
+    with open(fd, "a+b") as handle:
+        try:
+            if sys.platform == "win32":
+                import msvcrt  # Windows only
+
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl  # Unix only
+
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DeliveryError(
+                f"another 'sitrep send' is using {ledger_path}; wait for it to finish"
+            ) from None
+        yield  # the OS releases the lock when the file closes, or when the process dies
+
+
+@contextlib.contextmanager
+def opened(path: Path) -> Iterator[sqlite3.Connection]:
+    """The ledger, open for the block and closed after it; any SQLite error in the block (a
+    damaged file, one another program holds locked) becomes a DeliveryError that names the file
+    and says how to recover. sitrep never deletes the ledger, nor writes over it."""
+    try:
+        with contextlib.closing(open_ledger(path)) as conn:
+            yield conn
+    except sqlite3.Error as exc:
+        raise DeliveryError(_advice(path, exc)) from None
+    except OSError as exc:  # the file itself: a folder of that name, no permission
+        raise DeliveryError(
+            f"cannot open the send ledger {path} ({exc.strerror or exc}): check that it is a "
+            "file you may read and write, then run the command again"
+        ) from None
+
+
+def _advice(path: Path, exc: sqlite3.Error) -> str:
+    """What an SQLite error on the ledger means, and what to do."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    said = f"(SQLite: {exc})"
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return (
+            f"the send ledger {path} is locked by another program {said}. Close whatever has it "
+            "open (a database browser, a backup, an sqlite3 shell), then run the command again: "
+            "the ledger is as the last message left it, and only those not yet reached are sent to"
+        )
+    if code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+        return (
+            f"the send ledger {path} is damaged {said}; sitrep has not changed it. It records who "
+            "was sent which report: without it everyone would be sent the report again. Restore "
+            f"it from a backup, or move it aside and recover what it holds with the sqlite3 "
+            f"program: mv {path} {path}.damaged && sqlite3 {path}.damaged .recover | sqlite3 "
+            f"{path} ; then run the command again"
+        )
+    if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        return (
+            f"the send ledger {path} cannot be written {said}: check that you may write it and "
+            "its folder, then run the command again"
+        )
+    if code.startswith("SQLITE_FULL"):
+        return f"the disk holding {path} is full {said}: free some space and run the command again"
+    return (
+        f"the send ledger {path} could not be read or written {said}: check the file and its "
+        "disk, then run the command again"
+    )
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

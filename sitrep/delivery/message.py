@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from sitrep.delivery.model import Partner, ReportEmail, mailbox_key
 from sitrep.delivery.wording import Html, Wording, default_translator, wording
-from sitrep.safety.addresses import unsafe_character
+from sitrep.safety.addresses import address_character, unsafe_character
 from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.email import EmailSettings, address_part, unsubscribe_fields
 from sitrep.settings.languages import right_to_left
@@ -177,12 +177,12 @@ def html_body(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(subject_line(report))}</title></head>",
         f'<body style="font-family: sans-serif; max-width: 40em; line-height: 1.4;{align}">',
-        (
-            f'<div style="background: {accent}; color: #ffffff; padding: 12px 14px;">{logo}'
+        (  # the title band, then the message itself: landmarks a screen reader jumps between
+            f'<header style="background: {accent}; color: #ffffff; padding: 12px 14px;">{logo}'
             f'<h1 style="font-size: 1.2em; margin: 0; color: #ffffff;">'
             f"{e(w('title', country=report.country, crisis=report.crisis))}<br>"
             f"{w.html('sitrep_no', number=number, date=day)}</h1>"
-            '<div style="clear: both;"></div></div>'
+            '<div style="clear: both;"></div></header><main>'
         ),
     ]
     if report.revision > 0:
@@ -233,7 +233,7 @@ def html_body(
         parts.append(
             f'<p style="font-size: 0.9em;"><a href="{link}">{e(w("unsubscribe_label"))}</a></p>'
         )
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return xml_safe("\n".join(parts)) + "\n"  # contacts and figures are cell text
 
 
@@ -256,8 +256,8 @@ def build_message(
     `attachment` replaces the PDF's bytes (MessageFactory attaches a marker it swaps for the
     PDF, encoded once per run); the body still gives the PDF's size.
     """
-    for text in (partner.email, partner.name):
-        if bad := unsafe_character(text):
+    for text, check in ((partner.email, address_character), (partner.name, unsafe_character)):
+        if bad := check(text):
             # The partners table is validated before this; a NUL must never reach a header.
             raise ValueError(f"partner {partner.email!r}: {bad} in {text!r}")
     link = uses_link(report, partner)

@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 
 from sitrep.delivery.model import Partner, mailbox_key
 from sitrep.errors import SitrepError
-from sitrep.safety.addresses import is_email_address, unsafe_character
+from sitrep.safety.addresses import address_character, is_email_address, unsafe_character
 from sitrep.settings.languages import language_of
 
 # The spellings the distribution-list sheet accepts (see the `format` vocabulary in schema.py).
@@ -52,8 +52,9 @@ def partners_from_records(records: list[dict]) -> list[Partner]:
     Record keys: name, email, organisation, lists ('WASH; Health'), format (attach/link, blank =
     attach), language, active (bool or yes/no, blank = yes), and `_row` (the spreadsheet row,
     as validated tables carry it). Without `_row`, records are numbered from 1 in messages.
-    Zero-width and control characters (NUL, CR, LF ...) in an address or a name are refused:
-    they would make two addresses look alike, or reach a mail header.
+    Control, format and other invisible characters in an address (NUL, LRM, a soft hyphen ...),
+    and control, zero-width and bidi override characters in a name, are refused: they would make
+    two addresses look alike, or reach a mail header.
     """
     partners: list[Partner] = []
     problems: list[str] = []
@@ -61,10 +62,10 @@ def partners_from_records(records: list[dict]) -> list[Partner]:
         row = record.get("_row")
         where = f"partners row {row}" if row is not None else f"partner record {number}"
         email = _text(record.get("email"))
-        for column in ("email", "name"):
-            if bad := unsafe_character(_text(record.get(column))):
+        for column, check in (("email", address_character), ("name", unsafe_character)):
+            if bad := check(_text(record.get(column))):
                 problems.append(f"{where}, column {column}: {bad}; retype the value")
-        if not is_email_address(email) and not unsafe_character(email):
+        if not is_email_address(email) and not address_character(email):
             problems.append(f"{where}: email {email!r} is not an email address")
         fmt_text = _text(record.get("format")).lower() or "attach"
         fmt = _FORMATS.get(fmt_text)

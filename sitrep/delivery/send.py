@@ -7,21 +7,24 @@ calls back once the server is ready for the message; the ledger then says `sendi
 first byte goes out. After that: `sent` on 2xx, `unknown` when the reply never came (never
 retried: the partner may have it), a retry after a definite temporary failure (4xx, a connection
 lost before the final "."), `failed_permanent` on 5xx. See ledger.py for the states.
+
+Once the circuit breaker (transport.py) stops trying a server that fails every message, the rest
+of the run tries no one: each remaining recipient is recorded `failed_temporary` ("not sent,
+retry later", no attempt counted), which the next run sends to, and the summary says so.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import re
 import sqlite3
 import ssl
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -36,6 +39,7 @@ from sitrep.delivery.outbox import OutboxTransport
 from sitrep.delivery.recipients import partner_language
 from sitrep.delivery.transport import (
     BytesTransport,
+    CircuitBreaker,
     OnData,
     PermanentFailure,
     SmtpTransport,
@@ -49,13 +53,16 @@ from sitrep.files import sha256_file
 from sitrep.settings.email import EmailSettings, address_part, unsubscribe_fields
 
 Outcome = Literal[
-    "sent", "already_sent", "written", "unknown", "failed_permanent", "failed_temporary"
-]
+    "sent", "already_sent", "written", "unknown", "failed_permanent", "failed_temporary",
+    "not_sent",
+]  # fmt: skip
 _REACHED = ("sent", "already_sent", "written")
 _ORDER: tuple[Outcome, ...] = (
     "sent", "already_sent", "written", "unknown", "failed_permanent", "failed_temporary",
+    "not_sent",
 )  # fmt: skip
 RESEND_HINT = "not sent again; 'sitrep send --resend-unknown' sends it"
+NOT_SENT = "not sent, retry later: the run stopped trying the server"
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ class SendSummary:
     report_key: str
     revision: int
     results: list[RecipientResult]
+    stopped: str | None = None  # why the run stopped trying the server (the circuit breaker)
 
     @property
     def ok(self) -> bool:
@@ -108,7 +116,7 @@ class SendSummary:
         out += [
             f"  {r.email}: {r.outcome.replace('_', ' ')}: {r.error}"
             for r in self.results
-            if r.outcome not in _REACHED
+            if r.outcome not in (*_REACHED, "not_sent")  # those: one line, by the caller
         ]
         return out
 
@@ -147,28 +155,6 @@ def make_transport(
     return SmtpTransport(target)
 
 
-@contextlib.contextmanager
-def _exclusive(ledger_path: Path) -> Iterator[None]:
-    """Two concurrent runs on one ledger could both send; the second one stops instead."""
-    lock_path = ledger_path.with_name(ledger_path.name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    with open(fd, "a+b") as handle:
-        try:
-            if sys.platform == "win32":
-                import msvcrt  # Windows only
-
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl  # Unix only
-
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise DeliveryError(
-                f"another 'sitrep send' is using {ledger_path}; wait for it to finish"
-            ) from None
-        yield  # the OS releases the lock when the file closes, or when the process dies
-
-
 def backoff_delay(attempt: int, settings: EmailSettings) -> float:
     """Wait after failed attempt N (1-based): backoff, 2x, 4x ... capped."""
     return min(settings.backoff_seconds * 2 ** (attempt - 1), settings.max_backoff_seconds)
@@ -194,8 +180,10 @@ def send_report(
     the report by `report` alone, so a recipient gets one language, once.
 
     A recipient whose outcome is unknown (see ledger.py) is sent to again only with
-    `resend_unknown`. Raises DeliveryError when the run cannot go on (authentication, TLS, no
-    connection after retries, PDF changed since the report was built, another run in progress).
+    `resend_unknown`. A server that fails every message trips the circuit breaker (see above):
+    the summary's `stopped` says why. Raises DeliveryError when the run cannot go on
+    (authentication, TLS, PDF changed since the report was built, another run in progress, the
+    ledger damaged or locked).
     """
     reports = (report, *translations)
     for each in reports:
@@ -215,13 +203,13 @@ def send_report(
         with contextlib.ExitStack() as stack:
             token_for = None
             if tokens:
-                conn = stack.enter_context(contextlib.closing(ledger.open_ledger(ledger_path)))
+                conn = stack.enter_context(ledger.opened(ledger_path))
                 token_for = functools.partial(ledger.unsubscribe_token, conn)
             editions = _editions(reports, settings, now, token_for)
             job = _Job(editions, settings, transport, None, key, now, sleep, fast, False)
             return SendSummary(key, report.revision, _run(job, recipients, progress))
     ledger_path.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(ledger_path), contextlib.closing(ledger.open_ledger(ledger_path)) as conn:
+    with ledger.exclusive(ledger_path), ledger.opened(ledger_path) as conn:
         ledger.settle_interrupted(conn)  # we hold the lock: a 'sending' row is a killed run's
         shas = {each.pdf_sha256 for each in reports}
         others = ledger.delivered_other_pdf(conn, key, report.revision, shas)
@@ -235,7 +223,7 @@ def send_report(
         editions = _editions(reports, settings, now, token_for)
         job = _Job(editions, settings, transport, conn, key, now, sleep, fast, resend_unknown)
         results = _run(job, recipients, progress)
-    return SendSummary(key, report.revision, results)
+    return SendSummary(key, report.revision, results, job.breaker.reason)
 
 
 def _editions(
@@ -262,6 +250,10 @@ class _Job:
     sleep: Callable[[float], None]
     bytes_transport: BytesTransport | None  # `transport`, when it also takes serialised messages
     resend_unknown: bool  # send again to recipients who may have the report already
+    breaker: CircuitBreaker = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "breaker", CircuitBreaker(self.settings.max_failures_in_a_row))
 
     def messages_for(self, partner: Partner) -> MessageFactory:
         """The partner's language's edition, else the first language's."""
@@ -314,8 +306,6 @@ def _deliver(job: _Job, partner: Partner) -> RecipientResult:
         )
     row = next((r for r in rows if r.pdf_sha256 == report.pdf_sha256), None)
     before = row.attempts if row is not None else 0
-    sender = address_part(settings.from_addr)
-    send = _sender(job, messages, sender, partner)
 
     def record(state: ledger.State, attempt: int, error: str | None = None) -> None:
         if conn is not None:
@@ -326,6 +316,11 @@ def _deliver(job: _Job, partner: Partner) -> RecipientResult:
             partner.email, partner.name, outcome, attempt, error, language=language, **more
         )
 
+    if job.breaker.reason is not None:  # the run stopped trying the server: the next run will
+        record("failed_temporary", 0, f"{NOT_SENT} ({job.breaker.reason})")
+        return result("not_sent", 0, NOT_SENT)
+    sender = address_part(settings.from_addr)
+    send = _sender(job, messages, sender, partner)
     for attempt in range(1, settings.max_attempts + 1):
         try:
             path = send(functools.partial(record, "sending", attempt))
@@ -334,21 +329,22 @@ def _deliver(job: _Job, partner: Partner) -> RecipientResult:
             record("unknown", attempt, error)
             return result("unknown", attempt, f"{error}; {RESEND_HINT}")
         except PermanentFailure as exc:
+            job.breaker.answered()
             record("failed_permanent", attempt, str(exc))
             return result("failed_permanent", attempt, str(exc))
         except TemporaryFailure as exc:
             # Recorded at once: a row left 'sending' while we wait would read as unknown.
             record("failed_temporary", attempt, str(exc))
-            if attempt < settings.max_attempts:
+            job.breaker.failed(exc, attempt, last=attempt == settings.max_attempts)
+            if attempt < settings.max_attempts and job.breaker.reason is None:
                 job.sleep(backoff_delay(attempt, settings))
                 continue
-            if exc.connecting:
-                raise DeliveryError(f"{exc} (after {attempt} attempts)") from None
             return result("failed_temporary", attempt, str(exc))
         except DeliveryError as exc:
             # A definite refusal (authentication, sender): the message did not go out.
             record("failed_temporary", attempt, f"run stopped: {exc}")
             raise
+        job.breaker.answered()
         if conn is not None:
             record("sent", attempt)
             return result("sent", attempt)
@@ -360,5 +356,5 @@ def ledger_report(ledger_path: Path, report: ReportEmail) -> list[LedgerRow]:
     """Every ledger row for this report (all revisions), for `sitrep send --status`."""
     if not ledger_path.exists():
         return []
-    with contextlib.closing(ledger.open_ledger(ledger_path)) as conn:
+    with ledger.opened(ledger_path) as conn:
         return ledger.status(conn, report_key(report))

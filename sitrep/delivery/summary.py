@@ -47,6 +47,13 @@ def say_sent(outcome: SendOutcome, echo: Echo) -> None:
             f"  No report in {', '.join(outcome.missing_languages)}: partners asking for it got "
             f"the {outcome.report.language} report."
         )
+    if summary.stopped:
+        echo(
+            f"  Stopped trying {outcome.transport}: {summary.stopped}. "
+            f"{summary.count('not_sent')} recipient(s) were not sent the report and are recorded "
+            "as not sent: run 'sitrep send' again later (once the server takes messages) and it "
+            "sends to them and to the others not reached."
+        )
     if summary.unknown:
         echo(
             f"  Not confirmed: {len(summary.unknown)} recipient(s) may have been sent the report "

@@ -15,14 +15,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
 from rapidfuzz import fuzz, process
 
 from sitrep.geo import pcodelist
-from sitrep.geo.countries import Country, iso3_of
-from sitrep.geo.countries import country as country_of
+from sitrep.geo.countries import Country
 from sitrep.geo.names import compact_code, normalise_name, split_code
+from sitrep.geo.unknown import Reason, Unknown, other_country
 
 GLOBAL_LIST = "global list"
 COD_FILE = "COD file"
@@ -103,7 +102,7 @@ class Gazetteer:
         self.list_name = list_name  # "OCHA Global P-Code List (HTI, valid from 1987-03-29)"
         # The lists, for the report's credit: (title, date), without words of any language.
         self.lists: list[tuple[str, str]] = []
-        self.language = language.replace("-", "_").split("_")[0].lower()
+        self.language = language  # names are printed in it: 'fr', 'ar' (not a locale)
         for area in areas:
             self.add(area)
 
@@ -163,10 +162,11 @@ class Gazetteer:
                 new.add_name(alias, code, PLACES_TABLE, first=True)
         return new
 
-    def localised(self, locale: str) -> Gazetteer:
-        """A copy that prints names in `locale`'s language where a COD file gives them."""
+    def localised(self, language: str) -> Gazetteer:
+        """A copy that prints names in `language` ('fr', from `sitrep.settings.languages.
+        language_of`) where a COD file gives them."""
         new = self.copy()
-        new.language = locale.replace("-", "_").split("_")[0].lower()
+        new.language = language
         return new
 
     # -- P-codes -------------------------------------------------------------------------------
@@ -226,24 +226,31 @@ class Gazetteer:
     # -- lookups -------------------------------------------------------------------------------
     def resolve(self, text: str) -> Area | None:
         """The area for a P-code in any of its written forms or for a name; None if unknown
-        or if the name is ambiguous (see `lookup`)."""
-        area, _ = self.lookup(text)
-        return area
+        or if the name is ambiguous (see `find`)."""
+        found = self.find(text)
+        return found if isinstance(found, Area) else None
 
     def lookup(self, text: str) -> tuple[Area | None, str | None]:
         """(area, None), or (None, a message saying why not and what was meant)."""
+        found = self.find(text)
+        return (found, None) if isinstance(found, Area) else (None, found.message)
+
+    def find(self, text: str) -> Area | Unknown:
+        """The area `text` names (a P-code in any written form, or a name), or why none."""
         code = self.canonical(text)
         if code is not None:
-            return self.areas[code], None
+            return self.areas[code]
         key = normalise_name(text)
         codes = self.by_name.get(key, [])
         if codes:
             chosen = self._choose(key, codes)
             if chosen is not None:
-                return self.areas[chosen], None
+                return self.areas[chosen]
             listed = ", ".join(f"{c} ({self.describe(c)})" for c in codes[:4])
-            return None, f"ambiguous place name: it is {listed}; write the P-code"
-        return None, self.unknown_message(text)
+            return Unknown(
+                Reason.AMBIGUOUS, f"ambiguous place name: it is {listed}; write the P-code"
+            )
+        return self.unknown(text)
 
     def _choose(self, key: str, codes: list[str]) -> str | None:
         """Among the areas of one name: the workspace's, else the one at the highest level."""
@@ -253,21 +260,23 @@ class Gazetteer:
         at_top = [c for c in codes if self.areas[c].level == top]
         return at_top[0] if len(at_top) == 1 else None
 
-    def unknown_message(self, text: str) -> str:
+    def unknown(self, text: str) -> Unknown:
         """Why a text is not a place of this country: another country's, a near miss, ..."""
         where = self.list_name or "the places table"
         if self.looks_like_pcode(text):
             near = ", ".join(self.nearest_codes(text))
-            return f"unknown P-code: not in {where}" + (f"; nearest: {near}" if near else "")
+            message = f"unknown P-code: not in {where}" + (f"; nearest: {near}" if near else "")
+            return Unknown(Reason.UNKNOWN_PCODE, message)
         if other := other_country(text, self.country):
             return other
         if hint := self.suggest(text):
-            return f"unknown place or P-code; did you mean {hint}?"
+            return Unknown(Reason.UNKNOWN, f"unknown place or P-code; did you mean {hint}?")
         example = next(iter(self.areas), "")
-        return (
+        return Unknown(
+            Reason.UNKNOWN,
             "unknown place or P-code: expected a P-code"
             + (f" like {example}" if example else "")
-            + f" or a place name in {where}"
+            + f" or a place name in {where}",
         )
 
     def suggest(self, text: str) -> str | None:
@@ -348,40 +357,6 @@ class Gazetteer:
             found = {a.pcode: Match(a, a.name, a.source) for a in self.level(level)}
         matches = [m for m in found.values() if level is None or m.area.level == level]
         return matches if not key else matches[:limit]
-
-
-@cache
-def _world() -> tuple[dict[tuple[str, str], pcodelist.ListRow], dict[str, list]]:
-    """Every country's areas by (ISO3, digits) and by normalised name (built on first need:
-    only to say which country a foreign place belongs to)."""
-    codes: dict[tuple[str, str], pcodelist.ListRow] = {}
-    names: dict[str, list] = {}
-    for iso3, rows in pcodelist.all_rows().items():
-        for row in rows:
-            if parts := split_code(row.pcode):
-                codes.setdefault((iso3, parts[1]), row)
-            names.setdefault(normalise_name(row.name), []).append((iso3, row))
-    return codes, names
-
-
-def other_country(text: str, own: Country | None) -> str | None:
-    """'HT0111 is a P-code of Haiti (Port-au-Prince)' / 'Fouli is a place in Chad' for a
-    text that is not of the workspace's country; None when no other country has it."""
-    codes, names = _world()
-    parts = split_code(text)
-    if parts and parts[0] and (own is None or parts[0] not in {own.iso2, own.iso3}):
-        iso3 = iso3_of().get(parts[0]) if len(parts[0]) == 2 else parts[0]
-        if iso3 and (row := codes.get((iso3, parts[1]))):
-            return _belongs(text, f"a P-code of {country_of(iso3).name} ({row.name})", own)
-    for iso3, row in names.get(normalise_name(text), []) if normalise_name(text) else []:
-        if own is None or iso3 != own.iso3:
-            return _belongs(text, f"a place in {country_of(iso3).name} ({row.pcode})", own)
-    return None
-
-
-def _belongs(text: str, what: str, own: Country | None) -> str:
-    here = f"this workspace's country is {own.name}" if own else "this workspace has no country"
-    return f"{text.strip()} is {what}, not of the report's country: {here} (report.country)"
 
 
 def with_areas(

@@ -8,9 +8,9 @@ The public API (the rest of sitrep and other engineers use these names; see `sit
 - `country_gazetteer(iso3) -> Gazetteer`: the country's admin-1 and admin-2 areas from the
   shipped Global P-Code List. `Gazetteer.areas` (P-code -> `Area(pcode, name, level, parent,
   source, names)`), `.level(n)` lists a level, `.resolve(text)` / `.lookup(text)` find an area
-  by any written form of its P-code or by name, `.name(pcode)` is the name the report prints,
-  `.admin1(pcode)` / `.ancestor(pcode, level)` walk up the parents, `.search(query)` is
-  `sitrep places`.
+  by any written form of its P-code or by name (`.find(text)`: the area, or why there is none,
+  typed), `.name(pcode)` is the name the report prints, `.admin1(pcode)` /
+  `.ancestor(pcode, level)` walk up the parents, `.search(query)` is `sitrep places`.
 - `sitrep.inputs.cod.base_gazetteer(config)` adds the workspace's `[geography] pcodes` COD
   file on top, in the report's language.
 """
@@ -65,6 +65,7 @@ def _global(iso3: str) -> Gazetteer:
     return gazetteer
 
 
-def country_gazetteer(iso3: str, locale: str = "en") -> Gazetteer:
-    """The country's admin 1 and 2 areas from OCHA's Global P-Code List (a fresh copy)."""
-    return _global(iso3.strip().upper()).localised(locale)
+def country_gazetteer(iso3: str, language: str = "en") -> Gazetteer:
+    """The country's admin 1 and 2 areas from OCHA's Global P-Code List (a fresh copy), named
+    in `language` ('fr') where a COD file adds names in it."""
+    return _global(iso3.strip().upper()).localised(language)

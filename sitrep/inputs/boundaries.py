@@ -36,10 +36,11 @@ from pathlib import Path
 from sitrep import __version__
 from sitrep.errors import ConfigError
 from sitrep.files import atomic_write, cache_folder
-from sitrep.geo.areas import Gazetteer, other_country
+from sitrep.geo.areas import Gazetteer
 from sitrep.geo.crs import to_lonlat
 from sitrep.geo.names import compact_code, split_code
 from sitrep.geo.shapes import Feature, MapGeometry, Shape, ShapeError, build_geometry, check_feature
+from sitrep.geo.unknown import other_country
 from sitrep.inputs.limits import ZIP_RATIO_FLOOR, exceeded
 from sitrep.inputs.shapefiles import shapefile_layer
 from sitrep.inputs.vectors import Layer, geopackage_layers, json_layers
@@ -331,10 +332,15 @@ def _match(geometry: MapGeometry, gazetteer: Gazetteer) -> tuple[tuple, tuple, l
     for shape in geometry.shapes:
         code = _canonical(shape.code, gazetteer)
         if code is None:
-            why = other_country(shape.code, gazetteer.country) or (
-                f"{shape.code} is not a P-code of {gazetteer.country.name}"
-                if gazetteer.country
-                else f"{shape.code} is not a P-code"
+            foreign = other_country(shape.code, gazetteer.country)
+            why = (
+                foreign.message
+                if foreign
+                else (
+                    f"{shape.code} is not a P-code of {gazetteer.country.name}"
+                    if gazetteer.country
+                    else f"{shape.code} is not a P-code"
+                )
             )
             problems.append(f"{shape.where}: {why}")
             code = shape.code

@@ -25,6 +25,7 @@ from sitrep.geo.gazetteer import country_gazetteer
 from sitrep.inputs.hxl import TAG_RE, is_tag_row, parse_tag
 from sitrep.inputs.readers import WORKBOOK_SUFFIXES, read_grid
 from sitrep.settings.config import Config, InputSource
+from sitrep.settings.languages import language_of
 from sitrep.settings.limits import Limits
 
 _COLUMN = re.compile(r"^adm([0-4])_?(pcode|[a-z]{2}|alt\d?[a-z]{2}|ref[a-z]{2})$", re.IGNORECASE)
@@ -191,9 +192,10 @@ def with_cod(
 def base_gazetteer(config: Config) -> Gazetteer:
     """The workspace's country's areas in the report's language, before its places table:
     the global list, and the `[geography] pcodes` COD file on top when set."""
+    language = language_of(config.locale)
     if not config.country_code:
-        return Gazetteer(None, (), "", config.locale)
-    gazetteer = country_gazetteer(config.country_code, config.locale)
+        return Gazetteer(None, (), "", language)
+    gazetteer = country_gazetteer(config.country_code, language)
     if config.geography_pcodes is not None:
         gazetteer = with_cod(gazetteer, config.geography_pcodes, config.limits, config.workspace)
     return gazetteer

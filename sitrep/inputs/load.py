@@ -23,7 +23,7 @@ from sitrep.inputs.limits import exceeded
 from sitrep.inputs.localnames import language_columns
 from sitrep.inputs.parse import blank_rows
 from sitrep.inputs.readers import read_grid
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode, Severity
 from sitrep.settings.config import Config, InputSource
 from sitrep.settings.limits import Limits
 from sitrep.tableschema import SCHEMAS
@@ -63,16 +63,24 @@ class _Located:
 
     def __call__(
         self,
-        code: str,
+        code: ProblemCode,
         message: str,
         column: str | None = None,
         row: int | None = None,
-        severity: str = "error",
+        severity: Severity = "error",
         value: str | None = None,
     ) -> Problem:
         return Problem(
-            severity, self.name, self.file, self.sheet, row, column, value, message, code=code
-        )  # type: ignore[arg-type]
+            severity,
+            table=self.name,
+            file=self.file,
+            sheet=self.sheet,
+            row=row,
+            column=column,
+            value=value,
+            message=message,
+            code=code,
+        )
 
 
 def load_table(
@@ -83,20 +91,22 @@ def load_table(
     problem = _Located(name, display_path(source.path, workspace), source.sheet)
     limits = limits or Limits()
     if escape := escape_message(source.path, workspace, problem.file):
-        return None, [problem("outside-workspace", escape)]
+        return None, [problem(ProblemCode.OUTSIDE_WORKSPACE, escape)]
     if not source.path.is_file():
         return None, [
-            problem("file-not-found", f"file not found (set inputs.{name} in sitrep.toml)")
+            problem(
+                ProblemCode.FILE_NOT_FOUND, f"file not found (set inputs.{name} in sitrep.toml)"
+            )
         ]
     try:
         grid = read_grid(source, limits)
     except InputError as exc:
-        return None, [problem("unreadable", f"cannot read the {name} table: {exc}")]
+        return None, [problem(ProblemCode.UNREADABLE, f"cannot read the {name} table: {exc}")]
     except (OSError, ValueError, UnicodeError) as exc:  # a reader's own failure, still located
-        return None, [problem("unreadable", f"cannot read the {name} table: {exc}")]
+        return None, [problem(ProblemCode.UNREADABLE, f"cannot read the {name} table: {exc}")]
 
     notes = (
-        [problem("read-warning", grid.attrs["warning"], severity="warning")]
+        [problem(ProblemCode.READ_WARNING, grid.attrs["warning"], severity="warning")]
         if "warning" in grid.attrs
         else []
     )
@@ -121,7 +131,7 @@ def _load_grid(
     tag_row = layout.first_data_row if layout.tags else None
     missing = [
         problem(
-            "required-column",
+            ProblemCode.REQUIRED_COLUMN,
             f"required column missing: expected a header {column.name!r}"
             + (f" or the hashtag {column.hxl}" if column.hxl else "")
             + _aliases_hint(column.aliases),
@@ -174,7 +184,7 @@ def _too_long_cell(
             what = f"a cell of {int(lengths.iloc[over[0]]):,} characters"
             message = exceeded(what, "max_cell_chars", limits.max_cell_chars, " characters")
             return problem(
-                "limit-exceeded", message, headers.get(column, column), int(rows[over[0]])
+                ProblemCode.LIMIT_EXCEEDED, message, headers.get(column, column), int(rows[over[0]])
             )
     return None
 
@@ -186,13 +196,16 @@ def _load_dtm(
     result = dtm.collapse(grid, layout, country, rows)
     if isinstance(result, str):
         return None, [
-            problem("dtm-unusable", f"cannot use this DTM export as the idps table: {result}")
+            problem(
+                ProblemCode.DTM_UNUSABLE, f"cannot use this DTM export as the idps table: {result}"
+            )
         ]
     problems = [
-        problem("dtm-note", note.removeprefix("note: "), severity="note") for note in result.notes
+        problem(ProblemCode.DTM_NOTE, note.removeprefix("note: "), severity="note")
+        for note in result.notes
     ]
     problems += [
-        problem("invalid-value", message, header, row, value=value)
+        problem(ProblemCode.INVALID_VALUE, message, header, row, value=value)
         for row, header, value, message in result.errors
     ]
     table = RawTable(

@@ -18,9 +18,9 @@ characters XML forbids are removed (`sitrep.safety.xmlchars`); each is a warning
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -29,11 +29,12 @@ from markdown.inlinepatterns import InlineProcessor
 
 from sitrep.errors import ValidationFailed
 from sitrep.inputs.confine import escape_message
-from sitrep.inputs.limits import Limits, exceeded
+from sitrep.inputs.limits import exceeded
 from sitrep.inputs.textcodec import decode_text, line_ends, plain_lines
 from sitrep.inputs.words import Words, builtin_words, workspace_words
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode, Severity
 from sitrep.safety.links import LINK_SCHEMES, is_allowed_link
+from sitrep.settings.limits import Limits
 
 ALLOWED_TAGS = {
     "p",
@@ -82,10 +83,11 @@ MARKER_RE = re.compile(r"[>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 BULLET_RE = re.compile(r"^\s*[-*+]\s+(.+)$")
 MAX_LINE_WARNINGS = 20  # per kind; then one warning gives the count of the other lines
 CHARACTER_MESSAGES = {
-    "line-separator": "holds {}, which some programs show as a new line (Word writes U+000B for "
-    "Shift+Enter) but which does not end a line: read as a space. Press Enter for a new line",
-    "control-character": "holds {}, an invisible control character that XML forbids (it would "
-    "break the feed and show as a box in the PDF): left out of the report; delete it",
+    ProblemCode.LINE_SEPARATOR: "holds {}, which some programs show as a new line (Word writes "
+    "U+000B for Shift+Enter) but which does not end a line: read as a space. Press Enter for a "
+    "new line",
+    ProblemCode.CONTROL_CHARACTER: "holds {}, an invisible control character that XML forbids (it "
+    "would break the feed and show as a box in the PDF): left out of the report; delete it",
 }
 
 
@@ -155,8 +157,22 @@ def _markdown_to_safe_html(text: str) -> str:
     )
 
 
+class _Text(HTMLParser):
+    """The text of sanitised HTML, character references decoded, tags left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
 def _plain(safe_html: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", safe_html)).strip()
+    text = _Text()
+    text.feed(safe_html)
+    text.close()
+    return "".join(text.parts).strip()
 
 
 def split_sections(
@@ -203,24 +219,22 @@ def load_narrative(
         return Narrative(), [
             Problem(
                 "warning",
-                "narrative",
-                shown,
-                None,
-                None,
-                None,
-                None,
-                f"no narrative for {day}: write the highlights and overview in {shown}",
-                code="no-narrative",
+                table="narrative",
+                file=shown,
+                message=f"no narrative for {day}: write the highlights and overview in {shown}",
+                code=ProblemCode.NO_NARRATIVE,
             )
         ]
     if escape := escape_message(path, workspace, shown):
-        raise ValidationFailed([_problem("outside-workspace", "error", shown, None, escape)])
+        raise ValidationFailed(
+            [_problem(ProblemCode.OUTSIDE_WORKSPACE, "error", shown, None, escape)]
+        )
     text, _, encoding_warning = decode_text(_read_bounded(path, shown, limits or Limits()))
     text = line_ends(text)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         message = f"line {line} holds a NUL character (\\x00): remove it, or save the file as text"
-        raise ValidationFailed([_problem("nul-character", "error", shown, None, message)])
+        raise ValidationFailed([_problem(ProblemCode.NUL_CHARACTER, "error", shown, None, message)])
     text, character_warnings = _character_warnings(text, shown)
     if deep := _too_deep(text):
         line, depth = deep
@@ -228,17 +242,19 @@ def load_narrative(
             f"line {line} is nested {depth} levels deep (lists or quotes); at most {MAX_NESTING} "
             "are allowed: indent less"
         )
-        raise ValidationFailed([_problem("too-deep", "error", shown, None, message)])
+        raise ValidationFailed([_problem(ProblemCode.TOO_DEEP, "error", shown, None, message)])
     try:
         narrative, problems = _parse(
             text, shown, words or workspace_words(workspace, locale), locale
         )
     except RecursionError:  # a construct nested some other way: still a message, not a crash
         message = "the Markdown is nested too deeply to lay out: simplify lists, quotes and links"
-        raise ValidationFailed([_problem("too-deep", "error", shown, None, message)]) from None
+        raise ValidationFailed(
+            [_problem(ProblemCode.TOO_DEEP, "error", shown, None, message)]
+        ) from None
     problems[:0] = character_warnings
     if encoding_warning:
-        problems.insert(0, _problem("encoding", "warning", shown, None, encoding_warning))
+        problems.insert(0, _problem(ProblemCode.ENCODING, "warning", shown, None, encoding_warning))
     return narrative, problems
 
 
@@ -250,7 +266,9 @@ def _read_bounded(path: Path, shown: str, limits: Limits) -> bytes:
     def refuse(what: str) -> ValidationFailed:
         message = exceeded(what, "max_narrative_kb", limits.max_narrative_kb, " KB")
         message += " (a day's narrative is a few KB: was a whole document pasted in?)"
-        return ValidationFailed([_problem("limit-exceeded", "error", shown, None, message)])
+        return ValidationFailed(
+            [_problem(ProblemCode.LIMIT_EXCEEDED, "error", shown, None, message)]
+        )
 
     size = path.stat().st_size
     if size > limit:
@@ -279,8 +297,8 @@ def _character_warnings(text: str, shown: str) -> tuple[str, list[Problem]]:
 
 
 def _problem(
-    code: str,
-    severity: str,
+    code: ProblemCode,
+    severity: Severity,
     shown: str,
     column: str | None,
     message: str,
@@ -288,14 +306,12 @@ def _problem(
     line: int | None = None,
 ) -> Problem:
     return Problem(
-        severity,  # type: ignore[arg-type]
-        "narrative",
-        shown,
-        None,
-        line,
-        column,
-        None,
-        message,
+        severity,
+        table="narrative",
+        file=shown,
+        row=line,
+        column=column,
+        message=message,
         code=code,
     )
 
@@ -337,14 +353,12 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
     problems = [
         Problem(
             "warning",
-            "narrative",
-            shown,
-            None,
-            line,
-            None,
-            heading,
-            f"unknown section heading (shown inside the overview); known headings: {known}",
-            code="unknown-heading",
+            table="narrative",
+            file=shown,
+            row=line,
+            value=heading,
+            message=f"unknown section heading (shown inside the overview); known headings: {known}",
+            code=ProblemCode.UNKNOWN_HEADING,
         )
         for line, heading in unknown
     ]
@@ -352,21 +366,19 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
     bullets = _bullets(markdown_sections.pop("highlights", ""))
     for bullet in bullets:
         safe = _markdown_to_safe_html(bullet)
-        safe = re.sub(r"^<p>(.*)</p>$", r"\1", safe, flags=re.S)
+        if safe.startswith("<p>") and safe.endswith("</p>") and safe.count("<p>") == 1:
+            safe = safe[3:-4]  # one paragraph: its content, for the template's own <li>
         narrative.highlights.append(safe)
         narrative.highlights_text.append(_plain(safe))
     if not 2 <= len(bullets) <= 5:
         problems.append(
             Problem(
                 "warning",
-                "narrative",
-                shown,
-                None,
-                None,
-                "Highlights",
-                None,
-                f"{len(bullets)} highlights; a report has 2 to 5",
-                code="highlights-count",
+                table="narrative",
+                file=shown,
+                column="Highlights",
+                message=f"{len(bullets)} highlights; a report has 2 to 5",
+                code=ProblemCode.HIGHLIGHTS_COUNT,
             )
         )
     narrative.sections = {k: _markdown_to_safe_html(v) for k, v in markdown_sections.items()}

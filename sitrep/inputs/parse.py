@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.inputs import words as input_words
-from sitrep.safety.addresses import EMAIL_RE, unsafe_character
+from sitrep.safety.addresses import EMAIL_RE, address_character, unsafe_character
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 date system, including its leap-year bug
 SERIAL_RANGE = (1, 2958466)  # Excel serials from 1900-01-01 to 9999-12-31
@@ -186,25 +186,26 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
     return None, "expected a date like 2025-06-30, 30/06/2025 or 30 Jun 2025", False
 
 
-def _unsafe_in_address(text: str) -> str | None:
-    # control characters (NUL, CR, LF ...) would reach a mail header, zero-width ones make two
-    # addresses look the same
-    problem = unsafe_character(text)
+def _retype(problem: str | None) -> str | None:
     return f"contains {problem}: retype the value" if problem else None
 
 
 def parse_display_name(value: object) -> Parsed:
-    """A name that goes into a mail header (the partners' names): text, minus unsafe characters."""
-    if not is_missing(value) and (problem := _unsafe_in_address(as_text(value))):
+    """A name that goes into a mail header (the partners' names): text, minus characters that
+    would break the header or disguise it (control, zero-width, bidi override characters)."""
+    if not is_missing(value) and (problem := _retype(unsafe_character(as_text(value)))):
         return None, problem
     return parse_text(value)
 
 
 def parse_email(value: object) -> Parsed:
+    """An address: no control, format, invisible or space character anywhere in it (an LRM or a
+    soft hyphen makes it look like another, and it is written as an RFC 2047 word that never
+    arrives)."""
     if is_missing(value):
         return None, None
     text = str(value).strip()
-    if problem := _unsafe_in_address(text):
+    if problem := _retype(address_character(text)):
         return None, problem
     if text.lower().startswith("mailto:"):
         text = text[7:]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from sitrep.problems import ProblemCode
 from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters, xml_safe
 
 BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
@@ -79,20 +80,23 @@ def line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def plain_lines(text: str) -> tuple[str, dict[str, list[tuple[int, str]]]]:
+def plain_lines(text: str) -> tuple[str, dict[ProblemCode, list[tuple[int, str]]]]:
     """`text` (LF line ends) with other line separators as spaces and the characters XML forbids
     removed; and, for `line-separator` and `control-character`, (line, characters) of each line
     that held some, the characters described (`U+2028 (line separator)`)."""
-    found: dict[str, list[tuple[int, str]]] = {"line-separator": [], "control-character": []}
+    found: dict[ProblemCode, list[tuple[int, str]]] = {
+        ProblemCode.LINE_SEPARATOR: [],
+        ProblemCode.CONTROL_CHARACTER: [],
+    }
     if SEPARATOR_RE.search(text) is None and FORBIDDEN.search(text) is None:
         return text, found
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
         if separators := list(dict.fromkeys(SEPARATOR_RE.findall(line))):
-            found["line-separator"].append((number, describe(separators)))
+            found[ProblemCode.LINE_SEPARATOR].append((number, describe(separators)))
             line = SEPARATOR_RE.sub(" ", line)
         if others := forbidden_characters(line):
-            found["control-character"].append((number, describe(others)))
+            found[ProblemCode.CONTROL_CHARACTER].append((number, describe(others)))
             line = xml_safe(line)
         lines[number - 1] = line
     return "\n".join(lines), found

@@ -7,7 +7,9 @@ An office types its own words: "fermé", "en curso" and "مغلق" are route or 
 (`sitrep.tableschema.VOCABULARIES`, `sitrep.inputs.parse`, `sitrep.inputs.narrative`); the
 other languages' are
 data, `sitrep/data/words/<lang>.toml`, and a workspace adds spellings in `inputs/words.toml`
-(same layout). A word of any language reads in every workspace.
+(same layout). A word of any language reads in every workspace. Each spelling has one meaning:
+a workspace's word that already means something else (in sitrep's words of any language, or
+earlier in its own file: a word in both `yes` and `no`) is an error naming both meanings.
 
 Words are compared folded (`fold`): case, accents, spacing, Arabic diacritics, tatweel and the
 hamza/alef, taa marbuta and alef maqsura variants ignored; Arabic-Indic digits are digits.
@@ -29,6 +31,7 @@ from pathlib import Path
 from babel.dates import get_day_names, get_month_names
 
 from sitrep.errors import ConfigError
+from sitrep.settings.languages import language_of
 from sitrep.tableschema import VOCABULARIES, canonical_words
 
 LANGUAGES = ("en", "fr", "es", "ar")
@@ -116,7 +119,7 @@ class Words:
 
     def known_headings(self, locale: str) -> list[str]:
         """The headings of the report's language, as written, for messages."""
-        language = locale.replace("-", "_").split("_")[0]
+        language = language_of(locale)
         return self.heading_names.get(language) or self.heading_names.get("en", [])
 
 
@@ -125,6 +128,11 @@ def _read(path: Path, text: str) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError(
+            f"{path}: not valid TOML for sitrep: lists or tables nested hundreds of levels "
+            "deep. A words file is lists of words under at most one [section]: rewrite it so"
+        ) from None
 
 
 def _strings(value: object, where: str) -> list[str]:
@@ -134,34 +142,123 @@ def _strings(value: object, where: str) -> list[str]:
     return value
 
 
+ANSWERS = ("yes", "no", "missing")  # one kind of word: a cell of a yes/no or a figure column
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "ar": "Arabic"}
+
+
+def _builtin_source(kind: str, key: str) -> str:
+    """Which of sitrep's word lists gives `key` its meaning, for a message: "sitrep's French
+    words (sitrep/data/words/fr.toml)". `kind`: a vocabulary, "headings" or "answers"."""
+    english = _english()
+    if kind == "answers":
+        found = key in english.yes | english.no | english.missing
+    elif kind == "headings":
+        found = key in english.headings
+    else:
+        found = key in english.vocabulary(kind)
+    if found:
+        return "in sitrep's English words"
+    folder = resources.files("sitrep") / "data" / "words"
+    for language in LANGUAGES[1:]:
+        data = _read(Path(f"{language}.toml"), (folder / f"{language}.toml").read_text("utf-8"))
+        if kind == "answers":
+            lists = [data.get(name, []) for name in ANSWERS]
+        else:
+            lists = list(data.get(kind, {}).values())
+        compare = word_key if kind in VOCABULARIES else fold
+        if any(compare(w) == key for words in lists for w in words):
+            name = LANGUAGE_NAMES[language]
+            return f"in sitrep's {name} words (sitrep/data/words/{language}.toml)"
+    return "in sitrep's words"
+
+
+@dataclass
+class _Meanings:
+    """One kind of word as it is merged: folded spelling -> meaning, and the clashes found.
+
+    A spelling may be given again with the meaning it has; one that already means something
+    else (in the words merged so far, or earlier in the same file) is a clash: a workspace adds
+    spellings, it never changes what a word means: `[route_status] open = ["closed"]` in
+    inputs/words.toml would turn "3 of 5 routes closed" into "0 of 5", and `yes = ["no"]` would
+    send the report to partners marked inactive. An error rather than a warning for that reason:
+    a warning does not stop a scheduled build, which would issue and email the wrong figures.
+    """
+
+    kind: str  # a vocabulary, "headings" or "answers"
+    table: dict[str, str]
+    clashes: list[str]
+    added: set[str] = field(default_factory=set)  # keys this file gave
+
+    def add(self, key: str, meaning: str, written: str, where: str) -> None:
+        known = self.table.get(key)
+        if known is not None and known != meaning:
+            source = (
+                "earlier in this file" if key in self.added else _builtin_source(self.kind, key)
+            )
+            self.clashes.append(
+                f"{where} = {written!r}: {written!r} already means {_shown(self.kind, known)} "
+                f"{source}, not {_shown(self.kind, meaning)}"
+            )
+            return
+        self.table[key] = meaning
+        self.added.add(key)
+
+
+def _shown(kind: str, meaning: str) -> str:
+    if kind == "answers":
+        return "a missing value" if meaning == "missing" else meaning
+    return f"the {meaning!r} heading" if kind == "headings" else repr(meaning)
+
+
 def _merge(words: Words, data: dict, language: str, source: str) -> Words:
-    """`words` with the spellings of one catalogue added (a later catalogue wins a clash)."""
-    allowed = {*VOCABULARIES, "headings", "missing", "yes", "no"}
+    """`words` with the spellings of one catalogue added; a ConfigError listing every spelling
+    that would take another meaning (see `_Meanings`) or that the file gives two."""
+    allowed = {*VOCABULARIES, "headings", *ANSWERS}
     if unknown := sorted(set(data) - allowed):
         raise ConfigError(
             f"{source}: unknown key {unknown[0]!r}; expected: {', '.join(sorted(allowed))}"
         )
+    if tables := [k for k in (*VOCABULARIES, "headings") if not isinstance(data.get(k, {}), dict)]:
+        raise ConfigError(f"{source}: {tables[0]} must be a [{tables[0]}] section of word lists")
+    clashes: list[str] = []
     vocabularies = {name: dict(table) for name, table in words.vocabularies.items()}
     for vocab, table in VOCABULARIES.items():
+        meanings = _Meanings(vocab, vocabularies.setdefault(vocab, {}), clashes)
         for canonical, spellings in data.get(vocab, {}).items():
             if canonical not in table:
                 known = ", ".join(table)
                 raise ConfigError(f"{source}: [{vocab}] {canonical!r} is not one of: {known}")
             for spelling in _strings(spellings, f"{source}: [{vocab}] {canonical}"):
-                vocabularies.setdefault(vocab, {})[word_key(spelling)] = canonical
-    headings = dict(words.headings)
+                meanings.add(word_key(spelling), canonical, spelling, f"[{vocab}] {canonical}")
+    headings = _Meanings("headings", dict(words.headings), clashes)
     names = {k: list(v) for k, v in words.heading_names.items()}
     for key, spellings in data.get("headings", {}).items():
         if key not in SECTION_ORDER:
             raise ConfigError(f"{source}: [headings] {key!r} is not one of: {SECTION_ORDER}")
         for spelling in _strings(spellings, f"{source}: [headings] {key}"):
-            headings[fold(spelling)] = key
+            headings.add(fold(spelling), key, spelling, f"[headings] {key}")
             names.setdefault(language, []).append(spelling)
+    answers = _Meanings(
+        "answers",
+        {w: name for name in ANSWERS for w in getattr(words, name)},
+        clashes,
+    )
+    for name in ANSWERS:  # "yes" and "no" first: in a yes/no column they win over "missing"
+        for word in _strings(data.get(name, []), f"{source}: {name}"):
+            answers.add(fold(word), name, word, name)
+    if clashes:
+        raise ConfigError(
+            f"{source}: {len(clashes)} word(s) would change what a word means. A workspace may "
+            "add spellings, not give a word a second meaning: remove these, or use another "
+            "spelling:\n  " + "\n  ".join(clashes)
+        )
 
-    def more(name: str) -> frozenset[str]:
-        return getattr(words, name) | {fold(w) for w in _strings(data.get(name, []), source)}
+    def answer(name: str) -> frozenset[str]:
+        return frozenset(w for w, meaning in answers.table.items() if meaning == name)
 
-    return Words(vocabularies, more("missing"), more("yes"), more("no"), headings, names)
+    return Words(
+        vocabularies, answer("missing"), answer("yes"), answer("no"), headings.table, names
+    )
 
 
 def _english() -> Words:
@@ -212,8 +309,14 @@ def workspace_words(workspace: Path, locale: str = "en") -> Words:
         return builtin_words()
     if path.is_symlink() or not path.resolve().is_relative_to(workspace.resolve()):
         raise ConfigError(f"{WORKSPACE_FILE} links out of the workspace: copy the file in instead")
-    language = locale.replace("-", "_").split("_")[0]
-    data = _read(WORKSPACE_FILE, path.read_text(encoding="utf-8-sig"))
+    language = language_of(locale)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{WORKSPACE_FILE}: not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
+        ) from None
+    data = _read(WORKSPACE_FILE, text)
     return _merge(builtin_words(), data, language, str(WORKSPACE_FILE))
 
 

@@ -42,11 +42,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitrep.errors import AlreadyIssued, ReportExistsError
+from sitrep.errors import AlreadyIssued
 from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
 from sitrep.inputs.cod import base_gazetteer
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint
-from sitrep.issue.numbering import planned_number
+from sitrep.issue.numbering import series_number
 from sitrep.issue.record import (
     ProvinceIssued,
     issue_lock,
@@ -54,7 +54,6 @@ from sitrep.issue.record import (
     latest_by_province,
     load_province_record,
     load_record,
-    number_for,
     province_key,
     recover,
     save_province_record,
@@ -158,15 +157,7 @@ def _reuse_all(
 
 def _number(config: Config, options: BuildOptions, day: dt.date) -> int:
     """The main series' number for `day`: the same as the workspace's report of that date."""
-    record = load_record(config.output_dir)
-    seed = planned_number(config, day) if not record and not options.number else 0
-    number = options.number or number_for(record, day, seed)
-    if number is None:
-        raise ReportExistsError(
-            f"reports after {day} are already issued, so {day} has no number of its own. "
-            f"Give one with --number N."
-        )
-    return number
+    return series_number(config, load_record(config.output_dir), day, options.number)
 
 
 def shared_state(

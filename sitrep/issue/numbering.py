@@ -6,6 +6,9 @@
 records the entry as pending, writes the HTML edition and the PDF atomically, then records it
 as issued; on any failure (a full disk, Ctrl+C) nothing is left issued or half-recorded, and a
 process killed in between is finished or redone by the next build (`sitrep.issue.record.recover`).
+
+A number follows the cadence (`series_number`): it depends on the report's date and the
+reports issued, never on the order builds arrive in.
 """
 
 from __future__ import annotations
@@ -25,13 +28,18 @@ from sitrep.issue.record import (
     issued_files,
     latest_issue,
     load_record,
-    number_for,
     record_issue,
 )
 from sitrep.settings.config import Config
 
 if TYPE_CHECKING:
     from sitrep.pipeline import BuildOptions
+
+
+def cadence_step(config: Config, day: dt.date) -> int:
+    """`day`'s step in the cadence: 0 on `first_report`, 1 on the next date of the cadence, ...
+    (a date between two steps is in the earlier one's)."""
+    return (day - config.first_report).days // config.cadence_days
 
 
 def planned_number(config: Config, day: dt.date) -> int:
@@ -43,7 +51,56 @@ def planned_number(config: Config, day: dt.date) -> int:
             f"date of report No. {config.first_number} (on or before {day}), or give the "
             f"number with --number N."
         )
-    return config.first_number + (day - config.first_report).days // config.cadence_days
+    return config.first_number + cadence_step(config, day)
+
+
+def series_number(
+    config: Config, record: list[Issued], day: dt.date, asked: int | None = None
+) -> int:
+    """The number of the report of `day`: `asked` (--number), else its own if it is issued,
+    else the cadence's.
+
+    Numbers follow the cadence, one per step: counted from the nearest report issued before
+    `day` (a date without a report leaves its number unused), else back from the nearest one
+    after it, else from `first_report`. So a number depends on the dates alone, never on which
+    build took the issue lock first: two new dates built at once, or one after the other in
+    either order, get the same two numbers. ReportExistsError when that number is not free (a
+    report of the same cadence step is issued, or its neighbours' numbers, given by hand or by
+    an older sitrep, leave none between them): --number gives one. A number given by hand must
+    not be another date's.
+    """
+    if asked is not None:
+        if taken := [e for e in record if e.number == asked and e.date != day.isoformat()]:
+            raise ReportExistsError(
+                f"No. {asked} is already the report of {taken[0].date} "
+                f"({config.output_dir / taken[0].pdf}): give {day} another --number"
+            )
+        return asked
+    if issued := latest_issue(record, day):
+        return issued.number
+    if not record or day < config.first_report:
+        return planned_number(config, day)  # a date before first_report: the ConfigError
+    before = max((e for e in record if e.day < day), key=lambda e: e.day, default=None)
+    after = min((e for e in record if e.day > day), key=lambda e: e.day, default=None)
+    if before is not None:
+        number = before.number + cadence_step(config, day) - cadence_step(config, before.day)
+    else:
+        assert after is not None  # the record holds other dates than `day`
+        number = after.number - (cadence_step(config, after.day) - cadence_step(config, day))
+    for near in (before, after):
+        if near is not None and cadence_step(config, near.day) == cadence_step(config, day):
+            raise ReportExistsError(
+                f"{day} is in the same step of the cadence ({config.cadence_days} days) as "
+                f"No. {near.number} of {near.date}, already issued: one report per step, so "
+                f"{day} has no number of its own. Give one with --number N."
+            )
+    if number < 1 or (before and number <= before.number) or (after and number >= after.number):
+        around = " and ".join(f"No. {e.number} of {e.date}" for e in (before, after) if e)
+        raise ReportExistsError(
+            f"the reports issued around {day} ({around}) leave it no number of its own in "
+            f"the cadence. Give one with --number N."
+        )
+    return number
 
 
 def number_and_revision(
@@ -52,14 +109,7 @@ def number_and_revision(
     """A date keeps its number; an issued report changes only as a revision, on request."""
     record = load_record(config.output_dir)
     issued = latest_issue(record, day)
-    number = options.number or number_for(
-        record, day, planned_number(config, day) if not record else 0
-    )
-    if number is None:
-        raise ReportExistsError(
-            f"reports after {day} are already issued, so {day} has no number of its own. "
-            f"Give one with --number N."
-        )
+    number = series_number(config, record, day, options.number)
     if not issued or options.draft:
         return number, 0
     if not unchanged(issued, *fps) and not options.revise:

@@ -18,30 +18,27 @@ reaches them (`sitrep.safety.xmlchars`), whatever an edition issued before holds
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 from markupsafe import Markup
 
 from sitrep.errors import SitrepError
-from sitrep.files import atomic_write, sha256_bytes, sha256_file
-from sitrep.issue.marker import GENERATOR, GENERATOR_META, has_marker, written_by_sitrep
+from sitrep.files import atomic_write, sha256_bytes, sha256_file, unwritable_folder
+from sitrep.issue.marker import GENERATOR, GENERATOR_META, with_marker, written_by_sitrep
 from sitrep.issue.record import Issued, load_record
-from sitrep.render.edition import HEAD
 from sitrep.render.html import load_messages, make_environment, make_translator
 from sitrep.render.sandbox import render_template
+from sitrep.render.stylesheet import rule
 from sitrep.safety.xmlchars import xml_safe
-from sitrep.settings.config import Config, InputSource, load_config, template_dirs
+from sitrep.settings.config import Config, load_config, template_dirs
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARCHIVE_TEMPLATE = "archive.html"
 PAGES = ("index.html", "feed.xml")  # rewritten as reports are issued: only over sitrep's own
-DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.I)
 
 
 class PublishConflict(SitrepError):
@@ -78,36 +75,45 @@ class Published:
     pages: list[Path] = field(default_factory=list)  # index.html / feed.xml, when rewritten
 
 
-# The sections the summary is read from; cut out before parsing, since an edition is mostly
-# inline fonts and drawings.
-SECTIONS = re.compile(
-    r'<section\b[^>]*\bclass="[^"]*\b(?:highlights|key-figures)\b[^"]*"[^>]*>.*?</section>', re.S
-)
-TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-LANG = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
 VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "col", "area"}
+SECTIONS = {"highlights", "key-figures"}  # the classes of the sections the summary is read from
+
+
+class _Enough(Exception):
+    """Both sections have been read: what follows (the charts, most of an edition) is not."""
 
 
 class _Summary(HTMLParser):
-    """The text of each highlight (`.highlights li`) and key figure (`.tile .value/.caption`).
+    """The title, language, highlights (`.highlights li`) and key figures (`.tile .value/.caption`)
+    of an edition, read with the standard library's parser up to the end of the two sections.
 
-    The standard library's parser: these few kilobytes need no HTML5 tree, and a full parser
-    costs ten times more per edition, which a publish of a hundred reports pays each run.
+    That parser: these few kilobytes need no HTML5 tree, and a full parser costs ten times more
+    per edition, which a publish of a hundred reports pays each run. An element left open is
+    closed by the end tag of one that holds it, as a browser does.
     """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, set[str]]] = []
+        self.lang: str | None = None
+        self.title: list[str] | None = None  # the first <title>'s text, once it starts
+        self.in_title = False
         self.highlights: list[str] = []
         self.figures: list[list[str]] = []
         self.capture: list[str] | None = None
         self.capture_depth = 0
+        self.done: set[str] = set()  # the sections read to their end
 
     def _within(self, name: str) -> bool:
         return any(name in classes for _, classes in self.stack)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        classes = set((dict(attrs).get("class") or "").split())
+        values = dict(attrs)
+        if tag == "html" and self.lang is None:
+            self.lang = values.get("lang") or ""
+        if tag == "title" and self.title is None:
+            self.title, self.in_title = [], True
+        classes = set((values.get("class") or "").split())
         if tag in VOID:
             return
         self.stack.append((tag, classes))
@@ -119,23 +125,36 @@ class _Summary(HTMLParser):
             self.capture, self.capture_depth = [], len(self.stack)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in VOID or not self.stack:
-            return
-        if self.capture is not None and len(self.stack) == self.capture_depth:
-            text = " ".join("".join(self.capture).split())
-            _, classes = self.stack[-1]
-            if "value" in classes:
-                self.figures[-1][0] = text
-            elif "caption" in classes:
-                self.figures[-1][1] = text
-            else:
-                self.highlights.append(text)
-            self.capture = None
-        self.stack.pop()
+        if tag == "title":
+            self.in_title = False
+        if tag in VOID or tag not in (name for name, _ in self.stack):
+            return  # a stray end tag
+        while self.stack:
+            if self.capture is not None and len(self.stack) == self.capture_depth:
+                self._captured()
+            name, classes = self.stack.pop()
+            self.done |= classes & SECTIONS
+            if name == tag:
+                break
+        if self.done == SECTIONS:
+            raise _Enough
+
+    def _captured(self) -> None:
+        text = " ".join("".join(self.capture or []).split())
+        _, classes = self.stack[-1]
+        if "value" in classes:
+            self.figures[-1][0] = text
+        elif "caption" in classes:
+            self.figures[-1][1] = text
+        else:
+            self.highlights.append(text)
+        self.capture = None
 
     def handle_data(self, data: str) -> None:
         if self.capture is not None:
             self.capture.append(data)
+        if self.in_title and self.title is not None:
+            self.title.append(data)
 
 
 def read_edition(html: str) -> tuple[str, str, tuple[str, ...], tuple[Figure, ...]]:
@@ -145,12 +164,14 @@ def read_edition(html: str) -> tuple[str, str, tuple[str, ...], tuple[Figure, ..
     `value`, `caption`); a workspace's template without them gives an entry with no summary.
     """
     summary = _Summary()
-    summary.feed("".join(m.group(0) for m in SECTIONS.finditer(html)))
-    summary.close()
-    title, lang = TITLE.search(html), LANG.search(html)
-    title_text = " ".join(unescape(title.group(1)).split()) if title else ""
+    try:
+        summary.feed(html)
+        summary.close()
+    except _Enough:
+        pass
+    title = " ".join("".join(summary.title or []).split())
     figures = tuple(Figure(v, c) for v, c in summary.figures if v and c)
-    return title_text, lang.group(1) if lang else "", tuple(summary.highlights), figures
+    return title, summary.lang or "", tuple(summary.highlights), figures
 
 
 def _same_file(target: Path, size: int, digest: str) -> bool:
@@ -287,9 +308,9 @@ def _stylesheet_colours(dirs: list[Path]) -> Markup:
     for folder in dirs:
         css = folder / "style.css"
         if css.is_file():
-            match = re.search(r":root\s*\{[^}]*\}", css.read_text("utf-8"))
-            if match and "<" not in match.group(0):
-                return Markup(match.group(0))
+            root = rule(css.read_text("utf-8"), ":root")  # as CSS reads it: not in a comment
+            if root and "<" not in root:
+                return Markup(root)
     return Markup("")
 
 
@@ -318,18 +339,13 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
         ],
     }
     page = render_template(env, ARCHIVE_TEMPLATE, context, dirs)
-    if not has_marker(page):  # without it, the next publish could not replace the page
-        place = HEAD.search(page) or DOCTYPE.match(page)  # in <head>, else after the doctype
-        end = place.end() if place else 0
-        page = f"{page[:end]}{GENERATOR_META}{page[end:]}"
-    return page.encode("utf-8")
+    return with_marker(page).encode("utf-8")
 
 
 def publish_settings(config: Config) -> tuple[Path | None, str | None]:
     """`[publish] folder` and `base_url` (the folder's address on the web, for the feed's links),
     as `load_config` checked them (sitrep.settings.schema)."""
-    folder, base_url = config.publish.get("folder"), config.publish.get("base_url")
-    return (InputSource.parse(folder, config.workspace).path if folder else None), base_url
+    return config.publish.folder, config.publish.base_url
 
 
 def publish(workspace: Path, folder: Path | None = None) -> Published:
@@ -346,6 +362,8 @@ def publish(workspace: Path, folder: Path | None = None) -> Published:
     output = config.output_dir.resolve()
     if folder.resolve().is_relative_to(output):
         raise SitrepError(f"{folder} is inside {output}: publish into a folder of its own")
+    if problem := unwritable_folder(folder):
+        raise SitrepError(f"{problem}: publish into a folder you can write (sitrep publish DIR)")
     foreign = [folder / name for name in PAGES if not written_by_sitrep(folder / name)]
     record = load_record(config.output_dir)
     copies, entries, same = _plan(config.output_dir, folder, record, foreign)

@@ -217,20 +217,6 @@ def latest_issue(record: list[Issued], day: dt.date) -> Issued | None:
     return max(entries, key=lambda e: e.revision, default=None)
 
 
-def number_for(record: list[Issued], day: dt.date, seed: int) -> int | None:
-    """The number a report for `day` takes: its own if issued, else the next in the series.
-
-    `seed` is the number for an empty record. None means `day` falls before a report that was
-    already issued and has no number of its own: the caller asks for an explicit --number.
-    """
-    if issued := latest_issue(record, day):
-        return issued.number
-    if not record:
-        return seed
-    last = max(record, key=lambda e: e.date)
-    return last.number + 1 if day > last.day else None
-
-
 # The record of issued province reports (`build --each province`), apart from the main series.
 PROVINCE_RECORD = "issued-provinces.json"
 

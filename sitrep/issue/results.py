@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.problems import Problem
+from sitrep.settings.languages import language_of
 
 if TYPE_CHECKING:  # pandas comes with it: a report returned unchanged never loads it
     from sitrep.pipeline import Prepared
@@ -42,4 +43,4 @@ class BuildResult:
         """The (PDF, HTML) in `language` ('fr'), or None when the report is not made in it."""
         if not self.editions:
             return None
-        return self.editions.get(language.replace("-", "_").split("_")[0].lower())
+        return self.editions.get(language_of(language))

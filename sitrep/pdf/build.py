@@ -1,7 +1,8 @@
 """Stage 5, PDF: WeasyPrint lays out the HTML; it may read only the templates' own assets.
 
 Every URL in the document goes through the fetcher of `sitrep.pdf.fetcher`. The PDF is archival by
-default (PDF/A-3b: fonts embedded, sRGB output intent, XMP metadata with its pdfaid part) and
+default (PDF/A-3a and PDF/UA-1, `sitrep.pdf.variants`: fonts embedded, sRGB output intent,
+tagged for screen readers, XMP metadata claiming both) and
 carries the input rows it was made from as attached CSV files. Nothing depends on the clock:
 the identifier comes from the HTML and every date from the report date, so the same inputs give
 the same bytes.
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.errors import RenderError
 from sitrep.pdf.fetcher import LOG, make_fetcher
+from sitrep.pdf.variants import write_options
 from sitrep.render.assets import ASSET_BASE
 
 if TYPE_CHECKING:
@@ -81,7 +83,7 @@ def html_to_pdf(
 ) -> PdfResult:
     """The PDF bytes for `html`. The same inputs give the same bytes (fixed PDF identifier).
 
-    `variant` is a WeasyPrint PDF variant ("pdf/a-3b", "pdf/a-3u") or None for a plain PDF;
+    `variant` is a `[report] pdf_variant` ("pdf/a-3a+ua-1", "pdf/a-3b"...) or None for a plain PDF;
     `attachments` are embedded files, dated `created` (the report date).
     """
     import weasyprint  # 1.3 s to import: only where a PDF is made (see PdfProcess)
@@ -93,7 +95,8 @@ def html_to_pdf(
         logger.addHandler(collect)
     try:
         document = weasyprint.HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher)
-        data = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant, attachments=files)
+        with write_options(variant) as options:  # the variant: sitrep.pdf.variants
+            data = document.write_pdf(pdf_identifier=identifier, attachments=files, **options)
     except Exception as exc:  # WeasyPrint has no single error type: where it arose decides
         if _raised_in_sitrep(exc):  # sitrep's code called back (the fetcher): sitrep's bug
             raise

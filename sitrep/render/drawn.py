@@ -25,14 +25,15 @@ PALETTE = {
     "rule": "#c9cdd2",
     "grid": "#e4e6e9",
     "open": "#2e7d32",
-    "restricted": "#b26a00",
+    "restricted": "#9a5b00",
     "closed": "#c62828",
-    "unknown": "#757575",
+    "unknown": "#6b6b6b",
 }
 COMMODITY_COLOURS = {"food": PALETTE["accent"], "fuel": PALETTE["restricted"]}
 # (width, label size) in drawing units: the page's text column (7 in = 504 pt) with 7 pt labels;
-# a phone's column (~340 CSS px) with 12 px labels.
-VARIANTS = {"wide": (504.0, 7.0), "narrow": (340.0, 12.0)}
+# a phone's column (~340 CSS px) with 13 px labels, so that the smallest (a route's id on the map,
+# 0.9 of them) is still 12 px on a 390 px phone (templates/screen.css).
+VARIANTS = {"wide": (504.0, 7.0), "narrow": (340.0, 13.0)}
 Translate = Callable[..., str]
 
 

@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from sitrep.render.numerals import compact, date, decimal, localise, numbering_s
 from sitrep.render.sandbox import SafeLoader, SitrepSandbox, render_template
 from sitrep.safety.placeholders import format_message
 from sitrep.settings.config import DEFAULT_TEMPLATES
-from sitrep.settings.languages import right_to_left
+from sitrep.settings.languages import language_of, right_to_left
 
 FALLBACK_LANGUAGE = "en"
 PHONE = re.compile(r"\+?[0-9][0-9 ().\-/]{1,30}")  # what a tel: link is made from
@@ -52,7 +53,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
     """The catalogue for `locale`: English, overlaid by the language, then by the full locale."""
-    language = locale.replace("-", "_").split("_")[0]
+    language = language_of(locale) or FALLBACK_LANGUAGE
     names = list(dict.fromkeys([FALLBACK_LANGUAGE, language, locale.replace("-", "_")]))
     messages: dict[str, str] = {}
     for name in names:
@@ -65,10 +66,35 @@ def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
                 raise RenderError(f"{path} is a symbolic link out of the workspace")
             try:
                 layer = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
-            except tomllib.TOMLDecodeError as exc:
-                raise RenderError(f"{path}: not valid TOML: {exc}") from None
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+                raise RenderError(f"{path}: not valid TOML: {_unreadable(exc)}") from None
+            _check_headers(path, layer)
             _overlay(messages, layer)
     return messages
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
+    if isinstance(exc, RecursionError):  # tomllib recurses once per level of nesting
+        return "tables or lists nested hundreds of levels deep; a catalogue is [sections] of text"
+    return str(exc)
+
+
+# The messages that become a mail header (the email's subject): one line each, checked as a
+# catalogue is read, so that a build stops before it issues a report `send` could not mail.
+HEADER_MESSAGES = ("email.title", "email.subject", "email.subject_revision")
+
+
+def _check_headers(path: Path, layer: dict[str, str]) -> None:
+    for key, text in layer.items():
+        base, _, form = key.rpartition(".")
+        bad = [c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")]
+        if bad and (base if form in PLURAL_FORMS else key) in HEADER_MESSAGES:
+            raise RenderError(
+                f"{path}: {key} holds U+{ord(bad[0]):04X} (a line break or control character), "
+                "but it is the email's subject, one line: write it on one line. Nothing was issued"
+            )
 
 
 def _overlay(messages: dict[str, str], layer: dict[str, str]) -> None:

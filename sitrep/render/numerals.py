@@ -15,6 +15,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
+from sitrep.settings.languages import language_of
+
 DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 
 
@@ -71,7 +73,7 @@ SKELETONS = {"d MMMM y": "yMMMMd", "d MMMM": "MMMMd", "d MMM": "MMMd", "d MMM y"
 @lru_cache(maxsize=8192)
 def date(value: dt.date, pattern: str, locale: str, system: str = "latn") -> str:
     """The date in the locale's words; French writes the first of the month "1er juin"."""
-    language = locale.replace("-", "_").split("_")[0].lower()
+    language = language_of(locale)
     if language != "en" and pattern in SKELETONS:
         text = format_skeleton(SKELETONS[pattern], value, locale=locale)
     else:

@@ -1,5 +1,6 @@
-"""Read `sitrep.toml` into `Config`: checked against `sitrep.settings.schema`, every bad key
-reported at once, named with its section."""
+"""Read `sitrep.toml` into `Config`: checked once against `sitrep.settings.schema`, every bad
+key reported at once, named with its section, into typed settings; nothing reads the TOML's
+tables after this."""
 
 from __future__ import annotations
 
@@ -8,16 +9,25 @@ import os
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sitrep.errors import ConfigError, WorkspaceError
 from sitrep.geo.countries import UnknownCountry, resolve_country
 from sitrep.settings.check import check_settings
+from sitrep.settings.email import EmailSettings
 from sitrep.settings.figures import FigureSettings
 from sitrep.settings.limits import Limits
-from sitrep.settings.schema import DEFAULT_PDF_VARIANT, SECTIONS, TABLES, slug_problem
+from sitrep.settings.schema import (
+    DEFAULT_PDF_VARIANT,
+    SECTIONS,
+    TABLES,
+    GeographySettings,
+    PublishSettings,
+    ReportSettings,
+    slug_problem,
+)
 
 CONFIG_NAME = "sitrep.toml"
 DEFAULT_TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -38,9 +48,11 @@ class InputSource:
         return cls(path if path.is_absolute() else base / path, sheet or None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Config:
-    """The workspace settings, with defaults filled in."""
+    """The workspace settings, with defaults filled in: `[report]`, `[inputs]` and
+    `[geography]` as the code reads them (paths from the workspace, the country's name in the
+    report's language...), the other sections as their typed settings."""
 
     workspace: Path
     country: str  # the name printed, in the report's language ("Haïti" for HTI in French)
@@ -58,11 +70,16 @@ class Config:
     stale_days: int
     inputs: dict[str, InputSource]
     narrative_dir: Path
-    email: dict[str, Any] = field(default_factory=dict)
+    email: EmailSettings | None = None  # [email]; None: sitrep.toml has no [email] section
     limits: Limits = field(default_factory=Limits)
     pdf_variant: str | None = DEFAULT_PDF_VARIANT  # None: a plain PDF, not archival
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
+    # [geography] boundaries: the office's COD-AB (the situation map); its credit
+    geography_boundaries: Path | None = None
+    boundaries_source: str = ""
+    map_shading: str = "auto"  # [report] map_shading: "auto", "idps", "displacement", "none"
+    map_level: int | None = None  # [report] map_level: 1, 2, or None for "auto"
     figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
     country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
     geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
@@ -76,12 +93,7 @@ class Config:
     __template_hidden__ = (
         "email",
     )  # templates see the settings but the mail's (sitrep.render.plain)
-    publish: dict[str, Any] = field(default_factory=dict)  # [publish], read by sitrep.issue.publish
-    # [geography] boundaries: the office's COD-AB (the situation map); its credit
-    geography_boundaries: Path | None = None
-    boundaries_source: str = ""
-    map_shading: str = "auto"  # [report] map_shading: "auto", "idps", "displacement", "none"
-    map_level: int | None = None  # [report] map_level: 1, 2, or None for "auto"
+    publish: PublishSettings = field(default_factory=PublishSettings)  # folder made absolute
 
     @property
     def output_dir(self) -> Path:
@@ -160,17 +172,20 @@ def load_config(workspace: Path) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    values, problems = check_settings(SECTIONS, data)
-    report, inputs, geography = values["report"], values["inputs"], values["geography"]
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError(f"{path}: not valid TOML: lists nested hundreds of levels deep") from None
+    found, problems = check_settings(SECTIONS, data)
+    report: ReportSettings = found["report"]  # a section without required keys: always read
+    geography: GeographySettings = found["geography"]
 
     # What one key's value depends on another's: the locale on the languages, the country's
     # name on the locale, the slug on the country and the crisis.
-    languages = report["languages"] or ()
-    locale = report["locale"] or (languages[0] if languages else "en")
+    languages = report.languages or ()
+    locale = report.locale or (languages[0] if languages else "en")
     if languages:
         languages = (locale, *languages[1:])
-    country_code, country_name = _country(report["country"], locale, problems)
-    slug = report["slug"] or slugify(f"{report['country']} {report['crisis']}")
+    country_code, country_name = _country(report.country, locale, problems)
+    slug = report.slug or slugify(f"{report.country} {report.crisis}")
     if problem := slug_problem(slug):
         problems.append(f"report.slug: {slug!r} {problem}")
     if problems:
@@ -179,40 +194,44 @@ def load_config(workspace: Path) -> Config:
     def source(text: str | None) -> InputSource | None:
         return InputSource.parse(text, workspace) if text else None
 
-    boundaries = source(report["boundaries"])
+    inputs = found["inputs"]  # InputSettings, a field per table (made from sitrep.tableschema)
+    boundaries = source(report.boundaries)
+    publish: PublishSettings = found["publish"]
+    if publish.folder is not None:
+        publish = replace(publish, folder=workspace / publish.folder)
     return Config(
         workspace=workspace,
-        country=country_name or report["country"],
-        crisis=report["crisis"],
+        country=country_name or report.country,
+        crisis=report.crisis,
         slug=slug,
-        issuing_office=report["issuing_office"],
-        household_size=report["household_size"],
-        period_start=report["period_start"],
-        first_report=report["first_report"] or report["period_start"],
-        cadence_days=report["cadence_days"],
-        first_number=report["first_number"],
+        issuing_office=report.issuing_office,
+        household_size=report.household_size,
+        period_start=report.period_start,
+        first_report=report.first_report or report.period_start,
+        cadence_days=report.cadence_days,
+        first_number=report.first_number,
         locale=locale,
-        page_size=report["page_size"],
-        illustrative=report["illustrative"],
-        stale_days=report["stale_days"],
-        inputs={t: s for t in TABLES if (s := source(inputs[t]))},
-        narrative_dir=workspace / inputs["narrative"],
-        email=dict(data.get("email", {})),
-        publish=dict(data.get("publish", {})),
-        pdf_variant=report["pdf_variant"],
-        attach_data=report["attach_data"],
+        page_size=report.page_size,
+        illustrative=report.illustrative,
+        stale_days=report.stale_days,
+        inputs={t: s for t in TABLES if (s := source(getattr(inputs, t)))},
+        narrative_dir=workspace / inputs.narrative,
+        email=found["email"],
+        publish=publish,
+        pdf_variant=report.pdf_variant,
+        attach_data=report.attach_data,
         boundaries=boundaries.path if boundaries else None,
-        limits=Limits(**values["limits"]),
-        figures=FigureSettings(**values["figures"]),
+        limits=found["limits"],
+        figures=found["figures"],
         country_code=country_code,
-        geography_pcodes=source(geography["pcodes"]),
-        levels=geography["levels"],
+        geography_pcodes=source(geography.pcodes),
+        geography_boundaries=(geo.path if (geo := source(geography.boundaries)) else None),
+        boundaries_source=geography.boundaries_source,
+        map_shading=report.map_shading,
+        map_level=report.map_level,
+        levels=geography.levels,
         languages=languages,
-        digits=report["digits"],
-        geography_boundaries=(geo.path if (geo := source(geography["boundaries"])) else None),
-        boundaries_source=geography["boundaries_source"],
-        map_shading=report["map_shading"],
-        map_level=report["map_level"],
+        digits=report.digits,
     )
 
 

@@ -1,8 +1,9 @@
 """The `[email]` section of sitrep.toml: how `sitrep send` mails the report.
 
-`EMAIL` declares the section with the settings schema's types (`sitrep.settings.schema` lists it
-with the others, so `load_config` checks it); `parse_email_settings` builds `EmailSettings` from
-it. The SMTP password is never a setting: it comes from SITREP_SMTP_PASSWORD.
+`EmailSettings` declares the section's keys as its fields (`sitrep.settings.check`);
+`sitrep.settings.schema` lists `EMAIL` with the other sections, so `load_config` checks it once
+and `Config.email` holds it (None without an `[email]` section). The SMTP password is never a
+setting: it comes from SITREP_SMTP_PASSWORD.
 """
 
 from __future__ import annotations
@@ -10,30 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import Any
 from urllib.parse import urlsplit
 
 from sitrep.errors import SitrepError
-from sitrep.safety.addresses import is_email_address, unsafe_character
-from sitrep.settings.check import Key, Section, check_section
-
-
-@dataclass(frozen=True)
-class EmailSettings:
-    """The `[email]` table of sitrep.toml. The SMTP password is never part of it."""
-
-    from_addr: str  # 'Field Office <office@example.org>' or a bare address
-    reply_to: str | None = None
-    # mailto: or https: URL, sent as List-Unsubscribe; {email} or {token} make it per recipient
-    unsubscribe: str | None = None
-    max_attempts: int = 4  # per recipient, for temporary failures (4xx, dropped connection)
-    backoff_seconds: float = 1.0  # first wait; doubles after each attempt
-    max_backoff_seconds: float = 60.0  # cap on one wait
-    smtp: str | None = None  # smtp://, smtp+starttls:// or smtps:// URL; None = write an outbox
-    timeout_seconds: float = 60.0  # SMTP connect and command timeout
-    # The wait for the reply to the final "." of a message. RFC 5321 4.5.3.2 asks for 10
-    # minutes: the server may be scanning it. Giving up earlier leaves the outcome unknown.
-    data_timeout_seconds: float = 600.0
-    report_url: str | None = None  # where reports are published; {file} is the PDF's name
+from sitrep.safety.addresses import address_character, is_email_address, unsafe_character
+from sitrep.settings.check import Key, Section, read_section, setting
 
 
 def address_part(text: str) -> str:
@@ -58,6 +41,8 @@ REPORT_URL = "an https:// URL where reports are published; {file} is the PDF's f
 
 
 def _address(value: str) -> str | None:
+    if bad := address_character(address_part(value)):
+        return f"{value!r}: the address contains {bad}"
     if not is_email_address(address_part(value)):
         return f"{value!r} is not an email address"
     if bad := unsafe_character(value):
@@ -94,14 +79,112 @@ def _report_url(value: str) -> str | None:
     return None if value.startswith(("https://", "http://")) else f"{value!r} is not {REPORT_URL}"
 
 
-def _seconds(name: str, low: int, high: int, doc: str, more: str = "") -> Key:
+def _seconds(default: float, low: int, high: int, doc: str, more: str = "") -> Any:
     expected = f"a number of seconds from {low} to {high}{more}"
-    default = getattr(EmailSettings, name)
-    return Key(name, (int, float), expected, doc, default, low=low, high=high, convert=float)
+    return setting(
+        Key(
+            kinds=(int, float),
+            expected=expected,
+            doc=doc,
+            default=default,
+            low=low,
+            high=high,
+            convert=float,
+        )
+    )
 
 
 def _strip(value: str) -> str:
     return value.strip()
+
+
+def _address_key(expected: str, doc: str, **more: Any) -> Any:
+    return setting(
+        Key(kinds=(str,), expected=expected, doc=doc, check=_address, convert=_strip, **more)
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmailSettings:
+    """The `[email]` table of sitrep.toml, each field one key. The SMTP password is never here."""
+
+    from_addr: str = _address_key(
+        ADDRESS,
+        "the sender: `'Field Office <office@example.org>'` or a bare address",
+        name="from",
+        required=True,
+    )
+    reply_to: str | None = _address_key("an email address", "where replies go")
+    # sent as List-Unsubscribe; {email} or {token} make it per recipient
+    unsubscribe: str | None = setting(
+        Key(
+            kinds=(str,),
+            expected=UNSUBSCRIBE,
+            doc="a `mailto:` or `https:` URL, sent as List-Unsubscribe; `{email}` or `{token}` "
+            "make it per recipient",
+            check=_unsubscribe,
+            convert=_strip,
+        )
+    )
+    smtp: str | None = setting(  # None: messages are written to an outbox
+        Key(
+            kinds=(str,),
+            expected=SMTP,
+            doc="an `smtp://`, `smtp+starttls://` or `smtps://` URL, without the password "
+            "(SITREP_SMTP_PASSWORD); unset: messages are written to an outbox",
+            check=_smtp,
+            convert=_strip,
+        )
+    )
+    report_url: str | None = setting(
+        Key(
+            kinds=(str,),
+            expected=REPORT_URL,
+            doc="where reports are published; `{file}` is the PDF's name",
+            check=_report_url,
+        )
+    )
+    max_attempts: int = setting(  # for temporary failures (4xx, a dropped connection)
+        Key(
+            kinds=(int,),
+            expected="a whole number from 1 to 20",
+            doc="tries per recipient, for temporary failures",
+            default=4,
+            low=1,
+            high=20,
+        )
+    )
+    # Temporary failures in a row, across recipients, after which a run stops trying the server
+    # (a circuit breaker): at 4 tries each, the third recipient that cannot be reached.
+    max_failures_in_a_row: int = setting(
+        Key(
+            kinds=(int,),
+            expected="a whole number from 1 to 1,000",
+            doc="temporary failures in a row (4xx replies, connections refused or lost), whoever "
+            "the recipients, after which a run stops trying the server: the others are recorded "
+            "as not sent and the next run sends to them",
+            default=10,
+            low=1,
+            high=1000,
+        )
+    )
+    backoff_seconds: float = _seconds(
+        1.0, 0, 600, "the first wait between tries; doubles each time"
+    )
+    max_backoff_seconds: float = _seconds(60.0, 0, 3600, "the longest wait between tries")
+    timeout_seconds: float = _seconds(
+        60.0, 1, 600, "the wait for connecting and for each SMTP command"
+    )
+    # The wait for the reply to the final "." of a message. RFC 5321 4.5.3.2 asks for 10
+    # minutes: the server may be scanning it. Giving up earlier leaves the outcome unknown.
+    data_timeout_seconds: float = _seconds(
+        600.0,
+        1,
+        3600,
+        "the wait for the reply to the end of a message (RFC 5321 asks for 600: the "
+        "server may be scanning it)",
+        " (RFC 5321 asks for 600)",
+    )
 
 
 PASSWORD = (
@@ -109,81 +192,21 @@ PASSWORD = (
     "set the SITREP_SMTP_PASSWORD environment variable instead"
 )
 EMAIL = Section(
-    "email",
-    "how `sitrep send` mails the report (the SMTP password is never here)",
-    (
-        Key(
-            "from",
-            (str,),
-            ADDRESS,
-            "the sender: `'Field Office <office@example.org>'` or a bare address",
-            required=True,
-            check=_address,
-            convert=_strip,
-            field="from_addr",
-        ),
-        Key(
-            "reply_to",
-            (str,),
-            "an email address",
-            "where replies go",
-            check=_address,
-            convert=_strip,
-        ),
-        Key(
-            "unsubscribe",
-            (str,),
-            UNSUBSCRIBE,
-            "a `mailto:` or `https:` URL, sent as List-Unsubscribe; `{email}` or `{token}` make it "
-            "per recipient",
-            check=_unsubscribe,
-            convert=_strip,
-        ),
-        Key(
-            "smtp",
-            (str,),
-            SMTP,
-            "an `smtp://`, `smtp+starttls://` or `smtps://` URL, without the password "
-            "(SITREP_SMTP_PASSWORD); unset: messages are written to an outbox",
-            check=_smtp,
-            convert=_strip,
-        ),
-        Key(
-            "report_url",
-            (str,),
-            REPORT_URL,
-            "where reports are published; `{file}` is the PDF's name",
-            check=_report_url,
-        ),
-        Key(
-            "max_attempts",
-            (int,),
-            "a whole number from 1 to 20",
-            "tries per recipient, for temporary failures",
-            EmailSettings.max_attempts,
-            low=1,
-            high=20,
-        ),
-        _seconds("backoff_seconds", 0, 600, "the first wait between tries; doubles each time"),
-        _seconds("max_backoff_seconds", 0, 3600, "the longest wait between tries"),
-        _seconds("timeout_seconds", 1, 600, "the wait for connecting and for each SMTP command"),
-        _seconds(
-            "data_timeout_seconds",
-            1,
-            3600,
-            "the wait for the reply to the end of a message (RFC 5321 asks for 600: the "
-            "server may be scanning it)",
-            " (RFC 5321 asks for 600)",
-        ),
-    ),
+    name="email",
+    doc="how `sitrep send` mails the report (the SMTP password is never here)",
+    settings=EmailSettings,
     refused={name: PASSWORD for name in ("password", "smtp_password", "pass")},
     optional=True,
 )
 
 
 def parse_email_settings(table: dict) -> tuple[EmailSettings | None, list[str]]:
-    """Check the `[email]` table; return the settings, or None and every problem found."""
-    values, problems = check_section(EMAIL, table)
-    if problems:
-        return None, problems
-    return EmailSettings(**values), []
+    """An `[email]` table on its own, checked: the settings, or None and every problem found.
+    (`load_config` checks the section with the others; `Config.email` holds the result.)"""
+    settings, problems = read_section(EMAIL, table)
+    return (None, problems) if problems else (settings, [])
+
+
+def absent_problems() -> list[str]:
+    """What a sitrep.toml without `[email]` lacks for `sitrep send`: its required keys."""
+    return read_section(EMAIL, {})[1]

@@ -17,14 +17,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sitrep.settings.check import Section, flag, one_of, whole
+
 ROUNDINGS = ("exact", "compact")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FigureSettings:
-    """The `[figures]` section's values; its keys are declared in sitrep.settings.schema."""
+    """The `[figures]` section's values, each field one key (`sitrep.settings.check`)."""
 
-    carry_forward: bool = False
-    headline_rounding: str = "exact"
-    top_areas: int = 10
-    full_tables: bool = False
+    carry_forward: bool = flag(
+        False,
+        "true: an area absent from an operation's latest round keeps its latest earlier "
+        "figure, dated in the table and footnoted; false: it is absent",
+    )
+    headline_rounding: str = one_of(
+        ROUNDINGS,
+        '`"exact"`, or `"compact"` for "some 1.29 million" in the key figures and headings '
+        "(Babel's compact format for the locale)",
+    )
+    top_areas: int = whole(
+        10,
+        0,
+        None,
+        "the admin-2 rows a national table shows besides the areas named elsewhere; the "
+        'others are summed in an "and N other areas" line',
+    )
+    full_tables: bool = flag(
+        False, "true: the full tables, every admin-2 area, are added as an annex"
+    )
+
+
+FIGURES = Section(
+    name="figures", doc="how stocks are taken and headlines written", settings=FigureSettings
+)

@@ -18,9 +18,9 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from sitrep.geo.countries import country as country_of
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode
 from sitrep.settings.config import Config
-from sitrep.settings.schema import language_of
+from sitrep.settings.locales import language_of
 
 
 def editions(config: Config) -> tuple[str, ...]:
@@ -70,15 +70,11 @@ def missing_narrative(config: Config, day: dt.date) -> Problem | None:
     shown = path.relative_to(config.workspace) if path.is_relative_to(config.workspace) else path
     return Problem(
         "error",
-        "narrative",
-        str(shown),
-        None,
-        None,
-        None,
-        None,
-        f"the report is also made in {language_of(config.locale)!r} ([report] languages), "
+        table="narrative",
+        file=str(shown),
+        message=f"the report is also made in {language_of(config.locale)!r} ([report] languages), "
         f"but has no narrative in it for {day}: write its highlights and overview in {shown}",
-        code="no-narrative",
+        code=ProblemCode.NO_NARRATIVE,
     )
 
 

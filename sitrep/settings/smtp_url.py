@@ -20,7 +20,7 @@ _SCHEMES: dict[str, tuple[Security, int]] = {
 }
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, kw_only=True)
 class SmtpTarget:
     """Where and how to connect. repr() and display() never show the password."""
 

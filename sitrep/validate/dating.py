@@ -11,7 +11,7 @@ import datetime as dt
 
 import numpy as np
 
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode, Severity
 from sitrep.tableschema import DATE_COLUMNS, ROW, SCHEMAS
 from sitrep.validate.rules import FAR_DAYS, day_numbers
 from sitrep.validate.table import Table, route_status_on
@@ -19,11 +19,14 @@ from sitrep.validate.table import Table, route_status_on
 READ_AS = "(dates are read day first: DD/MM/YYYY)"
 
 
-def _problem(code: str, severity: str, table: Table, i: int, column: str, message: str) -> Problem:
+def _problem(
+    code: ProblemCode, severity: Severity, table: Table, i: int, column: str, message: str
+) -> Problem:
     value = table.frame[column].iat[i]
     return Problem(
-        severity, table.name, table.file, table.sheet, int(table.frame[ROW].iat[i]),
-        table.header(column), str(value), message, code=code,
+        severity, table=table.name, file=table.file, sheet=table.sheet,
+        row=int(table.frame[ROW].iat[i]), column=table.header(column), value=str(value),
+        message=message, code=code,
     )  # fmt: skip
 
 
@@ -51,13 +54,17 @@ def date_problems(tables: dict[str, Table], today: dt.date | None) -> list[Probl
                 for i in np.flatnonzero(days > today.toordinal())[:50]:
                     ahead = (table.frame[column].iat[i] - today).days
                     message = f"date after today ({today}): {ahead} days ahead; a typo? {READ_AS}"
-                    problems.append(_problem("future-date", "error", table, i, column, message))
+                    problems.append(
+                        _problem(ProblemCode.FUTURE_DATE, "error", table, i, column, message)
+                    )
             for i in np.flatnonzero(_far(days))[:50]:
                 message = (
                     f"more than {FAR_DAYS} days from every other date of this column; "
                     f"a typo? {READ_AS}"
                 )
-                problems.append(_problem("far-date", "warning", table, i, column, message))
+                problems.append(
+                    _problem(ProblemCode.FAR_DATE, "warning", table, i, column, message)
+                )
     return problems
 
 
@@ -105,14 +112,14 @@ def freshness_warnings(
                 if age > stale_days:
                     problems.append(
                         Problem(
-                            "warning", table.name, table.file, table.sheet, int(record[ROW]),
-                            table.header("verified"),
-                            str(record["verified"]) if record.get("verified") else None,
-                            f"stale: this {what} was last confirmed on {last}, {age} days "
+                            "warning", table=table.name, file=table.file, sheet=table.sheet,
+                            row=int(record[ROW]), column=table.header("verified"),
+                            value=str(record["verified"]) if record.get("verified") else None,
+                            message=f"stale: this {what} was last confirmed on {last}, {age} days "
                             f"before the report date (more than report.stale_days = "
                             f"{stale_days}); confirm it and put the date in "
                             f"'{table.header('verified')}'",
-                            code="stale",
+                            code=ProblemCode.STALE,
                         )
                     )  # fmt: skip
             continue
@@ -125,10 +132,10 @@ def freshness_warnings(
         if age > stale_days:
             problems.append(
                 Problem(
-                    "warning", table.name, table.file, table.sheet, None, None, None,
-                    f"stale: the newest row is dated {newest}, {age} days before the report "
-                    f"date (more than report.stale_days = {stale_days})",
-                    code="stale",
+                    "warning", table=table.name, file=table.file, sheet=table.sheet,
+                    message=f"stale: the newest row is dated {newest}, {age} days before the "
+                    f"report date (more than report.stale_days = {stale_days})",
+                    code=ProblemCode.STALE,
                 )
             )  # fmt: skip
     return problems

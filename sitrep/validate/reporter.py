@@ -11,7 +11,7 @@ import pandas as pd
 
 from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode, Severity
 
 MAX_PER_RULE = 50
 
@@ -22,7 +22,7 @@ class Reporter:
     def __init__(self, raw: RawTable) -> None:
         self.raw = raw
         self.problems: list[Problem] = []
-        self.counts: dict[tuple[str, str | None, str, str], int] = {}
+        self.counts: dict[tuple[ProblemCode, str | None, str, Severity], int] = {}
         self.bad: dict[str, np.ndarray] = {}  # column -> positions of rows with a bad cell
 
     def header(self, column: str | None) -> str | None:
@@ -30,12 +30,12 @@ class Reporter:
 
     def __call__(
         self,
-        code: str,
+        code: ProblemCode,
         row: int | None,
         column: str | None,
         value: object,
         message: str,
-        severity: str = "error",
+        severity: Severity = "error",
     ) -> None:
         key = (code, column, message, severity)
         self.counts[key] = self.counts.get(key, 0) + 1
@@ -45,26 +45,26 @@ class Reporter:
         raw = self.raw
         self.problems.append(
             Problem(
-                severity,  # type: ignore[arg-type]
-                raw.name,
-                raw.file,
-                raw.sheet,
-                row,
-                self.header(column),
-                shown,
-                message,
+                severity,
+                table=raw.name,
+                file=raw.file,
+                sheet=raw.sheet,
+                row=row,
+                column=self.header(column),
+                value=shown,
+                message=message,
                 code=code,
             )
         )
 
     def rows(
         self,
-        code: str,
+        code: ProblemCode,
         positions: np.ndarray,
         column: str | None,
         values,
         message: str,
-        severity: str = "error",
+        severity: Severity = "error",
     ) -> None:
         """Report `message` for the rows at `positions` (values: a per-row array or one value)."""
         for position in positions[: MAX_PER_RULE + 1]:
@@ -80,14 +80,12 @@ class Reporter:
             if count > MAX_PER_RULE:
                 self.problems.append(
                     Problem(
-                        severity,  # type: ignore[arg-type]
-                        raw.name,
-                        raw.file,
-                        raw.sheet,
-                        None,
-                        self.header(column),
-                        None,
-                        f"{count - MAX_PER_RULE:,} more rows like the above: {message}",
+                        severity,
+                        table=raw.name,
+                        file=raw.file,
+                        sheet=raw.sheet,
+                        column=self.header(column),
+                        message=f"{count - MAX_PER_RULE:,} more rows like the above: {message}",
                         code=code,
                     )
                 )

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode
 from sitrep.tableschema import ROW
 from sitrep.validate.table import assessments
 
@@ -70,7 +70,9 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         for column in ("families", "people"):  # a bad cell is reported already
             neither[report.bad.get(column, [])] = False
         message = "give the number of people or of families (or both)"
-        report.rows("people-or-families", np.flatnonzero(neither), "people", None, message)
+        report.rows(
+            ProblemCode.PEOPLE_OR_FAMILIES, np.flatnonzero(neither), "people", None, message
+        )
     if name == "blockades":
         _blockade_rules(frame, report)
     if name == "places":
@@ -79,13 +81,19 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         for column in ("pcode", "lat", "lon"):  # a bad cell is reported already
             neither[report.bad.get(column, [])] = False
         message = "give the place's P-code or its coordinates (lat and lon), or both"
-        report.rows("pcode-or-coordinates", np.flatnonzero(neither), "pcode", None, message)
+        report.rows(
+            ProblemCode.PCODE_OR_COORDINATES, np.flatnonzero(neither), "pcode", None, message
+        )
     if name == "routes":
         keys = frame[["route_id", "since"]].astype(str)
         dup = keys.duplicated(keep="first").to_numpy() & frame["since"].notna().to_numpy()
         message = "this route already has a status from this date"
         report.rows(
-            "duplicate-status", np.flatnonzero(dup), "since", frame["since"].to_numpy(), message
+            ProblemCode.DUPLICATE_STATUS,
+            np.flatnonzero(dup),
+            "since",
+            frame["since"].to_numpy(),
+            message,
         )
 
 
@@ -95,10 +103,10 @@ def _blockade_rules(frame: pd.DataFrame, report: Reporter) -> None:
     ends = frame["end_date"].to_numpy(dtype=object)
     for position in np.flatnonzero(end < start):
         message = f"the end date is before the start date {frame['start_date'].iat[position]}"
-        report.rows("end-before-start", np.array([position]), "end_date", ends, message)
+        report.rows(ProblemCode.END_BEFORE_START, np.array([position]), "end_date", ends, message)
     lifted = (status == "lifted") & np.isnan(end)
     report.rows(
-        "lifted-without-end",
+        ProblemCode.LIFTED_WITHOUT_END,
         np.flatnonzero(lifted),
         "end_date",
         None,
@@ -106,7 +114,9 @@ def _blockade_rules(frame: pd.DataFrame, report: Reporter) -> None:
     )
     ongoing = (status == "ongoing") & ~np.isnan(end)
     message = "the blockade has an end date: status should be 'lifted'"
-    report.rows("ongoing-with-end", np.flatnonzero(ongoing), "status", status, message, "warning")
+    report.rows(
+        ProblemCode.ONGOING_WITH_END, np.flatnonzero(ongoing), "status", status, message, "warning"
+    )
 
 
 def people_estimate(frame: pd.DataFrame, household_size: int | None) -> np.ndarray:
@@ -119,12 +129,23 @@ def people_estimate(frame: pd.DataFrame, household_size: int | None) -> np.ndarr
 
 
 def _warning(
-    code: str, table: Table, row: int | None, column: str | None, value: object, message: str
+    code: ProblemCode,
+    table: Table,
+    row: int | None,
+    column: str | None,
+    value: object,
+    message: str,
 ) -> Problem:
-    shown = None if value is None else str(value)
-    header = table.header(column) if column else None
     return Problem(
-        "warning", table.name, table.file, table.sheet, row, header, shown, message, code=code
+        "warning",
+        table=table.name,
+        file=table.file,
+        sheet=table.sheet,
+        row=row,
+        column=table.header(column) if column else None,
+        value=None if value is None else str(value),
+        message=message,
+        code=code,
     )
 
 
@@ -145,14 +166,14 @@ def families_only_errors(table: Table) -> list[Problem]:
     return [
         Problem(
             "error",
-            table.name,
-            table.file,
-            table.sheet,
-            int(frame[ROW].iat[i]),
-            table.header("families"),
-            str(int(families[i])),
-            message,
-            code="families-without-people",
+            table=table.name,
+            file=table.file,
+            sheet=table.sheet,
+            row=int(frame[ROW].iat[i]),
+            column=table.header("families"),
+            value=str(int(families[i])),
+            message=message,
+            code=ProblemCode.FAMILIES_WITHOUT_PEOPLE,
         )
         for i in np.flatnonzero(np.isnan(people) & ~np.isnan(families))
     ]
@@ -172,7 +193,7 @@ def household_warnings(table: Table, household_size: int | None) -> list[Problem
     far = (expected > 0) & ~np.isnan(ratio) & ((ratio < 0.5) | (ratio > 2))
     return [
         _warning(
-            "household-size",
+            ProblemCode.HOUSEHOLD_SIZE,
             table,
             int(frame[ROW].iat[i]),
             "people",
@@ -225,7 +246,7 @@ def _jumps(
     jump &= (previous["n"] > 0) & consecutive
     return [
         _warning(
-            "jump",
+            ProblemCode.JUMP,
             table,
             int(now["row"].iat[i]),
             column,

@@ -18,12 +18,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from sitrep.geo.gazetteer import Gazetteer
+from sitrep.geo.gazetteer import Area, Gazetteer
+from sitrep.geo.unknown import Reason
 from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
 from sitrep.inputs.localnames import PREFIX
 from sitrep.inputs.words import Words
-from sitrep.problems import Problem
+from sitrep.problems import Problem, ProblemCode
 from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters
 from sitrep.tableschema import ROW, SCHEMAS, Column
 from sitrep.validate import rules
@@ -33,6 +34,8 @@ from sitrep.validate.dating import freshness_warnings as stale
 from sitrep.validate.reporter import MAX_PER_RULE, Reporter
 from sitrep.validate.table import Table
 
+# A places row's P-code that is none of the areas: a site of the country, or another country's
+SITE_OR_FOREIGN = (Reason.UNKNOWN_PCODE, Reason.FOREIGN_PCODE)
 NUL_MESSAGE = (
     "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
     "formula can hide behind it): retype the cell; expected text without control characters"
@@ -62,7 +65,7 @@ def _validate_column(
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
     if len(nul):
         report.rows(
-            "nul-character", nul, column.name, cell_values, NUL_MESSAGE
+            ProblemCode.NUL_CHARACTER, nul, column.name, cell_values, NUL_MESSAGE
         )  # shown escaped, by repr
         parsed.values[nul] = None
     report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
@@ -71,12 +74,14 @@ def _validate_column(
     for position in np.setdiff1d(bad, nul):
         by_message.setdefault(parsed.error(position) or "", []).append(position)
     for message, positions in by_message.items():
-        report.rows("invalid-value", np.array(positions), column.name, cell_values, message)
+        report.rows(
+            ProblemCode.INVALID_VALUE, np.array(positions), column.name, cell_values, message
+        )
     if column.not_blank:
         missing = parsed.mapped(lambda v: v is None, bool)
         missing[report.bad[column.name]] = False
         report.rows(
-            "required-value",
+            ProblemCode.REQUIRED_VALUE,
             np.flatnonzero(missing),
             column.name,
             cell_values,
@@ -99,7 +104,9 @@ def _flag_control_characters(
             continue
         message = CONTROL_MESSAGE.format(describe(forbidden_characters(cell)))
         positions = np.flatnonzero(parsed.codes == code)
-        report.rows("control-character", positions, column, cell_values, message, "warning")
+        report.rows(
+            ProblemCode.CONTROL_CHARACTER, positions, column, cell_values, message, "warning"
+        )
 
 
 def _nul_rows(parsed: parse.ParsedColumn) -> np.ndarray:
@@ -122,7 +129,7 @@ def _flag_ambiguous_dates(
     if slashed and all(parse.parse_date(parsed.uniques[i])[2] for i in slashed):
         position = int(np.flatnonzero(np.isin(parsed.codes, slashed))[0])
         report(
-            "ambiguous-date",
+            ProblemCode.AMBIGUOUS_DATE,
             int(raw.rows[position]),
             column,
             parsed.uniques[parsed.codes[position]],
@@ -142,7 +149,7 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
     for position in np.flatnonzero(duplicated)[: MAX_PER_RULE + 1]:
         first = first_row[keys.iat[position]]
         report(
-            "duplicate",
+            ProblemCode.DUPLICATE,
             int(raw.rows[position]),
             column,
             values[position],
@@ -240,22 +247,24 @@ def _places_gazetteer(
     for code, row in zip(frame["pcode"], frame[ROW], strict=True):
         if not code or gazetteer.canonical(code) is not None:
             continue
-        area, message = gazetteer.lookup(code)
-        if area is None and message and ("P-code of" in message or "unknown P-code" in message):
-            foreign = "P-code of" in message
-            problems.append(
-                Problem(
-                    "warning" if foreign else "note",
-                    raw.name,
-                    raw.file,
-                    raw.sheet,
-                    int(row),
-                    table.header("pcode"),
-                    code,
-                    message + ("" if foreign else "; the place is a site, not an admin area"),
-                    code="foreign-pcode" if foreign else "site-pcode",
-                )
+        found = gazetteer.find(code)
+        if isinstance(found, Area) or found.reason not in SITE_OR_FOREIGN:
+            continue
+        foreign = found.reason is Reason.FOREIGN_PCODE
+        problems.append(
+            Problem(
+                "warning" if foreign else "note",
+                table=raw.name,
+                file=raw.file,
+                sheet=raw.sheet,
+                row=int(row),
+                column=table.header("pcode"),
+                value=code,
+                message=found.message
+                + ("" if foreign else "; the place is a site, not an admin area"),
+                code=ProblemCode.FOREIGN_PCODE if foreign else ProblemCode.SITE_PCODE,
             )
+        )
     return table, problems, workspace_gazetteer({"places": table}, gazetteer)
 
 

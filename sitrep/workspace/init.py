@@ -19,6 +19,7 @@ from sitrep.geo.gazetteer import UnknownCountry, country_gazetteer, resolve_coun
 from sitrep.inputs.words import builtin_words, fold, spellings, word_key
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES, level_words
+from sitrep.settings.languages import language_of
 from sitrep.settings.limits import Limits
 from sitrep.tableschema import SCHEMAS, VOCABULARIES
 from sitrep.workspace.workbook import Place, Words, write_workbook
@@ -120,7 +121,7 @@ narrative = "inputs/narrative"         # one Markdown file per report date: YYYY
 def workbook_words(iso3: str, language: str, today: dt.date) -> Words:
     """The workbook's words in `language`, and the country's admin 1 and 2 areas."""
     messages = load_messages([DEFAULT_TEMPLATES], language)
-    gazetteer = country_gazetteer(iso3, language)
+    gazetteer = country_gazetteer(iso3, language_of(language))
     places = tuple(
         Place(a.pcode, gazetteer.name(a.pcode), a.level, a.parent)
         for level in (1, 2)

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import stat
+import unicodedata
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
 from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from sitrep.cli import main
 from sitrep.delivery import ledger
 from sitrep.delivery.factory import MessageFactory
 from sitrep.delivery.message import build_message
@@ -83,6 +89,87 @@ def test_validate_refuses_them_in_the_partners_table_with_the_row():
     assert "U+200B" in parse.parse_email("dup\u200b@example.org")[1]
     assert "U+0000" in parse.parse_display_name("Ann\x00Lee")[1]
     assert parse.parse_display_name(" Ann  Lee ") == ("Ann Lee", None)
+
+
+# Every format (Cf) and control (Cc) code point there is, and the other invisible ones.
+CF_CC = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cf", "Cc")]
+INVISIBLE = ["\u034f", "\u115f", "\u3164", "\u17b4", "\u180b", "\ufe0f", "\uffa0", "\U000e0100",
+             "\u2800", "\u00a0", "\u2009", "\u3000", "\u2028", "\ue000"]  # fmt: skip
+ADDRESS = "ann.lee@example.org"
+
+
+def _refused_everywhere(address: str, char: str) -> None:
+    """The partners table's validation and delivery's own check both refuse `address`, naming
+    the character (and the row)."""
+    from sitrep.inputs import parse
+    from sitrep.safety.addresses import is_email_address
+
+    shown = f"U+{ord(char):04X}"
+    value, problem = parse.parse_email(address)
+    assert value is None and problem and shown in problem, (address, problem)
+    assert not is_email_address(address)
+    with pytest.raises(SitrepError) as info:
+        partners_from_records([{"name": "Ann", "email": address, "lists": ("WASH",), "_row": 7}])
+    assert f"partners row 7, column email: {shown}" in str(info.value)
+    assert parse_email_settings({"from": f"Office <{address}>"})[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(char=st.sampled_from(CF_CC + INVISIBLE), at=st.integers(1, len(ADDRESS) - 1))
+def test_no_format_control_or_invisible_character_passes_in_an_address(char: str, at: int):
+    _refused_everywhere(ADDRESS[:at] + char + ADDRESS[at:], char)
+
+
+@given(char=st.sampled_from(CF_CC + INVISIBLE), edge=st.booleans())
+def test_at_either_end_it_is_refused_or_trimmed_away(char: str, edge: bool):
+    from sitrep.inputs import parse
+
+    value, problem = parse.parse_email(char + ADDRESS if edge else ADDRESS + char)
+    assert value == ADDRESS if problem is None else f"U+{ord(char):04X}" in problem
+
+
+def test_every_one_of_them_is_refused():
+    assert len(CF_CC) > 200  # 65 controls and every format character: LRM, RLO, soft hyphen ...
+    for char in CF_CC + INVISIBLE:
+        _refused_everywhere(f"ann{char}.lee@example.org", char)
+        _refused_everywhere(f"ann.lee@exam{char}ple.org", char)
+
+
+def test_a_name_keeps_its_direction_marks_but_not_an_override(tmp_path):
+    from sitrep.inputs import parse
+
+    assert parse.parse_display_name("\u200fأحمد علي") == ("\u200fأحمد علي", None)
+    assert "U+202E" in parse.parse_display_name("Ann \u202egro.elpmaxe")[1]
+    assert "U+2067" in parse.parse_display_name("\u2067Ann")[1]
+    with pytest.raises(ValueError, match="U\\+200E"):
+        build_message(sample_report(tmp_path), _partner("a\u200e@example.org"), SETTINGS, NOW)
+
+
+def test_validate_names_the_partners_row_of_an_invisible_character(workspace):
+    partners = workspace / "p.csv"
+    partners.write_text(
+        "name,email,organisation,lists\n"
+        "Ann,ann@example.org,NGO,WASH\n"
+        "Bo,bo\u200e@example.org,NGO,WASH\n"  # LEFT-TO-RIGHT MARK
+        "Cy,cy@exa\u00admple.org,NGO,WASH\n"  # SOFT HYPHEN: IDNA drops it, cy@example.org
+        "Di,\u202edi@example.org,NGO,WASH\n"  # RIGHT-TO-LEFT OVERRIDE
+        "Ed,ed@example.org\u2066,NGO,WASH\n",  # LEFT-TO-RIGHT ISOLATE
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["-w", str(workspace), "validate", "--format", "json",
+                                       "--input", f"partners={partners}"])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    found = {
+        (p["row"], p["column"], p["message"].split(" (")[0])
+        for p in json.loads(result.stdout)["problems"]
+        if p["table"] == "partners" and p["severity"] == "error"
+    }
+    assert found == {
+        (3, "email", "contains U+200E"),
+        (4, "email", "contains U+00AD"),
+        (5, "email", "contains U+202E"),
+        (6, "email", "contains U+2066"),
+    }
 
 
 def test_outbox_names_are_unique_per_mailbox_and_the_count_is_the_files(tmp_path):

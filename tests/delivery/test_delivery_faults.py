@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import smtplib
+import socket
 from datetime import UTC, datetime
 
 import pytest
 
 from sitrep.delivery.send import ledger_report, send_report
-from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
+from sitrep.delivery.transport import SmtpTransport, parse_smtp_url, timed_out
 from sitrep.errors import DeliveryError
 from sitrep.settings.email import EmailSettings
 from tests.smtp_server import SmtpTestServer, sample_partners, sample_report
@@ -147,3 +149,19 @@ def test_an_unknown_blocks_a_different_pdf_for_the_same_revision(server, tmp_pat
             now=NOW,
         )
     assert server.handler.copies() == {P[0]: 1}
+
+
+def test_a_lost_reply_is_told_a_timeout_by_the_exceptions_type_not_its_words():
+    """smtplib turns a socket timeout while reading a reply into SMTPServerDisconnected, whose
+    words say "timed out"; the TimeoutError it was raised from is what tells."""
+    listener, server_side = socket.socketpair()
+    with listener, server_side:
+        client = smtplib.SMTP()
+        client.sock = listener
+        listener.settimeout(0.05)  # nobody answers: the read times out
+        with pytest.raises(smtplib.SMTPServerDisconnected) as lost:
+            client.getreply()
+    assert timed_out(lost.value)
+    dropped = smtplib.SMTPServerDisconnected("Connection unexpectedly closed: timed out")
+    assert not timed_out(dropped)  # the same words, raised from no timeout
+    assert timed_out(TimeoutError("The read operation timed out"))

@@ -165,6 +165,45 @@ def test_temporary_failure_gives_up_after_max_attempts(server, report, tmp_path)
     assert _states(tmp_path, report)["p001@partners.example.org"] == "failed_temporary"
 
 
+def test_a_server_refusing_everyone_is_tried_a_bounded_number_of_times(server, report, tmp_path):
+    server.handler.rcpt_everyone = "451 4.3.0 try again later"
+    partners, sleeps = sample_partners(40), Sleeps()
+    with _smtp(server) as transport:
+        summary = _send(report, partners, transport, tmp_path, sleep=sleeps)
+    limit = SETTINGS.max_failures_in_a_row
+    assert limit == 10 and server.handler.rcpt_count == limit  # not 40 x 4 = 160
+    assert len(sleeps) == limit - 3  # no wait once the breaker has tripped
+    assert [(r.outcome, r.attempts) for r in summary.results[:4]] == [
+        ("failed_temporary", 4), ("failed_temporary", 4), ("failed_temporary", 2), ("not_sent", 0)
+    ]  # fmt: skip
+    assert {r.outcome for r in summary.results[3:]} == {"not_sent"} and not summary.ok
+    assert summary.stopped == "10 temporary failures in a row, the last: 451 4.3.0 try again later"
+    assert summary.lines()[0].endswith("3 failed temporary, 37 not sent")
+    assert len(summary.lines()) == 1 + 3  # one line per recipient tried, none per one not
+    rows = {r.recipient: r for r in ledger_report(tmp_path / "ledger.sqlite", report)}
+    assert len(rows) == 40 and {r.state for r in rows.values()} == {"failed_temporary"}
+    untried = rows["p040@partners.example.org"]
+    assert untried.attempts == 0 and untried.last_error.startswith("not sent, retry later")
+    # The next run, once the server takes messages again, sends to every one of them, once.
+    server.handler.rcpt_everyone = None
+    with _smtp(server) as transport:
+        again = _send(report, partners, transport, tmp_path)
+    assert again.ok and again.count("sent") == 40 and again.stopped is None
+    assert set(server.handler.copies().values()) == {1} and len(server.handler.copies()) == 40
+
+
+def test_the_count_starts_again_when_the_server_answers(server, report, tmp_path):
+    for number in (1, 2, 4, 5):  # 4 x 4 = 16 failures, never 10 in a row
+        server.handler.rcpt_always[f"p{number:03d}@partners.example.org"] = "452 4.2.2 full"
+    server.handler.rcpt_always["p003@partners.example.org"] = "550 5.1.1 no such user"
+    with _smtp(server) as transport:
+        summary = _send(report, sample_partners(6), transport, tmp_path, sleep=Sleeps())
+    assert [r.outcome for r in summary.results] == ["failed_temporary"] * 2 + [
+        "failed_permanent"
+    ] + ["failed_temporary"] * 2 + ["sent"]
+    assert summary.stopped is None and server.handler.rcpt_count == 4 * 4 + 1 + 1
+
+
 def test_421_reconnects_and_a_drop_after_the_dot_is_unknown_not_retried(server, report, tmp_path):
     server.handler.script_rcpt("p002@partners.example.org", "421 4.3.2 shutting down")
     server.handler.drop_at_data = {3}  # third DATA (p003): dropped after the whole message
@@ -290,10 +329,13 @@ def test_no_server_listening_stops_after_retries(report, tmp_path):
     with SmtpTestServer() as srv:
         url = srv.url()
     sleeps = Sleeps()
-    transport = SmtpTransport(parse_smtp_url(url, None, timeout=2))
-    with transport, pytest.raises(DeliveryError, match=r"cannot connect to smtp://127\.0\.0\.1"):
-        _send(report, sample_partners(2), transport, tmp_path, sleep=sleeps)
-    assert len(sleeps) == SETTINGS.max_attempts - 1
+    with SmtpTransport(parse_smtp_url(url, None, timeout=2)) as transport:
+        summary = _send(report, sample_partners(3), transport, tmp_path, sleep=sleeps)
+    assert len(sleeps) == SETTINGS.max_attempts - 1  # the first recipient's tries, then no more
+    assert summary.stopped and summary.stopped.startswith("no connection in 4 tries: cannot")
+    assert "cannot connect to smtp://127.0.0.1" in summary.stopped
+    assert [r.outcome for r in summary.results] == ["failed_temporary", "not_sent", "not_sent"]
+    assert set(_states(tmp_path, report).values()) == {"failed_temporary"}
 
 
 def test_outbox_writes_one_eml_per_recipient_and_leaves_the_ledger_alone(report, tmp_path):
@@ -325,11 +367,9 @@ def test_outbox_writes_one_eml_per_recipient_and_leaves_the_ledger_alone(report,
 
 
 def test_concurrent_run_on_the_same_ledger_is_refused(server, report, tmp_path):
-    from sitrep.delivery.send import _exclusive
-
     ledger_path = tmp_path / "ledger.sqlite"
     with (
-        _exclusive(ledger_path),
+        ledger.exclusive(ledger_path),
         _smtp(server) as transport,
         pytest.raises(DeliveryError, match="another 'sitrep send'"),
     ):

@@ -48,6 +48,35 @@ def test_without_smtp_the_outbox_gets_one_eml_per_partner(issued: Path):
     assert "outbox" in run.stdout and "5 written" in run.stdout
 
 
+def test_a_server_refusing_everyone_is_tried_ten_times_not_four_per_partner(workspace: Path):
+    issued = workspace  # built by the first send (--input partners changes the fingerprint)
+    partners = issued / "many-partners.csv"
+    rows = [f"Partner {i},p{i:03d}@example.org,NGO,WASH" for i in range(1, 51)]
+    partners.write_text("name,email,organisation,lists\n" + "\n".join(rows) + "\n")
+    settings = issued / "sitrep.toml"
+    settings.write_text(settings.read_text().replace("[email]\n", "[email]\nbackoff_seconds = 0\n"))
+    with SmtpTestServer() as server:
+        server.handler.rcpt_everyone = "450 4.7.1 too many messages, try again later"
+        run = run_sitrep(
+            issued, "send", "--input", f"partners={partners}", SITREP_SMTP_URL=server.url()
+        )
+        assert server.handler.rcpt_count == 10  # the default max_failures_in_a_row; not 200
+        assert run.returncode == 1, run.stderr
+        assert "3 failed temporary, 47 not sent" in run.stdout
+        assert "Stopped trying smtp://127.0.0.1" in run.stdout
+        assert "10 temporary failures in a row, the last: 450 4.7.1" in run.stdout
+        assert "47 recipient(s) were not sent the report" in run.stdout
+        assert "p050@example.org" not in run.stdout  # one line for them all, not 47
+        status = run_sitrep(issued, "send", "--status")
+        assert status.stdout.count("not sent, retry later") == 47
+        server.handler.rcpt_everyone = None  # the next morning: the server takes messages again
+        again = run_sitrep(
+            issued, "send", "--input", f"partners={partners}", SITREP_SMTP_URL=server.url()
+        )
+        assert again.returncode == 0, again.stdout
+        assert sorted(server.handler.copies().values()) == [1] * 50
+
+
 def test_smtp_delivers_once_per_partner_and_a_rerun_sends_nothing(issued: Path):
     with SmtpTestServer() as server:
         run = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())

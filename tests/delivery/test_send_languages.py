@@ -197,7 +197,9 @@ def test_an_arabic_email_is_right_to_left(tmp_path: Path):
     message = build_message(report, partner, EmailSettings(from_addr="o@example.org"), NOW)
     html = message.get_body(("html",)).get_content()
     assert '<html lang="ar" dir="rtl">' in html and "text-align: right" in html
-    english = build_message(sample_report(tmp_path), partner, EmailSettings("o@example.org"), NOW)
+    english = build_message(
+        sample_report(tmp_path), partner, EmailSettings(from_addr="o@example.org"), NOW
+    )
     assert 'dir="rtl"' not in english.get_body(("html",)).get_content()
     assert "text-align: right" not in english.get_body(("html",)).get_content()
 

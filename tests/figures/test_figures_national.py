@@ -72,11 +72,16 @@ def national(workspace: Path) -> tuple[Path, pd.DataFrame]:
 
 def _rows(html: str, section: str) -> list[tuple[str, str, int]]:
     """(row class, first cell, figure) of the table rows in a section of the HTML edition."""
-    part = html[html.index(f'<div class="{section}">') if section == "stock" else 0 :]
+    if section == "stock":
+        part = html[html.index('<div class="stock">') :]
+    else:  # the section's own table, after its chart (and the chart's figures' table)
+        part = html[html.index('<section class="displacement">') :]
+        part = part[part.index('<table class="data" ') :]
     part = part[: part.index("</table>")]
     found = []
     for kind, cells in re.findall(r'<tr class="([\w ]+)">(.*?)</tr>', part, re.S):
-        texts = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", cells)]
+        # the row's header cell (its area: <th scope="row">) first, then its data cells
+        texts = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", cells)]
         number = next(t for t in texts[1:] if re.fullmatch(r"[\d,]+\*?", t))
         found.append(
             (

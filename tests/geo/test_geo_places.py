@@ -177,3 +177,20 @@ def test_a_places_code_that_is_no_area_is_said(tmp_path: Path) -> None:
     assert found == [("note", 2, "HT0199"), ("warning", 3, "AF0907")]
     assert "a site, not an admin area" in problems[0].message
     assert "Afghanistan" in problems[1].message
+
+
+def test_what_a_places_code_is_comes_from_the_lookups_reason_not_its_words(tmp_path: Path):
+    """An office's COD file may be called anything, "P-code of every commune.xlsx" too: its
+    name, quoted in a message, does not make a site's code another country's."""
+    from sitrep.geo.unknown import Reason
+    from sitrep.validate.tables import validate_tables
+
+    gazetteer = country_gazetteer("HTI")
+    gazetteer.list_name = "the COD file inputs/P-code of every commune.xlsx"
+    assert gazetteer.find("SITE-7").reason is Reason.UNKNOWN
+    assert "P-code of every commune" in gazetteer.lookup("SITE-7")[1]
+    path = tmp_path / "places.csv"
+    path.write_text("name,pcode\nCamp,SITE-7\nSite 9,HT0199\n", encoding="utf-8")
+    raw, _ = load_table("places", InputSource(path), tmp_path)
+    _, problems = validate_tables({"places": raw}, gazetteer, 1)
+    assert [(p.code, p.row, p.value) for p in problems] == [("site-pcode", 3, "HT0199")]

@@ -269,10 +269,50 @@ def test_a_workspace_adds_its_own_words(workspace: Path) -> None:
     for bad, message in [
         ('[commodity]\nfuel = "mazout"\n', "[commodity] fuel: expected a list of words"),
         ('mising = ["x"]\n', "unknown key 'mising'"),
+        ("route_status = 3\n", "route_status must be a [route_status] section of word lists"),
+        ('headings = ["a"]\n', "headings must be a [headings] section of word lists"),
     ]:
         (workspace / "inputs" / "words.toml").write_text(bad)
         result = CliRunner().invoke(main, ["-w", str(workspace), "validate"])
         assert result.exit_code == 1 and message in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("words", "shown"),
+    [
+        # "3 of 5 key routes closed" would read "0 of 5"
+        ('[route_status]\nopen = ["closed"]\n',
+         "[route_status] open = 'closed': 'closed' already means 'closed' in sitrep's English "
+         "words, not 'open'"),
+        # a partner marked inactive ("no") would be sent the report
+        ('yes = ["no"]\n', "yes = 'no': 'no' already means no in sitrep's English words, not yes"),
+        ('[commodity]\nfuel = ["Vivres"]\n',
+         "'Vivres' already means 'food' in sitrep's French words (sitrep/data/words/fr.toml)"),
+        ('missing = ["sí"]\n', "'sí' already means yes in sitrep's Spanish words"),
+        ('[headings]\nhighlights = ["Réponse"]\n',
+         "'Réponse' already means the 'response' heading in sitrep's French words"),
+        ('yes = ["peut-être"]\nno = ["Peut-etre"]\n',
+         "no = 'Peut-etre': 'Peut-etre' already means yes earlier in this file, not no"),
+        ('[route_status]\nopen = ["shut"]\nclosed = ["shut"]\n',
+         "[route_status] closed = 'shut': 'shut' already means 'open' earlier in this file"),
+    ],
+)  # fmt: skip
+def test_a_workspace_word_never_takes_over_a_meaning(workspace: Path, words: str, shown: str):
+    (workspace / "inputs" / "words.toml").write_text(words, encoding="utf-8")
+    result = CliRunner().invoke(main, ["-w", str(workspace), "validate"])
+    assert result.exit_code == 1, result.output
+    assert "Error: inputs/words.toml: 1 word(s) would change what a word means" in result.output
+    assert shown in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_workspace_may_repeat_a_word_with_its_own_meaning(workspace: Path):
+    from sitrep.report import check_inputs
+
+    (workspace / "inputs" / "words.toml").write_text(
+        'yes = ["oui", "ja"]\n[route_status]\nclosed = ["Fermé", "shut"]\n', encoding="utf-8"
+    )
+    assert not [p for p in check_inputs(workspace).problems if p.severity == "error"]
 
 
 @pytest.mark.parametrize(

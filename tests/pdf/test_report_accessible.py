@@ -1,8 +1,9 @@
 """The PDF is accessible: tagged (PDF/A-3a), with a structure tree a screen reader can follow.
 
-No PDF/A or PDF/UA validator can be installed here, so what is promised is read back with pypdf:
-the structure tree and its roles, the document language, alternative text on every figure,
-header cells in every table, bookmarks, the archival identification and the attached data.
+Read back with pypdf: the structure tree and its roles, the document language, alternative text
+on every figure, header cells in every table, bookmarks, the archival identification and the
+attached data. PDF/UA-1 itself (artifacts, split tables, scopes, the checkers) is
+tests/pdf/test_report_pdfua.py.
 """
 
 from __future__ import annotations

@@ -249,8 +249,8 @@ def test_the_number_shown_is_the_records(workspace: Path):
     )
     numbering = preview_numbering(config)
     assert numbering(day(2021, 8, 20)) == (6, 1)  # issued: its number and revision
-    assert numbering(day(2021, 8, 24)) == (7, 0)  # the next in the series
-    assert numbering(day(2021, 8, 18)) == (4, 0)  # before an issued one: the planned number
+    assert numbering(day(2021, 8, 24)) == (10, 0)  # its number in the cadence, from No. 6
+    assert numbering(day(2021, 8, 18)) == (4, 0)  # before an issued one: back from it
     assert not (config.output_dir / "2021-08-24").exists()
 
 
@@ -264,6 +264,18 @@ def test_split_document_takes_the_editions_parts():
     )
     assert (title, lang, body_class, body) == ("A & B", "fr", "page-a4 draft", "<p>x</p>")
     assert styles == [("all", "p{}"), ("screen", "q{}")]
+
+
+def test_split_document_reads_no_comment_as_markup():
+    from sitrep.preview.live import split_document
+
+    title, lang, styles, body_class, body = split_document(
+        '<!DOCTYPE html><html lang="ar"><head><!-- <title>Draft</title><style>x{}</style> -->'
+        '<title>Real</title><style media="print">p{}</style></head>'
+        '<body class="rtl"><p>x</p><!-- </body> --></body></html>'
+    )
+    assert (title, lang, body_class, styles) == ("Real", "ar", "rtl", [("print", "p{}")])
+    assert body == "<p>x</p><!-- </body> -->"
 
 
 def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path, request):
@@ -430,7 +442,7 @@ def _localised_preview(tmp_path: Path, locale: str, override: str = ""):
 
 def _toolbar(page: str) -> str:
     """The page without the report: its toolbar and problem panel."""
-    return page.split('<main id="sitrep-report">')[0].split('<div id="sitrep-chrome">', 1)[1]
+    return page.split('<div id="sitrep-report">')[0].split('<div id="sitrep-chrome">', 1)[1]
 
 
 def test_a_spanish_workspace_has_a_spanish_toolbar(tmp_path: Path) -> None:

@@ -140,4 +140,4 @@ def test_boundaries_geojson_is_drawn_under_the_map(sample, tmp_path: Path) -> No
 
 def test_the_config_defaults_to_an_archival_pdf() -> None:
     config = load_config(ROOT)
-    assert config.pdf_variant == "pdf/a-3a" and config.attach_data  # archival and tagged
+    assert config.pdf_variant == "pdf/a-3a+ua-1" and config.attach_data  # archival, accessible

@@ -14,7 +14,7 @@ from sitrep.settings.check import markdown_table
 from sitrep.settings.config import load_config
 from sitrep.settings.figures import FigureSettings
 from sitrep.settings.limits import Limits
-from sitrep.settings.schema import SECTIONS
+from sitrep.settings.schema import SECTIONS, PublishSettings
 
 ROOT = Path(__file__).parents[2]
 INPUTS = """
@@ -135,13 +135,17 @@ def test_defaults_are_filled_in(tmp_path: Path):
     assert (config.first_number, config.stale_days, config.household_size) == (1, 3, None)
     assert config.first_report == dt.date(2024, 3, 1)  # period_start's
     assert config.slug == "sitrep" and config.country == config.country_code == ""
-    assert (config.pdf_variant, config.attach_data, config.digits) == ("pdf/a-3a", True, "default")
+    assert (config.pdf_variant, config.attach_data, config.digits) == (
+        "pdf/a-3a+ua-1",
+        True,
+        "default",
+    )
     assert (config.languages, config.levels, config.boundaries) == ((), (), None)
     assert config.limits == Limits() and config.figures == FigureSettings()
     assert config.narrative_dir == tmp_path.resolve() / "inputs" / "narrative"
     assert set(config.inputs) == {"displacement", "blockades", "routes"}
     assert config.inputs["displacement"].sheet == "displacement"
-    assert config.email == {} and config.publish == {}
+    assert config.email is None and config.publish == PublishSettings()  # typed, never a dict
 
 
 def test_set_values_reach_the_settings_objects(tmp_path: Path):
