@@ -32,7 +32,7 @@ from scaled import make_workspace  # noqa: E402
 def print_pages(ws: Path) -> dict[str, str]:
     """Report name -> the HTML its PDF is laid out from: the sample's report, then each area's."""
     import sitrep.issue.batch as batch
-    from sitrep.issue.batch import build_each_province
+    from sitrep.issue.batch import build_each_area
     from sitrep.render.document import render_report
     from sitrep.report import BuildOptions
     from sitrep.settings.config import load_config, template_dirs
@@ -48,7 +48,7 @@ def print_pages(ws: Path) -> dict[str, str]:
 
     batch.html_edition = keep
     try:
-        build_each_province(BuildOptions(ws, draft=True), workers=1)
+        build_each_area(BuildOptions(ws, draft=True), workers=1)
     finally:
         batch.html_edition = made
     return pages

@@ -21,13 +21,22 @@ from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
 from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
 from sitrep.errors import ConfigError, SitrepError
+from sitrep.figures.compute import KeyFigure
 from sitrep.files import sha256_file
+from sitrep.inputs.localnames import LOCALISED
 from sitrep.issue.record import latest_issue, load_record
 from sitrep.issue.results import BuildResult
 from sitrep.pipeline import Prepared
 from sitrep.problems import ProblemCode
 from sitrep.render import numerals
-from sitrep.render.html import change_text, headline_number, load_messages, make_translator
+from sitrep.render.html import (
+    Translator,
+    change_text,
+    counted,
+    headline_number,
+    load_messages,
+    make_translator,
+)
 from sitrep.render.markup import text_of
 from sitrep.render.stylesheet import custom_property
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
@@ -174,6 +183,14 @@ def _report_emails(
     return emails, problems
 
 
+def _figure(t: Translator, k: KeyFigure, config: Config, start: str) -> tuple[str, str]:
+    """A key figure's (words, number), as the report's tile has them (`counted`): the number
+    is "" where the words say it (an Arabic dual)."""
+    value = headline_number(k.value, config.figures.headline_rounding, t, config.locale)
+    number, words = counted(t, f"kf.{k.key}", value, k.value or 0, start=start)
+    return words, number
+
+
 def _edition_email(
     locale: str,
     result: BuildResult,
@@ -188,19 +205,19 @@ def _edition_email(
     narrative_problems = prepared.narrative_problems[locale]
     folder = narrative_dir(config, result.date)
     messages = load_messages(template_dirs(config.templates_dir), config.locale)
-    t = make_translator(messages, config.locale, config.digits)
+    t = make_translator(messages, config.locale, config.digits, isolating=True)
 
     def short(day: dt.date) -> str:
         return numerals.date(day, "d MMM", config.locale, t.numbering)
 
     contacts = []
+    language = language_of(config.locale)
     if "contacts" in prepared.tables:
         for c in prepared.tables["contacts"].frame.to_dict("records"):
-            contacts.append(
-                ContactLine(
-                    c["name"], c.get("title") or "", c.get("organisation") or "", c["email"]
-                )
+            title, organisation = (
+                c.get(f"{k}_{language}") or c.get(k) or "" for k in LOCALISED["contacts"]
             )
+            contacts.append(ContactLine(c["name"], title, organisation, c["email"]))
     url = settings.report_url.format(file=pdf.name) if settings.report_url else None
     email = ReportEmail(
         country=config.country,
@@ -217,8 +234,7 @@ def _edition_email(
         highlights=narrative.highlights_text,
         key_figures=[
             KeyFigureLine(
-                t(f"kf.{k.key}", start=short(config.period_start), count=k.value or 0),
-                headline_number(k.value, config.figures.headline_rounding, t, config.locale),
+                *_figure(t, k, config, short(config.period_start)),
                 change_text(k, t, config.locale, result.date),
             )
             for k in figures.key_figures

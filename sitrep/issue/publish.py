@@ -20,21 +20,25 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from markupsafe import Markup
 
 from sitrep.errors import SitrepError
 from sitrep.files import atomic_write, sha256_bytes, sha256_file, unwritable_folder
+from sitrep.issue.editions import Entry, read_edition
 from sitrep.issue.marker import GENERATOR, GENERATOR_META, with_marker, written_by_sitrep
 from sitrep.issue.record import Issued, load_record
-from sitrep.render.html import load_messages, make_environment, make_translator
+from sitrep.render.html import Translator, load_messages, make_environment, make_translator
+from sitrep.render.numerals import date
 from sitrep.render.sandbox import render_template
 from sitrep.render.stylesheet import rule
 from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.config import Config, load_config, template_dirs
+from sitrep.settings.languages import right_to_left
+from sitrep.settings.locales import language_tag
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARCHIVE_TEMPLATE = "archive.html"
@@ -45,27 +49,6 @@ class PublishConflict(SitrepError):
     """A file in the published folder has other bytes than the issued report of that name."""
 
 
-@dataclass(frozen=True)
-class Figure:
-    value: str  # as the report prints it ("12,400")
-    caption: str
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One issued report, as the archive and the feed show it."""
-
-    date: str  # ISO
-    number: int
-    revision: int
-    title: str  # the edition's <title>
-    language: str  # the edition's lang
-    pdf: str  # relative to the published folder, with "/"
-    html: str
-    highlights: tuple[str, ...] = ()
-    figures: tuple[Figure, ...] = ()
-
-
 @dataclass
 class Published:
     folder: Path
@@ -73,105 +56,6 @@ class Published:
     copied: list[Path] = field(default_factory=list)  # files written this run
     unchanged: int = 0  # report files already there with the same bytes
     pages: list[Path] = field(default_factory=list)  # index.html / feed.xml, when rewritten
-
-
-VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "col", "area"}
-SECTIONS = {"highlights", "key-figures"}  # the classes of the sections the summary is read from
-
-
-class _Enough(Exception):
-    """Both sections have been read: what follows (the charts, most of an edition) is not."""
-
-
-class _Summary(HTMLParser):
-    """The title, language, highlights (`.highlights li`) and key figures (`.tile .value/.caption`)
-    of an edition, read with the standard library's parser up to the end of the two sections.
-
-    That parser: these few kilobytes need no HTML5 tree, and a full parser costs ten times more
-    per edition, which a publish of a hundred reports pays each run. An element left open is
-    closed by the end tag of one that holds it, as a browser does.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, set[str]]] = []
-        self.lang: str | None = None
-        self.title: list[str] | None = None  # the first <title>'s text, once it starts
-        self.in_title = False
-        self.highlights: list[str] = []
-        self.figures: list[list[str]] = []
-        self.capture: list[str] | None = None
-        self.capture_depth = 0
-        self.done: set[str] = set()  # the sections read to their end
-
-    def _within(self, name: str) -> bool:
-        return any(name in classes for _, classes in self.stack)
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        values = dict(attrs)
-        if tag == "html" and self.lang is None:
-            self.lang = values.get("lang") or ""
-        if tag == "title" and self.title is None:
-            self.title, self.in_title = [], True
-        classes = set((values.get("class") or "").split())
-        if tag in VOID:
-            return
-        self.stack.append((tag, classes))
-        if "tile" in classes and self._within("key-figures"):
-            self.figures.append(["", ""])
-        highlight = tag == "li" and self._within("highlights")
-        figure = bool(classes & {"value", "caption"}) and self._within("tile") and self.figures
-        if self.capture is None and (highlight or figure):
-            self.capture, self.capture_depth = [], len(self.stack)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-        if tag in VOID or tag not in (name for name, _ in self.stack):
-            return  # a stray end tag
-        while self.stack:
-            if self.capture is not None and len(self.stack) == self.capture_depth:
-                self._captured()
-            name, classes = self.stack.pop()
-            self.done |= classes & SECTIONS
-            if name == tag:
-                break
-        if self.done == SECTIONS:
-            raise _Enough
-
-    def _captured(self) -> None:
-        text = " ".join("".join(self.capture or []).split())
-        _, classes = self.stack[-1]
-        if "value" in classes:
-            self.figures[-1][0] = text
-        elif "caption" in classes:
-            self.figures[-1][1] = text
-        else:
-            self.highlights.append(text)
-        self.capture = None
-
-    def handle_data(self, data: str) -> None:
-        if self.capture is not None:
-            self.capture.append(data)
-        if self.in_title and self.title is not None:
-            self.title.append(data)
-
-
-def read_edition(html: str) -> tuple[str, str, tuple[str, ...], tuple[Figure, ...]]:
-    """(title, language, highlights, key figures) of an issued HTML edition.
-
-    Read by the classes the default templates give them (`highlights`, `key-figures`, `tile`,
-    `value`, `caption`); a workspace's template without them gives an entry with no summary.
-    """
-    summary = _Summary()
-    try:
-        summary.feed(html)
-        summary.close()
-    except _Enough:
-        pass
-    title = " ".join("".join(summary.title or []).split())
-    figures = tuple(Figure(v, c) for v, c in summary.figures if v and c)
-    return title, summary.lang or "", tuple(summary.highlights), figures
 
 
 def _same_file(target: Path, size: int, digest: str) -> bool:
@@ -255,6 +139,7 @@ def _conflict_message(folder: Path, conflicts: list[Path], foreign: list[Path]) 
 
 def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: str) -> bytes:
     """An Atom feed (RFC 4287) of the issued reports, newest first; the same entries, same bytes.
+    `language` is a BCP 47 tag ("ar-SD"); an entry of another language's edition has its own.
 
     Entry ids are stable UUIDs of the report's file name; times are the report dates (midnight
     UTC), never the clock. Links are relative to `base_url` when it is set (feed readers and
@@ -286,13 +171,15 @@ def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: s
     add(feed, "generator", GENERATOR)
     for entry in entries:
         item = add(feed, "entry")
+        if entry.language and entry.language != language:  # another language's edition
+            item.set("{http://www.w3.org/XML/1998/namespace}lang", xml_safe(entry.language))
         add(item, "title", entry.title)
         add(item, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitrep:' + entry.pdf)}")
         add(item, "updated", stamp(entry.date))
         add(item, "published", stamp(entry.date))
         add(item, "link", rel="alternate", type="text/html", href=link(entry.html))
         add(item, "link", rel="enclosure", type="application/pdf", href=link(entry.pdf))
-        lines = [*entry.highlights, *(f"{f.value} {f.caption}" for f in entry.figures)]
+        lines = [*entry.highlights, *(f"{f.value} {f.caption}".strip() for f in entry.figures)]
         if lines:
             add(item, "summary", "\n".join(f"- {line}" for line in lines))
     ET.indent(feed)
@@ -319,6 +206,7 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
     rendered as the report is (`render_template`: bounded, no character XML forbids), with
     sitrep's marker added when a workspace's template lacks it."""
     env = make_environment(dirs, config.locale, config.digits)
+    words = _words_by_language(entries, dirs, config.digits)
     context = {
         "title": title,
         "office": config.issuing_office,
@@ -330,6 +218,9 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
                 "revision": e.revision,
                 "title": e.title,
                 "language": e.language,
+                "direction": "rtl" if right_to_left(e.language) else "ltr",
+                # the edition's own words: an English edition's entry on an Arabic page
+                **words[e.language](e),
                 "pdf": e.pdf,
                 "html": e.html,
                 "highlights": list(e.highlights),
@@ -340,6 +231,26 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
     }
     page = render_template(env, ARCHIVE_TEMPLATE, context, dirs)
     return with_marker(page).encode("utf-8")
+
+
+def _words_by_language(
+    entries: list[Entry], dirs: list[Path], digits: str
+) -> dict[str, Callable[[Entry], dict[str, str]]]:
+    """For each edition's language: its entry's heading, date and link words, in it."""
+    out = {}
+    for language in {e.language for e in entries}:
+        locale = language.replace("-", "_") or "en"
+        t = make_translator(load_messages(dirs, locale), locale, digits, isolating=True)
+
+        def words(e: Entry, t: Translator = t, locale: str = locale) -> dict[str, str]:
+            revision = " · " + t("report.revision", revision=e.revision) if e.revision else ""
+            day = date(dt.date.fromisoformat(e.date), "d MMMM y", locale, t.numbering)
+            return {"heading": t("report.sitrep_no", number=e.number) + revision,
+                    "as_of": t("report.as_of", date=day), "pdf_label": t("archive.pdf"),
+                    "html_label": t("archive.html")}  # fmt: skip
+
+        out[language] = words
+    return out
 
 
 def publish_settings(config: Config) -> tuple[Path | None, str | None]:
@@ -376,7 +287,7 @@ def publish(workspace: Path, folder: Path | None = None) -> Published:
     title = t("report.title", country=config.country, crisis=config.crisis)
     pages = {
         folder / "index.html": archive_html(config, title, entries, dirs),
-        folder / "feed.xml": feed_xml(entries, title, base_url, config.locale),
+        folder / "feed.xml": feed_xml(entries, title, base_url, language_tag(config.locale)),
     }
     for path, data in pages.items():
         if not path.is_file() or sha256_file(path) != sha256_bytes(data):

@@ -192,7 +192,9 @@ class _Edition:
         attrs = None if quiet else self.assets.attributes(token.name, token.attrs)
         if attrs is None and markup.written_as_read(token):
             return token.text
-        return markup.start_tag(token.name, token.attrs if attrs is None else attrs, token.closed)
+        if attrs is None:  # rewritten as read, less any name the parsers read apart
+            attrs = tuple((name, value) for name, value in token.attrs if _plain_name(name))
+        return markup.start_tag(token.name, attrs, token.closed)
 
     def _end_tag(self, token: Token) -> str:
         tag, source = f"</{token.name}>", self._source(token)
@@ -230,6 +232,14 @@ class _Edition:
         self.out[self.head_end : self.head_end] = added
 
 
+NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_:.")
+
+
+def _plain_name(name: str) -> bool:
+    """An attribute name every HTML parser reads alike: letters, digits, `-_:.` only."""
+    return bool(name) and all(c in NAME_CHARACTERS for c in name.lower())
+
+
 def _has_scheme(url: str) -> bool:
     """`url` starts with a scheme (`https:`, `data:`, `c:`), as RFC 3986 spells one."""
     scheme, colon, _ = url.partition(":")
@@ -251,6 +261,11 @@ class _Assets:
     def attributes(self, tag: str, attrs: tuple) -> tuple | None:
         """The tag's attributes with each URL embedded or emptied; None when none changes."""
         changed = None
+        if not all(_plain_name(name) for name, _ in attrs):
+            # A name the parsers read apart (`/="url(x)"` is a name to one, a value to
+            # another) is dropped: no template needs one, and what is not written cannot load.
+            changed = [(name, value) for name, value in attrs if _plain_name(name)]
+            attrs = tuple(changed)
         for i, (name, value) in enumerate(attrs):
             if value is None:
                 continue
@@ -263,9 +278,9 @@ class _Assets:
             else:
                 continue
             if new != value:
-                changed = changed or list(attrs)
+                changed = list(attrs) if changed is None else changed
                 changed[i] = (name, new)
-        return tuple(changed) if changed else None
+        return tuple(changed) if changed is not None else None
 
     def css(self, text: str, base: str, depth: int, whole: bool = False) -> str:
         """CSS with its `@import`s inlined and each `url()` embedded or made inert."""

@@ -68,5 +68,10 @@ def cell_parser(
     if column.kind == "bool" and words is not None:
         return lambda value: parse.parse_bool(value, words)
     parser = area_parser(gazetteer) if column.kind == "pcode" else SIMPLE_PARSERS[column.kind]
+    if column.kind == "date" and words is not None and words.calendar:  # its month names too
+
+        def parser(value: object, locale: str = words.calendar) -> parse.Parsed:
+            return parse.parse_date(value, locale)[:2]
+
     extra = words.missing - input_words.builtin_words().missing if words is not None else None
     return _with_missing(parser, extra) if extra else parser

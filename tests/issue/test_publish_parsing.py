@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitrep.issue.publish import Figure, publish, read_edition
+from sitrep.issue.editions import Figure, read_edition
+from sitrep.issue.publish import publish
 
 
 def test_the_summary_is_read_from_the_sections_not_from_a_comment() -> None:

@@ -116,6 +116,7 @@ def browser_loads(document: str, scripting: bool) -> list[str]:
 @settings(max_examples=300, deadline=None)
 @given(markup)
 @example('<!-- --!><img src="https://example.org/x"> -->')
+@example('<img /="" /="url(<">')  # a name to Python's parser, a name and value to others
 @example("<svg><style>p { background: &#117;rl(https://example.org/x) }</style></svg>")
 @example("<noscript><p title=\"</noscript><img src='https://example.org/x'>\"></p></noscript>")
 def test_a_browser_finds_nothing_to_load_whatever_the_theme_writes(body: str) -> None:

@@ -38,11 +38,11 @@ def context(prepared, locale: str = "en", area: str | None = None, digits: str =
     if area is not None:
         from sitrep.figures.compute import compute_figures
         from sitrep.inputs.cod import base_gazetteer
-        from sitrep.issue.subset import ProvinceSplit, place_pcodes
+        from sitrep.issue.subset import AreaSplit, place_pcodes
         from sitrep.validate.tables import workspace_gazetteer
 
         gazetteer = workspace_gazetteer(prepared.tables, base_gazetteer(config))
-        split = ProvinceSplit(prepared.tables, place_pcodes(prepared.tables, gazetteer), gazetteer)
+        split = AreaSplit(prepared.tables, place_pcodes(prepared.tables, gazetteer), gazetteer)
         tables = split(area)
         figures = compute_figures(tables, config, gazetteer, DAY)
     else:
