@@ -15,12 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.errors import NoDataError, ValidationFailed
-from sitrep.figures.compute import compute_figures, data_date_range, latest_data_date
-from sitrep.inputs.boundaries import Boundaries, read_boundaries
-from sitrep.inputs.cod import base_gazetteer
-from sitrep.inputs.load import load_tables
-from sitrep.inputs.narrative import load_narrative
-from sitrep.inputs.words import workspace_words
 from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.settings.config import Config, InputSource, load_config
 from sitrep.settings.languages import (
@@ -30,13 +24,15 @@ from sitrep.settings.languages import (
     narrative_dir,
     untranslated,
 )
-from sitrep.validate.tables import freshness_warnings, validate_tables, workspace_gazetteer
 
-if TYPE_CHECKING:  # the stages import pandas: only a run that makes a report pays
-    from sitrep.figures.compute import Figures
-    from sitrep.inputs.narrative import Narrative
-    from sitrep.inputs.words import Words
-    from sitrep.validate.tables import Table
+# The stages import pandas, so they are imported where they run: an unchanged report
+# (`sitrep.report`'s quick check) is returned without them.
+if TYPE_CHECKING:
+    from sitrep.figures.compute import Figures  # a stage: pandas
+    from sitrep.inputs.boundaries import Boundaries  # a stage: pandas
+    from sitrep.inputs.narrative import Narrative  # a stage: pandas
+    from sitrep.inputs.words import Words  # a stage: pandas
+    from sitrep.validate.tables import Table  # a stage: pandas
 
 
 @dataclass
@@ -102,6 +98,8 @@ def check_inputs(
     `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
     `narrative`: check the day's narrative too (`sitrep validate`; a build reads it later).
     """
+    from sitrep.inputs.words import workspace_words  # a stage: pandas
+
     config = load_config(workspace)
     words = workspace_words(config.workspace, config.locale)
     checked = _check(config, day, inputs, today, words)
@@ -118,6 +116,12 @@ def _check(
     words: Words,
 ) -> Checked:
     """Steps 1-2: every table loaded and validated, and checked for freshness when valid."""
+    from sitrep.figures.compute import latest_data_date  # a stage: pandas
+    from sitrep.inputs.boundaries import read_boundaries  # a stage: pandas
+    from sitrep.inputs.cod import base_gazetteer  # a stage: pandas
+    from sitrep.inputs.load import load_tables  # a stage: pandas
+    from sitrep.validate.tables import freshness_warnings, validate_tables  # a stage: pandas
+
     raw, problems = load_tables(config, inputs)
     problems = untranslated(config) + problems
     try:
@@ -140,6 +144,8 @@ def _check(
 
 def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
     """The narrative's problems for `day` in every language, as `sitrep validate` lists them."""
+    from sitrep.inputs.narrative import load_narrative  # a stage: pandas
+
     problems: list[Problem] = []
     for locale in editions(config):
         edition = edition_config(config, locale)
@@ -162,6 +168,8 @@ def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Prob
 
 def report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.date, dt.date]:
     """(the report date, the newest date in the data); NoDataError when there is nothing."""
+    from sitrep.figures.compute import data_date_range  # a stage: pandas
+
     first, last = data_date_range(tables)
     if first is None or last is None:
         raise NoDataError("the inputs have no dated rows: there is nothing to report")
@@ -192,6 +200,12 @@ def prepare(
     `[report] languages`). `figures` False: the tables and narratives only (the per-area batch,
     whose workers compute each area's figures).
     """
+    from sitrep.figures.compute import compute_figures  # a stage: pandas
+    from sitrep.inputs.cod import base_gazetteer  # a stage: pandas
+    from sitrep.inputs.narrative import load_narrative  # a stage: pandas
+    from sitrep.inputs.words import workspace_words  # a stage: pandas
+    from sitrep.validate.tables import workspace_gazetteer  # a stage: pandas
+
     # 1-2. load and validate every table; stop on errors (or warnings with strict)
     words = workspace_words(config.workspace, config.locale)
     checked = _check(config, day, inputs, today, words)

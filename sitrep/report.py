@@ -26,14 +26,13 @@ from sitrep.pipeline import BuildOptions as BuildOptions
 from sitrep.pipeline import Checked as Checked
 from sitrep.pipeline import Prepared, prepare
 from sitrep.pipeline import check_inputs as check_inputs
-from sitrep.render.document import Rendered, render
-from sitrep.render.edition import html_edition
 from sitrep.settings.config import Config, load_config, template_dirs
 from sitrep.settings.languages import language_of
 from sitrep.settings.naming import report_name
 
 if TYPE_CHECKING:
     from sitrep.delivery.distribute import SendOptions, SendOutcome
+    from sitrep.render.document import Rendered
 
 
 def _reuse(
@@ -140,6 +139,9 @@ def _run(
     held: ExitStack,
 ) -> BuildResult:
     """The build, step by step; from the number on it holds the issue lock (in `held`)."""
+    # imported here: rendering imports pandas and Jinja, which an unchanged report never needs
+    from sitrep.render.document import render
+
     notes: list[str] = []  # an interrupted build finished or redone
     # 1-3. load and validate every table; the figures and narrative in each language
     prepared = prepare(config, options.date, options.inputs, options.today, strict=options.strict)
@@ -180,6 +182,8 @@ def _lay_out(rendered: Rendered, dirs: list[Path], pdf_process: PdfProcess) -> l
     WeasyPrint is heavy: imported only to build, by the helper process if there is one. While
     the helper lays out the first language, this process lays out the others.
     """
+    from sitrep.render.edition import html_edition  # only when a report is laid out
+
     editions = list(rendered.prepared.editions.values())
     config, day = editions[0], rendered.day
     pdf_made = pdf_process.submit(

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep import __version__
-from sitrep.inputs.readers import read_grid
 from sitrep.settings.config import CONFIG_NAME, Config, InputSource
 
 if TYPE_CHECKING:
@@ -97,6 +96,9 @@ def _settings(config: Config) -> bytes:
 
 
 def _sheet_bytes(source: InputSource, config: Config) -> bytes:
+    # imported here: the readers import pandas, which an unchanged build never needs
+    from sitrep.inputs.readers import read_grid
+
     try:
         return read_grid(source, config.limits).to_csv().encode()
     except Exception:  # unreadable: the build says why; hash what is there

@@ -74,3 +74,27 @@ def test_a_changed_boundary_file_changes_what_the_report_is_made_from(workspace:
     path.write_text(path.read_text().replace("2021-11-17", "2021-11-18"))
     after = (fingerprint(config, {}, dirs), files_fingerprint(config, {}, dirs))
     assert before[0] != after[0] and before[1] != after[1]
+
+
+def test_an_unchanged_build_imports_no_heavy_library(workspace: Path) -> None:
+    """An unchanged report is returned from the files' bytes: with a boundary file too, no
+    pandas, no Jinja, no geometry library is imported (the PDF helper ends unused)."""
+    build = [sys.executable, "-m", "sitrep", "-w", str(workspace), "build"]
+    first = subprocess.run(build, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    script = (
+        "import sys\n"
+        "from sitrep.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('pandas', 'jinja2', 'weasyprint', 'shapely', 'pyproj', 'shapefile')\n"
+        "print('heavy:', [m for m in heavy if m in sys.modules])\n"
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", script, "-w", str(workspace), "build"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert "unchanged since issued" in again.stderr + again.stdout
+    assert again.returncode == 0 and "heavy: []" in again.stdout.splitlines(), again.stdout
