@@ -6,6 +6,7 @@ from the figures, the narrative and the checked tables; `attachments` is for the
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from sitrep.render.bidi import listing
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
 from sitrep.render.mapparts import map_routes
+from sitrep.render.numerals import date, numbering_system
 from sitrep.render.situationmap import situation_map
 from sitrep.settings.config import Config, level_words, template_dirs
 from sitrep.settings.languages import editions, language_of, right_to_left
@@ -148,6 +150,11 @@ def _boundaries_credit(config: Config, boundaries: Boundaries | None, t: Transla
     valid = boundaries.geometry.valid_on
     if not valid:
         return t("map.boundaries_credit", source=source, file=name)
+    try:  # the file's validOn, as the report writes dates ("2024-05-01" or with a time)
+        day = dt.date.fromisoformat(valid[:10])
+        valid = date(day, "d MMMM y", config.locale, numbering_system(config.locale, config.digits))
+    except ValueError:
+        pass  # a date the file writes otherwise is printed as written
     return t("map.boundaries_credit_valid", source=source, file=name, date=valid)
 
 
