@@ -29,7 +29,7 @@ from sitrep.settings.config import template_dirs
 from sitrep.figures.compute import compute_figures
 from sitrep.inputs.cod import base_gazetteer
 from sitrep.render.html import load_messages, make_translator
-from sitrep.report import check_inputs
+from sitrep.pipeline import check_inputs
 root = sys.argv[2]
 day = dt.date(2021, 8, 24)
 checked = check_inputs(__import__("pathlib").Path(root), day)

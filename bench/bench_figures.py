@@ -81,7 +81,7 @@ def figures_cost(workspace: Path, repeat: int) -> dict:
 
     from sitrep.figures.compute import compute_figures
     from sitrep.inputs.cod import base_gazetteer
-    from sitrep.report import check_inputs
+    from sitrep.pipeline import check_inputs
     from sitrep.validate.tables import workspace_gazetteer
 
     checked = check_inputs(workspace)

@@ -53,7 +53,7 @@ def _child(workspace: Path, source: str) -> dict:
     """Load + validate, then figures, in this (fresh) process."""
     from sitrep.figures.compute import compute_figures
     from sitrep.inputs.cod import base_gazetteer
-    from sitrep.report import check_inputs
+    from sitrep.pipeline import check_inputs
     from sitrep.settings.config import InputSource
     from sitrep.validate.tables import workspace_gazetteer
 

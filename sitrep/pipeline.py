@@ -4,17 +4,27 @@
 start, once per run: its `Prepared` holds the validated tables and, in each language of the
 report, the figures and the narrative. `check_inputs` (steps 1-2 alone) is `sitrep validate`.
 Nothing here renders or writes; rendering reads a `Prepared` and never changes it.
+
+Importing this module imports the stages, and so pandas (0.55 s): what must stay fast (`sitrep
+--help`, an unchanged build, `send --status`) never imports it (tests/cli/test_fast_paths.py).
+A run's options, `BuildOptions`, are `sitrep.settings.run`'s, re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.errors import NoDataError, ValidationFailed
+from sitrep.figures.compute import compute_figures, data_date_range, latest_data_date
+from sitrep.inputs.boundaries import read_boundaries
+from sitrep.inputs.cod import base_gazetteer
+from sitrep.inputs.load import load_tables
+from sitrep.inputs.narrative import load_narrative
+from sitrep.inputs.words import workspace_words
 from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.settings.config import Config, InputSource, load_config
 from sitrep.settings.languages import (
@@ -24,30 +34,15 @@ from sitrep.settings.languages import (
     narrative_dir,
     untranslated,
 )
+from sitrep.settings.run import BuildOptions as BuildOptions  # re-exported: the stages' name
+from sitrep.validate.tables import freshness_warnings, validate_tables, workspace_gazetteer
 
-# The stages import pandas, so they are imported where they run: an unchanged report
-# (`sitrep.report`'s quick check) is returned without them.
-if TYPE_CHECKING:
-    from sitrep.figures.compute import Figures  # a stage: pandas
-    from sitrep.inputs.boundaries import Boundaries  # a stage: pandas
-    from sitrep.inputs.narrative import Narrative  # a stage: pandas
-    from sitrep.inputs.words import Words  # a stage: pandas
-    from sitrep.validate.tables import Table  # a stage: pandas
-
-
-@dataclass
-class BuildOptions:
-    """What a run is asked to make: `sitrep build`'s options (and preview's, send's)."""
-
-    workspace: Path
-    date: dt.date | None = None
-    inputs: dict[str, InputSource] = field(default_factory=dict)  # --input TABLE=PATH
-    strict: bool = False  # warnings stop the build too
-    revise: bool = False  # issue a revision when the inputs changed since issue
-    draft: bool = False  # a draft: not numbered for good, never recorded
-    force: bool = False  # rebuild even when nothing changed
-    number: int | None = None  # the number, for a date before already issued reports
-    today: dt.date | None = None  # the day sitrep runs (from the command line): later is a typo
+if TYPE_CHECKING:  # names for annotations only
+    from sitrep.figures.compute import Figures
+    from sitrep.inputs.boundaries import Boundaries
+    from sitrep.inputs.narrative import Narrative
+    from sitrep.inputs.words import Words
+    from sitrep.validate.tables import Table
 
 
 @dataclass
@@ -98,8 +93,6 @@ def check_inputs(
     `today`: the day sitrep runs, passed in from the command line (dates after it are errors).
     `narrative`: check the day's narrative too (`sitrep validate`; a build reads it later).
     """
-    from sitrep.inputs.words import workspace_words  # a stage: pandas
-
     config = load_config(workspace)
     words = workspace_words(config.workspace, config.locale)
     checked = _check(config, day, inputs, today, words)
@@ -116,12 +109,6 @@ def _check(
     words: Words,
 ) -> Checked:
     """Steps 1-2: every table loaded and validated, and checked for freshness when valid."""
-    from sitrep.figures.compute import latest_data_date  # a stage: pandas
-    from sitrep.inputs.boundaries import read_boundaries  # a stage: pandas
-    from sitrep.inputs.cod import base_gazetteer  # a stage: pandas
-    from sitrep.inputs.load import load_tables  # a stage: pandas
-    from sitrep.validate.tables import freshness_warnings, validate_tables  # a stage: pandas
-
     raw, problems = load_tables(config, inputs)
     problems = untranslated(config) + problems
     try:
@@ -144,8 +131,6 @@ def _check(
 
 def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
     """The narrative's problems for `day` in every language, as `sitrep validate` lists them."""
-    from sitrep.inputs.narrative import load_narrative  # a stage: pandas
-
     problems: list[Problem] = []
     for locale in editions(config):
         edition = edition_config(config, locale)
@@ -168,8 +153,6 @@ def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Prob
 
 def report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.date, dt.date]:
     """(the report date, the newest date in the data); NoDataError when there is nothing."""
-    from sitrep.figures.compute import data_date_range  # a stage: pandas
-
     first, last = data_date_range(tables)
     if first is None or last is None:
         raise NoDataError("the inputs have no dated rows: there is nothing to report")
@@ -200,12 +183,6 @@ def prepare(
     `[report] languages`). `figures` False: the tables and narratives only (the per-area batch,
     whose workers compute each area's figures).
     """
-    from sitrep.figures.compute import compute_figures  # a stage: pandas
-    from sitrep.inputs.cod import base_gazetteer  # a stage: pandas
-    from sitrep.inputs.narrative import load_narrative  # a stage: pandas
-    from sitrep.inputs.words import workspace_words  # a stage: pandas
-    from sitrep.validate.tables import workspace_gazetteer  # a stage: pandas
-
     # 1-2. load and validate every table; stop on errors (or warnings with strict)
     words = workspace_words(config.workspace, config.locale)
     checked = _check(config, day, inputs, today, words)

@@ -4,15 +4,28 @@ Each problem has a `code` from `ProblemCode`, the one registry of the rules that
 (`"stale"`, `"no-narrative"`, `"required-column"`, ...): code that acts on a problem tests its
 code, never its message, so the message's wording can change freely. The README lists every
 code with its line here (tests/test_problems.py keeps them in step).
+
+A problem's `message` is a `Message`: the English text (it is a `str`), made from an entry of
+the catalogues' `[problems]` section (`templates/i18n/<lang>.toml`, keyed by the code, with a
+sub-key where a code has several messages: `invalid-value.people`) and its parameters, so that
+the commands write it again in the workspace's language (`Wording`) when they show it. A new
+message is one catalogue entry: `Message("invalid-value.people")`, `Message("stale.table",
+day=newest, age="4", limit="3")`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
-from collections.abc import Iterable
-from dataclasses import KW_ONLY, asdict, dataclass
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import KW_ONLY, asdict, dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 from typing import Literal, NamedTuple
+
+from sitrep.safety.placeholders import format_message
 
 Severity = Literal["error", "warning", "note"]  # a note informs; it never fails a build
 
@@ -119,6 +132,11 @@ class ProblemCode(StrEnum):
         "a narrative line holds a separator that is not a new line (U+2028, a vertical tab): "
         "read as a space",
     )
+    # the workspace's language
+    INCOMPLETE_CATALOGUE = (
+        "incomplete-catalogue",
+        "the report's language has no complete catalogue: the missing entries are in English",
+    )
 
 
 @dataclass(frozen=True)
@@ -141,20 +159,28 @@ class Problem:
     message: str
     code: ProblemCode  # the rule that found it; stable, unlike `message`
 
-    def location(self) -> str:
+    def location(self, wording: Wording | None = None) -> str:
         """'inputs/data.xlsx, sheet displacement, row 7, column "people"'."""
+        say = wording or Wording()
         parts = [self.file]
         if self.sheet:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(say.text("where.sheet", {"sheet": self.sheet}))
         if self.row is not None:  # a narrative's row is its line
-            parts.append(f"{'line' if self.table == 'narrative' else 'row'} {self.row}")
+            where = "where.line" if self.table == "narrative" else "where.row"
+            parts.append(say.text(where, {"row": str(self.row)}))
         if self.column:
-            parts.append(f'column "{self.column}"')
+            parts.append(say.text("where.column", {"column": self.column}))
         return ", ".join(parts)
 
-    def __str__(self) -> str:
+    def line(self, wording: Wording | None = None) -> str:
+        """'error: inputs/data.xlsx, sheet displacement, row 7: 'abc': expected a number'."""
+        say = wording or Wording()
         value = f": {self.value!r}" if self.value not in (None, "") else ""
-        return f"{self.severity}: {self.location()}{value}: {self.message}"
+        severity = say.text(f"severity.{self.severity}", {})
+        return f"{severity}: {self.location(wording)}{value}: {say.written(self.message)}"
+
+    def __str__(self) -> str:
+        return self.line()
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -169,8 +195,13 @@ class Counts(NamedTuple):
 
     def __str__(self) -> str:
         """'2 errors, 1 warnings (3 notes)': the line under a list of problems."""
-        notes = f" ({self.notes} notes)" if self.notes else ""
-        return f"{self.errors} errors, {self.warnings} warnings{notes}"
+        return self.written()
+
+    def written(self, wording: Wording | None = None) -> str:
+        say = wording or Wording()
+        counts = {"errors": self.errors, "warnings": self.warnings, "notes": self.notes}
+        text = say.text("counts.line", counts)
+        return text + (say.text("counts.notes", counts) if self.notes else "")
 
 
 def count_by_severity(problems: Iterable[Problem]) -> Counts:
@@ -187,25 +218,155 @@ def count_warnings(problems: Iterable[Problem]) -> int:
     return count_by_severity(problems).warnings
 
 
-def problem_lines(problems: list[Problem]) -> list[str]:
-    """Problems grouped by table, then 'N errors, M warnings': as the commands print them."""
+def problem_lines(problems: list[Problem], wording: Wording | None = None) -> list[str]:
+    """Problems grouped by table, then 'N errors, M warnings': as the commands print them, in
+    `wording`'s language (default: English)."""
     tables: dict[str, list[Problem]] = {}
     for problem in problems:
         tables.setdefault(problem.table, []).append(problem)
     lines = []
     for table, items in tables.items():
         lines.append(f"{table}:")
-        lines += [f"  {problem}" for problem in items]
-    return [*lines, str(count_by_severity(problems))]
+        lines += [f"  {problem.line(wording)}" for problem in items]
+    return [*lines, count_by_severity(problems).written(wording)]
 
 
-def problems_json(problems: list[Problem]) -> str:
-    """`sitrep validate --format json`: the counts, then every problem with its code."""
+def problems_json(problems: list[Problem], wording: Wording | None = None) -> str:
+    """`sitrep validate --format json`: the counts, then every problem with its code; each
+    `message` in `wording`'s language (default: English), the code the same in every one."""
     counts = count_by_severity(problems)
+    say = wording or Wording()
     summary = {
         "errors": counts.errors,
         "warnings": counts.warnings,
         "notes": counts.notes,
-        "problems": [p.as_dict() for p in problems],
+        "problems": [{**p.as_dict(), "message": say.written(p.message)} for p in problems],
     }
     return json.dumps(summary, indent=2, default=str)
+
+
+# -- messages, in any language ---------------------------------------------------------------
+ENGLISH_CATALOGUE = Path(__file__).parent / "templates" / "i18n" / "en.toml"
+
+
+def _flatten(data: Mapping[str, object], prefix: str) -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
+
+
+@functools.cache
+def english() -> dict[str, str]:
+    """sitrep's English `[problems]` entries, flattened as catalogues are (problems.x.y)."""
+    data = tomllib.loads(ENGLISH_CATALOGUE.read_text(encoding="utf-8"))
+    return _flatten(data.get("problems", {}), "problems.")
+
+
+class Message(str):
+    """A problem's message: the English text, which it is, and the catalogue entry and
+    parameters it was made from, to be written in another language (`Wording.written`).
+
+    `Message("invalid-value.people")` is the entry `[problems.invalid-value] people`; a
+    parameter may be a number (written with the language's digits and separators), a date
+    (written YYYY-MM-DD), another Message (written in the same language), a tuple of these
+    (written one after the other, separated by commas) or text (as is).
+    """
+
+    key: str
+    params: dict[str, object]
+
+    def __new__(cls, key: str, /, **params: object) -> Message:
+        if not params and (shared := _SHARED.get(key)) is not None:
+            return shared  # a parser's message, made once however many cells it is said of
+        text = english().get(f"problems.{key}", "{")
+        if params or "{" in text:
+            text = Wording().text(key, params)
+        message = str.__new__(cls, text)
+        message.key, message.params = key, params
+        if not params:
+            _SHARED[key] = message
+        return message
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled (workers) and copied (asdict) as is
+        return (_message, (str(self), self.key, self.params))
+
+
+_SHARED: dict[str, Message] = {}  # the messages without parameters, by key
+
+
+def _message(text: str, key: str, params: dict[str, object]) -> Message:
+    message = str.__new__(Message, text)
+    message.key, message.params = key, params
+    return message
+
+
+@functools.cache
+def _plural_rule(locale: str):
+    # Babel here, not at the top: every command imports this module (`sitrep --help` too)
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(locale.replace("-", "_")).plural_form
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en").plural_form
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The catalogue problems are written with: its flattened entries (`load_messages`' dict,
+    of which the `problems.*` ones are read) and its locale; by default sitrep's English.
+
+    An entry the catalogue lacks, or one whose placeholders do not fit (a workspace's typo),
+    is written in English: a problem is always said.
+    """
+
+    messages: Mapping[str, str] = field(default_factory=english)
+    locale: str = "en"
+
+    def written(self, message: str) -> str:
+        """A problem's message in this language (a plain str is shown as it is)."""
+        return self.text(message.key, message.params) if isinstance(message, Message) else message
+
+    def text(self, key: str, params: Mapping[str, object]) -> str:
+        values = {name: self._value(value) for name, value in params.items()}
+        for messages in (self.messages, english()):
+            template = self._entry(messages, f"problems.{key}", params.get("count"))
+            if template is None:
+                continue
+            try:
+                return format_message(template, values)
+            except (KeyError, IndexError, ValueError):
+                continue  # a placeholder that does not fit: said in English instead
+        raise KeyError(f"no message problems.{key} in sitrep's English catalogue")
+
+    def _entry(self, messages: Mapping[str, str], name: str, count: object) -> str | None:
+        if name in messages:
+            return messages[name] or None  # an empty entry is not translated yet
+        if f"{name}.other" not in messages:
+            return None
+        number = count if isinstance(count, int | float) else 0
+        form = _plural_rule(self.locale)(abs(number))
+        return messages.get(f"{name}.{form}") or messages[f"{name}.other"] or None
+
+    def _value(self, value: object) -> object:
+        if isinstance(value, Message):
+            return self.written(value)
+        if isinstance(value, tuple):  # a list of things, each written in the language
+            return ", ".join(str(self._value(item)) for item in value)
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | float):
+            from babel.numbers import format_decimal  # as in _plural_rule: when one is written
+
+            return format_decimal(value, locale=self.locale.replace("-", "_"))
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    def problems(self, problems: Iterable[Problem]) -> list[Problem]:
+        """The problems with their messages in this language (their codes unchanged)."""
+        return [replace(p, message=self.written(p.message)) for p in problems]

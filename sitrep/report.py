@@ -3,8 +3,12 @@
 `build_report` is what `sitrep build` calls, and `_run` the build step by step: load -> validate
 -> figures (`sitrep.pipeline.prepare`) -> HTML (`sitrep.render`) -> PDF (`sitrep.pdf`) -> record
 (`sitrep.issue`). `send` is `sitrep send`: build (or find the issued report), then deliver
-(`sitrep.delivery`), which never builds. `check_inputs` (steps 1-2) is what `sitrep validate`
-calls. The library's entry points are here: `BuildOptions`, `build_report`, `BuildResult`.
+(`sitrep.delivery`), which never builds. `sitrep validate` calls `sitrep.pipeline.check_inputs`
+(steps 1-2). The library's entry points are here: `BuildOptions`, `build_report`, `BuildResult`.
+
+An unchanged report is returned before any stage is imported: this module imports the light
+ones only (the record, the fingerprints, the PDF helper), and the stages that import pandas and
+Jinja (`prepare`, `render`) when a report is made (tests/cli/test_fast_paths.py).
 """
 
 from __future__ import annotations
@@ -21,17 +25,16 @@ from sitrep.issue.issuing import hold_issue_lock, issue, write_draft
 from sitrep.issue.numbering import number_and_revision
 from sitrep.issue.record import load_record
 from sitrep.issue.results import BuildResult as BuildResult  # the library's API: re-exported
-from sitrep.pdf.build import PdfProcess, build_pdf
-from sitrep.pipeline import BuildOptions as BuildOptions
-from sitrep.pipeline import Checked as Checked
-from sitrep.pipeline import Prepared, prepare
-from sitrep.pipeline import check_inputs as check_inputs
+from sitrep.pdf.build import build_pdf
+from sitrep.pdf.pool import PdfProcess
 from sitrep.settings.config import Config, load_config, template_dirs
 from sitrep.settings.languages import language_of
 from sitrep.settings.naming import report_name
+from sitrep.settings.run import BuildOptions as BuildOptions  # the library's API: re-exported
 
 if TYPE_CHECKING:
     from sitrep.delivery.distribute import SendOptions, SendOutcome
+    from sitrep.pipeline import Prepared
     from sitrep.render.document import Rendered
 
 
@@ -82,17 +85,20 @@ def build_report(options: BuildOptions, pdf_process: PdfProcess | None = None) -
     From choosing the number to recording the issue, the build holds the workspace's issue lock
     (`sitrep.issue.record`): a second build waits there, then finds what the first one issued. It is
     taken once the inputs are valid, so a build that stops on its inputs writes nothing at all.
-    `pdf_process`: a PDF helper already started (`sitrep.pdf.build.PdfProcess`), else one is.
+    `pdf_process`: a PDF helper already started (`sitrep.pdf.pool.PdfProcess`), else one is
+    when a report is to be made; it is closed here either way.
     """
-    # WeasyPrint's import starts first, in a second process, while this one does steps 1-4: it
-    # is on the build's critical path. An unchanged report ends the helper at once. The command
-    # line starts it before importing this module (`pdf_process`); it is closed here either way.
-    with pdf_process or PdfProcess() as pdf_process:
+    with ExitStack() as helper:
+        if pdf_process is not None:
+            helper.enter_context(pdf_process)
         config = load_config(options.workspace)
         dirs = template_dirs(config.templates_dir)
         files_fp = files_fingerprint(config, options.inputs, dirs)
         if reused := _reuse(config, options, files_fp, None):
-            return reused
+            return reused  # no helper started, no stage imported (tests/cli/test_fast_paths.py)
+        # WeasyPrint's import starts now, in a second process, while this one imports the
+        # stages (pandas, Jinja: 0.6 s) and does steps 1-4: the helper is ready before the HTML.
+        pdf_process = pdf_process or helper.enter_context(PdfProcess())
         fp = fingerprint(config, options.inputs, dirs)
         if reused := _reuse(config, options, files_fp, fp):
             return reused
@@ -139,8 +145,10 @@ def _run(
     held: ExitStack,
 ) -> BuildResult:
     """The build, step by step; from the number on it holds the issue lock (in `held`)."""
-    # imported here: rendering imports pandas and Jinja, which an unchanged report never needs
-    from sitrep.render.document import render
+    # The stages (pandas, Jinja: 0.6 s of imports) only now that a report is made: an
+    # unchanged one was returned without them (tests/cli/test_fast_paths.py)
+    from sitrep.pipeline import prepare
+    from sitrep.render.document import render  # (Jinja, the drawings: the same)
 
     notes: list[str] = []  # an interrupted build finished or redone
     # 1-3. load and validate every table; the figures and narrative in each language
@@ -182,7 +190,8 @@ def _lay_out(rendered: Rendered, dirs: list[Path], pdf_process: PdfProcess) -> l
     WeasyPrint is heavy: imported only to build, by the helper process if there is one. While
     the helper lays out the first language, this process lays out the others.
     """
-    from sitrep.render.edition import html_edition  # only when a report is laid out
+    # the edition's font subsetting (uharfbuzz) only for a report laid out, as the stages in _run
+    from sitrep.render.edition import html_edition
 
     editions = list(rendered.prepared.editions.values())
     config, day = editions[0], rendered.day
@@ -273,6 +282,7 @@ def send(options: SendOptions) -> SendOutcome:
     # delivery (smtplib, sqlite3, the email package) is imported by `sitrep send` alone: every
     # `sitrep build` imports this module
     from sitrep.delivery.distribute import deliver, edition_files, email_settings
+    from sitrep.pipeline import prepare  # (pandas: as in `_run`)
 
     config = load_config(options.workspace)
     settings = email_settings(config)

@@ -1,15 +1,70 @@
-"""Shared fixtures: the sample workspace copied to a temporary folder, built once per session."""
+"""Shared fixtures: the sample workspace copied to a temporary folder, built once per session;
+and what makes a test slow, checked (`make test-fast` runs the tests not marked slow)."""
 
 from __future__ import annotations
 
+import multiprocessing.process
 import shutil
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+import sitrep.pdf.build
+
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 FIXTURES = ROOT / "tests" / "fixtures"
+
+
+# --- slow tests ----------------------------------------------------------------------------------
+# `make test-fast` leaves out the tests marked `@pytest.mark.slow`. Whether a test is slow is not
+# left to judgement: one that starts a process (sitrep, the PDF helper, a browser, LibreOffice,
+# pdftotext) or lays a PDF out with WeasyPrint, in itself or in the fixtures it is the first to
+# use, fails unless it is marked. So the fast run stays fast as tests are added, without timing.
+_RUNNING: list[pytest.Item] = []  # the test being set up, run or torn down in this process
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    _RUNNING[:] = [item]
+    try:
+        return (yield)
+    finally:
+        _RUNNING.clear()
+
+
+def _only_if_slow(what: str) -> None:
+    if _RUNNING and _RUNNING[0].get_closest_marker("slow") is None:
+        pytest.fail(  # not an Exception: sitrep's fallbacks do not catch it
+            f"{_RUNNING[0].nodeid} {what}: mark it @pytest.mark.slow (make test-fast leaves "
+            "it out), or make it a unit test that does not",
+            pytrace=False,
+        )
+
+
+def _audit(event: str, _args: tuple) -> None:
+    if event in ("subprocess.Popen", "os.posix_spawn", "os.exec", "os.fork"):
+        _only_if_slow("starts a process")
+
+
+sys.addaudithook(_audit)
+_start_process = multiprocessing.process.BaseProcess.start
+_lay_out = sitrep.pdf.build.html_to_pdf
+
+
+def _guarded_start(self: multiprocessing.process.BaseProcess) -> None:
+    _only_if_slow("starts a process")
+    _start_process(self)
+
+
+def _guarded_lay_out(*args, **kwargs):  # type: ignore[no-untyped-def]
+    _only_if_slow("lays a PDF out")
+    return _lay_out(*args, **kwargs)
+
+
+multiprocessing.process.BaseProcess.start = _guarded_start  # type: ignore[method-assign]
+sitrep.pdf.build.html_to_pdf = _guarded_lay_out
 
 
 def copy_workspace(target: Path) -> Path:

@@ -22,15 +22,14 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "sitrep"
 MAX_LINES = 400
-# Beside the stage packages: the package itself, `python -m sitrep`, the command line, one
-# build's run order (report), the first steps every command shares (pipeline: prepare), and
-# the leaves every stage shares: the problems it finds, the errors it raises, atomic file
-# writes, the durable records' database and lock (durable), and what each input table holds
-# (tableschema).
+# Beside the stage packages: the package itself, `python -m sitrep`, one build's run order
+# (report), the first steps every command shares (pipeline: prepare), and the leaves every
+# stage shares: the problems it finds, the errors it raises, atomic file writes, the durable
+# records' database and lock (durable), and what each input table holds (tableschema). The
+# command line is a package of its own, `cli/`.
 TOP_LEVEL = {
     "__init__",
     "__main__",
-    "cli",
     "report",
     "pipeline",
     "problems",
@@ -103,6 +102,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
         ("validate/table.py", "if TYPE_CHECKING:\n    from sitrep.figures import compute\n"),
     ],
 )
+@pytest.mark.slow
 def test_the_stage_contract_fails_on_an_upward_import(tmp_path, where, line) -> None:
     shutil.copytree(PACKAGE, tmp_path / "sitrep", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
@@ -128,12 +128,13 @@ def test_no_private_name_crosses_a_module_boundary() -> None:
 
 
 def test_imports_stay_at_the_top_except_at_the_command_line_edge() -> None:
-    """The library imports at module level; deferral lives in cli.py (a fast `--help`) and in
-    the few places a comment beside the import says why (a platform module, WeasyPrint kept out
-    of the main process while the PDF helper warms up)."""
+    """The library imports at module level; deferral lives in the command line, `sitrep.cli` (a
+    fast `--help`), and in the few places a comment beside the import says why (a platform
+    module, WeasyPrint kept out of the main process while the PDF helper warms up, the stages
+    kept out of an unchanged build)."""
     deferred = []
     for name, path in MODULES.items():
-        if name == "sitrep.cli":
+        if name == "sitrep.cli" or name.startswith("sitrep.cli."):
             continue
         source = path.read_text("utf-8")
         lines = source.splitlines()
@@ -147,6 +148,19 @@ def test_imports_stay_at_the_top_except_at_the_command_line_edge() -> None:
                     if "#" not in line and not above.strip().startswith("#"):
                         deferred.append(f"{name}:{inner.lineno}: {line.strip()}")
     assert deferred == []
+
+
+def test_only_the_command_line_imports_click() -> None:
+    """The stages report progress through plain callbacks and print through the `echo` they
+    are given: click, a terminal's concern, stays in `sitrep.cli`."""
+    reaching = [
+        name
+        for name, path in MODULES.items()
+        if name != "sitrep.cli" and not name.startswith("sitrep.cli.")
+        for module, _ in imports(path)
+        if module == "click" or module.startswith("click.")
+    ]
+    assert reaching == []
 
 
 def test_every_broad_except_says_why() -> None:
@@ -202,6 +216,7 @@ for module in pkgutil.walk_packages(sitrep.__path__, "sitrep."):
 """
 
 
+@pytest.mark.slow  # imports every module in a fresh process: not in make test-fast
 def test_every_module_imports_without_the_posix_only_modules() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(

@@ -66,3 +66,84 @@ def test_a_code_is_its_name_in_json_and_in_comparisons():
 def test_a_problem_is_located_by_keyword_not_by_position():
     with pytest.raises(TypeError):
         Problem("error", "routes", "r.csv", None, None, None, None, "m", code=ProblemCode.STALE)  # type: ignore[misc]
+
+
+# -- messages, in any language ---------------------------------------------------------------
+
+
+def _message_keys() -> list[tuple[str, str]]:
+    """(module, key) of every `Message("...")` (or `said("...")`, a parser's Message made once)
+    in sitrep/ whose key is written out."""
+    found = []
+    for path in sorted((ROOT / "sitrep").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) in ("Message", "said")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.append((path.name, node.args[0].value))
+    return found
+
+
+def test_every_message_is_an_entry_of_the_english_catalogue():
+    from sitrep.problems import english
+
+    keys = _message_keys()
+    assert len(keys) > 60  # the producers say their problems as catalogue entries
+    assert [(m, k) for m, k in keys if f"problems.{k}" not in english()] == []
+    # the ones made from a variable: the stale rows', the narrative's characters, the units
+    for key in ("stale.blockade", "stale.route", "line-separator.line", "control-character.line"):
+        assert f"problems.{key}" in english()
+    for unit in ("characters", "rows", "cells", "KB", "MB", "ratio"):
+        assert f"problems.limit-exceeded.{unit}" in english()
+
+
+def test_a_message_is_its_english_text_and_remembers_what_it_was_made_of():
+    import copy
+    import pickle
+
+    from sitrep.problems import Message
+
+    message = Message("duplicate.duplicate", row="7")
+    assert message == "duplicate; already used in row 7" and isinstance(message, str)
+    assert (message.key, message.params) == ("duplicate.duplicate", {"row": "7"})
+    for again in (pickle.loads(pickle.dumps(message)), copy.deepcopy(message)):
+        assert again == message and again.params == {"row": "7"}  # to workers, by asdict
+    assert Message("required-value.required") is Message("required-value.required")
+    nested = Message("more.rows", count=1234, message=message)
+    assert nested == "1,234 more rows like the above: duplicate; already used in row 7"
+
+
+def test_a_wording_writes_a_message_in_its_language_and_falls_back_to_english():
+    from sitrep.problems import Message, Wording
+    from sitrep.render.catalogue import load_messages
+    from sitrep.settings.config import DEFAULT_TEMPLATES
+
+    french = Wording(load_messages([DEFAULT_TEMPLATES], "fr"), "fr")
+    nested = Message("more.rows", count=1234, message=Message("duplicate.duplicate", row="7"))
+    said = french.written(nested)
+    assert (
+        said == "autres lignes comme ci-dessus : 1\u202f234 ; doublon ; déjà utilisé à la ligne 7"
+    )
+    areas = (Message("invalid-value.area", pcode="HT01", name="Ouest", level="1"),)
+    ambiguous = Message("invalid-value.ambiguous", areas=areas * 2)
+    assert french.written(ambiguous) == (
+        "nom de lieu ambigu : c'est HT01 (Ouest, admin 1), HT01 (Ouest, admin 1) ; "
+        "écrivez le P-code"
+    )
+    assert french.written("a plain text") == "a plain text"  # an older producer's string
+    # a workspace's entry with a placeholder that does not fit, or none at all: English
+    broken = Wording({"problems.duplicate.duplicate": "doublon à la ligne {ligne}"}, "fr")
+    assert broken.written(Message("duplicate.duplicate", row="7")) == str(
+        Message("duplicate.duplicate", row="7")
+    )
+    problem = Problem(
+        "error", table="t", file="f.csv", row=3, column="people", message=nested,
+        code=ProblemCode.INVALID_VALUE,
+    )  # fmt: skip
+    assert problem.line(french).startswith("erreur: f.csv, ligne 3, colonne « people »: ")
+    (shown,) = json.loads(problems_json([problem], french))["problems"]
+    assert shown["message"] == said and shown["code"] == "invalid-value"
+    assert str(problem) == f'error: f.csv, row 3, column "people": {nested}'

@@ -7,5 +7,5 @@ report) follows, with names from `distribute`, `model`, `recipients` and `send`:
     partners = select_recipients(partners_from_records(rows), lists)
     with make_transport(settings, os.environ.get("SITREP_SMTP_PASSWORD"), outbox) as transport:
         summary = send_report(report, partners, settings=settings, transport=transport,
-                              ledger_path=ledger, now=now, progress=sys.stderr.isatty())
+                              ledger_path=ledger, now=now, progress=show)
 """

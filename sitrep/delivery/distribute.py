@@ -15,18 +15,22 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import hexdigits
+from typing import TYPE_CHECKING
 
 from sitrep.delivery.ledger import LedgerRow
 from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
 from sitrep.delivery.recipients import partners_from_records, select_recipients
-from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
+from sitrep.delivery.send import (
+    Progress,
+    SendSummary,
+    ledger_report,
+    make_transport,
+    send_report,
+)
 from sitrep.errors import ConfigError, SitrepError
-from sitrep.figures.compute import KeyFigure
 from sitrep.files import sha256_file
-from sitrep.inputs.localnames import LOCALISED
 from sitrep.issue.record import latest_issue, load_record
 from sitrep.issue.results import BuildResult
-from sitrep.pipeline import Prepared
 from sitrep.problems import ProblemCode
 from sitrep.render import numerals
 from sitrep.render.html import (
@@ -42,6 +46,10 @@ from sitrep.render.stylesheet import custom_property
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
 from sitrep.settings.email import EmailSettings, absent_problems
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
+
+if TYPE_CHECKING:  # annotations: `send --status` imports this module, and never pandas
+    from sitrep.figures.compute import KeyFigure
+    from sitrep.pipeline import Prepared
 
 SMTP_URL_ENV = "SITREP_SMTP_URL"
 PASSWORD_ENV = "SITREP_SMTP_PASSWORD"
@@ -64,7 +72,7 @@ class SendOptions:
     lists: list[str] = field(default_factory=list)  # empty: every list
     inputs: dict[str, InputSource] = field(default_factory=dict)
     skip_checks: bool = False
-    progress: bool = False
+    progress: Progress | None = None  # called as each recipient is served (`send_report`)
     resend_unknown: bool = False  # send again to recipients who may have the report already
 
 
@@ -209,6 +217,10 @@ def _edition_email(
 
     def short(day: dt.date) -> str:
         return numerals.date(day, "d MMM", config.locale, t.numbering)
+
+    # here, not at the top: inputs.localnames imports pandas, and `send --status` imports this
+    # module (tests/cli/test_fast_paths.py); an email is composed from tables pandas holds anyway
+    from sitrep.inputs.localnames import LOCALISED
 
     contacts = []
     language = language_of(config.locale)

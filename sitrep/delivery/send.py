@@ -20,7 +20,6 @@ import functools
 import re
 import sqlite3
 import ssl
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -28,8 +27,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
-
-import click
 
 from sitrep.delivery import ledger
 from sitrep.delivery.factory import MessageFactory
@@ -62,6 +59,7 @@ _ORDER: tuple[Outcome, ...] = (
     "not_sent",
 )  # fmt: skip
 RESEND_HINT = "not sent again; 'sitrep send --resend-unknown' sends it"
+Progress = Callable[[int, int, str], None]  # (sent, recipients, the last one's address)
 NOT_SENT = "not sent, retry later: the run stopped trying the server"
 
 
@@ -168,7 +166,7 @@ def send_report(
     transport: Transport,
     ledger_path: Path,
     now: datetime,
-    progress: bool = False,
+    progress: Progress | None = None,
     sleep: Callable[[float], None] = time.sleep,
     resend_unknown: bool = False,
     translations: Sequence[ReportEmail] = (),
@@ -264,14 +262,13 @@ class _Job:
         return self.editions[found or 0]
 
 
-def _run(job: _Job, recipients: list[Partner], progress: bool) -> list[RecipientResult]:
-    bar = (
-        click.progressbar(recipients, label="Sending", file=sys.stderr)
-        if progress
-        else contextlib.nullcontext(recipients)
-    )
-    with bar as items:
-        return [_deliver(job, partner) for partner in items]
+def _run(job: _Job, recipients: list[Partner], progress: Progress | None) -> list[RecipientResult]:
+    results = []
+    for done, partner in enumerate(recipients, 1):
+        results.append(_deliver(job, partner))
+        if progress:  # the command line's bar, on a terminal
+            progress(done, len(recipients), partner.email)
+    return results
 
 
 def _sender(

@@ -23,6 +23,7 @@ from sitrep.geo.countries import Country
 from sitrep.geo.names import compact_code, normalise_name, split_code
 from sitrep.geo.spellings import Spellings, is_admin_type, language_script, text_script
 from sitrep.geo.unknown import Reason, Unknown, other_country
+from sitrep.problems import Message
 
 GLOBAL_LIST = "global list"
 COD_FILE = "COD file"
@@ -205,7 +206,7 @@ class Gazetteer:
         found = self.find(text)
         return found if isinstance(found, Area) else None
 
-    def lookup(self, text: str) -> tuple[Area | None, str | None]:
+    def lookup(self, text: str) -> tuple[Area | None, Message | None]:
         """(area, None), or (None, a message saying why not and what was meant)."""
         found = self.find(text)
         return (found, None) if isinstance(found, Area) else (None, found.message)
@@ -221,10 +222,8 @@ class Gazetteer:
             chosen = self._choose(key, codes)
             if chosen is not None:
                 return self.areas[chosen]
-            listed = ", ".join(f"{c} ({self.describe(c)})" for c in codes[:4])
-            return Unknown(
-                Reason.AMBIGUOUS, f"ambiguous place name: it is {listed}; write the P-code"
-            )
+            listed = tuple(self._described(c) for c in codes[:4])
+            return Unknown(Reason.AMBIGUOUS, Message("invalid-value.ambiguous", areas=listed))
         return self.unknown(text)
 
     def _choose(self, key: str, codes: list[str]) -> str | None:
@@ -237,33 +236,34 @@ class Gazetteer:
 
     def unknown(self, text: str) -> Unknown:
         """Why a text is not a place of this country: another country's, a near miss, ..."""
-        where = self.list_name or "the places table"
+        where = self.list_name or Message("invalid-value.places-table")
         if self.looks_like_pcode(text):
-            near = ", ".join(self.nearest_codes(text))
-            message = f"unknown P-code: not in {where}" + (f"; nearest: {near}" if near else "")
-            return Unknown(Reason.UNKNOWN_PCODE, message)
+            if near := ", ".join(self.nearest_codes(text)):
+                message = Message("invalid-value.unknown-pcode-near", where=where, nearest=near)
+                return Unknown(Reason.UNKNOWN_PCODE, message)
+            return Unknown(
+                Reason.UNKNOWN_PCODE, Message("invalid-value.unknown-pcode", where=where)
+            )
         if other := other_country(text, self.country):
             return other
         if hint := self.suggest(text):
-            return Unknown(Reason.UNKNOWN, f"unknown place or P-code; did you mean {hint}?")
+            return Unknown(Reason.UNKNOWN, Message("invalid-value.unknown-place-hint", hint=hint))
         if (script := text_script(text)) and not any(
             text_script(k) == script for k in self.by_name
         ):
             lang = self.language if language_script(self.language) == script else "xx"
-            return Unknown(
-                Reason.UNKNOWN,
-                f"unknown place: no place of {where} has a name in {script.title()} script. "
-                f"Add the names: a column of the places table headed name_{lang} (or tagged "
-                f"#loc+name+i_{lang}), or the COD file's ADM1_{lang.upper()}, "
-                f"ADM2_{lang.upper()} columns ([geography] pcodes)",
+            message = Message(
+                "invalid-value.unknown-place-script",
+                where=where,
+                script=script.title(),
+                lang=lang,
+                column=lang.upper(),
             )
-        example = next(iter(self.areas), "")
-        return Unknown(
-            Reason.UNKNOWN,
-            "unknown place or P-code: expected a P-code"
-            + (f" like {example}" if example else "")
-            + f" or a place name in {where}",
-        )
+            return Unknown(Reason.UNKNOWN, message)
+        if example := next(iter(self.areas), ""):
+            message = Message("invalid-value.unknown-place-like", example=example, where=where)
+            return Unknown(Reason.UNKNOWN, message)
+        return Unknown(Reason.UNKNOWN, Message("invalid-value.unknown-place", where=where))
 
     def suggest(self, text: str) -> str | None:
         """The closest known name, for 'did you mean ...?' (None when nothing is close)."""
@@ -303,6 +303,22 @@ class Gazetteer:
         if area.parent and area.parent in self.areas:
             text += f" in {self.name(area.parent)} ({area.parent})"
         return text
+
+    def _described(self, pcode: str) -> Message:
+        """'HT0114 (Pétion-Ville, admin 2 in Ouest (HT01))', for a message."""
+        area = self.areas[pcode]
+        name, level = self.name(pcode), str(area.level)
+        if area.parent and area.parent in self.areas:
+            parent = self.name(area.parent)
+            return Message(
+                "invalid-value.area-in",
+                pcode=pcode,
+                name=name,
+                level=level,
+                parent=parent,
+                parent_pcode=area.parent,
+            )
+        return Message("invalid-value.area", pcode=pcode, name=name, level=level)
 
     def level(self, level: int) -> list[Area]:
         """The areas of one admin level, in P-code order."""

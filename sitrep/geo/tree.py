@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sitrep.geo.areas import Area
+from sitrep.problems import Message
 
 CYCLE = "cycle"
 PARENT_LEVEL = "parent-level"
@@ -29,15 +30,15 @@ class Fault:
 
     pcode: str
     kind: str
-    message: str
+    message: Message
 
 
-def _expected(area: Area) -> str:
-    return f"expected the P-code of the admin {area.level - 1} area it lies in"
+def _expected(area: Area) -> Message:
+    return Message("cod-tree.expected", level=str(area.level - 1))
 
 
-def _named(area: Area) -> str:
-    return f"{area.pcode} ({area.name}, admin {area.level})"
+def _named(area: Area) -> Message:
+    return Message("cod-tree.named", pcode=area.pcode, name=area.name, level=str(area.level))
 
 
 def cycles(areas: Mapping[str, Area]) -> list[list[str]]:
@@ -67,22 +68,30 @@ def tree_faults(areas: Mapping[str, Area]) -> list[Fault]:
         for i, code in enumerate(cycle):
             area = areas[code]
             if len(cycle) == 1:
-                message = f"{_named(area)} is its own parent: {_expected(area)}"
+                message = Message("cod-cycle.own", area=_named(area), expected=_expected(area))
             else:
                 loop = " -> ".join([*cycle[i:], *cycle[:i], code])
-                message = f"the parents of {_named(area)} lead back to it ({loop}): "
-                message += _expected(area)
+                message = Message(
+                    "cod-cycle.loop", area=_named(area), loop=loop, expected=_expected(area)
+                )
             faults.append(Fault(code, CYCLE, message))
     for code, area in areas.items():
         if code in in_cycle or area.level <= 1:
             continue
         if not area.parent:
-            message = f"{_named(area)} has no parent: {_expected(area)}"
+            message = Message("cod-no-parent.none", area=_named(area), expected=_expected(area))
             faults.append(Fault(code, NO_PARENT, message))
         elif (parent := areas.get(area.parent)) is None:
-            message = f"the parent of {_named(area)} is not a known area: {_expected(area)}"
+            message = Message(
+                "cod-parent-missing.unknown", area=_named(area), expected=_expected(area)
+            )
             faults.append(Fault(code, PARENT_MISSING, message))
         elif parent.level != area.level - 1:
-            message = f"the parent of {_named(area)} is {_named(parent)}: {_expected(area)}"
+            message = Message(
+                "cod-parent-level.level",
+                area=_named(area),
+                parent=_named(parent),
+                expected=_expected(area),
+            )
             faults.append(Fault(code, PARENT_LEVEL, message))
     return faults

@@ -16,6 +16,7 @@ from sitrep.geo import pcodelist
 from sitrep.geo.countries import Country, iso3_of
 from sitrep.geo.countries import country as country_of
 from sitrep.geo.names import normalise_name, split_code
+from sitrep.problems import Message
 
 
 class Reason(StrEnum):
@@ -33,7 +34,7 @@ class Unknown:
     """No area: why (`reason`, for code to test) and what to tell the user (`message`)."""
 
     reason: Reason
-    message: str
+    message: Message
 
 
 @cache
@@ -58,15 +59,28 @@ def other_country(text: str, own: Country | None) -> Unknown | None:
     if parts and parts[0] and (own is None or parts[0] not in {own.iso2, own.iso3}):
         iso3 = iso3_of().get(parts[0]) if len(parts[0]) == 2 else parts[0]
         if iso3 and (row := codes.get((iso3, parts[1]))):
-            what = f"a P-code of {country_of(iso3).name} ({row.name})"
-            return Unknown(Reason.FOREIGN_PCODE, _belongs(text, what, own))
+            message = Message(
+                "foreign-pcode.pcode",
+                text=text.strip(),
+                country=country_of(iso3).name,
+                name=row.name,
+                here=_here(own),
+            )
+            return Unknown(Reason.FOREIGN_PCODE, message)
     for iso3, row in names.get(normalise_name(text), []) if normalise_name(text) else []:
         if own is None or iso3 != own.iso3:
-            what = f"a place in {country_of(iso3).name} ({row.pcode})"
-            return Unknown(Reason.FOREIGN_PLACE, _belongs(text, what, own))
+            message = Message(
+                "foreign-pcode.place",
+                text=text.strip(),
+                country=country_of(iso3).name,
+                pcode=row.pcode,
+                here=_here(own),
+            )
+            return Unknown(Reason.FOREIGN_PLACE, message)
     return None
 
 
-def _belongs(text: str, what: str, own: Country | None) -> str:
-    here = f"this workspace's country is {own.name}" if own else "this workspace has no country"
-    return f"{text.strip()} is {what}, not of the report's country: {here} (report.country)"
+def _here(own: Country | None) -> Message:
+    if own is None:
+        return Message("foreign-pcode.nowhere")
+    return Message("foreign-pcode.here", country=own.name)

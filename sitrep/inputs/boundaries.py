@@ -41,9 +41,10 @@ from sitrep.geo.crs import to_lonlat
 from sitrep.geo.names import compact_code, split_code
 from sitrep.geo.shapes import Feature, MapGeometry, Shape, ShapeError, build_geometry, check_feature
 from sitrep.geo.unknown import other_country
-from sitrep.inputs.limits import ZIP_RATIO_FLOOR, exceeded
+from sitrep.inputs.limits import ZIP_RATIO_FLOOR, exceeded, megabytes
 from sitrep.inputs.shapefiles import shapefile_layer
 from sitrep.inputs.vectors import Layer, geopackage_layers, json_layers
+from sitrep.problems import Message
 from sitrep.settings.limits import Limits
 
 PCODE_COLUMN = re.compile(r"^adm([0-4])_?pcode$", re.IGNORECASE)
@@ -101,14 +102,11 @@ def read_boundaries(
         raise fail("file not found")
     size = path.stat().st_size
     if size > limits.max_file_mb * 1024 * 1024:
-        raise fail(
-            exceeded(
-                f"the file is {size / 2**20:,.0f} MB", "max_file_mb", limits.max_file_mb, " MB"
-            )
-        )
+        what = Message("limit-exceeded.file", size=megabytes(size))
+        raise fail(exceeded(what, "max_file_mb", limits.max_file_mb, "MB"))
     if size > limits.max_boundaries_mb * 1024 * 1024:
-        what = f"the file is {size / 2**20:,.0f} MB"
-        raise fail(exceeded(what, "max_boundaries_mb", limits.max_boundaries_mb, " MB"))
+        what = Message("limit-exceeded.file", size=megabytes(size))
+        raise fail(exceeded(what, "max_boundaries_mb", limits.max_boundaries_mb, "MB"))
     with path.open("rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     key = f"{digest}-{__version__}"
@@ -192,9 +190,9 @@ def _layers(path: Path, limits: Limits) -> tuple[list[Layer], Callable[[], None]
 
 def _read_capped(path: Path, limits: Limits) -> bytes:
     if path.stat().st_size > limits.max_boundaries_mb * 1024 * 1024:
-        what = f"{path.name} is {path.stat().st_size / 2**20:,.0f} MB"
+        what = f"{path.name} is {megabytes(path.stat().st_size)} MB"
         raise ShapeError(
-            "the file", exceeded(what, "max_boundaries_mb", limits.max_boundaries_mb, " MB")
+            "the file", exceeded(what, "max_boundaries_mb", limits.max_boundaries_mb, "MB")
         )
     return path.read_bytes()
 
@@ -212,18 +210,17 @@ def _zip_layers(path: Path, limits: Limits) -> tuple[list[Layer], Callable[[], N
         raise ShapeError("the file", f"is not a zip file that can be read ({exc})") from None
     total = sum(m.file_size for m in members)
     if total > limits.max_boundaries_mb * 1024 * 1024:
-        what = f"its boundary files unpack to {total / 2**20:,.0f} MB"
+        what = f"its boundary files unpack to {megabytes(total)} MB"
         raise ShapeError(
-            "the zip", exceeded(what, "max_boundaries_mb", limits.max_boundaries_mb, " MB")
+            "the zip", exceeded(what, "max_boundaries_mb", limits.max_boundaries_mb, "MB")
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > ZIP_RATIO_FLOOR and ratio > limits.max_zip_ratio:
-            what = (
-                f"{member.filename} unpacks {ratio:,.0f} times larger than it is stored "
-                "(a zip bomb?)"
+            what = Message("limit-exceeded.zip-bomb", member=member.filename, ratio=f"{ratio:,.0f}")
+            raise ShapeError(
+                "the zip", exceeded(what, "max_zip_ratio", limits.max_zip_ratio, "ratio")
             )
-            raise ShapeError("the zip", exceeded(what, "max_zip_ratio", limits.max_zip_ratio, ":1"))
     data = {m.filename: _unzip(archive, m) for m in members}
     archive.close()
     layers: list[Layer] = []

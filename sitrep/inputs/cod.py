@@ -33,7 +33,7 @@ from sitrep.geo.gazetteer import country_gazetteer
 from sitrep.geo.tree import tree_faults
 from sitrep.inputs.hxl import TAG_RE, is_tag_row, parse_tag
 from sitrep.inputs.readers import WORKBOOK_SUFFIXES, read_grid, sheet_names
-from sitrep.problems import Problem, ProblemCode
+from sitrep.problems import Message, Problem, ProblemCode
 from sitrep.settings.config import Config, InputSource
 from sitrep.settings.languages import language_of
 from sitrep.settings.limits import Limits
@@ -256,8 +256,9 @@ TREE_CODES = {
 }
 
 
-def _at(where: Where) -> str:
-    return (f"sheet {where.sheet}, " if where.sheet else "") + f"row {where.row}"
+def _at(where: Where) -> Message:
+    row = Message("where.row", row=where.row)
+    return Message("cod-level-conflict.at", sheet=where.sheet, row=row) if where.sheet else row
 
 
 def _conflict_problems(collected: _Collected, file: str) -> list[Problem]:
@@ -267,15 +268,21 @@ def _conflict_problems(collected: _Collected, file: str) -> list[Problem]:
     for (code, level), where in collected.conflicts.items():
         first, at = collected.areas[code]
         if (at.sheet, at.row) == (where.sheet, where.row):
-            message = (
-                f"{code} is both the area and its parent in this row (columns "
-                f"{at.code_column} and {where.code_column}): expected the P-code of the admin "
-                f"{min(level, first.level)} area it lies in"
+            message = Message(
+                "cod-level-conflict.same-row",
+                code=code,
+                column=at.code_column,
+                other=where.code_column,
+                level=str(min(level, first.level)),
             )
         else:
-            message = (
-                f"{code} is an admin {level} P-code here, but admin {first.level} in {_at(at)} "
-                f"(column {at.code_column}): a P-code has one level. Is it in the wrong column?"
+            message = Message(
+                "cod-level-conflict.elsewhere",
+                code=code,
+                level=str(level),
+                first=str(first.level),
+                at=_at(at),
+                column=at.code_column,
             )
         problems.append(
             Problem(
@@ -304,8 +311,12 @@ def _tree_problems(merged: Gazetteer, where: dict[str, Where], file: str) -> lis
             sheet, row, column, message = at.sheet, at.row, at.column, fault.message
         else:  # the global list alone is a tree: the parent is the COD file's
             at = where.get(area.parent or "", Where(None, 0, "", ""))
-            message = f"{fault.message} ({fault.pcode} is of {merged.lists[-1][0]}; its parent "
-            message += "is this row's area)"
+            message = Message(
+                "cod-tree.global",
+                fault=fault.message,
+                pcode=fault.pcode,
+                source=merged.lists[-1][0],
+            )
             sheet, row, column = at.sheet, at.row or None, at.code_column or None
         problems.append(
             Problem(

@@ -17,12 +17,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sitrep.problems import Message
+
 
 def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def escape_message(path: Path, workspace: Path, shown: str | None = None) -> str | None:
+def escape_message(path: Path, workspace: Path, shown: str | None = None) -> Message | None:
     """An error message when `path` lies in the workspace but resolves outside it, else None.
 
     `shown`: the path as the message should name it (default: as given)."""
@@ -33,9 +35,4 @@ def escape_message(path: Path, workspace: Path, shown: str | None = None) -> str
     target = str(path.resolve())
     if _inside(target, str(workspace.resolve())):
         return None
-    return (
-        f"{shown or path} is a symbolic link (or inside a linked folder) that leads outside the "
-        f"workspace, to {target}; sitrep reads only what is really inside the workspace. Copy "
-        "the file into the workspace, or name its real path in sitrep.toml [inputs] or with "
-        "--input"
-    )
+    return Message("outside-workspace.link", path=str(shown or path), target=target)

@@ -36,6 +36,7 @@ from sitrep.geo.countries import UnknownCountry
 from sitrep.geo.countries import country as country_of
 from sitrep.inputs import parse
 from sitrep.inputs.hxl import Layout, match_headers, normalise_header, row_cells, tag_matches
+from sitrep.problems import Message
 
 # field -> (hashtag, header); the hashtag pattern is matched exactly first (see `find`).
 FIELDS = {
@@ -74,8 +75,8 @@ class DtmResult:
     frame: pd.DataFrame  # the idps table's columns, one row per area, date and round
     rows: np.ndarray  # the file row each summed row is located at
     headers: dict[str, str]  # idps column -> the DTM header it came from
-    notes: list[str]  # what was left out, and why
-    errors: list[tuple[int, str, str, str]]  # (row, header, value, message)
+    notes: list[Message]  # what was left out, and why
+    errors: list[tuple[int, str, str, Message]]  # (row, header, value, message)
 
 
 def kind_of(layout: Layout, grid: pd.DataFrame) -> str | None:
@@ -114,7 +115,7 @@ def header_of(layout: Layout, grid: pd.DataFrame, index: int) -> str:
 
 def select_country(
     body: pd.DataFrame, code: pd.Series, name: pd.Series | None, country: str
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, list[Message]]:
     """Rows of `country` (a name or an ISO3 code), and a note on the other countries' rows."""
     codes = _each(code, lambda v: parse.as_text(v).upper())
     wanted = {country.strip().upper()}
@@ -126,34 +127,32 @@ def select_country(
     others = sorted(set(codes[~keep]) - {""})
     notes = []
     if others:
-        notes.append(
-            f"note: {int((~keep).sum()):,} rows of other countries ({', '.join(others[:8])}"
-            f"{', ...' if len(others) > 8 else ''}) ignored: the report covers {country} "
-            "(report.country in sitrep.toml)"
-        )
+        codes_shown = ", ".join(others[:8]) + (", ..." if len(others) > 8 else "")
+        count = int((~keep).sum())
+        notes.append(Message("dtm-note.countries", count=count, codes=codes_shown, country=country))
     return keep, notes
 
 
 def collapse(
     grid: pd.DataFrame, layout: Layout, country: str, file_rows: np.ndarray
-) -> DtmResult | str:
+) -> DtmResult | Message:
     """The idps table from a DTM grid's data rows; a message when the file cannot be used."""
     kind = kind_of(layout, grid) or "dtm"
     fields = HAPI_FIELDS if kind == "hapi" else FIELDS
     index = {field: find(layout, grid, field, fields) for field in fields}
     missing = [fields[f][1] for f in REQUIRED if index[f] is None]
     if missing:
-        return f"DTM export without the column(s) {', '.join(missing)}"
+        return Message("dtm-unusable.columns", columns=", ".join(missing))
     body = grid.iloc[layout.first_data_row :].reset_index(drop=True)
     headers = {f: header_of(layout, grid, i) for f, i in index.items() if i is not None}
-    notes: list[str] = []
+    notes: list[Message] = []
     keep = np.ones(len(body), dtype=bool)
     if index["country_code"] is not None:
         name = body[index["country_name"]] if index["country_name"] is not None else None
         keep, notes = select_country(body, body[index["country_code"]], name, country)
         if not keep.any():
-            return f"no rows for {_label(country)} (report.country in sitrep.toml); " + notes[0][6:]
-    errors: list[tuple[int, str, str, str]] = []
+            return Message("dtm-unusable.no-rows", country=_label(country), note=notes[0])
+    errors: list[tuple[int, str, str, Message]] = []
 
     def column(field: str, parser: parse.Parser) -> np.ndarray:
         parsed = parse.parse_column(body[index[field]], parser)
@@ -161,7 +160,7 @@ def collapse(
             if keep[position]:
                 value = parse.as_text(body.iat[position, index[field]])
                 errors.append(
-                    (int(file_rows[position]), headers[field], value, parsed.error(position) or "")
+                    (int(file_rows[position]), headers[field], value, parsed.error(position))
                 )
         return parsed.values
 
@@ -187,7 +186,7 @@ def collapse(
     summed, empty = _sum_reasons(frame)
     notes += level_notes
     if empty:
-        notes.append(f"note: {empty:,} area figures are all 'Not available' and are left out")
+        notes.append(Message("dtm-note.not-available", count=empty))
     result = pd.DataFrame(
         {
             "date": summed["date"],
@@ -217,7 +216,7 @@ def _label(country: str) -> str:
 def _parse_level(value: object) -> parse.Parsed:
     match = re.search(r"\d", parse.as_text(value))
     if parse.is_missing(value) or not match or int(match.group()) > 2:
-        return None, "expected an admin level: 0, 1 or 2"
+        return None, Message("invalid-value.level")
     return int(match.group()), None
 
 
@@ -242,7 +241,7 @@ def _source(body: pd.DataFrame, index: dict[str, int | None], label: str) -> pd.
     return _each(operation, lambda op: f"{label}, {op}" if op else label)
 
 
-def _one_level_per_date(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def _one_level_per_date(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Message]]:
     """Keep, for each reporting date, the rows at the finest admin level (1 or 2) present."""
     areas = frame[frame["level"] > 0]
     finest = areas.groupby(["date", "operation"])["level"].transform("max")
@@ -251,10 +250,7 @@ def _one_level_per_date(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     dropped = len(frame) - len(chosen)
     notes = []
     if dropped:
-        notes.append(
-            f"note: {dropped:,} rows at other admin levels (national totals, or provinces where "
-            "districts are given) not used, so no one is counted twice"
-        )
+        notes.append(Message("dtm-note.levels", count=dropped))
     return chosen, notes
 
 

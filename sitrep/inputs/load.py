@@ -23,7 +23,7 @@ from sitrep.inputs.limits import exceeded
 from sitrep.inputs.localnames import LOCALISED, language_columns
 from sitrep.inputs.parse import blank_rows
 from sitrep.inputs.readers import read_grid
-from sitrep.problems import Problem, ProblemCode, Severity
+from sitrep.problems import Message, Problem, ProblemCode, Severity
 from sitrep.settings.config import Config, InputSource
 from sitrep.settings.limits import Limits
 from sitrep.tableschema import SCHEMAS
@@ -64,7 +64,7 @@ class _Located:
     def __call__(
         self,
         code: ProblemCode,
-        message: str,
+        message: Message,
         column: str | None = None,
         row: int | None = None,
         severity: Severity = "error",
@@ -94,16 +94,14 @@ def load_table(
         return None, [problem(ProblemCode.OUTSIDE_WORKSPACE, escape)]
     if not source.path.is_file():
         return None, [
-            problem(
-                ProblemCode.FILE_NOT_FOUND, f"file not found (set inputs.{name} in sitrep.toml)"
-            )
+            problem(ProblemCode.FILE_NOT_FOUND, Message("file-not-found.table", table=name))
         ]
     try:
         grid = read_grid(source, limits)
-    except InputError as exc:
-        return None, [problem(ProblemCode.UNREADABLE, f"cannot read the {name} table: {exc}")]
-    except (OSError, ValueError, UnicodeError) as exc:  # a reader's own failure, still located
-        return None, [problem(ProblemCode.UNREADABLE, f"cannot read the {name} table: {exc}")]
+    except (InputError, OSError, ValueError, UnicodeError) as exc:  # a reader's failure, located
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+        message = Message("unreadable.table", table=name, reason=reason)
+        return None, [problem(ProblemCode.UNREADABLE, message)]
 
     notes = (
         [problem(ProblemCode.READ_WARNING, grid.attrs["warning"], severity="warning")]
@@ -132,9 +130,7 @@ def _load_grid(
     missing = [
         problem(
             ProblemCode.REQUIRED_COLUMN,
-            f"required column missing: expected a header {column.name!r}"
-            + (f" or the hashtag {column.hxl}" if column.hxl else "")
-            + _aliases_hint(column.aliases),
+            _required(column),
             column=column.name,
             row=header_excel_row or tag_row,
         )
@@ -164,8 +160,15 @@ def _load_grid(
     return RawTable(name, problem.file, sheet, body, rows[keep], headers), []
 
 
-def _aliases_hint(aliases: tuple[str, ...]) -> str:
-    return f" (also accepted: {', '.join(repr(a) for a in aliases)})" if aliases else ""
+def _required(column) -> Message:
+    """'required column missing: expected a header 'date' or the hashtag #date (also ...)'."""
+    aliases = ", ".join(repr(a) for a in column.aliases)
+    also = Message("required-column.also", aliases=aliases) if aliases else ""
+    if column.hxl:
+        return Message(
+            "required-column.hashtag", column=repr(column.name), hashtag=column.hxl, also=also
+        )
+    return Message("required-column.header", column=repr(column.name), also=also)
 
 
 def _too_long_cell(
@@ -181,8 +184,8 @@ def _too_long_cell(
         )
         over = np.flatnonzero(lengths.fillna(0).to_numpy() > limits.max_cell_chars)
         if len(over):
-            what = f"a cell of {int(lengths.iloc[over[0]]):,} characters"
-            message = exceeded(what, "max_cell_chars", limits.max_cell_chars, " characters")
+            what = Message("limit-exceeded.cell", count=int(lengths.iloc[over[0]]))
+            message = exceeded(what, "max_cell_chars", limits.max_cell_chars, "characters")
             return problem(
                 ProblemCode.LIMIT_EXCEEDED, message, headers.get(column, column), int(rows[over[0]])
             )
@@ -195,15 +198,9 @@ def _load_dtm(
     rows = np.arange(layout.first_data_row + 1, len(grid) + 1, dtype=np.int64)
     result = dtm.collapse(grid, layout, country, rows)
     if isinstance(result, str):
-        return None, [
-            problem(
-                ProblemCode.DTM_UNUSABLE, f"cannot use this DTM export as the idps table: {result}"
-            )
-        ]
-    problems = [
-        problem(ProblemCode.DTM_NOTE, note.removeprefix("note: "), severity="note")
-        for note in result.notes
-    ]
+        message = Message("dtm-unusable.unusable", reason=result)
+        return None, [problem(ProblemCode.DTM_UNUSABLE, message)]
+    problems = [problem(ProblemCode.DTM_NOTE, note, severity="note") for note in result.notes]
     problems += [
         problem(ProblemCode.INVALID_VALUE, message, header, row, value=value)
         for row, header, value, message in result.errors

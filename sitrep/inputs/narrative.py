@@ -32,7 +32,7 @@ from sitrep.inputs.confine import escape_message
 from sitrep.inputs.limits import exceeded
 from sitrep.inputs.textcodec import decode_text, line_ends, plain_lines
 from sitrep.inputs.words import Words, builtin_words, workspace_words
-from sitrep.problems import Problem, ProblemCode, Severity
+from sitrep.problems import Message, Problem, ProblemCode, Severity
 from sitrep.safety.links import LINK_SCHEMES, is_allowed_link
 from sitrep.settings.limits import Limits
 
@@ -82,12 +82,9 @@ NESTING_RE = re.compile(r"^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
 MARKER_RE = re.compile(r"[>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 BULLET_RE = re.compile(r"^\s*[-*+]\s+(.+)$")
 MAX_LINE_WARNINGS = 20  # per kind; then one warning gives the count of the other lines
-CHARACTER_MESSAGES = {
-    ProblemCode.LINE_SEPARATOR: "holds {}, which some programs show as a new line (Word writes "
-    "U+000B for Shift+Enter) but which does not end a line: read as a space. Press Enter for a "
-    "new line",
-    ProblemCode.CONTROL_CHARACTER: "holds {}, an invisible control character that XML forbids (it "
-    "would break the feed and show as a box in the PDF): left out of the report; delete it",
+CHARACTER_MESSAGES = {  # the `[problems]` entry of each
+    ProblemCode.LINE_SEPARATOR: "line-separator.line",
+    ProblemCode.CONTROL_CHARACTER: "control-character.line",
 }
 
 
@@ -221,7 +218,7 @@ def load_narrative(
                 "warning",
                 table="narrative",
                 file=shown,
-                message=f"no narrative for {day}: write the highlights and overview in {shown}",
+                message=Message("no-narrative.file", day=day, file=shown),
                 code=ProblemCode.NO_NARRATIVE,
             )
         ]
@@ -233,14 +230,13 @@ def load_narrative(
     text = line_ends(text)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        message = f"line {line} holds a NUL character (\\x00): remove it, or save the file as text"
+        message = Message("nul-character.narrative", line=str(line))
         raise ValidationFailed([_problem(ProblemCode.NUL_CHARACTER, "error", shown, None, message)])
     text, character_warnings = _character_warnings(text, shown)
     if deep := _too_deep(text):
         line, depth = deep
-        message = (
-            f"line {line} is nested {depth} levels deep (lists or quotes); at most {MAX_NESTING} "
-            "are allowed: indent less"
+        message = Message(
+            "too-deep.nesting", line=str(line), depth=str(depth), limit=str(MAX_NESTING)
         )
         raise ValidationFailed([_problem(ProblemCode.TOO_DEEP, "error", shown, None, message)])
     try:
@@ -248,7 +244,7 @@ def load_narrative(
             text, shown, words or workspace_words(workspace, locale), locale
         )
     except RecursionError:  # a construct nested some other way: still a message, not a crash
-        message = "the Markdown is nested too deeply to lay out: simplify lists, quotes and links"
+        message = Message("too-deep.markdown")
         raise ValidationFailed(
             [_problem(ProblemCode.TOO_DEEP, "error", shown, None, message)]
         ) from None
@@ -263,20 +259,20 @@ def _read_bounded(path: Path, shown: str, limits: Limits) -> bytes:
     (a file that grows, or one whose size the system does not know, as in /proc)."""
     limit = limits.max_narrative_kb * 1024
 
-    def refuse(what: str) -> ValidationFailed:
-        message = exceeded(what, "max_narrative_kb", limits.max_narrative_kb, " KB")
-        message += " (a day's narrative is a few KB: was a whole document pasted in?)"
+    def refuse(what: Message) -> ValidationFailed:
+        limit = exceeded(what, "max_narrative_kb", limits.max_narrative_kb, "KB")
+        message = Message("limit-exceeded.narrative", limit=limit)
         return ValidationFailed(
             [_problem(ProblemCode.LIMIT_EXCEEDED, "error", shown, None, message)]
         )
 
     size = path.stat().st_size
     if size > limit:
-        raise refuse(f"the narrative is {size / 1024:,.0f} KB")
+        raise refuse(Message("limit-exceeded.narrative-size", size=f"{size / 1024:,.0f}"))
     with path.open("rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise refuse(f"the narrative holds more than {limits.max_narrative_kb:,} KB")
+        raise refuse(Message("limit-exceeded.narrative-read", size=limits.max_narrative_kb))
     return data
 
 
@@ -287,11 +283,12 @@ def _character_warnings(text: str, shown: str) -> tuple[str, list[Problem]]:
     problems = []
     for code, where in found.items():
         for number, characters in where[:MAX_LINE_WARNINGS]:
-            message = CHARACTER_MESSAGES[code].format(characters)
+            message = Message(CHARACTER_MESSAGES[code], characters=characters)
             problems.append(_problem(code, "warning", shown, None, message, line=number))
         if len(where) > MAX_LINE_WARNINGS:
-            more = f"{len(where) - MAX_LINE_WARNINGS:,} more lines like the above: "
-            message = more + CHARACTER_MESSAGES[code].format("such characters")
+            such = Message(CHARACTER_MESSAGES[code], characters=Message("control-character.such"))
+            count = len(where) - MAX_LINE_WARNINGS
+            message = Message("more.lines", count=count, message=such)
             problems.append(_problem(code, "warning", shown, None, message))
     return text, problems
 
@@ -301,7 +298,7 @@ def _problem(
     severity: Severity,
     shown: str,
     column: str | None,
-    message: str,
+    message: Message,
     *,
     line: int | None = None,
 ) -> Problem:
@@ -357,7 +354,7 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
             file=shown,
             row=line,
             value=heading,
-            message=f"unknown section heading (shown inside the overview); known headings: {known}",
+            message=Message("unknown-heading.unknown", known=known),
             code=ProblemCode.UNKNOWN_HEADING,
         )
         for line, heading in unknown
@@ -377,7 +374,7 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
                 table="narrative",
                 file=shown,
                 column="Highlights",
-                message=f"{len(bullets)} highlights; a report has 2 to 5",
+                message=Message("highlights-count.count", count=len(bullets)),
                 code=ProblemCode.HIGHLIGHTS_COUNT,
             )
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.inputs import words as input_words
+from sitrep.problems import Message
 from sitrep.safety.addresses import EMAIL_RE, address_character, unsafe_character
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 date system, including its leap-year bug
@@ -45,6 +47,8 @@ MAX_NUMBER = 10**15
 
 Parsed = tuple[object, str | None]
 Parser = Callable[[object], Parsed]
+# A message without parameters, made once: a column of a million bad cells says it a million times
+said = functools.cache(Message)
 
 
 def is_missing(value: object) -> bool:
@@ -100,7 +104,7 @@ def parse_people(value: object) -> Parsed:
     if is_missing(value):
         return None, None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None, "expected a whole number of people, like 1200 or 1,200"
+        return None, said("invalid-value.people")
     if isinstance(value, int | float):
         number = _as_float(value)
     else:
@@ -110,15 +114,15 @@ def parse_people(value: object) -> Parsed:
         except ValueError:
             number = math.nan
         if math.isnan(number):
-            return None, "expected a whole number of people, like 1200 or 1,200"
+            return None, said("invalid-value.people")
     if math.isinf(number) or math.isnan(number):
-        return None, "expected a whole number of people, like 1200 or 1,200"
+        return None, said("invalid-value.people")
     if number < 0:
-        return None, "a number of people cannot be negative"
+        return None, said("invalid-value.negative")
     if not number.is_integer():
-        return None, "a number of people must be a whole number"
+        return None, said("invalid-value.whole")
     if number > MAX_PEOPLE:
-        return None, f"not a plausible number of people: more than {MAX_PEOPLE:,}"
+        return None, Message("invalid-value.too-many-people", limit=MAX_PEOPLE)
     return int(number), None
 
 
@@ -127,27 +131,27 @@ def parse_number(value: object) -> Parsed:
     if is_missing(value):
         return None, None
     if isinstance(value, bool):
-        return None, "expected a number"
+        return None, said("invalid-value.number")
     if isinstance(value, int | float):
         number = _as_float(value)
     else:
         text = _number_text(str(value))
         if text is None:
-            return None, "expected a number with a decimal point, like 1200.50 (not 1200,50)"
+            return None, said("invalid-value.decimal-comma")
         try:
             number = float(text)
         except ValueError:
-            return None, "expected a number"
+            return None, said("invalid-value.number")
     if not math.isfinite(number):
-        return None, "expected a number"
+        return None, said("invalid-value.number")
     if abs(number) > MAX_NUMBER:
-        return None, f"not a plausible figure: more than {MAX_NUMBER:,} (expected a number)"
+        return None, Message("invalid-value.too-large", limit=MAX_NUMBER)
     return number, None
 
 
 def _serial_date(number: float) -> tuple[dt.date | None, str | None, bool]:
     if not SERIAL_RANGE[0] <= number < SERIAL_RANGE[1]:
-        return None, "expected a date", False
+        return None, said("invalid-value.date"), False
     return EXCEL_EPOCH + dt.timedelta(days=int(number)), None, False
 
 
@@ -161,11 +165,13 @@ def parse_date(value: object, locale: str = "") -> tuple[dt.date | None, str | N
     if isinstance(value, dt.date):
         return value, None, False
     if isinstance(value, bool):
-        return None, "expected a date", False
+        return None, said("invalid-value.date"), False
     if isinstance(value, int | float):
-        return _serial_date(value) if math.isfinite(value) else (None, "expected a date", False)
+        if math.isfinite(value):
+            return _serial_date(value)
+        return None, said("invalid-value.date"), False
     if not isinstance(value, str):
-        return None, "expected a date", False
+        return None, said("invalid-value.date"), False
     text = " ".join(input_words.latin_digits(value).replace(",", " ").split())
     try:
         if match := ISO_RE.match(text):
@@ -173,22 +179,22 @@ def parse_date(value: object, locale: str = "") -> tuple[dt.date | None, str | N
         if match := DAY_FIRST_RE.match(text):
             day, month, year = map(int, match.groups())
             if year < 100:
-                return None, "write the year in full (24/08/2021, not 24/08/21)", False
+                return None, said("invalid-value.two-digit-year"), False
             return dt.date(year, month, day), None, day <= 12 and month <= 12 and day != month
     except ValueError:
-        return None, "not a real date (dates are read day first: DD/MM/YYYY)", False
+        return None, said("invalid-value.day-first"), False
     try:  # month names in English, French, Spanish or Arabic: 3 juin 2025, 3 de junio de 2025
         if day := input_words.text_date(text, locale):
             return day, None, False
     except ValueError:
-        return None, "not a real date", False
+        return None, said("invalid-value.not-a-date"), False
     if text.isdigit() and len(text) == 5:
         return _serial_date(int(text))
-    return None, "expected a date like 2025-06-30, 30/06/2025 or 30 Jun 2025", False
+    return None, said("invalid-value.date-like"), False
 
 
 def _retype(problem: str | None) -> str | None:
-    return f"contains {problem}: retype the value" if problem else None
+    return Message("invalid-value.character", character=problem) if problem else None
 
 
 def parse_display_name(value: object) -> Parsed:
@@ -211,7 +217,7 @@ def parse_email(value: object) -> Parsed:
     if text.lower().startswith("mailto:"):
         text = text[7:]
     if not EMAIL_RE.match(text):
-        return None, "expected an email address like name@example.org"
+        return None, said("invalid-value.email")
     return text, None
 
 
@@ -223,7 +229,8 @@ def parse_lists(value: object) -> Parsed:
 
 
 def parse_bool(value: object, words: input_words.Words | None = None) -> Parsed:
-    """Yes or no in any of the languages (oui/non, sí/no, نعم/لا, true/false, 1/0, x)."""
+    """Yes or no in any of the languages (oui/non, sí/no, sim/não, так/ні, نعم/لا, true/false,
+    1/0, x)."""
     if isinstance(value, bool):
         return value, None
     words = words or input_words.builtin_words()
@@ -234,7 +241,7 @@ def parse_bool(value: object, words: input_words.Words | None = None) -> Parsed:
         return False, None
     if is_missing(value) or word in words.missing:
         return None, None
-    return None, "expected yes or no (oui/non, sí/no, نعم/لا)"
+    return None, said("invalid-value.yes-no")
 
 
 def word_key(text: str) -> str:
@@ -262,9 +269,10 @@ def word_parser(words: dict[str, str], allowed: list[str]) -> Parser:
             return words[key], None
         if is_missing(value):
             return None, None
-        hint = suggest(key, words)
-        hint_text = f"did you mean {words[hint]!r}? " if hint else ""
-        return None, f"unknown word; {hint_text}expected one of: {', '.join(allowed)}"
+        expected = ", ".join(allowed)
+        if hint := suggest(key, words):
+            return None, Message("invalid-value.word-hint", hint=repr(words[hint]), words=expected)
+        return None, Message("invalid-value.word", words=expected)
 
     return parse_word
 

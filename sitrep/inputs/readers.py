@@ -23,8 +23,10 @@ from sitrep.inputs.limits import (
     check_file_size,
     check_zip,
     exceeded,
+    megabytes,
 )
 from sitrep.inputs.textcodec import decode_text
+from sitrep.problems import Message
 from sitrep.settings.config import InputSource
 from sitrep.settings.limits import Limits
 
@@ -38,7 +40,7 @@ def read_grid(source: InputSource, limits: Limits) -> pd.DataFrame:
     """The cells of a CSV file or of a workbook sheet; InputError says what is wrong."""
     path = source.path
     if not path.is_file():
-        raise InputError("file not found")
+        raise InputError(Message("file-not-found.file"))
     if message := check_file_size(path, limits):
         raise InputError(message)
     suffix = path.suffix.lower()
@@ -46,9 +48,9 @@ def read_grid(source: InputSource, limits: Limits) -> pd.DataFrame:
         return read_sheet_grid(path, source.sheet, limits)
     if suffix in CSV_SUFFIXES:
         return read_csv_grid(path, limits)
-    raise InputError(
-        f"cannot read {suffix or 'a file without an extension'}: use .xlsx, .xlsm, .ods or .csv"
-    )
+    if not suffix:
+        raise InputError(Message("unreadable.no-suffix"))
+    raise InputError(Message("unreadable.suffix", suffix=suffix))
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -103,7 +105,8 @@ def read_csv_grid(path: Path, limits: Limits) -> pd.DataFrame:
         # A line further down has more fields than the first lines: the slow, tolerant way.
         grid = _tolerant_grid(text, delimiter, limits)
     if len(grid) > limits.max_rows:
-        raise InputError(exceeded("the file has too many rows", "max_rows", limits.max_rows))
+        what = Message("limit-exceeded.file-rows")
+        raise InputError(exceeded(what, "max_rows", limits.max_rows))
     if warning:
         grid.attrs["warning"] = warning
     return grid
@@ -111,8 +114,8 @@ def read_csv_grid(path: Path, limits: Limits) -> pd.DataFrame:
 
 def _check_cells(rows: int, width: int, limits: Limits) -> None:
     if rows * width > limits.max_cells:
-        what = f"the file spans {rows:,} rows x {width:,} columns ({rows * width:,} cells)"
-        raise InputError(exceeded(what, "max_cells", limits.max_cells, " cells"))
+        what = Message("limit-exceeded.file-cells", rows=rows, columns=width, cells=rows * width)
+        raise InputError(exceeded(what, "max_cells", limits.max_cells, "cells"))
 
 
 def _tolerant_grid(text: str, delimiter: str, limits: Limits) -> pd.DataFrame:
@@ -140,32 +143,30 @@ def sheet_names(path: Path, limits: Limits) -> list[str]:
     try:
         found = extent.contents(path)
     except extent.ExtentError as exc:
-        raise InputError(f"not a readable workbook: {exc}") from None
+        raise InputError(Message("unreadable.workbook", reason=str(exc))) from None
     if found is None:
         names = _calamine(lambda: CalamineWorkbook.from_path(str(path)).sheet_names, None)
     else:
         names = found[0]
     if len(names) > limits.max_sheets:
-        raise InputError(
-            exceeded(f"the workbook has {len(names)} sheets", "max_sheets", limits.max_sheets)
-        )
+        what = Message("limit-exceeded.sheets", count=len(names))
+        raise InputError(exceeded(what, "max_sheets", limits.max_sheets))
     return names
 
 
-def _check_opened(path: Path, limits: Limits) -> str | None:
+def _check_opened(path: Path, limits: Limits) -> Message | None:
     """An error message when the sheets of an .ods, which calamine all builds when it opens
     the file, hold more cells or text together than one sheet may (else None)."""
     found = extent.contents(path) if path.suffix.lower() == ".ods" else None
     if found is None or found[1] is None:
         return None
     cells, text = found[1]
-    what = "the sheets of this .ods, which is read whole, "
     if cells > min(limits.max_cells, READER_MAX_CELLS):
-        what += f"span {cells:,} cells together"
-        return exceeded(what, "max_cells", min(limits.max_cells, READER_MAX_CELLS), " cells")
+        what = Message("limit-exceeded.ods-cells", cells=cells)
+        return exceeded(what, "max_cells", min(limits.max_cells, READER_MAX_CELLS), "cells")
     if text > limits.max_text_mb * 1024 * 1024:
-        what += f"hold about {text / 1024 / 1024:,.0f} MB of text together"
-        return exceeded(what, "max_text_mb", limits.max_text_mb, " MB")
+        what = Message("limit-exceeded.ods-text", size=megabytes(text))
+        return exceeded(what, "max_text_mb", limits.max_text_mb, "MB")
     return None
 
 
@@ -175,8 +176,9 @@ def _calamine(call, sheet: str | None):
     try:
         return call()
     except Exception as exc:  # calamine raises its own types (and ValueError, OSError)
-        where = f"sheet {sheet}: " if sheet else ""
-        raise InputError(f"{where}not a readable workbook: {exc}") from None
+        if sheet:
+            raise InputError(Message("unreadable.sheet", sheet=sheet, reason=str(exc))) from None
+        raise InputError(Message("unreadable.workbook", reason=str(exc))) from None
 
 
 def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFrame:
@@ -184,7 +186,7 @@ def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFra
     names = sheet_names(path, limits)
     name = find_sheet(names, sheet)
     if name is None:
-        raise InputError(f"no sheet named {sheet!r} (the workbook has: {', '.join(names)})")
+        raise InputError(Message("unreadable.no-sheet", sheet=repr(sheet), sheets=", ".join(names)))
     # Measured before calamine builds (or fails to allocate) a grid: calamine builds every
     # sheet of an .ods when it opens the file, so each is measured; an .xlsx sheet when read.
     text_cap = limits.max_text_mb * 1024 * 1024
@@ -192,7 +194,7 @@ def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFra
         try:
             measured = extent.measure(path, each, find_sheet, text_cap)
         except extent.ExtentError as exc:
-            raise InputError(f"not a readable workbook: {exc}") from None
+            raise InputError(Message("unreadable.workbook", reason=str(exc))) from None
         if measured is not None and (message := check_extent(measured, limits)):
             raise InputError(message)
     if message := _check_opened(path, limits):
@@ -200,7 +202,8 @@ def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFra
     workbook = _calamine(lambda: CalamineWorkbook.from_path(str(path)), name)
     worksheet = _calamine(lambda: workbook.get_sheet_by_name(name), name)
     if worksheet.total_height + 1 > limits.max_rows:  # total_height is the last row's index
-        raise InputError(exceeded(f"sheet {name} has too many rows", "max_rows", limits.max_rows))
+        what = Message("limit-exceeded.too-many-rows", sheet=name)
+        raise InputError(exceeded(what, "max_rows", limits.max_rows))
     cells = _calamine(lambda: worksheet.to_python(skip_empty_area=False), name)
     width = max((len(r) for r in cells), default=0)
     grid = pd.DataFrame(cells, columns=range(width), dtype=object)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from sitrep.problems import ProblemCode
+from sitrep.problems import Message, ProblemCode
 from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters, xml_safe
 
 BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
@@ -58,20 +58,12 @@ def detect(data: bytes) -> tuple[str, int, str]:
     return "utf-8", 0, "UTF-8"
 
 
-def decode_text(data: bytes) -> tuple[str, str, str | None]:
+def decode_text(data: bytes) -> tuple[str, str, Message | None]:
     """(text, codec, warning or None); the warning says which encoding was guessed, what to do."""
     codec, skip, _ = detect(data)
     text = data[skip:].decode(codec, errors="replace")
     if codec == FALLBACK:
-        return (
-            text,
-            codec,
-            (
-                "this file is not UTF-8; it was read as Windows-1252 (Western European). If "
-                'letters look wrong, save it again as UTF-8 (in Excel: "CSV UTF-8"; in an editor: '
-                "Save as, Encoding UTF-8)"
-            ),
-        )
+        return text, codec, Message("read-warning.encoding")
     return text, codec, None
 
 

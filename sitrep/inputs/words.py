@@ -1,15 +1,15 @@
-"""Input words in English, French, Spanish and Arabic: statuses, commodities, missing values,
-yes/no, narrative headings and month names.
+"""Input words in English, French, Spanish, Arabic, Portuguese and Ukrainian: statuses,
+commodities, missing values, yes/no, narrative headings and month names.
 
-An office types its own words: "fermé", "en curso" and "مغلق" are route or blockade statuses,
-"n/d" and "غير متوفر" mean missing, "oui" is yes, "# Points saillants" is the highlights and
-"3 juin 2025" or "٣ حزيران ٢٠٢٥" a date. The English words are the schema's own
-(`sitrep.tableschema.VOCABULARIES`, `sitrep.inputs.parse`, `sitrep.inputs.narrative`); the
-other languages' are
-data, `sitrep/data/words/<lang>.toml`, and a workspace adds spellings in `inputs/words.toml`
-(same layout). A word of any language reads in every workspace. Each spelling has one meaning:
-a workspace's word that already means something else (in sitrep's words of any language, or
-earlier in its own file: a word in both `yes` and `no`) is an error naming both meanings.
+An office types its own words: "fermé", "en curso", "fechada", "закрито" and "مغلق" are route
+or blockade statuses, "n/d" and "غير متوفر" mean missing, "oui" is yes, "# Points saillants" is
+the highlights and "3 juin 2025", "19 de novembro de 2026" or "٣ حزيران ٢٠٢٥" a date. The
+English words are the schema's own (`sitrep.tableschema.VOCABULARIES`, `sitrep.inputs.parse`,
+`sitrep.inputs.narrative`); the other languages' are data, `sitrep/data/words/<lang>.toml`, and
+a workspace adds spellings in `inputs/words.toml` (same layout). A word of any language reads in
+every workspace. Each spelling has one meaning: a workspace's word that already means something
+else (in sitrep's words of any language, or earlier in its own file: a word in both `yes` and
+`no`) is an error naming both meanings.
 
 Words are compared folded (`fold`): case, accents, spacing, Arabic diacritics, tatweel and the
 hamza/alef, taa marbuta and alef maqsura variants ignored; Arabic-Indic digits are digits.
@@ -36,9 +36,9 @@ from sitrep.settings.languages import language_of
 from sitrep.settings.locales import locale_problem
 from sitrep.tableschema import VOCABULARIES, canonical_words
 
-LANGUAGES = ("en", "fr", "es", "ar")
+LANGUAGES = ("en", "fr", "es", "ar", "pt", "uk")
 # Locales whose CLDR month names are read: Arabic has three sets (Egypt/Gulf, Levant/Iraq, Maghreb).
-MONTH_LOCALES = ("en", "fr", "es", "ar", "ar_SY", "ar_IQ", "ar_DZ", "ar_MA")
+MONTH_LOCALES = ("en", "fr", "es", "ar", "ar_SY", "ar_IQ", "ar_DZ", "ar_MA", "pt", "uk")
 SECTION_ORDER = ("highlights", "overview", "response", "coordination", "funding")
 WORKSPACE_FILE = Path("inputs") / "words.toml"
 
@@ -146,7 +146,14 @@ def _strings(value: object, where: str) -> list[str]:
 
 
 ANSWERS = ("yes", "no", "missing")  # one kind of word: a cell of a yes/no or a figure column
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "ar": "Arabic"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "ar": "Arabic",
+    "pt": "Portuguese",
+    "uk": "Ukrainian",
+}
 
 
 def _builtin_source(kind: str, key: str) -> str:
@@ -282,7 +289,7 @@ def _english() -> Words:
 
 @functools.cache
 def builtin_words() -> Words:
-    """English, French, Spanish and Arabic."""
+    """English, French, Spanish, Arabic, Portuguese and Ukrainian."""
     words = _english()
     folder = resources.files("sitrep") / "data" / "words"
     for language in LANGUAGES[1:]:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import pickle
 import tempfile
@@ -62,11 +61,12 @@ from sitrep.issue.worker import (
     Worker,
     build_in_worker,
     intact,
-    ready,
     warm_up,
 )
+from sitrep.pdf.pool import start_pool
 from sitrep.pipeline import BuildOptions, prepare
 from sitrep.problems import Problem
+from sitrep.render.catalogue import problem_wording
 from sitrep.render.edition import html_edition
 from sitrep.settings.config import Config, load_config, slugify, template_dirs
 from sitrep.settings.naming import report_name
@@ -161,16 +161,7 @@ def shared_state(
     lock()
     number = series_number(config, load_record(config.output_dir), prepared.day, options.number)
     shared = Shared(prepared, options, number, dirs, _assets_sha256(dirs))
-    return shared, prepared.all_problems
-
-
-def _start_pool(workers: int) -> ProcessPoolExecutor:
-    """`workers` processes, started now: they import WeasyPrint while this one validates."""
-    # spawn: the same on every platform, and safe with the threads pandas and Pango start
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), warm_up)
-    for _ in range(workers):
-        pool.submit(ready)  # a pool starts a process per submitted task, up to `workers`
-    return pool
+    return shared, problem_wording(config).problems(prepared.all_problems)  # in its language
 
 
 def _outcomes(
@@ -253,7 +244,8 @@ def build_each_area(
     fp = fingerprint(config, options.inputs, dirs)
     if reused := _reuse_all(config, options, files_fp, fp):
         return reused
-    pool = _start_pool(workers) if workers > 1 else None
+    # the workers start now: they import WeasyPrint while this process validates
+    pool = start_pool(workers, warm_up) if workers > 1 else None
     with ExitStack() as held:
         notes: list[str] = []  # an interrupted build finished or redone
 

@@ -96,7 +96,8 @@ def _settings(config: Config) -> bytes:
 
 
 def _sheet_bytes(source: InputSource, config: Config) -> bytes:
-    # imported here: the readers import pandas, which an unchanged build never needs
+    # pandas (0.55 s) only here, for a workbook that holds the partners' sheet: an unchanged
+    # build imports this module for its quick check and must not pay for it (test_fast_paths)
     from sitrep.inputs.readers import read_grid
 
     try:

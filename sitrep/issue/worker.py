@@ -177,10 +177,6 @@ def warm_up() -> None:
     import weasyprint  # noqa: F401
 
 
-def ready() -> None:
-    """A task that does nothing: submitting it starts a worker process."""
-
-
 def build_in_worker(state: Path, job: Job) -> Outcome:
     """One job in a pool process; the shared state is read from `state` once per process."""
     global _WORKER, _WORKER_STATE

@@ -30,6 +30,8 @@ from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
 from sitrep.issue.numbering import cadence_step, series_number
 from sitrep.issue.record import latest_issue, load_record
 from sitrep.pipeline import BuildOptions
+from sitrep.problems import Wording
+from sitrep.render.catalogue import problem_wording
 from sitrep.render.document import Numbering, render_report
 from sitrep.render.edition import html_edition
 from sitrep.render.html import load_messages
@@ -128,8 +130,8 @@ def english_preview_words() -> dict[str, str]:
     return preview_words([], "en")
 
 
-def problem_json(problem: Any) -> dict[str, Any]:
-    """A validation Problem, or any other SitrepError, as the page's problem panel lists it."""
+def problem_json(problem: Any, wording: Wording | None = None) -> dict[str, Any]:
+    """A validation Problem, or a SitrepError, as the problem panel lists it, in `wording`."""
     if isinstance(problem, BaseException):
         return {
             "severity": "error",
@@ -142,7 +144,8 @@ def problem_json(problem: Any) -> dict[str, Any]:
             "message": str(problem),
             "location": "",
         }
-    return {**problem.as_dict(), "location": problem.location()}
+    message = (wording or Wording()).written(problem.message)
+    return {**problem.as_dict(), "message": message, "location": problem.location(wording)}
 
 
 def split_document(document: str) -> tuple[str, str, list[tuple[str, str]], str, str]:
@@ -353,8 +356,10 @@ class LiveReports:
     def _render_content(
         self, key: Key, version: int
     ) -> tuple[Content | None, list[dict[str, Any]], list[dt.date]]:
+        wording = None
         try:
             config = load_config(self.workspace)
+            wording = problem_wording(config)
             dirs = template_dirs(config.templates_dir)
             self._words = (config.locale, preview_words(dirs, config.locale))
             options = BuildOptions(self.workspace, key, self.inputs)
@@ -371,7 +376,7 @@ class LiveReports:
                 or unchanged(issued, files_fp, fingerprint(config, self.inputs, dirs))
             )
         except ValidationFailed as exc:
-            return None, [problem_json(p) for p in exc.problems], []
+            return None, [problem_json(p, wording) for p in exc.problems], []
         except SitrepError as exc:
             return None, [problem_json(exc)], []
         except Exception as exc:  # a bug: shown in the page, the preview keeps running
@@ -390,5 +395,5 @@ class LiveReports:
             issued is not None,
             changed,
         )
-        problems = [problem_json(p) for p in rendered.problems]
+        problems = [problem_json(p, wording) for p in rendered.problems]
         return content, problems, report_dates(rendered.tables)

@@ -38,6 +38,7 @@ from urllib.parse import parse_qs, urlsplit
 from sitrep.errors import ReportExistsError, SitrepError, ValidationFailed
 from sitrep.preview.live import Key, LiveReports, Snapshot, problem_json
 from sitrep.preview.page import render_page
+from sitrep.render.catalogue import workspace_wording
 
 LOG = logging.getLogger("sitrep.preview")
 ASSETS = {"preview.js": "text/javascript", "preview.css": "text/css"}
@@ -215,7 +216,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         try:
             result = live.build_pdf(day, revise)
         except ValidationFailed as exc:
-            problems = [problem_json(p) for p in exc.problems]
+            wording = workspace_wording(live.workspace)  # in the workspace's language
+            problems = [problem_json(p, wording) for p in exc.problems]
             self._json({"ok": False, "error": str(exc), "problems": problems})
             return
         except ReportExistsError as exc:  # the page offers the revision, when one would do

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitrep.errors import ValidationFailed
 from sitrep.pipeline import BuildOptions, Prepared, prepare
 from sitrep.problems import Problem
+from sitrep.render.catalogue import catalogue_problems, problem_wording
 from sitrep.render.context import report_context
 from sitrep.render.html import render_html
 from sitrep.settings.config import Config
@@ -57,7 +59,14 @@ def render_report(
 def render(
     prepared: Prepared, options: BuildOptions, dirs: list[Path], number: int, revision: int
 ) -> Rendered:
-    """Step 4: the report's HTML in each language, from what `prepare` made (left unchanged)."""
+    """Step 4: the report's HTML in each language, from what `prepare` made (left unchanged).
+
+    Its problems are written in the report's language, after a warning for each language whose
+    catalogue lacks entries (an error with --strict: never a silent English report)."""
+    first = next(iter(prepared.editions.values()))
+    missing = catalogue_problems(first)
+    if missing and options.strict:
+        raise ValidationFailed(missing)
     pages = []
     for locale, config in prepared.editions.items():
         context = report_context(
@@ -78,7 +87,7 @@ def render(
         prepared.data_latest,
         number,
         revision,
-        prepared.all_problems,
+        problem_wording(first).problems(missing + prepared.all_problems),
         attachments,
         prepared.tables,
         prepared,

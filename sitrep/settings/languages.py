@@ -18,7 +18,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from sitrep.geo.countries import country as country_of
-from sitrep.problems import Problem, ProblemCode
+from sitrep.problems import Message, Problem, ProblemCode
 from sitrep.settings.config import Config
 from sitrep.settings.locales import language_of
 
@@ -68,9 +68,13 @@ def untranslated(config: Config) -> list[Problem]:
                     table="settings",
                     file="sitrep.toml",
                     column=f"report.{key}",
-                    message=f"given by language but not in {language!r}, one of [report] "
-                    f"languages: the {language!r} report prints {value.in_language(language)!r}. "
-                    f'Add {language} = "..." to report.{key}',
+                    message=Message(
+                        "untranslated.missing",
+                        language=repr(language),
+                        code=language,
+                        text=repr(value.in_language(language)),
+                        key=key,
+                    ),
                     code=ProblemCode.UNTRANSLATED,
                 )
             )
@@ -102,8 +106,12 @@ def missing_narrative(config: Config, day: dt.date) -> Problem | None:
         "error",
         table="narrative",
         file=str(shown),
-        message=f"the report is also made in {language_of(config.locale)!r} ([report] languages), "
-        f"but has no narrative in it for {day}: write its highlights and overview in {shown}",
+        message=Message(
+            "no-narrative.language",
+            language=repr(language_of(config.locale)),
+            day=day,
+            file=str(shown),
+        ),
         code=ProblemCode.NO_NARRATIVE,
     )
 

@@ -11,16 +11,14 @@ import datetime as dt
 
 import numpy as np
 
-from sitrep.problems import Problem, ProblemCode, Severity
+from sitrep.problems import Message, Problem, ProblemCode, Severity
 from sitrep.tableschema import DATE_COLUMNS, ROW, SCHEMAS
 from sitrep.validate.rules import FAR_DAYS, day_numbers
 from sitrep.validate.table import Table, route_status_on
 
-READ_AS = "(dates are read day first: DD/MM/YYYY)"
-
 
 def _problem(
-    code: ProblemCode, severity: Severity, table: Table, i: int, column: str, message: str
+    code: ProblemCode, severity: Severity, table: Table, i: int, column: str, message: Message
 ) -> Problem:
     value = table.frame[column].iat[i]
     return Problem(
@@ -53,15 +51,12 @@ def date_problems(tables: dict[str, Table], today: dt.date | None) -> list[Probl
             if today is not None:
                 for i in np.flatnonzero(days > today.toordinal())[:50]:
                     ahead = (table.frame[column].iat[i] - today).days
-                    message = f"date after today ({today}): {ahead} days ahead; a typo? {READ_AS}"
+                    message = Message("future-date.future", today=today, days=str(ahead))
                     problems.append(
                         _problem(ProblemCode.FUTURE_DATE, "error", table, i, column, message)
                     )
             for i in np.flatnonzero(_far(days))[:50]:
-                message = (
-                    f"more than {FAR_DAYS} days from every other date of this column; "
-                    f"a typo? {READ_AS}"
-                )
+                message = Message("far-date.far", days=str(FAR_DAYS))
                 problems.append(
                     _problem(ProblemCode.FAR_DATE, "warning", table, i, column, message)
                 )
@@ -106,7 +101,7 @@ def freshness_warnings(
         if not schema.date_column or not schema.stale_check or table.frame.empty:
             continue
         if table.name in ("blockades", "routes"):
-            what = "ongoing blockade" if table.name == "blockades" else "route status"
+            what = "stale.blockade" if table.name == "blockades" else "stale.route"
             for record, last in _stale_rows(table, report_date)[:50]:
                 age = (report_date - last).days
                 if age > stale_days:
@@ -115,10 +110,10 @@ def freshness_warnings(
                             "warning", table=table.name, file=table.file, sheet=table.sheet,
                             row=int(record[ROW]), column=table.header("verified"),
                             value=str(record["verified"]) if record.get("verified") else None,
-                            message=f"stale: this {what} was last confirmed on {last}, {age} days "
-                            f"before the report date (more than report.stale_days = "
-                            f"{stale_days}); confirm it and put the date in "
-                            f"'{table.header('verified')}'",
+                            message=Message(
+                                what, day=last, age=str(age), limit=str(stale_days),
+                                column=table.header("verified"),
+                            ),
                             code=ProblemCode.STALE,
                         )
                     )  # fmt: skip
@@ -133,8 +128,9 @@ def freshness_warnings(
             problems.append(
                 Problem(
                     "warning", table=table.name, file=table.file, sheet=table.sheet,
-                    message=f"stale: the newest row is dated {newest}, {age} days before the "
-                    f"report date (more than report.stale_days = {stale_days})",
+                    message=Message(
+                        "stale.table", day=newest, age=str(age), limit=str(stale_days)
+                    ),
                     code=ProblemCode.STALE,
                 )
             )  # fmt: skip

@@ -11,7 +11,7 @@ import pandas as pd
 
 from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
-from sitrep.problems import Problem, ProblemCode, Severity
+from sitrep.problems import Message, Problem, ProblemCode, Severity
 
 MAX_PER_RULE = 50
 
@@ -85,7 +85,7 @@ class Reporter:
                         file=raw.file,
                         sheet=raw.sheet,
                         column=self.header(column),
-                        message=f"{count - MAX_PER_RULE:,} more rows like the above: {message}",
+                        message=Message("more.rows", count=count - MAX_PER_RULE, message=message),
                         code=code,
                     )
                 )

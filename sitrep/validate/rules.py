@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sitrep.problems import Problem, ProblemCode
+from sitrep.problems import Message, Problem, ProblemCode
 from sitrep.tableschema import ROW
 from sitrep.validate.table import assessments
 
@@ -69,7 +69,7 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         neither = (frame["families"].isna() & frame["people"].isna()).to_numpy().copy()
         for column in ("families", "people"):  # a bad cell is reported already
             neither[report.bad.get(column, [])] = False
-        message = "give the number of people or of families (or both)"
+        message = Message("people-or-families.neither")
         report.rows(
             ProblemCode.PEOPLE_OR_FAMILIES, np.flatnonzero(neither), "people", None, message
         )
@@ -80,14 +80,14 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         neither = (frame["pcode"].isna() & ~located).to_numpy().copy()
         for column in ("pcode", "lat", "lon"):  # a bad cell is reported already
             neither[report.bad.get(column, [])] = False
-        message = "give the place's P-code or its coordinates (lat and lon), or both"
+        message = Message("pcode-or-coordinates.neither")
         report.rows(
             ProblemCode.PCODE_OR_COORDINATES, np.flatnonzero(neither), "pcode", None, message
         )
     if name == "routes":
         keys = frame[["route_id", "since"]].astype(str)
         dup = keys.duplicated(keep="first").to_numpy() & frame["since"].notna().to_numpy()
-        message = "this route already has a status from this date"
+        message = Message("duplicate-status.twice")
         report.rows(
             ProblemCode.DUPLICATE_STATUS,
             np.flatnonzero(dup),
@@ -102,7 +102,7 @@ def _blockade_rules(frame: pd.DataFrame, report: Reporter) -> None:
     status = frame["status"].to_numpy(dtype=object)
     ends = frame["end_date"].to_numpy(dtype=object)
     for position in np.flatnonzero(end < start):
-        message = f"the end date is before the start date {frame['start_date'].iat[position]}"
+        message = Message("end-before-start.before", start=frame["start_date"].iat[position])
         report.rows(ProblemCode.END_BEFORE_START, np.array([position]), "end_date", ends, message)
     lifted = (status == "lifted") & np.isnan(end)
     report.rows(
@@ -110,10 +110,10 @@ def _blockade_rules(frame: pd.DataFrame, report: Reporter) -> None:
         np.flatnonzero(lifted),
         "end_date",
         None,
-        "status is 'lifted': give the date it was lifted",
+        Message("lifted-without-end.lifted"),
     )
     ongoing = (status == "ongoing") & ~np.isnan(end)
-    message = "the blockade has an end date: status should be 'lifted'"
+    message = Message("ongoing-with-end.ongoing")
     report.rows(
         ProblemCode.ONGOING_WITH_END, np.flatnonzero(ongoing), "status", status, message, "warning"
     )
@@ -134,7 +134,7 @@ def _warning(
     row: int | None,
     column: str | None,
     value: object,
-    message: str,
+    message: Message,
 ) -> Problem:
     return Problem(
         "warning",
@@ -159,10 +159,7 @@ def families_only_errors(table: Table) -> list[Problem]:
     if frame.empty:
         return []
     people, families = numbers(frame["people"]), numbers(frame["families"])
-    message = (
-        "families given without people, and sitrep.toml sets no household size: add "
-        "household_size = N (people per family) under [report], or give the people"
-    )
+    message = Message("families-without-people.families")
     return [
         Problem(
             "error",
@@ -198,8 +195,12 @@ def household_warnings(table: Table, household_size: int | None) -> list[Problem
             int(frame[ROW].iat[i]),
             "people",
             int(people[i]),
-            f"far from {int(families[i])} families x {household_size} = {int(expected[i])}; "
-            "check both figures",
+            Message(
+                "household-size.far",
+                families=str(int(families[i])),
+                size=str(household_size),
+                expected=str(int(expected[i])),
+            ),
         )
         for i in np.flatnonzero(far)[:50]
     ]
@@ -222,11 +223,13 @@ def jump_warnings(table: Table, household_size: int | None) -> list[Problem]:
     previous = daily.groupby("area")[["day", "n"]].shift(1)
     consecutive = daily["day"] - previous["day"] == 1
 
-    def message(i: int, times: float) -> str:
-        before = dt.date.fromordinal(int(previous["day"].iat[i]))
-        return (
-            f"suspicious jump: {daily['area'].iat[i]} has {times:.0f}"
-            f" times its figure of {before} ({int(previous['n'].iat[i]):,}); "
+    def message(i: int, times: float) -> Message:
+        return Message(
+            "jump.flow",
+            area=daily["area"].iat[i],
+            times=f"{times:.0f}",
+            day=dt.date.fromordinal(int(previous["day"].iat[i])),
+            previous=int(previous["n"].iat[i]),
         )
 
     return _jumps(table, daily, previous, consecutive, "people", message)
@@ -238,7 +241,7 @@ def _jumps(
     previous: pd.DataFrame,
     consecutive: pd.Series,
     column: str,
-    message: Callable[[int, float], str],
+    message: Callable[[int, float], Message],
 ) -> list[Problem]:
     """A warning for each of the first 50 rows of `now` (columns n, row) whose figure is
     JUMP_FACTOR times its `previous` one (and at least JUMP_MINIMUM), where `consecutive`."""
@@ -251,8 +254,7 @@ def _jumps(
             int(now["row"].iat[i]),
             column,
             int(now["n"].iat[i]),
-            message(i, now["n"].iat[i] / previous["n"].iat[i])
-            + "check for a typo (an extra zero?)",
+            message(i, now["n"].iat[i] / previous["n"].iat[i]),
         )
         for i in np.flatnonzero(jump.to_numpy())[:50]
     ]
@@ -277,12 +279,15 @@ def _stock_jumps(table: Table) -> list[Problem]:
     previous = per.groupby(["_op", "area"])[["idx", "n", "key", "day"]].shift(1)
     consecutive = per["idx"] - previous["idx"] == 1
 
-    def message(i: int, times: float) -> str:
-        return (
-            f"suspicious jump: {per['area'].iat[i]} has {times:.0f} times its figure in the "
-            f"previous round of {per['_op'].iat[i]} ({previous['key'].iat[i]}, "
-            f"{dt.date.fromordinal(int(previous['day'].iat[i]))}: "
-            f"{int(previous['n'].iat[i]):,}); "
+    def message(i: int, times: float) -> Message:
+        return Message(
+            "jump.stock",
+            area=per["area"].iat[i],
+            times=f"{times:.0f}",
+            operation=per["_op"].iat[i],
+            round=str(previous["key"].iat[i]),
+            day=dt.date.fromordinal(int(previous["day"].iat[i])),
+            previous=int(previous["n"].iat[i]),
         )
 
     return _jumps(table, per, previous, consecutive, "idps", message)

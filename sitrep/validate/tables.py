@@ -24,7 +24,7 @@ from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
 from sitrep.inputs.localnames import LOCALISED, PREFIX
 from sitrep.inputs.words import Words
-from sitrep.problems import Problem, ProblemCode
+from sitrep.problems import Message, Problem, ProblemCode
 from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters
 from sitrep.tableschema import ROW, SCHEMAS, Column
 from sitrep.validate import rules
@@ -36,14 +36,6 @@ from sitrep.validate.table import Table
 
 # A places row's P-code that is none of the areas: a site of the country, or another country's
 SITE_OR_FOREIGN = (Reason.UNKNOWN_PCODE, Reason.FOREIGN_PCODE)
-NUL_MESSAGE = (
-    "the cell holds a NUL character (\\x00), which spreadsheet programs drop without a trace (a "
-    "formula can hide behind it): retype the cell; expected text without control characters"
-)
-CONTROL_MESSAGE = (
-    "the cell holds {}, invisible control characters that XML forbids (they would break the HTML "
-    "edition and the feed): left out of the report; retype the cell"
-)
 
 __all__ = [
     "ROW",
@@ -64,9 +56,8 @@ def _validate_column(
     bad = parsed.error_rows()
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
     if len(nul):
-        report.rows(
-            ProblemCode.NUL_CHARACTER, nul, column.name, cell_values, NUL_MESSAGE
-        )  # shown escaped, by repr
+        message = Message("nul-character.cell")  # the value is shown escaped, by repr
+        report.rows(ProblemCode.NUL_CHARACTER, nul, column.name, cell_values, message)
         parsed.values[nul] = None
     report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
     _flag_control_characters(parsed, column.name, cell_values, report)
@@ -85,7 +76,7 @@ def _validate_column(
             np.flatnonzero(missing),
             column.name,
             cell_values,
-            "a value is required here",
+            Message("required-value.required"),
         )
     if column.kind == "date":
         _flag_ambiguous_dates(parsed, raw, column.name, report)
@@ -102,7 +93,8 @@ def _flag_control_characters(
     for code, cell in enumerate(parsed.uniques):
         if not isinstance(cell, str) or "\x00" in cell or not FORBIDDEN.search(cell):
             continue
-        message = CONTROL_MESSAGE.format(describe(forbidden_characters(cell)))
+        characters = describe(forbidden_characters(cell))
+        message = Message("control-character.cell", characters=characters)
         positions = np.flatnonzero(parsed.codes == code)
         report.rows(
             ProblemCode.CONTROL_CHARACTER, positions, column, cell_values, message, "warning"
@@ -133,8 +125,7 @@ def _flag_ambiguous_dates(
             int(raw.rows[position]),
             column,
             parsed.uniques[parsed.codes[position]],
-            "ambiguous date: read day first (DD/MM/YYYY) as every date of this column could be "
-            "either; if the column is month first, write dates as YYYY-MM-DD",
+            Message("ambiguous-date.ambiguous"),
             "warning",
         )
 
@@ -153,7 +144,7 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
             int(raw.rows[position]),
             column,
             values[position],
-            f"duplicate; already used in row {first}",
+            Message("duplicate.duplicate", row=str(first)),
         )
 
 
@@ -267,7 +258,8 @@ def _places_gazetteer(
                 column=table.header("pcode"),
                 value=code,
                 message=found.message
-                + ("" if foreign else "; the place is a site, not an admin area"),
+                if foreign
+                else Message("site-pcode.site", reason=found.message),
                 code=ProblemCode.FOREIGN_PCODE if foreign else ProblemCode.SITE_PCODE,
             )
         )

@@ -17,9 +17,10 @@ from pathlib import Path
 from sitrep.errors import WorkspaceError
 from sitrep.geo.gazetteer import UnknownCountry, country_gazetteer, resolve_country
 from sitrep.inputs.words import builtin_words, fold, spellings, word_key
+from sitrep.render.catalogue import catalogue_problems, problem_wording
 from sitrep.render.html import load_messages, make_translator
-from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES, level_words
-from sitrep.settings.languages import language_of
+from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES, level_words, load_config
+from sitrep.settings.languages import language_of, right_to_left
 from sitrep.settings.limits import Limits
 from sitrep.settings.locales import regional
 from sitrep.tableschema import SCHEMAS, VOCABULARIES
@@ -131,7 +132,8 @@ def workbook_words(iso3: str, language: str, today: dt.date) -> Words:
         for a in gazetteer.level(level)
     )
     levels = level_words((), make_translator(messages))
-    return Words(messages, levels, places, today, vocabulary_words(messages, language))
+    choices = vocabulary_words(messages, language)
+    return Words(messages, levels, places, today, choices, right_to_left(language))
 
 
 # The report's catalogue section naming each vocabulary's words ([status] closed = "cerrada").
@@ -213,3 +215,18 @@ def create_workspace(
     inputs_readme = INPUTS_README.format(iso3=found.iso3.lower())
     (directory / "inputs" / "README.txt").write_text(inputs_readme, encoding="utf-8")
     return [directory / CONFIG_NAME, directory / WORKBOOK, templates, narrative / "EXAMPLE.md"]
+
+
+def init_lines(directory: Path, created: list[Path]) -> list[tuple[str, bool, str | None]]:
+    """What `sitrep init` says, as (text, to stderr, colour): the files created, a warning when
+    sitrep has no complete catalogue of the workspace's language (its missing words would be
+    English: README, "Adding a language"), then what to do next."""
+    lines: list[tuple[str, bool, str | None]] = [(str(path), False, None) for path in created]
+    config = load_config(directory)
+    wording = problem_wording(config)
+    for problem in catalogue_problems(config):
+        lines.append((problem.line(wording), True, "yellow"))
+    lines.append(
+        (f"Ready. Fill in {created[1]}, then run: sitrep -w {directory} build", True, None)
+    )
+    return lines

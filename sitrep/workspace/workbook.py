@@ -6,9 +6,10 @@ human header row and an italic hashtag row frozen above the data, widths that fi
 date and number formats on the data rows, and dropdowns for the columns with a vocabulary. The
 About sheet explains every column, with examples from the workspace's country.
 
-The words (headers, the About sheet) come from the `[workbook]` section of the report's message
-catalogue, in the workspace's language; the hashtag row is the same in every language, so a
-sheet written in one language reads in any workspace. Given the country's areas, a `pcodes`
+The words (headers, the About sheet, the dropdowns' words) come from the `[workbook]` section
+of the report's message catalogue, in the workspace's language, and a right-to-left language's
+sheets read from the right; the hashtag row is the same in every language, so a sheet written
+in one language reads in any workspace. Given the country's areas, a `pcodes`
 sheet lists them (P-code, name, level, parent) and the P-code columns offer them in a dropdown
 (any other P-code or a name may still be typed).
 """
@@ -83,6 +84,7 @@ class Words:
     today: dt.date = dt.date(2025, 6, 30)
     # vocab -> its words in the workbook's language, in the schema's order (English if absent)
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    right_to_left: bool = False  # Arabic, Dari, Pashto...: every sheet reads from the right
 
     def __call__(self, key: str, default: str = "", **values: object) -> str:
         """The catalogue's `workbook.<key>` ("init.<key>" as is), its {names} filled in."""
@@ -276,6 +278,8 @@ def write_workbook(
     _write_about(workbook.create_sheet(_words(words)("sheet_about", "About")), names, _words(words))
     if words and words.places:
         _write_pcodes(workbook.create_sheet(PCODES_SHEET), words)
+    for sheet in workbook.worksheets:  # column A on the right, as the language is read
+        sheet.sheet_view.rightToLeft = bool(words and words.right_to_left)
     # Fixed timestamps: the same rows give the same workbook.
     workbook.properties.created = workbook.properties.modified = dt.datetime(2021, 1, 1)
     path.parent.mkdir(parents=True, exist_ok=True)

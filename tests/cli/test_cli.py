@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from sitrep.cli import main
@@ -40,6 +41,7 @@ def test_a_folder_without_sitrep_toml_is_not_a_workspace(tmp_path: Path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_date_with_no_data_is_refused(workspace: Path):
     code, _, err = run("-w", str(workspace), "build", "--date", "2020-01-01")
     assert code == 1
@@ -52,6 +54,7 @@ def test_a_malformed_date_option_is_refused(workspace: Path):
     assert code == 2 and "is not a date like 2025-06-30" in err
 
 
+@pytest.mark.slow
 def test_a_broken_sheet_names_file_sheet_row_and_column_and_writes_nothing(workspace: Path):
     book = workspace / "inputs/sample-data.xlsx"
     set_cell(book, "displacement", "H5", "lots")  # people, 3rd data row
@@ -68,6 +71,7 @@ def test_a_broken_sheet_names_file_sheet_row_and_column_and_writes_nothing(works
     assert not (workspace / "output").exists()
 
 
+@pytest.mark.slow
 def test_a_missing_sheet_is_reported_with_the_sheets_there_are(workspace: Path):
     toml = workspace / "sitrep.toml"
     toml.write_text(toml.read_text().replace("#routes", "#roads"))
@@ -87,6 +91,7 @@ def test_config_problems_are_all_reported_with_their_keys(workspace: Path):
         assert key in err
 
 
+@pytest.mark.slow
 def test_a_bad_setting_is_said_before_pandas_or_the_pdf_helper(workspace: Path):
     """A typo in sitrep.toml (or the wrong folder) is answered in a fraction of a second: the
     settings are read before the heavy libraries are imported and before the helper starts."""
@@ -134,6 +139,7 @@ def test_input_override_reads_a_csv(workspace: Path, tmp_path: Path):
     assert code == 0, out
 
 
+@pytest.mark.slow
 def test_build_prints_the_pdf_path_and_says_which_date(workspace: Path):
     code, out, err = run("-w", str(workspace), "build")
     assert code == 0
@@ -141,6 +147,7 @@ def test_build_prints_the_pdf_path_and_says_which_date(workspace: Path):
     assert "Report No. 10 for 2021-08-24 (the latest date in the data)" in err
 
 
+@pytest.mark.slow
 def test_debug_shows_the_traceback(tmp_path: Path):
     args = [sys.executable, "-m", "sitrep", "-w", str(tmp_path)]
     plain = subprocess.run([*args, "build"], capture_output=True, text=True)

@@ -17,8 +17,9 @@ from click.testing import CliRunner
 import sitrep.issue.publish
 from sitrep.cli import main
 from sitrep.errors import RenderError
-from sitrep.pdf.build import PdfProcess, html_to_pdf, report_identifier
-from sitrep.report import check_inputs
+from sitrep.pdf.build import html_to_pdf, report_identifier
+from sitrep.pdf.pool import PdfProcess
+from sitrep.pipeline import check_inputs
 
 HTML = "<html><body><p>A report.</p></body></html>"
 
@@ -88,6 +89,7 @@ def test_validate_json_gives_each_problem_its_code(workspace: Path):
     assert code == 0 and "stale: this route status" in out and "0 errors, 3 warnings" in out
 
 
+@pytest.mark.slow
 def test_send_refuses_a_stale_report_unless_checks_are_skipped(workspace: Path):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_")}
     command = [sys.executable, "-m", "sitrep", "-w", str(stale_workspace(workspace)), "send"]
@@ -97,11 +99,13 @@ def test_send_refuses_a_stale_report_unless_checks_are_skipped(workspace: Path):
     assert not (workspace / "output/2021-08-24/outbox").exists()
 
 
+@pytest.mark.slow
 def test_a_bug_in_sitreps_part_of_the_pdf_stage_is_not_a_user_error():
     with pytest.raises(AttributeError):  # a DataFile expected: sitrep's own mistake
         html_to_pdf(HTML, [], b"0" * 32, attachments=[None])  # type: ignore[list-item]
 
 
+@pytest.mark.slow
 def test_a_bug_in_the_pdf_helper_process_is_raised_as_that_bug():
     with PdfProcess(helper=True) as process, pytest.raises(AttributeError) as raised:
         process.report_pdf(HTML, [], None, attachments=[None])  # type: ignore[list-item]
@@ -109,6 +113,7 @@ def test_a_bug_in_the_pdf_helper_process_is_raised_as_that_bug():
     assert "Traceback" in str(raised.value.__cause__)  # the helper's own traceback, chained
 
 
+@pytest.mark.slow
 def test_a_pdf_made_in_the_helper_process_is_the_same_pdf():
     with PdfProcess(helper=True) as process:
         helped = process.report_pdf(HTML, [], None)

@@ -35,6 +35,7 @@ def issued(workspace: Path, built_sample) -> Path:
     return workspace
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("folder", "said"),
     [
@@ -48,6 +49,7 @@ def test_publish_into_what_is_not_a_writable_folder(issued: Path, folder: str, s
     assert code == 1 and said in out and "publish into a folder you can write" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "said"),
     [
@@ -71,6 +73,7 @@ def test_sitrep_toml_nested_too_deep(workspace: Path):
     assert code == 1 and "sitrep.toml: not valid TOML: lists nested hundreds" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("entry", "shown"),
     [
@@ -100,6 +103,7 @@ def test_a_line_break_in_the_crisis_is_a_settings_error(workspace: Path):
     assert not (workspace / "output").exists()
 
 
+@pytest.mark.slow
 def test_a_damaged_ledger_is_named_with_how_to_recover_and_left_as_it_is(issued: Path):
     damaged = issued / "send-ledger.sqlite"
     garbage = b"this was a ledger until a disk went bad\n" * 200
@@ -127,6 +131,7 @@ sys.stdin.read()
 """
 
 
+@pytest.mark.slow
 def test_a_ledger_another_program_holds_is_named_and_left_as_it_is(issued: Path, monkeypatch):
     path = issued / "send-ledger.sqlite"
     ledger.open_ledger(path).close()

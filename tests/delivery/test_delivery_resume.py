@@ -19,6 +19,8 @@ from sitrep.delivery.send import ledger_report
 from tests.conftest import ROOT
 from tests.smtp_server import SmtpTestServer, sample_partners, sample_report
 
+pytestmark = pytest.mark.slow  # kills `sitrep send` processes: not in make test-fast
+
 COUNT, VICTIM = 6, "p004@partners.example.org"
 
 # The sender, as the CLI would run it, in its own process so the test can kill it. KILL_AT

@@ -240,6 +240,7 @@ def test_550_for_one_recipient_is_permanent_and_the_others_get_it(server, report
     ]
 
 
+@pytest.mark.slow
 def test_auth_failure_stops_with_a_clear_message_without_the_password(report, tmp_path):
     echo = f"535 5.7.8 bad credentials for {PASSWORD}"  # a careless server echoing the secret
     with SmtpTestServer(tls="starttls", auth=("sitrep", "other"), auth_failure_reply=echo) as srv:
@@ -258,6 +259,7 @@ def test_auth_failure_stops_with_a_clear_message_without_the_password(report, tm
     assert set(_states(tmp_path, report).values()) == {"failed_temporary"}
 
 
+@pytest.mark.slow
 def test_auth_required_but_no_user_configured(report, tmp_path):
     with SmtpTestServer(tls="starttls", auth=("sitrep", PASSWORD), auth_required=True) as srv:
         target = parse_smtp_url(srv.url("smtp"), None, ssl_context=srv.client_context())
@@ -266,6 +268,7 @@ def test_auth_required_but_no_user_configured(report, tmp_path):
 
 
 @pytest.mark.parametrize("scheme, tls", [("smtps", "implicit"), ("smtp+starttls", "starttls")])
+@pytest.mark.slow
 def test_tls_with_auth_delivers_and_the_password_appears_nowhere(
     scheme, tls, report, tmp_path, capsys
 ):
@@ -295,6 +298,7 @@ def test_tls_with_auth_delivers_and_the_password_appears_nowhere(
     assert "550 5.7.1 denied ***" in errors
 
 
+@pytest.mark.slow
 def test_plain_smtp_upgrades_to_starttls_when_offered(report, tmp_path):
     with SmtpTestServer(tls="starttls") as srv:
         transport = _smtp(srv, ssl_context=srv.client_context())
@@ -316,6 +320,7 @@ def test_password_is_not_sent_over_an_unencrypted_connection(server, report, tmp
     assert "refusing to send the password unencrypted" in str(info.value)
 
 
+@pytest.mark.slow
 def test_untrusted_certificate_is_a_clear_error(report, tmp_path):
     with SmtpTestServer(tls="implicit") as srv:
         target = parse_smtp_url(srv.url("smtps"), None)  # default trust store
@@ -378,21 +383,26 @@ def test_concurrent_run_on_the_same_ledger_is_refused(server, report, tmp_path):
     assert ledger  # the module is importable for the status view
 
 
-def test_progress_bar_goes_to_stderr_only_when_asked(server, report, tmp_path, capsys):
+def test_progress_is_a_plain_callback_after_each_recipient(server, report, tmp_path, capsys):
+    """The stage reports (done, total, address) and prints nothing itself: drawing a bar is the
+    command line's (sitrep.cli.progress), on a terminal only."""
+    calls = []
+    partners = sample_partners(2)
     with _smtp(server) as transport:
         send_report(
             report,
-            sample_partners(2),
+            partners,
             settings=SETTINGS,
             transport=transport,
             ledger_path=tmp_path / "ledger.sqlite",
             now=NOW,
-            progress=True,
+            progress=lambda *call: calls.append(call),
         )
-    out, err = capsys.readouterr()
-    assert out == "" and "Sending" in err
+    assert calls == [(1, 2, partners[0].email), (2, 2, partners[1].email)]
+    assert capsys.readouterr() == ("", "")
 
 
+@pytest.mark.slow
 def test_a_traceback_of_a_refusal_holds_no_password(report, tmp_path):
     import traceback
 

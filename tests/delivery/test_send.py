@@ -12,6 +12,8 @@ import pytest
 from tests.conftest import ROOT
 from tests.smtp_server import SUBJECT, SmtpTestServer, certificate, run_sitrep
 
+pytestmark = pytest.mark.slow  # runs `sitrep send`, which builds the sample: not in make test-fast
+
 ACTIVE = {"fsc@example.org", "logs@example.org", "protection@example.org",
           "baghlan.forum@example.org", "panjshir.team@example.org"}  # fmt: skip
 

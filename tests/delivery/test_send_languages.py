@@ -102,6 +102,7 @@ def bodies(message) -> tuple[str, str]:
     )
 
 
+@pytest.mark.slow
 def test_a_french_report_is_emailed_in_french(workspace: Path):
     ws = french_workspace(workspace)
     with SmtpTestServer() as server:
@@ -133,6 +134,7 @@ def test_a_french_report_is_emailed_in_french(workspace: Path):
     assert status.stdout.count(" sent ") == 5 and status.stdout.count("in fr") == 5
 
 
+@pytest.mark.slow
 def test_each_partner_gets_the_report_in_their_language(workspace: Path, built_sample):
     ws = french_workspace(workspace, 'languages = ["fr", "en"]')
     set_languages(

@@ -21,6 +21,8 @@ import sitrep
 from sitrep.report import BuildOptions, build_report
 from tests.conftest import pdf_text
 
+pytestmark = pytest.mark.slow  # builds national reports: not in make test-fast
+
 PCODES = Path(sitrep.__file__).parent / "data" / "global_pcodes_adm_1_2.csv"  # shipped
 ROUND_1, ROUND_2 = dt.date(2021, 3, 31), dt.date(2021, 6, 30)
 

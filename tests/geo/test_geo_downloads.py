@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sitrep.report import check_inputs
+from sitrep.pipeline import check_inputs
 from sitrep.settings.config import InputSource
 from tests.geo_downloads import (
     CHAD_ROWS,

@@ -159,6 +159,7 @@ def test_the_country_is_printed_in_the_reports_language(tmp_path: Path) -> None:
     assert load_config(write_workspace(tmp_path / "td", "Chad", "fr")).country == "Tchad"
 
 
+@pytest.mark.slow
 def test_the_sample_report_credits_the_pcode_list(sample_text: str) -> None:
     assert (
         "Place names and P-codes: OCHA Common Operational Datasets (COD-AB), via HDX: "

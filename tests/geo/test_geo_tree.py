@@ -17,7 +17,7 @@ import pytest
 from sitrep.figures.area_tables import parent_of
 from sitrep.geo.areas import Area, Gazetteer
 from sitrep.geo.gazetteer import country_gazetteer
-from sitrep.report import check_inputs
+from sitrep.pipeline import check_inputs
 from tests.bombs import run_bounded
 from tests.geo_downloads import write_workspace
 
@@ -130,6 +130,7 @@ def test_a_broken_tree_in_the_cod_ab_layout_is_located(
     assert words in first.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["validate", "build"])
 @pytest.mark.parametrize("layout", ["hxl", "cod-ab"])
 def test_validate_and_build_stop_on_a_cycle(tmp_path: Path, layout: str, command: str) -> None:

@@ -216,6 +216,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow  # runs sitrep under a memory limit
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_files_are_one_clear_error_under_the_memory_limit(
     workspace: Path, name: str
@@ -230,6 +231,7 @@ def test_hostile_files_are_one_clear_error_under_the_memory_limit(
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # runs sitrep under a memory limit
 def test_a_million_vertices_are_simplified_under_the_memory_limit(workspace: Path) -> None:
     files.million_vertices(workspace / "inputs" / "dense.geojson")
     config = workspace / "sitrep.toml"

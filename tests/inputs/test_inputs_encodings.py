@@ -122,6 +122,7 @@ def run(workspace: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_the_command_line_says_where_the_narrative_is_too_deep(workspace: Path) -> None:
     deep = "".join("    " * i + "- level\n" for i in range(100))
     text = "# Highlights\n\n- a\n- b\n\n# Situation overview\n\n" + deep
@@ -134,6 +135,7 @@ def test_the_command_line_says_where_the_narrative_is_too_deep(workspace: Path) 
 
 
 @pytest.mark.parametrize("value", ["1e308", "1.7976931348623157e308", "99999999999", "1e400"])
+@pytest.mark.slow
 def test_implausible_counts_are_located_errors(workspace: Path, value: str) -> None:
     csv = workspace / "inputs" / "d.csv"
     csv.write_text(

@@ -152,6 +152,7 @@ def run(workspace: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_build_and_validate_refuse_a_huge_sparse_narrative_at_once(workspace: Path) -> None:
     """5 GB that no one could read in time: refused by its size, nothing written."""
     with (workspace / SHOWN).open("r+b") as handle:
@@ -165,6 +166,7 @@ def test_build_and_validate_refuse_a_huge_sparse_narrative_at_once(workspace: Pa
     assert not (workspace / "output" / str(DAY)).exists()
 
 
+@pytest.mark.slow
 def test_the_setting_raises_the_limit_for_a_build(workspace: Path) -> None:
     big_narrative(workspace, 300)
     settings = workspace / "sitrep.toml"

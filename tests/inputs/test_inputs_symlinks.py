@@ -18,7 +18,7 @@ import pytest
 
 from sitrep.errors import ValidationFailed
 from sitrep.inputs.narrative import load_narrative
-from sitrep.report import check_inputs
+from sitrep.pipeline import check_inputs
 
 DAY = dt.date(2021, 8, 24)
 CANARY = "CANARY-7f3a secret text outside the workspace"
@@ -48,6 +48,7 @@ def test_a_narrative_linked_outside_is_an_error_naming_it(workspace: Path, outsi
     assert CANARY not in problem.message
 
 
+@pytest.mark.slow
 def test_the_build_refuses_it_and_leaks_nothing(workspace: Path, outside: Path):
     link = narrative_file(workspace)
     link.unlink()

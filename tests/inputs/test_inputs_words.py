@@ -146,11 +146,13 @@ def validate_json(ws: Path) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_foreign_words_and_dates_read_as_the_english_sample(tmp_path: Path) -> None:
     """Every vocabulary column, yes/no, missing values and month-name dates in French, Spanish
     and Arabic validate, and give the same typed tables as the English sample; the build's
     French narrative has its highlights."""
-    from sitrep.report import BuildOptions, build_report, check_inputs
+    from sitrep.pipeline import check_inputs
+    from sitrep.report import BuildOptions, build_report
 
     english = copy_workspace(tmp_path / "en")
     ws = translated_workspace(copy_workspace(tmp_path / "fr"))
@@ -190,7 +192,8 @@ def test_an_unknown_heading_names_the_known_ones_in_the_report_language(workspac
         assert heading in problem["message"]
     assert "Highlights" not in problem["message"]
     out = CliRunner().invoke(main, ["-w", str(workspace), "validate"]).output
-    assert "inputs/narrative/2021-08-24.md, line 4" in out
+    assert "inputs/narrative/2021-08-24.md, ligne 4" in out  # in the workspace's language
+    assert "titre de section inconnu" in problem["message"]
 
 
 def test_validate_checks_the_narrative_in_english_too(workspace: Path) -> None:
@@ -248,7 +251,7 @@ def test_every_foreign_word_reads_and_missing_words_are_missing() -> None:
 
 
 def test_a_workspace_adds_its_own_words(workspace: Path) -> None:
-    from sitrep.report import check_inputs
+    from sitrep.pipeline import check_inputs
 
     book = openpyxl.load_workbook(workspace / "inputs" / "sample-data.xlsx")
     book["blockades"]["B3"] = "mazout"
@@ -307,7 +310,7 @@ def test_a_workspace_word_never_takes_over_a_meaning(workspace: Path, words: str
 
 
 def test_a_workspace_may_repeat_a_word_with_its_own_meaning(workspace: Path):
-    from sitrep.report import check_inputs
+    from sitrep.pipeline import check_inputs
 
     (workspace / "inputs" / "words.toml").write_text(
         'yes = ["oui", "ja"]\n[route_status]\nclosed = ["Fermé", "shut"]\n', encoding="utf-8"

@@ -98,6 +98,7 @@ def two_areas(workspace: Path) -> Path:
     return workspace
 
 
+@pytest.mark.slow
 def test_each_area_gets_its_own_report_numbered_like_the_days_report(two_areas):
     result = build_each_area(BuildOptions(two_areas), workers=1)
     assert [r.name for r in result.reports] == ["Parwan", "Panjsher"]
@@ -114,6 +115,7 @@ def test_each_area_gets_its_own_report_numbered_like_the_days_report(two_areas):
     assert load_record(out) == []  # the main series is not touched
 
 
+@pytest.mark.slow
 def test_unchanged_areas_are_reused_and_a_changed_one_needs_a_revision(two_areas):
     first = build_each_area(BuildOptions(two_areas), workers=1)
     again = build_each_area(BuildOptions(two_areas), workers=1)
@@ -133,6 +135,7 @@ def test_unchanged_areas_are_reused_and_a_changed_one_needs_a_revision(two_areas
     assert build_each_area(BuildOptions(two_areas), workers=1).reused
 
 
+@pytest.mark.slow
 def test_two_worker_processes_give_the_same_bytes_as_one(two_areas):
     one = build_each_area(BuildOptions(two_areas, draft=True), workers=1)
     data = [r.pdf.read_bytes() for r in one.reports]
@@ -142,6 +145,7 @@ def test_two_worker_processes_give_the_same_bytes_as_one(two_areas):
     assert not (two_areas / "output" / RECORD_NAME).exists()  # drafts are not issued
 
 
+@pytest.mark.slow
 def test_the_cli_builds_each_area_by_any_of_its_names(two_areas):
     def each(word: str, *more: str):
         run = ["-w", str(two_areas), "build", "--each", word, "--workers", "1", *more]
@@ -162,6 +166,7 @@ def test_the_cli_builds_each_area_by_any_of_its_names(two_areas):
     assert "--each [area|admin1|province]" in CliRunner().invoke(main, ["build", "--help"]).output
 
 
+@pytest.mark.slow
 def test_an_area_with_blockades_and_no_displacement_rows_gets_its_report(two_areas):
     # Bamyan (AF10): a blockade, and no displacement, price or IDP rows at all. Its tables are
     # empty, not left out: the figures give zero displaced people rather than failing.
@@ -175,6 +180,7 @@ def test_an_area_with_blockades_and_no_displacement_rows_gets_its_report(two_are
     assert "AF0301" not in text and "AF0801" not in text  # no other area's rows
 
 
+@pytest.mark.slow
 def test_an_area_with_only_a_route_or_idps_gets_its_report_too(two_areas):
     # Kabul (AF01): only a route's end (a place of the places table); Baghlan (AF09): only IDPs.
     (two_areas / "inputs" / "routes.csv").write_text(

@@ -122,6 +122,7 @@ def issued(tmp_path_factory) -> tuple[Path, BuildResult]:
     return workspace, build_report(BuildOptions(workspace))
 
 
+@pytest.mark.slow
 def test_unchanged_inputs_reuse_the_issued_report(issued):
     workspace, first = issued
     again = build_report(BuildOptions(workspace))
@@ -131,12 +132,14 @@ def test_unchanged_inputs_reuse_the_issued_report(issued):
 
 
 @pytest.mark.parametrize("flag", ["draft", "revise"])  # --force: tests/report/test_build.py
+@pytest.mark.slow
 def test_draft_and_revise_never_reuse(issued, flag, tmp_path: Path):
     workspace = tmp_path / "ws"
     shutil.copytree(issued[0], workspace)
     assert not build_report(BuildOptions(workspace, **{flag: True})).reused
 
 
+@pytest.mark.slow
 def test_a_damaged_issued_pdf_is_not_reused(issued, tmp_path: Path):
     workspace = tmp_path / "ws"
     shutil.copytree(issued[0], workspace)
@@ -152,6 +155,7 @@ def test_a_damaged_issued_pdf_is_not_reused(issued, tmp_path: Path):
     assert pdf.read_bytes() == issued[1].pdf.read_bytes()
 
 
+@pytest.mark.slow
 def test_a_changed_input_is_rebuilt_as_a_revision(issued, tmp_path: Path):
     workspace = tmp_path / "ws"
     shutil.copytree(issued[0], workspace)

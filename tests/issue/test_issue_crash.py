@@ -22,6 +22,8 @@ from sitrep.issue.json_record import VIEW_NAME
 from sitrep.issue.record import RECORD_NAME, load_area_record, load_record
 from tests.conftest import ROOT, copy_workspace
 
+pytestmark = pytest.mark.slow  # kills builds, fills disks: not in make test-fast
+
 # Runs `sitrep` in a process that kills itself with SIGKILL at the Nth rename into the
 # workspace's output/ (just before it, when the temporary file is written and flushed, or just
 # after): a real SIGKILL at a chosen point, with nothing in sitrep made for the test.
@@ -147,7 +149,7 @@ def test_a_build_killed_at_random_moments_never_wedges_the_workspace(workspace: 
                     stderr=log,
                     env=_env(),
                 )
-                time.sleep(rng.uniform(0.5, 6.0))
+                time.sleep(rng.uniform(0.3, 2.5))  # within a build, even on a quiet machine
                 build.send_signal(signal.SIGKILL)
                 build.wait(60)
         after = _sitrep(workspace, "build", "--date", day)

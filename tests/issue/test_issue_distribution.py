@@ -77,6 +77,7 @@ def test_partners_and_email_settings_are_not_in_the_fingerprint(workspace: Path)
     assert _fp(workspace) != before
 
 
+@pytest.mark.slow
 def test_a_new_partner_and_a_report_url_leave_the_issued_report_unchanged(issued: Path):
     pdf = next((issued / "output" / "2021-08-24").glob("*.pdf"))
     before, record = pdf.read_bytes(), (issued / "output" / "issued.json").read_bytes()
@@ -90,6 +91,7 @@ def test_a_new_partner_and_a_report_url_leave_the_issued_report_unchanged(issued
     assert sitrep(issued, "build", "--date", "2021-08-24").returncode == 0
 
 
+@pytest.mark.slow
 def test_send_after_adding_a_partner_reaches_only_the_new_partner(issued: Path):
     with SmtpTestServer() as server:
         first = sitrep(issued, "send", SITREP_SMTP_URL=server.url())

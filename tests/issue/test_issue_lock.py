@@ -11,9 +11,13 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from sitrep.files import sha256_file
 from sitrep.issue.record import RECORD_NAME, Issued, load_record, record_issue
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # builds in processes at once: not in make test-fast
 
 SITREP = [sys.executable, "-m", "sitrep"]
 ENTRIES_EACH = 150

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sitrep.issue.json_record import OLD_AREA_RECORD, VIEW_NAME
 from sitrep.issue.record import RECORD_NAME, load_area_record, load_record
 from tests.conftest import FIXTURES, ROOT
@@ -33,6 +35,7 @@ def _sitrep(workspace: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_an_old_workspaces_record_is_imported_whole_and_the_series_goes_on(workspace: Path):
     out = workspace / "output"
     out.mkdir()

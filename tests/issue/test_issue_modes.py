@@ -14,6 +14,8 @@ import pytest
 from sitrep.issue.json_record import VIEW_NAME
 from sitrep.issue.record import LOCK_NAME, RECORD_NAME
 
+pytestmark = pytest.mark.slow  # builds reports: not in make test-fast
+
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)

@@ -27,6 +27,7 @@ def _numbers(workspace: Path) -> dict[str, int]:
     return {e.date: e.number for e in load_record(workspace / "output")}
 
 
+@pytest.mark.slow
 def test_two_new_dates_get_the_same_numbers_in_either_order(workspace: Path, tmp_path: Path):
     assert _build(workspace, "2021-08-20") == 6  # No. 1 on first_report, 15 August, daily
     other = tmp_path / "other"
@@ -42,6 +43,7 @@ def test_two_new_dates_get_the_same_numbers_in_either_order(workspace: Path, tmp
     assert _build(workspace, "2021-08-21") == 7
 
 
+@pytest.mark.slow
 def test_a_number_given_by_hand_is_never_another_dates(workspace: Path):
     assert _build(workspace, "2021-08-20") == 6
     with pytest.raises(ReportExistsError, match=r"No\. 6 is already the report of 2021-08-20"):

@@ -47,6 +47,7 @@ def feed_entries(folder: Path) -> list[ET.Element]:
     return root.findall(f"{ATOM}entry")
 
 
+@pytest.mark.slow
 def test_every_issued_report_is_copied_with_an_archive_and_a_feed(issued, tmp_path: Path):
     ws, builds = issued
     folder = tmp_path / "site"
@@ -88,6 +89,7 @@ def test_every_issued_report_is_copied_with_an_archive_and_a_feed(issued, tmp_pa
     assert enclosures == [str(builds[0].pdf.relative_to(ws / "output"))]
 
 
+@pytest.mark.slow
 def test_publishing_again_changes_nothing(issued, tmp_path: Path):
     ws, _ = issued
     folder = tmp_path / "site"
@@ -98,6 +100,7 @@ def test_publishing_again_changes_nothing(issued, tmp_path: Path):
     assert {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.slow
 def test_a_different_file_of_the_same_name_is_never_replaced(issued, tmp_path: Path):
     ws, builds = issued
     folder = tmp_path / "site"
@@ -115,6 +118,7 @@ def test_a_different_file_of_the_same_name_is_never_replaced(issued, tmp_path: P
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_settings_folder_and_base_url(issued, tmp_path: Path):
     ws, _ = issued
     settings = ws / "sitrep.toml"
@@ -140,6 +144,7 @@ def test_the_settings_folder_and_base_url(issued, tmp_path: Path):
         settings.write_text(original)
 
 
+@pytest.mark.slow
 def test_a_web_server_serves_the_published_folder(issued, tmp_path: Path):
     ws, builds = issued
     folder = tmp_path / "www"
@@ -180,6 +185,7 @@ HAND_WRITTEN = """<!DOCTYPE html>
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "theirs"),
     [("index.html", HAND_WRITTEN),
@@ -206,6 +212,7 @@ def test_a_page_sitrep_did_not_write_is_never_replaced(
     assert [p.name for p in folder.iterdir()] == [name]
 
 
+@pytest.mark.slow
 def test_a_link_or_a_folder_of_a_page_s_name_is_not_replaced(issued, tmp_path: Path) -> None:
     ws, _ = issued
     folder = tmp_path / "www"
@@ -219,6 +226,7 @@ def test_a_link_or_a_folder_of_a_page_s_name_is_not_replaced(issued, tmp_path: P
     assert (folder / "index.html").is_symlink() and (folder / "feed.xml").is_dir()
 
 
+@pytest.mark.slow
 def test_pages_sitrep_wrote_are_recognised_by_their_marker(issued, tmp_path: Path) -> None:
     """Its own pages, a workspace's archive template without the marker, an earlier feed."""
     ws, _ = issued
@@ -245,6 +253,7 @@ def test_pages_sitrep_wrote_are_recognised_by_their_marker(issued, tmp_path: Pat
         theme.unlink()
 
 
+@pytest.mark.slow
 def test_markup_in_a_highlight_stays_text_in_the_archive_and_the_feed(tmp_path: Path) -> None:
     import datetime as dt
 
@@ -264,6 +273,7 @@ def test_markup_in_a_highlight_stays_text_in_the_archive_and_the_feed(tmp_path: 
     assert '<script>alert(1)</script> <img src="http://127.0.0.1:9/x"> & more' in summary
 
 
+@pytest.mark.slow
 def test_a_folder_inside_output_is_refused(issued) -> None:
     ws, _ = issued
     for folder in (ws / "output", ws / "output" / "site"):

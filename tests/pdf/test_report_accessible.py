@@ -14,6 +14,8 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
+pytestmark = pytest.mark.slow  # lays PDFs out: not in make test-fast
+
 
 def walk(node, found: list) -> None:
     node = node.get_object()

@@ -8,6 +8,8 @@ import re
 import pypdf
 import pytest
 
+pytestmark = pytest.mark.slow  # lays the sample's PDF out: not in make test-fast
+
 SECTIONS = [
     "Situation Report No. 10",
     "as of 24 August 2021",
@@ -121,7 +123,8 @@ def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) 
     """`sitrep build` lays the PDF out in a helper process: the same bytes as in this one."""
     import datetime as dt
 
-    from sitrep.pdf.build import PdfProcess, report_pdf
+    from sitrep.pdf.build import report_pdf
+    from sitrep.pdf.pool import PdfProcess
     from sitrep.render.attachments import DataFile
     from sitrep.render.document import render_report
     from sitrep.report import BuildOptions
@@ -145,10 +148,10 @@ def test_the_pdf_helper_process_gives_the_same_bytes_and_warnings(built_sample) 
 
 
 def test_an_unused_pdf_helper_ends_at_once() -> None:
-    from sitrep.pdf.build import PdfProcess
+    from sitrep.pdf.pool import PdfProcess
 
     helper = PdfProcess(helper=True)
-    process = helper._process
+    process = helper.process
     helper.close()  # e.g. the inputs had errors: no PDF to make
     assert process is not None and not process.is_alive()
 

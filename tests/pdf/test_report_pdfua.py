@@ -26,6 +26,8 @@ import pytest
 from sitrep.pdf.build import html_to_pdf
 from sitrep.settings.config import DEFAULT_TEMPLATES
 
+pytestmark = pytest.mark.slow  # lays PDFs out and checks them: not in make test-fast
+
 BIN = Path(sys.executable).parent  # the checkers are dev dependencies, beside this Python
 
 ROWS = "\n".join(

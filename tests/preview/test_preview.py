@@ -213,6 +213,7 @@ def test_watching_follows_the_input_option(workspace: Path, tmp_path: Path):
     assert elsewhere.parent.resolve() in targets.folders
 
 
+@pytest.mark.slow
 def test_the_command_serves_until_ctrl_c(workspace: Path):
     """`sitrep preview --port 0`: says where, serves the page, stops cleanly on Ctrl+C."""
     import signal
@@ -371,6 +372,7 @@ def test_its_own_names_are_answered(preview):
         assert status == 421, host
 
 
+@pytest.mark.slow
 def test_a_workbook_saved_by_libreoffice_is_followed(workspace: Path, tmp_path: Path):
     """LibreOffice writes the workbook (its own xlsx, its own way of saving): the preview shows
     the new figure, from LibreOffice's file."""

@@ -14,6 +14,8 @@ from tests.accessibility import WIDTHS, axe_script, check, open_page
 from tests.conftest import copy_workspace
 from tests.preview_helpers import set_cell
 
+pytestmark = pytest.mark.slow  # runs the preview and Chromium: not in make test-fast
+
 WAIT_MS = 15_000  # generous for a loaded CI machine
 
 

@@ -17,7 +17,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests import bombs
+
+pytestmark = pytest.mark.slow  # runs `sitrep preview`: not in make test-fast
 
 
 def state(url: str) -> dict:

@@ -16,6 +16,8 @@ from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace
 from tests.preview_helpers import row_where, set_cell
 
+pytestmark = pytest.mark.slow  # drives Chromium: not in make test-fast
+
 WAIT_MS = 15_000  # generous for a loaded CI machine; the speed itself is measured in bench/
 
 

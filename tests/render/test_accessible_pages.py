@@ -21,6 +21,8 @@ from sitrep.settings.email import EmailSettings
 from tests.accessibility import WIDTHS, axe_script, check, open_page
 from tests.smtp_server import sample_report
 
+pytestmark = pytest.mark.slow  # builds reports and checks them in Chromium: not in make test-fast
+
 NOW = dt.datetime(2021, 8, 24, 9, 30, tzinfo=dt.UTC)
 
 

@@ -15,9 +15,9 @@ from sitrep.render.html import PLURAL_FORMS, Translator, load_messages
 from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace, pdf_text
 
-LANGUAGES = ("fr", "es", "ar")
+LANGUAGES = ("fr", "es", "ar", "pt", "uk")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-COUNTS = (0, 1, 2, 3, 11, 100, 1_000_000)
+COUNTS = (0, 1, 2, 3, 11, 100, 1_000_000, 1.5)  # 1.5: "other" in Ukrainian
 
 
 def _entries(data: dict, prefix: str = "") -> dict[str, str | dict[str, str]]:
@@ -51,6 +51,8 @@ def test_babel_has_the_plural_categories_the_catalogues_were_written_for() -> No
     assert _categories("es") == {"one", "many", "other"}
     assert _categories("fr") == {"one", "many", "other"}
     assert _categories("ar") == {"zero", "one", "two", "few", "many", "other"}
+    assert _categories("pt") == {"one", "many", "other"}
+    assert _categories("uk") == {"one", "few", "many", "other"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -135,6 +137,7 @@ def test_a_workspace_entry_wins_and_the_rest_come_from_sitrep(tmp_path: Path) ->
     assert load_messages([DEFAULT_TEMPLATES], "es")["contacts.heading"] == "Contactos"
 
 
+@pytest.mark.slow
 def test_a_spanish_report_with_a_workspace_word(tmp_path: Path) -> None:
     """The sample built in Spanish: the catalogue's words, Babel's dates, the workspace's word."""
     from sitrep.report import BuildOptions, build_report

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.figures.compute import compute_figures
+from sitrep.pipeline import check_inputs
 from sitrep.render.accessmap import BOUNDARY_POINTS, access_map, load_places, simplify
 from sitrep.render.charts import (
     DAY_STEPS,
@@ -23,7 +24,6 @@ from sitrep.render.charts import (
 from sitrep.render.drawing import Canvas, Fonts, nice_range
 from sitrep.render.drawn import Formats, forget_drawings
 from sitrep.render.html import load_messages, make_translator
-from sitrep.report import check_inputs
 from sitrep.settings.config import template_dirs
 from sitrep.settings.languages import right_to_left
 from tests.conftest import ROOT

@@ -25,6 +25,8 @@ from sitrep.report import BuildOptions
 from sitrep.settings.config import load_config, template_dirs
 from tests.conftest import copy_workspace
 
+pytestmark = pytest.mark.slow  # drives Chromium: not in make test-fast
+
 DAY = dt.date(2021, 8, 24)
 PERIODS = (1, 10, 30, 90)
 WIDTHS = (1280, 390)

@@ -18,6 +18,8 @@ import pytest
 from sitrep.report import BuildOptions, build_report
 from tests.conftest import copy_workspace
 
+pytestmark = pytest.mark.slow  # lays charts out in a PDF: not in make test-fast
+
 NS = "{http://www.w3.org/1999/xhtml}"
 
 

@@ -213,6 +213,7 @@ def test_a_document_without_head_is_refused() -> None:
 # --- the edition `build` writes -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_sample_edition_is_self_contained_and_its_fonts_subset(built_sample) -> None:
     edition = built_sample[1].html.read_text("utf-8")
     assert_self_contained(edition)
@@ -224,6 +225,7 @@ def test_the_sample_edition_is_self_contained_and_its_fonts_subset(built_sample)
     assert len(edition.encode()) < 500_000
 
 
+@pytest.mark.slow
 def test_a_hostile_workspace_template_gives_an_edition_without_it(workspace: Path) -> None:
     header = workspace / "templates" / "partials" / "header.html"  # overrides sitrep's
     header.parent.mkdir(exist_ok=True)
@@ -276,6 +278,7 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
 
 
+@pytest.mark.slow
 def test_the_edition_reads_on_a_phone_and_loads_nothing(built_sample, browser) -> None:
     path = built_sample[1].html
     page, requests = open_edition(browser, path, 390, 844, phone=True)
@@ -304,6 +307,7 @@ def test_the_edition_reads_on_a_phone_and_loads_nothing(built_sample, browser) -
         page.close()
 
 
+@pytest.mark.slow
 def test_the_edition_reads_on_a_desktop(built_sample, browser) -> None:
     page, _ = open_edition(browser, built_sample[1].html, 1280, 900)
     try:

@@ -84,6 +84,7 @@ def requests_of(browser, path: Path) -> list[str]:
     return [u for u in requests if u != path.as_uri() and not u.startswith(("data:", "about:"))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_hostile_theme_makes_a_browser_load_nothing(case, browser, tmp_path: Path) -> None:
     edition = html_edition(document(body=CASES[case]), [DEFAULT_TEMPLATES])

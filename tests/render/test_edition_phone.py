@@ -3,7 +3,10 @@ row names in view while a table scrolls, and links where a reader expects them."
 
 from __future__ import annotations
 
+import pytest
 from test_edition import no_horizontal_scroll, open_edition
+
+pytestmark = pytest.mark.slow  # drives Chromium: not in make test-fast
 
 # For each data table: does it scroll, and once scrolled to its end is its last cell inside the
 # table's box with the first column still at the table's edge?

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import copy_workspace, pdf_text
+
+pytestmark = pytest.mark.slow  # builds reports: not in make test-fast
 
 
 def test_a_french_report_with_a_workspace_override(tmp_path) -> None:

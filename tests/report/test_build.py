@@ -13,6 +13,8 @@ from sitrep.errors import ReportExistsError
 from sitrep.report import BuildOptions, build_report
 from tests.conftest import copy_workspace, pdf_text
 
+pytestmark = pytest.mark.slow  # builds reports: not in make test-fast
+
 
 def test_sample_builds_the_latest_date_with_its_number(built_sample):
     ws, result = built_sample

@@ -24,6 +24,8 @@ from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import catalogue, pdf_text
 from tests.haiti_workspace import ROWS, START
 
+pytestmark = pytest.mark.slow  # builds the Haiti workspace: not in make test-fast
+
 SAMPLE_WORDS = re.compile(r"Afghan|Kabul|Panjshir|Panjsher|Andarab|Salang|AF0|2021", re.I)
 
 

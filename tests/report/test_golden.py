@@ -25,6 +25,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # builds reports and reads their PDFs back: not in make test-fast
+
 GOLDEN = ROOT / "tests" / "golden"
 REGENERATE = "SITREP_REGENERATE_GOLDEN"
 

@@ -46,6 +46,7 @@ def _number_words(text: str) -> list[str]:
     return re.findall(r"\d[\d\s\u202f\u00a0.,]*\d", text)
 
 
+@pytest.mark.slow
 def test_french_and_english_under_one_number(tmp_path) -> None:
     from sitrep.report import BuildOptions, build_report
 
@@ -91,8 +92,10 @@ def test_french_and_english_under_one_number(tmp_path) -> None:
     assert not rebuilt.reused and rebuilt.number == 10 and english_pdf.is_file()
 
 
+@pytest.mark.slow
 def test_first_language_keeps_its_narrative_and_a_missing_one_is_an_error(tmp_path) -> None:
-    from sitrep.report import BuildOptions, build_report, check_inputs
+    from sitrep.pipeline import check_inputs
+    from sitrep.report import BuildOptions, build_report
 
     ws = _bilingual(tmp_path, '["en", "fr"]')
     (ws / "inputs" / "narrative" / "fr" / f"{DAY}.md").unlink()

@@ -49,6 +49,7 @@ def test_rendering_twice_gives_the_same_html_and_leaves_the_figures_as_they_were
     assert any(a.name.startswith("contacts") for a in first.attachments) or not config.attach_data
 
 
+@pytest.mark.slow
 def test_a_build_carries_what_it_was_made_from(tmp_path) -> None:
     ws = copy_workspace(tmp_path / "ws")
     result = build_report(BuildOptions(ws))
@@ -57,6 +58,7 @@ def test_a_build_carries_what_it_was_made_from(tmp_path) -> None:
     assert again.reused and again.prepared is None  # nothing was loaded
 
 
+@pytest.mark.slow
 def test_send_reads_the_inputs_once(tmp_path, monkeypatch) -> None:
     """`sitrep send` builds the report, then writes its emails from the build's figures."""
     from sitrep.delivery.distribute import SendOptions

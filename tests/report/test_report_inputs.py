@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from sitrep.figures.compute import compute_figures
+from sitrep.pipeline import check_inputs
 from sitrep.render.accessmap import access_map, load_places
 from sitrep.render.attachments import csv_bytes, csv_safe
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
-from sitrep.report import check_inputs
 from sitrep.settings.config import load_config, template_dirs
 from tests.conftest import ROOT
 from tests.geo_helpers import afg_gazetteer

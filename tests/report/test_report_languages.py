@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import catalogue, copy_workspace, pdf_text
 
+pytestmark = pytest.mark.slow  # builds reports in each language: not in make test-fast
+
 # the catalogue's sections a report shows (the workbook's, the email's and the preview's words
 # are checked where they are used)
 REPORT_SECTIONS = ("report", "notice", "highlights", "kf", "change", "headline", "overview",

@@ -41,6 +41,7 @@ def test_a_report_from_each_format_draws_every_district(workspace: Path, name: s
     assert DISCLAIMER in html and f"({name}, valid from 17 November 2021)" in html
 
 
+@pytest.mark.slow  # lays the sample's PDF out
 def test_the_sample_report_prints_its_map_with_key_sources_and_disclaimer(sample_text: str):
     assert "IDPs present by District, as of 30 June 2021" in sample_text
     assert "IDPs present (people)" in sample_text and "No data" in sample_text
@@ -48,6 +49,7 @@ def test_the_sample_report_prints_its_map_with_key_sources_and_disclaimer(sample
     assert "Boundaries: Illustrative shapes, not real boundaries" in sample_text
 
 
+@pytest.mark.slow  # runs sitrep
 def test_a_bad_boundary_file_stops_the_build_and_writes_nothing(workspace: Path) -> None:
     (workspace / "inputs" / "bad.geojson").write_text(
         files.geojson([files.feature({"NAME": "x"}, files.square(69, 35))])
@@ -77,6 +79,7 @@ def test_a_changed_boundary_file_changes_what_the_report_is_made_from(workspace:
     assert before[0] != after[0] and before[1] != after[1]
 
 
+@pytest.mark.slow  # runs sitrep
 def test_an_unchanged_build_imports_no_heavy_library(workspace: Path) -> None:
     """An unchanged report is returned from the files' bytes: with a boundary file too, no
     pandas, no Jinja, no geometry library is imported (the PDF helper ends unused)."""
@@ -101,6 +104,7 @@ def test_an_unchanged_build_imports_no_heavy_library(workspace: Path) -> None:
     assert again.returncode == 0 and "heavy: []" in again.stdout.splitlines(), again.stdout
 
 
+@pytest.mark.slow  # runs sitrep init and build
 def test_a_new_workspace_of_another_country_maps_in_arabic(tmp_path: Path) -> None:
     """`sitrep init --country SDN --language ar` with the office's COD and a zipped shapefile:
     the Arabic edition's map draws Sudan's districts with their Arabic names, its key on the

@@ -24,6 +24,8 @@ from tests.haiti_workspace import sitrep
 from tests.report.test_report_languages import english_phrases
 from tests.sudan_workspace import ARABIC_AREAS, DAY, EMAIL, ENGLISH_AREAS, PHONE, make_sudan
 
+pytestmark = pytest.mark.slow  # builds, sends and publishes in processes: not in make test-fast
+
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 ISOLATES = re.compile("[\u2066-\u2069]")
 ARABIC_OFFICE = "مكتب تنسيق الشؤون الإنسانية في السودان"

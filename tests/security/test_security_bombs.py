@@ -43,6 +43,7 @@ BOMBS = {
 
 @pytest.mark.parametrize("name", sorted(BOMBS))
 @pytest.mark.parametrize("command", ["validate", "build"])
+@pytest.mark.slow
 def test_a_bomb_is_refused_with_a_message(workspace: Path, name: str, command: str) -> None:
     write, key = BOMBS[name]
     bomb = write(workspace / "inputs" / name)
@@ -103,13 +104,14 @@ def test_a_small_limit_refuses_a_normal_sheet_naming_the_setting(tmp_path: Path)
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is installed by `make test`")
+@pytest.mark.slow
 def test_the_sample_saved_by_libreoffice_as_ods_still_loads(workspace: Path) -> None:
     import re
     import zipfile
 
     from python_calamine import CalamineWorkbook
 
-    from sitrep.report import check_inputs
+    from sitrep.pipeline import check_inputs
 
     inputs = workspace / "inputs"
     subprocess.run(

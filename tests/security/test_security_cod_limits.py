@@ -23,6 +23,8 @@ from tests import bombs
 from tests.bombs import run_bounded
 from tests.security.test_security_limits import set_limits
 
+pytestmark = pytest.mark.slow  # runs sitrep in bounded processes: not in make test-fast
+
 LOW = 512 * 1024**2
 
 

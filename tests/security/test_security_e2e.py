@@ -37,6 +37,8 @@ from sitrep.safety.formulas import FORMULA_TRIGGERS, QUOTE_PREFIX
 from sitrep.safety.links import is_allowed_link
 from tests.conftest import FIXTURES, ROOT, copy_workspace
 
+pytestmark = pytest.mark.slow  # builds hostile workspaces: not in make test-fast
+
 HOSTILE = FIXTURES / "hostile"
 SECRET = "canary-secret-5e1f0c2b"  # the canary file's content
 HTTP_PAYLOAD = "canary-http-payload-91d3"  # what the canary server would serve

@@ -15,6 +15,8 @@ import pytest
 from sitrep.pdf.fetcher import FetchRefused, make_fetcher
 from sitrep.render.assets import ASSET_BASE
 
+pytestmark = pytest.mark.slow  # imports WeasyPrint (it starts ldconfig, gcc): not in make test-fast
+
 SECRET = "canary-secret-7f3a9c"
 
 

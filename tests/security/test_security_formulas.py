@@ -75,6 +75,7 @@ def test_harmless_text_keeps_its_marks() -> None:
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is installed by `make test`")
+@pytest.mark.slow
 def test_libreoffice_finds_no_formula_and_no_link_in_the_attached_csv(tmp_path: Path) -> None:
     import openpyxl
 
@@ -111,6 +112,7 @@ def validate(workspace: Path, table: Path) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_nul_in_a_csv_cell_is_a_located_error(workspace: Path) -> None:
     table = displacement_csv(workspace / "inputs" / "d.csv", '\x00=HYPERLINK("http://x.example")')
     run = validate(workspace, table)
@@ -121,6 +123,7 @@ def test_a_nul_in_a_csv_cell_is_a_located_error(workspace: Path) -> None:
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_a_nul_from_an_xlsx_escape_is_a_located_error(workspace: Path) -> None:
     rows = bombs.inline_row(1, ["date", "district", "people", "source"])
     rows += bombs.inline_row(2, ["2024-03-01", "Banu", "120", "_x0000_=1+1"])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.report import check_inputs
+from sitrep.pipeline import check_inputs
 
 MB = 1024 * 1024
 
@@ -110,6 +110,7 @@ def test_a_bad_limit_is_a_config_error(workspace, limits):
     assert "limits." in str(info.value)
 
 
+@pytest.mark.slow
 def test_the_command_line_reports_an_exceeded_limit_without_a_traceback(workspace):
     add_zip_bomb(workspace / "inputs" / "sample-data.xlsx")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_")}

@@ -314,6 +314,7 @@ def assert_canary_nowhere(root: Path) -> None:
 
 
 @pytest.mark.parametrize("name", CLI_ATTACKS)
+@pytest.mark.slow
 def test_sitrep_build_refuses_each_attack(name, tmp_path):
     ws = copy_workspace(tmp_path / "ws")
     theme(ws / "templates", ATTACKS[name], partial=True)
@@ -331,6 +332,7 @@ def test_sitrep_build_refuses_each_attack(name, tmp_path):
     assert_canary_nowhere(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_harmless_template_builds_and_shows_no_secret(tmp_path):
     ws = copy_workspace(tmp_path / "ws")
     from sitrep.settings.config import DEFAULT_TEMPLATES

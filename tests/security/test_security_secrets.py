@@ -84,6 +84,7 @@ def send_workspace(tmp_path_factory) -> Path:
     return copy_workspace(tmp_path_factory.mktemp("secrets") / "ws")
 
 
+@pytest.mark.slow
 def test_debug_send_with_an_echoing_server_leaks_nothing(send_workspace: Path):
     """A refused login, with a server echoing the password plain and base64, under --debug."""
     b64 = base64.b64encode(PASSWORD.encode()).decode()
@@ -102,6 +103,7 @@ def test_debug_send_with_an_echoing_server_leaks_nothing(send_workspace: Path):
     assert_nowhere([run.stdout, run.stderr], send_workspace)
 
 
+@pytest.mark.slow
 def test_debug_send_with_a_malformed_url_leaks_nothing(send_workspace: Path):
     run = sitrep(
         send_workspace,

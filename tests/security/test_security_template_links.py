@@ -42,6 +42,7 @@ def build(ws: Path, tmp_path: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_a_partial_linked_out_of_the_workspace_stops_the_build(tmp_path, outside):
     ws = copy_workspace(tmp_path / "ws")
     partial = ws / "templates" / "partials" / "header.html"  # a workspace's override of sitrep's
@@ -75,6 +76,7 @@ def test_a_linked_folder_inside_templates_is_checked_too(tmp_path, outside):
         template_dirs(ws / "templates")
 
 
+@pytest.mark.slow
 def test_the_templates_folder_linked_out_is_an_error(tmp_path):
     ws = copy_workspace(tmp_path / "ws")
     elsewhere = tmp_path / "theme"
@@ -93,6 +95,7 @@ def test_a_link_loop_is_an_error_not_a_crash(tmp_path):
         template_dirs(ws / "templates")
 
 
+@pytest.mark.slow
 def test_links_inside_the_workspace_or_to_sitreps_templates_are_followed(tmp_path):
     ws = copy_workspace(tmp_path / "ws")
     (ws / "branding").mkdir()

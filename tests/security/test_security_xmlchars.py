@@ -82,6 +82,7 @@ def test_validate_warns_of_each_with_its_line_or_cell(hostile: Path) -> None:
     assert result.exit_code == 0  # warnings: the report can be built
 
 
+@pytest.mark.slow
 def test_build_and_publish_write_well_formed_pages(hostile: Path, tmp_path: Path) -> None:
     built = build_report(BuildOptions(hostile, DAY))
     folder = tmp_path / "site"

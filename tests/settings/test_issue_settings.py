@@ -90,6 +90,7 @@ def _build(workspace: Path, *args: str) -> subprocess.CompletedProcess:
     [{"locale": '"xx_INVALID"'}, {"cadence": "100000000000"}, {"slug": '"../../x"'}],
     ids=["locale", "cadence", "slug"],
 )
+@pytest.mark.slow
 def test_the_command_line_says_which_setting_and_writes_nothing(workspace: Path, setting):
     _set(workspace, **setting)
     run = _build(workspace)
@@ -101,6 +102,7 @@ def test_the_command_line_says_which_setting_and_writes_nothing(workspace: Path,
     assert not (workspace.parent / "x").exists()
 
 
+@pytest.mark.slow
 def test_a_first_report_after_the_report_date_is_a_clear_error(workspace: Path):
     _set(workspace, first_report="2099-01-01")
     run = _build(workspace)

@@ -101,6 +101,7 @@ def test_blank_workspace_validates_clean(new_workspace: Path) -> None:
     assert result.output.strip().endswith("0 errors, 0 warnings")
 
 
+@pytest.mark.slow
 def test_filled_workbook_validates_and_builds(new_workspace: Path) -> None:
     fill(new_workspace / "inputs/data.xlsx")
     result = CliRunner().invoke(main, ["-w", str(new_workspace), "validate", "--format", "json"])
@@ -132,6 +133,7 @@ def test_the_level_words_are_checked(new_workspace: Path) -> None:
         load_config(new_workspace)
 
 
+@pytest.mark.slow
 def test_workspace_with_an_empty_prices_sheet_builds(new_workspace: Path) -> None:
     fill(new_workspace / "inputs/data.xlsx", ("displacement", "blockades", "routes"))
     start_series(new_workspace)
@@ -139,6 +141,7 @@ def test_workspace_with_an_empty_prices_sheet_builds(new_workspace: Path) -> Non
 
 
 @pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
+@pytest.mark.slow
 def test_blank_workbook_opens_in_libreoffice(new_workspace: Path, tmp_path: Path) -> None:
     out = subprocess.run(
         ["libreoffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path / "lo"),
@@ -149,6 +152,52 @@ def test_blank_workbook_opens_in_libreoffice(new_workspace: Path, tmp_path: Path
     first_sheet = (tmp_path / "lo/data.csv").read_text(encoding="utf-8").splitlines()
     assert first_sheet[0].startswith("Id,Date,Admin 2")  # the level word (none set: neutral)
     assert first_sheet[1].startswith("#event+id,#date+occurred,#adm2+code")
+
+
+SIX = {"en": "HTI", "fr": "HTI", "es": "COL", "ar": "SDN", "pt": "MOZ", "uk": "UKR"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
+def test_the_workbook_in_each_language_opens_in_libreoffice(tmp_path: Path) -> None:
+    """The six languages' workbooks, opened by LibreOffice (one run for all): each first
+    sheet's headers read back in its language, the hashtags the same; the Arabic one, saved
+    again by LibreOffice, still reads from right to left."""
+    import csv
+
+    from sitrep.render.html import load_messages
+    from sitrep.workspace.init import create_workspace
+
+    books = tmp_path / "books"
+    books.mkdir()
+    for language, country in SIX.items():
+        create_workspace(tmp_path / language, country, D(2026, 11, 19), language=language)
+        shutil.copy(tmp_path / language / "inputs/data.xlsx", books / f"{language}.xlsx")
+    files = [str(books / f"{language}.xlsx") for language in SIX]
+    utf8_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1"  # 76: UTF-8
+    for target, outdir in ((utf8_csv, "csv"), ("xlsx", "xlsx")):
+        out = subprocess.run(
+            ["libreoffice", "--headless", "--convert-to", target, "--outdir",
+             str(tmp_path / outdir), *(files if outdir == "csv" else files[3:4])],
+            capture_output=True, timeout=300, check=True,
+        )  # fmt: skip
+        assert b"Error" not in out.stderr
+    columns = SCHEMAS["displacement"].columns
+    for language in SIX:
+        messages = load_messages([DEFAULT_TEMPLATES], language)
+        with (tmp_path / "csv" / f"{language}.csv").open(encoding="utf-8") as handle:
+            headers, tags = list(csv.reader(handle))[:2]
+        expected = [
+            messages["geography.admin2"]
+            if c.name == "district"
+            else messages.get(f"workbook.header.{c.name}", c.name)
+            for c in columns
+        ]
+        assert headers == expected, language
+        assert tags == [c.hxl or "" for c in columns]
+    again = load_workbook(tmp_path / "xlsx" / "ar.xlsx")
+    assert all(sheet.sheet_view.rightToLeft for sheet in again)
+    assert again["displacement"]["B1"].value == "التاريخ"
 
 
 def _cells(path: Path) -> str:
@@ -239,13 +288,16 @@ def test_every_column_with_a_hashtag_has_a_french_header() -> None:
     [
         ("COL", "es", "Acerca de", "Cómo lee sitrep este libro", "Aspectos destacados"),
         ("SDN", "ar", "حول", "كيف يقرأ sitrep هذا المصنّف", "أبرز النقاط"),
+        ("MOZ", "pt", "Sobre", "Como o sitrep lê este livro", "Destaques"),
+        ("UKR", "uk", "Про книгу", "Як sitrep читає цю книгу", "Основні моменти"),
     ],
 )
 def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
     tmp_path: Path, country: str, language: str, about: str, title: str, heading: str
 ) -> None:
     """Headers, the About sheet, the dropdowns and the example narrative in the language; the
-    hashtag row as in English; a row typed with the dropdowns' words validates."""
+    hashtag row as in English; a row typed with the dropdowns' words validates; an Arabic
+    workbook's sheets read from right to left."""
     from openpyxl.utils import get_column_letter
 
     from sitrep.inputs.words import builtin_words, word_key
@@ -261,6 +313,8 @@ def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
     book, english = (load_workbook(tmp_path / n / "inputs/data.xlsx") for n in (language, "en"))
     messages = load_messages([DEFAULT_TEMPLATES], language)
     assert about in book.sheetnames and book[about]["A1"].value == title
+    assert {s.sheet_view.rightToLeft for s in book} == {language == "ar"}
+    assert not any(s.sheet_view.rightToLeft for s in english)
     for name, schema in SCHEMAS.items():
         assert [c.value for c in book[name][2]] == [c.value for c in english[name][2]]
         for cell, column in zip(book[name][1], schema.columns, strict=False):
@@ -325,7 +379,7 @@ def test_the_distribution_list_in_arabic_reads_back(tmp_path: Path) -> None:
     name and yes in Arabic) reads as a partner; the sample's English sheet still reads."""
     import openpyxl
 
-    from sitrep.report import check_inputs
+    from sitrep.pipeline import check_inputs
     from sitrep.workspace.init import create_workspace
 
     create_workspace(tmp_path / "ws", "SDN", D(2025, 6, 30), language="ar")

@@ -1,0 +1,178 @@
+"""Validation problems in the workspace's language: `validate` (text and `--format json`), a
+build that stops, the preview's panel; each problem's code the same in every language, and
+English word for word as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from sitrep.cli import main
+from sitrep.tableschema import SCHEMAS
+from sitrep.workspace.init import create_workspace
+
+D = dt.date
+ROWS = {
+    "displacement": [
+        {"date": D(2026, 11, 18), "district": "Atlantis", "people": 120, "source": "DTM"},
+        {"date": D(2026, 11, 18), "district": "MZ0101", "people": "12,5", "source": "DTM"},
+        {"date": D(2026, 11, 18), "district": "MZ0101", "people": 100},
+    ],
+    "routes": [
+        {"route_id": "R1", "route": "N380", "status": "clossed", "since": D(2026, 11, 17),
+         "source": "OCHA"},
+    ],
+    "blockades": [
+        {"id": "B1", "commodity": "food", "area": "MZ0103", "start_date": D(2026, 11, 10),
+         "end_date": D(2026, 11, 5), "status": "lifted", "source": "OCHA"},
+    ],
+}  # fmt: skip
+# (table, code) -> each language's message, or its start where it goes on with names
+EXPECTED = {
+    "en": {
+        ("displacement", "invalid-value", 3): "unknown place or P-code",
+        (
+            "displacement",
+            "invalid-value",
+            4,
+        ): "expected a whole number of people, like 1200 or 1,200",
+        ("displacement", "required-value", 5): "a value is required here",
+        ("routes", "invalid-value", 3): "unknown word; did you mean 'closed'? expected one of: "
+        "open, open with restrictions, restricted, closed, unknown",
+        ("blockades", "end-before-start", 3): "the end date is before the start date 2026-11-10",
+    },
+    "fr": {
+        ("displacement", "invalid-value", 3): "lieu ou P-code inconnu",
+        ("displacement", "invalid-value", 4): "un nombre entier de personnes est attendu",
+        ("displacement", "required-value", 5): "une valeur est obligatoire ici",
+        ("routes", "invalid-value", 3): "mot inconnu ; vouliez-vous dire 'closed' ?",
+        ("blockades", "end-before-start", 3): "la date de fin est antérieure à la date de début "
+        "2026-11-10",
+    },
+    "ar": {
+        ("displacement", "invalid-value", 3): "مكان أو رمز مكان غير معروف",
+        ("displacement", "invalid-value", 4): "يُنتظر عدد صحيح من الأشخاص",
+        ("displacement", "required-value", 5): "القيمة مطلوبة هنا",
+        ("routes", "invalid-value", 3): "كلمة غير معروفة؛ هل تقصد 'closed'؟",
+        ("blockades", "end-before-start", 3): "تاريخ الانتهاء قبل تاريخ البدء 2026-11-10",
+    },
+    "pt": {
+        ("displacement", "invalid-value", 3): "local ou código P desconhecido",
+        ("displacement", "invalid-value", 4): "espera-se um número inteiro de pessoas",
+        ("displacement", "required-value", 5): "aqui é obrigatório um valor",
+        ("routes", "invalid-value", 3): "palavra desconhecida; queria dizer 'closed'?",
+        ("blockades", "end-before-start", 3): "a data de fim é anterior à data de início "
+        "2026-11-10",
+    },
+}
+SAID = {  # how the text output locates a problem and ends, in each language
+    "en": ("row 4", "5 errors, 0 warnings"),
+    "fr": ("ligne 4", "erreurs : 5, avertissements : 0"),
+    "ar": ("الصف 4", "الأخطاء: 5، التحذيرات: 0"),
+    "pt": ("linha 4", "erros: 5, avisos: 0"),
+}
+
+
+def _workspace(tmp_path: Path, language: str) -> Path:
+    ws = tmp_path / language
+    create_workspace(ws, "MOZ", D(2026, 11, 19), language=language)
+    path = ws / "inputs" / "data.xlsx"
+    book = load_workbook(path)
+    for name, records in ROWS.items():
+        columns = [c.name for c in SCHEMAS[name].columns]
+        for row, record in enumerate(records, start=3):  # under the hashtag row
+            for column, key in enumerate(columns, start=1):
+                book[name].cell(row, column, record.get(key))
+    book.save(path)
+    narrative = ws / "inputs" / "narrative" / "2026-11-18.md"
+    narrative.write_text("# Highlights\n- One.\n- Two.\n\n# Situation overview\nText.\n")
+    return ws
+
+
+def _problems(ws: Path) -> dict[tuple[str, str, int], str]:
+    result = CliRunner().invoke(main, ["-w", str(ws), "validate", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    return {
+        (p["table"], p["code"], p["row"]): p["message"]
+        for p in json.loads(result.stdout)["problems"]
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "pt"])
+def test_validation_problems_are_written_in_the_workspace_language(
+    tmp_path: Path, language: str
+) -> None:
+    ws = _workspace(tmp_path, language)
+    problems = _problems(ws)
+    assert set(problems) == set(EXPECTED[language])  # the same codes, rows, in every language
+    for where, message in EXPECTED[language].items():
+        assert problems[where].startswith(message), (where, problems[where])
+    text = CliRunner().invoke(main, ["-w", str(ws), "validate"]).stdout
+    row, counts = SAID[language]
+    assert f", {row}, " in text and text.strip().endswith(counts), text
+    # a build that stops on them says them in the language too, and writes nothing
+    built = CliRunner().invoke(main, ["-w", str(ws), "build"])
+    assert built.exit_code == 1
+    assert EXPECTED[language][("displacement", "required-value", 5)] in built.stderr
+    assert not (ws / "output").exists() or not any((ws / "output").rglob("*.pdf"))
+
+
+def test_english_messages_are_word_for_word_as_before(tmp_path: Path) -> None:
+    """The whole English messages, not only their start: the catalogue's English is the text
+    the code wrote before messages became catalogue entries."""
+    problems = _problems(_workspace(tmp_path, "en"))
+    exact = {k: v for k, v in EXPECTED["en"].items() if k != ("displacement", "invalid-value", 3)}
+    assert {k: problems[k] for k in exact} == exact
+
+
+def test_the_preview_panel_says_problems_in_the_workspace_language(tmp_path: Path) -> None:
+    from sitrep.pipeline import check_inputs
+    from sitrep.preview.live import problem_json
+    from sitrep.render.catalogue import problem_wording
+
+    ws = _workspace(tmp_path, "fr")
+    checked = check_inputs(ws, None, None, narrative=False)
+    wording = problem_wording(checked.config)
+    shown = [problem_json(p, wording) for p in checked.problems]
+    required = next(p for p in shown if p["code"] == "required-value")
+    assert required["message"] == "une valeur est obligatoire ici"
+    assert required["location"].endswith(", feuille displacement, ligne 5, colonne « Source »")
+
+
+def test_the_cod_files_and_the_workbooks_checks_are_said_in_the_language_too() -> None:
+    """The problems of the COD file's tree, of a name in a script no place has and of a
+    workbook's string table are catalogue entries: said in Portuguese and Ukrainian, their
+    English word for word what it was."""
+    from sitrep.geo.areas import Area
+    from sitrep.geo.gazetteer import country_gazetteer
+    from sitrep.geo.tree import tree_faults
+    from sitrep.inputs.limits import exceeded
+    from sitrep.problems import Message, Wording
+    from sitrep.render.catalogue import load_messages
+    from sitrep.settings.config import DEFAULT_TEMPLATES
+
+    def said(language: str, message: str) -> str:
+        return Wording(load_messages([DEFAULT_TEMPLATES], language), language).written(message)
+
+    [fault] = tree_faults({"MZ0101": Area("MZ0101", "Lichinga", 2, "MZ0101")})
+    assert fault.message == (
+        "MZ0101 (Lichinga, admin 2) is its own parent: "
+        "expected the P-code of the admin 1 area it lies in"
+    )
+    assert said("pt", fault.message) == (
+        "MZ0101 (Lichinga, admin 2) é o seu próprio pai; "
+        "esperava-se o código P da área de admin 1 onde se encontra"
+    )
+    assert said("uk", fault.message).startswith("MZ0101 (Lichinga, адмінрівень 2) є батьківською")
+    unknown = country_gazetteer("MOZ").unknown("Харків").message
+    assert str(unknown).startswith("unknown place: no place of")
+    assert said("pt", unknown).startswith("local desconhecido: nenhum local de")
+    strings = Message("limit-exceeded.shared-strings-size", member="xl/sharedStrings.xml", size="9")
+    limit = exceeded(strings, "max_text_mb", 8, "MB")
+    assert said("uk", limit).startswith("спільні рядки робочої книги (xl/sharedStrings.xml)")
