@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -161,3 +162,33 @@ def sha256_file(path: Path) -> str:
     """The file's SHA-256, read a megabyte at a time (a PDF may be large)."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def cache_folder(name: str) -> Path | None:
+    """`name` in the user's own cache folder, created 0700; None when it cannot be used.
+
+    The folder is `$SITREP_CACHE_DIR`, else `$XDG_CACHE_HOME/sitrep`, else `~/.cache/sitrep`,
+    never inside a workspace (a workspace may be shared; what is cached is the user's): the
+    compiled templates' (`sitrep.render.html`) and the boundary files' (`sitrep.inputs.boundaries`).
+    """
+    try:
+        if custom := os.environ.get("SITREP_CACHE_DIR"):
+            root = Path(custom)
+        else:
+            root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitrep"
+    except RuntimeError:  # no home folder
+        return None
+    folder = root / name
+    return folder if _private_folder(root) and _private_folder(folder) else None
+
+
+def _private_folder(path: Path) -> bool:
+    """`path` exists or is created as a folder only this user can read or write (0700)."""
+    try:
+        path.mkdir(mode=stat.S_IRWXU, parents=True, exist_ok=True)
+        info = os.lstat(path)
+    except OSError:
+        return False
+    owner_only = not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISDIR(info.st_mode) and owner_only and mine

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.errors import NoDataError, ValidationFailed
 from sitrep.figures.compute import compute_figures, data_date_range, latest_data_date
+from sitrep.inputs.boundaries import read_boundaries
 from sitrep.inputs.cod import base_gazetteer
 from sitrep.inputs.load import load_tables
 from sitrep.inputs.narrative import load_narrative
@@ -41,6 +42,7 @@ NOT_SENT_TO = "sitrep send will not send to this partner until it is fixed"
 
 if TYPE_CHECKING:  # names for annotations only
     from sitrep.figures.compute import Figures
+    from sitrep.inputs.boundaries import Boundaries
     from sitrep.inputs.narrative import Narrative
     from sitrep.inputs.words import Words
     from sitrep.validate.tables import Table
@@ -54,6 +56,7 @@ class Checked:
     tables: dict[str, Table]
     problems: list[Problem]
     date: dt.date | None
+    boundaries: Boundaries | None = None  # [geography] boundaries, read and checked
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Prepared:
     # the partners table's errors, as found (a build shows them as warnings): `send` refuses
     # those partners, or everyone when the table itself is wrong
     partner_problems: list[Problem] = field(default_factory=list)
+    boundaries: Boundaries | None = None  # the office's boundaries: the situation map
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -117,12 +121,18 @@ def _check(
         gazetteer = base_gazetteer(config)
     except ValidationFailed as broken:  # the COD file's areas are no tree: nothing can be placed
         return Checked(config, {}, problems + broken.problems, day)
+    # the boundary file first: a bad one is one error (ConfigError), before the tables' problems
+    boundaries = None
+    if config.geography_boundaries is not None:
+        boundaries = read_boundaries(
+            config.geography_boundaries, config.limits, gazetteer, config.workspace
+        )
     tables, more = validate_tables(raw, gazetteer, config.household_size, today=today, words=words)
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
         problems += freshness_warnings(tables, day, config.stale_days)
-    return Checked(config, tables, problems, day)
+    return Checked(config, tables, problems, day, boundaries)
 
 
 def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
@@ -230,5 +240,6 @@ def prepare(
         narratives,
         narrative_problems,
         computed,
-        partners,
+        partner_problems=partners,
+        boundaries=checked.boundaries,
     )

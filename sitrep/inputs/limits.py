@@ -29,10 +29,11 @@ STRING_TAG_RE = re.compile(rb"<si[\s/>]")
 READER_MAX_CELLS = 100_000_000
 
 
-def exceeded(what: Message, key: str, limit: int, unit: str = "") -> Message:
+def exceeded(what: Message | str, key: str, limit: int, unit: str = "") -> Message:
     """'<what>: more than the limit of 2,000,000 rows (limits.max_rows). If the file is trusted,
     raise it in sitrep.toml: [limits] max_rows = ...'. `unit`: a `[problems.limit-exceeded]`
-    entry ("rows", "MB", ...), or none."""
+    entry ("rows", "MB", ...), or none. `what` is a Message, or text said in English only (the
+    boundary file's errors, `sitrep.inputs.boundaries`)."""
     shown = Message(f"limit-exceeded.{unit}") if unit else ""
     return Message("limit-exceeded.limit", what=what, limit=limit, unit=shown, key=key)
 

@@ -36,6 +36,9 @@ def _other_files(config: Config, dirs: list[Path]) -> list[Path]:
     files = []
     if config.geography_pcodes is not None:  # the COD file names and places the rows
         files.append(config.geography_pcodes.path)
+    for boundaries in (config.geography_boundaries, config.boundaries):  # the maps' shapes
+        if boundaries is not None:
+            files.append(boundaries)
     if (words_file := config.workspace / "inputs" / "words.toml").is_file():
         files.append(words_file)  # the workspace's own input words (sitrep.inputs.words)
     if config.narrative_dir.is_dir():

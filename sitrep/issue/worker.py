@@ -113,7 +113,16 @@ class Worker:
         tables = self.split(pcode)
         figures = compute_figures(tables, config, self.gazetteer, s.day)
         context = report_context(
-            config, figures, s.narrative, tables, s.number, revision, s.options, t=self.t
+            config,
+            figures,
+            s.narrative,
+            tables,
+            s.number,
+            revision,
+            s.options,
+            t=self.t,
+            boundaries=s.prepared.boundaries,
+            area=pcode,
         )
         area = slugify(name)
         context["pdf_file"] = (

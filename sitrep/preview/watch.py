@@ -69,8 +69,9 @@ def watch_targets(
     if config is not None:
         sources = {**config.inputs, **inputs}.values()
         files |= {s.path.resolve() for s in sources}
-        if config.boundaries:
-            files.add(config.boundaries.resolve())
+        for boundaries in (config.boundaries, config.geography_boundaries):
+            if boundaries:
+                files.add(boundaries.resolve())
         trees.add(config.narrative_dir.resolve())
         trees |= {d.resolve() for d in template_dirs(config.templates_dir)}
     folders |= {f.parent for f in files if f.parent.is_dir()}

@@ -6,6 +6,7 @@ from the figures, the narrative and the checked tables; `attachments` is for the
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -19,13 +20,20 @@ from sitrep.render.attachments import NEVER_ATTACHED, table_file
 from sitrep.render.bidi import listing
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
+from sitrep.render.mapparts import map_routes
+from sitrep.render.numerals import date, numbering_system
+from sitrep.render.situationmap import situation_map
 from sitrep.settings.config import Config, level_words, template_dirs
 from sitrep.settings.languages import editions, language_of, right_to_left
 from sitrep.settings.naming import report_name
 from sitrep.validate.table import records
+from sitrep.validate.tables import workspace_gazetteer
+
+COD_AB = "OCHA Common Operational Datasets (COD-AB), via HDX"
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
+    from sitrep.inputs.boundaries import Boundaries
     from sitrep.inputs.narrative import Narrative
     from sitrep.pipeline import BuildOptions
     from sitrep.render.html import Translator
@@ -41,12 +49,15 @@ def report_context(
     revision: int,
     options: BuildOptions,
     t: Translator | None = None,
+    boundaries: Boundaries | None = None,
+    area: str | None = None,
 ) -> dict:
     """What the templates see: figures, narrative, inline SVG charts and map, data files.
 
     `attachments` (the input rows used, as CSV files) is for the PDF stage, not the templates.
     `t`: the report's words, when the caller holds them already (one per area report would
-    parse the catalogues again).
+    parse the catalogues again). `boundaries`: the office's, for the situation map; `area`:
+    the admin-1 P-code of an area report (its map is zoomed on it).
     """
     dirs = template_dirs(config.templates_dir)
     if t is None:
@@ -69,6 +80,21 @@ def report_context(
             if used_routes.get(r["route_id"]) == r["since"]:
                 vias[r["route_id"]] = r["via"]
     the_map = access_map(figures.routes, vias, places, t, dirs, config.boundaries, rtl)
+    situation = None
+    if boundaries is not None:
+        situation = situation_map(
+            boundaries,
+            figures,
+            config.map_shading,
+            config.map_level,
+            workspace_gazetteer(tables, base_gazetteer(config)),
+            map_routes(figures.routes, vias, places),
+            t,
+            dirs,
+            rtl,
+            area,
+            level_words(config.levels, t),
+        )
     # The map's places and the contacts are sources too: the templates see them among the
     # figures' sources, in a copy. Rendering never changes the figures it is given.
     sources = list(figures.sources)
@@ -103,6 +129,8 @@ def report_context(
         # __html__), with its description for alt text
         "charts": charts,
         "access_map": the_map,
+        "situation_map": situation,  # None without [geography] boundaries
+        "boundaries_credit": _boundaries_credit(config, boundaries, t),
         "attachments": attachments,
         # the PDF beside the HTML edition, which links to it (a per-area report names its own)
         "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
@@ -110,6 +138,24 @@ def report_context(
         "places_credit": _places_credit(config, t),
         "generator": f"sitrep {__version__}",
     }
+
+
+def _boundaries_credit(config: Config, boundaries: Boundaries | None, t: Translator) -> str | None:
+    """'OCHA Common Operational Datasets (COD-AB), via HDX (afg_adm.zip, valid from ...)', in
+    the report's language."""
+    if boundaries is None:
+        return None
+    source = config.boundaries_source or COD_AB
+    name = boundaries.file.replace("\\", "/").rsplit("/", 1)[-1]
+    valid = boundaries.geometry.valid_on
+    if not valid:
+        return t("map.boundaries_credit", source=source, file=name)
+    try:  # the file's validOn, as the report writes dates ("2024-05-01" or with a time)
+        day = dt.date.fromisoformat(valid[:10])
+        valid = date(day, "d MMMM y", config.locale, numbering_system(config.locale, config.digits))
+    except ValueError:
+        pass  # a date the file writes otherwise is printed as written
+    return t("map.boundaries_credit_valid", source=source, file=name, date=valid)
 
 
 def _places_credit(config: Config, t: Translator) -> str | None:

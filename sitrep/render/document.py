@@ -77,6 +77,7 @@ def render(
             number,
             revision,
             options,
+            boundaries=prepared.boundaries,
         )
         pages.append((locale, render_html(context, dirs, config.locale), context["attachments"]))
     (_, html, attachments), *translations = pages

@@ -109,8 +109,10 @@ def place(
     radius: float,
     bounds: Box,
     scale: float = 1.0,
+    rings: tuple[float, ...] = RINGS,
 ) -> Placed | None:
-    """The first free position for a `size` block labelling `point`; taken into `grid`."""
+    """The first free position for a `size` block labelling `point`; taken into `grid`.
+    `rings`: the leader lengths to try (fewer on a crowded country-wide map)."""
     x, y = point
     w, h = size
 
@@ -124,7 +126,7 @@ def place(
         for box, align in _around(x, y, w, h, radius):
             if inside(box) and not grid.hits(box, strict):
                 return _take(grid, Placed(box, align, None))
-        for d in RINGS:
+        for d in rings:
             for box, align, end in _ring(x, y, w, h, d * scale):
                 if (
                     inside(box)
@@ -145,3 +147,20 @@ def _take(grid: Grid, placed: Placed) -> Placed:
             px, py = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
             grid.add((px - 0.5, py - 0.5, px + 0.5, py + 0.5))
     return placed
+
+
+def place_centred(grid: Grid, point: tuple[float, float], size: tuple[float, float], bounds: Box):
+    """An area's name: centred on its point if free, else just beside it (no leader line:
+    a name far from its area would name another); None when neither is free. Taken into
+    `grid`."""
+    x, y = point
+    w, h = size
+    centred = ((x - w / 2, y - h / 2, x + w / 2, y + h / 2), "middle")
+    for box, align in [centred, *_around(x, y, w, h, h * 0.6)]:
+        inside = (
+            box[0] >= bounds[0] and box[1] >= bounds[1] and box[2] <= bounds[2]
+            and box[3] <= bounds[3]
+        )  # fmt: skip
+        if inside and not grid.hits(box, strict=False):
+            return _take(grid, Placed(box, align, None))
+    return None

@@ -15,14 +15,14 @@ import io
 import itertools
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
 from sitrep.render.drawing import FONT_FILES, LINE, is_rtl
 from sitrep.render.markup import DATA, END, START, Token, tokens
 
 SCALE = 3  # pixels per drawing unit (1 unit = 1 pt): 216 dpi, sharp in print
 SUPER = 2  # shapes painted this much larger, then scaled down: smooth edges
-SHAPES = {"rect", "line", "polyline", "polygon", "circle"}
+SHAPES = {"rect", "line", "polyline", "polygon", "circle", "path"}
 
 
 def drawing_png(markup: str, font_dirs: list[Path]) -> tuple[bytes, float, float]:
@@ -121,6 +121,14 @@ class _Shapes:
         elif t.name == "circle":
             (cx, cy), r = self._point(get("cx"), get("cy")), get("r") * self.k
             draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill, stroke, width)
+        elif t.name == "path":  # a map's areas and outlines: `M x y x y ... Z`, `L` too
+            for points, closed in _subpaths(t.attr("d") or ""):
+                points = [self._point(x, y) for x, y in points]
+                if closed and fill and len(points) > 2:
+                    draw.polygon(points, fill)
+                if stroke and len(points) > 1:
+                    for run in _dashes(points + points[:1] if closed else points, dash):
+                        draw.line(run, stroke, width, joint="curve")
         else:
             if t.name == "line":
                 coords = [(get("x1"), get("y1")), (get("x2"), get("y2"))]
@@ -140,7 +148,31 @@ class _Shapes:
 def _colour(value: str | None, default: str | None) -> str | None:
     if value is None:
         return default
-    return None if value == "none" else value
+    if value == "none":
+        return None
+    try:
+        ImageColor.getrgb(value)
+    except ValueError:  # a pattern (`url(#...)`: the map's "no data" hatching) drawn as grey
+        return PATTERN_GREY
+    return value
+
+
+PATTERN_GREY = "#e4e6e8"
+
+
+def _subpaths(d: str) -> list[tuple[list[tuple[float, float]], bool]]:
+    """Path data's subpaths as points and whether each is closed: absolute `M`, `L` and `Z`,
+    which is all sitrep's drawings write (a curve's letters end the subpath)."""
+    found: list[tuple[list[tuple[float, float]], bool]] = []
+    for part in d.replace("m", "M").split("M")[1:]:
+        closed = "Z" in part or "z" in part
+        text = part.replace("Z", " ").replace("z", " ").replace("L", " ").replace(",", " ")
+        try:
+            numbers = [float(v) for v in text.split()]
+        except ValueError:
+            continue  # a curve: not drawn
+        found.append((list(zip(numbers[::2], numbers[1::2], strict=False)), closed))
+    return found
 
 
 def _dashes(points: list[tuple[float, float]], dash: list[float]) -> list[list]:

@@ -78,6 +78,11 @@ class Config:
     attach_data: bool = True  # attach the input rows used, as CSV files, to the PDF
     boundaries: Path | None = None  # a GeoJSON drawn under the access map
     editions: tuple[str, ...] = ("pdf", "html")  # [report] editions: "docx" adds a Word edition
+    # [geography] boundaries: the office's COD-AB (the situation map); its credit
+    geography_boundaries: Path | None = None
+    boundaries_source: str = ""
+    map_shading: str = "auto"  # [report] map_shading: "auto", "idps", "displacement", "none"
+    map_level: int | None = None  # [report] map_level: 1, 2, or None for "auto"
     figures: FigureSettings = field(default_factory=FigureSettings)  # [figures]
     country_code: str = ""  # ISO3 of `country` ("" when the workspace names no country)
     geography_pcodes: InputSource | None = None  # [geography] pcodes: the office's COD file
@@ -237,6 +242,10 @@ def load_config(workspace: Path) -> Config:
         figures=found["figures"],
         country_code=country_code,
         geography_pcodes=source(geography.pcodes),
+        geography_boundaries=(geo.path if (geo := source(geography.boundaries)) else None),
+        boundaries_source=geography.boundaries_source,
+        map_shading=report.map_shading,
+        map_level=report.map_level,
         levels=geography.levels,
         languages=languages,
         digits=report.digits,

@@ -41,6 +41,14 @@ class Limits:
     max_narrative_kb: int = whole(
         256, 1, None, "a narrative file, on disk, in KB (a day's is a few KB)"
     )
+    # A COD-AB file as read: a zip's members as unpacked. Admin-2 files of large countries are
+    # some 10-60 MB; GeoJSON is parsed whole (about 8 bytes of memory per byte of file).
+    max_boundaries_mb: int = whole(
+        200,
+        1,
+        None,
+        "the boundary file (`[geography] boundaries`) as read, a zip's members unpacked, in MB",
+    )
 
 
 LIMITS = Section(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sitrep.settings import maps
 from sitrep.settings.check import Key, Section, day, flag, one_of, setting, text, whole
 from sitrep.settings.email import EMAIL
 from sitrep.settings.figures import FIGURES
@@ -237,7 +238,11 @@ class ReportSettings:
     attach_data: bool = flag(
         True, "attach the input rows the report used, as CSV files, to the PDF"
     )
-    boundaries: str | None = text("a GeoJSON file drawn under the access map", expected=PATH)
+    boundaries: str | None = text(
+        "a GeoJSON file drawn in light grey under the schematic access map (kept as it was; "
+        "the situation map's boundaries are `[geography] boundaries`)",
+        expected=PATH,
+    )
     editions: tuple[str, ...] = setting(
         Key(
             kinds=(list,),
@@ -249,6 +254,8 @@ class ReportSettings:
             convert=tuple,
         )
     )
+    map_shading: str = maps.map_shading()
+    map_level: int | None = maps.map_level()
 
 
 # `[inputs]`: a key per table of `sitrep.tableschema` (declared there once, so made from it),
@@ -306,6 +313,8 @@ class GeographySettings:
             convert=lambda v: tuple(w.strip() for w in v),
         )
     )
+    boundaries: str | None = maps.boundaries()
+    boundaries_source: str = maps.boundaries_source()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -327,7 +336,7 @@ REPORT = Section(
     name="report",
     doc="what the report is about, when it is issued and how it looks",
     settings=ReportSettings,
-    rules=(first_language_is_the_locale,),
+    rules=(first_language_is_the_locale, maps.map_shading_known),
 )
 INPUTS = Section(
     name="inputs",

@@ -45,6 +45,17 @@ One Markdown file per report date: YYYY-MM-DD.md (for example {today}.md).
 Sections are level-1 headings: Highlights, Situation overview, Response.
 EXAMPLE.md shows the layout; it is not used by any report.
 """
+INPUTS_README = """\
+The tables (data.xlsx, one sheet per table) and the narrative (narrative/) go here.
+
+The situation map: sitrep draws the country on the office's own boundaries when sitrep.toml
+names them ([geography] boundaries = "inputs/..."). Download the country's Common Operational
+Dataset of administrative boundaries (COD-AB) from the Humanitarian Data Exchange: the dataset
+cod-ab-{iso3} (https://data.humdata.org/dataset/cod-ab-{iso3}), as the zipped shapefile, the
+GeoJSON or the GeoPackage, and save it here as it is. Without it the report keeps its
+schematic access map.
+"""
+
 TEMPLATES_README = """\
 This folder holds what this workspace changes in sitrep's templates, and nothing else.
 A file here replaces sitrep's file of the same name: report.html, partials/*.html, style.css,
@@ -70,6 +81,7 @@ def config_text(
     """A commented sitrep.toml whose inputs are the sheets of the blank workbook."""
     inputs = "\n".join(f'{table} = "{WORKBOOK}#{table}"' for table in SCHEMAS)
     limits = "\n".join(f"# {key} = {getattr(Limits(), key)}" for key in Limits.__dataclass_fields__)
+    iso3 = country.lower()
     return f"""\
 # sitrep workspace settings. Paths are relative to this file.
 
@@ -95,6 +107,8 @@ stale_days = 3                         # warn when a table's newest row is older
 # The country's words for its admin levels 1 and 2, used in every heading and table:
 # levels = ["Département", "Commune"]
 # pcodes = "inputs/cod-ab.xlsx"        # the office's own COD-AB file, over OCHA's global list
+# boundaries = "inputs/{iso3}_cod-ab.zip"   # the COD-AB boundaries: the report's situation map
+#   (HDX dataset cod-ab-{iso3}: the zipped shapefile, GeoJSON or GeoPackage; see inputs/README.txt)
 
 [inputs]
 # A table comes from a workbook sheet ("file.xlsx#sheet", also .xlsm and .ods) or a CSV file.
@@ -198,6 +212,8 @@ def create_workspace(
     (narrative / "EXAMPLE.md").write_text(example, encoding="utf-8")
     readme = words("init.narrative_readme", NARRATIVE_README, today=today.isoformat())
     (narrative / "README.txt").write_text(readme, encoding="utf-8")
+    inputs_readme = INPUTS_README.format(iso3=found.iso3.lower())
+    (directory / "inputs" / "README.txt").write_text(inputs_readme, encoding="utf-8")
     return [directory / CONFIG_NAME, directory / WORKBOOK, templates, narrative / "EXAMPLE.md"]
 
 

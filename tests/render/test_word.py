@@ -116,8 +116,9 @@ def test_headings_tables_pictures_header_and_footer(english):
             table.rows[-1]._tr.trPr.find(qn("w:tblHeader")) is None
         )
     alts = [s._inline.docPr.get("descr") for s in document.inline_shapes]
-    assert len(alts) == 3  # the two charts and the map
-    assert alts[0].startswith("Bar chart of new displacement per day")
+    assert len(alts) == 4  # the situation map, the two charts and the access map
+    assert any(a.startswith("Bar chart of new displacement per day") for a in alts)
+    assert any(a.startswith("Map of IDPs present") for a in alts)
     assert all(alts)
     header = " ".join(p.text for p in document.sections[0].header.paragraphs)
     assert "Situation Report No. 10" in header and "24 August 2021" in header

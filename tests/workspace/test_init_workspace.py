@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -395,3 +396,11 @@ def test_the_distribution_list_in_arabic_reads_back(tmp_path: Path) -> None:
     assert [p for p in checked.problems if p.table == "partners"] == []
     (partner,) = checked.tables["partners"].frame.to_dict("records")
     assert partner["lists"] == ("الشركاء",) and partner["language"] == "ar" and partner["active"]
+
+
+def test_init_says_where_to_get_the_boundaries(new_workspace: Path) -> None:
+    readme = (new_workspace / "inputs" / "README.txt").read_text()
+    country = tomllib.loads((new_workspace / "sitrep.toml").read_text())["report"]["country"]
+    dataset = f"cod-ab-{country.lower()}"
+    assert f"https://data.humdata.org/dataset/{dataset}" in readme
+    assert f"(HDX dataset {dataset}" in (new_workspace / "sitrep.toml").read_text()
