@@ -10,8 +10,18 @@ from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal[
-    "text", "people", "number", "date", "pcode", "vocab", "email", "display_name", "lists", "bool"
-]
+    "text",
+    "people",
+    "number",
+    "date",
+    "pcode",
+    "area",
+    "vocab",
+    "email",
+    "display_name",
+    "lists",
+    "bool",
+]  # "area": a P-code or name at any admin level, or the country itself
 
 # Controlled vocabularies: canonical word -> accepted spellings (compared case/space-insensitively).
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -66,6 +76,7 @@ class Column:
     hxl: str | None = None  # the hashtag that identifies it, e.g. "#affected+ind"
     vocab: str | None = None  # for kind == "vocab"
     unique: bool = False
+    dated: bool = True  # a date of the data (report dates, dates after today); False: a period
 
 
 @dataclass(frozen=True)
@@ -75,10 +86,27 @@ class TableSchema:
     columns: tuple[Column, ...]
     date_column: str | None = None  # the column that says how recent the table is
     stale_check: bool = True  # False for stocks assessed in rounds (IDPs present)
+    sheet: bool = True  # a sheet of the workbook `sitrep init` writes; False: a download (HAPI)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+
+# HDX HAPI's columns of place and of period, and what says where a row came from.
+HAPI_PLACE = (
+    Column("location_code", "text", True, True, hxl="#country+code"),
+    Column("admin1_code", "text", hxl="#adm1+code"),
+    Column("admin2_code", "text", hxl="#adm2+code"),
+    Column("admin_level", "text", hxl="#adm+level"),
+)
+HAPI_PERIOD = (
+    Column("reference_period_start", "date", True, True, hxl="#date+start", dated=False),
+    Column("reference_period_end", "date", hxl="#date+end", dated=False),
+    Column("dataset_hdx_id", "text"),
+    Column("resource_hdx_id", "text"),
+    Column("error", "text"),  # HAPI v2 marks a row it could not read: not counted
+    Column("source", "text", aliases=("sources",), hxl="#meta+source"),
+)
 
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
@@ -224,6 +252,73 @@ SCHEMAS: dict[str, TableSchema] = {
             date_column="date",
         ),
         TableSchema(
+            "indicators",
+            "Indicators",
+            (
+                Column("indicator", "text", True, True, ("key",), "#indicator+code"),
+                Column("date", "date", True, True, ("as of", "reporting date"), "#date"),
+                Column("area", "area", True, True, ("pcode", "p-code", "location"), "#loc+code"),
+                Column("value", "number", True, True, ("figure", "number"), "#indicator+num"),
+                Column("unit", "text", aliases=("units",), hxl="#indicator+unit"),
+                Column("women", "people", hxl="#indicator+num+f+adults"),
+                Column("men", "people", hxl="#indicator+num+m+adults"),
+                Column("girls", "people", hxl="#indicator+num+f+children"),
+                Column("boys", "people", hxl="#indicator+num+m+children"),
+                Column("source", "text", True, True, ("sources",), "#meta+source"),
+            ),
+            date_column="date",
+            stale_check=False,
+        ),
+        TableSchema(
+            "response",
+            "Response (3W/4W/5W)",
+            (
+                Column("cluster", "text", True, True, ("sector", "cluster/sector"), "#sector"),
+                Column("organisation", "text", True, True, ("organization", "partner"), "#org"),
+                Column("area", "area", True, True, ("pcode", "p-code", "location"), "#loc+code"),
+                Column("activity", "text", aliases=("activities",), hxl="#activity"),
+                Column("targeted", "people", aliases=("people targeted",), hxl="#targeted"),
+                Column("reached", "people", aliases=("people reached",), hxl="#reached"),
+                Column("date", "date", True, True, ("as of", "reporting date"), "#date"),
+                Column("source", "text", True, True, ("sources",), "#meta+source"),
+            ),
+            date_column="date",
+            stale_check=False,
+        ),
+        # HDX HAPI's downloads, read as they come (columns named as HAPI names them)
+        TableSchema(
+            "needs",
+            "Humanitarian needs (HDX HAPI)",
+            (
+                *HAPI_PLACE,
+                Column("sector_code", "text", True, True),
+                Column("sector_name", "text"),
+                Column("category", "text"),  # HAPI v2: "" or "total" for no breakdown
+                *(Column(c, "text") for c in ("gender", "age_range", "disabled_marker")),
+                Column("population_group", "text"),  # HAPI v1: "all" for no breakdown
+                Column("population_status", "text", True, True),  # INN, TGT, REA, AFF, all
+                Column("population", "people", True, True),
+                *HAPI_PERIOD,
+            ),
+            sheet=False,
+        ),
+        TableSchema(
+            "funding",
+            "Funding (HDX HAPI, from FTS)",
+            (
+                Column("location_code", "text", True, True, hxl="#country+code"),
+                Column("appeal_code", "text", True, True),
+                Column("appeal_name", "text"),
+                Column("appeal_type", "text"),
+                Column("requirements_usd", "number", True, True),
+                Column("funding_usd", "number", True, True),
+                Column("funding_pct", "number"),
+                Column("date", "date", aliases=("as of",), hxl="#date+reported", dated=False),
+                *HAPI_PERIOD,
+            ),
+            sheet=False,
+        ),
+        TableSchema(
             "places",
             "Places",
             (
@@ -285,5 +380,5 @@ ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenan
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     name: dates
     for name, schema in SCHEMAS.items()
-    if (dates := tuple(c.name for c in schema.columns if c.kind == "date"))
+    if (dates := tuple(c.name for c in schema.columns if c.kind == "date" and c.dated))
 }

@@ -9,16 +9,16 @@ always the attached CSV.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sitrep.figures.stocks import AreaStock, IdpStock, parent_of
+from sitrep.figures.stocks import AreaStock, IdpStock, Number, parent_of, plain_number
 from sitrep.geo.gazetteer import Gazetteer
 
 __all__ = ["parent_of"]
 
 
-def shown_areas(values: dict[str, int], top: int, named: Iterable[str]) -> set[str]:
+def shown_areas(values: dict[str, Number], top: int, named: Iterable[str]) -> set[str]:
     """The areas a table shows: all when few, else the `top` largest and the `named` ones."""
     if len(values) <= top:
         return set(values)
@@ -37,11 +37,11 @@ class StockGroup:
 
     pcode: str
     name: str
-    idps: int
+    idps: Number  # the subtotal (IDPs present, or an indicator's)
     areas: tuple[AreaStock, ...]  # every area of the group, largest first (the annex)
     shown: tuple[AreaStock, ...]
     others: int  # areas not shown
-    others_idps: int
+    others_idps: Number
 
     @property
     def single(self) -> bool:
@@ -53,23 +53,35 @@ def stock_groups(
     stock: IdpStock, gazetteer: Gazetteer, top: int, named: Iterable[str]
 ) -> list[StockGroup]:
     """The stock's areas by admin-1 area, largest first."""
-    shown = shown_areas({a.pcode: a.idps for a in stock.areas}, top, named)
+    return area_groups(stock.areas, gazetteer, top, named)
+
+
+def area_groups(
+    areas: Sequence[AreaStock],
+    gazetteer: Gazetteer,
+    top: int,
+    named: Iterable[str],
+    name: Callable[[str], str] | None = None,
+) -> list[StockGroup]:
+    """Areas with a figure each (a stock's, an indicator's) by admin-1 area, largest first;
+    `name`: the admin-1 areas' names (default the gazetteer's)."""
+    shown = shown_areas({a.pcode: a.idps for a in areas}, top, named)
     by_group: dict[str, list[AreaStock]] = {}
-    for area in stock.areas:
+    for area in areas:
         by_group.setdefault(admin1_of(area.pcode, gazetteer), []).append(area)
     groups = []
-    for pcode, areas in by_group.items():
-        visible = tuple(a for a in areas if a.pcode in shown)
-        hidden = [a for a in areas if a.pcode not in shown]
+    for pcode, members in by_group.items():
+        visible = tuple(a for a in members if a.pcode in shown)
+        hidden = [a for a in members if a.pcode not in shown]
         groups.append(
             StockGroup(
                 pcode,
-                gazetteer.name(pcode),
-                sum(a.idps for a in areas),
-                tuple(areas),
+                (name or gazetteer.name)(pcode),
+                plain_number(sum(a.idps for a in members)),
+                tuple(members),
                 visible,
                 len(hidden),
-                sum(a.idps for a in hidden),
+                plain_number(sum(a.idps for a in hidden)),
             )
         )
     return sorted(groups, key=lambda g: (-g.idps, g.pcode))

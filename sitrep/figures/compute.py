@@ -29,6 +29,8 @@ from sitrep.figures.area_tables import (
     shown_areas,
     stock_groups,
 )
+from sitrep.figures.general import GeneralFigures, general_figures, with_rows
+from sitrep.figures.keyfigure import Baseline, KeyFigure
 from sitrep.figures.prices import PriceSeries, price_series
 from sitrep.figures.provenance import SourceUse, source_uses
 from sitrep.figures.stocks import IdpStock, idp_stocks
@@ -38,37 +40,15 @@ from sitrep.tableschema import DATE_COLUMNS
 from sitrep.validate.rules import people_estimate
 from sitrep.validate.table import Table
 
-__all__ = ["ROUTE_STATUSES", "Blockade", "Route", "SourceUse", "source_uses"]
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """What a change is measured against."""
-
-    kind: str  # "round": a stock's previous assessment; "report": the previous report
-    date: dt.date
-    round: str | None = None
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    key: str  # names its caption in the message catalogue ("kf.<key>")
-    value: int | None
-    previous: int | None  # the baseline's figure; None when there is none
-    as_of: dt.date | None
-    sources: tuple[str, ...]
-    stock: bool = False  # a count present on a date (IDPs), not a flow in the period
-    since: dt.date | None = None  # the start of the period, for the caption of a flow
-    baseline: Baseline | None = None  # None: no earlier figure
-    operation: str | None = None  # the assessment it came from: "Countrywide monitoring",
-    round: str | None = None  # round "10"
-    carried: int = 0  # areas carried forward from earlier rounds (footnoted)
-
-    @property
-    def change(self) -> int | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
+__all__ = [
+    "ROUTE_STATUSES",
+    "Baseline",
+    "Blockade",
+    "KeyFigure",
+    "Route",
+    "SourceUse",
+    "source_uses",
+]
 
 
 @dataclass(frozen=True)
@@ -112,6 +92,8 @@ class Figures:
     idp_groups: list[StockGroup] = field(default_factory=list)  # the main stock by admin 1
     prices: list[PriceSeries] = field(default_factory=list)
     full_tables: bool = False  # [figures] full_tables: the annex of full tables
+    # declared indicators, response against targets, needs and funding (sitrep.figures.general)
+    general: GeneralFigures = field(default_factory=GeneralFigures)
 
     __template_methods__ = ("sources_of",)  # what templates may call (sitrep.render.plain)
 
@@ -375,4 +357,9 @@ def compute_figures(
                 len(stock.carried),
             )
         )
+    general = general_figures(
+        tables, config, gazetteer, report_date, previous_date, named_areas(fig)
+    )
+    fig.general, fig.sources = general, fig.sources + list(general.sources)
+    fig.key_figures = with_rows(fig.key_figures, tables, fig) + list(general.key_figures)
     return fig

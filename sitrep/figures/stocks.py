@@ -14,6 +14,9 @@ Rules (README, "Figures"):
   a row of an area inside it is present.
 - Rows of one area in one assessment (one per displacement reason) are summed.
 - The baseline of a stock is the operation's previous assessment, not the previous report.
+
+The same rules take any stock of the `indicators` table (`sitrep.figures.indicators`): its
+values in another column, whole numbers or not.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from sitrep.geo.gazetteer import Gazetteer
 from sitrep.tableschema import ROW
 from sitrep.validate.table import Table, assessments, stripped_text
 
+Number = int | float  # a stock's values: whole numbers of people, or any indicator's
+
 
 @dataclass(frozen=True)
 class AreaStock:
     pcode: str
     name: str
-    idps: int
+    idps: Number  # the area's figure (IDPs present, or an indicator's value)
     date: dt.date
     round: str | None
     carried: bool = False  # from an earlier round (carry_forward)
@@ -56,11 +61,11 @@ class IdpStock:
     operation: str
     sources: tuple[str, ...]
     assessment: Assessment
-    total: int
+    total: Number
     areas: tuple[AreaStock, ...]  # largest first
     rows: tuple[int, ...]  # spreadsheet rows counted, carried ones included
     previous: Assessment | None = None  # the baseline: the operation's previous assessment
-    previous_total: int | None = None
+    previous_total: Number | None = None
 
     @property
     def as_of(self) -> dt.date:
@@ -77,6 +82,18 @@ class IdpStock:
     @property
     def since(self) -> dt.date:
         return min(a.date for a in self.areas)
+
+
+def plain_number(value: object) -> Number:
+    """A sum as a Python number: an int when whole (people), else a float."""
+    number = float(value)  # type: ignore[arg-type]
+    return int(number) if number.is_integer() else number
+
+
+def finest_areas(areas: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """The rows of `areas` (an `area` column) at the finest level: an area is dropped when an
+    area inside it is present too (a province row beside its districts repeats them)."""
+    return _finest(areas, gazetteer)
 
 
 def _round_order(key: str) -> tuple[int, float, str]:
@@ -157,11 +174,16 @@ def _rows_of(op_rows: pd.DataFrame, areas: pd.DataFrame) -> tuple[int, ...]:
 
 
 def idp_stocks(
-    table: Table, gazetteer: Gazetteer, day: dt.date, carry_forward: bool = False
+    table: Table,
+    gazetteer: Gazetteer,
+    day: dt.date,
+    carry_forward: bool = False,
+    value: str = "idps",
 ) -> tuple[list[IdpStock], pd.DataFrame]:
-    """Each operation's stock as of `day` (main first), and the rows counted."""
+    """Each operation's stock as of `day` (main first), and the rows counted. `value`: the
+    column of the figures (an indicator's `value`)."""
     frame = table.frame
-    mask = frame["date"].notna() & frame["idps"].notna()
+    mask = frame["date"].notna() & frame[value].notna()
     frame = frame[mask.to_numpy(dtype=bool)]
     if frame.empty:
         return [], frame
@@ -171,7 +193,9 @@ def idp_stocks(
         return [], frame
     frame["_adate"] = frame.groupby(["_op", "_key"])["_day"].transform("max")
     frame["_round"] = stripped_text(frame["round"]).replace("", None) if "round" in frame else None
-    frame["_n"] = frame["idps"].astype("int64")
+    numbers = frame[value].astype("float64")
+    whole = bool((numbers == numbers.round()).all())
+    frame["_n"] = numbers.astype("int64") if whole else numbers
     stocks, used = [], []
     for op, op_rows in frame.groupby("_op", sort=True):
         order = (
@@ -191,7 +215,7 @@ def idp_stocks(
             previous = Assessment(
                 str(op), keys[-2] if has_round else None, dt.date.fromordinal(int(dates[-2]))
             )
-            previous_total = int(prev_areas["idps"].sum())
+            previous_total = plain_number(prev_areas["idps"].sum())
         has_round = bool(op_rows.loc[op_rows["_key"] == keys[-1], "_has_round"].iloc[0])
         rows = _rows_of(op_rows, areas)
         stock = IdpStock(
@@ -200,14 +224,14 @@ def idp_stocks(
             Assessment(
                 str(op), keys[-1] if has_round else None, dt.date.fromordinal(int(dates[-1]))
             ),
-            int(areas["idps"].sum()),
+            plain_number(areas["idps"].sum()),
             tuple(
                 sorted(
                     (
                         AreaStock(
                             r["area"],
                             gazetteer.name(r["area"]),
-                            int(r["idps"]),
+                            plain_number(r["idps"]),
                             dt.date.fromordinal(int(r["day"])),
                             r["round"] if isinstance(r["round"], str) else None,
                             bool(r["carried"]),

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.errors import InputError
-from sitrep.inputs import dtm, hxl
+from sitrep.inputs import dtm, hapi, hxl
 from sitrep.inputs.confine import escape_message
 from sitrep.inputs.limits import exceeded
 from sitrep.inputs.localnames import language_columns
@@ -126,6 +126,11 @@ def _load_grid(
     layout = hxl.locate(grid, schema)
     if name == "idps" and dtm.is_dtm(layout, grid):
         return _load_dtm(grid, layout, country, problem, limits)
+    if name == "response" and hapi.is_presence(layout, grid):  # HDX HAPI's 3W, as downloaded
+        rows = np.arange(layout.first_data_row + 1, len(grid) + 1, dtype=np.int64)
+        frame, used, headers, notes = hapi.presence(grid, layout, country, rows)
+        problems = [problem(ProblemCode.HAPI_NOTE, n[6:], severity="note") for n in notes]
+        return RawTable(name, problem.file, sheet, frame, used, headers), problems
 
     header_excel_row = (layout.header_row if layout.header_row is not None else -1) + 1
     tag_row = layout.first_data_row if layout.tags else None

@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     from sitrep.geo.gazetteer import Gazetteer
     from sitrep.validate.table import Table
 
-BY_AREA = {"blockades": "area", "idps": "area", "prices": "area"}  # table -> P-code column
+# table -> P-code column (the general figures' tables too: an indicator's or a cluster's row
+# of the country itself belongs to no province, and is the national report's alone)
+BY_AREA = {
+    "blockades": "area",
+    "idps": "area",
+    "prices": "area",
+    "indicators": "area",
+    "response": "area",
+}
 Admin1 = Callable[[str], "str | None"]  # P-code -> its admin-1 area's P-code
 
 
@@ -33,6 +41,8 @@ DATED_AREAS = {
     "blockades": ("area", "start_date"),
     "idps": ("area", "date"),
     "prices": ("area", "date"),
+    "indicators": ("area", "date"),
+    "response": ("area", "date"),
 }
 
 

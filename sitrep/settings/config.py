@@ -18,6 +18,7 @@ from sitrep.geo.countries import UnknownCountry, resolve_country
 from sitrep.settings.check import check_settings
 from sitrep.settings.email import EmailSettings
 from sitrep.settings.figures import FigureSettings
+from sitrep.settings.indicators import IndicatorSettings
 from sitrep.settings.limits import Limits
 from sitrep.settings.schema import (
     DEFAULT_PDF_VARIANT,
@@ -89,6 +90,8 @@ class Config:
         "email",
     )  # templates see the settings but the mail's (sitrep.render.plain)
     publish: PublishSettings = field(default_factory=PublishSettings)  # folder made absolute
+    # [indicators.KEY], in the order declared (None: a declaration without a good label or kind)
+    indicators: dict[str, IndicatorSettings] = field(default_factory=dict)
 
     @property
     def output_dir(self) -> Path:
@@ -218,6 +221,7 @@ def load_config(workspace: Path) -> Config:
         boundaries=boundaries.path if boundaries else None,
         limits=found["limits"],
         figures=found["figures"],
+        indicators=found["indicators"] or {},
         country_code=country_code,
         geography_pcodes=source(geography.pcodes),
         levels=geography.levels,

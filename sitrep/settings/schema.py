@@ -3,7 +3,8 @@
 A field says a key's name, the type the code reads, its default, allowed values or checker and
 its doc (`sitrep.settings.check`). `[report]`, `[inputs]`, `[geography]` and `[publish]` are
 declared here; `[limits]` (`sitrep.settings.limits`), `[figures]` (`sitrep.settings.figures`)
-and `[email]` (`sitrep.settings.email`) beside the code that reads them. `SECTIONS` lists them
+`[email]` (`sitrep.settings.email`) and `[indicators.KEY]` (`sitrep.settings.indicators`)
+beside the code that reads them. `SECTIONS` lists them
 all, in the order of the README's settings tables (tests/settings/test_settings_schema.py holds
 the tables to these declarations); `load_config` reads them into `Config`.
 """
@@ -21,6 +22,7 @@ from typing import Any
 from sitrep.settings.check import Key, Section, day, flag, one_of, setting, text, whole
 from sitrep.settings.email import EMAIL
 from sitrep.settings.figures import FIGURES
+from sitrep.settings.indicators import INDICATORS
 from sitrep.settings.limits import LIMITS
 from sitrep.settings.locales import check_languages, check_locale, first_language_is_the_locale
 from sitrep.tableschema import SCHEMAS
@@ -273,4 +275,4 @@ PUBLISH = Section(
     name="publish", doc="where `sitrep publish` copies the issued reports", settings=PublishSettings
 )
 
-SECTIONS = (REPORT, INPUTS, GEOGRAPHY, LIMITS, FIGURES, PUBLISH, EMAIL)
+SECTIONS = (REPORT, INPUTS, GEOGRAPHY, LIMITS, FIGURES, INDICATORS, PUBLISH, EMAIL)

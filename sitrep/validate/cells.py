@@ -10,6 +10,7 @@ words in any case and spacing, in English, French, Spanish or Arabic (see
 
 from __future__ import annotations
 
+from sitrep.geo.countries import UnknownCountry, resolve_country
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.inputs import parse
 from sitrep.inputs import words as input_words
@@ -42,6 +43,28 @@ def area_parser(gazetteer: Gazetteer) -> parse.Parser:
     return parse_area
 
 
+def area_or_country_parser(gazetteer: Gazetteer) -> parse.Parser:
+    """An area at any admin level, as `area_parser`, or the workspace's country itself (its
+    ISO3 or ISO2 code, or its name in a language CLDR knows): its ISO3 code ("AFG")."""
+    parse_area = area_parser(gazetteer)
+    own = gazetteer.country
+
+    def parse_place(value: object) -> parse.Parsed:
+        found, message = parse_area(value)
+        if found is not None or message is None or own is None:
+            return found, message
+        text = parse.as_text(value).strip()
+        if text.upper() in (own.iso3, own.iso2):
+            return own.iso3, None
+        try:
+            named = resolve_country(text)
+        except UnknownCountry:
+            return None, message
+        return (own.iso3, None) if named.iso3 == own.iso3 else (None, message)
+
+    return parse_place
+
+
 def vocabulary_parser(vocab: str, words: input_words.Words | None = None) -> parse.Parser:
     """Any language's spelling of the vocabulary's words -> the canonical (English) word."""
     known = (words or input_words.builtin_words()).vocabulary(vocab)
@@ -67,6 +90,9 @@ def cell_parser(
         return vocabulary_parser(column.vocab or "", words)
     if column.kind == "bool" and words is not None:
         return lambda value: parse.parse_bool(value, words)
-    parser = area_parser(gazetteer) if column.kind == "pcode" else SIMPLE_PARSERS[column.kind]
+    places = {"pcode": area_parser, "area": area_or_country_parser}
+    parser = (
+        places[column.kind](gazetteer) if column.kind in places else SIMPLE_PARSERS[column.kind]
+    )
     extra = words.missing - input_words.builtin_words().missing if words is not None else None
     return _with_missing(parser, extra) if extra else parser

@@ -14,6 +14,7 @@ The typed frame keeps the shape the later stages rely on: object columns holding
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -26,11 +27,13 @@ from sitrep.inputs.localnames import PREFIX
 from sitrep.inputs.words import Words
 from sitrep.problems import Problem, ProblemCode
 from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters
+from sitrep.settings.indicators import IndicatorSettings
 from sitrep.tableschema import ROW, SCHEMAS, Column
 from sitrep.validate import rules
 from sitrep.validate.cells import cell_parser
 from sitrep.validate.dating import date_problems
 from sitrep.validate.dating import freshness_warnings as stale
+from sitrep.validate.declared import declared_problems
 from sitrep.validate.reporter import MAX_PER_RULE, Reporter
 from sitrep.validate.table import Table
 
@@ -275,10 +278,12 @@ def validate_tables(
     *,
     today: dt.date | None = None,
     words: Words | None = None,
+    indicators: Mapping[str, IndicatorSettings | None] | None = None,
 ) -> tuple[dict[str, Table], list[Problem]]:
     """Validate every table; the problems of all tables together.
 
     The workspace's `places` table is validated first and extends the gazetteer for the others.
+    `indicators`: sitrep.toml's `[indicators.KEY]`, which the indicators table's rows must name.
     `today`: the day sitrep runs, from the command line; a date after it is an error
     (`sitrep.validate.dating.date_problems`; None: not checked).
     """
@@ -297,4 +302,5 @@ def validate_tables(
         problems += rules.jump_warnings(table, household_size)
 
     problems += date_problems(tables, today)
+    problems += declared_problems(tables, indicators or {}, gazetteer)
     return tables, problems
