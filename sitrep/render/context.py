@@ -16,11 +16,15 @@ from sitrep.inputs.cod import base_gazetteer
 from sitrep.render.accessmap import access_map, load_places
 from sitrep.render.attachments import NEVER_ATTACHED, table_file
 from sitrep.render.charts import displacement_chart, price_chart
+from sitrep.render.clusters import response_sections
 from sitrep.render.html import load_messages, make_translator
+from sitrep.render.response_chart import Bar, response_chart
+from sitrep.render.rows import figure_rows
 from sitrep.settings.config import Config, level_words, template_dirs
 from sitrep.settings.languages import right_to_left
 from sitrep.settings.naming import report_name
 from sitrep.validate.table import records
+from sitrep.validate.tables import workspace_gazetteer
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
@@ -55,6 +59,7 @@ def report_context(
         if figures.provinces
         else None,
         "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
+        "response": _response_chart(figures, t, config.locale, dirs, rtl),
     }
     places = load_places(tables["places"].frame) if "places" in tables else {}
     vias = {}
@@ -100,8 +105,28 @@ def report_context(
         "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
         + ".pdf",
         "places_credit": _places_credit(config),
+        # the narrative's response cut at its clusters, each with its figures
+        "clusters": response_sections(
+            narrative.sections.get("response", ""), figures.general.response, figures.general.needs
+        ),
+        # the rows behind each key figure, for the edition (screen only)
+        "figure_rows": figure_rows(
+            figures.key_figures,
+            tables,
+            workspace_gazetteer(tables, base_gazetteer(config)),
+            config.household_size,
+            (config.country_code, config.country),
+        ),
         "generator": f"sitrep {__version__}",
     }
+
+
+def _response_chart(figures: Figures, t: Translator, locale: str, dirs: list, rtl: bool):
+    response = figures.general.response
+    if response is None or response.presence_only:
+        return None
+    bars = [Bar(c.cluster, c.targeted, c.reached) for c in response.clusters]
+    return response_chart(bars, response.as_of, t, locale, dirs, rtl)
 
 
 def _places_credit(config: Config) -> str | None:

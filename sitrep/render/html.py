@@ -27,7 +27,16 @@ import jinja2
 from babel import Locale, UnknownLocaleError
 
 from sitrep.errors import RenderError
-from sitrep.render.numerals import compact, date, decimal, localise, numbering_system, percent
+from sitrep.render.figure_text import (
+    date_for,
+    figure_caption,
+    figure_change,
+    figure_period,
+    figure_value,
+    headline_number,
+    money,
+)
+from sitrep.render.numerals import date, decimal, localise, numbering_system, percent
 from sitrep.render.sandbox import SafeLoader, SitrepSandbox, render_template
 from sitrep.safety.placeholders import format_message
 from sitrep.settings.config import DEFAULT_TEMPLATES
@@ -163,43 +172,6 @@ def make_translator(
     return Translator(messages, locale, numbering_system(locale, digits))
 
 
-def date_for(
-    value: dt.date | None, reference: dt.date | None, locale: str, system: str = "latn"
-) -> str:
-    """'31 Dec' for a date of the report's year, '31 Dec 2024' for another year; '--' if none."""
-    if value is None:
-        return "--"
-    pattern = "d MMM" if reference is None or value.year == reference.year else "d MMM y"
-    return date(value, pattern, locale, system)
-
-
-def headline_number(value: int | None, rounding: str, t: Translator, locale: str) -> str:
-    """A key figure or heading number: exact, or "some 1.29 million" with `compact` rounding."""
-    if value is None:
-        return "--"
-    if rounding != "compact" or abs(value) < 10_000:
-        return decimal(value, locale, t.numbering)
-    digits = 2 if abs(value) >= 1_000_000 else 0
-    return t("headline.about", n=compact(value, locale, t.numbering, digits))
-
-
-def change_text(k: Any, t: Translator, locale: str, reference: dt.date | None) -> str:
-    """What a key figure's change says, naming its baseline ("+246,364 since round 9 (31 Dec
-    2024)", "no change since the report of 23 Jun"), or "no earlier figure"."""
-    if k.baseline is None or k.change is None:
-        return t("kf.no_baseline")
-    value = k.change
-    sign = "+" if value > 0 else "-" if value < 0 else ""
-    change = sign + decimal(abs(value), locale, t.numbering) if value else t("change.none")
-    when = date_for(k.baseline.date, reference, locale, t.numbering)
-    if k.baseline.kind == "round":
-        if k.baseline.round:
-            number = localise(str(k.baseline.round), t.numbering)
-            return t("kf.vs_round", change=change, round=number, date=when)
-        return t("kf.vs_assessment", change=change, date=when)
-    return t("kf.vs_report", change=change, date=when)
-
-
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja's file cache, its keys also naming this environment's kind and Jinja's version.
 
@@ -322,7 +294,23 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
 
     @jinja2.pass_context
     def kf_change(context: Any, k: Any) -> str:
-        return change_text(k, t, locale, reference(context))
+        return figure_change(k, t, locale, reference(context))
+
+    @jinja2.pass_context
+    def kf_value(context: Any, k: Any) -> str:
+        config = context.get("config")
+        rounding = config.figures.headline_rounding if config is not None else "exact"
+        return figure_value(k, t, locale, rounding)
+
+    @jinja2.pass_context
+    def kf_caption(context: Any, k: Any) -> str:
+        fig = context.get("fig")
+        start = date_for(getattr(fig, "period_start", None), reference(context), locale, system)
+        return figure_caption(k, t, start)
+
+    @jinja2.pass_context
+    def kf_when(context: Any, k: Any) -> str:
+        return figure_period(k, t, locale, reference(context))
 
     def share(value: float | None) -> str:
         return "--" if value is None else percent(value, locale, system)
@@ -360,6 +348,11 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         short_date=short_date,
         headline=headline,
         kf_change=kf_change,
+        kf_value=kf_value,
+        kf_caption=kf_caption,
+        kf_when=kf_when,
+        money=lambda value: money(value, t, locale),
+        first_upper=lambda text: str(text)[:1].upper() + str(text)[1:],  # a label as a heading
         percent=share,
         dash=dash,
         word=word,

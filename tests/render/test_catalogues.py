@@ -87,6 +87,7 @@ def test_plurals_pick_the_language_form_for_the_count(language: str) -> None:
     t = Translator(load_messages([DEFAULT_TEMPLATES], language), language)
     rules = Locale.parse(language).plural_form
     values = {"closed": "1", "n": "9", "date": "1 Jan", "first": "OCHA", "people": "5", "count": 0}
+    values |= {"clusters": "3", "organisations": "7", "area": "Ouest", "table": "t", "file": "f"}
     plurals = {k: v for k, v in raw.items() if isinstance(v, dict)}
     seen: set[str] = set()
     for key, forms in plurals.items():
