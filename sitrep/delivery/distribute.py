@@ -27,7 +27,8 @@ from sitrep.issue.results import BuildResult
 from sitrep.pipeline import Prepared
 from sitrep.problems import ProblemCode
 from sitrep.render import numerals
-from sitrep.render.html import change_text, headline_number, load_messages, make_translator
+from sitrep.render.figure_text import figure_caption, figure_change, figure_value
+from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
 from sitrep.settings.email import EmailSettings, absent_problems
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
@@ -214,9 +215,9 @@ def _edition_email(
         highlights=narrative.highlights_text,
         key_figures=[
             KeyFigureLine(
-                t(f"kf.{k.key}", start=short(config.period_start), count=k.value or 0),
-                headline_number(k.value, config.figures.headline_rounding, t, config.locale),
-                change_text(k, t, config.locale, result.date),
+                figure_caption(k, t, short(config.period_start)),
+                figure_value(k, t, config.locale, config.figures.headline_rounding),
+                figure_change(k, t, config.locale, result.date),
             )
             for k in figures.key_figures
         ],

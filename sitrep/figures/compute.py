@@ -162,7 +162,7 @@ def data_date_range(tables: dict[str, Table]) -> tuple[dt.date | None, dt.date |
     """(the oldest date the event tables start at, else any table; the newest date anywhere)."""
     starts = {"displacement": "date", "blockades": "start_date", "routes": "since"}
     if not any(name in tables and not tables[name].frame.empty for name in starts):
-        starts = {"idps": "date", "prices": "date"}
+        starts = {"idps": "date", "prices": "date", "indicators": "date", "response": "date"}
     firsts = [
         d for name, col in starts.items() if name in tables for d in tables[name].frame[col] if d
     ]

@@ -87,7 +87,7 @@ def presence(
     errors = (text["error"] != "").to_numpy() & keep
     if errors.any():
         notes.append(f"note: {int(errors.sum()):,} rows HDX HAPI marks with an error left out")
-    keep &= ~errors
+    keep = keep & ~errors
     frame = pd.DataFrame(
         {
             "cluster": _first(text["sector_name"], text["sector_code"]),
