@@ -91,7 +91,8 @@ def figure_caption(k: Any, t: Any, start: str) -> str:
         values |= {
             "required": money(k.of, t, t.locale),
             "received": money(k.value, t, t.locale),
-            "appeal": k.name or "",
+            # isolated: an English appeal name keeps its parentheses in an Arabic caption
+            "appeal": f"\u2068{k.name}\u2069" if k.name else "",
         }
     return t(f"kf.{k.key}", **values)
 
