@@ -189,5 +189,5 @@ def test_the_edition_links_each_key_figure_to_its_rows(built: Path):
     anchors = _Anchors()
     anchors.feed(edition)
     assert len(anchors.links) >= 5 and set(anchors.links) <= anchors.ids
-    block = edition[edition.index('id="kf-rows-'):]
+    block = edition[edition.index('id="kf-rows-') :]
     assert "IOM DTM" in block and "SD01003" not in block  # rows by name, in their areas
