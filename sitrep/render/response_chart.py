@@ -86,9 +86,26 @@ def _draw(canvas: Canvas, clusters: list[Any], t: Translate, f: Formats) -> Canv
     return canvas
 
 
+def _words(c: Any, t: Translate, f: Formats) -> str:
+    """A cluster's figures in the report's words ("7,700 people reached of 16,800 targeted")."""
+    if c.reached is not None and c.targeted is not None:
+        share = f.percent(c.percent).lstrip("+") if c.percent is not None else "--"
+        figures = t(
+            "response.reached_of",
+            reached=f.number(c.reached),
+            targeted=f.number(c.targeted),
+            percent=share,
+        )
+    elif c.reached is not None:
+        figures = t("response.reached_only", reached=f.number(c.reached))
+    else:
+        figures = t("response.targeted_only", targeted=f.number(c.targeted))
+    return f"{c.name}: {figures}"
+
+
 def response_description(clusters: list[Any], t: Translate, f: Formats, day: Any) -> str:
     """What the chart shows, cluster by cluster, in words: its alternative text."""
-    items = "; ".join(f"{c.name}: {_label(c, f)}" for c in clusters)
+    items = "; ".join(_words(c, t, f) for c in clusters)
     return t("chart.response_desc", date=f.long_day(day), items=items)
 
 

@@ -216,12 +216,13 @@ def hapi_problems(table: Table, country: str) -> list[Problem]:
 
 def declared_problems(
     tables: dict[str, Table],
-    indicators: Mapping[str, IndicatorSettings | None],
+    indicators: Mapping[str, IndicatorSettings | None] | None,
     gazetteer: Gazetteer,
 ) -> list[Problem]:
-    """Every rule of this module, over the tables there are."""
+    """Every rule of this module, over the tables there are (`indicators` None: the indicators
+    table is not checked against declarations)."""
     problems: list[Problem] = []
-    if "indicators" in tables:
+    if "indicators" in tables and indicators is not None:
         problems += indicator_problems(tables["indicators"], indicators, gazetteer)
     country = gazetteer.country.iso3 if gazetteer.country is not None else ""
     for name in ("needs", "funding"):

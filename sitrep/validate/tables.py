@@ -283,7 +283,8 @@ def validate_tables(
     """Validate every table; the problems of all tables together.
 
     The workspace's `places` table is validated first and extends the gazetteer for the others.
-    `indicators`: sitrep.toml's `[indicators.KEY]`, which the indicators table's rows must name.
+    `indicators`: sitrep.toml's `[indicators.KEY]`, which the indicators table's rows must name
+    (None: not checked against any declaration).
     `today`: the day sitrep runs, from the command line; a date after it is an error
     (`sitrep.validate.dating.date_problems`; None: not checked).
     """
@@ -302,5 +303,5 @@ def validate_tables(
         problems += rules.jump_warnings(table, household_size)
 
     problems += date_problems(tables, today)
-    problems += declared_problems(tables, indicators or {}, gazetteer)
+    problems += declared_problems(tables, indicators, gazetteer)
     return tables, problems

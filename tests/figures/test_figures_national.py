@@ -96,7 +96,9 @@ def _rows(html: str, section: str) -> list[tuple[str, str, int]]:
 def test_a_national_report_fits_and_its_totals_add_up(national) -> None:
     workspace, frame = national
     result = build_report(BuildOptions(workspace=workspace, draft=True))
-    assert len(PdfReader(result.pdf).pages) <= 8
+    # the sample's 7 pages (its indicators, response, needs and funding two of them) and the
+    # national tables of 398 districts in three more at most
+    assert len(PdfReader(result.pdf).pages) <= 10
     text = pdf_text(result.pdf)
     expected = frame[frame["date"] == ROUND_2]
     assert f"{int(expected['idps'].sum()):,} internally displaced people" in text

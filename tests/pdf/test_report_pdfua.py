@@ -277,7 +277,7 @@ def test_the_samples_figures_have_alternative_text(sample, built_sample) -> None
     alts = [str(f.Alt) for f in tree.of("/Figure")]
     edition = built_sample[1].html.read_text("utf-8")
     labels = re.findall(r'<div class="drawing wide[^"]*" role="img" aria-label="([^"]+)"', edition)
-    assert len(labels) == 3  # the displacement chart, the prices chart, the map
+    assert len(labels) == 4  # the displacement chart, the prices chart, the map, the response
     for label in labels:
         assert label.replace("&#39;", "'") in alts
     assert "Illustrative IM Office, Kabul (sample workspace)" in alts  # the logo
