@@ -64,6 +64,7 @@ class FigureRows:
     anchor: str
     table: str
     file: str
+    sheet: str | None
     count: int
     summed: bool  # the figure is the sum of the rows' figures (else a count, or a choice)
     total: float | None
@@ -149,7 +150,8 @@ def figure_rows(
             FigureRows(
                 f"kf-rows-{index}",
                 k.table,
-                table.file if not table.sheet else f"{table.file}#{table.sheet}",
+                table.file,
+                table.sheet,
                 len(frame),
                 summed,
                 sum(known) if summed and known else None,
