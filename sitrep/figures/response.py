@@ -135,6 +135,8 @@ def _sum(values: pd.Series) -> tuple[int | None, int]:
 
 def _clusters(rows: pd.DataFrame, gazetteer: Gazetteer, name: Namer) -> dict[str, ClusterFigures]:
     out: dict[str, ClusterFigures] = {}
+    if rows.empty:  # nothing by then (a province without rows, the day before the first)
+        return out
     for key, part in rows.groupby("_cluster", sort=False):
         targeted, missing_targeted = _sum(part["targeted"])
         reached, missing_reached = _sum(part["reached"])
