@@ -111,7 +111,12 @@ def _check(
     """Steps 1-2: every table loaded and validated, and checked for freshness when valid."""
     raw, problems = load_tables(config, inputs)
     tables, more = validate_tables(
-        raw, base_gazetteer(config), config.household_size, today=today, words=words
+        raw,
+        base_gazetteer(config),
+        config.household_size,
+        today=today,
+        words=words,
+        locale=config.number_locale,
     )
     problems += more
     day = day or latest_data_date(tables)

@@ -167,7 +167,7 @@ def collapse(
 
     levels = column("level", _parse_level)
     dates = column("date", lambda v: parse.parse_date(v)[:2])
-    people = column("idps", parse.parse_people)
+    people = column("idps", parse.people_parser("en"))  # DTM and HDX write numbers in English
     frame = pd.DataFrame(
         {
             "row": file_rows,

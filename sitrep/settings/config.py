@@ -85,6 +85,9 @@ class Config:
         str, ...
     ] = ()  # [report] languages; () = the locale alone (sitrep.settings.languages)
     digits: str = "default"  # [report] digits: the locale's own, "latn" or "arab"
+    # how the office writes numbers in its tables: [report] locale, else the first of languages;
+    # None when neither is set (a number two ways could read is then an error: inputs.numbers)
+    number_locale: str | None = None
     __template_hidden__ = (
         "email",
     )  # templates see the settings but the mail's (sitrep.render.plain)
@@ -223,6 +226,7 @@ def load_config(workspace: Path) -> Config:
         levels=geography.levels,
         languages=languages,
         digits=report.digits,
+        number_locale=report.locale or (languages[0] if languages else None),
     )
 
 

@@ -56,10 +56,15 @@ __all__ = [
 
 
 def _validate_column(
-    raw: RawTable, column: Column, gazetteer: Gazetteer, report: Reporter, words: Words | None
+    raw: RawTable,
+    column: Column,
+    gazetteer: Gazetteer,
+    report: Reporter,
+    words: Words | None,
+    locale: str | None,
 ) -> parse.ParsedColumn:
     cells = raw.frame[column.name]
-    parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words))
+    parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words, locale))
     cell_values = cells.to_numpy(dtype=object)
     bad = parsed.error_rows()
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
@@ -158,18 +163,19 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
 
 
 def validate_table(
-    raw: RawTable, gazetteer: Gazetteer, words: Words | None = None
+    raw: RawTable, gazetteer: Gazetteer, words: Words | None = None, locale: str | None = None
 ) -> tuple[Table, list[Problem]]:
     """Parse every column of one table; problems for every bad cell and row rule.
 
     `words`: the workspace's input words (`sitrep.inputs.words.workspace_words`), else the built-in.
+    `locale`: how the workspace writes numbers (`Config.number_locale`; None: not set).
     """
     schema = SCHEMAS[raw.name]
     report = Reporter(raw)
     columns: dict[str, object] = {ROW: pd.Series(np.asarray(raw.rows, dtype=np.int64))}
     for column in schema.columns:
         if column.name in raw.frame:
-            values = _validate_column(raw, column, gazetteer, report, words).values
+            values = _validate_column(raw, column, gazetteer, report, words, locale).values
         else:
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
@@ -236,13 +242,13 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
 
 
 def _places_gazetteer(
-    raw: RawTable, gazetteer: Gazetteer
+    raw: RawTable, gazetteer: Gazetteer, locale: str | None = None
 ) -> tuple[Table, list[Problem], Gazetteer]:
     """The places table validated, and the gazetteer extended with its admin areas.
 
     A place whose P-code is written like an area's but is not one of the lists' areas is kept
     as a site, with a note (nearest codes), or a warning when it is another country's."""
-    table, problems = validate_table(raw, gazetteer)
+    table, problems = validate_table(raw, gazetteer, locale=locale)
     frame = table.frame
     for code, row in zip(frame["pcode"], frame[ROW], strict=True):
         if not code or gazetteer.canonical(code) is not None:
@@ -275,21 +281,26 @@ def validate_tables(
     *,
     today: dt.date | None = None,
     words: Words | None = None,
+    locale: str | None = None,
 ) -> tuple[dict[str, Table], list[Problem]]:
     """Validate every table; the problems of all tables together.
 
     The workspace's `places` table is validated first and extends the gazetteer for the others.
     `today`: the day sitrep runs, from the command line; a date after it is an error
-    (`sitrep.validate.dating.date_problems`; None: not checked).
+    (`sitrep.validate.dating.date_problems`; None: not checked). `locale`: how the workspace
+    writes numbers (`Config.number_locale`: "pt", "en"...; None: not set, and a number two ways
+    could read is an error).
     """
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
     if "places" in raw_tables:
-        tables["places"], problems, gazetteer = _places_gazetteer(raw_tables["places"], gazetteer)
+        tables["places"], problems, gazetteer = _places_gazetteer(
+            raw_tables["places"], gazetteer, locale
+        )
     for name, raw in raw_tables.items():
         if name == "places":
             continue
-        table, table_problems = validate_table(raw, gazetteer, words)
+        table, table_problems = validate_table(raw, gazetteer, words, locale)
         tables[name] = table
         problems += table_problems
         if name == "displacement":
