@@ -70,6 +70,10 @@ class ProblemCode(StrEnum):
     )
     # rules within and across rows
     PEOPLE_OR_FAMILIES = "people-or-families", "a displacement row with neither people nor families"
+    ORIGIN_OR_DESTINATION = (
+        "origin-or-destination",
+        "a displacement row with neither an area of origin nor a hosting area",
+    )
     PCODE_OR_COORDINATES = "pcode-or-coordinates", "a place with neither a P-code nor coordinates"
     DUPLICATE_STATUS = "duplicate-status", "a route given two statuses from the same date"
     END_BEFORE_START = "end-before-start", "a blockade that ends before it starts"

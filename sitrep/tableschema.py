@@ -75,6 +75,7 @@ class TableSchema:
     columns: tuple[Column, ...]
     date_column: str | None = None  # the column that says how recent the table is
     stale_check: bool = True  # False for stocks assessed in rounds (IDPs present)
+    any_of: tuple[str, ...] = ()  # of these columns, the sheet has one at least, a row fills one
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -96,13 +97,21 @@ SCHEMAS: dict[str, TableSchema] = {
                     ("date displaced", "displacement date"),
                     "#date+occurred",
                 ),
+                # where people came from (origin) and/or where they are (the hosting area):
+                # a row gives one at least (`any_of`); `+origin` and `+dest` tags tell them apart
                 Column(
                     "district",
                     "pcode",
-                    True,
-                    True,
-                    ("district pcode", "district p-code", "pcode", "admin2", "origin district"),
-                    "#adm2+code",
+                    aliases=(
+                        "district pcode",
+                        "district p-code",
+                        "pcode",
+                        "admin2",
+                        "origin district",
+                        "origin pcode",
+                        "area of origin",
+                    ),
+                    hxl="#adm2+code",
                 ),
                 Column("origin", "text", aliases=("origin place", "from"), hxl="#loc+name+origin"),
                 Column(
@@ -111,7 +120,13 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column(
                     "destination_pcode",
                     "pcode",
-                    aliases=("destination p-code",),
+                    aliases=(
+                        "destination p-code",
+                        "destination pcode",
+                        "destination district",
+                        "hosting area",
+                        "host area",
+                    ),
                     hxl="#adm2+code+dest",
                 ),
                 Column(
@@ -123,10 +138,17 @@ SCHEMAS: dict[str, TableSchema] = {
                     aliases=("individuals", "persons", "ind"),
                     hxl="#affected+displaced+ind",
                 ),
+                # sex and age, where known: the share of women and children
+                Column("women", "people", aliases=("adult women",), hxl="#affected+f+adults"),
+                Column("men", "people", aliases=("adult men",), hxl="#affected+m+adults"),
+                Column("children", "people", aliases=("minors",), hxl="#affected+children"),
+                Column("girls", "people", hxl="#affected+f+children"),
+                Column("boys", "people", hxl="#affected+m+children"),
                 Column("cause", "text", aliases=("reason",), hxl="#cause+type"),
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
             ),
             date_column="date",
+            any_of=("district", "destination_pcode"),
         ),
         TableSchema(
             "blockades",

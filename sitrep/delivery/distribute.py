@@ -27,6 +27,7 @@ from sitrep.issue.results import BuildResult
 from sitrep.pipeline import Prepared
 from sitrep.problems import ProblemCode
 from sitrep.render import numerals
+from sitrep.render.figure_text import kf_more
 from sitrep.render.html import change_text, headline_number, load_messages, make_translator
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
 from sitrep.settings.email import EmailSettings, absent_problems
@@ -214,8 +215,11 @@ def _edition_email(
         highlights=narrative.highlights_text,
         key_figures=[
             KeyFigureLine(
-                t(f"kf.{k.key}", start=short(config.period_start), count=k.value or 0),
-                headline_number(k.value, config.figures.headline_rounding, t, config.locale),
+                t(f"kf.{k.key}", start=short(config.period_start), count=k.value or 0)
+                + kf_more(k, t, config.locale),
+                headline_number(
+                    k.value, config.figures.headline_rounding, t, config.locale, k.at_least
+                ),
                 change_text(k, t, config.locale, result.date),
             )
             for k in figures.key_figures

@@ -13,6 +13,9 @@ Rules (README, "Figures"):
   province row beside its district rows). The finest rows are kept: an area is dropped when
   a row of an area inside it is present.
 - Rows of one area in one assessment (one per displacement reason) are summed.
+- Missing is never zero: a row of an assessed area without its figure (DTM's "Not available")
+  leaves the area's figure unknown ("--"), or "at least" the sum of its other rows, and the
+  stock's total is then "at least" the total of the figures given (`at_least`).
 - The baseline of a stock is the operation's previous assessment, not the previous report.
 """
 
@@ -32,10 +35,11 @@ from sitrep.validate.table import Table, assessments, stripped_text
 class AreaStock:
     pcode: str
     name: str
-    idps: int
+    idps: int | None  # None: assessed, without a figure
     date: dt.date
     round: str | None
     carried: bool = False  # from an earlier round (carry_forward)
+    at_least: bool = False  # one of its rows has no figure: the sum of the others
 
 
 @dataclass(frozen=True)
@@ -56,11 +60,13 @@ class IdpStock:
     operation: str
     sources: tuple[str, ...]
     assessment: Assessment
-    total: int
+    total: int | None  # None: no area of the round has a figure
     areas: tuple[AreaStock, ...]  # largest first
     rows: tuple[int, ...]  # spreadsheet rows counted, carried ones included
     previous: Assessment | None = None  # the baseline: the operation's previous assessment
     previous_total: int | None = None
+    at_least: bool = False  # an area's figure is missing: the total of those given
+    previous_at_least: bool = False
 
     @property
     def as_of(self) -> dt.date:
@@ -119,9 +125,22 @@ def _covered(pcode: str, present: set[str], gazetteer: Gazetteer) -> bool:
 def _one_round(rows: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
     """Per area: people summed (reasons), the newest day, the round; the finest level."""
     summed = rows.groupby("area", sort=True).agg(
-        idps=("_n", "sum"), day=("_day", "max"), round=("_round", "first"), _key=("_key", "first")
+        idps=("_n", "sum"),
+        missing=("_missing", "max"),
+        known=("_known", "max"),
+        day=("_day", "max"),
+        round=("_round", "first"),
+        _key=("_key", "first"),
     )
     return _finest(summed.reset_index(), gazetteer)
+
+
+def _total(areas: pd.DataFrame) -> tuple[int | None, bool]:
+    """(the areas' total, at least): missing figures left out, never counted as 0."""
+    known = areas["known"].to_numpy(dtype=bool)
+    if len(areas) and not known.any():
+        return None, False
+    return int(areas["idps"].sum()), bool(areas["missing"].any())
 
 
 def _stock_of(
@@ -161,7 +180,7 @@ def idp_stocks(
 ) -> tuple[list[IdpStock], pd.DataFrame]:
     """Each operation's stock as of `day` (main first), and the rows counted."""
     frame = table.frame
-    mask = frame["date"].notna() & frame["idps"].notna()
+    mask = frame["date"].notna()  # a row without its figure is an area's missing figure
     frame = frame[mask.to_numpy(dtype=bool)]
     if frame.empty:
         return [], frame
@@ -171,7 +190,9 @@ def idp_stocks(
         return [], frame
     frame["_adate"] = frame.groupby(["_op", "_key"])["_day"].transform("max")
     frame["_round"] = stripped_text(frame["round"]).replace("", None) if "round" in frame else None
-    frame["_n"] = frame["idps"].astype("int64")
+    figures = pd.to_numeric(frame["idps"], errors="coerce")
+    frame["_missing"], frame["_known"] = figures.isna(), figures.notna()
+    frame["_n"] = figures.fillna(0).astype("int64")
     stocks, used = [], []
     for op, op_rows in frame.groupby("_op", sort=True):
         order = (
@@ -184,6 +205,7 @@ def idp_stocks(
         keys, dates = list(order["_key"]), list(order["_adate"])
         areas = _stock_of(op_rows, keys[-1], gazetteer, carry_forward)
         previous = previous_total = None
+        previous_at_least = False
         if len(keys) > 1:
             before = op_rows[op_rows["_adate"] <= dates[-2]]
             prev_areas = _stock_of(before, keys[-2], gazetteer, carry_forward)
@@ -191,37 +213,41 @@ def idp_stocks(
             previous = Assessment(
                 str(op), keys[-2] if has_round else None, dt.date.fromordinal(int(dates[-2]))
             )
-            previous_total = int(prev_areas["idps"].sum())
+            previous_total, previous_at_least = _total(prev_areas)
         has_round = bool(op_rows.loc[op_rows["_key"] == keys[-1], "_has_round"].iloc[0])
         rows = _rows_of(op_rows, areas)
+        total, at_least = _total(areas)
         stock = IdpStock(
             str(op),
             tuple(sorted(set(stripped_text(op_rows["source"])) - {""})),
             Assessment(
                 str(op), keys[-1] if has_round else None, dt.date.fromordinal(int(dates[-1]))
             ),
-            int(areas["idps"].sum()),
+            total,
             tuple(
                 sorted(
                     (
                         AreaStock(
                             r["area"],
                             gazetteer.name(r["area"]),
-                            int(r["idps"]),
+                            int(r["idps"]) if r["known"] else None,
                             dt.date.fromordinal(int(r["day"])),
                             r["round"] if isinstance(r["round"], str) else None,
                             bool(r["carried"]),
+                            bool(r["known"] and r["missing"]),
                         )
                         for r in areas.to_dict("records")
                     ),
-                    key=lambda a: (-a.idps, a.pcode),
+                    key=lambda a: (-(a.idps or 0), a.pcode),
                 )
             ),
             rows,
             previous,
             previous_total,
+            at_least,
+            previous_at_least,
         )
         stocks.append(stock)
         used.append(table.frame[table.frame[ROW].isin(rows)])
-    stocks.sort(key=lambda s: (s.as_of, s.total, s.operation), reverse=True)
+    stocks.sort(key=lambda s: (s.as_of, s.total or 0, s.operation), reverse=True)
     return stocks, pd.concat(used)

@@ -141,6 +141,17 @@ def _load_grid(
         for column in schema.columns
         if column.required and column.name not in layout.columns
     ]
+    if schema.any_of and not any(name in layout.columns for name in schema.any_of):
+        wanted = [schema.column(name) for name in schema.any_of]
+        missing.append(
+            problem(
+                ProblemCode.REQUIRED_COLUMN,
+                "required column missing: expected one of "
+                + ", ".join(f"a header {c.name!r} or the hashtag {c.hxl}" for c in wanted),
+                column=wanted[0].name,
+                row=header_excel_row or tag_row,
+            )
+        )
     if missing:
         return None, missing
 

@@ -1,11 +1,13 @@
 """Which rows belong to a province, for per-province reports (`sitrep build --each province`).
 
-A province's rows: displacement by the district's admin-1 area (a province P-code is accepted
-as the district), blockades, IDPs and prices by the area's admin-1 area, and the routes
-of which a `from`, `to` or `via` place lies in the province, the places resolved through the
-workspace's `places` table, then the gazetteer. The admin-1 area of a code is its ancestor in
-the gazetteer's list (never a prefix of the code). Without a places table every route is kept: we
-cannot tell where a route runs. Contacts, partners and the narrative are the workspace's.
+A province's rows: displacement by the admin-1 area of its origin (a province P-code is accepted
+as the district), else of its hosting area where a row gives no origin (as the report's key
+figure counts it: `sitrep.figures.displacement`), blockades, IDPs and prices by the area's
+admin-1 area, and the routes of which a `from`, `to` or `via` place lies in the province, the
+places resolved through the workspace's `places` table, then the gazetteer. The admin-1 area of
+a code is its ancestor in the gazetteer's list (never a prefix of the code). Without a places
+table every route is kept: we cannot tell where a route runs. Contacts, partners and the
+narrative are the workspace's.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ DATED_AREAS = {
 }
 
 
+def _area_codes(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """Each row's area: displacement's origin, else its hosting area; other tables' `column`."""
+    if name == "displacement" and "destination_pcode" in frame:
+        return frame[column].where(frame[column].notna(), frame["destination_pcode"])
+    return frame[column]
+
+
 def _admin1_of(gazetteer: Gazetteer | None) -> Admin1:
     """The admin-1 lookup of a gazetteer; without one, each code is its own province."""
     if gazetteer is None:
@@ -57,7 +66,9 @@ def provinces_in(
     for name, (pcode_col, date_col) in DATED_AREAS.items():
         if name in tables:
             frame = tables[name].frame
-            for pcode, date in zip(frame[pcode_col], frame[date_col], strict=True):
+            for pcode, date in zip(
+                _area_codes(name, frame, pcode_col), frame[date_col], strict=True
+            ):
                 if isinstance(pcode, str) and date is not None and date <= day:
                     found.add(admin1(pcode))
     places = place_pcodes(tables, gazetteer) if gazetteer is not None else None
@@ -125,7 +136,8 @@ class ProvinceSplit:
             column = "district" if name == "displacement" else BY_AREA.get(name)
             if column:
                 frame = table.frame
-                keys = frame[column].map(lambda v: admin1(v) if isinstance(v, str) else "")
+                codes = _area_codes(name, frame, column)
+                keys = codes.map(lambda v: admin1(v) if isinstance(v, str) else "")
                 self.parts[name] = {str(k): rows for k, rows in frame.groupby(keys, sort=False)}
         routes = tables.get("routes")
         self.routes = _route_provinces(routes.frame, places, admin1) if routes and places else None

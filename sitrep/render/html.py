@@ -27,11 +27,20 @@ import jinja2
 from babel import Locale, UnknownLocaleError
 
 from sitrep.errors import RenderError
-from sitrep.render.numerals import compact, date, decimal, localise, numbering_system, percent
+from sitrep.render.figure_text import (
+    at_least_text,
+    change_text,
+    date_for,
+    headline_number,
+    kf_more,
+)
+from sitrep.render.numerals import date, decimal, localise, numbering_system, percent
 from sitrep.render.sandbox import SafeLoader, SitrepSandbox, render_template
 from sitrep.safety.placeholders import format_message
 from sitrep.settings.config import DEFAULT_TEMPLATES
 from sitrep.settings.languages import language_of, right_to_left
+
+__all__ = ["change_text", "date_for", "headline_number"]  # (figure_text's, used from here)
 
 FALLBACK_LANGUAGE = "en"
 PHONE = re.compile(r"\+?[0-9][0-9 ().\-/]{1,30}")  # what a tel: link is made from
@@ -163,43 +172,6 @@ def make_translator(
     return Translator(messages, locale, numbering_system(locale, digits))
 
 
-def date_for(
-    value: dt.date | None, reference: dt.date | None, locale: str, system: str = "latn"
-) -> str:
-    """'31 Dec' for a date of the report's year, '31 Dec 2024' for another year; '--' if none."""
-    if value is None:
-        return "--"
-    pattern = "d MMM" if reference is None or value.year == reference.year else "d MMM y"
-    return date(value, pattern, locale, system)
-
-
-def headline_number(value: int | None, rounding: str, t: Translator, locale: str) -> str:
-    """A key figure or heading number: exact, or "some 1.29 million" with `compact` rounding."""
-    if value is None:
-        return "--"
-    if rounding != "compact" or abs(value) < 10_000:
-        return decimal(value, locale, t.numbering)
-    digits = 2 if abs(value) >= 1_000_000 else 0
-    return t("headline.about", n=compact(value, locale, t.numbering, digits))
-
-
-def change_text(k: Any, t: Translator, locale: str, reference: dt.date | None) -> str:
-    """What a key figure's change says, naming its baseline ("+246,364 since round 9 (31 Dec
-    2024)", "no change since the report of 23 Jun"), or "no earlier figure"."""
-    if k.baseline is None or k.change is None:
-        return t("kf.no_baseline")
-    value = k.change
-    sign = "+" if value > 0 else "-" if value < 0 else ""
-    change = sign + decimal(abs(value), locale, t.numbering) if value else t("change.none")
-    when = date_for(k.baseline.date, reference, locale, t.numbering)
-    if k.baseline.kind == "round":
-        if k.baseline.round:
-            number = localise(str(k.baseline.round), t.numbering)
-            return t("kf.vs_round", change=change, round=number, date=when)
-        return t("kf.vs_assessment", change=change, date=when)
-    return t("kf.vs_report", change=change, date=when)
-
-
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja's file cache, its keys also naming this environment's kind and Jinja's version.
 
@@ -279,9 +251,10 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
     t = make_translator(messages, locale, digits)
     system = t.numbering
 
-    def number(value: int | float | None) -> str:
-        """Thousands separators for the locale; '--' for missing (0 stays 0)."""
-        return "--" if value is None else decimal(value, locale, system)
+    def number(value: int | float | None, at_least: bool = False) -> str:
+        """Thousands separators for the locale; '--' for missing (0 stays 0); `at_least`: a
+        total leaving out missing figures ("at least 1,200")."""
+        return "--" if value is None else at_least_text(decimal(value, locale, system), at_least, t)
 
     def signed(value: int | None) -> str:
         """+1,200 / −300 / 0; '--' when there is nothing to compare with."""
@@ -314,15 +287,18 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         return date_for(value, reference(context), locale, system)
 
     @jinja2.pass_context
-    def headline(context: Any, value: int | None) -> str:
+    def headline(context: Any, value: int | None, at_least: bool = False) -> str:
         """A number in a key figure or a heading: `[figures] headline_rounding`."""
         config = context.get("config")
         rounding = config.figures.headline_rounding if config is not None else "exact"
-        return headline_number(value, rounding, t, locale)
+        return headline_number(value, rounding, t, locale, at_least)
 
     @jinja2.pass_context
     def kf_change(context: Any, k: Any) -> str:
         return change_text(k, t, locale, reference(context))
+
+    def kf_caption_more(k: Any) -> str:
+        return kf_more(k, t, locale)
 
     def share(value: float | None) -> str:
         return "--" if value is None else percent(value, locale, system)
@@ -360,6 +336,7 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         short_date=short_date,
         headline=headline,
         kf_change=kf_change,
+        kf_more=kf_caption_more,
         percent=share,
         dash=dash,
         word=word,

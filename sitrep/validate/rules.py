@@ -1,7 +1,8 @@
 """Rules that involve more than one cell: within a row, across rows, across tables.
 
 Errors
-- displacement: a row gives neither people nor families.
+- displacement: a row gives neither people nor families; neither an area of origin nor a
+  hosting area.
 - blockades: the end date is before the start date; status 'lifted' without an end date.
 - routes: two status rows for one route on one date.
 - dates after today (`date_problems`): the workbook is a running log, so rows dated after an
@@ -72,6 +73,13 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         message = "give the number of people or of families (or both)"
         report.rows(
             ProblemCode.PEOPLE_OR_FAMILIES, np.flatnonzero(neither), "people", None, message
+        )
+        nowhere = (frame["district"].isna() & frame["destination_pcode"].isna()).to_numpy().copy()
+        for column in ("district", "destination_pcode"):
+            nowhere[report.bad.get(column, [])] = False
+        message = "give the area people came from (district) or the area hosting them, or both"
+        report.rows(
+            ProblemCode.ORIGIN_OR_DESTINATION, np.flatnonzero(nowhere), "district", None, message
         )
     if name == "blockades":
         _blockade_rules(frame, report)
