@@ -216,8 +216,9 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column(
                     "area", "pcode", True, True, ("pcode", "district", "province"), "#adm2+code"
                 ),
+                # a blank or "n/a" figure of an assessed area is missing: "--", never 0
                 Column(
-                    "idps", "people", True, True, ("idps present", "individuals"), "#affected+idps"
+                    "idps", "people", True, False, ("idps present", "individuals"), "#affected+idps"
                 ),
                 Column("round", "text", aliases=("round number",), hxl="#round+code"),
                 Column("reason", "text", aliases=("displacement reason",), hxl="#cause+type"),
@@ -303,6 +304,9 @@ def canonical_words(vocab: str) -> dict[str, str]:
 
 
 ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
+# the file of each row, in a table read from several files (IOM DTM exports, one per admin
+# level); a table of one file names it once, as `Table.file`
+FILE = "_file"
 # Each table's date columns, in schema order: what date rules and "dates in the data" look at.
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     name: dates

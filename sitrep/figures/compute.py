@@ -242,7 +242,7 @@ def _idps(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> N
         return
     fig.idps, fig.idps_other = stocks[0], stocks[1:]
     for stock in stocks:
-        used = table.frame[table.frame["_row"].isin(stock.rows)]
+        used = table.frame.loc[list(stock.labels)]
         fig.sources += source_uses(
             table, used, "date", operation_label(stock), stock.assessment.round
         )

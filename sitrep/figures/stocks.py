@@ -67,6 +67,8 @@ class IdpStock:
     previous_total: int | None = None
     at_least: bool = False  # an area's figure is missing: the total of those given
     previous_at_least: bool = False
+    labels: tuple = ()  # the rows counted, as the table's frame labels them
+    __template_hidden__ = ("labels",)
 
     @property
     def as_of(self) -> dt.date:
@@ -166,13 +168,15 @@ def _stock_of(
     return pd.concat([areas, old.assign(carried=True)], ignore_index=True)
 
 
-def _rows_of(op_rows: pd.DataFrame, areas: pd.DataFrame) -> tuple[int, ...]:
-    """The spreadsheet rows behind `areas`: each area's rows in the assessment it came from."""
+def _rows_of(op_rows: pd.DataFrame, areas: pd.DataFrame) -> tuple[tuple[int, ...], tuple]:
+    """The spreadsheet rows behind `areas`, each area's rows in the assessment it came from,
+    and their labels in the table's frame (rows of two files may share a number)."""
     wanted = set(zip(areas["area"].tolist(), areas["_key"].tolist(), strict=True))
-    pairs = zip(
-        op_rows["area"].tolist(), op_rows["_key"].tolist(), op_rows[ROW].tolist(), strict=True
-    )
-    return tuple(sorted(int(n) for area, key, n in pairs if (area, key) in wanted))
+    labels = op_rows.index[
+        [(a, k) in wanted for a, k in zip(op_rows["area"], op_rows["_key"], strict=True)]
+    ]
+    rows = tuple(sorted(int(n) for n in op_rows.loc[labels, ROW].tolist()))
+    return rows, tuple(labels)
 
 
 def idp_stocks(
@@ -215,7 +219,7 @@ def idp_stocks(
             )
             previous_total, previous_at_least = _total(prev_areas)
         has_round = bool(op_rows.loc[op_rows["_key"] == keys[-1], "_has_round"].iloc[0])
-        rows = _rows_of(op_rows, areas)
+        rows, labels = _rows_of(op_rows, areas)
         total, at_least = _total(areas)
         stock = IdpStock(
             str(op),
@@ -246,8 +250,9 @@ def idp_stocks(
             previous_total,
             at_least,
             previous_at_least,
+            labels,
         )
         stocks.append(stock)
-        used.append(table.frame[table.frame[ROW].isin(rows)])
+        used.append(table.frame.loc[list(labels)])
     stocks.sort(key=lambda s: (s.as_of, s.total or 0, s.operation), reverse=True)
     return stocks, pd.concat(used)

@@ -20,6 +20,7 @@ from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, level_words, template_dirs
 from sitrep.settings.languages import right_to_left
 from sitrep.settings.naming import report_name
+from sitrep.tableschema import FILE
 from sitrep.validate.table import records
 
 if TYPE_CHECKING:
@@ -79,8 +80,13 @@ def report_context(
     attachments = []
     if config.attach_data:
         for name in sorted({s.table for s in figures.sources} - NEVER_ATTACHED):
-            rows = figures.rows_used(name)
-            attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
+            frame = tables[name].frame
+            rows: set = figures.rows_used(name)
+            if FILE in frame:  # a table of several files: a row is its file and its number
+                rows = {
+                    (s.file, n) for s in figures.sources if s.table == name for n in s.row_numbers
+                }
+            attachments.append(table_file(name, frame, rows, t(f"tables.{name}")))
     return {
         "config": config,
         "levels": level_words(config.levels, t),

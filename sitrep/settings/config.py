@@ -39,13 +39,30 @@ class InputSource:
 
     path: Path
     sheet: str | None = None
+    # further files read as the same table: IOM DTM exports, one per admin level (the idps table)
+    more: tuple[InputSource, ...] = ()
+    __template_hidden__ = ("parts",)  # made anew each time: a template walking it never ends
 
     @classmethod
-    def parse(cls, text: str, base: Path) -> InputSource:
-        """'inputs/data.xlsx#blockades' -> the workbook and its sheet; relative to `base`."""
+    def parse(cls, text: str | tuple[str, ...] | list[str], base: Path) -> InputSource:
+        """'inputs/data.xlsx#blockades' -> the workbook and its sheet; relative to `base`.
+        Several texts (a list in sitrep.toml): the first, with the others as `more`."""
+        if not isinstance(text, str):
+            first, *others = (cls.parse(t, base) for t in text)
+            return replace(first, more=tuple(others))
         path_text, _, sheet = text.partition("#")
         path = Path(path_text).expanduser()
         return cls(path if path.is_absolute() else base / path, sheet or None)
+
+    @property
+    def parts(self) -> tuple[InputSource, ...]:
+        """Each file of the table on its own: this one, then `more`."""
+        return (replace(self, more=()), *self.more)
+
+    def after(self, earlier: InputSource | None) -> InputSource:
+        """`earlier`'s files, then these: a table given twice on the command line is read
+        from both (`--input idps=admin1.csv --input idps=admin2.csv`: DTM files together)."""
+        return replace(earlier, more=(*earlier.more, *self.parts)) if earlier else self
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -189,7 +206,7 @@ def load_config(workspace: Path) -> Config:
     if problems:
         raise ConfigError(f"{path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
 
-    def source(text: str | None) -> InputSource | None:
+    def source(text: str | tuple[str, ...] | None) -> InputSource | None:
         return InputSource.parse(text, workspace) if text else None
 
     inputs = found["inputs"]  # InputSettings, a field per table (made from sitrep.tableschema)

@@ -181,18 +181,37 @@ class ReportSettings:
 
 # `[inputs]`: a key per table of `sitrep.tableschema` (declared there once, so made from it),
 # then the narrative's folder. Each table's value is its source as written ("path#sheet").
+def _sources(value: str | list) -> str | None:
+    if isinstance(value, str) or (value and all(isinstance(v, str) and v for v in value)):
+        return None
+    return f"{value!r} is not {SOURCE}, or a list of them"
+
+
+def _table_key(table: str) -> Any:
+    doc = f"the {table} table" + ("" if table in REQUIRED_TABLES else " (optional)")
+    if table == "idps":  # IOM DTM exports come one file per admin level: read them together
+        return setting(
+            Key(
+                kinds=(str, list),
+                expected=f"{SOURCE}, or a list of them",
+                doc=doc + "; a list of files reads IOM DTM exports together (one per admin level)",
+                check=_sources,
+                convert=lambda v: v if isinstance(v, str) else tuple(v),
+            )
+        )
+    return text(doc, expected=SOURCE, required=table in REQUIRED_TABLES)
+
+
 InputSettings = dataclasses.make_dataclass(
     "InputSettings",
     [
         *(
             (
                 table,
-                str if table in REQUIRED_TABLES else str | None,
-                text(
-                    f"the {table} table" + ("" if table in REQUIRED_TABLES else " (optional)"),
-                    expected=SOURCE,
-                    required=table in REQUIRED_TABLES,
-                ),
+                str
+                if table in REQUIRED_TABLES
+                else (str | tuple[str, ...] | None if table == "idps" else str | None),
+                _table_key(table),
             )
             for table in TABLES
         ),

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.problems import Problem, ProblemCode
-from sitrep.tableschema import ROW
+from sitrep.tableschema import FILE, ROW
 from sitrep.validate.table import assessments
 
 if TYPE_CHECKING:
@@ -143,11 +143,12 @@ def _warning(
     column: str | None,
     value: object,
     message: str,
+    file: str | None = None,
 ) -> Problem:
     return Problem(
         "warning",
         table=table.name,
-        file=table.file,
+        file=file or table.file,
         sheet=table.sheet,
         row=row,
         column=table.header(column) if column else None,
@@ -261,6 +262,7 @@ def _jumps(
             int(now["n"].iat[i]),
             message(i, now["n"].iat[i] / previous["n"].iat[i])
             + "check for a typo (an extra zero?)",
+            str(now["file"].iat[i]) if "file" in now else None,
         )
         for i in np.flatnonzero(jump.to_numpy())[:50]
     ]
@@ -278,8 +280,13 @@ def _stock_jumps(table: Table) -> list[Problem]:
     order = order.sort_values(["_op", "_adate", "_key"])
     order["idx"] = order.groupby("_op").cumcount()
     data = data.merge(order[["_op", "_key", "idx"]], on=["_op", "_key"])
+    data = data.assign(_file=data.get(FILE, table.file)).sort_values(ROW)
     per = data.groupby(["_op", "area", "idx"], sort=True).agg(
-        n=("n", "sum"), row=(ROW, "max"), key=("_key", "first"), day=("_adate", "max")
+        n=("n", "sum"),
+        row=(ROW, "last"),
+        file=("_file", "last"),
+        key=("_key", "first"),
+        day=("_adate", "max"),
     )
     per = per.reset_index()
     previous = per.groupby(["_op", "area"])[["idx", "n", "key", "day"]].shift(1)

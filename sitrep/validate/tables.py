@@ -26,7 +26,7 @@ from sitrep.inputs.localnames import PREFIX
 from sitrep.inputs.words import Words
 from sitrep.problems import Problem, ProblemCode
 from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters
-from sitrep.tableschema import ROW, SCHEMAS, Column
+from sitrep.tableschema import FILE, ROW, SCHEMAS, Column
 from sitrep.validate import rules
 from sitrep.validate.cells import cell_parser
 from sitrep.validate.dating import date_problems
@@ -181,6 +181,8 @@ def validate_table(
         columns[column.name] = pd.Series(values, dtype=object)
     if raw.name == "places":
         _local_names(raw, columns, report)
+    if FILE in raw.frame:  # a table of several files: each row's own (IOM DTM exports)
+        columns[FILE] = pd.Series(raw.frame[FILE].to_numpy(dtype=object), dtype=object)
     typed = pd.DataFrame(columns)
     rules.check_rows(raw.name, typed, report)
     return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
