@@ -36,21 +36,38 @@ def headline_number(
     """A key figure or heading number: exact, or "some 1.29 million" with `compact` rounding;
     `at_least`: a total that leaves out missing figures ("at least 12,000", its compact form
     rounded down, never up); "--" when nothing is known."""
+    return "".join(headline_parts(value, rounding, t, locale, at_least))
+
+
+def headline_parts(
+    value: int | None, rounding: str, t: Words, locale: str, at_least: bool = False
+) -> tuple[str, str, str]:
+    """`headline_number` as (the words before the number, the number, the words after): the
+    key figures set "at least" apart from the number."""
     if value is None:
-        return "--"
+        return "", "--", ""
     if rounding != "compact" or abs(value) < 10_000:
-        return at_least_text(decimal(value, locale, t.numbering), at_least, t)
+        return at_least_parts(decimal(value, locale, t.numbering), at_least, t)
     digits = 2 if abs(value) >= 1_000_000 else 0
     if at_least:  # "at least 1.29 million" must not round 1,295,000 up
         unit = 10 ** max(0, 3 * ((len(str(abs(value))) - 1) // 3) - digits)
         value = value // unit * unit
-        return at_least_text(compact(value, locale, t.numbering, digits), True, t)
-    return t("headline.about", n=compact(value, locale, t.numbering, digits))
+        return at_least_parts(compact(value, locale, t.numbering, digits), True, t)
+    return "", t("headline.about", n=compact(value, locale, t.numbering, digits)), ""
+
+
+def at_least_parts(number: str, at_least: bool, t: Words) -> tuple[str, str, str]:
+    """('at least ', '12,000', '') for a total leaving out missing figures (the words around
+    the catalogue's {n}: '12 000 على الأقل' puts them after), else ('', the number, '')."""
+    if not at_least:
+        return "", number, ""
+    before, _, after = t("headline.at_least", n="\x00").partition("\x00")
+    return before, number, after
 
 
 def at_least_text(number: str, at_least: bool, t: Words) -> str:
     """'at least 12,000' for a total leaving out missing figures, else the number as it is."""
-    return t("headline.at_least", n=number) if at_least else number
+    return "".join(at_least_parts(number, at_least, t))
 
 
 def change_text(k: Any, t: Words, locale: str, reference: dt.date | None) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 
 import jinja2
 from babel import Locale, UnknownLocaleError
+from markupsafe import Markup, escape
 
 from sitrep.errors import RenderError
 from sitrep.render.figure_text import (
@@ -32,6 +33,7 @@ from sitrep.render.figure_text import (
     change_text,
     date_for,
     headline_number,
+    headline_parts,
     kf_more,
 )
 from sitrep.render.numerals import date, decimal, localise, numbering_system, percent
@@ -287,11 +289,19 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         return date_for(value, reference(context), locale, system)
 
     @jinja2.pass_context
-    def headline(context: Any, value: int | None, at_least: bool = False) -> str:
-        """A number in a key figure or a heading: `[figures] headline_rounding`."""
+    def headline(context: Any, value: int | None, at_least: bool = False) -> Markup | str:
+        """A number in a key figure or a heading: `[figures] headline_rounding`; "at least"
+        in a span of its own (`.at-least`), which a key figure sets smaller."""
         config = context.get("config")
         rounding = config.figures.headline_rounding if config is not None else "exact"
-        return headline_number(value, rounding, t, locale, at_least)
+        before, number, after = headline_parts(value, rounding, t, locale, at_least)
+        if not (before or after):
+            return number
+        words = [
+            f'<span class="at-least">{escape(w)}</span>' if w.strip() else w
+            for w in (before, after)
+        ]
+        return Markup(words[0] + str(escape(number)) + words[1])
 
     @jinja2.pass_context
     def kf_change(context: Any, k: Any) -> str:
