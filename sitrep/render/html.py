@@ -289,9 +289,15 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         return date_for(value, reference(context), locale, system)
 
     @jinja2.pass_context
-    def headline(context: Any, value: int | None, at_least: bool = False) -> Markup | str:
-        """A number in a key figure or a heading: `[figures] headline_rounding`; "at least"
-        in a span of its own (`.at-least`), which a key figure sets smaller."""
+    def headline(context: Any, value: int | None, at_least: bool = False) -> str:
+        """A number in a key figure or a heading: `[figures] headline_rounding`."""
+        config = context.get("config")
+        rounding = config.figures.headline_rounding if config is not None else "exact"
+        return "".join(headline_parts(value, rounding, t, locale, at_least))
+
+    @jinja2.pass_context
+    def kf_value(context: Any, value: int | None, at_least: bool = False) -> Markup | str:
+        """A key figure's number, "at least" in a span of its own (`.at-least`, set smaller)."""
         config = context.get("config")
         rounding = config.figures.headline_rounding if config is not None else "exact"
         before, number, after = headline_parts(value, rounding, t, locale, at_least)
@@ -347,6 +353,7 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         headline=headline,
         kf_change=kf_change,
         kf_more=kf_caption_more,
+        kf_value=kf_value,
         percent=share,
         dash=dash,
         word=word,
