@@ -95,6 +95,17 @@ class Read:
     error: str | None = None
 
 
+TRANSLATE = {ord(c): GROUP for c in SPACES + APOSTROPHES + ARABIC_GROUP}
+TRANSLATE[ord(ARABIC_DECIMAL)] = "\x00"  # a decimal separator whatever the locale: see _as
+
+
+@lru_cache(maxsize=4)
+def _thousands(group: str) -> re.Pattern[str]:
+    """A whole number in groups of three, separated by `group`, spaces or apostrophes."""
+    separators = re.escape(group + SPACES + APOSTROPHES)
+    return re.compile(rf"^\s*\d{{1,3}}(?:[{separators}]\d{{3}})+\s*$")
+
+
 def _normalise(text: str) -> tuple[str, bool] | None:
     """'−1 750,5' -> ('1g750,5', True): digits, "." and ",", spaces and apostrophes as GROUP,
     the Arabic signs as "." and GROUP... None when the text holds anything else."""
@@ -102,18 +113,18 @@ def _normalise(text: str) -> tuple[str, bool] | None:
     negative = bool(text) and text[0] in MINUS
     if text and text[0] in MINUS + "+":
         text = text[1:].lstrip()
-    table = {ord(c): GROUP for c in SPACES + APOSTROPHES + ARABIC_GROUP}
-    table[ord(ARABIC_DECIMAL)] = "\x00"  # a decimal separator whatever the locale: see _split
-    out = []
-    for ch in text.translate(table):
-        if ch.isdigit() and not ch.isascii():
-            try:
-                ch = str(int(ch))  # Arabic-Indic, Persian, Devanagari... digits
-            except ValueError:
-                return None
-        out.append(ch)
-    joined = "".join(out)
-    return (joined, negative) if joined else None
+    text = text.translate(TRANSLATE)
+    if not text.isascii():
+        out = []
+        for ch in text:
+            if ch.isdigit() and not ch.isascii():
+                try:
+                    ch = str(int(ch))  # Arabic-Indic, Persian, Devanagari... digits
+                except ValueError:
+                    return None
+            out.append(ch)
+        text = "".join(out)
+    return (text, negative) if text else None
 
 
 def _grouped(part: str, secondary: int) -> bool:
@@ -167,6 +178,12 @@ def _plain(value: Decimal) -> str:
 def read(text: str, style: NumberStyle, valid: Valid, what: str) -> Read:
     """The number `text` is in `style`, among those `valid` accepts; `what`: what the column
     holds, for messages ("a whole number of people", "a number")."""
+    if text.isdigit() and text.isascii():  # most cells: no sign, no separator
+        value = Decimal(text)
+        return Read(value) if valid(value) else Read(None, _invalid(text, value, style, what))
+    if style.group and _thousands(style.group).match(text):  # "1,750": the locale's own way
+        value = Decimal(re.sub(r"\D", "", text))
+        return Read(value) if valid(value) else Read(None, _invalid(text, value, style, what))
     if EXPONENT_RE.match(text.strip()):
         value = Decimal(text.strip())
         return (

@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitrep.inputs import parse
 from sitrep.inputs.load import load_table
@@ -151,3 +154,24 @@ def test_a_workspace_without_a_locale_names_both_readings(workspace: Path) -> No
     (error,) = [p for p in problems if p.severity == "error"]
     assert (error.table, error.row, error.column, error.value) == ("prices", 2, "price", "1.750")
     assert "could be 1750" in error.message and "or 1.75" in error.message
+
+
+LOCALES = ["en", "en_IN", "fr", "fr_CH", "de", "de_CH", "pt", "pt_MZ", "es", "es_MX", "ar", "ru"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(LOCALES), st.integers(min_value=0, max_value=10**9))
+def test_a_count_the_locale_writes_reads_back_as_itself(locale: str, n: int) -> None:
+    written = format_decimal(n, locale=locale)  # as Babel writes it: 1 750, 1.750, 1’750
+    assert parse.people_parser(locale)(written) == (n, None), written
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(LOCALES), st.decimals(min_value=0, max_value=10**7, places=2))
+def test_a_price_the_locale_writes_reads_back_as_itself(locale: str, price) -> None:
+    written = format_decimal(price, locale=locale, decimal_quantization=False)
+    value, error = parse.number_parser(locale)(written)
+    if error:  # only three zero decimals are read two ways: "4,000" could be 4 or 4,000
+        assert written.endswith(("000", "٠٠٠")) and "could be" in error, (written, error)
+    else:
+        assert value == float(price), written
