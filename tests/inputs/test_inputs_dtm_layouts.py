@@ -18,12 +18,15 @@ import pandas as pd
 import pytest
 
 from sitrep.cli import parse_inputs
+from sitrep.errors import InputError
 from sitrep.figures.compute import compute_figures
 from sitrep.figures.stocks import idp_stocks
 from sitrep.inputs.cod import base_gazetteer
+from sitrep.inputs.readers import read_grid
 from sitrep.render.attachments import table_file
 from sitrep.report import check_inputs
 from sitrep.settings.config import InputSource, load_config
+from sitrep.settings.limits import Limits
 from tests.geo_downloads import (
     HAITI_ROWS,
     write_dtm,
@@ -204,3 +207,27 @@ def test_the_attached_rows_of_several_files_are_those_counted(haiti: Path, tmp_p
         ("global-iom-dtm-from-api-admin2.csv" if len(a.pcode) == 6 else
          "global-iom-dtm-from-api-admin1.csv", a.pcode) for a in counted
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON"),  # nested too deep: an error, no crash
+        ('{"result": 3}', "a list of records"),
+        ("[1, 2]", "a list of records"),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_a_json_file_that_is_no_list_of_records_is_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "idps.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        read_grid(InputSource(path), Limits())
+
+
+def test_a_json_file_s_records_are_bounded_before_its_grid_is_built(tmp_path: Path) -> None:
+    path = write_dtm_api(tmp_path / "idpAdmin2.json", HAITI_ROWS, 2)
+    with pytest.raises(InputError, match="max_rows"):
+        read_grid(InputSource(path), Limits(max_rows=3))
