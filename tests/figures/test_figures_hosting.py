@@ -78,7 +78,7 @@ def test_the_key_figure_says_what_it_counts_and_the_share_of_women_and_children(
     words = make_translator(load_messages([DEFAULT_TEMPLATES], "en"), "en")
     assert kf_more(key, words, "en") == (
         " · counted by area of origin, else by hosting area"
-        f" · women and children: {round(share * 100)}% of the {fig.sex_age.known} people"
+        f" · women and children make up {round(share * 100)}% of {fig.sex_age.known} people"
         " whose sex and age are given"
     )
     andarab = next(d for p in fig.provinces for d in p.districts if d.pcode == "AF0907")

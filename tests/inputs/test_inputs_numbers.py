@@ -3,11 +3,12 @@ does not, a number two ways could read is an error naming both readings, never a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from babel.numbers import format_decimal
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sitrep.inputs import parse
@@ -163,6 +164,9 @@ LOCALES = ["en", "en_IN", "fr", "fr_CH", "de", "de_CH", "pt", "pt_MZ", "es", "es
 @given(st.sampled_from(LOCALES), st.integers(min_value=0, max_value=10**9))
 def test_a_count_the_locale_writes_reads_back_as_itself(locale: str, n: int) -> None:
     written = format_decimal(n, locale=locale)  # as Babel writes it: 1 750, 1.750, 1’750
+    # (Babel writes fr_CH's 10^9 "1000000'000": groups of three after a first of seven, as
+    # no office does; sitrep reads thousands in groups of three throughout)
+    assume(not re.match(r"^\d{4,}\D", written))
     assert parse.people_parser(locale)(written) == (n, None), written
 
 
