@@ -91,7 +91,7 @@ def blockade_figures(
             record["commodity"],
             record["area"],
             gazetteer.name(record["area"]),
-            record["place"],
+            gazetteer.place_name(record["place"]) if record["place"] else record["place"],
             record["imposed_by"],
             start,
             end if not in_effect else None,
@@ -130,7 +130,15 @@ def people_cut_off(blockades: list[Blockade]) -> tuple[int | None, bool]:
     return sum(by_area.values()), missing
 
 
-def route_figures(table: Table, day: dt.date, previous_date: dt.date | None) -> RouteFigures:
+def route_figures(
+    table: Table, day: dt.date, previous_date: dt.date | None, gazetteer: Gazetteer | None = None
+) -> RouteFigures:
+    """Each route's status on `day`, its name and ends in the report's language (`gazetteer`:
+    a `route_<lang>` column, the places table's names)."""
+
+    def named(place: str | None) -> str | None:
+        return gazetteer.place_name(place) if gazetteer is not None and place else place
+
     now = route_status_on(table.frame, day)
     before = route_status_on(table.frame, previous_date) if previous_date else {}
     routes: list[Route] = []
@@ -140,9 +148,9 @@ def route_figures(table: Table, day: dt.date, previous_date: dt.date | None) -> 
         routes.append(
             Route(
                 route_id,
-                r["route"],
-                r["from"],
-                r["to"],
+                (r.get(f"route_{gazetteer.language}") if gazetteer else None) or r["route"],
+                named(r["from"]),
+                named(r["to"]),
                 r["status"],
                 r["constraint"],
                 r["since"],

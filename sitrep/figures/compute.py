@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sitrep.figures.access import (
     ROUTE_STATUSES,
@@ -280,12 +280,13 @@ def _snapshot(
         fig.people_blockaded_at_least = found.at_least
         fig.sources += found.sources
     if "routes" in tables:
-        routes = route_figures(tables["routes"], day, previous)
+        routes = route_figures(tables["routes"], day, previous, gazetteer)
         fig.routes, fig.routes_by_status = routes.routes, routes.by_status
         fig.sources += routes.sources
     if "prices" in tables and not baseline:
         blockades = [(b.area_pcode, b.commodity, b.start) for b in fig.blockades + fig.lifted]
-        fig.prices, used = price_series(tables["prices"], fig.period_start, day, blockades)
+        prices, used = price_series(tables["prices"], fig.period_start, day, blockades)
+        fig.prices = [replace(s, market=gazetteer.place_name(s.market)) for s in prices]
         fig.sources += source_uses(tables["prices"], used, "date")
     named = named_areas(fig)
     if "displacement" in tables:

@@ -95,9 +95,10 @@ def _round_order(key: str) -> tuple[int, float, str]:
 
 
 def parent_of(pcode: str, gazetteer: Gazetteer) -> str | None:
-    """The area an area lies in, from the gazetteer's list (None at admin 1, or unknown)."""
-    area = gazetteer.areas.get(pcode)
-    return area.parent if area is not None else None
+    """The area an area lies in, from the gazetteer's list (None at admin 1, or unknown).
+    Always a level up (`Gazetteer.parent`): a walk up from an area ends."""
+    parent = gazetteer.parent(pcode)
+    return parent.pcode if parent is not None else None
 
 
 def _finest(areas: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:

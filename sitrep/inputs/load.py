@@ -20,7 +20,7 @@ from sitrep.errors import InputError
 from sitrep.inputs import dtm, dtm_rows, hxl
 from sitrep.inputs.confine import escape_message
 from sitrep.inputs.limits import exceeded
-from sitrep.inputs.localnames import language_columns
+from sitrep.inputs.localnames import LOCALISED, language_columns
 from sitrep.inputs.parse import blank_rows
 from sitrep.inputs.readers import read_grid
 from sitrep.problems import Problem, ProblemCode, Severity
@@ -217,8 +217,8 @@ def _load_grid(
         return None, missing
 
     columns, headers = dict(layout.columns), dict(layout.headers)
-    if name == "places":  # a column per language: name_ar, name_fa, ... (see sitrep.geo)
-        extra = language_columns(layout, grid)
+    if name in LOCALISED:  # a column per language: name_ar, title_fr, ... (see localnames)
+        extra = language_columns(layout, grid, name)
         columns |= extra
         header_cells = (
             hxl.row_cells(grid, layout.header_row) if layout.header_row is not None else []

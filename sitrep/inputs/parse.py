@@ -159,8 +159,9 @@ def _serial_date(number: float) -> tuple[dt.date | None, str | None, bool]:
     return EXCEL_EPOCH + dt.timedelta(days=int(number)), None, False
 
 
-def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
-    """(date, error, ambiguous). Day-first rule: 05/08/2021 is 5 August 2021 (ambiguous)."""
+def parse_date(value: object, locale: str = "") -> tuple[dt.date | None, str | None, bool]:
+    """(date, error, ambiguous). Day-first rule: 05/08/2021 is 5 August 2021 (ambiguous).
+    Month names of the four languages, and of the workspace's `locale`, are read."""
     if is_missing(value):
         return None, None, False
     if isinstance(value, dt.datetime):
@@ -185,7 +186,7 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
     except ValueError:
         return None, "not a real date (dates are read day first: DD/MM/YYYY)", False
     try:  # month names in English, French, Spanish or Arabic: 3 juin 2025, 3 de junio de 2025
-        if day := input_words.text_date(text):
+        if day := input_words.text_date(text, locale):
             return day, None, False
     except ValueError:
         return None, "not a real date", False

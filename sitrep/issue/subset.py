@@ -1,9 +1,9 @@
-"""Which rows belong to a province, for per-province reports (`sitrep build --each province`).
+"""Which rows belong to an admin-1 area, for area reports (`sitrep build --each area`).
 
-A province's rows: displacement by the admin-1 area of its origin (a province P-code is accepted
+An area's rows: displacement by the admin-1 area of its origin (an admin-1 P-code is accepted
 as the district), else of its hosting area where a row gives no origin (as the report's key
 figure counts it: `sitrep.figures.displacement`), blockades, IDPs and prices by the area's
-admin-1 area, and the routes of which a `from`, `to` or `via` place lies in the province, the
+admin-1 area, and the routes of which a `from`, `to` or `via` place lies in the area, the
 places resolved through the workspace's `places` table, then the gazetteer. The admin-1 area of
 a code is its ancestor in the gazetteer's list (never a prefix of the code). Without a places
 table every route is kept: we cannot tell where a route runs. Contacts, partners and the
@@ -46,13 +46,13 @@ def _area_codes(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _admin1_of(gazetteer: Gazetteer | None) -> Admin1:
-    """The admin-1 lookup of a gazetteer; without one, each code is its own province."""
+    """The admin-1 lookup of a gazetteer; without one, each code is its own area."""
     if gazetteer is None:
         return lambda pcode: pcode
     return lambda pcode: gazetteer.admin1(pcode) or pcode
 
 
-def provinces_in(
+def areas_in(
     tables: dict[str, Table], day: dt.date, gazetteer: Gazetteer | None = None
 ) -> list[str]:
     """Admin-1 P-codes with a row in any table dated on or before `day`.
@@ -75,8 +75,8 @@ def provinces_in(
     if "routes" in tables and places:
         frame = tables["routes"].frame
         frame = frame[frame["since"].map(lambda d: d is not None and d <= day)]
-        for provinces in _route_provinces(frame, places, admin1).values():
-            found |= provinces
+        for areas in _route_areas(frame, places, admin1).values():
+            found |= areas
     return sorted(found)
 
 
@@ -107,21 +107,21 @@ def _route_places(record: dict) -> Iterator[str]:
             yield place
 
 
-def _route_provinces(
+def _route_areas(
     frame: pd.DataFrame, places: dict[str, str], admin1: Admin1
 ) -> dict[str, set[str]]:
-    """Route id -> the provinces its `from`, `to` and `via` places lie in."""
-    provinces: dict[str, set[str]] = {}
+    """Route id -> the admin-1 areas its `from`, `to` and `via` places lie in."""
+    areas: dict[str, set[str]] = {}
     for record in frame.to_dict("records"):
-        found = provinces.setdefault(record["route_id"], set())
+        found = areas.setdefault(record["route_id"], set())
         found.update(
             admin1(places[n]) for p in _route_places(record) if (n := normalise_name(p)) in places
         )
-    return provinces
+    return areas
 
 
-class ProvinceSplit:
-    """The tables cut by province once, so that each province's report only looks its rows up."""
+class AreaSplit:
+    """The tables cut by admin-1 area once, so that each area's report only looks its rows up."""
 
     def __init__(
         self,
@@ -140,13 +140,13 @@ class ProvinceSplit:
                 keys = codes.map(lambda v: admin1(v) if isinstance(v, str) else "")
                 self.parts[name] = {str(k): rows for k, rows in frame.groupby(keys, sort=False)}
         routes = tables.get("routes")
-        self.routes = _route_provinces(routes.frame, places, admin1) if routes and places else None
+        self.routes = _route_areas(routes.frame, places, admin1) if routes and places else None
 
     def _routes_in(self, pcode: str) -> set[str]:
-        return {route for route, provinces in (self.routes or {}).items() if pcode in provinces}
+        return {route for route, areas in (self.routes or {}).items() if pcode in areas}
 
     def __call__(self, pcode: str) -> dict[str, Table]:
-        """The tables restricted to one province's rows; tables without places are kept whole."""
+        """The tables restricted to one area's rows; tables without places are kept whole."""
         out: dict[str, Table] = {}
         for name, table in self.tables.items():
             frame = table.frame

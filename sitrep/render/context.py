@@ -11,14 +11,16 @@ from typing import TYPE_CHECKING
 
 from sitrep import __version__
 from sitrep.figures.compute import source_uses
-from sitrep.geo.gazetteer import CREDIT
+from sitrep.geo.pcodelist import DATASETS, PLATFORM
 from sitrep.inputs.cod import base_gazetteer
+from sitrep.inputs.localnames import LOCALISED
 from sitrep.render.accessmap import access_map, load_places
 from sitrep.render.attachments import NEVER_ATTACHED, table_file
+from sitrep.render.bidi import listing
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, level_words, template_dirs
-from sitrep.settings.languages import right_to_left
+from sitrep.settings.languages import editions, language_of, right_to_left
 from sitrep.settings.naming import report_name
 from sitrep.tableschema import FILE
 from sitrep.validate.table import records
@@ -49,7 +51,8 @@ def report_context(
     """
     dirs = template_dirs(config.templates_dir)
     if t is None:
-        t = make_translator(load_messages(dirs, config.locale), config.locale, config.digits)
+        messages = load_messages(dirs, config.locale)
+        t = make_translator(messages, config.locale, config.digits, isolating=True)
     rtl = right_to_left(config.locale)
     charts = {
         "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)
@@ -57,7 +60,9 @@ def report_context(
         else None,
         "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
     }
-    places = load_places(tables["places"].frame) if "places" in tables else {}
+    language = language_of(config.locale)
+    reported = [language_of(x) for x in editions(config)]
+    places = load_places(tables["places"].frame, language, reported) if "places" in tables else {}
     vias = {}
     if "routes" in tables:
         used_routes = {r.route_id: r.since for r in figures.routes}
@@ -72,7 +77,10 @@ def report_context(
         frame = tables["places"].frame
         rows = {p.row for p in the_map.places}
         sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
-    contacts = records(tables["contacts"].frame) if "contacts" in tables else []
+    contacts = [
+        {**c, **{k: c.get(f"{k}_{language}") or c[k] for k in LOCALISED["contacts"]}}
+        for c in (records(tables["contacts"].frame) if "contacts" in tables else [])
+    ]  # their title and organisation in the report's language, where a column gives it
     if contacts:
         sources += source_uses(tables["contacts"], tables["contacts"].frame, None)
     if len(sources) > len(figures.sources):
@@ -105,17 +113,21 @@ def report_context(
         # the PDF beside the HTML edition, which links to it (a per-area report names its own)
         "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
         + ".pdf",
-        "places_credit": _places_credit(config),
+        "places_credit": _places_credit(config, t),
         "generator": f"sitrep {__version__}",
     }
 
 
-def _places_credit(config: Config) -> str | None:
-    """The credit the P-code lists ask for, with the lists and their dates; None without."""
+def _places_credit(config: Config, t: Translator) -> str | None:
+    """The credit the P-code lists ask for, with the lists and their dates, in the report's
+    language; None without."""
     if not config.country_code:
         return None
-
-    lists = "; ".join(
-        f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists
+    lists = [f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists]
+    rtl = right_to_left(config.locale)
+    return t(
+        "sources.credit",
+        datasets=DATASETS,
+        platform=PLATFORM,
+        lists=listing(lists, config.locale, rtl, semicolon=True),
     )
-    return f"{CREDIT}: {lists}"

@@ -19,6 +19,7 @@ from sitrep.settings.check import check_settings
 from sitrep.settings.email import EmailSettings
 from sitrep.settings.figures import FigureSettings
 from sitrep.settings.limits import Limits
+from sitrep.settings.locales import regional, territory_of
 from sitrep.settings.schema import (
     DEFAULT_PDF_VARIANT,
     SECTIONS,
@@ -28,6 +29,7 @@ from sitrep.settings.schema import (
     ReportSettings,
     slug_problem,
 )
+from sitrep.settings.texts import Texts
 
 CONFIG_NAME = "sitrep.toml"
 DEFAULT_TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -109,6 +111,10 @@ class Config:
         "email",
     )  # templates see the settings but the mail's (sitrep.render.plain)
     publish: PublishSettings = field(default_factory=PublishSettings)  # folder made absolute
+    notice: str = ""  # the illustrative notice in the report's language ("": the catalogue's)
+    # The settings given by language ("crisis", "issuing_office", "illustrative"), as written:
+    # `crisis`, `issuing_office` and `notice` are their texts in `locale` (each edition's own)
+    by_language: dict[str, Texts] = field(default_factory=dict)
 
     @property
     def output_dir(self) -> Path:
@@ -197,10 +203,13 @@ def load_config(workspace: Path) -> Config:
     # name on the locale, the slug on the country and the crisis.
     languages = report.languages or ()
     locale = report.locale or (languages[0] if languages else "en")
-    if languages:
-        languages = (locale, *languages[1:])
+    if languages:  # each in the locale's country where CLDR has it: 'en' -> 'en_SD'
+        languages = (locale, *(regional(x, territory_of(locale)) for x in languages[1:]))
     country_code, country_name = _country(report.country, locale, problems)
-    slug = report.slug or slugify(f"{report.country} {report.crisis}")
+    # the slug from the crisis's first text that has letters of a file name ("الفاشر" has none)
+    crises = [report.crisis.in_language(locale), *(t for _, t in report.crisis.by_language)]
+    crisis = next((c for c in crises if slugify(c) != "sitrep"), crises[0])
+    slug = report.slug or slugify(f"{report.country} {crisis}")
     if problem := slug_problem(slug):
         problems.append(f"report.slug: {slug!r} {problem}")
     if problems:
@@ -217,9 +226,9 @@ def load_config(workspace: Path) -> Config:
     return Config(
         workspace=workspace,
         country=country_name or report.country,
-        crisis=report.crisis,
+        crisis=report.crisis.in_language(locale),
         slug=slug,
-        issuing_office=report.issuing_office,
+        issuing_office=report.issuing_office.in_language(locale),
         household_size=report.household_size,
         period_start=report.period_start,
         first_report=report.first_report or report.period_start,
@@ -227,7 +236,13 @@ def load_config(workspace: Path) -> Config:
         first_number=report.first_number,
         locale=locale,
         page_size=report.page_size,
-        illustrative=report.illustrative,
+        illustrative=report.illustrative is not None,
+        notice=report.illustrative.in_language(locale) if report.illustrative else "",
+        by_language={
+            key: value
+            for key in ("crisis", "issuing_office", "illustrative")
+            if isinstance(value := getattr(report, key), Texts)
+        },
         stale_days=report.stale_days,
         inputs={t: s for t in TABLES if (s := source(getattr(inputs, t)))},
         narrative_dir=workspace / inputs.narrative,

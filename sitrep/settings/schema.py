@@ -23,6 +23,7 @@ from sitrep.settings.email import EMAIL
 from sitrep.settings.figures import FIGURES
 from sitrep.settings.limits import LIMITS
 from sitrep.settings.locales import check_languages, check_locale, first_language_is_the_locale
+from sitrep.settings.texts import EXPECTED, Texts, by_language, texts_problems
 from sitrep.tableschema import SCHEMAS
 
 CADENCES = {"daily": 1, "weekly": 7}
@@ -77,6 +78,34 @@ def _one_line(value: str) -> str | None:
     return None
 
 
+# A yes or a no written as text is a mistake for true or false, not the notice's words.
+ANSWERS = {
+    "yes",
+    "no",
+    "true",
+    "false",
+    "y",
+    "n",
+    "oui",
+    "non",
+    "sí",
+    "si",
+    "نعم",
+    "لا",
+    "так",
+    "ні",
+}
+
+
+def _notice(value: bool | str | dict) -> list[str]:
+    if isinstance(value, bool):
+        return []
+    texts = [value] if isinstance(value, str) else list(value.values())
+    if any(isinstance(t, str) and t.strip().lower() in ANSWERS for t in texts):
+        return [f"{value!r} is not true or false: write illustrative = true, or the notice's text"]
+    return texts_problems(value)
+
+
 def _not_blank(value: str) -> str | None:
     return None if value.strip() else f"{value!r} is not {PATH}"
 
@@ -95,14 +124,20 @@ class ReportSettings:
         'language ("Haïti"): see "Places and P-codes"',
         default="",
     )
-    crisis: str = text("the crisis's name, in the report's title", default="", check=_one_line)
+    crisis: Texts = by_language(
+        "the crisis's name, in the report's title; one text, or a table by language "
+        '(`{ en = "El Fasher", ar = "الفاشر" }`)',
+        check=_one_line,
+    )
     slug: str = text(
         "the start of file names: a plain name, no `/`, `\\`, `..`, control character or "
         "leading dot (default: made from the country and the crisis)",
         default="",
         check=_slug,
     )
-    issuing_office: str = text("the office that issues the report", default="", check=_one_line)
+    issuing_office: Texts = by_language(
+        "the office that issues the report; one text, or a table by language", check=_one_line
+    )
     household_size: int | None = whole(
         None,
         1,
@@ -158,7 +193,17 @@ class ReportSettings:
         expected="one of: default, latn, arab ('latn' for 0-9, 'arab' for Arabic-Indic digits)",
     )
     page_size: str = one_of(("A4", "Letter"), '`"A4"` or `"Letter"`')
-    illustrative: bool = flag(False, "true: the report says its data is illustrative")
+    illustrative: Texts | None = setting(
+        Key(
+            kinds=(bool, str, dict),
+            expected=f"true, false, or the notice's {EXPECTED}",
+            doc="true: the report says its data is illustrative; a text (or a table by "
+            "language) says it in the office's words",
+            default=False,
+            check=_notice,
+            convert=lambda v: (Texts() if v else None) if isinstance(v, bool) else Texts.of(v),
+        )
+    )
     stale_days: int = whole(
         3,
         0,

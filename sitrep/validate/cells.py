@@ -78,6 +78,11 @@ def cell_parser(
         parser = parse.people_parser(locale)
     elif column.kind == "number":
         parser = parse.number_parser(locale)
+    elif column.kind == "date" and words is not None and words.calendar:  # its month names too
+
+        def parser(value: object, calendar: str = words.calendar) -> parse.Parsed:
+            return parse.parse_date(value, calendar)[:2]
+
     else:
         parser = SIMPLE_PARSERS[column.kind]
     extra = words.missing - input_words.builtin_words().missing if words is not None else None

@@ -22,7 +22,7 @@ from sitrep.geo.gazetteer import Area, Gazetteer
 from sitrep.geo.unknown import Reason
 from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
-from sitrep.inputs.localnames import PREFIX
+from sitrep.inputs.localnames import LOCALISED, PREFIX
 from sitrep.inputs.words import Words
 from sitrep.problems import Problem, ProblemCode
 from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters
@@ -179,7 +179,7 @@ def validate_table(
         else:
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
-    if raw.name == "places":
+    if raw.name in LOCALISED:
         _local_names(raw, columns, report)
     if FILE in raw.frame:  # a table of several files: each row's own (IOM DTM exports)
         columns[FILE] = pd.Series(raw.frame[FILE].to_numpy(dtype=object), dtype=object)
@@ -189,9 +189,11 @@ def validate_table(
 
 
 def _local_names(raw: RawTable, columns: dict[str, object], report: Reporter) -> None:
-    """The places' names per language (name_<lang> columns) as `local_names` {lang: name};
-    `name_local` (the old single column) is the first local name when not given itself."""
-    languages = [c for c in raw.frame.columns if c.startswith(PREFIX) and c not in columns]
+    """Text in several languages (`<column>_<lang>` columns, `sitrep.inputs.localnames`), as
+    text; a place's names also as `local_names` {lang: name}, and `name_local` (the old single
+    column) is its first local name when not given itself."""
+    bases = tuple(f"{base}_" for base in LOCALISED[raw.name])
+    languages = [c for c in raw.frame.columns if c.startswith(bases) and c not in columns]
     texts = {}
     for c in languages:
         parsed = parse.parse_column(raw.frame[c], parse.parse_text)
@@ -199,8 +201,11 @@ def _local_names(raw: RawTable, columns: dict[str, object], report: Reporter) ->
         texts[c] = parsed.values
     for c in languages:
         columns[c] = pd.Series(texts[c], dtype=object)
+    if raw.name != "places":
+        return
+    named = [c for c in languages if c.startswith(PREFIX)]
     local = [
-        {c.removeprefix(PREFIX): texts[c][i] for c in languages if texts[c][i]}
+        {c.removeprefix(PREFIX): texts[c][i] for c in named if texts[c][i]}
         for i in range(len(raw.frame))
     ]
     columns["local_names"] = pd.Series(local, dtype=object)
@@ -233,12 +238,13 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
     if "places" not in tables:
         return base
     frame = tables["places"].frame
+    names = frame["local_names"] if "local_names" in frame else [{}] * len(frame)
     places = [
-        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()], kind)
-        for pcode, name, aliases, kind in zip(
-            frame["pcode"], frame["name"], frame["aliases"], frame["type"], strict=True
+        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()], kind, local)
+        for pcode, name, aliases, kind, local in zip(
+            frame["pcode"], frame["name"], frame["aliases"], frame["type"], names, strict=True
         )
-        if pcode and name
+        if name
     ]
     return base.extended(places)
 

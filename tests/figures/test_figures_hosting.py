@@ -12,7 +12,7 @@ import pandas as pd
 from sitrep.figures.compute import compute_figures
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.inputs.load import load_table
-from sitrep.issue.subset import ProvinceSplit, provinces_in
+from sitrep.issue.subset import AreaSplit, areas_in
 from sitrep.render.figure_text import kf_more
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import DEFAULT_TEMPLATES, InputSource
@@ -109,11 +109,11 @@ def test_hosting_areas_alone_are_counted_by_hosting_area() -> None:
     assert sum(p.people for p in fig.hosting) == fig.displaced_period
 
 
-def test_a_province_report_counts_a_row_by_its_origin_else_its_hosting_area() -> None:
+def test_an_area_report_counts_a_row_by_its_origin_else_its_hosting_area() -> None:
     disp = table("displacement", [dict(zip(KEYS, r, strict=True)) for r in ROWS])
     gazetteer = afg_gazetteer()
-    assert provinces_in({"displacement": disp}, DAY, gazetteer) == ["AF08", "AF09"]
-    split = ProvinceSplit({"displacement": disp}, None, gazetteer)
+    assert areas_in({"displacement": disp}, DAY, gazetteer) == ["AF08", "AF09"]
+    split = AreaSplit({"displacement": disp}, None, gazetteer)
     panjsher = split("AF08")["displacement"].frame
     assert panjsher["people"].tolist() == [14, 21]  # from Rukha; hosted in Bazarak, no origin
 
