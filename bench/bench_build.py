@@ -1,4 +1,4 @@
-"""Build benchmarks: sitrep against WeasyPrint's floor, the rebuild cache, --help, --each province.
+"""Build benchmarks: sitrep against WeasyPrint's floor, the rebuild cache, --help, --each area.
 
 Every figure is a fresh process (`sitrep ...` or `python bench/floor.py ...`), repeated and
 reduced to the median; sitrep and the floor alternate, so a change in the machine's load touches
@@ -33,7 +33,7 @@ def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
     WeasyPrint on it gives the issued PDF byte for byte, so it cannot be another HTML.
     """
     from sitrep.issue.batch import shared_state
-    from sitrep.issue.record import load_province_record, load_record
+    from sitrep.issue.record import load_area_record, load_record
     from sitrep.issue.worker import Worker
     from sitrep.render.document import render_report
     from sitrep.report import BuildOptions
@@ -48,13 +48,13 @@ def print_html(workspace: Path, out: Path) -> dict[Path, Path]:
         fixed = (issued.number, issued.revision)
         numbering = lambda _, fixed=fixed: fixed  # noqa: E731
         pages[output / issued.pdf] = render_report(config, options, dirs, numbering).html
-    provinces = load_province_record(output)
-    for day in sorted({e.day for e in provinces}):
+    areas = load_area_record(output)
+    for day in sorted({e.day for e in areas}):
         shared, _ = shared_state(BuildOptions(workspace, day), config, dirs, lambda: None)
         worker = Worker(shared)
-        for e in provinces:
+        for e in areas:
             if e.day == day:
-                pages[output / e.pdf] = worker.html(e.province, e.revision)[0]
+                pages[output / e.pdf] = worker.html(e.area, e.revision)[0]
     out.mkdir(parents=True, exist_ok=True)
     written = {}
     for pdf, html in pages.items():
@@ -136,13 +136,13 @@ def bench_help(repeat: int = 5) -> dict:
 
 
 def bench_each(workspace: Path, repeat: int = 2) -> dict:
-    """`sitrep build --each province --force` with 1 and with 2 worker processes."""
-    checked(run(sitrep_cmd("-w", str(workspace), "build", "--each", "province")), "--each")
+    """`sitrep build --each area --force` with 1 and with 2 worker processes."""
+    checked(run(sitrep_cmd("-w", str(workspace), "build", "--each", "area")), "--each")
     runs: dict[int, list[Run]] = {1: [], 2: []}
     for _ in range(repeat):
         for workers in (1, 2):
             cmd = sitrep_cmd(
-                "-w", str(workspace), "build", "--each", "province", "--force", "--workers"
+                "-w", str(workspace), "build", "--each", "area", "--force", "--workers"
             )
             runs[workers].append(checked(run([*cmd, str(workers)]), f"--workers {workers}"))
     reports = sum(1 for line in runs[1][-1].stdout.splitlines() if line.endswith(".pdf"))
@@ -156,7 +156,7 @@ def bench_each(workspace: Path, repeat: int = 2) -> dict:
 
 
 def bench_each_per_report(workspace: Path, repeat: int = 2) -> dict:
-    """Each province report's cost in a worker (filter, figures, HTML, PDF) vs the floor of its
+    """Each area report's cost in a worker (filter, figures, HTML, PDF) vs the floor of its
     HTML: WeasyPrint alone on that HTML, with the same options and attached files.
 
     Both in one warm process (WeasyPrint imported, a first pass done), one after the other for
@@ -196,11 +196,11 @@ def bench_each_per_report(workspace: Path, repeat: int = 2) -> dict:
         "reports": len(reports),
         "repeat": repeat,
         "max_ratio": worst("ratio")[1]["ratio"],
-        "max_province": worst("ratio")[0],
+        "max_area": worst("ratio")[0],
         "median_ratio": median([r["ratio"] for r in reports.values()]),
         "total_ratio": total_cost / total_floor,
         "max_share_ratio": worst("share_ratio")[1]["share_ratio"],
-        "max_share_province": worst("share_ratio")[0],
+        "max_share_area": worst("share_ratio")[0],
         "max_html_s": max(r["html_s"] for r in reports.values()),
         "mean_html_s": sum(r["html_s"] for r in reports.values()) / len(reports),
         "mean_cost_s": total_cost / len(reports),
@@ -211,38 +211,38 @@ def bench_each_per_report(workspace: Path, repeat: int = 2) -> dict:
 
 
 def _per_report_timings(workspace: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
-    """In this process: province -> `repeat` timings of its cost, of the cost's HTML stage and
+    """In this process: area -> `repeat` timings of its cost, of the cost's HTML stage and
     PDF step, and of its floor, after one warm-up pass. Checks that both give the issued PDF."""
-    from sitrep.issue.batch import build_each_province, shared_state
-    from sitrep.issue.record import load_province_record
+    from sitrep.issue.batch import build_each_area, shared_state
+    from sitrep.issue.record import load_area_record
     from sitrep.issue.worker import Job, Worker
     from sitrep.pdf.build import build_pdf
     from sitrep.render.drawn import forget_drawings
     from sitrep.report import BuildOptions
     from sitrep.settings.config import load_config, template_dirs
 
-    build_each_province(BuildOptions(workspace, force=True), workers=1)  # issued, as measured
+    build_each_area(BuildOptions(workspace, force=True), workers=1)  # issued, as measured
     config = load_config(workspace)
     dirs = template_dirs(config.templates_dir)
-    entries = load_province_record(config.output_dir)
+    entries = load_area_record(config.output_dir)
     day = max(e.day for e in entries)
     entries = [e for e in entries if e.day == day]
     shared, _ = shared_state(BuildOptions(workspace, day, force=True), config, dirs, lambda: None)
     worker = Worker(shared)
     pages = {}  # the floor's input: each report's HTML and attached files, and its PDF
     for e in entries:
-        html, context = worker.html(e.province, e.revision)
+        html, context = worker.html(e.area, e.revision)
         issued = (config.output_dir / e.pdf).read_bytes()
-        pages[e.province] = (html, context.get("attachments", ()), issued)
+        pages[e.area] = (html, context.get("attachments", ()), issued)
 
     def cost(e) -> tuple[float, float]:
-        outcome = worker.build(Job(e.province, e))
-        if outcome.pdf != pages[e.province][2]:
+        outcome = worker.build(Job(e.area, e))
+        if outcome.pdf != pages[e.area][2]:
             raise RuntimeError(f"the batch's PDF differs from the issued {e.pdf}")
         return outcome.seconds_html + outcome.seconds_pdf, outcome.seconds_html
 
     def floor(e) -> float:
-        html, attachments, issued = pages[e.province]
+        html, attachments, issued = pages[e.area]
         start = time.perf_counter()
         data = build_pdf(html, dirs, config.pdf_variant, attachments, day).data
         seconds = time.perf_counter() - start

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_charts_targets.py [--provinces N] [--repeat N]
 
 The drawings' own cost (bench_charts: sitrep's module vs matplotlib), the sample's build vs
-its floor (bench_build.bench_sample) and each province report vs the floor of its own HTML
+its floor (bench_build.bench_sample) and each area report vs the floor of its own HTML
 (bench_build.bench_each_per_report), on copies of the sample; prints one JSON object with the
 load average before and after.
 """

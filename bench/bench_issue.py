@@ -1,11 +1,12 @@
-"""What issuing adds to a build: the issue lock, the record's atomic writes, the crash recovery's
+"""What issuing adds to a build: the issue lock, the record's changes, the crash recovery's
 scan and the fingerprints, timed in this process on a copy of the sample workspace.
 
     .venv/bin/python bench/bench_issue.py [--repeat N]
 
-A build holds the lock once, writes the record twice (pending, then issued) and scans output/
-once (`recover`); the content fingerprint is computed once the quick one (the files' bytes) no
-longer matches. Medians of N runs, in milliseconds.
+A build holds the lock once, changes the record (output/issued.sqlite) twice (pending, then
+issued, with its view issued.json) and scans output/ once (`recover`); the content fingerprint
+is computed once the quick one (the files' bytes) no longer matches. Medians of N runs, in
+milliseconds.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def bench_issue(repeat: int = 50) -> dict[str, str]:
             name = f"{day}/report_{day}_no{i + 1:02d}.pdf"
             year.append(Issued(day, i + 1, 0, name, name, "0" * 64, "f" * 64, day, "e" * 64))
         save_record(out, year)
-        size = (out / "issued.json").stat().st_size
+        size = (out / "issued.json").stat().st_size  # the view: what the record holds, as JSON
 
         def lock() -> None:
             with issue_lock(out):
@@ -91,15 +92,15 @@ def bench_issue(repeat: int = 50) -> dict[str, str]:
         )
         ten = Path(tmp) / "ten"
         save_record(ten, year[:10])
-        results["record write, atomic + fsync (10 entries, the sample's size)"] = (
+        results["record change: a transaction + the view (10 entries, the sample's size)"] = (
             f"{_median_ms(lambda: record_issue(ten, entry), repeat):.2f} ms"
         )
         results["issue lock, taken and released (no other process)"] = (
             f"{_median_ms(lock, repeat):.2f} ms"
         )
-        results[f"record write, atomic + fsync ({len(year)} entries, {size // 1024} KB)"] = (
-            f"{_median_ms(lambda: record_issue(out, entry), repeat):.2f} ms"
-        )
+        results[
+            f"record change: a transaction + the view ({len(year)} entries, {size // 1024} KB)"
+        ] = f"{_median_ms(lambda: record_issue(out, entry), repeat):.2f} ms"
         results["recover: pending check + stale .tmp scan of output/ (365 folders)"] = (
             f"{_median_ms(lambda: recover(out), repeat):.2f} ms"
         )

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
-from sitrep.delivery import ledger
+from sitrep import durable
 from sitrep.delivery.send import send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
 from sitrep.settings.email import EmailSettings
@@ -64,7 +64,7 @@ def bench_send(
     `synchronous` overrides the ledger's PRAGMA synchronous (FULL), to see what its fsyncs cost.
     """
     if synchronous is not None:
-        ledger.SYNCHRONOUS = synchronous
+        durable.SYNCHRONOUS = synchronous
     with tempfile.TemporaryDirectory() as tmp, _server(server) as (url, accepted):
         folder = Path(tmp)
         report = sample_report(folder)
@@ -95,7 +95,7 @@ def bench_send(
         "messages_per_second": round(n / seconds, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale, 1),
         "connections": connections,
-        "ledger_synchronous": ledger.SYNCHRONOUS,
+        "ledger_synchronous": durable.SYNCHRONOUS,
         "server": _SERVERS[server],
     }
 

@@ -8,7 +8,7 @@ written unless --record):
   - a full build of the sample vs the floor (WeasyPrint alone on the same HTML, fresh process);
   - a rebuild with nothing changed (the cache), and `sitrep --help`;
   - validate + figures on a 1,000,000-row CSV and a 200,000-row workbook, at several sizes;
-  - `build --each province` on the sample scaled to 34 provinces: 2 workers vs 1, and each
+  - `build --each area` on the sample scaled to 34 provinces: 2 workers vs 1, and each
     report's cost vs the floor of its own HTML;
   - peak memory of each; bench_send (the email engineer's) when bench/bench_send.py exists;
   - `sitrep preview`: from a save to the open page showing it, in Chromium (bench_preview).
@@ -100,12 +100,12 @@ def build_figures(table: Table, tmp: Path, repeat: int) -> None:
 
 
 def each_figures(table: Table, tmp: Path, repeat: int, provinces: int) -> None:
-    print(f"--each province on {provinces} provinces ...", flush=True)
+    print(f"--each area on {provinces} provinces ...", flush=True)
     workspace = make_scaled_workspace(tmp / "scaled", provinces)
     each = bench_each(workspace, repeat)
     one, two = each["workers_1"], each["workers_2"]
     table.add(
-        f"`build --each province`, {each['reports']} reports, 1 worker",
+        f"`build --each area`, {each['reports']} reports, 1 worker",
         f"{one['median_s']:.2f} s, peak {one['tree_peak_mb']:.0f} MB",
     )
     table.add(
@@ -117,16 +117,16 @@ def each_figures(table: Table, tmp: Path, repeat: int, provinces: int) -> None:
     )
     per = bench_each_per_report(workspace, 3)
     table.add(
-        "each province report (worker: filter, figures, HTML, PDF) / floor of its HTML, "
+        "each area report (worker: filter, figures, HTML, PDF) / floor of its HTML, "
         "measured in turns",
-        f"max {per['max_ratio']:.2f} x ({per['max_province']}), median "
+        f"max {per['max_ratio']:.2f} x ({per['max_area']}), median "
         f"{per['median_ratio']:.2f} x, all {per['total_ratio']:.2f} x "
         f"({per['mean_cost_s']:.3f} s vs {per['mean_floor_s']:.3f} s a report; the same "
         f"layout varies by {per['floor_spread']:.2f} x)",
     )
     table.add(
-        "each province report: 1 + its HTML stage / its layout (the PDF step is the floor's call)",
-        f"max {per['max_share_ratio']:.3f} x ({per['max_share_province']}; HTML stage "
+        "each area report: 1 + its HTML stage / its layout (the PDF step is the floor's call)",
+        f"max {per['max_share_ratio']:.3f} x ({per['max_share_area']}; HTML stage "
         f"{per['mean_html_s'] * 1000:.0f} ms a report, at most {per['max_html_s'] * 1000:.0f} ms)",
         "<= 1.1 x each",
         per["max_share_ratio"] <= 1.1,

@@ -2,7 +2,7 @@
 
     make_workspace(folder)                       the sample, as the tests copy it
     make_scaled_workspace(folder, provinces=34)  the sample, displacement and blockades in 34
-                                                 provinces (AF01..AF34), for --each province
+                                                 provinces (AF01..AF34), for --each area
     write_displacement_csv(path, rows)           a displacement table of `rows` rows
     write_displacement_xlsx(path, rows)          the same, as a workbook sheet
 

@@ -43,7 +43,7 @@ def parse_inputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str
             raise click.BadParameter(f"{value!r}: expected TABLE=PATH or TABLE=PATH#SHEET")
         if table not in TABLES:
             raise click.BadParameter(f"{table!r} is not a table; tables: {', '.join(TABLES)}")
-        inputs[table] = InputSource.parse(path, Path.cwd())
+        inputs[table] = InputSource.parse(path, Path.cwd()).after(inputs.get(table))
     return inputs
 
 
@@ -60,7 +60,7 @@ input_option = click.option(
     multiple=True,
     callback=parse_inputs,
     metavar="TABLE=PATH[#SHEET]",
-    help="Read a table from another file (repeatable).",
+    help="Read a table from another file (repeatable; idps twice: DTM files read together).",
 )
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 
@@ -181,9 +181,9 @@ def _terminated(signum: int, _frame: object) -> NoReturn:
 )
 @click.option(
     "--each",
-    type=click.Choice(["admin1", "province"]),
-    help="One report per admin-1 area with rows in the data (province is the same), in "
-    "output/DATE/AREA/.",
+    type=click.Choice(["area", "admin1", "province"]),
+    help="area: one report per admin-1 area with rows in the data, in output/DATE/AREA/ "
+    "(admin1 and province are the same).",
 )
 @click.option(
     "--workers",
@@ -204,10 +204,10 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
 
         options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
         options.today = dt.date.today()  # the only reading of the clock: dates after it are typos
-        if each:  # one report per province (sitrep.issue.batch)
-            from sitrep.issue.batch import build_each_province
+        if each:  # one report per admin-1 area (sitrep.issue.batch)
+            from sitrep.issue.batch import build_each_area
 
-            say_batch(build_each_province(options, workers, progress_line()), say)
+            say_batch(build_each_area(options, workers, progress_line()), say)
         else:
             say_built(build_report(options, pdf_process), draft, say)
 

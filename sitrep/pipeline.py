@@ -1,6 +1,6 @@
 """Steps 1-3 of every run that makes a report: load -> validate -> figures, and the narrative.
 
-`prepare` is how `sitrep build`, `build --each province`, `sitrep preview` and `sitrep send`
+`prepare` is how `sitrep build`, `build --each area`, `sitrep preview` and `sitrep send`
 start, once per run: its `Prepared` holds the validated tables and, in each language of the
 report, the figures and the narrative. `check_inputs` (steps 1-2 alone) is `sitrep validate`.
 Nothing here renders or writes; rendering reads a `Prepared` and never changes it.
@@ -22,7 +22,13 @@ from sitrep.inputs.narrative import load_narrative
 from sitrep.inputs.words import workspace_words
 from sitrep.problems import Problem, count_errors, count_warnings
 from sitrep.settings.config import Config, InputSource, load_config
-from sitrep.settings.languages import edition_config, editions, missing_narrative, narrative_dir
+from sitrep.settings.languages import (
+    edition_config,
+    editions,
+    missing_narrative,
+    narrative_dir,
+    untranslated,
+)
 from sitrep.validate.tables import freshness_warnings, validate_tables, workspace_gazetteer
 
 if TYPE_CHECKING:  # the stages import pandas: only a run that makes a report pays
@@ -110,12 +116,18 @@ def _check(
 ) -> Checked:
     """Steps 1-2: every table loaded and validated, and checked for freshness when valid."""
     raw, problems = load_tables(config, inputs)
+    problems = untranslated(config) + problems
+    try:
+        gazetteer = base_gazetteer(config)
+    except ValidationFailed as broken:  # the COD file's areas are no tree: nothing can be placed
+        return Checked(config, {}, problems + broken.problems, day)
     tables, more = validate_tables(
         raw,
-        base_gazetteer(config),
+        gazetteer,
         config.household_size,
         today=today,
         words=words,
+        locale=config.number_locale,
         indicators=config.indicators,
     )
     problems += more

@@ -47,6 +47,15 @@ class ProblemCode(StrEnum):
     )
     DTM_UNUSABLE = "dtm-unusable", "an IOM DTM export that cannot be the idps table"
     DTM_NOTE = "dtm-note", "how a DTM export was read (a note)"
+    # the office's COD file ([geography] pcodes), checked as a tree
+    COD_LEVEL_CONFLICT = (
+        "cod-level-conflict",
+        "a P-code of the COD file met at two admin levels (a code in the wrong column?)",
+    )
+    COD_CYCLE = "cod-cycle", "a COD area that is its own parent, or whose parents lead back to it"
+    COD_PARENT_LEVEL = "cod-parent-level", "a COD area whose parent is not one admin level up"
+    COD_PARENT_MISSING = "cod-parent-missing", "a COD area whose parent is no listed area"
+    COD_NO_PARENT = "cod-no-parent", "a COD area below admin 1 with no parent"
     # each cell
     INVALID_VALUE = (
         "invalid-value",
@@ -70,6 +79,10 @@ class ProblemCode(StrEnum):
     )
     # rules within and across rows
     PEOPLE_OR_FAMILIES = "people-or-families", "a displacement row with neither people nor families"
+    ORIGIN_OR_DESTINATION = (
+        "origin-or-destination",
+        "a displacement row with neither an area of origin nor a hosting area",
+    )
     PCODE_OR_COORDINATES = "pcode-or-coordinates", "a place with neither a P-code nor coordinates"
     DUPLICATE_STATUS = "duplicate-status", "a route given two statuses from the same date"
     END_BEFORE_START = "end-before-start", "a blockade that ends before it starts"
@@ -99,6 +112,11 @@ class ProblemCode(StrEnum):
     STALE = (
         "stale",
         "a blockade, a route's status or a table's newest row unconfirmed for over `stale_days`",
+    )
+    # the settings
+    UNTRANSLATED = (
+        "untranslated",
+        "a `[report]` key given by language leaves out one of the report's languages",
     )
     # the narrative
     NO_NARRATIVE = (

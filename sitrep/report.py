@@ -14,10 +14,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
+from sitrep.files import remove_stale_temporaries, sha256_bytes, sha256_file
+from sitrep.issue.entries import Issued, latest_issue
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
-from sitrep.issue.numbering import issue, number_and_revision
-from sitrep.issue.record import Issued, issue_lock, latest_issue, load_record, recover
+from sitrep.issue.issuing import hold_issue_lock, issue, write_draft
+from sitrep.issue.numbering import number_and_revision
+from sitrep.issue.record import load_record
 from sitrep.issue.results import BuildResult as BuildResult  # the library's API: re-exported
 from sitrep.pdf.build import PdfProcess, build_pdf
 from sitrep.pipeline import BuildOptions as BuildOptions
@@ -163,8 +165,7 @@ def _reserve(
     build issued it while this one waited for the lock."""
     day = prepared.day
     if not options.draft:  # a draft is never numbered for good: no lock
-        held.enter_context(issue_lock(config.output_dir))
-        notes.extend(recover(config.output_dir))
+        notes.extend(hold_issue_lock(config.output_dir, held))
         asked = replace(options, date=day)
         if reused := _reuse(config, asked, *fps):
             reused.date_was_chosen, reused.notes = options.date is None, notes
@@ -210,17 +211,15 @@ def _write(
         name = report_name(made.config, day, number, revision, options.draft)
         files[language_of(made.config.locale)] = (folder / f"{name}.pdf", folder / f"{name}.html")
     (pdf, html), *other_files = files.values()
-    translations = [
-        (*paths, made.pdf, made.edition)
-        for paths, made in zip(other_files, laid_out[1:], strict=True)
-    ]
+    # every language's HTML edition and PDF, the first language's PDF last: once it is in
+    # place, all of them are
+    written: list[tuple[Path, bytes]] = []
+    for (other_pdf, other_html), made in zip(other_files, laid_out[1:], strict=True):
+        written += [(other_html, made.edition), (other_pdf, made.pdf)]
+    written += [(html, laid_out[0].edition), (pdf, laid_out[0].pdf)]
     remove_stale_temporaries(config.output_dir / day.isoformat(), recursive=True)
     if options.draft:
-        for other_pdf, other_html, data, page in translations:
-            atomic_write(other_html, page)
-            atomic_write(other_pdf, data)
-        atomic_write(html, laid_out[0].edition)
-        atomic_write(pdf, laid_out[0].pdf)
+        write_draft(written)
     else:
 
         def relative(path: Path) -> str:
@@ -237,11 +236,13 @@ def _write(
             rendered.data_latest.isoformat(),
             fps[0],
             {
-                language: [relative(p), relative(h), sha256_bytes(data)]
-                for language, (p, h, data, _) in zip(list(files)[1:], translations, strict=True)
+                language: [relative(p), relative(h), sha256_bytes(made.pdf)]
+                for language, (p, h), made in zip(
+                    list(files)[1:], other_files, laid_out[1:], strict=True
+                )
             },
         )
-        notes += issue(config, issued, laid_out[0].pdf, laid_out[0].edition, translations)
+        notes += issue(config.output_dir, issued, written)
     return BuildResult(
         pdf,
         html,

@@ -9,19 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal[
-    "text",
-    "people",
-    "number",
-    "date",
-    "pcode",
-    "area",
-    "vocab",
-    "email",
-    "display_name",
-    "lists",
-    "bool",
-]  # "area": a P-code or name at any admin level, or the country itself
+# "area": a P-code or name at any admin level, or the country itself
+Kind = Literal["text", "people", "number", "date", "pcode", "area", "vocab", "email",
+               "display_name", "lists", "bool"]  # fmt: skip
 
 # Controlled vocabularies: canonical word -> accepted spellings (compared case/space-insensitively).
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -87,6 +77,7 @@ class TableSchema:
     date_column: str | None = None  # the column that says how recent the table is
     stale_check: bool = True  # False for stocks assessed in rounds (IDPs present)
     sheet: bool = True  # a sheet of the workbook `sitrep init` writes; False: a download (HAPI)
+    any_of: tuple[str, ...] = ()  # of these columns, the sheet has one at least, a row fills one
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -124,13 +115,21 @@ SCHEMAS: dict[str, TableSchema] = {
                     ("date displaced", "displacement date"),
                     "#date+occurred",
                 ),
+                # where people came from (origin) and/or where they are (the hosting area):
+                # a row gives one at least (`any_of`); `+origin` and `+dest` tags tell them apart
                 Column(
                     "district",
                     "pcode",
-                    True,
-                    True,
-                    ("district pcode", "district p-code", "pcode", "admin2", "origin district"),
-                    "#adm2+code",
+                    aliases=(
+                        "district pcode",
+                        "district p-code",
+                        "pcode",
+                        "admin2",
+                        "origin district",
+                        "origin pcode",
+                        "area of origin",
+                    ),
+                    hxl="#adm2+code",
                 ),
                 Column("origin", "text", aliases=("origin place", "from"), hxl="#loc+name+origin"),
                 Column(
@@ -139,7 +138,13 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column(
                     "destination_pcode",
                     "pcode",
-                    aliases=("destination p-code",),
+                    aliases=(
+                        "destination p-code",
+                        "destination pcode",
+                        "destination district",
+                        "hosting area",
+                        "host area",
+                    ),
                     hxl="#adm2+code+dest",
                 ),
                 Column(
@@ -151,10 +156,17 @@ SCHEMAS: dict[str, TableSchema] = {
                     aliases=("individuals", "persons", "ind"),
                     hxl="#affected+displaced+ind",
                 ),
+                # sex and age, where known: the share of women and children
+                Column("women", "people", aliases=("adult women",), hxl="#affected+f+adults"),
+                Column("men", "people", aliases=("adult men",), hxl="#affected+m+adults"),
+                Column("children", "people", aliases=("minors",), hxl="#affected+children"),
+                Column("girls", "people", hxl="#affected+f+children"),
+                Column("boys", "people", hxl="#affected+m+children"),
                 Column("cause", "text", aliases=("reason",), hxl="#cause+type"),
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
             ),
             date_column="date",
+            any_of=("district", "destination_pcode"),
         ),
         TableSchema(
             "blockades",
@@ -222,8 +234,9 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column(
                     "area", "pcode", True, True, ("pcode", "district", "province"), "#adm2+code"
                 ),
+                # a blank or "n/a" figure of an assessed area is missing: "--", never 0
                 Column(
-                    "idps", "people", True, True, ("idps present", "individuals"), "#affected+idps"
+                    "idps", "people", True, False, ("idps present", "individuals"), "#affected+idps"
                 ),
                 Column("round", "text", aliases=("round number",), hxl="#round+code"),
                 Column("reason", "text", aliases=("displacement reason",), hxl="#cause+type"),
@@ -376,6 +389,8 @@ def canonical_words(vocab: str) -> dict[str, str]:
 
 
 ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
+# the file of each row of a table read from several files (IOM DTM exports, one per admin level)
+FILE = "_file"  # (a table of one file names it once, as `Table.file`)
 # Each table's date columns, in schema order: what date rules and "dates in the data" look at.
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     name: dates

@@ -2,13 +2,39 @@
 
 Each builder writes the zip members itself (no spreadsheet library would write these), so a
 test controls exactly what the reader sees: a lying `<dimension>`, a cell at XFD1000000, many
-cells sharing one long shared string, `number-rows-repeated` / `number-columns-repeated`.
+cells sharing one long shared string, a string table of millions of strings,
+`number-rows-repeated` / `number-columns-repeated`, a bomb sheet beside a sound one.
+`run_bounded` runs the command line on them under an address-space limit.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
+
+ADDRESS_SPACE = 4 * 1024**3
+
+
+def run_bounded(
+    workspace: Path, *args: str, address_space: int = ADDRESS_SPACE
+) -> subprocess.CompletedProcess:
+    """`sitrep -w WORKSPACE ARGS` in a subprocess under `prlimit --as` and a timeout. One
+    thread per math library, so the address space a run reserves does not grow with the
+    machine's cores."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_SMTP")}
+    env |= {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2"}
+    command = [sys.executable, "-m", "sitrep", "-w", str(workspace), *args]
+    return subprocess.run(
+        ["prlimit", f"--as={address_space}", *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
 
 SML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -53,25 +79,37 @@ def write_xlsx(
     dimension: str | None = None,
     shared: list[str] = (),  # type: ignore[assignment]
     sheet: str = "Sheet1",
+    shared_repeat: int = 1,
+    string_xml: str = '<si><t xml:space="preserve">{}</t></si>',
+    level: int | None = None,
 ) -> Path:
-    """A one-sheet .xlsx whose sheetData is `cells` (raw `<row>` XML) and the given strings."""
+    """A one-sheet .xlsx whose sheetData is `cells` (raw `<row>` XML) and the given strings
+    (written `shared_repeat` times over, in pieces: a string table of any size, made in little
+    memory, which deflate packs ~1000:1, or ~190:1 at `level` 1, under the zip-ratio cap), each
+    written as `string_xml` ("<si/>" for an empty string in five bytes)."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     sheet_xml = (
         f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">{dim}'
         f"<sheetData>{cells}</sheetData></worksheet>"
     )
-    strings = "".join(f'<si><t xml:space="preserve">{s}</t></si>' for s in shared)
-    shared_xml = (
-        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="{len(shared)}" '
-        f'uniqueCount="{len(shared)}">{strings}</sst>'
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    strings = "".join(string_xml.format(s) for s in shared)
+    count = len(shared) * shared_repeat
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         archive.writestr("[Content_Types].xml", XLSX_CONTENT_TYPES)
         archive.writestr("_rels/.rels", XLSX_RELS)
         archive.writestr("xl/workbook.xml", XLSX_WORKBOOK.format(name=sheet))
         archive.writestr("xl/_rels/workbook.xml.rels", XLSX_WORKBOOK_RELS)
         archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-        archive.writestr("xl/sharedStrings.xml", shared_xml)
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=count > 1000) as member:
+            member.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="{count}" '
+                f'uniqueCount="{count}">'.encode()
+            )
+            data = strings.encode()
+            per_piece = max(1, 1_000_000 // max(len(data), 1))  # about a megabyte at a time
+            for done in range(0, shared_repeat, per_piece):
+                member.write(data * min(per_piece, shared_repeat - done))
+            member.write(b"</sst>")
     return path
 
 
@@ -127,19 +165,27 @@ ODS_CONTENT = (
     '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
     'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-    '<office:body><office:spreadsheet><table:table table:name="{name}">'
-    "{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+    "<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+    "</office:document-content>"
 )
 
 
 def write_ods(path: Path, rows: str, sheet: str = "Sheet1") -> Path:
     """A one-sheet .ods whose table holds `rows` (raw `<table:table-row>` XML)."""
+    return write_ods_tables(path, {sheet: rows})
+
+
+def write_ods_tables(path: Path, tables: dict[str, str] | list[tuple[str, str]]) -> Path:
+    """An .ods with a table per entry: name -> its rows (raw `<table:table-row>` XML); a list
+    of (name, rows) may give a name twice, as no spreadsheet program would."""
+    pairs = tables.items() if isinstance(tables, dict) else tables
+    xml = "".join(f'<table:table table:name="{name}">{rows}</table:table>' for name, rows in pairs)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
         )
         archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
-        archive.writestr("content.xml", ODS_CONTENT.format(name=sheet, rows=rows))
+        archive.writestr("content.xml", ODS_CONTENT.format(tables=xml))
     return path
 
 
@@ -147,6 +193,12 @@ def ods_cell(text: str, repeat: int = 1) -> str:
     rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
     cell = f'<table:table-cell office:value-type="string"{rep}>'
     return f"{cell}<text:p>{text}</text:p></table:table-cell>"
+
+
+def ods_number_cell(repeat: int = 1) -> str:
+    """A number cell (no text: the grid grows, not the text), repeated across `repeat` columns."""
+    rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return f'<table:table-cell office:value-type="float" office:value="1"{rep}/>'
 
 
 def ods_row(cells: str, repeat: int = 1) -> str:

@@ -101,7 +101,7 @@ def haiti_built(haiti: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def haiti_departments(haiti: Path, haiti_built: Path) -> list[Path]:
-    """`build --each admin1 --draft` of the Haiti workspace, once, after its own report."""
+    """`build --each area --draft` of the Haiti workspace, once, after its own report."""
     from tests.haiti_workspace import build_departments
 
     return build_departments(haiti)

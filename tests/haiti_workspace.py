@@ -122,8 +122,8 @@ def build(ws: Path) -> Path:
 
 
 def build_departments(ws: Path) -> list[Path]:
-    """`sitrep build --each admin1 --draft` for DAY: the departments' draft PDFs, sorted."""
-    result = sitrep("-w", str(ws), "build", "--each", "admin1", "--date", str(DAY), "--draft",
+    """`sitrep build --each area --draft` for DAY: the departments' draft PDFs, sorted."""
+    result = sitrep("-w", str(ws), "build", "--each", "area", "--date", str(DAY), "--draft",
                     "--workers", "1", cwd=ws.parent)  # fmt: skip
     assert result.returncode == 0, result.stderr
     return sorted(Path(line) for line in result.stdout.split())

@@ -25,7 +25,8 @@ MAX_LINES = 400
 # Beside the stage packages: the package itself, `python -m sitrep`, the command line, one
 # build's run order (report), the first steps every command shares (pipeline: prepare), and
 # the leaves every stage shares: the problems it finds, the errors it raises, atomic file
-# writes, and what each input table holds (tableschema).
+# writes, the durable records' database and lock (durable), and what each input table holds
+# (tableschema).
 TOP_LEVEL = {
     "__init__",
     "__main__",
@@ -35,6 +36,7 @@ TOP_LEVEL = {
     "problems",
     "errors",
     "files",
+    "durable",
     "tableschema",
 }
 
@@ -185,3 +187,24 @@ def test_the_readme_names_every_package_and_module() -> None:
     assert {k: v for k, v in unnamed.items() if v} == {}
     top = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
     assert top <= set(re.findall(r"`(\w+)\.py`", section.split("At the top:", 1)[1]))
+
+
+# Modules a Windows Python does not have. sitrep must import there (WeasyPrint's own install
+# is the user's business): its locks are filelock's, which picks the system's kind itself.
+POSIX_ONLY = ("fcntl", "termios", "resource", "pwd", "grp")
+IMPORT_ALL = """
+import importlib, pkgutil, sys
+for name in sys.argv[1:]:
+    sys.modules[name] = None  # `import fcntl` now fails, as on Windows
+import sitrep
+for module in pkgutil.walk_packages(sitrep.__path__, "sitrep."):
+    importlib.import_module(module.name)
+"""
+
+
+def test_every_module_imports_without_the_posix_only_modules() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL, *POSIX_ONLY], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-2000:]

@@ -10,25 +10,29 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import hexdigits
 
 from sitrep.delivery.ledger import LedgerRow
 from sitrep.delivery.model import ContactLine, KeyFigureLine, ReportEmail
 from sitrep.delivery.recipients import partners_from_records, select_recipients
 from sitrep.delivery.send import SendSummary, ledger_report, make_transport, send_report
 from sitrep.errors import ConfigError, SitrepError
+from sitrep.figures.compute import KeyFigure
 from sitrep.files import sha256_file
+from sitrep.inputs.localnames import LOCALISED
 from sitrep.issue.record import latest_issue, load_record
 from sitrep.issue.results import BuildResult
 from sitrep.pipeline import Prepared
 from sitrep.problems import ProblemCode
 from sitrep.render import numerals
-from sitrep.render.figure_text import figure_caption, figure_change, figure_value
-from sitrep.render.html import load_messages, make_translator
+from sitrep.render.figure_text import figure_change, figure_value, figure_words, kf_more
+from sitrep.render.html import Translator, load_messages, make_translator
+from sitrep.render.markup import text_of
+from sitrep.render.stylesheet import custom_property
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
 from sitrep.settings.email import EmailSettings, absent_problems
 from sitrep.settings.languages import editions, is_first, language_of, narrative_dir
@@ -111,14 +115,15 @@ def email_logo(config: Config) -> tuple[bytes, str] | None:
 
 
 def email_accent(config: Config) -> str | None:
-    """The first templates folder's `--accent: #rrggbb` (style.css), for the email's title band."""
+    """The first templates folder's `--accent: #rrggbb` (style.css), for the email's title band:
+    declared in a rule of the stylesheet as CSS reads it (not in a comment or a string)."""
     for folder in template_dirs(config.templates_dir):
         css = folder / "style.css"
         if not css.is_file() or css.stat().st_size > 1_000_000:
             continue
-        text = css.read_text("utf-8", "replace")
-        if match := re.search(r"--accent:\s*(#[0-9a-fA-F]{6})\b", text):
-            return match.group(1)
+        value = custom_property(css.read_text("utf-8", "replace"), "--accent") or ""
+        if len(value) == 7 and value[0] == "#" and all(c in hexdigits for c in value[1:]):
+            return value
     return None
 
 
@@ -172,6 +177,14 @@ def _report_emails(
     return emails, problems
 
 
+def _figure(t: Translator, k: KeyFigure, config: Config, start: str) -> tuple[str, str]:
+    """A key figure's (words, number), as the report's tile has them (`figure_words`): the
+    number is "" where the words say it (an Arabic dual)."""
+    value = figure_value(k, t, config.locale, config.figures.headline_rounding)
+    number, words = figure_words(k, t, value, start)
+    return words + kf_more(k, t, config.locale), number
+
+
 def _edition_email(
     locale: str,
     result: BuildResult,
@@ -186,19 +199,19 @@ def _edition_email(
     narrative_problems = prepared.narrative_problems[locale]
     folder = narrative_dir(config, result.date)
     messages = load_messages(template_dirs(config.templates_dir), config.locale)
-    t = make_translator(messages, config.locale, config.digits)
+    t = make_translator(messages, config.locale, config.digits, isolating=True)
 
     def short(day: dt.date) -> str:
         return numerals.date(day, "d MMM", config.locale, t.numbering)
 
     contacts = []
+    language = language_of(config.locale)
     if "contacts" in prepared.tables:
         for c in prepared.tables["contacts"].frame.to_dict("records"):
-            contacts.append(
-                ContactLine(
-                    c["name"], c.get("title") or "", c.get("organisation") or "", c["email"]
-                )
+            title, organisation = (
+                c.get(f"{k}_{language}") or c.get(k) or "" for k in LOCALISED["contacts"]
             )
+            contacts.append(ContactLine(c["name"], title, organisation, c["email"]))
     url = settings.report_url.format(file=pdf.name) if settings.report_url else None
     email = ReportEmail(
         country=config.country,
@@ -215,8 +228,7 @@ def _edition_email(
         highlights=narrative.highlights_text,
         key_figures=[
             KeyFigureLine(
-                figure_caption(k, t, short(config.period_start)),
-                figure_value(k, t, config.locale, config.figures.headline_rounding),
+                *_figure(t, k, config, short(config.period_start)),
                 figure_change(k, t, config.locale, result.date),
             )
             for k in figures.key_figures
@@ -237,11 +249,9 @@ def _edition_email(
         empty = not narrative.highlights if key == "highlights" else not narrative.sections.get(key)
         if empty:
             problems.append(f"the {title} section is empty (write it in {where})")
-    # Text only: the edition's <style> holds base64 fonts, which must never read as a placeholder.
-    page_text = re.sub(
-        r"<(style|script)\b.*?</\1\s*>", " ", page.read_text("utf-8"), flags=re.S | re.I
-    )
-    text = html.unescape(re.sub(r"<[^>]+>", " ", page_text))
+    # Text only, as a parser reads it: the edition's <style> holds base64 fonts, which must
+    # never read as a placeholder, and a tag's attributes are not text either.
+    text = " ".join(text_of(page.read_text("utf-8")))
     for match in PLACEHOLDER_RE.finditer(text):
         context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
         problems.append(f"leftover placeholder {match.group(0)!r} in {page.name}: ...{context}...")

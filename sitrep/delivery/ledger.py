@@ -25,10 +25,8 @@ reports), for an `[email] unsubscribe` URL with `{token}`: look up who a token b
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import sqlite3
-import sys
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,18 +34,9 @@ from pathlib import Path
 from typing import Literal
 
 from sitrep.delivery.model import mailbox_key
+from sitrep.durable import Locked, connect, file_lock
 from sitrep.errors import DeliveryError
 
-# FULL: a commit survives power loss too, not only a killed process, so after a power cut the
-# state of the message in flight is still known. With NORMAL (in WAL mode) a commit survives a
-# killed process, but after a power cut the last few commits may roll back. Field offices lose
-# power; FULL stays. Cost: one fsync per state change, two per message. Measured for 1,000
-# messages: 0.6-0.9 s on a quiet disk, against about 2-3 s for the rest of sending to a local
-# server; 3-6 s while other processes load the same disk. Next to a relay's round trips: noise.
-SYNCHRONOUS = "FULL"
-# Another program holding the ledger (a database browser, a backup) is waited for this long;
-# two sends never wait for each other here, the second stops at once (send.py's lock).
-BUSY_TIMEOUT_SECONDS = 30.0
 # 0/1: the first ledger, with 'pending'; 2: 'sending' and 'unknown', tokens; 3: language
 SCHEMA_VERSION = 3
 
@@ -101,55 +90,35 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _private_file(path: Path) -> None:
-    """Create the ledger 0600 before SQLite does (SQLite would follow the umask); SQLite gives
-    its -wal and -shm files the database's mode. An older, wider ledger is narrowed."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if os.fstat(fd).st_mode & 0o077:
-            os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
-
-
 def open_ledger(path: Path) -> sqlite3.Connection:
-    """Open the ledger, creating the file (0600) and its folder, migrating an older schema."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _private_file(path)
-    # isolation_level=None: we commit explicitly per statement, never batch state changes.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+    """Open the ledger, creating the file (0600) and its folder, migrating an older schema.
+
+    Opened as every durable record is (`sitrep.durable.connect`: WAL, durable commits,
+    autocommit: each state change is committed on its own, never batched).
+    """
+    conn = connect(path, private=True)
     _migrate(conn)
     return conn
 
 
 @contextlib.contextmanager
 def exclusive(ledger_path: Path) -> Iterator[None]:
-    """Two concurrent runs on one ledger could both send; the second one stops instead."""
+    """Two concurrent runs on one ledger could both send; the second one stops instead (the
+    portable file lock of `sitrep.durable`, released by the system however a run ends)."""
     lock_path = ledger_path.with_name(ledger_path.name + ".lock")
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise DeliveryError(
-            f"cannot open {lock_path} ({exc.strerror or exc}), which keeps two sends apart: "
-            "check that it is a file, in a folder you may write"
-        ) from None
-    with open(fd, "a+b") as handle:
-        try:
-            if sys.platform == "win32":
-                import msvcrt  # Windows only
-
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl  # Unix only
-
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+    with contextlib.ExitStack() as held:
+        try:  # taking the lock only: what the block raises is its own
+            held.enter_context(file_lock(lock_path, wait=False, private=True))
+        except Locked:
             raise DeliveryError(
                 f"another 'sitrep send' is using {ledger_path}; wait for it to finish"
             ) from None
-        yield  # the OS releases the lock when the file closes, or when the process dies
+        except OSError as exc:  # the lock file itself: a folder of that name, no permission
+            raise DeliveryError(
+                f"cannot open {lock_path} ({exc.strerror or exc}), which keeps two sends "
+                "apart: check that it is a file, in a folder you may write"
+            ) from None
+        yield
 
 
 @contextlib.contextmanager

@@ -28,10 +28,12 @@ from urllib.parse import quote
 
 from sitrep.delivery.model import Partner, ReportEmail, mailbox_key
 from sitrep.delivery.wording import Html, Wording, default_translator, wording
+from sitrep.render.bidi import isolate, isolate_runs, plain
 from sitrep.safety.addresses import address_character, unsafe_character
 from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.email import EmailSettings, address_part, unsubscribe_fields
 from sitrep.settings.languages import right_to_left
+from sitrep.settings.locales import language_tag
 
 # Headers are written with a 998-character limit (RFC 5322's hard limit) instead of 78. The
 # stdlib folds a subject of 70-78 characters as "Subject:" CRLF " Country: ...", and its own
@@ -56,7 +58,7 @@ def subject_line(report: ReportEmail) -> str:
     )
     if report.revision > 0:
         subject = w("subject_revision", subject=subject, revision=w.number(report.revision))
-    return subject
+    return plain(subject)  # a header: without the isolates the bodies have
 
 
 def message_id(report: ReportEmail, recipient: str, from_addr: str) -> str:
@@ -72,7 +74,8 @@ def _period(w: Wording, report: ReportEmail) -> str:
 
 
 def _figure_text(w: Wording, caption: str, value: str, change: str) -> str:
-    figure = w("figure", value=value, caption=caption)
+    # no value: the caption says the number in its words (an Arabic dual, "حالتا حصار")
+    figure = w("figure", value=value, caption=caption) if value else caption
     return w("figure_change", figure=figure, change=change) if change else figure
 
 
@@ -127,7 +130,7 @@ def text_body(
     if report.illustrative:
         lines += ["", w("illustrative", label=w("illustrative_label"))]
     if report.highlights:
-        lines += ["", w("highlights")] + [f"- {item}" for item in report.highlights]
+        lines += ["", w("highlights")] + [f"- {_runs(report, item)}" for item in report.highlights]
     if report.key_figures:
         lines += ["", w("key_figures")]
         lines += [f"- {_figure_text(w, f.caption, f.value, f.change)}" for f in report.key_figures]
@@ -168,7 +171,7 @@ def html_body(
     w = wording(report)
     number, day = w.number(report.number), w.date(report.report_date)
     rtl = right_to_left(report.language)
-    lang = e(report.language.replace("_", "-"))
+    lang = e(language_tag(report.language))
     direction = ' dir="rtl"' if rtl else ""
     # Right to left: the whole body's direction and alignment, for clients that drop dir=.
     align = " direction: rtl; text-align: right;" if rtl else ""
@@ -200,7 +203,7 @@ def html_body(
             f"{w.html('illustrative', label=label)}</p>"
         )
     if report.highlights:
-        items = "".join(f"<li>{e(item)}</li>" for item in report.highlights)
+        items = "".join(f"<li>{_runs(report, e(item))}</li>" for item in report.highlights)
         heading = e(w("highlights_heading"))
         parts.append(f'<h2 style="font-size: 1.1em;">{heading}</h2><ul>{items}</ul>')
     if report.key_figures:
@@ -221,7 +224,7 @@ def html_body(
             "<li>"
             + w.html(
                 "contact", name=c.name, title=c.title, organisation=c.organisation,
-                email=Html(f'<a href="mailto:{e(c.email)}">{e(c.email)}</a>'),
+                email=Html(f'<a href="mailto:{e(c.email)}">{e(isolate(c.email, rtl))}</a>'),
             )
             + "</li>"
             for c in report.contacts
@@ -237,8 +240,14 @@ def html_body(
     return xml_safe("\n".join(parts)) + "\n"  # contacts and figures are cell text
 
 
+def _runs(report: ReportEmail, text: str) -> str:
+    """A highlight's runs of Latin letters and digits isolated in a right-to-left email."""
+    return isolate_runs(text) if right_to_left(report.language) else text
+
+
 def _figure_html(w: Wording, caption: str, value: str, change: str) -> str:
-    figure = w.html("figure", value=Html(f"<strong>{escape(value)}</strong>"), caption=caption)
+    strong = Html(f"<strong>{escape(value or caption)}</strong>")
+    figure = w.html("figure", value=strong, caption=caption) if value else strong
     return w.html("figure_change", figure=Html(figure), change=change) if change else figure
 
 
@@ -298,6 +307,9 @@ def build_message(
         msg.add_attachment(
             pdf, maintype="application", subtype="pdf", filename=report.pdf_path.name
         )
+    # BCP 47 ("ar-SD", not "ar_SD"); last, as set_content and the multipart parts move the
+    # Content- headers set before them into the body's parts
+    msg["Content-Language"] = language_tag(report.language)
     msg.policy = _SEND_POLICY
     return msg
 

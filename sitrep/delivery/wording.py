@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from babel.numbers import format_decimal
 
 from sitrep.render import numerals
+from sitrep.render.bidi import isolate
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import DEFAULT_TEMPLATES
 
@@ -32,7 +33,7 @@ class Html(str):
 @functools.cache
 def default_translator(locale: str) -> Translator:
     """sitrep's own catalogue for `locale` (English under it), read once per process."""
-    return make_translator(load_messages([DEFAULT_TEMPLATES], locale), locale)
+    return make_translator(load_messages([DEFAULT_TEMPLATES], locale), locale, isolating=True)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,10 @@ class Wording:
         text = escape(self(key, **markers), quote=False)
         for name, marker in markers.items():
             value = values[name]
-            text = text.replace(marker, value if isinstance(value, Html) else escape(str(value)))
+            if not isinstance(value, Html):  # escaped, and isolated as __call__ would
+                rtl = self.t.direction == "rtl"
+                value = escape(isolate(value, rtl) if self.t.direction else str(value))
+            text = text.replace(marker, value)
         return text
 
     def date(self, day: date) -> str:

@@ -6,7 +6,6 @@ Part of stage 3 (figures); `sitrep.figures.compute` runs these over the validate
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sitrep.figures.provenance import SourceUse, source_uses
@@ -54,8 +53,9 @@ class BlockadeFigures:
 
     blockades: list[Blockade]
     lifted: list[Blockade]
-    people_blockaded: int
+    people_blockaded: int | None  # None: blockades in effect, and none gives its people
     sources: list[SourceUse]
+    at_least: bool = False  # a blockade in effect gives no figure: the total is "at least"
 
 
 @dataclass
@@ -91,7 +91,7 @@ def blockade_figures(
             record["commodity"],
             record["area"],
             gazetteer.name(record["area"]),
-            record["place"],
+            gazetteer.place_name(record["place"]) if record["place"] else record["place"],
             record["imposed_by"],
             start,
             end if not in_effect else None,
@@ -105,15 +105,40 @@ def blockade_figures(
         )
         (blockades if in_effect else lifted).append(blockade)
         used.append(record[ROW])
-    # Food and fuel blockades of one valley affect the same people: count each area once.
-    by_area: dict[str, int] = defaultdict(int)
-    for b in blockades:
-        by_area[b.area_pcode] = max(by_area[b.area_pcode], b.people_affected or 0)
     sources = source_uses(table, frame[frame[ROW].isin(used)], "start_date")
-    return BlockadeFigures(blockades, lifted, sum(by_area.values()), sources)
+    people, at_least = people_cut_off(blockades)
+    return BlockadeFigures(blockades, lifted, people, sources, at_least)
 
 
-def route_figures(table: Table, day: dt.date, previous_date: dt.date | None) -> RouteFigures:
+def people_cut_off(blockades: list[Blockade]) -> tuple[int | None, bool]:
+    """(people, at least): the people the blockades cut off, each area counted once (food and
+    fuel blockades of one valley affect the same people: an area's largest figure).
+
+    A blockade without its figure is missing, never 0: the total is then that of the figures
+    given, "at least" (its area's largest given figure is a floor for the area); None when no
+    blockade gives one. No blockade: 0 people.
+    """
+    by_area: dict[str, int] = {}
+    missing = False
+    for b in blockades:
+        if b.people_affected is None:
+            missing = True
+        else:
+            by_area[b.area_pcode] = max(by_area.get(b.area_pcode, 0), b.people_affected)
+    if missing and not by_area:
+        return None, False
+    return sum(by_area.values()), missing
+
+
+def route_figures(
+    table: Table, day: dt.date, previous_date: dt.date | None, gazetteer: Gazetteer | None = None
+) -> RouteFigures:
+    """Each route's status on `day`, its name and ends in the report's language (`gazetteer`:
+    a `route_<lang>` column, the places table's names)."""
+
+    def named(place: str | None) -> str | None:
+        return gazetteer.place_name(place) if gazetteer is not None and place else place
+
     now = route_status_on(table.frame, day)
     before = route_status_on(table.frame, previous_date) if previous_date else {}
     routes: list[Route] = []
@@ -123,9 +148,9 @@ def route_figures(table: Table, day: dt.date, previous_date: dt.date | None) -> 
         routes.append(
             Route(
                 route_id,
-                r["route"],
-                r["from"],
-                r["to"],
+                (r.get(f"route_{gazetteer.language}") if gazetteer else None) or r["route"],
+                named(r["from"]),
+                named(r["to"]),
                 r["status"],
                 r["constraint"],
                 r["since"],

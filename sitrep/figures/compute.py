@@ -10,10 +10,9 @@ No words live here: captions and headings come from the templates' message catal
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
-
-import pandas as pd
+from dataclasses import dataclass, field, replace
 
 from sitrep.figures.access import (
     ROUTE_STATUSES,
@@ -22,13 +21,8 @@ from sitrep.figures.access import (
     blockade_figures,
     route_figures,
 )
-from sitrep.figures.area_tables import (
-    AreaSums,
-    StockGroup,
-    admin1_of,
-    shown_areas,
-    stock_groups,
-)
+from sitrep.figures.area_tables import StockGroup, stock_groups
+from sitrep.figures.displacement import AreaDisplacement, SexAge, displacement_figures
 from sitrep.figures.general import GeneralFigures, general_figures, with_rows
 from sitrep.figures.keyfigure import Baseline, KeyFigure
 from sitrep.figures.prices import PriceSeries, price_series
@@ -37,11 +31,11 @@ from sitrep.figures.stocks import IdpStock, idp_stocks
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.settings.config import Config
 from sitrep.tableschema import DATE_COLUMNS
-from sitrep.validate.rules import people_estimate
 from sitrep.validate.table import Table
 
 __all__ = [
     "ROUTE_STATUSES",
+    "AreaDisplacement",
     "Baseline",
     "Blockade",
     "KeyFigure",
@@ -49,20 +43,19 @@ __all__ = [
     "SourceUse",
     "source_uses",
 ]
-
-
-@dataclass(frozen=True)
-class AreaDisplacement:
-    pcode: str
-    name: str
-    people: int
-    people_since_previous: int
-    families: int | None  # None when no row of the area gives families
-    estimated: bool  # some people figures are families x household size
-    districts: tuple[AreaDisplacement, ...] = ()  # every one (the annex)
-    shown: tuple[AreaDisplacement, ...] = ()  # those the report's table shows
-    other: AreaDisplacement | None = None  # the others, summed ("and 12 other areas")
-    others: int = 0  # how many
+# what `sitrep.figures.displacement` gives a report, by the same names
+DISPLACEMENT_FIELDS = (
+    "displaced_since_previous",
+    "displaced_today",
+    "families_period",
+    "families_at_least",
+    "estimated_people",
+    "provinces",
+    "origin_unknown",
+    "hosting_unknown",
+    "daily",
+    "sex_age",
+)
 
 
 @dataclass
@@ -77,12 +70,19 @@ class Figures:
     displaced_since_previous: int | None = None
     displaced_today: int = 0
     families_period: int | None = None  # None when no row gives families
+    families_at_least: bool = False  # some rows give families, others not: "at least"
     estimated_people: bool = False
-    provinces: list[AreaDisplacement] = field(default_factory=list)
+    provinces: list[AreaDisplacement] = field(default_factory=list)  # by area of origin
+    hosting: list[AreaDisplacement] = field(default_factory=list)  # by hosting area, if given
+    origin_unknown: AreaDisplacement | None = None  # rows giving no origin (a line of its own)
+    hosting_unknown: AreaDisplacement | None = None  # rows giving no hosting area
+    displacement_basis: str | None = None  # what the total counts by: "origin", "destination"...
+    sex_age: SexAge | None = None  # women and children, where rows give sex and age
     daily: list[tuple[dt.date, int]] = field(default_factory=list)
     blockades: list[Blockade] = field(default_factory=list)  # in effect on the report date
     lifted: list[Blockade] = field(default_factory=list)  # lifted within the period
-    people_blockaded: int = 0
+    people_blockaded: int | None = 0  # None: blockades in effect, none says how many people
+    people_blockaded_at_least: bool = False  # a blockade in effect gives no figure: "at least"
     routes: list[Route] = field(default_factory=list)
     routes_by_status: dict[str, int] = field(default_factory=dict)
     key_figures: list[KeyFigure] = field(default_factory=list)
@@ -178,72 +178,35 @@ def _displacement(
     named: set[str],
     total_only: bool = False,
 ) -> None:
-    frame = table.frame
-    # to_numpy(bool): on an empty frame the mask would be object-typed, read as column labels
-    in_period = frame["date"].map(lambda d: fig.period_start <= d <= fig.report_date)
-    frame = frame[in_period.to_numpy(dtype=bool)].copy()
-    # validation refuses a row of families alone when no household size is set
-    estimate = people_estimate(frame, config.household_size)
-    frame["n"] = pd.Series(estimate, index=frame.index).fillna(0).astype("int64")
-    fig.displaced_period = int(frame["n"].sum())
-    if total_only:  # a baseline: the key figure's total is all that is compared
+    found = displacement_figures(
+        table.frame,
+        gazetteer,
+        config.household_size,
+        (fig.period_start, fig.report_date),
+        fig.previous_date,
+        fig.top_areas,
+        named,
+        total_only,
+    )
+    fig.displaced_period = found.displaced_period
+    if total_only:
         return
-    frame["est"] = frame["people"].isna()
-    admin1 = {a: admin1_of(a, gazetteer) for a in frame["district"].unique()}
-    frame["province"] = frame["district"].map(admin1)
-    prev = fig.previous_date
-    frame["new"] = frame["date"].map(lambda d: prev is None or d > prev).astype(bool)
-    fig.displaced_since_previous = int(frame.loc[frame["new"], "n"].sum()) if prev else None
-    fig.displaced_today = int(frame.loc[frame["date"] == fig.report_date, "n"].sum())
-    families = frame["families"].dropna()
-    fig.families_period = int(families.sum()) if len(families) else None
-    fig.estimated_people = bool(frame["est"].any())
-    by_day = frame.groupby("date")["n"].sum()
-    fig.daily = [
-        (day, int(by_day.get(day, 0)))
-        for day in pd.date_range(fig.period_start, fig.report_date).date
-    ]
+    for name in DISPLACEMENT_FIELDS:
+        setattr(fig, name, getattr(found, name))
+    fig.displacement_basis, fig.hosting = found.basis, found.hosting
+    fig.sources += source_uses(table, found.used, "date")
 
-    # Sums per district over plain lists: a groupby per area costs more than the sums
-    # themselves in a batch of area reports.
-    sums: dict[str, dict[str, AreaSums]] = {}
-    columns = ("province", "district", "n", "new", "families", "est")
-    for province, district, n, new, families, est in zip(
-        *(frame[c].tolist() for c in columns), strict=True
-    ):
-        sums.setdefault(province, {}).setdefault(district, AreaSums()).add(n, new, families, est)
 
-    def area(pcode: str, parts: list[AreaSums], **more) -> AreaDisplacement:
-        total = AreaSums.of(parts)
-        return AreaDisplacement(
-            pcode,
-            gazetteer.name(pcode),
-            total.people,
-            total.new,
-            total.families if total.any_families else None,
-            total.estimated,
-            **more,
-        )
-
-    by_district = {str(d): t.people for of in sums.values() for d, t in of.items()}
-    shown = shown_areas(by_district, fig.top_areas, named)
-    provinces = []
-    for province, of in sorted(sums.items()):
-        districts = [area(d, [t]) for d, t in sorted(of.items())]
-        districts.sort(key=lambda a: (-a.people, a.pcode))
-        hidden = [t for d, t in of.items() if d not in shown]
-        provinces.append(
-            area(
-                province,
-                list(of.values()),
-                districts=tuple(districts),
-                shown=tuple(d for d in districts if d.pcode in shown),
-                other=area(province, hidden) if hidden else None,
-                others=len(hidden),
-            )
-        )
-    fig.provinces = sorted(provinces, key=lambda a: (-a.people, a.pcode))
-    fig.sources += source_uses(table, frame, "date")
+def _displacement_notes(fig: Figures) -> dict[str, object]:
+    """The displacement key figure's notes: what it counts by, where rows give hosting areas
+    too (or no origin), and the share of women and children."""
+    basis = fig.displacement_basis
+    sex_age = fig.sex_age
+    return {
+        "basis": basis if basis and (fig.hosting or basis != "origin") else None,
+        "women_children": sex_age.share if sex_age else None,
+        "sex_age_known": sex_age.known if sex_age and sex_age.partial else None,
+    }
 
 
 def _idps(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> None:
@@ -252,7 +215,7 @@ def _idps(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> N
         return
     fig.idps, fig.idps_other = stocks[0], stocks[1:]
     for stock in stocks:
-        used = table.frame[table.frame["_row"].isin(stock.rows)]
+        used = table.frame.loc[list(stock.labels)]
         fig.sources += source_uses(
             table, used, "date", operation_label(stock), stock.assessment.round
         )
@@ -287,14 +250,16 @@ def _snapshot(
         found = blockade_figures(tables["blockades"], gazetteer, day, previous, fig.period_start)
         fig.blockades, fig.lifted = found.blockades, found.lifted
         fig.people_blockaded = found.people_blockaded
+        fig.people_blockaded_at_least = found.at_least
         fig.sources += found.sources
     if "routes" in tables:
-        routes = route_figures(tables["routes"], day, previous)
+        routes = route_figures(tables["routes"], day, previous, gazetteer)
         fig.routes, fig.routes_by_status = routes.routes, routes.by_status
         fig.sources += routes.sources
     if "prices" in tables and not baseline:
         blockades = [(b.area_pcode, b.commodity, b.start) for b in fig.blockades + fig.lifted]
-        fig.prices, used = price_series(tables["prices"], fig.period_start, day, blockades)
+        prices, used = price_series(tables["prices"], fig.period_start, day, blockades)
+        fig.prices = [replace(s, market=gazetteer.place_name(s.market)) for s in prices]
         fig.sources += source_uses(tables["prices"], used, "date")
     named = named_areas(fig)
     if "displacement" in tables:
@@ -324,7 +289,18 @@ def compute_figures(
         prev = getattr(before, k) if before else None
         baseline = Baseline("report", previous_date) if before and previous_date else None
         sources = tuple(fig.sources_of(table))
-        return KeyFigure(k, value, prev, as_of, sources, False, fig.period_start, baseline)
+        return KeyFigure(
+            k,
+            value,
+            prev,
+            as_of,
+            sources,
+            False,
+            fig.period_start,
+            baseline,
+            at_least=getattr(fig, f"{k}_at_least", False),
+            previous_at_least=getattr(before, f"{k}_at_least", False),
+        )
 
     def latest(dates: list[dt.date | None]) -> dt.date | None:
         return max((d for d in dates if d), default=None)
@@ -333,7 +309,8 @@ def compute_figures(
     fig.key_figures = []
     if "displacement" in tables:
         as_of = latest([d for d, n in fig.daily if n])
-        fig.key_figures.append(key("displaced_period", "displacement", as_of))
+        flow = key("displaced_period", "displacement", as_of)
+        fig.key_figures.append(dataclasses.replace(flow, **_displacement_notes(fig)))
     if "blockades" in tables:
         fig.key_figures.append(key("people_blockaded", "blockades", blockades_as_of))
         fig.key_figures.append(key("blockades_count", "blockades", blockades_as_of))
@@ -355,6 +332,8 @@ def compute_figures(
                 operation_label(stock),
                 stock.assessment.round,
                 len(stock.carried),
+                at_least=stock.at_least,
+                previous_at_least=stock.previous_at_least,
             )
         )
     general = general_figures(

@@ -1,8 +1,9 @@
 """A key figure: one number of the report's first page, with its change, baseline and provenance.
 
 Built-in figures are named by `key` and captioned by the catalogue ("kf.<key>"); an indicator's
-carries its own `label` in the report's language. Each says which table and rows it was
-computed from, so that the HTML edition can show it being added up.
+carries its own `label` in the report's language. A total that leaves out a missing figure is
+"at least" its value and has no change (missing is never zero). Each says which table and rows
+it was computed from, so that the HTML edition can show it being added up.
 """
 
 from __future__ import annotations
@@ -42,12 +43,25 @@ class KeyFigure:
     period: tuple[dt.date, dt.date | None] | None = None  # the period it covers, when no as-of
     rounding: str | None = None  # its own headline rounding (an indicator's); None: [figures]
     women_children: float | None = None  # the share of women and children, when broken down
+    sex_age_known: int | None = None  # the people whose sex and age are given, if not all
+    at_least: bool = False  # a total leaving out missing figures: "at least N" (never as if 0)
+    previous_at_least: bool = False  # so is the baseline's figure
+    basis: str | None = None  # what a flow counts by, when it needs saying: "origin"...
     table: str = ""  # the table it was computed from
     rows: tuple[int, ...] = ()  # the spreadsheet rows it was computed from
 
     @property
+    def change_unknown(self) -> bool:
+        """There is a baseline, but a change cannot be given: a figure is missing from it (a
+        baseline that has no figure at all is "no earlier figure")."""
+        missing = self.at_least or self.previous_at_least
+        return self.baseline is not None and (
+            missing or (self.value is None and self.previous is not None)
+        )
+
+    @property
     def change(self) -> Number | None:
-        if self.value is None or self.previous is None:
+        if self.value is None or self.previous is None or self.at_least or self.previous_at_least:
             return None
         change = self.value - self.previous
         return int(change) if float(change).is_integer() else change

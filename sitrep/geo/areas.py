@@ -21,44 +21,13 @@ from rapidfuzz import fuzz, process
 from sitrep.geo import pcodelist
 from sitrep.geo.countries import Country
 from sitrep.geo.names import compact_code, normalise_name, split_code
+from sitrep.geo.spellings import Spellings, is_admin_type, language_script, text_script
 from sitrep.geo.unknown import Reason, Unknown, other_country
 
 GLOBAL_LIST = "global list"
 COD_FILE = "COD file"
 PLACES_TABLE = "places table"
 SUGGEST_CUTOFF = 80  # rapidfuzz ratio (0-100) a name must reach to be suggested
-# Place types that say a places row is an admin area itself (its name is the area's spelling).
-ADMIN_TYPES = {
-    "admin",
-    "area",
-    "adm",
-    "region",
-    "province",
-    "district",
-    "state",
-    "county",
-    "department",
-    "departement",
-    "commune",
-    "governorate",
-    "oblast",
-    "raion",
-    "hromada",
-    "municipality",
-    "prefecture",
-    "subprefecture",
-    "canton",
-    "woreda",
-    "division",
-}  # fmt: skip ("locality" and "zone" are left out: as often a village as Sudan's admin 2)
-
-
-def is_admin_type(kind: object) -> bool:
-    """True for a blank type or an admin word ("Département", "admin2", "district")."""
-    if kind is None or not str(kind).strip():
-        return True
-    word = normalise_name(str(kind)).rstrip("0123456789")
-    return word in ADMIN_TYPES or word.removeprefix("sub") in ADMIN_TYPES
 
 
 @dataclass(frozen=True)
@@ -98,7 +67,7 @@ class Gazetteer:
         self.by_name: dict[str, list[str]] = {}  # normalised name -> P-codes, in order
         self.name_origin: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> where from
         self.spelling: dict[tuple[str, str], str] = {}  # (normalised, pcode) -> as written
-        self.preferred: dict[str, str] = {}  # P-code -> the workspace's spelling
+        self.spellings = Spellings()  # the workspace's own names (its places table)
         self.list_name = list_name  # "OCHA Global P-Code List (HTI, valid from 1987-03-29)"
         # The lists, for the report's credit: (title, date), without words of any language.
         self.lists: list[tuple[str, str]] = []
@@ -139,26 +108,32 @@ class Gazetteer:
         new.name_origin = dict(self.name_origin)
         new.spelling = dict(self.spelling)
         new.lists = list(self.lists)
-        new.preferred = dict(self.preferred)
+        new.spellings = self.spellings.copy()
         return new
 
     def extended(self, places: Iterable[tuple]) -> Gazetteer:
-        """A copy with the workspace's places: (pcode, name, aliases[, type]) rows.
+        """A copy with the workspace's places: (pcode, name, aliases[, type[, names]]) rows,
+        `names` the row's names by language ({"ar": "الفاشر"}, its `name_<lang>` columns).
 
-        A place whose P-code is one of the country's areas adds its name and aliases to that
+        A place whose P-code is one of the country's areas adds its names and aliases to that
         area (they win over the lists' names). When the row is the area itself (no type, or an
-        admin type: "district", "commune", "admin2", ...), its name is also the area's
-        preferred spelling, which the report prints (the first such row). A town or a pass
-        in the area only adds a name. Places with other codes (sites) are not areas.
+        admin type: "district", "commune", "distrito", "مديرية", ...), its names are also the
+        area's own spellings, which the report prints (the first such row). A town or a pass
+        in the area only adds names. Every row, a site without a P-code too, is named in the
+        report's language where it has a name in it (`place_name`).
         """
         new = self.copy()
-        for pcode, name, aliases, *kind in places:
-            code = new.canonical(pcode)
+        for pcode, name, aliases, *more in places:
+            kind = more[0] if more else None
+            names = (more[1] if len(more) > 1 else None) or {}
+            new.spellings.add_place(name, aliases, names)
+            code = new.canonical(pcode) if pcode else None
             if code is None:
                 continue
-            if is_admin_type(kind[0] if kind else None):
-                new.preferred.setdefault(code, name.strip())
-            for alias in (name, *aliases):
+            if is_admin_type(kind):
+                new.spellings.preferred.setdefault(code, name.strip())
+                new.spellings.local.setdefault(code, dict(names))
+            for alias in (name, *aliases, *names.values()):
                 new.add_name(alias, code, PLACES_TABLE, first=True)
         return new
 
@@ -271,6 +246,17 @@ class Gazetteer:
             return other
         if hint := self.suggest(text):
             return Unknown(Reason.UNKNOWN, f"unknown place or P-code; did you mean {hint}?")
+        if (script := text_script(text)) and not any(
+            text_script(k) == script for k in self.by_name
+        ):
+            lang = self.language if language_script(self.language) == script else "xx"
+            return Unknown(
+                Reason.UNKNOWN,
+                f"unknown place: no place of {where} has a name in {script.title()} script. "
+                f"Add the names: a column of the places table headed name_{lang} (or tagged "
+                f"#loc+name+i_{lang}), or the COD file's ADM1_{lang.upper()}, "
+                f"ADM2_{lang.upper()} columns ([geography] pcodes)",
+            )
         example = next(iter(self.areas), "")
         return Unknown(
             Reason.UNKNOWN,
@@ -294,14 +280,21 @@ class Gazetteer:
 
     # -- what the report prints ----------------------------------------------------------------
     def name(self, pcode: str) -> str:
-        """The name the report prints: the workspace's, else the COD's in the report's
-        language, else the list's; the code itself when unknown."""
-        if pcode in self.preferred:
-            return self.preferred[pcode]
+        """The name the report prints, in its language: the COD's in the language, the places
+        table's (its column for the language, then its spelling), else the list's
+        (`sitrep.geo.spellings`); the code itself when unknown."""
         area = self.areas.get(pcode)
         if area is None:
             return pcode
-        return area.names.get(self.language) or area.name
+        return self.spellings.area_name(pcode, self.language, area.names, area.name)
+
+    def place_name(self, text: str) -> str:
+        """A place as a cell names it (a town, a market, an area), in the report's language:
+        its places row's name in the language, else the area of that name's; else as typed."""
+        if found := self.spellings.place_name(text, self.language):
+            return found
+        codes = self.by_name.get(normalise_name(text), [])
+        return self.name(codes[0]) if len(codes) == 1 else text
 
     def describe(self, pcode: str) -> str:
         """'Pétion-Ville, admin 2 in Ouest (HT01)'."""
@@ -318,11 +311,21 @@ class Gazetteer:
     def levels(self) -> list[int]:
         return sorted({a.level for a in self.areas.values()})
 
+    def parent(self, pcode: str) -> Area | None:
+        """The area's parent, if it is a known area at a lower level: None at admin 1, and for
+        a tree loading refuses (`sitrep.geo.tree`), so that every walk up ends."""
+        area = self.areas.get(pcode)
+        if area is None or not area.parent:
+            return None
+        parent = self.areas.get(area.parent)
+        return parent if parent is not None and parent.level < area.level else None
+
     def ancestor(self, pcode: str, level: int = 1) -> str | None:
-        """The P-code of the area's ancestor at `level` (itself at that level); None if none."""
+        """The P-code of the area's ancestor at `level` (itself at that level); None if none.
+        Each step goes at least a level down (`parent`), so the walk ends on any list."""
         area = self.areas.get(pcode) or self.areas.get(self.canonical(pcode) or "")
         while area is not None and area.level > level:
-            area = self.areas.get(area.parent or "")
+            area = self.parent(area.pcode)
         return area.pcode if area is not None and area.level == level else None
 
     def admin1(self, pcode: str) -> str | None:

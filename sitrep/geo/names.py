@@ -1,7 +1,9 @@
 """How names and P-codes are compared: as people type them.
 
 A name is compared without case, accents, punctuation or spacing: "Pétion-Ville", "Petion-Ville",
-"petion  ville" and "petionville" are one name. Letters of every script are kept.
+"petion  ville" and "petionville" are one name. Letters of every script are kept; Arabic script is
+compared as people type it, without diacritics (harakat), tatweel, or the hamza, taa marbuta, alef
+maqsura and Persian yeh and kaf variants: "الفاشر" = "الفَاشِر" = "الفـاشر", "أم" = "ام".
 A P-code is compared without case, spaces or hyphens: "ht 0111" and "HT-0111" are HT0111.
 """
 
@@ -12,11 +14,14 @@ import unicodedata
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _PCODE = re.compile(r"^([A-Z]*)(\d+)$")
+# Letters one Arabic name is typed with in several ways (the hamza's seat is a combining mark
+# after NFKD, dropped with the accents): tatweel, taa marbuta, alef maqsura, Persian yeh and kaf.
+_ARABIC = str.maketrans({"\u0640": None, "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ٱ": "ا"})
 
 
 def normalise_name(text: str) -> str:
     """The key a name is compared by: 'Pétion-Ville ' -> 'petionville'."""
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold().translate(_ARABIC))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_WORD.sub("", bare)
 

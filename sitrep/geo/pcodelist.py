@@ -22,6 +22,8 @@ LIST_FILE = "global_pcodes_adm_1_2.csv"
 LENGTHS_FILE = "global_pcode_lengths.csv"
 INDEX_FILE = "global_pcodes_index.json"
 CREDIT = "OCHA Common Operational Datasets (COD-AB), via HDX"
+# the same, its words said by the report's catalogue (`sources.credit`: "{datasets}, via ...")
+DATASETS, PLATFORM = "OCHA Common Operational Datasets (COD-AB)", "HDX"
 LIST_TITLE = "OCHA Global P-Code List"
 
 

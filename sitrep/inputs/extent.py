@@ -14,8 +14,8 @@ allocate it), so the grid is measured first, in one streaming pass over the shee
   LibreOffice file ends with ~1,048,000 of them) are not content: calamine does not expand
   them either, so they cost nothing and are not counted, except when content follows them.
 
-The extent is an upper bound of what calamine allocates. Legacy .xls files are bounded by
-their format (65,536 x 256 cells) and are not measured.
+The extent bounds what calamine allocates; the same look lists the sheets (`contents`). Legacy
+.xls files are bounded by their format (65,536 x 256 cells) and are not measured.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO
 
 CHUNK = 4 * 1024 * 1024
+MEASURED_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 # ` r="B12"` in any tag is a cell reference: other tags' references are `ref=` or `sqref=`.
 CELL_ROW_RE = re.compile(rb'\sr="[A-Z]+([0-9]+)"')
 CELL_COLUMN_RE = re.compile(rb'\sr="([A-Z]+)[0-9]')
@@ -89,28 +90,46 @@ def measure(
     is exact, or an upper bound while that stays under `text_cap` bytes.
     """
     suffix = path.suffix.lower()
-    if suffix not in {".xlsx", ".xlsm", ".ods"}:
+    if suffix not in MEASURED_SUFFIXES:
         return None
+    if suffix == ".ods":
+        tables = _look(path, lambda _, structure: structure[0])
+        name = find_sheet(list(tables), sheet)
+        return None if name is None else tables[name]  # None: the reader says
+    return _look(path, lambda zip, found: _xlsx_extent(zip, sheet, find_sheet, *found, text_cap))
+
+
+def contents(path: Path) -> tuple[list[str], tuple[int, int] | None] | None:
+    """The workbook's sheets in order, read from its own XML (no grid built, no string table
+    loaded), and for an .ods the cells and text bytes calamine builds on opening it: every
+    table's, a name given twice included. None for .xls (not measured)."""
+    found = _look(path, lambda _, s: s) if path.suffix.lower() in MEASURED_SUFFIXES else None
+    return found and (list(found[0]), found[1] if path.suffix.lower() == ".ods" else None)
+
+
+def _look(path: Path, use):
+    """`use(archive, structure)` on the workbook; ExtentError when it cannot be read."""
     try:
         with zipfile.ZipFile(path) as archive:
-            # One look at the workbook's structure serves every table read from it.
-            stat = path.stat()
-            key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-            if key not in _STRUCTURES:
-                if len(_STRUCTURES) > 16:
-                    _STRUCTURES.clear()
-                reader = _xlsx_structure if suffix != ".ods" else _ods_extents
-                _STRUCTURES[key] = reader(archive)
-            structure = _STRUCTURES[key]
-            if suffix == ".ods":
-                name = find_sheet(list(structure), sheet)
-                return None if name is None else structure[name]  # None: the reader says
-            return _xlsx_extent(archive, sheet, find_sheet, *structure, text_cap)
+            return use(archive, _structure(path, archive))
     except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError) as exc:
         raise ExtentError(str(exc)) from None
 
 
-_STRUCTURES: dict[tuple, object] = {}
+_STRUCTURES: dict[tuple, tuple] = {}
+
+
+def _structure(path: Path, archive: zipfile.ZipFile) -> tuple:
+    """The workbook's sheets (.ods: measured, and all of them together; .xlsx: their parts,
+    and the shared strings' sizes): one look serves every table read from the file."""
+    stat = path.stat()
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    if key not in _STRUCTURES:
+        if len(_STRUCTURES) > 16:
+            _STRUCTURES.clear()
+        reader = _ods_extents if path.suffix.lower() == ".ods" else _xlsx_structure
+        _STRUCTURES[key] = reader(archive)
+    return _STRUCTURES[key]
 
 
 def _chunks(stream: IO[bytes], cut: bytes) -> Iterator[bytes]:
@@ -324,11 +343,12 @@ def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
     return max(1, int(match.group(1))) if match else 1
 
 
-def _ods_extents(archive: zipfile.ZipFile) -> dict[str, Extent]:
-    """Every table of content.xml, measured in one streaming pass over its tags."""
+def _ods_extents(archive: zipfile.ZipFile) -> tuple[dict[str, Extent], tuple[int, int]]:
+    """Every table of content.xml, measured in one streaming pass over its tags; and the cells
+    and text of all of them together."""
     extents: dict[str, Extent] = {}
     name = ""
-    row = max_row = max_columns = text = column = row_width = row_text = 0
+    row = max_row = max_columns = text = column = row_width = row_text = cells = texts = 0
     cell_start = cell_repeat = 0
     rows_repeat = 1
     cell_value = False
@@ -369,9 +389,10 @@ def _ods_extents(archive: zipfile.ZipFile) -> dict[str, Extent]:
                     row_width = 0
                 elif closing:
                     extents.setdefault(name, Extent(name, max_row, max_columns, text))
+                    cells, texts = cells + max_row * max_columns, texts + text
                 else:
                     found = ODS_NAME_RE.search(attributes)
                     name = html.unescape(found.group(1).decode("utf-8", "replace")) if found else ""
                     row = max_row = max_columns = text = 0
             offset += len(chunk)
-    return extents
+    return extents, (cells, texts)

@@ -10,6 +10,7 @@ cap names the key, so a user with a trusted, large file knows what to raise.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,12 @@ ZIP_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 # Small members (styles, settings) compress very well and can never hurt: ratios are only
 # checked for members that unpack to more than this.
 ZIP_RATIO_FLOOR = 10 * 1024 * 1024
+SHARED_STRINGS = "xl/sharedstrings.xml"
+STRING_TAG_RE = re.compile(rb"<si[\s/>]")
+# The most cells python-calamine builds for one sheet (its own cap in 0.9). Past it, an .ods is
+# refused by calamine and an .xlsx makes it try to allocate the grid and abort the process: no
+# `[limits] max_cells` lets a workbook sheet past it (a CSV file is not read by calamine).
+READER_MAX_CELLS = 100_000_000
 
 
 def exceeded(what: str, key: str, limit: int, unit: str = "") -> str:
@@ -68,6 +75,30 @@ def check_zip(path: Path, limits: Limits) -> str | None:
                 "(a zip bomb?)"
             )
             return exceeded(what, "max_zip_ratio", limits.max_zip_ratio, ":1")
+    strings = next((m for m in members if m.filename.lower() == SHARED_STRINGS), None)
+    return _check_strings(path, strings, limits) if strings is not None else None
+
+
+def _check_strings(path: Path, member: zipfile.ZipInfo, limits: Limits) -> str | None:
+    """An error message when an .xlsx's string table, which calamine loads whole when it opens
+    the workbook (whichever sheet is read), is over the caps of one sheet: its size against
+    max_text_mb (from the zip directory), its strings against max_cells (counted, when it is
+    big enough to hold that many: five bytes each at least, `<si/>`)."""
+    what = f"the workbook's shared strings ({member.filename}), which are read whole,"
+    if member.file_size > limits.max_text_mb * 1024 * 1024:
+        what += f" unpack to {member.file_size / 1024 / 1024:,.0f} MB"
+        return exceeded(what, "max_text_mb", limits.max_text_mb, " MB")
+    if member.file_size < 5 * limits.max_cells:
+        return None
+    count, carry = 0, b""
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        while (block := stream.read(4 * 1024 * 1024)) and count <= limits.max_cells:
+            data = carry + block  # a tag cut by the block's end is found whole (4 > 3 bytes)
+            count += len(STRING_TAG_RE.findall(data))
+            carry = data[-3:]
+    if count > limits.max_cells:
+        what += f" hold more than {limits.max_cells:,} strings"
+        return exceeded(what, "max_cells", limits.max_cells, " cells")
     return None
 
 
@@ -83,6 +114,13 @@ def check_extent(extent, limits: Limits) -> str | None:
             f"({extent.cells:,} cells, counting from A1 to its farthest cell)"
         )
         return exceeded(what, "max_cells", limits.max_cells, " cells")
+    if extent.cells > READER_MAX_CELLS:
+        return (
+            f"{where} spans {extent.rows:,} rows x {extent.columns:,} columns "
+            f"({extent.cells:,} cells): more than the workbook reader can build "
+            f"({READER_MAX_CELLS:,} cells) whatever limits.max_cells allows. Delete the empty "
+            "rows and columns past the data, or save the sheet as a CSV file"
+        )
     if extent.text_bytes > limits.max_text_mb * 1024 * 1024:
         what = f"the cells of {where} hold about {extent.text_bytes / 1024 / 1024:,.0f} MB of text"
         return exceeded(what, "max_text_mb", limits.max_text_mb, " MB")

@@ -17,16 +17,16 @@ import numpy as np
 import pandas as pd
 
 from sitrep.errors import InputError
-from sitrep.inputs import dtm, hapi, hxl
+from sitrep.inputs import dtm, dtm_rows, hapi, hxl
 from sitrep.inputs.confine import escape_message
 from sitrep.inputs.limits import exceeded
-from sitrep.inputs.localnames import language_columns
+from sitrep.inputs.localnames import LOCALISED, language_columns
 from sitrep.inputs.parse import blank_rows
 from sitrep.inputs.readers import read_grid
 from sitrep.problems import Problem, ProblemCode, Severity
 from sitrep.settings.config import Config, InputSource
 from sitrep.settings.limits import Limits
-from sitrep.tableschema import SCHEMAS
+from sitrep.tableschema import FILE, SCHEMAS
 
 __all__ = ["Limits", "RawTable", "load_table", "load_tables"]
 
@@ -86,32 +86,93 @@ class _Located:
 def load_table(
     name: str, source: InputSource, workspace: Path, limits: Limits | None = None, country: str = ""
 ) -> tuple[RawTable | None, list[Problem]]:
-    """Read one table; on a problem that stops reading it, return None and the problems."""
-    schema = SCHEMAS[name]
-    problem = _Located(name, display_path(source.path, workspace), source.sheet)
+    """Read one table; on a problem that stops reading it, return None and the problems.
+
+    A table of several files (`source.more`: IOM DTM exports, one per admin level) is read
+    file by file and put together (`sitrep.inputs.dtm_rows`)."""
     limits = limits or Limits()
+    if source.more:
+        return _load_parts(name, source.parts, workspace, limits, country)
+    grid, problem, notes = _grid(name, source, workspace, limits)
+    if grid is None:
+        return None, notes
+    table, problems = _load_grid(name, grid, SCHEMAS[name], problem, limits, country, source.sheet)
+    return table, notes + problems
+
+
+def _grid(
+    name: str, source: InputSource, workspace: Path, limits: Limits
+) -> tuple[pd.DataFrame | None, _Located, list[Problem]]:
+    """One file's cells, the maker of its problems, and what reading it found (a problem that
+    stopped it, when the grid is None)."""
+    problem = _Located(name, display_path(source.path, workspace), source.sheet)
     if escape := escape_message(source.path, workspace, problem.file):
-        return None, [problem(ProblemCode.OUTSIDE_WORKSPACE, escape)]
+        return None, problem, [problem(ProblemCode.OUTSIDE_WORKSPACE, escape)]
     if not source.path.is_file():
-        return None, [
-            problem(
-                ProblemCode.FILE_NOT_FOUND, f"file not found (set inputs.{name} in sitrep.toml)"
-            )
-        ]
+        message = f"file not found (set inputs.{name} in sitrep.toml)"
+        return None, problem, [problem(ProblemCode.FILE_NOT_FOUND, message)]
     try:
         grid = read_grid(source, limits)
     except InputError as exc:
-        return None, [problem(ProblemCode.UNREADABLE, f"cannot read the {name} table: {exc}")]
+        message = f"cannot read the {name} table: {exc}"
+        return None, problem, [problem(ProblemCode.UNREADABLE, message)]
     except (OSError, ValueError, UnicodeError) as exc:  # a reader's own failure, still located
-        return None, [problem(ProblemCode.UNREADABLE, f"cannot read the {name} table: {exc}")]
-
+        message = f"cannot read the {name} table: {exc}"
+        return None, problem, [problem(ProblemCode.UNREADABLE, message)]
     notes = (
         [problem(ProblemCode.READ_WARNING, grid.attrs["warning"], severity="warning")]
         if "warning" in grid.attrs
         else []
     )
-    table, problems = _load_grid(name, grid, schema, problem, limits, country, source.sheet)
-    return table, notes + problems
+    return grid, problem, notes
+
+
+def _load_parts(
+    name: str, parts: tuple[InputSource, ...], workspace: Path, limits: Limits, country: str
+) -> tuple[RawTable | None, list[Problem]]:
+    """A table of several files: IOM DTM exports read together, each row keeping its file."""
+    problems: list[Problem] = []
+    found: list[dtm_rows.DtmRows] = []
+    located: list[_Located] = []
+    for part in parts:
+        grid, problem, notes = _grid(name, part, workspace, limits)
+        problems += notes
+        if grid is None:
+            continue
+        layout = hxl.locate(grid, SCHEMAS[name])
+        if name != "idps" or not dtm.is_dtm(layout, grid):
+            message = (
+                f"{len(parts)} files are given for the {name} table: files are read together "
+                "only as the idps table, each an IOM DTM export (a file per admin level)"
+            )
+            problems.append(problem(ProblemCode.DTM_UNUSABLE, message))
+            continue
+        rows = np.arange(layout.first_data_row + 1, len(grid) + 1, dtype=np.int64)
+        extracted = dtm.extract(grid, layout, country, rows, alone=False)
+        if isinstance(extracted, str):
+            message = f"cannot use this DTM export as the idps table: {extracted}"
+            problems.append(problem(ProblemCode.DTM_UNUSABLE, message))
+            continue
+        found.append(extracted)
+        located.append(problem)
+    if any(p.severity == "error" for p in problems) or not found:
+        return None, problems
+    if not any({"adm1", "adm2"} & set(part.headers) for part in found):
+        message = "none of the DTM files has areas (admin1Pcode or admin2Pcode): add one"
+        return None, [*problems, located[0](ProblemCode.DTM_UNUSABLE, message)]
+    result = dtm_rows.combine(found)
+    together = _Located(name, "; ".join(p.file for p in located), None)
+    problems += [
+        together(ProblemCode.DTM_NOTE, note.removeprefix("note: "), severity="note")
+        for note in result.notes
+    ]
+    problems += [
+        located[i](ProblemCode.INVALID_VALUE, message, header, row, value=value)
+        for i, (row, header, value, message) in zip(result.error_files, result.errors, strict=True)
+    ]
+    files = result.files if result.files is not None else np.zeros(len(result.rows), dtype=int)
+    frame = result.frame.assign(**{FILE: [located[int(i)].file for i in files]})
+    return RawTable(name, together.file, None, frame, result.rows, result.headers), problems
 
 
 def _load_grid(
@@ -146,12 +207,23 @@ def _load_grid(
         for column in schema.columns
         if column.required and column.name not in layout.columns
     ]
+    if schema.any_of and not any(name in layout.columns for name in schema.any_of):
+        wanted = [schema.column(name) for name in schema.any_of]
+        missing.append(
+            problem(
+                ProblemCode.REQUIRED_COLUMN,
+                "required column missing: expected one of "
+                + ", ".join(f"a header {c.name!r} or the hashtag {c.hxl}" for c in wanted),
+                column=wanted[0].name,
+                row=header_excel_row or tag_row,
+            )
+        )
     if missing:
         return None, missing
 
     columns, headers = dict(layout.columns), dict(layout.headers)
-    if name == "places":  # a column per language: name_ar, name_fa, ... (see sitrep.geo)
-        extra = language_columns(layout, grid)
+    if name in LOCALISED:  # a column per language: name_ar, title_fr, ... (see localnames)
+        extra = language_columns(layout, grid, name)
         columns |= extra
         header_cells = (
             hxl.row_cells(grid, layout.header_row) if layout.header_row is not None else []

@@ -1,9 +1,11 @@
-"""Local-script names in a places table: a column per language, whatever the language.
+"""Text given in several languages: a column per language, whatever the language.
 
-A column is a place's name in a language when it is tagged `#loc+name+i_<lang>` (HXL's language
-attribute: `+i_ar`, `+i_fa`, `+i_ps`, `+i_fr`), or headed `name_<lang>`, `name (<lang>)` or
-`name (<language>)` ("name (Arabic)", "Name (Dari)"). The column becomes `name_<lang>` in the
-table, and each place gets `local_names` ({lang: name}, in column order); `name_local` keeps its
+A place's name, a contact's title and organisation, and a route's name may each have a column per
+language (`LOCALISED`). A column is the text in a language when it is tagged with the column's
+hashtag plus HXL's language attribute (`#loc+name+i_ar`, `#contact+title+i_fr`), or headed
+`<column>_<lang>`, `<column> (<lang>)` or `<column> (<language>)` ("name (Arabic)", "Name
+(Dari)", "title_ar"). The column becomes `<column>_<lang>` in the table (`name_ar`, `title_ar`);
+each place also gets `local_names` ({lang: name}, in column order), and `name_local` keeps its
 old meaning for the charts: the place's first local name.
 """
 
@@ -15,11 +17,15 @@ from functools import cache
 from babel import Locale
 
 from sitrep.inputs.hxl import Layout, parse_tag, row_cells
+from sitrep.tableschema import SCHEMAS
 
-PREFIX = "name_"
-_HEADER = re.compile(
-    r"^\s*(?:local\s+)?name\s*(?:_|\(|\[)\s*([a-z_ -]+?)\s*[\)\]]?\s*$", re.IGNORECASE
-)
+PREFIX = "name_"  # a place's name in a language: name_ar
+# table -> the columns given in several languages, and the other words their headers may use
+LOCALISED: dict[str, dict[str, tuple[str, ...]]] = {
+    "places": {"name": ("local name",)},
+    "contacts": {"title": ("position",), "organisation": ("organization", "org")},
+    "routes": {"route": ("route name",)},
+}
 
 
 @cache
@@ -32,32 +38,47 @@ def _languages() -> dict[str, str]:
     return out
 
 
-def language_of_header(header: object) -> str | None:
-    match = _HEADER.match(str(header))
+@cache
+def _header(words: tuple[str, ...]) -> re.Pattern[str]:
+    either = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(
+        rf"^\s*(?:{either})\s*(?:_|\(|\[)\s*([a-z_ -]+?)\s*[\)\]]?\s*$", re.IGNORECASE
+    )
+
+
+def language_of_header(
+    header: object, words: tuple[str, ...] = ("name", "local name")
+) -> str | None:
+    """'name_ar' -> 'ar', 'Name (Dari)' -> 'fa_AF' (for a column of `words`); None otherwise."""
+    match = _header(words).match(str(header))
     if not match:
         return None
     key = match.group(1).strip().lower().replace(" ", "_")
     return _languages().get(key) or _languages().get(key.replace("_", " "))
 
 
-def language_of_tag(tag: str) -> str | None:
+def language_of_tag(tag: str, base: str = "#loc+name") -> str | None:
+    """'#loc+name+i_ar' -> 'ar' (for the column tagged `base`); None otherwise."""
     name, attributes = parse_tag(tag)
-    if name != "#loc" or "name" not in attributes:
+    want, needed = parse_tag(base)
+    if name != want or not needed <= attributes:
         return None
     return next((a[2:] for a in sorted(attributes) if a.startswith("i_") and len(a) > 2), None)
 
 
-def language_columns(layout: Layout, grid) -> dict[str, int]:
-    """`name_<lang>` -> grid column, for the columns not already taken by the schema."""
+def language_columns(layout: Layout, grid, table: str = "places") -> dict[str, int]:
+    """`<column>_<lang>` -> grid column, for the columns not already taken by the schema."""
     taken = set(layout.columns.values())
     found: dict[str, int] = {}
-    for index, tag in layout.tags.items():
-        lang = language_of_tag(tag)
-        if lang and index not in taken:
-            found.setdefault(PREFIX + lang, index)
-    if layout.header_row is not None:
-        for index, header in enumerate(row_cells(grid, layout.header_row)):
-            lang = language_of_header(header)
+    headers = row_cells(grid, layout.header_row) if layout.header_row is not None else []
+    for column, aliases in LOCALISED.get(table, {}).items():
+        tag = next(c.hxl for c in SCHEMAS[table].columns if c.name == column)
+        for index, written in layout.tags.items():
+            lang = language_of_tag(written, tag)
             if lang and index not in taken and index not in found.values():
-                found.setdefault(PREFIX + lang, index)
+                found.setdefault(f"{column}_{lang}", index)
+        for index, header in enumerate(headers):
+            lang = language_of_header(header, (column, *aliases))
+            if lang and index not in taken and index not in found.values():
+                found.setdefault(f"{column}_{lang}", index)
     return found

@@ -18,9 +18,9 @@ characters XML forbids are removed (`sitrep.safety.xmlchars`); each is a warning
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -157,8 +157,22 @@ def _markdown_to_safe_html(text: str) -> str:
     )
 
 
+class _Text(HTMLParser):
+    """The text of sanitised HTML, character references decoded, tags left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
 def _plain(safe_html: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", safe_html)).strip()
+    text = _Text()
+    text.feed(safe_html)
+    text.close()
+    return "".join(text.parts).strip()
 
 
 def split_sections(
@@ -352,7 +366,8 @@ def _parse(text: str, shown: str, words: Words, locale: str) -> tuple[Narrative,
     bullets = _bullets(markdown_sections.pop("highlights", ""))
     for bullet in bullets:
         safe = _markdown_to_safe_html(bullet)
-        safe = re.sub(r"^<p>(.*)</p>$", r"\1", safe, flags=re.S)
+        if safe.startswith("<p>") and safe.endswith("</p>") and safe.count("<p>") == 1:
+            safe = safe[3:-4]  # one paragraph: its content, for the template's own <li>
         narrative.highlights.append(safe)
         narrative.highlights_text.append(_plain(safe))
     if not 2 <= len(bullets) <= 5:

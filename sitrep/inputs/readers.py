@@ -1,4 +1,5 @@
-"""Read a CSV file or a workbook sheet into a grid: every cell from A1, blank rows kept.
+"""Read a CSV file, a workbook sheet or a JSON list of records into a grid: every cell from A1,
+blank rows kept.
 
 A grid is a DataFrame with columns 0..n-1 and index 0..m-1, so grid row i is the row the
 spreadsheet program shows as i + 1 (for a CSV file: line i + 1). Cells are kept as the reader
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -17,13 +19,20 @@ from python_calamine import CalamineWorkbook
 
 from sitrep.errors import InputError
 from sitrep.inputs import extent
-from sitrep.inputs.limits import check_extent, check_file_size, check_zip, exceeded
+from sitrep.inputs.limits import (
+    READER_MAX_CELLS,
+    check_extent,
+    check_file_size,
+    check_zip,
+    exceeded,
+)
 from sitrep.inputs.textcodec import decode_text
 from sitrep.settings.config import InputSource
 from sitrep.settings.limits import Limits
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+JSON_SUFFIXES = {".json"}  # a list of records, as the IOM DTM API gives them
 DELIMITERS = (",", ";", "\t")
 SNIFF_LINES = 50
 
@@ -40,9 +49,45 @@ def read_grid(source: InputSource, limits: Limits) -> pd.DataFrame:
         return read_sheet_grid(path, source.sheet, limits)
     if suffix in CSV_SUFFIXES:
         return read_csv_grid(path, limits)
+    if suffix in JSON_SUFFIXES:
+        return read_json_grid(path, limits)
     raise InputError(
         f"cannot read {suffix or 'a file without an extension'}: use .xlsx, .xlsm, .ods or .csv"
     )
+
+
+def read_json_grid(path: Path, limits: Limits) -> pd.DataFrame:
+    """A JSON list of records (the IOM DTM API's `{"result": [...]}`) as a grid: a header row
+    of the fields, in the order they first appear, then a row per record ("" for a null)."""
+    text, _, warning = decode_text(path.read_bytes())
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested thousands deep
+        raise InputError(f"not valid JSON: {str(exc)[:200]}") from None
+    records = data.get("result") if isinstance(data, dict) else data
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise InputError(
+            'a JSON file is read as a list of records, or an API\'s {"result": [records]}'
+        )
+    if len(records) + 1 > limits.max_rows:
+        raise InputError(exceeded("the file has too many rows", "max_rows", limits.max_rows))
+    fields = list(dict.fromkeys(k for r in records for k in r))
+    _check_cells(len(records) + 1, len(fields), limits)
+    rows = [fields] + [[_json_cell(r.get(f)) for f in fields] for r in records]
+    grid = pd.DataFrame(rows, columns=range(len(fields)), dtype=object)
+    if warning:
+        grid.attrs["warning"] = warning
+    return grid
+
+
+def _json_cell(value: object) -> object:
+    """A JSON value as a cell: text, a number or a boolean as they are; null ""; a list or an
+    object as its JSON text."""
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float | bool):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -123,35 +168,82 @@ def _tolerant_grid(text: str, delimiter: str, limits: Limits) -> pd.DataFrame:
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
 
 
-def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFrame:
-    """One sheet of a workbook as a grid; a merged cell's value fills every cell it covers."""
-    if message := check_zip(path, limits):
-        raise InputError(message)
-    try:  # measured before calamine builds (or fails to allocate) the grid
-        measured = extent.measure(path, sheet, find_sheet, limits.max_text_mb * 1024 * 1024)
-    except extent.ExtentError as exc:
-        raise InputError(f"not a readable workbook: {exc}") from None
-    if measured is not None and (message := check_extent(measured, limits)):
+def sheet_names(path: Path, limits: Limits) -> list[str]:
+    """A workbook's sheets, in order, listed within the limits: the file's size and its zip
+    members are checked first, then the names are read from the workbook's own XML (no reader
+    opens it: a reader parses every sheet of an .ods, and the string table of an .xlsx, when it
+    opens one); a legacy .xls (bounded by its format) by calamine. InputError when the file is
+    over a limit, not a workbook, or has more sheets than limits.max_sheets."""
+    if message := check_file_size(path, limits) or check_zip(path, limits):
         raise InputError(message)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own types for corrupt files
+        found = extent.contents(path)
+    except extent.ExtentError as exc:
         raise InputError(f"not a readable workbook: {exc}") from None
-    names = workbook.sheet_names
+    if found is None:
+        names = _calamine(lambda: CalamineWorkbook.from_path(str(path)).sheet_names, None)
+    else:
+        names = found[0]
     if len(names) > limits.max_sheets:
         raise InputError(
             exceeded(f"the workbook has {len(names)} sheets", "max_sheets", limits.max_sheets)
         )
+    return names
+
+
+def _check_opened(path: Path, limits: Limits) -> str | None:
+    """An error message when the sheets of an .ods, which calamine all builds when it opens
+    the file, hold more cells or text together than one sheet may (else None)."""
+    found = extent.contents(path) if path.suffix.lower() == ".ods" else None
+    if found is None or found[1] is None:
+        return None
+    cells, text = found[1]
+    what = "the sheets of this .ods, which is read whole, "
+    if cells > min(limits.max_cells, READER_MAX_CELLS):
+        what += f"span {cells:,} cells together"
+        return exceeded(what, "max_cells", min(limits.max_cells, READER_MAX_CELLS), " cells")
+    if text > limits.max_text_mb * 1024 * 1024:
+        what += f"hold about {text / 1024 / 1024:,.0f} MB of text together"
+        return exceeded(what, "max_text_mb", limits.max_text_mb, " MB")
+    return None
+
+
+def _calamine(call, sheet: str | None):
+    """calamine's answer, or an InputError for any error it raises (its types are its own:
+    a corrupt part, its own cap on cells), naming the sheet when one is being read."""
+    try:
+        return call()
+    except Exception as exc:  # calamine raises its own types (and ValueError, OSError)
+        where = f"sheet {sheet}: " if sheet else ""
+        raise InputError(f"{where}not a readable workbook: {exc}") from None
+
+
+def read_sheet_grid(path: Path, sheet: str | None, limits: Limits) -> pd.DataFrame:
+    """One sheet of a workbook as a grid; a merged cell's value fills every cell it covers."""
+    names = sheet_names(path, limits)
     name = find_sheet(names, sheet)
     if name is None:
         raise InputError(f"no sheet named {sheet!r} (the workbook has: {', '.join(names)})")
-    worksheet = workbook.get_sheet_by_name(name)
+    # Measured before calamine builds (or fails to allocate) a grid: calamine builds every
+    # sheet of an .ods when it opens the file, so each is measured; an .xlsx sheet when read.
+    text_cap = limits.max_text_mb * 1024 * 1024
+    for each in names if path.suffix.lower() == ".ods" else [name]:
+        try:
+            measured = extent.measure(path, each, find_sheet, text_cap)
+        except extent.ExtentError as exc:
+            raise InputError(f"not a readable workbook: {exc}") from None
+        if measured is not None and (message := check_extent(measured, limits)):
+            raise InputError(message)
+    if message := _check_opened(path, limits):
+        raise InputError(message)
+    workbook = _calamine(lambda: CalamineWorkbook.from_path(str(path)), name)
+    worksheet = _calamine(lambda: workbook.get_sheet_by_name(name), name)
     if worksheet.total_height + 1 > limits.max_rows:  # total_height is the last row's index
         raise InputError(exceeded(f"sheet {name} has too many rows", "max_rows", limits.max_rows))
-    cells = worksheet.to_python(skip_empty_area=False)
+    cells = _calamine(lambda: worksheet.to_python(skip_empty_area=False), name)
     width = max((len(r) for r in cells), default=0)
     grid = pd.DataFrame(cells, columns=range(width), dtype=object)
-    fill_merged(grid, worksheet.merged_cell_ranges or [])
+    fill_merged(grid, _calamine(lambda: worksheet.merged_cell_ranges, name) or [])
     return grid
 
 

@@ -19,6 +19,7 @@ Arabic month names.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -32,6 +33,7 @@ from babel.dates import get_day_names, get_month_names
 
 from sitrep.errors import ConfigError
 from sitrep.settings.languages import language_of
+from sitrep.settings.locales import locale_problem
 from sitrep.tableschema import VOCABULARIES, canonical_words
 
 LANGUAGES = ("en", "fr", "es", "ar")
@@ -110,6 +112,7 @@ class Words:
     no: frozenset[str] = frozenset()
     headings: dict[str, str] = field(default_factory=dict)  # folded heading -> section key
     heading_names: dict[str, list[str]] = field(default_factory=dict)  # language -> as written
+    calendar: str = ""  # the workspace's locale: its CLDR month names are read in dates too
 
     def vocabulary(self, vocab: str) -> dict[str, str]:
         return self.vocabularies.get(vocab, {})
@@ -306,7 +309,7 @@ def workspace_words(workspace: Path, locale: str = "en") -> Words:
     """
     path = workspace / WORKSPACE_FILE
     if not path.is_file():
-        return builtin_words()
+        return dataclasses.replace(builtin_words(), calendar=locale)
     if path.is_symlink() or not path.resolve().is_relative_to(workspace.resolve()):
         raise ConfigError(f"{WORKSPACE_FILE} links out of the workspace: copy the file in instead")
     language = language_of(locale)
@@ -317,7 +320,8 @@ def workspace_words(workspace: Path, locale: str = "en") -> Words:
             f"{WORKSPACE_FILE}: not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
         ) from None
     data = _read(WORKSPACE_FILE, text)
-    return _merge(builtin_words(), data, language, str(WORKSPACE_FILE))
+    merged = _merge(builtin_words(), data, language, str(WORKSPACE_FILE))
+    return dataclasses.replace(merged, calendar=locale)
 
 
 @functools.cache
@@ -338,13 +342,30 @@ def _calendar() -> tuple[dict[str, int], frozenset[str]]:
     return {k: next(iter(v)) for k, v in months.items() if len(v) == 1}, frozenset(weekdays)
 
 
-def text_date(text: str) -> dt.date | None:
+@functools.cache
+def _workspace_calendar(locale: str) -> tuple[dict[str, int], frozenset[str]]:
+    """The calendar with the month and weekday names of `locale` (any locale CLDR has:
+    "novembro", "листопада"); its own names win where another language's differ."""
+    months, weekdays = _calendar()
+    if not locale or locale_problem(locale.replace("-", "_")):
+        return months, weekdays
+    months, days = dict(months), set(weekdays)
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            for number, name in get_month_names(width, context, locale).items():
+                months[fold(name).rstrip(".")] = number
+            days |= {fold(n).rstrip(".") for n in get_day_names(width, context, locale).values()}
+    return months, frozenset(days)
+
+
+def text_date(text: str, locale: str = "") -> dt.date | None:
     """'3 juin 2025', '1er juin 2025', '3 de junio de 2025', 'June 3, 2025', '٣ حزيران ٢٠٢٥'.
 
     The day comes first unless the month does ('Jun 3 2025'); a weekday may lead. None when the
-    text is not a date of this form; ValueError for an impossible day (31 juin).
+    text is not a date of this form; ValueError for an impossible day (31 juin). `locale`: the
+    workspace's, whose month names are read too ('19 de novembro de 2026' in Portuguese).
     """
-    months, weekdays = _calendar()
+    months, weekdays = _workspace_calendar(locale) if locale else _calendar()
     tokens = [t for t in _DATE_PUNCTUATION_RE.sub(" ", fold(text)).split() if t not in _FILLERS]
     if len(tokens) > 3 and tokens[0] in weekdays and tokens[0] not in months:
         tokens = tokens[1:]

@@ -1,35 +1,35 @@
-"""Per-province reports: the same report restricted to one province's rows, built in parallel.
+"""Area reports: the same report restricted to one admin-1 area's rows, built in parallel.
 
-`sitrep build --each province` writes one report per province that has displacement or blockade
-rows dated on or before the report date:
+`sitrep build --each area` writes one report per admin-1 area that has rows dated on or before
+the report date:
 
     output/2025-06-30/ouest/hti-floods_sitrep_2025-06-30_no10_ouest.pdf
 
-Numbering: a province report carries the number of the workspace's report for the same date
-(No. 10 for 30 June in every province), with the province in its title and file name. An IMO
-cites "Situation Report No. 10" and the province; a separate series per province would drift
-apart as provinces enter and leave the data. Province reports are recorded in
-`output/issued-provinces.json`, apart from `issued.json`, so they never move the main series.
-As for the main report, an issued province report is never overwritten: different content makes
-a revision, with --revise.
+Numbering: an area report carries the number of the workspace's report for the same date
+(No. 10 for 30 June in every area), with the area in its title and file name. An IMO cites
+"Situation Report No. 10" and the area; a separate series per area would drift apart as areas
+enter and leave the data. Area reports are recorded beside the workspace's reports in
+`output/issued.sqlite` (`area` their P-code), so they never move the main series, and each is
+issued as the workspace's report is, by `sitrep.issue.issuing.issue`: the same refusal to replace
+an issued PDF, the same pending -> written -> issued steps, the same recovery when a batch is
+killed half-way. Different content makes a revision, with --revise.
 
-A province's rows are chosen by `sitrep.issue.subset`; each worker is `sitrep.issue.worker`.
+An area's rows are chosen by `sitrep.issue.subset`; each worker is `sitrep.issue.worker`.
 
 Work is shared, not repeated: the main process loads and validates the inputs once (`prepare`,
 without the report-wide figures); each worker process (spawn-safe) receives the validated tables
 once, imports WeasyPrint and compiles the templates once, then computes figures, HTML and PDF for
-many provinces. The main process alone writes files and the record.
+many areas. The main process alone writes files and the record.
 
 Cache, two levels. (1) Nothing changed (inputs, templates, settings, sitrep's version: the same
-`fingerprint` as the main report's) and every province report of the date is intact: all are
-returned without loading the inputs. (2) Otherwise each province's HTML is rendered and compared,
-with the templates' assets, to what was issued: an unchanged province is not laid out again, so
-fixing one province's numbers re-lays-out that province only.
+`fingerprint` as the main report's) since the date's last complete batch (`AreaBatch`), and each
+of its reports is intact: all are returned without loading the inputs. (2) Otherwise each area's
+HTML is rendered and compared, with the templates' assets, to what was issued: an unchanged area
+is not laid out again, so fixing one area's numbers re-lays-out that area only.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -42,23 +42,19 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitrep.errors import AlreadyIssued
-from sitrep.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
+from sitrep.files import remove_stale_temporaries, sha256_bytes
 from sitrep.inputs.cod import base_gazetteer
-from sitrep.issue.fingerprint import files_fingerprint, fingerprint
-from sitrep.issue.numbering import series_number
+from sitrep.issue.entries import AreaBatch, Issued, latest_by_area
+from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
+from sitrep.issue.issuing import hold_issue_lock, issue, write_draft
+from sitrep.issue.numbering import issued_from_other_inputs, series_number
 from sitrep.issue.record import (
-    ProvinceIssued,
-    issue_lock,
-    issued_files,
-    latest_by_province,
-    load_province_record,
+    load_area_batches,
+    load_area_record,
     load_record,
-    province_key,
-    recover,
-    save_province_record,
+    record_area_batch,
 )
-from sitrep.issue.subset import provinces_in
+from sitrep.issue.subset import areas_in
 from sitrep.issue.worker import (
     Job,
     Outcome,
@@ -82,8 +78,8 @@ Progress = Callable[[int, int, str], None]  # (reports done, reports in all, the
 
 
 @dataclass
-class ProvinceReport:
-    province: str  # P-code
+class AreaReport:
+    area: str  # P-code
     name: str
     pdf: Path
     html: Path
@@ -98,9 +94,10 @@ class ProvinceReport:
 class BatchResult:
     date: dt.date
     number: int
-    reports: list[ProvinceReport]
+    reports: list[AreaReport]
     problems: list[Problem]
     reused: bool  # every report was unchanged and nothing was loaded
+    notes: list[str] = field(default_factory=list)  # an interrupted build finished or redone
 
 
 # --- the batch -----------------------------------------------------------------------------------
@@ -114,56 +111,40 @@ def _assets_sha256(dirs: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _unchanged(entry: ProvinceIssued, files_fp: str, fp: str | None) -> bool:
-    """As `fingerprint.unchanged`, for a province report (its key holds the P-code)."""
-    if files_fp == entry.files_sha256 or entry.fingerprint == province_key(
-        files_fp, entry.province
-    ):
-        return True
-    return fp is not None and entry.fingerprint == province_key(fp, entry.province)
-
-
 def _reuse_all(
     config: Config, options: BuildOptions, files_fp: str, fp: str | None
 ) -> BatchResult | None:
-    """Every province report of the date, if nothing they were made from has changed.
-
-    `fp` None: the quick check on the files' bytes only.
-    """
+    """Every area report of the date, if nothing they were made from has changed since the
+    date's last complete batch. `fp` None: the quick check on the files' bytes only."""
     if options.force or options.draft or options.revise:
         return None
-    record = load_province_record(config.output_dir)
+    batches = load_area_batches(config.output_dir)
     if options.date:
-        day = options.date.isoformat()
+        batch = next((b for b in batches if b.date == options.date.isoformat()), None)
     else:
-        newest = max(record, key=lambda e: e.date, default=None)
-        if newest is None or newest.date != newest.data_latest:
+        batch = batches[-1] if batches else None
+        if batch is not None and batch.date != batch.data_latest:
             return None
-        day = newest.date
-    latest = latest_by_province(record, day)
-    if not latest or any(
-        not _unchanged(e, files_fp, fp) or not intact(config, e) for e in latest.values()
-    ):
+    if batch is None or not batch.areas or not unchanged(batch, files_fp, fp):
+        return None
+    latest = latest_by_area(load_area_record(config.output_dir), batch.date)
+    entries = [latest.get(area) for area in batch.areas]
+    if any(e is None or not intact(config, e) for e in entries):
         return None
 
     out, names = config.output_dir, base_gazetteer(config)
     reports = [
-        ProvinceReport(p, names.name(p), out / e.pdf, out / e.html, e.revision, True)
-        for p, e in sorted(latest.items())
+        AreaReport(e.area, names.name(e.area), out / e.pdf, out / e.html, e.revision, True)
+        for e in entries
+        if e is not None
     ]
-    entry = next(iter(latest.values()))
-    return BatchResult(entry.day, entry.number, reports, [], True)
-
-
-def _number(config: Config, options: BuildOptions, day: dt.date) -> int:
-    """The main series' number for `day`: the same as the workspace's report of that date."""
-    return series_number(config, load_record(config.output_dir), day, options.number)
+    return BatchResult(dt.date.fromisoformat(batch.date), entries[0].number, reports, [], True)
 
 
 def shared_state(
     options: BuildOptions, config: Config, dirs: list[Path], lock: Callable[[], None]
 ) -> tuple[Shared, list[Problem]]:
-    """Load and validate once (`prepare`, without report-wide figures: each province has its
+    """Load and validate once (`prepare`, without report-wide figures: each area has its
     own); the state every worker shares, and the problems to show.
 
     `lock` takes the issue lock, once the inputs are valid and before the number is read.
@@ -174,11 +155,11 @@ def shared_state(
         options.inputs,
         options.today,
         strict=options.strict,
-        locales=[config.locale],  # a province report is in the report's own language
+        locales=[config.locale],  # an area report is in the report's own language
         figures=False,
     )
     lock()
-    number = _number(config, options, prepared.day)
+    number = series_number(config, load_record(config.output_dir), prepared.day, options.number)
     shared = Shared(prepared, options, number, dirs, _assets_sha256(dirs))
     return shared, prepared.all_problems
 
@@ -213,30 +194,20 @@ def _outcomes(
         state.unlink(missing_ok=True)
 
 
-def _write_report(
-    shared: Shared, outcome: Outcome, issued: set[str]
-) -> tuple[ProvinceReport, ProvinceIssued | None]:
-    """Write one built report and its HTML edition atomically; its record entry (None: a draft)."""
+def _issue_report(
+    shared: Shared, outcome: Outcome, fps: tuple[str, str]
+) -> tuple[AreaReport, list[str]]:
+    """Issue one built report and its HTML edition (or write the draft); notes to show."""
     config, options, day = shared.config, shared.options, shared.day
     edition = html_edition(outcome.html, shared.dirs)
     slug = slugify(outcome.name)
     name = report_name(config, day, shared.number, outcome.revision, options.draft, slug)
-    folder = config.output_dir / day.isoformat() / ("draft" if options.draft else "") / slug
+    out = config.output_dir
+    folder = out / day.isoformat() / ("draft" if options.draft else "") / slug
     pdf, html = folder / f"{name}.pdf", folder / f"{name}.html"
-    if (
-        not options.draft
-        and pdf.is_file()
-        and sha256_file(pdf) != sha256_bytes(outcome.pdf)
-        and str(pdf.relative_to(config.output_dir)) in issued
-    ):  # a PDF the record does not name was never issued (an interrupted batch): replaced
-        raise AlreadyIssued(
-            f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
-            f"To issue it again, run: sitrep build --each province --date {day} --revise"
-        )
-    atomic_write(pdf, outcome.pdf)
-    atomic_write(html, edition.encode("utf-8"))
-    report = ProvinceReport(
-        outcome.province,
+    files = [(html, edition.encode("utf-8")), (pdf, outcome.pdf)]  # the PDF last
+    report = AreaReport(
+        outcome.area,
         outcome.name,
         pdf,
         html,
@@ -247,29 +218,30 @@ def _write_report(
         outcome.seconds_pdf,
     )
     if options.draft:
-        return report, None
-    out = config.output_dir
-    entry = ProvinceIssued(
+        write_draft(files)
+        return report, []
+    entry = Issued(
         day.isoformat(),
         shared.number,
         outcome.revision,
         str(pdf.relative_to(out)),
         str(html.relative_to(out)),
         sha256_bytes(outcome.pdf),
-        "",  # the input fingerprint, filled in by the caller
+        fps[1],
         shared.data_latest.isoformat(),
-        province=outcome.province,
+        fps[0],
+        area=outcome.area,
         content_sha256=outcome.content_sha256,
     )
-    return report, entry
+    return report, issue(out, entry, files, each=True)
 
 
-def build_each_province(
+def build_each_area(
     options: BuildOptions, workers: int | None = None, progress: Progress | None = None
 ) -> BatchResult:
-    """One report per province in the data, `workers` processes at a time (default: CPUs).
+    """One report per admin-1 area in the data, `workers` processes at a time (default: CPUs).
 
-    `progress(done, total, name)` is called as each province's report is written or reused.
+    `progress(done, total, name)` is called as each area's report is written or reused.
     """
     config = load_config(options.workspace)
     dirs = template_dirs(config.templates_dir)
@@ -283,15 +255,15 @@ def build_each_province(
         return reused
     pool = _start_pool(workers) if workers > 1 else None
     with ExitStack() as held:
+        notes: list[str] = []  # an interrupted build finished or redone
 
-        def lock() -> None:  # the main series' number is read, the province record changed
+        def lock() -> None:  # the main series' number is read, area reports issued
             if not options.draft:
-                held.enter_context(issue_lock(config.output_dir))
-                recover(config.output_dir)
+                notes.extend(hold_issue_lock(config.output_dir, held))
 
         try:
             shared, problems = shared_state(options, config, dirs, lock)
-            return _build_all(shared, problems, (files_fp, fp), pool, progress)
+            return _build_all(shared, problems, (files_fp, fp), pool, progress, notes)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
@@ -302,53 +274,46 @@ def _build_all(
     problems: list[Problem],
     fps: tuple[str, str],
     pool: ProcessPoolExecutor | None,
-    progress: Progress | None = None,
+    progress: Progress | None,
+    notes: list[str],
 ) -> BatchResult:
-    """Every province's report: built, or reused when unchanged; written and recorded."""
-    config = shared.config
-    remove_stale_temporaries(config.output_dir / shared.day.isoformat(), recursive=True)
-    record = load_province_record(config.output_dir)
-    latest = latest_by_province(record, shared.day.isoformat())
+    """Every area's report: built and issued one by one, or reused when unchanged; then the
+    batch recorded as complete."""
+    config, day = shared.config, shared.day
+    out = config.output_dir
+    remove_stale_temporaries(out / day.isoformat(), recursive=True)
+    latest = latest_by_area(load_area_record(out), day.isoformat())
 
     gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(config))
-    jobs = [Job(p, latest.get(p)) for p in provinces_in(shared.tables, shared.day, gazetteer)]
-    reports: list[ProvinceReport] = []
-    entries: dict[tuple[str, int], ProvinceIssued] = {}
+    jobs = [Job(a, latest.get(a)) for a in areas_in(shared.tables, day, gazetteer)]
+    reports: list[AreaReport] = []
     conflicts: list[str] = []
     for done, outcome in enumerate(_outcomes(shared, jobs, pool), 1):
         if progress:
             progress(done, len(jobs), outcome.name)
         if outcome.status == "conflict":
             conflicts.append(outcome.name)
-            continue
-        if outcome.status == "reused":
-            entry = latest[outcome.province]
-            out = config.output_dir
-            report = ProvinceReport(
-                outcome.province,
-                outcome.name,
-                out / entry.pdf,
-                out / entry.html,
-                entry.revision,
-                True,
-                seconds_html=outcome.seconds_html,
+        elif outcome.status == "reused":
+            entry = latest[outcome.area]
+            reports.append(
+                AreaReport(
+                    outcome.area,
+                    outcome.name,
+                    out / entry.pdf,
+                    out / entry.html,
+                    entry.revision,
+                    True,
+                    seconds_html=outcome.seconds_html,
+                )
             )
         else:
-            report, entry = _write_report(shared, outcome, issued_files(record))
-        reports.append(report)
-        if entry is not None:
-            key = province_key(fps[1], outcome.province)
-            entry = dataclasses.replace(entry, fingerprint=key, files_sha256=fps[0])
-            entries[(entry.province, entry.revision)] = entry
-    if entries:
-        day = shared.day.isoformat()
-        kept = [e for e in record if e.date != day or (e.province, e.revision) not in entries]
-        save_province_record(config.output_dir, kept + list(entries.values()))
+            report, issued_notes = _issue_report(shared, outcome, fps)
+            reports.append(report)
+            notes += issued_notes
     if conflicts:
-        raise AlreadyIssued(
-            f"the province reports for {shared.day} of {', '.join(conflicts)} were already "
-            f"issued from different inputs; nothing was written for them.\n"
-            f"To issue corrected versions, run: sitrep build --each province "
-            f"--date {shared.day} --revise"
-        )
-    return BatchResult(shared.day, shared.number, reports, problems, False)
+        raise issued_from_other_inputs(shared.number, day, areas=conflicts)
+    if not shared.options.draft:
+        areas = tuple(r.area for r in reports)
+        data_latest = shared.data_latest.isoformat()
+        record_area_batch(out, AreaBatch(day.isoformat(), fps[1], fps[0], data_latest, areas))
+    return BatchResult(day, shared.number, reports, problems, False, notes)

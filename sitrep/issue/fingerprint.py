@@ -22,7 +22,7 @@ from sitrep.inputs.readers import read_grid
 from sitrep.settings.config import CONFIG_NAME, Config, InputSource
 
 if TYPE_CHECKING:
-    from sitrep.issue.record import Issued
+    from sitrep.issue.entries import AreaBatch, Issued
 
 DISTRIBUTION_TABLES = frozenset({"partners"})  # who receives it, not what it says
 DISTRIBUTION_SETTINGS = frozenset({"email"})
@@ -46,17 +46,24 @@ def _other_files(config: Config, dirs: list[Path]) -> list[Path]:
     return files
 
 
-def _other_bytes(path: Path, config: Config) -> bytes:
-    """What is hashed of `path`: its bytes; a narrative over `[limits] max_narrative_kb` is not
-    read past the limit (the build refuses it by the same limit, without reading it whole)."""
+def _add_file(digest, path: Path, config: Config) -> None:
+    """The file's bytes into `digest`, a megabyte at a time (the same hash as all at once).
+    A file over `[limits] max_file_mb` (or a narrative over `max_narrative_kb`), which no build
+    reads, by its size and time instead: read whole, a 5 GB file (the COD file's or a table's)
+    took the memory before any limit."""
     if not path.is_file():
-        return b"<missing>"
-    if path.suffix != ".md" or not path.is_relative_to(config.narrative_dir):
-        return path.read_bytes()
-    limit = config.limits.max_narrative_kb * 1024
-    with path.open("rb") as handle:
-        data = handle.read(limit + 1)
-    return data if len(data) <= limit else b"<over limits.max_narrative_kb>"
+        digest.update(b"<missing>")
+        return
+    stat = path.stat()
+    limit = config.limits.max_file_mb * 1024 * 1024
+    if path.suffix == ".md" and path.is_relative_to(config.narrative_dir):
+        limit = min(limit, config.limits.max_narrative_kb * 1024)
+    if stat.st_size > limit:
+        digest.update(f"<{stat.st_size} bytes at {stat.st_mtime_ns}>".encode())
+        return
+    with path.open("rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
 
 
 def files_fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]) -> str:
@@ -64,15 +71,16 @@ def files_fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list
     digest = hashlib.sha256(f"sitrep {__version__}\n".encode())
     root = config.workspace
     files = [config.workspace / CONFIG_NAME]
-    files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
+    files += sorted({p.path for s in {**config.inputs, **inputs}.values() for p in s.parts})
     for path in files:
         digest.update(f"{_name(path, root)}\n".encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        _add_file(digest, path, config)
     for path in _other_files(config, dirs):
         digest.update(f"{_name(path, root)}\n".encode())
-        digest.update(_other_bytes(path, config))
+        _add_file(digest, path, config)
     for name, source in sorted(inputs.items()):
-        digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
+        for part in source.parts:
+            digest.update(f"{name}={part.path}#{part.sheet}\n".encode())
     return digest.hexdigest()
 
 
@@ -90,7 +98,9 @@ def _sheet_bytes(source: InputSource, config: Config) -> bytes:
     try:
         return read_grid(source, config.limits).to_csv().encode()
     except Exception:  # unreadable: the build says why; hash what is there
-        return source.path.read_bytes() if source.path.is_file() else b"<missing>"
+        digest = hashlib.sha256()
+        _add_file(digest, source.path, config)
+        return digest.digest()
 
 
 def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]) -> str:
@@ -101,10 +111,10 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     sources = {**config.inputs, **inputs}
     shared = {s.path for t, s in sources.items() if t in DISTRIBUTION_TABLES}
     used = {t: s for t, s in sources.items() if t not in DISTRIBUTION_TABLES}
-    for path in sorted({s.path for s in used.values()}):
+    for path in sorted({p.path for s in used.values() for p in s.parts}):
         digest.update(f"{_name(path, root)}\n".encode())
         if path not in shared:
-            digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+            _add_file(digest, path, config)
             continue
         for table, source in sorted(used.items()):
             if source.path == path:  # a sheet beside the partners': its cells, not the file
@@ -112,15 +122,17 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
                 digest.update(_sheet_bytes(source, config))
     for path in _other_files(config, dirs):
         digest.update(f"{_name(path, root)}\n".encode())
-        digest.update(_other_bytes(path, config))
+        _add_file(digest, path, config)
     for name, source in sorted(used.items()):
         if name in inputs:
-            digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
+            for part in source.parts:
+                digest.update(f"{name}={part.path}#{part.sheet}\n".encode())
     return digest.hexdigest()
 
 
-def unchanged(issued: Issued, files_fp: str, fp: str | None) -> bool:
-    """Whether `issued` was made from what gives `files_fp` (bytes) or `fp` (content) now.
+def unchanged(issued: Issued | AreaBatch, files_fp: str, fp: str | None) -> bool:
+    """Whether `issued` (a report, or a batch of area reports) was made from what gives
+    `files_fp` (bytes) or `fp` (content) now.
 
     `fp` None: only the quick check. An entry from before `files_sha256` was recorded holds the
     bytes' hash as its fingerprint.

@@ -15,6 +15,8 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+from sitrep.render.markup import DOCTYPE, START, tokens
+
 GENERATOR = "sitrep"
 GENERATOR_META = f'<meta name="generator" content="{GENERATOR}">'
 ATOM_GENERATOR = "{http://www.w3.org/2005/Atom}generator"
@@ -71,3 +73,21 @@ def written_by_sitrep(path: Path) -> bool:
         return _feed_has_marker(path)
     with path.open("rb") as handle:
         return has_marker(handle.read(MAX_MARKER_BYTES).decode("utf-8", errors="replace"))
+
+
+def with_marker(page: str) -> str:
+    """An archive page with sitrep's generator meta element: a theme's `archive.html` that lacks
+    it gets it just inside its <head>, else after its doctype, else at the start (found by the
+    parser, never a pattern), so the next publish recognises the page as sitrep's own."""
+    if has_marker(page):
+        return page
+    end = 0
+    for token in tokens(page):
+        if token.kind == START and token.name == "head":
+            end = token.end
+            break
+        if token.kind == DOCTYPE:
+            end = token.end
+        elif token.kind == START and token.name == "body":
+            break
+    return f"{page[:end]}{GENERATOR_META}{page[end:]}"

@@ -1,11 +1,9 @@
-"""Issuing a report: its number and revision, and the PDF and the record committed together.
+"""A report's number and revision, and what is said when it has none or must be revised.
 
-`build_report` (sitrep.report) calls these holding the issue lock
-(`sitrep.issue.record.issue_lock`):
-`number_and_revision` when the report date is known, `issue` once the PDF is made. `issue`
-records the entry as pending, writes the HTML edition and the PDF atomically, then records it
-as issued; on any failure (a full disk, Ctrl+C) nothing is left issued or half-recorded, and a
-process killed in between is finished or redone by the next build (`sitrep.issue.record.recover`).
+`build_report` (sitrep.report) and `build --each` (sitrep.issue.batch) call these holding the
+issue lock (`sitrep.issue.record.issue_lock`), once the report date is known: the workspace's
+report takes its number in the series (`number_and_revision`), and its area reports the same
+number (`series_number`). Each message is written here once, for every kind of report.
 
 A number follows the cadence (`series_number`): it depends on the report's date and the
 reports issued, never on the order builds arrive in.
@@ -15,21 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.errors import AlreadyIssued, ConfigError, ReportExistsError
-from sitrep.files import atomic_write, sha256_bytes, sha256_file
+from sitrep.issue.entries import Issued, latest_issue
 from sitrep.issue.fingerprint import unchanged
-from sitrep.issue.record import (
-    Issued,
-    abandon_issue,
-    begin_issue,
-    issued_files,
-    latest_issue,
-    load_record,
-    record_issue,
-)
+from sitrep.issue.record import load_record
 from sitrep.settings.config import Config
 
 if TYPE_CHECKING:
@@ -108,64 +97,38 @@ def number_and_revision(
 ) -> tuple[int, int]:
     """A date keeps its number; an issued report changes only as a revision, on request."""
     record = load_record(config.output_dir)
-    issued = latest_issue(record, day)
     number = series_number(config, record, day, options.number)
+    issued = latest_issue(record, day)
     if not issued or options.draft:
         return number, 0
     if not unchanged(issued, *fps) and not options.revise:
-        raise AlreadyIssued(
-            f"Situation Report No. {issued.number} for {day} was already issued from "
-            f"different inputs ({config.output_dir / issued.pdf}). Nothing was written.\n"
-            f"To issue a corrected version, run: sitrep build --date {day} --revise"
-        )
+        pdf = str(config.output_dir / issued.pdf)
+        raise issued_from_other_inputs(issued.number, day, pdf=pdf)
     return number, issued.revision + 1 if options.revise else issued.revision
 
 
-def check_replace(config: Config, day: dt.date, pdf: Path, data: bytes) -> list[str]:
-    """Refuse to replace an issued PDF with different bytes; a PDF never recorded is replaced.
-
-    (A build killed after writing it and before recording it leaves such a PDF: not issued.)
-    """
-    if not pdf.is_file() or sha256_file(pdf) == sha256_bytes(data):
-        return []
-    if str(pdf.relative_to(config.output_dir)) in issued_files(load_record(config.output_dir)):
-        raise AlreadyIssued(
-            f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
-            f"Nothing was written. To issue it again, run: sitrep build --date {day} --revise"
-        )
-    return [f"{pdf.name} was never recorded as issued (an interrupted build?): replaced"]
+def revise_command(day: dt.date, each: bool) -> str:
+    """The command that issues a revision of the report of `day` (`each`: its area reports)."""
+    return f"sitrep build{' --each area' if each else ''} --date {day} --revise"
 
 
-def issue(
-    config: Config,
-    issued: Issued,
-    pdf_data: bytes,
-    edition: bytes,
-    translations: Sequence[tuple[Path, Path, bytes, bytes]] = (),
-) -> list[str]:
-    """Write the report's PDF and HTML edition and record it as issued; notes to show.
+def issued_from_other_inputs(
+    number: int, day: dt.date, *, pdf: str = "", areas: Sequence[str] = ()
+) -> AlreadyIssued:
+    """The report of `day` (its `pdf`), or these `areas`' reports, were issued from inputs that
+    have changed since."""
+    which = f" of {', '.join(areas)}" if areas else ""
+    files = "" if areas else f" ({pdf})"
+    return AlreadyIssued(
+        f"Situation Report No. {number} for {day}{which} was already issued from different "
+        f"inputs{files}. Nothing was written{' for them' if areas else ''}.\n"
+        f"To issue a corrected version, run: {revise_command(day, bool(areas))}"
+    )
 
-    `translations`: (PDF path, HTML path, PDF, HTML) of the report in its other languages,
-    written before the first language's PDF: once that one is in place, all of them are.
-    """
-    out = config.output_dir
-    pdf, html = out / issued.pdf, out / issued.html
-    notes = check_replace(config, issued.day, pdf, pdf_data)
-    for other_pdf, _, data, _ in translations:
-        notes += check_replace(config, issued.day, other_pdf, data)
-    issued_before = issued_files(load_record(out))  # --force: the same files again
-    begin_issue(out, issued)
-    try:
-        for other_pdf, other_html, data, page in translations:
-            atomic_write(other_html, page)
-            atomic_write(other_pdf, data)
-        atomic_write(html, edition)
-        atomic_write(pdf, pdf_data)  # were the process killed now, `recover` finishes the issue
-        record_issue(out, issued)
-    except BaseException:  # a full disk, Ctrl+C: nothing issued, nothing half-recorded
-        for path in [pdf, *(t[0] for t in translations)]:
-            if str(path.relative_to(out)) not in issued_before:
-                path.unlink(missing_ok=True)
-        abandon_issue(out, issued)
-        raise
-    return notes
+
+def differs_from_issued(pdf: str, day: dt.date, each: bool) -> AlreadyIssued:
+    """An issued PDF that the same inputs no longer give byte for byte."""
+    return AlreadyIssued(
+        f"{pdf} differs from what these inputs give now (sitrep or a font changed?). "
+        f"Nothing was written. To issue it again, run: {revise_command(day, each)}"
+    )

@@ -18,55 +18,35 @@ reaches them (`sitrep.safety.xmlchars`), whatever an edition issued before holds
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 
 from markupsafe import Markup
 
 from sitrep.errors import SitrepError
 from sitrep.files import atomic_write, sha256_bytes, sha256_file, unwritable_folder
-from sitrep.issue.marker import GENERATOR, GENERATOR_META, has_marker, written_by_sitrep
+from sitrep.issue.editions import Entry, read_edition
+from sitrep.issue.marker import GENERATOR, GENERATOR_META, with_marker, written_by_sitrep
 from sitrep.issue.record import Issued, load_record
-from sitrep.render.edition import HEAD
-from sitrep.render.html import load_messages, make_environment, make_translator
+from sitrep.render.html import Translator, load_messages, make_environment, make_translator
+from sitrep.render.numerals import date
 from sitrep.render.sandbox import render_template
+from sitrep.render.stylesheet import rule
 from sitrep.safety.xmlchars import xml_safe
 from sitrep.settings.config import Config, load_config, template_dirs
+from sitrep.settings.languages import right_to_left
+from sitrep.settings.locales import language_tag
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARCHIVE_TEMPLATE = "archive.html"
 PAGES = ("index.html", "feed.xml")  # rewritten as reports are issued: only over sitrep's own
-DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.I)
 
 
 class PublishConflict(SitrepError):
     """A file in the published folder has other bytes than the issued report of that name."""
-
-
-@dataclass(frozen=True)
-class Figure:
-    value: str  # as the report prints it ("12,400")
-    caption: str
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One issued report, as the archive and the feed show it."""
-
-    date: str  # ISO
-    number: int
-    revision: int
-    title: str  # the edition's <title>
-    language: str  # the edition's lang
-    pdf: str  # relative to the published folder, with "/"
-    html: str
-    highlights: tuple[str, ...] = ()
-    figures: tuple[Figure, ...] = ()
 
 
 @dataclass
@@ -76,81 +56,6 @@ class Published:
     copied: list[Path] = field(default_factory=list)  # files written this run
     unchanged: int = 0  # report files already there with the same bytes
     pages: list[Path] = field(default_factory=list)  # index.html / feed.xml, when rewritten
-
-
-# The sections the summary is read from; cut out before parsing, since an edition is mostly
-# inline fonts and drawings.
-SECTIONS = re.compile(
-    r'<section\b[^>]*\bclass="[^"]*\b(?:highlights|key-figures)\b[^"]*"[^>]*>.*?</section>', re.S
-)
-TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-LANG = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
-VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "col", "area"}
-
-
-class _Summary(HTMLParser):
-    """The text of each highlight (`.highlights li`) and key figure (`.tile .value/.caption`).
-
-    The standard library's parser: these few kilobytes need no HTML5 tree, and a full parser
-    costs ten times more per edition, which a publish of a hundred reports pays each run.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, set[str]]] = []
-        self.highlights: list[str] = []
-        self.figures: list[list[str]] = []
-        self.capture: list[str] | None = None
-        self.capture_depth = 0
-
-    def _within(self, name: str) -> bool:
-        return any(name in classes for _, classes in self.stack)
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        classes = set((dict(attrs).get("class") or "").split())
-        if tag in VOID:
-            return
-        self.stack.append((tag, classes))
-        if "tile" in classes and self._within("key-figures"):
-            self.figures.append(["", ""])
-        highlight = tag == "li" and self._within("highlights")
-        figure = bool(classes & {"value", "caption"}) and self._within("tile") and self.figures
-        if self.capture is None and (highlight or figure):
-            self.capture, self.capture_depth = [], len(self.stack)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in VOID or not self.stack:
-            return
-        if self.capture is not None and len(self.stack) == self.capture_depth:
-            text = " ".join("".join(self.capture).split())
-            _, classes = self.stack[-1]
-            if "value" in classes:
-                self.figures[-1][0] = text
-            elif "caption" in classes:
-                self.figures[-1][1] = text
-            else:
-                self.highlights.append(text)
-            self.capture = None
-        self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self.capture is not None:
-            self.capture.append(data)
-
-
-def read_edition(html: str) -> tuple[str, str, tuple[str, ...], tuple[Figure, ...]]:
-    """(title, language, highlights, key figures) of an issued HTML edition.
-
-    Read by the classes the default templates give them (`highlights`, `key-figures`, `tile`,
-    `value`, `caption`); a workspace's template without them gives an entry with no summary.
-    """
-    summary = _Summary()
-    summary.feed("".join(m.group(0) for m in SECTIONS.finditer(html)))
-    summary.close()
-    title, lang = TITLE.search(html), LANG.search(html)
-    title_text = " ".join(unescape(title.group(1)).split()) if title else ""
-    figures = tuple(Figure(v, c) for v, c in summary.figures if v and c)
-    return title_text, lang.group(1) if lang else "", tuple(summary.highlights), figures
 
 
 def _same_file(target: Path, size: int, digest: str) -> bool:
@@ -234,6 +139,7 @@ def _conflict_message(folder: Path, conflicts: list[Path], foreign: list[Path]) 
 
 def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: str) -> bytes:
     """An Atom feed (RFC 4287) of the issued reports, newest first; the same entries, same bytes.
+    `language` is a BCP 47 tag ("ar-SD"); an entry of another language's edition has its own.
 
     Entry ids are stable UUIDs of the report's file name; times are the report dates (midnight
     UTC), never the clock. Links are relative to `base_url` when it is set (feed readers and
@@ -265,13 +171,15 @@ def feed_xml(entries: list[Entry], title: str, base_url: str | None, language: s
     add(feed, "generator", GENERATOR)
     for entry in entries:
         item = add(feed, "entry")
+        if entry.language and entry.language != language:  # another language's edition
+            item.set("{http://www.w3.org/XML/1998/namespace}lang", xml_safe(entry.language))
         add(item, "title", entry.title)
         add(item, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitrep:' + entry.pdf)}")
         add(item, "updated", stamp(entry.date))
         add(item, "published", stamp(entry.date))
         add(item, "link", rel="alternate", type="text/html", href=link(entry.html))
         add(item, "link", rel="enclosure", type="application/pdf", href=link(entry.pdf))
-        lines = [*entry.highlights, *(f"{f.value} {f.caption}" for f in entry.figures)]
+        lines = [*entry.highlights, *(f"{f.value} {f.caption}".strip() for f in entry.figures)]
         if lines:
             add(item, "summary", "\n".join(f"- {line}" for line in lines))
     ET.indent(feed)
@@ -287,9 +195,9 @@ def _stylesheet_colours(dirs: list[Path]) -> Markup:
     for folder in dirs:
         css = folder / "style.css"
         if css.is_file():
-            match = re.search(r":root\s*\{[^}]*\}", css.read_text("utf-8"))
-            if match and "<" not in match.group(0):
-                return Markup(match.group(0))
+            root = rule(css.read_text("utf-8"), ":root")  # as CSS reads it: not in a comment
+            if root and "<" not in root:
+                return Markup(root)
     return Markup("")
 
 
@@ -298,6 +206,7 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
     rendered as the report is (`render_template`: bounded, no character XML forbids), with
     sitrep's marker added when a workspace's template lacks it."""
     env = make_environment(dirs, config.locale, config.digits)
+    words = _words_by_language(entries, dirs, config.digits)
     context = {
         "title": title,
         "office": config.issuing_office,
@@ -309,6 +218,9 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
                 "revision": e.revision,
                 "title": e.title,
                 "language": e.language,
+                "direction": "rtl" if right_to_left(e.language) else "ltr",
+                # the edition's own words: an English edition's entry on an Arabic page
+                **words[e.language](e),
                 "pdf": e.pdf,
                 "html": e.html,
                 "highlights": list(e.highlights),
@@ -318,11 +230,27 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
         ],
     }
     page = render_template(env, ARCHIVE_TEMPLATE, context, dirs)
-    if not has_marker(page):  # without it, the next publish could not replace the page
-        place = HEAD.search(page) or DOCTYPE.match(page)  # in <head>, else after the doctype
-        end = place.end() if place else 0
-        page = f"{page[:end]}{GENERATOR_META}{page[end:]}"
-    return page.encode("utf-8")
+    return with_marker(page).encode("utf-8")
+
+
+def _words_by_language(
+    entries: list[Entry], dirs: list[Path], digits: str
+) -> dict[str, Callable[[Entry], dict[str, str]]]:
+    """For each edition's language: its entry's heading, date and link words, in it."""
+    out = {}
+    for language in {e.language for e in entries}:
+        locale = language.replace("-", "_") or "en"
+        t = make_translator(load_messages(dirs, locale), locale, digits, isolating=True)
+
+        def words(e: Entry, t: Translator = t, locale: str = locale) -> dict[str, str]:
+            revision = " · " + t("report.revision", revision=e.revision) if e.revision else ""
+            day = date(dt.date.fromisoformat(e.date), "d MMMM y", locale, t.numbering)
+            return {"heading": t("report.sitrep_no", number=e.number) + revision,
+                    "as_of": t("report.as_of", date=day), "pdf_label": t("archive.pdf"),
+                    "html_label": t("archive.html")}  # fmt: skip
+
+        out[language] = words
+    return out
 
 
 def publish_settings(config: Config) -> tuple[Path | None, str | None]:
@@ -359,7 +287,7 @@ def publish(workspace: Path, folder: Path | None = None) -> Published:
     title = t("report.title", country=config.country, crisis=config.crisis)
     pages = {
         folder / "index.html": archive_html(config, title, entries, dirs),
-        folder / "feed.xml": feed_xml(entries, title, base_url, config.locale),
+        folder / "feed.xml": feed_xml(entries, title, base_url, language_tag(config.locale)),
     }
     for path, data in pages.items():
         if not path.is_file() or sha256_file(path) != sha256_bytes(data):

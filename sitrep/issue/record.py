@@ -1,72 +1,110 @@
 """The workspace's record of issued reports: numbers, revisions and what each was built from.
 
-Kept in `output/issued.json` beside the reports it describes. A date keeps its number for good;
-an issued PDF is never overwritten: different inputs make a revision, on request.
+Kept in `output/issued.sqlite` beside the reports it describes, one row per issued report: the
+workspace's own (`area` '') and the area reports of `build --each` (`area` their P-code), which
+carry the number of the workspace's report of their date and never move the series. A date keeps
+its number for good; an issued PDF is never overwritten: different inputs make a revision, on
+request. A database, not a file rewritten whole, for the reasons `sitrep.durable` gives (the send
+ledger is one too); `output/issued.json` is a view of it, for people and scripts
+(`sitrep.issue.json_record`). A workspace from before is imported from its JSON files the first
+time the record is changed, under the lock; until then it is read from them as it is.
 
 One lock, `output/.issued.lock` (`issue_lock`), is held around "choose the number, write the
-PDF, record it", by `build`, by the preview's "Build PDF" and by every change to the record, so
-two processes never take the same number or lose each other's entries. It is an `fcntl.flock`
-on an open file: the kernel releases it when the process ends, however it ends (no stale lock).
+PDF, record it", by `build`, `build --each`, the preview's "Build PDF" and every change to the
+record, so two processes never take the same number. The system releases it when the process
+ends, however it ends (no stale lock).
 
-Issuing is crash-safe. The entry is recorded as *pending* (its file name and the PDF's hash)
-before the PDF is renamed into place, and moved to the issued reports after; whoever takes the
-lock next finishes a pending issue whose PDF is in place (`recover`) or drops it, so the next
-build redoes it. A PDF that no issued entry names was never issued and may be replaced.
+Issuing is crash-safe, the same for every report (`sitrep.issue.issuing.issue`). The entry is
+recorded as *pending* (its file name and the PDF's hash) before the PDF is renamed into place,
+and as issued after, each in one transaction; whoever takes the lock next finishes a pending
+issue whose PDF is in place (`recover`) or drops it, so the next build redoes it. A PDF that no
+issued entry names was never issued and may be replaced.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import fcntl
+import dataclasses
 import json
 import os
+import secrets
+import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
+from sitrep.durable import SYNCHRONOUS, connect, create_file, file_lock, transaction
 from sitrep.errors import DiskFullError
-from sitrep.files import (
-    FULL_DISK_ERRORS,
-    atomic_write,
-    disk_full,
-    file_mode,
-    remove_stale_temporaries,
-    sha256_bytes,
-    sha256_file,
+from sitrep.files import remove_stale_temporaries, sha256_file
+from sitrep.issue.entries import AreaBatch as AreaBatch  # the record's types and helpers,
+from sitrep.issue.entries import Issued as Issued  # where callers have always found them
+from sitrep.issue.entries import latest_by_area as latest_by_area
+from sitrep.issue.entries import latest_issue as latest_issue
+from sitrep.issue.json_record import VIEW_NAME, old_files, read_old, remove_old, write_view
+
+RECORD_NAME = "issued.sqlite"
+LOCK_NAME = ".issued.lock"
+SCHEMA_VERSION = 1
+
+_SCHEMA = (
+    """
+CREATE TABLE reports (
+    area TEXT NOT NULL,           -- '' for the workspace's report; an area report's P-code
+    date TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'issued')),
+    number INTEGER NOT NULL,
+    pdf TEXT NOT NULL,
+    html TEXT NOT NULL,
+    pdf_sha256 TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    data_latest TEXT NOT NULL,
+    files_sha256 TEXT NOT NULL,
+    editions TEXT NOT NULL,       -- JSON: language -> [pdf, html, pdf_sha256]
+    content_sha256 TEXT NOT NULL,
+    PRIMARY KEY (area, date, revision, state)
+)""",
+    """
+CREATE TABLE area_batches (       -- the last complete `build --each` of a date
+    date TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    files_sha256 TEXT NOT NULL,
+    data_latest TEXT NOT NULL,
+    areas TEXT NOT NULL           -- JSON: the P-codes it issued or found unchanged
+)""",
 )
 
-RECORD_NAME = "issued.json"
-LOCK_NAME = ".issued.lock"
-E = TypeVar("E", bound="Issued")
+
+_FIELDS = [f.name for f in dataclasses.fields(Issued)]
+_COLUMNS = ", ".join(["state", *_FIELDS])
 
 
-@dataclass(frozen=True)
-class Issued:
-    date: str  # ISO date of the report
-    number: int
-    revision: int  # 0 for the original
-    pdf: str  # relative to the output folder
-    html: str
-    pdf_sha256: str
-    fingerprint: str  # hash of what the report is made from (not who it is sent to)
-    data_latest: str  # the newest date in the data when it was built
-    files_sha256: str = ""  # the input files' bytes at issue: a quick check before `fingerprint`
-    # the report in its other languages ([report] languages): code -> [pdf, html, pdf_sha256]
-    editions: dict[str, list[str]] = field(default_factory=dict)
+def _entry(values: dict[str, Any]) -> Issued:
+    known = {k: v for k, v in values.items() if k in _FIELDS}
+    if isinstance(known.get("editions"), str):
+        known["editions"] = json.loads(known["editions"])
+    return Issued(**known)
 
-    @property
-    def day(self) -> dt.date:
-        return dt.date.fromisoformat(self.date)
+
+def _row(row: tuple) -> Issued:
+    """The entry of a row of `SELECT {_COLUMNS}` (its state first)."""
+    return _entry(dict(zip(_FIELDS, row[1:], strict=True)))
+
+
+def _values(state: str, entry: Issued) -> tuple:
+    row = [state, *(getattr(entry, name) for name in _FIELDS)]
+    row[_FIELDS.index("editions") + 1] = json.dumps(entry.editions, sort_keys=True)
+    return tuple(row)
+
+
+def _key(e: Issued) -> tuple[str, str, int]:
+    return (e.area, e.date, e.revision)
 
 
 # --- the lock ------------------------------------------------------------------------------------
 
-_guard = threading.Lock()
-_thread_locks: dict[Path, threading.RLock] = {}  # one per lock file: threads of this process
-_held: dict[Path, tuple[int, int]] = {}  # lock file -> (fd, depth) while this process holds it
+_thread = threading.local()  # the issue locks this thread holds: depth, and their connection
 
 
 @contextmanager
@@ -74,117 +112,227 @@ def issue_lock(output_dir: Path) -> Iterator[None]:
     """Hold the workspace's issue lock (waiting for another process to release it).
 
     Re-entrant in the thread that holds it, so `record_issue` may be called inside a build.
+    While it is held, this thread keeps one connection to the record (`_connection`): SQLite
+    writes its log back into the database when the last connection closes, once a build
+    rather than at every change.
     """
     path = (output_dir / LOCK_NAME).absolute()
-    with _guard:
-        rlock = _thread_locks.setdefault(path, threading.RLock())
-    with rlock:
-        fd, depth = _held.get(path, (-1, 0))
-        if depth == 0:
-            try:
-                output_dir.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, file_mode())
-            except OSError as exc:
-                if exc.errno in FULL_DISK_ERRORS:
-                    raise disk_full(path, 0) from None
-                raise
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except BaseException:  # Ctrl+C while waiting too: the descriptor closed, re-raised
-                os.close(fd)
-                raise
-        _held[path] = (fd, depth + 1)
+    held: dict[Path, list] = _thread.__dict__.setdefault("held", {})  # lock -> [depth, conn]
+    with file_lock(path):
+        state = held.setdefault(path, [0, None])
+        state[0] += 1
         try:
             yield
         finally:
-            if depth == 0:
-                del _held[path]
-                os.close(fd)  # releases the flock
-            else:
-                _held[path] = (fd, depth)
+            state[0] -= 1
+            if state[0] == 0:
+                del held[path]
+                if state[1] is not None:
+                    state[1].close()
 
 
-# --- reading and writing -------------------------------------------------------------------------
+@contextmanager
+def _connection(output_dir: Path) -> Iterator[sqlite3.Connection | None]:
+    """The record's connection: this thread's while it holds the issue lock, else one of its
+    own; None when there is no database yet."""
+    state = _thread.__dict__.get("held", {}).get((output_dir / LOCK_NAME).absolute())
+    path = output_dir / RECORD_NAME
+    if state is not None and state[1] is not None:
+        yield state[1]
+    elif not path.is_file():
+        yield None
+    elif state is not None:
+        state[1] = connect(path)
+        yield state[1]
+    else:
+        with closing(connect(path, reading=True)) as conn:
+            yield conn
 
 
-def _read_all(path: Path) -> dict[str, list[dict]]:
-    if not path.is_file():
-        return {"reports": []}
-    return json.loads(path.read_text("utf-8"))
+# --- reading -------------------------------------------------------------------------------------
 
 
-def _read(path: Path, kind: type[E]) -> list[E]:
-    """The issued entries of a record (its pending ones are `_load_both`'s)."""
-    return [kind(**entry) for entry in _read_all(path).get("reports", [])]
+# every report (None), the workspace's (False), the area reports (True)
+_WHICH = {None: "1", False: "area = ''", True: "area != ''"}
 
 
-def _write(
-    path: Path, entries: list[E], pending: list[E] | None = None, durable: bool = True
-) -> None:
-    # vars(), not asdict(): asdict deep-copies every field (25 ms for a year of daily reports)
-    data: dict[str, list[dict]] = {"reports": [dict(vars(e)) for e in entries]}
-    if pending:
-        data["pending"] = [dict(vars(e)) for e in pending]
-    atomic_write(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"), durable=durable)
-
-
-def _key(e: Issued) -> tuple[str, int]:
-    return (e.date, e.revision)
+def _select(output_dir: Path, areas: bool | None, state: str = "issued") -> list[Issued]:
+    """The entries in `state` of the workspace's reports (`areas` False), the area reports
+    (True) or both (None), by date; from the JSON files while a workspace from before has no
+    database yet (no write: this may run without the lock)."""
+    with _connection(output_dir) as conn:
+        if conn is None:
+            main, pending, old_areas = read_old(output_dir)
+            chosen = {False: main, True: old_areas, None: main + old_areas}[areas]
+            entries = [_entry(e) for e in (chosen if state == "issued" else pending)]
+            return sorted(entries, key=lambda e: (e.date, e.area, e.revision))
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM reports WHERE {_WHICH[areas]} AND state = ? "
+            "ORDER BY date, area, revision",
+            (state,),
+        ).fetchall()
+    return [_row(row) for row in rows]
 
 
 def load_record(output_dir: Path) -> list[Issued]:
-    """The reports issued (confirmed); an issue still pending is not among them."""
-    return _read(output_dir / RECORD_NAME, Issued)
+    """The workspace's reports issued (confirmed); an issue still pending is not among them."""
+    return _select(output_dir, areas=False)
 
 
-def _load_both(output_dir: Path) -> tuple[list[Issued], list[Issued]]:
-    """(the issued reports, the pending ones), from one read of the record."""
-    data = _read_all(output_dir / RECORD_NAME)
-    return [Issued(**e) for e in data["reports"]], [Issued(**e) for e in data.get("pending", [])]
+def load_area_record(output_dir: Path) -> list[Issued]:
+    """The area reports issued (`build --each`)."""
+    return _select(output_dir, areas=True)
 
 
-def save_record(
-    output_dir: Path,
-    record: list[Issued],
-    pending: list[Issued] | None = None,
-    durable: bool = True,
-) -> None:
-    """Write the record atomically. The caller holds `issue_lock` (or is alone)."""
-    path, pending = output_dir / RECORD_NAME, sorted(pending or [], key=_key)
-    _write(path, sorted(record, key=_key), pending, durable)
+def issued_pdfs(output_dir: Path) -> set[str]:
+    """Every PDF an issued entry names (relative to the output folder): never to be replaced."""
+    entries = _select(output_dir, areas=None)
+    return {e.pdf for e in entries} | {v[0] for e in entries for v in e.editions.values()}
+
+
+def load_area_batches(output_dir: Path) -> list[AreaBatch]:
+    """Each date's last complete `build --each`, by date."""
+    with _connection(output_dir) as conn:
+        if conn is None:
+            return []
+        rows = conn.execute(
+            "SELECT date, fingerprint, files_sha256, data_latest, areas FROM area_batches "
+            "ORDER BY date"
+        ).fetchall()
+    return [AreaBatch(*row[:4], tuple(json.loads(row[4]))) for row in rows]
+
+
+# --- changing ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _changing(
+    output_dir: Path, view: bool = True, durable: bool = True
+) -> Iterator[sqlite3.Connection]:
+    """The record open for one change (one transaction), under the issue lock; made the first
+    time, with an older workspace's JSON record imported.
+
+    `view`: `issued.json` is written again too (and always after the record is made), before
+    the change is committed, so that a process killed between the two leaves its issue pending
+    (the next build's `recover` then finishes it), never a view behind an issued record that
+    an unchanged build, which takes no lock, would leave as it is. `durable=False`: the commit
+    is not flushed to disk (a change whose loss to a power cut is safe).
+    """
+    path = output_dir / RECORD_NAME
+    with issue_lock(output_dir):
+        made = not path.is_file()
+        if made:
+            _create(output_dir)
+        with _connection(output_dir) as conn:
+            assert conn is not None  # made above
+            if not durable:  # in WAL mode, NORMAL flushes at checkpoints only
+                conn.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with transaction(conn, path):
+                    yield conn
+                    if view or made:
+                        _write_view(output_dir, conn)
+            finally:
+                if not durable:
+                    conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+
+
+def _create(output_dir: Path) -> None:
+    """The database, made whole in a temporary file then renamed into place (a reader sees no
+    database or a complete one), with the JSON record of an older workspace in it."""
+    main, pending, areas = read_old(output_dir)
+    path = output_dir / RECORD_NAME
+    tmp = output_dir / f".{RECORD_NAME}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    create_file(tmp)
+    try:
+        with closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
+            conn.execute("PRAGMA journal_mode=OFF")  # a temporary file: it is all or nothing
+            with transaction(conn, path):
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                rows = [("issued", e) for e in main] + [("pending", e) for e in pending]
+                rows += [("issued", e) for e in areas]
+                conn.executemany(
+                    f"INSERT OR REPLACE INTO reports ({_COLUMNS}) "
+                    f"VALUES ({', '.join('?' * (len(_FIELDS) + 1))})",
+                    [_values(state, _entry(e)) for state, e in rows],
+                )
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    remove_old(output_dir)
+
+
+def _write_view(output_dir: Path, conn: sqlite3.Connection) -> None:
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM reports WHERE area = '' AND state = 'issued' "
+        "ORDER BY date, revision"
+    ).fetchall()
+    entries = [vars(_row(row)) for row in rows]
+    write_view(output_dir, [{k: v for k, v in e.items() if k in _VIEW} for e in entries])
+
+
+_VIEW = set(_FIELDS) - {"area", "content_sha256"}  # issued.json's entries as they always were
+
+
+def _insert(conn: sqlite3.Connection, state: str, entry: Issued) -> None:
+    marks = ", ".join("?" * (len(_FIELDS) + 1))
+    conn.execute(
+        f"INSERT OR REPLACE INTO reports ({_COLUMNS}) VALUES ({marks})", _values(state, entry)
+    )
+
+
+_SAME = "area = ? AND date = ? AND revision = ?"
+
+
+def save_record(output_dir: Path, record: list[Issued]) -> None:
+    """Make `record` the workspace's issued reports (tests and benchmarks set one up so)."""
+    with _changing(output_dir) as conn:
+        conn.execute("DELETE FROM reports WHERE area = '' AND state = 'issued'")
+        for entry in record:
+            _insert(conn, "issued", entry)
 
 
 def record_issue(output_dir: Path, issued: Issued) -> None:
-    """Add `issued` to the record, replacing an entry of the same date and revision."""
-    with issue_lock(output_dir):
-        record, pending = _load_both(output_dir)
-        record = [e for e in record if _key(e) != _key(issued)]
-        pending = [e for e in pending if _key(e) != _key(issued)]
-        save_record(output_dir, [*record, issued], pending)
+    """Record `issued` as issued, replacing an entry of the same report, date and revision (and
+    its pending entry)."""
+    with _changing(output_dir, view=not issued.area) as conn:
+        conn.execute(f"DELETE FROM reports WHERE {_SAME}", _key(issued))
+        _insert(conn, "issued", issued)
 
 
 def begin_issue(output_dir: Path, issued: Issued) -> None:
     """Record `issued` as pending: about to be renamed into place. Under `issue_lock`."""
-    with issue_lock(output_dir):
-        record, pending = _load_both(output_dir)
-        pending = [e for e in pending if _key(e) != _key(issued)]
-        # No fsync: if a power cut loses this write, the PDF has no record and is not issued.
-        save_record(output_dir, record, [*pending, issued], durable=False)
+    # Not flushed: if a power cut loses it, the PDF has no record and is not issued.
+    with _changing(output_dir, view=False, durable=False) as conn:
+        _insert(conn, "pending", issued)
 
 
 def abandon_issue(output_dir: Path, issued: Issued) -> None:
     """Forget a pending issue that failed; if even that cannot be written, `recover` will."""
     try:
-        with issue_lock(output_dir):
-            record, pending = _load_both(output_dir)
-            save_record(output_dir, record, [e for e in pending if e != issued])
-    except (OSError, DiskFullError):
+        # the view again, as the failed change may have written it with the entry
+        with _changing(output_dir, view=not issued.area) as conn:
+            conn.execute(f"DELETE FROM reports WHERE {_SAME} AND state = 'pending'", _key(issued))
+    except (OSError, sqlite3.Error, DiskFullError):
         pass
 
 
+def record_area_batch(output_dir: Path, batch: AreaBatch) -> None:
+    """Record that `build --each` of `batch.date` is complete: the next one may reuse it whole."""
+    with _changing(output_dir, view=False) as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO area_batches VALUES (?, ?, ?, ?, ?)",
+            (*dataclasses.astuple(batch)[:4], json.dumps(list(batch.areas))),
+        )
+
+
 def recover(output_dir: Path) -> list[str]:
-    """Finish or drop the issues a dead process left pending; remove its temporary files
-    (the record's, and those in the folder of a pending issue).
+    """Finish or drop the issues a dead process left pending; remove its temporary files (the
+    record's, and those in the folder of a pending issue); bring `issued.json` up to date.
 
     Call it holding `issue_lock`: then no live process is between "pending" and "issued".
     Returns a line for each issue finished or dropped.
@@ -192,59 +340,23 @@ def recover(output_dir: Path) -> list[str]:
     notes = []
     remove_stale_temporaries(output_dir)  # the record's own; a report's folder: below, or
     # when that date is built again (`remove_stale_temporaries` on its folder)
-    record, pending = _load_both(output_dir)
-    if pending:
+    if not (output_dir / RECORD_NAME).is_file() and not old_files(output_dir):
+        return notes  # nothing issued yet: nothing written either (the build may still stop)
+    with _changing(output_dir, view=False) as conn:
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM reports WHERE state = 'pending'").fetchall()
+        pending = list(map(_row, rows))
         for entry in pending:
             pdf = output_dir / entry.pdf
             if pdf.is_file() and sha256_file(pdf) == entry.pdf_sha256:
-                record = [e for e in record if _key(e) != _key(entry)] + [entry]
+                conn.execute(f"DELETE FROM reports WHERE {_SAME}", _key(entry))
+                _insert(conn, "issued", entry)
                 notes.append(f"an interrupted build of No. {entry.number} was finished: {pdf}")
             else:
+                conn.execute(
+                    f"DELETE FROM reports WHERE {_SAME} AND state = 'pending'", _key(entry)
+                )
                 notes.append(f"an interrupted build of No. {entry.number} left nothing issued")
             remove_stale_temporaries(pdf.parent, recursive=True)
-        save_record(output_dir, record)
+        if any(not e.area for e in pending) or not (output_dir / VIEW_NAME).is_file():
+            _write_view(output_dir, conn)
     return notes
-
-
-def issued_files(record: list[Issued]) -> set[str]:
-    """The PDFs the record names (relative to the output folder): never to be replaced."""
-    return {e.pdf for e in record} | {v[0] for e in record for v in e.editions.values()}
-
-
-def latest_issue(record: list[Issued], day: dt.date) -> Issued | None:
-    """The newest revision issued for `day`."""
-    entries = [e for e in record if e.date == day.isoformat()]
-    return max(entries, key=lambda e: e.revision, default=None)
-
-
-# The record of issued province reports (`build --each province`), apart from the main series.
-PROVINCE_RECORD = "issued-provinces.json"
-
-
-@dataclass(frozen=True)
-class ProvinceIssued(Issued):
-    province: str = ""  # P-code
-    content_sha256: str = ""  # the HTML and the templates' assets it was laid out with
-
-
-def load_province_record(output_dir: Path) -> list[ProvinceIssued]:
-    return _read(output_dir / PROVINCE_RECORD, ProvinceIssued)
-
-
-def save_province_record(output_dir: Path, record: list[ProvinceIssued]) -> None:
-    key = lambda e: (e.date, e.province, e.revision)  # noqa: E731
-    _write(output_dir / PROVINCE_RECORD, sorted(record, key=key))
-
-
-def latest_by_province(record: list[ProvinceIssued], day: str) -> dict[str, ProvinceIssued]:
-    """Province P-code -> its newest revision issued for `day` (ISO)."""
-    latest: dict[str, ProvinceIssued] = {}
-    for entry in sorted(record, key=lambda e: e.revision):
-        if entry.date == day:
-            latest[entry.province] = entry
-    return latest
-
-
-def province_key(fp: str, pcode: str) -> str:
-    """A province report's fingerprint: the inputs' fingerprint and its P-code."""
-    return sha256_bytes(f"{fp}\nprovince {pcode}".encode())

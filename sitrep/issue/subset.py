@@ -1,11 +1,13 @@
-"""Which rows belong to a province, for per-province reports (`sitrep build --each province`).
+"""Which rows belong to an admin-1 area, for area reports (`sitrep build --each area`).
 
-A province's rows: displacement by the district's admin-1 area (a province P-code is accepted
-as the district), blockades, IDPs and prices by the area's admin-1 area, and the routes
-of which a `from`, `to` or `via` place lies in the province, the places resolved through the
-workspace's `places` table, then the gazetteer. The admin-1 area of a code is its ancestor in
-the gazetteer's list (never a prefix of the code). Without a places table every route is kept: we
-cannot tell where a route runs. Contacts, partners and the narrative are the workspace's.
+An area's rows: displacement by the admin-1 area of its origin (an admin-1 P-code is accepted
+as the district), else of its hosting area where a row gives no origin (as the report's key
+figure counts it: `sitrep.figures.displacement`), blockades, IDPs and prices by the area's
+admin-1 area, and the routes of which a `from`, `to` or `via` place lies in the area, the
+places resolved through the workspace's `places` table, then the gazetteer. The admin-1 area of
+a code is its ancestor in the gazetteer's list (never a prefix of the code). Without a places
+table every route is kept: we cannot tell where a route runs. Contacts, partners and the
+narrative are the workspace's.
 """
 
 from __future__ import annotations
@@ -46,14 +48,21 @@ DATED_AREAS = {
 }
 
 
+def _area_codes(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """Each row's area: displacement's origin, else its hosting area; other tables' `column`."""
+    if name == "displacement" and "destination_pcode" in frame:
+        return frame[column].where(frame[column].notna(), frame["destination_pcode"])
+    return frame[column]
+
+
 def _admin1_of(gazetteer: Gazetteer | None) -> Admin1:
-    """The admin-1 lookup of a gazetteer; without one, each code is its own province."""
+    """The admin-1 lookup of a gazetteer; without one, each code is its own area."""
     if gazetteer is None:
         return lambda pcode: pcode
     return lambda pcode: gazetteer.admin1(pcode) or pcode
 
 
-def provinces_in(
+def areas_in(
     tables: dict[str, Table], day: dt.date, gazetteer: Gazetteer | None = None
 ) -> list[str]:
     """Admin-1 P-codes with a row in any table dated on or before `day`.
@@ -67,15 +76,17 @@ def provinces_in(
     for name, (pcode_col, date_col) in DATED_AREAS.items():
         if name in tables:
             frame = tables[name].frame
-            for pcode, date in zip(frame[pcode_col], frame[date_col], strict=True):
+            for pcode, date in zip(
+                _area_codes(name, frame, pcode_col), frame[date_col], strict=True
+            ):
                 if isinstance(pcode, str) and date is not None and date <= day:
                     found.add(admin1(pcode))
     places = place_pcodes(tables, gazetteer) if gazetteer is not None else None
     if "routes" in tables and places:
         frame = tables["routes"].frame
         frame = frame[frame["since"].map(lambda d: d is not None and d <= day)]
-        for provinces in _route_provinces(frame, places, admin1).values():
-            found |= provinces
+        for areas in _route_areas(frame, places, admin1).values():
+            found |= areas
     return sorted(found)
 
 
@@ -106,21 +117,21 @@ def _route_places(record: dict) -> Iterator[str]:
             yield place
 
 
-def _route_provinces(
+def _route_areas(
     frame: pd.DataFrame, places: dict[str, str], admin1: Admin1
 ) -> dict[str, set[str]]:
-    """Route id -> the provinces its `from`, `to` and `via` places lie in."""
-    provinces: dict[str, set[str]] = {}
+    """Route id -> the admin-1 areas its `from`, `to` and `via` places lie in."""
+    areas: dict[str, set[str]] = {}
     for record in frame.to_dict("records"):
-        found = provinces.setdefault(record["route_id"], set())
+        found = areas.setdefault(record["route_id"], set())
         found.update(
             admin1(places[n]) for p in _route_places(record) if (n := normalise_name(p)) in places
         )
-    return provinces
+    return areas
 
 
-class ProvinceSplit:
-    """The tables cut by province once, so that each province's report only looks its rows up."""
+class AreaSplit:
+    """The tables cut by admin-1 area once, so that each area's report only looks its rows up."""
 
     def __init__(
         self,
@@ -135,16 +146,17 @@ class ProvinceSplit:
             column = "district" if name == "displacement" else BY_AREA.get(name)
             if column:
                 frame = table.frame
-                keys = frame[column].map(lambda v: admin1(v) if isinstance(v, str) else "")
+                codes = _area_codes(name, frame, column)
+                keys = codes.map(lambda v: admin1(v) if isinstance(v, str) else "")
                 self.parts[name] = {str(k): rows for k, rows in frame.groupby(keys, sort=False)}
         routes = tables.get("routes")
-        self.routes = _route_provinces(routes.frame, places, admin1) if routes and places else None
+        self.routes = _route_areas(routes.frame, places, admin1) if routes and places else None
 
     def _routes_in(self, pcode: str) -> set[str]:
-        return {route for route, provinces in (self.routes or {}).items() if pcode in provinces}
+        return {route for route, areas in (self.routes or {}).items() if pcode in areas}
 
     def __call__(self, pcode: str) -> dict[str, Table]:
-        """The tables restricted to one province's rows; tables without places are kept whole."""
+        """The tables restricted to one area's rows; tables without places are kept whole."""
         out: dict[str, Table] = {}
         for name, table in self.tables.items():
             frame = table.frame

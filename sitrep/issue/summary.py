@@ -37,17 +37,20 @@ def say_built(result: BuildResult, draft: bool, echo: Echo) -> None:
 
 
 def say_batch(batch: BatchResult, echo: Echo) -> None:
-    """`sitrep build --each province`: each province's PDF, then how many were built."""
+    """`sitrep build --each area`: each area's PDF, then how many were built."""
     for line in problem_lines(batch.problems) if batch.problems else []:
         echo(line, err=True)
+    for note in batch.notes:
+        echo(f"note: {note}", err=True)
     for report in batch.reports:
         for warning in report.render_warnings:
             echo(f"warning: renderer: {report.name}: {warning}", err=True, fg="yellow")
         echo(str(report.pdf))
-    reused = sum(r.reused for r in batch.reports)
+    count, reused = len(batch.reports), sum(r.reused for r in batch.reports)
+    reports = "1 area report" if count == 1 else f"{count} area reports"
     echo(
-        f"Report No. {batch.number} for {batch.date}: {len(batch.reports)} province reports, "
-        f"{len(batch.reports) - reused} built, {reused} unchanged since issued.",
+        f"Report No. {batch.number} for {batch.date}: {reports}, "
+        f"{count - reused} built, {reused} unchanged since issued.",
         err=True,
     )
 

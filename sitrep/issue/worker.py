@@ -1,8 +1,8 @@
-"""One worker of `build --each province`: province reports from tables validated once.
+"""One worker of `build --each area`: area reports from tables validated once.
 
 `sitrep.issue.batch` runs the batch; each of its worker processes (spawn-safe) receives `Shared`
 (what `sitrep.pipeline.prepare` made, once) as a pickle file, keeps one `Worker` for it, imports
-WeasyPrint and compiles the templates once, then builds the province reports it is given (`Job`
+WeasyPrint and compiles the templates once, then builds the area reports it is given (`Job`
 in, `Outcome` out). Workers write nothing: the main process alone writes files and the record.
 """
 
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from sitrep.figures.compute import compute_figures
 from sitrep.files import sha256_bytes, sha256_file
 from sitrep.inputs.cod import base_gazetteer
-from sitrep.issue.record import Issued, ProvinceIssued
-from sitrep.issue.subset import ProvinceSplit, place_pcodes
+from sitrep.issue.entries import Issued
+from sitrep.issue.subset import AreaSplit, place_pcodes
 from sitrep.pdf.build import build_pdf
 from sitrep.pipeline import BuildOptions, Prepared
 from sitrep.render.context import report_context
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Shared:
-    """What every province report needs; sent once to each worker process."""
+    """What every area report needs; sent once to each worker process."""
 
     prepared: Prepared  # the tables and the narrative, in the report's own language
     options: BuildOptions
@@ -67,13 +67,13 @@ class Shared:
 
 @dataclass
 class Job:
-    province: str
-    issued: ProvinceIssued | None  # the newest revision issued for the date
+    area: str  # P-code
+    issued: Issued | None  # the newest revision issued for the date
 
 
 @dataclass
 class Outcome:
-    province: str
+    area: str  # P-code
     name: str
     status: str  # "built", "reused" or "conflict"
     revision: int
@@ -86,20 +86,21 @@ class Outcome:
 
 
 class Worker:
-    """Builds province reports from tables validated once; one per process."""
+    """Builds area reports from tables validated once; one per process."""
 
     def __init__(self, shared: Shared) -> None:
         self.shared = shared
         self.gazetteer = workspace_gazetteer(shared.tables, base_gazetteer(shared.config))
-        self.split = ProvinceSplit(
+        self.split = AreaSplit(
             shared.tables, place_pcodes(shared.tables, self.gazetteer), self.gazetteer
         )
-        # Compiled once: render_html would compile every template again for each province.
+        # Compiled once: render_html would compile every template again for each area.
         self.env = make_environment(shared.dirs, shared.config.locale, shared.config.digits)
         self.t = make_translator(
             load_messages(shared.dirs, shared.config.locale),
             shared.config.locale,
             shared.config.digits,
+            isolating=True,
         )
 
     def html(self, pcode: str, revision: int) -> tuple[str, dict]:
@@ -126,24 +127,24 @@ class Worker:
     def build(self, job: Job) -> Outcome:
         s, issued = self.shared, job.issued
         start = time.perf_counter()
-        name = self.gazetteer.name(job.province)
+        name = self.gazetteer.name(job.area)
         revision = issued.revision if issued and not s.options.draft else 0
-        html, context = self.html(job.province, revision)
+        html, context = self.html(job.area, revision)
         key = self.content_key(html)
         if issued and not s.options.draft and key != issued.content_sha256:
             if not s.options.revise:
-                return Outcome(job.province, name, "conflict", revision)
+                return Outcome(job.area, name, "conflict", revision)
             revision += 1
-            html, context = self.html(job.province, revision)
+            html, context = self.html(job.area, revision)
             key = self.content_key(html)
         elif issued and not s.options.draft and not s.options.force and intact(s.config, issued):
-            return Outcome(job.province, name, "reused", revision, html, b"", key)
+            return Outcome(job.area, name, "reused", revision, html, b"", key)
         seconds_html = time.perf_counter() - start
         attachments = context.get("attachments", ())
         result = build_pdf(html, s.dirs, s.config.pdf_variant, attachments, s.day)
         seconds_pdf = time.perf_counter() - start - seconds_html
         return Outcome(
-            job.province,
+            job.area,
             name,
             "built",
             revision,

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import logging
-import re
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -35,6 +33,7 @@ from sitrep.pipeline import BuildOptions
 from sitrep.render.document import Numbering, render_report
 from sitrep.render.edition import html_edition
 from sitrep.render.html import load_messages
+from sitrep.render.markup import DATA, END, RAW, START, tokens
 from sitrep.settings.config import DEFAULT_TEMPLATES, load_config, template_dirs
 
 if TYPE_CHECKING:
@@ -146,33 +145,47 @@ def problem_json(problem: Any) -> dict[str, Any]:
     return {**problem.as_dict(), "location": problem.location()}
 
 
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-_LANG = re.compile(r"<html[^>]*\blang=\"([^\"]*)\"")
-_STYLE = re.compile(r"<style([^>]*)>(.*?)</style>", re.S)
-_MEDIA = re.compile(r"\bmedia=\"([^\"]*)\"")
-_BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.S)
-_CLASS = re.compile(r"\bclass=\"([^\"]*)\"")
-
-
 def split_document(document: str) -> tuple[str, str, list[tuple[str, str]], str, str]:
-    """(title, lang, styles, body class, body) of the edition, for the preview page."""
-    head, _, _ = document.partition("<body")
-    body = _BODY.search(document)
+    """(title, lang, styles, body class, body) of the edition, for the preview page.
+
+    Read with the edition's own parser (`sitrep.render.markup`): before the <body>, the <html>
+    element's lang, the first <title>'s text and each <style> (media, CSS); then the <body>'s
+    class and everything up to its last end tag, as written.
+    """
+    lang, title, in_title, styles = None, None, False, []
+    body, ends, previous = None, {}, None
+    for token in tokens(document):
+        kind, name = token.kind, token.name
+        if body is not None:
+            if kind == END and name in ("body", "html"):
+                ends[name] = token.start  # the last </body>; without one, the </html>
+        elif kind == START and name == "body":
+            body = token
+        elif kind == START and name == "html" and lang is None:
+            lang = token.attr("lang")
+        elif kind == START and name == "title" and title is None:
+            title, in_title = [], True
+        elif kind == END and name == "title":
+            in_title = False
+        elif kind == DATA and in_title:
+            title.append(token.text)
+        elif kind == START and name == "style":
+            styles.append((token.attr("media") or "all", ""))
+        elif (
+            kind == RAW
+            and previous is not None
+            and (previous.kind, previous.name) == (START, "style")
+        ):
+            styles[-1] = (styles[-1][0], token.text)  # what the <style> just opened holds
+        previous = token
     if body is None:
         raise SitrepError("the report template gives no <body>: check templates/report.html")
-    title = _TITLE.search(head)
-    lang = _LANG.search(head)
-    styles = [
-        ((m.group(1) if (m := _MEDIA.search(attrs)) else "all"), css)
-        for attrs, css in _STYLE.findall(head)
-    ]
-    body_class = _CLASS.search(body.group(1))
     return (
-        html.unescape(title.group(1)).strip() if title else "",
-        lang.group(1) if lang else "en",
+        "".join(title or []).strip(),
+        lang if lang is not None else "en",
         styles,
-        body_class.group(1) if body_class else "",
-        body.group(2),
+        body.attr("class") or "",
+        document[body.end : ends.get("body", ends.get("html", len(document)))],
     )
 
 

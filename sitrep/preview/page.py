@@ -24,6 +24,7 @@ from sitrep.render.html import Translator
 from sitrep.render.plain import to_plain
 from sitrep.render.sandbox import SitrepSandbox
 from sitrep.settings.languages import right_to_left
+from sitrep.settings.locales import language_tag
 
 SEVERITIES = ("error", "warning", "note")
 
@@ -91,7 +92,7 @@ def render_page(snap: Snapshot, token: str, instance: str) -> str:
         "w": toolbar_words(snap, len(warnings)),
         "title": Translator(snap.words, snap.locale)("preview.title", title=title),
         "locale": snap.locale,
-        "lang": snap.locale.replace("_", "-"),
+        "lang": language_tag(snap.locale),  # BCP 47
         "dir": direction(snap.locale),
         # the script's words: JSON in an attribute, escaped by autoescape as any text is
         "words_json": json.dumps(snap.words, ensure_ascii=False, sort_keys=True),

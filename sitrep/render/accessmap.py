@@ -16,11 +16,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.geo.gazetteer import normalise_name
+from sitrep.geo.spellings import of_language
 from sitrep.render.drawing import LINE, Canvas, Fonts, grow, num
 from sitrep.render.drawn import PALETTE, VARIANTS, Drawn, Translate, file_state, memoised
 from sitrep.render.placement import Grid, place
@@ -59,23 +61,28 @@ class AccessMap:
     not_drawn: list[str]  # route ids with fewer than two known places
 
 
-def load_places(frame: pd.DataFrame) -> dict[str, Place]:
-    """Places by normalised name (aliases too); the first row of a name wins."""
+def load_places(
+    frame: pd.DataFrame, language: str = "", editions: Iterable[str] = ()
+) -> dict[str, Place]:
+    """Places by normalised name (aliases and names in every language too); the first row of a
+    name wins. Each is named in `language` where its row has a name in it (`name_ar`); its
+    local name is the first of another language than the report's `editions` (a report in
+    Arabic and English shows no Arabic name under an English one: its Arabic edition has it)."""
     places: dict[str, Place] = {}
     for r in records(frame.sort_values("_row")):
         if r["lat"] is None or r["lon"] is None:
             continue
+        names = r.get("local_names") or {}
+        shown = (of_language(names, language) if language else None) or r["name"]
+        own = r.get("name_local")
+        others = [n for k, n in names.items() if not any(of_language({k: n}, e) for e in editions)]
+        local = [own] if own and own not in names.values() else []
+        local = next((n for n in [*local, *others] if n != shown), None)
         place = Place(
-            r["name"],
-            r.get("pcode"),
-            float(r["lat"]),
-            float(r["lon"]),
-            r.get("type"),
-            r.get("name_local"),
+            shown, r.get("pcode"), float(r["lat"]), float(r["lon"]), r.get("type"), local,
             int(r["_row"]),
-        )
-        names = [r["name"], *str(r.get("aliases") or "").split(";")]
-        for name in names:
+        )  # fmt: skip
+        for name in [r["name"], *str(r.get("aliases") or "").split(";"), *names.values()]:
             if name and name.strip():
                 places.setdefault(normalise_name(name), place)
     return places
@@ -175,7 +182,9 @@ def map_description(drawn: list[tuple[Route, list[Place]]], used: list[Place], t
         for s, n in counts.items()
         if n
     )
-    return t("map.desc", n=len(drawn), places=len(used), statuses=statuses)
+    routes = t("map.routes", n=len(drawn), count=len(drawn))
+    places = t("map.places", n=len(used), count=len(used))
+    return t("map.desc", routes=routes, places=places, statuses=statuses)
 
 
 def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:

@@ -208,6 +208,7 @@ def price_description(prices: list[PriceSeries], t: Translate, f: Formats) -> st
     return t(
         "chart.prices_desc",
         n=f.number(len(prices)),
+        count=len(prices),
         range=f.span(t, min(s.baseline_date for s in prices), max(s.latest_date for s in prices)),
         highest=f.percent(top),
         highest_series=_name(top_s, t),

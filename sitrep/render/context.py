@@ -11,18 +11,21 @@ from typing import TYPE_CHECKING
 
 from sitrep import __version__
 from sitrep.figures.compute import source_uses
-from sitrep.geo.gazetteer import CREDIT
+from sitrep.geo.pcodelist import DATASETS, PLATFORM
 from sitrep.inputs.cod import base_gazetteer
+from sitrep.inputs.localnames import LOCALISED
 from sitrep.render.accessmap import access_map, load_places
 from sitrep.render.attachments import NEVER_ATTACHED, table_file
+from sitrep.render.bidi import listing
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.clusters import response_sections
 from sitrep.render.html import load_messages, make_translator
 from sitrep.render.response_chart import Bar, response_chart
 from sitrep.render.rows import figure_rows
 from sitrep.settings.config import Config, level_words, template_dirs
-from sitrep.settings.languages import right_to_left
+from sitrep.settings.languages import editions, language_of, right_to_left
 from sitrep.settings.naming import report_name
+from sitrep.tableschema import FILE
 from sitrep.validate.table import records
 from sitrep.validate.tables import workspace_gazetteer
 
@@ -52,7 +55,8 @@ def report_context(
     """
     dirs = template_dirs(config.templates_dir)
     if t is None:
-        t = make_translator(load_messages(dirs, config.locale), config.locale, config.digits)
+        messages = load_messages(dirs, config.locale)
+        t = make_translator(messages, config.locale, config.digits, isolating=True)
     rtl = right_to_left(config.locale)
     charts = {
         "displacement": displacement_chart(figures, t, config.locale, dirs, rtl)
@@ -61,7 +65,9 @@ def report_context(
         "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
         "response": _response_chart(figures, t, config.locale, dirs, rtl),
     }
-    places = load_places(tables["places"].frame) if "places" in tables else {}
+    language = language_of(config.locale)
+    reported = [language_of(x) for x in editions(config)]
+    places = load_places(tables["places"].frame, language, reported) if "places" in tables else {}
     vias = {}
     if "routes" in tables:
         used_routes = {r.route_id: r.since for r in figures.routes}
@@ -76,7 +82,10 @@ def report_context(
         frame = tables["places"].frame
         rows = {p.row for p in the_map.places}
         sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
-    contacts = records(tables["contacts"].frame) if "contacts" in tables else []
+    contacts = [
+        {**c, **{k: c.get(f"{k}_{language}") or c[k] for k in LOCALISED["contacts"]}}
+        for c in (records(tables["contacts"].frame) if "contacts" in tables else [])
+    ]  # their title and organisation in the report's language, where a column gives it
     if contacts:
         sources += source_uses(tables["contacts"], tables["contacts"].frame, None)
     if len(sources) > len(figures.sources):
@@ -84,8 +93,13 @@ def report_context(
     attachments = []
     if config.attach_data:
         for name in sorted({s.table for s in figures.sources} - NEVER_ATTACHED):
-            rows = figures.rows_used(name)
-            attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
+            frame = tables[name].frame
+            rows: set = figures.rows_used(name)
+            if FILE in frame:  # a table of several files: a row is its file and its number
+                rows = {
+                    (s.file, n) for s in figures.sources if s.table == name for n in s.row_numbers
+                }
+            attachments.append(table_file(name, frame, rows, t(f"tables.{name}")))
     return {
         "config": config,
         "levels": level_words(config.levels, t),
@@ -104,7 +118,7 @@ def report_context(
         # the PDF beside the HTML edition, which links to it (a per-area report names its own)
         "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
         + ".pdf",
-        "places_credit": _places_credit(config),
+        "places_credit": _places_credit(config, t),
         # the narrative's response cut at its clusters, each with its figures
         "clusters": response_sections(
             narrative.sections.get("response", ""), figures.general.response, figures.general.needs
@@ -129,12 +143,16 @@ def _response_chart(figures: Figures, t: Translator, locale: str, dirs: list, rt
     return response_chart(bars, response.as_of, t, locale, dirs, rtl)
 
 
-def _places_credit(config: Config) -> str | None:
-    """The credit the P-code lists ask for, with the lists and their dates; None without."""
+def _places_credit(config: Config, t: Translator) -> str | None:
+    """The credit the P-code lists ask for, with the lists and their dates, in the report's
+    language; None without."""
     if not config.country_code:
         return None
-
-    lists = "; ".join(
-        f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists
+    lists = [f"{title} ({date})" if date else title for title, date in base_gazetteer(config).lists]
+    rtl = right_to_left(config.locale)
+    return t(
+        "sources.credit",
+        datasets=DATASETS,
+        platform=PLATFORM,
+        lists=listing(lists, config.locale, rtl, semicolon=True),
     )
-    return f"{CREDIT}: {lists}"

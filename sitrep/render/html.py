@@ -4,173 +4,76 @@ Templates are looked up in the workspace's `templates/` first, then in sitrep's 
 workspace overrides any partial or the stylesheet by placing a file of the same name. Autoescape
 is on and undefined names are errors: cell text is always text, never markup or a template.
 
-Words come from a message catalogue, `templates/i18n/<lang>.toml` (English first, then the
-language, then the full locale, each from the defaults then the workspace), so a workspace can
-reword one caption or add a language without touching a template. Dates and numbers are
-formatted by Babel for the report's locale: a French report reads "1 200" and "24 août 2021".
+Words come from a message catalogue, `templates/i18n/<lang>.toml` (`sitrep.render.catalogue`:
+English first, then the language, then the full locale, each from the defaults then the
+workspace), so a workspace can reword one caption or add a language without touching a
+template. Dates and numbers are formatted by Babel for the report's locale: a French report
+reads "1 200" and "24 août 2021"; in a right-to-left report they are isolated so that each
+reads in its own order (`sitrep.render.bidi`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
 import stat
-import tomllib
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel import Locale, UnknownLocaleError
+from markupsafe import Markup, escape
 
-from sitrep.errors import RenderError
-from sitrep.render.figure_text import (  # noqa: F401 (change_text: its callers import it here)
+from sitrep.render.bidi import isolate, isolate_runs, listing, separator
+from sitrep.render.catalogue import (
+    FALLBACK_LANGUAGE,
+    HEADER_MESSAGES,
+    PLURAL_FORMS,
+    Translator,
+    counted,
+    load_messages,
+    make_translator,
+    plural_form,
+)
+from sitrep.render.figure_text import (
+    at_least_text,
     change_text,
     date_for,
     figure_caption,
     figure_change,
+    figure_parts,
     figure_period,
-    figure_value,
+    figure_words,
     headline_number,
+    headline_parts,
+    kf_more,
     money,
 )
-from sitrep.render.numerals import date, decimal, localise, numbering_system, percent
+from sitrep.render.numerals import date, decimal, localise, percent
 from sitrep.render.sandbox import SafeLoader, SitrepSandbox, render_template
-from sitrep.safety.placeholders import format_message
 from sitrep.settings.config import DEFAULT_TEMPLATES
-from sitrep.settings.languages import language_of, right_to_left
+from sitrep.settings.languages import right_to_left
+from sitrep.settings.locales import language_tag
 
-FALLBACK_LANGUAGE = "en"
+# The catalogues are read in sitrep.render.catalogue; their names are used from here too.
+__all__ = [
+    "FALLBACK_LANGUAGE",
+    "HEADER_MESSAGES",
+    "PLURAL_FORMS",
+    "Translator",
+    "change_text",  # (figure_text's, used from here)
+    "counted",
+    "date_for",
+    "headline_number",
+    "load_messages",
+    "make_translator",
+    "plural_form",
+    "render_html",
+]
+
 PHONE = re.compile(r"\+?[0-9][0-9 ().\-/]{1,30}")  # what a tel: link is made from
-# CLDR plural categories: a catalogue entry may hold one sub-key per category (`one`, `other`)
-PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
-
-
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """{"kf": {"routes_closed": "..."}} -> {"kf.routes_closed": "..."}."""
-    flat: dict[str, str] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, name + "."))
-        else:
-            flat[name] = str(value)
-    return flat
-
-
-def load_messages(dirs: list[Path], locale: str) -> dict[str, str]:
-    """The catalogue for `locale`: English, overlaid by the language, then by the full locale."""
-    language = language_of(locale) or FALLBACK_LANGUAGE
-    names = list(dict.fromkeys([FALLBACK_LANGUAGE, language, locale.replace("-", "_")]))
-    messages: dict[str, str] = {}
-    for name in names:
-        for folder in reversed(dirs):  # defaults first: the workspace has the last word
-            path = folder / "i18n" / f"{name}.toml"
-            if not path.is_file():
-                continue
-            if not path.resolve().is_relative_to(folder.resolve().parent):
-                # template_dirs refused such a link already; one made since is refused here
-                raise RenderError(f"{path} is a symbolic link out of the workspace")
-            try:
-                layer = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-                raise RenderError(f"{path}: not valid TOML: {_unreadable(exc)}") from None
-            _check_headers(path, layer)
-            _overlay(messages, layer)
-    return messages
-
-
-def _unreadable(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
-    if isinstance(exc, RecursionError):  # tomllib recurses once per level of nesting
-        return "tables or lists nested hundreds of levels deep; a catalogue is [sections] of text"
-    return str(exc)
-
-
-# The messages that become a mail header (the email's subject): one line each, checked as a
-# catalogue is read, so that a build stops before it issues a report `send` could not mail.
-HEADER_MESSAGES = ("email.title", "email.subject", "email.subject_revision")
-
-
-def _check_headers(path: Path, layer: dict[str, str]) -> None:
-    for key, text in layer.items():
-        base, _, form = key.rpartition(".")
-        bad = [c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")]
-        if bad and (base if form in PLURAL_FORMS else key) in HEADER_MESSAGES:
-            raise RenderError(
-                f"{path}: {key} holds U+{ord(bad[0]):04X} (a line break or control character), "
-                "but it is the email's subject, one line: write it on one line. Nothing was issued"
-            )
-
-
-def _overlay(messages: dict[str, str], layer: dict[str, str]) -> None:
-    """`layer` over `messages`; a plain entry replaces plural forms of the same key, and plural
-    forms replace a plain entry and all the earlier forms (a workspace's `one`/`other` leave no
-    sitrep `many` behind): the later catalogue has the last word either way."""
-    for key in layer:
-        base, _, form = key.rpartition(".")
-        if form in PLURAL_FORMS:
-            messages.pop(base, None)
-            for plural in PLURAL_FORMS:
-                messages.pop(f"{base}.{plural}", None)
-        else:
-            for plural in PLURAL_FORMS:
-                messages.pop(f"{key}.{plural}", None)
-    messages.update(layer)
-
-
-def plural_form(locale: str, count: object) -> str:
-    """The CLDR plural category of `count` in `locale` ('one', 'few', 'other', ...)."""
-    try:
-        rules = Locale.parse(locale.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        rules = Locale.parse(FALLBACK_LANGUAGE)
-    number = count if isinstance(count, int | float) else 0
-    return rules.plural_form(abs(number))
-
-
-@dataclass(frozen=True)
-class Translator:
-    """t("kf.routes_closed", n=3): the message with its {placeholders} filled in.
-
-    An entry with plural forms (`[kf.routes_closed]` with `one = ...`, `other = ...`) is chosen
-    by `count=` and the language's CLDR plural rules (Babel): "1 key route closed".
-
-    A plain object (not a closure) so that what a chart was drawn with, words included, can
-    be hashed: `sitrep.render.drawn.memoised` keeps a drawing while its inputs are unchanged.
-    """
-
-    messages: dict[str, str]
-    locale: str = FALLBACK_LANGUAGE
-    numbering: str = "latn"  # the digits numbers and dates are written in (sitrep.render.numerals)
-
-    def __call__(self, key: str, /, **values: object) -> str:
-        if key not in self.messages and f"{key}.other" in self.messages:
-            form = plural_form(self.locale, values.get("count", 0))
-            key = f"{key}.{form}" if f"{key}.{form}" in self.messages else f"{key}.other"
-        if key not in self.messages:
-            raise RenderError(f"no message {key!r} in the templates' i18n catalogue")
-        if self.numbering != "latn":  # a count or a report number in the report's digits
-            values = {
-                k: localise(str(v), self.numbering) if type(v) is int else v
-                for k, v in values.items()
-            }
-        try:
-            # only {name} placeholders: a catalogue must not walk attributes to the environment
-            return format_message(self.messages[key], values)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise RenderError(f"message {key!r}: bad placeholder {exc}") from None
-
-
-def make_translator(
-    messages: dict[str, str], locale: str = FALLBACK_LANGUAGE, digits: str = "default"
-) -> Translator:
-    """`digits`: `[report] digits` ("default": the locale's own, "latn", "arab")."""
-    return Translator(messages, locale, numbering_system(locale, digits))
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -249,12 +152,13 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         keep_trailing_newline=True,
     )
     messages = load_messages(dirs, locale)
-    t = make_translator(messages, locale, digits)
-    system = t.numbering
+    t = make_translator(messages, locale, digits, isolating=True)
+    system, rtl = t.numbering, right_to_left(locale)
 
-    def number(value: int | float | None) -> str:
-        """Thousands separators for the locale; '--' for missing (0 stays 0)."""
-        return "--" if value is None else decimal(value, locale, system)
+    def number(value: int | float | None, at_least: bool = False) -> str:
+        """Thousands separators for the locale; '--' for missing (0 stays 0); `at_least`: a
+        total leaving out missing figures ("at least 1,200")."""
+        return "--" if value is None else at_least_text(decimal(value, locale, system), at_least, t)
 
     def signed(value: int | None) -> str:
         """+1,200 / −300 / 0; '--' when there is nothing to compare with."""
@@ -281,37 +185,56 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         fig = context.get("fig")
         return getattr(fig, "report_date", None)
 
+    def rounding_of(context: Any) -> str:
+        config = context.get("config")
+        return config.figures.headline_rounding if config is not None else "exact"
+
     @jinja2.pass_context
     def short_date(context: Any, value: dt.date | None) -> str:
         """'31 Dec', with the year when it is not the report's: '31 Dec 2024'."""
         return date_for(value, reference(context), locale, system)
 
     @jinja2.pass_context
-    def headline(context: Any, value: int | None) -> str:
+    def headline(context: Any, value: int | None, at_least: bool = False) -> str:
         """A number in a key figure or a heading: `[figures] headline_rounding`."""
-        config = context.get("config")
-        rounding = config.figures.headline_rounding if config is not None else "exact"
-        return headline_number(value, rounding, t, locale)
+        return "".join(headline_parts(value, rounding_of(context), t, locale, at_least))
+
+    def start_of(context: Any) -> str:
+        fig = context.get("fig")
+        return date_for(getattr(fig, "period_start", None), reference(context), locale, system)
+
+    @jinja2.pass_context
+    def kf_value(context: Any, k: Any) -> Markup | str:
+        """A key figure's number, "at least" in a span of its own (`.at-least`, set smaller)."""
+        before, number, after = figure_parts(k, t, locale, rounding_of(context))
+        if not (before or after):
+            return isolate(number, rtl)
+        words = [
+            f'<span class="at-least">{escape(w)}</span>' if w.strip() else w
+            for w in (before, after)
+        ]
+        return Markup(words[0] + str(escape(isolate(number, rtl))) + words[1])
+
+    @jinja2.pass_context
+    def kf_tile(context: Any, k: Any) -> tuple[Any, str]:
+        """(the number, the caption) of a tile (`figure_words`): the number is "" where the
+        caption says it (an Arabic dual)."""
+        return figure_words(k, t, kf_value(context, k), start_of(context))
+
+    @jinja2.pass_context
+    def kf_caption(context: Any, k: Any) -> str:
+        return figure_caption(k, t, start_of(context))
+
+    @jinja2.pass_context
+    def kf_when(context: Any, k: Any) -> str:
+        return figure_period(k, t, locale, reference(context))
 
     @jinja2.pass_context
     def kf_change(context: Any, k: Any) -> str:
         return figure_change(k, t, locale, reference(context))
 
-    @jinja2.pass_context
-    def kf_value(context: Any, k: Any) -> str:
-        config = context.get("config")
-        rounding = config.figures.headline_rounding if config is not None else "exact"
-        return figure_value(k, t, locale, rounding)
-
-    @jinja2.pass_context
-    def kf_caption(context: Any, k: Any) -> str:
-        fig = context.get("fig")
-        start = date_for(getattr(fig, "period_start", None), reference(context), locale, system)
-        return figure_caption(k, t, start)
-
-    @jinja2.pass_context
-    def kf_when(context: Any, k: Any) -> str:
-        return figure_period(k, t, locale, reference(context))
+    def kf_caption_more(k: Any) -> str:
+        return kf_more(k, t, locale)
 
     def share(value: float | None) -> str:
         return "--" if value is None else percent(value, locale, system)
@@ -349,7 +272,9 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         short_date=short_date,
         headline=headline,
         kf_change=kf_change,
+        kf_more=kf_caption_more,
         kf_value=kf_value,
+        kf_tile=kf_tile,
         kf_caption=kf_caption,
         kf_when=kf_when,
         money=lambda value: money(value, t, locale),
@@ -368,11 +293,47 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         return localise(str(value), system)
 
     env.filters.update(digits=digits_of)
+    # A number, a date or a sign in a right-to-left report reads in its own order ("+4,550",
+    # not "4,550+"), and so does a name of the other direction (`sitrep.render.bidi`).
+    for name in ("number", "signed", "change", "percent_change", "long_date", "short_date",
+                 "headline", "kf_change", "kf_when", "percent", "digits"):  # fmt: skip
+        env.filters[name] = _isolated(env.filters[name], rtl)
+
+    def listed(items: object, semicolon: bool = False) -> str:
+        """Items joined by the locale's separator ("، " in Arabic), each isolated."""
+        return listing(items, locale, rtl, semicolon)  # type: ignore[arg-type]
+
+    def runs(html: str) -> Markup:
+        """A narrative's safe HTML, its runs of Latin letters and digits isolated (RTL)."""
+        return Markup(isolate_runs(str(html)) if rtl else html)
+
+    def count_words(key: str, n: str, count: int | None, **values: object) -> tuple[str, str]:
+        """(the number, the words) of a counted phrase, such as a key figure's (`counted`)."""
+        return counted(t, key, n, count or 0, **values)
+
+    env.filters.update(isolate=lambda v: isolate(v, rtl), listing=listed, runs=runs)
     env.globals.update(
-        t=t, locale=locale, page_parts=page_parts, rtl=right_to_left(locale), numbering=system
+        t=t,
+        locale=locale,
+        lang=language_tag(locale),
+        page_parts=page_parts,
+        rtl=rtl,
+        numbering=system,
+        comma=separator(locale),
+        counted=count_words,
     )
     env.bytecode_cache = bytecode_cache(compile_salt(env))  # before any template is loaded
     return env
+
+
+def _isolated(filter_: Any, rtl: bool) -> Any:
+    """A filter whose text is isolated in a paragraph of the report's direction."""
+
+    @functools.wraps(filter_)  # keeps Jinja's pass_context mark
+    def isolated(*args: Any) -> str:
+        return isolate(filter_(*args), rtl)
+
+    return isolated
 
 
 def render_html(

@@ -20,6 +20,7 @@ from sitrep.settings.email import EmailSettings
 from sitrep.settings.figures import FigureSettings
 from sitrep.settings.indicators import IndicatorSettings
 from sitrep.settings.limits import Limits
+from sitrep.settings.locales import regional, territory_of
 from sitrep.settings.schema import (
     DEFAULT_PDF_VARIANT,
     SECTIONS,
@@ -29,6 +30,7 @@ from sitrep.settings.schema import (
     ReportSettings,
     slug_problem,
 )
+from sitrep.settings.texts import Texts
 
 CONFIG_NAME = "sitrep.toml"
 DEFAULT_TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -40,13 +42,30 @@ class InputSource:
 
     path: Path
     sheet: str | None = None
+    # further files read as the same table: IOM DTM exports, one per admin level (the idps table)
+    more: tuple[InputSource, ...] = ()
+    __template_hidden__ = ("parts",)  # made anew each time: a template walking it never ends
 
     @classmethod
-    def parse(cls, text: str, base: Path) -> InputSource:
-        """'inputs/data.xlsx#blockades' -> the workbook and its sheet; relative to `base`."""
+    def parse(cls, text: str | tuple[str, ...] | list[str], base: Path) -> InputSource:
+        """'inputs/data.xlsx#blockades' -> the workbook and its sheet; relative to `base`.
+        Several texts (a list in sitrep.toml): the first, with the others as `more`."""
+        if not isinstance(text, str):
+            first, *others = (cls.parse(t, base) for t in text)
+            return replace(first, more=tuple(others))
         path_text, _, sheet = text.partition("#")
         path = Path(path_text).expanduser()
         return cls(path if path.is_absolute() else base / path, sheet or None)
+
+    @property
+    def parts(self) -> tuple[InputSource, ...]:
+        """Each file of the table on its own: this one, then `more`."""
+        return (replace(self, more=()), *self.more)
+
+    def after(self, earlier: InputSource | None) -> InputSource:
+        """`earlier`'s files, then these: a table given twice on the command line is read
+        from both (`--input idps=admin1.csv --input idps=admin2.csv`: DTM files together)."""
+        return replace(earlier, more=(*earlier.more, *self.parts)) if earlier else self
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,12 +105,19 @@ class Config:
         str, ...
     ] = ()  # [report] languages; () = the locale alone (sitrep.settings.languages)
     digits: str = "default"  # [report] digits: the locale's own, "latn" or "arab"
+    # how the office writes numbers in its tables: [report] locale, else the first of languages;
+    # None when neither is set (a number two ways could read is then an error: inputs.numbers)
+    number_locale: str | None = None
     __template_hidden__ = (
         "email",
     )  # templates see the settings but the mail's (sitrep.render.plain)
     publish: PublishSettings = field(default_factory=PublishSettings)  # folder made absolute
     # [indicators.KEY], in the order declared (None: a declaration without a good label or kind)
     indicators: dict[str, IndicatorSettings] = field(default_factory=dict)
+    notice: str = ""  # the illustrative notice in the report's language ("": the catalogue's)
+    # The settings given by language ("crisis", "issuing_office", "illustrative"), as written:
+    # `crisis`, `issuing_office` and `notice` are their texts in `locale` (each edition's own)
+    by_language: dict[str, Texts] = field(default_factory=dict)
 
     @property
     def output_dir(self) -> Path:
@@ -180,16 +206,19 @@ def load_config(workspace: Path) -> Config:
     # name on the locale, the slug on the country and the crisis.
     languages = report.languages or ()
     locale = report.locale or (languages[0] if languages else "en")
-    if languages:
-        languages = (locale, *languages[1:])
+    if languages:  # each in the locale's country where CLDR has it: 'en' -> 'en_SD'
+        languages = (locale, *(regional(x, territory_of(locale)) for x in languages[1:]))
     country_code, country_name = _country(report.country, locale, problems)
-    slug = report.slug or slugify(f"{report.country} {report.crisis}")
+    # the slug from the crisis's first text that has letters of a file name ("الفاشر" has none)
+    crises = [report.crisis.in_language(locale), *(t for _, t in report.crisis.by_language)]
+    crisis = next((c for c in crises if slugify(c) != "sitrep"), crises[0])
+    slug = report.slug or slugify(f"{report.country} {crisis}")
     if problem := slug_problem(slug):
         problems.append(f"report.slug: {slug!r} {problem}")
     if problems:
         raise ConfigError(f"{path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
 
-    def source(text: str | None) -> InputSource | None:
+    def source(text: str | tuple[str, ...] | None) -> InputSource | None:
         return InputSource.parse(text, workspace) if text else None
 
     inputs = found["inputs"]  # InputSettings, a field per table (made from sitrep.tableschema)
@@ -200,9 +229,9 @@ def load_config(workspace: Path) -> Config:
     return Config(
         workspace=workspace,
         country=country_name or report.country,
-        crisis=report.crisis,
+        crisis=report.crisis.in_language(locale),
         slug=slug,
-        issuing_office=report.issuing_office,
+        issuing_office=report.issuing_office.in_language(locale),
         household_size=report.household_size,
         period_start=report.period_start,
         first_report=report.first_report or report.period_start,
@@ -210,7 +239,13 @@ def load_config(workspace: Path) -> Config:
         first_number=report.first_number,
         locale=locale,
         page_size=report.page_size,
-        illustrative=report.illustrative,
+        illustrative=report.illustrative is not None,
+        notice=report.illustrative.in_language(locale) if report.illustrative else "",
+        by_language={
+            key: value
+            for key in ("crisis", "issuing_office", "illustrative")
+            if isinstance(value := getattr(report, key), Texts)
+        },
         stale_days=report.stale_days,
         inputs={t: s for t in TABLES if (s := source(getattr(inputs, t)))},
         narrative_dir=workspace / inputs.narrative,
@@ -227,6 +262,7 @@ def load_config(workspace: Path) -> Config:
         levels=geography.levels,
         languages=languages,
         digits=report.digits,
+        number_locale=report.locale or (languages[0] if languages else None),
     )
 
 

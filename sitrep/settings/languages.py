@@ -38,13 +38,43 @@ def file_suffix(config: Config) -> str:
 
 
 def edition_config(config: Config, locale: str) -> Config:
-    """`config` for the report in `locale`: its words, dates, numbers and country name."""
+    """`config` for the report in `locale`: its words, dates, numbers, country name, and the
+    crisis, office and illustrative notice in its language (`[report]` keys given by language)."""
     if locale == config.locale:
         return config
     country = config.country
     if config.country_code:
         country = country_of(config.country_code).name_in(locale)
-    return dataclasses.replace(config, locale=locale, country=country)
+    texts = {key: value.in_language(locale) for key, value in config.by_language.items()}
+    return dataclasses.replace(
+        config,
+        locale=locale,
+        country=country,
+        crisis=texts.get("crisis", config.crisis),
+        issuing_office=texts.get("issuing_office", config.issuing_office),
+        notice=texts.get("illustrative", config.notice),
+    )
+
+
+def untranslated(config: Config) -> list[Problem]:
+    """A warning for each `[report]` key given by language that leaves out a language of a
+    report made in several: that edition would print another language's text."""
+    problems = []
+    for key, value in config.by_language.items():
+        for language in value.missing(editions(config)):
+            problems.append(
+                Problem(
+                    "warning",
+                    table="settings",
+                    file="sitrep.toml",
+                    column=f"report.{key}",
+                    message=f"given by language but not in {language!r}, one of [report] "
+                    f"languages: the {language!r} report prints {value.in_language(language)!r}. "
+                    f'Add {language} = "..." to report.{key}',
+                    code=ProblemCode.UNTRANSLATED,
+                )
+            )
+    return problems
 
 
 def narrative_dir(config: Config, day: dt.date) -> Path:

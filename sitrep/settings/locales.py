@@ -29,6 +29,40 @@ def language_of(locale: str) -> str:
     return ""
 
 
+def territory_of(locale: str) -> str:
+    """The territory a locale names: 'pt_MZ' -> 'MZ', 'ar-SD' -> 'SD'; '' for none."""
+    for separator in ("_", "-"):
+        try:
+            return parse_locale(locale.strip(), sep=separator)[1] or ""
+        except ValueError:
+            continue
+    return ""
+
+
+def regional(locale: str, territory: str) -> str:
+    """`locale` in `territory` when it names no territory of its own and CLDR has the pair, so
+    that numbers and dates follow the country: ('pt', 'MZ') -> 'pt_MZ' (27 580, where 'pt'
+    is Brazil's 27.580), ('fr', 'HT') -> 'fr_HT'; else `locale` as it is ('en', 'HT')."""
+    if not territory or territory_of(locale) or not language_of(locale):
+        return locale
+    candidate = f"{language_of(locale)}_{territory.upper()}"
+    return candidate if locale_problem(candidate) is None else locale
+
+
+def language_tag(locale: str) -> str:
+    """The locale as a BCP 47 language tag, for `lang`, `xml:lang` and Content-Language:
+    'ar_SD' -> 'ar-SD', 'sr_Latn_RS' -> 'sr-Latn-RS', 'en_US.UTF-8' -> 'en-US'; 'en' when
+    `locale` is not a locale identifier."""
+    text = locale.strip()
+    for separator in ("_", "-"):
+        try:
+            language, territory, script, variant = parse_locale(text, sep=separator)[:4]
+        except ValueError:
+            continue
+        return "-".join(p for p in (language, script, territory, variant) if p)
+    return "en"
+
+
 def locale_problem(locale: str) -> str | None:
     """Why Babel cannot format dates and numbers for `locale`, or None."""
     spec = importlib.util.find_spec("babel")  # not imported (30 ms): a known file is enough

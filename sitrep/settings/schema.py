@@ -25,6 +25,7 @@ from sitrep.settings.figures import FIGURES
 from sitrep.settings.indicators import INDICATORS
 from sitrep.settings.limits import LIMITS
 from sitrep.settings.locales import check_languages, check_locale, first_language_is_the_locale
+from sitrep.settings.texts import EXPECTED, Texts, by_language, texts_problems
 from sitrep.tableschema import SCHEMAS
 
 CADENCES = {"daily": 1, "weekly": 7}
@@ -79,6 +80,34 @@ def _one_line(value: str) -> str | None:
     return None
 
 
+# A yes or a no written as text is a mistake for true or false, not the notice's words.
+ANSWERS = {
+    "yes",
+    "no",
+    "true",
+    "false",
+    "y",
+    "n",
+    "oui",
+    "non",
+    "sí",
+    "si",
+    "نعم",
+    "لا",
+    "так",
+    "ні",
+}
+
+
+def _notice(value: bool | str | dict) -> list[str]:
+    if isinstance(value, bool):
+        return []
+    texts = [value] if isinstance(value, str) else list(value.values())
+    if any(isinstance(t, str) and t.strip().lower() in ANSWERS for t in texts):
+        return [f"{value!r} is not true or false: write illustrative = true, or the notice's text"]
+    return texts_problems(value)
+
+
 def _not_blank(value: str) -> str | None:
     return None if value.strip() else f"{value!r} is not {PATH}"
 
@@ -97,14 +126,20 @@ class ReportSettings:
         'language ("Haïti"): see "Places and P-codes"',
         default="",
     )
-    crisis: str = text("the crisis's name, in the report's title", default="", check=_one_line)
+    crisis: Texts = by_language(
+        "the crisis's name, in the report's title; one text, or a table by language "
+        '(`{ en = "El Fasher", ar = "الفاشر" }`)',
+        check=_one_line,
+    )
     slug: str = text(
         "the start of file names: a plain name, no `/`, `\\`, `..`, control character or "
         "leading dot (default: made from the country and the crisis)",
         default="",
         check=_slug,
     )
-    issuing_office: str = text("the office that issues the report", default="", check=_one_line)
+    issuing_office: Texts = by_language(
+        "the office that issues the report; one text, or a table by language", check=_one_line
+    )
     household_size: int | None = whole(
         None,
         1,
@@ -160,7 +195,17 @@ class ReportSettings:
         expected="one of: default, latn, arab ('latn' for 0-9, 'arab' for Arabic-Indic digits)",
     )
     page_size: str = one_of(("A4", "Letter"), '`"A4"` or `"Letter"`')
-    illustrative: bool = flag(False, "true: the report says its data is illustrative")
+    illustrative: Texts | None = setting(
+        Key(
+            kinds=(bool, str, dict),
+            expected=f"true, false, or the notice's {EXPECTED}",
+            doc="true: the report says its data is illustrative; a text (or a table by "
+            "language) says it in the office's words",
+            default=False,
+            check=_notice,
+            convert=lambda v: (Texts() if v else None) if isinstance(v, bool) else Texts.of(v),
+        )
+    )
     stale_days: int = whole(
         3,
         0,
@@ -183,18 +228,37 @@ class ReportSettings:
 
 # `[inputs]`: a key per table of `sitrep.tableschema` (declared there once, so made from it),
 # then the narrative's folder. Each table's value is its source as written ("path#sheet").
+def _sources(value: str | list) -> str | None:
+    if isinstance(value, str) or (value and all(isinstance(v, str) and v for v in value)):
+        return None
+    return f"{value!r} is not {SOURCE}, or a list of them"
+
+
+def _table_key(table: str) -> Any:
+    doc = f"the {table} table" + ("" if table in REQUIRED_TABLES else " (optional)")
+    if table == "idps":  # IOM DTM exports come one file per admin level: read them together
+        return setting(
+            Key(
+                kinds=(str, list),
+                expected=f"{SOURCE}, or a list of them",
+                doc=doc + "; a list of files reads IOM DTM exports together (one per admin level)",
+                check=_sources,
+                convert=lambda v: v if isinstance(v, str) else tuple(v),
+            )
+        )
+    return text(doc, expected=SOURCE, required=table in REQUIRED_TABLES)
+
+
 InputSettings = dataclasses.make_dataclass(
     "InputSettings",
     [
         *(
             (
                 table,
-                str if table in REQUIRED_TABLES else str | None,
-                text(
-                    f"the {table} table" + ("" if table in REQUIRED_TABLES else " (optional)"),
-                    expected=SOURCE,
-                    required=table in REQUIRED_TABLES,
-                ),
+                str
+                if table in REQUIRED_TABLES
+                else (str | tuple[str, ...] | None if table == "idps" else str | None),
+                _table_key(table),
             )
             for table in TABLES
         ),

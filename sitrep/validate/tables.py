@@ -23,12 +23,12 @@ from sitrep.geo.gazetteer import Area, Gazetteer
 from sitrep.geo.unknown import Reason
 from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
-from sitrep.inputs.localnames import PREFIX
+from sitrep.inputs.localnames import LOCALISED, PREFIX
 from sitrep.inputs.words import Words
 from sitrep.problems import Problem, ProblemCode
 from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters
 from sitrep.settings.indicators import IndicatorSettings
-from sitrep.tableschema import ROW, SCHEMAS, Column
+from sitrep.tableschema import FILE, ROW, SCHEMAS, Column
 from sitrep.validate import rules
 from sitrep.validate.cells import cell_parser
 from sitrep.validate.dating import date_problems
@@ -59,10 +59,15 @@ __all__ = [
 
 
 def _validate_column(
-    raw: RawTable, column: Column, gazetteer: Gazetteer, report: Reporter, words: Words | None
+    raw: RawTable,
+    column: Column,
+    gazetteer: Gazetteer,
+    report: Reporter,
+    words: Words | None,
+    locale: str | None,
 ) -> parse.ParsedColumn:
     cells = raw.frame[column.name]
-    parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words))
+    parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words, locale))
     cell_values = cells.to_numpy(dtype=object)
     bad = parsed.error_rows()
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
@@ -161,32 +166,37 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
 
 
 def validate_table(
-    raw: RawTable, gazetteer: Gazetteer, words: Words | None = None
+    raw: RawTable, gazetteer: Gazetteer, words: Words | None = None, locale: str | None = None
 ) -> tuple[Table, list[Problem]]:
     """Parse every column of one table; problems for every bad cell and row rule.
 
     `words`: the workspace's input words (`sitrep.inputs.words.workspace_words`), else the built-in.
+    `locale`: how the workspace writes numbers (`Config.number_locale`; None: not set).
     """
     schema = SCHEMAS[raw.name]
     report = Reporter(raw)
     columns: dict[str, object] = {ROW: pd.Series(np.asarray(raw.rows, dtype=np.int64))}
     for column in schema.columns:
         if column.name in raw.frame:
-            values = _validate_column(raw, column, gazetteer, report, words).values
+            values = _validate_column(raw, column, gazetteer, report, words, locale).values
         else:
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
-    if raw.name == "places":
+    if raw.name in LOCALISED:
         _local_names(raw, columns, report)
+    if FILE in raw.frame:  # a table of several files: each row's own (IOM DTM exports)
+        columns[FILE] = pd.Series(raw.frame[FILE].to_numpy(dtype=object), dtype=object)
     typed = pd.DataFrame(columns)
     rules.check_rows(raw.name, typed, report)
     return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
 
 
 def _local_names(raw: RawTable, columns: dict[str, object], report: Reporter) -> None:
-    """The places' names per language (name_<lang> columns) as `local_names` {lang: name};
-    `name_local` (the old single column) is the first local name when not given itself."""
-    languages = [c for c in raw.frame.columns if c.startswith(PREFIX) and c not in columns]
+    """Text in several languages (`<column>_<lang>` columns, `sitrep.inputs.localnames`), as
+    text; a place's names also as `local_names` {lang: name}, and `name_local` (the old single
+    column) is its first local name when not given itself."""
+    bases = tuple(f"{base}_" for base in LOCALISED[raw.name])
+    languages = [c for c in raw.frame.columns if c.startswith(bases) and c not in columns]
     texts = {}
     for c in languages:
         parsed = parse.parse_column(raw.frame[c], parse.parse_text)
@@ -194,8 +204,11 @@ def _local_names(raw: RawTable, columns: dict[str, object], report: Reporter) ->
         texts[c] = parsed.values
     for c in languages:
         columns[c] = pd.Series(texts[c], dtype=object)
+    if raw.name != "places":
+        return
+    named = [c for c in languages if c.startswith(PREFIX)]
     local = [
-        {c.removeprefix(PREFIX): texts[c][i] for c in languages if texts[c][i]}
+        {c.removeprefix(PREFIX): texts[c][i] for c in named if texts[c][i]}
         for i in range(len(raw.frame))
     ]
     columns["local_names"] = pd.Series(local, dtype=object)
@@ -228,24 +241,25 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
     if "places" not in tables:
         return base
     frame = tables["places"].frame
+    names = frame["local_names"] if "local_names" in frame else [{}] * len(frame)
     places = [
-        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()], kind)
-        for pcode, name, aliases, kind in zip(
-            frame["pcode"], frame["name"], frame["aliases"], frame["type"], strict=True
+        (pcode, name, [a.strip() for a in (aliases or "").split(";") if a.strip()], kind, local)
+        for pcode, name, aliases, kind, local in zip(
+            frame["pcode"], frame["name"], frame["aliases"], frame["type"], names, strict=True
         )
-        if pcode and name
+        if name
     ]
     return base.extended(places)
 
 
 def _places_gazetteer(
-    raw: RawTable, gazetteer: Gazetteer
+    raw: RawTable, gazetteer: Gazetteer, locale: str | None = None
 ) -> tuple[Table, list[Problem], Gazetteer]:
     """The places table validated, and the gazetteer extended with its admin areas.
 
     A place whose P-code is written like an area's but is not one of the lists' areas is kept
     as a site, with a note (nearest codes), or a warning when it is another country's."""
-    table, problems = validate_table(raw, gazetteer)
+    table, problems = validate_table(raw, gazetteer, locale=locale)
     frame = table.frame
     for code, row in zip(frame["pcode"], frame[ROW], strict=True):
         if not code or gazetteer.canonical(code) is not None:
@@ -279,6 +293,7 @@ def validate_tables(
     today: dt.date | None = None,
     words: Words | None = None,
     indicators: Mapping[str, IndicatorSettings | None] | None = None,
+    locale: str | None = None,
 ) -> tuple[dict[str, Table], list[Problem]]:
     """Validate every table; the problems of all tables together.
 
@@ -286,16 +301,22 @@ def validate_tables(
     `indicators`: sitrep.toml's `[indicators.KEY]`, which the indicators table's rows must name
     (None: not checked against any declaration).
     `today`: the day sitrep runs, from the command line; a date after it is an error
-    (`sitrep.validate.dating.date_problems`; None: not checked).
+    (`sitrep.validate.dating.date_problems`; None: not checked). `locale`: how the workspace
+    writes numbers (`Config.number_locale`: "pt", "en"...; None: not set, and a number two ways
+    could read is an error).
     """
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
     if "places" in raw_tables:
-        tables["places"], problems, gazetteer = _places_gazetteer(raw_tables["places"], gazetteer)
+        tables["places"], problems, gazetteer = _places_gazetteer(
+            raw_tables["places"], gazetteer, locale
+        )
     for name, raw in raw_tables.items():
         if name == "places":
             continue
-        table, table_problems = validate_table(raw, gazetteer, words)
+        # HAPI's downloads (needs, funding) are read as-is: they write numbers the English way
+        as_written = locale if SCHEMAS[name].sheet else "en"
+        table, table_problems = validate_table(raw, gazetteer, words, as_written)
         tables[name] = table
         problems += table_problems
         if name == "displacement":

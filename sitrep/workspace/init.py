@@ -21,6 +21,7 @@ from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES, level_words
 from sitrep.settings.languages import language_of
 from sitrep.settings.limits import Limits
+from sitrep.settings.locales import regional
 from sitrep.tableschema import SCHEMAS, VOCABULARIES
 from sitrep.workspace.workbook import Place, Words, write_workbook
 
@@ -93,15 +94,18 @@ def config_text(
     examples: tuple[str, str] = ("returnees", "new cholera cases"),
 ) -> str:
     """A commented sitrep.toml whose inputs are the sheets of the blank workbook, and the
-    examples of a stock and a flow indicator (`examples`: their labels in `language`)."""
+    examples of a stock and a flow indicator (`examples`: their labels in `language`, the
+    report's locale)."""
     inputs = "\n".join(
         f'{table} = "{WORKBOOK}#{table}"'
         if schema.sheet
         else f"{f'# {table} = {chr(34)}inputs/{table}.csv{chr(34)}':<38} # {DOWNLOADS[table]}"
         for table, schema in SCHEMAS.items()
     )
-    indicators = INDICATORS.format(
-        language=language, stock=_toml_string(examples[0]), flow=_toml_string(examples[1])
+    indicators = INDICATORS.format(  # a label by language: `ar`, not the locale `ar-SD`
+        language=language_of(language) or language,
+        stock=_toml_string(examples[0]),
+        flow=_toml_string(examples[1]),
     )
     limits = "\n".join(f"# {key} = {getattr(Limits(), key)}" for key in Limits.__dataclass_fields__)
     return f"""\
@@ -111,6 +115,7 @@ def config_text(
 {f'country = "{country}"':<38} # {name}: an ISO3 code or the country's name
 crisis = {_toml_string(crisis)}
 issuing_office = {_toml_string(office)}
+# Either may be given by language, each report taking its own: crisis = {{ en = "...", fr = "..." }}
 # household_size = 5                   # people per family: set it to the figure your cluster
 #                                      # or DTM uses. Until it is set, a displacement row
 #                                      # giving families and no people is an error.
@@ -118,7 +123,8 @@ period_start = {today.isoformat()}              # figures "in the period" count 
 first_report = {today.isoformat()}              # the date of the report numbered first_number
 first_number = 1
 cadence = "daily"                      # "daily", "weekly", or a number of days
-locale = "{language}"                          # the report's language, dates and numbers
+{f'locale = "{language}"':<38} # the report's language, dates and numbers
+{f'# languages = ["{language}", "en"]':<38} # several reports in one run, this one first
 page_size = "A4"                       # or "Letter"
 illustrative = false                   # true: the report says its data is illustrative
 stale_days = 3                         # warn when a table's newest row is older than this
@@ -219,9 +225,9 @@ def create_workspace(
     crisis = crisis or words("init.crisis", "Crisis name")
     office = words("init.office", "the Information Management Office")
     examples = (words("init.stock_label", "returnees"), words("init.flow_label", "new cases"))
-    text = config_text(
-        found.iso3, crisis, today, language, found.name_in(language), office, examples
-    )
+    # the language as written in the country, when CLDR has it: numbers and dates as there
+    locale = regional(language, found.iso2)
+    text = config_text(found.iso3, crisis, today, locale, found.name_in(language), office, examples)
     (directory / CONFIG_NAME).write_text(text, encoding="utf-8")
     write_workbook(directory / WORKBOOK, {n: [] for n, s in SCHEMAS.items() if s.sheet}, words)
     templates = directory / "templates"

@@ -51,7 +51,7 @@ def test_errors_are_coloured_on_a_terminal_unless_no_color(tmp_path: Path):
 
 
 def test_each_shows_progress_on_a_terminal_only(workspace: Path):
-    code, shown = in_terminal(["build", "-w", str(workspace), "--each", "province"])
+    code, shown = in_terminal(["build", "-w", str(workspace), "--each", "area"])
     assert code == 0, shown
     assert "[1/" in shown and "\r" in shown
     # in a pipe or a log nothing extra is printed (the build above shows the same code path)

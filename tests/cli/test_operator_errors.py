@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sitrep import durable
 from sitrep.cli import main
 from sitrep.delivery import ledger
 from tests.smtp_server import SmtpTestServer
@@ -129,7 +130,7 @@ sys.stdin.read()
 def test_a_ledger_another_program_holds_is_named_and_left_as_it_is(issued: Path, monkeypatch):
     path = issued / "send-ledger.sqlite"
     ledger.open_ledger(path).close()
-    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_SECONDS", 0.2)  # 30 s in use
+    monkeypatch.setattr(durable, "BUSY_SECONDS", 0.2)  # 30 s in use
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )

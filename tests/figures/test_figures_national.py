@@ -140,7 +140,7 @@ def _only(workspace: Path, keep: set[str]) -> None:
         if name not in keep:
             (workspace / f"inputs/{name}.csv").write_text(header + "\n")
             toml = re.sub(rf"^{name} = .*$", f'{name} = "inputs/{name}.csv"', toml, flags=re.M)
-    for name in ("idps", "prices"):
+    for name in ("idps", "prices", "indicators", "response", "needs", "funding"):
         if name not in keep:
             toml = re.sub(rf"^{name} = .*\n", "", toml, flags=re.M)
     (workspace / "sitrep.toml").write_text(toml)

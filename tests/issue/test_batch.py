@@ -1,10 +1,9 @@
-"""`sitrep build --each province`: one report per province, restricted to its rows, numbered
-like the workspace's report of the date, reused when unchanged. A small case: 2 provinces."""
+"""`sitrep build --each area`: one report per admin-1 area, restricted to its rows, numbered
+like the workspace's report of the date, reused when unchanged. A small case: 2 areas."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -13,9 +12,9 @@ from click.testing import CliRunner
 
 from sitrep.cli import main
 from sitrep.errors import ReportExistsError
-from sitrep.issue.batch import build_each_province
-from sitrep.issue.record import PROVINCE_RECORD
-from sitrep.issue.subset import ProvinceSplit, provinces_in
+from sitrep.issue.batch import build_each_area
+from sitrep.issue.record import RECORD_NAME, load_area_record, load_record
+from sitrep.issue.subset import AreaSplit, areas_in
 from sitrep.report import BuildOptions
 from sitrep.validate.table import Table
 from sitrep.validate.tables import ROW
@@ -45,7 +44,7 @@ def _table(name: str, rows: list[dict]) -> Table:
     return Table(name, f"{name}.csv", None, frame)
 
 
-def test_rows_are_cut_by_the_province_prefix_of_their_pcode():
+def test_rows_are_cut_by_the_admin1_area_of_their_pcode():
     tables = {
         "displacement": _table(
             "displacement",
@@ -57,19 +56,17 @@ def test_rows_are_cut_by_the_province_prefix_of_their_pcode():
         ),
         "contacts": _table("contacts", [{"name": "A"}, {"name": "B"}]),
     }
-    parwan = ProvinceSplit(tables, None, afg_gazetteer())("AF03")
+    parwan = AreaSplit(tables, None, afg_gazetteer())("AF03")
     assert list(parwan["displacement"].frame["district"]) == ["AF0301"]
     assert list(parwan["blockades"].frame["area"]) == ["AF0301"]
     assert len(parwan["contacts"].frame) == 2  # tables without places are kept whole
-    panjsher = ProvinceSplit(tables, None, afg_gazetteer())("AF08")
-    assert list(panjsher["displacement"].frame["district"]) == ["AF08"]  # a province P-code
-    assert provinces_in(tables, DAY, afg_gazetteer()) == ["AF03", "AF08"]
-    assert (
-        provinces_in(tables, DAY - dt.timedelta(days=1), afg_gazetteer()) == []
-    )  # rows after the day
+    panjsher = AreaSplit(tables, None, afg_gazetteer())("AF08")
+    assert list(panjsher["displacement"].frame["district"]) == ["AF08"]  # an admin-1 P-code
+    assert areas_in(tables, DAY, afg_gazetteer()) == ["AF03", "AF08"]
+    assert areas_in(tables, DAY - dt.timedelta(days=1), afg_gazetteer()) == []  # rows after the day
 
 
-def test_routes_are_kept_where_a_place_of_them_lies_in_the_province():
+def test_routes_are_kept_where_a_place_of_them_lies_in_the_area():
     routes = _table(
         "routes",
         [
@@ -79,16 +76,14 @@ def test_routes_are_kept_where_a_place_of_them_lies_in_the_province():
         ],
     )
     places = {"jabalsaraj": "AF0305", "charikar": "AF0301", "bazarak": "AF0801"}  # normalised
-    kept = ProvinceSplit({"routes": routes}, places, afg_gazetteer())("AF03")["routes"].frame
+    kept = AreaSplit({"routes": routes}, places, afg_gazetteer())("AF03")["routes"].frame
     assert list(kept["route_id"]) == ["R1", "R3"]
     # Without a places table we cannot tell where a route runs: every route is kept.
-    assert (
-        len(ProvinceSplit({"routes": routes}, None, afg_gazetteer())("AF03")["routes"].frame) == 3
-    )
+    assert len(AreaSplit({"routes": routes}, None, afg_gazetteer())("AF03")["routes"].frame) == 3
 
 
 @pytest.fixture
-def two_provinces(workspace: Path) -> Path:
+def two_areas(workspace: Path) -> Path:
     """The sample with displacement in Parwan and Panjsher and one blockade in Panjsher."""
     (workspace / "inputs" / "displacement.csv").write_text(DISPLACEMENT, "utf-8")
     (workspace / "inputs" / "blockades.csv").write_text(BLOCKADES, "utf-8")
@@ -105,89 +100,99 @@ def two_provinces(workspace: Path) -> Path:
     return workspace
 
 
-def test_each_province_gets_its_own_report_numbered_like_the_days_report(two_provinces):
-    result = build_each_province(BuildOptions(two_provinces), workers=1)
+def test_each_area_gets_its_own_report_numbered_like_the_days_report(two_areas):
+    result = build_each_area(BuildOptions(two_areas), workers=1)
     assert [r.name for r in result.reports] == ["Parwan", "Panjsher"]
     assert result.number == 10 and result.date == DAY and not result.reused
     parwan, panjsher = result.reports
-    out = two_provinces / "output"
+    out = two_areas / "output"
     assert parwan.pdf == out / "2021-08-24/parwan/afg-northeast_sitrep_2021-08-24_no10_parwan.pdf"
     text = pdf_text(parwan.pdf)
     assert "Parwan (Province)" in text and "Situation Report No. 10" in text
     assert "105 people" in text  # 70, and 5 families x 7
-    assert "AF0801" not in text and "AF0807" not in text  # no other province's rows
+    assert "AF0801" not in text and "AF0807" not in text  # no other area's rows
     assert "3,000" in pdf_text(panjsher.pdf)  # Panjsher's blockade
-    record = json.loads((out / PROVINCE_RECORD).read_text())["reports"]
-    assert sorted(e["province"] for e in record) == ["AF03", "AF08"]
-    assert not (out / "issued.json").exists()  # the main series is not touched
+    assert sorted(e.area for e in load_area_record(out)) == ["AF03", "AF08"]
+    assert load_record(out) == []  # the main series is not touched
 
 
-def test_unchanged_provinces_are_reused_and_a_changed_one_needs_a_revision(two_provinces):
-    first = build_each_province(BuildOptions(two_provinces), workers=1)
-    again = build_each_province(BuildOptions(two_provinces), workers=1)
+def test_unchanged_areas_are_reused_and_a_changed_one_needs_a_revision(two_areas):
+    first = build_each_area(BuildOptions(two_areas), workers=1)
+    again = build_each_area(BuildOptions(two_areas), workers=1)
     assert again.reused and all(r.reused for r in again.reports)
     assert [r.pdf for r in again.reports] == [r.pdf for r in first.reports]
 
-    csv = two_provinces / "inputs" / "displacement.csv"
+    csv = two_areas / "inputs" / "displacement.csv"
     csv.write_text(DISPLACEMENT.replace("10,70", "12,84"), "utf-8")  # a Parwan row
     with pytest.raises(ReportExistsError, match="Parwan"):
-        build_each_province(BuildOptions(two_provinces), workers=1)
-    revised = build_each_province(BuildOptions(two_provinces, revise=True), workers=1)
+        build_each_area(BuildOptions(two_areas), workers=1)
+    revised = build_each_area(BuildOptions(two_areas, revise=True), workers=1)
     parwan, panjsher = revised.reports
     assert (parwan.revision, parwan.reused) == (1, False)
     assert (panjsher.revision, panjsher.reused) == (0, True)  # its rows did not change
     assert panjsher.seconds_pdf == 0  # ... so it was not laid out again
     assert "84" in pdf_text(parwan.pdf)
-    assert build_each_province(BuildOptions(two_provinces), workers=1).reused
+    assert build_each_area(BuildOptions(two_areas), workers=1).reused
 
 
-def test_two_worker_processes_give_the_same_bytes_as_one(two_provinces):
-    one = build_each_province(BuildOptions(two_provinces, draft=True), workers=1)
+def test_two_worker_processes_give_the_same_bytes_as_one(two_areas):
+    one = build_each_area(BuildOptions(two_areas, draft=True), workers=1)
     data = [r.pdf.read_bytes() for r in one.reports]
-    two = build_each_province(BuildOptions(two_provinces, draft=True), workers=2)
+    two = build_each_area(BuildOptions(two_areas, draft=True), workers=2)
     assert [r.pdf.read_bytes() for r in two.reports] == data
     assert "/draft/" in str(two.reports[0].pdf)
-    assert not (two_provinces / "output" / PROVINCE_RECORD).exists()  # drafts are not issued
+    assert not (two_areas / "output" / RECORD_NAME).exists()  # drafts are not issued
 
 
-def test_the_cli_builds_each_province(two_provinces):
-    result = CliRunner().invoke(
-        main, ["-w", str(two_provinces), "build", "--each", "admin1", "--workers", "1"]
-    )
-    assert result.exit_code == 0, result.output
-    assert result.stdout.count(".pdf") == 2
-    assert "2 province reports, 2 built" in result.stderr
+def test_the_cli_builds_each_area_by_any_of_its_names(two_areas):
+    def each(word: str, *more: str):
+        run = ["-w", str(two_areas), "build", "--each", word, "--workers", "1", *more]
+        result = CliRunner().invoke(main, run)
+        assert result.exit_code == 0, result.output
+        return result
+
+    built = each("area")
+    assert built.stdout.count(".pdf") == 2
+    assert "Report No. 10 for 2021-08-24: 2 area reports, 2 built, 0 unchanged" in built.stderr
+    for alias in ("admin1", "province"):  # the names of before: the same reports
+        again = each(alias)
+        assert again.stdout == built.stdout
+        assert "2 area reports, 0 built, 2 unchanged since issued" in again.stderr
+    one = each("area", "--date", "2021-08-20")  # Parwan alone has rows by then
+    assert one.stdout.count(".pdf") == 1
+    assert "Report No. 6 for 2021-08-20: 1 area report, 1 built, 0 unchanged" in one.stderr
+    assert "--each [area|admin1|province]" in CliRunner().invoke(main, ["build", "--help"]).output
 
 
-def test_a_province_with_blockades_and_no_displacement_rows_gets_its_report(two_provinces):
+def test_an_area_with_blockades_and_no_displacement_rows_gets_its_report(two_areas):
     # Bamyan (AF10): a blockade, and no displacement, price or IDP rows at all. Its tables are
     # empty, not left out: the figures give zero displaced people rather than failing.
-    blockades = two_provinces / "inputs" / "blockades.csv"
+    blockades = two_areas / "inputs" / "blockades.csv"
     extra = "B2,fuel,AF10,,Armed group,2021-08-22,,2500,ongoing,Test source\n"
     blockades.write_text(BLOCKADES + extra, "utf-8")
-    result = build_each_province(BuildOptions(two_provinces, draft=True), workers=1)
+    result = build_each_area(BuildOptions(two_areas, draft=True), workers=1)
     assert [r.name for r in result.reports] == ["Parwan", "Panjsher", "Bamyan"]
     text = pdf_text(result.reports[-1].pdf)
     assert "Bamyan (Province)" in text and "2,500" in text
-    assert "AF0301" not in text and "AF0801" not in text  # no other province's rows
+    assert "AF0301" not in text and "AF0801" not in text  # no other area's rows
 
 
-def test_an_area_with_only_a_route_or_idps_gets_its_report_too(two_provinces):
+def test_an_area_with_only_a_route_or_idps_gets_its_report_too(two_areas):
     # Kabul (AF01): only a route's end (a place of the places table); Baghlan (AF09): only IDPs.
-    (two_provinces / "inputs" / "routes.csv").write_text(
+    (two_areas / "inputs" / "routes.csv").write_text(
         ROUTES + "R2,Kabul road,Kabul,Charikar,,open,none,2021-08-15,Test source\n", "utf-8"
     )
-    (two_provinces / "inputs" / "idps.csv").write_text(
+    (two_areas / "inputs" / "idps.csv").write_text(
         IDPS + "2021-06-30,AF0907,2300,13,Test source\n", "utf-8"
     )
-    result = build_each_province(BuildOptions(two_provinces, draft=True), workers=1)
-    assert sorted(r.province for r in result.reports) == ["AF01", "AF03", "AF08", "AF09"]
-    baghlan = pdf_text(next(r.pdf for r in result.reports if r.province == "AF09"))
+    result = build_each_area(BuildOptions(two_areas, draft=True), workers=1)
+    assert sorted(r.area for r in result.reports) == ["AF01", "AF03", "AF08", "AF09"]
+    baghlan = pdf_text(next(r.pdf for r in result.reports if r.area == "AF09"))
     assert "Baghlan (Province)" in baghlan and "2,300" in baghlan
     # a route that starts after the day does not count
-    (two_provinces / "inputs" / "routes.csv").write_text(
+    (two_areas / "inputs" / "routes.csv").write_text(
         ROUTES + "R2,Kabul road,Kabul,Charikar,,open,none,2021-08-25,Test source\n", "utf-8"
     )
-    options = BuildOptions(two_provinces, date=DAY, draft=True, force=True)
-    later = build_each_province(options, workers=1)
-    assert "AF01" not in [r.province for r in later.reports]
+    options = BuildOptions(two_areas, date=DAY, draft=True, force=True)
+    later = build_each_area(options, workers=1)
+    assert "AF01" not in [r.area for r in later.reports]

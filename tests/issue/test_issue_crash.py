@@ -8,15 +8,18 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from sitrep.files import sha256_file
-from sitrep.issue.record import RECORD_NAME, load_record
+from sitrep.issue.json_record import VIEW_NAME
+from sitrep.issue.record import RECORD_NAME, load_area_record, load_record
 from tests.conftest import ROOT, copy_workspace
 
 # Runs `sitrep` in a process that kills itself with SIGKILL at the Nth rename into the
@@ -38,9 +41,11 @@ os.replace = replace
 from sitrep.cli import main
 main(sys.argv[4:], prog_name="sitrep")
 """
-# A build renames four files into output/: the record (pending), the HTML edition, the PDF,
-# the record (issued).
-RENAMES = 4
+# Once the record exists, a build renames three files into output/: the HTML edition, the PDF
+# and the record's view (issued.json); the record itself is a database, changed in place: the
+# issue recorded as pending before the first rename, as issued after the third. The first
+# build of a workspace first renames the new database into place, then its first view.
+RENAMES = 3
 
 
 def _env() -> dict[str, str]:
@@ -61,13 +66,24 @@ def _temporaries(out: Path) -> list[Path]:
     return list(out.rglob("*.tmp"))
 
 
+def _pending(out: Path) -> list[tuple]:
+    with closing(sqlite3.connect(out / RECORD_NAME)) as conn:
+        return conn.execute(
+            "SELECT area, date, revision FROM reports WHERE state = 'pending'"
+        ).fetchall()
+
+
 def _assert_consistent(out: Path) -> None:
-    """The record's every issued PDF is in place with its bytes; nothing pending; no .tmp."""
-    data = json.loads((out / RECORD_NAME).read_text())
-    assert not data.get("pending"), data["pending"]
-    for entry in load_record(out):
+    """The record's every issued PDF is in place with its bytes; nothing pending; no .tmp; the
+    view says what the record says."""
+    assert _pending(out) == []
+    for entry in load_record(out) + load_area_record(out):
         assert sha256_file(out / entry.pdf) == entry.pdf_sha256, entry.pdf
     assert not _temporaries(out)
+    view = json.loads((out / VIEW_NAME).read_text())["reports"]
+    assert [(e["date"], e["revision"], e["pdf_sha256"]) for e in view] == [
+        (e.date, e.revision, e.pdf_sha256) for e in load_record(out)
+    ]
 
 
 def _killed_build(workspace: Path, where: str, nth: int, *args: str) -> int:
@@ -82,10 +98,11 @@ def _killed_build(workspace: Path, where: str, nth: int, *args: str) -> int:
 
 def test_a_build_killed_at_every_step_of_the_issue_is_finished_or_redone(workspace: Path):
     out = workspace / "output"
-    # Every state the workspace can be left in: nothing pending (a .tmp of the record), pending
-    # with nothing written, the edition written and the PDF's .tmp, the PDF in place but still
-    # pending, the PDF in place and the record's .tmp.
-    points = [("before", 1), ("after", 1), ("before", 3), ("after", 3), ("before", RENAMES)]
+    # Every state the workspace can be left in: a new record's database not yet in place (a
+    # .tmp); pending with nothing written (the edition's .tmp); the PDF's .tmp; the PDF in
+    # place but still pending, the view's .tmp or the view written.
+    points = [("before", 1), ("before", 1), ("before", 2), ("after", 2), ("before", RENAMES)]
+    points += [("after", RENAMES)]
     days = [f"2021-08-{d}" for d in range(24 - len(points) + 1, 25)]
     number = int(days[0][-2:]) - 15 + 1  # first_number 1 on 15 August, daily
     for (where, nth), day in zip(points, days, strict=True):
@@ -97,7 +114,7 @@ def test_a_build_killed_at_every_step_of_the_issue_is_finished_or_redone(workspa
         issued = [e for e in load_record(out) if e.date == day]
         assert [(e.number, e.revision) for e in issued] == [(number, 0)], (where, nth)
         assert Path(after.stdout.strip()) == out / issued[0].pdf
-        if (where, nth) == ("after", 3):  # the PDF was in place: that issue is finished
+        if (where, nth) in points[3:]:  # the PDF was in place: that issue is finished
             assert "was finished" in after.stderr and "unchanged since issued" in after.stderr
         number += 1
     # A revision killed once its PDF is in place, then the inputs changed again (the wedge of
@@ -106,7 +123,7 @@ def test_a_build_killed_at_every_step_of_the_issue_is_finished_or_redone(workspa
     day = days[-1]
     narrative = workspace / "inputs" / "narrative" / f"{day}.md"
     narrative.write_text(narrative.read_text("utf-8") + "\nA correction.\n", "utf-8")
-    assert _killed_build(workspace, "after", 3, "--date", day, "--revise") == -signal.SIGKILL
+    assert _killed_build(workspace, "after", 2, "--date", day, "--revise") == -signal.SIGKILL
     narrative.write_text(narrative.read_text("utf-8") + "\nAnother one.\n", "utf-8")
     refused = _sitrep(workspace, "build", "--date", day)
     assert refused.returncode == 1 and f"--date {day} --revise" in refused.stderr
@@ -137,6 +154,43 @@ def test_a_build_killed_at_random_moments_never_wedges_the_workspace(workspace: 
         assert after.returncode == 0, after.stderr
         _assert_consistent(out)
         assert [e.date for e in load_record(out)][-1] == day
+
+
+def test_an_area_batch_killed_at_a_random_point_is_finished_or_redone(workspace: Path):
+    """`build --each area` issues each area's report as the workspace's report is issued: killed
+    half-way, the next batch finishes the report whose PDF was in place, redoes the others, and
+    the date ends with each area's report issued once, nothing lost, nothing twice."""
+    out = workspace / "output"
+    assert _sitrep(workspace, "build", "--date", "2021-08-22").returncode == 0  # the record
+    rng = random.Random(29)
+    # Five areas a day: each renames its HTML edition, then its PDF, into output/. A random
+    # one of the ten renames, before or after it; on the last day, just after a PDF's.
+    points = [
+        (rng.choice(["before", "after"]), rng.randint(1, 10)),
+        ("after", 2 * rng.randint(1, 5)),
+    ]
+    for (where, nth), day in zip(points, ["2021-08-23", "2021-08-24"], strict=True):
+        each = ("--date", day, "--each", "area", "--workers", "1")
+        assert _killed_build(workspace, where, nth, *each) == -signal.SIGKILL, (where, nth)
+        after = _sitrep(workspace, "build", *each)
+        assert after.returncode == 0, (where, nth, after.stderr)
+        assert "Traceback" not in after.stderr
+        if where == "after" and nth % 2 == 0:  # that area's PDF was in place: finished
+            assert "was finished" in after.stderr, after.stderr
+        _assert_consistent(out)
+        issued = [e for e in load_area_record(out) if e.date == day]
+        assert sorted((e.area, e.revision) for e in issued) == [
+            (a, 0) for a in sorted({e.area for e in issued})
+        ]
+        # No. 8 on the 22nd; the cadence gives each day its number: 9 on the 23rd, 10 on the 24th
+        number = {"2021-08-23": 9, "2021-08-24": 10}[day]
+        assert len(issued) == 5 and {e.number for e in issued} == {number}
+        pdfs = sorted(out / e.pdf for e in issued)
+        assert sorted(Path(line) for line in after.stdout.split()) == pdfs
+        assert sorted(p for p in (out / day).rglob("*.pdf") if p.parent != out / day) == pdfs
+        # and the batch is complete: the next one returns it whole, as issued
+        again = _sitrep(workspace, "build", *each)
+        assert again.stdout == after.stdout and "0 built, 5 unchanged" in again.stderr
 
 
 # --- a full disk ---------------------------------------------------------------------------------

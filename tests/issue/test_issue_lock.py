@@ -3,11 +3,12 @@ the same time never share a number nor lose an entry of the record."""
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from sitrep.files import sha256_file
@@ -66,7 +67,8 @@ def _finish(processes: list[subprocess.Popen]) -> list[tuple[int, str, str]]:
 def _assert_consistent(out: Path) -> list[Issued]:
     """Every entry's PDF is in place with its bytes; numbers unique; no temporary file."""
     record = load_record(out)
-    assert "pending" not in json.loads((out / RECORD_NAME).read_text())
+    with closing(sqlite3.connect(out / RECORD_NAME)) as conn:
+        assert conn.execute("SELECT * FROM reports WHERE state = 'pending'").fetchall() == []
     for entry in record:
         assert sha256_file(out / entry.pdf) == entry.pdf_sha256
     numbers = [(e.number, e.revision) for e in record]

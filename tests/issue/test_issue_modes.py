@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sitrep.issue.json_record import VIEW_NAME
 from sitrep.issue.record import LOCK_NAME, RECORD_NAME
 
 
@@ -35,7 +36,13 @@ def test_a_build_writes_files_with_the_umasks_mode(workspace: Path, umask: int):
     pdf = Path(run.stdout.strip())
     out = workspace / "output"
     expected = 0o666 & ~umask
-    for path in (pdf, pdf.with_suffix(".html"), out / RECORD_NAME, out / LOCK_NAME):
+    for path in (
+        pdf,
+        pdf.with_suffix(".html"),
+        out / RECORD_NAME,
+        out / VIEW_NAME,
+        out / LOCK_NAME,
+    ):
         assert _mode(path) == expected, (path.name, oct(_mode(path)))
     assert _mode(pdf.parent) == 0o777 & ~umask
 

@@ -266,6 +266,18 @@ def test_split_document_takes_the_editions_parts():
     assert styles == [("all", "p{}"), ("screen", "q{}")]
 
 
+def test_split_document_reads_no_comment_as_markup():
+    from sitrep.preview.live import split_document
+
+    title, lang, styles, body_class, body = split_document(
+        '<!DOCTYPE html><html lang="ar"><head><!-- <title>Draft</title><style>x{}</style> -->'
+        '<title>Real</title><style media="print">p{}</style></head>'
+        '<body class="rtl"><p>x</p><!-- </body> --></body></html>'
+    )
+    assert (title, lang, body_class, styles) == ("Real", "ar", "rtl", [("print", "p{}")])
+    assert body == "<p>x</p><!-- </body> -->"
+
+
 def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path, request):
     """Broken settings or cells: every problem listed, the last good render kept; then fixed."""
     from sitrep.preview.live import LiveReports

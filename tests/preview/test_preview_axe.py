@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.preview import PreviewOptions, start_preview
+from sitrep.report import build_report
 from tests.accessibility import WIDTHS, axe_script, check, open_page
 from tests.conftest import copy_workspace
 from tests.preview_helpers import set_cell
@@ -33,7 +34,7 @@ def _workspace(root: Path, locale: str) -> Path:
 @pytest.mark.parametrize("locale", ["en", "ar"])
 def test_the_preview_page_has_no_violation(browser, axe, tmp_path: Path, locale: str) -> None:
     ws = _workspace(tmp_path, locale)
-    with start_preview(PreviewOptions(ws, port=0)) as preview:
+    with start_preview(PreviewOptions(ws, port=0), build_report) as preview:
         for width in WIDTHS:
             page = open_page(browser, preview.url, width)
             try:

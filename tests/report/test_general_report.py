@@ -119,12 +119,18 @@ def make_sudan_arabic(root: Path, language: str = "ar") -> Path:
     return ws
 
 
+# `sitrep init` writes Sudan's own locale, `ar-SD`, whose numbers are in Arabic-Indic digits:
+# read back in Latin ones, to compare with the figures computed here
+LATIN = str.maketrans("٠١٢٣٤٥٦٧٨٩٬٫٪", "0123456789,.%")
+
+
 def read_back(pdf: Path) -> str:
     """The PDF's text in reading order: pdftotext without its bidi marks (numbers, Latin
     words), then pypdf's (Arabic words whole: pdftotext reverses a ligature's letters)."""
-    plain = re.sub("[\u202a-\u202e]", "", pdf_text(pdf))
+    plain = re.sub("[\u202a-\u202e\u2066-\u2069]", "", pdf_text(pdf))
     pages = PdfReader(pdf).pages
-    return plain + " " + " ".join(" ".join(p.extract_text().split()) for p in pages)
+    text = plain + " " + " ".join(" ".join(p.extract_text().split()) for p in pages)
+    return text.translate(LATIN)
 
 
 @pytest.fixture(scope="module")

@@ -83,7 +83,7 @@ def test_send_reads_the_inputs_once(tmp_path, monkeypatch) -> None:
     assert len(messages) == len(outcome.summary.results) > 0
 
 
-def test_a_province_batch_prepares_no_report_wide_figures(sample) -> None:
+def test_an_area_batch_prepares_no_report_wide_figures(sample) -> None:
     _, config, _ = sample
     prepared = prepare(config, None, locales=[config.locale], figures=False)
     assert prepared.figures == {}

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -25,9 +24,9 @@ from sitrep.inputs.load import load_table
 from sitrep.inputs.readers import find_sheet
 from sitrep.settings.config import InputSource
 from tests import bombs
+from tests.bombs import run_bounded
 from tests.conftest import ROOT
 
-ADDRESS_SPACE = 4 * 1024**3
 SOFFICE = shutil.which("soffice")
 
 BOMBS = {
@@ -40,18 +39,6 @@ BOMBS = {
         "max_text_mb",
     ),
 }
-
-
-def run_bounded(workspace: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_SMTP")}
-    command = [sys.executable, "-m", "sitrep", "-w", str(workspace), *args]
-    return subprocess.run(
-        ["prlimit", f"--as={ADDRESS_SPACE}", *command],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize("name", sorted(BOMBS))

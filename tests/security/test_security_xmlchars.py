@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from tinyhtml5.parser import HTMLParser
 
 from sitrep.cli import main
-from sitrep.issue.publish import Entry, Figure, feed_xml, publish
+from sitrep.issue.editions import Entry, Figure
+from sitrep.issue.publish import feed_xml, publish
 from sitrep.render.plain import to_plain
 from sitrep.report import BuildOptions, build_report
 from sitrep.safety.xmlchars import FORBIDDEN, xml_safe

@@ -180,7 +180,8 @@ def test_a_workspace_for_haiti_in_french_has_haiti_places_and_french_words(tmp_p
     rules = french["displacement"].data_validations.dataValidation
     assert any(r.formula1 == "pcodes!$A$3:$A$152" and not r.showErrorMessage for r in rules)
     config = load_config(tmp_path / "fr")
-    assert (config.country_code, config.locale, config.country) == ("HTI", "fr", "Haïti")
+    # French as written in Haiti (CLDR's fr_HT): its numbers and dates
+    assert (config.country_code, config.locale, config.country) == ("HTI", "fr_HT", "Haïti")
     assert (config.period_start, config.first_report) == (day, day)
     assert config.household_size is None  # written commented out, to fill in
     assert "# household_size = " in (tmp_path / "fr" / "sitrep.toml").read_text()
