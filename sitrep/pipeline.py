@@ -127,7 +127,15 @@ def _check(
         boundaries = read_boundaries(
             config.geography_boundaries, config.limits, gazetteer, config.workspace
         )
-    tables, more = validate_tables(raw, gazetteer, config.household_size, today=today, words=words)
+    tables, more = validate_tables(
+        raw,
+        gazetteer,
+        config.household_size,
+        today=today,
+        words=words,
+        locale=config.number_locale,
+        indicators=config.indicators,
+    )
     problems += more
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):

@@ -92,6 +92,10 @@ class ProblemCode(StrEnum):
     )
     # rules within and across rows
     PEOPLE_OR_FAMILIES = "people-or-families", "a displacement row with neither people nor families"
+    ORIGIN_OR_DESTINATION = (
+        "origin-or-destination",
+        "a displacement row with neither an area of origin nor a hosting area",
+    )
     PCODE_OR_COORDINATES = "pcode-or-coordinates", "a place with neither a P-code nor coordinates"
     DUPLICATE_STATUS = "duplicate-status", "a route given two statuses from the same date"
     END_BEFORE_START = "end-before-start", "a blockade that ends before it starts"
@@ -103,6 +107,18 @@ class ProblemCode(StrEnum):
     )
     HOUSEHOLD_SIZE = "household-size", "people far from families x `household_size`"
     JUMP = "jump", "a figure ten times its previous one (a typo?)"
+    UNDECLARED_INDICATOR = (
+        "undeclared-indicator",
+        "an indicators row whose indicator sitrep.toml does not declare as `[indicators.KEY]`",
+    )
+    AREA_LEVEL = "area-level", "an indicator's area at another admin level than its `level`"
+    INDICATOR_UNIT = "indicator-unit", "one indicator given in two units"
+    TWO_SOURCES = (
+        "two-sources",
+        "one indicator, area and date given by two sources (never added together)",
+    )
+    BREAKDOWN_TOTAL = "breakdown-total", "women, men, girls and boys add up to more than the value"
+    HAPI_NOTE = "hapi-note", "how an HDX HAPI download was read: rows of other countries, errors"
     # dates
     FUTURE_DATE = "future-date", "a date after the day sitrep runs"
     FAR_DATE = "far-date", "a date more than a year from every other date of its column"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal[
-    "text", "people", "number", "date", "pcode", "vocab", "email", "display_name", "lists", "bool"
-]
+# "area": a P-code or name at any admin level, or the country itself
+Kind = Literal["text", "people", "number", "date", "pcode", "area", "vocab", "email",
+               "display_name", "lists", "bool"]  # fmt: skip
 
 # Controlled vocabularies: canonical word -> accepted spellings (compared case/space-insensitively).
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -66,6 +66,7 @@ class Column:
     hxl: str | None = None  # the hashtag that identifies it, e.g. "#affected+ind"
     vocab: str | None = None  # for kind == "vocab"
     unique: bool = False
+    dated: bool = True  # a date of the data (report dates, dates after today); False: a period
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,28 @@ class TableSchema:
     columns: tuple[Column, ...]
     date_column: str | None = None  # the column that says how recent the table is
     stale_check: bool = True  # False for stocks assessed in rounds (IDPs present)
+    sheet: bool = True  # a sheet of the workbook `sitrep init` writes; False: a download (HAPI)
+    any_of: tuple[str, ...] = ()  # of these columns, the sheet has one at least, a row fills one
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+
+# HDX HAPI's columns of place and of period, and what says where a row came from.
+HAPI_PLACE = (
+    Column("location_code", "text", True, True, hxl="#country+code"),
+    Column("admin1_code", "text", hxl="#adm1+code"),
+    Column("admin2_code", "text", hxl="#adm2+code"),
+    Column("admin_level", "text", hxl="#adm+level"),
+)
+HAPI_PERIOD = (
+    Column("reference_period_start", "date", True, True, hxl="#date+start", dated=False),
+    Column("reference_period_end", "date", hxl="#date+end", dated=False),
+    Column("dataset_hdx_id", "text"),
+    Column("resource_hdx_id", "text"),
+    Column("error", "text"),  # HAPI v2 marks a row it could not read: not counted
+    Column("source", "text", aliases=("sources",), hxl="#meta+source"),
+)
 
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
@@ -96,13 +115,21 @@ SCHEMAS: dict[str, TableSchema] = {
                     ("date displaced", "displacement date"),
                     "#date+occurred",
                 ),
+                # where people came from (origin) and/or where they are (the hosting area):
+                # a row gives one at least (`any_of`); `+origin` and `+dest` tags tell them apart
                 Column(
                     "district",
                     "pcode",
-                    True,
-                    True,
-                    ("district pcode", "district p-code", "pcode", "admin2", "origin district"),
-                    "#adm2+code",
+                    aliases=(
+                        "district pcode",
+                        "district p-code",
+                        "pcode",
+                        "admin2",
+                        "origin district",
+                        "origin pcode",
+                        "area of origin",
+                    ),
+                    hxl="#adm2+code",
                 ),
                 Column("origin", "text", aliases=("origin place", "from"), hxl="#loc+name+origin"),
                 Column(
@@ -111,7 +138,13 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column(
                     "destination_pcode",
                     "pcode",
-                    aliases=("destination p-code",),
+                    aliases=(
+                        "destination p-code",
+                        "destination pcode",
+                        "destination district",
+                        "hosting area",
+                        "host area",
+                    ),
                     hxl="#adm2+code+dest",
                 ),
                 Column(
@@ -123,10 +156,17 @@ SCHEMAS: dict[str, TableSchema] = {
                     aliases=("individuals", "persons", "ind"),
                     hxl="#affected+displaced+ind",
                 ),
+                # sex and age, where known: the share of women and children
+                Column("women", "people", aliases=("adult women",), hxl="#affected+f+adults"),
+                Column("men", "people", aliases=("adult men",), hxl="#affected+m+adults"),
+                Column("children", "people", aliases=("minors",), hxl="#affected+children"),
+                Column("girls", "people", hxl="#affected+f+children"),
+                Column("boys", "people", hxl="#affected+m+children"),
                 Column("cause", "text", aliases=("reason",), hxl="#cause+type"),
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
             ),
             date_column="date",
+            any_of=("district", "destination_pcode"),
         ),
         TableSchema(
             "blockades",
@@ -194,8 +234,9 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column(
                     "area", "pcode", True, True, ("pcode", "district", "province"), "#adm2+code"
                 ),
+                # a blank or "n/a" figure of an assessed area is missing: "--", never 0
                 Column(
-                    "idps", "people", True, True, ("idps present", "individuals"), "#affected+idps"
+                    "idps", "people", True, False, ("idps present", "individuals"), "#affected+idps"
                 ),
                 Column("round", "text", aliases=("round number",), hxl="#round+code"),
                 Column("reason", "text", aliases=("displacement reason",), hxl="#cause+type"),
@@ -222,6 +263,73 @@ SCHEMAS: dict[str, TableSchema] = {
                 Column("source", "text", True, True, ("sources",), "#meta+source"),
             ),
             date_column="date",
+        ),
+        TableSchema(
+            "indicators",
+            "Indicators",
+            (
+                Column("indicator", "text", True, True, ("key",), "#indicator+code"),
+                Column("date", "date", True, True, ("as of", "reporting date"), "#date"),
+                Column("area", "area", True, True, ("pcode", "p-code", "location"), "#loc+code"),
+                Column("value", "number", True, True, ("figure", "number"), "#indicator+num"),
+                Column("unit", "text", aliases=("units",), hxl="#indicator+unit"),
+                Column("women", "people", hxl="#indicator+num+f+adults"),
+                Column("men", "people", hxl="#indicator+num+m+adults"),
+                Column("girls", "people", hxl="#indicator+num+f+children"),
+                Column("boys", "people", hxl="#indicator+num+m+children"),
+                Column("source", "text", True, True, ("sources",), "#meta+source"),
+            ),
+            date_column="date",
+            stale_check=False,
+        ),
+        TableSchema(
+            "response",
+            "Response (3W/4W/5W)",
+            (
+                Column("cluster", "text", True, True, ("sector", "cluster/sector"), "#sector"),
+                Column("organisation", "text", True, True, ("organization", "partner"), "#org"),
+                Column("area", "area", True, True, ("pcode", "p-code", "location"), "#loc+code"),
+                Column("activity", "text", aliases=("activities",), hxl="#activity"),
+                Column("targeted", "people", aliases=("people targeted",), hxl="#targeted"),
+                Column("reached", "people", aliases=("people reached",), hxl="#reached"),
+                Column("date", "date", True, True, ("as of", "reporting date"), "#date"),
+                Column("source", "text", True, True, ("sources",), "#meta+source"),
+            ),
+            date_column="date",
+            stale_check=False,
+        ),
+        # HDX HAPI's downloads, read as they come (columns named as HAPI names them)
+        TableSchema(
+            "needs",
+            "Humanitarian needs (HDX HAPI)",
+            (
+                *HAPI_PLACE,
+                Column("sector_code", "text", True, True),
+                Column("sector_name", "text"),
+                Column("category", "text"),  # HAPI v2: "" or "total" for no breakdown
+                *(Column(c, "text") for c in ("gender", "age_range", "disabled_marker")),
+                Column("population_group", "text"),  # HAPI v1: "all" for no breakdown
+                Column("population_status", "text", True, True),  # INN, TGT, REA, AFF, all
+                Column("population", "people", True, True),
+                *HAPI_PERIOD,
+            ),
+            sheet=False,
+        ),
+        TableSchema(
+            "funding",
+            "Funding (HDX HAPI, from FTS)",
+            (
+                Column("location_code", "text", True, True, hxl="#country+code"),
+                Column("appeal_code", "text", True, True),
+                Column("appeal_name", "text"),
+                Column("appeal_type", "text"),
+                Column("requirements_usd", "number", True, True),
+                Column("funding_usd", "number", True, True),
+                Column("funding_pct", "number"),
+                Column("date", "date", aliases=("as of",), hxl="#date+reported", dated=False),
+                *HAPI_PERIOD,
+            ),
+            sheet=False,
         ),
         TableSchema(
             "places",
@@ -281,9 +389,11 @@ def canonical_words(vocab: str) -> dict[str, str]:
 
 
 ROW = "_row"  # the spreadsheet row number, kept on every typed row for provenance
+# the file of each row of a table read from several files (IOM DTM exports, one per admin level)
+FILE = "_file"  # (a table of one file names it once, as `Table.file`)
 # Each table's date columns, in schema order: what date rules and "dates in the data" look at.
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     name: dates
     for name, schema in SCHEMAS.items()
-    if (dates := tuple(c.name for c in schema.columns if c.kind == "date"))
+    if (dates := tuple(c.name for c in schema.columns if c.kind == "date" and c.dated))
 }

@@ -143,13 +143,85 @@ def write_hapi(path: Path, rows: list[tuple]) -> Path:
 
 
 def hapi_rows(rows: list[tuple]) -> list[tuple]:
-    """HAPI sums the reasons of a DTM area and round: one row each."""
+    """HAPI (and the API's v2 files) sum the reasons of a DTM area and round: one row each."""
     summed: dict[tuple, list[int]] = {}
     for row in rows:
         figures = summed.setdefault(row[:8] + row[9:11], [])
         if row[8] != "Not available":
             figures.append(int(row[8]))
     return [(*k[:8], str(sum(v)), *k[8:], "") for k, v in summed.items() if v]
+
+
+# The DTM API's fields (v2: `idpAdmin2`; v3 adds the reason, sex and origin), as the 2024 HDX
+# pipeline published them (one file per admin level, HXL row) and as the API itself gives them.
+API_FIELDS = {
+    0: ["id", "operation", "admin0Name", "admin0Pcode"],
+    1: ["id", "operation", "admin0Name", "admin0Pcode", "admin1Name", "admin1Pcode"],
+    2: ["id", "operation", "admin0Name", "admin0Pcode", "admin1Name", "admin1Pcode",
+        "admin2Name", "admin2Pcode"],
+}  # fmt: skip
+API_TAIL = ["numPresentIdpInd", "reportingDate", "yearReportingDate", "monthReportingDate",
+            "roundNumber"]  # fmt: skip
+V3_TAIL = ["displacementReason", "numberMales", "numberFemales", "idpOriginAdmin1Name",
+           "idpOriginAdmin1Pcode", "assessmentType"]  # fmt: skip
+LEVEL_TAGS = {
+    "id": "#id+code", "operation": "#operation+name", "admin0Name": "#country+name",
+    "admin0Pcode": "#country+code", "admin1Name": "#adm1+name", "admin1Pcode": "#adm1+code",
+    "admin2Name": "#adm2+name", "admin2Pcode": "#adm2+code", "numPresentIdpInd": "#affected+idps",
+    "reportingDate": "#date+reported", "yearReportingDate": "#date+year+reported",
+    "monthReportingDate": "#date+month+reported", "roundNumber": "#round+code",
+    "assessmentType": "#assessment+type",
+}  # fmt: skip
+
+
+def _record(i: int, row: tuple, fields: list[str], v3: bool) -> dict:
+    op, c0, iso3, n1, p1, n2, p2, _level, idps, date, rnd, reason = row
+    values = {
+        "id": 9000 + i, "operation": op, "admin0Name": c0, "admin0Pcode": iso3,
+        "admin1Name": n1, "admin1Pcode": p1, "admin2Name": n2, "admin2Pcode": p2,
+        "numPresentIdpInd": int(idps) if idps != "Not available" else None,
+        "reportingDate": f"{date}T00:00:00", "yearReportingDate": int(date[:4]),
+        "monthReportingDate": int(date[5:7]), "roundNumber": int(rnd),
+        "displacementReason": reason, "numberMales": None, "numberFemales": None,
+        "idpOriginAdmin1Name": "Not available", "idpOriginAdmin1Pcode": "Not available",
+        "assessmentType": "BA",
+    }  # fmt: skip
+    return {f: values[f] for f in fields}
+
+
+def write_dtm_level(path: Path, rows: list[tuple], level: int, bom: bool = True) -> Path:
+    """One of the 2024 HDX pipeline's files (`global-iom-dtm-from-api-adminN.csv`): the rows of
+    one admin level, the reasons summed (no displacementReason, no adminLevel), an HXL row."""
+    fields = [*API_FIELDS[level], *API_TAIL, "assessmentType"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    writer.writerow([LEVEL_TAGS[f] for f in fields])
+    for i, row in enumerate(hapi_rows([r for r in rows if r[7] == level]), 1):
+        record = _record(i, row, fields, False)
+        writer.writerow(["" if v is None else v for v in record.values()])
+    path.write_bytes(out.getvalue().encode("utf-8-sig" if bom else "utf-8"))
+    return path
+
+
+def write_dtm_api(path: Path, rows: list[tuple], level: int) -> Path:
+    """The DTM API v3's `idpAdminN` records of one level, as the API gives them (.json:
+    `{"result": [...]}`) or as `dtmapi`'s DataFrame saves them (.csv: `to_csv()`, the index
+    as a first column without a header, no HXL row, null as an empty field)."""
+    import json
+
+    fields = [*API_FIELDS[level], *API_TAIL, *V3_TAIL]
+    records = [_record(i, r, fields, True) for i, r in enumerate(rows, 1) if r[7] == level]
+    if path.suffix == ".json":
+        path.write_text(json.dumps({"result": records}), encoding="utf-8")
+        return path
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["", *fields])
+    for i, record in enumerate(records):
+        writer.writerow([i, *("" if v is None else v for v in record.values())])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
 
 
 def write_haiti_cod(path: Path) -> Path:

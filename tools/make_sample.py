@@ -522,6 +522,108 @@ def partners() -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
+def indicators() -> list[dict]:
+    """Two indicators declared in sitrep.toml: people sheltering in the mountains (a stock,
+    with a sex and age breakdown) and security incidents affecting civilians (a flow)."""
+    mountains = "Illustrative, after public reporting of families fleeing to the mountains"
+    incidents = "Illustrative, partner incident log"
+    rows = [
+        # indicator, date, area, value, women, men, girls, boys, source
+        ("people_in_mountains", D(2021, 8, 21), "AF0907", 3500, 1100, 600, 950, 850, mountains),
+        ("people_in_mountains", D(2021, 8, 22), "AF0907", 6200, 1950, 1050, 1700, 1500, mountains),
+        ("people_in_mountains", D(2021, 8, 23), "AF0908", 500, None, None, None, None, mountains),
+        ("people_in_mountains", D(2021, 8, 24), "AF0907", 8400, 2600, 1500, 2300, 2000, mountains),
+        ("security_incidents", D(2021, 8, 18), "AF0912", 3, None, None, None, None, incidents),
+        ("security_incidents", D(2021, 8, 20), "AF0907", 4, None, None, None, None, incidents),
+        ("security_incidents", D(2021, 8, 21), "AF0908", 2, None, None, None, None, incidents),
+        ("security_incidents", D(2021, 8, 23), "AF0907", 5, None, None, None, None, incidents),
+        ("security_incidents", D(2021, 8, 23), "AF0802", 1, None, None, None, None, incidents),
+        ("security_incidents", D(2021, 8, 24), "AF0907", 3, None, None, None, None, incidents),
+    ]
+    keys = ("indicator", "date", "area", "value", "women", "men", "girls", "boys", "source")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def response() -> list[dict]:
+    """People reached and targeted by cluster (a 4W): cumulative figures, a row per report."""
+    source = "Illustrative 4W, cluster reporting"
+    rows = [
+        # cluster, organisation, area, activity, targeted, reached, date
+        ("Food security", "Partner A", "AF0901", "Food baskets", 10500, 2100, D(2021, 8, 18)),
+        ("Food security", "Partner A", "AF0901", "Food baskets", 10500, 4900, D(2021, 8, 23)),
+        ("Food security", "Partner A", "AF0901", "Food baskets", 10500, 6300, D(2021, 8, 24)),
+        ("Food security", "Partner B", "AF0906", "Food baskets", 3500, 1400, D(2021, 8, 22)),
+        ("Food security", "Partner B", "AF0301", "Cash for food", 2800, None, D(2021, 8, 24)),
+        ("Shelter and NFI", "Partner C", "AF0301", "Household kits", 4200, 1260, D(2021, 8, 20)),
+        ("Shelter and NFI", "Partner C", "AF0301", "Household kits", 4200, 1890, D(2021, 8, 24)),
+        ("Health", "Partner D", "AF0901", "Mobile health teams", 6000, 2350, D(2021, 8, 23)),
+        ("Health", "Partner E", "AF0802", "Mobile health teams", 2500, 700, D(2021, 8, 24)),
+        ("WASH", "Partner A", "AF0901", "Water trucking", 8000, 5200, D(2021, 8, 24)),
+    ]
+    keys = ("cluster", "organisation", "area", "activity", "targeted", "reached", "date")
+    return [{**dict(zip(keys, r, strict=True)), "source": source} for r in rows]
+
+
+HAPI_NEEDS = (
+    "location_code,has_hrp,in_gho,provider_admin1_name,provider_admin2_name,admin1_code,"
+    "admin1_name,admin2_code,admin2_name,admin_level,category,sector_code,sector_name,"
+    "population_status,population,reference_period_start,reference_period_end,dataset_hdx_id,"
+    "resource_hdx_id,warning,error,source"
+)
+HAPI_FUNDING = (
+    "location_code,has_hrp,in_gho,appeal_code,appeal_name,appeal_type,requirements_usd,"
+    "funding_usd,funding_pct,reference_period_start,reference_period_end,dataset_hdx_id,"
+    "resource_hdx_id,warning,error,date,source"
+)
+
+
+def hapi_needs() -> list[str]:
+    """People in need, shaped like HDX HAPI's humanitarian-needs download (invented figures):
+    a national row beside the provinces' (counted once, at the provinces), sectors beside the
+    intersectoral figure (never added), a breakdown beside the total."""
+    source = "Illustrative: shaped like HDX HAPI humanitarian needs"
+    period = "2021-01-01T00:00:00,2021-12-31T23:59:59,illustrative-hno-2021,illustrative-hno-2021"
+    provinces = {
+        "AF03": ("Parwan", 310000),
+        "AF08": ("Panjsher", 95000),
+        "AF09": ("Baghlan", 540000),
+    }
+    rows = []
+
+    def row(code, name, level, category, sector, sector_name, status, n):
+        admin = f"{name},,{code},{name},,," if level else ",,,,,,"
+        rows.append(
+            f"AFG,Y,Y,{admin}{level},{category},{sector},{sector_name},{status},{n},{period},,,"
+            f"{source}"
+        )
+
+    row("", "", 0, "", "Intersectoral", "Intersectoral", "INN", 18400000)
+    for code, (name, n) in provinces.items():
+        row(code, name, 1, "", "Intersectoral", "Intersectoral", "INN", n)
+        row(code, name, 1, "", "Intersectoral", "Intersectoral", "TGT", round(n * 0.8))
+        row(code, name, 1, "Children - Female", "Intersectoral", "Intersectoral", "INN", n // 4)
+        for sector, sector_name, share in (("FSC", "Food Security", 0.9), ("HEA", "Health", 0.6),
+                                           ("WSH", "Water Sanitation Hygiene", 0.5)):  # fmt: skip
+            row(code, name, 1, "", sector, sector_name, "INN", round(n * share))
+    return [HAPI_NEEDS, *rows]
+
+
+def hapi_funding() -> list[str]:
+    """Funding shaped like HDX HAPI's funding download, with the day each row was downloaded
+    (invented figures); the flash appeal launched after the report is not counted."""
+    source = "Illustrative: shaped like HDX HAPI funding (FTS)"
+    hrp = "AFG,Y,Y,HAFG21,Afghanistan Humanitarian Response Plan 2021,HRP,868700000"
+    flash = "AFG,Y,Y,FAFG21,Afghanistan Flash Appeal 2021,FA,606000000"
+    end = ",2021-01-01T00:00:00,2021-12-31T23:59:59,illustrative-fts,illustrative-fts,,"
+    return [
+        HAPI_FUNDING,
+        f"{hrp},318200000,36.63{end},2021-08-23,{source}",
+        f"{hrp},331900000,38.21{end},2021-08-24,{source}",
+        f"{flash},0,0,2021-09-09T00:00:00,2021-12-31T23:59:59,illustrative-fts,illustrative-fts"
+        f",,,2021-09-09,{source}",
+    ]
+
+
 if __name__ == "__main__":
     target = Path(__file__).resolve().parent.parent / "inputs" / "sample-data.xlsx"
     write_workbook(
@@ -532,9 +634,16 @@ if __name__ == "__main__":
             "routes": routes(),
             "idps": idps(),
             "prices": prices(),
+            "indicators": indicators(),
+            "response": response(),
             "places": places(),
             "contacts": contacts(),
             "partners": partners(),
         },
     )
     print(target)
+    for name, lines in (("needs", hapi_needs()), ("funding", hapi_funding())):
+        csv = target.parent / "hapi" / f"{name}.csv"
+        csv.parent.mkdir(exist_ok=True)
+        csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(csv)

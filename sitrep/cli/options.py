@@ -36,7 +36,7 @@ def parse_inputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str
             raise click.BadParameter(f"{value!r}: expected TABLE=PATH or TABLE=PATH#SHEET")
         if table not in TABLES:
             raise click.BadParameter(f"{table!r} is not a table; tables: {', '.join(TABLES)}")
-        inputs[table] = InputSource.parse(path, Path.cwd())
+        inputs[table] = InputSource.parse(path, Path.cwd()).after(inputs.get(table))
     return inputs
 
 
@@ -53,7 +53,7 @@ input_option = click.option(
     multiple=True,
     callback=parse_inputs,
     metavar="TABLE=PATH[#SHEET]",
-    help="Read a table from another file (repeatable).",
+    help="Read a table from another file (repeatable; idps twice: DTM files read together).",
 )
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 

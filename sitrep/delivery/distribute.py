@@ -34,14 +34,8 @@ from sitrep.issue.record import latest_issue, load_record
 from sitrep.issue.results import BuildResult
 from sitrep.problems import ProblemCode
 from sitrep.render import numerals
-from sitrep.render.html import (
-    Translator,
-    change_text,
-    counted,
-    headline_number,
-    load_messages,
-    make_translator,
-)
+from sitrep.render.figure_text import figure_change, figure_value, figure_words, kf_more
+from sitrep.render.html import Translator, load_messages, make_translator
 from sitrep.render.markup import text_of
 from sitrep.render.stylesheet import custom_property
 from sitrep.settings.config import Config, InputSource, load_config, template_dirs
@@ -194,11 +188,11 @@ def _report_emails(
 
 
 def _figure(t: Translator, k: KeyFigure, config: Config, start: str) -> tuple[str, str]:
-    """A key figure's (words, number), as the report's tile has them (`counted`): the number
-    is "" where the words say it (an Arabic dual)."""
-    value = headline_number(k.value, config.figures.headline_rounding, t, config.locale)
-    number, words = counted(t, f"kf.{k.key}", value, k.value or 0, start=start)
-    return words, number
+    """A key figure's (words, number), as the report's tile has them (`figure_words`): the
+    number is "" where the words say it (an Arabic dual)."""
+    value = figure_value(k, t, config.locale, config.figures.headline_rounding)
+    number, words = figure_words(k, t, value, start)
+    return words + kf_more(k, t, config.locale), number
 
 
 def _edition_email(
@@ -254,7 +248,7 @@ def _edition_email(
         key_figures=[
             KeyFigureLine(
                 *_figure(t, k, config, short(config.period_start)),
-                change_text(k, t, config.locale, result.date),
+                figure_change(k, t, config.locale, result.date),
             )
             for k in figures.key_figures
         ],

@@ -6,7 +6,6 @@ Part of stage 3 (figures); `sitrep.figures.compute` runs these over the validate
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sitrep.figures.provenance import SourceUse, source_uses
@@ -54,8 +53,9 @@ class BlockadeFigures:
 
     blockades: list[Blockade]
     lifted: list[Blockade]
-    people_blockaded: int
+    people_blockaded: int | None  # None: blockades in effect, and none gives its people
     sources: list[SourceUse]
+    at_least: bool = False  # a blockade in effect gives no figure: the total is "at least"
 
 
 @dataclass
@@ -105,12 +105,29 @@ def blockade_figures(
         )
         (blockades if in_effect else lifted).append(blockade)
         used.append(record[ROW])
-    # Food and fuel blockades of one valley affect the same people: count each area once.
-    by_area: dict[str, int] = defaultdict(int)
-    for b in blockades:
-        by_area[b.area_pcode] = max(by_area[b.area_pcode], b.people_affected or 0)
     sources = source_uses(table, frame[frame[ROW].isin(used)], "start_date")
-    return BlockadeFigures(blockades, lifted, sum(by_area.values()), sources)
+    people, at_least = people_cut_off(blockades)
+    return BlockadeFigures(blockades, lifted, people, sources, at_least)
+
+
+def people_cut_off(blockades: list[Blockade]) -> tuple[int | None, bool]:
+    """(people, at least): the people the blockades cut off, each area counted once (food and
+    fuel blockades of one valley affect the same people: an area's largest figure).
+
+    A blockade without its figure is missing, never 0: the total is then that of the figures
+    given, "at least" (its area's largest given figure is a floor for the area); None when no
+    blockade gives one. No blockade: 0 people.
+    """
+    by_area: dict[str, int] = {}
+    missing = False
+    for b in blockades:
+        if b.people_affected is None:
+            missing = True
+        else:
+            by_area[b.area_pcode] = max(by_area.get(b.area_pcode, 0), b.people_affected)
+    if missing and not by_area:
+        return None, False
+    return sum(by_area.values()), missing
 
 
 def route_figures(

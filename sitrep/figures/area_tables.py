@@ -9,16 +9,16 @@ always the attached CSV.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sitrep.figures.stocks import AreaStock, IdpStock, parent_of
+from sitrep.figures.stocks import AreaStock, IdpStock, Number, parent_of, plain_number
 from sitrep.geo.gazetteer import Gazetteer
 
 __all__ = ["parent_of"]
 
 
-def shown_areas(values: dict[str, int], top: int, named: Iterable[str]) -> set[str]:
+def shown_areas(values: dict[str, Number], top: int, named: Iterable[str]) -> set[str]:
     """The areas a table shows: all when few, else the `top` largest and the `named` ones."""
     if len(values) <= top:
         return set(values)
@@ -37,11 +37,13 @@ class StockGroup:
 
     pcode: str
     name: str
-    idps: int
+    idps: Number | None  # the subtotal (IDPs present, an indicator's); None: no area has one
     areas: tuple[AreaStock, ...]  # every area of the group, largest first (the annex)
     shown: tuple[AreaStock, ...]
     others: int  # areas not shown
-    others_idps: int
+    others_idps: Number | None
+    at_least: bool = False  # an area's figure is missing: the sum of those given
+    others_at_least: bool = False
 
     @property
     def single(self) -> bool:
@@ -53,26 +55,52 @@ def stock_groups(
     stock: IdpStock, gazetteer: Gazetteer, top: int, named: Iterable[str]
 ) -> list[StockGroup]:
     """The stock's areas by admin-1 area, largest first."""
-    shown = shown_areas({a.pcode: a.idps for a in stock.areas}, top, named)
+    return area_groups(stock.areas, gazetteer, top, named)
+
+
+def area_groups(
+    areas: Sequence[AreaStock],
+    gazetteer: Gazetteer,
+    top: int,
+    named: Iterable[str],
+    name: Callable[[str], str] | None = None,
+) -> list[StockGroup]:
+    """Areas with a figure each (a stock's, an indicator's) by admin-1 area, largest first;
+    `name`: the admin-1 areas' names (default the gazetteer's)."""
+    shown = shown_areas({a.pcode: a.idps or 0 for a in areas}, top, named)
     by_group: dict[str, list[AreaStock]] = {}
-    for area in stock.areas:
+    for area in areas:
         by_group.setdefault(admin1_of(area.pcode, gazetteer), []).append(area)
     groups = []
-    for pcode, areas in by_group.items():
-        visible = tuple(a for a in areas if a.pcode in shown)
-        hidden = [a for a in areas if a.pcode not in shown]
+    for pcode, members in by_group.items():
+        visible = tuple(a for a in members if a.pcode in shown)
+        hidden = [a for a in members if a.pcode not in shown]
+        idps, at_least = area_total(members)
+        others_idps, others_at_least = area_total(hidden)
         groups.append(
             StockGroup(
                 pcode,
-                gazetteer.name(pcode),
-                sum(a.idps for a in areas),
-                tuple(areas),
+                (name or gazetteer.name)(pcode),
+                idps,
+                tuple(members),
                 visible,
                 len(hidden),
-                sum(a.idps for a in hidden),
+                others_idps,
+                at_least,
+                others_at_least,
             )
         )
-    return sorted(groups, key=lambda g: (-g.idps, g.pcode))
+    return sorted(groups, key=lambda g: (-(g.idps or 0), g.pcode))
+
+
+def area_total(areas: Sequence[AreaStock]) -> tuple[Number | None, bool]:
+    """(the areas' IDPs, at least): a missing figure is left out, never counted as 0; None
+    when no area has one."""
+    known = [a.idps for a in areas if a.idps is not None]
+    if areas and not known:
+        return None, False
+    missing = len(known) < len(areas) or any(a.at_least for a in areas)
+    return plain_number(sum(known)), missing
 
 
 @dataclass
@@ -84,13 +112,28 @@ class AreaSums:
     families: int = 0
     any_families: bool = False  # a row gives families (else the area's families are None)
     estimated: bool = False
+    missing_families: bool = False  # a row gives no families: their sum is "at least"
+    wc: int = 0  # women and children, of the rows giving sex and age
+    known: int = 0  # people whose sex and age are given
+    rows: int = 0
 
-    def add(self, n: int, new: bool, families: object, estimated: bool) -> None:
+    @property
+    def families_at_least(self) -> bool:
+        return self.any_families and self.missing_families
+
+    def add(
+        self, n: int, new: bool, families: object, estimated: bool, wc: int = 0, known: int = 0
+    ) -> None:
+        self.rows += 1
+        self.wc += wc
+        self.known += known
         self.people += n
         self.new += n if new else 0
         if families is not None and families == families:  # neither None nor NaN
             self.families += int(families)
             self.any_families = True
+        else:
+            self.missing_families = True
         self.estimated = self.estimated or bool(estimated)
 
     @classmethod
@@ -102,4 +145,10 @@ class AreaSums:
             total.families += p.families
             total.any_families = total.any_families or p.any_families
             total.estimated = total.estimated or p.estimated
+            total.missing_families = total.missing_families or p.missing_families
+            total.wc, total.known, total.rows = (
+                total.wc + p.wc,
+                total.known + p.known,
+                total.rows + p.rows,
+            )
         return total

@@ -10,10 +10,9 @@ No words live here: captions and headings come from the templates' message catal
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field, replace
-
-import pandas as pd
 
 from sitrep.figures.access import (
     ROUTE_STATUSES,
@@ -22,67 +21,41 @@ from sitrep.figures.access import (
     blockade_figures,
     route_figures,
 )
-from sitrep.figures.area_tables import (
-    AreaSums,
-    StockGroup,
-    admin1_of,
-    shown_areas,
-    stock_groups,
-)
+from sitrep.figures.area_tables import StockGroup, stock_groups
+from sitrep.figures.displacement import AreaDisplacement, SexAge, displacement_figures
+from sitrep.figures.general import GeneralFigures, general_figures, with_rows
+from sitrep.figures.keyfigure import Baseline, KeyFigure
 from sitrep.figures.prices import PriceSeries, price_series
 from sitrep.figures.provenance import SourceUse, source_uses
 from sitrep.figures.stocks import IdpStock, idp_stocks
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.settings.config import Config
 from sitrep.tableschema import DATE_COLUMNS
-from sitrep.validate.rules import people_estimate
 from sitrep.validate.table import Table
 
-__all__ = ["ROUTE_STATUSES", "Blockade", "Route", "SourceUse", "source_uses"]
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """What a change is measured against."""
-
-    kind: str  # "round": a stock's previous assessment; "report": the previous report
-    date: dt.date
-    round: str | None = None
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    key: str  # names its caption in the message catalogue ("kf.<key>")
-    value: int | None
-    previous: int | None  # the baseline's figure; None when there is none
-    as_of: dt.date | None
-    sources: tuple[str, ...]
-    stock: bool = False  # a count present on a date (IDPs), not a flow in the period
-    since: dt.date | None = None  # the start of the period, for the caption of a flow
-    baseline: Baseline | None = None  # None: no earlier figure
-    operation: str | None = None  # the assessment it came from: "Countrywide monitoring",
-    round: str | None = None  # round "10"
-    carried: int = 0  # areas carried forward from earlier rounds (footnoted)
-
-    @property
-    def change(self) -> int | None:
-        if self.value is None or self.previous is None:
-            return None
-        return self.value - self.previous
-
-
-@dataclass(frozen=True)
-class AreaDisplacement:
-    pcode: str
-    name: str
-    people: int
-    people_since_previous: int
-    families: int | None  # None when no row of the area gives families
-    estimated: bool  # some people figures are families x household size
-    districts: tuple[AreaDisplacement, ...] = ()  # every one (the annex)
-    shown: tuple[AreaDisplacement, ...] = ()  # those the report's table shows
-    other: AreaDisplacement | None = None  # the others, summed ("and 12 other areas")
-    others: int = 0  # how many
+__all__ = [
+    "ROUTE_STATUSES",
+    "AreaDisplacement",
+    "Baseline",
+    "Blockade",
+    "KeyFigure",
+    "Route",
+    "SourceUse",
+    "source_uses",
+]
+# what `sitrep.figures.displacement` gives a report, by the same names
+DISPLACEMENT_FIELDS = (
+    "displaced_since_previous",
+    "displaced_today",
+    "families_period",
+    "families_at_least",
+    "estimated_people",
+    "provinces",
+    "origin_unknown",
+    "hosting_unknown",
+    "daily",
+    "sex_age",
+)
 
 
 @dataclass
@@ -97,12 +70,19 @@ class Figures:
     displaced_since_previous: int | None = None
     displaced_today: int = 0
     families_period: int | None = None  # None when no row gives families
+    families_at_least: bool = False  # some rows give families, others not: "at least"
     estimated_people: bool = False
-    provinces: list[AreaDisplacement] = field(default_factory=list)
+    provinces: list[AreaDisplacement] = field(default_factory=list)  # by area of origin
+    hosting: list[AreaDisplacement] = field(default_factory=list)  # by hosting area, if given
+    origin_unknown: AreaDisplacement | None = None  # rows giving no origin (a line of its own)
+    hosting_unknown: AreaDisplacement | None = None  # rows giving no hosting area
+    displacement_basis: str | None = None  # what the total counts by: "origin", "destination"...
+    sex_age: SexAge | None = None  # women and children, where rows give sex and age
     daily: list[tuple[dt.date, int]] = field(default_factory=list)
     blockades: list[Blockade] = field(default_factory=list)  # in effect on the report date
     lifted: list[Blockade] = field(default_factory=list)  # lifted within the period
-    people_blockaded: int = 0
+    people_blockaded: int | None = 0  # None: blockades in effect, none says how many people
+    people_blockaded_at_least: bool = False  # a blockade in effect gives no figure: "at least"
     routes: list[Route] = field(default_factory=list)
     routes_by_status: dict[str, int] = field(default_factory=dict)
     key_figures: list[KeyFigure] = field(default_factory=list)
@@ -112,6 +92,8 @@ class Figures:
     idp_groups: list[StockGroup] = field(default_factory=list)  # the main stock by admin 1
     prices: list[PriceSeries] = field(default_factory=list)
     full_tables: bool = False  # [figures] full_tables: the annex of full tables
+    # declared indicators, response against targets, needs and funding (sitrep.figures.general)
+    general: GeneralFigures = field(default_factory=GeneralFigures)
 
     __template_methods__ = ("sources_of",)  # what templates may call (sitrep.render.plain)
 
@@ -180,7 +162,7 @@ def data_date_range(tables: dict[str, Table]) -> tuple[dt.date | None, dt.date |
     """(the oldest date the event tables start at, else any table; the newest date anywhere)."""
     starts = {"displacement": "date", "blockades": "start_date", "routes": "since"}
     if not any(name in tables and not tables[name].frame.empty for name in starts):
-        starts = {"idps": "date", "prices": "date"}
+        starts = {"idps": "date", "prices": "date", "indicators": "date", "response": "date"}
     firsts = [
         d for name, col in starts.items() if name in tables for d in tables[name].frame[col] if d
     ]
@@ -196,72 +178,35 @@ def _displacement(
     named: set[str],
     total_only: bool = False,
 ) -> None:
-    frame = table.frame
-    # to_numpy(bool): on an empty frame the mask would be object-typed, read as column labels
-    in_period = frame["date"].map(lambda d: fig.period_start <= d <= fig.report_date)
-    frame = frame[in_period.to_numpy(dtype=bool)].copy()
-    # validation refuses a row of families alone when no household size is set
-    estimate = people_estimate(frame, config.household_size)
-    frame["n"] = pd.Series(estimate, index=frame.index).fillna(0).astype("int64")
-    fig.displaced_period = int(frame["n"].sum())
-    if total_only:  # a baseline: the key figure's total is all that is compared
+    found = displacement_figures(
+        table.frame,
+        gazetteer,
+        config.household_size,
+        (fig.period_start, fig.report_date),
+        fig.previous_date,
+        fig.top_areas,
+        named,
+        total_only,
+    )
+    fig.displaced_period = found.displaced_period
+    if total_only:
         return
-    frame["est"] = frame["people"].isna()
-    admin1 = {a: admin1_of(a, gazetteer) for a in frame["district"].unique()}
-    frame["province"] = frame["district"].map(admin1)
-    prev = fig.previous_date
-    frame["new"] = frame["date"].map(lambda d: prev is None or d > prev).astype(bool)
-    fig.displaced_since_previous = int(frame.loc[frame["new"], "n"].sum()) if prev else None
-    fig.displaced_today = int(frame.loc[frame["date"] == fig.report_date, "n"].sum())
-    families = frame["families"].dropna()
-    fig.families_period = int(families.sum()) if len(families) else None
-    fig.estimated_people = bool(frame["est"].any())
-    by_day = frame.groupby("date")["n"].sum()
-    fig.daily = [
-        (day, int(by_day.get(day, 0)))
-        for day in pd.date_range(fig.period_start, fig.report_date).date
-    ]
+    for name in DISPLACEMENT_FIELDS:
+        setattr(fig, name, getattr(found, name))
+    fig.displacement_basis, fig.hosting = found.basis, found.hosting
+    fig.sources += source_uses(table, found.used, "date")
 
-    # Sums per district over plain lists: a groupby per area costs more than the sums
-    # themselves in a batch of area reports.
-    sums: dict[str, dict[str, AreaSums]] = {}
-    columns = ("province", "district", "n", "new", "families", "est")
-    for province, district, n, new, families, est in zip(
-        *(frame[c].tolist() for c in columns), strict=True
-    ):
-        sums.setdefault(province, {}).setdefault(district, AreaSums()).add(n, new, families, est)
 
-    def area(pcode: str, parts: list[AreaSums], **more) -> AreaDisplacement:
-        total = AreaSums.of(parts)
-        return AreaDisplacement(
-            pcode,
-            gazetteer.name(pcode),
-            total.people,
-            total.new,
-            total.families if total.any_families else None,
-            total.estimated,
-            **more,
-        )
-
-    by_district = {str(d): t.people for of in sums.values() for d, t in of.items()}
-    shown = shown_areas(by_district, fig.top_areas, named)
-    provinces = []
-    for province, of in sorted(sums.items()):
-        districts = [area(d, [t]) for d, t in sorted(of.items())]
-        districts.sort(key=lambda a: (-a.people, a.pcode))
-        hidden = [t for d, t in of.items() if d not in shown]
-        provinces.append(
-            area(
-                province,
-                list(of.values()),
-                districts=tuple(districts),
-                shown=tuple(d for d in districts if d.pcode in shown),
-                other=area(province, hidden) if hidden else None,
-                others=len(hidden),
-            )
-        )
-    fig.provinces = sorted(provinces, key=lambda a: (-a.people, a.pcode))
-    fig.sources += source_uses(table, frame, "date")
+def _displacement_notes(fig: Figures) -> dict[str, object]:
+    """The displacement key figure's notes: what it counts by, where rows give hosting areas
+    too (or no origin), and the share of women and children."""
+    basis = fig.displacement_basis
+    sex_age = fig.sex_age
+    return {
+        "basis": basis if basis and (fig.hosting or basis != "origin") else None,
+        "women_children": sex_age.share if sex_age else None,
+        "sex_age_known": sex_age.known if sex_age and sex_age.partial else None,
+    }
 
 
 def _idps(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> None:
@@ -270,7 +215,7 @@ def _idps(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> N
         return
     fig.idps, fig.idps_other = stocks[0], stocks[1:]
     for stock in stocks:
-        used = table.frame[table.frame["_row"].isin(stock.rows)]
+        used = table.frame.loc[list(stock.labels)]
         fig.sources += source_uses(
             table, used, "date", operation_label(stock), stock.assessment.round
         )
@@ -305,6 +250,7 @@ def _snapshot(
         found = blockade_figures(tables["blockades"], gazetteer, day, previous, fig.period_start)
         fig.blockades, fig.lifted = found.blockades, found.lifted
         fig.people_blockaded = found.people_blockaded
+        fig.people_blockaded_at_least = found.at_least
         fig.sources += found.sources
     if "routes" in tables:
         routes = route_figures(tables["routes"], day, previous, gazetteer)
@@ -343,7 +289,18 @@ def compute_figures(
         prev = getattr(before, k) if before else None
         baseline = Baseline("report", previous_date) if before and previous_date else None
         sources = tuple(fig.sources_of(table))
-        return KeyFigure(k, value, prev, as_of, sources, False, fig.period_start, baseline)
+        return KeyFigure(
+            k,
+            value,
+            prev,
+            as_of,
+            sources,
+            False,
+            fig.period_start,
+            baseline,
+            at_least=getattr(fig, f"{k}_at_least", False),
+            previous_at_least=getattr(before, f"{k}_at_least", False),
+        )
 
     def latest(dates: list[dt.date | None]) -> dt.date | None:
         return max((d for d in dates if d), default=None)
@@ -352,7 +309,8 @@ def compute_figures(
     fig.key_figures = []
     if "displacement" in tables:
         as_of = latest([d for d, n in fig.daily if n])
-        fig.key_figures.append(key("displaced_period", "displacement", as_of))
+        flow = key("displaced_period", "displacement", as_of)
+        fig.key_figures.append(dataclasses.replace(flow, **_displacement_notes(fig)))
     if "blockades" in tables:
         fig.key_figures.append(key("people_blockaded", "blockades", blockades_as_of))
         fig.key_figures.append(key("blockades_count", "blockades", blockades_as_of))
@@ -374,6 +332,13 @@ def compute_figures(
                 operation_label(stock),
                 stock.assessment.round,
                 len(stock.carried),
+                at_least=stock.at_least,
+                previous_at_least=stock.previous_at_least,
             )
         )
+    general = general_figures(
+        tables, config, gazetteer, report_date, previous_date, named_areas(fig)
+    )
+    fig.general, fig.sources = general, fig.sources + list(general.sources)
+    fig.key_figures = with_rows(fig.key_figures, tables, fig) + list(general.key_figures)
     return fig

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sitrep.tableschema import ROW
+from sitrep.tableschema import FILE, ROW
 from sitrep.validate.table import Table
 
 
@@ -46,20 +46,22 @@ def source_uses(
     n = len(frame)
     sources = frame["source"].tolist() if "source" in frame else [""] * n
     dates = frame[date_column].tolist() if date_column else [None] * n
-    groups: dict[object, tuple[list, list[int]]] = {}
-    for source, day, row in zip(sources, dates, frame[ROW].tolist(), strict=True):
+    # a table read from several files: one entry per file (and source), naming its own
+    files = frame[FILE].tolist() if FILE in frame else [table.file] * n
+    groups: dict[tuple[str, str], tuple[list, list[int]]] = {}
+    for source, day, row, file in zip(sources, dates, frame[ROW].tolist(), files, strict=True):
         if source is None or source != source:  # None or NaN: no source, as fillna("")
             source = ""
-        group = groups.setdefault(source, ([], []))
+        group = groups.setdefault((str(source), file), ([], []))
         if day is not None:
             group[0].append(day)
         group[1].append(int(row))
     return [
         SourceUse(
             table.name,
-            table.file,
+            file,
             table.sheet,
-            str(source),
+            source,
             min(days, default=None),
             max(days, default=None),
             len(rows),
@@ -67,5 +69,5 @@ def source_uses(
             operation,
             round,
         )
-        for source, (days, rows) in sorted(groups.items())
+        for (source, file), (days, rows) in sorted(groups.items())
     ]

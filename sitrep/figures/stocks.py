@@ -13,7 +13,13 @@ Rules (README, "Figures"):
   province row beside its district rows). The finest rows are kept: an area is dropped when
   a row of an area inside it is present.
 - Rows of one area in one assessment (one per displacement reason) are summed.
+- Missing is never zero: a row of an assessed area without its figure (DTM's "Not available")
+  leaves the area's figure unknown ("--"), or "at least" the sum of its other rows, and the
+  stock's total is then "at least" the total of the figures given (`at_least`).
 - The baseline of a stock is the operation's previous assessment, not the previous report.
+
+The same rules take any stock of the `indicators` table (`sitrep.figures.indicators`): its
+values in another column, whole numbers or not.
 """
 
 from __future__ import annotations
@@ -27,15 +33,18 @@ from sitrep.geo.gazetteer import Gazetteer
 from sitrep.tableschema import ROW
 from sitrep.validate.table import Table, assessments, stripped_text
 
+Number = int | float  # a stock's values: whole numbers of people, or any indicator's
+
 
 @dataclass(frozen=True)
 class AreaStock:
     pcode: str
     name: str
-    idps: int
+    idps: Number | None  # the area's figure (IDPs, an indicator's); None: assessed, without one
     date: dt.date
     round: str | None
     carried: bool = False  # from an earlier round (carry_forward)
+    at_least: bool = False  # one of its rows has no figure: the sum of the others
 
 
 @dataclass(frozen=True)
@@ -56,11 +65,15 @@ class IdpStock:
     operation: str
     sources: tuple[str, ...]
     assessment: Assessment
-    total: int
+    total: Number | None  # None: no area of the round has a figure
     areas: tuple[AreaStock, ...]  # largest first
     rows: tuple[int, ...]  # spreadsheet rows counted, carried ones included
     previous: Assessment | None = None  # the baseline: the operation's previous assessment
-    previous_total: int | None = None
+    previous_total: Number | None = None
+    at_least: bool = False  # an area's figure is missing: the total of those given
+    previous_at_least: bool = False
+    labels: tuple = ()  # the rows counted, as the table's frame labels them
+    __template_hidden__ = ("labels",)
 
     @property
     def as_of(self) -> dt.date:
@@ -77,6 +90,18 @@ class IdpStock:
     @property
     def since(self) -> dt.date:
         return min(a.date for a in self.areas)
+
+
+def plain_number(value: object) -> Number:
+    """A sum as a Python number: an int when whole (people), else a float."""
+    number = float(value)  # type: ignore[arg-type]
+    return int(number) if number.is_integer() else number
+
+
+def finest_areas(areas: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """The rows of `areas` (an `area` column) at the finest level: an area is dropped when an
+    area inside it is present too (a province row beside its districts repeats them)."""
+    return _finest(areas, gazetteer)
 
 
 def _round_order(key: str) -> tuple[int, float, str]:
@@ -120,9 +145,22 @@ def _covered(pcode: str, present: set[str], gazetteer: Gazetteer) -> bool:
 def _one_round(rows: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
     """Per area: people summed (reasons), the newest day, the round; the finest level."""
     summed = rows.groupby("area", sort=True).agg(
-        idps=("_n", "sum"), day=("_day", "max"), round=("_round", "first"), _key=("_key", "first")
+        idps=("_n", "sum"),
+        missing=("_missing", "max"),
+        known=("_known", "max"),
+        day=("_day", "max"),
+        round=("_round", "first"),
+        _key=("_key", "first"),
     )
     return _finest(summed.reset_index(), gazetteer)
+
+
+def _total(areas: pd.DataFrame) -> tuple[Number | None, bool]:
+    """(the areas' total, at least): missing figures left out, never counted as 0."""
+    known = areas["known"].to_numpy(dtype=bool)
+    if len(areas) and not known.any():
+        return None, False
+    return plain_number(areas["idps"].sum()), bool(areas["missing"].any())
 
 
 def _stock_of(
@@ -148,21 +186,28 @@ def _stock_of(
     return pd.concat([areas, old.assign(carried=True)], ignore_index=True)
 
 
-def _rows_of(op_rows: pd.DataFrame, areas: pd.DataFrame) -> tuple[int, ...]:
-    """The spreadsheet rows behind `areas`: each area's rows in the assessment it came from."""
+def _rows_of(op_rows: pd.DataFrame, areas: pd.DataFrame) -> tuple[tuple[int, ...], tuple]:
+    """The spreadsheet rows behind `areas`, each area's rows in the assessment it came from,
+    and their labels in the table's frame (rows of two files may share a number)."""
     wanted = set(zip(areas["area"].tolist(), areas["_key"].tolist(), strict=True))
-    pairs = zip(
-        op_rows["area"].tolist(), op_rows["_key"].tolist(), op_rows[ROW].tolist(), strict=True
-    )
-    return tuple(sorted(int(n) for area, key, n in pairs if (area, key) in wanted))
+    labels = op_rows.index[
+        [(a, k) in wanted for a, k in zip(op_rows["area"], op_rows["_key"], strict=True)]
+    ]
+    rows = tuple(sorted(int(n) for n in op_rows.loc[labels, ROW].tolist()))
+    return rows, tuple(labels)
 
 
 def idp_stocks(
-    table: Table, gazetteer: Gazetteer, day: dt.date, carry_forward: bool = False
+    table: Table,
+    gazetteer: Gazetteer,
+    day: dt.date,
+    carry_forward: bool = False,
+    value: str = "idps",
 ) -> tuple[list[IdpStock], pd.DataFrame]:
-    """Each operation's stock as of `day` (main first), and the rows counted."""
+    """Each operation's stock as of `day` (main first), and the rows counted. `value`: the
+    column of the figures (an indicator's `value`)."""
     frame = table.frame
-    mask = frame["date"].notna() & frame["idps"].notna()
+    mask = frame["date"].notna()  # a row without its figure is an area's missing figure
     frame = frame[mask.to_numpy(dtype=bool)]
     if frame.empty:
         return [], frame
@@ -172,7 +217,11 @@ def idp_stocks(
         return [], frame
     frame["_adate"] = frame.groupby(["_op", "_key"])["_day"].transform("max")
     frame["_round"] = stripped_text(frame["round"]).replace("", None) if "round" in frame else None
-    frame["_n"] = frame["idps"].astype("int64")
+    figures = pd.to_numeric(frame[value], errors="coerce").astype("float64")
+    frame["_missing"], frame["_known"] = figures.isna(), figures.notna()
+    figures = figures.fillna(0)
+    whole = bool((figures == figures.round()).all())
+    frame["_n"] = figures.astype("int64") if whole else figures
     stocks, used = [], []
     for op, op_rows in frame.groupby("_op", sort=True):
         order = (
@@ -185,6 +234,7 @@ def idp_stocks(
         keys, dates = list(order["_key"]), list(order["_adate"])
         areas = _stock_of(op_rows, keys[-1], gazetteer, carry_forward)
         previous = previous_total = None
+        previous_at_least = False
         if len(keys) > 1:
             before = op_rows[op_rows["_adate"] <= dates[-2]]
             prev_areas = _stock_of(before, keys[-2], gazetteer, carry_forward)
@@ -192,37 +242,42 @@ def idp_stocks(
             previous = Assessment(
                 str(op), keys[-2] if has_round else None, dt.date.fromordinal(int(dates[-2]))
             )
-            previous_total = int(prev_areas["idps"].sum())
+            previous_total, previous_at_least = _total(prev_areas)
         has_round = bool(op_rows.loc[op_rows["_key"] == keys[-1], "_has_round"].iloc[0])
-        rows = _rows_of(op_rows, areas)
+        rows, labels = _rows_of(op_rows, areas)
+        total, at_least = _total(areas)
         stock = IdpStock(
             str(op),
             tuple(sorted(set(stripped_text(op_rows["source"])) - {""})),
             Assessment(
                 str(op), keys[-1] if has_round else None, dt.date.fromordinal(int(dates[-1]))
             ),
-            int(areas["idps"].sum()),
+            total,
             tuple(
                 sorted(
                     (
                         AreaStock(
                             r["area"],
                             gazetteer.name(r["area"]),
-                            int(r["idps"]),
+                            plain_number(r["idps"]) if r["known"] else None,
                             dt.date.fromordinal(int(r["day"])),
                             r["round"] if isinstance(r["round"], str) else None,
                             bool(r["carried"]),
+                            bool(r["known"] and r["missing"]),
                         )
                         for r in areas.to_dict("records")
                     ),
-                    key=lambda a: (-a.idps, a.pcode),
+                    key=lambda a: (-(a.idps or 0), a.pcode),
                 )
             ),
             rows,
             previous,
             previous_total,
+            at_least,
+            previous_at_least,
+            labels,
         )
         stocks.append(stock)
-        used.append(table.frame[table.frame[ROW].isin(rows)])
-    stocks.sort(key=lambda s: (s.as_of, s.total, s.operation), reverse=True)
+        used.append(table.frame.loc[list(labels)])
+    stocks.sort(key=lambda s: (s.as_of, s.total or 0, s.operation), reverse=True)
     return stocks, pd.concat(used)

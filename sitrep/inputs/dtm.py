@@ -1,33 +1,36 @@
 """An IOM DTM export, as downloaded, turned into the `idps` table (IDPs present: a stock).
 
-A DTM file (HXL-tagged CSV from the DTM API or HDX) is recognised by its admin-level column
-(`adminLevel`, `#adm+level`); HDX HAPI's IDPs table (a CSV without an HXL row: `location_code,
-admin1_code, admin2_code, admin_level, operation, population, reporting_round,
-reference_period_end, ...`) by `admin_level`, `population` and `reference_period_end`, and is
-read by the same rules (its date is the end of the reference period). The rules:
+Every layout DTM figures have come in reads as it is:
+- HDX's current export (`global-iom-dtm-from-api-admin-0-to-2.csv`): HXL-tagged, byte-order
+  mark, admin levels 0, 1 and 2 mixed in one file (`adminLevel`, `#adm+level`), a row per
+  displacement reason (`displacementReason`);
+- the files the 2024 HDX pipeline published, one per admin level
+  (`global-iom-dtm-from-api-admin0/1/2.csv`): HXL-tagged, no `adminLevel` nor
+  `displacementReason` column, the level implied by the file (`admin2Pcode` given: level 2,
+  else `admin1Pcode`: level 1, else the country);
+- the DTM API's own export (`idpAdmin1`/`idpAdmin2` of API v2 and v3, as the `dtmapi` package
+  or a download saves it, as CSV or as the API's JSON): the API's field names as headers, no
+  HXL row, the level implied in the same way;
+- HDX HAPI's IDPs table (a CSV without an HXL row: `location_code, admin1_code, admin2_code,
+  admin_level, operation, population, reporting_round, reference_period_end, ...`), recognised
+  by `admin_level`, `population` and `reference_period_end`, its date the end of the period.
+Several files of one table (a file per admin level) are read together (`sitrep.inputs.dtm_rows`:
+the finest level once, reasons summed). A file that looks like a DTM export (DTM's field names
+or tags) but lacks a column the table needs is refused with a message naming the column.
+The rules:
 - country: only rows of the report's country are used: `report.country` in sitrep.toml is
   matched, as its ISO3 code, with the country code column (admin0Pcode, location_code: AFG),
   or with the country name column. Rows of other countries are ignored, with a note saying so.
-- one level: rows at admin levels 0, 1 and 2 are mixed in one file and each level repeats the
-  same people. For each reporting date and operation the finest level present is used
-  (districts, else provinces); rows at the other levels of that date are not used (a note
-  gives the count), so nothing is counted twice. National rows (level 0) are never used: the
-  report needs areas.
-- reasons: one row per displacement reason; the figures of an area, date and round are summed,
-  and the reasons (compared ignoring case) are listed. "Not available" counts as missing; an
-  area whose figures are all missing is left out, with a note.
 - dates: each figure keeps the export's own reporting date (`reportingDate`).
 - operations (Haiti's "Haiti Earthquake" and "Countrywide monitoring") stay apart: the
   `operation` column carries each row's.
+- numbers are read the English way, as DTM and HDX write them, whatever the workspace's locale.
 - source: the `#meta+source` column if present, else "IOM DTM" and the operation's name.
-A summed row is located at the first file row of its group.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -35,8 +38,11 @@ import pandas as pd
 from sitrep.geo.countries import UnknownCountry
 from sitrep.geo.countries import country as country_of
 from sitrep.inputs import parse
+from sitrep.inputs.dtm_rows import DtmResult, DtmRows, combine
 from sitrep.inputs.hxl import Layout, match_headers, normalise_header, row_cells, tag_matches
 from sitrep.problems import Message
+
+__all__ = ["DtmResult", "collapse", "extract", "is_dtm", "kind_of"]
 
 # field -> (hashtag, header); the hashtag pattern is matched exactly first (see `find`).
 FIELDS = {
@@ -52,7 +58,13 @@ FIELDS = {
     "operation": ("#operation+name", "operation"),
     "source": ("#meta+source", "source"),
 }
-REQUIRED = ("level", "adm1", "idps", "date")
+REQUIRED = ("idps", "date")  # and an area: adm1 or adm2 (the level is read, else implied)
+# DTM's own field names, as headers: two of them in a header row make a file a DTM export
+DTM_NAMES = frozenset(
+    {"numpresentidpind", "admin0pcode", "admin0name", "admin1pcode", "admin2pcode",
+     "reportingdate", "roundnumber", "yearreportingdate", "monthreportingdate", "adminlevel",
+     "displacementreason", "idporiginadmin1pcode", "operationstatus", "assessmenttype"}
+)  # fmt: skip
 # HDX HAPI's IDPs table (a CSV without an HXL row): the same data, other headers.
 HAPI_FIELDS = {
     "level": ("#adm+level", "admin level"),
@@ -68,25 +80,32 @@ HAPI_FIELDS = {
     "source": ("#meta+source", "source"),
 }
 SOURCES = {"dtm": "IOM DTM", "hapi": "IOM DTM via HDX HAPI"}
-
-
-@dataclass
-class DtmResult:
-    frame: pd.DataFrame  # the idps table's columns, one row per area, date and round
-    rows: np.ndarray  # the file row each summed row is located at
-    headers: dict[str, str]  # idps column -> the DTM header it came from
-    notes: list[Message]  # what was left out, and why
-    errors: list[tuple[int, str, str, Message]]  # (row, header, value, message)
+# the columns a file must have, as each layout writes them (for messages)
+DTM_HEADERS = {"idps": "numPresentIdpInd", "date": "reportingDate", "adm1": "admin1Pcode"}
+HAPI_NAMES = {"idps": "population", "date": "reference_period_end", "adm1": "admin1_code"}
 
 
 def kind_of(layout: Layout, grid: pd.DataFrame) -> str | None:
-    """'dtm' for a DTM export (an adminLevel column), 'hapi' for HDX HAPI's IDPs table
-    (admin_level, population and reference_period_end), else None."""
+    """'dtm' for a DTM export (an adminLevel column, or DTM's field names or tags), 'hapi' for
+    HDX HAPI's IDPs table (admin_level, population and reference_period_end), else None."""
     if find(layout, grid, "level") is not None:
         return "dtm"
     if all(find(layout, grid, f, HAPI_FIELDS) is not None for f in ("level", "idps", "date")):
         return "hapi"
-    return None
+    return "dtm" if looks_like_dtm(layout, grid) else None
+
+
+def looks_like_dtm(layout: Layout, grid: pd.DataFrame) -> bool:
+    """DTM's field names in the header row (two at least: numPresentIdpInd, admin0Pcode...),
+    or its country code and IDPs tags together (HDX's files of one admin level)."""
+    if layout.header_row is not None:
+        names = {normalise_header(c).replace(" ", "") for c in row_cells(grid, layout.header_row)}
+        if len(names & DTM_NAMES) >= 2:
+            return True
+    tags = layout.tags.values()
+    return any(tag_matches(t, "#country+code") for t in tags) and any(
+        tag_matches(t, "#affected+idps") for t in tags
+    )
 
 
 def is_dtm(layout: Layout, grid: pd.DataFrame) -> bool:
@@ -133,76 +152,85 @@ def select_country(
     return keep, notes
 
 
-def collapse(
-    grid: pd.DataFrame, layout: Layout, country: str, file_rows: np.ndarray
-) -> DtmResult | Message:
-    """The idps table from a DTM grid's data rows; a message when the file cannot be used."""
+def extract(
+    grid: pd.DataFrame, layout: Layout, country: str, file_rows: np.ndarray, alone: bool = True
+) -> DtmRows | Message:
+    """One DTM file's rows of the workspace's country; a message when the file cannot be used.
+    `alone` False: one of several files, which may be the national one (no area column)."""
     kind = kind_of(layout, grid) or "dtm"
     fields = HAPI_FIELDS if kind == "hapi" else FIELDS
     index = {field: find(layout, grid, field, fields) for field in fields}
-    missing = [fields[f][1] for f in REQUIRED if index[f] is None]
+    missing = [f for f in REQUIRED if index[f] is None]
+    if index["adm1"] is None and index["adm2"] is None and alone:
+        missing.append("adm1")
     if missing:
-        return Message("dtm-unusable.columns", columns=", ".join(missing))
+        names = HAPI_NAMES if kind == "hapi" else DTM_HEADERS
+        named = ", ".join(f"{names[f]} ({fields[f][0]})" for f in missing)
+        what = tuple(Message(f"dtm-unusable.{f}") for f in missing)
+        key = "dtm-unusable.national" if "adm1" in missing else "dtm-unusable.no-column"
+        return Message(key, columns=named, what=what)
     body = grid.iloc[layout.first_data_row :].reset_index(drop=True)
     headers = {f: header_of(layout, grid, i) for f, i in index.items() if i is not None}
-    notes: list[Message] = []
+    found = DtmRows(pd.DataFrame(), headers)
     keep = np.ones(len(body), dtype=bool)
     if index["country_code"] is not None:
         name = body[index["country_name"]] if index["country_name"] is not None else None
-        keep, notes = select_country(body, body[index["country_code"]], name, country)
+        keep, found.notes = select_country(body, body[index["country_code"]], name, country)
         if not keep.any():
-            return Message("dtm-unusable.no-rows", country=_label(country), note=notes[0])
-    errors: list[tuple[int, str, str, Message]] = []
+            note = found.notes[0] if found.notes else Message("dtm-unusable.no-codes")
+            return Message("dtm-unusable.no-rows", country=_label(country), note=note)
 
     def column(field: str, parser: parse.Parser) -> np.ndarray:
         parsed = parse.parse_column(body[index[field]], parser)
         for position in parsed.error_rows():
             if keep[position]:
                 value = parse.as_text(body.iat[position, index[field]])
-                errors.append(
-                    (int(file_rows[position]), headers[field], value, parsed.error(position))
+                found.errors.append(
+                    (
+                        int(file_rows[position]),
+                        headers[field],
+                        value,
+                        parsed.error(position) or Message("invalid-value.number"),
+                    )
                 )
         return parsed.values
 
-    levels = column("level", _parse_level)
-    dates = column("date", lambda v: parse.parse_date(v)[:2])
-    people = column("idps", parse.parse_people)
-    frame = pd.DataFrame(
+    adm1 = _codes(body, index["adm1"])
+    adm2 = _codes(body, index["adm2"])
+    if index["level"] is not None:
+        levels = column("level", _parse_level)
+    else:  # a file of one level, or the API's: the finest area a row gives is its level
+        levels = np.where(adm2 != "", 2, np.where(adm1 != "", 1, 0)).astype(object)
+    found.frame = pd.DataFrame(
         {
             "row": file_rows,
             "level": levels,
-            "date": dates,
-            "adm1": _each(body[index["adm1"]], parse.as_text),
-            "adm2": _each(body[index["adm2"]], parse.as_text) if index["adm2"] is not None else "",
-            "idps": people,
+            "date": column("date", lambda v: parse.parse_date(v)[:2]),
+            "adm1": adm1,
+            "adm2": adm2,
+            "idps": column("idps", parse.people_parser("en")),  # DTM and HDX write English
             "round": _text(body, index["round"]),
             "reason": _each(_text(body, index["reason"]), lambda r: " ".join(r.lower().split())),
             "source": _source(body, index, SOURCES[kind]),
             "operation": _text(body, index["operation"]),
         }
     )[keep]
-    frame = frame[frame["level"].notna() & frame["date"].notna()]
-    frame, level_notes = _one_level_per_date(frame)
-    summed, empty = _sum_reasons(frame)
-    notes += level_notes
-    if empty:
-        notes.append(Message("dtm-note.not-available", count=empty))
-    result = pd.DataFrame(
-        {
-            "date": summed["date"],
-            "area": summed["area"],
-            "idps": summed["idps"],
-            "round": summed["round"],
-            "reason": summed["reason"],
-            "source": summed["source"],
-            "operation": summed["operation"].replace("", None),
-        }
-    ).astype(object)
-    names = {"date": "date", "area": "adm2", "idps": "idps", "round": "round", "reason": "reason"}
-    names["operation"] = "operation"
-    shown = {k: headers[v] for k, v in names.items() if v in headers}
-    shown.setdefault("area", headers["adm1"])
-    return DtmResult(result.reset_index(drop=True), summed["row"].to_numpy(), shown, notes, errors)
+    return found
+
+
+def collapse(
+    grid: pd.DataFrame, layout: Layout, country: str, file_rows: np.ndarray
+) -> DtmResult | Message:
+    """The idps table from one DTM grid's data rows; a message when the file cannot be used."""
+    rows = extract(grid, layout, country, file_rows)
+    return rows if isinstance(rows, Message) else combine([rows])
+
+
+def _codes(body: pd.DataFrame, index: int | None) -> pd.Series:
+    """A P-code column as text ("" for none: blank, "Not available")."""
+    if index is None:
+        return pd.Series([""] * len(body), dtype=object)
+    return _each(body[index], lambda v: "" if parse.is_missing(v) else parse.as_text(v))
 
 
 def _label(country: str) -> str:
@@ -239,55 +267,3 @@ def _source(body: pd.DataFrame, index: dict[str, int | None], label: str) -> pd.
         return _text(body, index["source"]).replace("", label)
     operation = _text(body, index["operation"])
     return _each(operation, lambda op: f"{label}, {op}" if op else label)
-
-
-def _one_level_per_date(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Message]]:
-    """Keep, for each reporting date, the rows at the finest admin level (1 or 2) present."""
-    areas = frame[frame["level"] > 0]
-    finest = areas.groupby(["date", "operation"])["level"].transform("max")
-    chosen = areas[areas["level"] == finest].copy()
-    chosen["area"] = np.where(chosen["level"] == 2, chosen["adm2"], chosen["adm1"])
-    dropped = len(frame) - len(chosen)
-    notes = []
-    if dropped:
-        notes.append(Message("dtm-note.levels", count=dropped))
-    return chosen, notes
-
-
-def _sum_reasons(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """One row per date, area, round and operation: figures summed, reasons listed.
-    (rows, groups left out)."""
-    if frame.empty:
-        columns = ["row", "date", "area", "round", "operation", "idps", "reason", "source"]
-        empty = pd.DataFrame(columns=columns)
-        return empty, 0
-    frame = frame.assign(idps=pd.to_numeric(frame["idps"], errors="coerce"))
-    # A reason whose figure is 'Not available' is not among the reasons of the sum.
-    frame = frame.assign(reason=frame["reason"].where(frame["idps"].notna(), ""))
-    keys = ["date", "area", "round", "operation"]
-    groups = frame.groupby(keys, sort=True, dropna=False)
-    summed = pd.DataFrame(
-        {
-            "row": groups["row"].min(),
-            "idps": groups["idps"].sum(min_count=1),
-            "source": groups["source"].first(),
-        }
-    )
-    # The reasons of a group, distinct and sorted (a loop: pandas' per-group join is 10x slower).
-    named = frame[frame["reason"] != ""].drop_duplicates([*keys, "reason"]).sort_values("reason")
-    joined: dict[tuple, list[str]] = {}
-    for key, reason in zip(
-        zip(*(named[k] for k in keys), strict=True), named["reason"], strict=True
-    ):
-        joined.setdefault(key, []).append(reason)
-    summed["reason"] = ["; ".join(joined.get(key, ())) for key in summed.index]
-    summed = summed.reset_index()
-    available = summed["idps"].notna()
-    summed = summed[available].sort_values("row")
-    summed["idps"] = summed["idps"].astype("int64").astype(object)
-    summed["date"] = summed["date"].map(_as_date)
-    return summed, int((~available).sum())
-
-
-def _as_date(value: object) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime | pd.Timestamp) else value  # type: ignore[return-value]

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.errors import InputError
-from sitrep.inputs import dtm, hxl
+from sitrep.inputs import dtm, dtm_rows, hapi, hxl
 from sitrep.inputs.confine import escape_message
 from sitrep.inputs.limits import exceeded
 from sitrep.inputs.localnames import LOCALISED, language_columns
@@ -26,7 +26,7 @@ from sitrep.inputs.readers import read_grid
 from sitrep.problems import Message, Problem, ProblemCode, Severity
 from sitrep.settings.config import Config, InputSource
 from sitrep.settings.limits import Limits
-from sitrep.tableschema import SCHEMAS
+from sitrep.tableschema import FILE, SCHEMAS
 
 __all__ = ["Limits", "RawTable", "load_table", "load_tables"]
 
@@ -86,30 +86,85 @@ class _Located:
 def load_table(
     name: str, source: InputSource, workspace: Path, limits: Limits | None = None, country: str = ""
 ) -> tuple[RawTable | None, list[Problem]]:
-    """Read one table; on a problem that stops reading it, return None and the problems."""
-    schema = SCHEMAS[name]
-    problem = _Located(name, display_path(source.path, workspace), source.sheet)
+    """Read one table; on a problem that stops reading it, return None and the problems.
+
+    A table of several files (`source.more`: IOM DTM exports, one per admin level) is read
+    file by file and put together (`sitrep.inputs.dtm_rows`)."""
     limits = limits or Limits()
+    if source.more:
+        return _load_parts(name, source.parts, workspace, limits, country)
+    grid, problem, notes = _grid(name, source, workspace, limits)
+    if grid is None:
+        return None, notes
+    table, problems = _load_grid(name, grid, SCHEMAS[name], problem, limits, country, source.sheet)
+    return table, notes + problems
+
+
+def _grid(
+    name: str, source: InputSource, workspace: Path, limits: Limits
+) -> tuple[pd.DataFrame | None, _Located, list[Problem]]:
+    """One file's cells, the maker of its problems, and what reading it found (a problem that
+    stopped it, when the grid is None)."""
+    problem = _Located(name, display_path(source.path, workspace), source.sheet)
     if escape := escape_message(source.path, workspace, problem.file):
-        return None, [problem(ProblemCode.OUTSIDE_WORKSPACE, escape)]
+        return None, problem, [problem(ProblemCode.OUTSIDE_WORKSPACE, escape)]
     if not source.path.is_file():
-        return None, [
-            problem(ProblemCode.FILE_NOT_FOUND, Message("file-not-found.table", table=name))
-        ]
+        message = Message("file-not-found.table", table=name)
+        return None, problem, [problem(ProblemCode.FILE_NOT_FOUND, message)]
     try:
         grid = read_grid(source, limits)
     except (InputError, OSError, ValueError, UnicodeError) as exc:  # a reader's failure, located
         reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
         message = Message("unreadable.table", table=name, reason=reason)
-        return None, [problem(ProblemCode.UNREADABLE, message)]
-
+        return None, problem, [problem(ProblemCode.UNREADABLE, message)]
     notes = (
         [problem(ProblemCode.READ_WARNING, grid.attrs["warning"], severity="warning")]
         if "warning" in grid.attrs
         else []
     )
-    table, problems = _load_grid(name, grid, schema, problem, limits, country, source.sheet)
-    return table, notes + problems
+    return grid, problem, notes
+
+
+def _load_parts(
+    name: str, parts: tuple[InputSource, ...], workspace: Path, limits: Limits, country: str
+) -> tuple[RawTable | None, list[Problem]]:
+    """A table of several files: IOM DTM exports read together, each row keeping its file."""
+    problems: list[Problem] = []
+    found: list[dtm_rows.DtmRows] = []
+    located: list[_Located] = []
+    for part in parts:
+        grid, problem, notes = _grid(name, part, workspace, limits)
+        problems += notes
+        if grid is None:
+            continue
+        layout = hxl.locate(grid, SCHEMAS[name])
+        if name != "idps" or not dtm.is_dtm(layout, grid):
+            message = Message("dtm-unusable.parts", count=len(parts), table=name)
+            problems.append(problem(ProblemCode.DTM_UNUSABLE, message))
+            continue
+        rows = np.arange(layout.first_data_row + 1, len(grid) + 1, dtype=np.int64)
+        extracted = dtm.extract(grid, layout, country, rows, alone=False)
+        if isinstance(extracted, Message):
+            message = Message("dtm-unusable.unusable", reason=extracted)
+            problems.append(problem(ProblemCode.DTM_UNUSABLE, message))
+            continue
+        found.append(extracted)
+        located.append(problem)
+    if any(p.severity == "error" for p in problems) or not found:
+        return None, problems
+    if not any({"adm1", "adm2"} & set(part.headers) for part in found):
+        message = Message("dtm-unusable.no-areas")
+        return None, [*problems, located[0](ProblemCode.DTM_UNUSABLE, message)]
+    result = dtm_rows.combine(found)
+    together = _Located(name, "; ".join(p.file for p in located), None)
+    problems += [together(ProblemCode.DTM_NOTE, note, severity="note") for note in result.notes]
+    problems += [
+        located[i](ProblemCode.INVALID_VALUE, message, header, row, value=value)
+        for i, (row, header, value, message) in zip(result.error_files, result.errors, strict=True)
+    ]
+    files = result.files if result.files is not None else np.zeros(len(result.rows), dtype=int)
+    frame = result.frame.assign(**{FILE: [located[int(i)].file for i in files]})
+    return RawTable(name, together.file, None, frame, result.rows, result.headers), problems
 
 
 def _load_grid(
@@ -124,6 +179,11 @@ def _load_grid(
     layout = hxl.locate(grid, schema)
     if name == "idps" and dtm.is_dtm(layout, grid):
         return _load_dtm(grid, layout, country, problem, limits)
+    if name == "response" and hapi.is_presence(layout, grid):  # HDX HAPI's 3W, as downloaded
+        rows = np.arange(layout.first_data_row + 1, len(grid) + 1, dtype=np.int64)
+        frame, used, headers, notes = hapi.presence(grid, layout, country, rows)
+        problems = [problem(ProblemCode.HAPI_NOTE, n, severity="note") for n in notes]
+        return RawTable(name, problem.file, sheet, frame, used, headers), problems
 
     header_excel_row = (layout.header_row if layout.header_row is not None else -1) + 1
     tag_row = layout.first_data_row if layout.tags else None
@@ -137,6 +197,17 @@ def _load_grid(
         for column in schema.columns
         if column.required and column.name not in layout.columns
     ]
+    if schema.any_of and not any(name in layout.columns for name in schema.any_of):
+        wanted = [schema.column(name) for name in schema.any_of]
+        missing.append(
+            problem(
+                ProblemCode.REQUIRED_COLUMN,
+                "required column missing: expected one of "
+                + ", ".join(f"a header {c.name!r} or the hashtag {c.hxl}" for c in wanted),
+                column=wanted[0].name,
+                row=header_excel_row or tag_row,
+            )
+        )
     if missing:
         return None, missing
 

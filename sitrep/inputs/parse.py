@@ -3,8 +3,10 @@
 Each parser takes one raw cell and returns (value, error message or None). Missing-value
 words ("n/a", "-", "unknown", "not available", ...) become None, which the report shows as
 "--". Nothing is guessed silently:
-- numbers: "1,200", "1 200", "1'200" and " 350 " are 1200, 1200, 1200 and 350; "12,50" is an
-  error (a decimal comma or a misplaced separator? write 12.50);
+- numbers are read as the workspace's locale writes them (`people_parser(locale)`,
+  `number_parser(locale)`; `sitrep.inputs.numbers`): "1.750" is 1750 in `pt` and 1.75 in `en`,
+  "1 200" and "1'200" are 1200 everywhere; where the locale is not set, a text that two ways
+  could read ("1.750" as a price) is an error naming both readings;
 - dates are read day first: 05/08/2021 is 5 August 2021. A column whose every slashed date could
   be read either way is flagged by the validator; two-digit years are errors. Also accepted:
   2025-06-30 (with or without a time), 30 Jun 2025, Jun 30 2025, 30-Jun-2025, workbook dates
@@ -23,18 +25,18 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
+from sitrep.inputs import numbers
 from sitrep.inputs import words as input_words
 from sitrep.problems import Message
 from sitrep.safety.addresses import EMAIL_RE, address_character, unsafe_character
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 date system, including its leap-year bug
 SERIAL_RANGE = (1, 2958466)  # Excel serials from 1900-01-01 to 9999-12-31
-THOUSANDS_RE = re.compile(r"^[+]?\d{1,3}([,\s\u00a0\u202f'’]\d{3})+$")
-DECIMAL_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 ISO_RE = re.compile(
     r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?)?$"
@@ -82,16 +84,6 @@ def parse_text(value: object) -> Parsed:
     return (None, None) if is_missing(value) else (" ".join(as_text(value).split()), None)
 
 
-def _number_text(text: str) -> str | None:
-    """'1,200' / '1 200' -> '1200'; '1,200.5' -> '1200.5'; None when the separators mislead."""
-    text = text.strip().replace("\u00a0", " ")
-    if THOUSANDS_RE.match(text):
-        return re.sub(r"\D", "", text)
-    if "," in text and not DECIMAL_RE.match(text):
-        return None
-    return text.replace(",", "")
-
-
 def _as_float(value: int | float) -> float:
     try:
         return float(value)
@@ -99,22 +91,11 @@ def _as_float(value: int | float) -> float:
         return math.inf
 
 
-def parse_people(value: object) -> Parsed:
-    """A count of people or families: a whole number, 0 or more."""
-    if is_missing(value):
-        return None, None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None, said("invalid-value.people")
-    if isinstance(value, int | float):
-        number = _as_float(value)
-    else:
-        text = _number_text(value)
-        try:
-            number = float(text) if text is not None else math.nan
-        except ValueError:
-            number = math.nan
-        if math.isnan(number):
-            return None, said("invalid-value.people")
+def _whole(value: Decimal) -> bool:
+    return value == value.to_integral_value()  # negative ones are refused with their message
+
+
+def _people(number: float) -> Parsed:
     if math.isinf(number) or math.isnan(number):
         return None, said("invalid-value.people")
     if number < 0:
@@ -126,27 +107,54 @@ def parse_people(value: object) -> Parsed:
     return int(number), None
 
 
-def parse_number(value: object) -> Parsed:
-    """A number such as a price: '1,200.50' is 1200.5; '12,50' is an error (write 12.50)."""
-    if is_missing(value):
-        return None, None
-    if isinstance(value, bool):
-        return None, said("invalid-value.number")
-    if isinstance(value, int | float):
-        number = _as_float(value)
-    else:
-        text = _number_text(str(value))
-        if text is None:
-            return None, said("invalid-value.decimal-comma")
-        try:
-            number = float(text)
-        except ValueError:
+def people_parser(locale: str | None = None) -> Parser:
+    """A count of people or families, a whole number 0 or more, as `locale` writes numbers
+    (None: the locale is not set; see `sitrep.inputs.numbers`)."""
+    style = numbers.number_style(locale)
+
+    def parse_people(value: object) -> Parsed:
+        if is_missing(value):
+            return None, None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            return None, said("invalid-value.people")
+        if isinstance(value, int | float):
+            return _people(_as_float(value))
+        found = numbers.read(value, style, _whole, "a whole number of people")
+        if found.value is None:
+            return None, found.error
+        return _people(float(found.value))
+
+    return parse_people
+
+
+def number_parser(locale: str | None = None) -> Parser:
+    """A number such as a price, as `locale` writes numbers (None: the locale is not set, and
+    "1.750" is an error naming its two readings; see `sitrep.inputs.numbers`)."""
+    style = numbers.number_style(locale)
+
+    def parse_number(value: object) -> Parsed:
+        if is_missing(value):
+            return None, None
+        if isinstance(value, bool):
             return None, said("invalid-value.number")
-    if not math.isfinite(number):
-        return None, said("invalid-value.number")
-    if abs(number) > MAX_NUMBER:
-        return None, Message("invalid-value.too-large", limit=MAX_NUMBER)
-    return number, None
+        if isinstance(value, int | float):
+            number = _as_float(value)
+        else:
+            found = numbers.read(str(value), style, lambda _: True, "a number")
+            if found.value is None:
+                return None, found.error
+            number = float(found.value)
+        if not math.isfinite(number):
+            return None, said("invalid-value.number")
+        if abs(number) > MAX_NUMBER:
+            return None, Message("invalid-value.too-large", limit=MAX_NUMBER)
+        return number, None
+
+    return parse_number
+
+
+parse_people = people_parser()  # the locale not set: whole numbers, read unambiguously
+parse_number = number_parser()
 
 
 def _serial_date(number: float) -> tuple[dt.date | None, str | None, bool]:

@@ -1,4 +1,5 @@
-"""Read a CSV file or a workbook sheet into a grid: every cell from A1, blank rows kept.
+"""Read a CSV file, a workbook sheet or a JSON list of records into a grid: every cell from A1,
+blank rows kept.
 
 A grid is a DataFrame with columns 0..n-1 and index 0..m-1, so grid row i is the row the
 spreadsheet program shows as i + 1 (for a CSV file: line i + 1). Cells are kept as the reader
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +34,7 @@ from sitrep.settings.limits import Limits
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+JSON_SUFFIXES = {".json"}  # a list of records, as the IOM DTM API gives them
 DELIMITERS = (",", ";", "\t")
 SNIFF_LINES = 50
 
@@ -48,9 +51,45 @@ def read_grid(source: InputSource, limits: Limits) -> pd.DataFrame:
         return read_sheet_grid(path, source.sheet, limits)
     if suffix in CSV_SUFFIXES:
         return read_csv_grid(path, limits)
+    if suffix in JSON_SUFFIXES:
+        return read_json_grid(path, limits)
     if not suffix:
         raise InputError(Message("unreadable.no-suffix"))
     raise InputError(Message("unreadable.suffix", suffix=suffix))
+
+
+def read_json_grid(path: Path, limits: Limits) -> pd.DataFrame:
+    """A JSON list of records (the IOM DTM API's `{"result": [...]}`) as a grid: a header row
+    of the fields, in the order they first appear, then a row per record ("" for a null)."""
+    text, _, warning = decode_text(path.read_bytes())
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested thousands deep
+        raise InputError(f"not valid JSON: {str(exc)[:200]}") from None
+    records = data.get("result") if isinstance(data, dict) else data
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise InputError(
+            'a JSON file is read as a list of records, or an API\'s {"result": [records]}'
+        )
+    if len(records) + 1 > limits.max_rows:
+        raise InputError(exceeded(Message("limit-exceeded.file-rows"), "max_rows", limits.max_rows))
+    fields = list(dict.fromkeys(k for r in records for k in r))
+    _check_cells(len(records) + 1, len(fields), limits)
+    rows = [fields] + [[_json_cell(r.get(f)) for f in fields] for r in records]
+    grid = pd.DataFrame(rows, columns=range(len(fields)), dtype=object)
+    if warning:
+        grid.attrs["warning"] = warning
+    return grid
+
+
+def _json_cell(value: object) -> object:
+    """A JSON value as a cell: text, a number or a boolean as they are; null ""; a list or an
+    object as its JSON text."""
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float | bool):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def sniff_delimiter(lines: list[str]) -> str:

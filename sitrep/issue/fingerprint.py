@@ -73,7 +73,7 @@ def files_fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list
     digest = hashlib.sha256(f"sitrep {__version__}\n".encode())
     root = config.workspace
     files = [config.workspace / CONFIG_NAME]
-    files += sorted({s.path for s in {**config.inputs, **inputs}.values()})
+    files += sorted({p.path for s in {**config.inputs, **inputs}.values() for p in s.parts})
     for path in files:
         digest.update(f"{_name(path, root)}\n".encode())
         _add_file(digest, path, config)
@@ -81,7 +81,8 @@ def files_fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list
         digest.update(f"{_name(path, root)}\n".encode())
         _add_file(digest, path, config)
     for name, source in sorted(inputs.items()):
-        digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
+        for part in source.parts:
+            digest.update(f"{name}={part.path}#{part.sheet}\n".encode())
     return digest.hexdigest()
 
 
@@ -116,7 +117,7 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     sources = {**config.inputs, **inputs}
     shared = {s.path for t, s in sources.items() if t in DISTRIBUTION_TABLES}
     used = {t: s for t, s in sources.items() if t not in DISTRIBUTION_TABLES}
-    for path in sorted({s.path for s in used.values()}):
+    for path in sorted({p.path for s in used.values() for p in s.parts}):
         digest.update(f"{_name(path, root)}\n".encode())
         if path not in shared:
             _add_file(digest, path, config)
@@ -130,7 +131,8 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
         _add_file(digest, path, config)
     for name, source in sorted(used.items()):
         if name in inputs:
-            digest.update(f"{name}={source.path}#{source.sheet}\n".encode())
+            for part in source.parts:
+                digest.update(f"{name}={part.path}#{part.sheet}\n".encode())
     return digest.hexdigest()
 
 

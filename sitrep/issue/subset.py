@@ -1,11 +1,13 @@
 """Which rows belong to an admin-1 area, for area reports (`sitrep build --each area`).
 
-An area's rows: displacement by the district's admin-1 area (an admin-1 P-code is accepted
-as the district), blockades, IDPs and prices by the area's admin-1 area, and the routes
-of which a `from`, `to` or `via` place lies in the area, the places resolved through the
-workspace's `places` table, then the gazetteer. The admin-1 area of a code is its ancestor in
-the gazetteer's list (never a prefix of the code). Without a places table every route is kept: we
-cannot tell where a route runs. Contacts, partners and the narrative are the workspace's.
+An area's rows: displacement by the admin-1 area of its origin (an admin-1 P-code is accepted
+as the district), else of its hosting area where a row gives no origin (as the report's key
+figure counts it: `sitrep.figures.displacement`), blockades, IDPs and prices by the area's
+admin-1 area, and the routes of which a `from`, `to` or `via` place lies in the area, the
+places resolved through the workspace's `places` table, then the gazetteer. The admin-1 area of
+a code is its ancestor in the gazetteer's list (never a prefix of the code). Without a places
+table every route is kept: we cannot tell where a route runs. Contacts, partners and the
+narrative are the workspace's.
 """
 
 from __future__ import annotations
@@ -23,7 +25,15 @@ if TYPE_CHECKING:
     from sitrep.geo.gazetteer import Gazetteer
     from sitrep.validate.table import Table
 
-BY_AREA = {"blockades": "area", "idps": "area", "prices": "area"}  # table -> P-code column
+# table -> P-code column (the general figures' tables too: an indicator's or a cluster's row
+# of the country itself belongs to no province, and is the national report's alone)
+BY_AREA = {
+    "blockades": "area",
+    "idps": "area",
+    "prices": "area",
+    "indicators": "area",
+    "response": "area",
+}
 Admin1 = Callable[[str], "str | None"]  # P-code -> its admin-1 area's P-code
 
 
@@ -33,7 +43,16 @@ DATED_AREAS = {
     "blockades": ("area", "start_date"),
     "idps": ("area", "date"),
     "prices": ("area", "date"),
+    "indicators": ("area", "date"),
+    "response": ("area", "date"),
 }
+
+
+def _area_codes(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """Each row's area: displacement's origin, else its hosting area; other tables' `column`."""
+    if name == "displacement" and "destination_pcode" in frame:
+        return frame[column].where(frame[column].notna(), frame["destination_pcode"])
+    return frame[column]
 
 
 def _admin1_of(gazetteer: Gazetteer | None) -> Admin1:
@@ -57,7 +76,9 @@ def areas_in(
     for name, (pcode_col, date_col) in DATED_AREAS.items():
         if name in tables:
             frame = tables[name].frame
-            for pcode, date in zip(frame[pcode_col], frame[date_col], strict=True):
+            for pcode, date in zip(
+                _area_codes(name, frame, pcode_col), frame[date_col], strict=True
+            ):
                 if isinstance(pcode, str) and date is not None and date <= day:
                     found.add(admin1(pcode))
     places = place_pcodes(tables, gazetteer) if gazetteer is not None else None
@@ -125,7 +146,8 @@ class AreaSplit:
             column = "district" if name == "displacement" else BY_AREA.get(name)
             if column:
                 frame = table.frame
-                keys = frame[column].map(lambda v: admin1(v) if isinstance(v, str) else "")
+                codes = _area_codes(name, frame, column)
+                keys = codes.map(lambda v: admin1(v) if isinstance(v, str) else "")
                 self.parts[name] = {str(k): rows for k, rows in frame.groupby(keys, sort=False)}
         routes = tables.get("routes")
         self.routes = _route_areas(routes.frame, places, admin1) if routes and places else None

@@ -68,7 +68,7 @@ def watch_targets(
     folders = {root}
     if config is not None:
         sources = {**config.inputs, **inputs}.values()
-        files |= {s.path.resolve() for s in sources}
+        files |= {p.path.resolve() for s in sources for p in s.parts}
         for boundaries in (config.boundaries, config.geography_boundaries):
             if boundaries:
                 files.add(boundaries.resolve())

@@ -44,9 +44,16 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     )
 
 
-def table_file(name: str, frame, row_numbers: set[int], description: str) -> DataFile:
-    """The rows of a validated table (canonical columns) whose spreadsheet row was used."""
-    used = frame[frame["_row"].isin(row_numbers)].sort_values("_row")
+def table_file(name: str, frame, row_numbers: set, description: str) -> DataFile:
+    """The rows of a validated table (canonical columns) whose spreadsheet row was used:
+    `row_numbers` holds row numbers, or (file, row) for a table of several files (`_file`,
+    written as the `file` column)."""
+    if "_file" in frame:
+        pairs = zip(frame["_file"].tolist(), frame["_row"].tolist(), strict=True)
+        used = frame[[pair in row_numbers for pair in pairs]].sort_values(["_file", "_row"])
+        used = used.rename(columns={"_file": "file"})
+    else:
+        used = frame[frame["_row"].isin(row_numbers)].sort_values("_row")
     columns = [c for c in used.columns if c != "_row"]
     # column lists, not to_dict: a validated table's cells are Python values (as `records`)
     rows = zip(*(used[c].tolist() for c in ["_row", *columns]), strict=True)

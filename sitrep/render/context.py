@@ -19,13 +19,17 @@ from sitrep.render.accessmap import access_map, load_places
 from sitrep.render.attachments import NEVER_ATTACHED, table_file
 from sitrep.render.bidi import listing
 from sitrep.render.charts import displacement_chart, price_chart
+from sitrep.render.clusters import response_sections
 from sitrep.render.html import load_messages, make_translator
 from sitrep.render.mapparts import map_routes
 from sitrep.render.numerals import date, numbering_system
+from sitrep.render.response_chart import Bar, response_chart
+from sitrep.render.rows import figure_rows
 from sitrep.render.situationmap import situation_map
 from sitrep.settings.config import Config, level_words, template_dirs
 from sitrep.settings.languages import editions, language_of, right_to_left
 from sitrep.settings.naming import report_name
+from sitrep.tableschema import FILE
 from sitrep.validate.table import records
 from sitrep.validate.tables import workspace_gazetteer
 
@@ -69,6 +73,7 @@ def report_context(
         if figures.provinces
         else None,
         "prices": price_chart(figures.prices, t, config.locale, dirs, rtl),
+        "response": _response_chart(figures, t, config.locale, dirs, rtl),
     }
     language = language_of(config.locale)
     reported = [language_of(x) for x in editions(config)]
@@ -113,8 +118,13 @@ def report_context(
     attachments = []
     if config.attach_data:
         for name in sorted({s.table for s in figures.sources} - NEVER_ATTACHED):
-            rows = figures.rows_used(name)
-            attachments.append(table_file(name, tables[name].frame, rows, t(f"tables.{name}")))
+            frame = tables[name].frame
+            rows: set = figures.rows_used(name)
+            if FILE in frame:  # a table of several files: a row is its file and its number
+                rows = {
+                    (s.file, n) for s in figures.sources if s.table == name for n in s.row_numbers
+                }
+            attachments.append(table_file(name, frame, rows, t(f"tables.{name}")))
     return {
         "config": config,
         "levels": level_words(config.levels, t),
@@ -136,6 +146,18 @@ def report_context(
         "pdf_file": report_name(config, figures.report_date, number, revision, options.draft)
         + ".pdf",
         "places_credit": _places_credit(config, t),
+        # the narrative's response cut at its clusters, each with its figures
+        "clusters": response_sections(
+            narrative.sections.get("response", ""), figures.general.response, figures.general.needs
+        ),
+        # the rows behind each key figure, for the edition (screen only)
+        "figure_rows": figure_rows(
+            figures.key_figures,
+            tables,
+            workspace_gazetteer(tables, base_gazetteer(config)),
+            config.household_size,
+            (config.country_code, config.country),
+        ),
         "generator": f"sitrep {__version__}",
     }
 
@@ -156,6 +178,14 @@ def _boundaries_credit(config: Config, boundaries: Boundaries | None, t: Transla
     except ValueError:
         pass  # a date the file writes otherwise is printed as written
     return t("map.boundaries_credit_valid", source=source, file=name, date=valid)
+
+
+def _response_chart(figures: Figures, t: Translator, locale: str, dirs: list, rtl: bool):
+    response = figures.general.response
+    if response is None or response.presence_only:
+        return None
+    bars = [Bar(c.cluster, c.targeted, c.reached) for c in response.clusters]
+    return response_chart(bars, response.as_of, t, locale, dirs, rtl)
 
 
 def _places_credit(config: Config, t: Translator) -> str | None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from sitrep.render.bidi import isolate, isolate_runs, listing, separator
 from sitrep.render.catalogue import (
@@ -37,7 +37,21 @@ from sitrep.render.catalogue import (
     make_translator,
     plural_form,
 )
-from sitrep.render.numerals import compact, date, decimal, localise, percent
+from sitrep.render.figure_text import (
+    at_least_text,
+    change_text,
+    date_for,
+    figure_caption,
+    figure_change,
+    figure_parts,
+    figure_period,
+    figure_words,
+    headline_number,
+    headline_parts,
+    kf_more,
+    money,
+)
+from sitrep.render.numerals import date, decimal, localise, percent
 from sitrep.render.sandbox import SafeLoader, SitrepSandbox, render_template
 from sitrep.settings.config import DEFAULT_TEMPLATES
 from sitrep.settings.languages import right_to_left
@@ -49,7 +63,10 @@ __all__ = [
     "HEADER_MESSAGES",
     "PLURAL_FORMS",
     "Translator",
+    "change_text",  # (figure_text's, used from here)
     "counted",
+    "date_for",
+    "headline_number",
     "load_messages",
     "make_translator",
     "plural_form",
@@ -57,43 +74,6 @@ __all__ = [
 ]
 
 PHONE = re.compile(r"\+?[0-9][0-9 ().\-/]{1,30}")  # what a tel: link is made from
-
-
-def date_for(
-    value: dt.date | None, reference: dt.date | None, locale: str, system: str = "latn"
-) -> str:
-    """'31 Dec' for a date of the report's year, '31 Dec 2024' for another year; '--' if none."""
-    if value is None:
-        return "--"
-    pattern = "d MMM" if reference is None or value.year == reference.year else "d MMM y"
-    return date(value, pattern, locale, system)
-
-
-def headline_number(value: int | None, rounding: str, t: Translator, locale: str) -> str:
-    """A key figure or heading number: exact, or "some 1.29 million" with `compact` rounding."""
-    if value is None:
-        return "--"
-    if rounding != "compact" or abs(value) < 10_000:
-        return decimal(value, locale, t.numbering)
-    digits = 2 if abs(value) >= 1_000_000 else 0
-    return t("headline.about", n=compact(value, locale, t.numbering, digits))
-
-
-def change_text(k: Any, t: Translator, locale: str, reference: dt.date | None) -> str:
-    """What a key figure's change says, naming its baseline ("+246,364 since round 9 (31 Dec
-    2024)", "no change since the report of 23 Jun"), or "no earlier figure"."""
-    if k.baseline is None or k.change is None:
-        return t("kf.no_baseline")
-    value = k.change
-    sign = "+" if value > 0 else "-" if value < 0 else ""
-    change = sign + decimal(abs(value), locale, t.numbering) if value else t("change.none")
-    when = date_for(k.baseline.date, reference, locale, t.numbering)
-    if k.baseline.kind == "round":
-        if k.baseline.round:
-            number = localise(str(k.baseline.round), t.numbering)
-            return t("kf.vs_round", change=change, round=number, date=when)
-        return t("kf.vs_assessment", change=change, date=when)
-    return t("kf.vs_report", change=change, date=when)
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -175,9 +155,10 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
     t = make_translator(messages, locale, digits, isolating=True)
     system, rtl = t.numbering, right_to_left(locale)
 
-    def number(value: int | float | None) -> str:
-        """Thousands separators for the locale; '--' for missing (0 stays 0)."""
-        return "--" if value is None else decimal(value, locale, system)
+    def number(value: int | float | None, at_least: bool = False) -> str:
+        """Thousands separators for the locale; '--' for missing (0 stays 0); `at_least`: a
+        total leaving out missing figures ("at least 1,200")."""
+        return "--" if value is None else at_least_text(decimal(value, locale, system), at_least, t)
 
     def signed(value: int | None) -> str:
         """+1,200 / −300 / 0; '--' when there is nothing to compare with."""
@@ -204,21 +185,56 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         fig = context.get("fig")
         return getattr(fig, "report_date", None)
 
+    def rounding_of(context: Any) -> str:
+        config = context.get("config")
+        return config.figures.headline_rounding if config is not None else "exact"
+
     @jinja2.pass_context
     def short_date(context: Any, value: dt.date | None) -> str:
         """'31 Dec', with the year when it is not the report's: '31 Dec 2024'."""
         return date_for(value, reference(context), locale, system)
 
     @jinja2.pass_context
-    def headline(context: Any, value: int | None) -> str:
+    def headline(context: Any, value: int | None, at_least: bool = False) -> str:
         """A number in a key figure or a heading: `[figures] headline_rounding`."""
-        config = context.get("config")
-        rounding = config.figures.headline_rounding if config is not None else "exact"
-        return headline_number(value, rounding, t, locale)
+        return "".join(headline_parts(value, rounding_of(context), t, locale, at_least))
+
+    def start_of(context: Any) -> str:
+        fig = context.get("fig")
+        return date_for(getattr(fig, "period_start", None), reference(context), locale, system)
+
+    @jinja2.pass_context
+    def kf_value(context: Any, k: Any) -> Markup | str:
+        """A key figure's number, "at least" in a span of its own (`.at-least`, set smaller)."""
+        before, number, after = figure_parts(k, t, locale, rounding_of(context))
+        if not (before or after):
+            return isolate(number, rtl)
+        words = [
+            f'<span class="at-least">{escape(w)}</span>' if w.strip() else w
+            for w in (before, after)
+        ]
+        return Markup(words[0] + str(escape(isolate(number, rtl))) + words[1])
+
+    @jinja2.pass_context
+    def kf_tile(context: Any, k: Any) -> tuple[Any, str]:
+        """(the number, the caption) of a tile (`figure_words`): the number is "" where the
+        caption says it (an Arabic dual)."""
+        return figure_words(k, t, kf_value(context, k), start_of(context))
+
+    @jinja2.pass_context
+    def kf_caption(context: Any, k: Any) -> str:
+        return figure_caption(k, t, start_of(context))
+
+    @jinja2.pass_context
+    def kf_when(context: Any, k: Any) -> str:
+        return figure_period(k, t, locale, reference(context))
 
     @jinja2.pass_context
     def kf_change(context: Any, k: Any) -> str:
-        return change_text(k, t, locale, reference(context))
+        return figure_change(k, t, locale, reference(context))
+
+    def kf_caption_more(k: Any) -> str:
+        return kf_more(k, t, locale)
 
     def share(value: float | None) -> str:
         return "--" if value is None else percent(value, locale, system)
@@ -256,6 +272,13 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
         short_date=short_date,
         headline=headline,
         kf_change=kf_change,
+        kf_more=kf_caption_more,
+        kf_value=kf_value,
+        kf_tile=kf_tile,
+        kf_caption=kf_caption,
+        kf_when=kf_when,
+        money=lambda value: money(value, t, locale),
+        first_upper=lambda text: str(text)[:1].upper() + str(text)[1:],  # a label as a heading
         percent=share,
         dash=dash,
         word=word,
@@ -273,7 +296,7 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
     # A number, a date or a sign in a right-to-left report reads in its own order ("+4,550",
     # not "4,550+"), and so does a name of the other direction (`sitrep.render.bidi`).
     for name in ("number", "signed", "change", "percent_change", "long_date", "short_date",
-                 "headline", "kf_change", "percent", "digits"):  # fmt: skip
+                 "headline", "kf_change", "kf_when", "percent", "digits"):  # fmt: skip
         env.filters[name] = _isolated(env.filters[name], rtl)
 
     def listed(items: object, semicolon: bool = False) -> str:

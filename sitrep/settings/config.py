@@ -18,6 +18,7 @@ from sitrep.geo.countries import UnknownCountry, resolve_country
 from sitrep.settings.check import check_settings
 from sitrep.settings.email import EmailSettings
 from sitrep.settings.figures import FigureSettings
+from sitrep.settings.indicators import IndicatorSettings
 from sitrep.settings.limits import Limits
 from sitrep.settings.locales import regional, territory_of
 from sitrep.settings.schema import (
@@ -41,13 +42,30 @@ class InputSource:
 
     path: Path
     sheet: str | None = None
+    # further files read as the same table: IOM DTM exports, one per admin level (the idps table)
+    more: tuple[InputSource, ...] = ()
+    __template_hidden__ = ("parts",)  # made anew each time: a template walking it never ends
 
     @classmethod
-    def parse(cls, text: str, base: Path) -> InputSource:
-        """'inputs/data.xlsx#blockades' -> the workbook and its sheet; relative to `base`."""
+    def parse(cls, text: str | tuple[str, ...] | list[str], base: Path) -> InputSource:
+        """'inputs/data.xlsx#blockades' -> the workbook and its sheet; relative to `base`.
+        Several texts (a list in sitrep.toml): the first, with the others as `more`."""
+        if not isinstance(text, str):
+            first, *others = (cls.parse(t, base) for t in text)
+            return replace(first, more=tuple(others))
         path_text, _, sheet = text.partition("#")
         path = Path(path_text).expanduser()
         return cls(path if path.is_absolute() else base / path, sheet or None)
+
+    @property
+    def parts(self) -> tuple[InputSource, ...]:
+        """Each file of the table on its own: this one, then `more`."""
+        return (replace(self, more=()), *self.more)
+
+    def after(self, earlier: InputSource | None) -> InputSource:
+        """`earlier`'s files, then these: a table given twice on the command line is read
+        from both (`--input idps=admin1.csv --input idps=admin2.csv`: DTM files together)."""
+        return replace(earlier, more=(*earlier.more, *self.parts)) if earlier else self
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,10 +111,15 @@ class Config:
         str, ...
     ] = ()  # [report] languages; () = the locale alone (sitrep.settings.languages)
     digits: str = "default"  # [report] digits: the locale's own, "latn" or "arab"
+    # how the office writes numbers in its tables: [report] locale, else the first of languages;
+    # None when neither is set (a number two ways could read is then an error: inputs.numbers)
+    number_locale: str | None = None
     __template_hidden__ = (
         "email",
     )  # templates see the settings but the mail's (sitrep.render.plain)
     publish: PublishSettings = field(default_factory=PublishSettings)  # folder made absolute
+    # [indicators.KEY], in the order declared (None: a declaration without a good label or kind)
+    indicators: dict[str, IndicatorSettings] = field(default_factory=dict)
     notice: str = ""  # the illustrative notice in the report's language ("": the catalogue's)
     # The settings given by language ("crisis", "issuing_office", "illustrative"), as written:
     # `crisis`, `issuing_office` and `notice` are their texts in `locale` (each edition's own)
@@ -201,7 +224,7 @@ def load_config(workspace: Path) -> Config:
     if problems:
         raise ConfigError(f"{path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
 
-    def source(text: str | None) -> InputSource | None:
+    def source(text: str | tuple[str, ...] | None) -> InputSource | None:
         return InputSource.parse(text, workspace) if text else None
 
     inputs = found["inputs"]  # InputSettings, a field per table (made from sitrep.tableschema)
@@ -240,6 +263,7 @@ def load_config(workspace: Path) -> Config:
         editions=report.editions,
         limits=found["limits"],
         figures=found["figures"],
+        indicators=found["indicators"] or {},
         country_code=country_code,
         geography_pcodes=source(geography.pcodes),
         geography_boundaries=(geo.path if (geo := source(geography.boundaries)) else None),
@@ -249,6 +273,7 @@ def load_config(workspace: Path) -> Config:
         levels=geography.levels,
         languages=languages,
         digits=report.digits,
+        number_locale=report.locale or (languages[0] if languages else None),
     )
 
 

@@ -3,7 +3,8 @@
 A field says a key's name, the type the code reads, its default, allowed values or checker and
 its doc (`sitrep.settings.check`). `[report]`, `[inputs]`, `[geography]` and `[publish]` are
 declared here; `[limits]` (`sitrep.settings.limits`), `[figures]` (`sitrep.settings.figures`)
-and `[email]` (`sitrep.settings.email`) beside the code that reads them. `SECTIONS` lists them
+`[email]` (`sitrep.settings.email`) and `[indicators.KEY]` (`sitrep.settings.indicators`)
+beside the code that reads them. `SECTIONS` lists them
 all, in the order of the README's settings tables (tests/settings/test_settings_schema.py holds
 the tables to these declarations); `load_config` reads them into `Config`.
 """
@@ -22,6 +23,7 @@ from sitrep.settings import maps
 from sitrep.settings.check import Key, Section, day, flag, one_of, setting, text, whole
 from sitrep.settings.email import EMAIL
 from sitrep.settings.figures import FIGURES
+from sitrep.settings.indicators import INDICATORS
 from sitrep.settings.limits import LIMITS
 from sitrep.settings.locales import check_languages, check_locale, first_language_is_the_locale
 from sitrep.settings.texts import EXPECTED, Texts, by_language, texts_problems
@@ -260,18 +262,37 @@ class ReportSettings:
 
 # `[inputs]`: a key per table of `sitrep.tableschema` (declared there once, so made from it),
 # then the narrative's folder. Each table's value is its source as written ("path#sheet").
+def _sources(value: str | list) -> str | None:
+    if isinstance(value, str) or (value and all(isinstance(v, str) and v for v in value)):
+        return None
+    return f"{value!r} is not {SOURCE}, or a list of them"
+
+
+def _table_key(table: str) -> Any:
+    doc = f"the {table} table" + ("" if table in REQUIRED_TABLES else " (optional)")
+    if table == "idps":  # IOM DTM exports come one file per admin level: read them together
+        return setting(
+            Key(
+                kinds=(str, list),
+                expected=f"{SOURCE}, or a list of them",
+                doc=doc + "; a list of files reads IOM DTM exports together (one per admin level)",
+                check=_sources,
+                convert=lambda v: v if isinstance(v, str) else tuple(v),
+            )
+        )
+    return text(doc, expected=SOURCE, required=table in REQUIRED_TABLES)
+
+
 InputSettings = dataclasses.make_dataclass(
     "InputSettings",
     [
         *(
             (
                 table,
-                str if table in REQUIRED_TABLES else str | None,
-                text(
-                    f"the {table} table" + ("" if table in REQUIRED_TABLES else " (optional)"),
-                    expected=SOURCE,
-                    required=table in REQUIRED_TABLES,
-                ),
+                str
+                if table in REQUIRED_TABLES
+                else (str | tuple[str, ...] | None if table == "idps" else str | None),
+                _table_key(table),
             )
             for table in TABLES
         ),
@@ -354,4 +375,4 @@ PUBLISH = Section(
     name="publish", doc="where `sitrep publish` copies the issued reports", settings=PublishSettings
 )
 
-SECTIONS = (REPORT, INPUTS, GEOGRAPHY, LIMITS, FIGURES, PUBLISH, EMAIL)
+SECTIONS = (REPORT, INPUTS, GEOGRAPHY, LIMITS, FIGURES, INDICATORS, PUBLISH, EMAIL)

@@ -22,7 +22,7 @@ def _problem(
 ) -> Problem:
     value = table.frame[column].iat[i]
     return Problem(
-        severity, table=table.name, file=table.file, sheet=table.sheet,
+        severity, table=table.name, file=table.file_of(i), sheet=table.sheet,
         row=int(table.frame[ROW].iat[i]), column=table.header(column), value=str(value),
         message=message, code=code,
     )  # fmt: skip

@@ -12,6 +12,7 @@ import pandas as pd
 from sitrep.inputs import parse
 from sitrep.inputs.load import RawTable
 from sitrep.problems import Message, Problem, ProblemCode, Severity
+from sitrep.tableschema import FILE
 
 MAX_PER_RULE = 50
 
@@ -36,6 +37,7 @@ class Reporter:
         value: object,
         message: str,
         severity: Severity = "error",
+        file: str | None = None,
     ) -> None:
         key = (code, column, message, severity)
         self.counts[key] = self.counts.get(key, 0) + 1
@@ -47,7 +49,7 @@ class Reporter:
             Problem(
                 severity,
                 table=raw.name,
-                file=raw.file,
+                file=file or raw.file,
                 sheet=raw.sheet,
                 row=row,
                 column=self.header(column),
@@ -67,9 +69,11 @@ class Reporter:
         severity: Severity = "error",
     ) -> None:
         """Report `message` for the rows at `positions` (values: a per-row array or one value)."""
+        files = self.raw.frame.get(FILE)  # a table of several files: each row names its own
         for position in positions[: MAX_PER_RULE + 1]:
             value = values[position] if isinstance(values, np.ndarray | pd.Series) else values
-            self(code, int(self.raw.rows[position]), column, value, message, severity)
+            file = None if files is None else str(files.iat[position])
+            self(code, int(self.raw.rows[position]), column, value, message, severity, file)
         key = (code, column, message, severity)
         self.counts[key] = self.counts.get(key, 0) + max(0, len(positions) - MAX_PER_RULE - 1)
 

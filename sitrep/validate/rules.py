@@ -1,7 +1,8 @@
 """Rules that involve more than one cell: within a row, across rows, across tables.
 
 Errors
-- displacement: a row gives neither people nor families.
+- displacement: a row gives neither people nor families; neither an area of origin nor a
+  hosting area.
 - blockades: the end date is before the start date; status 'lifted' without an end date.
 - routes: two status rows for one route on one date.
 - dates after today (`date_problems`): the workbook is a running log, so rows dated after an
@@ -35,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.problems import Message, Problem, ProblemCode
-from sitrep.tableschema import ROW
+from sitrep.tableschema import FILE, ROW
 from sitrep.validate.table import assessments
 
 if TYPE_CHECKING:
@@ -72,6 +73,13 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         message = Message("people-or-families.neither")
         report.rows(
             ProblemCode.PEOPLE_OR_FAMILIES, np.flatnonzero(neither), "people", None, message
+        )
+        nowhere = (frame["district"].isna() & frame["destination_pcode"].isna()).to_numpy().copy()
+        for column in ("district", "destination_pcode"):
+            nowhere[report.bad.get(column, [])] = False
+        message = "give the area people came from (district) or the area hosting them, or both"
+        report.rows(
+            ProblemCode.ORIGIN_OR_DESTINATION, np.flatnonzero(nowhere), "district", None, message
         )
     if name == "blockades":
         _blockade_rules(frame, report)
@@ -135,11 +143,12 @@ def _warning(
     column: str | None,
     value: object,
     message: Message,
+    file: str | None = None,
 ) -> Problem:
     return Problem(
         "warning",
         table=table.name,
-        file=table.file,
+        file=file or table.file,
         sheet=table.sheet,
         row=row,
         column=table.header(column) if column else None,
@@ -255,6 +264,7 @@ def _jumps(
             column,
             int(now["n"].iat[i]),
             message(i, now["n"].iat[i] / previous["n"].iat[i]),
+            str(now["file"].iat[i]) if "file" in now else None,
         )
         for i in np.flatnonzero(jump.to_numpy())[:50]
     ]
@@ -272,8 +282,13 @@ def _stock_jumps(table: Table) -> list[Problem]:
     order = order.sort_values(["_op", "_adate", "_key"])
     order["idx"] = order.groupby("_op").cumcount()
     data = data.merge(order[["_op", "_key", "idx"]], on=["_op", "_key"])
+    data = data.assign(_file=data.get(FILE, table.file)).sort_values(ROW)
     per = data.groupby(["_op", "area", "idx"], sort=True).agg(
-        n=("n", "sum"), row=(ROW, "max"), key=("_key", "first"), day=("_adate", "max")
+        n=("n", "sum"),
+        row=(ROW, "last"),
+        file=("_file", "last"),
+        key=("_key", "first"),
+        day=("_adate", "max"),
     )
     per = per.reset_index()
     previous = per.groupby(["_op", "area"])[["idx", "n", "key", "day"]].shift(1)

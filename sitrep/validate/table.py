@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sitrep.tableschema import ROW
+from sitrep.tableschema import FILE, ROW
 
 
 @dataclass
@@ -28,6 +28,13 @@ class Table:
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
+
+    def file_of(self, position: int) -> str:
+        """The file of the row at `position`: the table's, or the row's own in a table read
+        from several files (`FILE`)."""
+        if FILE in self.frame:
+            return str(self.frame[FILE].iat[position])
+        return self.file
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

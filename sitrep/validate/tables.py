@@ -14,6 +14,7 @@ The typed frame keeps the shape the later stages rely on: object columns holding
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -26,11 +27,13 @@ from sitrep.inputs.localnames import LOCALISED, PREFIX
 from sitrep.inputs.words import Words
 from sitrep.problems import Message, Problem, ProblemCode
 from sitrep.safety.xmlchars import FORBIDDEN, describe, forbidden_characters
-from sitrep.tableschema import ROW, SCHEMAS, Column
+from sitrep.settings.indicators import IndicatorSettings
+from sitrep.tableschema import FILE, ROW, SCHEMAS, Column
 from sitrep.validate import rules
 from sitrep.validate.cells import cell_parser
 from sitrep.validate.dating import date_problems
 from sitrep.validate.dating import freshness_warnings as stale
+from sitrep.validate.declared import declared_problems
 from sitrep.validate.reporter import MAX_PER_RULE, Reporter
 from sitrep.validate.table import Table
 
@@ -48,10 +51,15 @@ __all__ = [
 
 
 def _validate_column(
-    raw: RawTable, column: Column, gazetteer: Gazetteer, report: Reporter, words: Words | None
+    raw: RawTable,
+    column: Column,
+    gazetteer: Gazetteer,
+    report: Reporter,
+    words: Words | None,
+    locale: str | None,
 ) -> parse.ParsedColumn:
     cells = raw.frame[column.name]
-    parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words))
+    parsed = parse.parse_column(cells, cell_parser(column, gazetteer, words, locale))
     cell_values = cells.to_numpy(dtype=object)
     bad = parsed.error_rows()
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
@@ -149,23 +157,26 @@ def _flag_duplicates(values: np.ndarray, raw: RawTable, column: str, report: Rep
 
 
 def validate_table(
-    raw: RawTable, gazetteer: Gazetteer, words: Words | None = None
+    raw: RawTable, gazetteer: Gazetteer, words: Words | None = None, locale: str | None = None
 ) -> tuple[Table, list[Problem]]:
     """Parse every column of one table; problems for every bad cell and row rule.
 
     `words`: the workspace's input words (`sitrep.inputs.words.workspace_words`), else the built-in.
+    `locale`: how the workspace writes numbers (`Config.number_locale`; None: not set).
     """
     schema = SCHEMAS[raw.name]
     report = Reporter(raw)
     columns: dict[str, object] = {ROW: pd.Series(np.asarray(raw.rows, dtype=np.int64))}
     for column in schema.columns:
         if column.name in raw.frame:
-            values = _validate_column(raw, column, gazetteer, report, words).values
+            values = _validate_column(raw, column, gazetteer, report, words, locale).values
         else:
             values = np.full(len(raw.frame), None, dtype=object)
         columns[column.name] = pd.Series(values, dtype=object)
     if raw.name in LOCALISED:
         _local_names(raw, columns, report)
+    if FILE in raw.frame:  # a table of several files: each row's own (IOM DTM exports)
+        columns[FILE] = pd.Series(raw.frame[FILE].to_numpy(dtype=object), dtype=object)
     typed = pd.DataFrame(columns)
     rules.check_rows(raw.name, typed, report)
     return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
@@ -233,13 +244,13 @@ def workspace_gazetteer(tables: dict[str, Table], base: Gazetteer) -> Gazetteer:
 
 
 def _places_gazetteer(
-    raw: RawTable, gazetteer: Gazetteer
+    raw: RawTable, gazetteer: Gazetteer, locale: str | None = None
 ) -> tuple[Table, list[Problem], Gazetteer]:
     """The places table validated, and the gazetteer extended with its admin areas.
 
     A place whose P-code is written like an area's but is not one of the lists' areas is kept
     as a site, with a note (nearest codes), or a warning when it is another country's."""
-    table, problems = validate_table(raw, gazetteer)
+    table, problems = validate_table(raw, gazetteer, locale=locale)
     frame = table.frame
     for code, row in zip(frame["pcode"], frame[ROW], strict=True):
         if not code or gazetteer.canonical(code) is not None:
@@ -273,21 +284,31 @@ def validate_tables(
     *,
     today: dt.date | None = None,
     words: Words | None = None,
+    indicators: Mapping[str, IndicatorSettings | None] | None = None,
+    locale: str | None = None,
 ) -> tuple[dict[str, Table], list[Problem]]:
     """Validate every table; the problems of all tables together.
 
     The workspace's `places` table is validated first and extends the gazetteer for the others.
+    `indicators`: sitrep.toml's `[indicators.KEY]`, which the indicators table's rows must name
+    (None: not checked against any declaration).
     `today`: the day sitrep runs, from the command line; a date after it is an error
-    (`sitrep.validate.dating.date_problems`; None: not checked).
+    (`sitrep.validate.dating.date_problems`; None: not checked). `locale`: how the workspace
+    writes numbers (`Config.number_locale`: "pt", "en"...; None: not set, and a number two ways
+    could read is an error).
     """
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
     if "places" in raw_tables:
-        tables["places"], problems, gazetteer = _places_gazetteer(raw_tables["places"], gazetteer)
+        tables["places"], problems, gazetteer = _places_gazetteer(
+            raw_tables["places"], gazetteer, locale
+        )
     for name, raw in raw_tables.items():
         if name == "places":
             continue
-        table, table_problems = validate_table(raw, gazetteer, words)
+        # HAPI's downloads (needs, funding) are read as-is: they write numbers the English way
+        as_written = locale if SCHEMAS[name].sheet else "en"
+        table, table_problems = validate_table(raw, gazetteer, words, as_written)
         tables[name] = table
         problems += table_problems
         if name == "displacement":
@@ -295,4 +316,5 @@ def validate_tables(
         problems += rules.jump_warnings(table, household_size)
 
     problems += date_problems(tables, today)
+    problems += declared_problems(tables, indicators, gazetteer)
     return tables, problems

@@ -75,11 +75,50 @@ def _toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+INDICATORS = """
+# Each indicator the office tracks (returnees, cases, people in sites, incidents...), declared
+# once: the KEY of [indicators.KEY] is what the indicators sheet's Indicator column says.
+# A "stock" is a count on a date (each area's latest figure, the finest level counted once);
+# a "flow" is new in the period (summed from period_start). Uncomment and adapt:
+# [indicators.returnees]
+# label = {{ {language} = {stock} }}
+# kind = "stock"
+# key_figure = true                    # one of the key figures, in the order declared
+#
+# [indicators.cholera_cases]
+# label = {{ {language} = {flow} }}
+# kind = "flow"
+# level = 2                            # its values are given by admin level 2
+"""
+DOWNLOADS = {  # tables read as downloaded, not sheets of the workbook
+    "needs": "HDX HAPI's humanitarian needs download, as it comes",
+    "funding": "HDX HAPI's funding download (OCHA FTS), as it comes",
+}
+
+
 def config_text(
-    country: str, crisis: str, today: dt.date, language: str, name: str, office: str
+    country: str,
+    crisis: str,
+    today: dt.date,
+    language: str,
+    name: str,
+    office: str,
+    examples: tuple[str, str] = ("returnees", "new cholera cases"),
 ) -> str:
-    """A commented sitrep.toml whose inputs are the sheets of the blank workbook."""
-    inputs = "\n".join(f'{table} = "{WORKBOOK}#{table}"' for table in SCHEMAS)
+    """A commented sitrep.toml whose inputs are the sheets of the blank workbook, and the
+    examples of a stock and a flow indicator (`examples`: their labels in `language`, the
+    report's locale)."""
+    inputs = "\n".join(
+        f'{table} = "{WORKBOOK}#{table}"'
+        if schema.sheet
+        else f"{f'# {table} = {chr(34)}inputs/{table}.csv{chr(34)}':<38} # {DOWNLOADS[table]}"
+        for table, schema in SCHEMAS.items()
+    )
+    indicators = INDICATORS.format(  # a label by language: `ar`, not the locale `ar-SD`
+        language=language_of(language) or language,
+        stock=_toml_string(examples[0]),
+        flow=_toml_string(examples[1]),
+    )
     limits = "\n".join(f"# {key} = {getattr(Limits(), key)}" for key in Limits.__dataclass_fields__)
     iso3 = country.lower()
     return f"""\
@@ -119,7 +158,7 @@ narrative = "inputs/narrative"         # one Markdown file per report date: YYYY
 [limits]
 # What sitrep agrees to read; raise a limit only for a file you trust.
 {limits}
-"""
+{indicators}"""
 
 
 def workbook_words(iso3: str, language: str, today: dt.date) -> Words:
@@ -132,8 +171,20 @@ def workbook_words(iso3: str, language: str, today: dt.date) -> Words:
         for a in gazetteer.level(level)
     )
     levels = level_words((), make_translator(messages))
+    offered = {
+        "response.cluster": tuple(c for c in messages.get("init.clusters", "").split(",") if c),
+        "indicators.indicator": ("returnees", "cholera_cases"),  # the examples in sitrep.toml
+    }
     choices = vocabulary_words(messages, language)
-    return Words(messages, levels, places, today, choices, right_to_left(language))
+    return Words(
+        messages,
+        levels,
+        places,
+        today,
+        choices,
+        offered=offered,
+        right_to_left=right_to_left(language),
+    )
 
 
 # The report's catalogue section naming each vocabulary's words ([status] closed = "cerrada").
@@ -197,11 +248,12 @@ def create_workspace(
     directory.mkdir(parents=True, exist_ok=True)
     crisis = crisis or words("init.crisis", "Crisis name")
     office = words("init.office", "the Information Management Office")
+    examples = (words("init.stock_label", "returnees"), words("init.flow_label", "new cases"))
     # the language as written in the country, when CLDR has it: numbers and dates as there
     locale = regional(language, found.iso2)
-    text = config_text(found.iso3, crisis, today, locale, found.name_in(language), office)
+    text = config_text(found.iso3, crisis, today, locale, found.name_in(language), office, examples)
     (directory / CONFIG_NAME).write_text(text, encoding="utf-8")
-    write_workbook(directory / WORKBOOK, {name: [] for name in SCHEMAS}, words)
+    write_workbook(directory / WORKBOOK, {n: [] for n, s in SCHEMAS.items() if s.sheet}, words)
     templates = directory / "templates"
     templates.mkdir()
     readme = TEMPLATES_README.format(defaults=DEFAULT_TEMPLATES)

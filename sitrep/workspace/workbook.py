@@ -37,6 +37,7 @@ KINDS = (
     "number",
     "date",
     "pcode",
+    "area",
     "vocab",
     "email",
     "display_name",
@@ -46,7 +47,7 @@ KINDS = (
 PCODES_SHEET = "pcodes"  # the country's areas: a reference for the P-code columns' dropdowns
 PCODES_HXL = ("#adm+code", "#adm+name", "#geo+admin_level", "#adm+code+parent")
 DATA_ROWS = 1000  # rows of formats and dropdowns prepared in a blank sheet
-WIDTHS = {"date": 13, "people": 12, "number": 11, "pcode": 12, "email": 28, "bool": 9}
+WIDTHS = {"date": 13, "people": 12, "number": 11, "pcode": 12, "area": 14, "email": 28, "bool": 9}
 WIDE_TEXT = {"source", "cause", "route", "place", "aliases", "organisation", "name", "lists"}
 HEADER_FILL = "0B5EA8"
 
@@ -85,6 +86,8 @@ class Words:
     # vocab -> its words in the workbook's language, in the schema's order (English if absent)
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     right_to_left: bool = False  # Arabic, Dari, Pashto...: every sheet reads from the right
+    # "table.column" -> words a dropdown offers without imposing them (the clusters' names)
+    offered: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __call__(self, key: str, default: str = "", **values: object) -> str:
         """The catalogue's `workbook.<key>` ("init.<key>" as is), its {names} filled in."""
@@ -136,6 +139,14 @@ def _style_header(ws) -> None:
     ws.freeze_panes = "A3"
 
 
+def _offer(ws, letter: str, last_row: int, formula: str) -> None:
+    """A dropdown that offers values without imposing them: anything else may be typed."""
+    rule = DataValidation(type="list", formula1=formula, allow_blank=True)
+    rule.showErrorMessage = False
+    rule.add(f"{letter}3:{letter}{last_row}")
+    ws.add_data_validation(rule)
+
+
 def _write_sheet(
     ws, schema: TableSchema, rows: Sequence[dict[str, object]], words: Words | None
 ) -> None:
@@ -162,15 +173,11 @@ def _write_sheet(
             rule.errorTitle = headers[index - 1]
             rule.add(f"{letter}3:{letter}{last_row}")
             ws.add_data_validation(rule)
-        elif column.kind == "pcode" and words and words.places:
+        elif column.kind in ("pcode", "area") and words and words.places:
             # The country's P-codes offered, not imposed: a name or another code may be typed.
-            last = len(words.places) + 2
-            rule = DataValidation(
-                type="list", formula1=f"{PCODES_SHEET}!$A$3:$A${last}", allow_blank=True
-            )
-            rule.showErrorMessage = False
-            rule.add(f"{letter}3:{letter}{last_row}")
-            ws.add_data_validation(rule)
+            _offer(ws, letter, last_row, f"{PCODES_SHEET}!$A$3:$A${len(words.places) + 2}")
+        elif words and (offered := words.offered.get(f"{schema.name}.{column.name}")):
+            _offer(ws, letter, last_row, '"' + ",".join(offered) + '"')
 
 
 def _words(words: Words | None) -> Words:
@@ -181,11 +188,11 @@ def english_workbook_messages() -> dict[str, str]:
     return load_messages([DEFAULT_TEMPLATES], "en")
 
 
-def _example(column: Column, words: Words, n: int) -> str:
+def _example(column: Column, words: Words, n: int, table: str = "") -> str:
     """An example value for a column: the country's own places, the day init was run."""
     admin2, _ = words.examples()
     area = admin2[n % len(admin2)] if admin2 else None
-    if column.kind == "pcode":
+    if column.kind in ("pcode", "area"):
         return area.pcode if area else ""
     if column.kind == "date":
         return words.today.isoformat()
@@ -195,13 +202,16 @@ def _example(column: Column, words: Words, n: int) -> str:
         return area.name
     if column.name in ("to", "destination") and len(admin2) > 1:
         return admin2[(n + 1) % len(admin2)].name
+    offered = words.offered.get(f"{table}.{column.name}") if table else None
+    if offered:
+        return offered[n % len(offered)]
     return {"people": "1200", "number": "1200.50", "email": "name@example.org"}.get(column.kind, "")
 
 
 def _kind_text(column: Column, words: Words) -> str:
     admin2, _ = words.examples()
     text = words(f"kind.{column.kind}")
-    if column.kind == "pcode":
+    if column.kind in ("pcode", "area"):
         codes = ", ".join(p.pcode for p in admin2[:2]) or "HT0111"
         names = ", ".join(p.name for p in admin2[:2]) or "Port-au-Prince"
         text = text.format(pcodes=codes, names=names, sheet=PCODES_SHEET)
@@ -237,7 +247,7 @@ def _write_about(about, names: Sequence[str], words: Words) -> None:
                     required,
                     column.hxl or "",
                     _kind_text(column, words),
-                    _example(column, words, n),
+                    _example(column, words, n, name),
                 ]
             )
     for letter, width in zip("ABCDEF", (14, 20, 9, 26, 80, 20), strict=True):

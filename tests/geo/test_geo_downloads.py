@@ -2,7 +2,8 @@
 
 Each is checked against an independent computation written here with plain pandas: the rows of
 the workspace's country, for each date and operation the finest admin level present, reasons
-summed, "Not available" left out, P-codes in the COD's canonical form.
+summed, "Not available" missing (a row without a figure, never 0), P-codes in the COD's
+canonical form.
 """
 
 from __future__ import annotations
@@ -53,22 +54,20 @@ def expected(path: Path, iso3: str, hapi: bool = False) -> pd.DataFrame:
     # TD0704 is written TCD0704 by Chad's COD: the ISO3 prefix.
     raw["area"] = raw["area"].str.replace(r"^TD", "TCD", regex=True)
     raw["idps"] = pd.to_numeric(raw["idps"], errors="coerce")
-    out = (
-        raw.groupby(["date", "area", "round", "operation"])["idps"]
-        .sum(min_count=1)
-        .dropna()
-        .astype(int)
-        .reset_index()
-    )
-    return out.sort_values(["date", "operation", "area"]).reset_index(drop=True)
+    keys = ["date", "area", "round", "operation"]
+    given = raw.dropna(subset=["idps"]).groupby(keys)["idps"].sum().reset_index()
+    # a figure "Not available" is missing: one row without a figure per area, date and round
+    missing = raw[raw["idps"].isna()][keys].drop_duplicates().assign(idps=float("nan"))
+    out = pd.concat([given, missing], ignore_index=True)
+    return out.sort_values([*keys[:1], "operation", "area", "idps"]).reset_index(drop=True)
 
 
 def imported(workspace: Path, path: Path) -> tuple[pd.DataFrame, list]:
     checked = check_inputs(workspace, None, {"idps": InputSource(path)})
     frame = checked.tables["idps"].frame
     got = frame[["date", "area", "round", "operation", "idps"]].copy()
-    got["idps"] = got["idps"].astype(int)
-    got = got.sort_values(["date", "operation", "area"]).reset_index(drop=True)
+    got["idps"] = pd.to_numeric(got["idps"]).astype(float)
+    got = got.sort_values(["date", "operation", "area", "idps"]).reset_index(drop=True)
     return got, checked.problems
 
 
@@ -80,8 +79,11 @@ def test_a_haiti_dtm_export_unchanged(tmp_path: Path, country: str) -> None:
     assert not [p for p in problems if p.severity == "error"], problems
     want = expected(path, "HTI")
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
-    # 2 + 1 + (1 + 2) + 3 area figures; Saint-Marc's round 9 is all "Not available"
-    assert len(got) == 9
+    # 2 + 1 + (1 + 3) + 3 area figures, and Petion-Ville's natural disaster figure of round 10
+    # "Not available": Saint-Marc's round 9 is missing, not 0 and not left out
+    assert len(got) == 11
+    saint_marc = got[(got["area"] == "HT0531") & (got["round"] == "9")]
+    assert saint_marc["idps"].isna().all() and len(saint_marc) == 1
     # Two operations kept apart, rounds of 2010 and 2025 side by side, a row of 2011.
     assert set(got["operation"]) == {"Haiti Earthquake", "Countrywide monitoring"}
     assert dt.date(2011, 1, 31) in set(got["date"])
@@ -104,7 +106,7 @@ def test_hdx_hapi_idps_table_unchanged(tmp_path: Path) -> None:
     got, problems = imported(ws, path)
     assert not [p for p in problems if p.severity == "error"], problems
     pd.testing.assert_frame_equal(got, expected(path, "HTI", hapi=True), check_dtype=False)
-    # The same people as the DTM export it was made from.
+    # The same people as the DTM export it was made from (HAPI leaves out what is missing).
     dtm = expected(write_dtm(tmp_path / "dtm.csv", HAITI_ROWS), "HTI")
     assert got["idps"].sum() == dtm["idps"].sum()
 

@@ -75,7 +75,7 @@ CASES = [
     csv_case("route-status-unknown-word", "routes", ROUTES, ["R1,Salang,half open,2021-08-23,S"], 2, "status", "expected one of"),
     csv_case("route-duplicate-status-date", "routes", ROUTES, ["R1,Salang,open,2021-08-23,S", "R1,Salang,closed,23/08/2021,S"], 3, "since", "already has a status"),
     csv_case("route-since-missing-word", "routes", ROUTES, ["R1,Salang,closed,n/a,S"], 2, "since", "a value is required"),
-    csv_case("price-decimal-comma", "prices", PRICES.replace(",", ";"), ["2021-08-24;Banu bazaar;food;kg;12,50;AFN;WFP"], 2, "price", "decimal point", encoding="cp1252"),
+    csv_case("price-two-readings", "prices", PRICES.replace(",", ";"), ["2021-08-24;Banu bazaar;food;kg;1.250;AFN;WFP"], 2, "price", "could be 1250", encoding="cp1252"),
     csv_case("partner-email", "partners", PARTNERS, ["Ana,ana(at)example.org,NGO,all,yes"], 2, "email", "email address"),
     csv_case("partner-active", "partners", PARTNERS, ["Ana,ana@example.org,NGO,all,maybe"], 2, "active", "yes or no"),
     csv_case("idps-negative-bom", "idps", "\ufeffdate,area,idps,source", ["2021-08-24,AF0907,-100,DTM"], 2, "idps", "negative", encoding="utf-8"),

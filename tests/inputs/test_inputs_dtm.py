@@ -30,17 +30,22 @@ def test_dtm_export_becomes_the_idps_table(workspace: Path) -> None:
     notes = " ".join(p.message for p in problems)
     assert "3 rows of other countries (ETH, IRQ) ignored" in notes
     assert "4 rows at other admin levels" in notes
-    assert "1 area figures are all 'Not available'" in notes
+    assert "2 area figures hold a reason 'Not available': missing, not 0" in notes
     assert set(table.frame["operation"]) == {"Afghanistan - Baseline Assessment"}
     rows = table.frame.drop(columns=["source", "operation"]).to_dict("records")
     D = dt.date
     assert rows == [
         # 30 March: districts given, so provinces and the national row are not used;
-        # Andarab 2,500 + 300 (conflict, any case) + Not available; Pul-e-Khumri 4,000 + 1,500.
+        # Andarab 2,500 + 300 (conflict, any case), and its natural disaster figure "Not
+        # available": missing, a row of its own; Pul-e-Khumri 4,000 + 1,500; Bazarak missing.
         {"_row": 6, "date": D(2021, 3, 30), "area": "AF0907", "idps": 2800, "round": "12",
          "reason": "conflict"},
+        {"_row": 8, "date": D(2021, 3, 30), "area": "AF0907", "idps": None, "round": "12",
+         "reason": "natural disaster"},
         {"_row": 9, "date": D(2021, 3, 30), "area": "AF0901", "idps": 5500, "round": "12",
          "reason": "conflict; natural disaster"},
+        {"_row": 11, "date": D(2021, 3, 30), "area": "AF0801", "idps": None, "round": "12",
+         "reason": "conflict"},
         # 30 June: provinces only.
         {"_row": 12, "date": D(2021, 6, 30), "area": "AF08", "idps": 800, "round": "13",
          "reason": "conflict"},
@@ -60,7 +65,7 @@ def test_dtm_iso3_pcodes_and_country_code(workspace: Path, tmp_path: Path) -> No
     toml.write_text(toml.read_text().replace('country = "Afghanistan"', 'country = "AFG"'))
     table, problems = idps_from(workspace, path)
     assert not [p for p in problems if p.severity == "error"]
-    assert table.frame["area"].tolist() == ["AF0907", "AF0901", "AF08", "AF09"]
+    assert table.frame["area"].tolist() == ["AF0907", "AF0907", "AF0901", "AF0801", "AF08", "AF09"]
 
 
 def test_dtm_bad_figure_is_located(tmp_path: Path) -> None:

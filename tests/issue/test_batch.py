@@ -94,6 +94,8 @@ def two_areas(workspace: Path) -> Path:
     for table in ("displacement", "blockades", "routes", "idps"):
         text = text.replace(f'"inputs/sample-data.xlsx#{table}"', f'"inputs/{table}.csv"')
     text = text.replace('prices = "inputs/sample-data.xlsx#prices"\n', "")
+    for table in ("indicators", "response"):  # the sample's, in Baghlan: another province
+        text = text.replace(f'{table} = "inputs/sample-data.xlsx#{table}"\n', "")
     toml.write_text(text, "utf-8")
     return workspace
 

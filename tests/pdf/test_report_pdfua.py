@@ -242,14 +242,16 @@ def test_the_samples_running_header_and_footer_are_artifacts(sample) -> None:
 def test_the_samples_split_table_is_one_table_in_its_section(sample) -> None:
     _, tree = sample
     split = [t for t in tree.of("/Table") if len({tree.page(r) for r in tree.below(t, "/TR")}) > 1]
-    assert split  # the IDPs-present table runs from page 2 onto page 3
+    assert split  # a displacement table runs from page 3 onto page 4
     for table in split:
         assert len(tree.below(table, "/THead")) == 1
     # no section is cut in two: each begins with its heading
     for section in tree.of("/Sect"):
         assert str(section.K[0].S) in ("/H2", "/H3"), [str(k.S) for k in section.K]
-    displacement = next(s for s in tree.of("/Sect") if split[0] in tree.below(s))
-    assert tree.page(displacement.K[0]) == 1  # the section's heading, on page 2
+    section = next(s for s in tree.of("/Sect") if split[0] in tree.below(s))
+    first = min(tree.page(r) for r in tree.below(split[0], "/TR"))
+    # the section's heading on page 2, under the situation map, its chart there, its tables after
+    assert (tree.page(section.K[0]), first) == (1, 2)
 
 
 def test_the_samples_rows_are_named_by_header_cells_and_no_cell_is_empty(sample) -> None:
@@ -279,7 +281,8 @@ def test_the_samples_figures_have_alternative_text(sample, built_sample) -> None
     alts = [str(f.Alt) for f in tree.of("/Figure")]
     edition = built_sample[1].html.read_text("utf-8")
     labels = re.findall(r'<div class="drawing wide[^"]*" role="img" aria-label="([^"]+)"', edition)
-    assert len(labels) == 4  # the situation map, the two charts, the schematic access map
+    # the situation map, the displacement and prices charts, the schematic access map, the response
+    assert len(labels) == 5
     for label in labels:
         assert label.replace("&#39;", "'") in alts
     assert "Illustrative IM Office, Kabul (sample workspace)" in alts  # the logo

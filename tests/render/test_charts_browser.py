@@ -133,7 +133,7 @@ def test_no_label_overlaps_at_any_period_or_width(editions, pages, width: int) -
     for (days, locale), path in editions.items():
         drawings = _measure(page, path)
         kinds = sorted(d["name"].split()[2] for d in drawings)
-        expected = ["drawing-displacement", "drawing-map", "drawing-prices"]
+        expected = ["drawing-displacement", "drawing-map", "drawing-prices", "drawing-response"]
         assert kinds == [*expected, "drawing-situation-map"], kinds  # the sample has boundaries
         # on a screen, the phone's drawing at every width: the page's is for paper
         assert all("narrow" in d["name"].split() for d in drawings)

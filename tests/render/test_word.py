@@ -116,7 +116,7 @@ def test_headings_tables_pictures_header_and_footer(english):
             table.rows[-1]._tr.trPr.find(qn("w:tblHeader")) is None
         )
     alts = [s._inline.docPr.get("descr") for s in document.inline_shapes]
-    assert len(alts) == 4  # the situation map, the two charts and the access map
+    assert len(alts) == 5  # the situation map, the two charts, the access map, the response
     assert any(a.startswith("Bar chart of new displacement per day") for a in alts)
     assert any(a.startswith("Map of IDPs present") for a in alts)
     assert all(alts)

@@ -99,9 +99,9 @@ def test_arabic_is_right_to_left_in_logical_order(reports) -> None:
     assert "19,435" in text  # plain `ar`: CLDR's Latin digits
     # Letter size kept with Latin digits (each combination is its own named page)
     assert reports["ar size"][0] == "[612, 792]"
-    # the page count in Latin digits (on a page of Arabic text: pdftotext gives a page that is
-    # mostly Latin, such as the situation map's, in visual order)
-    assert re.search(r"الصفحة\W*\d+\W*من\W*\d", plain)
+    # the page count in Latin digits (poppler reads some footers right to left, and a page whose
+    # lines are mostly figures or Latin, such as the situation map's, in visual order)
+    assert re.search(r"الصفحة\W*\d+\W*من\W*\d|\d+\W*من\W*\d+\W*الصفحة", plain)
 
 
 def test_arabic_indic_digits_by_setting(reports) -> None:

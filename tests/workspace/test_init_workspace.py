@@ -80,9 +80,10 @@ def test_init_creates_a_complete_workspace(new_workspace: Path) -> None:
     assert [p.name for p in (new_workspace / "templates").iterdir()] == ["README.txt"]
     assert str(DEFAULT_TEMPLATES) in (new_workspace / "templates/README.txt").read_text()
     config = load_config(new_workspace)
-    assert set(config.inputs) == set(SCHEMAS)
+    sheets = [name for name, schema in SCHEMAS.items() if schema.sheet]
+    assert set(config.inputs) == set(sheets)  # HAPI's downloads: named, commented out
     workbook = load_workbook(new_workspace / "inputs/data.xlsx")
-    assert workbook.sheetnames == [*SCHEMAS, "About", "pcodes"]
+    assert workbook.sheetnames == [*sheets, "About", "pcodes"]
     sheet = workbook["blockades"]
     assert sheet.freeze_panes == "A3"
     assert [c.value for c in sheet[2]][:3] == ["#event+code", "#item+name", "#adm2+code"]
@@ -90,7 +91,7 @@ def test_init_creates_a_complete_workspace(new_workspace: Path) -> None:
     assert "food" in lists["B3"] and "ongoing" in lists["I3"]
     assert sheet["F3"].number_format == "yyyy-mm-dd"
     about = [row[1] for row in workbook["About"].iter_rows(values_only=True)]
-    assert sum(1 for s in SCHEMAS.values() for _ in s.columns) <= len(about)
+    assert sum(1 for s in SCHEMAS.values() if s.sheet for _ in s.columns) <= len(about)
     result = CliRunner().invoke(main, ["init", str(new_workspace), "--country", "AFG"])
     assert result.exit_code == 1 and "already a sitrep workspace" in result.output
 
@@ -223,7 +224,7 @@ def test_a_workspace_for_haiti_in_french_has_haiti_places_and_french_words(tmp_p
     assert len(pcodes) == 150 and {"HT01", "HT0114"} <= set(pcodes)  # the global list's 10 + 140
     assert [c.value for c in french["blockades"][1]][:3] == ["Id", "Produit", "Zone"]
     assert [c.value for c in english["blockades"][1]][:3] == ["Id", "Commodity", "Area"]
-    for name in SCHEMAS:  # the hashtag row is the same in every language
+    for name in (n for n, s in SCHEMAS.items() if s.sheet):  # the same tags in every language
         assert [c.value for c in french[name][2]] == [c.value for c in english[name][2]]
     assert "Comment sitrep lit ce classeur" in text and "À propos" in french.sheetnames
     rules = french["displacement"].data_validations.dataValidation
@@ -278,7 +279,10 @@ def test_every_column_with_a_hashtag_has_a_french_header() -> None:
         f"{name}.{c.name}"
         for name, schema in SCHEMAS.items()
         for c in schema.columns
-        if c.hxl and c.name != "district" and f"workbook.header.{c.name}" not in french
+        if schema.sheet  # HDX HAPI's downloads are no sheets: their columns keep HAPI's names
+        and c.hxl
+        and c.name != "district"
+        and f"workbook.header.{c.name}" not in french
     ]
     assert not missing  # the district's header is the workspace's level-2 word
 
@@ -316,6 +320,8 @@ def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
     assert {s.sheet_view.rightToLeft for s in book} == {language == "ar"}
     assert not any(s.sheet_view.rightToLeft for s in english)
     for name, schema in SCHEMAS.items():
+        if not schema.sheet:  # HDX HAPI's downloads
+            continue
         assert [c.value for c in book[name][2]] == [c.value for c in english[name][2]]
         for cell, column in zip(book[name][1], schema.columns, strict=False):
             if column.hxl and column.name != "district":
@@ -332,6 +338,8 @@ def test_init_in_spanish_and_arabic_writes_the_workbook_in_the_language(
     # the dropdowns offer the language's words, each read back as its English word
     offered = {}
     for name, schema in SCHEMAS.items():
+        if not schema.sheet:
+            continue
         rules = {str(r.sqref).split(":")[0]: r for r in book[name].data_validations.dataValidation}
         for index, column in enumerate(schema.columns, start=1):
             if column.kind == "vocab" and column.vocab:
@@ -404,3 +412,42 @@ def test_init_says_where_to_get_the_boundaries(new_workspace: Path) -> None:
     dataset = f"cod-ab-{country.lower()}"
     assert f"https://data.humdata.org/dataset/{dataset}" in readme
     assert f"(HDX dataset {dataset}" in (new_workspace / "sitrep.toml").read_text()
+
+
+def test_init_writes_the_indicators_and_response_sheets_in_the_language(tmp_path: Path):
+    """Arabic headers above the hashtag row, the clusters offered in Arabic, the areas' P-codes
+    offered, and a stock and a flow indicator declared in sitrep.toml, commented out."""
+    result = CliRunner().invoke(
+        main, ["init", str(tmp_path / "ws"), "--country", "SDN", "--language", "ar"]
+    )
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(tmp_path / "ws/inputs/data.xlsx")
+    indicators, response = workbook["indicators"], workbook["response"]
+    assert [c.value for c in indicators[1]][:4] == ["المؤشر", "التاريخ", "المنطقة", "القيمة"]
+    assert [c.value for c in indicators[2]] == [c.hxl for c in SCHEMAS["indicators"].columns]
+    assert [c.value for c in indicators[2]][4:9] == [
+        "#indicator+unit", "#indicator+num+f+adults", "#indicator+num+m+adults",
+        "#indicator+num+f+children", "#indicator+num+m+children",
+    ]  # fmt: skip
+    assert [c.value for c in response[1]][:2] == ["المجموعة", "المنظمة"]
+    assert [c.value for c in response[2]] == [c.hxl for c in SCHEMAS["response"].columns]
+    offered = {str(v.sqref).split(":")[0]: v for v in response.data_validations.dataValidation}
+    assert "الأمن الغذائي" in offered["A3"].formula1  # the clusters, not imposed
+    assert not offered["A3"].showErrorMessage
+    assert offered["C3"].formula1.startswith("pcodes!")  # the country's areas
+    assert "needs" not in workbook.sheetnames and "funding" not in workbook.sheetnames
+    toml = (tmp_path / "ws/sitrep.toml").read_text("utf-8")
+    assert '# [indicators.returnees]\n# label = { ar = "العائدون" }\n# kind = "stock"' in toml
+    assert '# kind = "flow"' in toml
+    assert '# needs = "inputs/needs.csv"' in toml and '# funding = "inputs/funding.csv"' in toml
+    config = load_config(tmp_path / "ws")
+    assert config.indicators == {} and "indicators" in config.inputs
+    # uncommented, the examples are declarations sitrep reads
+    text = toml.replace("# [indicators.", "[indicators.").replace("# label", "label")
+    text = text.replace("# kind", "kind").replace("# key_figure", "key_figure")
+    (tmp_path / "ws/sitrep.toml").write_text(text.replace("# level", "level"), "utf-8")
+    declared = load_config(tmp_path / "ws").indicators
+    assert {k: (v.kind, v.label) for k, v in declared.items()} == {
+        "returnees": ("stock", {"ar": "العائدون"}),
+        "cholera_cases": ("flow", {"ar": "حالات الكوليرا الجديدة"}),
+    }
