@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.files import remove_stale_temporaries, sha256_bytes, sha256_file
 from sitrep.issue.content import ReportContent, report_content
+from sitrep.issue.corrections import corrections
 from sitrep.issue.entries import Issued, latest_issue
 from sitrep.issue.fingerprint import files_fingerprint
 from sitrep.issue.issuing import hold_issue_lock, issue, write_draft
@@ -159,8 +160,10 @@ def _run(
     content = report_content(prepared, dirs)  # what it says: compared with what was issued
     # the number, for good: the issue lock is taken here (never for a draft)
     number, revision = _reserve(config, options, content, held, notes, prepared, files_fp)
+    # what it corrects: its figures as last issued, its baselines' as their reports printed
+    fixed = corrections(load_record(config.output_dir), prepared, content, revision, options.reason)
     # 4. HTML, in each language
-    rendered = render(prepared, options, dirs, number, revision)
+    rendered = render(prepared, options, dirs, number, revision, fixed)
     # 5. PDF and HTML edition, in each language
     laid_out = _lay_out(rendered, dirs, pdf_process)
     # 6. write atomically, recorded as pending first and as issued once the PDFs are in place

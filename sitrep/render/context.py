@@ -18,6 +18,7 @@ from sitrep.render.accessmap import access_map, load_places
 from sitrep.render.attachments import NEVER_ATTACHED, table_file
 from sitrep.render.bidi import listing
 from sitrep.render.charts import displacement_chart, price_chart
+from sitrep.render.corrections import Corrections
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import Config, level_words, template_dirs
 from sitrep.settings.languages import editions, language_of, right_to_left
@@ -41,6 +42,7 @@ def report_context(
     revision: int,
     options: BuildOptions,
     t: Translator | None = None,
+    corrections: Corrections | None = None,
 ) -> dict:
     """What the templates see: figures, narrative, inline SVG charts and map, data files.
 
@@ -96,6 +98,7 @@ def report_context(
         "number": number,
         "revision": revision,
         "draft": options.draft,
+        "corrections": corrections or Corrections(),  # a revision's, earlier figures revised
         "fig": figures,
         "narrative": narrative,
         "contacts": contacts,

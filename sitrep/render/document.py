@@ -15,6 +15,7 @@ from pathlib import Path
 from sitrep.pipeline import BuildOptions, Prepared, prepare
 from sitrep.problems import Problem
 from sitrep.render.context import report_context
+from sitrep.render.corrections import Corrections
 from sitrep.render.html import render_html
 from sitrep.settings.config import Config
 from sitrep.validate.table import Table
@@ -55,9 +56,15 @@ def render_report(
 
 
 def render(
-    prepared: Prepared, options: BuildOptions, dirs: list[Path], number: int, revision: int
+    prepared: Prepared,
+    options: BuildOptions,
+    dirs: list[Path],
+    number: int,
+    revision: int,
+    corrections: Corrections | None = None,
 ) -> Rendered:
-    """Step 4: the report's HTML in each language, from what `prepare` made (left unchanged)."""
+    """Step 4: the report's HTML in each language, from what `prepare` made (left unchanged);
+    `corrections`: what it says it corrects (`sitrep.issue.corrections`)."""
     pages = []
     for locale, config in prepared.editions.items():
         context = report_context(
@@ -68,6 +75,7 @@ def render(
             number,
             revision,
             options,
+            corrections=corrections,
         )
         pages.append((locale, render_html(context, dirs, config.locale), context["attachments"]))
     (_, html, attachments), *translations = pages

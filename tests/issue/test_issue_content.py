@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from openpyxl import load_workbook
 from sitrep.errors import AlreadyIssued
 from sitrep.issue.record import RECORD_NAME, load_record
 from sitrep.report import BuildOptions, BuildResult, build_report
-from tests.conftest import copy_workspace
+from tests.conftest import copy_workspace, pdf_text
 
 DAY = dt.date(2021, 8, 23)  # No. 9; the sample's rows of 24 August are after it
 BOOK = Path("inputs/sample-data.xlsx")
@@ -136,3 +137,30 @@ def test_a_record_of_an_older_sitrep_is_upgraded_without_a_revision(ws: Path):
     _set(ws, "displacement", "H11", 2100)  # from now on, compared by what it says
     with pytest.raises(AlreadyIssued, match="row 11 changed"):
         build_report(BuildOptions(ws, DAY))
+
+
+# Revisions and corrections explain themselves (issue 31, item 2)
+
+
+def test_a_revision_says_on_its_first_page_what_it_corrects_and_why(ws: Path):
+    _set(ws, "displacement", "H11", 2100)  # D009, 22 August: 2,450 -> 2,100 people
+    reason = "The partner corrected D009's count."
+    revised = build_report(BuildOptions(ws, DAY, revise=True, reason=reason))
+    assert revised.revision == 1
+    first_page = " ".join(pdf_text(revised.pdf).split("Highlights")[0].split())
+    assert "Revision 1 " in first_page and "This revision corrects:" in first_page
+    assert "14,535 people newly displaced since 15 Aug (was 14,885)" in first_page
+    assert f"Reason: {reason}" in first_page
+    # the record holds what the revision says: built again, it is unchanged
+    assert build_report(BuildOptions(ws, DAY)).reused
+
+
+def test_the_next_report_says_which_earlier_figures_were_revised(ws: Path):
+    """A row dated before the report of 23 August corrected after it was issued: the report of
+    24 August says the change it prints is measured from a revised figure, and by how much."""
+    _set(ws, "displacement", "H11", 2100)  # D009, 22 August: 2,450 -> 2,100 people
+    pdf = build_report(BuildOptions(ws)).pdf
+    read = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+    text = " ".join(read.stdout.decode("utf-8").split())  # in reading order, not laid out
+    assert "+4,550 since the report of 23 Aug (figures for 22 Aug revised: -350)" in text
+    assert text.count("revised:") == 1  # the other key figures' baselines did not move
