@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from sitrep.errors import EXIT_PROBLEMS, SitrepError, ValidationFailed, exit_code
+from sitrep.issue import clearing
 
 
 @dataclass
@@ -142,7 +143,11 @@ class Commands(click.Group):
             fail(ctx.obj if isinstance(ctx.obj, Context) else Context(), exc)
 
 
-@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=Commands,
+    commands=clearing.COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--workspace",
     "-w",
@@ -352,12 +357,7 @@ def places(ctx: Context, query: str, level: int | None) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--country", required=True, help="report.country: an ISO3 code (HTI) or its name.")
 @click.option("--crisis", help="report.crisis (default: a placeholder to replace).")
-@click.option(
-    "--language",
-    default="en",
-    show_default=True,
-    help="report.locale: the report's and the workbook's language (en, fr, ...).",
-)
+@click.option("--language", default="en", show_default=True, help="report.locale (en, fr, ...).")
 @click.pass_obj
 def init(ctx: Context, directory: Path, country: str, crisis: str | None, language: str) -> None:
     """Create a new workspace in DIRECTORY: settings, a blank workbook, templates, narrative."""

@@ -9,12 +9,14 @@ calls. The library's entry points are here: `BuildOptions`, `build_report`, `Bui
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.files import remove_stale_temporaries, sha256_bytes, sha256_file
+from sitrep.issue.clearance import needs_clearance, record_draft
 from sitrep.issue.content import ReportContent, report_content
 from sitrep.issue.corrections import corrections
 from sitrep.issue.entries import Issued, latest_issue
@@ -158,6 +160,9 @@ def _run(
     # 1-3. load and validate every table; the figures and narrative in each language
     prepared = prepare(config, options.date, options.inputs, options.today, strict=options.strict)
     content = report_content(prepared, dirs)  # what it says: compared with what was issued
+    if config.clearance:  # not cleared: a draft (sitrep.issue.clearance)
+        options, awaiting = needs_clearance(config.output_dir, options, prepared.day, content)
+        notes += [awaiting] if awaiting else []
     # the number, for good: the issue lock is taken here (never for a draft)
     number, revision = _reserve(config, options, content, held, notes, prepared, files_fp)
     # what it corrects: its figures as last issued, its baselines' as their reports printed
@@ -167,7 +172,15 @@ def _run(
     # 5. PDF and HTML edition, in each language
     laid_out = _lay_out(rendered, dirs, pdf_process)
     # 6. write atomically, recorded as pending first and as issued once the PDFs are in place
-    return _write(options, (files_fp, content), rendered, laid_out, notes)
+    result = _write(options, (files_fp, content), rendered, laid_out, notes)
+    if config.clearance and options.draft:  # what `sitrep clear` clears: this draft's content
+        record_draft(config.output_dir, prepared.day, content, _now())
+        result.draft = True
+    return result
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _reserve(
@@ -291,7 +304,8 @@ def send(options: SendOptions) -> SendOutcome:
 
     config = load_config(options.workspace)
     settings = email_settings(config)
-    result = build_report(BuildOptions(options.workspace, options.date, options.inputs))
+    asked = BuildOptions(options.workspace, options.date, options.inputs, cleared_only=True)
+    result = build_report(asked)  # with [report] clearance, only cleared content is sent
     prepared = result.prepared or prepare(
         config, result.date, options.inputs, locales=list(edition_files(config, result))
     )

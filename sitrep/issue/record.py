@@ -170,6 +170,9 @@ def _connection(output_dir: Path) -> Iterator[sqlite3.Connection | None]:
             yield conn
 
 
+connection = _connection  # for the record's other tables (sitrep.issue.clearance)
+
+
 # --- reading -------------------------------------------------------------------------------------
 
 
@@ -257,6 +260,9 @@ def _changing(
             finally:
                 if not durable:
                     conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+
+
+changing = _changing  # for the record's other tables (sitrep.issue.clearance)
 
 
 def _create(output_dir: Path) -> None:
