@@ -164,3 +164,33 @@ def test_the_next_report_says_which_earlier_figures_were_revised(ws: Path):
     text = " ".join(read.stdout.decode("utf-8").split())  # in reading order, not laid out
     assert "+4,550 since the report of 23 Aug (figures for 22 Aug revised: -350)" in text
     assert text.count("revised:") == 1  # the other key figures' baselines did not move
+
+
+def test_a_week_of_daily_reports(tmp_path: Path, monkeypatch):
+    """As a new office would run it, morning after morning: a setting that never prints added
+    mid-week asks for no revision; an old report is sent again after later rows came in; a
+    correction to an earlier day is announced in the next report."""
+    from sitrep.delivery.distribute import SendOptions
+    from sitrep.report import send
+
+    monkeypatch.delenv("SITREP_SMTP_URL", raising=False)
+    ws = copy_workspace(tmp_path / "ws")
+    monday = build_report(BuildOptions(ws, dt.date(2021, 8, 20)))
+    _append_setting(ws, '\n[publish]\nbase_url = "https://reports.example.org/afg/"\n')
+    tuesday = build_report(BuildOptions(ws, dt.date(2021, 8, 21)))
+    assert build_report(BuildOptions(ws, monday.date)).reused  # no revision asked
+    toml = ws / "sitrep.toml"
+    toml.write_text(toml.read_text("utf-8").replace("stale_days = 3", "stale_days = 9"), "utf-8")
+    _set(ws, "displacement", "H9", 2000)  # D007, 21 August: 2,100 -> 2,000, after Tuesday's
+    wednesday = build_report(BuildOptions(ws, dt.date(2021, 8, 22)))
+    assert [r.number for r in (monday, tuesday, wednesday)] == [6, 7, 8]
+    read = subprocess.run(["pdftotext", str(wednesday.pdf), "-"], capture_output=True, check=True)
+    text = " ".join(read.stdout.decode("utf-8").split())
+    assert "since the report of 21 Aug (figures for 21 Aug revised: -100)" in text
+    # Monday's report, sent again to the partner whose delivery was unknown
+    outcome = send(SendOptions(ws, monday.date, resend_unknown=True))
+    assert outcome.report.number == 6
+    with pytest.raises(AlreadyIssued, match="row 9 changed"):  # Tuesday's counted D007
+        build_report(BuildOptions(ws, tuesday.date))
+    revised = [(e.date, e.revision) for e in load_record(ws / "output")]
+    assert revised == [("2021-08-20", 0), ("2021-08-21", 0), ("2021-08-22", 0)]
