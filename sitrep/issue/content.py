@@ -144,7 +144,7 @@ def _templates(config: Config, dirs: list[Path], languages: set[str]) -> list[Pa
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             catalogue = path.parent.name == "i18n" and path.suffix == ".toml"
-            if catalogue and path.stem.replace("-", "_").split("_")[0].lower() not in languages:
+            if catalogue and language_of(path.stem) not in languages:
                 continue
             files.append(path)
     return files
