@@ -93,6 +93,7 @@ class Config:
         str, ...
     ] = ()  # [report] languages; () = the locale alone (sitrep.settings.languages)
     digits: str = "default"  # [report] digits: the locale's own, "latn" or "arab"
+    clearance: bool = False  # [report] clearance: drafts until cleared (sitrep.issue.clearance)
     __template_hidden__ = (
         "email",
     )  # templates see the settings but the mail's (sitrep.render.plain)
@@ -249,6 +250,7 @@ def load_config(workspace: Path) -> Config:
         levels=geography.levels,
         languages=languages,
         digits=report.digits,
+        clearance=report.clearance,
     )
 
 
