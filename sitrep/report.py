@@ -20,11 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitrep.files import remove_stale_temporaries, sha256_bytes, sha256_file
+from sitrep.issue.clearance import needs_clearance, record_draft
+from sitrep.issue.content import ReportContent, report_content
+from sitrep.issue.corrections import corrections
 from sitrep.issue.entries import Issued, latest_issue
-from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
+from sitrep.issue.fingerprint import files_fingerprint
 from sitrep.issue.issuing import hold_issue_lock, issue, write_draft
-from sitrep.issue.numbering import number_and_revision
-from sitrep.issue.record import load_record
+from sitrep.issue.numbering import adopted_note, content_unchanged, learnt, number_and_revision
+from sitrep.issue.record import load_record, record_issue
 from sitrep.issue.results import BuildResult as BuildResult  # the library's API: re-exported
 from sitrep.pdf.build import build_pdf
 from sitrep.pdf.pool import PdfProcess
@@ -40,11 +43,18 @@ if TYPE_CHECKING:
 
 
 def _reuse(
-    config: Config, options: BuildOptions, files_fp: str, fp: str | None
+    config: Config,
+    options: BuildOptions,
+    files_fp: str,
+    content: ReportContent | None = None,
+    notes: list[str] | None = None,
 ) -> BuildResult | None:
-    """The issued report, if nothing it was made from has changed (and --force is not set).
+    """The issued report, if nothing it says has changed (and --force is not set).
 
-    `fp` None: the quick check on the files' bytes only (no lock, no pandas).
+    `content` None: the quick check on the files' bytes only (no lock, no pandas). Else its
+    content now is compared with the content recorded at issue (rows added after its date,
+    the partners, settings that never print leave it as it was), and the record learns these
+    files' bytes, so the next check is the quick one again (under the issue lock: `_reserve`).
     """
     if options.force or options.draft or options.revise:
         return None
@@ -55,7 +65,11 @@ def _reuse(
         issued = max(record, key=lambda e: (e.date, e.revision), default=None)
         if issued and issued.date != issued.data_latest:
             issued = None
-    if not issued or not unchanged(issued, files_fp, fp):
+    if not issued:
+        return None
+    if content is None and files_fp not in (issued.files_sha256, issued.fingerprint):
+        return None
+    if content is not None and not content_unchanged(issued, content):
         return None
     pdf = config.output_dir / issued.pdf
     if not pdf.is_file() or sha256_file(pdf) != issued.pdf_sha256:
@@ -67,6 +81,10 @@ def _reuse(
         if not path.is_file() or sha256_file(path) != digest:
             return None  # an edition was removed or changed: made again (a revision if so)
         editions[language] = (path, config.output_dir / other_html)
+    if content is not None and files_fp != issued.files_sha256:
+        if not issued.content and notes is not None:
+            notes.append(adopted_note(issued))
+        record_issue(config.output_dir, learnt(issued, files_fp, content))
     return BuildResult(
         pdf,
         config.output_dir / issued.html,
@@ -95,16 +113,14 @@ def build_report(options: BuildOptions, pdf_process: PdfProcess | None = None) -
         config = load_config(options.workspace)
         dirs = template_dirs(config.templates_dir)
         files_fp = files_fingerprint(config, options.inputs, dirs)
-        if reused := _reuse(config, options, files_fp, None):
+        if reused := _reuse(config, options, files_fp):
             return reused  # no helper started, no stage imported (tests/cli/test_fast_paths.py)
         # WeasyPrint's import starts now, in a second process, while this one imports the
         # stages (pandas, Jinja: 0.6 s) and does steps 1-4: the helper is ready before the HTML.
+        # What the report says is compared with what was issued under the issue lock (`_reserve`).
         pdf_process = pdf_process or helper.enter_context(PdfProcess())
-        fp = fingerprint(config, options.inputs, dirs)
-        if reused := _reuse(config, options, files_fp, fp):
-            return reused
         try:
-            return _build(config, options, dirs, (files_fp, fp), pdf_process)
+            return _build(config, options, dirs, files_fp, pdf_process)
         except _IssuedMeanwhile as issued:
             return issued.result
 
@@ -131,18 +147,18 @@ def _build(
     config: Config,
     options: BuildOptions,
     dirs: list[Path],
-    fps: tuple[str, str],
+    files_fp: str,
     pdf_process: PdfProcess,
 ) -> BuildResult:
     with ExitStack() as held:  # the issue lock, from the number on
-        return _run(config, options, dirs, fps, pdf_process, held)
+        return _run(config, options, dirs, files_fp, pdf_process, held)
 
 
 def _run(
     config: Config,
     options: BuildOptions,
     dirs: list[Path],
-    fps: tuple[str, str],
+    files_fp: str,
     pdf_process: PdfProcess,
     held: ExitStack,
 ) -> BuildResult:
@@ -155,23 +171,38 @@ def _run(
     notes: list[str] = []  # an interrupted build finished or redone
     # 1-3. load and validate every table; the figures and narrative in each language
     prepared = prepare(config, options.date, options.inputs, options.today, strict=options.strict)
+    content = report_content(prepared, dirs)  # what it says: compared with what was issued
+    if config.clearance:  # not cleared: a draft (sitrep.issue.clearance)
+        options, awaiting = needs_clearance(config.output_dir, options, prepared.day, content)
+        notes += [awaiting] if awaiting else []
     # the number, for good: the issue lock is taken here (never for a draft)
-    number, revision = _reserve(config, options, fps, held, notes, prepared)
+    number, revision = _reserve(config, options, content, held, notes, prepared, files_fp)
+    # what it corrects: its figures as last issued, its baselines' as their reports printed
+    fixed = corrections(load_record(config.output_dir), prepared, content, revision, options.reason)
     # 4. HTML, in each language
-    rendered = render(prepared, options, dirs, number, revision)
+    rendered = render(prepared, options, dirs, number, revision, fixed)
     # 5. PDF and HTML edition, in each language
     laid_out = _lay_out(rendered, dirs, pdf_process)
     # 6. write atomically, recorded as pending first and as issued once the PDFs are in place
-    return _write(options, fps, rendered, laid_out, notes)
+    result = _write(options, (files_fp, content), rendered, laid_out, notes)
+    if config.clearance and options.draft:  # what `sitrep clear` clears: this draft's content
+        record_draft(config.output_dir, prepared.day, content, _now())
+        result.draft = True
+    return result
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _reserve(
     config: Config,
     options: BuildOptions,
-    fps: tuple[str, str],
+    content: ReportContent,
     held: ExitStack,
     notes: list[str],
     prepared: Prepared,
+    files_fp: str,
 ) -> tuple[int, int]:
     """The report's (number, revision), under the issue lock; _IssuedMeanwhile when another
     build issued it while this one waited for the lock."""
@@ -179,11 +210,11 @@ def _reserve(
     if not options.draft:  # a draft is never numbered for good: no lock
         notes.extend(hold_issue_lock(config.output_dir, held))
         asked = replace(options, date=day)
-        if reused := _reuse(config, asked, *fps):
+        if reused := _reuse(config, asked, files_fp, content, notes):
             reused.date_was_chosen, reused.notes = options.date is None, notes
             reused.prepared = prepared  # from the same inputs: what `send` needs
             raise _IssuedMeanwhile(reused)
-    return number_and_revision(config, options, day, fps)
+    return number_and_revision(config, options, day, content, files_fp)
 
 
 def _lay_out(rendered: Rendered, dirs: list[Path], pdf_process: PdfProcess) -> list[LaidOut]:
@@ -223,7 +254,7 @@ def _word(config: Config, html: str, dirs: list[Path], day: dt.date) -> bytes | 
 
 def _write(
     options: BuildOptions,
-    fps: tuple[str, str],
+    fps: tuple[str, ReportContent],
     rendered: Rendered,
     laid_out: list[LaidOut],
     notes: list[str],
@@ -258,7 +289,7 @@ def _write(
             relative(pdf),
             relative(html),
             sha256_bytes(laid_out[0].pdf),
-            fps[1],
+            fps[1].fingerprint,
             rendered.data_latest.isoformat(),
             fps[0],
             {
@@ -267,6 +298,7 @@ def _write(
                     list(files)[1:], other_files, laid_out[1:], strict=True
                 )
             },
+            content=fps[1].to_json(),
         )
         notes += issue(config.output_dir, issued, written)
     return BuildResult(
@@ -304,7 +336,8 @@ def send(options: SendOptions) -> SendOutcome:
 
     config = load_config(options.workspace)
     settings = email_settings(config)
-    result = build_report(BuildOptions(options.workspace, options.date, options.inputs))
+    asked = BuildOptions(options.workspace, options.date, options.inputs, cleared_only=True)
+    result = build_report(asked)  # with [report] clearance, only cleared content is sent
     prepared = result.prepared or prepare(
         config, result.date, options.inputs, locales=list(edition_files(config, result))
     )

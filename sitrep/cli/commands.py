@@ -34,6 +34,7 @@ from sitrep.errors import EXIT_PROBLEMS
 @input_option
 @strict_option
 @click.option("--revise", is_flag=True, help="Issue a revision of a report already issued.")
+@click.option("--reason", default="", help="With --revise: what it corrects (on its 1st page).")
 @click.option("--draft", is_flag=True, help="Write a draft under output/DATE/draft/ (not issued).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option(
@@ -53,7 +54,7 @@ from sitrep.errors import EXIT_PROBLEMS
     help="With --each: processes building reports at once (default: the CPUs).",
 )
 @click.pass_obj
-def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each, workers) -> None:
+def build(ctx: Context, day, inputs, strict, revise, reason, draft, force, number, each, workers):
     """Build the report: load, validate, figures, HTML, PDF in output/DATE/."""
     from sitrep.issue.summary import say_batch, say_built
 
@@ -62,7 +63,7 @@ def build(ctx: Context, day, inputs, strict, revise, draft, force, number, each,
     from sitrep.report import BuildOptions, build_report
 
     options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
-    options.today = dt.date.today()  # the only reading of the clock: dates after it are typos
+    options.today, options.reason = dt.date.today(), " ".join(reason.split())  # 1 clock read
     if each:  # one report per admin-1 area (sitrep.issue.batch)
         from sitrep.issue.batch import build_each_area
 

@@ -26,6 +26,9 @@ class Issued:
     editions: dict[str, list[str]] = field(default_factory=dict)
     area: str = ""  # an area report's P-code; '' for the workspace's report
     content_sha256: str = ""  # an area report: the HTML and the templates' assets laid out
+    # the workspace's report: what it is made of (`sitrep.issue.content.ReportContent`, JSON;
+    # `fingerprint` is its hash); '' when issued by a sitrep before it
+    content: str = ""
 
     @property
     def day(self) -> dt.date:

@@ -1,12 +1,15 @@
-"""What an issued report is made from, as a hash: decides "unchanged" against "changed".
+"""What a report is read from, as a hash: the quick check before its content is compared.
 
-`fingerprint` covers the report's own inputs: every table but the partners, the narrative, the
-templates, the settings but `[email]` and `inputs.partners`, and sitrep's version. Who receives
-the report (the distribution list, the mail settings) is not the report: adding a partner or a
-`report_url` leaves an issued report as it is. A workbook that holds the partners sheet beside
-other tables is hashed by the cells of those other sheets, so that it needs pandas; hence
-`files_fingerprint`, the plain bytes of every file, a quick check that needs no import: equal
-bytes mean an equal fingerprint, so `build` returns an unchanged report at once.
+`files_fingerprint` is the plain bytes of every file a report is read from, a check that needs
+no import: equal bytes mean equal content, so `build` returns an unchanged report at once.
+When they differ, the workspace's report is compared by its content (`sitrep.issue.content`:
+the rows up to its date, its narrative, the settings that print), which needs the tables.
+
+`fingerprint` is the area reports' quick check (`build --each`, whose reports are compared by
+their HTML after it): the report's own inputs, every table but the partners, the narrative,
+the templates, the settings but those that never print (`sitrep.issue.content`), and sitrep's
+version. A workbook that holds the partners sheet beside other tables is hashed by the cells
+of those other sheets.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ if TYPE_CHECKING:
     from sitrep.issue.entries import AreaBatch, Issued
 
 DISTRIBUTION_TABLES = frozenset({"partners"})  # who receives it, not what it says
-DISTRIBUTION_SETTINGS = frozenset({"email"})
+# the settings that never change what a report prints (sitrep.issue.content's)
+NOT_PRINTED = frozenset({"email", "publish", "limits"})
+NOT_PRINTED_KEYS = {"report": frozenset({"stale_days", "clearance"})}
 
 
 def _name(path: Path, root: Path) -> str:
@@ -48,7 +53,7 @@ def _other_files(config: Config, dirs: list[Path]) -> list[Path]:
     return files
 
 
-def _add_file(digest, path: Path, config: Config) -> None:
+def add_file(digest, path: Path, config: Config) -> None:
     """The file's bytes into `digest`, a megabyte at a time (the same hash as all at once).
     A file over `[limits] max_file_mb` (or a narrative over `max_narrative_kb`), which no build
     reads, by its size and time instead: read whole, a 5 GB file (the COD file's or a table's)
@@ -76,10 +81,10 @@ def files_fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list
     files += sorted({p.path for s in {**config.inputs, **inputs}.values() for p in s.parts})
     for path in files:
         digest.update(f"{_name(path, root)}\n".encode())
-        _add_file(digest, path, config)
+        add_file(digest, path, config)
     for path in _other_files(config, dirs):
         digest.update(f"{_name(path, root)}\n".encode())
-        _add_file(digest, path, config)
+        add_file(digest, path, config)
     for name, source in sorted(inputs.items()):
         for part in source.parts:
             digest.update(f"{name}={part.path}#{part.sheet}\n".encode())
@@ -87,10 +92,13 @@ def files_fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list
 
 
 def _settings(config: Config) -> bytes:
-    """The settings without the distribution's: parsed, so a comment changes nothing either."""
+    """The settings that print: parsed, so a comment changes nothing either."""
     data = tomllib.loads((config.workspace / CONFIG_NAME).read_text("utf-8"))
-    for section in DISTRIBUTION_SETTINGS:
+    for section in NOT_PRINTED:
         data.pop(section, None)
+    for section, keys in NOT_PRINTED_KEYS.items():
+        if isinstance(data.get(section), dict):
+            data[section] = {k: v for k, v in data[section].items() if k not in keys}
     for table in DISTRIBUTION_TABLES:
         data.get("inputs", {}).pop(table, None)
     return json.dumps(data, sort_keys=True, default=str).encode()
@@ -105,7 +113,7 @@ def _sheet_bytes(source: InputSource, config: Config) -> bytes:
         return read_grid(source, config.limits).to_csv().encode()
     except Exception:  # unreadable: the build says why; hash what is there
         digest = hashlib.sha256()
-        _add_file(digest, source.path, config)
+        add_file(digest, source.path, config)
         return digest.digest()
 
 
@@ -120,7 +128,7 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
     for path in sorted({p.path for s in used.values() for p in s.parts}):
         digest.update(f"{_name(path, root)}\n".encode())
         if path not in shared:
-            _add_file(digest, path, config)
+            add_file(digest, path, config)
             continue
         for table, source in sorted(used.items()):
             if source.path == path:  # a sheet beside the partners': its cells, not the file
@@ -128,7 +136,7 @@ def fingerprint(config: Config, inputs: dict[str, InputSource], dirs: list[Path]
                 digest.update(_sheet_bytes(source, config))
     for path in _other_files(config, dirs):
         digest.update(f"{_name(path, root)}\n".encode())
-        _add_file(digest, path, config)
+        add_file(digest, path, config)
     for name, source in sorted(used.items()):
         if name in inputs:
             for part in source.parts:

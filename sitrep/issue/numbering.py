@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sitrep.errors import AlreadyIssued, ConfigError, ReportExistsError
+from sitrep.issue.content import ReportContent, what_changed
 from sitrep.issue.entries import Issued, latest_issue
-from sitrep.issue.fingerprint import unchanged
 from sitrep.issue.record import load_record
 from sitrep.settings.config import Config
 
@@ -92,8 +93,39 @@ def series_number(
     return number
 
 
+def content_unchanged(issued: Issued, content: ReportContent, files_fp: str | None = None) -> bool:
+    """Whether `issued` says what `content` says.
+
+    A report issued by a sitrep that recorded only the files it was read from is taken as it
+    is, its PDF intact (`learnt`: an upgrade forces no revision); given `files_fp`, as that
+    sitrep took it: unchanged only if its files are (its PDF lost, it is not made again from
+    other inputs without --revise).
+    """
+    if issued.content:
+        return issued.fingerprint == content.fingerprint
+    return files_fp is None or files_fp in (issued.files_sha256, issued.fingerprint)
+
+
+def learnt(issued: Issued, files_fp: str, content: ReportContent) -> Issued:
+    """`issued`, found unchanged, as the record keeps it from now on: with the bytes of the
+    files that give it now (the quick check's), and its content if it had none recorded."""
+    if issued.content:
+        return replace(issued, files_sha256=files_fp)
+    return replace(
+        issued, files_sha256=files_fp, fingerprint=content.fingerprint, content=content.to_json()
+    )
+
+
+def adopted_note(issued: Issued) -> str:
+    return (
+        f"No. {issued.number} of {issued.date} was issued by an older sitrep, which recorded "
+        f"the files it was read from, not what it says: it is taken as it is, and what it "
+        f"says is recorded from today's inputs"
+    )
+
+
 def number_and_revision(
-    config: Config, options: BuildOptions, day: dt.date, fps: tuple[str, str]
+    config: Config, options: BuildOptions, day: dt.date, content: ReportContent, files_fp: str
 ) -> tuple[int, int]:
     """A date keeps its number; an issued report changes only as a revision, on request."""
     record = load_record(config.output_dir)
@@ -101,9 +133,11 @@ def number_and_revision(
     issued = latest_issue(record, day)
     if not issued or options.draft:
         return number, 0
-    if not unchanged(issued, *fps) and not options.revise:
+    if not content_unchanged(issued, content, files_fp) and not options.revise:
         pdf = str(config.output_dir / issued.pdf)
-        raise issued_from_other_inputs(issued.number, day, pdf=pdf)
+        old = ReportContent.from_json(issued.content)
+        changes = what_changed(old, content) if old else []
+        raise issued_from_other_inputs(issued.number, day, pdf=pdf, changes=changes)
     return number, issued.revision + 1 if options.revise else issued.revision
 
 
@@ -113,15 +147,22 @@ def revise_command(day: dt.date, each: bool) -> str:
 
 
 def issued_from_other_inputs(
-    number: int, day: dt.date, *, pdf: str = "", areas: Sequence[str] = ()
+    number: int,
+    day: dt.date,
+    *,
+    pdf: str = "",
+    areas: Sequence[str] = (),
+    changes: Sequence[str] = (),
 ) -> AlreadyIssued:
     """The report of `day` (its `pdf`), or these `areas`' reports, were issued from inputs that
-    have changed since."""
+    have changed since; `changes`: what changed (`sitrep.issue.content.what_changed`)."""
     which = f" of {', '.join(areas)}" if areas else ""
     files = "" if areas else f" ({pdf})"
+    said = "".join(f"\n  - {line}" for line in changes)
+    since = f" What it says has changed since:{said}\n" if said else " "
     return AlreadyIssued(
         f"Situation Report No. {number} for {day}{which} was already issued from different "
-        f"inputs{files}. Nothing was written{' for them' if areas else ''}.\n"
+        f"inputs{files}.{since}Nothing was written{' for them' if areas else ''}.\n"
         f"To issue a corrected version, run: {revise_command(day, bool(areas))}"
     )
 

@@ -45,7 +45,7 @@ from sitrep.issue.json_record import VIEW_NAME, old_files, read_old, remove_old,
 
 RECORD_NAME = "issued.sqlite"
 LOCK_NAME = ".issued.lock"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = (
     """
@@ -63,6 +63,7 @@ CREATE TABLE reports (
     files_sha256 TEXT NOT NULL,
     editions TEXT NOT NULL,       -- JSON: language -> [pdf, html, pdf_sha256]
     content_sha256 TEXT NOT NULL,
+    content TEXT NOT NULL DEFAULT '',  -- the workspace's report: what it says (issue.content)
     PRIMARY KEY (area, date, revision, state)
 )""",
     """
@@ -78,6 +79,26 @@ CREATE TABLE area_batches (       -- the last complete `build --each` of a date
 
 _FIELDS = [f.name for f in dataclasses.fields(Issued)]
 _COLUMNS = ", ".join(["state", *_FIELDS])
+# Each version's changes to the one before (a record is brought up to date when it is next
+# changed, under the lock; until then it is read as it is)
+_UPGRADES = {2: ("ALTER TABLE reports ADD COLUMN content TEXT NOT NULL DEFAULT ''",)}
+
+
+def _columns(conn: sqlite3.Connection) -> str:
+    """`_COLUMNS` as this record has them: a record of version 1 has no `content` yet."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= 2:
+        return _COLUMNS
+    return _COLUMNS.replace("content_sha256, content", "content_sha256, '' AS content")
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Bring a record made by an older sitrep up to this one's schema (in the transaction)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        for statement in _UPGRADES.get(number, ()):
+            conn.execute(statement)
+    if version < SCHEMA_VERSION:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _entry(values: dict[str, Any]) -> Issued:
@@ -149,6 +170,9 @@ def _connection(output_dir: Path) -> Iterator[sqlite3.Connection | None]:
             yield conn
 
 
+connection = _connection  # for the record's other tables (sitrep.issue.clearance)
+
+
 # --- reading -------------------------------------------------------------------------------------
 
 
@@ -167,7 +191,7 @@ def _select(output_dir: Path, areas: bool | None, state: str = "issued") -> list
             entries = [_entry(e) for e in (chosen if state == "issued" else pending)]
             return sorted(entries, key=lambda e: (e.date, e.area, e.revision))
         rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM reports WHERE {_WHICH[areas]} AND state = ? "
+            f"SELECT {_columns(conn)} FROM reports WHERE {_WHICH[areas]} AND state = ? "
             "ORDER BY date, area, revision",
             (state,),
         ).fetchall()
@@ -229,12 +253,16 @@ def _changing(
                 conn.execute("PRAGMA synchronous=NORMAL")
             try:
                 with transaction(conn, path):
+                    _upgrade(conn)
                     yield conn
                     if view or made:
                         _write_view(output_dir, conn)
             finally:
                 if not durable:
                     conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+
+
+changing = _changing  # for the record's other tables (sitrep.issue.clearance)
 
 
 def _create(output_dir: Path) -> None:
@@ -275,7 +303,8 @@ def _write_view(output_dir: Path, conn: sqlite3.Connection) -> None:
     write_view(output_dir, [{k: v for k, v in e.items() if k in _VIEW} for e in entries])
 
 
-_VIEW = set(_FIELDS) - {"area", "content_sha256"}  # issued.json's entries as they always were
+# issued.json's entries as they always were
+_VIEW = set(_FIELDS) - {"area", "content_sha256", "content"}
 
 
 def _insert(conn: sqlite3.Connection, state: str, entry: Issued) -> None:

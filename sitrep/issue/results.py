@@ -38,6 +38,7 @@ class BuildResult:
     # what the report was made from (`send` writes its emails from it); None when the issued
     # report was returned without loading anything
     prepared: Prepared | None = None
+    draft: bool = False  # a draft ([report] clearance makes one until its content is cleared)
 
     def edition(self, language: str) -> tuple[Path, Path] | None:
         """The (PDF, HTML) in `language` ('fr'), or None when the report is not made in it."""

@@ -28,6 +28,7 @@ def say_built(result: BuildResult, draft: bool, echo: Echo) -> None:
     for note in result.notes:
         echo(f"note: {note}", err=True)
     how = "the latest date in the data" if result.date_was_chosen else "as asked"
+    draft = draft or result.draft  # --draft, or a draft awaiting clearance
     kind = "unchanged since issued" if result.reused else ("draft" if draft else "built")
     rev = f", revision {result.revision}" if result.revision else ""
     echo(f"Report No. {result.number}{rev} for {result.date} ({how}), {kind}:", err=True)

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from sitrep.errors import RenderError, ReportExistsError, SitrepError, ValidationFailed
 from sitrep.figures.compute import data_date_range, data_dates
-from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
-from sitrep.issue.numbering import cadence_step, series_number
+from sitrep.issue.content import report_content
+from sitrep.issue.fingerprint import files_fingerprint
+from sitrep.issue.numbering import cadence_step, content_unchanged, series_number
 from sitrep.issue.record import latest_issue, load_record
 from sitrep.pipeline import BuildOptions
 from sitrep.problems import Wording
@@ -368,12 +369,11 @@ class LiveReports:
             title, lang, styles, body_class, body = split_document(
                 html_edition(rendered.html, dirs)
             )
-            issued = latest_issue(record, rendered.day)
-            # as build decides: the quick (bytes) check, then the content hash only if it fails
+            issued = latest_issue(record, rendered.day)  # changed? the bytes, then what it says
             files_fp = files_fingerprint(config, self.inputs, dirs) if issued else ""
             changed = bool(issued) and not (
-                unchanged(issued, files_fp, None)
-                or unchanged(issued, files_fp, fingerprint(config, self.inputs, dirs))
+                files_fp in (issued.files_sha256, issued.fingerprint)
+                or content_unchanged(issued, report_content(rendered.prepared, dirs))
             )
         except ValidationFailed as exc:
             return None, [problem_json(p, wording) for p in exc.problems], []

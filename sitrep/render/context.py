@@ -20,6 +20,7 @@ from sitrep.render.attachments import NEVER_ATTACHED, table_file
 from sitrep.render.bidi import listing
 from sitrep.render.charts import displacement_chart, price_chart
 from sitrep.render.clusters import response_sections
+from sitrep.render.corrections import Corrections
 from sitrep.render.html import load_messages, make_translator
 from sitrep.render.mapparts import map_routes
 from sitrep.render.numerals import date, numbering_system
@@ -55,6 +56,7 @@ def report_context(
     t: Translator | None = None,
     boundaries: Boundaries | None = None,
     area: str | None = None,
+    corrections: Corrections | None = None,
 ) -> dict:
     """What the templates see: figures, narrative, inline SVG charts and map, data files.
 
@@ -132,6 +134,7 @@ def report_context(
         "number": number,
         "revision": revision,
         "draft": options.draft,
+        "corrections": corrections or Corrections(),  # a revision's, earlier figures revised
         "fig": figures,
         "narrative": narrative,
         "contacts": contacts,

@@ -17,6 +17,7 @@ from sitrep.pipeline import BuildOptions, Prepared, prepare
 from sitrep.problems import Problem
 from sitrep.render.catalogue import catalogue_problems, problem_wording
 from sitrep.render.context import report_context
+from sitrep.render.corrections import Corrections
 from sitrep.render.html import render_html
 from sitrep.settings.config import Config
 from sitrep.validate.table import Table
@@ -57,9 +58,15 @@ def render_report(
 
 
 def render(
-    prepared: Prepared, options: BuildOptions, dirs: list[Path], number: int, revision: int
+    prepared: Prepared,
+    options: BuildOptions,
+    dirs: list[Path],
+    number: int,
+    revision: int,
+    corrections: Corrections | None = None,
 ) -> Rendered:
-    """Step 4: the report's HTML in each language, from what `prepare` made (left unchanged).
+    """Step 4: the report's HTML in each language, from what `prepare` made (left unchanged);
+    `corrections`: what it says it corrects (`sitrep.issue.corrections`).
 
     Its problems are written in the report's language, after a warning for each language whose
     catalogue lacks entries (an error with --strict: never a silent English report)."""
@@ -78,6 +85,7 @@ def render(
             revision,
             options,
             boundaries=prepared.boundaries,
+            corrections=corrections,
         )
         pages.append((locale, render_html(context, dirs, config.locale), context["attachments"]))
     (_, html, attachments), *translations = pages

@@ -114,6 +114,7 @@ class Config:
     # how the office writes numbers in its tables: [report] locale, else the first of languages;
     # None when neither is set (a number two ways could read is then an error: inputs.numbers)
     number_locale: str | None = None
+    clearance: bool = False  # [report] clearance: drafts until cleared (sitrep.issue.clearance)
     __template_hidden__ = (
         "email",
     )  # templates see the settings but the mail's (sitrep.render.plain)
@@ -274,6 +275,7 @@ def load_config(workspace: Path) -> Config:
         languages=languages,
         digits=report.digits,
         number_locale=report.locale or (languages[0] if languages else None),
+        clearance=report.clearance,
     )
 
 

@@ -27,3 +27,5 @@ class BuildOptions:
     force: bool = False  # rebuild even when nothing changed
     number: int | None = None  # the number, for a date before already issued reports
     today: dt.date | None = None  # the day sitrep runs (from the command line): later is a typo
+    reason: str = ""  # --revise --reason: what the revision corrects, on its first page
+    cleared_only: bool = False  # `send`: with [report] clearance, NotCleared rather than a draft

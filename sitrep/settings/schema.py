@@ -240,6 +240,9 @@ class ReportSettings:
     attach_data: bool = flag(
         True, "attach the input rows the report used, as CSV files, to the PDF"
     )
+    clearance: bool = flag(
+        False, "true: a report is issued and sent only once `sitrep clear` records who cleared it"
+    )
     boundaries: str | None = text(
         "a GeoJSON file drawn in light grey under the schematic access map (kept as it was; "
         "the situation map's boundaries are `[geography] boundaries`)",

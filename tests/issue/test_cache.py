@@ -52,8 +52,8 @@ def _set_cell(path: Path, sheet: str, cell: str, value) -> None:
 
 def _edit_setting(path: Path) -> None:
     text = path.read_text("utf-8")
-    assert "stale_days = 3" in text
-    path.write_text(text.replace("stale_days = 3", "stale_days = 4"), "utf-8")
+    assert 'page_size = "A4"' in text  # a setting that prints (stale_days does not)
+    path.write_text(text.replace('page_size = "A4"', 'page_size = "Letter"'), "utf-8")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ issued report as it is (same bytes, no refusal), and `send` then reaches the new
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -77,17 +78,22 @@ def test_partners_and_email_settings_are_not_in_the_fingerprint(workspace: Path)
     assert _fp(workspace) != before
 
 
+def _entries(workspace: Path) -> list[dict]:
+    view = json.loads((workspace / "output" / "issued.json").read_text("utf-8"))
+    return [{k: v for k, v in e.items() if k != "files_sha256"} for e in view["reports"]]
+
+
 @pytest.mark.slow
 def test_a_new_partner_and_a_report_url_leave_the_issued_report_unchanged(issued: Path):
     pdf = next((issued / "output" / "2021-08-24").glob("*.pdf"))
-    before, record = pdf.read_bytes(), (issued / "output" / "issued.json").read_bytes()
+    before, record = pdf.read_bytes(), _entries(issued)
     _add_partner(issued)
     _add_email_settings(issued)
     run = sitrep(issued, "build")
     assert run.returncode == 0, run.stderr
     assert "unchanged since issued" in run.stderr and Path(run.stdout.strip()) == pdf
     assert pdf.read_bytes() == before
-    assert (issued / "output" / "issued.json").read_bytes() == record
+    assert _entries(issued) == record  # the same reports (the record learnt the files' bytes)
     assert sitrep(issued, "build", "--date", "2021-08-24").returncode == 0
 
 
