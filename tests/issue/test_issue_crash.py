@@ -220,15 +220,14 @@ def small_disk(tmp_path: Path):
 def _fill(disk: Path, leave: int) -> Path:
     """Fill the disk, then free `leave` bytes again."""
     filler = disk / "filler"
-    with open(filler, "wb") as handle:
+    # unbuffered: a write the disk refuses raises at once, never again when the file closes
+    with open(filler, "wb", buffering=0) as handle:
         block = b"\0" * 65536
         try:
-            while True:
-                handle.write(block)
-                handle.flush()
+            while handle.write(block):
+                pass
         except OSError:
             pass
-    # The last partial write may still sit in the buffer: drop it.
     size = os.stat(filler).st_size
     os.truncate(filler, max(0, size - leave))
     return filler
