@@ -38,7 +38,7 @@ FORMAT = 1  # of what `MapGeometry.to_bytes` writes
 
 class ShapeError(ValueError):
     """A feature's geometry cannot be used; `where` names the feature ("layer adm2, feature
-    12 (AF0907)")."""
+    12 (HT0111)")."""
 
     def __init__(self, where: str, message: str) -> None:
         super().__init__(f"{where}: {message}")

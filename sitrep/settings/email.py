@@ -188,7 +188,7 @@ class EmailSettings:
             kinds=(str,),
             expected=REPORT_URL,
             doc="where reports are published, for partners who prefer a link: `{date}` "
-            "(2021-08-24), `{number}`, `{revision}` (0 for the first issue), `{lang}` (BCP 47, "
+            "(2026-11-19), `{number}`, `{revision}` (0 for the first issue), `{lang}` (BCP 47, "
             "`ar-SD`) and `{file}` (the PDF's name) are filled in (default: `[publish] base_url` "
             "followed by the folder `publish` puts the PDF in, `/{date}/{file}`)",
             check=_report_url,
