@@ -76,8 +76,8 @@ def load_places(
         shown = (of_language(names, language) if language else None) or r["name"]
         own = r.get("name_local")
         others = [n for k, n in names.items() if not any(of_language({k: n}, e) for e in editions)]
-        local = [own] if own and own not in names.values() else []
-        local = next((n for n in [*local, *others] if n != shown), None)
+        kept = [own] if own and own not in names.values() else []
+        local = next((n for n in [*kept, *others] if n != shown), None)
         place = Place(
             shown, r.get("pcode"), float(r["lat"]), float(r["lon"]), r.get("type"), local,
             int(r["_row"]),
