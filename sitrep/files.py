@@ -179,10 +179,10 @@ def cache_folder(name: str) -> Path | None:
     except RuntimeError:  # no home folder
         return None
     folder = root / name
-    return folder if _private_folder(root) and _private_folder(folder) else None
+    return folder if private_folder(root) and private_folder(folder) else None
 
 
-def _private_folder(path: Path) -> bool:
+def private_folder(path: Path) -> bool:
     """`path` exists or is created as a folder only this user can read or write (0700)."""
     try:
         path.mkdir(mode=stat.S_IRWXU, parents=True, exist_ok=True)

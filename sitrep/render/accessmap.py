@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.geo.gazetteer import normalise_name
 from sitrep.geo.spellings import of_language
-from sitrep.render.drawing import LINE, Canvas, Fonts, grow, num
+from sitrep.render.drawing import LINE, Canvas, Fonts, grow, midpoint, num
 from sitrep.render.drawn import PALETTE, VARIANTS, Drawn, Translate, file_state, memoised
 from sitrep.render.placement import Grid, place
 from sitrep.validate.table import records
@@ -187,19 +187,6 @@ def map_description(drawn: list[tuple[Route, list[Place]]], used: list[Place], t
     return t("map.desc", routes=routes, places=places, statuses=statuses)
 
 
-def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """The point halfway along a polyline."""
-    pairs = list(itertools.pairwise(points))
-    lengths = [math.dist(a, b) for a, b in pairs]
-    half = sum(lengths) / 2
-    for (a, b), length in zip(pairs, lengths, strict=True):
-        if half <= length and length:
-            f = half / length
-            return a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])
-        half -= length
-    return points[0]
-
-
 def _map(
     canvas: Canvas,
     drawn: list[tuple[Route, list[Place]]],
@@ -246,7 +233,7 @@ def _map(
             for k in range(steps + 1):
                 px, py = a[0] + (b[0] - a[0]) * k / steps, a[1] + (b[1] - a[1]) * k / steps
                 grid.add((px - width, py - width, px + width, py + width), soft=True)
-        tags.append((route, _midpoint(xy), colour))
+        tags.append((route, midpoint(xy), colour))
     for p in used:
         x, y = project(p)
         if p.kind == "checkpoint":

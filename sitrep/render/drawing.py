@@ -18,6 +18,8 @@ to the other side, and the words themselves are never mirrored.
 from __future__ import annotations
 
 import html
+import itertools
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -314,3 +316,16 @@ def _floor_log10(value: float) -> int:
     while value < 1:
         value, exponent = value * 10, exponent - 1
     return exponent
+
+
+def midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The point halfway along a polyline (a route's label goes there)."""
+    pairs = list(itertools.pairwise(points))
+    lengths = [math.dist(a, b) for a, b in pairs]
+    half = sum(lengths) / 2
+    for (a, b), length in zip(pairs, lengths, strict=True):
+        if half <= length and length:
+            f = half / length
+            return a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])
+        half -= length
+    return points[0]

@@ -19,13 +19,13 @@ import functools
 import hashlib
 import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
+from sitrep.files import private_folder
 from sitrep.render.bidi import isolate, isolate_runs, listing, separator
 from sitrep.render.catalogue import (
     FALLBACK_LANGUAGE,
@@ -104,18 +104,6 @@ def compile_salt(env: jinja2.Environment) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def _private_folder(path: Path) -> bool:
-    """`path` exists or is created as a folder only this user can read or write (0700)."""
-    try:
-        path.mkdir(mode=stat.S_IRWXU, parents=True, exist_ok=True)
-        info = os.lstat(path)
-    except OSError:
-        return False
-    owner_only = not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
-    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return stat.S_ISDIR(info.st_mode) and owner_only and mine
-
-
 def bytecode_cache(salt: str = "") -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs, in the user's own cache folder; None if unusable.
 
@@ -133,7 +121,7 @@ def bytecode_cache(salt: str = "") -> jinja2.BytecodeCache | None:
     except RuntimeError:  # no home folder
         return None
     folder = root / "jinja2"
-    if not (_private_folder(root) and _private_folder(folder)):
+    if not (private_folder(root) and private_folder(folder)):
         return None
     return _BytecodeCache(str(folder), salt)
 

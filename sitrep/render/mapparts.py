@@ -9,7 +9,6 @@ is dropped: the PDF carries what can be seen, not the file's precision.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -232,18 +231,6 @@ def describe(values, top, t: Translate, formats: Formats, level: str, blockaded:
         top=named,
         blockades=formats.number(blockaded),
     )
-
-
-def midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
-    pairs = list(itertools.pairwise(points))
-    lengths = [math.dist(a, b) for a, b in pairs]
-    half = sum(lengths) / 2
-    for (a, b), length in zip(pairs, lengths, strict=True):
-        if half <= length and length:
-            f = half / length
-            return a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])
-        half -= length
-    return points[0]
 
 
 def map_routes(routes, vias: dict, places: dict) -> list[tuple]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.figures.by_area import class_of, classes, map_values
 from sitrep.render.accessmap import STATUS_STYLE, Place
-from sitrep.render.drawing import LINE, Canvas, Fonts, grow
+from sitrep.render.drawing import LINE, Canvas, Fonts, grow, midpoint
 from sitrep.render.drawn import PALETTE, VARIANTS, Drawn, Formats, Translate, memoised
 from sitrep.render.mapparts import (
     area_path,
@@ -33,7 +33,6 @@ from sitrep.render.mapparts import (
     hatch_pattern,
     key_rows,
     locator,
-    midpoint,
     most_affected,
     outline_path,
     path_data,
