@@ -7,8 +7,8 @@
 (steps 1-2). The library's entry points are here: `BuildOptions`, `build_report`, `BuildResult`.
 
 An unchanged report is returned before any stage is imported: this module imports the light
-ones only (the record, the fingerprints, the PDF helper), and the stages that import pandas and
-Jinja (`prepare`, `render`) when a report is made (tests/cli/test_fast_paths.py).
+ones only (the record, the fingerprints), and the PDF helper and the stages that import pandas
+and Jinja (`prepare`, `render`) when a report is made (tests/cli/test_fast_paths.py).
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ from sitrep.issue.issuing import hold_issue_lock, issue, write_draft
 from sitrep.issue.numbering import adopted_note, content_unchanged, learnt, number_and_revision
 from sitrep.issue.record import load_record, record_issue
 from sitrep.issue.results import BuildResult as BuildResult  # the library's API: re-exported
-from sitrep.pdf.build import build_pdf
-from sitrep.pdf.pool import PdfProcess
 from sitrep.settings.config import Config, load_config, template_dirs
 from sitrep.settings.languages import language_of
 from sitrep.settings.naming import report_name
@@ -38,6 +36,7 @@ from sitrep.settings.run import BuildOptions as BuildOptions  # the library's AP
 
 if TYPE_CHECKING:
     from sitrep.delivery.distribute import SendOptions, SendOutcome
+    from sitrep.pdf.pool import PdfProcess
     from sitrep.pipeline import Prepared
     from sitrep.render.document import Rendered
 
@@ -118,7 +117,12 @@ def build_report(options: BuildOptions, pdf_process: PdfProcess | None = None) -
         # WeasyPrint's import starts now, in a second process, while this one imports the
         # stages (pandas, Jinja: 0.6 s) and does steps 1-4: the helper is ready before the HTML.
         # What the report says is compared with what was issued under the issue lock (`_reserve`).
-        pdf_process = pdf_process or helper.enter_context(PdfProcess())
+        if pdf_process is None:
+            # Imported here, not at the top: an unchanged report needs no PDF stage (multiprocessing
+            # and the PDF modules are 15% of that path's imports).
+            from sitrep.pdf.pool import PdfProcess
+
+            pdf_process = helper.enter_context(PdfProcess())
         try:
             return _build(config, options, dirs, files_fp, pdf_process)
         except _IssuedMeanwhile as issued:
@@ -224,6 +228,7 @@ def _lay_out(rendered: Rendered, dirs: list[Path], pdf_process: PdfProcess) -> l
     the helper lays out the first language, this process lays out the others.
     """
     # the edition's font subsetting (uharfbuzz) only for a report laid out, as the stages in _run
+    from sitrep.pdf.build import build_pdf  # as the PDF helper: not on the unchanged path
     from sitrep.render.edition import html_edition
 
     editions = list(rendered.prepared.editions.values())

@@ -76,6 +76,8 @@ def test_an_unchanged_build_returns_the_issued_report_without_pandas_or_weasypri
     assert heavy(modules) == [], "an unchanged build imported " + ", ".join(heavy(modules))
     # nor the stages that would: what an issued report is compared with needs none of them
     assert not {"sitrep.pipeline", "sitrep.render.document", "sitrep.inputs.readers"} & modules
+    # nor the PDF stage: its helper process is started only for a report to be made
+    assert not {"sitrep.pdf.build", "sitrep.pdf.pool", "concurrent.futures.process"} & modules
 
 
 def test_send_status_reads_the_ledger_without_pandas_or_weasyprint(built_sample):
