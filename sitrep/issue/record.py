@@ -99,8 +99,9 @@ def _columns(conn: sqlite3.Connection) -> str:
 def _upgrade(conn: sqlite3.Connection) -> None:
     """Bring a record made by an older sitrep up to this one's schema (in the transaction)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    there = {row[1] for row in conn.execute("PRAGMA table_info(reports)")}
     for name, (added, default) in _ADDED.items():
-        if version < added:
+        if version < added and name not in there:
             conn.execute(f"ALTER TABLE reports ADD COLUMN {name} TEXT NOT NULL DEFAULT {default}")
     if version < SCHEMA_VERSION:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
