@@ -81,14 +81,13 @@ CREATE TABLE area_batches (       -- the last complete `build --each` of a date
 _FIELDS = [f.name for f in dataclasses.fields(Issued)]
 _COLUMNS = ", ".join(["state", *_FIELDS])
 _JSON = ("editions", "word")  # the fields kept as JSON text
-# The columns each version added to the one before, with their defaults (a record is brought up
-# to date when it is next changed, under the lock; until then it is read as it is)
+# The columns each version added, with their defaults (a record is brought up to date when next
+# changed, under the lock; until then it is read as it is)
 _ADDED = {"content": (2, "''"), "word": (3, "'{}'")}
 
 
 def _columns(conn: sqlite3.Connection) -> str:
-    """`_COLUMNS` as this record has them: one made by an older sitrep lacks the columns added
-    since (`content` before version 2, `word` before 3), read as their defaults."""
+    """`_COLUMNS` as this record has them: the columns added since its version read as defaults."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     return ", ".join(
         f"{_ADDED[name][1]} AS {name}" if name in _ADDED and version < _ADDED[name][0] else name
@@ -308,11 +307,12 @@ def _write_view(output_dir: Path, conn: sqlite3.Connection) -> None:
         "ORDER BY date, revision"
     ).fetchall()
     entries = [vars(_row(row)) for row in rows]
-    write_view(output_dir, [{k: v for k, v in e.items() if k in _VIEW} for e in entries])
+    shown = [{k: v for k, v in e.items() if k in _VIEW or (k == "word" and v)} for e in entries]
+    write_view(output_dir, shown)
 
 
-# issued.json's entries as they always were
-_VIEW = set(_FIELDS) - {"area", "content_sha256", "content"}
+# issued.json's entries as they always were (and the Word editions of a report that has them)
+_VIEW = set(_FIELDS) - {"area", "content_sha256", "content", "word"}
 
 
 def _insert(conn: sqlite3.Connection, state: str, entry: Issued) -> None:
