@@ -25,7 +25,7 @@ from sitrep.issue.content import ReportContent, report_content
 from sitrep.issue.corrections import corrections
 from sitrep.issue.entries import Issued, latest_issue
 from sitrep.issue.fingerprint import files_fingerprint
-from sitrep.issue.issuing import hold_issue_lock, issue, write_draft
+from sitrep.issue.issuing import add_word_editions, hold_issue_lock, issue, write_draft
 from sitrep.issue.numbering import adopted_note, content_unchanged, learnt, number_and_revision
 from sitrep.issue.record import load_record, record_issue
 from sitrep.issue.results import BuildResult as BuildResult  # the library's API: re-exported
@@ -54,6 +54,7 @@ def _reuse(
     content now is compared with the content recorded at issue (rows added after its date,
     the partners, settings that never print leave it as it was), and the record learns these
     files' bytes, so the next check is the quick one again (under the issue lock: `_reserve`).
+    A Word edition `[report] editions` asks for and the report lacks is added to it.
     """
     if options.force or options.draft or options.revise:
         return None
@@ -83,7 +84,11 @@ def _reuse(
     if content is not None and files_fp != issued.files_sha256:
         if not issued.content and notes is not None:
             notes.append(adopted_note(issued))
-        record_issue(config.output_dir, learnt(issued, files_fp, content))
+        issued = learnt(issued, files_fp, content)
+        record_issue(config.output_dir, issued)
+    if "docx" in config.editions:  # made from the issued HTML edition: the PDF stays as issued
+        dirs = template_dirs(config.templates_dir)
+        issued = add_word_editions(config.output_dir, issued, language_of(config.locale), dirs)
     return BuildResult(
         pdf,
         config.output_dir / issued.html,
@@ -94,6 +99,7 @@ def _reuse(
         True,
         [],
         editions=editions,
+        word={code: config.output_dir / docx for code, (docx, _) in issued.word.items()},
     )
 
 
@@ -279,6 +285,11 @@ def _write(
     for (other_pdf, other_html), made in zip(other_files, laid_out[1:], strict=True):
         written += [*_word_file(other_pdf, made), (other_html, made.edition), (other_pdf, made.pdf)]
     written += [*_word_file(pdf, laid_out[0]), (html, laid_out[0].edition), (pdf, laid_out[0].pdf)]
+    word_files = {  # language -> (.docx, its bytes), beside its PDF
+        code: (pdf_path.with_suffix(".docx"), made.word)
+        for code, (pdf_path, _), made in zip(files, files.values(), laid_out, strict=True)
+        if made.word is not None
+    }
     remove_stale_temporaries(config.output_dir / day.isoformat(), recursive=True)
     if options.draft:
         write_draft(written)
@@ -304,6 +315,10 @@ def _write(
                 )
             },
             content=fps[1].to_json(),
+            word={
+                code: [relative(path), sha256_bytes(data)]
+                for code, (path, data) in word_files.items()
+            },
         )
         notes += issue(config.output_dir, issued, written)
     return BuildResult(
@@ -319,6 +334,7 @@ def _write(
         notes,
         files,
         rendered.prepared,
+        word={code: path for code, (path, _) in word_files.items()},
     )
 
 

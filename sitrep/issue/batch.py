@@ -16,6 +16,11 @@ killed half-way. Different content makes a revision, with --revise.
 
 An area's rows are chosen by `sitrep.issue.subset`; each worker is `sitrep.issue.worker`.
 
+Clearance (`[report] clearance`): an area report is the date's content cut by area, so it is
+cleared with that content: `sitrep clear --date D` clears the workspace's report and its area
+reports at once. Until the date's content is cleared (or issued unchanged), `--each area` writes
+drafts (`output/<date>/draft/<area>/`), numbered for nobody, and records the draft `clear` clears.
+
 Work is shared, not repeated: the main process loads and validates the inputs once (`prepare`,
 without the report-wide figures); each worker process (spawn-safe) receives the validated tables
 once, imports WeasyPrint and compiles the templates once, then computes figures, HTML and PDF for
@@ -38,11 +43,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitrep.files import remove_stale_temporaries, sha256_bytes
 from sitrep.inputs.cod import base_gazetteer
+from sitrep.issue.clearance import draft_of, needs_clearance, record_draft
+from sitrep.issue.content import report_content
 from sitrep.issue.entries import AreaBatch, Issued, latest_by_area
 from sitrep.issue.fingerprint import files_fingerprint, fingerprint, unchanged
 from sitrep.issue.issuing import hold_issue_lock, issue, write_draft
@@ -64,11 +71,12 @@ from sitrep.issue.worker import (
     warm_up,
 )
 from sitrep.pdf.pool import start_pool
-from sitrep.pipeline import BuildOptions, prepare
+from sitrep.pipeline import BuildOptions, Prepared, prepare
 from sitrep.problems import Problem
 from sitrep.render.catalogue import problem_wording
 from sitrep.render.edition import html_edition
 from sitrep.settings.config import Config, load_config, slugify, template_dirs
+from sitrep.settings.languages import edition_config, editions
 from sitrep.settings.naming import report_name
 from sitrep.validate.tables import workspace_gazetteer
 
@@ -98,6 +106,7 @@ class BatchResult:
     problems: list[Problem]
     reused: bool  # every report was unchanged and nothing was loaded
     notes: list[str] = field(default_factory=list)  # an interrupted build finished or redone
+    draft: bool = False  # drafts: --draft, or [report] clearance and the content not cleared
 
 
 # --- the batch -----------------------------------------------------------------------------------
@@ -142,12 +151,17 @@ def _reuse_all(
 
 
 def shared_state(
-    options: BuildOptions, config: Config, dirs: list[Path], lock: Callable[[], None]
+    options: BuildOptions,
+    config: Config,
+    dirs: list[Path],
+    lock: Callable[[], None],
+    notes: list[str] | None = None,
 ) -> tuple[Shared, list[Problem]]:
     """Load and validate once (`prepare`, without report-wide figures: each area has its
     own); the state every worker shares, and the problems to show.
 
-    `lock` takes the issue lock, once the inputs are valid and before the number is read.
+    `lock` takes the issue lock, once the inputs are valid and before the number is read (not
+    for drafts). `notes`: where a draft awaiting clearance says so.
     """
     prepared = prepare(
         config,
@@ -158,10 +172,34 @@ def shared_state(
         locales=[config.locale],  # an area report is in the report's own language
         figures=False,
     )
-    lock()
+    if config.clearance:
+        options = _clearance(options, prepared, dirs, notes if notes is not None else [])
+    if not options.draft:
+        lock()
     number = series_number(config, load_record(config.output_dir), prepared.day, options.number)
     shared = Shared(prepared, options, number, dirs, _assets_sha256(dirs))
     return shared, problem_wording(config).problems(prepared.all_problems)  # in its language
+
+
+def _clearance(
+    options: BuildOptions, prepared: Prepared, dirs: list[Path], notes: list[str]
+) -> BuildOptions:
+    """`options` as they are once the date's content is cleared (or issued unchanged), else a
+    draft's, the draft recorded for `sitrep clear` (`sitrep.issue.clearance`).
+
+    The content is the workspace's report's, in every language: what `sitrep clear` clears.
+    """
+    config = prepared.config
+    every = {locale: edition_config(config, locale) for locale in editions(config)}
+    content = report_content(replace(prepared, editions=every), dirs)
+    options, awaiting = needs_clearance(config.output_dir, options, prepared.day, content)
+    if awaiting:
+        notes.append(awaiting)
+        drafted = draft_of(config.output_dir, prepared.day)
+        if drafted is None or drafted[0] != content.fingerprint:  # not a build's, with figures
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            record_draft(config.output_dir, prepared.day, content, now)
+    return options
 
 
 def _outcomes(
@@ -250,11 +288,10 @@ def build_each_area(
         notes: list[str] = []  # an interrupted build finished or redone
 
         def lock() -> None:  # the main series' number is read, area reports issued
-            if not options.draft:
-                notes.extend(hold_issue_lock(config.output_dir, held))
+            notes.extend(hold_issue_lock(config.output_dir, held))
 
         try:
-            shared, problems = shared_state(options, config, dirs, lock)
+            shared, problems = shared_state(options, config, dirs, lock, notes)
             return _build_all(shared, problems, (files_fp, fp), pool, progress, notes)
         finally:
             if pool is not None:
@@ -308,4 +345,4 @@ def _build_all(
         areas = tuple(r.area for r in reports)
         data_latest = shared.data_latest.isoformat()
         record_area_batch(out, AreaBatch(day.isoformat(), fps[1], fps[0], data_latest, areas))
-    return BatchResult(day, shared.number, reports, problems, False, notes)
+    return BatchResult(day, shared.number, reports, problems, False, notes, shared.options.draft)

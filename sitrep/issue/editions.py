@@ -30,6 +30,7 @@ class Entry:
     figures: tuple[Figure, ...] = ()
     pdf_size: int = 0  # the PDF's bytes: the feed's enclosure length
     written: str = ""  # when the PDF was written (UTC, ISO, to the second): a revision's own
+    word: str = ""  # the Word edition (.docx), when the report has one
 
 
 VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "source", "col", "area"}

@@ -29,6 +29,9 @@ class Issued:
     # the workspace's report: what it is made of (`sitrep.issue.content.ReportContent`, JSON;
     # `fingerprint` is its hash); '' when issued by a sitrep before it
     content: str = ""
+    # the Word edition in each language that has one ([report] editions): code -> [docx, sha256];
+    # the first language's too. Added to a report issued before "docx" was asked for
+    word: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def day(self) -> dt.date:

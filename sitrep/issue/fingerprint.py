@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 DISTRIBUTION_TABLES = frozenset({"partners"})  # who receives it, not what it says
 # the settings that never change what a report prints (sitrep.issue.content's)
 NOT_PRINTED = frozenset({"email", "publish", "limits"})
-NOT_PRINTED_KEYS = {"report": frozenset({"stale_days", "clearance"})}
+NOT_PRINTED_KEYS = {"report": frozenset({"stale_days", "clearance", "editions"})}
 
 
 def _name(path: Path, root: Path) -> str:

@@ -6,7 +6,8 @@ together: it refuses to replace an issued PDF with other bytes, records the entr
 writes every file atomically (the PDF last: once it is in place, all are), then records it as
 issued. On any failure (a full disk, Ctrl+C) nothing is left issued or half-recorded, and a
 process killed in between is finished or redone by the next build, `build` or `build --each`.
-A draft is never issued: `write_draft` only writes it.
+A draft is never issued: `write_draft` only writes it. A Word edition asked for after a report
+was issued is added to it (`add_word_editions`), made from its issued HTML edition.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 from sitrep.files import atomic_write, sha256_bytes, sha256_file
@@ -83,3 +85,37 @@ def write_draft(files: Files) -> None:
     """A draft's files, written atomically; never recorded."""
     for path, data in files:
         atomic_write(path, data)
+
+
+def add_word_editions(output_dir: Path, issued: Issued, first: str, dirs: list[Path]) -> Issued:
+    """`issued`, with a Word edition in each of its languages (`first`: its first language's code).
+
+    One it lacks (`[report] editions` asked for "docx" after it was issued; a .docx deleted) is
+    made from its issued HTML edition, which is what a build makes it from (the print HTML and
+    the edition give the same .docx, byte for byte), written beside its PDF and added to its
+    record: its PDF, number and revision stay as issued. `dirs`: the template folders.
+    """
+    languages = {first: (issued.pdf, issued.html)}
+    languages |= {code: (pdf, html) for code, (pdf, html, _) in issued.editions.items()}
+    word = dict(issued.word)
+    for code, (pdf, html) in languages.items():
+        if code in word and _intact(output_dir / word[code][0], word[code][1]):
+            continue
+        if not (output_dir / html).is_file():
+            continue  # an edition deleted by hand: nothing to make it from
+        # python-docx (and lxml) only when a Word edition is made: an unchanged build is fast
+        from sitrep.render.word import word_edition
+
+        data = word_edition((output_dir / html).read_text("utf-8"), dirs, issued.day)
+        docx = Path(pdf).with_suffix(".docx")
+        atomic_write(output_dir / docx, data)
+        word[code] = [str(docx), sha256_bytes(data)]
+    if word == issued.word:
+        return issued
+    entry = replace(issued, word=word)
+    record_issue(output_dir, entry)
+    return entry
+
+
+def _intact(path: Path, digest: str) -> bool:
+    return path.is_file() and sha256_file(path) == digest

@@ -8,7 +8,8 @@ and the feed, rewritten as reports are issued, replace only pages sitrep wrote, 
 marker (`sitrep.issue.marker`): a web root's own `index.html` stops the run the same way.
 
 `index.html` lists every issued report, newest first (number, date, revision, languages, the
-headline figures, links); `feed.xml` is an Atom feed of the same with each report's highlights
+headline figures, links: the PDF, the web page and the Word edition when there is one);
+`feed.xml` is an Atom feed of the same with each report's highlights
 as its summary. Both are made from the issued HTML editions themselves (their title, language,
 highlights and key figures), so they say exactly what was issued, and both are written only when
 their bytes change. Nothing in them loads a remote resource, and no character XML forbids
@@ -41,6 +42,7 @@ from sitrep.settings.languages import right_to_left
 from sitrep.settings.locales import language_tag
 
 ATOM = "http://www.w3.org/2005/Atom"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ARCHIVE_TEMPLATE = "archive.html"
 PAGES = ("index.html", "feed.xml")  # rewritten as reports are issued: only over sitrep's own
 
@@ -76,17 +78,22 @@ def _plan(
         # the report in each of its languages ([report] languages), the first one first
         files = [(issued.pdf, issued.html, issued.pdf_sha256)]
         files += [(p, h, digest) for p, h, digest in issued.editions.values()]
+        word = {Path(docx): digest for docx, digest in issued.word.values()}  # by .docx
         for pdf_name, html_name, pdf_sha256 in files:
             pdf, html = output / pdf_name, output / html_name
-            for source in (pdf, html):
+            docx = Path(pdf_name).with_suffix(".docx")
+            sources = [pdf, html] + ([output / docx] if docx in word else [])
+            for source in sources:
                 if not source.is_file():
                     raise SitrepError(
                         f"{source} is in the record of issued reports ({output / 'issued.json'})"
                         f" but missing. Build it again with: sitrep build --date {issued.date}"
                     )
             edition = html.read_bytes()
-            # The record holds the PDF's hash; the edition is hashed here.
-            for source, digest in ((pdf, pdf_sha256), (html, sha256_bytes(edition))):
+            # The record holds the PDF's hash (and the Word edition's); the edition is hashed here.
+            digests = [(pdf, pdf_sha256), (html, sha256_bytes(edition))]
+            digests += [(output / docx, word[docx])] if docx in word else []
+            for source, digest in digests:
                 target = folder / source.relative_to(output)
                 if not target.is_file():
                     copies.append((source, target))
@@ -108,6 +115,7 @@ def _plan(
                     figures,
                     pdf.stat().st_size,
                     _written(pdf, issued.date),
+                    docx.as_posix() if docx in word else "",
                 )
             )
     if conflicts or foreign:
@@ -204,6 +212,8 @@ def feed_xml(
         add(item, "updated", updated(entry))
         add(item, "published", stamp(entry.date))
         add(item, "link", rel="alternate", type="text/html", href=link(entry.html))
+        if entry.word:  # another alternate: its own media type (RFC 4287, 4.2.7.2)
+            add(item, "link", rel="alternate", type=DOCX, href=link(entry.word))
         enclosure = {"type": "application/pdf", "href": link(entry.pdf)}
         if entry.pdf_size:
             enclosure["length"] = str(entry.pdf_size)
@@ -252,6 +262,7 @@ def archive_html(config: Config, title: str, entries: list[Entry], dirs: list[Pa
                 **words[e.language](e),
                 "pdf": e.pdf,
                 "html": e.html,
+                "word": e.word,
                 "highlights": list(e.highlights),
                 "figures": [{"value": f.value, "caption": f.caption} for f in e.figures],
             }
@@ -277,7 +288,7 @@ def _words_by_language(
             return {"heading": t("report.sitrep_no", number=e.number) + revision,
                     "revision": t("report.revision", revision=e.revision),
                     "as_of": t("report.as_of", date=day), "pdf_label": t("archive.pdf"),
-                    "html_label": t("archive.html")}  # fmt: skip
+                    "html_label": t("archive.html"), "word_label": t("archive.docx")}  # fmt: skip
 
         out[language] = words
     return out

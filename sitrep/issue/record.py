@@ -45,7 +45,7 @@ from sitrep.issue.json_record import VIEW_NAME, old_files, read_old, remove_old,
 
 RECORD_NAME = "issued.sqlite"
 LOCK_NAME = ".issued.lock"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = (
     """
@@ -64,6 +64,7 @@ CREATE TABLE reports (
     editions TEXT NOT NULL,       -- JSON: language -> [pdf, html, pdf_sha256]
     content_sha256 TEXT NOT NULL,
     content TEXT NOT NULL DEFAULT '',  -- the workspace's report: what it says (issue.content)
+    word TEXT NOT NULL DEFAULT '{}',  -- JSON: language -> [docx, sha256] (the Word editions)
     PRIMARY KEY (area, date, revision, state)
 )""",
     """
@@ -79,32 +80,37 @@ CREATE TABLE area_batches (       -- the last complete `build --each` of a date
 
 _FIELDS = [f.name for f in dataclasses.fields(Issued)]
 _COLUMNS = ", ".join(["state", *_FIELDS])
-# Each version's changes to the one before (a record is brought up to date when it is next
+_JSON = ("editions", "word")  # the fields kept as JSON text
+# The columns each version added, with their defaults (a record is brought up to date when next
 # changed, under the lock; until then it is read as it is)
-_UPGRADES = {2: ("ALTER TABLE reports ADD COLUMN content TEXT NOT NULL DEFAULT ''",)}
+_ADDED = {"content": (2, "''"), "word": (3, "'{}'")}
 
 
 def _columns(conn: sqlite3.Connection) -> str:
-    """`_COLUMNS` as this record has them: a record of version 1 has no `content` yet."""
-    if conn.execute("PRAGMA user_version").fetchone()[0] >= 2:
-        return _COLUMNS
-    return _COLUMNS.replace("content_sha256, content", "content_sha256, '' AS content")
+    """`_COLUMNS` as this record has them: the columns added since its version read as defaults."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    return ", ".join(
+        f"{_ADDED[name][1]} AS {name}" if name in _ADDED and version < _ADDED[name][0] else name
+        for name in ["state", *_FIELDS]
+    )
 
 
 def _upgrade(conn: sqlite3.Connection) -> None:
     """Bring a record made by an older sitrep up to this one's schema (in the transaction)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number in range(version + 1, SCHEMA_VERSION + 1):
-        for statement in _UPGRADES.get(number, ()):
-            conn.execute(statement)
+    there = {row[1] for row in conn.execute("PRAGMA table_info(reports)")}
+    for name, (added, default) in _ADDED.items():
+        if version < added and name not in there:
+            conn.execute(f"ALTER TABLE reports ADD COLUMN {name} TEXT NOT NULL DEFAULT {default}")
     if version < SCHEMA_VERSION:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _entry(values: dict[str, Any]) -> Issued:
     known = {k: v for k, v in values.items() if k in _FIELDS}
-    if isinstance(known.get("editions"), str):
-        known["editions"] = json.loads(known["editions"])
+    for name in _JSON:
+        if isinstance(known.get(name), str):
+            known[name] = json.loads(known[name])
     return Issued(**known)
 
 
@@ -115,7 +121,8 @@ def _row(row: tuple) -> Issued:
 
 def _values(state: str, entry: Issued) -> tuple:
     row = [state, *(getattr(entry, name) for name in _FIELDS)]
-    row[_FIELDS.index("editions") + 1] = json.dumps(entry.editions, sort_keys=True)
+    for name in _JSON:
+        row[_FIELDS.index(name) + 1] = json.dumps(getattr(entry, name), sort_keys=True)
     return tuple(row)
 
 
@@ -300,11 +307,12 @@ def _write_view(output_dir: Path, conn: sqlite3.Connection) -> None:
         "ORDER BY date, revision"
     ).fetchall()
     entries = [vars(_row(row)) for row in rows]
-    write_view(output_dir, [{k: v for k, v in e.items() if k in _VIEW} for e in entries])
+    shown = [{k: v for k, v in e.items() if k in _VIEW or (k == "word" and v)} for e in entries]
+    write_view(output_dir, shown)
 
 
-# issued.json's entries as they always were
-_VIEW = set(_FIELDS) - {"area", "content_sha256", "content"}
+# issued.json's entries as they always were (and the Word editions of a report that has them)
+_VIEW = set(_FIELDS) - {"area", "content_sha256", "content", "word"}
 
 
 def _insert(conn: sqlite3.Connection, state: str, entry: Issued) -> None:

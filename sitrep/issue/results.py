@@ -39,6 +39,8 @@ class BuildResult:
     # report was returned without loading anything
     prepared: Prepared | None = None
     draft: bool = False  # a draft ([report] clearance makes one until its content is cleared)
+    # the Word edition (.docx) in each language that has one ([report] editions), by code
+    word: dict[str, Path] = field(default_factory=dict)
 
     def edition(self, language: str) -> tuple[Path, Path] | None:
         """The (PDF, HTML) in `language` ('fr'), or None when the report is not made in it."""

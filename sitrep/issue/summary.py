@@ -49,9 +49,10 @@ def say_batch(batch: BatchResult, echo: Echo) -> None:
         echo(str(report.pdf))
     count, reused = len(batch.reports), sum(r.reused for r in batch.reports)
     reports = "1 area report" if count == 1 else f"{count} area reports"
+    made = "drafted (not issued)" if batch.draft else "built"  # --draft, or awaiting clearance
     echo(
         f"Report No. {batch.number} for {batch.date}: {reports}, "
-        f"{count - reused} built, {reused} unchanged since issued.",
+        f"{count - reused} {made}, {reused} unchanged since issued.",
         err=True,
     )
 

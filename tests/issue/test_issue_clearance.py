@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from sitrep.cli import main
+from sitrep.issue.batch import build_each_area
 from sitrep.issue.clearance import NotCleared
-from sitrep.issue.record import load_record
+from sitrep.issue.record import load_area_record, load_record
 from sitrep.report import BuildOptions, build_report
 from tests.conftest import copy_workspace
 
@@ -90,3 +91,25 @@ def test_clear_refuses_content_that_is_not_the_drafts(ws: Path):
     code, out = _sitrep(ws, "clear", "--date", str(DAY), "--by", "Head of Office")
     assert code == 1 and "changed since the draft" in out and "row 11 changed" in out
     assert "Nothing was cleared" in out and "awaiting clearance" in _sitrep(ws, "status")[1]
+
+
+def test_area_reports_are_drafts_until_the_dates_content_is_cleared(ws: Path):
+    """`--each area` takes part in clearance: its reports are the date's content cut by area,
+    drafts until `sitrep clear --date D` clears that content, which clears the workspace's report
+    and its area reports at once."""
+    _correct_a_row(ws)  # the draft that gets reviewed is the area batch's (recorded by it)
+    code, out = _sitrep(ws, "build", "--each", "area", "--date", str(DAY), "--workers", "1")
+    assert code == 0 and "clearance is required" in out and "drafted (not issued)" in out
+    assert load_area_record(ws / "output") == [] and load_record(ws / "output") == []
+    drafts = list((ws / "output" / str(DAY) / "draft").glob("*/*_DRAFT.pdf"))
+    assert len(drafts) >= 2  # one per area
+
+    code, out = _sitrep(ws, "clear", "--date", str(DAY), "--by", "Head of Office")
+    assert code == 0 and "cleared by Head of Office" in out
+    batch = build_each_area(BuildOptions(ws, DAY), workers=1)
+    assert not batch.draft and len(batch.reports) == len(drafts)
+    issued = load_area_record(ws / "output")
+    assert {e.area for e in issued} == {r.area for r in batch.reports}
+    assert all(e.number == 9 and "draft" not in e.pdf for e in issued)
+    main_report = build_report(BuildOptions(ws, DAY))  # the same content: cleared too
+    assert not main_report.draft and main_report.number == 9

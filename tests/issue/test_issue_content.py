@@ -196,3 +196,36 @@ def test_a_week_of_daily_reports(tmp_path: Path, monkeypatch):
         build_report(BuildOptions(ws, tuesday.date))
     revised = [(e.date, e.revision) for e in load_record(ws / "output")]
     assert revised == [("2021-08-20", 0), ("2021-08-21", 0), ("2021-08-22", 0)]
+
+
+def test_a_revision_of_an_earlier_report_and_the_reports_after_it(tmp_path: Path):
+    """Monday and Tuesday issued; a correction to Monday's row is issued as Monday's revision.
+    Tuesday's report, issued, says what it said (a correction never rewrites it: only
+    `--revise` would); Wednesday's compares with Tuesday's as issued and says that its figures
+    for Monday were revised; Thursday's, compared with Wednesday's, has nothing to say."""
+    ws = copy_workspace(tmp_path / "ws")
+    monday = build_report(BuildOptions(ws, dt.date(2021, 8, 20)))
+    tuesday = build_report(BuildOptions(ws, dt.date(2021, 8, 21)))
+    tuesday_pdf = tuesday.pdf.read_bytes()
+    _set(ws, "displacement", "H8", 1000)  # D006, 20 August: 1,400 -> 1,000 people
+    revised = build_report(BuildOptions(ws, monday.date, revise=True))
+    first_page = " ".join(pdf_text(revised.pdf).split("Highlights")[0].split())
+    assert (revised.number, revised.revision) == (6, 1)
+    assert "This revision corrects:" in first_page
+    assert "4,255 people newly displaced since 15 Aug (was 4,655)" in first_page
+    with pytest.raises(AlreadyIssued, match="row 8 changed"):  # Tuesday's counted D006
+        build_report(BuildOptions(ws, tuesday.date))
+    assert tuesday.pdf.read_bytes() == tuesday_pdf
+    wednesday = build_report(BuildOptions(ws, dt.date(2021, 8, 22)))
+    text = _reading_order(wednesday.pdf)
+    assert "since the report of 21 Aug (figures for 20 Aug revised: -400)" in text
+    assert text.count("revised:") == 1
+    thursday = build_report(BuildOptions(ws, dt.date(2021, 8, 23)))
+    assert "revised:" not in _reading_order(thursday.pdf)
+    issued = [(e.number, e.revision) for e in load_record(ws / "output")]
+    assert issued == [(6, 0), (6, 1), (7, 0), (8, 0), (9, 0)]
+
+
+def _reading_order(pdf: Path) -> str:
+    read = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+    return " ".join(read.stdout.decode("utf-8").split())

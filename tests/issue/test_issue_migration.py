@@ -46,7 +46,8 @@ def test_an_old_workspaces_record_is_imported_whole_and_the_series_goes_on(works
 
     # Read as they are, before anything is changed (an unchanged build takes no lock)
     assert [vars(e) for e in load_record(out)] == [
-        {**e, "area": "", "content_sha256": "", "content": ""} for e in old_main["reports"]
+        {**e, "area": "", "content_sha256": "", "content": "", "word": {}}
+        for e in old_main["reports"]
     ]
     by_area = {e.area: vars(e) for e in load_area_record(out)}
     assert len(by_area) == 5
@@ -55,6 +56,7 @@ def test_an_old_workspaces_record_is_imported_whole_and_the_series_goes_on(works
             **{k: v for k, v in entry.items() if k != "province"},
             "area": entry["province"],
             "content": "",
+            "word": {},
         }
     assert not (out / RECORD_NAME).exists()
 
@@ -67,7 +69,8 @@ def test_an_old_workspaces_record_is_imported_whole_and_the_series_goes_on(works
     assert (out / RECORD_NAME).is_file() and not (out / OLD_AREA_RECORD).exists()
     record = load_record(out)
     assert [vars(e) for e in record[:1]] == [
-        {**e, "area": "", "content_sha256": "", "content": ""} for e in old_main["reports"]
+        {**e, "area": "", "content_sha256": "", "content": "", "word": {}}
+        for e in old_main["reports"]
     ]
     assert [(e.date, e.number, e.revision) for e in record] == [
         ("2021-08-23", 20, 0),
