@@ -235,7 +235,7 @@ def _lay_out(rendered: Rendered, dirs: list[Path], pdf_process: PdfProcess) -> l
     """
     # the edition's font subsetting (uharfbuzz) only for a report laid out, as the stages in _run
     from sitrep.pdf.build import build_pdf  # as the PDF helper: not on the unchanged path
-    from sitrep.render.edition import html_edition
+    from sitrep.render.edition import html_edition  # uharfbuzz, for a report laid out only
 
     editions = list(rendered.prepared.editions.values())
     config, day = editions[0], rendered.day
