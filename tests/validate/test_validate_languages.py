@@ -196,6 +196,7 @@ MISREAD = {
         "١٢ شخصا": "يُنتظر عدد صحيح من الأشخاص، مثل",
     },
 }
+SAID_NOWHERE = {"pt": "indique a área de onde as pessoas vieram", "ar": "اذكر المنطقة التي"}
 WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -227,9 +228,14 @@ def test_a_number_misread_is_said_in_the_workspace_language(tmp_path: Path, lang
         record = {"date": D(2026, 11, 18), "district": "MZ0101", "people": written, "source": "DTM"}
         for column, key in enumerate(columns, start=1):
             book["displacement"].cell(row, column, record.get(key))
+    nowhere = {"date": D(2026, 11, 18), "people": 10, "source": "DTM"}  # neither area: row 9
+    for column, key in enumerate(columns, start=1):
+        book["displacement"].cell(9, column, nowhere.get(key))
     book.save(path)
     problems = _problems(ws)
     text = CliRunner().invoke(main, ["-w", str(ws), "validate"]).stdout
+    said = problems[("displacement", "origin-or-destination", 9)]
+    assert said.startswith(SAID_NOWHERE[language]) and "area" not in said, said
     english = _problem_words("en") - _problem_words(language)  # only the English says them
     for row, (written, said) in enumerate(MISREAD[language].items(), start=6):
         message = problems[("displacement", "invalid-value", row)]
