@@ -298,6 +298,7 @@ def test_the_indicators_hapi_columns_and_scripts_are_said_in_the_language(
     english = _problem_words("en")
     data = {w.lower() for row in rows for cell in row for w in WORD.findall(str(cell))}
     data |= {"moz", "zaf", "district", "destination_pcode", "code", "dest"}  # codes, headers, tags
+    data |= {w.lower() for w in WORD.findall("OCHA Global P-Code List")}  # a dataset's title
     for language, script in (("pt", "escrito em cirílico"), ("ar", "بالكتابة السيريلية")):
         wording = Wording(load_messages([DEFAULT_TEMPLATES], language), language)
         others = english - _problem_words(language)
