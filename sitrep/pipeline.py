@@ -25,7 +25,7 @@ from sitrep.inputs.cod import base_gazetteer
 from sitrep.inputs.load import load_tables
 from sitrep.inputs.narrative import load_narrative
 from sitrep.inputs.words import workspace_words
-from sitrep.problems import Problem, count_errors, count_warnings
+from sitrep.problems import Message, Problem, count_errors, count_warnings
 from sitrep.settings.config import Config, InputSource, load_config
 from sitrep.settings.languages import (
     edition_config,
@@ -38,7 +38,6 @@ from sitrep.settings.run import BuildOptions as BuildOptions  # re-exported: the
 from sitrep.validate.tables import freshness_warnings, validate_tables, workspace_gazetteer
 
 PARTNERS = "partners"  # the distribution list: who receives a report, not what it says
-NOT_SENT_TO = "sitrep send will not send to this partner until it is fixed"
 
 if TYPE_CHECKING:  # names for annotations only
     from sitrep.figures.compute import Figures
@@ -204,7 +203,7 @@ def prepare(
     # of `send`, for that partner (`partner_problems`), shown by a build as a warning
     partners = [p for p in checked.problems if p.table == PARTNERS and p.severity == "error"]
     checked.problems = [
-        replace(p, severity="warning", message=f"{p.message} ({NOT_SENT_TO})")
+        replace(p, severity="warning", message=Message("partners.not-sent", problem=p.message))
         if p in partners
         else p
         for p in checked.problems

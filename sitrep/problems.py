@@ -289,7 +289,8 @@ class Message(str):
     `Message("invalid-value.people")` is the entry `[problems.invalid-value] people`; a
     parameter may be a number (written with the language's digits and separators), a date
     (written YYYY-MM-DD), another Message (written in the same language), a tuple of these
-    (written one after the other, separated by commas) or text (as is).
+    (written one after the other, separated by commas), a str with a `written_in(locale)`
+    method (a script's name: written by it) or text (as is).
     """
 
     key: str
@@ -371,6 +372,8 @@ class Wording:
     def _value(self, value: object) -> object:
         if isinstance(value, Message):
             return self.written(value)
+        if callable(written_in := getattr(value, "written_in", None)):
+            return written_in(self.locale)  # a name with its own words (geo.spellings.Script)
         if isinstance(value, tuple):  # a list of things, each written in the language
             return ", ".join(str(self._value(item)) for item in value)
         if isinstance(value, bool):

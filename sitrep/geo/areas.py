@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from sitrep.geo import pcodelist
+from sitrep.geo import pcodelist, spellings
 from sitrep.geo.countries import Country
 from sitrep.geo.names import compact_code, normalise_name, split_code
 from sitrep.geo.spellings import Spellings, is_admin_type, language_script, text_script
@@ -255,7 +255,7 @@ class Gazetteer:
             message = Message(
                 "invalid-value.unknown-place-script",
                 where=where,
-                script=script.title(),
+                script=spellings.script_name(script),
                 lang=lang,
                 column=lang.upper(),
             )

@@ -23,6 +23,7 @@ from sitrep.geo import pcodelist
 from sitrep.geo.areas import COD_FILE, GLOBAL_LIST, PLACES_TABLE, Area, Gazetteer, Match
 from sitrep.geo.countries import Country, UnknownCountry, country, resolve_country
 from sitrep.geo.names import normalise_name
+from sitrep.problems import Message
 
 __all__ = [
     "COD_FILE",
@@ -59,7 +60,11 @@ def _global(iso3: str) -> Gazetteer:
         for r in sorted(rows, key=lambda r: r.level)
     ]
     date = pcodelist.list_date(found.iso3)
-    title = f"{pcodelist.LIST_TITLE} ({found.iso3}" + (f", valid from {date})" if date else ")")
+    title = (
+        Message("places-list.global", title=pcodelist.LIST_TITLE, country=found.iso3, date=date)
+        if date
+        else Message("places-list.global-undated", title=pcodelist.LIST_TITLE, country=found.iso3)
+    )  # a Message: problems name the list in the workspace's language
     gazetteer = Gazetteer(found, areas, title)
     gazetteer.lists = [(f"{pcodelist.LIST_TITLE}, {found.iso3}", date)]
     return gazetteer

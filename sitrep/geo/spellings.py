@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from babel.core import get_global, parse_locale
+from babel.core import Locale, UnknownLocaleError, get_global, parse_locale
 
 from sitrep.geo.names import normalise_name
 
@@ -68,6 +68,40 @@ _SCRIPT_NAMES = {
     "Kore": "HANGUL", "Sinh": "SINHALA", "Taml": "TAMIL", "Tibt": "TIBETAN", "Laoo": "LAO",
     "Thaa": "THAANA", "Tfng": "TIFINAGH", "Gujr": "GUJARATI", "Guru": "GURMUKHI",
 }  # fmt: skip
+
+
+# the Unicode name -> the code CLDR names the script by ("CJK" letters are Han, "Hani")
+_SCRIPT_CODES = {name: code for code, name in _SCRIPT_NAMES.items()} | {"CJK": "Hani"}
+
+
+class Script(str):
+    """A script's name in a message: English (`Cyrillic`), which it is, and written in the
+    message's language by CLDR's name for its ISO 15924 `code` (`Cyrl`: `cyrillique`,
+    `кирилиця`, `السيريلية`; `sitrep.problems.Wording` calls `written_in`)."""
+
+    code: str
+
+    def __new__(cls, code: str, english: str) -> Script:
+        name = str.__new__(cls, english)
+        name.code = code
+        return name
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]  # pickled as made
+        return (self.code, str(self))
+
+    def written_in(self, locale: str) -> str:
+        try:
+            names = Locale.parse(locale.replace("-", "_")).scripts
+        except (UnknownLocaleError, ValueError):
+            return str(self)
+        return names.get(self.code) or str(self)
+
+
+def script_name(script: str) -> str:
+    """'CYRILLIC' (`text_script`'s name) as a message names it: `Script("Cyrl", "Cyrillic")`;
+    a script CLDR has no code for sitrep knows, in English ('Hiragana')."""
+    code = _SCRIPT_CODES.get(script)
+    return Script(code, script.title()) if code else script.title()
 
 
 @cache

@@ -237,8 +237,8 @@ def with_cod(
     fixed = [area for area, _ in canonical.areas.values()]
     dates = sorted({a.valid_from for a in fixed if a.valid_from})
     date = dates[-1] if dates else ""
-    title = name + (f" (valid from {date})" if date else "")
-    listed = f"the COD file {title} and {gazetteer.list_name}"
+    title = Message("places-list.cod", title=name, date=date) if date else name
+    listed = Message("places-list.cod-and", cod=title, list=gazetteer.list_name)
     merged = with_areas(gazetteer, fixed, listed, (name, date))
     problems = _conflict_problems(read, str(shown)) + _conflict_problems(canonical, str(shown))
     problems += _tree_problems(merged, {c: w for c, (_, w) in canonical.areas.items()}, str(shown))

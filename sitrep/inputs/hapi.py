@@ -22,6 +22,7 @@ import pandas as pd
 
 from sitrep.inputs import dtm
 from sitrep.inputs.hxl import Layout, match_headers, row_cells
+from sitrep.problems import Message
 
 SOURCE = "HDX HAPI operational presence (3W)"
 # field -> its header in HAPI's CSV
@@ -75,18 +76,18 @@ def _first(*series: pd.Series) -> pd.Series:
 
 def presence(
     grid: pd.DataFrame, layout: Layout, country: str, file_rows: np.ndarray
-) -> tuple[pd.DataFrame, np.ndarray, dict[str, str], list[str]]:
+) -> tuple[pd.DataFrame, np.ndarray, dict[str, str], list[Message]]:
     """(the response table's raw frame, its file rows, its headers, notes) from HAPI's 3W."""
     index = columns(layout, grid)
     body = grid.iloc[layout.first_data_row :].reset_index(drop=True)
     text = {f: _text(body, index.get(f)) for f in FIELDS}
     keep = np.ones(len(body), dtype=bool)
-    notes: list[str] = []  # Messages (the other countries') and English text
+    notes: list[Message] = []
     if "location_code" in index and country:
         keep, notes = dtm.select_country(body, text["location_code"], None, country)
     errors = (text["error"] != "").to_numpy() & keep
     if errors.any():
-        notes.append(f"{int(errors.sum()):,} rows HDX HAPI marks with an error left out")
+        notes.append(Message("hapi-note.errors", count=int(errors.sum())))
     keep = keep & ~errors
     frame = pd.DataFrame(
         {
@@ -100,10 +101,7 @@ def presence(
             "source": SOURCE,
         }
     ).astype(object)[keep]
-    notes.append(
-        "read as HDX HAPI's operational presence (3W): organisations per sector and area, "
-        "without people targeted or reached"
-    )
+    notes.append(Message("hapi-note.presence"))
     headers = {
         "cluster": "sector_name" if "sector_name" in index else "sector_code",
         "organisation": "org_acronym" if "org_acronym" in index else "org_name",

@@ -202,8 +202,13 @@ def _load_grid(
         missing.append(
             problem(
                 ProblemCode.REQUIRED_COLUMN,
-                "required column missing: expected one of "
-                + ", ".join(f"a header {c.name!r} or the hashtag {c.hxl}" for c in wanted),
+                Message(
+                    "required-column.one-of",
+                    columns=tuple(
+                        Message("required-column.either", column=repr(c.name), hashtag=c.hxl)
+                        for c in wanted
+                    ),
+                ),
                 column=wanted[0].name,
                 row=header_excel_row or tag_row,
             )

@@ -17,7 +17,8 @@ Nothing is guessed:
 - a decimal part of three zeros is read both ways even where the locale is set (`4,000` in `pt`
   could be 4 or 4,000; `1.000` in `en`, 1 or 1,000): it is an error naming both.
 
-`read(text, style, valid)` gives the one number the text is, or says why not.
+`read(text, style, valid, what)` gives the one number the text is, or says why not: a `Message`
+of the catalogues' `[problems.number]`, written in the workspace's language when shown.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError, numbers
 
+from sitrep.problems import Message
+
 SPACES = " \u00a0\u202f\u2009\u2007\u2008\u200a"  # any width: thousands, never decimals
 APOSTROPHES = "'\u2019\u02bc\u00b4"  # Swiss thousands
 ARABIC_DECIMAL, ARABIC_GROUP = "\u066b", "\u066c"
@@ -37,9 +40,11 @@ MINUS = "-\u2212\u2012\u2013"
 GROUP = "g"  # what a space or an apostrophe becomes: a separator of thousands, nothing else
 NUMBER_RE = re.compile(r"^[0-9.,g]+$")
 EXPONENT_RE = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")  # 1.2E+05, as some programs export
-SEPARATOR_NAMES = {".": 'a point "."', ",": 'a comma ","'}
 
 Valid = Callable[[Decimal], bool]
+# what a column holds, as the messages say it
+PEOPLE = Message("number.people")  # "a whole number of people"
+NUMBER = Message("number.number")  # "a number"
 
 
 @dataclass(frozen=True)
@@ -62,16 +67,6 @@ class NumberStyle:
             return str(value)
         return numbers.format_decimal(value, locale=self.locale).replace("\u202f", " ")
 
-    def says(self) -> str:
-        """'in this workspace's locale (pt), "," is the decimal separator and "." separates
-        thousands'."""
-        names = SEPARATOR_NAMES
-        return (
-            f"in this workspace's locale ({self.locale}) {names[self.decimal or '.']} is the "
-            f"decimal separator; {names[self.group or ',']}, a space or an apostrophe separates "
-            "thousands"
-        )
-
 
 @lru_cache(maxsize=64)
 def number_style(locale: str | None) -> NumberStyle:
@@ -89,10 +84,10 @@ def number_style(locale: str | None) -> NumberStyle:
 
 @dataclass(frozen=True)
 class Read:
-    """What a text reads as: a number, or why not (`error`)."""
+    """What a text reads as: a number, or why not (`error`, a problem's message)."""
 
     value: Decimal | None
-    error: str | None = None
+    error: Message | None = None
 
 
 TRANSLATE = {ord(c): GROUP for c in SPACES + APOSTROPHES + ARABIC_GROUP}
@@ -175,9 +170,9 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def read(text: str, style: NumberStyle, valid: Valid, what: str) -> Read:
+def read(text: str, style: NumberStyle, valid: Valid, what: Message) -> Read:
     """The number `text` is in `style`, among those `valid` accepts; `what`: what the column
-    holds, for messages ("a whole number of people", "a number")."""
+    holds, for messages (`PEOPLE`, `NUMBER`)."""
     if text.isdigit() and text.isascii():  # most cells: no sign, no separator
         value = Decimal(text)
         return Read(value) if valid(value) else Read(None, _invalid(text, value, style, what))
@@ -186,14 +181,12 @@ def read(text: str, style: NumberStyle, valid: Valid, what: str) -> Read:
         return Read(value) if valid(value) else Read(None, _invalid(text, value, style, what))
     if EXPONENT_RE.match(text.strip()):
         value = Decimal(text.strip())
-        return (
-            Read(value)
-            if valid(value)
-            else Read(None, f"{text!r} reads as {value}: expected {what}")
-        )
+        if valid(value):
+            return Read(value)
+        return Read(None, Message("number.exponent", text=repr(text), value=str(value), what=what))
     normalised = _normalise(text)
     if normalised is None or not NUMBER_RE.match(normalised[0].replace("\x00", "")):
-        return Read(None, f"expected {what}, like {style.example()}")
+        return Read(None, Message("number.expected", what=what, example=style.example()))
     body, negative = normalised
     sign = Decimal(-1 if negative else 1)
     shown = text.strip()
@@ -221,13 +214,31 @@ def read(text: str, style: NumberStyle, valid: Valid, what: str) -> Read:
         return Read(next(iter(good.values())))
     if readings:
         return Read(None, _invalid(shown, next(iter(readings.values())), style, what))
-    return Read(None, f"{shown!r} is not a number: expected {what}, like 1750 or 1750.5")
+    return Read(None, Message("number.not-a-number", text=repr(shown), what=what))
 
 
-def _unreadable(shown: str, style: NumberStyle, what: str) -> str:
-    return (
-        f"{shown!r} cannot be read as a number: {style.says()} (1750.5 is written "
-        f"{_locale_decimal(style)}); expected {what}"
+def _says(style: NumberStyle) -> Message:
+    """'in this workspace's locale (pt), a comma "," is the decimal separator; a point ".", a
+    space or an apostrophe separates thousands'."""
+    return Message(
+        "number.says",
+        locale=str(style.locale),
+        decimal=_separator(style.decimal or "."),
+        group=_separator(style.group or ","),
+    )
+
+
+def _separator(sign: str) -> Message:
+    return Message("number.point" if sign == "." else "number.comma")
+
+
+def _unreadable(shown: str, style: NumberStyle, what: Message) -> Message:
+    return Message(
+        "number.unreadable",
+        text=repr(shown),
+        says=_says(style),
+        example=_locale_decimal(style),
+        what=what,
     )
 
 
@@ -237,29 +248,45 @@ def _locale_decimal(style: NumberStyle) -> str:
     return numbers.format_decimal(Decimal("1750.5"), locale=style.locale).replace("\u202f", " ")
 
 
-def _invalid(shown: str, value: Decimal, style: NumberStyle, what: str) -> str:
+def _invalid(shown: str, value: Decimal, style: NumberStyle, what: Message) -> Message:
     """What was read and what was expected: '"1.750" reads as 1.75 (in ... en ...); expected
     a whole number of people, like 1,750'."""
-    where = f" ({style.says()})" if style.locale else ""
-    return f"{shown!r} reads as {_plain(value)}{where}; expected {what}, like {style.example()}"
+    where = Message("number.where", says=_says(style)) if style.locale else ""
+    return Message(
+        "number.invalid",
+        text=repr(shown),
+        value=_plain(value),
+        where=where,
+        what=what,
+        example=style.example(),
+    )
 
 
 def _ambiguous(
-    shown: str, thousands: Decimal, decimal: Decimal, sep: str, style: NumberStyle, what: str
-) -> str:
+    shown: str, thousands: Decimal, decimal: Decimal, sep: str, style: NumberStyle, what: Message
+) -> Message:
     """Both readings of `shown`, whose `sep` ("." or ",") separates thousands in one and
-    decimals in the other, and how to write either unambiguously."""
+    decimals in the other, and how to write either unambiguously. The readings are text, not
+    numbers: written with the language's separators, 1750 would read as 1,750 or 1.750 again."""
     if style.locale is None:
         reads = {".": ("pt", "en"), ",": ("en", "pt")}[sep]
-        fix = (
-            f"set [report] locale in sitrep.toml to say how this office writes numbers "
-            f'("{reads[0]}" reads it as {_plain(thousands)}, "{reads[1]}" as {_plain(decimal)}), '
-            f"or write {_plain(thousands)} or {_plain(decimal)}"
+        fix = Message(
+            "number.set-locale",
+            first=reads[0],
+            second=reads[1],
+            thousands=_plain(thousands),
+            decimal=_plain(decimal),
         )
     else:
-        fix = f"write {style.example(int(thousands))} or {_plain(decimal)}"
-    return (
-        f"{shown!r} could be {_plain(thousands)} (with {SEPARATOR_NAMES[sep]} separating "
-        f"thousands) or {_plain(decimal)} (with {SEPARATOR_NAMES[sep]} as the decimal "
-        f"separator): {fix}; expected {what}"
+        fix = Message(
+            "number.write", example=style.example(int(thousands)), decimal=_plain(decimal)
+        )
+    return Message(
+        "number.ambiguous",
+        text=repr(shown),
+        thousands=_plain(thousands),
+        decimal=_plain(decimal),
+        separator=_separator(sep),
+        fix=fix,
+        what=what,
     )

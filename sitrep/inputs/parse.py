@@ -119,7 +119,7 @@ def people_parser(locale: str | None = None) -> Parser:
             return None, said("invalid-value.people")
         if isinstance(value, int | float):
             return _people(_as_float(value))
-        found = numbers.read(value, style, _whole, "a whole number of people")
+        found = numbers.read(value, style, _whole, numbers.PEOPLE)
         if found.value is None:
             return None, found.error
         return _people(float(found.value))
@@ -140,7 +140,7 @@ def number_parser(locale: str | None = None) -> Parser:
         if isinstance(value, int | float):
             number = _as_float(value)
         else:
-            found = numbers.read(str(value), style, lambda _: True, "a number")
+            found = numbers.read(str(value), style, lambda _: True, numbers.NUMBER)
             if found.value is None:
                 return None, found.error
             number = float(found.value)

@@ -65,12 +65,10 @@ def read_json_grid(path: Path, limits: Limits) -> pd.DataFrame:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:  # RecursionError: nested thousands deep
-        raise InputError(f"not valid JSON: {str(exc)[:200]}") from None
+        raise InputError(Message("unreadable.json", reason=str(exc)[:200])) from None
     records = data.get("result") if isinstance(data, dict) else data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise InputError(
-            'a JSON file is read as a list of records, or an API\'s {"result": [records]}'
-        )
+        raise InputError(Message("unreadable.json-records"))
     if len(records) + 1 > limits.max_rows:
         raise InputError(exceeded(Message("limit-exceeded.file-rows"), "max_rows", limits.max_rows))
     fields = list(dict.fromkeys(k for r in records for k in r))

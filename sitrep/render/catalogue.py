@@ -164,6 +164,10 @@ class Translator:
         except (KeyError, IndexError, ValueError) as exc:
             raise RenderError(f"message {key!r}: bad placeholder {exc}") from None
 
+    def digits(self, text: str) -> str:
+        """`text`'s digits in the report's (a catalogue's "Admin 2" -> "المستوى الإداري ٢")."""
+        return localise(text, self.numbering)
+
 
 def counted(t: Translator, key: str, n: str, count: int, **values: object) -> tuple[str, str]:
     """A counted phrase split at its number, for a figure shown big beside its words:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from sitrep.render.accessmap import route_places
+from sitrep.render.bidi import separator
 from sitrep.render.drawing import LINE, Canvas
 from sitrep.render.drawn import PALETTE, Formats, Translate
 from sitrep.render.numerals import date
@@ -221,14 +222,15 @@ def most_affected(
 def describe(values, top, t: Translate, formats: Formats, level: str, blockaded: int) -> str:
     if values is None:
         return t("map.situation_plain", blockades=formats.number(blockaded))
-    named = "; ".join(f"{name} {formats.number(n)}" for _, name, n in top) or t("map.none_affected")
+    between = separator(formats.locale, semicolon=True)  # "; ", Arabic's "؛ "
+    named = between.join(f"{name} {formats.number(n)}" for _, name, n in top)
     return t(
         f"map.situation_{values.figure}",
         level=level,
         date=date(values.as_of, "d MMMM y", formats.locale, formats.system)
         if values.as_of
         else "--",
-        top=named,
+        top=named or t("map.none_affected"),
         blockades=formats.number(blockaded),
     )
 

@@ -4,9 +4,12 @@ each time.
 Everything a reader may want to restyle is a named style (`Key Figure`, `Source`, `Notice`,
 `Table Heading`, `Table Number`, `Sitrep Table`, with Word's own `Heading 1`-`4`, `Caption`,
 `List Bullet`): change one in Word and every paragraph of it follows. Right to left (Arabic) is
-set where Word looks for it: `w:bidi` on the paragraph styles, `w:bidiVisual` on tables, the
-section's own `w:bidi`. python-docx stamps the time in the core properties and the zip; both are
-set to the report's date here, so the same report gives the same bytes.
+set where Word looks for it: `w:bidi` on the paragraph styles and on the list levels (a list's
+bullet or number and its indent on the right), `w:bidiVisual` on tables, the section's own
+`w:bidi`, each in its place in the schema's order of its parent's children (Word reads an
+element out of order as damage, or not at all). python-docx stamps the time in the core
+properties and the zip; both are set to the report's date here, so the same report gives the
+same bytes.
 """
 
 from __future__ import annotations
@@ -38,6 +41,19 @@ PARAGRAPH_STYLES = (
     ("Table Number", "Table Text", None, False, None, WD_ALIGN_PARAGRAPH.RIGHT),
 )
 TABLE_STYLE = "Sitrep Table"
+# the children that come after w:bidi in a w:pPr, w:sectPr; after w:bidiVisual in a w:tblPr
+AFTER_BIDI = {
+    "w:pPr": ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+              "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+              "w:rPr", "w:sectPr", "w:pPrChange"),
+    "w:sectPr": ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"),
+    "w:tblPr": ("w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
+                "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+                "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"),
+}  # fmt: skip
+# the children that come after w:pPr in a list level (w:lvl)
+AFTER_LEVEL_PPR = ("w:rPr",)
 
 
 def set_up(document: Document, language: str, rtl: bool, page: str) -> None:
@@ -47,7 +63,7 @@ def set_up(document: Document, language: str, rtl: bool, page: str) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, MARGIN)
     if rtl:
-        section._sectPr.append(OxmlElement("w:bidi"))
+        _right_to_left(section._sectPr, "w:sectPr", "w:bidi")
     styles = document.styles
     normal = styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(10)
@@ -74,7 +90,28 @@ def set_up(document: Document, language: str, rtl: bool, page: str) -> None:
     if rtl:  # every paragraph style, said in each (LibreOffice does not inherit it from Normal)
         for style in styles:
             if style.type == WD_STYLE_TYPE.PARAGRAPH:
-                style.element.get_or_add_pPr().append(OxmlElement("w:bidi"))
+                _right_to_left(style.element.get_or_add_pPr(), "w:pPr", "w:bidi")
+        _right_to_left_lists(document)
+
+
+def _right_to_left(parent, tag: str, name: str) -> None:
+    """`name` (w:bidi, w:bidiVisual) in `parent` (a `tag` element), before the children the
+    schema puts after it."""
+    if parent.find(qn(name)) is None:
+        parent.insert_element_before(OxmlElement(name), *AFTER_BIDI[tag])
+
+
+def _right_to_left_lists(document: Document) -> None:
+    """Each list level of the template's lists right to left: its paragraph `w:bidi`, so the
+    bullet or number stands on the right and the level's indent (`w:ind` w:left, the start
+    side of a right-to-left paragraph) is taken from the right margin, as in the Arabic PDF."""
+    numbering = document.part.numbering_part.element
+    for level in numbering.iter(qn("w:lvl")):
+        properties = level.find(qn("w:pPr"))
+        if properties is None:
+            properties = OxmlElement("w:pPr")
+            level.insert_element_before(properties, *AFTER_LEVEL_PPR)
+        _right_to_left(properties, "w:pPr", "w:bidi")
 
 
 def header_and_footer(document: Document, lines: list[str], page: str, of: str) -> None:
@@ -111,7 +148,7 @@ def header_row(row) -> None:
 
 
 def right_to_left_table(table) -> None:
-    table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))
+    _right_to_left(table._tbl.tblPr, "w:tblPr", "w:bidiVisual")
 
 
 def properties(document: Document, title: str, office: str, day: dt.date, language: str) -> None:

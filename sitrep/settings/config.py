@@ -190,8 +190,11 @@ def find_workspace(directory: Path) -> Path:
 
 
 def level_words(levels: tuple[str, ...], t: Any) -> tuple[str, str]:
-    """The words for admin levels 1 and 2: the workspace's, else the catalogue's neutral ones."""
-    defaults = (t("geography.admin1"), t("geography.admin2"))
+    """The words for admin levels 1 and 2: the workspace's, else the catalogue's neutral ones,
+    their number in the report's digits as every number of it (`المستوى الإداري ٢` where the
+    report writes Arabic-Indic digits: the translator's `digits`)."""
+    digits = getattr(t, "digits", str)
+    defaults = (digits(t("geography.admin1")), digits(t("geography.admin2")))
     return tuple((list(levels) + list(defaults[len(levels) :]))[:2])  # type: ignore[return-value]
 
 

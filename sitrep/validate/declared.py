@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.geo.gazetteer import Gazetteer
-from sitrep.problems import Problem, ProblemCode, Severity
+from sitrep.problems import Message, Problem, ProblemCode, Severity
 from sitrep.settings.indicators import IndicatorSettings
 from sitrep.tableschema import ROW
 from sitrep.validate.table import Table, stripped_text
@@ -40,7 +40,7 @@ def _problem(
     row: int | None,
     column: str | None,
     value: object,
-    message: str,
+    message: Message,
 ) -> Problem:
     return Problem(
         severity,
@@ -73,11 +73,10 @@ def indicator_problems(
     keys = {k.strip().casefold(): k for k in declared}
     written = stripped_text(frame["indicator"])
     canonical = written.map(lambda w: keys.get(w.casefold()))
-    listed = ", ".join(declared) if declared else "none"
+    listed = ", ".join(declared) if declared else Message("undeclared-indicator.none")
     for i in np.flatnonzero((canonical.isna() & (written != "")).to_numpy())[:MAX_PER_RULE]:
-        message = (
-            f"indicator {written.iat[i]!r} is not declared in sitrep.toml (declared: {listed}); "
-            f"declare it as [indicators.KEY] with its label and kind, or correct the cell"
+        message = Message(
+            "undeclared-indicator.undeclared", indicator=repr(written.iat[i]), declared=listed
         )
         problems.append(
             _problem("error", ProblemCode.UNDECLARED_INDICATOR, table,
@@ -102,11 +101,23 @@ def _wrong_level(
         found = _level(area, gazetteer) if isinstance(area, str) else None
         if found is None or found == level or len(out) >= MAX_PER_RULE:
             continue
-        where = "the country" if found == 0 else f"an admin-{found} area"
-        wanted = "the country" if level == 0 else f"admin {level}"
-        message = (
-            f"{gazetteer.name(area) if found else area} ({area}) is {where}, but "
-            f"indicators.{key}.level in sitrep.toml says its values are given by {wanted}"
+        where = (
+            Message("area-level.is-area", level=found)
+            if found
+            else Message("area-level.is-country")
+        )
+        wanted = (
+            Message("area-level.by-level", level=level)
+            if level
+            else Message("area-level.by-country")
+        )
+        message = Message(
+            "area-level.level",
+            name=gazetteer.name(area) if found else area,
+            pcode=area,
+            found=where,
+            key=key,
+            wanted=wanted,
         )
         out.append(
             _problem("error", ProblemCode.AREA_LEVEL, table, int(row), "area", area, message)
@@ -123,10 +134,7 @@ def _units(table: Table, rows: pd.DataFrame, key: str) -> list[Problem]:
     out = []
     for unit, row in zip(given, rows.loc[given.index, ROW], strict=True):
         if unit.casefold() != first.casefold() and len(out) < MAX_PER_RULE:
-            message = (
-                f"{key} is given in {first!r} elsewhere: one indicator has one unit (its values "
-                f"are added up); declare another indicator for values in {unit!r}"
-            )
+            message = Message("indicator-unit.unit", key=key, first=repr(first), unit=repr(unit))
             out.append(
                 _problem(
                     "error", ProblemCode.INDICATOR_UNIT, table, int(row), "unit", unit, message
@@ -150,10 +158,14 @@ def _two_sources(table: Table, rows: pd.DataFrame, key: str) -> list[Problem]:
     out = []
     for i in np.flatnonzero((data["source"] != first["source"]).to_numpy())[:MAX_PER_RULE]:
         area, date, row = data["area"].iat[i], data["date"].iat[i], data["row"].iat[i]
-        message = (
-            f"{key} for {area} on {date} is given by {first['shown'].iat[i]!r} in row "
-            f"{first['row'].iat[i]} and by {data['shown'].iat[i]!r} here: two sources are never "
-            "added together; keep the one the report should use"
+        message = Message(
+            "two-sources.sources",
+            key=key,
+            area=str(area),
+            day=str(date),
+            first=repr(first["shown"].iat[i]),
+            row=str(first["row"].iat[i]),  # a row number, as the location writes it: no separator
+            other=repr(data["shown"].iat[i]),
         )
         out.append(
             _problem("error", ProblemCode.TWO_SOURCES, table, int(row), "source",
@@ -169,10 +181,7 @@ def _breakdowns(table: Table, frame: pd.DataFrame) -> list[Problem]:
     over = np.flatnonzero(~np.isnan(value) & (total > value) & ~np.isnan(parts).all(axis=1))
     out = []
     for i in over[:MAX_PER_RULE]:
-        message = (
-            f"women, men, girls and boys add up to {int(total[i]):,}, more than the value: "
-            "check both"
-        )
+        message = Message("breakdown-total.over", total=int(total[i]))
         row, value_cell = int(frame[ROW].iat[i]), frame["value"].iat[i]
         out.append(
             _problem(
@@ -191,23 +200,20 @@ def hapi_problems(table: Table, country: str) -> list[Problem]:
     ours = codes == country.upper()
     problems = []
     if not ours.any():
-        found = ", ".join(sorted(set(codes) - {""})[:8]) or "none"
-        message = (
-            f"no row of {country} (report.country in sitrep.toml): the file's countries are "
-            f"{found}; download the country's rows from HDX HAPI"
-        )
+        found = ", ".join(sorted(set(codes) - {""})[:8]) or Message("hapi-note.none")
+        message = Message("hapi-note.no-country", country=country, found=found)
         return [
             _problem("warning", ProblemCode.HAPI_NOTE, table, None, "location_code", None, message)
         ]
     if others := int((~ours).sum()):
-        message = f"{others:,} rows of other countries left out: the report covers {country}"
+        message = Message("hapi-note.others", count=others, country=country)
         problems.append(
             _problem("note", ProblemCode.HAPI_NOTE, table, None, "location_code", None, message)
         )
     if "error" in frame:
         marked = int(((stripped_text(frame["error"]) != "") & ours).sum())
         if marked:
-            message = f"{marked:,} rows HDX HAPI marks with an error left out"
+            message = Message("hapi-note.errors", count=marked)
             problems.append(
                 _problem("note", ProblemCode.HAPI_NOTE, table, None, "error", None, message)
             )

@@ -77,7 +77,7 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         nowhere = (frame["district"].isna() & frame["destination_pcode"].isna()).to_numpy().copy()
         for column in ("district", "destination_pcode"):
             nowhere[report.bad.get(column, [])] = False
-        message = "give the area people came from (district) or the area hosting them, or both"
+        message = Message("origin-or-destination.neither")
         report.rows(
             ProblemCode.ORIGIN_OR_DESTINATION, np.flatnonzero(nowhere), "district", None, message
         )

@@ -223,8 +223,11 @@ def test_a_json_file_that_is_no_list_of_records_is_refused(
 ) -> None:
     path = tmp_path / "idps.json"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError, match=message) as raised:
         read_grid(InputSource(path), Limits())
+    from sitrep.problems import Message  # a catalogue entry: said in the workspace's language
+
+    assert isinstance(raised.value.args[0], Message)
 
 
 def test_a_json_file_s_records_are_bounded_before_its_grid_is_built(tmp_path: Path) -> None:

@@ -30,10 +30,18 @@ def prepared(tmp_path_factory: pytest.TempPathFactory):
     return prepare(load_config(ROOT), DAY)
 
 
-def context(prepared, locale: str = "en", area: str | None = None, digits: str = "default"):
+def context(
+    prepared,
+    locale: str = "en",
+    area: str | None = None,
+    digits: str = "default",
+    levels: tuple[str, ...] | None = None,
+):
     import dataclasses
 
     config = dataclasses.replace(prepared.config, locale=locale, digits=digits)
+    if levels is not None:  # () : the catalogue's neutral words
+        config = dataclasses.replace(config, levels=levels)
     figures = prepared.figures["en"]
     if area is not None:
         from sitrep.figures.compute import compute_figures
@@ -173,6 +181,19 @@ def test_right_to_left_moves_the_key_and_the_locator_left(prepared) -> None:
     assert float(re.search(loc, rtl).group(1)) < width * 0.3 < float(re.search(loc, ltr).group(1))
     assert "١" in " ".join(t for _, t in spans(rtl))  # the legend in the report's digits
     assert "matrix(-1" not in rtl  # the geography is never mirrored
+
+
+def test_the_catalogue_s_level_word_is_in_the_report_s_digits(prepared) -> None:
+    """Without the office's words, the map's title and description (and the tables' headers)
+    say the catalogue's "المستوى الإداري 2" with the digits of the rest of the report."""
+    arabic = context(prepared, "ar", digits="arab", levels=())
+    assert arabic["levels"] == ("المستوى الإداري ١", "المستوى الإداري ٢")
+    description = arabic["situation_map"].drawn.description
+    assert "المستوى الإداري ٢" in description and "الإداري 2" not in description
+    assert "Charikar ٤٬٢٠٠؛ " in description and ";" not in description  # Arabic's semicolon
+    latin = context(prepared, "ar", digits="latn", levels=())
+    assert latin["levels"] == ("المستوى الإداري 1", "المستوى الإداري 2")
+    assert context(prepared, "en", levels=())["levels"] == ("Admin 1", "Admin 2")
 
 
 def test_an_area_report_shows_its_area_with_its_neighbours_in_grey(prepared) -> None:

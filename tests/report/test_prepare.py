@@ -90,3 +90,25 @@ def test_an_area_batch_prepares_no_report_wide_figures(sample) -> None:
     prepared = prepare(config, None, locales=[config.locale], figures=False)
     assert prepared.figures == {}
     assert list(prepared.narratives) == [config.locale]
+
+
+def test_a_partners_error_is_a_builds_warning_said_in_the_language(tmp_path) -> None:
+    """A bad address in the distribution list does not stop a build: its problem is a warning
+    that `send` will skip the partner, a catalogue entry said in the workspace's language."""
+    from sitrep.problems import Message, Wording
+    from sitrep.render.catalogue import load_messages
+    from sitrep.settings.config import DEFAULT_TEMPLATES, InputSource
+
+    ws = copy_workspace(tmp_path / "ws")
+    partners = tmp_path / "partners.csv"
+    partners.write_text("name,email,organisation,lists\nBo,bo@@example,NGO,WASH\n", "utf-8")
+    prepared = prepare(load_config(ws), None, {"partners": InputSource(partners)}, figures=False)
+    (warning,) = [p for p in prepared.all_problems if p.table == "partners"]
+    assert warning.severity == "warning" and isinstance(warning.message, Message)
+    assert str(warning.message).endswith(
+        " (sitrep send will not send to this partner until it is fixed)"
+    )
+    said = Wording(load_messages([DEFAULT_TEMPLATES], "pt"), "pt").written(warning.message)
+    assert said.startswith("espera-se um endereço") and said.endswith(
+        " (o sitrep send não enviará nada a este parceiro até que seja corrigido)"
+    ), said

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,12 +15,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from sitrep.cli import main
+from sitrep.settings.config import DEFAULT_TEMPLATES
 from sitrep.tableschema import SCHEMAS
 from sitrep.workspace.init import create_workspace
 
 D = dt.date
-# people 12.5, a number cell: "12,5" as text is read by the locale (sitrep.inputs.numbers), whose
-# messages are English only so far
+# people 12.5, a number cell ("12,5" as text is read by the locale: see MISREAD)
 ROWS = {
     "displacement": [
         {"date": D(2026, 11, 18), "district": "Atlantis", "people": 120, "source": "DTM"},
@@ -174,3 +176,134 @@ def test_the_cod_files_and_the_workbooks_checks_are_said_in_the_language_too() -
     strings = Message("limit-exceeded.shared-strings-size", member="xl/sharedStrings.xml", size="9")
     limit = exceeded(strings, "max_text_mb", 8, "MB")
     assert said("uk", limit).startswith("спільні рядки робочої книги (xl/sharedStrings.xml)")
+
+
+# people written as text the workspace's locale reads two ways, cannot read, or is no number
+# (sitrep.inputs.numbers), in rows 6, 7 and 8, with the start of what each language says of them
+FSI, PDI = "\u2068", "\u2069"
+MISREAD = {
+    "pt": {
+        "4,000": "'4,000' pode ser 4000 (com a vírgula «,» a separar os milhares) ou 4 (com a "
+        "vírgula «,» como separador decimal): escreva 4",
+        "1,750.5": "'1,750.5' não se consegue ler como número: na configuração regional deste "
+        "espaço de trabalho (pt_MZ), a vírgula «,» é o separador decimal",
+        "12 pessoas": "espera-se um número inteiro de pessoas, como 1",
+    },
+    "ar": {
+        "4.000": f"قد تكون القيمة {FSI}'4.000'{PDI} هي {FSI}4000{PDI} (إذا كانت النقطة «.» تفصل "
+        "الآلاف)",
+        "1.750,5": f"تعذّرت قراءة القيمة {FSI}'1.750,5'{PDI} رقمًا: في الإعدادات المحلية",
+        "١٢ شخصا": "يُنتظر عدد صحيح من الأشخاص، مثل",
+    },
+}
+SAID_NOWHERE = {"pt": "indique a área de onde as pessoas vieram", "ar": "اذكر المنطقة التي"}
+WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _problem_words(language: str) -> set[str]:
+    """The Latin-script words of a catalogue's problem messages, lowercased."""
+    path = DEFAULT_TEMPLATES / "i18n" / f"{language}.toml"
+    texts: list[str] = []
+
+    def walk(entry: object) -> None:
+        if isinstance(entry, dict):
+            for value in entry.values():
+                walk(value)
+        else:
+            texts.append(re.sub(r"\{\w+\}", "", str(entry)))
+
+    walk(tomllib.loads(path.read_text(encoding="utf-8"))["problems"])
+    return {w.lower() for text in texts for w in WORD.findall(text)}
+
+
+@pytest.mark.parametrize("language", ["pt", "ar"])
+def test_a_number_misread_is_said_in_the_workspace_language(tmp_path: Path, language: str) -> None:
+    """A number two ways could read, one the locale cannot read, and one that is no number: each
+    said in the language (pt, ar), with no English word; their codes and cells unchanged."""
+    ws = _workspace(tmp_path, language)
+    path = ws / "inputs" / "data.xlsx"
+    book = load_workbook(path)
+    columns = [c.name for c in SCHEMAS["displacement"].columns]
+    for row, written in enumerate(MISREAD[language], start=6):
+        record = {"date": D(2026, 11, 18), "district": "MZ0101", "people": written, "source": "DTM"}
+        for column, key in enumerate(columns, start=1):
+            book["displacement"].cell(row, column, record.get(key))
+    nowhere = {"date": D(2026, 11, 18), "people": 10, "source": "DTM"}  # neither area: row 9
+    for column, key in enumerate(columns, start=1):
+        book["displacement"].cell(9, column, nowhere.get(key))
+    book.save(path)
+    problems = _problems(ws)
+    text = CliRunner().invoke(main, ["-w", str(ws), "validate"]).stdout
+    said = problems[("displacement", "origin-or-destination", 9)]
+    assert said.startswith(SAID_NOWHERE[language]) and "area" not in said, said
+    english = _problem_words("en") - _problem_words(language)  # only the English says them
+    for row, (written, said) in enumerate(MISREAD[language].items(), start=6):
+        message = problems[("displacement", "invalid-value", row)]
+        assert message.startswith(said), message
+        assert f": {written!r}: {message}" in text
+        assert sorted({w.lower() for w in WORD.findall(message)} & english) == [], message
+        if language == "ar":  # the value alone is Latin: nothing else
+            assert WORD.findall(message.replace(repr(written), "")) == [], message
+
+
+def test_the_indicators_hapi_columns_and_scripts_are_said_in_the_language(
+    tmp_path: Path,
+) -> None:
+    """The indicators' and HDX HAPI's rules, a sheet with neither of two columns, a name in a
+    script no place has and the list of places a problem names: said in Portuguese and Arabic
+    with no English word, their English what it was."""
+    import pandas as pd
+
+    from sitrep.geo.gazetteer import country_gazetteer
+    from sitrep.inputs.load import load_table
+    from sitrep.problems import Wording
+    from sitrep.render.catalogue import load_messages
+    from sitrep.settings.config import InputSource
+    from sitrep.settings.indicators import IndicatorSettings
+    from sitrep.tableschema import ROW
+    from sitrep.validate.declared import hapi_problems, indicator_problems
+    from sitrep.validate.table import Table
+
+    gazetteer = country_gazetteer("MOZ")
+    rows = [  # undeclared; a province where districts are declared; two units; two sources
+        ("cholera", "MZ0101", "cases", "WHO", 5, None),
+        ("returnees", "MZ01", "people", "IOM", 10, None),
+        ("returnees", "MZ0101", "families", "IOM", 10, None),
+        ("returnees", "MZ0101", "people", "UNHCR", 10, 30),
+    ]
+    frame = pd.DataFrame(
+        [{"indicator": i, "area": a, "date": D(2026, 11, 18), "unit": u, "source": s,
+          "value": v, "women": w, "men": None, "girls": None, "boys": None, ROW: n}
+         for n, (i, a, u, s, v, w) in enumerate(rows, start=2)]
+    ).astype(object)  # fmt: skip
+    frame[ROW] = frame[ROW].astype("int64")
+    declared = {"returnees": IndicatorSettings(label="Returnees", kind="stock", level=2)}
+    found = indicator_problems(Table("indicators", "data.xlsx", None, frame), declared, gazetteer)
+    hapi = pd.DataFrame({"location_code": ["MOZ", "MOZ", "ZAF"], "error": ["", "bad", ""]})
+    found += hapi_problems(Table("needs", "needs.csv", None, hapi), "MOZ")
+    (tmp_path / "moves.csv").write_text("date,people,source\n2026-11-18,10,DTM\n", "utf-8")
+    _, missing = load_table("displacement", InputSource(tmp_path / "moves.csv"), tmp_path)
+    found += missing
+    messages = [p.message for p in found] + [gazetteer.unknown("Харків").message]
+    assert sorted(p.code for p in found) == [
+        "area-level", "breakdown-total", "hapi-note", "hapi-note", "indicator-unit",
+        "required-column", "two-sources", "undeclared-indicator",
+    ]  # fmt: skip
+    joined = "\n".join(messages)
+    assert "indicator 'cholera' is not declared in sitrep.toml (declared: returnees); " in joined
+    assert "women, men, girls and boys add up to 30, more than the value: check both" in joined
+    assert "required column missing: expected one of a header 'district' or the hashtag" in joined
+    assert "has a name in Cyrillic script" in messages[-1]
+    assert "OCHA Global P-Code List (MOZ, valid from" in messages[-1]
+    english = _problem_words("en")
+    data = {w.lower() for row in rows for cell in row for w in WORD.findall(str(cell))}
+    data |= {"moz", "zaf", "district", "destination_pcode", "code", "dest"}  # codes, headers, tags
+    data |= {w.lower() for w in WORD.findall("OCHA Global P-Code List")}  # a dataset's title
+    for language, script in (("pt", "escrito em cirílico"), ("ar", "بالكتابة السيريلية")):
+        wording = Wording(load_messages([DEFAULT_TEMPLATES], language), language)
+        others = english - _problem_words(language)
+        for message in messages:
+            said = wording.written(message)
+            words = {w.lower() for w in WORD.findall(said)} - data
+            assert sorted(words & others) == [], said
+        assert script in wording.written(messages[-1])
