@@ -119,6 +119,16 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory):
     return ws, build_report(BuildOptions(workspace=ws))
 
 
+@pytest.fixture
+def issued(workspace: Path, built_sample) -> Path:
+    """A fresh copy of the sample workspace whose report is already issued (the session's
+    build's output copied in), so that `build`, `send` and `publish` take the issued report
+    instead of making it again. A change of what never prints (`[email]`, `[publish]`, the
+    partners) keeps it issued; a change of what prints makes a new one, as in any workspace."""
+    shutil.copytree(built_sample[0] / "output", workspace / "output")
+    return workspace
+
+
 @pytest.fixture(scope="session")
 def arabic_built(tmp_path_factory: pytest.TempPathFactory):
     """The sample workspace in Arabic (`locale = "ar"`: right to left), built once for the
