@@ -67,6 +67,34 @@ multiprocessing.process.BaseProcess.start = _guarded_start  # type: ignore[metho
 sitrep.pdf.build.html_to_pdf = _guarded_lay_out
 
 
+# --- order ---------------------------------------------------------------------------------------
+# The modules holding the longest tests (`pytest --durations`, December 2026) run first, each
+# module whole and in its own order (its module-scoped fixtures made once): with `--dist
+# worksteal` each worker starts on half of the list and takes from the other's end when done, so
+# the short tests at the end fill in and both workers end together, not one waiting for a long
+# test the other started last.
+LONGEST_FIRST = (
+    "issue/test_issue_crash.py",
+    "report/test_report_languages.py",
+    "inputs/test_boundaries.py",
+    "report/test_languages_run.py",
+    "issue/test_batch.py",
+    "delivery/test_send_languages.py",
+    "security/test_security_e2e.py",
+    "issue/test_issue_clearance.py",
+    "render/test_word.py",
+    "report/test_general_report.py",
+    "cli/test_cli_terminal.py",
+    "issue/test_issue_lock.py",
+    "pdf/test_report_pdf.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {f"tests/{name}": place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
 def copy_workspace(target: Path) -> Path:
     """A copy of the repository's sample workspace (without its output)."""
     target.mkdir(parents=True, exist_ok=True)
@@ -117,6 +145,16 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory):
 
     ws = copy_workspace(tmp_path_factory.mktemp("sample") / "ws")
     return ws, build_report(BuildOptions(workspace=ws))
+
+
+@pytest.fixture
+def issued(workspace: Path, built_sample) -> Path:
+    """A fresh copy of the sample workspace whose report is already issued (the session's
+    build's output copied in), so that `build`, `send` and `publish` take the issued report
+    instead of making it again. A change of what never prints (`[email]`, `[publish]`, the
+    partners) keeps it issued; a change of what prints makes a new one, as in any workspace."""
+    shutil.copytree(built_sample[0] / "output", workspace / "output")
+    return workspace
 
 
 @pytest.fixture(scope="session")

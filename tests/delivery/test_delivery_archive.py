@@ -33,12 +33,12 @@ def _send(workspace: Path) -> dict:
         return {r.rcpt_tos[0]: r.message for r in server.handler.received}
 
 
-def test_report_url_fields_auto_submitted_and_an_inline_logo(workspace: Path):
+def test_report_url_fields_auto_submitted_and_an_inline_logo(issued: Path):
     url = "https://reports.example.org/{date}/no{number}-r{revision}/{lang}/{file}"
-    _settings(workspace, f'report_url = "{url}"\n')
-    messages = _send(workspace)
+    _settings(issued, f'report_url = "{url}"\n')
+    messages = _send(issued)
     assert len(messages) == 5
-    pdf = next((workspace / "output/2021-08-24").glob("*.pdf"))
+    pdf = next((issued / "output/2021-08-24").glob("*.pdf"))
     link = f"https://reports.example.org/2021-08-24/no10-r0/en/{pdf.name}"
     assert link in messages[LINK].get_body(("plain",)).get_content()
     assert f'href="{link}"' in messages[LINK].get_body(("html",)).get_content()
@@ -53,16 +53,16 @@ def test_report_url_fields_auto_submitted_and_an_inline_logo(workspace: Path):
         assert attached == ([] if address == LINK else [pdf.name])  # the logo is not one
 
 
-def test_the_default_link_is_where_publish_puts_the_pdf(workspace: Path, tmp_path: Path):
+def test_the_default_link_is_where_publish_puts_the_pdf(issued: Path, tmp_path: Path):
     site = tmp_path / "site"
-    _settings(workspace, publish=f'folder = "{site}"\nbase_url = "https://example.org/sitreps/"\n')
-    messages = _send(workspace)
+    _settings(issued, publish=f'folder = "{site}"\nbase_url = "https://example.org/sitreps/"\n')
+    messages = _send(issued)
     text = messages[LINK].get_body(("plain",)).get_content()
     (link,) = re.findall(r"https://example\.org/sitreps/\S+\.pdf", text)
-    published = run_sitrep(workspace, "publish")
+    published = run_sitrep(issued, "publish")
     assert published.returncode == 0, published.stderr
     path = site / link.removeprefix("https://example.org/sitreps/")
-    pdf = next((workspace / "output/2021-08-24").glob("*.pdf"))
+    pdf = next((issued / "output/2021-08-24").glob("*.pdf"))
     assert path.read_bytes() == pdf.read_bytes()  # the partner's link opens the published PDF
     assert link == f"https://example.org/sitreps/2021-08-24/{pdf.name}"
 

@@ -62,8 +62,10 @@ def test_pdf_has_highlights_overview_contacts_and_sources(sample_text):
         assert text in sample_text
 
 
-def test_rebuilding_unchanged_inputs_reuses_the_issued_report(workspace: Path):
+def test_rebuilding_unchanged_inputs_reuses_the_issued_report(issued: Path):
+    workspace = issued  # the session's build, issued: the first build of this workspace
     first = build_report(BuildOptions(workspace=workspace))
+    assert first.reused
     data = first.pdf.read_bytes()
     again = build_report(BuildOptions(workspace=workspace))
     assert again.reused and again.number == first.number
@@ -83,8 +85,9 @@ def test_same_inputs_in_another_folder_give_identical_bytes(built_sample, tmp_pa
     assert result.html.read_bytes() == built_sample[1].html.read_bytes()  # the HTML edition too
 
 
-def test_changed_inputs_never_overwrite_an_issued_report(workspace: Path):
-    first = build_report(BuildOptions(workspace=workspace))
+def test_changed_inputs_never_overwrite_an_issued_report(issued: Path):
+    workspace = issued
+    first = build_report(BuildOptions(workspace=workspace))  # the issued report, reused
     issued = first.pdf.read_bytes()
     narrative = workspace / "inputs/narrative/2021-08-24.md"
     narrative.write_text(narrative.read_text() + "\nA late addition.\n")
