@@ -83,7 +83,8 @@ def presence(
     keep = np.ones(len(body), dtype=bool)
     notes: list[str] = []  # Messages (the other countries') and English text
     if "location_code" in index and country:
-        keep, notes = dtm.select_country(body, text["location_code"], None, country)
+        keep, selected = dtm.select_country(body, text["location_code"], None, country)
+        notes.extend(selected)
     errors = (text["error"] != "").to_numpy() & keep
     if errors.any():
         notes.append(f"{int(errors.sum()):,} rows HDX HAPI marks with an error left out")

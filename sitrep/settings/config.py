@@ -192,7 +192,8 @@ def find_workspace(directory: Path) -> Path:
 def level_words(levels: tuple[str, ...], t: Any) -> tuple[str, str]:
     """The words for admin levels 1 and 2: the workspace's, else the catalogue's neutral ones."""
     defaults = (t("geography.admin1"), t("geography.admin2"))
-    return tuple((list(levels) + list(defaults[len(levels) :]))[:2])  # type: ignore[return-value]
+    words = [*levels, *defaults[len(levels) :]]
+    return words[0], words[1]
 
 
 def load_config(workspace: Path) -> Config:
