@@ -37,10 +37,8 @@ endef
 report: $(STAMP)
 	$(BIN)/sitrep build
 
-test: $(STAMP) $(TEST_SYSTEM_STAMP) $(AXE)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports --no-cache
+# The checks first (`lint`), so that a type error fails before the suite starts.
+test: lint $(TEST_SYSTEM_STAMP) $(AXE)
 	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist worksteal
 
 # The inner loop: the tests not marked slow (no process started, no PDF laid out; conftest.py
@@ -48,10 +46,12 @@ test: $(STAMP) $(TEST_SYSTEM_STAMP) $(AXE)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist worksteal -m "not slow"
 
+# mypy reads [tool.mypy] in pyproject.toml (sitrep/, its cache in the venv).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

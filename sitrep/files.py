@@ -120,11 +120,11 @@ def _existing(folder: Path) -> Path:
     return folder
 
 
-def human_size(size: int) -> str:
+def human_size(size: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
+        size /= 1024
     raise AssertionError("unreachable")
 
 

@@ -88,7 +88,7 @@ def run() -> NoReturn:
 
     try:
         main()
-        code: object = 0
+        code: str | int | None = 0
     except SystemExit as done:
         code = done.code
     if multiprocessing.active_children():

@@ -29,7 +29,7 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 def parse_inputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict:
     from sitrep.settings.config import TABLES, InputSource
 
-    inputs = {}
+    inputs: dict[str, InputSource] = {}
     for value in values:
         table, sep, path = value.partition("=")
         if not sep or not path:

@@ -351,7 +351,7 @@ def _partners(prepared: Prepared) -> tuple[list[dict], list[RecipientResult]]:
     return [r for r in records if r["_row"] not in rows], refused
 
 
-def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail | None, list[LedgerRow]]:
+def send_status(workspace: Path, day: dt.date | None) -> tuple[ReportEmail, list[LedgerRow]]:
     """The ledger's rows for the issued report of `day` (default: the latest issued)."""
     config = load_config(workspace)
     record = load_record(config.output_dir)

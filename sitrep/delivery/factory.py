@@ -19,7 +19,7 @@ from email import policy
 from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.policy import EmailPolicy
+from email.policy import Policy
 
 from sitrep.delivery.message import (
     build_message,
@@ -40,7 +40,7 @@ _PER_PARTNER = ("to", "message-id")
 class _Template:
     """One format's message, serialised once and cut around To and Message-ID."""
 
-    policy: EmailPolicy  # _SEND_POLICY with the template's line ends
+    policy: Policy  # _SEND_POLICY with the template's line ends
     before_to: bytes  # folded headers before To
     between: bytes  # folded headers between To and Message-ID
     after: bytes  # the remaining headers, the blank line and the whole MIME body
@@ -74,7 +74,7 @@ def _base64_lines(data: bytes) -> str:
     )
 
 
-def _folded(pol: EmailPolicy, name: str, value: str) -> bytes:
+def _folded(pol: Policy, name: str, value: str) -> bytes:
     # What `msg[name] = value` followed by BytesGenerator does for one header.
     name, header = pol.header_store_parse(name, value)
     return pol.fold_binary(name, header)

@@ -299,7 +299,7 @@ def build_message(
     msg.set_content(text_body(report, partner, settings, size, unsubscribe))
     msg.add_alternative(html_body(report, partner, settings, size, unsubscribe), subtype="html")
     if report.logo:
-        html_part = msg.get_payload()[1]
+        html_part = list(msg.iter_parts())[1]
         maintype, _, subtype = report.logo_type.partition("/")
         # inline, without a file name: a part of the HTML body (multipart/related), which mail
         # clients show in the body and never list as an attachment

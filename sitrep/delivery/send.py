@@ -308,9 +308,11 @@ def _deliver(job: _Job, partner: Partner) -> RecipientResult:
         if conn is not None:
             ledger.record(conn, ids, state, before + attempt, error, language=language)
 
-    def result(outcome: Outcome, attempt: int, error: str | None = None, **more: object):
+    def result(
+        outcome: Outcome, attempt: int, error: str | None = None, path: Path | None = None
+    ) -> RecipientResult:
         return RecipientResult(
-            partner.email, partner.name, outcome, attempt, error, language=language, **more
+            partner.email, partner.name, outcome, attempt, error, path=path, language=language
         )
 
     if job.breaker.reason is not None:  # the run stopped trying the server: the next run will

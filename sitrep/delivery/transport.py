@@ -22,12 +22,15 @@ import ssl
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 from sitrep.errors import DeliveryError
 from sitrep.safety.secrets import redact, secret_forms
 from sitrep.settings.smtp_url import SmtpTarget as SmtpTarget
 from sitrep.settings.smtp_url import parse_smtp_url as parse_smtp_url
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
 
 _AUTH_CODES = (530, 534, 535)
 
@@ -100,7 +103,7 @@ class Transport(Protocol):
 
     def __enter__(self) -> Self: ...
 
-    def __exit__(self, *exc_info: object) -> None: ...
+    def __exit__(self, exc_type: object, exc: object, traceback: object, /) -> None: ...
 
 
 def _reply_text(raw: bytes | str) -> str:
@@ -140,9 +143,12 @@ class _Smtp(smtplib.SMTP):
     on_data: OnData | None = None
     data_timeout: float = 600.0
 
-    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+    def data(self, msg: Buffer | str) -> tuple[int, bytes]:
         if isinstance(msg, str):
-            msg = smtplib._fix_eols(msg).encode("ascii")  # as smtplib does for a str
+            # smtplib's own line-end fix, as SMTP.data does for a str (private: not in its stubs)
+            fixed: str = smtplib._fix_eols(msg)  # type: ignore[attr-defined]
+            msg = fixed.encode("ascii")
+        msg = bytes(msg)  # sendmail and send_message pass bytes: no copy then
         # smtplib.SMTP.data for bytes, minus its debug output.
         self.putcmd("data")
         code, reply = self.getreply()
@@ -307,10 +313,11 @@ class SmtpTransport:
         """Send one message to one recipient; raise TemporaryFailure, PermanentFailure or
         UnknownOutcome. `on_data` runs once the server is ready for the message."""
         # send_message also covers non-ASCII addresses (SMTPUTF8, with UTF-8 headers).
-        return self._submit(
+        self._submit(
             lambda conn: conn.send_message(message, from_addr=sender, to_addrs=[recipient]),
             on_data,
         )
+        return None
 
     def can_send_bytes(self, sender: str, recipient: str) -> bool:
         """False for a non-ASCII address: only send() knows how to write it for SMTPUTF8."""
@@ -321,7 +328,8 @@ class SmtpTransport:
     ) -> Path | None:
         """Like send() for a message already serialised with CRLF line ends (MessageFactory
         makes them so). smtplib sends bytes as they are: a bare LF would reach the server."""
-        return self._submit(lambda conn: conn.sendmail(sender, [recipient], data), on_data)
+        self._submit(lambda conn: conn.sendmail(sender, [recipient], data), on_data)
+        return None
 
     def _submit(self, submit: Callable[[_Smtp], object], on_data: OnData | None) -> None:
         if self._conn is None:
@@ -354,7 +362,6 @@ class SmtpTransport:
             raise
         finally:
             conn.on_data = None
-        return None
 
     def _classify(self, code: int, raw: str, *, sender_refused: bool) -> Exception:
         """The exception for an SMTP error reply; the caller raises it `from None` so the

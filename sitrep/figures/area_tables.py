@@ -9,7 +9,7 @@ always the attached CSV.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitrep.figures.stocks import AreaStock, IdpStock, Number, parent_of, plain_number
@@ -18,7 +18,7 @@ from sitrep.geo.gazetteer import Gazetteer
 __all__ = ["parent_of"]
 
 
-def shown_areas(values: dict[str, Number], top: int, named: Iterable[str]) -> set[str]:
+def shown_areas(values: Mapping[str, Number], top: int, named: Iterable[str]) -> set[str]:
     """The areas a table shows: all when few, else the `top` largest and the `named` ones."""
     if len(values) <= top:
         return set(values)
@@ -122,7 +122,13 @@ class AreaSums:
         return self.any_families and self.missing_families
 
     def add(
-        self, n: int, new: bool, families: object, estimated: bool, wc: int = 0, known: int = 0
+        self,
+        n: int,
+        new: bool,
+        families: float | None,
+        estimated: bool,
+        wc: int = 0,
+        known: int = 0,
     ) -> None:
         self.rows += 1
         self.wc += wc

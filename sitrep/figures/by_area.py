@@ -67,7 +67,10 @@ def _by_area(
     if figure == "idps":
         if fig.idps is None:
             return None
-        return {a.pcode: a.idps for a in fig.idps.areas}, fig.idps.as_of, None
+        # An area assessed without a figure (None) has no data to shade; the others are
+        # people, whole numbers (the idps column's kind).
+        idps = {a.pcode: int(a.idps) for a in fig.idps.areas if a.idps is not None}
+        return idps, fig.idps.as_of, None
     if figure == "displacement":
         if not fig.provinces:
             return None

@@ -24,7 +24,7 @@ from sitrep.figures.access import (
 from sitrep.figures.area_tables import StockGroup, stock_groups
 from sitrep.figures.displacement import AreaDisplacement, SexAge, displacement_figures
 from sitrep.figures.general import GeneralFigures, general_figures, with_rows
-from sitrep.figures.keyfigure import Baseline, KeyFigure
+from sitrep.figures.keyfigure import Baseline, KeyFigure, Number
 from sitrep.figures.prices import PriceSeries, price_series
 from sitrep.figures.provenance import SourceUse, source_uses
 from sitrep.figures.stocks import IdpStock, idp_stocks
@@ -116,7 +116,7 @@ class Figures:
         return self.routes_by_status.get("closed", 0)
 
     @property
-    def idps_present(self) -> int | None:
+    def idps_present(self) -> Number | None:
         return self.idps.total if self.idps else None
 
 
@@ -197,16 +197,17 @@ def _displacement(
     fig.sources += source_uses(table, found.used, "date")
 
 
-def _displacement_notes(fig: Figures) -> dict[str, object]:
-    """The displacement key figure's notes: what it counts by, where rows give hosting areas
-    too (or no origin), and the share of women and children."""
+def _displacement_notes(flow: KeyFigure, fig: Figures) -> KeyFigure:
+    """The displacement key figure with its notes: what it counts by, where rows give hosting
+    areas too (or no origin), and the share of women and children."""
     basis = fig.displacement_basis
     sex_age = fig.sex_age
-    return {
-        "basis": basis if basis and (fig.hosting or basis != "origin") else None,
-        "women_children": sex_age.share if sex_age else None,
-        "sex_age_known": sex_age.known if sex_age and sex_age.partial else None,
-    }
+    return dataclasses.replace(
+        flow,
+        basis=basis if basis and (fig.hosting or basis != "origin") else None,
+        women_children=sex_age.share if sex_age else None,
+        sex_age_known=sex_age.known if sex_age and sex_age.partial else None,
+    )
 
 
 def _idps(fig: Figures, table: Table, gazetteer: Gazetteer, config: Config) -> None:
@@ -310,7 +311,7 @@ def compute_figures(
     if "displacement" in tables:
         as_of = latest([d for d, n in fig.daily if n])
         flow = key("displaced_period", "displacement", as_of)
-        fig.key_figures.append(dataclasses.replace(flow, **_displacement_notes(fig)))
+        fig.key_figures.append(_displacement_notes(flow, fig))
     if "blockades" in tables:
         fig.key_figures.append(key("people_blockaded", "blockades", blockades_as_of))
         fig.key_figures.append(key("blockades_count", "blockades", blockades_as_of))

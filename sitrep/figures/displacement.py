@@ -168,7 +168,15 @@ class _Tables:
     top: int
     named: set[str]
 
-    def area(self, pcode: str, parts: list[AreaSums], **more: object) -> AreaDisplacement:
+    def area(
+        self,
+        pcode: str,
+        parts: list[AreaSums],
+        districts: tuple[AreaDisplacement, ...] = (),
+        shown: tuple[AreaDisplacement, ...] = (),
+        other: AreaDisplacement | None = None,
+        others: int = 0,
+    ) -> AreaDisplacement:
         total = AreaSums.of(parts)
         sex_age = SexAge(total.wc, total.known, total.people) if total.known else None
         return AreaDisplacement(
@@ -180,7 +188,10 @@ class _Tables:
             total.estimated,
             families_at_least=total.families_at_least,
             sex_age=sex_age,
-            **more,  # type: ignore[arg-type]
+            districts=districts,
+            shown=shown,
+            other=other,
+            others=others,
         )
 
     def by_area(

@@ -37,7 +37,7 @@ from sitrep.validate.table import Table
 BREAKDOWN = ("women", "men", "girls", "boys")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Breakdown:
     """Women, men, girls and boys in the rows counted that give them."""
 
@@ -122,10 +122,8 @@ def _flow(frame: pd.DataFrame, start: dt.date, day: dt.date, name) -> Measure:
         found[0] += value
         found[1] = max(found[1], date)
     areas = tuple(
-        sorted(
-            (AreaStock(a, name(a), plain_number(v), d, None) for a, (v, d) in per_area.items()),
-            key=lambda a: (-a.idps, a.pcode),
-        )
+        AreaStock(a, name(a), plain_number(v), d, None)
+        for a, (v, d) in sorted(per_area.items(), key=lambda item: (-item[1][0], item[0]))
     )
     return Measure(plain_number(values.sum()), max(rows["date"]), areas, rows)
 
@@ -153,7 +151,10 @@ def _breakdown(rows: pd.DataFrame | None) -> Breakdown | None:
         return None
     sums = np.nansum(parts[given], axis=0)
     value = plain_number(_numbers(rows["value"])[given].sum())
-    return Breakdown(*(int(s) for s in sums), int(given.sum()), value)
+    women, men, girls, boys = (int(s) for s in sums)  # in the order of BREAKDOWN
+    return Breakdown(
+        women=women, men=men, girls=girls, boys=boys, rows=int(given.sum()), value=value
+    )
 
 
 def _previous(kind: str, before: Measure | None) -> Number | None:

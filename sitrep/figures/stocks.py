@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import SupportsFloat
 
 import pandas as pd
 
@@ -92,9 +93,9 @@ class IdpStock:
         return min(a.date for a in self.areas)
 
 
-def plain_number(value: object) -> Number:
+def plain_number(value: SupportsFloat) -> Number:
     """A sum as a Python number: an int when whole (people), else a float."""
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     return int(number) if number.is_integer() else number
 
 

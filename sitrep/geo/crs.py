@@ -10,13 +10,18 @@ areas would be drawn in the wrong place, or nowhere.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
 from sitrep.geo.shapes import ShapeError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 EARTH_AXIS = (6_350_000.0, 6_400_000.0)  # metres: the semi-major axis of any Earth ellipsoid
 LONLAT = {"EPSG:4326", "OGC:CRS84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84", "URN:OGC:DEF:CRS:EPSG::4326"}
 
-Transform = Callable[[object], object]  # an (n, 2) array of coordinates -> longitude/latitude
+# an (n, 2) array of coordinates -> longitude/latitude (a string: numpy only when one is made)
+Transform: TypeAlias = "Callable[[np.ndarray], np.ndarray]"
 
 
 def to_lonlat(definition: str | None, where: str) -> Transform | None:
@@ -50,7 +55,7 @@ def to_lonlat(definition: str | None, where: str) -> Transform | None:
         return None
     transformer = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)
 
-    def change(coords):
+    def change(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
 

@@ -21,10 +21,9 @@ import json
 import marshal
 import math
 from array import array
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 EARTH_RADIUS = 6_371_008.8  # metres: the mean radius; the projection is spherical
 LAND_FILE = Path(__file__).resolve().parent.parent / "data" / "world_land.json"
@@ -32,7 +31,8 @@ LAND_FILE = Path(__file__).resolve().parent.parent / "data" / "world_land.json"
 # the country map (about 400 pt), an area map zoomed on one admin-1 area (about 5 times more).
 DETAILS = {"locator": 1 / 220, "country": 1 / 1400, "area": 1 / 6000}
 LOCATOR_REGION = 2.2  # the locator shows the country's box grown this many times its size
-Ring = Sequence[int]  # x0, y0, x1, y1, ... in whole metres, y up (an array("i"))
+# x0, y0, x1, y1, ... in whole metres, y up (a string: array is generic at run time from 3.12)
+Ring: TypeAlias = "array[int]"
 FORMAT = 1  # of what `MapGeometry.to_bytes` writes
 
 
@@ -57,7 +57,7 @@ class Feature:
     geometry: Any  # a shapely Polygon or MultiPolygon, longitude/latitude
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Shape:
     """One area on the map: its code as the file wrote it, and its rings at each detail."""
 
@@ -71,7 +71,7 @@ class Shape:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1
 
     def as_tuple(self) -> tuple:
-        rings = {d: [r.tobytes() for r in found] for d, found in self.rings.items()}  # type: ignore[attr-defined]
+        rings = {d: [r.tobytes() for r in found] for d, found in self.rings.items()}
         return (
             self.code,
             self.level,
@@ -87,7 +87,8 @@ class Shape:
     def from_tuple(cls, data: tuple) -> Shape:
         code, level, parent, name, where, rings, anchor, box = data
         arrays = {d: [array("i", blob) for blob in found] for d, found in rings.items()}
-        return cls(code, level, parent, name, where, arrays, tuple(anchor), tuple(box))
+        return cls(code=code, level=level, parent=parent, name=name, where=where, rings=arrays,
+                   anchor=tuple(anchor), box=tuple(box))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class MapGeometry:
         return laea(lon, lat, *self.centre)
 
     def to_bytes(self) -> bytes:
-        land = [r.tobytes() for r in self.land]  # type: ignore[attr-defined]
+        land = [r.tobytes() for r in self.land]
         data = (FORMAT, self.centre, [s.as_tuple() for s in self.shapes], land, self.region)
         return marshal.dumps((*data, self.valid_on))
 
@@ -239,20 +240,21 @@ def build_geometry(features: list[Feature], valid_on: str = "") -> MapGeometry:
         geom = geoms["country"][i]
         if geom.is_empty:  # simplified away: keep the area's own box at least
             geom = projected[i].envelope
+        left, bottom, right, top = (round(float(v)) for v in projected[i].bounds)
         shapes.append(
             Shape(
-                feature.code,
-                feature.level,
-                feature.parent,
-                feature.name,
-                feature.where,
-                {
+                code=feature.code,
+                level=feature.level,
+                parent=feature.parent,
+                name=feature.name,
+                where=feature.where,
+                rings={
                     d: _rings(geoms[d][i])
                     for d in DETAILS
                     if not (d == "locator" and feature.level > 1)
                 },
-                _anchor(geom, size),
-                tuple(round(float(v)) for v in projected[i].bounds),  # type: ignore[arg-type]
+                anchor=_anchor(geom, size),
+                box=(left, bottom, right, top),
             )
         )
     region, land = _land(centre, (x0, y0, x1, y1), boxes, size)
@@ -378,7 +380,7 @@ def _land(centre, lonlat: tuple, boxes, size: float) -> tuple[tuple, list[Ring]]
     data = json.loads(LAND_FILE.read_text(encoding="utf-8"))
     polygons = [
         shapely.Polygon(
-            *[np.array(r, dtype=float).reshape(-1, 2) for r in rings[:1]],
+            np.array(rings[0], dtype=float).reshape(-1, 2),  # the outer ring, then the holes
             holes=[np.array(r, dtype=float).reshape(-1, 2) for r in rings[1:]],
         ).buffer(0)
         for rings in data["polygons"]
@@ -387,4 +389,4 @@ def _land(centre, lonlat: tuple, boxes, size: float) -> tuple[tuple, list[Ring]]
     land = shapely.transform(near, lambda c: _laea_array(c, *centre))
     land = shapely.clip_by_rect(land.buffer(0), *region)
     land = shapely.simplify(land, size * DETAILS["locator"], preserve_topology=True)
-    return tuple(round(float(v)) for v in region), _rings(land)  # type: ignore[return-value]
+    return tuple(round(float(v)) for v in region), _rings(land)

@@ -238,9 +238,9 @@ def _zip_layers(path: Path, limits: Limits) -> tuple[list[Layer], Callable[[], N
         elif ext == "gpkg":
             copy = Path(folder.name) / f"{len(closers)}.gpkg"
             copy.write_bytes(blob)
-            found, close = geopackage_layers(copy, Path(name).name)
+            found, closer = geopackage_layers(copy, Path(name).name)
             layers += found
-            closers.insert(0, close)
+            closers.insert(0, closer)
     for stem, parts in sorted(sets.items()):
         if "shp" in parts:
             layers.append(shapefile_layer(Path(stem).name, parts))

@@ -307,6 +307,8 @@ def _tree_problems(merged: Gazetteer, where: dict[str, Where], file: str) -> lis
     problems = []
     for fault in tree_faults(merged.areas):
         area = merged.areas[fault.pcode]
+        row: int | None
+        column: str | None
         if (at := where.get(fault.pcode)) is not None:
             sheet, row, column, message = at.sheet, at.row, at.column, fault.message
         else:  # the global list alone is a tree: the parent is the COD file's

@@ -34,7 +34,7 @@ class DtmRows:
     frame: pd.DataFrame
     headers: dict[str, str]  # field -> the file's header
     notes: list[Message] = field(default_factory=list)
-    errors: list[tuple[int, str, str, Message]] = field(default_factory=list)  # row, header, value
+    errors: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, header, value
 
 
 @dataclass
@@ -43,7 +43,7 @@ class DtmResult:
     rows: np.ndarray  # the file row each summed row is located at
     headers: dict[str, str]  # idps column -> the DTM header it came from
     notes: list[Message]  # what was left out, and why
-    errors: list[tuple[int, str, str, Message]]  # (row, header, value, message)
+    errors: list[tuple[int, str, str, str]]  # (row, header, value, message)
     files: np.ndarray | None = None  # the file (its index in the parts) of each row; None: one
     error_files: list[int] = field(default_factory=list)  # the file of each error
 
@@ -158,5 +158,5 @@ def _summed(frame: pd.DataFrame) -> pd.DataFrame:
     return summed.reset_index()
 
 
-def _as_date(value: object) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime | pd.Timestamp) else value  # type: ignore[return-value]
+def _as_date(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime | pd.Timestamp) else value

@@ -96,7 +96,7 @@ def measure(
         tables = _look(path, lambda _, structure: structure[0])
         name = find_sheet(list(tables), sheet)
         return None if name is None else tables[name]  # None: the reader says
-    return _look(path, lambda zip, found: _xlsx_extent(zip, sheet, find_sheet, *found, text_cap))
+    return _look(path, lambda zip, found: _xlsx_extent(zip, sheet, find_sheet, found, text_cap))
 
 
 def contents(path: Path) -> tuple[list[str], tuple[int, int] | None] | None:
@@ -206,10 +206,10 @@ def _xlsx_extent(
     archive: zipfile.ZipFile,
     sheet: str | None,
     find_sheet,
-    parts: dict[str, str],
-    sizes: list[int],
+    structure: tuple[dict[str, str], list[int]],  # _xlsx_structure's
     text_cap: int,
 ) -> Extent | None:
+    parts, sizes = structure
     name = find_sheet(list(parts), sheet)
     if name is None:
         return None  # the reader says which sheets there are

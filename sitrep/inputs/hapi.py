@@ -84,7 +84,8 @@ def presence(
     keep = np.ones(len(body), dtype=bool)
     notes: list[Message] = []
     if "location_code" in index and country:
-        keep, notes = dtm.select_country(body, text["location_code"], None, country)
+        keep, selected = dtm.select_country(body, text["location_code"], None, country)
+        notes.extend(selected)
     errors = (text["error"] != "").to_numpy() & keep
     if errors.any():
         notes.append(Message("hapi-note.errors", count=int(errors.sum())))

@@ -100,7 +100,7 @@ def match_headers(
 def match_tags(tags: dict[int, str], schema: TableSchema) -> dict[str, int]:
     """Schema columns found by hashtag (rule 2 above)."""
     found: dict[str, int] = {}
-    tagged = sorted((c for c in schema.columns if c.hxl), key=lambda c: -c.hxl.count("+"))
+    tagged = sorted((c for c in schema.columns if c.hxl), key=lambda c: -(c.hxl or "").count("+"))
     for column in tagged:
         candidates = [
             (len(parse_tag(tag)[1]), index)
@@ -136,7 +136,7 @@ def locate(grid: pd.DataFrame, schema: TableSchema) -> Layout:
         }
         return Layout(tag_index + 1, header_row, columns, headers, tags)
 
-    best_index, best = 0, {}
+    best_index, best = 0, dict[str, int]()
     for i, row in enumerate(top):
         found = match_headers(row, names, {})
         if len(found) > len(best):

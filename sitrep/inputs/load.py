@@ -64,7 +64,7 @@ class _Located:
     def __call__(
         self,
         code: ProblemCode,
-        message: Message,
+        message: str,  # a Message, or English text
         column: str | None = None,
         row: int | None = None,
         severity: Severity = "error",

@@ -31,7 +31,7 @@ LOCALISED: dict[str, dict[str, tuple[str, ...]]] = {
 @cache
 def _languages() -> dict[str, str]:
     """Lower-case language name or code -> code: 'arabic' -> 'ar', 'dari' -> 'fa_AF'."""
-    names = Locale("en").languages
+    names = {c: n for c, n in Locale("en").languages.items() if isinstance(n, str)}
     out = {code.lower(): code for code in names}
     for code, name in names.items():
         out.setdefault(name.lower(), code)
@@ -74,7 +74,7 @@ def language_columns(layout: Layout, grid, table: str = "places") -> dict[str, i
     for column, aliases in LOCALISED.get(table, {}).items():
         tag = next(c.hxl for c in SCHEMAS[table].columns if c.name == column)
         for index, written in layout.tags.items():
-            lang = language_of_tag(written, tag)
+            lang = language_of_tag(written, tag) if tag else None
             if lang and index not in taken and index not in found.values():
                 found.setdefault(f"{column}_{lang}", index)
         for index, header in enumerate(headers):

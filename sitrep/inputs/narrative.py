@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import markdown
 import nh3
@@ -35,6 +36,9 @@ from sitrep.inputs.words import Words, builtin_words, workspace_words
 from sitrep.problems import Message, Problem, ProblemCode, Severity
 from sitrep.safety.links import LINK_SCHEMES, is_allowed_link
 from sitrep.settings.limits import Limits
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 ALLOWED_TAGS = {
     "p",
@@ -106,9 +110,13 @@ class _LiteralUnlessSafe(InlineProcessor):
     def __init__(self, inner: InlineProcessor) -> None:
         super().__init__(inner.pattern, inner.md)
         self.inner = inner
-        self.ANCESTOR_EXCLUDES = inner.ANCESTOR_EXCLUDES
+        # the wrapped processor's, per instance (the stubs call it a class variable)
+        self.ANCESTOR_EXCLUDES = inner.ANCESTOR_EXCLUDES  # type: ignore[misc]
 
-    def handleMatch(self, m: re.Match[str], data: str):
+    # InlineProcessor's signature, which its stubs too mark as overriding Pattern's
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[Element | str | None, int | None, int | None]:
         element, start, end = self.inner.handleMatch(m, data)
         if element is None or start is None or end is None or isinstance(element, str):
             return element, start, end
@@ -128,8 +136,11 @@ def _markdown() -> markdown.Markdown:
     for name in GUARDED_PATTERNS:
         if name in md.inlinePatterns:
             index = md.inlinePatterns.get_index_for_name(name)
-            priority = md.inlinePatterns._priority[index].priority
-            md.inlinePatterns.register(_LiteralUnlessSafe(md.inlinePatterns[name]), name, priority)
+            # the registry has no public way to read a priority (nor are its entries typed)
+            priority = md.inlinePatterns._priority[index].priority  # type: ignore[attr-defined]
+            inner = md.inlinePatterns[name]
+            assert isinstance(inner, InlineProcessor)  # each of GUARDED_PATTERNS is one
+            md.inlinePatterns.register(_LiteralUnlessSafe(inner), name, priority)
     return md
 
 
@@ -316,7 +327,9 @@ def _problem(
 def _too_deep(text: str) -> tuple[int, int] | None:
     """(line number, depth) of the first line nested deeper than MAX_NESTING, else None."""
     for number, line in enumerate(line_ends(text).split("\n"), start=1):
-        lead = NESTING_RE.match(line).group(0)  # type: ignore[union-attr]
+        nesting = NESTING_RE.match(line)
+        assert nesting is not None  # the pattern matches the empty string too
+        lead = nesting.group(0)
         if len(lead) <= MAX_NESTING:
             continue
         markers = MARKER_RE.findall(lead)  # a quote or list marker opens a level

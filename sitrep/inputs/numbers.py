@@ -192,9 +192,9 @@ def read(text: str, style: NumberStyle, valid: Valid, what: Message) -> Read:
     shown = text.strip()
     readings: dict[str, Decimal] = {}  # decimal separator -> the reading it gives
     for decimal in (style.decimal,) if style.decimal else (".", ","):
-        value = _as(body, decimal, style.secondary if style.decimal else 3)
-        if value is not None:
-            readings[decimal] = value * sign
+        reading = _as(body, decimal, style.secondary if style.decimal else 3)
+        if reading is not None:
+            readings[decimal] = reading * sign
     if style.decimal is not None:
         own = readings.get(style.decimal)
         if own is None:
@@ -208,8 +208,8 @@ def read(text: str, style: NumberStyle, valid: Valid, what: Message) -> Read:
     good = {d: v for d, v in readings.items() if valid(v)}
     if len(good) == 2 and good["."] != good[","]:
         sep = "." if shown.rfind(".") > shown.rfind(",") else ","
-        other = "," if sep == "." else "."
-        return Read(None, _ambiguous(shown, good[other], good[sep], sep, style, what))
+        other_sep = "," if sep == "." else "."
+        return Read(None, _ambiguous(shown, good[other_sep], good[sep], sep, style, what))
     if good:
         return Read(next(iter(good.values())))
     if readings:

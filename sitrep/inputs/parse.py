@@ -192,8 +192,8 @@ def parse_date(value: object, locale: str = "") -> tuple[dt.date | None, str | N
     except ValueError:
         return None, said("invalid-value.day-first"), False
     try:  # month names in English, French, Spanish or Arabic: 3 juin 2025, 3 de junio de 2025
-        if day := input_words.text_date(text, locale):
-            return day, None, False
+        if named := input_words.text_date(text, locale):
+            return named, None, False
     except ValueError:
         return None, said("invalid-value.not-a-date"), False
     if text.isdigit() and len(text) == 5:
@@ -302,9 +302,9 @@ class ParsedColumn:
     def error(self, position: int) -> str | None:
         return self.results[self.codes[position]][1]
 
-    def mapped(self, function: Callable[[object], object], dtype: object = object) -> np.ndarray:
+    def mapped(self, function: Callable[[object], object], dtype: type = object) -> np.ndarray:
         """`function` of each row's parsed value, computed once per distinct value."""
-        table = np.array([function(value) for value, _ in self.results], dtype=dtype)
+        table: np.ndarray = np.array([function(value) for value, _ in self.results], dtype=dtype)
         return table[self.codes]
 
 

@@ -13,6 +13,7 @@ import codecs
 import io
 import struct
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from sitrep.geo.shapes import ShapeError
@@ -56,7 +57,7 @@ def shapefile_layer(name: str, parts: dict[str, bytes]) -> Layer:
         try:
             for number, record in enumerate(reader.iterShapeRecords(), 1):
                 props = {c: _text(v) for c, v in zip(columns, record.record, strict=False)}
-                yield number, props, lambda s=record.shape, n=number: _geometry(s, n)
+                yield number, props, partial(_geometry, record.shape, number)
         except (shapefile.ShapefileException, struct.error, ValueError, IndexError) as exc:
             raise ShapeError(name, f"is damaged: {exc}") from None
 

@@ -18,6 +18,7 @@ import struct
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,9 @@ def _shape(data: object, where: str):
     if data is None:
         return None
     try:
-        if isinstance(data, dict) and data.get("type") in ("Polygon", "MultiPolygon"):
+        if not isinstance(data, dict):
+            raise TypeError(f"a {type(data).__name__}, not an object")
+        if data.get("type") in ("Polygon", "MultiPolygon"):
             return _polygons(data)  # numpy arrays: a million vertices in a second, not five
         return shape(data)
     except (
@@ -78,7 +81,9 @@ def _polygons(data: dict):
     for rings in polygons:
         arrays = [np.asarray(r, dtype=float)[:, :2] for r in rings]
         if arrays:
-            made.append(shapely.polygons(arrays[0], holes=arrays[1:] or None))
+            polygon = shapely.polygons(arrays[0], holes=arrays[1:] or None)
+            assert isinstance(polygon, shapely.Polygon)  # one shell: one polygon
+            made.append(polygon)
     if data["type"] == "Polygon":
         return made[0] if made else shapely.Polygon()
     return shapely.MultiPolygon(made)
@@ -120,7 +125,7 @@ def json_layers(data: bytes, name: str) -> list[Layer]:
             props = feature.get("properties") or {}
             props = {str(k): _text(v) for k, v in props.items()} if isinstance(props, dict) else {}
             geometry = feature.get("geometry")
-            yield number, props, lambda g=geometry, n=number: _shape(g, f"feature {n}")
+            yield number, props, partial(_shape, geometry, f"feature {number}")
 
     return [Layer(name, list(columns), crs_name, read, mixed=True)]
 
@@ -177,7 +182,11 @@ def _topology_layers(doc: dict, name: str) -> list[Layer]:
                 props = member.get("properties") or {}
                 props = {str(k): _text(v) for k, v in props.items()}
                 where = f"feature {number}"
-                yield number, props, lambda m=member, w=where: _shape(geometry(m, w), w)
+
+                def make(m: dict = member, w: str = where) -> Any:
+                    return _shape(geometry(m, w), w)
+
+                yield number, props, make
 
         layers.append(Layer(str(key), list(columns), None, read, mixed=True))
     return layers
@@ -188,9 +197,9 @@ def _decode_arc(raw: object, transform: object, where: str) -> list[tuple[float,
         raise ShapeError(where, "has an arc that is not a list of positions")
     scale, translate = (1.0, 1.0), (0.0, 0.0)
     quantized = isinstance(transform, dict)
-    if quantized:
-        scale = tuple(transform.get("scale", (1, 1)))  # type: ignore[union-attr,assignment]
-        translate = tuple(transform.get("translate", (0, 0)))  # type: ignore[union-attr,assignment]
+    if isinstance(transform, dict):
+        scale = tuple(transform.get("scale", (1, 1)))
+        translate = tuple(transform.get("translate", (0, 0)))
     points, x, y = [], 0.0, 0.0
     try:
         for position in raw:

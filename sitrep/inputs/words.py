@@ -65,7 +65,7 @@ SECTION_KEYS = {
 # Arabic-Indic and Extended Arabic-Indic (Persian) digits, as the digits they are.
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 _DIGITS |= {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
-_ARABIC = str.maketrans({"ـ": None, "ة": "ه", "ى": "ي", "،": ",", **_DIGITS})
+_ARABIC = str.maketrans({"ـ": None, "ة": "ه", "ى": "ي", "،": ","}) | _DIGITS
 _FILLERS = {"de", "del", "le", "the", "of", "el", "في"}
 _ORDINAL_RE = re.compile(r"^(\d{1,2})(?:er|re|eme|st|nd|rd|th|o|°)?$")
 _DATE_PUNCTUATION_RE = re.compile(r"[,.\-/]+")

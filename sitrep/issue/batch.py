@@ -137,15 +137,17 @@ def _reuse_all(
     if batch is None or not batch.areas or not unchanged(batch, files_fp, fp):
         return None
     latest = latest_by_area(load_area_record(config.output_dir), batch.date)
-    entries = [latest.get(area) for area in batch.areas]
-    if any(e is None or not intact(config, e) for e in entries):
-        return None
+    entries = []
+    for area in batch.areas:
+        entry = latest.get(area)
+        if entry is None or not intact(config, entry):
+            return None
+        entries.append(entry)
 
     out, names = config.output_dir, base_gazetteer(config)
     reports = [
         AreaReport(e.area, names.name(e.area), out / e.pdf, out / e.html, e.revision, True)
         for e in entries
-        if e is not None
     ]
     return BatchResult(dt.date.fromisoformat(batch.date), entries[0].number, reports, [], True)
 
@@ -344,5 +346,12 @@ def _build_all(
     if not shared.options.draft:
         areas = tuple(r.area for r in reports)
         data_latest = shared.data_latest.isoformat()
-        record_area_batch(out, AreaBatch(day.isoformat(), fps[1], fps[0], data_latest, areas))
+        batch = AreaBatch(
+            date=day.isoformat(),
+            fingerprint=fps[1],
+            files_sha256=fps[0],
+            data_latest=data_latest,
+            areas=areas,
+        )
+        record_area_batch(out, batch)
     return BatchResult(day, shared.number, reports, problems, False, notes, shared.options.draft)

@@ -137,7 +137,8 @@ def clear_report(
             f"[report] clearance = true, have it reviewed, then clear it."
         )
     if draft[0] != now.fingerprint:
-        lines = what_changed(ReportContent.from_json(draft[1]), now)  # type: ignore[arg-type]
+        drafted = ReportContent.from_json(draft[1])
+        lines = what_changed(drafted, now) if drafted is not None else []
         said = "".join(f"\n  - {line}" for line in lines)
         raise NotCleared(
             f"The inputs have changed since the draft of {day} was built ({draft[2]}), so what "

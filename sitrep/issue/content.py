@@ -32,6 +32,7 @@ from sitrep.settings.languages import language_of, narrative_dir
 
 if TYPE_CHECKING:
     from sitrep.figures.compute import Figures
+    from sitrep.figures.keyfigure import Number
     from sitrep.pipeline import Prepared
 
 # Settings that never change what the report prints: who gets it and how, where it is
@@ -64,7 +65,7 @@ class ReportContent:
 
     parts: dict[str, str]  # "table:displacement", "narrative:en", "templates", ... -> hash
     rows: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)  # (row, date, hash)
-    figures: dict[str, int | None] = field(default_factory=dict)
+    figures: dict[str, Number | None] = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> str:
@@ -84,7 +85,7 @@ class ReportContent:
             return None
         data = json.loads(text)
         rows = {t: [tuple(r) for r in rs] for t, rs in data.get("rows", {}).items()}
-        return cls(data["parts"], rows, data.get("figures", {}))  # type: ignore[arg-type]
+        return cls(data["parts"], rows, data.get("figures", {}))
 
 
 def _masked(value: Any, day: dt.date) -> Any:
@@ -150,9 +151,9 @@ def _templates(config: Config, dirs: list[Path], languages: set[str]) -> list[Pa
     return files
 
 
-def figures_of(figures: Figures) -> dict[str, int | None]:
+def figures_of(figures: Figures) -> dict[str, Number | None]:
     """The report's headline figures, by name: each key figure and its baseline, the day's."""
-    found: dict[str, int | None] = {}
+    found: dict[str, Number | None] = {}
     for key in figures.key_figures:
         found[key.key] = key.value
         if key.previous is not None:
@@ -210,7 +211,7 @@ def _table_changes(table: str, old: list, new: list) -> str:
     return f"the {table} table: {'; '.join(said) or 'its rows changed'} (spreadsheet rows)"
 
 
-def figure_changes(old: dict[str, int | None], new: dict[str, int | None]) -> list[tuple]:
+def figure_changes(old: dict[str, Number | None], new: dict[str, Number | None]) -> list[tuple]:
     """(name, old, new) of each headline figure that differs; baselines ('x.previous') apart."""
     return [
         (name, old.get(name), new.get(name))
@@ -219,7 +220,7 @@ def figure_changes(old: dict[str, int | None], new: dict[str, int | None]) -> li
     ]
 
 
-def _number(value: int | None) -> str:
+def _number(value: Number | None) -> str:
     return "--" if value is None else f"{value:,}"
 
 

@@ -47,9 +47,12 @@ def _revised(record: list[Issued], figures: Figures, prepared: Prepared) -> dict
             continue
         issued = latest_issue(record, key.baseline.date)
         before = ReportContent.from_json(issued.content) if issued else None
-        if before is None or before.figures.get(key.key) in (None, key.previous):
+        if before is None:
             continue
-        change = key.previous - before.figures[key.key]  # type: ignore[operator]
+        printed = before.figures.get(key.key)
+        if printed is None or printed == key.previous:
+            continue
+        change = key.previous - printed
         dates = revised_dates(before, prepared, key.baseline.date)
         revised[key.key] = Revised(change, dates)
     return revised

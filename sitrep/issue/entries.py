@@ -38,7 +38,7 @@ class Issued:
         return dt.date.fromisoformat(self.date)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AreaBatch:
     """A complete `build --each` of a date: what it was made from, and the areas it covers."""
 

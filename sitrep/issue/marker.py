@@ -47,15 +47,16 @@ def has_marker(html: str) -> bool:
 
 def _feed_has_marker(path: Path) -> bool:
     """The file is XML whose first Atom <generator> is sitrep's (read until it is met)."""
-    parser = ET.XMLPullParser(events=("end",))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
     with path.open("rb") as handle:
         for _ in range(MAX_MARKER_BYTES // CHUNK):
             if not (chunk := handle.read(CHUNK)):
                 return False
             try:
                 parser.feed(chunk)
-                for _, element in parser.read_events():
-                    if element.tag == ATOM_GENERATOR:
+                for event in parser.read_events():
+                    element = event[-1]  # "end" events only: always an element
+                    if isinstance(element, ET.Element) and element.tag == ATOM_GENERATOR:
                         return (element.text or "").split()[:1] == [GENERATOR]
             except ET.ParseError:  # not XML: not sitrep's
                 return False

@@ -277,7 +277,7 @@ def _words_by_language(
     entries: list[Entry], dirs: list[Path], digits: str
 ) -> dict[str, Callable[[Entry], dict[str, str]]]:
     """For each edition's language: its entry's heading, date and link words, in it."""
-    out = {}
+    out: dict[str, Callable[[Entry], dict[str, str]]] = {}
     for language in {e.language for e in entries}:
         locale = language.replace("-", "_") or "en"
         t = make_translator(load_messages(dirs, locale), locale, digits, isolating=True)

@@ -230,7 +230,13 @@ def load_area_batches(output_dir: Path) -> list[AreaBatch]:
             "SELECT date, fingerprint, files_sha256, data_latest, areas FROM area_batches "
             "ORDER BY date"
         ).fetchall()
-    return [AreaBatch(*row[:4], tuple(json.loads(row[4]))) for row in rows]
+    return [
+        AreaBatch(
+            date=date, fingerprint=fp, files_sha256=files_fp, data_latest=latest,
+            areas=tuple(json.loads(areas)),
+        )
+        for date, fp, files_fp, latest, areas in rows
+    ]  # fmt: skip
 
 
 # --- changing ------------------------------------------------------------------------------------
@@ -374,7 +380,7 @@ def recover(output_dir: Path) -> list[str]:
     Call it holding `issue_lock`: then no live process is between "pending" and "issued".
     Returns a line for each issue finished or dropped.
     """
-    notes = []
+    notes: list[str] = []
     remove_stale_temporaries(output_dir)  # the record's own; a report's folder: below, or
     # when that date is built again (`remove_stale_temporaries` on its folder)
     if not (output_dir / RECORD_NAME).is_file() and not old_files(output_dir):

@@ -34,7 +34,7 @@ BY_AREA = {
     "indicators": "area",
     "response": "area",
 }
-Admin1 = Callable[[str], "str | None"]  # P-code -> its admin-1 area's P-code
+Admin1 = Callable[[str], str]  # P-code -> its admin-1 area's P-code (or its own)
 
 
 # table -> (its P-code column, its date column): the rows that place a report in an area

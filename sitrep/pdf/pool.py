@@ -42,7 +42,9 @@ class _Spawn(SpawnContext):
         super().__init__()
         self.started: list[SpawnProcess] = []
 
-    def Process(self, *args: Any, **kwargs: Any) -> SpawnProcess:  # multiprocessing's name
+    # multiprocessing's name: it calls ctx.Process(...), which a method serves as the class
+    # does (the stubs declare the class, type[SpawnProcess])
+    def Process(self, *args: Any, **kwargs: Any) -> SpawnProcess:  # type: ignore[override]
         process = SpawnProcess(*args, **kwargs)
         self.started.append(process)
         return process

@@ -51,6 +51,7 @@ def _install() -> None:
                 boxes.setdefault(element.number, box)
             yield element
 
+    # a mark on the function itself (a second install finds it there)
     recording_build.sitrep_records = True  # type: ignore[attr-defined]
     tags._build_box_tree = recording_build
 
@@ -59,7 +60,8 @@ def _install() -> None:
 def recording() -> Iterator[dict[int, Any]]:
     """The layout box of each structure element WeasyPrint makes in this thread meanwhile."""
     _install()
-    _RECORD.boxes = boxes = {}
+    boxes: dict[int, Any] = {}
+    _RECORD.boxes = boxes
     try:
         yield boxes
     finally:

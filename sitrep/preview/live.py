@@ -68,6 +68,22 @@ class Content:
     changed: bool  # ...made from other files than these (building it needs a revision)
 
 
+def preview_words(dirs: list[Path], locale: str) -> dict[str, str]:
+    """The `[preview]` entries of the catalogue for `locale` (the workspace's over sitrep's);
+    sitrep's own if the workspace's catalogue cannot be read (the render says why)."""
+    try:
+        messages = load_messages(dirs or [DEFAULT_TEMPLATES], locale)
+    except RenderError:
+        messages = load_messages([DEFAULT_TEMPLATES], locale)
+    return {k: v for k, v in messages.items() if k.startswith("preview.")}
+
+
+@functools.cache
+def english_preview_words() -> dict[str, str]:
+    """sitrep's own English toolbar words: before a workspace's settings are read."""
+    return preview_words([], "en")
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What a page shows: the last good render, and what stops the report now (if anything)."""
@@ -113,22 +129,6 @@ class Snapshot:
                 "changed": c.changed,
             },
         }
-
-
-def preview_words(dirs: list[Path], locale: str) -> dict[str, str]:
-    """The `[preview]` entries of the catalogue for `locale` (the workspace's over sitrep's);
-    sitrep's own if the workspace's catalogue cannot be read (the render says why)."""
-    try:
-        messages = load_messages(dirs or [DEFAULT_TEMPLATES], locale)
-    except RenderError:
-        messages = load_messages([DEFAULT_TEMPLATES], locale)
-    return {k: v for k, v in messages.items() if k.startswith("preview.")}
-
-
-@functools.cache
-def english_preview_words() -> dict[str, str]:
-    """sitrep's own English toolbar words: before a workspace's settings are read."""
-    return preview_words([], "en")
 
 
 def problem_json(problem: Any, wording: Wording | None = None) -> dict[str, Any]:
@@ -371,7 +371,7 @@ class LiveReports:
             )
             issued = latest_issue(record, rendered.day)  # changed? the bytes, then what it says
             files_fp = files_fingerprint(config, self.inputs, dirs) if issued else ""
-            changed = bool(issued) and not (
+            changed = issued is not None and not (
                 files_fp in (issued.files_sha256, issued.fingerprint)
                 or content_unchanged(issued, report_content(rendered.prepared, dirs))
             )

@@ -72,8 +72,10 @@ class PreviewServer(ThreadingHTTPServer):
         self.live = live
         self.token = secrets.token_urlsafe(24)
         self.instance = secrets.token_hex(8)  # a page from an earlier run reloads
-        self.built: dict[tuple[str, str], Path] = {}  # the files this preview built, by URL
+        # the files this preview built, by URL: (date, file name), BUILT_PATH's groups
+        self.built: dict[tuple[str, ...], Path] = {}
         host, port = self.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET or AF_INET6 address: (host, port, ...)
         self.url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
         names = LOOPBACK | {host}
         self.hosts: set[str] | None = (

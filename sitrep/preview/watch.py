@@ -51,6 +51,10 @@ class Targets:
             return False
         return path in self.files or any(path.is_relative_to(tree) for tree in self.trees)
 
+    def watch_filter(self, _change: object, path: str) -> bool:
+        """`counts` as watchfiles' filter: (change, path as text) -> bool."""
+        return self.counts(Path(path))
+
 
 def _folders_in(tree: Path) -> set[Path]:
     if not tree.is_dir():
@@ -82,7 +86,10 @@ def watch_targets(
     return Targets(frozenset(folders), frozenset(files), frozenset(trees))
 
 
-def _targets(workspace: Path, inputs: dict[str, InputSource], last: Config | None):
+def _targets(
+    workspace: Path, inputs: dict[str, InputSource], last: Config | None
+) -> tuple[Targets, Config | None]:
+    config: Config | None
     try:
         config = load_config(workspace)
     except SitrepError:
@@ -99,12 +106,11 @@ def watch_workspace(
     """Call `on_change(paths)` after each save of a file the report is made from, until `stop`."""
     targets, config = _targets(workspace, inputs, None)
     while not stop.is_set():
-        relevant = targets.counts
         folders = sorted(str(f) for f in targets.folders if f.is_dir())
         try:
             for changes in watchfiles.watch(
                 *folders,
-                watch_filter=lambda _change, path, relevant=relevant: relevant(Path(path)),
+                watch_filter=targets.watch_filter,
                 debounce=MOST_MS,
                 step=QUIET_MS,
                 stop_event=stop,

@@ -169,10 +169,14 @@ def access_map(
             for variant, (w, s) in VARIANTS.items()
         }
         description = map_description(drawn, used, t)
-        return Drawn(*(c.html("map", description, v) for v, c in parts.items()), description)
+        return Drawn(
+            wide=parts["wide"].html("map", description, "wide"),
+            narrow=parts["narrow"].html("map", description, "narrow"),
+            description=description,
+        )
 
     svg = memoised("map", draw, drawn, used, t, font_dirs, file_state(boundaries), rtl)
-    return AccessMap(svg, used, not_drawn)  # type: ignore[arg-type]
+    return AccessMap(svg, used, not_drawn)
 
 
 def map_description(drawn: list[tuple[Route, list[Place]]], used: list[Place], t: Translate) -> str:

@@ -99,9 +99,11 @@ def displacement_chart(
             for w, s in VARIANTS.values()
         ]
         description = displacement_description(fig.daily, t, formats)
+        wide, narrow = parts  # in the order of VARIANTS
         return Drawn(
-            *(c.html("displacement", description, v) for c, v in zip(parts, VARIANTS, strict=True)),
-            description,
+            wide=wide.html("displacement", description, "wide"),
+            narrow=narrow.html("displacement", description, "narrow"),
+            description=description,
         )
 
     return memoised("displacement", draw, fig.daily, fig.previous_date, t, locale, font_dirs, rtl)
@@ -188,9 +190,11 @@ def price_chart(
             _prices(Canvas(w, 0, fonts, s, rtl), prices, t, formats) for w, s in VARIANTS.values()
         ]
         description = price_description(prices, t, formats)
+        wide, narrow = parts  # in the order of VARIANTS
         return Drawn(
-            *(c.html("prices", description, v) for c, v in zip(parts, VARIANTS, strict=True)),
-            description,
+            wide=wide.html("prices", description, "wide"),
+            narrow=narrow.html("prices", description, "narrow"),
+            description=description,
         )
 
     return memoised("prices", draw, prices, t, locale, font_dirs, rtl)

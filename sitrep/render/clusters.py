@@ -94,7 +94,7 @@ def response_sections(html: str, response: Any, needs: Any) -> ResponseSections:
     the narrative does not name."""
     intro, parts = split_response(str(html or ""))
     clusters = {c.key: c for c in response.clusters} if response else {}
-    sectors = {}
+    sectors: dict[str, Any] = {}
     for s in needs.sectors if needs else ():
         sectors.setdefault(cluster_key(s.name), s)
         sectors.setdefault(cluster_key(s.code), s)

@@ -107,8 +107,8 @@ def report_context(
     sources = list(figures.sources)
     if the_map.places:
         frame = tables["places"].frame
-        rows = {p.row for p in the_map.places}
-        sources += source_uses(tables["places"], frame[frame["_row"].isin(rows)], None)
+        place_rows = {p.row for p in the_map.places}
+        sources += source_uses(tables["places"], frame[frame["_row"].isin(place_rows)], None)
     contacts = [
         {**c, **{k: c.get(f"{k}_{language}") or c[k] for k in LOCALISED["contacts"]}}
         for c in (records(tables["contacts"].frame) if "contacts" in tables else [])
@@ -121,7 +121,7 @@ def report_context(
     if config.attach_data:
         for name in sorted({s.table for s in figures.sources} - NEVER_ATTACHED):
             frame = tables[name].frame
-            rows: set = figures.rows_used(name)
+            rows: set[int] | set[tuple[str, int]] = figures.rows_used(name)
             if FILE in frame:  # a table of several files: a row is its file and its number
                 rows = {
                     (s.file, n) for s in figures.sources if s.table == name for n in s.row_numbers

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sitrep.figures.keyfigure import Number
 
 
 @dataclass(frozen=True)
 class Revised:
     """A key figure of an earlier report, moved since it was issued by rows dated `dates`."""
 
-    change: int  # the figure now, less the figure that report printed
+    change: Number  # the figure now, less the figure that report printed
     dates: tuple[dt.date, ...]
 
 

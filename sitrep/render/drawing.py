@@ -175,9 +175,12 @@ class Canvas:
             return low, "start"
         return x, "middle"
 
-    def paragraph(self, x: float, y: float, text: str, width: float, **style: object) -> float:
+    def paragraph(
+        self, x: float, y: float, text: str, width: float, align: str = "start",
+        size: float | None = None, colour: str = "#1d1d1b", bold: bool = False,
+    ) -> float:  # fmt: skip
         """`text` wrapped at spaces into lines no wider than `width`; returns the y below it."""
-        size = float(style.get("size") or self.size)  # type: ignore[arg-type]
+        size = size or self.size
         lines: list[str] = []
         for word in text.split(" "):
             if lines and self.measure(f"{lines[-1]} {word}", size) <= width:
@@ -185,7 +188,7 @@ class Canvas:
             else:
                 lines.append(word)
         for row, words in enumerate(lines):
-            self.text(x, y + row * size * LINE, words, **style)  # type: ignore[arg-type]
+            self.text(x, y + row * size * LINE, words, align, size, colour, bold=bold)
         return y + len(lines) * size * LINE
 
     # -- shapes ---------------------------------------------------------------------------

@@ -94,11 +94,11 @@ class Formats:
         return t("chart.range", start=first, end=date(end, "d MMMM y", self.locale, self.system))
 
 
-_DRAWN: OrderedDict[str, object] = OrderedDict()  # recent drawings, by what they show
+_DRAWN: OrderedDict[str, Drawn] = OrderedDict()  # recent drawings, by what they show
 MEMO_SIZE = 32
 
 
-def memoised(kind: str, draw: Callable[[], object], *inputs: object) -> object:
+def memoised(kind: str, draw: Callable[[], Drawn], *inputs: object) -> Drawn:
     """`draw()`, or what was drawn earlier in this process from the same `inputs`.
 
     `sitrep preview` re-renders on every save, and most saves change one table, so the other

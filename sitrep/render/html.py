@@ -19,6 +19,7 @@ import functools
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -287,9 +288,9 @@ def make_environment(dirs: list[Path], locale: str, digits: str = "default") -> 
                  "headline", "kf_change", "kf_when", "percent", "digits"):  # fmt: skip
         env.filters[name] = _isolated(env.filters[name], rtl)
 
-    def listed(items: object, semicolon: bool = False) -> str:
+    def listed(items: Iterable[object], semicolon: bool = False) -> str:
         """Items joined by the locale's separator ("، " in Arabic), each isolated."""
-        return listing(items, locale, rtl, semicolon)  # type: ignore[arg-type]
+        return listing(items, locale, rtl, semicolon)
 
     def runs(html: str) -> Markup:
         """A narrative's safe HTML, its runs of Latin letters and digits isolated (RTL)."""

@@ -48,7 +48,8 @@ class PlainView:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a template cannot change the report's data")
 
-    __delattr__ = __setattr__
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a template cannot change the report's data")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PlainView):

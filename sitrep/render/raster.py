@@ -89,8 +89,9 @@ class _Shapes:
             _, clip = self.groups.pop()
             if clip:
                 layer = self.layers.pop()
-                box = tuple(round(v * self.k) for v in (clip[0], clip[1], clip[0] + clip[2],
-                                                        clip[1] + clip[3]))  # fmt: skip
+                left, top, right, bottom = (round(v * self.k) for v in (
+                    clip[0], clip[1], clip[0] + clip[2], clip[1] + clip[3]))  # fmt: skip
+                box = (left, top, right, bottom)
                 self.layers[-1].alpha_composite(layer.crop(box), box[:2])
         elif t.kind == START and t.name in SHAPES:
             self._shape(t, ImageDraw.Draw(self.layers[-1]))
@@ -226,8 +227,11 @@ def _labels(
             y = (top * height + size * LINE / 2) * k
             font = _font(font_dirs, t.text, "loc" in classes, "b" in classes, size * k)
             anchor = {"left": "lm", "center": "mm", "right": "rm"}[side]
-            options = {"direction": "rtl" if is_rtl(t.text) else "ltr"} if _raqm() else {}
-            draw.text((x, y), t.text, style.get("color", "black"), font, anchor, **options)
+            # the direction needs Raqm (None: Pillow's default, without it)
+            direction = ("rtl" if is_rtl(t.text) else "ltr") if _raqm() else None
+            draw.text(
+                (x, y), t.text, style.get("color", "black"), font, anchor, direction=direction
+            )
         elif t.kind == END and t.name == "span":
             span = None
 

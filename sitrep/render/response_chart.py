@@ -123,9 +123,11 @@ def response_chart(
             _draw(Canvas(w, 0, fonts, s, rtl), clusters, t, formats) for w, s in VARIANTS.values()
         ]
         description = response_description(clusters, t, formats, day)
+        wide, narrow = parts  # in the order of VARIANTS
         return Drawn(
-            *(c.html("response", description, v) for c, v in zip(parts, VARIANTS, strict=True)),
-            description,
+            wide=wide.html("response", description, "wide"),
+            narrow=narrow.html("response", description, "narrow"),
+            description=description,
         )
 
     return memoised("response", draw, clusters, day, t, locale, font_dirs, rtl)

@@ -98,7 +98,7 @@ def _check_size(value: Any) -> Any:
 
 def _check_argument(value: Any) -> None:
     number = isinstance(value, numbers.Number) and not isinstance(value, bool)
-    if number and abs(value) > MAX_ARGUMENT:  # type: ignore[arg-type]
+    if number and abs(value) > MAX_ARGUMENT:
         raise TemplateLimit(f"{value} is more than the {MAX_ARGUMENT} allowed here")
 
 
@@ -121,6 +121,7 @@ def _bounded_filter(name: str, func: Any) -> Any:
         return _check_size(func(*args, **kwargs))
 
     if hasattr(func, "jinja_pass_arg"):  # Jinja's pass_environment / pass_eval_context mark
+        # an attribute of the function, as Jinja's own decorators set it
         bounded.jinja_pass_arg = func.jinja_pass_arg  # type: ignore[attr-defined]
     return bounded
 

@@ -50,7 +50,7 @@ BLOCKADE = (PALETTE["closed"], "3 1.6")
 TOP = 5  # areas named in the description and labelled first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SituationMap:
     drawn: Drawn
     figure: str | None  # "idps", "displacement", or None (boundaries only)
@@ -113,19 +113,21 @@ def situation_map(
         words = level_words[drawn_level - 1] if len(level_words) >= drawn_level else ""
         description = describe(values, top, t, formats, words, len(blockaded))
         return Drawn(
-            *(c.html("situation-map", description, v) for v, c in parts.items()), description
+            wide=parts["wide"].html("situation-map", description, "wide"),
+            narrow=parts["narrow"].html("situation-map", description, "narrow"),
+            description=description,
         )
 
     key = (boundaries.digest, names, values, drawn_level, blockaded, routes, focus)
     drawn = memoised("situation", draw, key, t, formats, font_dirs, rtl, level_words)
     return SituationMap(
-        drawn,
-        figure if values else None,
-        drawn_level,
-        tuple(cuts),
-        top,
-        len(values.coarser) if values else 0,
-    )  # type: ignore[arg-type]
+        drawn=drawn,
+        figure=figure if values else None,
+        level=drawn_level,
+        classes=tuple(cuts),
+        top=top,
+        coarser=len(values.coarser) if values else 0,
+    )
 
 
 class _Job:

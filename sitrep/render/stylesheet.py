@@ -27,7 +27,7 @@ INERT_URL = "about:invalid"
 URL_FUNCTIONS = {"url", "src"}  # their one argument is a URL
 STRING_URL_FUNCTIONS = {"image-set", "-webkit-image-set", "image"}  # their strings are URLs
 SUBSTITUTIONS = {"var", "env", "attr"}  # could put a string where a URL is read
-BLOCKS = ("() block", "[] block", "{} block")
+BLOCKS = (ast.ParenthesesBlock, ast.SquareBracketsBlock, ast.CurlyBracketsBlock)
 LOADING = ("url(", "src(", "image(", "image-set(", "@import")  # each spelled out, unless escaped
 
 
@@ -67,21 +67,24 @@ def _sheet(css: str) -> _Sheet:
 
 
 def _loads(node: ast.Node) -> bool:
-    kind = node.type
-    if kind == "function":
+    if isinstance(node, ast.FunctionBlock):
         name = node.lower_name
         return (
             name in URL_FUNCTIONS
             or name in STRING_URL_FUNCTIONS
             or any(map(_loads, node.arguments))
         )
-    if kind in BLOCKS:
+    if isinstance(node, BLOCKS):
         return any(map(_loads, node.content))
     return (
-        kind == "url"
-        or (kind == "error" and node.kind == "bad-url")
-        or (kind == "at-keyword" and node.lower_value == "import")
+        isinstance(node, ast.URLToken)
+        or (isinstance(node, ast.ParseError) and node.kind == "bad-url")
+        or _is_import(node)
     )
+
+
+def _is_import(node: ast.Node) -> bool:
+    return isinstance(node, ast.AtKeywordToken) and node.lower_value == "import"
 
 
 def rewrite(css: str, resolve: Resolve, imported: Import | None = None, whole: bool = False) -> str:
@@ -113,8 +116,7 @@ def rewrite(css: str, resolve: Resolve, imported: Import | None = None, whole: b
 
 def _statement_end(nodes: Sequence[ast.Node], i: int) -> int:
     """Past the node at `i`; for an @import, past its `;` or block (or at the end)."""
-    node = nodes[i]
-    if not (node.type == "at-keyword" and node.lower_value == "import"):
+    if not _is_import(nodes[i]):
         return i + 1
     end = i + 1
     while end < len(nodes) and not _ends_rule(nodes[end]):
@@ -123,7 +125,9 @@ def _statement_end(nodes: Sequence[ast.Node], i: int) -> int:
 
 
 def _ends_rule(node: ast.Node) -> bool:
-    return node.type == "{} block" or (node.type == "literal" and node.value == ";")
+    return isinstance(node, ast.CurlyBracketsBlock) or (
+        isinstance(node, ast.LiteralToken) and node.value == ";"
+    )
 
 
 def _url(node: ast.Node, value: str) -> ast.URLToken:
@@ -137,11 +141,11 @@ def _significant(nodes: Sequence[ast.Node]) -> list[ast.Node]:
 
 def _url_of(node: ast.Node) -> str | None:
     """The URL a url token, `url("...")`/`src("...")` or (for @import) a string names."""
-    if node.type in ("url", "string"):
+    if isinstance(node, ast.URLToken | ast.StringToken):
         return node.value
-    if node.type == "function" and node.lower_name in URL_FUNCTIONS:
+    if isinstance(node, ast.FunctionBlock) and node.lower_name in URL_FUNCTIONS:
         arguments = _significant(node.arguments)
-        if len(arguments) == 1 and arguments[0].type == "string":
+        if len(arguments) == 1 and isinstance(arguments[0], ast.StringToken):
             return arguments[0].value
     return None
 
@@ -163,34 +167,36 @@ class _Rewriter:
         i = 0
         while i < len(nodes):
             node = nodes[i]
-            kind = node.type
             i += 1
-            if kind == "at-keyword" and node.lower_value == "import":
+            if _is_import(node):
                 end = _statement_end(nodes, i - 1)
                 prelude, i = list(nodes[i:end]), end
-                block = bool(prelude) and prelude[-1].type == "{} block"  # not an @import then
+                # a block ends it: not an @import then
+                block = bool(prelude) and isinstance(prelude[-1], ast.CurlyBracketsBlock)
                 if prelude and _ends_rule(prelude[-1]):
                     prelude.pop()
                 self.changed = True  # removed, unless the sheet it names is put in its place
                 if top and not block:
                     out.append(self.import_rule(node, prelude))
                 continue
-            if kind == "url" or (kind == "function" and node.lower_name in URL_FUNCTIONS):
+            if isinstance(node, ast.URLToken) or (
+                isinstance(node, ast.FunctionBlock) and node.lower_name in URL_FUNCTIONS
+            ):
                 out.append(self.url(node, _url_of(node)))
-            elif urls and kind == "string":
+            elif urls and isinstance(node, ast.StringToken):
                 out.append(self.url(node, node.value))
-            elif (kind == "error" and node.kind == "bad-url") or (
-                kind == "function" and urls and node.lower_name in SUBSTITUTIONS
+            elif (isinstance(node, ast.ParseError) and node.kind == "bad-url") or (
+                isinstance(node, ast.FunctionBlock) and urls and node.lower_name in SUBSTITUTIONS
             ):  # a URL that is not one, or what could put a string where a URL is read
                 out.append(self.url(node, None))
-            elif kind == "function":
+            elif isinstance(node, ast.FunctionBlock):
                 arguments = self.nodes(node.arguments, urls=node.lower_name in STRING_URL_FUNCTIONS)
                 if arguments != node.arguments:
                     node = ast.FunctionBlock(
                         node.source_line, node.source_column, node.name, arguments
                     )
                 out.append(node)
-            elif kind in BLOCKS:
+            elif isinstance(node, BLOCKS):
                 content = self.nodes(node.content)
                 if content != node.content:
                     node = type(node)(node.source_line, node.source_column, content)

@@ -276,7 +276,9 @@ class _Writer:
         self._flush()
         png, width, _ = drawing_png(self.html[start.start : end], self.dirs)
         section = self.document.sections[0]
-        room = section.page_width - section.left_margin - section.right_margin
+        page, left, right = section.page_width, section.left_margin, section.right_margin
+        assert page is not None and left is not None and right is not None  # the template's
+        room = page - left - right
         paragraph = self._paragraph("Figure")
         picture = paragraph.add_run().add_picture(io.BytesIO(png), width=min(Pt(width), room))
         description = start.attr("aria-label") or ""

@@ -195,7 +195,8 @@ def level_words(levels: tuple[str, ...], t: Any) -> tuple[str, str]:
     report writes Arabic-Indic digits: the translator's `digits`)."""
     digits = getattr(t, "digits", str)
     defaults = (digits(t("geography.admin1")), digits(t("geography.admin2")))
-    return tuple((list(levels) + list(defaults[len(levels) :]))[:2])  # type: ignore[return-value]
+    words = [*levels, *defaults[len(levels) :]]
+    return words[0], words[1]
 
 
 def load_config(workspace: Path) -> Config:

@@ -96,7 +96,7 @@ def indicator_problems(
 def _wrong_level(
     table: Table, rows: pd.DataFrame, key: str, level: int, gazetteer: Gazetteer
 ) -> list[Problem]:
-    out = []
+    out: list[Problem] = []
     for area, row in zip(rows["area"], rows[ROW], strict=True):
         found = _level(area, gazetteer) if isinstance(area, str) else None
         if found is None or found == level or len(out) >= MAX_PER_RULE:
@@ -131,7 +131,7 @@ def _units(table: Table, rows: pd.DataFrame, key: str) -> list[Problem]:
     if given.str.casefold().nunique() < 2:
         return []
     first = given.iat[0]
-    out = []
+    out: list[Problem] = []
     for unit, row in zip(given, rows.loc[given.index, ROW], strict=True):
         if unit.casefold() != first.casefold() and len(out) < MAX_PER_RULE:
             message = Message("indicator-unit.unit", key=key, first=repr(first), unit=repr(unit))

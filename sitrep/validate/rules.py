@@ -70,7 +70,7 @@ def check_rows(name: str, frame: pd.DataFrame, report: Reporter) -> None:
         neither = (frame["families"].isna() & frame["people"].isna()).to_numpy().copy()
         for column in ("families", "people"):  # a bad cell is reported already
             neither[report.bad.get(column, [])] = False
-        message = Message("people-or-families.neither")
+        message: str = Message("people-or-families.neither")
         report.rows(
             ProblemCode.PEOPLE_OR_FAMILIES, np.flatnonzero(neither), "people", None, message
         )

@@ -64,7 +64,7 @@ def _validate_column(
     bad = parsed.error_rows()
     nul = _nul_rows(parsed)  # reported instead of any other error of the cell
     if len(nul):
-        message = Message("nul-character.cell")  # the value is shown escaped, by repr
+        message: str = Message("nul-character.cell")  # the value is shown escaped, by repr
         report.rows(ProblemCode.NUL_CHARACTER, nul, column.name, cell_values, message)
         parsed.values[nul] = None
     report.bad[column.name] = np.union1d(bad, nul).astype(np.int64)
@@ -166,7 +166,7 @@ def validate_table(
     """
     schema = SCHEMAS[raw.name]
     report = Reporter(raw)
-    columns: dict[str, object] = {ROW: pd.Series(np.asarray(raw.rows, dtype=np.int64))}
+    columns: dict[str, pd.Series] = {ROW: pd.Series(np.asarray(raw.rows, dtype=np.int64))}
     for column in schema.columns:
         if column.name in raw.frame:
             values = _validate_column(raw, column, gazetteer, report, words, locale).values
@@ -182,7 +182,7 @@ def validate_table(
     return Table(raw.name, raw.file, raw.sheet, typed, dict(raw.headers)), report.finish()
 
 
-def _local_names(raw: RawTable, columns: dict[str, object], report: Reporter) -> None:
+def _local_names(raw: RawTable, columns: dict[str, pd.Series], report: Reporter) -> None:
     """Text in several languages (`<column>_<lang>` columns, `sitrep.inputs.localnames`), as
     text; a place's names also as `local_names` {lang: name}, and `name_local` (the old single
     column) is its first local name when not given itself."""

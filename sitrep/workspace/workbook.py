@@ -281,7 +281,8 @@ def write_workbook(
     without it, English and no pcodes sheet (the sample's workbook).
     """
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # a new workbook's one empty sheet
+        workbook.remove(workbook.active)
     names = [name for name in SCHEMAS if name in rows]
     for name in names:
         _write_sheet(workbook.create_sheet(name), SCHEMAS[name], rows[name], words)

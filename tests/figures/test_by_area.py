@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sitrep.figures.by_area import class_of, classes, map_values, nice_ceiling
 from sitrep.figures.compute import AreaDisplacement, Figures
+from sitrep.figures.stocks import AreaStock, Assessment, IdpStock
 from sitrep.geo.gazetteer import country_gazetteer
 
 AFG = country_gazetteer("AFG")
@@ -86,3 +87,23 @@ def test_a_figure_of_a_larger_area_is_not_shared_out_at_admin_2() -> None:
     )
     assert found.values == {"AF0907": 100} and found.coarser == {"AF08": 40}
     assert map_values(figures({}), "idps", None, level_of, AFG.ancestor) is None
+
+
+def test_an_area_assessed_without_a_figure_is_left_unshaded() -> None:
+    """A round may list an area without a figure (its idps None): the map leaves it out, as an
+    area without data, instead of adding None to a sum."""
+    day = dt.date(2021, 8, 20)
+    fig = figures({})
+    fig.idps = IdpStock(
+        operation="DTM",
+        sources=(),
+        assessment=Assessment("DTM", None, day),
+        total=500,
+        areas=(
+            AreaStock("AF0901", "Kunduz", 500, day, None),
+            AreaStock("AF0907", "Imam Sahib", None, day, None, at_least=False),
+        ),
+        rows=(2, 3),
+    )
+    found = map_values(fig, "idps", 2, level_of, AFG.ancestor)
+    assert found is not None and found.values == {"AF0901": 500} and found.coarser == {}
