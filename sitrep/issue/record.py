@@ -32,7 +32,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
 
 from sitrep.durable import SYNCHRONOUS, connect, create_file, file_lock, transaction
 from sitrep.errors import DiskFullError
@@ -42,88 +41,20 @@ from sitrep.issue.entries import Issued as Issued  # where callers have always f
 from sitrep.issue.entries import latest_by_area as latest_by_area
 from sitrep.issue.entries import latest_issue as latest_issue
 from sitrep.issue.json_record import VIEW_NAME, old_files, read_old, remove_old, write_view
+from sitrep.issue.record_rows import (
+    COLUMNS,
+    FIELDS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    columns_of,
+    entry_of,
+    row_entry,
+    row_values,
+    upgrade,
+)
 
 RECORD_NAME = "issued.sqlite"
 LOCK_NAME = ".issued.lock"
-SCHEMA_VERSION = 3
-
-_SCHEMA = (
-    """
-CREATE TABLE reports (
-    area TEXT NOT NULL,           -- '' for the workspace's report; an area report's P-code
-    date TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'issued')),
-    number INTEGER NOT NULL,
-    pdf TEXT NOT NULL,
-    html TEXT NOT NULL,
-    pdf_sha256 TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    data_latest TEXT NOT NULL,
-    files_sha256 TEXT NOT NULL,
-    editions TEXT NOT NULL,       -- JSON: language -> [pdf, html, pdf_sha256]
-    content_sha256 TEXT NOT NULL,
-    content TEXT NOT NULL DEFAULT '',  -- the workspace's report: what it says (issue.content)
-    word TEXT NOT NULL DEFAULT '{}',  -- JSON: language -> [docx, sha256] (the Word editions)
-    PRIMARY KEY (area, date, revision, state)
-)""",
-    """
-CREATE TABLE area_batches (       -- the last complete `build --each` of a date
-    date TEXT PRIMARY KEY,
-    fingerprint TEXT NOT NULL,
-    files_sha256 TEXT NOT NULL,
-    data_latest TEXT NOT NULL,
-    areas TEXT NOT NULL           -- JSON: the P-codes it issued or found unchanged
-)""",
-)
-
-
-_FIELDS = [f.name for f in dataclasses.fields(Issued)]
-_COLUMNS = ", ".join(["state", *_FIELDS])
-_JSON = ("editions", "word")  # the fields kept as JSON text
-# The columns each version added, with their defaults (a record is brought up to date when next
-# changed, under the lock; until then it is read as it is)
-_ADDED = {"content": (2, "''"), "word": (3, "'{}'")}
-
-
-def _columns(conn: sqlite3.Connection) -> str:
-    """`_COLUMNS` as this record has them: the columns added since its version read as defaults."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    return ", ".join(
-        f"{_ADDED[name][1]} AS {name}" if name in _ADDED and version < _ADDED[name][0] else name
-        for name in ["state", *_FIELDS]
-    )
-
-
-def _upgrade(conn: sqlite3.Connection) -> None:
-    """Bring a record made by an older sitrep up to this one's schema (in the transaction)."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    there = {row[1] for row in conn.execute("PRAGMA table_info(reports)")}
-    for name, (added, default) in _ADDED.items():
-        if version < added and name not in there:
-            conn.execute(f"ALTER TABLE reports ADD COLUMN {name} TEXT NOT NULL DEFAULT {default}")
-    if version < SCHEMA_VERSION:
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def _entry(values: dict[str, Any]) -> Issued:
-    known = {k: v for k, v in values.items() if k in _FIELDS}
-    for name in _JSON:
-        if isinstance(known.get(name), str):
-            known[name] = json.loads(known[name])
-    return Issued(**known)
-
-
-def _row(row: tuple) -> Issued:
-    """The entry of a row of `SELECT {_COLUMNS}` (its state first)."""
-    return _entry(dict(zip(_FIELDS, row[1:], strict=True)))
-
-
-def _values(state: str, entry: Issued) -> tuple:
-    row = [state, *(getattr(entry, name) for name in _FIELDS)]
-    for name in _JSON:
-        row[_FIELDS.index(name) + 1] = json.dumps(getattr(entry, name), sort_keys=True)
-    return tuple(row)
 
 
 def _key(e: Issued) -> tuple[str, str, int]:
@@ -195,14 +126,14 @@ def _select(output_dir: Path, areas: bool | None, state: str = "issued") -> list
         if conn is None:
             main, pending, old_areas = read_old(output_dir)
             chosen = {False: main, True: old_areas, None: main + old_areas}[areas]
-            entries = [_entry(e) for e in (chosen if state == "issued" else pending)]
+            entries = [entry_of(e) for e in (chosen if state == "issued" else pending)]
             return sorted(entries, key=lambda e: (e.date, e.area, e.revision))
         rows = conn.execute(
-            f"SELECT {_columns(conn)} FROM reports WHERE {_WHICH[areas]} AND state = ? "
+            f"SELECT {columns_of(conn)} FROM reports WHERE {_WHICH[areas]} AND state = ? "
             "ORDER BY date, area, revision",
             (state,),
         ).fetchall()
-    return [_row(row) for row in rows]
+    return [row_entry(row) for row in rows]
 
 
 def load_record(output_dir: Path) -> list[Issued]:
@@ -266,7 +197,7 @@ def _changing(
                 conn.execute("PRAGMA synchronous=NORMAL")
             try:
                 with transaction(conn, path):
-                    _upgrade(conn)
+                    upgrade(conn)
                     yield conn
                     if view or made:
                         _write_view(output_dir, conn)
@@ -289,14 +220,14 @@ def _create(output_dir: Path) -> None:
         with closing(sqlite3.connect(tmp, isolation_level=None)) as conn:
             conn.execute("PRAGMA journal_mode=OFF")  # a temporary file: it is all or nothing
             with transaction(conn, path):
-                for statement in _SCHEMA:
+                for statement in SCHEMA:
                     conn.execute(statement)
                 rows = [("issued", e) for e in main] + [("pending", e) for e in pending]
                 rows += [("issued", e) for e in areas]
                 conn.executemany(
-                    f"INSERT OR REPLACE INTO reports ({_COLUMNS}) "
-                    f"VALUES ({', '.join('?' * (len(_FIELDS) + 1))})",
-                    [_values(state, _entry(e)) for state, e in rows],
+                    f"INSERT OR REPLACE INTO reports ({COLUMNS}) "
+                    f"VALUES ({', '.join('?' * (len(FIELDS) + 1))})",
+                    [row_values(state, entry_of(e)) for state, e in rows],
                 )
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         with open(tmp, "rb+") as handle:
@@ -309,22 +240,22 @@ def _create(output_dir: Path) -> None:
 
 def _write_view(output_dir: Path, conn: sqlite3.Connection) -> None:
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM reports WHERE area = '' AND state = 'issued' "
+        f"SELECT {COLUMNS} FROM reports WHERE area = '' AND state = 'issued' "
         "ORDER BY date, revision"
     ).fetchall()
-    entries = [vars(_row(row)) for row in rows]
+    entries = [vars(row_entry(row)) for row in rows]
     shown = [{k: v for k, v in e.items() if k in _VIEW or (k == "word" and v)} for e in entries]
     write_view(output_dir, shown)
 
 
 # issued.json's entries as they always were (and the Word editions of a report that has them)
-_VIEW = set(_FIELDS) - {"area", "content_sha256", "content", "word"}
+_VIEW = set(FIELDS) - {"area", "content_sha256", "content", "word"}
 
 
 def _insert(conn: sqlite3.Connection, state: str, entry: Issued) -> None:
-    marks = ", ".join("?" * (len(_FIELDS) + 1))
+    marks = ", ".join("?" * (len(FIELDS) + 1))
     conn.execute(
-        f"INSERT OR REPLACE INTO reports ({_COLUMNS}) VALUES ({marks})", _values(state, entry)
+        f"INSERT OR REPLACE INTO reports ({COLUMNS}) VALUES ({marks})", row_values(state, entry)
     )
 
 
@@ -386,8 +317,8 @@ def recover(output_dir: Path) -> list[str]:
     if not (output_dir / RECORD_NAME).is_file() and not old_files(output_dir):
         return notes  # nothing issued yet: nothing written either (the build may still stop)
     with _changing(output_dir, view=False) as conn:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM reports WHERE state = 'pending'").fetchall()
-        pending = list(map(_row, rows))
+        rows = conn.execute(f"SELECT {COLUMNS} FROM reports WHERE state = 'pending'").fetchall()
+        pending = list(map(row_entry, rows))
         for entry in pending:
             pdf = output_dir / entry.pdf
             if pdf.is_file() and sha256_file(pdf) == entry.pdf_sha256:
