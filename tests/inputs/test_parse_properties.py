@@ -19,8 +19,11 @@ counts = st.integers(min_value=0, max_value=10**9)
 @given(counts, st.sampled_from([",", " ", "\u00a0", "'"]), st.text(" ", max_size=2))
 def test_people_with_thousands_separators(n: int, separator: str, pad: str) -> None:
     text = f"{n:,}".replace(",", separator)
-    assert parse.parse_people(pad + text + pad) == (n, None)
-    assert parse.parse_people(float(n)) == (n, None)
+    # A comma reads two ways where the locale is not set: "25,000" is 25,000 or 25 (a whole
+    # number with a decimal comma), an error by design (sitrep.inputs.numbers); English says which.
+    people = parse.people_parser("en") if separator == "," else parse.parse_people
+    assert people(pad + text + pad) == (n, None)
+    assert people(float(n)) == (n, None)
 
 
 @given(st.integers(min_value=-(10**9), max_value=-1))
