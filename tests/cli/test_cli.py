@@ -51,7 +51,7 @@ def test_a_date_with_no_data_is_refused(workspace: Path):
 
 def test_a_malformed_date_option_is_refused(workspace: Path):
     code, _, err = run("-w", str(workspace), "build", "--date", "24/08/2021")
-    assert code == 2 and "is not a date like 2025-06-30" in err
+    assert code == 64 and "is not a date like 2025-06-30" in err
 
 
 @pytest.mark.slow
