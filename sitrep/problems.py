@@ -122,6 +122,11 @@ class ProblemCode(StrEnum):
     # dates
     FUTURE_DATE = "future-date", "a date after the day sitrep runs"
     FAR_DATE = "far-date", "a date more than a year from every other date of its column"
+    NO_DATA = (
+        "no-data",
+        "no dated rows at all, or none on or before the report date, or a report date after "
+        "today: there is nothing to report",
+    )
     STALE = (
         "stale",
         "a blockade, a route's status or a table's newest row unconfirmed for over `stale_days`",

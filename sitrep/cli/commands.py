@@ -134,6 +134,7 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) 
     with progress_bar("Sending") as progress:  # on a terminal only, as build's
         options = SendOptions(ctx.workspace, day, list(lists), inputs, skip_checks, progress)
         options.resend_unknown = resend_unknown
+        options.today = dt.date.today()
         outcome = send_report(options)
     say_sent(outcome, say)
     sys.exit(0 if outcome.summary.ok else EXIT_PROBLEMS)
