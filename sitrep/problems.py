@@ -252,18 +252,23 @@ def problem_lines(problems: list[Problem], wording: Wording | None = None) -> li
     return [*lines, count_by_severity(problems).written(wording)]
 
 
-def problems_json(problems: list[Problem], wording: Wording | None = None) -> str:
-    """`sitrep validate --format json`: the counts, then every problem with its code; each
-    `message` in `wording`'s language (default: English), the code the same in every one."""
+def problems_fields(problems: list[Problem], wording: Wording | None = None) -> dict[str, object]:
+    """The counts, then every problem with its code; each `message` in `wording`'s language
+    (default: English), the code the same in every one: `validate`'s JSON, and the problems
+    in `build --format json`'s."""
     counts = count_by_severity(problems)
     say = wording or Wording()
-    summary = {
+    return {
         "errors": counts.errors,
         "warnings": counts.warnings,
         "notes": counts.notes,
         "problems": [{**p.as_dict(), "message": say.written(p.message)} for p in problems],
     }
-    return json.dumps(summary, indent=2, default=str)
+
+
+def problems_json(problems: list[Problem], wording: Wording | None = None) -> str:
+    """`sitrep validate --format json` (`problems_fields`)."""
+    return json.dumps(problems_fields(problems, wording), indent=2, default=str)
 
 
 # -- messages, in any language ---------------------------------------------------------------

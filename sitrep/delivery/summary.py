@@ -1,7 +1,10 @@
-"""What `sitrep send` and `sitrep send --status` print (to stdout, through the CLI's `echo`)."""
+"""What `sitrep send` and `sitrep send --status` print (to stdout, through the CLI's `echo`);
+with `--format json`, one JSON object (`sent_json`, `status_json`: README, "Scripts: --format
+json" lists the keys)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -9,6 +12,7 @@ if TYPE_CHECKING:
     from sitrep.delivery.distribute import SendOutcome
     from sitrep.delivery.ledger import LedgerRow
     from sitrep.delivery.model import ReportEmail
+    from sitrep.delivery.send import Outcome
 
 Echo = Callable[..., None]  # echo(text, err=False, fg=None): sitrep.cli.say
 
@@ -60,3 +64,76 @@ def say_sent(outcome: SendOutcome, echo: Echo) -> None:
             f"but the server did not confirm it: {', '.join(summary.unknown)}. They are not sent "
             "to again; check with them, then 'sitrep send --resend-unknown' if needed."
         )
+
+
+# -- --format json ----------------------------------------------------------------------------
+# every state a recipient can be in after a send, counted even when 0 (stable keys)
+OUTCOMES: tuple[Outcome, ...] = (
+    "sent", "already_sent", "written", "unknown", "failed_permanent", "failed_temporary",
+    "not_sent",
+)  # fmt: skip
+
+
+def _report(report: ReportEmail) -> dict[str, object]:
+    return {
+        "date": report.report_date.isoformat(),
+        "number": report.number,
+        "revision": report.revision,
+        "pdf": str(report.pdf_path),
+    }
+
+
+def sent_json(outcome: SendOutcome) -> str:
+    """`sitrep send --format json`: the report, the transport, how many recipients ended in
+    each state, each recipient, and those who may or may not have it (`unknown`)."""
+    summary = outcome.summary
+    recipients = [
+        {
+            "email": r.email,
+            "name": r.name,
+            "state": r.outcome,
+            "attempts": r.attempts,
+            "language": r.language,
+            "error": r.error,
+            "file": str(r.path) if r.path else None,
+        }
+        for r in summary.results
+    ]
+    return json.dumps(
+        {
+            **_report(outcome.report),
+            "transport": outcome.transport,
+            "ok": summary.ok,
+            "counts": {state: summary.count(state) for state in OUTCOMES},
+            "unknown": summary.unknown,
+            "stopped": summary.stopped,
+            "missing_languages": list(outcome.missing_languages),
+            "recipients": recipients,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def status_json(report: ReportEmail, rows: list[LedgerRow]) -> str:
+    """`sitrep send --status --format json`: the ledger of one report, state by recipient."""
+    states: dict[str, int] = {}
+    for row in rows:
+        states[row.state] = states.get(row.state, 0) + 1
+    recipients = [
+        {
+            "email": row.recipient,
+            "state": row.state,
+            "attempts": row.attempts,
+            "language": row.language,
+            "error": row.last_error,
+            "updated_at": row.updated_at,
+        }
+        for row in rows
+    ]
+    unknown = [r.recipient for r in rows if r.state in ("unknown", "sending")]
+    return json.dumps(
+        {**_report(report), "counts": states, "unknown": unknown, "recipients": recipients},
+        indent=2,
+        ensure_ascii=False,
+    )
