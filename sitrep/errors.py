@@ -39,8 +39,7 @@ class ValidationFailed(SitrepError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        counts = count_by_severity(problems)
-        super().__init__(f"{counts.errors} errors, {counts.warnings} warnings")
+        super().__init__(str(count_by_severity(problems)))  # '1 error, 2 warnings'
 
 
 class NoDataError(SitrepError):

@@ -78,11 +78,11 @@ def build(
         if fmt == "json":
             click.echo(batch_json(batch, wording))
         else:
-            say_batch(batch, say)
+            say_batch(batch, say, wording)
     elif fmt == "json":
         click.echo(built_json(build_report(options), draft, wording))
     else:
-        say_built(build_report(options), draft, say)
+        say_built(build_report(options), draft, say, wording)
 
 
 @main.command()
@@ -138,14 +138,17 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown, 
     settings_first(ctx)
     from sitrep.delivery.distribute import SendOptions, send_status
     from sitrep.delivery.summary import say_sent, say_status, sent_json, status_json
+    from sitrep.render.catalogue import workspace_wording
     from sitrep.report import send as send_report
+
+    wording = workspace_wording(ctx.workspace)  # what it says, in the workspace's language
 
     if status:
         report, rows = send_status(ctx.workspace, day)
         if fmt == "json":
             click.echo(status_json(report, rows))
         else:
-            say_status(report, rows, say)
+            say_status(report, rows, say, wording)
         return
     with progress_bar("Sending") as progress:  # on a terminal only, as build's
         options = SendOptions(ctx.workspace, day, list(lists), inputs, skip_checks, progress)
@@ -155,7 +158,7 @@ def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown, 
     if fmt == "json":
         click.echo(sent_json(outcome))
     else:
-        say_sent(outcome, say)
+        say_sent(outcome, say, wording)
     sys.exit(0 if outcome.summary.ok else EXIT_PROBLEMS)
 
 
@@ -201,12 +204,13 @@ def publish(ctx: Context, folder: Path | None, fmt: str) -> None:
     """Copy every issued report into FOLDER (or [publish] folder), with index.html and feed.xml."""
     from sitrep.issue.publish import publish as publish_reports
     from sitrep.issue.summary import published_json, say_published
+    from sitrep.render.catalogue import workspace_wording
 
     published = publish_reports(ctx.workspace, folder)
     if fmt == "json":
         click.echo(published_json(published))
     else:
-        say_published(published, say)
+        say_published(published, say, workspace_wording(ctx.workspace))
 
 
 @main.command()

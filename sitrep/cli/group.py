@@ -37,12 +37,11 @@ def fail(ctx: Context, exc: Exception) -> NoReturn:
     if ctx.debug:
         click.echo(format_exception_redacted(exc, secrets), err=True)
     elif isinstance(exc, ValidationFailed):
-        echo_problems(exc.problems, workspace=ctx.workspace)
-        click.secho(
-            "Nothing was written. Fix the errors above and run the command again.",
-            fg="red",
-            err=True,
-        )
+        from sitrep.render.catalogue import workspace_wording
+
+        wording = workspace_wording(ctx.workspace)  # the workspace's language
+        echo_problems(exc.problems, wording=wording)
+        click.secho(wording.cli("nothing_written"), fg="red", err=True)
     elif isinstance(exc, SitrepError):
         click.secho(redact(f"Error: {exc}", secrets), fg="red", err=True)
     else:

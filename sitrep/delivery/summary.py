@@ -8,6 +8,8 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sitrep.problems import Wording
+
 if TYPE_CHECKING:
     from sitrep.delivery.distribute import SendOutcome
     from sitrep.delivery.ledger import LedgerRow
@@ -17,11 +19,20 @@ if TYPE_CHECKING:
 Echo = Callable[..., None]  # echo(text, err=False, fg=None): sitrep.cli.say
 
 
-def say_status(report: ReportEmail, rows: list[LedgerRow], echo: Echo) -> None:
-    """The send ledger of one report: each recipient's state, and who may not have it."""
+def say_status(
+    report: ReportEmail, rows: list[LedgerRow], echo: Echo, wording: Wording | None = None
+) -> None:
+    """The send ledger of one report: each recipient's state, and who may not have it; in the
+    workspace's language (`wording`)."""
+    say = wording or Wording()
     echo(
-        f"Situation Report No. {report.number} ({report.report_date}), "
-        f"revision {report.revision}: {len(rows)} recipient(s) in the ledger"
+        say.cli(
+            "ledger",
+            number=report.number,
+            date=report.report_date,
+            revision=report.revision,
+            recipients=say.cli("recipients", count=len(rows)),
+        )
     )
     for row in rows:
         error = f"  ({row.last_error})" if row.last_error else ""
@@ -29,40 +40,35 @@ def say_status(report: ReportEmail, rows: list[LedgerRow], echo: Echo) -> None:
         echo(f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{language}{error}")
     unknown = [r.recipient for r in rows if r.state in ("unknown", "sending")]
     if unknown:
-        echo(
-            f"{len(unknown)} recipient(s) may or may not have it: {', '.join(unknown)}. "
-            "'sitrep send --resend-unknown' sends to them again."
-        )
+        recipients = say.cli("recipients", count=len(unknown))
+        echo(say.cli("may_have_it", recipients=recipients, emails=", ".join(unknown)))
 
 
-def say_sent(outcome: SendOutcome, echo: Echo) -> None:
+def say_sent(outcome: SendOutcome, echo: Echo, wording: Wording | None = None) -> None:
     """What a send did: per state, the outbox's files, the languages missing, the unconfirmed."""
-    summary = outcome.summary
-    echo(
-        f"Situation Report No. {outcome.report.number} ({outcome.report.report_date}) "
-        f"via {outcome.transport}:"
+    say, summary, report = wording or Wording(), outcome.summary, outcome.report
+    sent_via = say.cli(
+        "sent_via", number=report.number, date=report.report_date, transport=outcome.transport
     )
+    echo(sent_via)
     for line in summary.lines():
         echo(f"  {line}")
     for path in summary.files:
         echo(f"  {path}")
     if outcome.missing_languages:
-        echo(
-            f"  No report in {', '.join(outcome.missing_languages)}: partners asking for it got "
-            f"the {outcome.report.language} report."
-        )
+        languages = ", ".join(outcome.missing_languages)
+        echo("  " + say.cli("missing_language", languages=languages, language=report.language))
     if summary.stopped:
-        echo(
-            f"  Stopped trying {outcome.transport}: {summary.stopped}. "
-            f"{summary.count('not_sent')} recipient(s) were not sent the report and are recorded "
-            "as not sent: run 'sitrep send' again later (once the server takes messages) and it "
-            "sends to them and to the others not reached."
+        recipients = say.cli("recipients", count=summary.count("not_sent"))
+        stopped = say.cli(
+            "stopped", transport=outcome.transport, reason=summary.stopped, recipients=recipients
         )
+        echo(f"  {stopped}")
     if summary.unknown:
+        recipients = say.cli("recipients", count=len(summary.unknown))
         echo(
-            f"  Not confirmed: {len(summary.unknown)} recipient(s) may have been sent the report "
-            f"but the server did not confirm it: {', '.join(summary.unknown)}. They are not sent "
-            "to again; check with them, then 'sitrep send --resend-unknown' if needed."
+            "  "
+            + say.cli("not_confirmed", recipients=recipients, emails=", ".join(summary.unknown))
         )
 
 

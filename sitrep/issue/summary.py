@@ -23,53 +23,61 @@ if TYPE_CHECKING:
 Echo = Callable[..., None]  # echo(text, err=False, fg=None): sitrep.cli.say
 
 
-def say_built(result: BuildResult, draft: bool, echo: Echo) -> None:
-    """`sitrep build`: its warnings and notes, which report it is, then its PDFs."""
-    for line in problem_lines(result.problems) if result.problems else []:
+def say_built(result: BuildResult, draft: bool, echo: Echo, wording: Wording | None = None) -> None:
+    """`sitrep build`: its warnings and notes, which report it is, then its PDFs; in the
+    workspace's language (`wording`: its catalogue's `[cli]` and `[problems]` entries)."""
+    say = wording or Wording()
+    for line in problem_lines(result.problems, say) if result.problems else []:
         echo(line, err=True)
     for warning in result.render_warnings:
-        echo(f"warning: renderer: {warning}", err=True, fg="yellow")
+        echo(say.cli("renderer_warning", warning=warning), err=True, fg="yellow")
     for note in result.notes:
-        echo(f"note: {note}", err=True)
-    how = "the latest date in the data" if result.date_was_chosen else "as asked"
+        echo(say.cli("note", note=note), err=True)
+    how = say.cli("date_chosen" if result.date_was_chosen else "date_asked")
     draft = draft or result.draft  # --draft, or a draft awaiting clearance
-    kind = "unchanged since issued" if result.reused else ("draft" if draft else "built")
-    rev = f", revision {result.revision}" if result.revision else ""
-    echo(f"Report No. {result.number}{rev} for {result.date} ({how}), {kind}:", err=True)
+    kind = say.cli("unchanged" if result.reused else ("draft" if draft else "issued"))
+    rev = say.cli("revision", revision=result.revision) if result.revision else ""
+    line = say.cli("report", number=result.number, revision=rev, date=result.date, how=how,
+                   kind=kind)  # fmt: skip
+    echo(line, err=True)
     echo(str(result.pdf))  # the first language's; the others follow, one per line
     for other_pdf, _ in list(result.editions.values())[1:]:
         echo(str(other_pdf))
 
 
-def say_batch(batch: BatchResult, echo: Echo) -> None:
+def say_batch(batch: BatchResult, echo: Echo, wording: Wording | None = None) -> None:
     """`sitrep build --each area`: each area's PDF, then how many were built."""
-    for line in problem_lines(batch.problems) if batch.problems else []:
+    say = wording or Wording()
+    for line in problem_lines(batch.problems, say) if batch.problems else []:
         echo(line, err=True)
     for note in batch.notes:
-        echo(f"note: {note}", err=True)
+        echo(say.cli("note", note=note), err=True)
     for report in batch.reports:
         for warning in report.render_warnings:
-            echo(f"warning: renderer: {report.name}: {warning}", err=True, fg="yellow")
+            said = say.cli("renderer_warning", warning=f"{report.name}: {warning}")
+            echo(said, err=True, fg="yellow")
         echo(str(report.pdf))
     count, reused = len(batch.reports), sum(r.reused for r in batch.reports)
-    reports = "1 area report" if count == 1 else f"{count} area reports"
-    echo(
-        f"Report No. {batch.number} for {batch.date}: {reports}, "
-        f"{count - reused} built, {reused} unchanged since issued.",
-        err=True,
-    )
+    reports = say.cli("area_reports", count=count)
+    line = say.cli("batch", number=batch.number, date=batch.date, reports=reports,
+                   built=count - reused, unchanged=reused)  # fmt: skip
+    echo(line, err=True)
 
 
-def say_published(result: Published, echo: Echo) -> None:
+def say_published(result: Published, echo: Echo, wording: Wording | None = None) -> None:
     """`sitrep publish`: the files written, then what the folder holds."""
+    say = wording or Wording()
     for path in result.copied + result.pages:
         echo(str(path))
-    echo(
-        f"Published {len(result.entries)} issued report(s) in {result.folder}: "
-        f"{len(result.copied)} file(s) copied, {result.unchanged} already there, "
-        f"{len(result.pages)} of index.html and feed.xml rewritten.",
-        err=True,
+    line = say.cli(
+        "published",
+        reports=say.cli("issued_reports", count=len(result.entries)),
+        folder=str(result.folder),
+        copied=say.cli("files_copied", count=len(result.copied)),
+        unchanged=result.unchanged,
+        pages=len(result.pages),
     )
+    echo(line, err=True)
 
 
 # -- --format json ----------------------------------------------------------------------------

@@ -322,7 +322,6 @@ def init_lines(directory: Path, created: list[Path]) -> list[tuple[str, bool, st
     wording = problem_wording(config)
     for problem in catalogue_problems(config):
         lines.append((problem.line(wording), True, "yellow"))
-    lines.append(
-        (f"Ready. Fill in {created[1]}, then run: sitrep -w {directory} build", True, None)
-    )
+    ready = wording.cli("ready", workbook=str(created[1]), directory=str(directory))
+    lines.append((ready, True, None))
     return lines

@@ -102,7 +102,7 @@ def test_blank_workspace_validates_clean_but_for_its_empty_workbook(new_workspac
     result = CliRunner().invoke(main, ["-w", str(new_workspace), "validate"])
     assert result.exit_code == 1, result.output
     assert "the inputs have no dated rows" in result.output
-    assert result.output.strip().endswith("1 errors, 0 warnings")
+    assert result.output.strip().endswith("1 error, 0 warnings")
 
 
 @pytest.mark.slow
