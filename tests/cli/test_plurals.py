@@ -54,7 +54,7 @@ def test_one_area_report_and_one_file_are_singular_in_english():
     area = AreaReport("AF01", "Kabul", Path("a.pdf"), Path("a.html"), 0, False)
     lines = said(say_batch, BatchResult(DAY, 4, [area], [], False))
     assert lines[-1] == (
-        "Report No. 4 for 2026-11-19: 1 area report (built: 1; unchanged since issued: 0)."
+        "Report No. 4 for 2026-11-19: 1 area report, 1 built, 0 unchanged since issued."
     )
     published = Published(Path("site"), [object()], [Path("site/a.pdf")], 1, [])  # type: ignore[list-item]
     line = said(say_published, published)[-1]
