@@ -32,7 +32,7 @@ def test_a_fresh_workspace_with_no_dated_rows_fails_validate_as_build_refuses_it
     assert problem["message"].startswith(said)
     code, _, err = run("-w", str(workspace), "build")
     assert code == 1 and said in err  # in French, as validate said it
-    assert "Nothing was written" in err and not (workspace / "output").exists()
+    assert "Rien n'a été écrit" in err and not (workspace / "output").exists()
 
 
 @pytest.mark.slow  # build starts its PDF helper
