@@ -2,6 +2,8 @@
 
 A `SitrepError` is a problem the user can fix (exit 1, its message says how); any other
 exception is a bug in sitrep (exit 2). `sitrep.cli` prints the message; `exit_code` decides.
+The command line adds 64 for a usage error (a mistyped option or command: click's), 130 for
+Ctrl+C and 143 for SIGTERM; a closed pipe (`sitrep places X | head -1`) ends with 0.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from sitrep.problems import Problem, count_by_severity
 
 EXIT_PROBLEMS = 1  # the inputs or the request are wrong: the message says how to fix them
 EXIT_INTERNAL = 2  # a bug in sitrep
+EXIT_USAGE = 64  # the command line itself is wrong (EX_USAGE of sysexits.h): no such option...
+EXIT_INTERRUPTED = 130  # Ctrl+C: 128 + SIGINT, as a shell reports it
 
 
 class SitrepError(Exception):
@@ -35,8 +39,7 @@ class ValidationFailed(SitrepError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        counts = count_by_severity(problems)
-        super().__init__(f"{counts.errors} errors, {counts.warnings} warnings")
+        super().__init__(count_by_severity(problems).written())  # '1 error, 2 warnings'
 
 
 class NoDataError(SitrepError):

@@ -25,7 +25,7 @@ from sitrep.inputs.cod import base_gazetteer
 from sitrep.inputs.load import load_tables
 from sitrep.inputs.narrative import load_narrative
 from sitrep.inputs.words import workspace_words
-from sitrep.problems import Message, Problem, count_errors, count_warnings
+from sitrep.problems import Message, Problem, ProblemCode, count_errors, count_warnings
 from sitrep.settings.config import Config, InputSource, load_config
 from sitrep.settings.languages import (
     edition_config,
@@ -56,6 +56,7 @@ class Checked:
     problems: list[Problem]
     date: dt.date | None
     boundaries: Boundaries | None = None  # [geography] boundaries, read and checked
+    partner_problems: list[Problem] = field(default_factory=list)  # as found: errors of `send`
 
 
 @dataclass
@@ -136,10 +137,21 @@ def _check(
         indicators=config.indicators,
     )
     problems += more
+    # who receives a report is not the report: a partner's bad or repeated address is an error
+    # of `send`, for that partner (`partner_problems`), and a warning of validate and build
+    partners = [p for p in problems if p.table == PARTNERS and p.severity == "error"]
+    problems = [
+        replace(p, severity="warning", message=Message("partners.not-sent", problem=p.message))
+        if p in partners
+        else p
+        for p in problems
+    ]
+    if not count_errors(problems):  # the tables are sound: is there a report to make?
+        problems += date_problems(tables, day, today)
     day = day or latest_data_date(tables)
     if day and not count_errors(problems):
         problems += freshness_warnings(tables, day, config.stale_days)
-    return Checked(config, tables, problems, day, boundaries)
+    return Checked(config, tables, problems, day, boundaries, partners)
 
 
 def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Problem]:
@@ -164,18 +176,33 @@ def _narrative_problems(config: Config, day: dt.date, words: Words) -> list[Prob
     return problems
 
 
-def report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.date, dt.date]:
-    """(the report date, the newest date in the data); NoDataError when there is nothing."""
+def date_problems(
+    tables: dict[str, Table], asked: dt.date | None, today: dt.date | None
+) -> list[Problem]:
+    """The one check of the report date, which `sitrep validate` lists and a build refuses on:
+    an error when the inputs have no dated rows, none on or before the date asked, or when that
+    date is after `today` (the day sitrep runs, when the command line gives it). A date after
+    the newest row is no error: a quiet day, whose report says nothing new was reported."""
     first, last = data_date_range(tables)
+    files = ", ".join(sorted({t.file for t in tables.values()})) or "inputs"
     if first is None or last is None:
-        raise NoDataError("the inputs have no dated rows: there is nothing to report")
-    day = asked or last
-    if not first <= day <= last:
-        raise NoDataError(
-            f"no data for {day}: the inputs cover {first} to {last}. "
-            f"Choose a date in that range with --date, or add rows dated {day}."
-        )
-    return day, last
+        message = Message("no-data.none")
+    elif asked is not None and asked < first:
+        message = Message("no-data.before", day=asked, first=first)
+    elif asked is not None and today is not None and asked > max(today, last):
+        message = Message("no-data.future", day=asked, today=today)
+    else:
+        return []
+    return [Problem("error", table="dates", file=files, message=message, code=ProblemCode.NO_DATA)]
+
+
+def report_date(tables: dict[str, Table], asked: dt.date | None) -> tuple[dt.date, dt.date]:
+    """(the report date, the newest date in the data), once `date_problems` found none: a
+    date after the newest is a quiet day. NoDataError if called without that check."""
+    first, last = data_date_range(tables)
+    if first is None or last is None or (asked is not None and asked < first):
+        raise NoDataError(Message("no-data.none"))
+    return asked or last, last
 
 
 def prepare(
@@ -199,15 +226,6 @@ def prepare(
     # 1-2. load and validate every table; stop on errors (or warnings with strict)
     words = workspace_words(config.workspace, config.locale)
     checked = _check(config, day, inputs, today, words)
-    # who receives a report is not the report: a partner's bad or repeated address is an error
-    # of `send`, for that partner (`partner_problems`), shown by a build as a warning
-    partners = [p for p in checked.problems if p.table == PARTNERS and p.severity == "error"]
-    checked.problems = [
-        replace(p, severity="warning", message=Message("partners.not-sent", problem=p.message))
-        if p in partners
-        else p
-        for p in checked.problems
-    ]
     report_problems = [p for p in checked.problems if p.table != PARTNERS]
     if count_errors(report_problems) or (strict and count_warnings(report_problems)):
         raise ValidationFailed(checked.problems)
@@ -247,6 +265,6 @@ def prepare(
         narratives,
         narrative_problems,
         computed,
-        partner_problems=partners,
+        partner_problems=checked.partner_problems,
         boundaries=checked.boundaries,
     )

@@ -122,6 +122,7 @@ class ProblemCode(StrEnum):
     # dates
     FUTURE_DATE = "future-date", "a date after the day sitrep runs"
     FAR_DATE = "far-date", "a date more than a year from every other date of its column"
+    NO_DATA = "no-data", "no dated rows, or none by the report date, or a date after today"
     STALE = (
         "stale",
         "a blockade, a route's status or a table's newest row unconfirmed for over `stale_days`",
@@ -209,15 +210,13 @@ class Counts(NamedTuple):
     warnings: int
     notes: int
 
-    def __str__(self) -> str:
-        """'2 errors, 1 warnings (3 notes)': the line under a list of problems."""
-        return self.written()
-
     def written(self, wording: Wording | None = None) -> str:
+        """'1 error, 2 warnings (1 note)', each count with its noun's plural form."""
         say = wording or Wording()
-        counts = {"errors": self.errors, "warnings": self.warnings, "notes": self.notes}
-        text = say.text("counts.line", counts)
-        return text + (say.text("counts.notes", counts) if self.notes else "")
+        errors = say.text("counts.errors", {"count": self.errors})
+        warnings = say.text("counts.warnings", {"count": self.warnings})
+        text = say.text("counts.line", {"errors": errors, "warnings": warnings})
+        return text + (say.text("counts.notes", {"count": self.notes}) if self.notes else "")
 
 
 def count_by_severity(problems: Iterable[Problem]) -> Counts:
@@ -247,18 +246,21 @@ def problem_lines(problems: list[Problem], wording: Wording | None = None) -> li
     return [*lines, count_by_severity(problems).written(wording)]
 
 
-def problems_json(problems: list[Problem], wording: Wording | None = None) -> str:
-    """`sitrep validate --format json`: the counts, then every problem with its code; each
-    `message` in `wording`'s language (default: English), the code the same in every one."""
+def problems_fields(problems: list[Problem], wording: Wording | None = None) -> dict[str, object]:
+    """The counts, then every problem with its code, its `message` in `wording`'s language
+    (default: English): `validate --format json`, and the problems of `build`'s."""
     counts = count_by_severity(problems)
     say = wording or Wording()
-    summary = {
+    return {
         "errors": counts.errors,
         "warnings": counts.warnings,
         "notes": counts.notes,
         "problems": [{**p.as_dict(), "message": say.written(p.message)} for p in problems],
     }
-    return json.dumps(summary, indent=2, default=str)
+
+
+def problems_json(problems: list[Problem], wording: Wording | None = None) -> str:
+    return json.dumps(problems_fields(problems, wording), indent=2, default=str)
 
 
 # -- messages, in any language ---------------------------------------------------------------
@@ -277,9 +279,9 @@ def _flatten(data: Mapping[str, object], prefix: str) -> dict[str, str]:
 
 @functools.cache
 def english() -> dict[str, str]:
-    """sitrep's English `[problems]` entries, flattened as catalogues are (problems.x.y)."""
+    """sitrep's English `[problems]` and `[cli]` entries, flattened (problems.x.y, cli.x)."""
     data = tomllib.loads(ENGLISH_CATALOGUE.read_text(encoding="utf-8"))
-    return _flatten(data.get("problems", {}), "problems.")
+    return _flatten({k: data.get(k, {}) for k in ("problems", "cli")}, "")
 
 
 class Message(str):
@@ -348,17 +350,23 @@ class Wording:
         """A problem's message in this language (a plain str is shown as it is)."""
         return self.text(message.key, message.params) if isinstance(message, Message) else message
 
-    def text(self, key: str, params: Mapping[str, object]) -> str:
-        values = {name: self._value(value) for name, value in params.items()}
+    def text(self, key: str, params: Mapping[str, object]) -> str:  # `count`: plural form
+        return self._said(f"problems.{key}", params)
+
+    def cli(self, key: str, /, **params: object) -> str:  # a line the commands print: [cli]
+        return self._said(f"cli.{key}", params)
+
+    def _said(self, name: str, params: Mapping[str, object]) -> str:
+        values = {key: self._value(value) for key, value in params.items()}
         for messages in (self.messages, english()):
-            template = self._entry(messages, f"problems.{key}", params.get("count"))
+            template = self._entry(messages, name, params.get("count"))
             if template is None:
                 continue
             try:
                 return format_message(template, values)
             except (KeyError, IndexError, ValueError):
                 continue  # a placeholder that does not fit: said in English instead
-        raise KeyError(f"no message problems.{key} in sitrep's English catalogue")
+        raise KeyError(f"no message {name} in sitrep's English catalogue")
 
     def _entry(self, messages: Mapping[str, str], name: str, count: object) -> str | None:
         if name in messages:

@@ -358,6 +358,7 @@ def send(options: SendOptions) -> SendOutcome:
     config = load_config(options.workspace)
     settings = email_settings(config)
     asked = BuildOptions(options.workspace, options.date, options.inputs, cleared_only=True)
+    asked.today = options.today  # a report date after it is refused, as by build
     result = build_report(asked)  # with [report] clearance, only cleared content is sent
     prepared = result.prepared or prepare(
         config, result.date, options.inputs, locales=list(edition_files(config, result))

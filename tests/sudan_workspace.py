@@ -164,7 +164,10 @@ def make_sudan(root: Path, settings: str = SETTINGS) -> Path:
     text = text.replace('# pcodes = "inputs/cod-ab.xlsx"', 'pcodes = "inputs/sdn_cod.csv"')
     for key in ("period_start", "first_report"):
         text = re.sub(rf"^{key} = \S+", f"{key} = {START.isoformat()}", text, flags=re.M)
-    text += '\n[email]\nfrom = "OCHA Sudan <ocha.sudan@example.org>"\n'
+    # init's [email] section (its keys commented), given a sender
+    text = text.replace(
+        "\n[email]\n", '\n[email]\nfrom = "OCHA Sudan <ocha.sudan@example.org>"\n', 1
+    )
     toml.write_text(text, "utf-8")
     write_cod(ws / "inputs" / "sdn_cod.csv")
     type_rows(ws / "inputs" / "data.xlsx")

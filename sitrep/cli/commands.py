@@ -18,6 +18,7 @@ from sitrep.cli.options import (
     Context,
     date_option,
     echo_problems,
+    format_option,
     input_option,
     say,
     settings_first,
@@ -53,10 +54,14 @@ from sitrep.errors import EXIT_PROBLEMS
     type=click.IntRange(min=1),
     help="With --each: processes building reports at once (default: the CPUs).",
 )
+@format_option
 @click.pass_obj
-def build(ctx: Context, day, inputs, strict, revise, reason, draft, force, number, each, workers):
+def build(
+    ctx: Context, day, inputs, strict, revise, reason, draft, force, number, each, workers, fmt
+):
     """Build the report: load, validate, figures, HTML, PDF in output/DATE/."""
-    from sitrep.issue.summary import say_batch, say_built
+    from sitrep.issue.summary import batch_json, built_json, say_batch, say_built
+    from sitrep.render.catalogue import workspace_wording
 
     settings_first(ctx)
     # light: an unchanged report is returned without the stages, which it imports to build
@@ -64,14 +69,20 @@ def build(ctx: Context, day, inputs, strict, revise, reason, draft, force, numbe
 
     options = BuildOptions(ctx.workspace, day, inputs, strict, revise, draft, force, number)
     options.today, options.reason = dt.date.today(), " ".join(reason.split())  # 1 clock read
+    wording = workspace_wording(ctx.workspace)  # the problems in the workspace's language
     if each:  # one report per admin-1 area (sitrep.issue.batch)
         from sitrep.issue.batch import build_each_area
 
         with progress_bar("Building") as progress:
             batch = build_each_area(options, workers, progress)
-        say_batch(batch, say)
+        if fmt == "json":
+            click.echo(batch_json(batch, wording))
+        else:
+            say_batch(batch, say, wording)
+    elif fmt == "json":
+        click.echo(built_json(build_report(options), draft, wording))
     else:
-        say_built(build_report(options), draft, say)
+        say_built(build_report(options), draft, say, wording)
 
 
 @main.command()
@@ -120,22 +131,34 @@ def validate(ctx: Context, day, inputs, strict, fmt) -> None:
     is_flag=True,
     help="Send again to recipients whose delivery is unknown (they may have it already).",
 )
+@format_option
 @click.pass_obj
-def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown) -> None:
+def send(ctx: Context, day, inputs, lists, skip_checks, status, resend_unknown, fmt) -> None:
     """Email the report to the partners (an outbox of .eml files unless SITREP_SMTP_URL is set)."""
     settings_first(ctx)
     from sitrep.delivery.distribute import SendOptions, send_status
-    from sitrep.delivery.summary import say_sent, say_status
+    from sitrep.delivery.summary import say_sent, say_status, sent_json, status_json
+    from sitrep.render.catalogue import workspace_wording
     from sitrep.report import send as send_report
 
+    wording = workspace_wording(ctx.workspace)  # what it says, in the workspace's language
+
     if status:
-        say_status(*send_status(ctx.workspace, day), say)
+        report, rows = send_status(ctx.workspace, day)
+        if fmt == "json":
+            click.echo(status_json(report, rows))
+        else:
+            say_status(report, rows, say, wording)
         return
     with progress_bar("Sending") as progress:  # on a terminal only, as build's
         options = SendOptions(ctx.workspace, day, list(lists), inputs, skip_checks, progress)
         options.resend_unknown = resend_unknown
+        options.today = dt.date.today()
         outcome = send_report(options)
-    say_sent(outcome, say)
+    if fmt == "json":
+        click.echo(sent_json(outcome))
+    else:
+        say_sent(outcome, say, wording)
     sys.exit(0 if outcome.summary.ok else EXIT_PROBLEMS)
 
 
@@ -175,13 +198,19 @@ def preview(ctx: Context, day, inputs, port, host, open_browser) -> None:
 @main.command()
 @workspace_option
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@format_option
 @click.pass_obj
-def publish(ctx: Context, folder: Path | None) -> None:
+def publish(ctx: Context, folder: Path | None, fmt: str) -> None:
     """Copy every issued report into FOLDER (or [publish] folder), with index.html and feed.xml."""
     from sitrep.issue.publish import publish as publish_reports
-    from sitrep.issue.summary import say_published
+    from sitrep.issue.summary import published_json, say_published
+    from sitrep.render.catalogue import workspace_wording
 
-    say_published(publish_reports(ctx.workspace, folder), say)
+    published = publish_reports(ctx.workspace, folder)
+    if fmt == "json":
+        click.echo(published_json(published))
+    else:
+        say_published(published, say, workspace_wording(ctx.workspace))
 
 
 @main.command()

@@ -56,6 +56,14 @@ input_option = click.option(
     help="Read a table from another file (repeatable; idps twice: DTM files read together).",
 )
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help='json: one JSON object on stdout, for scripts (README, "Scripts: --format json").',
+)
 
 
 def _set_workspace(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:

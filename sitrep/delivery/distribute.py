@@ -70,6 +70,7 @@ class SendOptions:
     skip_checks: bool = False
     progress: Progress | None = None  # called as each recipient is served (`send_report`)
     resend_unknown: bool = False  # send again to recipients who may have the report already
+    today: dt.date | None = None  # the day sitrep runs (the command line's): later is a typo
 
 
 @dataclass

@@ -1,23 +1,38 @@
-"""What `sitrep send` and `sitrep send --status` print (to stdout, through the CLI's `echo`)."""
+"""What `sitrep send` and `sitrep send --status` print (to stdout, through the CLI's `echo`);
+with `--format json`, one JSON object (`sent_json`, `status_json`: README, "Scripts: --format
+json" lists the keys)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from sitrep.problems import Wording
 
 if TYPE_CHECKING:
     from sitrep.delivery.distribute import SendOutcome
     from sitrep.delivery.ledger import LedgerRow
     from sitrep.delivery.model import ReportEmail
+    from sitrep.delivery.send import Outcome
 
 Echo = Callable[..., None]  # echo(text, err=False, fg=None): sitrep.cli.say
 
 
-def say_status(report: ReportEmail, rows: list[LedgerRow], echo: Echo) -> None:
-    """The send ledger of one report: each recipient's state, and who may not have it."""
+def say_status(
+    report: ReportEmail, rows: list[LedgerRow], echo: Echo, wording: Wording | None = None
+) -> None:
+    """The send ledger of one report: each recipient's state, and who may not have it; in the
+    workspace's language (`wording`)."""
+    say = wording or Wording()
     echo(
-        f"Situation Report No. {report.number} ({report.report_date}), "
-        f"revision {report.revision}: {len(rows)} recipient(s) in the ledger"
+        say.cli(
+            "ledger",
+            number=report.number,
+            date=report.report_date,
+            revision=report.revision,
+            recipients=say.cli("recipients", count=len(rows)),
+        )
     )
     for row in rows:
         error = f"  ({row.last_error})" if row.last_error else ""
@@ -25,38 +40,106 @@ def say_status(report: ReportEmail, rows: list[LedgerRow], echo: Echo) -> None:
         echo(f"  {row.state:<17} {row.recipient}  attempts {row.attempts}{language}{error}")
     unknown = [r.recipient for r in rows if r.state in ("unknown", "sending")]
     if unknown:
-        echo(
-            f"{len(unknown)} recipient(s) may or may not have it: {', '.join(unknown)}. "
-            "'sitrep send --resend-unknown' sends to them again."
-        )
+        recipients = say.cli("recipients", count=len(unknown))
+        echo(say.cli("may_have_it", recipients=recipients, emails=", ".join(unknown)))
 
 
-def say_sent(outcome: SendOutcome, echo: Echo) -> None:
+def say_sent(outcome: SendOutcome, echo: Echo, wording: Wording | None = None) -> None:
     """What a send did: per state, the outbox's files, the languages missing, the unconfirmed."""
-    summary = outcome.summary
-    echo(
-        f"Situation Report No. {outcome.report.number} ({outcome.report.report_date}) "
-        f"via {outcome.transport}:"
+    say, summary, report = wording or Wording(), outcome.summary, outcome.report
+    sent_via = say.cli(
+        "sent_via", number=report.number, date=report.report_date, transport=outcome.transport
     )
+    echo(sent_via)
     for line in summary.lines():
         echo(f"  {line}")
     for path in summary.files:
         echo(f"  {path}")
     if outcome.missing_languages:
-        echo(
-            f"  No report in {', '.join(outcome.missing_languages)}: partners asking for it got "
-            f"the {outcome.report.language} report."
-        )
+        languages = ", ".join(outcome.missing_languages)
+        echo("  " + say.cli("missing_language", languages=languages, language=report.language))
     if summary.stopped:
-        echo(
-            f"  Stopped trying {outcome.transport}: {summary.stopped}. "
-            f"{summary.count('not_sent')} recipient(s) were not sent the report and are recorded "
-            "as not sent: run 'sitrep send' again later (once the server takes messages) and it "
-            "sends to them and to the others not reached."
+        recipients = say.cli("recipients", count=summary.count("not_sent"))
+        stopped = say.cli(
+            "stopped", transport=outcome.transport, reason=summary.stopped, recipients=recipients
         )
+        echo(f"  {stopped}")
     if summary.unknown:
+        recipients = say.cli("recipients", count=len(summary.unknown))
         echo(
-            f"  Not confirmed: {len(summary.unknown)} recipient(s) may have been sent the report "
-            f"but the server did not confirm it: {', '.join(summary.unknown)}. They are not sent "
-            "to again; check with them, then 'sitrep send --resend-unknown' if needed."
+            "  "
+            + say.cli("not_confirmed", recipients=recipients, emails=", ".join(summary.unknown))
         )
+
+
+# -- --format json ----------------------------------------------------------------------------
+# every state a recipient can be in after a send, counted even when 0 (stable keys)
+OUTCOMES: tuple[Outcome, ...] = (
+    "sent", "already_sent", "written", "unknown", "failed_permanent", "failed_temporary",
+    "not_sent",
+)  # fmt: skip
+
+
+def _report(report: ReportEmail) -> dict[str, object]:
+    return {
+        "date": report.report_date.isoformat(),
+        "number": report.number,
+        "revision": report.revision,
+        "pdf": str(report.pdf_path),
+    }
+
+
+def sent_json(outcome: SendOutcome) -> str:
+    """`sitrep send --format json`: the report, the transport, how many recipients ended in
+    each state, each recipient, and those who may or may not have it (`unknown`)."""
+    summary = outcome.summary
+    recipients = [
+        {
+            "email": r.email,
+            "name": r.name,
+            "state": r.outcome,
+            "attempts": r.attempts,
+            "language": r.language,
+            "error": r.error,
+            "file": str(r.path) if r.path else None,
+        }
+        for r in summary.results
+    ]
+    return json.dumps(
+        {
+            **_report(outcome.report),
+            "transport": outcome.transport,
+            "ok": summary.ok,
+            "counts": {state: summary.count(state) for state in OUTCOMES},
+            "unknown": summary.unknown,
+            "stopped": summary.stopped,
+            "missing_languages": list(outcome.missing_languages),
+            "recipients": recipients,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def status_json(report: ReportEmail, rows: list[LedgerRow]) -> str:
+    """`sitrep send --status --format json`: the ledger of one report, state by recipient."""
+    states: dict[str, int] = {}
+    for row in rows:
+        states[row.state] = states.get(row.state, 0) + 1
+    recipients = [
+        {
+            "email": row.recipient,
+            "state": row.state,
+            "attempts": row.attempts,
+            "language": row.language,
+            "error": row.last_error,
+            "updated_at": row.updated_at,
+        }
+        for row in rows
+    ]
+    unknown = [r.recipient for r in rows if r.state in ("unknown", "sending")]
+    return json.dumps(
+        {**_report(report), "counts": states, "unknown": unknown, "recipients": recipients},
+        indent=2,
+        ensure_ascii=False,
+    )

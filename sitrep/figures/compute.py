@@ -94,6 +94,8 @@ class Figures:
     full_tables: bool = False  # [figures] full_tables: the annex of full tables
     # declared indicators, response against targets, needs and funding (sitrep.figures.general)
     general: GeneralFigures = field(default_factory=GeneralFigures)
+    # a quiet day (no row dated on the report date): the last date anything was reported
+    quiet_since: dt.date | None = None
 
     __template_methods__ = ("sources_of",)  # what templates may call (sitrep.render.plain)
 
@@ -342,4 +344,7 @@ def compute_figures(
     )
     fig.general, fig.sources = general, fig.sources + list(general.sources)
     fig.key_figures = with_rows(fig.key_figures, tables, fig) + list(general.key_figures)
+    dates = data_dates(tables)  # a quiet day: nothing new, which is no "0 newly displaced"
+    if report_date not in dates:
+        fig.quiet_since = max((d for d in dates if d < report_date), default=None)
     return fig

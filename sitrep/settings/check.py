@@ -258,8 +258,8 @@ def check_settings(
     sections: tuple[Section, ...], data: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     """Every section's settings (by section name; an absent section's defaults, None for an
-    absent optional one), and every problem of the whole file: unknown sections first, then
-    each section in the order declared.
+    absent or empty optional one: init's `[email]`, its keys commented), and every problem of
+    the whole file: unknown sections first, then each section in the order declared.
     """
     names = [s.name for s in sections]
     problems = [
@@ -267,7 +267,7 @@ def check_settings(
     ]
     found: dict[str, Any] = {}
     for section in sections:
-        if section.name not in data and section.optional:
+        if section.optional and not data.get(section.name):  # absent, or empty (commented)
             found[section.name] = None
             continue
         found[section.name], more = read_section(section, data.get(section.name, {}))

@@ -64,11 +64,15 @@ def date_problems(tables: dict[str, Table], today: dt.date | None) -> list[Probl
 
 
 def _confirmed(records: list[dict], start: str, day: dt.date) -> list[tuple[dict, dt.date]]:
-    """Each record with the last day it was confirmed on or before `day`."""
+    """Each record with the last day it was confirmed on or before `day`; not a record verified
+    after `day` (a report rebuilt later): confirmed in force then, it was in force on `day`
+    too, so it is not stale for that report (the figures read no `verified` date at all)."""
     out = []
     for r in records:
         verified = r.get("verified")
-        dates = [r[start]] + ([verified] if verified and verified <= day else [])
+        if verified and verified > day:
+            continue
+        dates = [r[start]] + ([verified] if verified else [])
         out.append((r, max(dates)))
     return out
 

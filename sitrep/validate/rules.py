@@ -21,8 +21,9 @@ Warnings
 - stale (`freshness_warnings`): measured on the date a row was last confirmed. For displacement
   and prices, the table's newest row. For an ongoing blockade, its `verified` date (else its
   start); for a route, its current status row's `verified` date (else `since`): each is stale
-  when nobody has confirmed it for more than `report.stale_days` before the report date. Not
-  for IDPs present, which are assessed in rounds.
+  when nobody has confirmed it for more than `report.stale_days` before the report date; one
+  verified after the report date (a report rebuilt later) is not stale for it. Not for IDPs
+  present, which are assessed in rounds.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from sitrep.inputs.words import builtin_words, fold, spellings, word_key
 from sitrep.render.catalogue import catalogue_problems, problem_wording
 from sitrep.render.html import load_messages, make_translator
 from sitrep.settings.config import CONFIG_NAME, DEFAULT_TEMPLATES, level_words, load_config
+from sitrep.settings.email import EMAIL
 from sitrep.settings.languages import language_of, right_to_left
 from sitrep.settings.limits import Limits
 from sitrep.settings.locales import regional
@@ -96,6 +97,47 @@ DOWNLOADS = {  # tables read as downloaded, not sheets of the workbook
 }
 
 
+# [email]'s keys as init writes them, commented: an example value each (else the default) and
+# one line; the password never (SITREP_SMTP_PASSWORD), the server in SITREP_SMTP_URL if set
+EMAIL_EXAMPLES = {
+    "from": ('"Field Office <office@example.org>"', "the sender (required by sitrep send)"),
+    "reply_to": ('"office@example.org"', "where partners' replies go"),
+    "unsubscribe": (
+        '"mailto:office@example.org?subject=unsubscribe"',
+        "sent as List-Unsubscribe; {email} or {token} make it per partner",
+    ),
+    "smtp": (
+        '"smtp+starttls://office@smtp.example.org:587"',
+        "no password here; SITREP_SMTP_URL, when set, is used instead; unset: an outbox",
+    ),
+    "report_url": (
+        '"https://reports.example.org/{date}/{file}"',
+        "a link for partners who prefer one: {date} {number} {revision} {lang} {file}",
+    ),
+    "max_failures_in_a_row": ("10", "temporary failures in a row after which a run stops trying"),
+    "data_timeout_seconds": ("600.0", "the wait for the server's reply to a whole message"),
+}
+
+
+def email_text() -> str:
+    """sitrep.toml's `[email]` section as init writes it: every key of `EmailSettings`
+    commented, with an example or its default and one line each. Commented, the section is
+    empty, which counts as absent: `validate` passes and `send` says what it needs."""
+    lines = [
+        "[email]",
+        "# How `sitrep send` mails the report: uncomment the keys and give your own values.",
+        "# The SMTP password is never in this file: set SITREP_SMTP_PASSWORD.",
+    ]
+    for key in EMAIL.keys:
+        example, doc = EMAIL_EXAMPLES.get(key.name, (_toml_value(key.default), key.doc))
+        lines += [f"#   {doc}:", f"# {key.name} = {example}"]
+    return "\n".join(lines)
+
+
+def _toml_value(value: object) -> str:
+    return json.dumps(value) if isinstance(value, str) else str(value)
+
+
 def config_text(
     country: str,
     crisis: str,
@@ -154,6 +196,8 @@ stale_days = 3                         # warn when a table's newest row is older
 # Any table can be read from another file for one run: sitrep build --input idps=dtm.csv
 {inputs}
 narrative = "inputs/narrative"         # one Markdown file per report date: YYYY-MM-DD.md
+
+{email_text()}
 
 [limits]
 # What sitrep agrees to read; raise a limit only for a file you trust.
@@ -278,7 +322,6 @@ def init_lines(directory: Path, created: list[Path]) -> list[tuple[str, bool, st
     wording = problem_wording(config)
     for problem in catalogue_problems(config):
         lines.append((problem.line(wording), True, "yellow"))
-    lines.append(
-        (f"Ready. Fill in {created[1]}, then run: sitrep -w {directory} build", True, None)
-    )
+    ready = wording.cli("ready", workbook=str(created[1]), directory=str(directory))
+    lines.append((ready, True, None))
     return lines

@@ -45,13 +45,13 @@ def test_a_folder_without_sitrep_toml_is_not_a_workspace(tmp_path: Path):
 def test_a_date_with_no_data_is_refused(workspace: Path):
     code, _, err = run("-w", str(workspace), "build", "--date", "2020-01-01")
     assert code == 1
-    assert "no data for 2020-01-01" in err and "2021-08-15 to 2021-08-24" in err
+    assert "no data on or before 2020-01-01: the inputs start on 2021-08-15" in err
     assert not (workspace / "output").exists()
 
 
 def test_a_malformed_date_option_is_refused(workspace: Path):
     code, _, err = run("-w", str(workspace), "build", "--date", "24/08/2021")
-    assert code == 2 and "is not a date like 2025-06-30" in err
+    assert code == 64 and "is not a date like 2025-06-30" in err
 
 
 @pytest.mark.slow

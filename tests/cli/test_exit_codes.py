@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import sitrep.issue.publish
 from sitrep.cli import main
-from sitrep.errors import RenderError
+from sitrep.errors import EXIT_USAGE, RenderError
 from sitrep.pdf.build import html_to_pdf, report_identifier
 from sitrep.pdf.pool import PdfProcess
 from sitrep.pipeline import check_inputs
@@ -56,10 +56,33 @@ def test_a_user_error_exits_1_with_its_message_and_no_traceback(tmp_path: Path):
     assert "Traceback" not in err and "Internal error" not in err
 
 
-def test_a_usage_error_keeps_clicks_message_and_exit_code(workspace: Path):
+def test_a_usage_error_keeps_clicks_message_and_exits_64(workspace: Path):
     code, _, err = run("-w", str(workspace), "places")
-    assert code == 2 and "give a place name or P-code, or --level N" in err
+    assert code == 64 and "give a place name or P-code, or --level N" in err
     assert "Internal error" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--bogus"], "No such option"),  # the group's option
+        (["build", "--bogus"], "No such option"),
+        (["biuld"], "No such command"),
+        (["build", "--date", "tomorrow"], "is not a date"),  # a bad value
+        (["build", "--each", "country"], "Invalid value"),  # not one of the choices
+        (["send", "--list"], "requires an argument"),
+        (["init"], "Missing argument"),
+        (["init", "folder"], "Missing option '--country'"),
+        (["catalogue", "new"], "Missing argument"),
+        ([], "Usage:"),  # `sitrep` alone: its help, and a usage error for a script
+    ],
+)
+def test_every_usage_error_exits_64_not_2_which_is_for_sitreps_bugs(
+    workspace: Path, args: list[str], said: str
+):
+    code, _, err = run("-w", str(workspace), *args) if args else run()
+    assert code == EXIT_USAGE == 64, err
+    assert said in err and "Internal error" not in err
 
 
 def stale_workspace(workspace: Path) -> Path:

@@ -97,7 +97,7 @@ def test_a_stopped_build_ends_its_pdf_helper_before_it_exits(workspace: Path, st
     finally:
         if build.poll() is None:
             os.killpg(build.pid, signal.SIGKILL)
-    assert build.returncode == (1 if stop == "ctrl-c" else 128 + signal.SIGTERM), err
+    assert build.returncode == 128 + (signal.SIGINT if stop == "ctrl-c" else signal.SIGTERM), err
     assert [pid for pid in helpers if _alive(pid)] == []
     assert "Traceback" not in err, err
     assert not list((workspace / "output").rglob("*.pdf"))

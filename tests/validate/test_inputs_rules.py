@@ -99,6 +99,24 @@ def test_staleness_is_measured_on_the_date_last_confirmed(tmp_path: Path) -> Non
     assert "newest row is dated 2021-08-18" in next(p for p in found if p.row is None).message
 
 
+def test_a_blockade_or_route_verified_after_the_report_date_is_not_stale_for_it(
+    tmp_path: Path,
+) -> None:
+    """The 20 August report rebuilt on the 24th: the blockade verified on the 23rd was in force
+    on the 20th; "last confirmed on 1 August, put the date in 'verified'" would contradict the
+    row. Nor is the later date counted as a confirmation of something else: the figures read no
+    `verified` date, and on the 30th the same row is measured from the 23rd."""
+    routes = f"{ROUTES},verified\nR1,Salang,closed,2021-08-01,S,2021-08-23\n"
+    blockades = f"{BLOCKADES}\nB1,food,AF0907,2021-08-01,,ongoing,2021-08-23,S\n"
+    tables, problems = validate(tmp_path, {"routes": routes, "blockades": blockades})
+    assert problems == []
+    assert freshness_warnings(tables, dt.date(2021, 8, 20), 3) == []
+    # on the 30th, the same verification is a week old: stale, and dated the 23rd
+    found = freshness_warnings(tables, dt.date(2021, 8, 30), 3)
+    assert sorted((p.table, p.row) for p in found) == [("blockades", 2), ("routes", 2)]
+    assert all("last confirmed on 2021-08-23, 7 days" in p.message for p in found)
+
+
 def test_places_table_extends_the_gazetteer(tmp_path: Path) -> None:
     places = "name,pcode,lat,lon,aliases\nBanu bazaar,AF0907,35.6,69.3,Banu market;Bazar-e-Banu\n"
     displacement = f"{DISP}\n2021-08-24,Bazar-e-Banu,,70,KI\n2021-08-24,banu market,,70,KI\n"

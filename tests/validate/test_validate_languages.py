@@ -72,9 +72,9 @@ EXPECTED = {
 }
 SAID = {  # how the text output locates a problem and ends, in each language
     "en": ("row 4", "5 errors, 0 warnings"),
-    "fr": ("ligne 4", "erreurs : 5, avertissements : 0"),
-    "ar": ("الصف 4", "الأخطاء: 5، التحذيرات: 0"),
-    "pt": ("linha 4", "erros: 5, avisos: 0"),
+    "fr": ("ligne 4", "5 erreurs, 0 avertissement"),  # CLDR: 0 takes French's singular
+    "ar": ("الصف 4", "5 أخطاء، 0 تحذير"),  # 5: few; 0: zero
+    "pt": ("linha 4", "5 erros, 0 avisos"),
 }
 
 

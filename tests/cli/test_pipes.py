@@ -1,0 +1,87 @@
+"""A closed pipe ends a command quietly, with exit 0: `sitrep places X | head -1` has what it
+wanted, and neither an internal error (exit 2) nor a failed last flush (exit 1) is said.
+
+The commands write into a real pipe whose reading end is closed before they start: their first
+write fails as it would once `head -1` has exited, whatever the length of their output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_workspace
+
+
+def into_closed_pipe(*args: str) -> subprocess.CompletedProcess:
+    """`sitrep ARGS | head -0`: stdout a pipe nobody reads any more."""
+    read, write = os.pipe()
+    os.close(read)
+    env = {k: v for k, v in os.environ.items() if k != "SITREP_SMTP_URL"}
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "sitrep", *args],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            check=False,
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.fixture(scope="module")
+def sent(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample workspace with its report built and sent into the outbox."""
+    workspace = copy_workspace(tmp_path_factory.mktemp("pipes") / "ws")
+    env = {k: v for k, v in os.environ.items() if k != "SITREP_SMTP_URL"}
+    for command in ("build", "send"):
+        done = subprocess.run(
+            [sys.executable, "-m", "sitrep", "-w", str(workspace), command],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    return workspace
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["places", "a"],
+        ["places", "--level", "2"],  # more than a pipe's buffer: a write fails mid-command
+        ["send", "--status"],
+        ["validate"],
+        ["validate", "--format", "json"],
+        ["build"],  # unchanged since issued: its PDF's path
+        ["build", "--force", "--draft"],
+    ],
+)
+def test_a_closed_pipe_ends_quietly_with_exit_0(sent: Path, args: list[str]):
+    done = into_closed_pipe("-w", str(sent), *args)
+    assert done.returncode == 0, done.stderr
+    assert "Internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert "BrokenPipe" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+@pytest.mark.slow
+def test_head_reads_the_first_line_and_sitrep_ends_with_0(sent: Path):
+    done = subprocess.run(
+        f'"{sys.executable}" -m sitrep -w "{sent}" places --level 2 | head -1; '
+        'exit "${PIPESTATUS[0]}"',
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 1
+    assert "Error" not in done.stderr and "BrokenPipe" not in done.stderr  # how many: said
