@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import signal
 import sqlite3
 import subprocess
@@ -97,21 +96,6 @@ def _killed_build(workspace: Path, where: str, nth: int, *args: str) -> int:
         return subprocess.run(
             [*command, "build", *args], stdout=log, stderr=log, env=_env(), timeout=300
         ).returncode
-
-
-@pytest.fixture
-def quick(workspace: Path) -> Path:
-    """The sample without what the issue's steps do not depend on (the prices, indicators,
-    response, needs and funding tables, the situation map): the same renames and record in a
-    build a quarter quicker, for the tests that build it a dozen times."""
-    settings = workspace / "sitrep.toml"
-    text = settings.read_text("utf-8")
-    for table in ("prices", "indicators", "response", "needs", "funding"):
-        text = re.sub(rf"(?m)^{table} = .*\n", "", text)
-    text = re.sub(r"(?ms)^\[indicators\.\w+\].*?(?=^\[)", "", text)  # read from that table
-    text = re.sub(r"(?m)^boundaries = .*\n", "", text)
-    settings.write_text(text, "utf-8")
-    return workspace
 
 
 def test_a_build_killed_at_every_step_of_the_issue_is_finished_or_redone(quick: Path):
