@@ -82,8 +82,7 @@ def test_routes_are_kept_where_a_place_of_them_lies_in_the_area():
     assert len(AreaSplit({"routes": routes}, None, afg_gazetteer())("AF03")["routes"].frame) == 3
 
 
-@pytest.fixture
-def two_areas(workspace: Path) -> Path:
+def make_two_areas(workspace: Path) -> Path:
     """The sample with displacement in Parwan and Panjsher and one blockade in Panjsher."""
     (workspace / "inputs" / "displacement.csv").write_text(DISPLACEMENT, "utf-8")
     (workspace / "inputs" / "blockades.csv").write_text(BLOCKADES, "utf-8")
@@ -98,6 +97,11 @@ def two_areas(workspace: Path) -> Path:
         text = text.replace(f'{table} = "inputs/sample-data.xlsx#{table}"\n', "")
     toml.write_text(text, "utf-8")
     return workspace
+
+
+@pytest.fixture
+def two_areas(workspace: Path) -> Path:
+    return make_two_areas(workspace)
 
 
 @pytest.mark.slow
