@@ -101,7 +101,8 @@ def test_changed_inputs_never_overwrite_an_issued_report(issued: Path):
     assert "Revision 1" in pdf_text(revised.pdf)
 
 
-def test_numbers_follow_the_cadence_and_earlier_dates_keep_theirs(workspace: Path):
+def test_numbers_follow_the_cadence_and_earlier_dates_keep_theirs(quick: Path):
+    workspace = quick
     first = build_report(BuildOptions(workspace=workspace, date=dt.date(2021, 8, 20)))
     assert first.number == 6  # the sixth day of a daily series from 15 August
     later = build_report(BuildOptions(workspace=workspace, date=dt.date(2021, 8, 22)))
