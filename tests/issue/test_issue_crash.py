@@ -160,10 +160,11 @@ def test_a_build_killed_at_random_moments_never_wedges_the_workspace(quick: Path
         assert [e.date for e in load_record(out)][-1] == day
 
 
-def test_an_area_batch_killed_at_a_random_point_is_finished_or_redone(workspace: Path):
+def test_an_area_batch_killed_at_a_random_point_is_finished_or_redone(quick: Path):
     """`build --each area` issues each area's report as the workspace's report is issued: killed
     half-way, the next batch finishes the report whose PDF was in place, redoes the others, and
     the date ends with each area's report issued once, nothing lost, nothing twice."""
+    workspace = quick
     out = workspace / "output"
     assert _sitrep(workspace, "build", "--date", "2021-08-22").returncode == 0  # the record
     rng = random.Random(29)
