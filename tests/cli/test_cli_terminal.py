@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from sitrep import __version__
 from sitrep.cli import main
+from tests.issue.test_batch import make_two_areas
 
 SITREP = [sys.executable, "-m", "sitrep"]
 
@@ -57,7 +58,9 @@ def test_errors_are_coloured_on_a_terminal_unless_no_color(tmp_path: Path):
 def test_each_shows_progress_on_a_terminal(workspace: Path):
     """click's bar, from the batch's callback; in a pipe, a log or CI nothing extra is printed
     (tests/cli/test_progress.py)."""
-    # one process: the bar is the command line's, whichever runs the batch (test_batch.py)
+    # one process: the bar is the command line's, whichever runs the batch (test_batch.py);
+    # two areas, not all the sample's: the bar is the same
+    workspace = make_two_areas(workspace)
     code, shown = in_terminal(["build", "-w", str(workspace), "--each", "area", "--workers", "1"])
     assert code == 0, shown
     assert "Building" in shown and "\r" in shown

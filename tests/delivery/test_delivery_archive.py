@@ -82,9 +82,8 @@ def test_validate_refuses_a_field_sitrep_does_not_fill(workspace: Path, url: str
     assert "Internal error" not in said
 
 
-def test_a_bad_partner_address_stops_no_build_and_only_that_partner_is_not_sent(
-    workspace: Path,
-):
+def test_a_bad_partner_address_stops_no_build_and_only_that_partner_is_not_sent(quick: Path):
+    workspace = quick  # the partners, not the report's tables
     partners = workspace / "partners.csv"
     partners.write_text(
         "name,email,organisation,lists\n"

@@ -115,10 +115,11 @@ def test_an_input_override_changes_the_fingerprint(workspace: Path, tmp_path: Pa
 
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory) -> tuple[Path, BuildResult]:
-    """The sample built once, for the tests that only ask whether it would be reused."""
-    from tests.conftest import copy_workspace
+    """The sample built once, for the tests that only ask whether it would be reused: the quick
+    workspace, which these tests and the builds they make again do not tell from the sample."""
+    from tests.conftest import copy_workspace, quicken
 
-    workspace = copy_workspace(tmp_path_factory.mktemp("cache") / "ws")
+    workspace = quicken(copy_workspace(tmp_path_factory.mktemp("cache") / "ws"))
     return workspace, build_report(BuildOptions(workspace))
 
 

@@ -17,7 +17,7 @@ from sitrep.issue.batch import build_each_area
 from sitrep.issue.clearance import NotCleared
 from sitrep.issue.record import load_area_record, load_record
 from sitrep.report import BuildOptions, build_report
-from tests.conftest import copy_workspace
+from tests.conftest import copy_workspace, quicken
 
 pytestmark = pytest.mark.slow  # each test builds reports
 
@@ -32,7 +32,7 @@ def _sitrep(ws: Path, *args: str) -> tuple[int, str]:
 @pytest.fixture(scope="module")
 def drafted(tmp_path_factory) -> Path:
     """A workspace of an office that clears its reports, with the draft of 23 August built."""
-    ws = copy_workspace(tmp_path_factory.mktemp("clearance") / "ws")
+    ws = quicken(copy_workspace(tmp_path_factory.mktemp("clearance") / "ws"))
     toml = ws / "sitrep.toml"
     toml.write_text(toml.read_text("utf-8").replace("[report]\n", "[report]\nclearance = true\n"))
     build_report(BuildOptions(ws, DAY))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import signal
 import sqlite3
 import subprocess
@@ -99,21 +98,6 @@ def _killed_build(workspace: Path, where: str, nth: int, *args: str) -> int:
         ).returncode
 
 
-@pytest.fixture
-def quick(workspace: Path) -> Path:
-    """The sample without what the issue's steps do not depend on (the prices, indicators,
-    response, needs and funding tables, the situation map): the same renames and record in a
-    build a quarter quicker, for the tests that build it a dozen times."""
-    settings = workspace / "sitrep.toml"
-    text = settings.read_text("utf-8")
-    for table in ("prices", "indicators", "response", "needs", "funding"):
-        text = re.sub(rf"(?m)^{table} = .*\n", "", text)
-    text = re.sub(r"(?ms)^\[indicators\.\w+\].*?(?=^\[)", "", text)  # read from that table
-    text = re.sub(r"(?m)^boundaries = .*\n", "", text)
-    settings.write_text(text, "utf-8")
-    return workspace
-
-
 def test_a_build_killed_at_every_step_of_the_issue_is_finished_or_redone(quick: Path):
     workspace = quick
     out = workspace / "output"
@@ -176,10 +160,11 @@ def test_a_build_killed_at_random_moments_never_wedges_the_workspace(quick: Path
         assert [e.date for e in load_record(out)][-1] == day
 
 
-def test_an_area_batch_killed_at_a_random_point_is_finished_or_redone(workspace: Path):
+def test_an_area_batch_killed_at_a_random_point_is_finished_or_redone(quick: Path):
     """`build --each area` issues each area's report as the workspace's report is issued: killed
     half-way, the next batch finishes the report whose PDF was in place, redoes the others, and
     the date ends with each area's report issued once, nothing lost, nothing twice."""
+    workspace = quick
     out = workspace / "output"
     assert _sitrep(workspace, "build", "--date", "2021-08-22").returncode == 0  # the record
     rng = random.Random(29)

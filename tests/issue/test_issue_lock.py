@@ -81,7 +81,8 @@ def _assert_consistent(out: Path) -> list[Issued]:
     return record
 
 
-def test_builds_of_different_dates_at_once_get_their_dates_numbers(workspace: Path):
+def test_builds_of_different_dates_at_once_get_their_dates_numbers(quick: Path):
+    workspace = quick
     (first,) = _finish(_start_builds(workspace, ["--date", "2021-08-20"]))
     assert first[0] == 0, first[2]  # No. 6
     results = _finish(_start_builds(workspace, *[["--date", f"2021-08-{d}"] for d in (22, 23, 24)]))
@@ -96,7 +97,8 @@ def test_builds_of_different_dates_at_once_get_their_dates_numbers(workspace: Pa
     ]  # fmt: skip
 
 
-def test_builds_of_one_date_at_once_issue_one_report(workspace: Path):
+def test_builds_of_one_date_at_once_issue_one_report(quick: Path):
+    workspace = quick
     results = _finish(_start_builds(workspace, *[["--date", "2021-08-24"]] * 3))
     assert [r[0] for r in results] == [0, 0, 0], [r[2] for r in results]
     assert len({r[1] for r in results}) == 1  # the same PDF, printed by all three

@@ -28,9 +28,9 @@ def issued(tmp_path_factory: pytest.TempPathFactory):
     """A workspace with two dates issued and a revision of the later one."""
     import datetime as dt
 
-    from tests.conftest import copy_workspace
+    from tests.conftest import copy_workspace, quicken
 
-    ws = copy_workspace(tmp_path_factory.mktemp("publish") / "ws")
+    ws = quicken(copy_workspace(tmp_path_factory.mktemp("publish") / "ws"))  # 3 builds
     first = build_report(BuildOptions(ws, dt.date.fromisoformat("2021-08-23")))
     second = build_report(BuildOptions(ws, dt.date.fromisoformat("2021-08-24")))
     narrative = ws / "inputs/narrative/2021-08-24.md"

@@ -101,7 +101,8 @@ def test_changed_inputs_never_overwrite_an_issued_report(issued: Path):
     assert "Revision 1" in pdf_text(revised.pdf)
 
 
-def test_numbers_follow_the_cadence_and_earlier_dates_keep_theirs(workspace: Path):
+def test_numbers_follow_the_cadence_and_earlier_dates_keep_theirs(quick: Path):
+    workspace = quick
     first = build_report(BuildOptions(workspace=workspace, date=dt.date(2021, 8, 20)))
     assert first.number == 6  # the sixth day of a daily series from 15 August
     later = build_report(BuildOptions(workspace=workspace, date=dt.date(2021, 8, 22)))
@@ -112,11 +113,11 @@ def test_numbers_follow_the_cadence_and_earlier_dates_keep_theirs(workspace: Pat
         build_report(BuildOptions(workspace=workspace, date=dt.date(2021, 8, 23), number=6))
 
 
-def test_a_draft_is_marked_and_not_recorded(workspace: Path):
-    draft = build_report(BuildOptions(workspace=workspace, draft=True))
+def test_a_draft_is_marked_and_not_recorded(quick: Path):
+    draft = build_report(BuildOptions(workspace=quick, draft=True))
     assert draft.pdf.parent.name == "draft" and draft.pdf.name.endswith("_DRAFT.pdf")
     assert "DRAFT" in pdf_text(draft.pdf)
-    assert not (workspace / "output/issued.json").exists()
+    assert not (quick / "output/issued.json").exists()
 
 
 def test_an_earlier_date_counts_only_rows_up_to_it(workspace: Path):
