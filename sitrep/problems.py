@@ -358,8 +358,8 @@ class Wording:
 
     def _said(self, name: str, params: Mapping[str, object]) -> str:
         values = {key: self._value(value) for key, value in params.items()}
-        for messages in (self.messages, english()):
-            template = self._entry(messages, name, params.get("count"))
+        for catalogue in (lambda: self.messages, english):  # English parsed when it is needed
+            template = self._entry(catalogue(), name, params.get("count"))
             if template is None:
                 continue
             try:
