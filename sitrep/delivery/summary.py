@@ -5,6 +5,7 @@ json" lists the keys)."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -123,9 +124,7 @@ def sent_json(outcome: SendOutcome) -> str:
 
 def status_json(report: ReportEmail, rows: list[LedgerRow]) -> str:
     """`sitrep send --status --format json`: the ledger of one report, state by recipient."""
-    states: dict[str, int] = {}
-    for row in rows:
-        states[row.state] = states.get(row.state, 0) + 1
+    states = Counter(row.state for row in rows)
     recipients = [
         {
             "email": row.recipient,

@@ -83,7 +83,6 @@ def say_published(result: Published, echo: Echo, wording: Wording | None = None)
 
 
 # -- --format json ----------------------------------------------------------------------------
-EDITIONS = ("pdf", "html", "docx")  # the files a report may have, beside one another
 
 
 def _files(pdf: Path, html: Path, docx: Path | None = None) -> dict[str, str | None]:
