@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import math
 import struct
 import zipfile
 from pathlib import Path
@@ -80,14 +79,12 @@ def million_vertices(path: Path) -> Path:
     others = [a for a in areas() if a.level == 2 and a.pcode != "AF0907"]
     write_geojson(path, others)
     data = json.loads(path.read_text())
+    import numpy as np  # the ring in arrays: the same numbers, a third of the time
+
     n = 1_000_000
-    ring = [
-        [
-            round(69.26 + 0.08 * math.cos(2 * math.pi * k / n), 7),
-            round(35.64 + 0.06 * math.sin(2 * math.pi * k / n), 7),
-        ]
-        for k in range(n)
-    ]
+    turn = 2 * np.pi * np.arange(n) / n
+    lon, lat = np.round(69.26 + 0.08 * np.cos(turn), 7), np.round(35.64 + 0.06 * np.sin(turn), 7)
+    ring = np.column_stack([lon, lat]).tolist()
     ring.append(ring[0])
     props = {"ADM2_PCODE": "AF0907", "ADM2_EN": "Andarab", "ADM1_PCODE": "AF09"}
     data["features"].append(feature(props, [ring]))
