@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,11 +78,15 @@ def test_the_target_never_shows_the_password():
 
 
 @pytest.fixture(scope="module")
-def send_workspace(tmp_path_factory) -> Path:
-    """One workspace for the CLI runs: the first builds the report, the next reuse it."""
+def send_workspace(tmp_path_factory, built_sample) -> Path:
+    """One workspace for the CLI runs, its report already issued (the session's build's output
+    copied in, as the `issued` fixture does): `send` takes it instead of building it again in
+    each process. The password's paths are the send's: the login, the URL, --debug."""
     from tests.conftest import copy_workspace
 
-    return copy_workspace(tmp_path_factory.mktemp("secrets") / "ws")
+    ws = copy_workspace(tmp_path_factory.mktemp("secrets") / "ws")
+    shutil.copytree(built_sample[0] / "output", ws / "output")
+    return ws
 
 
 @pytest.mark.slow
