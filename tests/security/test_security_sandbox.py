@@ -347,7 +347,7 @@ IN_A_PROCESS = {"path_read_environ"}
 def test_sitrep_build_refuses_each_attack(name, tmp_path, monkeypatch):
     ws = copy_workspace(tmp_path / "ws")
     # the rest in-process, in the quick workspace: the attacks are in the header partial, and
-    # what is asserted is the refusal, its message and that nothing is written; 2 s of time
+    # what is asserted is the refusal, its message and that nothing is written; 1 s of time
     # bound for nested_loops (the only attack that meets it: it spins until then)
     if name not in IN_A_PROCESS:
         quicken(ws)
@@ -356,7 +356,7 @@ def test_sitrep_build_refuses_each_attack(name, tmp_path, monkeypatch):
     if name in IN_A_PROCESS:
         done = run_build(ws, tmp_path)
     else:
-        done = build_in_process(ws, tmp_path, monkeypatch, seconds="2")
+        done = build_in_process(ws, tmp_path, monkeypatch, seconds="1")
     assert done.returncode == 1, done.stderr
     assert "partials/header.html, line" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
