@@ -20,8 +20,9 @@ from sitrep.tableschema import SCHEMAS
 from tests.conftest import pdf_text
 from tests.general_workspace import HAPI
 from tests.haiti_workspace import sitrep
+from tests.report.in_process import sitrep_here
 
-pytestmark = pytest.mark.slow  # each test builds a report (a process, a PDF laid out)
+pytestmark = pytest.mark.slow  # `sitrep init` in a process, a PDF laid out
 
 D = dt.date
 DAY, FIRST = D(2025, 3, 29), D(2025, 3, 22)
@@ -138,8 +139,9 @@ def read_back(pdf: Path) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = make_sudan_arabic(tmp_path_factory.mktemp("sudan-ar"))
-    result = sitrep("-w", str(ws), "build", "--date", str(DAY), cwd=ws.parent)
-    assert result.returncode == 0, result.stderr
+    # in this process: the report's figures are the subject, not the process
+    result = sitrep_here("-w", str(ws), "build", "--date", str(DAY), cwd=ws.parent)
+    assert result.exit_code == 0, result.stderr
     return Path(result.stdout.strip().splitlines()[-1])
 
 
