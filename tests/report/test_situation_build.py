@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from sitrep.cli import main
 from sitrep.pipeline import BuildOptions, prepare
 from sitrep.render.context import report_context
 from sitrep.render.document import render
@@ -49,19 +51,15 @@ def test_the_sample_report_prints_its_map_with_key_sources_and_disclaimer(sample
     assert "Boundaries: Illustrative shapes, not real boundaries" in sample_text
 
 
-@pytest.mark.slow  # runs sitrep
+@pytest.mark.slow  # a build may start its PDF helper process
 def test_a_bad_boundary_file_stops_the_build_and_writes_nothing(workspace: Path) -> None:
     (workspace / "inputs" / "bad.geojson").write_text(
         files.geojson([files.feature({"NAME": "x"}, files.square(69, 35))])
     )
     use(workspace, "bad.geojson")
-    done = subprocess.run(
-        [sys.executable, "-m", "sitrep", "-w", str(workspace), "build"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    # in-process (click's runner): the refusal, its exit code and words are the subject
+    done = CliRunner().invoke(main, ["-w", str(workspace), "build"])
+    assert done.exit_code == 1 and "Traceback" not in done.stderr
     assert "geography.boundaries: inputs/bad.geojson: layer bad.geojson" in done.stderr
     assert "no P-code column" in done.stderr
     assert not list((workspace / "output").rglob("*.pdf"))
