@@ -111,7 +111,8 @@ def test_validate_json_gives_each_problem_its_code(workspace: Path):
 
 
 @pytest.mark.slow
-def test_send_refuses_a_stale_report_unless_checks_are_skipped(workspace: Path):
+def test_send_refuses_a_stale_report_unless_checks_are_skipped(quick: Path):
+    workspace = quick  # the stale blockade and routes, not the tables it leaves out
     # in this process (click's runner, no SITREP_ variable): the refusal and its exit code are
     # the subject, not the process
     clean: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SITREP_")}
