@@ -102,7 +102,7 @@ def test_an_unchanged_build_imports_no_heavy_library(issued: Path) -> None:
     assert again.returncode == 0 and "heavy: []" in again.stdout.splitlines(), again.stdout
 
 
-@pytest.mark.slow  # runs sitrep init and build
+@pytest.mark.slow  # makes a workspace and draws its map: two CPU seconds, not for test-fast
 def test_a_new_workspace_of_another_country_maps_in_arabic(tmp_path: Path) -> None:
     """`sitrep init --country SDN --language ar` with the office's COD and a zipped shapefile:
     the Arabic edition's map draws Sudan's districts with their Arabic names, its key on the

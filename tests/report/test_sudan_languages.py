@@ -25,7 +25,7 @@ from tests.report.in_process import sitrep_here
 from tests.report.test_report_languages import english_phrases
 from tests.sudan_workspace import ARABIC_AREAS, DAY, EMAIL, ENGLISH_AREAS, PHONE, make_sudan
 
-pytestmark = pytest.mark.slow  # makes the workspace in a process, builds: not in make test-fast
+pytestmark = pytest.mark.slow  # builds (a PDF laid out), Chromium: not in make test-fast
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 ISOLATES = re.compile("[\u2066-\u2069]")
