@@ -37,7 +37,10 @@ def into_closed_pipe(*args: str) -> subprocess.CompletedProcess:
         os.close(write)
 
 
-@pytest.fixture(scope="module")
+# session scope, though only this module uses it: made once per worker even when `--dist
+# worksteal` runs this module's tests apart (a module fixture is made again each time its
+# module's tests resume after another module's)
+@pytest.fixture(scope="session")
 def sent(tmp_path_factory: pytest.TempPathFactory, built_sample) -> Path:
     """The sample workspace with its report built and sent into the outbox."""
     # the session's build copied in (as `issued` does) and `send` run in this process: the

@@ -136,7 +136,10 @@ def read_back(pdf: Path) -> str:
     return text.translate(LATIN)
 
 
-@pytest.fixture(scope="module")
+# session scope, though only this module uses it: made once per worker even when `--dist
+# worksteal` runs this module's tests apart (a module fixture is made again each time its
+# module's tests resume after another module's)
+@pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = make_sudan_arabic(tmp_path_factory.mktemp("sudan-ar"))
     # in this process: the report's figures are the subject, not the process

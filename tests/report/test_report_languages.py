@@ -35,7 +35,10 @@ def english_phrases(language: str) -> set[str]:
     return phrases
 
 
-@pytest.fixture(scope="module")
+# session scope, though only this module uses it: made once per worker even when `--dist
+# worksteal` runs this module's tests apart (a module fixture is made again each time its
+# module's tests resume after another module's)
+@pytest.fixture(scope="session")
 def reports(tmp_path_factory) -> dict[str, tuple[str, str]]:
     """language -> (the PDF's text, the HTML edition), each a draft of the sample."""
     from sitrep.report import BuildOptions, build_report

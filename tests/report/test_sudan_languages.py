@@ -32,7 +32,10 @@ ISOLATES = re.compile("[\u2066-\u2069]")
 ARABIC_OFFICE = "مكتب تنسيق الشؤون الإنسانية في السودان"
 
 
-@pytest.fixture(scope="module")
+# session scope, though only this module uses it: made once per worker even when `--dist
+# worksteal` runs this module's tests apart (a module fixture is made again each time its
+# module's tests resume after another module's)
+@pytest.fixture(scope="session")
 def sudan(tmp_path_factory) -> dict:
     """The workspace built, sent to the outbox and published: what each step wrote."""
     root = tmp_path_factory.mktemp("sudan")

@@ -96,7 +96,10 @@ def _workspace(tmp_path: Path, language: str) -> Path:
     return ws
 
 
-@pytest.fixture(scope="module")
+# session scope, though only this module uses it: made once per worker even when `--dist
+# worksteal` runs this module's tests apart (a module fixture is made again each time its
+# module's tests resume after another module's)
+@pytest.fixture(scope="session")
 def made(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """language -> its workspace (`_workspace`), made once for the module (half a CPU second
     each): the tests that only read it share it (validate, and a build that stops and writes
