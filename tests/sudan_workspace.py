@@ -1,11 +1,12 @@
 """The Sudan workspace of the tests: made as a new user would, in Arabic and English.
 
-`sitrep init --country SDN --language ar` (the CLI, in a subprocess), `languages = ["ar", "en"]`,
-the crisis and the issuing office given by language, the office's own COD file with English and
-Arabic names (`ADM1_EN`, `ADM1_AR`, `ADM1_PCODE`, `ADM2_...`), rows typed into the workbook with
-openpyxl (areas by English name, by P-code and by Arabic name), a places table with an Arabic
-name column (`name_ar`, `#loc+name+i_ar`), a contact with an Arabic title and a phone number,
-and a narrative in each language. Used by tests/report/test_sudan_languages.py.
+`sitrep init --country SDN --language ar` (the CLI, in this process: click's runner),
+`languages = ["ar", "en"]`, the crisis and the issuing office given by language, the office's
+own COD file with English and Arabic names (`ADM1_EN`, `ADM1_AR`, `ADM1_PCODE`, `ADM2_...`),
+rows typed into the workbook with openpyxl (areas by English name, by P-code and by Arabic name),
+a places table with an Arabic name column (`name_ar`, `#loc+name+i_ar`), a contact with an
+Arabic title and a phone number, and a narrative in each language. Used by
+tests/report/test_sudan_languages.py and tests/report/test_situation_build.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from sitrep.tableschema import SCHEMAS
-from tests.haiti_workspace import sitrep
+from tests.report.in_process import sitrep_here
 
 DAY = dt.date(2026, 11, 19)
 START = dt.date(2026, 11, 16)
@@ -154,8 +155,9 @@ def type_rows(book: Path) -> None:
 
 def make_sudan(root: Path, settings: str = SETTINGS) -> Path:
     """The Sudan workspace, made in `root / "ws"`: its settings, COD, rows and narratives."""
-    made = sitrep("init", "ws", "--country", "SDN", "--language", "ar", cwd=root)
-    assert made.returncode == 0, made.stderr
+    # in-process: the tests read the workspace it makes, not its process (a second of imports)
+    made = sitrep_here("init", "ws", "--country", "SDN", "--language", "ar", cwd=root)
+    assert made.exit_code == 0, made.output
     ws = root / "ws"
     toml = ws / "sitrep.toml"
     text = toml.read_text("utf-8")

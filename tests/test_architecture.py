@@ -9,6 +9,7 @@ keep it so.
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 import shutil
@@ -48,6 +49,13 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """The module's tree, parsed once for all the tests here (they only read it): parsing the
+    package is most of their time."""
+    return ast.parse(path.read_text("utf-8"))
+
+
 def imports(path: Path) -> list[tuple[str, list[str]]]:
     """(module, names) of every import in the file, function-level ones included, except those
     under `if TYPE_CHECKING:` (annotations only: never run)."""
@@ -65,7 +73,7 @@ def imports(path: Path) -> list[tuple[str, list[str]]]:
                 if isinstance(child, ast.stmt):
                     visit([child])
 
-    visit(ast.parse(path.read_text("utf-8")).body)
+    visit(parsed(path).body)
     return found
 
 
@@ -80,7 +88,7 @@ def test_beside_the_stage_packages_only_a_handful_of_modules() -> None:
 
 
 def test_every_module_and_package_says_what_it_owns() -> None:
-    missing = [n for n, p in MODULES.items() if not ast.get_docstring(ast.parse(p.read_text()))]
+    missing = [n for n, p in MODULES.items() if not ast.get_docstring(parsed(p))]
     assert missing == []
 
 
@@ -138,7 +146,7 @@ def test_imports_stay_at_the_top_except_at_the_command_line_edge() -> None:
             continue
         source = path.read_text("utf-8")
         lines = source.splitlines()
-        for node in ast.walk(ast.parse(source)):
+        for node in ast.walk(parsed(path)):
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for inner in ast.walk(node):
@@ -168,7 +176,7 @@ def test_every_broad_except_says_why() -> None:
     silent = []
     for name, path in MODULES.items():
         lines = path.read_text("utf-8").splitlines()
-        for node in ast.walk(ast.parse("\n".join(lines))):
+        for node in ast.walk(parsed(path)):
             if not isinstance(node, ast.ExceptHandler):
                 continue
             caught = ast.unparse(node.type) if node.type else "everything"

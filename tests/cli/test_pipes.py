@@ -7,12 +7,15 @@ write fails as it would once `head -1` has exited, whatever the length of their 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from sitrep.cli import main
 from tests.conftest import copy_workspace
 
 
@@ -34,20 +37,20 @@ def into_closed_pipe(*args: str) -> subprocess.CompletedProcess:
         os.close(write)
 
 
-@pytest.fixture(scope="module")
-def sent(tmp_path_factory: pytest.TempPathFactory) -> Path:
+# session scope, though only this module uses it: made once per worker even when `--dist
+# worksteal` runs this module's tests apart (a module fixture is made again each time its
+# module's tests resume after another module's)
+@pytest.fixture(scope="session")
+def sent(tmp_path_factory: pytest.TempPathFactory, built_sample) -> Path:
     """The sample workspace with its report built and sent into the outbox."""
+    # the session's build copied in (as `issued` does) and `send` run in this process: the
+    # workspace is the setting, the commands under test are the processes below
     workspace = copy_workspace(tmp_path_factory.mktemp("pipes") / "ws")
-    env = {k: v for k, v in os.environ.items() if k != "SITREP_SMTP_URL"}
-    for command in ("build", "send"):
-        done = subprocess.run(
-            [sys.executable, "-m", "sitrep", "-w", str(workspace), command],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
+    shutil.copytree(built_sample[0] / "output", workspace / "output")
+    done = CliRunner().invoke(
+        main, ["-w", str(workspace), "send"], env={"SITREP_SMTP_URL": None}
+    )  # the outbox
+    assert done.exit_code == 0, done.output
     return workspace
 
 

@@ -19,9 +19,9 @@ from pypdf import PdfReader
 from sitrep.tableschema import SCHEMAS
 from tests.conftest import pdf_text
 from tests.general_workspace import HAPI
-from tests.haiti_workspace import sitrep
+from tests.report.in_process import sitrep_here
 
-pytestmark = pytest.mark.slow  # each test builds a report (a process, a PDF laid out)
+pytestmark = pytest.mark.slow  # each test reads a report laid out
 
 D = dt.date
 DAY, FIRST = D(2025, 3, 29), D(2025, 3, 22)
@@ -97,8 +97,9 @@ key_figure = true
 
 
 def make_sudan_arabic(root: Path, language: str = "ar") -> Path:
-    made = sitrep("init", "ws", "--country", "SDN", "--language", language, cwd=root)
-    assert made.returncode == 0, made.stderr
+    # in this process, as the build below: the workspace it makes is the subject
+    made = sitrep_here("init", "ws", "--country", "SDN", "--language", language, cwd=root)
+    assert made.exit_code == 0, made.stderr
     ws = root / "ws"
     toml = ws / "sitrep.toml"
     text = toml.read_text("utf-8")
@@ -135,11 +136,15 @@ def read_back(pdf: Path) -> str:
     return text.translate(LATIN)
 
 
-@pytest.fixture(scope="module")
+# session scope, though only this module uses it: made once per worker even when `--dist
+# worksteal` runs this module's tests apart (a module fixture is made again each time its
+# module's tests resume after another module's)
+@pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = make_sudan_arabic(tmp_path_factory.mktemp("sudan-ar"))
-    result = sitrep("-w", str(ws), "build", "--date", str(DAY), cwd=ws.parent)
-    assert result.returncode == 0, result.stderr
+    # in this process: the report's figures are the subject, not the process
+    result = sitrep_here("-w", str(ws), "build", "--date", str(DAY), cwd=ws.parent)
+    assert result.exit_code == 0, result.stderr
     return Path(result.stdout.strip().splitlines()[-1])
 
 

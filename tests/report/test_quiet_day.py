@@ -15,7 +15,7 @@ from sitrep.pipeline import prepare
 from sitrep.render.document import render
 from sitrep.report import BuildOptions
 from sitrep.settings.config import load_config, template_dirs
-from tests.conftest import copy_workspace
+from tests.conftest import copy_workspace, quicken
 from tests.new_languages import DAY, fill, init
 
 TODAY = dt.date(2026, 12, 6)
@@ -33,7 +33,8 @@ def page(workspace: Path, day: dt.date) -> str:
 def test_a_day_after_the_last_rows_makes_a_report_that_says_nothing_new_was_reported(
     tmp_path: Path,
 ):
-    workspace = copy_workspace(tmp_path / "ws")  # rows up to 24 August 2021
+    # rows up to 24 August 2021; quickened: the sentence, not the tables it leaves out
+    workspace = quicken(copy_workspace(tmp_path / "ws"))
     text = page(workspace, dt.date(2021, 8, 26))
     said = "Nothing new was reported on 26 August 2021: the figures stand as last reported, "
     assert said + "on 24 August 2021." in text

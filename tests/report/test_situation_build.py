@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from sitrep.cli import main
 from sitrep.pipeline import BuildOptions, prepare
 from sitrep.render.context import report_context
 from sitrep.render.document import render
@@ -49,19 +51,15 @@ def test_the_sample_report_prints_its_map_with_key_sources_and_disclaimer(sample
     assert "Boundaries: Illustrative shapes, not real boundaries" in sample_text
 
 
-@pytest.mark.slow  # runs sitrep
+@pytest.mark.slow  # a build may start its PDF helper process
 def test_a_bad_boundary_file_stops_the_build_and_writes_nothing(workspace: Path) -> None:
     (workspace / "inputs" / "bad.geojson").write_text(
         files.geojson([files.feature({"NAME": "x"}, files.square(69, 35))])
     )
     use(workspace, "bad.geojson")
-    done = subprocess.run(
-        [sys.executable, "-m", "sitrep", "-w", str(workspace), "build"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    # in-process (click's runner): the refusal, its exit code and words are the subject
+    done = CliRunner().invoke(main, ["-w", str(workspace), "build"])
+    assert done.exit_code == 1 and "Traceback" not in done.stderr
     assert "geography.boundaries: inputs/bad.geojson: layer bad.geojson" in done.stderr
     assert "no P-code column" in done.stderr
     assert not list((workspace / "output").rglob("*.pdf"))
@@ -80,12 +78,12 @@ def test_a_changed_boundary_file_changes_what_the_report_is_made_from(workspace:
 
 
 @pytest.mark.slow  # runs sitrep
-def test_an_unchanged_build_imports_no_heavy_library(workspace: Path) -> None:
+def test_an_unchanged_build_imports_no_heavy_library(issued: Path) -> None:
     """An unchanged report is returned from the files' bytes: with a boundary file too, no
     pandas, no Jinja, no geometry library is imported (the PDF helper ends unused)."""
-    build = [sys.executable, "-m", "sitrep", "-w", str(workspace), "build"]
-    first = subprocess.run(build, capture_output=True, text=True, timeout=300)
-    assert first.returncode == 0, first.stderr
+    # `issued`: the sample (with its boundary file) already built, by the session's build; the
+    # process that imports is the second build's, which stays a process of its own
+    workspace = issued
     script = (
         "import sys\n"
         "from sitrep.cli import main\n"
@@ -104,7 +102,7 @@ def test_an_unchanged_build_imports_no_heavy_library(workspace: Path) -> None:
     assert again.returncode == 0 and "heavy: []" in again.stdout.splitlines(), again.stdout
 
 
-@pytest.mark.slow  # runs sitrep init and build
+@pytest.mark.slow  # makes a workspace and draws its map: two CPU seconds, not for test-fast
 def test_a_new_workspace_of_another_country_maps_in_arabic(tmp_path: Path) -> None:
     """`sitrep init --country SDN --language ar` with the office's COD and a zipped shapefile:
     the Arabic edition's map draws Sudan's districts with their Arabic names, its key on the

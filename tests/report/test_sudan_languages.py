@@ -2,11 +2,12 @@
 
 `sitrep init --country SDN --language ar`, `languages = ["ar", "en"]`, the crisis and office
 given by language, a COD file with English and Arabic names, rows naming areas in either
-language (tests/sudan_workspace.py), then `sitrep build`, `send` (to the outbox) and `publish`,
-in subprocesses. Each edition prints its own language's names and words only; in the Arabic
-one, phone numbers, signed figures and Latin names read in their own order, read back from the
-PDF (pdftotext, and its word boxes) and from Chromium's rendering of the HTML edition; counted
-nouns take CLDR's plural form for their number; the language tags are BCP 47 everywhere.
+language (tests/sudan_workspace.py), then `sitrep build`, `send` (to the outbox) and `publish`
+(in this process, by click's runner). Each edition prints its own language's names and words
+only; in the Arabic one, phone numbers, signed figures and Latin names read in their own order,
+read back from the PDF (pdftotext, and its word boxes) and from Chromium's rendering of the HTML
+edition; counted nouns take CLDR's plural form for their number; the language tags are BCP 47
+everywhere.
 """
 
 from __future__ import annotations
@@ -20,26 +21,30 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import pdf_text
-from tests.haiti_workspace import sitrep
+from tests.report.in_process import sitrep_here
 from tests.report.test_report_languages import english_phrases
 from tests.sudan_workspace import ARABIC_AREAS, DAY, EMAIL, ENGLISH_AREAS, PHONE, make_sudan
 
-pytestmark = pytest.mark.slow  # builds, sends and publishes in processes: not in make test-fast
+pytestmark = pytest.mark.slow  # builds (a PDF laid out), Chromium: not in make test-fast
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 ISOLATES = re.compile("[\u2066-\u2069]")
 ARABIC_OFFICE = "مكتب تنسيق الشؤون الإنسانية في السودان"
 
 
-@pytest.fixture(scope="module")
+# session scope, though only this module uses it: made once per worker even when `--dist
+# worksteal` runs this module's tests apart (a module fixture is made again each time its
+# module's tests resume after another module's)
+@pytest.fixture(scope="session")
 def sudan(tmp_path_factory) -> dict:
     """The workspace built, sent to the outbox and published: what each step wrote."""
     root = tmp_path_factory.mktemp("sudan")
     ws = make_sudan(root)
+    # in this process: these tests are about the editions' languages, not the process
     for args in (("build", "--date", str(DAY)), ("send", "--date", str(DAY)),
                  ("publish", str(root / "site"))):  # fmt: skip
-        done = sitrep("-w", str(ws), *args, cwd=root)
-        assert done.returncode == 0, done.stderr
+        done = sitrep_here("-w", str(ws), *args, cwd=root)
+        assert done.exit_code == 0, done.output
     out = ws / "output" / str(DAY)
     arabic = next(out.glob("*_no04.pdf"))
     english = next(out.glob("*_no04_en.pdf"))
@@ -185,6 +190,6 @@ def test_chromium_draws_numbers_and_names_in_their_own_order(sudan, browser) -> 
 
 def test_sitrep_places_finds_an_arabic_name_however_it_is_typed(sudan) -> None:
     for typed in ("الفاشر", "الفـاشِر", "كبكابيه"):
-        found = sitrep("-w", str(sudan["ws"]), "places", typed, cwd=sudan["root"])
-        assert found.returncode == 0, found.stderr
+        found = sitrep_here("-w", str(sudan["ws"]), "places", typed, cwd=sudan["root"])
+        assert found.exit_code == 0, found.output
         assert re.search(r"SD02(114|124)\s+admin 2", found.stdout), found.stdout

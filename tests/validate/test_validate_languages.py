@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -94,6 +96,24 @@ def _workspace(tmp_path: Path, language: str) -> Path:
     return ws
 
 
+# session scope, though only this module uses it: made once per worker even when `--dist
+# worksteal` runs this module's tests apart (a module fixture is made again each time its
+# module's tests resume after another module's)
+@pytest.fixture(scope="session")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """language -> its workspace (`_workspace`), made once for the module (half a CPU second
+    each): the tests that only read it share it (validate, and a build that stops and writes
+    nothing); a test that changes it changes a copy."""
+    workspaces: dict[str, Path] = {}
+
+    def get(language: str) -> Path:
+        if language not in workspaces:
+            workspaces[language] = _workspace(tmp_path_factory.mktemp("made"), language)
+        return workspaces[language]
+
+    return get
+
+
 def _problems(ws: Path) -> dict[tuple[str, str, int], str]:
     result = CliRunner().invoke(main, ["-w", str(ws), "validate", "--format", "json"])
     assert result.exit_code == 1, result.output
@@ -106,9 +126,9 @@ def _problems(ws: Path) -> dict[tuple[str, str, int], str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "fr", "ar", "pt"])
 def test_validation_problems_are_written_in_the_workspace_language(
-    tmp_path: Path, language: str
+    made: Callable[[str], Path], language: str
 ) -> None:
-    ws = _workspace(tmp_path, language)
+    ws = made(language)
     problems = _problems(ws)
     assert set(problems) == set(EXPECTED[language])  # the same codes, rows, in every language
     for where, message in EXPECTED[language].items():
@@ -123,20 +143,22 @@ def test_validation_problems_are_written_in_the_workspace_language(
     assert not (ws / "output").exists() or not any((ws / "output").rglob("*.pdf"))
 
 
-def test_english_messages_are_word_for_word_as_before(tmp_path: Path) -> None:
+def test_english_messages_are_word_for_word_as_before(made: Callable[[str], Path]) -> None:
     """The whole English messages, not only their start: the catalogue's English is the text
     the code wrote before messages became catalogue entries."""
-    problems = _problems(_workspace(tmp_path, "en"))
+    problems = _problems(made("en"))
     exact = {k: v for k, v in EXPECTED["en"].items() if k != ("displacement", "invalid-value", 3)}
     assert {k: problems[k] for k in exact} == exact
 
 
-def test_the_preview_panel_says_problems_in_the_workspace_language(tmp_path: Path) -> None:
+def test_the_preview_panel_says_problems_in_the_workspace_language(
+    made: Callable[[str], Path],
+) -> None:
     from sitrep.pipeline import check_inputs
     from sitrep.preview.live import problem_json
     from sitrep.render.catalogue import problem_wording
 
-    ws = _workspace(tmp_path, "fr")
+    ws = made("fr")
     checked = check_inputs(ws, None, None, narrative=False)
     wording = problem_wording(checked.config)
     shown = [problem_json(p, wording) for p in checked.problems]
@@ -217,10 +239,12 @@ def _problem_words(language: str) -> set[str]:
 
 
 @pytest.mark.parametrize("language", ["pt", "ar"])
-def test_a_number_misread_is_said_in_the_workspace_language(tmp_path: Path, language: str) -> None:
+def test_a_number_misread_is_said_in_the_workspace_language(
+    made: Callable[[str], Path], tmp_path: Path, language: str
+) -> None:
     """A number two ways could read, one the locale cannot read, and one that is no number: each
     said in the language (pt, ar), with no English word; their codes and cells unchanged."""
-    ws = _workspace(tmp_path, language)
+    ws = shutil.copytree(made(language), tmp_path / language)  # rows added: a copy
     path = ws / "inputs" / "data.xlsx"
     book = load_workbook(path)
     columns = [c.name for c in SCHEMAS["displacement"].columns]
