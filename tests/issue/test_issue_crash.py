@@ -56,20 +56,11 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
-def _sitrep(workspace: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sitrep", "-w", str(workspace), *args],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        timeout=300,
-    )
-
-
 def _build_here(workspace: Path, *args: str) -> Result:
-    """`sitrep build` in this process: the builds after a killed one are about the record and
-    the files it finds (an flock dies with its process; the killed build's PDF helper holds
-    nothing), not about a fresh process, which would cost a second of imports each."""
+    """`sitrep build` in this process (CliRunner): the builds after a killed one, and those on
+    a full disk, are about the record and the files (an flock dies with its process; the killed
+    build's PDF helper holds nothing), not about a fresh process, which would cost a second of
+    imports each. The killed builds stay real processes."""
     done = CliRunner().invoke(main, ["-w", str(workspace), "build", *args])
     # a SystemExit is the command's exit code; any other exception escaped sitrep's handler
     assert done.exception is None or isinstance(done.exception, SystemExit), done.exc_info
