@@ -22,7 +22,8 @@ from sitrep.cli import main
 from sitrep.files import sha256_file
 from sitrep.issue.json_record import VIEW_NAME
 from sitrep.issue.record import RECORD_NAME, load_area_record, load_record
-from tests.conftest import ROOT, copy_workspace, quicken
+from tests.conftest import ROOT, copy_workspace
+from tests.issue.conftest import placeless_workspace
 
 pytestmark = pytest.mark.slow  # kills builds, fills disks: not in make test-fast
 
@@ -239,25 +240,25 @@ def _fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-# The free space is sized to the quick workspace's files (the record's database 64 KB, the
-# edition 245 KB, the PDF 72 KB): each case stops at the write its id names.
+# The free space is sized to the placeless workspace's files (the record's database 64 KB, the
+# edition 194 KB, the PDF 56 KB): each case stops at the write its id names.
 @pytest.mark.parametrize(
     ("free", "stops_at"),
     [
         (0, "issued.sqlite"),
         (8 * 1024, "issued.sqlite"),
         (200 * 1024, "_no10.html"),
-        (360 * 1024, "_no10.pdf"),
+        (290 * 1024, "_no10.pdf"),
     ],
-    ids=["full", "8 KiB: the record", "200 KiB: the edition", "360 KiB: the PDF"],
+    ids=["full", "8 KiB: the record", "200 KiB: the edition", "290 KiB: the PDF"],
 )
 def test_a_full_disk_is_a_clear_error_and_nothing_is_wedged(
     small_disk: Path, free: int, stops_at: str
 ):
-    # quickened: the record, the edition and the PDF are written as the full sample's are, in a
-    # build a quarter quicker; in this process: the disk is real, the build's process is not
+    # placeless: the record, the edition and the PDF are written as the full sample's are, in
+    # a build a third quicker; in this process: the disk is real, the build's process is not
     # what is tested (its exit code and messages are the command's, CliRunner reads them)
-    workspace = quicken(copy_workspace(small_disk / "ws"))
+    workspace = placeless_workspace(copy_workspace(small_disk / "ws"))
     out = workspace / "output"
     filler = _fill(small_disk, free)
     failed = _build_here(workspace)
