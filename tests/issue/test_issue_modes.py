@@ -32,8 +32,8 @@ def _under_umask(umask: int, *command: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o077])
-def test_a_build_writes_files_with_the_umasks_mode(quick: Path, umask: int):
-    workspace = quick  # the files' modes, whatever tables the report shows
+def test_a_build_writes_files_with_the_umasks_mode(placeless: Path, umask: int):
+    workspace = placeless  # the files' modes, whatever the report shows
     run = _under_umask(umask, sys.executable, "-m", "sitrep", "-w", str(workspace), "build")
     assert run.returncode == 0, run.stderr
     pdf = Path(run.stdout.strip())
