@@ -16,21 +16,13 @@ from openpyxl import load_workbook
 
 from sitrep.errors import AlreadyIssued
 from sitrep.issue.record import RECORD_NAME, load_record
-from sitrep.report import BuildOptions, BuildResult, build_report
+from sitrep.report import BuildOptions, build_report
 from tests.conftest import copy_workspace, pdf_text, quicken
 
 pytestmark = pytest.mark.slow  # each test builds reports
 
 DAY = dt.date(2021, 8, 23)  # No. 9; the sample's rows of 24 August are after it
 BOOK = Path("inputs/sample-data.xlsx")
-
-
-@pytest.fixture(scope="module")
-def issued_23(tmp_path_factory) -> tuple[Path, BuildResult]:
-    # the quick workspace: these tests change and compare the displacement rows, the narrative
-    # and the settings, never the tables it leaves out (a build 0.9 CPU s quicker)
-    workspace = quicken(copy_workspace(tmp_path_factory.mktemp("content") / "ws"))
-    return workspace, build_report(BuildOptions(workspace, DAY))
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +37,11 @@ def monday_tuesday(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def ws(issued_23, tmp_path: Path) -> Path:
-    """A copy of the workspace with the report of 23 August issued."""
-    shutil.copytree(issued_23[0], tmp_path / "ws")
+def ws(quick_issued_23, tmp_path: Path) -> Path:
+    """A copy of the workspace with the report of 23 August issued (tests/issue/conftest.py):
+    the quick workspace, as these tests change and compare the displacement rows, the narrative
+    and the settings, never the tables it leaves out."""
+    shutil.copytree(quick_issued_23[0], tmp_path / "ws")
     return tmp_path / "ws"
 
 

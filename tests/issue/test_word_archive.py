@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -32,10 +33,14 @@ def _ask_for_word(ws: Path) -> None:
     toml.write_text(text, "utf-8")
 
 
-def test_a_word_edition_asked_for_after_issue_is_added_to_the_issued_report(tmp_path: Path):
-    # the quick workspace: the Word edition and the record, not the tables it leaves out
-    ws = quicken(copy_workspace(tmp_path / "ws"))
+def test_a_word_edition_asked_for_after_issue_is_added_to_the_issued_report(
+    quick_issued_23, tmp_path: Path
+):
+    # the quick workspace: the Word edition and the record, not the tables it leaves out;
+    # its report of 23 August issued without Word (tests/issue/conftest.py), copied
+    ws = shutil.copytree(quick_issued_23[0], tmp_path / "ws")
     issued = build_report(BuildOptions(ws, DAY))
+    assert issued.reused and (issued.number, issued.revision) == (9, 0)
     assert issued.word == {} and not issued.pdf.with_suffix(".docx").exists()
     pdf, pdf_written = issued.pdf.read_bytes(), issued.pdf.stat().st_mtime_ns
     _ask_for_word(ws)
