@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.smtp_server import SmtpTestServer, run_sitrep
+from tests.delivery.conftest import sitrep_in_process
+from tests.smtp_server import SmtpTestServer
 
+# `sitrep` runs in this process (sitrep_in_process): what it sends, writes and says is tested
+# here, not the process, which would import pandas and WeasyPrint again for each command.
 LINK = "protection@example.org"  # the sample's partner who prefers a link
 pytestmark = [
     pytest.mark.slow,  # each test builds a report
@@ -28,7 +31,7 @@ def _settings(workspace: Path, email: str = "", publish: str = "") -> None:
 
 def _send(workspace: Path) -> dict:
     with SmtpTestServer() as server:
-        run = run_sitrep(workspace, "send", SITREP_SMTP_URL=server.url())
+        run = sitrep_in_process(workspace, "send", SITREP_SMTP_URL=server.url())
         assert run.returncode == 0, run.stderr
         return {r.rcpt_tos[0]: r.message for r in server.handler.received}
 
@@ -59,7 +62,7 @@ def test_the_default_link_is_where_publish_puts_the_pdf(issued: Path, tmp_path: 
     messages = _send(issued)
     text = messages[LINK].get_body(("plain",)).get_content()
     (link,) = re.findall(r"https://example\.org/sitreps/\S+\.pdf", text)
-    published = run_sitrep(issued, "publish")
+    published = sitrep_in_process(issued, "publish")
     assert published.returncode == 0, published.stderr
     path = site / link.removeprefix("https://example.org/sitreps/")
     pdf = next((issued / "output/2021-08-24").glob("*.pdf"))
@@ -74,7 +77,7 @@ def test_the_default_link_is_where_publish_puts_the_pdf(issued: Path, tmp_path: 
 ])  # fmt: skip
 def test_validate_refuses_a_field_sitrep_does_not_fill(workspace: Path, url: str, field: str):
     _settings(workspace, f'report_url = "{url}"\n')
-    run = run_sitrep(workspace, "validate")
+    run = sitrep_in_process(workspace, "validate")
     assert run.returncode == 1
     said = run.stdout + run.stderr
     assert "email.report_url" in said and field in said, said
@@ -94,12 +97,12 @@ def test_a_bad_partner_address_stops_no_build_and_only_that_partner_is_not_sent(
         "utf-8",
     )
     given = ("--input", f"partners={partners}")
-    built = run_sitrep(workspace, "build", *given)
+    built = sitrep_in_process(workspace, "build", *given)
     assert built.returncode == 0, built.stdout + built.stderr  # the report is not who gets it
     assert next((workspace / "output/2021-08-24").glob("*.pdf")).is_file()
     assert "row 3" in built.stdout + built.stderr and "will not send" in built.stdout + built.stderr
     with SmtpTestServer() as server:
-        sent = run_sitrep(workspace, "send", *given, SITREP_SMTP_URL=server.url())
+        sent = sitrep_in_process(workspace, "send", *given, SITREP_SMTP_URL=server.url())
         assert sorted(server.handler.recipients()) == ["ann@example.org", "cy@example.org"]
     assert sent.returncode == 1, sent.stderr  # an error of this send, for those two partners
     assert "2 sent" in sent.stdout and "2 failed permanent" in sent.stdout

@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.delivery.conftest import sitrep_in_process
 from tests.smtp_server import SUBJECT, SmtpTestServer, certificate, run_sitrep
 
 pytestmark = pytest.mark.slow  # runs `sitrep send`, which builds the sample: not in make test-fast
+
+# `sitrep` runs in this process (sitrep_in_process) where a test is about what `send` does and
+# says, and as a process of its own (run_sitrep) where the process is the subject: the password
+# taken from its environment and never in its output.
 
 ACTIVE = {"fsc@example.org", "logs@example.org", "protection@example.org",
           "baghlan.forum@example.org", "panjshir.team@example.org"}  # fmt: skip
@@ -21,7 +26,7 @@ def test_without_smtp_the_outbox_gets_one_eml_per_partner(issued: Path):
     old_layout = issued / "output/2021-08-24/outbox/fsc@example.org.eml"  # an older sitrep's
     old_layout.parent.mkdir(parents=True)
     old_layout.write_bytes(b"Subject: an earlier issue\n\n")
-    run = run_sitrep(issued, "send")
+    run = sitrep_in_process(issued, "send")
     assert not old_layout.exists()
     assert run.returncode == 0, run.stderr
     outbox = issued / "output/2021-08-24/outbox/no10-r0"  # one folder per issue and revision
@@ -50,7 +55,7 @@ def test_a_server_refusing_everyone_is_tried_ten_times_not_four_per_partner(issu
     settings.write_text(settings.read_text().replace("[email]\n", "[email]\nbackoff_seconds = 0\n"))
     with SmtpTestServer() as server:
         server.handler.rcpt_everyone = "450 4.7.1 too many messages, try again later"
-        run = run_sitrep(
+        run = sitrep_in_process(
             issued, "send", "--input", f"partners={partners}", SITREP_SMTP_URL=server.url()
         )
         assert server.handler.rcpt_count == 10  # the default max_failures_in_a_row; not 200
@@ -60,10 +65,10 @@ def test_a_server_refusing_everyone_is_tried_ten_times_not_four_per_partner(issu
         assert "10 temporary failures in a row, the last: 450 4.7.1" in run.stdout
         assert "recorded as not sent: 47 recipients." in run.stdout
         assert "p050@example.org" not in run.stdout  # one line for them all, not 47
-        status = run_sitrep(issued, "send", "--status")
+        status = sitrep_in_process(issued, "send", "--status")
         assert status.stdout.count("not sent, retry later") == 47
         server.handler.rcpt_everyone = None  # the next morning: the server takes messages again
-        again = run_sitrep(
+        again = sitrep_in_process(
             issued, "send", "--input", f"partners={partners}", SITREP_SMTP_URL=server.url()
         )
         assert again.returncode == 0, again.stdout
@@ -72,7 +77,7 @@ def test_a_server_refusing_everyone_is_tried_ten_times_not_four_per_partner(issu
 
 def test_smtp_delivers_once_per_partner_and_a_rerun_sends_nothing(issued: Path):
     with SmtpTestServer() as server:
-        run = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        run = sitrep_in_process(issued, "send", SITREP_SMTP_URL=server.url())
         assert run.returncode == 0, run.stderr
         assert sorted(server.handler.recipients()) == sorted(ACTIVE)
         pdf = next((issued / "output/2021-08-24").glob("*.pdf")).read_bytes()
@@ -80,10 +85,10 @@ def test_smtp_delivers_once_per_partner_and_a_rerun_sends_nothing(issued: Path):
             (attachment,) = received.message.iter_attachments()
             assert attachment.get_content() == pdf
             assert received.message["Subject"] == SUBJECT
-        again = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        again = sitrep_in_process(issued, "send", SITREP_SMTP_URL=server.url())
         assert again.returncode == 0 and "5 already sent" in again.stdout
         assert len(server.handler.received) == 5
-    status = run_sitrep(issued, "send", "--status")
+    status = sitrep_in_process(issued, "send", "--status")
     assert status.returncode == 0
     assert status.stdout.count(" sent ") == 5 and "fsc@example.org" in status.stdout
 
@@ -100,25 +105,25 @@ def test_unknown_recipients_are_named_never_resent_unless_asked(issued: Path):
         handler.fault(protection, "451")  # after the dot: definite, retried
         handler.rcpt_always[baghlan] = "550 5.1.1 no such user"
         handler.fault(panjshir, "drop_before_data")  # nothing sent: retried
-        first = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        first = sitrep_in_process(issued, "send", SITREP_SMTP_URL=server.url())
         assert first.returncode == 1, first.stderr
         assert handler.copies() == {fsc: 1, logs: 1, protection: 1, panjshir: 1}
         assert "2 sent, 2 unknown, 1 failed permanent" in first.stdout
         assert f"{fsc}: unknown: may have been delivered" in first.stdout
         assert "Not confirmed (2 recipients):" in first.stdout and f"{logs}" in first.stdout
 
-        again = run_sitrep(issued, "send", SITREP_SMTP_URL=server.url())
+        again = sitrep_in_process(issued, "send", SITREP_SMTP_URL=server.url())
         assert again.returncode == 1 and handler.copies()[fsc] == 1 and handler.copies()[logs] == 1
         assert "2 already sent, 2 unknown, 1 failed permanent" in again.stdout
 
-        status = run_sitrep(issued, "send", "--status")
+        status = sitrep_in_process(issued, "send", "--status")
         assert status.returncode == 0
         assert f"unknown           {fsc}" in status.stdout
         assert f"May or may not have it (2 recipients): {fsc}, {logs}" in status.stdout
         assert "--resend-unknown" in status.stdout
 
         del handler.rcpt_always[baghlan]
-        asked = run_sitrep(issued, "send", "--resend-unknown", SITREP_SMTP_URL=server.url())
+        asked = sitrep_in_process(issued, "send", "--resend-unknown", SITREP_SMTP_URL=server.url())
         assert asked.returncode == 0, asked.stdout + asked.stderr
         assert handler.copies() == {fsc: 2, logs: 2, protection: 1, panjshir: 1, baghlan: 1}
     ledger = issued / "send-ledger.sqlite"
@@ -127,11 +132,11 @@ def test_unknown_recipients_are_named_never_resent_unless_asked(issued: Path):
 
 def test_a_list_selects_its_members_once(issued: Path):
     with SmtpTestServer() as server:
-        run = run_sitrep(issued, "send", "--list", "baghlan", "--list", "cluster-leads",
+        run = sitrep_in_process(issued, "send", "--list", "baghlan", "--list", "cluster-leads",
                      SITREP_SMTP_URL=server.url())  # fmt: skip
         assert run.returncode == 0, run.stderr
         assert sorted(server.handler.recipients()) == sorted(ACTIVE - {"panjshir.team@example.org"})
-    unknown = run_sitrep(issued, "send", "--list", "nobody")
+    unknown = sitrep_in_process(issued, "send", "--list", "nobody")
     assert unknown.returncode == 1 and "nobody" in unknown.stderr
 
 
@@ -176,11 +181,11 @@ def test_the_pre_send_check_refuses_placeholders_unless_skipped(quick, text, pro
     workspace = quick  # the narrative is checked, not the tables
     narrative = workspace / "inputs/narrative/2021-08-24.md"
     narrative.write_text(narrative.read_text() + f"\n{text}\n")
-    refused = run_sitrep(workspace, "send")
+    refused = sitrep_in_process(workspace, "send")
     assert refused.returncode == 1
     assert "not fit to send" in refused.stderr and problem in refused.stderr
     assert not (workspace / "output/2021-08-24/outbox").exists()
-    sent = run_sitrep(workspace, "send", "--skip-checks")
+    sent = sitrep_in_process(workspace, "send", "--skip-checks")
     assert sent.returncode == 0, sent.stderr
 
 
@@ -188,7 +193,7 @@ def test_the_pre_send_check_refuses_a_report_without_highlights(quick: Path):
     workspace = quick
     narrative = workspace / "inputs/narrative/2021-08-24.md"
     narrative.write_text(narrative.read_text().replace("# Highlights", "# Notes"))
-    refused = run_sitrep(workspace, "send")
+    refused = sitrep_in_process(workspace, "send")
     assert refused.returncode == 1 and "Highlights section is empty" in refused.stderr
 
 
@@ -200,7 +205,7 @@ def test_validate_refuses_unsafe_characters_in_partners_with_the_row(workspace: 
         "Dup,dup\u200b@example.org,NGO,WASH\n"
         "Cy\u2060,cy@example.org,NGO,WASH\n".encode()
     )
-    run = run_sitrep(workspace, "validate", "--input", f"partners={workspace / 'p.csv'}")
+    run = sitrep_in_process(workspace, "validate", "--input", f"partners={workspace / 'p.csv'}")
     assert run.returncode == 0  # warnings: errors of `send`, for those partners
     lines = run.stdout.splitlines()
     assert any('row 3, column "name"' in line for line in lines), run.stdout

@@ -23,14 +23,16 @@ from sitrep.delivery.send import report_key, send_report
 from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
 from sitrep.settings.email import EmailSettings
 from tests.conftest import ROOT, quicken
+from tests.delivery.conftest import sitrep_in_process
 from tests.smtp_server import (
     SUBJECT,
     SmtpTestServer,
-    run_sitrep,
     sample_partners,
     sample_report,
 )
 
+# `sitrep` runs in this process (sitrep_in_process): these tests are about the editions and the
+# emails, not about the process, and a process of its own would import pandas and WeasyPrint again.
 CATALOGUES = ROOT / "sitrep/templates/i18n"
 DAY = "2021-08-24"
 NOW = datetime(2021, 8, 24, 9, 30, tzinfo=UTC)
@@ -106,7 +108,7 @@ def bodies(message) -> tuple[str, str]:
 def test_a_french_report_is_emailed_in_french(workspace: Path):
     ws = french_workspace(workspace)
     with SmtpTestServer() as server:
-        run = run_sitrep(ws, "send", SITREP_SMTP_URL=server.url())
+        run = sitrep_in_process(ws, "send", SITREP_SMTP_URL=server.url())
         assert run.returncode == 0, run.stderr
         assert len(server.handler.received) == 5
         words = english_words()
@@ -129,13 +131,13 @@ def test_a_french_report_is_emailed_in_french(workspace: Path):
             for body in (text, html, message["Subject"]):
                 leaked = [w for w in words if w in body]
                 assert not leaked, leaked
-    status = run_sitrep(ws, "send", "--status")
+    status = sitrep_in_process(ws, "send", "--status")
     assert status.returncode == 0
     assert status.stdout.count(" sent ") == 5 and status.stdout.count("in fr") == 5
 
 
 @pytest.mark.slow
-def test_each_partner_gets_the_report_in_their_language(workspace: Path, built_sample):
+def test_each_partner_gets_the_report_in_their_language(workspace: Path, request):
     # the quick workspace: who gets which edition, not the tables it leaves out
     ws = french_workspace(quicken(workspace), 'languages = ["fr", "en"]')
     set_languages(
@@ -148,19 +150,19 @@ def test_each_partner_gets_the_report_in_their_language(workspace: Path, built_s
             "panjshir.team@example.org": "",  # blank: the first
         },
     )
-    built = run_sitrep(ws, "build")
+    built = sitrep_in_process(ws, "build")
     assert built.returncode == 0, built.stderr
     french_pdf = next((ws / "output" / DAY).glob("*no10.pdf"))
     english_pdf = french_pdf.with_name(french_pdf.stem + "_en.pdf")
     if not english_pdf.exists():
         # STAND-IN until build_report makes the English edition of a ["fr", "en"] report: the
         # English sample's own PDF and HTML, built by the session, under the edition's names.
-        sample = built_sample[1]
+        sample = request.getfixturevalue("built_sample")[1]  # only then: a build of its own
         shutil.copy2(sample.pdf, english_pdf)
         shutil.copy2(sample.html, english_pdf.with_suffix(".html"))
     english = {"fsc@example.org", "logs@example.org"}
     with SmtpTestServer() as server:
-        run = run_sitrep(ws, "send", SITREP_SMTP_URL=server.url())
+        run = sitrep_in_process(ws, "send", SITREP_SMTP_URL=server.url())
         assert run.returncode == 0, run.stderr
         assert len(server.handler.received) == 5
         for received in server.handler.received:
@@ -182,13 +184,13 @@ def test_each_partner_gets_the_report_in_their_language(workspace: Path, built_s
                 assert "- Les routes vers la vallée restent fermées" in text
                 assert pdf.get_filename() == french_pdf.name
                 assert pdf.get_content() == french_pdf.read_bytes()
-        status = run_sitrep(ws, "send", "--status")
+        status = sitrep_in_process(ws, "send", "--status")
         lines = {line.split()[1]: line for line in status.stdout.splitlines()[1:]}
         assert all("in en" in lines[a] for a in english), status.stdout
         assert "in fr" in lines["protection@example.org"]
         # A partner who changes language is not sent the report again, in either language.
         set_languages(ws, {"fsc@example.org": "fr"})
-        again = run_sitrep(ws, "send", SITREP_SMTP_URL=server.url())
+        again = sitrep_in_process(ws, "send", SITREP_SMTP_URL=server.url())
         assert again.returncode == 0 and "5 already sent" in again.stdout, again.stdout
         assert "(2 in en, 3 in fr)" in run.stdout or "(3 in fr, 2 in en)" in run.stdout
         assert len(server.handler.received) == 5

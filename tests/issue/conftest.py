@@ -1,16 +1,18 @@
-"""Fixtures of the issue's tests (tests/issue/)."""
+"""Fixtures shared by the tests of tests/issue/: smaller workspaces for the issue's tests
+(numbers, locks, crashes) and a quick workspace with a report already issued."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import quicken
+from sitrep.report import BuildOptions, BuildResult, build_report
+from tests.conftest import copy_workspace, quicken
 
 
-# --- speed-crash ---
 def placeless_workspace(workspace: Path) -> Path:
     """`workspace` quickened (tests/conftest.py `quicken`), and without its places table: no
     access map nor places annex, so a 4-page report laid out a quarter quicker again (1.9
@@ -28,3 +30,12 @@ def placeless(workspace: Path) -> Path:
     """A fresh copy of the sample workspace, quickened and without places
     (`placeless_workspace`)."""
     return placeless_workspace(workspace)
+
+
+@pytest.fixture(scope="session")
+def quick_issued_23(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    """The quick workspace (tests/conftest.py `quicken`) with the report of 23 August (No. 9)
+    issued: built once for the tests that start from a copy of it (test_issue_content.py,
+    test_word_archive.py). Do not modify it."""
+    workspace = quicken(copy_workspace(tmp_path_factory.mktemp("issued-23") / "ws"))
+    return workspace, build_report(BuildOptions(workspace, dt.date(2021, 8, 23)))

@@ -18,6 +18,7 @@ from sitrep.issue.clearance import NotCleared
 from sitrep.issue.record import load_area_record, load_record
 from sitrep.report import BuildOptions, build_report
 from tests.conftest import copy_workspace, quicken
+from tests.issue.test_batch import make_two_areas
 
 pytestmark = pytest.mark.slow  # each test builds reports
 
@@ -93,11 +94,18 @@ def test_clear_refuses_content_that_is_not_the_drafts(ws: Path):
     assert "Nothing was cleared" in out and "awaiting clearance" in _sitrep(ws, "status")[1]
 
 
-def test_area_reports_are_drafts_until_the_dates_content_is_cleared(ws: Path):
+def test_area_reports_are_drafts_until_the_dates_content_is_cleared(tmp_path: Path):
     """`--each area` takes part in clearance: its reports are the date's content cut by area,
     drafts until `sitrep clear --date D` clears that content, which clears the workspace's report
     and its area reports at once."""
-    _correct_a_row(ws)  # the draft that gets reviewed is the area batch's (recorded by it)
+    # two areas (tests/issue/test_batch.py), not the sample's five: each is laid out twice here
+    ws = make_two_areas(copy_workspace(tmp_path / "ws"))
+    toml = ws / "sitrep.toml"
+    toml.write_text(toml.read_text("utf-8").replace("[report]\n", "[report]\nclearance = true\n"))
+    build_report(BuildOptions(ws, DAY))  # the workspace's own draft, of the content before:
+    csv = ws / "inputs" / "displacement.csv"  # D2, 23 August, in Parwan: 5 -> 6 families
+    csv.write_text(csv.read_text("utf-8").replace("AF0305,5,", "AF0305,6,"), "utf-8")
+    # ... the draft that gets reviewed is the area batch's (recorded by it)
     code, out = _sitrep(ws, "build", "--each", "area", "--date", str(DAY), "--workers", "1")
     assert code == 0 and "clearance is required" in out and "drafted (not issued)" in out
     assert load_area_record(ws / "output") == [] and load_record(ws / "output") == []

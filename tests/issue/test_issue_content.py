@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from sitrep.errors import AlreadyIssued
 from sitrep.issue.record import RECORD_NAME, load_record
-from sitrep.report import BuildOptions, BuildResult, build_report
+from sitrep.report import BuildOptions, build_report
 from tests.conftest import copy_workspace, pdf_text, quicken
 
 pytestmark = pytest.mark.slow  # each test builds reports
@@ -26,15 +26,22 @@ BOOK = Path("inputs/sample-data.xlsx")
 
 
 @pytest.fixture(scope="module")
-def issued_23(tmp_path_factory) -> tuple[Path, BuildResult]:
-    workspace = copy_workspace(tmp_path_factory.mktemp("content") / "ws")
-    return workspace, build_report(BuildOptions(workspace, DAY))
+def monday_tuesday(tmp_path_factory) -> Path:
+    """The quick workspace with the reports of 20 (No. 6) and 21 August (No. 7) issued, for the
+    tests of a week that copy it (two builds each spared): the displacement and its
+    corrections, not the tables quicken leaves out."""
+    workspace = quicken(copy_workspace(tmp_path_factory.mktemp("week") / "ws"))
+    for day in (20, 21):
+        build_report(BuildOptions(workspace, dt.date(2021, 8, day)))
+    return workspace
 
 
 @pytest.fixture
-def ws(issued_23, tmp_path: Path) -> Path:
-    """A copy of the workspace with the report of 23 August issued."""
-    shutil.copytree(issued_23[0], tmp_path / "ws")
+def ws(quick_issued_23, tmp_path: Path) -> Path:
+    """A copy of the workspace with the report of 23 August issued (tests/issue/conftest.py):
+    the quick workspace, as these tests change and compare the displacement rows, the narrative
+    and the settings, never the tables it leaves out."""
+    shutil.copytree(quick_issued_23[0], tmp_path / "ws")
     return tmp_path / "ws"
 
 
@@ -168,7 +175,7 @@ def test_the_next_report_says_which_earlier_figures_were_revised(ws: Path):
     assert text.count("revised:") == 1  # the other key figures' baselines did not move
 
 
-def test_a_week_of_daily_reports(tmp_path: Path, monkeypatch):
+def test_a_week_of_daily_reports(monday_tuesday: Path, tmp_path: Path, monkeypatch):
     """As a new office would run it, morning after morning: a setting that never prints added
     mid-week asks for no revision; an old report is sent again after later rows came in; a
     correction to an earlier day is announced in the next report."""
@@ -176,10 +183,12 @@ def test_a_week_of_daily_reports(tmp_path: Path, monkeypatch):
     from sitrep.report import send
 
     monkeypatch.delenv("SITREP_SMTP_URL", raising=False)
-    ws = quicken(copy_workspace(tmp_path / "ws"))  # the displacement, not the other tables
+    ws = shutil.copytree(monday_tuesday, tmp_path / "ws")  # Monday's and Tuesday's issued
     monday = build_report(BuildOptions(ws, dt.date(2021, 8, 20)))
+    assert monday.reused and (monday.number, monday.revision) == (6, 0)
     _append_setting(ws, '\n[publish]\nbase_url = "https://reports.example.org/afg/"\n')
     tuesday = build_report(BuildOptions(ws, dt.date(2021, 8, 21)))
+    assert tuesday.reused and tuesday.revision == 0  # no revision asked
     assert build_report(BuildOptions(ws, monday.date)).reused  # no revision asked
     toml = ws / "sitrep.toml"
     toml.write_text(toml.read_text("utf-8").replace("stale_days = 3", "stale_days = 9"), "utf-8")
@@ -198,14 +207,17 @@ def test_a_week_of_daily_reports(tmp_path: Path, monkeypatch):
     assert revised == [("2021-08-20", 0), ("2021-08-21", 0), ("2021-08-22", 0)]
 
 
-def test_a_revision_of_an_earlier_report_and_the_reports_after_it(tmp_path: Path):
+def test_a_revision_of_an_earlier_report_and_the_reports_after_it(
+    monday_tuesday: Path, tmp_path: Path
+):
     """Monday and Tuesday issued; a correction to Monday's row is issued as Monday's revision.
     Tuesday's report, issued, says what it said (a correction never rewrites it: only
     `--revise` would); Wednesday's compares with Tuesday's as issued and says that its figures
     for Monday were revised; Thursday's, compared with Wednesday's, has nothing to say."""
-    ws = copy_workspace(tmp_path / "ws")
+    ws = shutil.copytree(monday_tuesday, tmp_path / "ws")  # Monday's and Tuesday's issued
     monday = build_report(BuildOptions(ws, dt.date(2021, 8, 20)))
     tuesday = build_report(BuildOptions(ws, dt.date(2021, 8, 21)))
+    assert monday.reused and tuesday.reused
     tuesday_pdf = tuesday.pdf.read_bytes()
     _set(ws, "displacement", "H8", 1000)  # D006, 20 August: 1,400 -> 1,000 people
     revised = build_report(BuildOptions(ws, monday.date, revise=True))

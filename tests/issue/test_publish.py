@@ -24,14 +24,15 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory):
+def issued(tmp_path_factory: pytest.TempPathFactory, quick_issued_23):
     """A workspace with two dates issued and a revision of the later one."""
     import datetime as dt
+    import shutil
 
-    from tests.conftest import copy_workspace, quicken
-
-    ws = quicken(copy_workspace(tmp_path_factory.mktemp("publish") / "ws"))  # 3 builds
+    # the quick workspace with 23 August issued (tests/issue/conftest.py), copied: 2 builds
+    ws = shutil.copytree(quick_issued_23[0], tmp_path_factory.mktemp("publish") / "ws")
     first = build_report(BuildOptions(ws, dt.date.fromisoformat("2021-08-23")))
+    assert first.reused and first.number == 9
     second = build_report(BuildOptions(ws, dt.date.fromisoformat("2021-08-24")))
     narrative = ws / "inputs/narrative/2021-08-24.md"
     narrative.write_text(narrative.read_text() + "\nA correction.\n")
@@ -270,9 +271,9 @@ def test_pages_sitrep_wrote_are_recognised_by_their_marker(issued, tmp_path: Pat
 def test_markup_in_a_highlight_stays_text_in_the_archive_and_the_feed(tmp_path: Path) -> None:
     import datetime as dt
 
-    from tests.conftest import copy_workspace
+    from tests.conftest import copy_workspace, quicken
 
-    ws = copy_workspace(tmp_path / "ws")
+    ws = quicken(copy_workspace(tmp_path / "ws"))  # the highlights, not the tables it leaves out
     narrative = ws / "inputs/narrative/2021-08-24.md"
     lines = narrative.read_text().split("\n")
     lines[1] = '- <script>alert(1)</script> <img src="http://127.0.0.1:9/x"> & more'
