@@ -176,12 +176,16 @@ def opened_in_libreoffice(tmp_path_factory: pytest.TempPathFactory, blank_worksp
         create_workspace(tmp / language, country, D(2026, 11, 19), language=language)
         shutil.copy(tmp / language / "inputs/data.xlsx", books / f"{language}.xlsx")
     files = [str(books / f"{name}.xlsx") for name in ("blank", *SIX)]
-    utf8_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1"  # 76: UTF-8
+    # 76: UTF-8; the 7th, false: text cells unquoted (LibreOffice quotes them all by default
+    # with options given, which the plain "csv" the blank workbook's test used did not)
+    utf8_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false"
+    profile = (tmp / "profile").as_uri()  # its own: no other LibreOffice's settings or lock
     errors = []
     for target, outdir in ((utf8_csv, "csv"), ("xlsx", "xlsx")):
         out = subprocess.run(
-            ["libreoffice", "--headless", "--convert-to", target, "--outdir",
-             str(tmp / outdir), *(files if outdir == "csv" else [str(books / "ar.xlsx")])],
+            ["libreoffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+             target, "--outdir", str(tmp / outdir),
+             *(files if outdir == "csv" else [str(books / "ar.xlsx")])],
             capture_output=True, timeout=300, check=True,
         )  # fmt: skip
         errors.append(out.stderr)
