@@ -250,3 +250,17 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+# --- speed-office ---------------------------------------------------------------------------------
+# A build lays its PDF out in a helper process only while WeasyPrint is not imported in the
+# building process (`sitrep.pdf.pool.PdfProcess`: the helper imports it in parallel with a fresh
+# `sitrep` process's own work). A test process is no fresh process: without this, each build of
+# each test spawned a helper that imported WeasyPrint again (0.4 CPU s a build, a third of a quick
+# one). Imported once per test process, before its first slow test (the others build nothing),
+# every build in it lays its PDF out in this process, as the product does wherever WeasyPrint is
+# already imported. The `sitrep` processes that tests start are fresh and keep their helper;
+# tests of the helper ask for one (`PdfProcess(helper=True)`).
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("slow") is not None and "weasyprint" not in sys.modules:
+        import weasyprint  # noqa: F401  (the import is the point)

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 
+from sitrep.cli import main
 from sitrep.errors import ValidationFailed
 from sitrep.inputs.limits import Limits
 from sitrep.inputs.narrative import load_narrative
+from sitrep.pdf.pool import IN_PROCESS
 
 DAY = dt.date(2021, 8, 24)
 SHOWN = f"inputs/narrative/{DAY}.md"
@@ -143,16 +145,16 @@ def test_the_limit_is_a_setting(workspace: Path) -> None:
         load(workspace, limits=Limits(max_narrative_kb=100))
 
 
-def run(workspace: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sitrep", "-w", str(workspace), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def run(workspace: Path, *args: str) -> SimpleNamespace:
+    """`sitrep -w WORKSPACE ARGS` in this process (click's runner, through the same group that
+    maps an exception to its message and exit code): these tests are about the refusal and its
+    message, not the process, and a `sitrep` process costs a second of imports."""
+    # no PDF helper process (SITREP_PDF_IN_PROCESS): the build stops on its inputs, before any
+    # layout, and the test starts no process
+    result = CliRunner(env={IN_PROCESS: "1"}).invoke(main, ["-w", str(workspace), *args])
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
-@pytest.mark.slow
 def test_build_and_validate_refuse_a_huge_sparse_narrative_at_once(workspace: Path) -> None:
     """5 GB that no one could read in time: refused by its size, nothing written."""
     with (workspace / SHOWN).open("r+b") as handle:
@@ -166,7 +168,7 @@ def test_build_and_validate_refuse_a_huge_sparse_narrative_at_once(workspace: Pa
     assert not (workspace / "output" / str(DAY)).exists()
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # reads and parses a 300 KB narrative (a second): not in make test-fast
 def test_the_setting_raises_the_limit_for_a_build(workspace: Path) -> None:
     big_narrative(workspace, 300)
     settings = workspace / "sitrep.toml"

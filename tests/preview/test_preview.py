@@ -16,7 +16,7 @@ from sitrep.errors import PreviewError, SitrepError
 from sitrep.preview import PreviewOptions, start_preview
 from sitrep.preview.watch import watch_targets
 from sitrep.report import build_report
-from tests.conftest import copy_workspace
+from tests.conftest import copy_workspace, quicken
 from tests.preview_helpers import set_cell
 
 
@@ -214,8 +214,9 @@ def test_watching_follows_the_input_option(workspace: Path, tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_the_command_serves_until_ctrl_c(workspace: Path):
+def test_the_command_serves_until_ctrl_c(quick: Path):
     """`sitrep preview --port 0`: says where, serves the page, stops cleanly on Ctrl+C."""
+    workspace = quick  # the process and its signal are the subject, not the tables
     import signal
     import subprocess
     import sys
@@ -279,8 +280,9 @@ def test_split_document_reads_no_comment_as_markup():
     assert body == "<p>x</p><!-- </body> -->"
 
 
-def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path, request):
+def test_live_keeps_the_last_good_render_beneath_the_problems(quick: Path, request):
     """Broken settings or cells: every problem listed, the last good render kept; then fixed."""
+    workspace = quick  # four renders of the displacement and the settings: no other table
     from sitrep.preview.live import LiveReports
 
     live = LiveReports(workspace, build_report)
@@ -322,9 +324,10 @@ def test_live_keeps_the_last_good_render_beneath_the_problems(workspace: Path, r
     assert fixed.content.body == good.content.body
 
 
-def test_a_slow_save_in_place_ends_in_the_saved_report(workspace: Path):
+def test_a_slow_save_in_place_ends_in_the_saved_report(quick: Path):
     """A program that rewrites the file in place, slowly: whatever is read half-way, the
     preview ends on the saved file's report, with no problem left."""
+    workspace = quick  # the displacement's total is followed: no other table
     import io
     import time
     import urllib.request
@@ -373,9 +376,10 @@ def test_its_own_names_are_answered(preview):
 
 
 @pytest.mark.slow
-def test_a_workbook_saved_by_libreoffice_is_followed(workspace: Path, tmp_path: Path):
+def test_a_workbook_saved_by_libreoffice_is_followed(quick: Path, tmp_path: Path):
     """LibreOffice writes the workbook (its own xlsx, its own way of saving): the preview shows
     the new figure, from LibreOffice's file."""
+    workspace = quick  # the displacement's total is followed: no other table
     import shutil
     import subprocess
     import time
@@ -433,7 +437,7 @@ ENGLISH_TOOLBAR = (
 
 
 def _localised_preview(tmp_path: Path, locale: str, override: str = ""):
-    ws = copy_workspace(tmp_path / locale)
+    ws = quicken(copy_workspace(tmp_path / locale))  # the toolbar's words: no table needed
     toml = (ws / "sitrep.toml").read_text().replace('locale = "en"', f'locale = "{locale}"')
     (ws / "sitrep.toml").write_text(toml)
     if override:

@@ -13,7 +13,7 @@ import pytest
 from sitrep.preview import PreviewOptions, start_preview
 from sitrep.report import build_report
 from sitrep.settings.config import DEFAULT_TEMPLATES
-from tests.conftest import copy_workspace
+from tests.conftest import copy_workspace, quicken
 from tests.preview_helpers import row_where, set_cell
 
 pytestmark = pytest.mark.slow  # drives Chromium: not in make test-fast
@@ -23,8 +23,10 @@ WAIT_MS = 15_000  # generous for a loaded CI machine; the speed itself is measur
 
 @pytest.fixture
 def live(tmp_path: Path, browser):
-    """(preview, page) on a fresh copy of the sample: these tests change the workspace."""
-    ws = copy_workspace(tmp_path / "ws")
+    """(preview, page) on a fresh copy of the sample: these tests change the workspace.
+    Quickened (`quicken`): they follow the displacement, the narrative, the templates and the
+    record, none of the tables or the map it leaves out, and each save renders the report again."""
+    ws = quicken(copy_workspace(tmp_path / "ws"))
     with start_preview(PreviewOptions(ws, port=0), build_report) as preview:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         requests: list[str] = []
@@ -159,7 +161,7 @@ def test_a_page_left_open_follows_a_restarted_preview(tmp_path: Path, browser):
     """Stop `sitrep preview`, start it again: the open page says so, then reloads itself."""
     from urllib.parse import urlsplit
 
-    ws = copy_workspace(tmp_path / "ws")
+    ws = quicken(copy_workspace(tmp_path / "ws"))  # the page's reconnection: no table needed
     first = start_preview(PreviewOptions(ws, port=0), build_report)
     port = urlsplit(first.server.url).port
     page = browser.new_page()
@@ -188,7 +190,7 @@ def test_an_arabic_workspace_gets_the_script_words_in_arabic(tmp_path: Path, bro
 
     from sitrep.render.html import load_messages
 
-    ws = copy_workspace(tmp_path / "ws")
+    ws = quicken(copy_workspace(tmp_path / "ws"))  # the script's words: no table needed
     toml = (ws / "sitrep.toml").read_text().replace('locale = "en"', 'locale = "ar"')
     (ws / "sitrep.toml").write_text(toml)
     arabic = load_messages([DEFAULT_TEMPLATES], "ar")
