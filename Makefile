@@ -37,14 +37,20 @@ endef
 report: $(STAMP)
 	$(BIN)/sitrep build
 
+# Test processes: one more than the CPUs, at most 4. A sixth of the suite's time is spent
+# waiting (Chromium, LibreOffice, SMTP, a killed build's restart), which a third process fills
+# on 2 CPUs: 242 s instead of 281 s there; a fourth did worse (263 s: more fixtures made
+# again, more contention). bench/README.md has the runs.
+WORKERS := $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -ge 4 ] && echo 4 || echo $$((n + 1)))
+
 # The checks first (`lint`), so that a type error fails before the suite starts.
 test: lint $(TEST_SYSTEM_STAMP) $(AXE)
-	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist worksteal
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
 
 # The inner loop: the tests not marked slow (no process started, no PDF laid out; conftest.py
 # fails a test that does either unmarked), in under a minute on 2 cores.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist worksteal -m "not slow"
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal -m "not slow"
 
 # mypy reads [tool.mypy] in pyproject.toml (sitrep/, its cache in the venv).
 lint: $(STAMP)

@@ -71,23 +71,26 @@ sitrep.pdf.build.html_to_pdf = _guarded_lay_out
 # --- order ---------------------------------------------------------------------------------------
 # The modules holding the longest tests (`pytest --durations`, December 2026) run first, each
 # module whole and in its own order (its module-scoped fixtures made once): with `--dist
-# worksteal` each worker starts on half of the list and takes from the other's end when done, so
-# the short tests at the end fill in and both workers end together, not one waiting for a long
-# test the other started last.
+# worksteal` each worker starts on its share of the list and takes from the others' ends when
+# done, so the short tests at the end fill in and the workers end together, not one waiting for a
+# long test another started last.
 LONGEST_FIRST = (
     "issue/test_issue_crash.py",
+    "render/test_word.py",
     "report/test_report_languages.py",
     "inputs/test_boundaries.py",
-    "report/test_languages_run.py",
+    "preview/test_preview_axe.py",
+    "preview/test_preview_browser.py",
+    "issue/test_issue_content.py",
     "issue/test_batch.py",
-    "delivery/test_send_languages.py",
-    "security/test_security_e2e.py",
-    "issue/test_issue_clearance.py",
-    "render/test_word.py",
-    "report/test_general_report.py",
-    "cli/test_cli_terminal.py",
     "issue/test_issue_lock.py",
-    "pdf/test_report_pdf.py",
+    "workspace/test_init_workspace.py",
+    "security/test_security_e2e.py",
+    "report/test_languages_run.py",
+    "security/test_security_cod_limits.py",
+    "issue/test_cache.py",
+    "issue/test_issue_numbers.py",
+    "pdf/test_report_pdfua.py",
 )
 
 
