@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 from pathlib import Path
 
-from click.testing import CliRunner
-
-# --- speed-issue ---
+from tests.in_process import completed, sitrep
 
 
 def sitrep_in_process(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -18,14 +15,5 @@ def sitrep_in_process(workspace: Path, *args: str, **env: str) -> subprocess.Com
     stdout and stderr as a finished process's. For a test of what a command does and says, not
     of the process (its signals, pipes, imports): it spares the ~1.1 CPU s a new Python spends
     importing pandas and WeasyPrint."""
-    from sitrep.cli import main
-
     unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SITREP_")}
-    sigterm = signal.getsignal(signal.SIGTERM)  # `main` sets its own: not this process's to keep
-    try:
-        done = CliRunner().invoke(
-            main, ["-w", str(workspace), *args], env={**unset, **env}, catch_exceptions=False
-        )
-    finally:
-        signal.signal(signal.SIGTERM, sigterm)
-    return subprocess.CompletedProcess(["sitrep", *args], done.exit_code, done.stdout, done.stderr)
+    return completed(sitrep("-w", str(workspace), *args, env={**unset, **env}), *args)

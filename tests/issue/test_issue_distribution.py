@@ -4,17 +4,16 @@ issued report as it is (same bytes, no refusal), and `send` then reaches the new
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from openpyxl import load_workbook
 
-from sitrep.cli import main
 from sitrep.issue.fingerprint import fingerprint
 from sitrep.settings.config import load_config, template_dirs
+from tests import in_process
 from tests.smtp_server import SmtpTestServer
 
 NEW = "wash.cluster@example.org"
@@ -30,13 +29,7 @@ def issued(workspace: Path, built_sample) -> Path:
 def sitrep(workspace: Path, *args: str, **env: str) -> Result:
     """The command in this process, with only the given SITREP_* variables set (and the cache's
     folder): what is issued and sent is tested, not the process (a second of imports each)."""
-    unset: dict[str, str | None] = {
-        k: None for k in os.environ if k.startswith("SITREP_") and k != "SITREP_CACHE_DIR"
-    }
-    done = CliRunner().invoke(main, ["-w", str(workspace), *args], env={**unset, **env})
-    # a SystemExit is the command's exit code; any other exception escaped sitrep's handler
-    assert done.exception is None or isinstance(done.exception, SystemExit), done.exc_info
-    return done
+    return in_process.sitrep("-w", str(workspace), *args, env=env, clean=True)
 
 
 def _add_partner(workspace: Path) -> None:

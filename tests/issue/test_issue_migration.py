@@ -10,12 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from sitrep.cli import main
 from sitrep.issue.json_record import OLD_AREA_RECORD, VIEW_NAME
 from sitrep.issue.record import RECORD_NAME, load_area_record, load_record
 from tests.conftest import FIXTURES
+from tests.in_process import sitrep
 
 OLD = FIXTURES / "old-record"
 
@@ -27,10 +27,7 @@ def _old(name: str) -> dict[str, list[dict]]:
 def _sitrep(workspace: Path, *args: str) -> Result:
     """The command in this process: the record's import is tested, not the process (a second
     of imports saved each)."""
-    done = CliRunner().invoke(main, ["-w", str(workspace), *args])
-    # a SystemExit is the command's exit code; any other exception escaped sitrep's handler
-    assert done.exception is None or isinstance(done.exception, SystemExit), done.exc_info
-    return done
+    return sitrep("-w", str(workspace), *args)
 
 
 @pytest.mark.slow

@@ -29,6 +29,7 @@ from sitrep.render.plain import PlainFunction, PlainView, plain_fields, to_plain
 from sitrep.report import build_report
 from sitrep.settings.config import DEFAULT_TEMPLATES
 from tests.conftest import copy_workspace, pdf_text, quicken
+from tests.in_process import completed, sitrep
 
 CANARY = "sandbox-canary-7d41c0"  # SITREP_SMTP_PASSWORD while rendering
 DANGEROUS = [
@@ -315,18 +316,10 @@ def build_in_process(
     """`sitrep build` through the command line's own group (exit code, stdout and stderr as
     the script gives them) in this process: ~1.1 CPU s of imports cheaper than `run_build`.
     The render's bounds (time, memory, output) are the same code either way."""
-    from click.testing import CliRunner
-
-    from sitrep.cli import main
-
     monkeypatch.setenv("SITREP_SMTP_PASSWORD", CANARY)
     monkeypatch.setenv("SITREP_RENDER_SECONDS", seconds)
     monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path / "cache"))
-    done = CliRunner().invoke(main, ["--workspace", str(ws), "build"])
-    # an exception the group did not turn into its message and exit code would be a bug that
-    # CliRunner hides (it keeps it aside, with exit code 1): only sys.exit may end the command
-    assert done.exception is None or isinstance(done.exception, SystemExit), repr(done.exception)
-    return subprocess.CompletedProcess(["sitrep"], done.exit_code, done.stdout, done.stderr)
+    return completed(sitrep("--workspace", str(ws), "build"), "build")
 
 
 def assert_canary_nowhere(root: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 from sitrep.errors import ConfigError
 from sitrep.settings.config import load_config
 from tests.conftest import quicken
+from tests.in_process import completed, sitrep
 
 
 def _set(workspace: Path, **values: str) -> None:
@@ -107,15 +108,7 @@ def _build_in_process(workspace: Path) -> subprocess.CompletedProcess:
     """`sitrep build` through the command line's own group, in this process (exit code, stdout
     and stderr as the script gives them): 1.1 CPU s of imports and the PDF helper's start
     cheaper than `_build`, for a test of the message rather than of the process."""
-    from click.testing import CliRunner
-
-    from sitrep.cli import main
-
-    done = CliRunner().invoke(main, ["-w", str(workspace), "build"])
-    # an exception the group did not turn into its message and exit code is a bug CliRunner
-    # would hide (it keeps it aside, with exit code 1): only sys.exit may end the command
-    assert done.exception is None or isinstance(done.exception, SystemExit), repr(done.exception)
-    return subprocess.CompletedProcess(["sitrep"], done.exit_code, done.stdout, done.stderr)
+    return completed(sitrep("-w", str(workspace), "build"), "build")
 
 
 @pytest.mark.slow
