@@ -48,6 +48,9 @@ POLICY = (
     "form-action 'none'; frame-ancestors 'none'"
 )
 KEEPALIVE_S = 15.0
+# How soon a page whose event stream broke (`sitrep preview` stopped, started again) tries it
+# again: a second, not the browsers' default of three; asking a local server is cheap.
+RETRY_MS = 1000
 DATE_PATH = re.compile(r"/report/(\d{4}-\d{2}-\d{2})")
 BUILT_PATH = re.compile(r"/built/(\d{4}-\d{2}-\d{2})/([A-Za-z0-9._-]+\.(?:pdf|html))")
 BUILT_TYPES = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8"}
@@ -275,7 +278,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                         "errors": snap.errors,
                         "instance": self.server.instance,
                     }
-                    self.wfile.write(f"event: state\ndata: {json.dumps(state)}\n\n".encode())
+                    event = f"event: state\ndata: {json.dumps(state)}\nretry: {RETRY_MS}\n\n"
+                    self.wfile.write(event.encode())
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             pass  # the page closed

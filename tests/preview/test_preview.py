@@ -164,6 +164,8 @@ def test_events_announce_the_current_render(preview):
     assert response.readline() == b"event: state\n"
     data = json.loads(response.readline().decode().removeprefix("data: "))
     assert data["version"] >= 1 and data["errors"] == 0
+    # a page whose stream broke (the preview restarted) tries again after a second, not three
+    assert response.readline() == b"retry: 1000\n"
     conn.close()
 
 

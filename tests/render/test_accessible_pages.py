@@ -77,16 +77,21 @@ CARDS = """() => [...document.querySelectorAll('.key-figures .tile')].map(t => (
 }))"""
 
 
+@pytest.fixture(scope="module")
+def desktop(built_sample, browser):
+    """The sample's edition open at 1280 px, once for the cards' two media: they only read it
+    (each sets its medium first)."""
+    page = open_page(browser, built_sample[1].html.as_uri(), 1280)
+    yield page
+    page.context.close()
+
+
 @pytest.mark.parametrize("media", ["screen", "print"])
-def test_the_key_figure_cards_are_level(built_sample, browser, media: str) -> None:
+def test_the_key_figure_cards_are_level(desktop, media: str) -> None:
     """On a desktop's screen and as printed (style.css alone, as the PDF), the cards of each
     row have their tops and their values' tops level, within 1 px."""
-    page = open_page(browser, built_sample[1].html.as_uri(), 1280)
-    try:
-        page.emulate_media(media=media)
-        cards = page.evaluate(CARDS)
-    finally:
-        page.context.close()
+    desktop.emulate_media(media=media)
+    cards = desktop.evaluate(CARDS)
     # four flows, the IDPs present, an indicator, the people in need and the funding
     assert len(cards) == 8
     rows: dict[int, list[dict]] = {}
