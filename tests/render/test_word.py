@@ -27,13 +27,17 @@ FIGURE = re.compile(r"[0-9٠-٩]{1,3}(?:[,٬][0-9٠-٩]{3})+")
 
 
 def _build(folder: Path, locale: str | None = None):
-    ws = copy_workspace(folder)
+    return build_report(BuildOptions(workspace=_with_word(copy_workspace(folder), locale)))
+
+
+def _with_word(ws: Path, locale: str | None = None) -> Path:
+    """`ws` with the Word edition asked for (and in `locale`)."""
     settings = ws / "sitrep.toml"
     text = settings.read_text("utf-8").replace("[report]\n", "[report]\n" + EDITIONS, 1)
     if locale:
         text = re.sub(r'(?m)^locale = "\w+"', f'locale = "{locale}"', text)
     settings.write_text(text, "utf-8")
-    return build_report(BuildOptions(workspace=ws))
+    return ws
 
 
 def _libreoffice_texts(documents: dict[str, Path], tmp: Path) -> dict[str, str]:
@@ -143,9 +147,14 @@ def test_headings_tables_pictures_header_and_footer(english):
     assert core.author == "Illustrative IM Office, Kabul (sample workspace)"
 
 
-def test_same_report_same_bytes(english, tmp_path):
+def test_same_report_same_bytes(english, built_sample, tmp_path):
     _result, word, _ = english
-    again = _build(tmp_path / "ws")
+    # The same report built apart: the session's sample build, its Word edition asked for after
+    # it was issued; the second build makes it from the issued HTML edition, as a build makes
+    # it, without laying the report out again (2.5 CPU s less)
+    ws = copy_workspace(tmp_path / "ws")
+    shutil.copytree(built_sample[0] / "output", ws / "output")
+    again = build_report(BuildOptions(workspace=_with_word(ws)))
     assert again.pdf.with_suffix(".docx").read_bytes() == word.read_bytes()
 
 
