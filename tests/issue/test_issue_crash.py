@@ -16,13 +16,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from sitrep.cli import main
 from sitrep.files import sha256_file
 from sitrep.issue.json_record import VIEW_NAME
 from sitrep.issue.record import RECORD_NAME, load_area_record, load_record
 from tests.conftest import ROOT, copy_workspace
+from tests.in_process import sitrep
 from tests.issue.conftest import placeless_workspace
 
 pytestmark = pytest.mark.slow  # kills builds, fills disks: not in make test-fast
@@ -62,10 +62,7 @@ def _build_here(workspace: Path, *args: str) -> Result:
     a full disk, are about the record and the files (an flock dies with its process; the killed
     build's PDF helper holds nothing), not about a fresh process, which would cost a second of
     imports each. The killed builds stay real processes."""
-    done = CliRunner().invoke(main, ["-w", str(workspace), "build", *args])
-    # a SystemExit is the command's exit code; any other exception escaped sitrep's handler
-    assert done.exception is None or isinstance(done.exception, SystemExit), done.exc_info
-    return done
+    return sitrep("-w", str(workspace), "build", *args)
 
 
 def _temporaries(out: Path) -> list[Path]:
