@@ -3,19 +3,26 @@ and what makes a test slow, checked (`make test-fast` runs the tests not marked 
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing.process
+import os
 import re
 import shutil
 import sys
 import tomllib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 import sitrep.pdf.build
+from sitrep.issue.results import BuildResult
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 FIXTURES = ROOT / "tests" / "fixtures"
+T = TypeVar("T")
 
 
 # --- slow tests ----------------------------------------------------------------------------------
@@ -139,16 +146,50 @@ def catalogue(language: str) -> dict[str, str]:
     return flat(data, "")
 
 
+def once_per_run(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
+    """`make(folder)` once for the whole run, its result shared by every test process: a
+    session fixture is otherwise made again in each of pytest-xdist's processes (3 on 2 CPUs),
+    a whole report each time. The first process to ask makes it in a folder they all see (the
+    run's base folder, as pytest-xdist's documentation does it) while the others wait on a file
+    lock, then read what it returned (pickled). What it makes is read-only for the tests."""
+    import pickle
+
+    from filelock import FileLock
+
+    base = factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, made = root / f"once-{name}", root / f"once-{name}.pickle"
+    with FileLock(root / f"once-{name}.lock"):
+        if made.is_file():
+            return pickle.loads(made.read_bytes())
+        shutil.rmtree(folder, ignore_errors=True)  # a make that failed in another process
+        folder.mkdir()
+        result = make(folder)
+        made.write_bytes(pickle.dumps(result))
+        return result
+
+
+def _built(folder: Path, locale: str | None = None) -> tuple[Path, BuildResult]:
+    """The sample workspace copied into `folder` (in `locale`) and built: what was made from it
+    (`prepared`) left out, which no test reads and a test process does not share."""
+    from sitrep.report import BuildOptions, build_report
+
+    ws = copy_workspace(folder / "ws")
+    if locale is not None:
+        settings = ws / "sitrep.toml"
+        text = settings.read_text("utf-8")
+        settings.write_text(re.sub(r'(?m)^locale = "\w+"', f'locale = "{locale}"', text), "utf-8")
+    return ws, dataclasses.replace(build_report(BuildOptions(workspace=ws)), prepared=None)
+
+
 @pytest.fixture(scope="session")
-def built_sample(tmp_path_factory: pytest.TempPathFactory):
-    """The sample workspace built once for the whole session: (workspace, BuildResult).
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    """The sample workspace built once for the whole run (`once_per_run`): (workspace,
+    BuildResult).
 
     Tests that only read the sample report share it; do not modify this workspace.
     """
-    from sitrep.report import BuildOptions, build_report
-
-    ws = copy_workspace(tmp_path_factory.mktemp("sample") / "ws")
-    return ws, build_report(BuildOptions(workspace=ws))
+    return once_per_run(tmp_path_factory, "sample", _built)
 
 
 def quicken(workspace: Path) -> Path:
@@ -183,15 +224,10 @@ def issued(workspace: Path, built_sample) -> Path:
 
 
 @pytest.fixture(scope="session")
-def arabic_built(tmp_path_factory: pytest.TempPathFactory):
+def arabic_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     """The sample workspace in Arabic (`locale = "ar"`: right to left), built once for the
-    session: (workspace, BuildResult). Do not modify it."""
-    from sitrep.report import BuildOptions, build_report
-
-    ws = copy_workspace(tmp_path_factory.mktemp("arabic") / "ws")
-    settings = ws / "sitrep.toml"
-    settings.write_text(re.sub(r'(?m)^locale = "\w+"', 'locale = "ar"', settings.read_text()))
-    return ws, build_report(BuildOptions(workspace=ws))
+    run (`once_per_run`): (workspace, BuildResult). Do not modify it."""
+    return once_per_run(tmp_path_factory, "arabic", partial(_built, locale="ar"))
 
 
 @pytest.fixture(scope="session")
@@ -204,23 +240,26 @@ def haiti(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Haiti workspace (tests/haiti_workspace.py), made once; do not modify it."""
     from tests.haiti_workspace import make_haiti
 
-    return make_haiti(tmp_path_factory.mktemp("haiti"))
+    return once_per_run(tmp_path_factory, "haiti", make_haiti)
 
 
 @pytest.fixture(scope="session")
-def haiti_built(haiti: Path) -> Path:
-    """The Haiti workspace's report of its day, built once: the PDF."""
+def haiti_built(haiti: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Haiti workspace's report of its day, built once for the run: the PDF."""
     from tests.haiti_workspace import build
 
-    return build(haiti)
+    return once_per_run(tmp_path_factory, "haiti-built", lambda _: build(haiti))
 
 
 @pytest.fixture(scope="session")
-def haiti_departments(haiti: Path, haiti_built: Path) -> list[Path]:
-    """`build --each area --draft` of the Haiti workspace, once, after its own report."""
+def haiti_departments(
+    haiti: Path, haiti_built: Path, tmp_path_factory: pytest.TempPathFactory
+) -> list[Path]:
+    """`build --each area --draft` of the Haiti workspace, once for the run, after its own
+    report."""
     from tests.haiti_workspace import build_departments
 
-    return build_departments(haiti)
+    return once_per_run(tmp_path_factory, "haiti-areas", lambda _: build_departments(haiti))
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make test`

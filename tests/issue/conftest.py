@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.report import BuildOptions, BuildResult, build_report
-from tests.conftest import copy_workspace, quicken
+from tests.conftest import copy_workspace, once_per_run, quicken
 
 
 def placeless_workspace(workspace: Path) -> Path:
@@ -35,7 +36,12 @@ def placeless(workspace: Path) -> Path:
 @pytest.fixture(scope="session")
 def quick_issued_23(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     """The quick workspace (tests/conftest.py `quicken`) with the report of 23 August (No. 9)
-    issued: built once for the tests that start from a copy of it (test_issue_content.py,
-    test_word_archive.py). Do not modify it."""
-    workspace = quicken(copy_workspace(tmp_path_factory.mktemp("issued-23") / "ws"))
-    return workspace, build_report(BuildOptions(workspace, dt.date(2021, 8, 23)))
+    issued: built once for the run (`once_per_run`) for the tests that start from a copy of it
+    (test_issue_content.py, test_word_archive.py, test_publish.py). Do not modify it."""
+
+    def make(folder: Path) -> tuple[Path, BuildResult]:
+        workspace = quicken(copy_workspace(folder / "ws"))
+        built = build_report(BuildOptions(workspace, dt.date(2021, 8, 23)))
+        return workspace, dataclasses.replace(built, prepared=None)
+
+    return once_per_run(tmp_path_factory, "issued-23", make)

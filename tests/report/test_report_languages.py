@@ -4,10 +4,11 @@ right to left and in logical order, digits as the locale or `[report] digits` sa
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import catalogue, copy_workspace, pdf_text, quicken
+from tests.conftest import catalogue, copy_workspace, once_per_run, pdf_text, quicken
 
 pytestmark = pytest.mark.slow  # builds reports in each language: not in make test-fast
 
@@ -35,18 +36,22 @@ def english_phrases(language: str) -> set[str]:
     return phrases
 
 
-# session scope, though only this module uses it: made once per worker even when `--dist
-# worksteal` runs this module's tests apart (a module fixture is made again each time its
-# module's tests resume after another module's)
+# session scope, though only this module uses it, and once for the run (`once_per_run`): made
+# once even when `--dist worksteal` runs this module's tests apart, in several processes (a
+# module fixture is made again each time its module's tests resume after another module's)
 @pytest.fixture(scope="session")
 def reports(tmp_path_factory) -> dict[str, tuple[str, str]]:
     """language -> (the PDF's text, the HTML edition), each a draft of the sample."""
+    return once_per_run(tmp_path_factory, "language-drafts", _drafts)
+
+
+def _drafts(folder: Path) -> dict[str, tuple[str, str]]:
     from sitrep.report import BuildOptions, build_report
 
     made = {}
     settings = {"ar": 'page_size = "Letter"', "ar_SD": 'page_size = "A4"\ndigits = "arab"'}
     for language in ("fr", "es", "ar", "ar_SD"):
-        ws = copy_workspace(tmp_path_factory.mktemp(language) / "ws")
+        ws = copy_workspace(folder / language / "ws")
         if language == "ar_SD":
             # quickened: its test reads digits, a P-code and a year, not the tables left out
             # (the other three stay whole: no English of any of the report's sections)
