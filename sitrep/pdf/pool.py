@@ -10,10 +10,13 @@ process's own work: pandas' import, validation, figures, HTML.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -79,13 +82,30 @@ def _interrupts_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+def _end_with_parent() -> None:
+    """End this process when the one that started it ends. A build killed outright (SIGKILL,
+    the kernel's out-of-memory killer) cannot end its pools, and the pool's queues keep their
+    pipes open in this process: it would wait for work forever, adopted by init. The parent's
+    sentinel (multiprocessing's own) is readable once the parent is gone."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)  # nothing to clean up: the helper writes no file
+
+    threading.Thread(target=watch, name="sitrep-parent", daemon=True).start()
+
+
 def _initialize(initializer: Callable[[], None]) -> None:
     """A pool process's start: Ctrl+C reaches every process of the terminal's group, and is the
     starting process's to handle (it ends its pools), so it is ignored here, with no traceback
-    of an interrupted import; then `initializer`."""
+    of an interrupted import; the process ends with its parent; then `initializer`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _end_with_parent()
     initializer()
 
 

@@ -101,3 +101,32 @@ def test_a_stopped_build_ends_its_pdf_helper_before_it_exits(workspace: Path, st
     assert [pid for pid in helpers if _alive(pid)] == []
     assert "Traceback" not in err, err
     assert not list((workspace / "output").rglob("*.pdf"))
+
+
+def test_a_build_killed_outright_leaves_no_pdf_helper_behind(quick: Path):
+    """SIGKILL (`kill -9`, the kernel's out-of-memory killer) gives the build no chance to end
+    its helper: the helper must see its parent gone and end by itself. It used to wait for work
+    forever, adopted by init, as the random-kill crash test once left two behind."""
+    build = subprocess.Popen(
+        [sys.executable, "-m", "sitrep", "-w", str(quick), "build"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        helpers: list[int] = []
+        while not helpers and build.poll() is None:
+            helpers = _helpers(build.pid)
+            time.sleep(0.01)
+        assert helpers, "the build started no PDF helper"
+    finally:
+        build.kill()
+        build.wait(60)
+    # a generous bound for a loaded machine: the helper ends as soon as it sees the build gone
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in helpers if _alive(pid)]
+    for pid in left:  # not to leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
