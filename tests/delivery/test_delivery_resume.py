@@ -31,14 +31,10 @@ COUNT, VICTIM = 6, "p004@partners.example.org"
 # the ledger records that state for that address.
 CHILD = """
 import os, signal, sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sitrep.delivery import ledger
-from sitrep.settings.email import EmailSettings
-from sitrep.delivery.send import send_report
-from sitrep.delivery.transport import SmtpTransport, parse_smtp_url
-from tests.smtp_server import sample_partners, sample_report
+from tests.delivery.test_delivery_resume import send_once
 
 url, folder, count, resend = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
 kill_at = os.environ.get("KILL_AT", "")
@@ -52,18 +48,7 @@ def record(conn, ids, state, attempts, error=None, **more):
         os.kill(os.getpid(), signal.SIGKILL)  # recorded, and not one byte sent
 
 ledger.record = record
-settings = EmailSettings(from_addr="ocha@example.org", backoff_seconds=0.001)
-with SmtpTransport(parse_smtp_url(url, None)) as transport:
-    summary = send_report(
-        sample_report(folder),
-        sample_partners(count),
-        settings=settings,
-        transport=transport,
-        ledger_path=folder / "ledger.sqlite",
-        now=datetime(2021, 8, 24, tzinfo=UTC),
-        resend_unknown=resend,
-    )
-print(summary.count("sent"), summary.count("already_sent"), ",".join(summary.unknown))
+print(*send_once(url, folder, count, resend))
 """
 
 
@@ -85,26 +70,28 @@ def _states(folder: Path) -> dict[str, str]:
     }
 
 
-def _run(url: str, folder: Path, resend: bool = False) -> list[str]:
-    """A run after the killed one, as CHILD runs it but in this process: what it sends and
-    records is tested, not its process (only a run to be killed needs one of its own)."""
+def send_once(url: str, folder: Path, count: int, resend: bool) -> list[str]:
+    """One run of the sender, as the CLI runs it: what it sent, what it found already sent and
+    the recipients it does not know about (CHILD prints them)."""
     settings = EmailSettings(from_addr="ocha@example.org", backoff_seconds=0.001)
     with SmtpTransport(parse_smtp_url(url, None)) as transport:
         summary = send_report(
             sample_report(folder),
-            sample_partners(COUNT),
+            sample_partners(count),
             settings=settings,
             transport=transport,
             ledger_path=folder / "ledger.sqlite",
             now=datetime(2021, 8, 24, tzinfo=UTC),
             resend_unknown=resend,
         )
-    # what CHILD prints
-    return [
-        str(summary.count("sent")),
-        str(summary.count("already_sent")),
-        ",".join(summary.unknown),
-    ]
+    sent, already = summary.count("sent"), summary.count("already_sent")
+    return [str(sent), str(already), ",".join(summary.unknown)]
+
+
+def _run(url: str, folder: Path, resend: bool = False) -> list[str]:
+    """A run after the killed one, as CHILD runs it but in this process: what it sends and
+    records is tested, not its process (only a run to be killed needs one of its own)."""
+    return send_once(url, folder, COUNT, resend)
 
 
 # (how the first run dies, the server's fault for the victim, whether the server has a copy)

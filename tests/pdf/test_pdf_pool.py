@@ -62,6 +62,16 @@ def _helpers(parent: int) -> list[int]:
     return found
 
 
+def _started_helpers(build: subprocess.Popen) -> list[int]:
+    """The PDF helpers of a `sitrep build` process, once it has started one."""
+    helpers: list[int] = []
+    while not helpers and build.poll() is None:
+        helpers = _helpers(build.pid)
+        time.sleep(0.01)
+    assert helpers, "the build started no PDF helper"
+    return helpers
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -84,11 +94,7 @@ def test_a_stopped_build_ends_its_pdf_helper_before_it_exits(workspace: Path, st
         start_new_session=True,  # its own process group, as a terminal's command
     )
     try:
-        helpers: list[int] = []
-        while not helpers and build.poll() is None:
-            helpers = _helpers(build.pid)
-            time.sleep(0.01)
-        assert helpers, "the build started no PDF helper"
+        helpers = _started_helpers(build)
         if stop == "ctrl-c":
             os.killpg(build.pid, signal.SIGINT)
         else:
@@ -114,11 +120,7 @@ def test_a_build_killed_outright_leaves_no_pdf_helper_behind(quick: Path):
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
-        helpers: list[int] = []
-        while not helpers and build.poll() is None:
-            helpers = _helpers(build.pid)
-            time.sleep(0.01)
-        assert helpers, "the build started no PDF helper"
+        helpers = _started_helpers(build)
     finally:
         build.kill()
         build.wait(60)
