@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from sitrep.errors import EXIT_USAGE, RenderError
 from sitrep.pdf.build import html_to_pdf, report_identifier
 from sitrep.pdf.pool import PdfProcess
 from sitrep.pipeline import check_inputs
+from tests import in_process
 
 HTML = "<html><body><p>A report.</p></body></html>"
 
@@ -115,8 +115,7 @@ def test_send_refuses_a_stale_report_unless_checks_are_skipped(quick: Path):
     workspace = quick  # the stale blockade and routes, not the tables it leaves out
     # in this process (click's runner, no SITREP_ variable): the refusal and its exit code are
     # the subject, not the process
-    clean: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SITREP_")}
-    refused = CliRunner().invoke(main, ["-w", str(stale_workspace(workspace)), "send"], env=clean)
+    refused = in_process.sitrep("-w", str(stale_workspace(workspace)), "send", clean=True)
     assert refused.exit_code == 1, refused.stderr
     assert "not fit to send" in refused.stderr and "stale: this route status" in refused.stderr
     assert not (workspace / "output/2021-08-24/outbox").exists()

@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from sitrep.cli import main
+from tests import in_process
 from tests.conftest import copy_workspace
 
 
@@ -47,9 +46,7 @@ def sent(tmp_path_factory: pytest.TempPathFactory, built_sample) -> Path:
     # workspace is the setting, the commands under test are the processes below
     workspace = copy_workspace(tmp_path_factory.mktemp("pipes") / "ws")
     shutil.copytree(built_sample[0] / "output", workspace / "output")
-    done = CliRunner().invoke(
-        main, ["-w", str(workspace), "send"], env={"SITREP_SMTP_URL": None}
-    )  # the outbox
+    done = in_process.sitrep("-w", str(workspace), "send", env={"SITREP_SMTP_URL": None})  # outbox
     assert done.exit_code == 0, done.output
     return workspace
 

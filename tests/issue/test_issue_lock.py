@@ -12,11 +12,10 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from sitrep.cli import main
 from sitrep.files import sha256_file
 from sitrep.issue.record import RECORD_NAME, Issued, load_record, record_issue
+from tests import in_process
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # builds in processes at once: not in make test-fast
@@ -86,7 +85,7 @@ def _assert_consistent(out: Path) -> list[Issued]:
 def test_builds_of_different_dates_at_once_get_their_dates_numbers(placeless: Path):
     workspace = placeless  # the numbers and the record, whatever the report shows
     # The record before them, made in this process: only the builds at once need processes.
-    first = CliRunner().invoke(main, ["-w", str(workspace), "build", "--date", "2021-08-20"])
+    first = in_process.sitrep("-w", str(workspace), "build", "--date", "2021-08-20")
     assert first.exit_code == 0, first.stderr  # No. 6
     results = _finish(_start_builds(workspace, *[["--date", f"2021-08-{d}"] for d in (22, 23, 24)]))
     record = _assert_consistent(workspace / "output")

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import os
 from email import policy
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from sitrep.cli import main
 from sitrep.issue.publish import publish
 from sitrep.report import BuildOptions, build_report
 from tests.conftest import pdf_text
+from tests.in_process import sitrep
 from tests.issue.test_publish import ATOM, feed_entries
 
 DAY = dt.date(2021, 8, 24)
@@ -58,8 +56,7 @@ def test_a_blank_blockade_is_at_least_everywhere_never_zero(quick: Path, tmp_pat
 
     # in this process (click's runner, no SITREP_ variable: the outbox): the email's words are
     # the subject, not the process
-    clean: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SITREP_")}
-    run = CliRunner().invoke(main, ["-w", str(workspace), "send"], env=clean)
+    run = sitrep("-w", str(workspace), "send", clean=True)
     assert run.exit_code == 0, run.output
     message = next((workspace / f"output/{DAY}/outbox").glob("*/*.eml"))
     body = email.message_from_bytes(message.read_bytes(), policy=policy.default)

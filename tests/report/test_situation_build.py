@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from sitrep.cli import main
 from sitrep.pipeline import BuildOptions, prepare
 from sitrep.render.context import report_context
 from sitrep.render.document import render
 from sitrep.settings.config import load_config, template_dirs
 from tests import boundary_files as files
+from tests import in_process
 
 DISCLAIMER = (
     "The boundaries and names shown and the designations used on this map do not imply "
@@ -58,7 +57,7 @@ def test_a_bad_boundary_file_stops_the_build_and_writes_nothing(workspace: Path)
     )
     use(workspace, "bad.geojson")
     # in-process (click's runner): the refusal, its exit code and words are the subject
-    done = CliRunner().invoke(main, ["-w", str(workspace), "build"])
+    done = in_process.sitrep("-w", str(workspace), "build")
     assert done.exit_code == 1 and "Traceback" not in done.stderr
     assert "geography.boundaries: inputs/bad.geojson: layer bad.geojson" in done.stderr
     assert "no P-code column" in done.stderr

@@ -23,6 +23,7 @@ from sitrep.render.attachments import csv_bytes
 from sitrep.safety.formulas import FORMULA_TRIGGERS, INVISIBLE, QUOTE_PREFIX, neutralise_cell
 from tests import bombs
 from tests.conftest import quicken
+from tests.in_process import completed, sitrep
 
 SOFFICE = shutil.which("soffice")
 INVISIBLE_LIST = sorted(INVISIBLE)
@@ -108,17 +109,9 @@ def validate(workspace: Path, table: Path) -> subprocess.CompletedProcess:
     """`sitrep validate` through the command line's own group, in this process, on the quick
     workspace: these tests are about the located message, not the process (1.1 CPU s of
     imports cheaper than a subprocess)."""
-    from click.testing import CliRunner
-
-    from sitrep.cli import main
-
     quicken(workspace)
     args = ["-w", str(workspace), "validate", "--input", f"displacement={table}"]
-    done = CliRunner().invoke(main, args)
-    # an exception the group did not turn into its message and exit code is a bug CliRunner
-    # would hide (it keeps it aside, with exit code 1): only sys.exit may end the command
-    assert done.exception is None or isinstance(done.exception, SystemExit), repr(done.exception)
-    return subprocess.CompletedProcess(["sitrep"], done.exit_code, done.stdout, done.stderr)
+    return completed(sitrep(*args), *args)
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ import pytest
 from sitrep.errors import RenderError, WorkspaceError
 from sitrep.settings.config import DEFAULT_TEMPLATES, template_dirs
 from tests.conftest import copy_workspace, quicken
+from tests.in_process import completed, sitrep
 
 SECRET = "link-canary-9b2e"
 
@@ -33,16 +34,8 @@ def build(ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> subproce
     """`sitrep build` through the command line's own group, in this process (exit code, stdout
     and stderr as the script gives them): these tests are about the templates' links, not the
     process; 1.1 CPU s of imports cheaper than `build`."""
-    from click.testing import CliRunner
-
-    from sitrep.cli import main
-
     monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path / "cache"))
-    done = CliRunner().invoke(main, ["--workspace", str(ws), "build"])
-    # an exception the group did not turn into its message and exit code is a bug CliRunner
-    # would hide (it keeps it aside, with exit code 1): only sys.exit may end the command
-    assert done.exception is None or isinstance(done.exception, SystemExit), repr(done.exception)
-    return subprocess.CompletedProcess(["sitrep"], done.exit_code, done.stdout, done.stderr)
+    return completed(sitrep("--workspace", str(ws), "build"), "build")
 
 
 @pytest.mark.slow
